@@ -1,0 +1,44 @@
+# PMO Advisor. Needs only Python 3.11 and make: `make run`, `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test install install-dev migrate content-check bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(BIN)/flask --app app db migrate
+
+## run: install, migrate and start the app at http://127.0.0.1:5000 on the embedded SQLite database
+run: migrate
+	$(BIN)/flask --app app run --host $(HOST) --port $(PORT)
+
+## test: install what tests need and run the whole suite (unit, web, browser)
+test: install-dev
+	$(BIN)/python -m pytest
+
+content-check: install
+	$(BIN)/flask --app app content check
+
+bench: install-dev
+	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/http.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,0 +1,93 @@
+"""PMO Advisor: the Flask application factory."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from pathlib import Path
+
+from flask import Flask
+
+from .engine import ContentError, load_content
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create the app: defaults, then instance/config.py, then FLASK_* environment variables."""
+    app = Flask(__name__, instance_relative_config=True, template_folder="web/templates", static_folder="web/static")
+    app.config.from_mapping(
+        DATABASE=os.path.join(app.instance_path, "pmo-advisor.sqlite3"),
+        CONTENT_ROOT=str(PROJECT_ROOT),
+        AUTO_MIGRATE=True,
+        BOOTSTRAP_SERVE_LOCAL=True,
+        MAX_CONTENT_LENGTH=512 * 1024,
+        # CSRF tokens are tied to the session and do not expire while someone answers.
+        WTF_CSRF_TIME_LIMIT=None,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SEND_FILE_MAX_AGE_DEFAULT=3600,
+    )
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env()
+    else:
+        app.config.from_prefixed_env()
+        app.config.from_mapping(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+
+    app.extensions["pmo_content"] = _load_content_or_refuse(app)
+
+    from . import db
+
+    db.init_app(app)
+
+    from .web import init_web
+
+    init_web(app)
+
+    from .cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _instance_secret(instance: Path) -> str:
+    """Generate the secret key once and keep it in the instance folder for every worker."""
+    path = instance / "secret_key"
+    if not path.exists():
+        # Write aside, then link into place: link fails if another worker won the race,
+        # so every worker ends up reading the same complete key.
+        tmp = instance / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        tmp.write_text(secrets.token_hex(32))
+        os.chmod(tmp, 0o600)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_text().strip()
+
+
+def _load_content_or_refuse(app: Flask):
+    """Load content; the app refuses to start when it is invalid (except for `content check`)."""
+    try:
+        return load_content(app.config["CONTENT_ROOT"])
+    except ContentError as err:
+        if _running_content_check():
+            app.extensions["pmo_content_error"] = err
+            return None
+        message = "PMO Advisor will not start: its content files are invalid.\n" + err.describe()
+        if Path(sys.argv[0]).name == "flask":
+            sys.stderr.write(message + "\nRun `flask --app app content check` after fixing them.\n")
+            raise SystemExit(1) from None
+        raise
+
+
+def _running_content_check() -> bool:
+    args = sys.argv[1:]
+    return Path(sys.argv[0]).name == "flask" and "content" in args and "check" in args

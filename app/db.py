@@ -1,0 +1,51 @@
+"""The request-scoped database connection, the start-up migration and the `db` commands."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app, g
+from flask.cli import AppGroup
+from sqlite_utils import Database
+
+from . import store
+
+
+def get_db() -> Database:
+    """Return this request's connection, opened on first use."""
+    if "db" not in g:
+        g.db = store.open_db(current_app.config["DATABASE"])
+    return g.db
+
+
+def close_db(_exc: BaseException | None = None) -> None:
+    db = g.pop("db", None)
+    if db is not None:
+        db.close()
+
+
+def migrate_database(app: Flask) -> list[str]:
+    """Apply pending migrations to the app's database; return the names applied."""
+    db = store.open_db(app.config["DATABASE"])
+    try:
+        return store.migrate(db)
+    finally:
+        db.close()
+
+
+@click.group("db", cls=AppGroup)
+def db_cli() -> None:
+    """Manage the database."""
+
+
+@db_cli.command("migrate")
+def migrate_command() -> None:
+    """Apply pending schema migrations."""
+    applied = migrate_database(current_app)
+    click.echo(f"applied {len(applied)} migration(s)" + (": " + ", ".join(applied) if applied else ""))
+
+
+def init_app(app: Flask) -> None:
+    app.teardown_appcontext(close_db)
+    app.cli.add_command(db_cli)
+    if app.config["AUTO_MIGRATE"]:
+        migrate_database(app)

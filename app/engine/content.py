@@ -1,0 +1,395 @@
+"""Typed content models and the loader that validates every YAML file.
+
+Loading runs two passes: each file against the pydantic model of its ``kind``,
+then cross-file checks. Every problem is collected with its file, line and
+path before one ``ContentError`` is raised.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import ContentError
+from .vocabulary import CONTEXT_KEYS, DIMENSIONS, LEVELS
+
+SLUG = r"^[a-z][a-z0-9_-]*$"
+QUESTION_ID = r"^[a-z]+\.[a-z0-9_]+$"
+
+
+class Strict(BaseModel):
+    """Base for content models: unknown keys are errors, strings stay strings."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+# --------------------------------------------------------------------------
+# Questionnaire
+# --------------------------------------------------------------------------
+
+
+class LevelDefinition(Strict):
+    level: int = Field(ge=1, le=5)
+    name: str = Field(min_length=1)
+    description: str = Field(min_length=1, description="The sentence users see for this level.")
+
+
+class Question(Strict):
+    id: str = Field(pattern=QUESTION_ID, description="Stable id: '<dimension>.<slug>'. Never reused.")
+    text: str = Field(min_length=10)
+    help: str = Field(min_length=10, description="Why this matters, in plain language.")
+    weight: float = Field(default=1.0, gt=0, le=10)
+    options: dict[int, str] = Field(
+        description="One behaviourally anchored descriptor per level 1-5: what an organisation at that level does."
+    )
+
+    @field_validator("options")
+    @classmethod
+    def _one_option_per_level(cls, options: dict[int, str]) -> dict[int, str]:
+        missing = [lvl for lvl in LEVELS if lvl not in options]
+        extra = [lvl for lvl in options if lvl not in LEVELS]
+        if missing or extra:
+            parts = []
+            if missing:
+                parts.append("missing level " + ", ".join(map(str, missing)))
+            if extra:
+                parts.append("unknown level " + ", ".join(map(str, extra)))
+            raise ValueError("options need exactly levels 1 to 5: " + "; ".join(parts))
+        for lvl, text in options.items():
+            if not isinstance(text, str) or len(text.strip()) < 10:
+                raise ValueError(f"option {lvl} must describe what the organisation does (at least 10 characters)")
+        return {lvl: options[lvl].strip() for lvl in LEVELS}
+
+
+class Dimension(Strict):
+    id: Literal["governance", "analytics", "facilitation", "tools", "leadership"]
+    title: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    weight: float = Field(default=1.0, gt=0, le=10)
+    questions: list[Question] = Field(min_length=1)
+
+
+class Choice(Strict):
+    value: str
+    label: str = Field(min_length=1)
+
+
+class ContextField(Strict):
+    key: str
+    label: str = Field(min_length=1)
+    help: str = Field(min_length=1)
+    type: Literal["choice", "integer", "boolean"]
+    choices: list[Choice] | None = None
+    min: int | None = None
+    max: int | None = None
+
+    @model_validator(mode="after")
+    def _matches_vocabulary(self) -> "ContextField":
+        spec = CONTEXT_KEYS.get(self.key)
+        if spec is None:
+            raise ValueError(f"unknown context key {self.key!r}; expected one of {', '.join(CONTEXT_KEYS)}")
+        if self.type != spec["type"]:
+            raise ValueError(f"context key {self.key!r} must have type {spec['type']!r}")
+        if spec["type"] == "choice":
+            values = tuple(c.value for c in self.choices or ())
+            if values != spec["values"]:
+                raise ValueError(
+                    f"context key {self.key!r} must offer exactly {', '.join(spec['values'])} in that order"
+                )
+        elif self.choices:
+            raise ValueError(f"context key {self.key!r} is not a choice and takes no choices")
+        if spec["type"] == "integer" and self.min is not None and self.min < spec["min"]:
+            raise ValueError(f"context key {self.key!r} cannot go below {spec['min']}")
+        return self
+
+
+class Questionnaire(Strict):
+    kind: Literal["questionnaire"]
+    id: str = Field(pattern=SLUG)
+    version: str = Field(pattern=r"^\d+\.\d+(\.\d+)?$")
+    title: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    levels: list[LevelDefinition]
+    dimensions: list[Dimension]
+    context: list[ContextField]
+
+    @field_validator("levels")
+    @classmethod
+    def _five_levels(cls, levels: list[LevelDefinition]) -> list[LevelDefinition]:
+        if [lv.level for lv in levels] != list(LEVELS):
+            raise ValueError("levels must define 1, 2, 3, 4 and 5 in order")
+        return levels
+
+    @field_validator("dimensions")
+    @classmethod
+    def _five_dimensions(cls, dims: list[Dimension]) -> list[Dimension]:
+        if [d.id for d in dims] != list(DIMENSIONS):
+            raise ValueError("dimensions must be " + ", ".join(DIMENSIONS) + " in that order")
+        return dims
+
+    @field_validator("context")
+    @classmethod
+    def _all_context_keys(cls, fields: list[ContextField]) -> list[ContextField]:
+        keys = [f.key for f in fields]
+        missing = [k for k in CONTEXT_KEYS if k not in keys]
+        dupes = sorted({k for k in keys if keys.count(k) > 1})
+        if missing:
+            raise ValueError("context is missing " + ", ".join(missing))
+        if dupes:
+            raise ValueError("context repeats " + ", ".join(dupes))
+        return fields
+
+    # -- lookups used by the engine and the adapters -------------------------
+
+    def question(self, question_id: str) -> Question | None:
+        return self._questions().get(question_id)
+
+    def questions(self) -> list[Question]:
+        return list(self._questions().values())
+
+    def dimension_of(self, question_id: str) -> str:
+        return question_id.split(".", 1)[0]
+
+    def dimension(self, dimension_id: str) -> Dimension:
+        return next(d for d in self.dimensions if d.id == dimension_id)
+
+    def context_field(self, key: str) -> ContextField:
+        return next(f for f in self.context if f.key == key)
+
+    def level_definition(self, level: int) -> LevelDefinition:
+        return self.levels[level - 1]
+
+    def _questions(self) -> dict[str, Question]:
+        cached = self.__dict__.get("_question_index")
+        if cached is None:
+            cached = {q.id: q for d in self.dimensions for q in d.questions}
+            object.__setattr__(self, "_question_index", cached)
+        return cached
+
+
+def check_questionnaire(q: Questionnaire, where: "Located") -> None:
+    """Cross checks inside one questionnaire: ids unique and prefixed by their dimension."""
+    seen: dict[str, str] = {}
+    for di, dim in enumerate(q.dimensions):
+        for qi, question in enumerate(dim.questions):
+            path = ("dimensions", di, "questions", qi, "id")
+            prefix = question.id.split(".", 1)[0]
+            if prefix != dim.id:
+                where.problem(path, f"question id {question.id!r} must start with {dim.id + '.'!r}")
+            if question.id in seen:
+                where.problem(path, f"question id {question.id!r} is used twice (also in {seen[question.id]})")
+            seen[question.id] = dim.id
+
+
+# --------------------------------------------------------------------------
+# Loader
+# --------------------------------------------------------------------------
+
+# Which kinds each content folder may hold, and the model of each kind.
+KIND_MODELS: dict[str, type[Strict]] = {"questionnaire": Questionnaire}
+FOLDER_KINDS: dict[str, tuple[str, ...]] = {
+    "questionnaires": ("questionnaire",),
+    "rules": (),
+    "roadmaps": (),
+}
+
+
+@dataclass
+class Located:
+    """One parsed file: its display name, its YAML node tree, and the shared problem list."""
+
+    name: str
+    node: Any
+    problems: list[tuple[str, str, str]]
+
+    def problem(self, loc: tuple, reason: str) -> None:
+        self.problems.append((self.name + _line_suffix(self.node, loc), format_path(loc), reason))
+
+
+@dataclass(frozen=True)
+class Content:
+    """All validated content, with the version and hash results are computed with."""
+
+    questionnaires: dict[str, Questionnaire]
+    hash: str
+    files: tuple[str, ...] = ()
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def default_questionnaire(self) -> Questionnaire:
+        if "pmo-maturity" in self.questionnaires:
+            return self.questionnaires["pmo-maturity"]
+        return next(iter(self.questionnaires.values()))
+
+    def questionnaire(self, questionnaire_id: str | None) -> Questionnaire:
+        from .errors import UnknownQuestionnaire
+
+        if questionnaire_id is None:
+            return self.default_questionnaire
+        try:
+            return self.questionnaires[questionnaire_id]
+        except KeyError:
+            known = ", ".join(sorted(self.questionnaires))
+            raise UnknownQuestionnaire(f"unknown questionnaire {questionnaire_id!r} (known: {known})") from None
+
+
+def format_path(loc: tuple) -> str:
+    """Render a pydantic location tuple as ``dimensions[0].questions[3].options``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _line_suffix(node: Any, loc: tuple) -> str:
+    """Return ``:LINE`` of the deepest YAML node that ``loc`` reaches (its key, for mappings), or ''."""
+    marker = node
+    for part in loc:
+        key, value = _child(node, part)
+        if value is None:
+            break
+        marker, node = (key if key is not None else value), value
+    if marker is None or not hasattr(marker, "start_mark"):
+        return ""
+    return f":{marker.start_mark.line + 1}"
+
+
+def _child(node: Any, part: Any) -> tuple[Any, Any]:
+    """Return (key node or None, value node) of ``part`` inside ``node``, or (None, None)."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if key.value == str(part):
+                return key, value
+        return None, None
+    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+        return None, node.value[part]
+    return None, None
+
+
+def _duplicate_keys(node: Any, path: tuple = ()) -> list[tuple[tuple, Any]]:
+    """Find mapping keys given twice (safe_load would silently keep the last)."""
+    found = []
+    if isinstance(node, yaml.MappingNode):
+        seen = set()
+        for key, value in node.value:
+            if key.value in seen:
+                found.append((path + (key.value,), key))
+            seen.add(key.value)
+            found.extend(_duplicate_keys(value, path + (key.value,)))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            found.extend(_duplicate_keys(item, path + (i,)))
+    return found
+
+
+def _validation_reason(err: dict) -> str:
+    msg = err["msg"]
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+    if err["type"] == "extra_forbidden":
+        msg = "unknown key (not allowed here)"
+    elif err["type"] == "missing":
+        msg = "required key is missing"
+    return msg
+
+
+def parse_file(path: Path, name: str, problems: list) -> tuple[Any, Any] | None:
+    """Read one YAML file with safe_load; return (data, node tree) or record why not."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append((name, "", f"cannot read file: {exc}"))
+        return None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        problems.append((name + where, "", f"invalid YAML: {getattr(exc, 'problem', None) or exc}"))
+        return None
+    for loc, key in _duplicate_keys(node):
+        problems.append((f"{name}:{key.start_mark.line + 1}", format_path(loc), "key given twice"))
+    return data, node
+
+
+def validate_document(data: Any, located: Located, allowed: tuple[str, ...]) -> tuple[str, Strict] | None:
+    """Validate one parsed document against the model of its ``kind``."""
+    if not isinstance(data, dict):
+        located.problem((), "expected a mapping at the top of the file")
+        return None
+    kind = data.get("kind")
+    if kind not in allowed:
+        expected = ", ".join(allowed) if allowed else "nothing (this folder takes no files yet)"
+        located.problem(("kind",), f"kind {kind!r} is not allowed here; expected {expected}")
+        return None
+    try:
+        return kind, KIND_MODELS[kind].model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            located.problem(tuple(err["loc"]), _validation_reason(err))
+        return None
+
+
+def content_hash(files: list[tuple[str, bytes]]) -> str:
+    """Hash file names and bytes, in name order, so results can say what they were computed with."""
+    digest = hashlib.sha256()
+    for name, data in sorted(files):
+        digest.update(name.encode() + b"\0" + data + b"\0")
+    return digest.hexdigest()
+
+
+def load_content(root: Path | str) -> Content:
+    """Load and validate every content file under ``root``; raise ContentError listing every problem."""
+    root = Path(root)
+    problems: list[tuple[str, str, str]] = []
+    documents: dict[str, list[tuple[Strict, Located]]] = {kind: [] for kind in KIND_MODELS}
+    raw_files: list[tuple[str, bytes]] = []
+    for folder, allowed in FOLDER_KINDS.items():
+        directory = root / folder
+        if not directory.is_dir():
+            if folder == "questionnaires":
+                problems.append((folder + "/", "", "folder is missing"))
+            continue
+        for path in sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml")):
+            name = f"{folder}/{path.name}"
+            parsed = parse_file(path, name, problems)
+            if parsed is None:
+                continue
+            raw_files.append((name, path.read_bytes()))
+            data, node = parsed
+            located = Located(name, node, problems)
+            validated = validate_document(data, located, allowed)
+            if validated is not None:
+                kind, model = validated
+                documents[kind].append((model, located))
+
+    questionnaires: dict[str, Questionnaire] = {}
+    for q, located in documents["questionnaire"]:
+        check_questionnaire(q, located)
+        if q.id in questionnaires:
+            located.problem(("id",), f"questionnaire id {q.id!r} is defined twice")
+        questionnaires[q.id] = q
+    if not questionnaires and not any(p[0].startswith("questionnaires") for p in problems):
+        problems.append(("questionnaires/", "", "no questionnaire found"))
+
+    if problems:
+        raise ContentError(problems)
+    return Content(
+        questionnaires=questionnaires,
+        hash=content_hash(raw_files),
+        files=tuple(name for name, _ in sorted(raw_files)),
+    )
+
+
+def json_schemas() -> dict[str, dict]:
+    """Return the JSON Schema of every content kind, for editors."""
+    return {kind: model.model_json_schema() for kind, model in KIND_MODELS.items()}
