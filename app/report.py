@@ -1,0 +1,137 @@
+"""Render a result as Markdown, for `flask assess --format markdown` and reports. No Flask."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+
+def _fmt(score: float | None) -> str:
+    return "–" if score is None else f"{score:.2f}"
+
+
+def _evidence(evidence: Mapping[str, Any]) -> str:
+    return ", ".join(f"`{k}` = {_value(v)}" for k, v in evidence.items())
+
+
+def _value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if v is None:
+        return "null"
+    if isinstance(v, float):
+        return f"{v:g}"
+    return str(v)
+
+
+def render_markdown(result: Mapping[str, Any]) -> str:
+    """Return the whole result as a Markdown document."""
+    labels = result["questionnaire"].get("dimensions", {})
+    lines: list[str] = []
+    q = result["questionnaire"]
+    overall = result["overall"]
+    lines.append(f"# PMO maturity result")
+    lines.append("")
+    lines.append(f"Questionnaire: {q.get('title', q['id'])} ({q['id']} v{q['version']})")
+    lines.append("")
+    if overall["score"] is not None:
+        lines.append(f"**Overall maturity: {overall['score']:.2f} / 5, level {overall['level']} ({overall['label']}).** "
+                     f"{overall.get('description', '')}")
+    else:
+        lines.append(f"**Overall maturity: {overall['label']}.**")
+    lines.append("")
+    for warning in result.get("warnings", []):
+        lines.append(f"> Note: {warning}")
+    if result.get("warnings"):
+        lines.append("")
+
+    lines += ["## Scores", "", "| Capability area | Score | Level | Answered |", "|---|---|---|---|"]
+    for dim, s in result["scores"].items():
+        level = "insufficient" if s["insufficient"] else str(s["level"])
+        lines.append(f"| {labels.get(dim, dim)} | {_fmt(s['score'])} | {level} | {s['answered']} of {s['total']} |")
+    lines.append("")
+    hl = result.get("highlights") or {}
+    if hl.get("strongest"):
+        lines.append(f"Strongest: {labels.get(hl['strongest'], hl['strongest'])}. "
+                     f"Weakest: {labels.get(hl['weakest'], hl['weakest'])}.")
+        lines.append("")
+    if hl.get("lowest_questions"):
+        lines += ["### Where to improve first", ""]
+        for item in hl["lowest_questions"]:
+            lines.append(f"- **{item['text']}** (now level {item['level']}). "
+                         f"To reach level {item['next_level']}: {item['next']}")
+        lines.append("")
+
+    rec = result.get("recommendation") or {}
+    if rec.get("model"):
+        lines += ["## Recommended PMO model", ""]
+        hybrid = f", in a hybrid with **{rec['hybrid_with']}**" if rec.get("hybrid_with") else ""
+        lines.append(f"**{rec['model'].title()}**{hybrid}.")
+        if rec.get("summary"):
+            lines += ["", rec["summary"]]
+        lines.append("")
+        for entry in rec.get("ranking", []):
+            lines.append(f"### {entry['model'].title()}: fit {entry['fit']}/100")
+            lines.append("")
+            for reason in entry.get("reasons", []):
+                sign = reason.get("points")
+                pts = f" ({'+' if sign and sign > 0 else ''}{sign})" if sign is not None else ""
+                lines.append(f"- {reason['text']}{pts} — {_evidence(reason.get('evidence', {}))}")
+            lines.append("")
+        if rec.get("what_would_change"):
+            lines += ["### What would change the recommendation", ""]
+            for change in rec["what_would_change"]:
+                lines.append(f"- {change['text'] if isinstance(change, dict) else change}")
+            lines.append("")
+    own = result.get("ownership") or {}
+    if own.get("own_first"):
+        lines += ["## What the PMO should own first", ""]
+        for item in own["own_first"]:
+            lines.append(f"- **{item['title']}**: {item['why']}")
+        lines.append("")
+    if own.get("dont_own"):
+        lines += ["## What the PMO should not own", ""]
+        for item in own["dont_own"]:
+            lines.append(f"- **{item['title']}**: {item['why']}")
+        lines.append("")
+
+    pitfalls = result.get("pitfalls") or []
+    lines += ["## Pitfalls", ""]
+    if not pitfalls:
+        lines += ["No pitfalls were flagged by these answers.", ""]
+    for p in pitfalls:
+        lines.append(f"### {p['title']} ({p['severity']})")
+        lines.append("")
+        lines.append(p["why"])
+        lines.append("")
+        lines.append(f"- Evidence: {_evidence(p.get('evidence', {}))}")
+        lines.append(f"- Mitigation: {p['mitigation']}")
+        if p.get("roadmap_items"):
+            lines.append(f"- Roadmap items: {', '.join(p['roadmap_items'])}")
+        lines.append("")
+
+    roadmap = result.get("roadmap") or {}
+    lines += ["## Roadmap", ""]
+    if roadmap.get("target"):
+        lines.append("Target: " + ", ".join(f"{labels.get(d, d)} {lvl}" for d, lvl in roadmap["target"].items()))
+        lines.append("")
+    if roadmap.get("message"):
+        lines += [roadmap["message"], ""]
+    for phase in roadmap.get("phases", []):
+        lines.append(f"### {phase['title']} (months {phase['start_month']}–{phase['end_month']})")
+        lines.append("")
+        if not phase.get("items"):
+            lines += ["Nothing planned in this phase.", ""]
+            continue
+        for item in phase["items"]:
+            extra = []
+            if item.get("owner"):
+                extra.append(f"owner: {item['owner']}")
+            if item.get("effort_weeks") is not None:
+                extra.append(f"effort: {item['effort_weeks']} person-weeks")
+            if item.get("requires"):
+                extra.append("after: " + ", ".join(item["requires"]))
+            suffix = f" ({'; '.join(extra)})" if extra else ""
+            lines.append(f"- **{item['title']}** [{labels.get(item['dimension'], item['dimension'])} → "
+                         f"level {item['to_level']}]{suffix}. Why: {item['reason']}")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,350 @@
+"""Persistence on SQLite through sqlite-utils. Functions take a Database; no Flask here.
+
+Answers are the facts people gave: one row per response and question, upserted. A
+submitted (closed) assessment keeps a snapshot of its whole result together with the
+content hash and questionnaire version it was computed with, so history never changes
+when content files change later.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import secrets
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterator, Mapping
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+BUSY_TIMEOUT_MS = 10_000
+
+migrations = Migrations("pmo_advisor")
+
+
+class StoreError(Exception):
+    """Base class of the store's named failures."""
+
+
+class NotFound(StoreError):
+    """The row asked for does not exist (or is not visible to the caller)."""
+
+
+class AssessmentClosed(StoreError):
+    """The assessment was submitted or closed; its answers can no longer change."""
+
+
+# --------------------------------------------------------------------------
+# Connections and transactions
+# --------------------------------------------------------------------------
+
+
+def open_db(path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
+    """Open the database file with a busy timeout, foreign keys and durable commits."""
+    conn = sqlite3.connect(str(path), timeout=busy_timeout_ms / 1000, check_same_thread=False)
+    db = Database(conn, execute_plugins=False)
+    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    # FULL: an acknowledged answer survives even a power cut, not only a killed worker.
+    conn.execute("PRAGMA synchronous = FULL")
+    return db
+
+
+@contextlib.contextmanager
+def transaction(db: Database) -> Iterator[Database]:
+    """Run a write transaction opened with BEGIN IMMEDIATE.
+
+    A deferred transaction that reads and then writes fails with "database is locked"
+    when another writer got there first; taking the write lock up front makes
+    concurrent writers wait (up to the busy timeout) instead.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    else:
+        db.conn.execute("COMMIT")
+
+
+def migrate(db: Database) -> list[str]:
+    """Apply pending migrations in one immediate transaction; return the names applied."""
+    if db.conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        db.conn.execute("PRAGMA journal_mode = WAL")
+    with transaction(db):
+        pending = [m.name for m in migrations.pending(db)]
+        migrations.apply(db)
+    return pending
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def hash_token(token: str) -> str:
+    """Tokens are stored hashed: the database alone does not open anyone's response."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+# --------------------------------------------------------------------------
+# Migrations: append new ones, never edit an applied one
+# --------------------------------------------------------------------------
+
+
+@migrations()
+def m001_assessments_responses_answers(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE assessments (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL DEFAULT 'self' CHECK (kind IN ('self', 'workshop')),
+            title TEXT NOT NULL DEFAULT '',
+            questionnaire_id TEXT NOT NULL,
+            questionnaire_version TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+            target_json TEXT,
+            snapshot_id INTEGER,
+            created_at TEXT NOT NULL,
+            closed_at TEXT
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE responses (
+            id INTEGER PRIMARY KEY,
+            assessment_id INTEGER NOT NULL REFERENCES assessments(id),
+            token_hash TEXT NOT NULL UNIQUE,
+            step TEXT NOT NULL DEFAULT 'context',
+            context_json TEXT NOT NULL DEFAULT '{}',
+            status TEXT NOT NULL DEFAULT 'in_progress' CHECK (status IN ('in_progress', 'submitted')),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            submitted_at TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX responses_assessment ON responses(assessment_id)")
+    db.execute(
+        """
+        CREATE TABLE answers (
+            response_id INTEGER NOT NULL REFERENCES responses(id),
+            question_id TEXT NOT NULL,
+            level INTEGER CHECK (level IS NULL OR level BETWEEN 1 AND 5),
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (response_id, question_id)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE snapshots (
+            id INTEGER PRIMARY KEY,
+            assessment_id INTEGER NOT NULL REFERENCES assessments(id),
+            reason TEXT NOT NULL,
+            questionnaire_version TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            result_json TEXT NOT NULL,
+            radar_json TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX snapshots_assessment ON snapshots(assessment_id)")
+
+
+# --------------------------------------------------------------------------
+# Self-assessments: one assessment with one response, reached by a private token
+# --------------------------------------------------------------------------
+
+
+def create_self_assessment(db: Database, questionnaire_id: str, questionnaire_version: str,
+                           title: str = "") -> tuple[int, str]:
+    """Create an assessment with one response; return (response id, private token)."""
+    token = new_token()
+    now = now_iso()
+    with transaction(db):
+        assessment_id = db["assessments"].insert({
+            "kind": "self",
+            "title": title,
+            "questionnaire_id": questionnaire_id,
+            "questionnaire_version": questionnaire_version,
+            "created_at": now,
+        }).last_pk
+        response_id = db["responses"].insert({
+            "assessment_id": assessment_id,
+            "token_hash": hash_token(token),
+            "created_at": now,
+            "updated_at": now,
+        }).last_pk
+    return response_id, token
+
+
+def response_by_token(db: Database, token: str) -> dict[str, Any]:
+    """Return the response the token opens, with its assessment's fields; raise NotFound."""
+    if not token or len(token) > 200:
+        raise NotFound("no such response")
+    row = db.execute(
+        """
+        SELECT r.id, r.assessment_id, r.step, r.context_json, r.status, r.created_at,
+               r.updated_at, r.submitted_at, a.questionnaire_id, a.questionnaire_version,
+               a.title, a.kind, a.status AS assessment_status, a.target_json, a.snapshot_id
+        FROM responses r JOIN assessments a ON a.id = r.assessment_id
+        WHERE r.token_hash = ?
+        """,
+        [hash_token(token)],
+    ).fetchone()
+    if row is None:
+        raise NotFound("no such response")
+    cols = ["id", "assessment_id", "step", "context_json", "status", "created_at", "updated_at",
+            "submitted_at", "questionnaire_id", "questionnaire_version", "title", "kind",
+            "assessment_status", "target_json", "snapshot_id"]
+    response = dict(zip(cols, row))
+    response["context"] = json.loads(response.pop("context_json"))
+    target = response.pop("target_json")
+    response["target"] = json.loads(target) if target else {}
+    return response
+
+
+def load_answers(db: Database, response_id: int) -> dict[str, int | None]:
+    """Return {question_id: level or None (don't know)} for one response."""
+    return {
+        qid: level
+        for qid, level in db.execute(
+            "SELECT question_id, level FROM answers WHERE response_id = ?", [response_id]
+        ).fetchall()
+    }
+
+
+def _require_open(db: Database, response_id: int) -> None:
+    row = db.execute("SELECT status FROM responses WHERE id = ?", [response_id]).fetchone()
+    if row is None:
+        raise NotFound("no such response")
+    if row[0] == "submitted":
+        raise AssessmentClosed("this assessment has been submitted; its answers can no longer change")
+
+
+def save_answers(db: Database, response_id: int, answers: Mapping[str, int | None],
+                 step: str | None = None) -> int:
+    """Upsert answers of one response (and its current step); return how many rows were written."""
+    now = now_iso()
+    with transaction(db):
+        _require_open(db, response_id)
+        db.conn.executemany(
+            """
+            INSERT INTO answers (response_id, question_id, level, updated_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT (response_id, question_id) DO UPDATE
+            SET level = excluded.level, updated_at = excluded.updated_at
+            WHERE answers.level IS NOT excluded.level
+            """,
+            [(response_id, qid, level, now) for qid, level in answers.items()],
+        )
+        _touch(db, response_id, step, now)
+    return len(answers)
+
+
+def save_context(db: Database, response_id: int, context: Mapping[str, Any], step: str | None = None) -> None:
+    """Store the profile answers of one response, merged over what was there."""
+    now = now_iso()
+    with transaction(db):
+        _require_open(db, response_id)
+        row = db.execute("SELECT context_json FROM responses WHERE id = ?", [response_id]).fetchone()
+        merged = {**json.loads(row[0]), **context}
+        db.execute("UPDATE responses SET context_json = ? WHERE id = ?", [json.dumps(merged), response_id])
+        _touch(db, response_id, step, now)
+
+
+def set_step(db: Database, response_id: int, step: str) -> None:
+    """Remember where the respondent is, so the private link resumes there."""
+    with transaction(db):
+        _touch(db, response_id, step, now_iso())
+
+
+def _touch(db: Database, response_id: int, step: str | None, now: str) -> None:
+    if step is None:
+        db.execute("UPDATE responses SET updated_at = ? WHERE id = ?", [now, response_id])
+    else:
+        db.execute("UPDATE responses SET updated_at = ?, step = ? WHERE id = ?", [now, step, response_id])
+
+
+Computation = Callable[[dict[str, int | None], dict[str, Any]], tuple[dict, dict]]
+
+
+def submit_response(db: Database, response_id: int, compute: Computation, *,
+                    questionnaire_version: str, content_hash: str) -> int:
+    """Submit a self-assessment once: compute its result and freeze it; return the snapshot id.
+
+    ``compute(answers, context)`` returns (result, radar figure). It runs inside the
+    write transaction so the snapshot matches exactly the answers that were stored.
+    A second submit (double click, replayed request) returns the first snapshot.
+    """
+    now = now_iso()
+    with transaction(db):
+        row = db.execute(
+            """SELECT r.status, r.context_json, r.assessment_id, a.snapshot_id
+               FROM responses r JOIN assessments a ON a.id = r.assessment_id WHERE r.id = ?""",
+            [response_id],
+        ).fetchone()
+        if row is None:
+            raise NotFound("no such response")
+        status, context_json, assessment_id, snapshot_id = row
+        if status == "submitted" and snapshot_id is not None:
+            return snapshot_id
+        result, radar = compute(load_answers(db, response_id), json.loads(context_json))
+        snapshot_id = insert_snapshot(db, assessment_id, result, radar, reason="submitted",
+                                      questionnaire_version=questionnaire_version, content_hash=content_hash)
+        db.execute("UPDATE responses SET status = 'submitted', submitted_at = ?, updated_at = ?, step = 'result' "
+                   "WHERE id = ?", [now, now, response_id])
+        db.execute("UPDATE assessments SET status = 'closed', closed_at = ?, snapshot_id = ? WHERE id = ?",
+                   [now, snapshot_id, assessment_id])
+    return snapshot_id
+
+
+def insert_snapshot(db: Database, assessment_id: int, result: dict, radar: dict, *, reason: str,
+                    questionnaire_version: str, content_hash: str) -> int:
+    """Freeze a result; call inside a transaction."""
+    return db["snapshots"].insert({
+        "assessment_id": assessment_id,
+        "reason": reason,
+        "questionnaire_version": questionnaire_version,
+        "content_hash": content_hash,
+        "result_json": json.dumps(result, sort_keys=True),
+        "radar_json": json.dumps(radar),
+        "created_at": now_iso(),
+    }).last_pk
+
+
+def load_snapshot(db: Database, snapshot_id: int) -> dict[str, Any]:
+    """Return a snapshot with its result and radar figure parsed; raise NotFound."""
+    row = db.execute(
+        "SELECT id, assessment_id, reason, questionnaire_version, content_hash, result_json, radar_json, "
+        "created_at FROM snapshots WHERE id = ?",
+        [snapshot_id],
+    ).fetchone()
+    if row is None:
+        raise NotFound("no such snapshot")
+    return {
+        "id": row[0],
+        "assessment_id": row[1],
+        "reason": row[2],
+        "questionnaire_version": row[3],
+        "content_hash": row[4],
+        "result": json.loads(row[5]),
+        "result_json": row[5],
+        "radar": json.loads(row[6]),
+        "radar_json": row[6],
+        "created_at": row[7],
+    }

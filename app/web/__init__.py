@@ -1,0 +1,129 @@
+"""Web adapter: blueprints, error pages and response headers around the engine and store."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from flask import Flask, current_app, g, jsonify, render_template, request
+from flask_bootstrap import Bootstrap5
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+csrf = CSRFProtect()
+bootstrap = Bootstrap5()
+log = logging.getLogger("pmo_advisor")
+
+CSP = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    # plotly.js sets inline styles on the elements it draws.
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+
+def content():
+    """The validated content the app was started with."""
+    return current_app.extensions["pmo_content"]
+
+
+def init_web(app: Flask) -> None:
+    bootstrap.init_app(app)
+    csrf.init_app(app)
+
+    from . import assess, main, results
+
+    app.register_blueprint(main.bp)
+    app.register_blueprint(assess.bp)
+    app.register_blueprint(results.bp)
+
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected_error)
+    app.after_request(_security_headers)
+
+    @app.context_processor
+    def _globals():
+        return {"content": content()}
+
+    @app.template_filter("script_json")
+    def _script_json(text: str):
+        """Make stored JSON safe inside <script type="application/json">."""
+        from markupsafe import Markup
+
+        return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def wants_json() -> bool:
+    return request.path.endswith(".json") or request.path.startswith("/api/") or request.is_json
+
+
+def error_response(status: int, title: str, message: str, incident: str | None = None):
+    """Render an error as a plain page, or as JSON for API and JSON requests."""
+    if wants_json():
+        body = {"error": message, "status": status}
+        if incident:
+            body["incident"] = incident
+        return jsonify(body), status
+    try:
+        return render_template("error.html", status=status, title=title, message=message, incident=incident), status
+    except Exception:  # the error page itself failed: fall back to plain text, never a traceback
+        log.exception("error page failed to render")
+        text = f"{title}\n\n{message}" + (f"\n\nIncident id: {incident}" if incident else "")
+        return text, status, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+def _csrf_error(err: CSRFError):
+    return error_response(
+        400,
+        "The form could not be accepted",
+        "The security token of this form was missing or did not match (CSRF check), so nothing was saved. "
+        "Reload the page and try again.",
+    )
+
+
+def _http_error(err: HTTPException):
+    messages = {
+        404: ("Page not found", "There is nothing at this address. If you followed a private link, check that "
+                                "it was copied completely."),
+        405: ("Not allowed", "This address does not accept that kind of request."),
+        413: ("Too large", "The request was larger than this application accepts. Nothing was saved."),
+    }
+    title, message = messages.get(err.code, (err.name, err.description or err.name))
+    if err.code in (400, 403, 409) and err.description:
+        message = err.description
+    return error_response(err.code or 500, title, message)
+
+
+def _unexpected_error(err: Exception):
+    if isinstance(err, HTTPException):
+        return _http_error(err)
+    incident = secrets.token_hex(6)
+    log.exception("incident %s: unhandled error on %s %s", incident, request.method, request.path)
+    return error_response(
+        500,
+        "Something went wrong",
+        "The request could not be completed. Your saved answers are safe. If this keeps happening, "
+        "give the administrator the incident id below.",
+        incident=incident,
+    )
+
+
+def _security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    # Private links carry a token in the URL: never send it to another site.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Frame-Options"] = "DENY"
+    if request.is_secure:
+        response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    if g.get("private_page"):
+        response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,309 @@
+"""The questionnaire in the browser: start, profile, one page per dimension, review, submit.
+
+Every page saves on Next and Back (and on each change, when JavaScript is on) to the
+server, one row per answer. The private link resumes where the person left off.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
+
+from .. import store
+from ..db import get_db
+from ..engine import InvalidInput
+from ..engine.content import Questionnaire
+from ..engine.errors import InvalidContext, InvalidLevel, UnknownQuestion
+from ..engine.profile import validate_context_value
+from ..engine.scoring import SUFFICIENT_SHARE, validate_answers
+from ..engine.vocabulary import DIMENSIONS
+from . import content, error_response
+from .results import compute_result
+
+bp = Blueprint("assess", __name__)
+
+STEPS: tuple[str, ...] = ("context", *DIMENSIONS, "review")
+
+
+@bp.post("/start")
+def start():
+    """Create a new self-assessment and send the person to its private start page."""
+    questionnaire = content().default_questionnaire
+    _response_id, token = store.create_self_assessment(get_db(), questionnaire.id, questionnaire.version)
+    return redirect(url_for("assess.overview", token=token, new=1))
+
+
+def load_response(token: str) -> tuple[dict, Questionnaire]:
+    """Return the response the private link opens and its questionnaire, or 404."""
+    g.private_page = True
+    try:
+        response = store.response_by_token(get_db(), token)
+    except store.NotFound:
+        abort(404)
+    questionnaire = content().questionnaires.get(response["questionnaire_id"])
+    if questionnaire is None:
+        abort(404)
+    return response, questionnaire
+
+
+def progress(questionnaire: Questionnaire, answers: dict, step: str, token: str) -> dict:
+    """Describe progress for the indicator: 'capability area 3 of 5, 18 of 45 answered'."""
+    total = len(questionnaire.questions())
+    answered = sum(1 for qid in answers if questionnaire.question(qid) is not None)
+    per_dimension = {
+        d.id: {
+            "answered": sum(1 for q in d.questions if q.id in answers),
+            "total": len(d.questions),
+        }
+        for d in questionnaire.dimensions
+    }
+    return {
+        "answered": answered,
+        "total": total,
+        "percent": round(100 * answered / total) if total else 0,
+        "step": step,
+        "dimension_index": DIMENSIONS.index(step) + 1 if step in DIMENSIONS else None,
+        "dimension_count": len(DIMENSIONS),
+        "per_dimension": per_dimension,
+        "steps": [
+            (s, "Profile" if s == "context" else "Review" if s == "review" else questionnaire.dimension(s).title,
+             _step_url(token, s))
+            for s in STEPS
+        ],
+    }
+
+
+def _closed_redirect(token: str):
+    flash("This assessment has been submitted, so its answers can no longer change. "
+          "Start a new assessment to re-assess.", "info")
+    return redirect(url_for("results.result_page", token=token))
+
+
+def _neighbour(step: str, action: str) -> str:
+    index = STEPS.index(step)
+    if action == "back":
+        return STEPS[index - 1] if index > 0 else "overview"
+    if action == "next":
+        return STEPS[index + 1] if index + 1 < len(STEPS) else "review"
+    return step
+
+
+def _step_url(token: str, step: str) -> str:
+    if step == "overview":
+        return url_for("assess.overview", token=token)
+    if step == "context":
+        return url_for("assess.context_page", token=token)
+    if step == "review":
+        return url_for("assess.review", token=token)
+    if step == "result":
+        return url_for("results.result_page", token=token)
+    return url_for("assess.dimension_page", token=token, dimension=step)
+
+
+@bp.get("/r/<token>")
+def overview(token: str):
+    """The private start page: the resume link, progress so far and where to continue."""
+    response, questionnaire = load_response(token)
+    answers = store.load_answers(get_db(), response["id"])
+    return render_template(
+        "assess/overview.html",
+        token=token,
+        response=response,
+        questionnaire=questionnaire,
+        progress=progress(questionnaire, answers, response["step"], token),
+        continue_url=_step_url(token, response["step"]),
+        resume_url=url_for("assess.overview", token=token, _external=True),
+        is_new=request.args.get("new") == "1",
+    )
+
+
+@bp.route("/r/<token>/context", methods=["GET", "POST"])
+def context_page(token: str):
+    """The organisation profile: eight unscored questions that shape the advice."""
+    response, questionnaire = load_response(token)
+    if response["status"] == "submitted":
+        return _closed_redirect(token)
+    db = get_db()
+    values = dict(response["context"])
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        action = request.form.get("action", "next")
+        parsed, missing, invalid = parse_context_form(questionnaire, request.form)
+        if invalid:
+            values.update({k: request.form.get(k) for k in invalid})
+            return _render_context(token, questionnaire, response, values, {**missing, **invalid}, status=400)
+        store.save_context(db, response["id"], parsed, step="context")
+        values.update(parsed)
+        if missing and action == "next":
+            return _render_context(token, questionnaire, response, values, missing, status=400)
+        target = _neighbour("context", action)
+        store.set_step(db, response["id"], target if target in STEPS else "context")
+        return redirect(_step_url(token, target))
+    if response["step"] != "context":
+        store.set_step(db, response["id"], "context")
+    return _render_context(token, questionnaire, response, values, errors)
+
+
+def _render_context(token, questionnaire, response, values, errors, status=200):
+    answers = store.load_answers(get_db(), response["id"])
+    return render_template(
+        "assess/context.html",
+        token=token,
+        questionnaire=questionnaire,
+        values=values,
+        errors=errors,
+        progress=progress(questionnaire, answers, "context", token),
+    ), status
+
+
+def parse_context_form(questionnaire: Questionnaire, form) -> tuple[dict, dict[str, str], dict[str, str]]:
+    """Turn the profile form into typed values; return (valid values, missing, invalid), each by key."""
+    parsed: dict = {}
+    missing: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    for field in questionnaire.context:
+        raw = (form.get(field.key) or "").strip()
+        if raw == "":
+            missing[field.key] = f"Please answer “{field.label}”."
+            continue
+        try:
+            if field.type == "integer":
+                if not raw.lstrip("-").isdigit():
+                    raise InvalidContext(f"“{field.label}” needs a whole number, not {raw!r}.")
+                value = int(raw)
+            elif field.type == "boolean":
+                if raw not in ("yes", "no"):
+                    raise InvalidContext(f"“{field.label}” must be yes or no, not {raw!r}.")
+                value = raw == "yes"
+            else:
+                value = raw
+            parsed[field.key] = validate_context_value(questionnaire, field.key, value)
+        except InvalidContext as err:
+            errors[field.key] = str(err)
+    return parsed, missing, errors
+
+
+def parse_answer_form(questionnaire: Questionnaire, dimension: str, form) -> dict[str, int | None]:
+    """Read `q-<question id>` fields of one dimension page; raise InvalidInput on anything not offered."""
+    wanted = {q.id for q in questionnaire.dimension(dimension).questions}
+    answers: dict[str, int | None] = {}
+    for key in form:
+        if not key.startswith("q-"):
+            continue
+        question_id = key[2:]
+        if question_id not in wanted:
+            raise UnknownQuestion(f"unknown question id {question_id!r} on the {dimension} page")
+        raw = form.get(key, "")
+        if raw == "dk":
+            answers[question_id] = None
+            continue
+        if not raw.isdigit() or int(raw) not in questionnaire.question(question_id).options:
+            raise InvalidLevel(f"level {raw!r} is not offered for question {question_id!r}")
+        answers[question_id] = int(raw)
+    return answers
+
+
+@bp.route("/r/<token>/d/<dimension>", methods=["GET", "POST"])
+def dimension_page(token: str, dimension: str):
+    """One capability area: its questions, each with five described levels and don't know."""
+    if dimension not in DIMENSIONS:
+        abort(404)
+    response, questionnaire = load_response(token)
+    if response["status"] == "submitted":
+        return _closed_redirect(token)
+    db = get_db()
+    if request.method == "POST":
+        action = request.form.get("action", "next")
+        try:
+            answers = parse_answer_form(questionnaire, dimension, request.form)
+        except InvalidInput as err:
+            return error_response(400, "Those answers could not be saved", f"{err}. Nothing was saved.")
+        target = _neighbour(dimension, action)
+        store.save_answers(db, response["id"], answers, step=target if target in STEPS else dimension)
+        return redirect(_step_url(token, target))
+    if response["step"] != dimension:
+        store.set_step(db, response["id"], dimension)
+    answers = store.load_answers(db, response["id"])
+    return render_template(
+        "assess/dimension.html",
+        token=token,
+        questionnaire=questionnaire,
+        dimension=questionnaire.dimension(dimension),
+        answers=answers,
+        progress=progress(questionnaire, answers, dimension, token),
+        back_label="Back to the profile" if dimension == DIMENSIONS[0] else "Back",
+        next_label="Review answers" if dimension == DIMENSIONS[-1] else "Next",
+    )
+
+
+@bp.post("/r/<token>/answers")
+def autosave(token: str):
+    """Save answers as they change (JSON): {"answers": {question_id: level or null}}."""
+    response, questionnaire = load_response(token)
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict) or not isinstance(payload.get("answers"), dict):
+        return jsonify({"error": 'expected JSON {"answers": {question_id: level or null}}'}), 400
+    try:
+        answers = validate_answers(questionnaire, payload["answers"])
+    except InvalidInput as err:
+        return jsonify({"error": str(err)}), 400
+    try:
+        saved = store.save_answers(get_db(), response["id"], answers)
+    except store.AssessmentClosed as err:
+        return jsonify({"error": str(err)}), 409
+    all_answers = store.load_answers(get_db(), response["id"])
+    return jsonify({"saved": saved, "answered": len(all_answers), "total": len(questionnaire.questions())})
+
+
+@bp.get("/r/<token>/review")
+def review(token: str):
+    """Everything answered so far, what is missing, and the submit button."""
+    response, questionnaire = load_response(token)
+    if response["status"] == "submitted":
+        return _closed_redirect(token)
+    db = get_db()
+    if response["step"] != "review":
+        store.set_step(db, response["id"], "review")
+    answers = store.load_answers(db, response["id"])
+    missing_context = [f for f in questionnaire.context if f.key not in response["context"]]
+    rows = []
+    for dim in questionnaire.dimensions:
+        given = [answers[q.id] for q in dim.questions if q.id in answers]
+        answered = sum(1 for level in given if level is not None)
+        rows.append({
+            "id": dim.id,
+            "title": dim.title,
+            "answered": answered,
+            "dont_know": len(given) - answered,
+            "open": len(dim.questions) - len(given),
+            "total": len(dim.questions),
+            "insufficient": answered < len(dim.questions) * SUFFICIENT_SHARE,
+        })
+    return render_template(
+        "assess/review.html",
+        token=token,
+        questionnaire=questionnaire,
+        response=response,
+        rows=rows,
+        missing_context=missing_context,
+        progress=progress(questionnaire, answers, "review", token),
+    )
+
+
+@bp.post("/r/<token>/submit")
+def submit(token: str):
+    """Compute and freeze the result once; a repeated submit shows the same result."""
+    response, questionnaire = load_response(token)
+    if response["status"] != "submitted":
+        missing = [f.label for f in questionnaire.context if f.key not in response["context"]]
+        if missing:
+            return error_response(
+                400, "The profile is not complete",
+                "Answer the organisation profile before submitting: " + ", ".join(missing) + ". Nothing was submitted.",
+            )
+        c = content()
+        store.submit_response(
+            get_db(), response["id"],
+            lambda answers, context: compute_result(c, questionnaire.id, answers, context, response["target"]),
+            questionnaire_version=questionnaire.version, content_hash=c.hash,
+        )
+    return redirect(url_for("results.result_page", token=token))
