@@ -1,0 +1,88 @@
+"""A new user completes the questionnaire in Chromium and sees the radar drawn."""
+
+from __future__ import annotations
+
+import re
+
+from app.engine.vocabulary import DIMENSIONS
+
+
+def fill_context(page):
+    page.check("#org_size-large")
+    page.fill("#input-active_projects", "60")
+    page.fill("#input-business_units", "3")
+    page.check("#regulated-yes")
+    page.check("#risk_profile-medium")
+    page.check("#delivery_mix-hybrid")
+    page.check("#primary_pain-duplicate_work")
+    page.check("#existing_pmo-informal")
+
+
+def answer_page(page, level):
+    for radio in page.locator(f"input[type=radio][value='{level}']").all():
+        radio.check()
+
+
+def test_new_user_completes_questionnaire_and_sees_radar(server, page):
+    page.goto(server.url + "/")
+    page.get_by_role("button", name="Start the assessment").click()
+    assert page.get_by_role("heading", name="Your assessment has started").is_visible()
+    link = page.input_value("#resume-link")
+    assert re.match(r"http://127\.0\.0\.1:\d+/r/[\w-]{30,}$", link)
+    page.get_by_role("link", name="Begin").click()
+
+    fill_context(page)
+    page.get_by_role("button", name=re.compile("^Next")).click()
+    for i, dim in enumerate(DIMENSIONS):
+        page.wait_for_url(re.compile(f"/d/{dim}$"))
+        assert f"Capability area {i + 1} of 5" in page.inner_text("#progress-text")
+        answer_page(page, (i % 4) + 2)
+        page.locator("button[name=action][value=next]").click()
+    page.wait_for_url(re.compile("/review$"))
+    assert "45 of 45 answered" in page.inner_text("#progress-text")
+    page.get_by_role("button", name="Submit and see the result").click()
+    page.wait_for_url(re.compile("/result$"))
+    page.wait_for_selector("#radar svg.main-svg", state="attached")
+    assert page.locator("#radar[data-drawn=true]").count() == 1
+    assert page.get_by_role("heading", name="Your PMO maturity result").is_visible()
+    assert page.watch.errors() == []
+    assert page.watch.outside_requests() == []
+    assert page.watch.dialogs == []
+
+
+def test_answers_autosave_on_change_and_survive_a_reload(server, page):
+    page.goto(server.url + "/")
+    page.get_by_role("button", name="Start the assessment").click()
+    url = page.input_value("#resume-link")
+    page.goto(url + "/d/tools")
+    first = page.locator("fieldset.question").first
+    first.locator("input[value='4']").check()
+    page.locator("fieldset.question").nth(1).locator("input[value='dk']").check()
+    page.wait_for_selector("#save-status.saved")
+    assert "2 of 45 answered" in page.inner_text("#progress-text")
+    page.reload()
+    assert first.locator("input[value='4']").is_checked()
+    assert page.locator("fieldset.question").nth(1).locator("input[value='dk']").is_checked()
+    assert page.watch.errors() == []
+
+
+def test_questions_can_be_answered_with_the_keyboard(server, page):
+    page.goto(server.url + "/")
+    page.get_by_role("button", name="Start the assessment").click()
+    page.goto(page.input_value("#resume-link") + "/d/governance")
+    page.locator("fieldset.question").first.locator("input[value='1']").focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    assert page.locator("fieldset.question").first.locator("input[value='3']").is_checked()
+    page.wait_for_selector("#save-status.saved")
+
+
+def test_questionnaire_page_fits_a_phone_screen(server, phone):
+    phone.goto(server.url + "/")
+    phone.get_by_role("button", name="Start the assessment").click()
+    phone.goto(phone.input_value("#resume-link") + "/d/analytics")
+    overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    phone.locator("fieldset.question").first.locator("label").nth(2).tap()
+    assert phone.locator("fieldset.question").first.locator("input[value='3']").is_checked()
+    assert phone.watch.errors() == []

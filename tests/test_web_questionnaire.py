@@ -1,0 +1,243 @@
+"""The questionnaire in the browser, through the Flask test client."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from app import create_app
+from app.engine.vocabulary import DIMENSIONS
+from tests.conftest import FULL_CONTEXT, Respondent, checked_answers, visible_text
+
+
+def stored_answers(app, respondent):
+    from app import store
+
+    db = store.open_db(app.config["DATABASE"])
+    try:
+        response = store.response_by_token(db, respondent.token)
+        return store.load_answers(db, response["id"]), response
+    finally:
+        db.close()
+
+
+def test_home_page_offers_to_start(client):
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "Start the assessment" in page.text
+
+
+def test_full_walk_produces_a_scored_result(app, respondent):
+    overview = respondent.client.get(respondent.base + "?new=1")
+    assert "Your private link" in overview.text and respondent.token in overview.text
+    assert respondent.fill_context().location.endswith(f"/d/{DIMENSIONS[0]}")
+    for i, dim in enumerate(DIMENSIONS):
+        page = respondent.client.get(f"{respondent.base}/d/{dim}")
+        assert f"Capability area {i + 1} of 5" in visible_text(page.text)
+        response = respondent.answer_dimension(dim, lambda q, i=i: i + 1)
+        expected_next = f"/d/{DIMENSIONS[i + 1]}" if i + 1 < len(DIMENSIONS) else "/review"
+        assert response.location.endswith(expected_next)
+    review = respondent.client.get(respondent.base + "/review")
+    assert "45 of 45 answered" in visible_text(review.text)
+    assert respondent.submit().location.endswith("/result")
+    result = respondent.result()
+    assert [result["scores"][d]["score"] for d in DIMENSIONS] == [1.0, 2.0, 3.0, 4.0, 5.0]
+    assert result["overall"]["score"] == 3.0
+    assert result["context"] == FULL_CONTEXT
+    page = respondent.client.get(respondent.base + "/result")
+    assert page.status_code == 200
+    assert "Level 3: Defined" in visible_text(page.text)
+    assert 'id="radar-data"' in page.text
+
+
+def test_progress_counts_saved_answers(respondent):
+    respondent.fill_context()
+    respondent.answer_dimension("governance", lambda q: 2)
+    page = respondent.client.get(respondent.base + "/d/analytics")
+    assert "Capability area 2 of 5" in page.text
+    assert "Capability area 2 of 5, 9 of 45 answered" in visible_text(page.text)
+
+
+def test_back_saves_the_page_too(app, respondent):
+    respondent.fill_context()
+    back = respondent.answer_dimension("analytics", lambda q: 4, action="back")
+    assert back.location.endswith("/d/governance")
+    answers, _ = stored_answers(app, respondent)
+    assert len(answers) == 9 and set(answers.values()) == {4}
+
+
+def test_dont_know_is_stored_and_shown_checked(app, respondent):
+    respondent.answer_dimension("tools", lambda q: None)
+    answers, _ = stored_answers(app, respondent)
+    assert set(answers.values()) == {None}
+    page = respondent.client.get(respondent.base + "/d/tools")
+    shown = checked_answers(page.text)
+    assert len(shown) == 9 and set(shown.values()) == {"dk"}
+
+
+def test_resume_from_a_new_app_instance_on_the_same_database(db_path, client, questionnaire):
+    first = Respondent(client, questionnaire)
+    first.fill_context()
+    first.answer_dimension("governance", lambda q: 2)
+    first.answer_dimension("analytics", lambda q: 3)
+    # A server restart: a new app on the same file, a new browser session.
+    restarted = create_app({"TESTING": True, "DATABASE": str(db_path), "SECRET_KEY": "test-secret"})
+    browser = restarted.test_client()
+    overview = browser.get(f"/r/{first.token}")
+    assert "18 of 45 questions answered" in visible_text(overview.text)
+    assert f'href="/r/{first.token}/d/facilitation"' in overview.text
+    page = browser.get(f"/r/{first.token}/d/analytics")
+    shown = checked_answers(page.text)
+    assert len(shown) == 9 and set(shown.values()) == {"3"}
+
+
+def test_double_submit_yields_one_result(app, respondent):
+    respondent.fill_context()
+    respondent.answer_all()
+    first = respondent.submit()
+    second = respondent.submit()
+    assert first.status_code == second.status_code == 302
+    from app import store
+
+    db = store.open_db(app.config["DATABASE"])
+    assert db.execute("SELECT count(*) FROM snapshots").fetchone()[0] == 1
+
+
+def test_submitted_answers_cannot_change(app, respondent):
+    respondent.fill_context()
+    respondent.answer_all(lambda q: 2)
+    respondent.submit()
+    page = respondent.answer_dimension("governance", lambda q: 5)
+    assert page.status_code == 302 and page.location.endswith("/result")
+    blocked = respondent.client.post(respondent.base + "/answers", json={"answers": {"governance.stage_gates": 5}},
+                                     headers={"X-CSRFToken": respondent.csrf})
+    assert blocked.status_code == 409
+    answers, _ = stored_answers(app, respondent)
+    assert set(answers.values()) == {2}
+
+
+def test_submit_requires_a_complete_profile(respondent):
+    respondent.answer_all()
+    response = respondent.submit()
+    assert response.status_code == 400
+    assert "Answer the organisation profile before submitting" in response.text
+
+
+@pytest.mark.parametrize(
+    "form, message",
+    [
+        ({"q-governance.stage_gates": "7"}, "level &#39;7&#39; is not offered for question &#39;governance.stage_gates&#39;"),
+        ({"q-governance.stage_gates": "three"}, "level &#39;three&#39; is not offered"),
+        ({"q-governance.invented": "3"}, "unknown question id &#39;governance.invented&#39;"),
+        ({"q-tools.adoption": "3"}, "unknown question id &#39;tools.adoption&#39; on the governance page"),
+    ],
+    ids=["level-not-offered", "level-not-a-number", "unknown-question", "question-of-another-page"],
+)
+def test_bad_answers_get_400_and_change_nothing(app, respondent, form, message):
+    respondent.answer_dimension("governance", lambda q: 2)
+    before, _ = stored_answers(app, respondent)
+    response = respondent.post("/d/governance", {"q-governance.intake_criteria": "5", **form, "action": "next"})
+    assert response.status_code == 400
+    assert message in response.text
+    assert "Nothing was saved" in response.text
+    after, _ = stored_answers(app, respondent)
+    assert after == before
+
+
+@pytest.mark.parametrize("token", [None, "forged-token"], ids=["missing", "forged"])
+def test_csrf_missing_or_forged_gets_400_and_changes_nothing(app, respondent, token):
+    data = {"q-governance.intake_criteria": "4", "action": "next"}
+    if token:
+        data["csrf_token"] = token
+    response = respondent.client.post(respondent.base + "/d/governance", data=data)
+    assert response.status_code == 400
+    assert "security token" in response.text
+    answers, _ = stored_answers(app, respondent)
+    assert answers == {}
+
+
+def test_csrf_is_required_for_json_autosave(app, respondent):
+    response = respondent.client.post(respondent.base + "/answers", json={"answers": {"tools.adoption": 3}})
+    assert response.status_code == 400
+    assert stored_answers(app, respondent)[0] == {}
+
+
+def test_autosave_saves_and_a_replay_changes_nothing(app, respondent):
+    payload = {"answers": {"tools.adoption": 3, "tools.integration": None}}
+    headers = {"X-CSRFToken": respondent.csrf}
+    first = respondent.client.post(respondent.base + "/answers", json=payload, headers=headers)
+    assert first.status_code == 200 and first.get_json()["answered"] == 2
+    replay = respondent.client.post(respondent.base + "/answers", json=payload, headers=headers)
+    assert replay.status_code == 200
+    answers, _ = stored_answers(app, respondent)
+    assert answers == {"tools.adoption": 3, "tools.integration": None}
+
+
+@pytest.mark.parametrize(
+    "payload, message",
+    [
+        ({"answers": {"tools.adoption": 9}}, "answer to 'tools.adoption' is 9"),
+        ({"answers": {"tools.nothing": 2}}, "unknown question id 'tools.nothing'"),
+        ({"answers": [1, 2]}, "expected JSON"),
+    ],
+)
+def test_autosave_rejects_bad_input(app, respondent, payload, message):
+    response = respondent.client.post(respondent.base + "/answers", json=payload,
+                                      headers={"X-CSRFToken": respondent.csrf})
+    assert response.status_code == 400
+    assert message in response.get_json()["error"]
+    assert stored_answers(app, respondent)[0] == {}
+
+
+def test_bad_context_value_gets_400_and_changes_nothing(app, respondent):
+    form = {**{k: str(v) for k, v in FULL_CONTEXT.items()}, "regulated": "yes", "org_size": "galactic",
+            "action": "next"}
+    response = respondent.post("/context", form)
+    assert response.status_code == 400
+    assert "context.org_size is &#39;galactic&#39;" in response.text
+    assert stored_answers(app, respondent)[1]["context"] == {}
+
+
+def test_missing_context_is_asked_for_but_valid_values_are_kept(app, respondent):
+    response = respondent.post("/context", {"org_size": "small", "action": "next"})
+    assert response.status_code == 400
+    assert "Please answer" in response.text
+    assert stored_answers(app, respondent)[1]["context"] == {"org_size": "small"}
+
+
+def test_unknown_private_link_is_404(client):
+    assert client.get("/r/not-a-real-token").status_code == 404
+    assert client.get("/r/not-a-real-token/result.json").status_code == 404
+
+
+def test_result_json_is_stable_and_matches_the_page(respondent):
+    respondent.fill_context()
+    respondent.answer_all(lambda q: 4 if q.id.startswith("tools") else 2)
+    respondent.submit()
+    first = respondent.client.get(respondent.base + "/result.json")
+    second = respondent.client.get(respondent.base + "/result.json")
+    assert first.data == second.data
+    data = json.loads(first.data)
+    assert data["scores"]["tools"]["score"] == 4.0
+    assert data["questionnaire"]["id"] == "pmo-maturity"
+
+
+def test_private_pages_are_not_cached_and_leak_no_referrer(respondent):
+    page = respondent.client.get(respondent.base)
+    assert page.headers["Cache-Control"] == "no-store"
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_plotly_is_served_locally(client):
+    response = client.get("/vendor/plotly.min.js")
+    assert response.status_code == 200
+    assert response.mimetype == "text/javascript"
+    assert len(response.data) > 1_000_000
+    response.close()
+
+
+def test_bootstrap_is_served_locally(client):
+    page = client.get("/")
+    assert "cdn" not in page.text.lower()
+    assert "/bootstrap/static/css/bootstrap.min.css" in page.text
