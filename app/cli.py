@@ -13,6 +13,8 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from .engine import InvalidInput, run_assessment
+from .engine.assessment import explain_rules
+from .engine.rules import format_fact
 from .engine.content import json_schemas
 from .report import render_markdown
 
@@ -184,7 +186,55 @@ def content_schema(out: str) -> None:
         click.echo(f"wrote {path}")
 
 
+@click.group("rules", cls=AppGroup)
+def rules_cli() -> None:
+    """Inspect the rules."""
+
+
+@rules_cli.command("explain")
+@click.option("--answers", "answers_path", required=True, help="YAML or JSON file with answers and context.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rules_explain(answers_path: str, fmt: str) -> None:
+    """Print every rule, fired or not, with the fact values it read."""
+    data = read_answers_file(answers_path)
+    try:
+        report = explain_rules(_content(), data.get("answers") or {}, data.get("context"), data.get("questionnaire"))
+    except InvalidInput as err:
+        fail(str(err))
+    if fmt == "json":
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        return
+    for warning in report["warnings"]:
+        click.echo(f"warning: {warning}", err=True)
+
+    def show(entry: dict, extra: str = "") -> None:
+        mark = "FIRED" if entry["fired"] else "  -  "
+        click.echo(f"  [{mark}] {entry['id']}{extra}")
+        if entry["when"]:
+            click.echo(f"          when: {' '.join(entry['when'].split())}")
+        if entry["reads"]:
+            values = ", ".join(f"{path} = {format_fact(path, value)}" for path, value in entry["reads"].items())
+            click.echo(f"          read: {values}")
+
+    totals = ", ".join(f"{model} {points}" for model, points in report["totals"].items())
+    click.echo(f"Model rules (every model starts at {report['base_fit']}; totals: {totals}; "
+               f"recommended: {report['model']})")
+    for entry in report["model_rules"]:
+        points = ", ".join(f"{m} {p:+d}" for m, p in entry["points"].items())
+        show(entry, f"  ({points})")
+    click.echo("\nPitfalls")
+    for entry in report["pitfalls"]:
+        show(entry, f"  ({entry['severity']})")
+    click.echo("\nWhat the PMO should own first")
+    for entry in report["own_first"]:
+        show(entry)
+    click.echo("\nWhat the PMO should not own")
+    for entry in report["dont_own"]:
+        show(entry)
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(questionnaire_cli)
     app.cli.add_command(assess_command)
     app.cli.add_command(content_cli)
+    app.cli.add_command(rules_cli)

@@ -6,7 +6,9 @@ from typing import Any, Mapping
 
 from .content import Content, Questionnaire
 from .errors import InvalidLevel
+from .facts import build_facts
 from .profile import validate_context
+from .rules import FactLabels, choose_ownership, find_pitfalls, rank_models, what_would_change
 from .scoring import describe_highlights, score_answers, validate_answers
 from .vocabulary import DIMENSIONS, LEVELS
 
@@ -61,6 +63,7 @@ def assess_valid(
                 f"{dim} has only {entry['answered']} of {entry['total']} questions answered; "
                 "it is shown but left out of the overall score"
             )
+    advice = advise(content, questionnaire, scored, answers, context)
     return {
         "questionnaire": {
             "id": questionnaire.id,
@@ -74,8 +77,78 @@ def assess_valid(
         "scores": scores,
         "overall": overall,
         "highlights": describe_highlights(questionnaire, scores, answers),
-        "recommendation": {"model": None, "hybrid_with": None, "ranking": [], "what_would_change": []},
-        "pitfalls": [],
+        "recommendation": advice["recommendation"],
+        "ownership": advice["ownership"],
+        "pitfalls": advice["pitfalls"],
         "roadmap": {"target": target, "phases": []},
         "warnings": warnings,
+    }
+
+
+def fact_labels(questionnaire: Questionnaire) -> FactLabels:
+    """Plain-language labels of dimensions and context values, for generated sentences."""
+    def value_label(key: str, value: Any) -> str:
+        field = questionnaire.context_field(key)
+        for choice in field.choices or ():
+            if choice.value == value:
+                return choice.label.split(" (")[0].split(":")[0].lower()
+        return str(value)
+
+    return FactLabels({d.id: d.title for d in questionnaire.dimensions}, value_label)
+
+
+def advise(content: Content, questionnaire: Questionnaire, scored: dict[str, Any],
+           answers: dict[str, int | None], context: dict[str, Any]) -> dict[str, Any]:
+    """Run the rulebook: the recommended model and why, what would change it, pitfalls, ownership."""
+    rulebook = content.rulebook
+    if rulebook is None or not rulebook.model_rules:
+        return {
+            "recommendation": {"model": None, "hybrid_with": None, "ranking": [], "what_would_change": []},
+            "ownership": {"own_first": [], "dont_own": []},
+            "pitfalls": [],
+        }
+    facts = build_facts(questionnaire, scored, answers, context)
+    recommendation = rank_models(rulebook, facts)
+    fired = recommendation.pop("_fired")
+    recommendation.pop("_totals")
+    order = [entry["model"] for entry in recommendation["ranking"]]
+    weights = {d.id: d.weight for d in questionnaire.dimensions}
+    counted = frozenset(d for d in DIMENSIONS if d not in scored["overall"]["left_out"]) or frozenset(DIMENSIONS)
+    changes, _evaluations = what_would_change(rulebook, facts, fired, order, weights, counted,
+                                              fact_labels(questionnaire))
+    recommendation["what_would_change"] = changes
+    facts["model"] = recommendation["model"]
+    return {
+        "recommendation": recommendation,
+        "ownership": choose_ownership(rulebook, facts),
+        "pitfalls": find_pitfalls(rulebook, facts),
+    }
+
+
+def explain_rules(content: Content, answers: Mapping[str, Any], context: Mapping[str, Any] | None = None,
+                  questionnaire_id: str | None = None) -> dict[str, Any]:
+    """Every rule, fired or not, with the value of each fact it read (evaluated by rule-engine itself)."""
+    questionnaire = content.questionnaire(questionnaire_id)
+    clean_answers = validate_answers(questionnaire, answers or {})
+    clean_context, warnings = validate_context(questionnaire, context)
+    scored = score_answers(questionnaire, clean_answers)
+    facts = build_facts(questionnaire, scored, clean_answers, clean_context)
+    rulebook = content.rulebook
+    recommendation = rank_models(rulebook, facts)
+    facts["model"] = recommendation["model"]
+
+    def entry(rule_id: str, condition, **extra) -> dict[str, Any]:
+        return {"id": rule_id, "when": condition.text if condition else None,
+                "fired": condition.matches_reference(facts) if condition else True,
+                "reads": condition.evidence(facts) if condition else {}, **extra}
+
+    return {
+        "warnings": warnings,
+        "base_fit": rulebook.base_fit,
+        "totals": recommendation["_totals"],
+        "model": recommendation["model"],
+        "model_rules": [entry(r.id, r.condition, points=dict(r.points)) for r in rulebook.model_rules],
+        "pitfalls": [entry(p.id, p.condition, severity=p.severity) for p in rulebook.pitfalls],
+        "own_first": [entry(o.id, o.condition) for o in rulebook.own_first],
+        "dont_own": [entry(o.id, o.condition) for o in rulebook.dont_own],
     }

@@ -8,7 +8,7 @@ path before one ``ContentError`` is raised.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import ContentError
-from .vocabulary import CONTEXT_KEYS, DIMENSIONS, LEVELS
+from .vocabulary import CONTEXT_KEYS, DIMENSIONS, LEVELS, MODELS
 
 SLUG = r"^[a-z][a-z0-9_-]*$"
 QUESTION_ID = r"^[a-z]+\.[a-z0-9_]+$"
@@ -187,16 +187,110 @@ def check_questionnaire(q: Questionnaire, where: "Located") -> None:
 
 
 # --------------------------------------------------------------------------
+# Rules: which PMO model fits, pitfalls, what the PMO should own
+# --------------------------------------------------------------------------
+
+ModelId = Literal["supportive", "controlling", "directive", "federated"]
+DimensionId = Literal["governance", "analytics", "facilitation", "tools", "leadership"]
+RULE_ID = r"^[a-z][a-z0-9-]*$"
+
+
+class ModelDefinition(Strict):
+    title: str = Field(min_length=1)
+    summary: str = Field(min_length=20, description="What a PMO of this model does, in plain language.")
+    target: dict[DimensionId, int] = Field(
+        description="Default target level per capability area when this model is recommended.")
+
+    @field_validator("target")
+    @classmethod
+    def _target_levels(cls, target: dict[str, int]) -> dict[str, int]:
+        missing = [d for d in DIMENSIONS if d not in target]
+        if missing:
+            raise ValueError("target needs a level for " + ", ".join(missing))
+        bad = [f"{d}={v}" for d, v in target.items() if v not in LEVELS]
+        if bad:
+            raise ValueError("target levels must be 1-5: " + ", ".join(bad))
+        return {d: target[d] for d in DIMENSIONS}
+
+
+class ModelRule(Strict):
+    id: str = Field(pattern=RULE_ID)
+    when: str = Field(min_length=1, description="rule-engine condition over the facts.")
+    points: dict[ModelId, int] = Field(min_length=1, description="Points added (or taken, if negative) per model.")
+    reason: str = Field(min_length=10, description="One sentence; {fact.path} placeholders show the fact's value.")
+
+    @field_validator("points")
+    @classmethod
+    def _points_in_range(cls, points: dict[str, int]) -> dict[str, int]:
+        for model, value in points.items():
+            if value == 0 or not -50 <= value <= 50:
+                raise ValueError(f"points for {model} must be between -50 and 50 and not 0")
+        return points
+
+
+class ModelRules(Strict):
+    kind: Literal["model_rules"]
+    base_fit: int = Field(default=50, ge=0, le=100, description="Fit every model starts from.")
+    hybrid_margin: int = Field(default=8, ge=0, le=50,
+                               description="When the runner-up is this close to the top model, report a hybrid.")
+    models: dict[ModelId, ModelDefinition]
+    rules: list[ModelRule] = Field(min_length=1)
+
+    @field_validator("models")
+    @classmethod
+    def _all_models(cls, models: dict[str, ModelDefinition]) -> dict[str, ModelDefinition]:
+        missing = [m for m in MODELS if m not in models]
+        if missing:
+            raise ValueError("models must define " + ", ".join(missing))
+        return models
+
+
+class Pitfall(Strict):
+    id: str = Field(pattern=RULE_ID)
+    title: str = Field(min_length=1)
+    severity: Literal["high", "medium", "low"]
+    when: str = Field(min_length=1)
+    why: str = Field(min_length=20, description="Why it matters; {fact.path} placeholders allowed.")
+    mitigation: str = Field(min_length=20)
+
+
+class PitfallRules(Strict):
+    kind: Literal["pitfalls"]
+    pitfalls: list[Pitfall] = Field(min_length=1)
+
+
+class OwnershipItem(Strict):
+    id: str = Field(pattern=RULE_ID)
+    title: str = Field(min_length=1)
+    when: str | None = Field(default=None, description="Condition; always applies when left out.")
+    why: str = Field(min_length=10, description="{fact.path} placeholders allowed.")
+
+
+class OwnershipRules(Strict):
+    kind: Literal["ownership"]
+    max_own_first: int = Field(default=4, ge=1, le=10)
+    own_first: list[OwnershipItem] = Field(min_length=1)
+    dont_own: list[OwnershipItem] = Field(min_length=1)
+
+
+# --------------------------------------------------------------------------
 # Loader
 # --------------------------------------------------------------------------
 
 # Which kinds each content folder may hold, and the model of each kind.
-KIND_MODELS: dict[str, type[Strict]] = {"questionnaire": Questionnaire}
+KIND_MODELS: dict[str, type[Strict]] = {
+    "questionnaire": Questionnaire,
+    "model_rules": ModelRules,
+    "pitfalls": PitfallRules,
+    "ownership": OwnershipRules,
+}
 FOLDER_KINDS: dict[str, tuple[str, ...]] = {
     "questionnaires": ("questionnaire",),
-    "rules": (),
+    "rules": ("model_rules", "pitfalls", "ownership"),
     "roadmaps": (),
 }
+# Kinds of which there is exactly one file.
+SINGLE_KINDS: tuple[str, ...] = ("model_rules", "pitfalls", "ownership")
 
 
 @dataclass
@@ -218,7 +312,7 @@ class Content:
     questionnaires: dict[str, Questionnaire]
     hash: str
     files: tuple[str, ...] = ()
-    extras: dict[str, Any] = field(default_factory=dict)
+    rulebook: Any = None  # rulebook.Rulebook: compiled rules, or None when rules/ is empty
 
     @property
     def default_questionnaire(self) -> Questionnaire:
@@ -381,12 +475,25 @@ def load_content(root: Path | str) -> Content:
     if not questionnaires and not any(p[0].startswith("questionnaires") for p in problems):
         problems.append(("questionnaires/", "", "no questionnaire found"))
 
+    for kind in SINGLE_KINDS:
+        for _model, located in documents[kind][1:]:
+            first = documents[kind][0][1].name
+            located.problem(("kind",), f"only one {kind} file is allowed; {first} is one already")
+
+    rulebook = None
+    default = questionnaires.get("pmo-maturity") or next(iter(questionnaires.values()), None)
+    if default is not None:
+        from .rulebook import compile_rulebook
+
+        rulebook = compile_rulebook(default, {kind: documents[kind][:1] for kind in SINGLE_KINDS})
+
     if problems:
         raise ContentError(problems)
     return Content(
         questionnaires=questionnaires,
         hash=content_hash(raw_files),
         files=tuple(name for name, _ in sorted(raw_files)),
+        rulebook=rulebook,
     )
 
 

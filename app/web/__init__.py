@@ -53,6 +53,12 @@ def init_web(app: Flask) -> None:
     def _globals():
         return {"content": content()}
 
+    @app.template_global("evidence")
+    def _evidence(evidence, questionnaire=None):
+        from .evidence import describe_evidence
+
+        return describe_evidence(evidence or {}, questionnaire or content().default_questionnaire)
+
     @app.template_filter("script_json")
     def _script_json(text: str):
         """Make stored JSON safe inside <script type="application/json">."""
