@@ -53,6 +53,7 @@ def radar_figure(series: list[tuple[str, Mapping[str, float | None]]],
         margin={"l": 70, "r": 70, "t": 50 if title else 30, "b": 30},
         title={"text": title} if title else None,
         font={"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13},
+        template="plotly_white",
         height=420,
     )
     return fig.to_plotly_json()
@@ -63,3 +64,60 @@ def result_radar(result: Mapping[str, Any], labels: Mapping[str, str] | None = N
     scores = {d: result["scores"][d]["score"] for d in DIMENSIONS}
     target = result.get("roadmap", {}).get("target") or None
     return radar_figure([("Current maturity", scores)], target=target, labels=labels)
+
+
+DIMENSION_COLOURS = {"governance": "#0b5cad", "analytics": "#2b8a3e", "facilitation": "#e67700",
+                     "tools": "#862e9c", "leadership": "#c92a2a"}
+WEEKS_PER_MONTH = 52 / 12
+
+
+def timeline_figure(roadmap: Mapping[str, Any], labels: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """A Gantt-style timeline of the roadmap in months, coloured by capability area, with phase bands."""
+    labels = labels or {}
+    items = [(phase, item) for phase in roadmap.get("phases", []) for item in phase["items"]]
+    fig = go.Figure()
+    if not items:
+        fig.update_layout(height=120, margin={"l": 20, "r": 20, "t": 20, "b": 20},
+                          annotations=[{"text": "Nothing to plan", "showarrow": False, "x": 0.5, "y": 0.5,
+                                        "xref": "paper", "yref": "paper"}],
+                          xaxis={"visible": False}, yaxis={"visible": False})
+        return fig.to_plotly_json()
+    order = [f"{i + 1}. {item['title']}" for i, (_p, item) in enumerate(items)]
+    for dim in DIMENSIONS:
+        rows = [(name, item) for name, (_p, item) in zip(order, items) if item["dimension"] == dim]
+        if not rows:
+            continue
+        fig.add_trace(go.Bar(
+            orientation="h",
+            name=labels.get(dim, dim.title()),
+            y=[name for name, _ in rows],
+            base=[round(item["start_week"] / WEEKS_PER_MONTH, 2) for _, item in rows],
+            x=[round(item["duration_weeks"] / WEEKS_PER_MONTH, 2) for _, item in rows],
+            marker={"color": DIMENSION_COLOURS[dim]},
+            customdata=[[item["owner"], item["effort_weeks"], item["to_level"]] for _, item in rows],
+            hovertemplate=("%{y}<br>months %{base:.1f} to %{x:.1f} after start<br>owner %{customdata[0]}, "
+                           "%{customdata[1]} person-weeks, to level %{customdata[2]}<extra></extra>"),
+        ))
+    shapes, annotations = [], []
+    for i, phase in enumerate(roadmap["phases"]):
+        if i % 2 == 0:
+            shapes.append({"type": "rect", "xref": "x", "yref": "paper", "x0": phase["start_month"],
+                           "x1": phase["end_month"], "y0": 0, "y1": 1, "fillcolor": "#f1f3f5",
+                           "line": {"width": 0}, "layer": "below"})
+        annotations.append({"x": (phase["start_month"] + phase["end_month"]) / 2, "y": 1.0, "xref": "x",
+                            "yref": "paper", "yanchor": "bottom", "showarrow": False,
+                            "text": f"{phase['start_month']}–{phase['end_month']} m", "font": {"size": 11}})
+    end = max(p["end_month"] for p in roadmap["phases"])
+    fig.update_layout(
+        barmode="overlay",
+        height=max(260, 26 * len(items) + 110),
+        margin={"l": 10, "r": 20, "t": 40, "b": 40},
+        xaxis={"title": {"text": "months from start"}, "range": [0, end], "dtick": 3, "zeroline": False},
+        yaxis={"categoryorder": "array", "categoryarray": list(reversed(order)), "automargin": True},
+        legend={"orientation": "h", "y": -0.15},
+        shapes=shapes,
+        annotations=annotations,
+        font={"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 12},
+        template="plotly_white",
+    )
+    return fig.to_plotly_json()

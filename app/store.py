@@ -166,6 +166,11 @@ def m001_assessments_responses_answers(db: Database) -> None:
     db.execute("CREATE INDEX snapshots_assessment ON snapshots(assessment_id)")
 
 
+@migrations()
+def m002_snapshot_timeline(db: Database) -> None:
+    db.execute("ALTER TABLE snapshots ADD COLUMN timeline_json TEXT")
+
+
 # --------------------------------------------------------------------------
 # Self-assessments: one assessment with one response, reached by a private token
 # --------------------------------------------------------------------------
@@ -280,6 +285,7 @@ def _touch(db: Database, response_id: int, step: str | None, now: str) -> None:
         db.execute("UPDATE responses SET updated_at = ?, step = ? WHERE id = ?", [now, step, response_id])
 
 
+# compute(answers, context) -> (result, {"radar": figure, "timeline": figure})
 Computation = Callable[[dict[str, int | None], dict[str, Any]], tuple[dict, dict]]
 
 
@@ -287,7 +293,7 @@ def submit_response(db: Database, response_id: int, compute: Computation, *,
                     questionnaire_version: str, content_hash: str) -> int:
     """Submit a self-assessment once: compute its result and freeze it; return the snapshot id.
 
-    ``compute(answers, context)`` returns (result, radar figure). It runs inside the
+    ``compute(answers, context)`` returns (result, figures). It runs inside the
     write transaction so the snapshot matches exactly the answers that were stored.
     A second submit (double click, replayed request) returns the first snapshot.
     """
@@ -303,8 +309,8 @@ def submit_response(db: Database, response_id: int, compute: Computation, *,
         status, context_json, assessment_id, snapshot_id = row
         if status == "submitted" and snapshot_id is not None:
             return snapshot_id
-        result, radar = compute(load_answers(db, response_id), json.loads(context_json))
-        snapshot_id = insert_snapshot(db, assessment_id, result, radar, reason="submitted",
+        result, figures = compute(load_answers(db, response_id), json.loads(context_json))
+        snapshot_id = insert_snapshot(db, assessment_id, result, figures, reason="submitted",
                                       questionnaire_version=questionnaire_version, content_hash=content_hash)
         db.execute("UPDATE responses SET status = 'submitted', submitted_at = ?, updated_at = ?, step = 'result' "
                    "WHERE id = ?", [now, now, response_id])
@@ -313,25 +319,36 @@ def submit_response(db: Database, response_id: int, compute: Computation, *,
     return snapshot_id
 
 
-def insert_snapshot(db: Database, assessment_id: int, result: dict, radar: dict, *, reason: str,
+def insert_snapshot(db: Database, assessment_id: int, result: dict, figures: Mapping[str, dict], *, reason: str,
                     questionnaire_version: str, content_hash: str) -> int:
-    """Freeze a result; call inside a transaction."""
+    """Freeze a result and its figures; call inside a transaction."""
     return db["snapshots"].insert({
         "assessment_id": assessment_id,
         "reason": reason,
         "questionnaire_version": questionnaire_version,
         "content_hash": content_hash,
         "result_json": json.dumps(result, sort_keys=True),
-        "radar_json": json.dumps(radar),
+        "radar_json": json.dumps(figures.get("radar") or {}),
+        "timeline_json": json.dumps(figures.get("timeline") or {}),
         "created_at": now_iso(),
     }).last_pk
+
+
+def replace_snapshot(db: Database, assessment_id: int, result: dict, figures: Mapping[str, dict], *,
+                     reason: str, questionnaire_version: str, content_hash: str) -> int:
+    """Add a new snapshot and make it the assessment's current one; the old one is kept."""
+    with transaction(db):
+        snapshot_id = insert_snapshot(db, assessment_id, result, figures, reason=reason,
+                                      questionnaire_version=questionnaire_version, content_hash=content_hash)
+        db.execute("UPDATE assessments SET snapshot_id = ? WHERE id = ?", [snapshot_id, assessment_id])
+    return snapshot_id
 
 
 def load_snapshot(db: Database, snapshot_id: int) -> dict[str, Any]:
     """Return a snapshot with its result and radar figure parsed; raise NotFound."""
     row = db.execute(
         "SELECT id, assessment_id, reason, questionnaire_version, content_hash, result_json, radar_json, "
-        "created_at FROM snapshots WHERE id = ?",
+        "created_at, timeline_json FROM snapshots WHERE id = ?",
         [snapshot_id],
     ).fetchone()
     if row is None:
@@ -347,4 +364,5 @@ def load_snapshot(db: Database, snapshot_id: int) -> dict[str, Any]:
         "radar": json.loads(row[6]),
         "radar_json": row[6],
         "created_at": row[7],
+        "timeline_json": row[8] or "{}",
     }

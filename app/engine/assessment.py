@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any, Mapping
 
 from .content import Content, Questionnaire
 from .errors import InvalidLevel
 from .facts import build_facts
 from .profile import validate_context
+from .roadmap import build_roadmap, link_pitfalls
 from .rules import FactLabels, choose_ownership, find_pitfalls, rank_models, what_would_change
 from .scoring import describe_highlights, score_answers, validate_answers
 from .vocabulary import DIMENSIONS, LEVELS
@@ -64,6 +66,9 @@ def assess_valid(
                 "it is shown but left out of the overall score"
             )
     advice = advise(content, questionnaire, scored, answers, context)
+    full_target, target_source = choose_target(content, advice["recommendation"]["model"], target)
+    roadmap = plan_roadmap(content, questionnaire, scores, full_target, advice["pitfalls"])
+    roadmap["target_source"] = target_source
     return {
         "questionnaire": {
             "id": questionnaire.id,
@@ -80,9 +85,37 @@ def assess_valid(
         "recommendation": advice["recommendation"],
         "ownership": advice["ownership"],
         "pitfalls": advice["pitfalls"],
-        "roadmap": {"target": target, "phases": []},
+        "roadmap": roadmap,
         "warnings": warnings,
     }
+
+
+def choose_target(content: Content, model: str | None, target: Mapping[str, int]) -> tuple[dict[str, int], str]:
+    """The target per dimension: what the user set, the rest from the recommended model's profile."""
+    profile: dict[str, int] = {}
+    rulebook = content.rulebook
+    if model and rulebook is not None and model in rulebook.models:
+        profile = dict(rulebook.models[model].target)
+    merged = {d: target.get(d, profile.get(d)) for d in DIMENSIONS if d in target or d in profile}
+    if not target:
+        source = "model"
+    elif all(d in target for d in DIMENSIONS):
+        source = "user"
+    else:
+        source = "user and model"
+    return merged, source
+
+
+def plan_roadmap(content: Content, questionnaire: Questionnaire, scores: Mapping[str, Any],
+                 target: Mapping[str, int], pitfalls: list[dict[str, Any]], **limits: Any) -> dict[str, Any]:
+    """Build the roadmap and link each pitfall to the planned improvements that mitigate it."""
+    if content.roadmap is None or not target:
+        return {"target": dict(target), "phases": [], "items": 0, "person_weeks": 0,
+                "message": "No roadmap: there is no improvement catalogue or no target."}
+    roadmap = build_roadmap(content.roadmap, scores, target, pitfalls,
+                            dimension_titles={d.id: d.title for d in questionnaire.dimensions}, **limits)
+    link_pitfalls(pitfalls, roadmap, content.roadmap)
+    return roadmap
 
 
 def fact_labels(questionnaire: Questionnaire) -> FactLabels:
@@ -152,3 +185,15 @@ def explain_rules(content: Content, answers: Mapping[str, Any], context: Mapping
         "own_first": [entry(o.id, o.condition) for o in rulebook.own_first],
         "dont_own": [entry(o.id, o.condition) for o in rulebook.dont_own],
     }
+
+
+def replan(content: Content, result: Mapping[str, Any], target: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of a frozen result with the roadmap rebuilt for a new target (scores and advice unchanged)."""
+    clean_target = validate_target(target)
+    questionnaire = content.questionnaires.get(result["questionnaire"]["id"]) or content.default_questionnaire
+    full_target, source = choose_target(content, result["recommendation"].get("model"), clean_target)
+    new = copy.deepcopy(dict(result))
+    new["roadmap"] = plan_roadmap(content, questionnaire, new["scores"], full_target, new["pitfalls"])
+    new["roadmap"]["target_source"] = source
+    new["content"] = {**new.get("content", {}), "roadmap_hash": content.hash}
+    return new

@@ -274,6 +274,68 @@ class OwnershipRules(Strict):
 
 
 # --------------------------------------------------------------------------
+# Roadmap: the improvement catalogue and the phases
+# --------------------------------------------------------------------------
+
+THEMES: tuple[str, ...] = ("ownership", "intake", "reporting", "standards", "capacity", "engagement",
+                           "tooling", "optimisation")
+Theme = Literal["ownership", "intake", "reporting", "standards", "capacity", "engagement", "tooling",
+                "optimisation"]
+OwnerRole = Literal["Executive sponsor", "PMO director", "Portfolio analyst", "Programme manager",
+                    "Project controller", "PMO lead", "Delivery manager", "Finance partner", "Tooling lead"]
+
+
+class Improvement(Strict):
+    id: str = Field(pattern=r"^[a-z]+\.[a-z0-9-]+$", description="'<dimension>.<slug>'; stable, never reused.")
+    title: str = Field(min_length=10, description="An action, starting with a verb.")
+    dimension: DimensionId
+    to_level: int = Field(description="The level this improvement lifts its dimension to (2-5).")
+    theme: Theme = Field(description="Sequencing theme: ownership, intake and reporting come before optimisation.")
+    requires: list[str] = Field(default_factory=list, description="Ids of improvements that must come first.")
+    effort_weeks: float = Field(gt=0, le=100, description="Person-weeks of work.")
+    duration_weeks: int = Field(gt=0, le=52, description="Calendar weeks from start to finish.")
+    owner: OwnerRole
+    deliverables: list[str] = Field(min_length=1)
+    metric: str = Field(min_length=10, description="How success is measured.")
+    mitigates: list[str] = Field(default_factory=list, description="Ids of pitfalls this improvement addresses.")
+    description: str = Field(min_length=20, description="What is done, in plain language.")
+
+    @field_validator("to_level")
+    @classmethod
+    def _to_level(cls, level: int) -> int:
+        if level not in (2, 3, 4, 5):
+            raise ValueError(f"to_level must be 2, 3, 4 or 5 (an improvement lifts a level), not {level}")
+        return level
+
+    @model_validator(mode="after")
+    def _id_matches_dimension(self) -> "Improvement":
+        if self.id.split(".", 1)[0] != self.dimension:
+            raise ValueError(f"id {self.id!r} must start with {self.dimension + '.'!r}")
+        return self
+
+
+class ImprovementCatalogue(Strict):
+    kind: Literal["improvements"]
+    items: list[Improvement] = Field(min_length=1)
+
+
+class Phase(Strict):
+    id: str = Field(pattern=RULE_ID)
+    title: str = Field(min_length=1)
+    start_month: int = Field(ge=0)
+    end_month: int = Field(gt=0)
+    max_items: int | None = Field(default=None, ge=1, description="Improvements that may start in this phase.")
+    max_person_weeks: float | None = Field(default=None, gt=0, description="Effort that may start in this phase.")
+
+
+class PhasePlan(Strict):
+    kind: Literal["phases"]
+    max_items: int = Field(default=6, ge=1, description="Default limit of improvements started per phase.")
+    max_person_weeks: float = Field(default=40, gt=0, description="Default limit of effort started per phase.")
+    phases: list[Phase] = Field(min_length=1)
+
+
+# --------------------------------------------------------------------------
 # Loader
 # --------------------------------------------------------------------------
 
@@ -283,14 +345,16 @@ KIND_MODELS: dict[str, type[Strict]] = {
     "model_rules": ModelRules,
     "pitfalls": PitfallRules,
     "ownership": OwnershipRules,
+    "improvements": ImprovementCatalogue,
+    "phases": PhasePlan,
 }
 FOLDER_KINDS: dict[str, tuple[str, ...]] = {
     "questionnaires": ("questionnaire",),
     "rules": ("model_rules", "pitfalls", "ownership"),
-    "roadmaps": (),
+    "roadmaps": ("improvements", "phases"),
 }
 # Kinds of which there is exactly one file.
-SINGLE_KINDS: tuple[str, ...] = ("model_rules", "pitfalls", "ownership")
+SINGLE_KINDS: tuple[str, ...] = ("model_rules", "pitfalls", "ownership", "phases")
 
 
 @dataclass
@@ -313,6 +377,7 @@ class Content:
     hash: str
     files: tuple[str, ...] = ()
     rulebook: Any = None  # rulebook.Rulebook: compiled rules, or None when rules/ is empty
+    roadmap: Any = None  # roadmap.RoadmapContent: catalogue and phases, or None when roadmaps/ is empty
 
     @property
     def default_questionnaire(self) -> Questionnaire:
@@ -487,6 +552,14 @@ def load_content(root: Path | str) -> Content:
 
         rulebook = compile_rulebook(default, {kind: documents[kind][:1] for kind in SINGLE_KINDS})
 
+    from .roadmap import compile_roadmap
+
+    pitfall_ids = (frozenset(p.id for doc, _ in documents["pitfalls"] for p in doc.pitfalls)
+                   if documents["pitfalls"] else None)
+    roadmap = compile_roadmap(documents["improvements"], documents["phases"][:1], pitfall_ids)
+    if documents["improvements"] and not documents["phases"]:
+        problems.append(("roadmaps/", "", "an improvements catalogue needs a phases file"))
+
     if problems:
         raise ContentError(problems)
     return Content(
@@ -494,6 +567,7 @@ def load_content(root: Path | str) -> Content:
         hash=content_hash(raw_files),
         files=tuple(name for name, _ in sorted(raw_files)),
         rulebook=rulebook,
+        roadmap=roadmap,
     )
 
 

@@ -39,6 +39,8 @@ class Condition:
     thresholds: Mapping[str, frozenset[float]]
     fn: Callable[[Mapping[str, Any]], Any] = field(repr=False, compare=False)
     rule: rule_engine.Rule = field(repr=False, compare=False)
+    # String literals each fact path is compared with (==, != or in), checked against allowed values.
+    compared_strings: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def matches(self, facts: Mapping[str, Any]) -> bool:
         """True when the condition holds. A comparison with a null fact is simply false."""
@@ -73,28 +75,56 @@ def compile_condition(text: str, context: rule_engine.Context) -> Condition:
         raise ConditionError(_with_position(text, exc.symbol_name, f"unknown name {exc.symbol_name!r}",
                                             exc.suggestion)) from None
     except re_errors.AttributeResolutionError as exc:
-        raise ConditionError(_with_position(text, exc.attribute_name, f"unknown attribute {exc.attribute_name!r}",
-                                            exc.suggestion)) from None
+        # Point at the access on the object that lacks the attribute, not at a valid one elsewhere.
+        owner = getattr(getattr(exc, "object", None), "name", None)
+        access = f"{owner.replace('_', '.')}.{exc.attribute_name}" if isinstance(owner, str) else exc.attribute_name
+        raise ConditionError(_with_position(text, access, f"unknown attribute {exc.attribute_name!r}",
+                                            exc.suggestion, skip=len(access) - len(exc.attribute_name))) from None
     except re_errors.EngineError as exc:
         raise ConditionError(f"{exc.message} in {text!r}") from None
     result_type = rule.statement.expression.result_type
     if result_type not in (rule_engine.DataType.BOOLEAN, rule_engine.DataType.UNDEFINED):
         raise ConditionError(f"condition must be true or false, but gives a {result_type.name.lower()}")
+    builtin = _builtin_symbol(rule.statement.expression)
+    if builtin is not None:
+        raise ConditionError(f"built-in symbol ${builtin} is not allowed: conditions read facts only")
     reads: list[str] = []
     thresholds: dict[str, set[float]] = {}
-    fn = _translate(rule.statement.expression, reads, thresholds, rule)
+    strings: dict[str, set[str]] = {}
+    fn = _translate(rule.statement.expression, reads, thresholds, rule, strings)
     return Condition(
         text=text,
         reads=tuple(dict.fromkeys(reads)),
         thresholds={path: frozenset(values) for path, values in thresholds.items()},
         fn=fn,
         rule=rule,
+        compared_strings={path: frozenset(values) for path, values in strings.items()},
     )
 
 
-def _with_position(text: str, name: str, message: str, suggestion: str | None) -> str:
+def _builtin_symbol(node: Any) -> str | None:
+    """The name of the first rule-engine built-in ($now, $pi...) the expression uses, if any."""
+    if isinstance(node, re_ast.SymbolExpression):
+        return node.name if node.scope is not None else None
+    for attr in ("left", "right", "object", "condition", "case_true", "case_false", "container", "member",
+                 "item", "function"):
+        child = getattr(node, attr, None)
+        if isinstance(child, re_ast.ExpressionBase):
+            found = _builtin_symbol(child)
+            if found:
+                return found
+    for child in list(getattr(node, "arguments", None) or ()) + (
+            list(node.value) if isinstance(getattr(node, "value", None), (list, tuple)) else []):
+        if isinstance(child, re_ast.ExpressionBase):
+            found = _builtin_symbol(child)
+            if found:
+                return found
+    return None
+
+
+def _with_position(text: str, name: str, message: str, suggestion: str | None, skip: int = 0) -> str:
     match = re.search(r"(?<![\w.])" + re.escape(name) + r"\b", text) or re.search(re.escape(name), text)
-    where = f" at column {match.start() + 1}" if match else ""
+    where = f" at column {match.start() + skip + 1}" if match else ""
     hint = f" (did you mean {suggestion!r}?)" if suggestion else ""
     return f"{message}{where}{hint}"
 
@@ -135,7 +165,9 @@ def _literal(node: Any) -> tuple[bool, Any]:
     return False, None
 
 
-def _translate(node: Any, reads: list[str], thresholds: dict[str, set[float]], rule: rule_engine.Rule) -> Callable:
+def _translate(node: Any, reads: list[str], thresholds: dict[str, set[float]], rule: rule_engine.Rule,
+               strings: dict[str, set[str]] | None = None) -> Callable:
+    strings = strings if strings is not None else {}
     path = _path_of(node)
     if path is not None:
         reads.append(path)
@@ -145,8 +177,8 @@ def _translate(node: Any, reads: list[str], thresholds: dict[str, set[float]], r
     if ok:
         return lambda f, v=value: v
     if isinstance(node, re_ast.LogicExpression):
-        left = _translate(node.left, reads, thresholds, rule)
-        right = _translate(node.right, reads, thresholds, rule)
+        left = _translate(node.left, reads, thresholds, rule, strings)
+        right = _translate(node.right, reads, thresholds, rule, strings)
         if node.type == "and":
             return lambda f: bool(left(f) and right(f))
         if node.type == "or":
@@ -155,41 +187,44 @@ def _translate(node: Any, reads: list[str], thresholds: dict[str, set[float]], r
         _note_threshold(node.left, node.right, thresholds)
         _note_threshold(node.right, node.left, thresholds)
         op = _COMPARE[node.type]
-        left = _translate(node.left, reads, thresholds, rule)
-        right = _translate(node.right, reads, thresholds, rule)
+        left = _translate(node.left, reads, thresholds, rule, strings)
+        right = _translate(node.right, reads, thresholds, rule, strings)
         return lambda f: op(left(f), right(f))
     if isinstance(node, re_ast.ComparisonExpression) and node.type in ("eq", "ne"):
         _note_threshold(node.left, node.right, thresholds)
         _note_threshold(node.right, node.left, thresholds)
-        left = _translate(node.left, reads, thresholds, rule)
-        right = _translate(node.right, reads, thresholds, rule)
+        _note_strings(node.left, node.right, strings)
+        _note_strings(node.right, node.left, strings)
+        left = _translate(node.left, reads, thresholds, rule, strings)
+        right = _translate(node.right, reads, thresholds, rule, strings)
         if node.type == "eq":
             return lambda f: _same(left(f), right(f))
         return lambda f: not _same(left(f), right(f))
     if isinstance(node, re_ast.UnaryExpression):
-        right = _translate(node.right, reads, thresholds, rule)
+        right = _translate(node.right, reads, thresholds, rule, strings)
         if node.type == "not":
             return lambda f: not right(f)
         return lambda f: -right(f)
     if isinstance(node, re_ast.CoalesceExpression):
-        left = _translate(node.left, reads, thresholds, rule)
-        right = _translate(node.right, reads, thresholds, rule)
+        left = _translate(node.left, reads, thresholds, rule, strings)
+        right = _translate(node.right, reads, thresholds, rule, strings)
         return lambda f: _coalesce(left(f), right, f)
     if isinstance(node, (re_ast.AddExpression, re_ast.SubtractExpression, re_ast.ArithmeticExpression)) \
             and node.type in _ARITHMETIC:
         op = _ARITHMETIC[node.type]
-        left = _translate(node.left, reads, thresholds, rule)
-        right = _translate(node.right, reads, thresholds, rule)
+        left = _translate(node.left, reads, thresholds, rule, strings)
+        right = _translate(node.right, reads, thresholds, rule, strings)
         # Rule-engine computes with Decimals; rounding keeps float noise from flipping a boundary.
         return lambda f: round(op(left(f), right(f)), 9)
     if isinstance(node, re_ast.ContainsExpression):
-        container = _translate(node.container, reads, thresholds, rule)
-        member = _translate(node.member, reads, thresholds, rule)
+        _note_strings(node.member, node.container, strings)
+        container = _translate(node.container, reads, thresholds, rule, strings)
+        member = _translate(node.member, reads, thresholds, rule, strings)
         return lambda f: member(f) in container(f)
     if isinstance(node, re_ast.TernaryExpression):
-        condition = _translate(node.condition, reads, thresholds, rule)
-        case_true = _translate(node.case_true, reads, thresholds, rule)
-        case_false = _translate(node.case_false, reads, thresholds, rule)
+        condition = _translate(node.condition, reads, thresholds, rule, strings)
+        case_true = _translate(node.case_true, reads, thresholds, rule, strings)
+        case_false = _translate(node.case_false, reads, thresholds, rule, strings)
         return lambda f: case_true(f) if condition(f) else case_false(f)
     # Anything else: read what it reads, and let rule-engine evaluate the whole condition.
     _collect_paths(node, reads)
@@ -217,6 +252,18 @@ def _note_threshold(side: Any, other: Any, thresholds: dict[str, set[float]]) ->
     path = _path_of(side)
     if path is not None:
         thresholds.setdefault(path, set()).add(value)
+
+
+def _note_strings(side: Any, other: Any, strings: dict[str, set[str]]) -> None:
+    """Record ``path == 'text'`` and ``path in ['a', 'b']`` so the texts can be checked at load."""
+    path = _path_of(side)
+    ok, value = _literal(other)
+    if path is None or not ok:
+        return
+    values = value if isinstance(value, tuple) else (value,)
+    for v in values:
+        if isinstance(v, str):
+            strings.setdefault(path, set()).add(v)
 
 
 def _collect_paths(node: Any, reads: list[str]) -> None:

@@ -16,7 +16,7 @@ from .content import (
 )
 from .expressions import Condition, ConditionError, compile_condition
 from .facts import rule_context
-from .vocabulary import CONTEXT_KEYS, DIMENSIONS
+from .vocabulary import CONTEXT_KEYS, DIMENSIONS, MODELS
 
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)\}")
 
@@ -100,8 +100,16 @@ class _Compiler:
         try:
             condition = compile_condition(text, self.contexts[with_model])
         except ConditionError as err:
-            located.problem(loc, str(err))
+            message = str(err)
+            if not with_model and message.startswith("unknown name 'model'"):
+                message = ("'model' (the recommended model) is not known yet when model rules run; "
+                           "it can be used in pitfall and ownership rules only")
+            located.problem(loc, message)
             return None
+        for path, values in condition.compared_strings.items():
+            allowed = self.allowed_strings(path)
+            for value in sorted(values - allowed) if allowed else ():
+                located.problem(loc, f"{path} is never {value!r}; it is one of {', '.join(sorted(allowed))}")
         try:
             condition.rule.evaluate(_nested(self.probe))
         except Exception as err:  # rule-engine raises EvaluationError on a null comparison
@@ -111,6 +119,18 @@ class _Compiler:
             located.problem(loc, f"condition fails when answers are unknown: {getattr(err, 'message', err)}{hint}")
             return None
         return condition
+
+    @staticmethod
+    def allowed_strings(path: str) -> frozenset[str]:
+        """The values a text fact can take, or an empty set when any text is possible."""
+        if path.startswith("context."):
+            spec = CONTEXT_KEYS.get(path.split(".", 1)[1], {})
+            return frozenset(spec.get("values", ()))
+        if path in ("lowest_dimension", "highest_dimension"):
+            return frozenset(DIMENSIONS)
+        if path == "model":
+            return frozenset(MODELS)
+        return frozenset()
 
     def template(self, text: str, located: Located, loc: tuple, with_model: bool) -> None:
         for name in PLACEHOLDER.findall(text):

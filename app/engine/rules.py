@@ -174,29 +174,49 @@ class ChangeSearch:
 
     # -- candidate generation ------------------------------------------------
 
+    # Score changes further than this are not "what would change" advice but a different organisation.
+    MAX_SCORE_CHANGE = 2.0
+
     def score_candidates(self, dim: str) -> list[float]:
+        """Scores of ``dim`` just on each side of every threshold a model rule could cross, nearest first.
+
+        Scores have two decimals, so a comparison with t switches between t - 0.01 and t
+        (for <, >=) or between t and t + 0.01 (for <=, >): moving up, t and t + 0.01 are the
+        values to try; moving down, t and t - 0.01.
+        """
         th = self.rulebook.model_thresholds
         current = self.facts[f"scores.{dim}"]
-        others = [self.facts[f"scores.{d}"] for d in DIMENSIONS if d != dim]
         values: set[float] = set()
+
+        def around(t: float) -> None:
+            if t > current:
+                values.update((t, t + 0.01))
+            elif t < current:
+                values.update((t, t - 0.01))
+            else:
+                values.update((t - 0.01, t + 0.01))
+
         for t in th.get(f"scores.{dim}", ()):
-            values.update((t - 0.01, t, t + 0.01))
+            around(t)
         for t in th.get(f"level.{dim}", ()):
-            values.update((t - 0.01, float(int(t)), float(int(t)) + 1))
+            around(float(int(t)))
         for t in th.get("lowest", frozenset()) | th.get("highest", frozenset()):
-            values.update((t - 0.01, t, t + 0.01))
-        for s in th.get("spread", ()):
-            for base in (min(others) + s, max(others) - s):
-                values.update((base - 0.01, base, base + 0.01))
+            around(t)
+        spread = th.get("spread", ())
+        if spread:
+            others = [self.facts[f"scores.{d}"] for d in DIMENSIONS if d != dim]
+            for s in spread:
+                around(min(others) + s)
+                around(max(others) - s)
         overall_targets = set(th.get("overall", ())) | {float(t) for t in th.get("overall_level", ())}
         if dim in self.counted and overall_targets:
             total_weight = sum(self.weights[d] for d in self.counted)
             rest = sum(self.weights[d] * self.facts[f"scores.{d}"] for d in self.counted if d != dim)
             for t in overall_targets:
                 v = (t * total_weight - rest) / self.weights[dim]
-                values.update((v - 0.02, v - 0.01, v, v + 0.01, v + 0.02))
+                values.update((v - 0.01, v, v + 0.01))  # the overall score is itself rounded
         cleaned = {round(min(5.0, max(1.0, v)), 2) for v in values}
-        cleaned.discard(round(current, 2))
+        cleaned = {v for v in cleaned if 0 < abs(v - current) <= self.MAX_SCORE_CHANGE + 1e-9}
         return sorted(cleaned, key=lambda v: (abs(v - current), -v))
 
     def _score_change(self, dim: str, value: float) -> dict[str, Any]:

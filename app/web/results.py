@@ -1,27 +1,39 @@
-"""The result of a submitted self-assessment: the page and the JSON at a stable URL."""
+"""The result of a submitted self-assessment: the page, the JSON at a stable URL, the target
+form that re-plans the roadmap, and the roadmap as CSV."""
 
 from __future__ import annotations
 
+import csv
+import io
+from datetime import date, timedelta
 from typing import Any
 
-from flask import Blueprint, Response, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 
 from .. import charts, store
 from ..db import get_db
-from ..engine import Content, run_assessment
-from . import content
+from ..engine import Content, InvalidInput, run_assessment
+from ..engine.assessment import replan
+from ..engine.vocabulary import DIMENSIONS, LEVELS
+from . import content, error_response
 
 bp = Blueprint("results", __name__)
 
 
+def figures_for(result: dict) -> dict[str, dict]:
+    """The figures shown with a result, built once when the result is frozen."""
+    labels = result["questionnaire"]["dimensions"]
+    return {"radar": charts.result_radar(result, labels), "timeline": charts.timeline_figure(result["roadmap"], labels)}
+
+
 def compute_result(c: Content, questionnaire_id: str, answers: dict, context: dict,
                    target: dict | None) -> tuple[dict, dict]:
-    """Run the engine on stored answers and build the radar once, to be frozen in a snapshot."""
+    """Run the engine on stored answers and build the figures, to be frozen in a snapshot."""
     questionnaire = c.questionnaire(questionnaire_id)
     # Stored answers to questions a later content version dropped are ignored, not fatal.
     known = {qid: level for qid, level in answers.items() if questionnaire.question(qid) is not None}
     result = run_assessment(c, known, context, target or None, questionnaire_id)
-    return result, charts.result_radar(result, result["questionnaire"]["dimensions"])
+    return result, figures_for(result)
 
 
 def _snapshot_for(token: str) -> tuple[dict, dict | None]:
@@ -31,6 +43,10 @@ def _snapshot_for(token: str) -> tuple[dict, dict | None]:
     if response["status"] != "submitted" or response["snapshot_id"] is None:
         return response, None
     return response, store.load_snapshot(get_db(), response["snapshot_id"])
+
+
+def roadmap_titles(result: dict) -> dict[str, str]:
+    return {item["id"]: item["title"] for phase in result["roadmap"].get("phases", []) for item in phase["items"]}
 
 
 @bp.get("/r/<token>/result")
@@ -47,6 +63,11 @@ def result_page(token: str):
         snapshot=snapshot,
         questionnaire=questionnaire,
         json_url=url_for("results.result_json", token=token),
+        roadmap_titles=roadmap_titles(result),
+        catalogue_titles={i: it.title for i, it in (content().roadmap.items.items() if content().roadmap else [])},
+        levels=LEVELS,
+        dimensions=DIMENSIONS,
+        today=date.today().isoformat(),
     )
 
 
@@ -57,3 +78,67 @@ def result_json(token: str):
     if snapshot is None:
         return {"error": "this assessment has not been submitted yet", "status": 404}, 404
     return Response(snapshot["result_json"], mimetype="application/json")
+
+
+@bp.post("/r/<token>/target")
+def change_target(token: str):
+    """Re-plan the roadmap for a new target; scores and advice stay as they were."""
+    response, snapshot = _snapshot_for(token)
+    if snapshot is None:
+        abort(404)
+    target = {}
+    for dim in DIMENSIONS:
+        raw = request.form.get(f"target-{dim}", "")
+        if not raw.isdigit() or int(raw) not in LEVELS:
+            return error_response(400, "The target could not be changed",
+                                  f"The target for {dim} must be a level from 1 to 5, not {raw!r}. Nothing was changed.")
+        target[dim] = int(raw)
+    c = content()
+    try:
+        result = replan(c, snapshot["result"], target)
+    except InvalidInput as err:
+        return error_response(400, "The target could not be changed", f"{err}. Nothing was changed.")
+    store.replace_snapshot(get_db(), response["assessment_id"], result, figures_for(result), reason="target changed",
+                           questionnaire_version=snapshot["questionnaire_version"], content_hash=c.hash)
+    flash("The roadmap was re-planned for the new target.", "success")
+    return redirect(url_for("results.result_page", token=token) + "#roadmap-heading")
+
+
+def _csv_safe(value: Any) -> Any:
+    """Stop spreadsheet programs from reading a cell as a formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def roadmap_csv(result: dict, start: date) -> str:
+    """One row per roadmap item, with dates counted from ``start``."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["phase", "phase_months", "id", "title", "capability_area", "to_level", "start_date", "end_date",
+                     "owner", "effort_person_weeks", "duration_weeks", "metric", "deliverables", "requires", "reason"])
+    labels = result["questionnaire"].get("dimensions", {})
+    for phase in result["roadmap"].get("phases", []):
+        for item in phase["items"]:
+            begin = start + timedelta(weeks=item["start_week"])
+            end = begin + timedelta(weeks=item["duration_weeks"])
+            writer.writerow([_csv_safe(v) for v in (
+                phase["title"], f"{phase['start_month']}-{phase['end_month']}", item["id"], item["title"],
+                labels.get(item["dimension"], item["dimension"]), item["to_level"], begin.isoformat(),
+                end.isoformat(), item["owner"], item["effort_weeks"], item["duration_weeks"], item["metric"],
+                "; ".join(item.get("deliverables", [])), " ".join(item["requires"]), item["reason"])])
+    return out.getvalue()
+
+
+@bp.get("/r/<token>/roadmap.csv")
+def roadmap_export(token: str):
+    _response, snapshot = _snapshot_for(token)
+    if snapshot is None:
+        abort(404)
+    raw = request.args.get("start") or date.today().isoformat()
+    try:
+        start = date.fromisoformat(raw)
+    except ValueError:
+        return error_response(400, "Unknown start date", f"The start date must look like 2027-01-15, not {raw!r}.")
+    return Response(roadmap_csv(snapshot["result"], start), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="pmo-roadmap-{start.isoformat()}.csv"'})

@@ -44,6 +44,9 @@ def test_new_user_completes_questionnaire_and_sees_radar(server, page):
     page.wait_for_url(re.compile("/result$"))
     page.wait_for_selector("#radar svg.main-svg", state="attached")
     assert page.locator("#radar[data-drawn=true]").count() == 1
+    page.wait_for_selector("#timeline svg.main-svg", state="attached")
+    assert page.locator("#timeline .barlayer .point").count() > 0
+    assert page.locator("[data-recommended-model]").count() == 1
     assert page.get_by_role("heading", name="Your PMO maturity result").is_visible()
     assert page.watch.errors() == []
     assert page.watch.outside_requests() == []

@@ -1,0 +1,124 @@
+"""The results page: recommendation, pitfalls, roadmap, target changes and the CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+
+import pytest
+
+from app import store
+from app.engine.vocabulary import DIMENSIONS
+from tests.conftest import visible_text
+
+
+@pytest.fixture
+def submitted(respondent):
+    respondent.fill_context()
+    respondent.answer_all(lambda q: 2 if q.id.startswith(("governance", "leadership")) else 3)
+    assert respondent.submit().status_code == 302
+    return respondent
+
+
+def snapshot_count(app):
+    db = store.open_db(app.config["DATABASE"])
+    try:
+        return db.execute("SELECT count(*) FROM snapshots").fetchone()[0]
+    finally:
+        db.close()
+
+
+def test_result_page_shows_the_advice(submitted):
+    result = submitted.result()
+    text = visible_text(submitted.client.get(submitted.base + "/result").text)
+    assert "Recommended PMO model" in text
+    assert result["recommendation"]["title"] in text
+    for entry in result["recommendation"]["ranking"]:
+        assert entry["title"] in text
+    for pitfall in result["pitfalls"]:
+        assert pitfall["title"] in text
+    for item in result["ownership"]["own_first"]:
+        assert item["title"] in text
+    assert "Improvement roadmap" in text
+
+
+def test_reasons_show_the_answers_behind_them_in_plain_words(submitted):
+    text = visible_text(submitted.client.get(submitted.base + "/result").text)
+    assert "Answers behind this" in text
+    # Context facts are shown with their labels and choice labels, not raw keys.
+    assert "context.org_size" not in text
+
+
+def test_pitfalls_link_to_the_roadmap_items_that_mitigate_them(submitted):
+    result = submitted.result()
+    page = submitted.client.get(submitted.base + "/result").text
+    linked = [p for p in result["pitfalls"] if p["roadmap_items"]]
+    assert linked, "this profile should have a pitfall mitigated by a planned item"
+    for pitfall in linked:
+        for item_id in pitfall["roadmap_items"]:
+            assert f'href="#item-{item_id}"' in page
+            assert f'id="item-{item_id}"' in page
+
+
+def test_timeline_chart_is_embedded_once_built(submitted):
+    page = submitted.client.get(submitted.base + "/result").text
+    assert 'id="timeline-data"' in page and '"type": "bar"' in page
+
+
+def test_changing_the_target_replans_and_keeps_the_old_snapshot(app, submitted):
+    before = submitted.result()
+    target = {f"target-{d}": "3" for d in DIMENSIONS}
+    target["target-tools"] = "5"
+    response = submitted.post("/target", target)
+    assert response.status_code == 302
+    after = submitted.result()
+    assert after["roadmap"]["target"] == {**{d: 3 for d in DIMENSIONS}, "tools": 5}
+    assert after["roadmap"]["target_source"] == "user"
+    assert after["scores"] == before["scores"] and after["recommendation"] == before["recommendation"]
+    tools_levels = {i["to_level"] for p in after["roadmap"]["phases"] for i in p["items"] if i["dimension"] == "tools"}
+    assert 5 in tools_levels
+    assert snapshot_count(app) == 2
+
+
+@pytest.mark.parametrize("value", ["0", "6", "x", ""])
+def test_bad_target_gets_400_and_changes_nothing(app, submitted, value):
+    before = submitted.result()
+    form = {f"target-{d}": "3" for d in DIMENSIONS}
+    form["target-analytics"] = value
+    response = submitted.post("/target", form)
+    assert response.status_code == 400
+    assert "must be a level from 1 to 5" in visible_text(response.text)
+    assert submitted.result() == before
+    assert snapshot_count(app) == 1
+
+
+def test_roadmap_csv_has_one_row_per_item_with_dates_from_the_start(submitted):
+    result = submitted.result()
+    response = submitted.client.get(submitted.base + "/roadmap.csv?start=2027-01-04")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    items = [i for p in result["roadmap"]["phases"] for i in p["items"]]
+    assert [r["id"] for r in rows] == [i["id"] for i in items]
+    first, item = rows[0], items[0]
+    start = date(2027, 1, 4) + timedelta(weeks=item["start_week"])
+    assert first["start_date"] == start.isoformat()
+    assert first["end_date"] == (start + timedelta(weeks=item["duration_weeks"])).isoformat()
+    assert first["owner"] == item["owner"] and float(first["effort_person_weeks"]) == item["effort_weeks"]
+    assert first["metric"] == item["metric"]
+    assert first["phase"] == result["roadmap"]["phases"][0]["title"]
+
+
+def test_roadmap_csv_rejects_a_bad_start_date(submitted):
+    response = submitted.client.get(submitted.base + "/roadmap.csv?start=next-monday")
+    assert response.status_code == 400
+    assert "2027-01-15" in visible_text(response.text)
+
+
+def test_csv_cells_cannot_become_formulas():
+    from app.web.results import _csv_safe
+
+    assert _csv_safe("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert _csv_safe("+1") == "'+1"
+    assert _csv_safe("Plain") == "Plain"
