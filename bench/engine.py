@@ -58,8 +58,7 @@ def stages(content, inputs):
         choose_ownership(rulebook, facts)
         del facts["model"]
         t2 = clock()
-        counted = frozenset(d for d in DIMENSIONS if d not in scored["overall"]["left_out"]) or frozenset(DIMENSIONS)
-        _changes, n = what_would_change(rulebook, facts, fired, order, weights, counted, labels)
+        _changes, n = what_would_change(rulebook, facts, fired, order, weights, labels)
         t3 = clock()
         target, _ = choose_target(content, rec["model"], {})
         plan_roadmap(content, q, scored["scores"], target, pitfalls)
@@ -69,7 +68,7 @@ def stages(content, inputs):
         spent["what would change"] += t3 - t2
         spent["roadmap"] += t4 - t3
         evaluations += n
-        search = ChangeSearch(rulebook, facts, fired, order[0], order[1], weights, counted, labels)
+        search = ChangeSearch(rulebook, facts, fired, order[0], order[1], weights, labels)
         tried = sum(len(search.score_candidates(d)) for d in DIMENSIONS)
         tried += sum(len(search.context_candidates(k)) for k in context)
         candidates += tried
@@ -91,8 +90,7 @@ def naive_search_ms(content, inputs):
         facts = build_facts(q, scored, clean, ctx)
         rec = rank_models(rulebook, facts)
         order = [e["model"] for e in rec["ranking"]]
-        counted = frozenset(d for d in DIMENSIONS if d not in scored["overall"]["left_out"]) or frozenset(DIMENSIONS)
-        search = ChangeSearch(rulebook, facts, rec["_fired"], order[0], order[1], weights, counted, labels)
+        search = ChangeSearch(rulebook, facts, rec["_fired"], order[0], order[1], weights, labels)
         start = time.perf_counter()
         for dim in DIMENSIONS:
             for value in search.score_candidates(dim):

@@ -146,9 +146,7 @@ def advise(content: Content, questionnaire: Questionnaire, scored: dict[str, Any
     recommendation.pop("_totals")
     order = [entry["model"] for entry in recommendation["ranking"]]
     weights = {d.id: d.weight for d in questionnaire.dimensions}
-    counted = frozenset(d for d in DIMENSIONS if d not in scored["overall"]["left_out"]) or frozenset(DIMENSIONS)
-    changes, _evaluations = what_would_change(rulebook, facts, fired, order, weights, counted,
-                                              fact_labels(questionnaire))
+    changes, _evaluations = what_would_change(rulebook, facts, fired, order, weights, fact_labels(questionnaire))
     recommendation["what_would_change"] = changes
     facts["model"] = recommendation["model"]
     return {

@@ -80,28 +80,32 @@ def rule_context(questionnaire: Questionnaire, with_model: bool) -> rule_engine.
     )
 
 
-def derive_from_scores(scores: Mapping[str, float], weights: Mapping[str, float],
-                       counted: frozenset[str] | None = None) -> dict[str, Any]:
-    """Overall, lowest, highest and spread of a set of dimension scores."""
+def derive_from_scores(scores: Mapping[str, float | None], weights: Mapping[str, float]) -> dict[str, Any]:
+    """Overall, lowest, highest and spread of the dimension scores that are known.
+
+    Unknown scores (None) are left out; with none known every derived fact is None, so
+    no rule can fire on evidence nobody gave.
+    """
     total = weighted = 0.0
-    lowest_dimension = highest_dimension = DIMENSIONS[0]
-    lowest = highest = scores[lowest_dimension]
+    lowest = highest = None
+    lowest_dimension = highest_dimension = None
     for d in DIMENSIONS:
         score = scores[d]
-        if counted is None or d in counted:
-            total += weights[d]
-            weighted += weights[d] * score
-        if score < lowest:  # ties keep the earlier dimension
+        if score is None:
+            continue
+        total += weights[d]
+        weighted += weights[d] * score
+        if lowest is None or score < lowest:  # ties keep the earlier dimension
             lowest, lowest_dimension = score, d
-        if score > highest:
+        if highest is None or score > highest:
             highest, highest_dimension = score, d
-    overall = round(weighted / total, 2) if total else 1.0
+    overall = round(weighted / total, 2) if total else None
     return {
         "overall": overall,
-        "overall_level": int(overall),
+        "overall_level": int(overall) if overall is not None else None,
         "lowest": lowest,
         "highest": highest,
-        "spread": round(highest - lowest, 2),
+        "spread": round(highest - lowest, 2) if lowest is not None else None,
         "lowest_dimension": lowest_dimension,
         "highest_dimension": highest_dimension,
     }
@@ -111,20 +115,18 @@ def build_facts(questionnaire: Questionnaire, scored: Mapping[str, Any], answers
                 context: Mapping[str, Any]) -> dict[str, Any]:
     """Flat facts {path: value} from scores, answers and context.
 
-    A dimension with no answered question counts as 1.0 (nothing is evidenced). The
-    overall fact uses the dimensions the overall score uses, or all of them when none
-    has enough answers.
+    A dimension with too few answers to be scored is unknown (None), not ad hoc: "don't
+    know" is not evidence of a problem. A rule that compares an unknown fact does not fire.
     """
     facts: dict[str, Any] = {}
-    scores = {}
+    scores: dict[str, float | None] = {}
     for dim in DIMENSIONS:
-        score = scored["scores"][dim]["score"]
-        scores[dim] = score if score is not None else 1.0
+        entry = scored["scores"][dim]
+        scores[dim] = None if entry["insufficient"] else entry["score"]
         facts[f"scores.{dim}"] = scores[dim]
-        facts[f"level.{dim}"] = int(scores[dim])
-    counted = frozenset(d for d in DIMENSIONS if d not in scored["overall"]["left_out"]) or frozenset(DIMENSIONS)
+        facts[f"level.{dim}"] = int(scores[dim]) if scores[dim] is not None else None
     weights = {d.id: d.weight for d in questionnaire.dimensions}
-    facts.update(derive_from_scores(scores, weights, counted))
+    facts.update(derive_from_scores(scores, weights))
     facts["dont_know"] = sum(1 for level in answers.values() if level is None)
     facts["unanswered"] = sum(1 for q in questionnaire.questions() if q.id not in answers)
     for key, value in context.items():

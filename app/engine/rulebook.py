@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from .content import (
@@ -62,6 +62,8 @@ class Rulebook:
     # numbers model rules compare each fact path with.
     readers: Mapping[str, tuple[int, ...]]
     model_thresholds: Mapping[str, frozenset[float]]
+    # Filled lazily by the what-would-change search: thresholds per (runner-up, top) pair.
+    pair_threshold_cache: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def known_fact_paths(questionnaire: Questionnaire, with_model: bool) -> frozenset[str]:

@@ -108,21 +108,25 @@ def rank_models(rulebook: Rulebook, facts: Mapping[str, Any]) -> dict[str, Any]:
 
 class ChangeSearch:
     """Find the smallest single changes of a dimension score or a context value that would
-    make the runner-up overtake the recommended model.
+    make the runner-up the recommended model.
 
-    Only rules that give the two models different points matter, and of those only the
-    rules that read a fact the candidate changes are re-evaluated. Candidate values are
-    the thresholds the rules compare each fact with (and the score that puts a derived
-    fact such as the overall score on its threshold), tried nearest first.
+    Only the rules that read a fact the candidate changes are re-evaluated; the points of
+    the others stay as they are. Candidate values are the thresholds the rules compare
+    each fact with (and the scores that put a derived fact, such as the rounded overall
+    score, just across its threshold), tried nearest first. Facts nobody gave an answer
+    for (None) are not searched.
     """
 
+    # Score changes further than this are not "what would change" advice but a different organisation.
+    MAX_SCORE_CHANGE = 2.0
+
     def __init__(self, rulebook: Rulebook, facts: dict[str, Any], fired: list[bool], top: str, runner_up: str,
-                 weights: Mapping[str, float], counted: frozenset[str], labels: "FactLabels"):
+                 weights: Mapping[str, float], labels: "FactLabels"):
         self.rulebook = rulebook
         self.facts = facts
         self.fired = fired
         self.top, self.runner_up = top, runner_up
-        self.weights, self.counted = weights, counted
+        self.weights = weights
         self.labels = labels
         self.weight_of = [r.points.get(runner_up, 0) - r.points.get(top, 0) for r in rulebook.model_rules]
         self.base_totals = {m: rulebook.base_fit for m in MODELS}
@@ -135,57 +139,117 @@ class ChangeSearch:
         self.evaluations = 0
 
     def _relevant(self, paths: tuple[str, ...]) -> list[int]:
+        """Rules that read any of these paths: those that separate the runner-up from the top first."""
         seen: dict[int, None] = {}
         for path in paths:
             for index in self.rulebook.readers.get(path, ()):
-                if self.weight_of[index]:
-                    seen[index] = None
-        return list(seen)
+                seen[index] = None
+        return sorted(seen, key=lambda i: self.weight_of[i] == 0)
 
-    def _gap_after(self, changed: Mapping[str, Any], relevant: list[int]) -> tuple[int, tuple[int, ...]]:
-        """The runner-up's lead after a change, and the rules whose outcome the change flips."""
+    def _outcome(self, changed: Mapping[str, Any], relevant: list[int]) -> tuple[dict[str, int] | None, tuple[int, ...]]:
+        """Every model's points after a change and the rules it flips; None when the runner-up
+        cannot be on top (it would not even pass the current top model)."""
         facts = self.facts
         saved = {key: facts[key] for key in changed}
         facts.update(changed)  # evaluated in place and restored: no copy per candidate
+        flipped = []
         try:
             gap = self.gap
-            flipped = []
-            for index in relevant:
+            rest = 0
+            for position, index in enumerate(relevant):
+                if self.weight_of[index] == 0:
+                    rest = position
+                    break
                 self.evaluations += 1
                 hit = self.rulebook.model_rules[index].condition.matches(facts)
                 if hit != self.fired[index]:
+                    flipped.append(index)
                     gap += self.weight_of[index] if hit else -self.weight_of[index]
+            else:
+                rest = len(relevant)
+            if not (gap > 0 or (gap == 0 and MODEL_ORDER[self.runner_up] < MODEL_ORDER[self.top])):
+                return None, tuple(flipped)
+            # Passing the top model is not enough: a third model must not pass the runner-up.
+            for index in relevant[rest:]:
+                self.evaluations += 1
+                hit = self.rulebook.model_rules[index].condition.matches(facts)
+                if hit != self.fired[index]:
                     flipped.append(index)
         finally:
             facts.update(saved)
-        return gap, tuple(flipped)
+        totals = dict(self.base_totals)
+        for index in flipped:
+            sign = 1 if not self.fired[index] else -1
+            for model, points in self.rulebook.model_rules[index].points.items():
+                totals[model] += sign * points
+        return totals, tuple(flipped)
+
+    def _wins(self, totals: Mapping[str, int] | None) -> bool:
+        return totals is not None and order_models(totals)[0] == self.runner_up
 
     def _reachable(self, relevant: list[int]) -> bool:
-        """Could flipping these rules, at best, let the runner-up win? If not, skip the fact."""
+        """Could flipping these rules, at best, lift the runner-up above the top model? If not, skip."""
         best = self.gap
         for index in relevant:
             w = self.weight_of[index]
             if (w > 0 and not self.fired[index]) or (w < 0 and self.fired[index]):
                 best += abs(w)
-        return self._wins(best)
-
-    def _wins(self, gap: int) -> bool:
-        return gap > 0 or (gap == 0 and MODEL_ORDER[self.runner_up] < MODEL_ORDER[self.top])
+        return best > 0 or (best == 0 and MODEL_ORDER[self.runner_up] < MODEL_ORDER[self.top])
 
     # -- candidate generation ------------------------------------------------
 
-    # Score changes further than this are not "what would change" advice but a different organisation.
-    MAX_SCORE_CHANGE = 2.0
+    def _overall_crossings(self, dim: str, thresholds: set[float]) -> set[float]:
+        """The scores of ``dim`` on each side of where the rounded overall score crosses each threshold.
 
-    def score_candidates(self, dim: str) -> list[float]:
+        The overall score is rounded to two decimals, so ``overall >= t`` first holds a little
+        before the exact score that makes the mean equal t; the first grid value that passes
+        is found from an estimate and checked, moving at most a step or two.
+        """
+        known = [d for d in DIMENSIONS if self.scores[d] is not None]
+        total = sum(self.weights[d] for d in known)
+        rest = sum(self.weights[d] * self.scores[d] for d in known if d != dim)
+        weight = self.weights[dim]
+
+        def first_passing(test, estimate: float) -> float:
+            v = round(estimate, 2)
+            while v > 1.0 and test(round((rest + weight * round(v - 0.01, 2)) / total, 2)):
+                v = round(v - 0.01, 2)
+            while v < 5.0 and not test(round((rest + weight * v) / total, 2)):
+                v = round(v + 0.01, 2)
+            return v
+
+        found: set[float] = set()
+        for t in thresholds:
+            for test, edge in ((lambda o, t=t: o >= t, t - 0.005), (lambda o, t=t: o > t, t + 0.005)):
+                v = first_passing(test, (edge * total - rest) / weight)
+                found.update((round(v - 0.01, 2), v))
+        return {v for v in found if 1.0 <= v <= 5.0}
+
+    def pair_thresholds(self) -> Mapping[str, frozenset[float]]:
+        """Thresholds of the rules that give the runner-up and the top model different points:
+        only where one of these flips can the runner-up pass the top model."""
+        key = (self.runner_up, self.top)
+        cache = self.rulebook.pair_threshold_cache
+        if key not in cache:
+            merged: dict[str, set[float]] = {}
+            for rule, weight in zip(self.rulebook.model_rules, self.weight_of):
+                if weight:
+                    for path, values in rule.condition.thresholds.items():
+                        merged.setdefault(path, set()).update(values)
+            cache[key] = {path: frozenset(values) for path, values in merged.items()}
+        return cache[key]
+
+    def score_candidates(self, dim: str, all_rules: bool = False) -> list[float]:
         """Scores of ``dim`` just on each side of every threshold a model rule could cross, nearest first.
 
         Scores have two decimals, so a comparison with t switches between t - 0.01 and t
         (for <, >=) or between t and t + 0.01 (for <=, >): moving up, t and t + 0.01 are the
         values to try; moving down, t and t - 0.01.
         """
-        th = self.rulebook.model_thresholds
+        th = self.rulebook.model_thresholds if all_rules else self.pair_thresholds()
         current = self.facts[f"scores.{dim}"]
+        if current is None:
+            return []
         values: set[float] = set()
 
         def around(t: float) -> None:
@@ -202,19 +266,14 @@ class ChangeSearch:
             around(float(int(t)))
         for t in th.get("lowest", frozenset()) | th.get("highest", frozenset()):
             around(t)
-        spread = th.get("spread", ())
-        if spread:
-            others = [self.facts[f"scores.{d}"] for d in DIMENSIONS if d != dim]
-            for s in spread:
+        others = [self.scores[d] for d in DIMENSIONS if d != dim and self.scores[d] is not None]
+        if others:
+            for s in th.get("spread", ()):
                 around(min(others) + s)
                 around(max(others) - s)
-        overall_targets = set(th.get("overall", ())) | {float(t) for t in th.get("overall_level", ())}
-        if dim in self.counted and overall_targets:
-            total_weight = sum(self.weights[d] for d in self.counted)
-            rest = sum(self.weights[d] * self.facts[f"scores.{d}"] for d in self.counted if d != dim)
-            for t in overall_targets:
-                v = (t * total_weight - rest) / self.weights[dim]
-                values.update((v - 0.01, v, v + 0.01))  # the overall score is itself rounded
+        overall_thresholds = set(th.get("overall", ())) | {float(t) for t in th.get("overall_level", ())}
+        if overall_thresholds:
+            values.update(self._overall_crossings(dim, overall_thresholds))
         cleaned = {round(min(5.0, max(1.0, v)), 2) for v in values}
         cleaned = {v for v in cleaned if 0 < abs(v - current) <= self.MAX_SCORE_CHANGE + 1e-9}
         return sorted(cleaned, key=lambda v: (abs(v - current), -v))
@@ -222,7 +281,7 @@ class ChangeSearch:
     def _score_change(self, dim: str, value: float) -> dict[str, Any]:
         self.scores[dim] = value
         changed = {f"scores.{dim}": value, f"level.{dim}": int(value)}
-        changed.update(derive_from_scores(self.scores, self.weights, self.counted))
+        changed.update(derive_from_scores(self.scores, self.weights))
         self.scores[dim] = self.facts[f"scores.{dim}"]
         return changed
 
@@ -244,25 +303,39 @@ class ChangeSearch:
     def single_changes(self) -> list[dict[str, Any]]:
         found = []
         for dim in DIMENSIONS:
+            current = self.facts[f"scores.{dim}"]
+            if current is None:
+                continue
             derived = (f"scores.{dim}", f"level.{dim}", "overall", "overall_level", "lowest", "highest",
                        "spread", "lowest_dimension", "highest_dimension")
             relevant = self._relevant(derived)
             if not relevant or not self._reachable(relevant):
                 continue
-            current = self.facts[f"scores.{dim}"]
             best: dict[str, dict[str, Any]] = {}
-            for value in self.score_candidates(dim):
+            candidates = self.score_candidates(dim)
+            widened = False
+            index = 0
+            while index < len(candidates):
+                value = candidates[index]
+                index += 1
                 direction = "up" if value > current else "down"
                 if direction in best:
                     if len(best) == 2:
                         break
                     continue
                 changed = self._score_change(dim, value)
-                gap, flipped = self._gap_after(changed, relevant)
-                if self._wins(gap):
+                totals, flipped = self._outcome(changed, relevant)
+                if self._wins(totals):
                     best[direction] = {"kind": "score", "fact": f"scores.{dim}", "dimension": dim,
                                        "from": current, "to": value, "size": round(abs(value - current), 2),
-                                       "gap_after": gap, "flipped": flipped, "overall_after": changed["overall"]}
+                                       "totals": totals, "flipped": flipped, "overall_after": changed["overall"]}
+                elif totals is not None and not widened:
+                    # The runner-up passed the top model but a third model leads: where that third
+                    # model's rules flip may matter too, so try every rule's thresholds from here on.
+                    widened = True
+                    tried = set(candidates[:index])
+                    candidates = candidates[:index] + [v for v in self.score_candidates(dim, all_rules=True)
+                                                       if v not in tried]
             found.extend(best.values())
         for key in CONTEXT_KEYS:
             relevant = self._relevant((f"context.{key}",))
@@ -270,11 +343,11 @@ class ChangeSearch:
                 continue
             current = self.facts[f"context.{key}"]
             for value in self.context_candidates(key):
-                gap, flipped = self._gap_after({f"context.{key}": value}, relevant)
-                if self._wins(gap):
+                totals, flipped = self._outcome({f"context.{key}": value}, relevant)
+                if self._wins(totals):
                     size = abs(value - current) if CONTEXT_KEYS[key]["type"] == "integer" else 1
                     found.append({"kind": "context", "fact": f"context.{key}", "key": key, "from": current,
-                                  "to": value, "size": size, "gap_after": gap, "flipped": flipped})
+                                  "to": value, "size": size, "totals": totals, "flipped": flipped})
                     break
         return found
 
@@ -290,10 +363,7 @@ class ChangeSearch:
                 condition += f", taking overall maturity to {format_value(change['overall_after'])}"
         else:
             condition = self.labels.context_change(change["key"], change["from"], change["to"])
-        rules_changed = []
-        for index in change["flipped"]:
-            rule = self.rulebook.model_rules[index]
-            rules_changed.append({"rule": rule.id, "applies_after": not self.fired[index]})
+        totals = change["totals"]
         return {
             "kind": change["kind"],
             "fact": change["fact"],
@@ -302,8 +372,9 @@ class ChangeSearch:
             "model": self.runner_up,
             "instead_of": self.top,
             "text": f"If {condition}, {self.runner_up} would overtake {self.top} as the better fit.",
-            "lead_after": change["gap_after"],
-            "rules_changed": rules_changed,
+            "fits_after": {m: clamp_fit(totals[m]) for m in order_models(totals)},
+            "rules_changed": [{"rule": self.rulebook.model_rules[i].id, "applies_after": not self.fired[i]}
+                              for i in change["flipped"]],
         }
 
 
@@ -332,11 +403,11 @@ class FactLabels:
                 f"(now {self.value_label(key, old)})")
 
 
-def what_would_change(rulebook: Rulebook, facts: Mapping[str, Any], fired: list[bool], order: list[str],
-                      weights: Mapping[str, float], counted: frozenset[str], labels: FactLabels,
+def what_would_change(rulebook: Rulebook, facts: dict[str, Any], fired: list[bool], order: list[str],
+                      weights: Mapping[str, float], labels: FactLabels,
                       limit: int = 5) -> tuple[list[dict[str, Any]], int]:
-    """The smallest changes that would let the runner-up overtake the recommended model."""
-    search = ChangeSearch(rulebook, facts, fired, order[0], order[1], weights, counted, labels)
+    """The smallest changes that would make the runner-up the recommended model."""
+    search = ChangeSearch(rulebook, facts, fired, order[0], order[1], weights, labels)
     changes = search.single_changes()
     # Score changes first, smallest first (and rises before falls); then context changes.
     changes.sort(key=lambda c: (c["kind"] != "score", c["size"], c["to"] < c["from"] if c["kind"] == "score" else 0))

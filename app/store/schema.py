@@ -1,0 +1,92 @@
+"""The schema, as sqlite-utils migrations: append new ones, never edit an applied one."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from .db import transaction
+
+migrations = Migrations("pmo_advisor")
+
+
+def migrate(db: Database) -> list[str]:
+    """Apply pending migrations in one immediate transaction; return the names applied."""
+    if db.conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        db.conn.execute("PRAGMA journal_mode = WAL")
+    with transaction(db):
+        pending = [m.name for m in migrations.pending(db)]
+        migrations.apply(db)
+    return pending
+
+
+# --------------------------------------------------------------------------
+
+
+@migrations()
+def m001_assessments_responses_answers(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE assessments (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL DEFAULT 'self' CHECK (kind IN ('self', 'workshop')),
+            title TEXT NOT NULL DEFAULT '',
+            questionnaire_id TEXT NOT NULL,
+            questionnaire_version TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+            target_json TEXT,
+            snapshot_id INTEGER,
+            created_at TEXT NOT NULL,
+            closed_at TEXT
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE responses (
+            id INTEGER PRIMARY KEY,
+            assessment_id INTEGER NOT NULL REFERENCES assessments(id),
+            token_hash TEXT NOT NULL UNIQUE,
+            step TEXT NOT NULL DEFAULT 'context',
+            context_json TEXT NOT NULL DEFAULT '{}',
+            status TEXT NOT NULL DEFAULT 'in_progress' CHECK (status IN ('in_progress', 'submitted')),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            submitted_at TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX responses_assessment ON responses(assessment_id)")
+    db.execute(
+        """
+        CREATE TABLE answers (
+            response_id INTEGER NOT NULL REFERENCES responses(id),
+            question_id TEXT NOT NULL,
+            level INTEGER CHECK (level IS NULL OR level BETWEEN 1 AND 5),
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (response_id, question_id)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE snapshots (
+            id INTEGER PRIMARY KEY,
+            assessment_id INTEGER NOT NULL REFERENCES assessments(id),
+            reason TEXT NOT NULL,
+            questionnaire_version TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            result_json TEXT NOT NULL,
+            radar_json TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX snapshots_assessment ON snapshots(assessment_id)")
+
+
+@migrations()
+def m002_snapshot_timeline(db: Database) -> None:
+    db.execute("ALTER TABLE snapshots ADD COLUMN timeline_json TEXT")
+
+
