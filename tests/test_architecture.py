@@ -11,8 +11,11 @@ from app import PROJECT_ROOT
 
 ENGINE = PROJECT_ROOT / "app" / "engine"
 FORBIDDEN_IN_ENGINE = {"flask", "flask_wtf", "wtforms", "sqlite_utils", "sqlite3", "plotly", "werkzeug", "requests"}
-FORBIDDEN_IN_ADAPTERS = {"app/store.py": {"flask"}, "app/charts.py": {"flask", "sqlite_utils"},
-                         "app/report.py": {"flask", "sqlite_utils", "plotly"}}
+FORBIDDEN_IN_ADAPTERS = {
+    **{str(p.relative_to(PROJECT_ROOT)): {"flask", "plotly"} for p in sorted((PROJECT_ROOT / "app" / "store").glob("*.py"))},
+    "app/charts.py": {"flask", "sqlite_utils"},
+    "app/report.py": {"flask", "sqlite_utils", "plotly"},
+}
 
 
 def imported_modules(path: Path) -> set[str]:

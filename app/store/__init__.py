@@ -17,8 +17,44 @@ from .db import (
     open_db,
     transaction,
 )
+from .accounts import (
+    DuplicateEmail,
+    WeakPassword,
+    count_users,
+    create_user,
+    end_session,
+    get_user,
+    list_users,
+    login_blocked_for,
+    record_login_failure,
+    revoke_user_sessions,
+    session_user,
+    set_password,
+    start_session,
+    touch_session,
+    update_user,
+    user_by_email,
+    verify_credentials,
+)
+from .orgs import (
+    LastOwner,
+    attach_assessment,
+    create_org,
+    get_org,
+    members,
+    membership,
+    org_assessments,
+    orgs_of_user,
+    remove_member,
+    rename_org,
+    set_member,
+)
 from .responses import (
+    create_org_assessment,
     create_self_assessment,
+    load_notes,
+    response_by_id,
+    save_note,
     insert_snapshot,
     load_answers,
     load_snapshot,
@@ -31,9 +67,4 @@ from .responses import (
 )
 from .schema import migrate, migrations
 
-__all__ = [
-    "BUSY_TIMEOUT_MS", "AssessmentClosed", "NotFound", "StoreError", "create_self_assessment", "hash_token",
-    "insert_snapshot", "load_answers", "load_snapshot", "migrate", "migrations", "new_token", "now_iso", "open_db",
-    "replace_snapshot", "response_by_token", "save_answers", "save_context", "set_step", "submit_response",
-    "transaction",
-]
+__all__ = [name for name in dir() if not name.startswith("_")]

@@ -36,30 +36,69 @@ def create_self_assessment(db: Database, questionnaire_id: str, questionnaire_ve
     return response_id, token
 
 
-def response_by_token(db: Database, token: str) -> dict[str, Any]:
-    """Return the response the token opens, with its assessment's fields; raise NotFound."""
-    if not token or len(token) > 200:
-        raise NotFound("no such response")
-    row = db.execute(
-        """
-        SELECT r.id, r.assessment_id, r.step, r.context_json, r.status, r.created_at,
-               r.updated_at, r.submitted_at, a.questionnaire_id, a.questionnaire_version,
-               a.title, a.kind, a.status AS assessment_status, a.target_json, a.snapshot_id
-        FROM responses r JOIN assessments a ON a.id = r.assessment_id
-        WHERE r.token_hash = ?
-        """,
-        [hash_token(token)],
-    ).fetchone()
+_RESPONSE_COLUMNS = ("id", "assessment_id", "step", "context_json", "status", "created_at", "updated_at",
+                     "submitted_at", "user_id", "questionnaire_id", "questionnaire_version", "title", "kind",
+                     "assessment_status", "target_json", "snapshot_id", "org_id")
+_RESPONSE_SELECT = """
+    SELECT r.id, r.assessment_id, r.step, r.context_json, r.status, r.created_at, r.updated_at,
+           r.submitted_at, r.user_id, a.questionnaire_id, a.questionnaire_version, a.title, a.kind,
+           a.status AS assessment_status, a.target_json, a.snapshot_id, a.org_id
+    FROM responses r JOIN assessments a ON a.id = r.assessment_id
+"""
+
+
+def _response_row(row) -> dict[str, Any]:
     if row is None:
         raise NotFound("no such response")
-    cols = ["id", "assessment_id", "step", "context_json", "status", "created_at", "updated_at",
-            "submitted_at", "questionnaire_id", "questionnaire_version", "title", "kind",
-            "assessment_status", "target_json", "snapshot_id"]
-    response = dict(zip(cols, row))
+    response = dict(zip(_RESPONSE_COLUMNS, row))
     response["context"] = json.loads(response.pop("context_json"))
     target = response.pop("target_json")
     response["target"] = json.loads(target) if target else {}
     return response
+
+
+def response_by_token(db: Database, token: str) -> dict[str, Any]:
+    """Return the response the private token opens, with its assessment's fields; raise NotFound."""
+    if not token or len(token) > 200:
+        raise NotFound("no such response")
+    return _response_row(db.execute(_RESPONSE_SELECT + " WHERE r.token_hash = ?", [hash_token(token)]).fetchone())
+
+
+def response_by_id(db: Database, response_id: int) -> dict[str, Any]:
+    """Return a response by id (for callers that checked access another way); raise NotFound."""
+    return _response_row(db.execute(_RESPONSE_SELECT + " WHERE r.id = ?", [response_id]).fetchone())
+
+
+def create_org_assessment(db: Database, org_id: int, user_id: int, questionnaire_id: str,
+                          questionnaire_version: str, title: str = "") -> int:
+    """Start an assessment of an organisation answered by one member; return the response id."""
+    now = now_iso()
+    with transaction(db):
+        assessment_id = db["assessments"].insert({
+            "kind": "self", "title": title, "questionnaire_id": questionnaire_id,
+            "questionnaire_version": questionnaire_version, "created_at": now, "org_id": org_id,
+        }).last_pk
+        return db["responses"].insert({
+            "assessment_id": assessment_id, "token_hash": hash_token(new_token()), "created_at": now,
+            "updated_at": now, "user_id": user_id,
+        }).last_pk
+
+
+def save_note(db: Database, response_id: int, dimension: str, text: str) -> None:
+    """Keep (or clear) the respondent's free-text note on one capability area."""
+    text = (text or "").strip()[:2000]
+    with transaction(db):
+        _require_open(db, response_id)
+        if text:
+            db.execute("""INSERT INTO notes (response_id, dimension, text, updated_at) VALUES (?, ?, ?, ?)
+                          ON CONFLICT (response_id, dimension) DO UPDATE SET text = excluded.text,
+                          updated_at = excluded.updated_at""", [response_id, dimension, text, now_iso()])
+        else:
+            db.execute("DELETE FROM notes WHERE response_id = ? AND dimension = ?", [response_id, dimension])
+
+
+def load_notes(db: Database, response_id: int) -> dict[str, str]:
+    return dict(db.execute("SELECT dimension, text FROM notes WHERE response_id = ?", [response_id]).fetchall())
 
 
 def load_answers(db: Database, response_id: int) -> dict[str, int | None]:

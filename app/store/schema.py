@@ -90,3 +90,80 @@ def m002_snapshot_timeline(db: Database) -> None:
     db.execute("ALTER TABLE snapshots ADD COLUMN timeline_json TEXT")
 
 
+
+
+@migrations()
+def m003_accounts_organisations(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            email TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL DEFAULT '',
+            password_hash TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('admin', 'facilitator', 'member')),
+            active INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE sessions (
+            id_hash TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            revoked_at TEXT
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("CREATE INDEX sessions_user ON sessions(user_id)")
+    db.execute(
+        """
+        CREATE TABLE login_failures (
+            id INTEGER PRIMARY KEY,
+            email TEXT NOT NULL,
+            address TEXT NOT NULL,
+            at REAL NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX login_failures_email ON login_failures(email, at)")
+    db.execute("CREATE INDEX login_failures_address ON login_failures(address, at)")
+    db.execute(
+        """
+        CREATE TABLE organisations (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            created_by INTEGER REFERENCES users(id),
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE memberships (
+            org_id INTEGER NOT NULL REFERENCES organisations(id),
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            role TEXT NOT NULL CHECK (role IN ('owner', 'member')),
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (org_id, user_id)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("CREATE INDEX memberships_user ON memberships(user_id)")
+    db.execute("ALTER TABLE assessments ADD COLUMN org_id INTEGER REFERENCES organisations(id)")
+    db.execute("CREATE INDEX assessments_org ON assessments(org_id)")
+    db.execute("ALTER TABLE responses ADD COLUMN user_id INTEGER REFERENCES users(id)")
+    db.execute(
+        """
+        CREATE TABLE notes (
+            response_id INTEGER NOT NULL REFERENCES responses(id),
+            dimension TEXT NOT NULL,
+            text TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (response_id, dimension)
+        ) WITHOUT ROWID
+        """
+    )

@@ -1,0 +1,225 @@
+"""Users, server-side sessions and login throttling."""
+
+from __future__ import annotations
+
+import functools
+import secrets
+import time
+from typing import Any
+
+from sqlite_utils import Database
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .db import NotFound, StoreError, hash_token, now_iso, transaction
+
+ROLES = ("admin", "facilitator", "member")
+MIN_PASSWORD = 12
+MAX_PASSWORD = 128
+# A few of the most common passwords of twelve characters or more; longer lists belong in a
+# breached-password service, which an offline tool cannot call.
+COMMON_PASSWORDS = frozenset({
+    "password1234", "123456789012", "qwertyuiop12", "passwordpassword", "iloveyou1234", "administrator",
+    "welcome12345", "letmein12345", "qwerty123456", "1234567890ab", "changeme1234", "password123!",
+})
+
+
+class DuplicateEmail(StoreError):
+    """A user with this email exists already."""
+
+
+class WeakPassword(StoreError):
+    """The password does not meet the policy."""
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def check_password_policy(password: str, email: str = "") -> None:
+    """Raise WeakPassword unless the password is 12 to 128 characters and not an obvious one."""
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
+        raise WeakPassword(f"the password needs at least {MIN_PASSWORD} characters")
+    if len(password) > MAX_PASSWORD:
+        raise WeakPassword(f"the password can have at most {MAX_PASSWORD} characters")
+    lowered = password.lower()
+    if lowered in COMMON_PASSWORDS or (email and lowered == normalise_email(email)) or len(set(password)) < 4:
+        raise WeakPassword("the password is too easy to guess; use a passphrase of a few unrelated words")
+
+
+def count_users(db: Database) -> int:
+    return db.execute("SELECT count(*) FROM users").fetchone()[0]
+
+
+def create_user(db: Database, email: str, password: str, role: str = "member", name: str = "",
+                only_if_none: bool = False) -> int:
+    """Create a user with a scrypt password hash; with only_if_none, only while no user exists."""
+    email = normalise_email(email)
+    if "@" not in email or len(email) > 254 or email.startswith("@") or email.endswith("@"):
+        raise StoreError("give a valid email address")
+    if role not in ROLES:
+        raise StoreError(f"role must be one of {', '.join(ROLES)}")
+    check_password_policy(password, email)
+    password_hash = generate_password_hash(password, method="scrypt")
+    with transaction(db):
+        if only_if_none and count_users(db):
+            raise StoreError("setup is already done: a user exists")
+        if db.execute("SELECT 1 FROM users WHERE email = ?", [email]).fetchone():
+            raise DuplicateEmail(f"a user with the email {email} exists already")
+        return db["users"].insert({
+            "email": email, "name": name.strip()[:100], "password_hash": password_hash, "role": role,
+            "active": 1, "created_at": now_iso(),
+        }).last_pk
+
+
+def get_user(db: Database, user_id: int) -> dict[str, Any]:
+    row = db.execute("SELECT id, email, name, role, active, created_at FROM users WHERE id = ?", [user_id]).fetchone()
+    if row is None:
+        raise NotFound("no such user")
+    return dict(zip(("id", "email", "name", "role", "active", "created_at"), row))
+
+
+def user_by_email(db: Database, email: str) -> dict[str, Any] | None:
+    row = db.execute("SELECT id FROM users WHERE email = ?", [normalise_email(email)]).fetchone()
+    return get_user(db, row[0]) if row else None
+
+
+def list_users(db: Database) -> list[dict[str, Any]]:
+    cols = ("id", "email", "name", "role", "active", "created_at")
+    return [dict(zip(cols, r)) for r in db.execute(f"SELECT {', '.join(cols)} FROM users ORDER BY email")]
+
+
+def update_user(db: Database, user_id: int, *, role: str | None = None, active: bool | None = None) -> None:
+    """Change a user's role or deactivate them; deactivation ends all their sessions."""
+    with transaction(db):
+        get_user(db, user_id)
+        if role is not None:
+            if role not in ROLES:
+                raise StoreError(f"role must be one of {', '.join(ROLES)}")
+            if role != "admin" and _is_last_admin(db, user_id):
+                raise StoreError("the last active admin cannot lose the admin role")
+            db.execute("UPDATE users SET role = ? WHERE id = ?", [role, user_id])
+        if active is not None:
+            if not active and _is_last_admin(db, user_id):
+                raise StoreError("the last active admin cannot be deactivated")
+            db.execute("UPDATE users SET active = ? WHERE id = ?", [1 if active else 0, user_id])
+            if not active:
+                revoke_user_sessions(db, user_id)
+
+
+def set_password(db: Database, user_id: int, password: str) -> None:
+    """Change a password and end every session of that user."""
+    user = get_user(db, user_id)
+    check_password_policy(password, user["email"])
+    with transaction(db):
+        db.execute("UPDATE users SET password_hash = ? WHERE id = ?",
+                   [generate_password_hash(password, method="scrypt"), user_id])
+        revoke_user_sessions(db, user_id)
+
+
+def _is_last_admin(db: Database, user_id: int) -> bool:
+    admins = [r[0] for r in db.execute("SELECT id FROM users WHERE role = 'admin' AND active = 1")]
+    return admins == [user_id]
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to check against when the email is unknown, so both cases take the same time."""
+    return generate_password_hash("not a real password, only for timing", method="scrypt")
+
+
+def verify_credentials(db: Database, email: str, password: str) -> int | None:
+    """Return the user id when the email and password match an active user, else None."""
+    row = db.execute("SELECT id, password_hash, active FROM users WHERE email = ?", [normalise_email(email)]).fetchone()
+    if row is None:
+        check_password_hash(_dummy_hash(), password or "")
+        return None
+    user_id, password_hash, active = row
+    if not check_password_hash(password_hash, password or "") or not active:
+        return None
+    return user_id
+
+
+# --------------------------------------------------------------------------
+# Sessions: the cookie holds a random id; the server can revoke it
+# --------------------------------------------------------------------------
+
+SESSION_IDLE_SECONDS = 8 * 3600
+
+
+def start_session(db: Database, user_id: int) -> str:
+    """Create a server-side session; return the id to keep in the signed cookie."""
+    session_id = secrets.token_urlsafe(32)
+    now = now_iso()
+    with transaction(db):
+        db.execute("INSERT INTO sessions (id_hash, user_id, created_at, last_seen) VALUES (?, ?, ?, ?)",
+                   [hash_token(session_id), user_id, now, now])
+    return session_id
+
+
+def session_user(db: Database, session_id: str | None) -> dict[str, Any] | None:
+    """The active user of a live session, or None when it is unknown, revoked or idle too long."""
+    if not session_id or not isinstance(session_id, str) or len(session_id) > 100:
+        return None
+    row = db.execute(
+        """SELECT u.id, u.email, u.name, u.role, s.last_seen FROM sessions s JOIN users u ON u.id = s.user_id
+           WHERE s.id_hash = ? AND s.revoked_at IS NULL AND u.active = 1""",
+        [hash_token(session_id)],
+    ).fetchone()
+    if row is None:
+        return None
+    from datetime import datetime, timezone
+
+    last_seen = datetime.fromisoformat(row[4])
+    if (datetime.now(timezone.utc) - last_seen).total_seconds() > SESSION_IDLE_SECONDS:
+        return None
+    return {"id": row[0], "email": row[1], "name": row[2], "role": row[3], "last_seen": row[4]}
+
+
+def touch_session(db: Database, session_id: str) -> None:
+    with transaction(db):
+        db.execute("UPDATE sessions SET last_seen = ? WHERE id_hash = ?", [now_iso(), hash_token(session_id)])
+
+
+def end_session(db: Database, session_id: str | None) -> None:
+    """Revoke one session: its cookie no longer works, even if someone kept a copy."""
+    if not session_id:
+        return
+    with transaction(db):
+        db.execute("UPDATE sessions SET revoked_at = ? WHERE id_hash = ? AND revoked_at IS NULL",
+                   [now_iso(), hash_token(session_id)])
+
+
+def revoke_user_sessions(db: Database, user_id: int) -> None:
+    with transaction(db):
+        db.execute("UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", [now_iso(), user_id])
+
+
+# --------------------------------------------------------------------------
+# Login throttling, shared by every worker through the database
+# --------------------------------------------------------------------------
+
+THROTTLE_LIMIT = 10
+THROTTLE_WINDOW_SECONDS = 15 * 60
+
+
+def login_blocked_for(db: Database, email: str, address: str, now: float | None = None,
+                      limit: int = THROTTLE_LIMIT, window: int = THROTTLE_WINDOW_SECONDS) -> int:
+    """Seconds until another attempt is allowed for this account or address (0 when allowed)."""
+    now = time.time() if now is None else now
+    since = now - window
+    waits = []
+    for column, value in (("email", normalise_email(email)), ("address", address)):
+        rows = db.execute(f"SELECT at FROM login_failures WHERE {column} = ? AND at > ? ORDER BY at DESC LIMIT ?",
+                          [value, since, limit]).fetchall()
+        if len(rows) >= limit:
+            oldest_counted = rows[-1][0]
+            waits.append(int(oldest_counted + window - now) + 1)
+    return max(waits, default=0)
+
+
+def record_login_failure(db: Database, email: str, address: str, now: float | None = None) -> None:
+    now = time.time() if now is None else now
+    with transaction(db):
+        db.execute("INSERT INTO login_failures (email, address, at) VALUES (?, ?, ?)",
+                   [normalise_email(email)[:254], address[:64], now])
+        db.execute("DELETE FROM login_failures WHERE at < ?", [now - 24 * 3600])

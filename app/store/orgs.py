@@ -1,0 +1,124 @@
+"""Organisations, their members, and the assessments that belong to them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlite_utils import Database
+
+from .db import NotFound, StoreError, now_iso, transaction
+
+ORG_ROLES = ("owner", "member")
+
+
+class LastOwner(StoreError):
+    """An organisation must keep at least one owner."""
+
+
+def create_org(db: Database, name: str, creator_id: int) -> int:
+    """Create an organisation; its creator becomes its owner."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise StoreError("give the organisation a name")
+    if len(name) > 120:
+        raise StoreError("the name can have at most 120 characters")
+    now = now_iso()
+    with transaction(db):
+        org_id = db["organisations"].insert({"name": name, "created_by": creator_id, "created_at": now}).last_pk
+        db.execute("INSERT INTO memberships (org_id, user_id, role, created_at) VALUES (?, ?, 'owner', ?)",
+                   [org_id, creator_id, now])
+    return org_id
+
+
+def membership(db: Database, org_id: int, user_id: int | None) -> str | None:
+    """The user's role in the organisation, or None when they are not a member."""
+    if user_id is None:
+        return None
+    row = db.execute("SELECT role FROM memberships WHERE org_id = ? AND user_id = ?", [org_id, user_id]).fetchone()
+    return row[0] if row else None
+
+
+def get_org(db: Database, org_id: int) -> dict[str, Any]:
+    row = db.execute("SELECT id, name, created_by, created_at FROM organisations WHERE id = ?", [org_id]).fetchone()
+    if row is None:
+        raise NotFound("no such organisation")
+    return dict(zip(("id", "name", "created_by", "created_at"), row))
+
+
+def orgs_of_user(db: Database, user_id: int) -> list[dict[str, Any]]:
+    rows = db.execute(
+        """SELECT o.id, o.name, m.role,
+                  (SELECT count(*) FROM assessments a WHERE a.org_id = o.id) AS assessments
+           FROM organisations o JOIN memberships m ON m.org_id = o.id
+           WHERE m.user_id = ? ORDER BY o.name COLLATE NOCASE""",
+        [user_id],
+    ).fetchall()
+    return [dict(zip(("id", "name", "role", "assessments"), r)) for r in rows]
+
+
+def rename_org(db: Database, org_id: int, name: str) -> None:
+    name = " ".join((name or "").split())
+    if not name or len(name) > 120:
+        raise StoreError("the name must have 1 to 120 characters")
+    with transaction(db):
+        db.execute("UPDATE organisations SET name = ? WHERE id = ?", [name, org_id])
+
+
+def members(db: Database, org_id: int) -> list[dict[str, Any]]:
+    rows = db.execute(
+        """SELECT u.id, u.email, u.name, m.role, m.created_at FROM memberships m JOIN users u ON u.id = m.user_id
+           WHERE m.org_id = ? ORDER BY m.role DESC, u.email""",
+        [org_id],
+    ).fetchall()
+    return [dict(zip(("id", "email", "name", "role", "since"), r)) for r in rows]
+
+
+def set_member(db: Database, org_id: int, user_id: int, role: str) -> None:
+    """Add a member or change their role; the last owner cannot be demoted."""
+    if role not in ORG_ROLES:
+        raise StoreError(f"role must be one of {', '.join(ORG_ROLES)}")
+    with transaction(db):
+        current = membership(db, org_id, user_id)
+        if current == "owner" and role != "owner" and _owners(db, org_id) == 1:
+            raise LastOwner("an organisation needs at least one owner")
+        db.execute(
+            """INSERT INTO memberships (org_id, user_id, role, created_at) VALUES (?, ?, ?, ?)
+               ON CONFLICT (org_id, user_id) DO UPDATE SET role = excluded.role""",
+            [org_id, user_id, role, now_iso()],
+        )
+
+
+def remove_member(db: Database, org_id: int, user_id: int) -> None:
+    with transaction(db):
+        current = membership(db, org_id, user_id)
+        if current is None:
+            raise NotFound("not a member")
+        if current == "owner" and _owners(db, org_id) == 1:
+            raise LastOwner("an organisation needs at least one owner")
+        db.execute("DELETE FROM memberships WHERE org_id = ? AND user_id = ?", [org_id, user_id])
+
+
+def _owners(db: Database, org_id: int) -> int:
+    return db.execute("SELECT count(*) FROM memberships WHERE org_id = ? AND role = 'owner'", [org_id]).fetchone()[0]
+
+
+def attach_assessment(db: Database, assessment_id: int, org_id: int, title: str = "") -> None:
+    """Give a stand-alone assessment to an organisation (once; it cannot move on afterwards)."""
+    with transaction(db):
+        row = db.execute("SELECT org_id FROM assessments WHERE id = ?", [assessment_id]).fetchone()
+        if row is None:
+            raise NotFound("no such assessment")
+        if row[0] is not None:
+            raise StoreError("this assessment already belongs to an organisation")
+        db.execute("UPDATE assessments SET org_id = ?, title = CASE WHEN ? != '' THEN ? ELSE title END WHERE id = ?",
+                   [org_id, title, title, assessment_id])
+
+
+def org_assessments(db: Database, org_id: int) -> list[dict[str, Any]]:
+    rows = db.execute(
+        """SELECT a.id, a.title, a.kind, a.status, a.created_at, a.closed_at, a.questionnaire_version
+           FROM assessments a WHERE a.org_id = ? ORDER BY a.created_at DESC, a.id DESC""",
+        [org_id],
+    ).fetchall()
+    return [dict(zip(("id", "title", "kind", "status", "created_at", "closed_at", "questionnaire_version"), r))
+            for r in rows]
