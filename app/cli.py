@@ -233,8 +233,42 @@ def rules_explain(answers_path: str, fmt: str) -> None:
         show(entry)
 
 
+@click.group("users", cls=AppGroup)
+def users_cli() -> None:
+    """Manage user accounts."""
+
+
+@users_cli.command("create")
+@click.option("--email", prompt=True, help="The email the user signs in with.")
+@click.option("--name", default="", help="Display name.")
+@click.option("--role", type=click.Choice(["admin", "facilitator", "member"]), default=None,
+              help="Role (default: admin for the first user, member afterwards).")
+@click.option("--admin", "make_admin", is_flag=True, help="Shortcut for --role admin.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of prompting.")
+def users_create(email: str, name: str, role: str | None, make_admin: bool, password_stdin: bool) -> None:
+    """Create a user account (the first one is the administrator)."""
+    from . import store
+    from .db import get_db
+
+    db = get_db()
+    if make_admin:
+        role = "admin"
+    if role is None:
+        role = "admin" if store.count_users(db) == 0 else "member"
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user_id = store.create_user(db, email, password, role=role, name=name)
+    except store.StoreError as err:
+        fail(str(err))
+    click.echo(f"created {role} {store.get_user(db, user_id)['email']} (id {user_id})")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(questionnaire_cli)
     app.cli.add_command(assess_command)
     app.cli.add_command(content_cli)
     app.cli.add_command(rules_cli)
+    app.cli.add_command(users_cli)

@@ -38,12 +38,15 @@ def init_web(app: Flask) -> None:
     bootstrap.init_app(app)
     csrf.init_app(app)
 
-    from . import assess, main, results
+    from . import assess, auth, main, orgs, results
 
     app.register_blueprint(main.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(orgs.bp)
     app.register_blueprint(assess.bp)
     app.register_blueprint(results.bp)
 
+    app.register_error_handler(orgs.LoginNeeded, _login_needed)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
@@ -86,6 +89,14 @@ def error_response(status: int, title: str, message: str, incident: str | None =
         return text, status, {"Content-Type": "text/plain; charset=utf-8"}
 
 
+def _login_needed(_err):
+    from flask import redirect, url_for
+
+    if wants_json() or request.method != "GET":
+        return error_response(401, "Sign in first", "This page belongs to an organisation: sign in as a member.")
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
 def _csrf_error(err: CSRFError):
     return error_response(
         400,
@@ -97,13 +108,14 @@ def _csrf_error(err: CSRFError):
 
 def _http_error(err: HTTPException):
     messages = {
+        403: ("Not allowed", "Your account cannot do this."),
         404: ("Page not found", "There is nothing at this address. If you followed a private link, check that "
                                 "it was copied completely."),
         405: ("Not allowed", "This address does not accept that kind of request."),
         413: ("Too large", "The request was larger than this application accepts. Nothing was saved."),
     }
     title, message = messages.get(err.code, (err.name, err.description or err.name))
-    if err.code in (400, 403, 409) and err.description:
+    if err.code in (400, 403, 409, 429) and err.description:
         message = err.description
     return error_response(err.code or 500, title, message)
 

@@ -17,7 +17,7 @@ from ..engine.profile import validate_context_value
 from ..engine.scoring import SUFFICIENT_SHARE, validate_answers
 from ..engine.vocabulary import DIMENSIONS
 from . import content, error_response
-from .results import compute_result
+from .results import attachable_orgs, compute_result
 
 bp = Blueprint("assess", __name__)
 
@@ -33,12 +33,30 @@ def start():
 
 
 def load_response(token: str) -> tuple[dict, Questionnaire]:
-    """Return the response the private link opens and its questionnaire, or 404."""
+    """Return the response a link opens and its questionnaire, or 404.
+
+    A private link (random token) opens a stand-alone assessment for whoever holds it. Once
+    an assessment belongs to an organisation, its links only work for that organisation's
+    members: anonymous visitors are asked to sign in, others get 404.
+    """
+    from .orgs import parse_member_token, require_member
+
     g.private_page = True
+    db = get_db()
     try:
-        response = store.response_by_token(get_db(), token)
+        if "." in token:
+            response_id = parse_member_token(token)
+            if response_id is None:
+                abort(404)
+            response = store.response_by_id(db, response_id)
+            if response["org_id"] is None:
+                abort(404)
+        else:
+            response = store.response_by_token(db, token)
     except store.NotFound:
         abort(404)
+    if response["org_id"] is not None:
+        require_member(response["org_id"])
     questionnaire = content().questionnaires.get(response["questionnaire_id"])
     if questionnaire is None:
         abort(404)
@@ -113,6 +131,8 @@ def overview(token: str):
         continue_url=_step_url(token, response["step"]),
         resume_url=url_for("assess.overview", token=token, _external=True),
         is_new=request.args.get("new") == "1",
+        attach_orgs=attachable_orgs(response),
+        org=store.get_org(get_db(), response["org_id"]) if response["org_id"] else None,
     )
 
 

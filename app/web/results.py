@@ -8,7 +8,7 @@ import io
 from datetime import date, timedelta
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 
 from .. import charts, store
 from ..db import get_db
@@ -55,6 +55,7 @@ def result_page(token: str):
     if snapshot is None:
         return redirect(url_for("assess.review", token=token))
     result: dict[str, Any] = snapshot["result"]
+    attach_orgs = attachable_orgs(response)
     questionnaire = content().questionnaires.get(result["questionnaire"]["id"])
     return render_template(
         "results/result.html",
@@ -68,7 +69,17 @@ def result_page(token: str):
         levels=LEVELS,
         dimensions=DIMENSIONS,
         today=date.today().isoformat(),
+        response=response,
+        attach_orgs=attach_orgs,
+        org=store.get_org(get_db(), response["org_id"]) if response["org_id"] else None,
     )
+
+
+def attachable_orgs(response: dict) -> list[dict]:
+    """Organisations the signed-in user could give this stand-alone assessment to."""
+    if g.get("user") is None or response["org_id"] is not None:
+        return []
+    return store.orgs_of_user(get_db(), g.user["id"])
 
 
 @bp.get("/r/<token>/result.json")

@@ -1,0 +1,200 @@
+"""Accounts: first-run setup, sign in and out, password change, user administration.
+
+The signed session cookie holds only a random session id; the session itself lives in
+the database, so signing out revokes it on the server and an old cookie stops working.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+
+from .. import store
+from ..db import get_db
+from .forms import LoginForm, PasswordForm, SetupForm, UserForm
+
+bp = Blueprint("auth", __name__)
+
+TOUCH_EVERY_SECONDS = 300
+
+
+@bp.before_app_request
+def load_user() -> None:
+    """Put the signed-in user (or None) on g for this request."""
+    g.user = None
+    session_id = session.get("sid")
+    if not session_id or request.endpoint in ("static", "main.plotly_js", "bootstrap.static"):
+        return
+    db = get_db()
+    user = store.session_user(db, session_id)
+    if user is None:
+        session.pop("sid", None)
+        return
+    g.user = user
+    last_seen = datetime.fromisoformat(user["last_seen"])
+    if (datetime.now(timezone.utc) - last_seen).total_seconds() > TOUCH_EVERY_SECONDS:
+        store.touch_session(db, session_id)
+
+
+def login_required(view):
+    """Anonymous visitors are sent to the sign-in page, and come back afterwards."""
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        if g.get("user") is None:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+    return wrapped
+
+
+def role_required(*roles: str):
+    """Only users with one of these roles; others get 403."""
+    def decorator(view):
+        @functools.wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if g.user["role"] not in roles:
+                abort(403, description="Your account does not have the role this page needs.")
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator
+
+
+def safe_next(target: str | None) -> str:
+    """Only follow a relative path on this site after sign-in (no open redirect)."""
+    if not target:
+        return url_for("orgs.index")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return url_for("orgs.index")
+    return target
+
+
+def client_address() -> str:
+    return request.remote_addr or "unknown"
+
+
+def begin_session(user_id: int) -> None:
+    """Rotate the session at sign-in: nothing from the anonymous session survives."""
+    session.clear()
+    session["sid"] = store.start_session(get_db(), user_id)
+    session.permanent = False
+
+
+@bp.route("/setup", methods=["GET", "POST"])
+def setup():
+    """Create the first administrator; only available while no account exists."""
+    db = get_db()
+    if store.count_users(db):
+        abort(404)
+    form = SetupForm()
+    if form.validate_on_submit():
+        try:
+            user_id = store.create_user(db, form.email.data, form.password.data, role="admin",
+                                        name=form.name.data or "", only_if_none=True)
+        except store.StoreError as err:
+            form.password.errors.append(str(err).capitalize() + ".")
+        else:
+            begin_session(user_id)
+            flash("Your administrator account is ready. Create an organisation to start.", "success")
+            return redirect(url_for("orgs.index"))
+    return render_template("auth/setup.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    db = get_db()
+    if not store.count_users(db):
+        return redirect(url_for("auth.setup"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        email, address = form.email.data, client_address()
+        wait = store.login_blocked_for(db, email, address)
+        if wait:
+            minutes = max(1, round(wait / 60))
+            form.form_errors.append(f"Too many failed sign-in attempts. Try again in about {minutes} minute"
+                                    f"{'s' if minutes != 1 else ''}.")
+            status = 429
+        else:
+            user_id = store.verify_credentials(db, email, form.password.data)
+            if user_id is None:
+                store.record_login_failure(db, email, address)
+                form.form_errors.append("The email or password is not right.")
+                status = 400
+            else:
+                begin_session(user_id)
+                return redirect(safe_next(request.args.get("next")))
+    elif request.method == "POST":
+        status = 400
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout():
+    store.end_session(get_db(), session.get("sid"))
+    session.clear()
+    flash("You are signed out.", "info")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        db = get_db()
+        if store.verify_credentials(db, g.user["email"], form.current.data) is None:
+            form.current.errors.append("This is not your current password.")
+        else:
+            try:
+                store.set_password(db, g.user["id"], form.password.data)
+            except store.StoreError as err:
+                form.password.errors.append(str(err).capitalize() + ".")
+            else:
+                begin_session(g.user["id"])  # every other session was ended by the change
+                flash("Your password was changed. Other devices were signed out.", "success")
+                return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/admin/users", methods=["GET", "POST"])
+@role_required("admin")
+def users():
+    db = get_db()
+    form = UserForm()
+    if form.validate_on_submit():
+        try:
+            store.create_user(db, form.email.data, form.password.data, role=form.role.data, name=form.name.data or "")
+        except store.StoreError as err:
+            (form.email if isinstance(err, store.DuplicateEmail) else form.password).errors.append(
+                str(err).capitalize() + ".")
+        else:
+            flash(f"The account for {form.email.data} was created. Give them the initial password in person.",
+                  "success")
+            return redirect(url_for("auth.users"))
+    return render_template("auth/users.html", form=form, users=store.list_users(db)), 400 if form.errors else 200
+
+
+@bp.post("/admin/users/<int:user_id>")
+@role_required("admin")
+def update_user(user_id: int):
+    db = get_db()
+    try:
+        store.get_user(db, user_id)
+    except store.NotFound:
+        abort(404)
+    action = request.form.get("action")
+    try:
+        if action == "role":
+            store.update_user(db, user_id, role=request.form.get("role", ""))
+        elif action in ("deactivate", "activate"):
+            store.update_user(db, user_id, active=action == "activate")
+        else:
+            abort(400, description="Unknown action. Nothing was changed.")
+    except store.StoreError as err:
+        abort(400, description=f"{str(err).capitalize()}. Nothing was changed.")
+    flash("The account was updated.", "success")
+    return redirect(url_for("auth.users"))

@@ -1,0 +1,67 @@
+"""WTForms forms for the account and organisation pages (CSRF comes with FlaskForm)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length, Regexp
+
+from ..store.accounts import MAX_PASSWORD, MIN_PASSWORD
+
+# A plain shape check: the address is only a login name here, nothing is sent to it.
+EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter an email address like name@example.org.")
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)], render_kw={"autocomplete": "username"})
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_PASSWORD)],
+                             render_kw={"autocomplete": "current-password"})
+    submit = SubmitField("Sign in")
+
+
+def _new_password(label: str = "Password") -> PasswordField:
+    return PasswordField(label, validators=[DataRequired(), Length(min=MIN_PASSWORD, max=MAX_PASSWORD)],
+                         description=f"At least {MIN_PASSWORD} characters; a few unrelated words work well.",
+                         render_kw={"autocomplete": "new-password"})
+
+
+class SetupForm(FlaskForm):
+    name = StringField("Your name", validators=[Length(max=100)], render_kw={"autocomplete": "name"})
+    email = EmailField("Email", validators=[DataRequired(), EMAIL, Length(max=254)],
+                       render_kw={"autocomplete": "username"})
+    password = _new_password()
+    confirm = PasswordField("Repeat the password", validators=[DataRequired(), EqualTo("password", "The passwords differ.")],
+                            render_kw={"autocomplete": "new-password"})
+    submit = SubmitField("Create the administrator account")
+
+
+class UserForm(FlaskForm):
+    name = StringField("Name", validators=[Length(max=100)])
+    email = EmailField("Email", validators=[DataRequired(), EMAIL, Length(max=254)])
+    role = SelectField("Role", choices=[("member", "Member: joins organisations they are added to"),
+                                        ("facilitator", "Facilitator: also creates organisations and workshops"),
+                                        ("admin", "Admin: also manages user accounts")])
+    password = _new_password("Initial password")
+    submit = SubmitField("Create the user")
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField("Current password", validators=[DataRequired(), Length(max=MAX_PASSWORD)],
+                            render_kw={"autocomplete": "current-password"})
+    password = _new_password("New password")
+    confirm = PasswordField("Repeat the new password",
+                            validators=[DataRequired(), EqualTo("password", "The passwords differ.")],
+                            render_kw={"autocomplete": "new-password"})
+    submit = SubmitField("Change the password")
+
+
+class OrgForm(FlaskForm):
+    name = StringField("Organisation name", validators=[DataRequired(), Length(max=120)])
+    submit = SubmitField("Create the organisation")
+
+
+class MemberForm(FlaskForm):
+    email = EmailField("Email of an existing user", validators=[DataRequired(), EMAIL,
+                                                               Length(max=254)])
+    role = SelectField("Role", choices=[("member", "Member"), ("owner", "Owner: also manages members")])
+    submit = SubmitField("Add to the organisation")
