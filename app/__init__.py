@@ -7,7 +7,8 @@ import secrets
 import sys
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, has_request_context, request
+from flask.sessions import SecureCookieSessionInterface
 
 from .engine import ContentError, load_content
 
@@ -28,6 +29,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SEND_FILE_MAX_AGE_DEFAULT=3600,
+        # Behind a reverse proxy, trust this many X-Forwarded-For/-Proto hops (0: none).
+        PROXY_HOPS=0,
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -40,6 +43,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
 
     app.extensions["pmo_content"] = _load_content_or_refuse(app)
+    app.session_interface = _SessionInterface()
+    if int(app.config["PROXY_HOPS"]):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_HOPS"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     from . import db
 
@@ -53,6 +62,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     register_cli(app)
     return app
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """Signed-cookie sessions whose cookie is also Secure whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or (has_request_context() and request.is_secure)
 
 
 def _instance_secret(instance: Path) -> str:

@@ -53,7 +53,7 @@ def radar_figure(series: list[tuple[str, Mapping[str, float | None]]],
         margin={"l": 70, "r": 70, "t": 50 if title else 30, "b": 30},
         title={"text": title} if title else None,
         font={"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13},
-        template="plotly_white",
+        template="none",
         height=420,
     )
     return fig.to_plotly_json()
@@ -118,6 +118,78 @@ def timeline_figure(roadmap: Mapping[str, Any], labels: Mapping[str, str] | None
         shapes=shapes,
         annotations=annotations,
         font={"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 12},
-        template="plotly_white",
+        template="none",
     )
+    return fig.to_plotly_json()
+
+
+def _safe_label(text: str) -> str:
+    """User text shown in a chart: plotly reads a few HTML tags in labels, so escape them."""
+    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def trend_figure(points: list[Mapping[str, Any]], labels: Mapping[str, str] | None = None,
+                 targets: Mapping[str, int] | None = None) -> dict[str, Any]:
+    """Scores per dimension and overall over time; ``points`` are {label, scores, overall}, oldest first."""
+    labels = labels or {}
+    x = [_safe_label(p["label"]) for p in points]
+    fig = go.Figure()
+    for dim in DIMENSIONS:
+        fig.add_trace(go.Scatter(
+            x=x, y=[p["scores"].get(dim) for p in points], name=labels.get(dim, dim.title()), mode="lines+markers",
+            line={"color": DIMENSION_COLOURS[dim], "width": 2}, connectgaps=False,
+            hovertemplate="%{x}: %{y:.2f}<extra>%{fullData.name}</extra>",
+        ))
+    fig.add_trace(go.Scatter(
+        x=x, y=[p["overall"] for p in points], name="Overall", mode="lines+markers",
+        line={"color": "#212529", "width": 4, "dash": "dot"}, hovertemplate="%{x}: %{y:.2f}<extra>Overall</extra>",
+    ))
+    fig.update_layout(
+        height=360, margin={"l": 40, "r": 10, "t": 20, "b": 40}, template="none",
+        yaxis={"range": [0.8, 5.2], "dtick": 1, "title": {"text": "score"}, "gridcolor": "#e9ecef"},
+        xaxis={"type": "category", "gridcolor": "#f1f3f5"},
+        legend={"orientation": "h", "y": -0.2},
+        font={"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 12},
+    )
+    return fig.to_plotly_json()
+
+
+def overlay_radar(series: list[tuple[str, Mapping[str, float | None]]], target: Mapping[str, int] | None,
+                  labels: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Radar overlay of several assessments (names escaped) and the target."""
+    return radar_figure([(_safe_label(name), scores) for name, scores in series], target=target, labels=labels)
+
+
+def units_figure(units: list[tuple[str, Mapping[str, float | None]]], rollup: Mapping[str, Mapping[str, Any]],
+                 labels: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Units side by side per dimension, with the organisation's mean and minimum."""
+    labels = labels or {}
+    cats = [labels.get(d, d.title()) for d in DIMENSIONS]
+    fig = go.Figure()
+    for i, (name, scores) in enumerate(units):
+        fig.add_trace(go.Bar(x=cats, y=[scores.get(d) for d in DIMENSIONS], name=_safe_label(name),
+                             marker={"color": PALETTE[i % len(PALETTE)]},
+                             hovertemplate="%{x}: %{y:.2f}<extra>%{fullData.name}</extra>"))
+    fig.add_trace(go.Scatter(x=cats, y=[rollup[d]["mean"] for d in DIMENSIONS], name="Mean", mode="markers",
+                             marker={"symbol": "line-ew-open", "size": 28, "color": "#212529", "line": {"width": 3}}))
+    fig.add_trace(go.Scatter(x=cats, y=[rollup[d]["min"] for d in DIMENSIONS], name="Minimum", mode="markers",
+                             marker={"symbol": "triangle-down", "size": 10, "color": "#c92a2a"}))
+    fig.update_layout(barmode="group", height=340, margin={"l": 40, "r": 10, "t": 20, "b": 40}, template="none",
+                      yaxis={"range": [0, 5], "dtick": 1, "gridcolor": "#e9ecef"}, legend={"orientation": "h", "y": -0.2},
+                      font={"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 12})
+    return fig.to_plotly_json()
+
+
+def progress_figure(phases: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """Roadmap items per phase: done, started and planned."""
+    names = [_safe_label(p["title"]) for p in phases]
+    fig = go.Figure()
+    for status, colour in (("done", "#2b8a3e"), ("started", "#e67700"), ("planned", "#ced4da")):
+        fig.add_trace(go.Bar(y=names, x=[p["counts"][status] for p in phases], name=status.title(), orientation="h",
+                             marker={"color": colour}, hovertemplate="%{y}: %{x} " + status + "<extra></extra>"))
+    fig.update_layout(barmode="stack", height=80 + 40 * max(1, len(phases)), template="none",
+                      margin={"l": 10, "r": 10, "t": 10, "b": 30},
+                      yaxis={"autorange": "reversed", "automargin": True}, xaxis={"dtick": 1, "title": {"text": "items"}},
+                      legend={"orientation": "h", "y": -0.35},
+                      font={"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 12})
     return fig.to_plotly_json()

@@ -266,9 +266,29 @@ def users_create(email: str, name: str, role: str | None, make_admin: bool, pass
     click.echo(f"created {role} {store.get_user(db, user_id)['email']} (id {user_id})")
 
 
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Create a demo organisation with two units and six quarters of history."""
+    from .db import get_db
+    from .demo import create_demo
+
+    outcome = create_demo(get_db(), _content())
+    if not outcome["created"]:
+        click.echo(f"The demo organisation exists already (id {outcome['org_id']}); nothing was added.")
+        return
+    click.echo(f"Created the demo organisation (id {outcome['org_id']}) with {outcome['assessments']} assessments.")
+    if outcome["password"]:
+        click.echo(f"Sign in as {outcome['email']} with the password {outcome['password']} "
+                   "(admins are owners of the demo organisation too).")
+    else:
+        click.echo(f"Sign in as {outcome['email']} (or as an admin) to see it.")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(questionnaire_cli)
     app.cli.add_command(assess_command)
     app.cli.add_command(content_cli)
     app.cli.add_command(rules_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(demo_command)

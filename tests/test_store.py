@@ -64,19 +64,21 @@ def test_tokens_are_stored_hashed(db):
         store.response_by_token(db, token[:-1] + ("A" if token[-1] != "A" else "B"))
 
 
-def test_submit_freezes_once_and_blocks_later_changes(db):
+def test_submit_freezes_once_and_blocks_later_changes(db, content):
+    from app.engine import run_assessment
+
     response_id, _token = store.create_self_assessment(db, "pmo-maturity", "1.0")
     store.save_answers(db, response_id, {"tools.adoption": 3})
     calls = []
 
     def compute(answers, context):
         calls.append(answers)
-        return {"answers": answers}, {"data": []}
+        return run_assessment(content, answers, context), {"radar": {"data": []}}
 
     first = store.submit_response(db, response_id, compute, questionnaire_version="1.0", content_hash="h")
     second = store.submit_response(db, response_id, compute, questionnaire_version="1.0", content_hash="h")
     assert first == second and len(calls) == 1
-    assert store.load_snapshot(db, first)["result"] == {"answers": {"tools.adoption": 3}}
+    assert store.load_snapshot(db, first)["result"]["answers"] == {"tools.adoption": 3}
     with pytest.raises(store.AssessmentClosed):
         store.save_answers(db, response_id, {"tools.adoption": 5})
     assert store.load_answers(db, response_id) == {"tools.adoption": 3}

@@ -36,6 +36,19 @@ from .accounts import (
     user_by_email,
     verify_credentials,
 )
+from .history import (
+    PROGRESS_STATUSES,
+    create_unit,
+    generation,
+    history,
+    progress,
+    quarter_label,
+    set_assessment_details,
+    set_progress,
+    snapshots_of,
+    unit_of_org,
+    units,
+)
 from .orgs import (
     LastOwner,
     attach_assessment,
@@ -50,6 +63,7 @@ from .orgs import (
     set_member,
 )
 from .responses import (
+    assessment_inputs,
     create_org_assessment,
     create_self_assessment,
     load_notes,

@@ -70,13 +70,18 @@ def response_by_id(db: Database, response_id: int) -> dict[str, Any]:
 
 
 def create_org_assessment(db: Database, org_id: int, user_id: int, questionnaire_id: str,
-                          questionnaire_version: str, title: str = "") -> int:
+                          questionnaire_version: str, title: str = "", *, period: str | None = None,
+                          assessed_on: str | None = None, unit_id: int | None = None) -> int:
     """Start an assessment of an organisation answered by one member; return the response id."""
     now = now_iso()
     with transaction(db):
+        if unit_id is not None and db.execute("SELECT 1 FROM units WHERE id = ? AND org_id = ?",
+                                              [unit_id, org_id]).fetchone() is None:
+            raise NotFound("no such unit")
         assessment_id = db["assessments"].insert({
             "kind": "self", "title": title, "questionnaire_id": questionnaire_id,
             "questionnaire_version": questionnaire_version, "created_at": now, "org_id": org_id,
+            "period": period or None, "assessed_on": assessed_on or None, "unit_id": unit_id,
         }).last_pk
         return db["responses"].insert({
             "assessment_id": assessment_id, "token_hash": hash_token(new_token()), "created_at": now,
@@ -191,14 +196,22 @@ def submit_response(db: Database, response_id: int, compute: Computation, *,
                                       questionnaire_version=questionnaire_version, content_hash=content_hash)
         db.execute("UPDATE responses SET status = 'submitted', submitted_at = ?, updated_at = ?, step = 'result' "
                    "WHERE id = ?", [now, now, response_id])
-        db.execute("UPDATE assessments SET status = 'closed', closed_at = ?, snapshot_id = ? WHERE id = ?",
-                   [now, snapshot_id, assessment_id])
+        db.execute("UPDATE assessments SET status = 'closed', closed_at = ?, snapshot_id = ?, "
+                   "assessed_on = COALESCE(assessed_on, ?), period = COALESCE(period, ?) WHERE id = ?",
+                   [now, snapshot_id, now[:10], _quarter(now[:10]), assessment_id])
     return snapshot_id
+
+
+def _quarter(day: str) -> str:
+    year, month = int(day[:4]), int(day[5:7])
+    return f"{year}-Q{(month - 1) // 3 + 1}"
 
 
 def insert_snapshot(db: Database, assessment_id: int, result: dict, figures: Mapping[str, dict], *, reason: str,
                     questionnaire_version: str, content_hash: str) -> int:
-    """Freeze a result and its figures; call inside a transaction."""
+    """Freeze a result and its figures (and the summary history reads); call inside a transaction."""
+    from ..engine.history import summarise
+
     return db["snapshots"].insert({
         "assessment_id": assessment_id,
         "reason": reason,
@@ -207,6 +220,7 @@ def insert_snapshot(db: Database, assessment_id: int, result: dict, figures: Map
         "result_json": json.dumps(result, sort_keys=True),
         "radar_json": json.dumps(figures.get("radar") or {}),
         "timeline_json": json.dumps(figures.get("timeline") or {}),
+        "summary_json": json.dumps(summarise(result)),
         "created_at": now_iso(),
     }).last_pk
 
@@ -242,4 +256,24 @@ def load_snapshot(db: Database, snapshot_id: int) -> dict[str, Any]:
         "radar_json": row[6],
         "created_at": row[7],
         "timeline_json": row[8] or "{}",
+    }
+
+
+def assessment_inputs(db: Database, assessment_id: int) -> dict[str, Any]:
+    """What an assessment's result is computed from: answers, context, target and notes."""
+    row = db.execute("SELECT questionnaire_id, target_json, kind FROM assessments WHERE id = ?",
+                     [assessment_id]).fetchone()
+    if row is None:
+        raise NotFound("no such assessment")
+    questionnaire_id, target_json, _kind = row
+    response = db.execute("SELECT id, context_json FROM responses WHERE assessment_id = ? ORDER BY id LIMIT 1",
+                          [assessment_id]).fetchone()
+    if response is None:
+        raise NotFound("the assessment has no response")
+    return {
+        "questionnaire_id": questionnaire_id,
+        "answers": load_answers(db, response[0]),
+        "context": json.loads(response[1]),
+        "target": json.loads(target_json) if target_json else None,
+        "notes": load_notes(db, response[0]),
     }

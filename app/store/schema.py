@@ -167,3 +167,39 @@ def m003_accounts_organisations(db: Database) -> None:
         ) WITHOUT ROWID
         """
     )
+
+
+@migrations()
+def m004_history(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE units (
+            id INTEGER PRIMARY KEY,
+            org_id INTEGER NOT NULL REFERENCES organisations(id),
+            name TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX units_org ON units(org_id)")
+    db.execute("ALTER TABLE assessments ADD COLUMN unit_id INTEGER REFERENCES units(id)")
+    db.execute("ALTER TABLE assessments ADD COLUMN period TEXT")
+    db.execute("ALTER TABLE assessments ADD COLUMN assessed_on TEXT")
+    # Dashboards read these small summaries, never the raw answers.
+    db.execute("ALTER TABLE snapshots ADD COLUMN summary_json TEXT")
+    db.execute("CREATE INDEX assessments_org_closed ON assessments(org_id, status, assessed_on)")
+    db.execute(
+        """
+        CREATE TABLE roadmap_progress (
+            org_id INTEGER NOT NULL REFERENCES organisations(id),
+            unit_key INTEGER NOT NULL DEFAULT 0,
+            item_id TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('planned', 'started', 'done')),
+            on_date TEXT,
+            owner TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL,
+            updated_by INTEGER REFERENCES users(id),
+            PRIMARY KEY (org_id, unit_key, item_id)
+        ) WITHOUT ROWID
+        """
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 
 from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_bootstrap import Bootstrap5
@@ -35,14 +36,16 @@ def content():
 
 
 def init_web(app: Flask) -> None:
+    app.before_request(_start_timer)  # first, so the timing covers the whole request
     bootstrap.init_app(app)
     csrf.init_app(app)
 
-    from . import assess, auth, main, orgs, results
+    from . import assess, auth, dashboard, main, orgs, results
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(orgs.bp)
+    app.register_blueprint(dashboard.bp)
     app.register_blueprint(assess.bp)
     app.register_blueprint(results.bp)
 
@@ -134,7 +137,15 @@ def _unexpected_error(err: Exception):
     )
 
 
+def _start_timer() -> None:
+    g.started = time.perf_counter()
+
+
 def _security_headers(response):
+    started = g.get("started")
+    if started is not None:
+        # Time spent in the app, for benchmarks and browser developer tools.
+        response.headers["Server-Timing"] = f"app;dur={1000 * (time.perf_counter() - started):.2f}"
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers["X-Content-Type-Options"] = "nosniff"
     # Private links carry a token in the URL: never send it to another site.

@@ -17,7 +17,8 @@ from ..engine.profile import validate_context_value
 from ..engine.scoring import SUFFICIENT_SHARE, validate_answers
 from ..engine.vocabulary import DIMENSIONS
 from . import content, error_response
-from .results import attachable_orgs, compute_result
+from ..service import compute_result
+from .results import attachable_orgs
 
 bp = Blueprint("assess", __name__)
 
@@ -237,8 +238,14 @@ def dimension_page(token: str, dimension: str):
             answers = parse_answer_form(questionnaire, dimension, request.form)
         except InvalidInput as err:
             return error_response(400, "Those answers could not be saved", f"{err}. Nothing was saved.")
+        note = request.form.get("note")
+        if note is not None and len(note) > 2000:
+            return error_response(400, "That note could not be saved",
+                                  "A note can have at most 2,000 characters. Nothing was saved.")
         target = _neighbour(dimension, action)
         store.save_answers(db, response["id"], answers, step=target if target in STEPS else dimension)
+        if note is not None:
+            store.save_note(db, response["id"], dimension, note)
         return redirect(_step_url(token, target))
     if response["step"] != dimension:
         store.set_step(db, response["id"], dimension)
@@ -249,6 +256,7 @@ def dimension_page(token: str, dimension: str):
         questionnaire=questionnaire,
         dimension=questionnaire.dimension(dimension),
         answers=answers,
+        note=store.load_notes(db, response["id"]).get(dimension, ""),
         progress=progress(questionnaire, answers, dimension, token),
         back_label="Back to the profile" if dimension == DIMENSIONS[0] else "Back",
         next_label="Review answers" if dimension == DIMENSIONS[-1] else "Next",
@@ -304,6 +312,7 @@ def review(token: str):
         questionnaire=questionnaire,
         response=response,
         rows=rows,
+        notes=store.load_notes(db, response["id"]),
         missing_context=missing_context,
         progress=progress(questionnaire, answers, "review", token),
     )
@@ -321,9 +330,12 @@ def submit(token: str):
                 "Answer the organisation profile before submitting: " + ", ".join(missing) + ". Nothing was submitted.",
             )
         c = content()
+        db = get_db()
+        notes = store.load_notes(db, response["id"])
         store.submit_response(
-            get_db(), response["id"],
-            lambda answers, context: compute_result(c, questionnaire.id, answers, context, response["target"]),
+            db, response["id"],
+            lambda answers, context: compute_result(c, questionnaire.id, answers, context, response["target"],
+                                                    notes=notes),
             questionnaire_version=questionnaire.version, content_hash=c.hash,
         )
     return redirect(url_for("results.result_page", token=token))

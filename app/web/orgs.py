@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 
@@ -16,6 +17,7 @@ from .. import store
 from ..db import get_db
 from . import content
 from .auth import login_required, role_required
+from ..engine.vocabulary import DIMENSIONS
 from .forms import MemberForm, OrgForm
 
 bp = Blueprint("orgs", __name__)
@@ -108,14 +110,25 @@ def create():
 @bp.get("/orgs/<int:org_id>")
 @member_view()
 def detail(org_id: int):
+    """The organisation's dashboard: latest result, trends, deltas, progress, units; its assessments."""
+    from .dashboard import dashboard_for, progress_view, scope_from_request, start_defaults
+
     db = get_db()
+    unit = scope_from_request(org_id)
+    data = dashboard_for(g.org, unit)
     return render_template(
         "orgs/detail.html",
         org=g.org,
         role=g.org_role,
+        unit=unit,
+        dash=data,
+        progress=progress_view(db, org_id, unit, data),
         assessments=store.org_assessments(db, org_id),
         members=store.members(db, org_id),
         member_form=MemberForm(),
+        defaults=start_defaults(),
+        statuses=store.PROGRESS_STATUSES,
+        dimensions=DIMENSIONS,
     )
 
 
@@ -173,8 +186,22 @@ def start_assessment(org_id: int):
     """Start a self-assessment of this organisation, answered by the signed-in member."""
     questionnaire = content().default_questionnaire
     title = " ".join(request.form.get("title", "").split())[:120]
-    response_id = store.create_org_assessment(get_db(), org_id, g.user["id"], questionnaire.id,
-                                              questionnaire.version, title=title)
+    period = " ".join(request.form.get("period", "").split())[:20] or None
+    assessed_on = request.form.get("assessed_on") or None
+    if assessed_on:
+        try:
+            date.fromisoformat(assessed_on)
+        except ValueError:
+            abort(400, description="The date must look like 2026-11-25. Nothing was created.")
+    unit_raw = request.form.get("unit", "")
+    if unit_raw and not unit_raw.isdigit():
+        abort(400, description="Unknown unit. Nothing was created.")
+    try:
+        response_id = store.create_org_assessment(get_db(), org_id, g.user["id"], questionnaire.id,
+                                                  questionnaire.version, title=title, period=period,
+                                                  assessed_on=assessed_on, unit_id=int(unit_raw) if unit_raw else None)
+    except store.NotFound:
+        abort(404)
     return redirect(url_for("assess.overview", token=member_token(response_id), new=1))
 
 

@@ -10,30 +10,15 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 
-from .. import charts, store
+from .. import store
 from ..db import get_db
-from ..engine import Content, InvalidInput, run_assessment
+from ..engine import InvalidInput
 from ..engine.assessment import replan
+from ..service import figures_for
 from ..engine.vocabulary import DIMENSIONS, LEVELS
 from . import content, error_response
 
 bp = Blueprint("results", __name__)
-
-
-def figures_for(result: dict) -> dict[str, dict]:
-    """The figures shown with a result, built once when the result is frozen."""
-    labels = result["questionnaire"]["dimensions"]
-    return {"radar": charts.result_radar(result, labels), "timeline": charts.timeline_figure(result["roadmap"], labels)}
-
-
-def compute_result(c: Content, questionnaire_id: str, answers: dict, context: dict,
-                   target: dict | None) -> tuple[dict, dict]:
-    """Run the engine on stored answers and build the figures, to be frozen in a snapshot."""
-    questionnaire = c.questionnaire(questionnaire_id)
-    # Stored answers to questions a later content version dropped are ignored, not fatal.
-    known = {qid: level for qid, level in answers.items() if questionnaire.question(qid) is not None}
-    result = run_assessment(c, known, context, target or None, questionnaire_id)
-    return result, figures_for(result)
 
 
 def _snapshot_for(token: str) -> tuple[dict, dict | None]:

@@ -1,0 +1,145 @@
+"""Organisation history: units, periods, closed assessments' summaries, roadmap progress."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from sqlite_utils import Database
+
+from ..engine.history import summarise
+from .db import NotFound, StoreError, now_iso, transaction
+
+PROGRESS_STATUSES = ("planned", "started", "done")
+
+
+def quarter_label(day: date) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def create_unit(db: Database, org_id: int, name: str) -> int:
+    name = " ".join((name or "").split())
+    if not name or len(name) > 80:
+        raise StoreError("a unit name needs 1 to 80 characters")
+    with transaction(db):
+        if db.execute("SELECT 1 FROM units WHERE org_id = ? AND name = ?", [org_id, name]).fetchone():
+            raise StoreError(f"the organisation has a unit called {name!r} already")
+        return db["units"].insert({"org_id": org_id, "name": name, "created_at": now_iso()}).last_pk
+
+
+def units(db: Database, org_id: int) -> list[dict[str, Any]]:
+    return [{"id": r[0], "name": r[1]} for r in
+            db.execute("SELECT id, name FROM units WHERE org_id = ? ORDER BY name COLLATE NOCASE", [org_id])]
+
+
+def unit_of_org(db: Database, org_id: int, unit_id: int) -> dict[str, Any]:
+    row = db.execute("SELECT id, name FROM units WHERE id = ? AND org_id = ?", [unit_id, org_id]).fetchone()
+    if row is None:
+        raise NotFound("no such unit")
+    return {"id": row[0], "name": row[1]}
+
+
+def set_assessment_details(db: Database, org_id: int, assessment_id: int, *, period: str, assessed_on: str,
+                           unit_id: int | None, title: str | None = None) -> None:
+    """Label an organisation's assessment with its period, date and unit."""
+    period = " ".join((period or "").split())[:20]
+    if not period:
+        raise StoreError("give the period a label, such as 2026-Q4")
+    try:
+        date.fromisoformat(assessed_on)
+    except (TypeError, ValueError):
+        raise StoreError("the date must look like 2026-11-25") from None
+    with transaction(db):
+        if db.execute("SELECT 1 FROM assessments WHERE id = ? AND org_id = ?", [assessment_id, org_id]).fetchone() is None:
+            raise NotFound("no such assessment")
+        if unit_id is not None:
+            unit_of_org(db, org_id, unit_id)
+        db.execute("UPDATE assessments SET period = ?, assessed_on = ?, unit_id = ?, "
+                   "title = COALESCE(?, title) WHERE id = ?", [period, assessed_on, unit_id, title, assessment_id])
+
+
+def history(db: Database, org_id: int, unit_id: int | None | str = "all") -> list[dict[str, Any]]:
+    """Closed assessments of an organisation, oldest first, each with its snapshot's summary.
+
+    ``unit_id``: "all" for every assessment, None for the organisation-level ones only, or a unit id.
+    """
+    where, params = "a.org_id = ? AND a.status = 'closed' AND a.snapshot_id IS NOT NULL", [org_id]
+    if unit_id is None:
+        where += " AND a.unit_id IS NULL"
+    elif unit_id != "all":
+        where += " AND a.unit_id = ?"
+        params.append(unit_id)
+    rows = db.execute(
+        f"""SELECT a.id, a.title, a.period, COALESCE(a.assessed_on, substr(a.closed_at, 1, 10)), a.unit_id,
+                   a.kind, s.id, s.summary_json, s.questionnaire_version, s.content_hash, s.created_at
+            FROM assessments a JOIN snapshots s ON s.id = a.snapshot_id
+            WHERE {where}
+            ORDER BY COALESCE(a.assessed_on, a.closed_at), a.id""",
+        params,
+    ).fetchall()
+    out = []
+    for (assessment_id, title, period, assessed_on, unit, kind, snapshot_id, summary_json, version,
+         content_hash, scored_at) in rows:
+        summary = json.loads(summary_json) if summary_json else _backfill_summary(db, snapshot_id)
+        out.append({"id": assessment_id, "title": title, "period": period or assessed_on[:7],
+                    "assessed_on": assessed_on, "unit_id": unit, "kind": kind, "snapshot_id": snapshot_id,
+                    "questionnaire_version": version, "content_hash": content_hash, "scored_at": scored_at,
+                    "summary": summary})
+    return out
+
+
+def _backfill_summary(db: Database, snapshot_id: int) -> dict[str, Any]:
+    """Snapshots frozen before summaries existed get one the first time they are read."""
+    result = json.loads(db.execute("SELECT result_json FROM snapshots WHERE id = ?", [snapshot_id]).fetchone()[0])
+    summary = summarise(result)
+    with transaction(db):
+        db.execute("UPDATE snapshots SET summary_json = ? WHERE id = ?", [json.dumps(summary), snapshot_id])
+    return summary
+
+
+def snapshots_of(db: Database, assessment_id: int) -> list[dict[str, Any]]:
+    cols = ("id", "reason", "questionnaire_version", "content_hash", "created_at")
+    return [dict(zip(cols, r)) for r in db.execute(
+        f"SELECT {', '.join(cols)} FROM snapshots WHERE assessment_id = ? ORDER BY id", [assessment_id])]
+
+
+def generation(db: Database, org_id: int) -> tuple:
+    """Changes whenever anything a dashboard shows changes: the key of its cache."""
+    return tuple(db.execute(
+        """SELECT (SELECT count(*) || ':' || COALESCE(max(snapshot_id), 0) || ':' ||
+                          COALESCE(group_concat(COALESCE(period, '') || COALESCE(unit_id, ''), ','), '')
+                   FROM assessments WHERE org_id = ? AND status = 'closed'),
+                  (SELECT count(*) || ':' || COALESCE(max(updated_at), '') FROM roadmap_progress WHERE org_id = ?),
+                  (SELECT count(*) || ':' || COALESCE(group_concat(name, ','), '') FROM units WHERE org_id = ?),
+                  (SELECT name FROM organisations WHERE id = ?)""",
+        [org_id, org_id, org_id, org_id],
+    ).fetchone())
+
+
+def progress(db: Database, org_id: int, unit_key: int = 0) -> dict[str, dict[str, Any]]:
+    rows = db.execute("SELECT item_id, status, on_date, owner, updated_at FROM roadmap_progress "
+                      "WHERE org_id = ? AND unit_key = ?", [org_id, unit_key]).fetchall()
+    return {r[0]: {"status": r[1], "on_date": r[2], "owner": r[3], "updated_at": r[4]} for r in rows}
+
+
+def set_progress(db: Database, org_id: int, item_id: str, status: str, *, on_date: str | None, owner: str,
+                 user_id: int | None, unit_key: int = 0) -> None:
+    """Record where one roadmap item stands; it carries forward to later assessments."""
+    if status not in PROGRESS_STATUSES:
+        raise StoreError(f"status must be one of {', '.join(PROGRESS_STATUSES)}")
+    if on_date:
+        try:
+            date.fromisoformat(on_date)
+        except ValueError:
+            raise StoreError("the date must look like 2026-11-25") from None
+    owner = " ".join((owner or "").split())[:80]
+    with transaction(db):
+        db.execute(
+            """INSERT INTO roadmap_progress (org_id, unit_key, item_id, status, on_date, owner, updated_at, updated_by)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (org_id, unit_key, item_id) DO UPDATE SET status = excluded.status,
+               on_date = excluded.on_date, owner = excluded.owner, updated_at = excluded.updated_at,
+               updated_by = excluded.updated_by""",
+            [org_id, unit_key, item_id[:80], status, on_date or None, owner, now_iso(), user_id],
+        )
