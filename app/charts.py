@@ -193,3 +193,55 @@ def progress_figure(phases: list[Mapping[str, Any]]) -> dict[str, Any]:
                       legend={"orientation": "h", "y": -0.35},
                       font={"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 12})
     return fig.to_plotly_json()
+
+
+def band_radar(band: Mapping[str, Mapping[str, Any]], target: Mapping[str, int] | None = None,
+               labels: Mapping[str, str] | None = None, roles: Mapping[str, Mapping[str, Any]] | None = None
+               ) -> dict[str, Any]:
+    """The room's picture: median per dimension with the band from the lowest to the highest respondent."""
+    theta = _closed(_titles(labels))
+
+    def series(key: str) -> list:
+        return _closed([band[d][key] if band[d][key] is not None else 0 for d in DIMENSIONS])
+
+    fig = go.Figure()
+    fig.add_trace(go.Scatterpolar(r=series("max"), theta=theta, name="Highest", mode="lines",
+                                  line={"color": "rgba(11,92,173,0.25)", "width": 1}, hoverinfo="skip",
+                                  showlegend=False))
+    fig.add_trace(go.Scatterpolar(r=series("min"), theta=theta, name="Range (lowest to highest)", mode="lines",
+                                  fill="tonext", fillcolor="rgba(11,92,173,0.15)",
+                                  line={"color": "rgba(11,92,173,0.25)", "width": 1},
+                                  hovertemplate="%{theta}: lowest %{r:.2f}<extra></extra>"))
+    fig.add_trace(go.Scatterpolar(r=series("median"), theta=theta, name="Median", mode="lines+markers",
+                                  line={"color": PALETTE[0], "width": 3},
+                                  hovertemplate="%{theta}: median %{r:.2f}<extra></extra>"))
+    for i, (role, data) in enumerate((roles or {}).items()):
+        medians = data["medians"]
+        fig.add_trace(go.Scatterpolar(r=_closed([medians[d] or 0 for d in DIMENSIONS]), theta=theta,
+                                      name=_safe_label(f"{role} ({data['respondents']})"), mode="lines",
+                                      line={"color": PALETTE[(i + 1) % len(PALETTE)], "width": 2, "dash": "dot"}))
+    if target:
+        fig.add_trace(go.Scatterpolar(r=_closed([target.get(d, 0) for d in DIMENSIONS]), theta=theta, name="Target",
+                                      line={"color": TARGET_COLOUR, "dash": "dash", "width": 2}))
+    fig.update_layout(
+        polar={"radialaxis": {"range": [0, 5], "tickvals": [1, 2, 3, 4, 5], "angle": 90, "tickangle": 90},
+               "angularaxis": {"rotation": 90, "direction": "clockwise"}},
+        legend={"orientation": "h", "y": -0.12}, margin={"l": 70, "r": 70, "t": 30, "b": 30}, height=420,
+        template="none", font={"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13},
+    )
+    return fig.to_plotly_json()
+
+
+def distribution_figure(stats: Mapping[str, Mapping[str, Any]], questions: list[tuple[str, str]]) -> dict[str, Any]:
+    """How the room answered each question: a heat map of counts per level (and don't know)."""
+    columns = ["1", "2", "3", "4", "5", "?"]
+    z = [[stats[qid]["counts"][lvl] for lvl in (1, 2, 3, 4, 5)] + [stats[qid]["dont_know"]] for qid, _ in questions]
+    names = [_safe_label(label) for _, label in questions]
+    fig = go.Figure(go.Heatmap(z=z, x=columns, y=names, colorscale="Blues", showscale=False,
+                               text=z, texttemplate="%{text}",
+                               hovertemplate="%{y}<br>level %{x}: %{z} people<extra></extra>"))
+    fig.update_layout(height=max(300, 20 * len(questions) + 60), margin={"l": 10, "r": 10, "t": 10, "b": 30},
+                      yaxis={"autorange": "reversed", "automargin": True, "tickfont": {"size": 11}},
+                      xaxis={"side": "top", "title": {"text": "level (? = don't know)"}}, template="none",
+                      font={"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 12})
+    return fig.to_plotly_json()

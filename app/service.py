@@ -21,3 +21,63 @@ def compute_result(c: Content, questionnaire_id: str, answers: dict, context: di
     result = run_assessment(c, known, context, target or None, questionnaire_id)
     result["notes"] = dict(notes or {})
     return result, figures_for(result)
+
+
+WORKSHOP_MIN_GROUP = 3  # anonymous workshops show a role's figures only from this many participants on
+
+
+def workshop_summary(c: Content, workshop: dict, responses: list[dict], agreed: dict[str, dict]) -> dict:
+    """The live (or final) picture of a workshop: counts, per-question stats, disagreement, band, roles."""
+    from .engine.aggregate import dimension_band, disagreement, per_question, role_medians
+
+    questionnaire = c.questionnaire(workshop["questionnaire_id"])
+    started = [r for r in responses if r["answers"]]
+    stats = per_question(questionnaire, started)
+    ranked = disagreement(questionnaire, stats)
+    for row in ranked:
+        row["consensus"] = agreed.get(row["question"])
+    minimum = WORKSHOP_MIN_GROUP if workshop["mode"] == "anonymous" else 1
+    return {
+        "counts": {
+            "joined": len(responses),
+            "in_progress": sum(1 for r in responses if r["answers"] and r["status"] != "submitted"),
+            "submitted": sum(1 for r in responses if r["status"] == "submitted"),
+            "not_started": sum(1 for r in responses if not r["answers"] and r["status"] != "submitted"),
+        },
+        "stats": stats,
+        "discussion": ranked,
+        "band": dimension_band(questionnaire, started),
+        "roles": role_medians(questionnaire, started, minimum_group=minimum) if workshop["roles"] else {},
+        "labels": {d.id: d.title for d in questionnaire.dimensions},
+    }
+
+
+def compute_workshop_result(c: Content, workshop: dict, responses: list[dict],
+                            agreed: dict[str, dict]) -> tuple[dict, dict]:
+    """The workshop's result: consensus where recorded, the participants' median elsewhere."""
+    from .engine.aggregate import aggregate_answers
+
+    questionnaire = c.questionnaire(workshop["questionnaire_id"])
+    started = [r for r in responses if r["answers"]]
+    answers = aggregate_answers(questionnaire, started, {q: a["level"] for q, a in agreed.items()})
+    result = run_assessment(c, answers, workshop["context"], None, questionnaire.id)
+    summary = workshop_summary(c, workshop, responses, agreed)
+    result["notes"] = {}
+    result["workshop"] = {
+        "title": workshop["title"],
+        "mode": workshop["mode"],
+        "participants": summary["counts"]["joined"],
+        "answered": len(started),
+        "submitted": summary["counts"]["submitted"],
+        "consensus": {q: {"level": a["level"], "note": a["note"]} for q, a in agreed.items()},
+        "disagreement": [
+            {k: row[k] for k in ("question", "dimension", "text", "median", "iqr", "stdev", "spread", "counts",
+                                 "answered", "dont_know", "consensus")}
+            for row in summary["discussion"][:10]
+        ],
+        "band": summary["band"],
+        "roles": summary["roles"],
+    }
+    figures = figures_for(result)
+    figures["radar"] = charts.band_radar(summary["band"], result["roadmap"].get("target"), summary["labels"])
+    return result, figures

@@ -64,6 +64,7 @@ from .orgs import (
 )
 from .responses import (
     assessment_inputs,
+    count_answers,
     create_org_assessment,
     create_self_assessment,
     load_notes,
@@ -80,5 +81,22 @@ from .responses import (
     submit_response,
 )
 from .schema import migrate, migrations
+from .workshops import (
+    close_workshop,
+    consensus,
+    create_workshop,
+    get_workshop,
+    join_blocked,
+    join_workshop,
+    normalise_code,
+    participant,
+    record_join_failure,
+    responses_with_answers,
+    set_consensus,
+    set_revealed,
+    submit_participant,
+    workshop_by_code,
+    workshops_of,
+)
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -116,6 +116,10 @@ def load_answers(db: Database, response_id: int) -> dict[str, int | None]:
     }
 
 
+def count_answers(db: Database, response_id: int) -> int:
+    return db.execute("SELECT count(*) FROM answers WHERE response_id = ?", [response_id]).fetchone()[0]
+
+
 def _require_open(db: Database, response_id: int) -> None:
     row = db.execute("SELECT status FROM responses WHERE id = ?", [response_id]).fetchone()
     if row is None:
@@ -265,12 +269,27 @@ def assessment_inputs(db: Database, assessment_id: int) -> dict[str, Any]:
                      [assessment_id]).fetchone()
     if row is None:
         raise NotFound("no such assessment")
-    questionnaire_id, target_json, _kind = row
+    questionnaire_id, target_json, kind = row
+    if kind == "workshop":
+        from .workshops import consensus, responses_with_answers
+
+        workshop = db.execute("SELECT id, context_json, mode, roles_json, title FROM workshops "
+                              "WHERE assessment_id = ?", [assessment_id]).fetchone()
+        return {
+            "kind": "workshop",
+            "questionnaire_id": questionnaire_id,
+            "workshop": {"id": workshop[0], "context": json.loads(workshop[1]), "mode": workshop[2],
+                         "roles": json.loads(workshop[3]), "title": workshop[4], "questionnaire_id": questionnaire_id},
+            "responses": responses_with_answers(db, assessment_id),
+            "consensus": consensus(db, workshop[0]),
+            "target": json.loads(target_json) if target_json else None,
+        }
     response = db.execute("SELECT id, context_json FROM responses WHERE assessment_id = ? ORDER BY id LIMIT 1",
                           [assessment_id]).fetchone()
     if response is None:
         raise NotFound("the assessment has no response")
     return {
+        "kind": "self",
         "questionnaire_id": questionnaire_id,
         "answers": load_answers(db, response[0]),
         "context": json.loads(response[1]),

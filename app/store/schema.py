@@ -203,3 +203,44 @@ def m004_history(db: Database) -> None:
         ) WITHOUT ROWID
         """
     )
+
+
+@migrations()
+def m005_workshops(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE workshops (
+            id INTEGER PRIMARY KEY,
+            org_id INTEGER NOT NULL REFERENCES organisations(id),
+            assessment_id INTEGER NOT NULL UNIQUE REFERENCES assessments(id),
+            title TEXT NOT NULL,
+            mode TEXT NOT NULL CHECK (mode IN ('anonymous', 'named')),
+            roles_json TEXT NOT NULL DEFAULT '[]',
+            join_code TEXT NOT NULL UNIQUE,
+            context_json TEXT NOT NULL,
+            revealed INTEGER NOT NULL DEFAULT 0,
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+            created_by INTEGER REFERENCES users(id),
+            created_at TEXT NOT NULL,
+            closed_at TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX workshops_org ON workshops(org_id)")
+    db.execute("ALTER TABLE responses ADD COLUMN display_name TEXT")
+    db.execute("ALTER TABLE responses ADD COLUMN role TEXT")
+    db.execute(
+        """
+        CREATE TABLE consensus (
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id),
+            question_id TEXT NOT NULL,
+            level INTEGER NOT NULL CHECK (level BETWEEN 1 AND 5),
+            note TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL,
+            updated_by INTEGER REFERENCES users(id),
+            PRIMARY KEY (workshop_id, question_id)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("CREATE TABLE join_failures (id INTEGER PRIMARY KEY, address TEXT NOT NULL, at REAL NOT NULL)")
+    db.execute("CREATE INDEX join_failures_address ON join_failures(address, at)")

@@ -40,12 +40,14 @@ def init_web(app: Flask) -> None:
     bootstrap.init_app(app)
     csrf.init_app(app)
 
-    from . import assess, auth, dashboard, main, orgs, results
+    from . import assess, auth, dashboard, main, orgs, results, workshops
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(orgs.bp)
     app.register_blueprint(dashboard.bp)
+    app.register_blueprint(workshops.bp)
+    app.register_blueprint(workshops.participate)
     app.register_blueprint(assess.bp)
     app.register_blueprint(results.bp)
 

@@ -64,7 +64,60 @@ def load_response(token: str) -> tuple[dict, Questionnaire]:
     return response, questionnaire
 
 
-def progress(questionnaire: Questionnaire, answers: dict, step: str, token: str) -> dict:
+class Flow:
+    """How one respondent moves through the questionnaire: its steps and their addresses.
+
+    A private link (/r/<token>/...) starts with the organisation profile; a workshop
+    participant (/w/<code>/...) answers only the scored questions, since the facilitator
+    gives the profile.
+    """
+
+    endpoint = "assess"
+    steps: tuple[str, ...] = STEPS
+
+    def __init__(self, key: str):
+        self.key = key
+
+    def _url(self, view: str, **kwargs) -> str:
+        return url_for(f"{self.endpoint}.{view}", token=self.key, **kwargs)
+
+    def url(self, step: str) -> str:
+        if step in ("overview", "context", "review"):
+            return self._url({"overview": "overview", "context": "context_page", "review": "review"}[step])
+        if step == "result":
+            return self.result_url
+        return self._url("dimension_page", dimension=step)
+
+    @property
+    def autosave_url(self) -> str:
+        return self._url("autosave")
+
+    @property
+    def submit_url(self) -> str:
+        return self._url("submit")
+
+    @property
+    def result_url(self) -> str:
+        return url_for("results.result_page", token=self.key)
+
+    def neighbour(self, step: str, action: str) -> str:
+        index = self.steps.index(step)
+        if action == "back":
+            return self.steps[index - 1] if index > 0 else "overview"
+        if action == "next":
+            return self.steps[index + 1] if index + 1 < len(self.steps) else "review"
+        return step
+
+    def back_label(self, dimension: str) -> str:
+        return "Back to the profile" if self.steps.index(dimension) == 1 and "context" in self.steps else "Back"
+
+    def closed_redirect(self):
+        flash("This assessment has been submitted, so its answers can no longer change. "
+              "Start a new assessment to re-assess.", "info")
+        return redirect(self.result_url)
+
+
+def progress(questionnaire: Questionnaire, answers: dict, step: str, flow: Flow) -> dict:
     """Describe progress for the indicator: 'capability area 3 of 5, 18 of 45 answered'."""
     total = len(questionnaire.questions())
     answered = sum(1 for qid in answers if questionnaire.question(qid) is not None)
@@ -85,37 +138,10 @@ def progress(questionnaire: Questionnaire, answers: dict, step: str, token: str)
         "per_dimension": per_dimension,
         "steps": [
             (s, "Profile" if s == "context" else "Review" if s == "review" else questionnaire.dimension(s).title,
-             _step_url(token, s))
-            for s in STEPS
+             flow.url(s))
+            for s in flow.steps
         ],
     }
-
-
-def _closed_redirect(token: str):
-    flash("This assessment has been submitted, so its answers can no longer change. "
-          "Start a new assessment to re-assess.", "info")
-    return redirect(url_for("results.result_page", token=token))
-
-
-def _neighbour(step: str, action: str) -> str:
-    index = STEPS.index(step)
-    if action == "back":
-        return STEPS[index - 1] if index > 0 else "overview"
-    if action == "next":
-        return STEPS[index + 1] if index + 1 < len(STEPS) else "review"
-    return step
-
-
-def _step_url(token: str, step: str) -> str:
-    if step == "overview":
-        return url_for("assess.overview", token=token)
-    if step == "context":
-        return url_for("assess.context_page", token=token)
-    if step == "review":
-        return url_for("assess.review", token=token)
-    if step == "result":
-        return url_for("results.result_page", token=token)
-    return url_for("assess.dimension_page", token=token, dimension=step)
 
 
 @bp.get("/r/<token>")
@@ -128,8 +154,8 @@ def overview(token: str):
         token=token,
         response=response,
         questionnaire=questionnaire,
-        progress=progress(questionnaire, answers, response["step"], token),
-        continue_url=_step_url(token, response["step"]),
+        progress=progress(questionnaire, answers, response["step"], Flow(token)),
+        continue_url=Flow(token).url(response["step"]),
         resume_url=url_for("assess.overview", token=token, _external=True),
         is_new=request.args.get("new") == "1",
         attach_orgs=attachable_orgs(response),
@@ -141,8 +167,9 @@ def overview(token: str):
 def context_page(token: str):
     """The organisation profile: eight unscored questions that shape the advice."""
     response, questionnaire = load_response(token)
+    flow = Flow(token)
     if response["status"] == "submitted":
-        return _closed_redirect(token)
+        return flow.closed_redirect()
     db = get_db()
     values = dict(response["context"])
     errors: dict[str, str] = {}
@@ -156,9 +183,9 @@ def context_page(token: str):
         values.update(parsed)
         if missing and action == "next":
             return _render_context(token, questionnaire, response, values, missing, status=400)
-        target = _neighbour("context", action)
+        target = flow.neighbour("context", action)
         store.set_step(db, response["id"], target if target in STEPS else "context")
-        return redirect(_step_url(token, target))
+        return redirect(flow.url(target))
     if response["step"] != "context":
         store.set_step(db, response["id"], "context")
     return _render_context(token, questionnaire, response, values, errors)
@@ -172,7 +199,8 @@ def _render_context(token, questionnaire, response, values, errors, status=200):
         questionnaire=questionnaire,
         values=values,
         errors=errors,
-        progress=progress(questionnaire, answers, "context", token),
+        progress=progress(questionnaire, answers, "context", Flow(token)),
+        flow=Flow(token),
     ), status
 
 
@@ -229,8 +257,13 @@ def dimension_page(token: str, dimension: str):
     if dimension not in DIMENSIONS:
         abort(404)
     response, questionnaire = load_response(token)
+    return answer_dimension(Flow(token), response, questionnaire, dimension)
+
+
+def answer_dimension(flow: Flow, response: dict, questionnaire: Questionnaire, dimension: str):
+    """Show or save one dimension page of any respondent's flow."""
     if response["status"] == "submitted":
-        return _closed_redirect(token)
+        return flow.closed_redirect()
     db = get_db()
     if request.method == "POST":
         action = request.form.get("action", "next")
@@ -242,23 +275,26 @@ def dimension_page(token: str, dimension: str):
         if note is not None and len(note) > 2000:
             return error_response(400, "That note could not be saved",
                                   "A note can have at most 2,000 characters. Nothing was saved.")
-        target = _neighbour(dimension, action)
-        store.save_answers(db, response["id"], answers, step=target if target in STEPS else dimension)
-        if note is not None:
-            store.save_note(db, response["id"], dimension, note)
-        return redirect(_step_url(token, target))
+        target = flow.neighbour(dimension, action)
+        try:
+            store.save_answers(db, response["id"], answers, step=target if target in flow.steps else dimension)
+            if note is not None:
+                store.save_note(db, response["id"], dimension, note)
+        except store.AssessmentClosed:
+            return flow.closed_redirect()
+        return redirect(flow.url(target))
     if response["step"] != dimension:
         store.set_step(db, response["id"], dimension)
     answers = store.load_answers(db, response["id"])
     return render_template(
         "assess/dimension.html",
-        token=token,
+        flow=flow,
         questionnaire=questionnaire,
         dimension=questionnaire.dimension(dimension),
         answers=answers,
         note=store.load_notes(db, response["id"]).get(dimension, ""),
-        progress=progress(questionnaire, answers, dimension, token),
-        back_label="Back to the profile" if dimension == DIMENSIONS[0] else "Back",
+        progress=progress(questionnaire, answers, dimension, flow),
+        back_label=flow.back_label(dimension),
         next_label="Review answers" if dimension == DIMENSIONS[-1] else "Next",
     )
 
@@ -267,6 +303,11 @@ def dimension_page(token: str, dimension: str):
 def autosave(token: str):
     """Save answers as they change (JSON): {"answers": {question_id: level or null}}."""
     response, questionnaire = load_response(token)
+    return save_json_answers(response, questionnaire)
+
+
+def save_json_answers(response: dict, questionnaire: Questionnaire):
+    """Validate and save a JSON batch of answers; a replayed batch changes nothing."""
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict) or not isinstance(payload.get("answers"), dict):
         return jsonify({"error": 'expected JSON {"answers": {question_id: level or null}}'}), 400
@@ -278,21 +319,26 @@ def autosave(token: str):
         saved = store.save_answers(get_db(), response["id"], answers)
     except store.AssessmentClosed as err:
         return jsonify({"error": str(err)}), 409
-    all_answers = store.load_answers(get_db(), response["id"])
-    return jsonify({"saved": saved, "answered": len(all_answers), "total": len(questionnaire.questions())})
+    answered = store.count_answers(get_db(), response["id"])
+    return jsonify({"saved": saved, "answered": answered, "total": len(questionnaire.questions())})
 
 
 @bp.get("/r/<token>/review")
 def review(token: str):
     """Everything answered so far, what is missing, and the submit button."""
     response, questionnaire = load_response(token)
+    return review_page(Flow(token), response, questionnaire)
+
+
+def review_page(flow: Flow, response: dict, questionnaire: Questionnaire):
     if response["status"] == "submitted":
-        return _closed_redirect(token)
+        return flow.closed_redirect()
     db = get_db()
     if response["step"] != "review":
         store.set_step(db, response["id"], "review")
     answers = store.load_answers(db, response["id"])
-    missing_context = [f for f in questionnaire.context if f.key not in response["context"]]
+    missing_context = ([f for f in questionnaire.context if f.key not in response["context"]]
+                       if "context" in flow.steps else [])
     rows = []
     for dim in questionnaire.dimensions:
         given = [answers[q.id] for q in dim.questions if q.id in answers]
@@ -308,13 +354,13 @@ def review(token: str):
         })
     return render_template(
         "assess/review.html",
-        token=token,
+        flow=flow,
         questionnaire=questionnaire,
         response=response,
         rows=rows,
         notes=store.load_notes(db, response["id"]),
         missing_context=missing_context,
-        progress=progress(questionnaire, answers, "review", token),
+        progress=progress(questionnaire, answers, "review", flow),
     )
 
 
@@ -338,4 +384,4 @@ def submit(token: str):
                                                     notes=notes),
             questionnaire_version=questionnaire.version, content_hash=c.hash,
         )
-    return redirect(url_for("results.result_page", token=token))
+    return redirect(Flow(token).result_url)

@@ -20,7 +20,7 @@ from ..db import get_db
 from ..engine import history as hist
 from ..engine.vocabulary import DIMENSIONS
 from . import content
-from ..service import compute_result
+from ..service import compute_result, compute_workshop_result
 from .orgs import member_view
 
 bp = Blueprint("dashboard", __name__)
@@ -258,8 +258,12 @@ def rescore(org_id: int, assessment_id: int):
     c = content()
     questionnaire = c.questionnaire(inputs["questionnaire_id"]) if inputs["questionnaire_id"] in c.questionnaires \
         else c.default_questionnaire
-    result, figures = compute_result(c, questionnaire.id, inputs["answers"], inputs["context"], inputs["target"],
-                                     notes=inputs["notes"])
+    if inputs["kind"] == "workshop":
+        workshop = {**inputs["workshop"], "questionnaire_id": questionnaire.id}
+        result, figures = compute_workshop_result(c, workshop, inputs["responses"], inputs["consensus"])
+    else:
+        result, figures = compute_result(c, questionnaire.id, inputs["answers"], inputs["context"], inputs["target"],
+                                         notes=inputs["notes"])
     store.replace_snapshot(db, assessment_id, result, figures, reason=f"re-scored under content {c.hash[:12]}",
                            questionnaire_version=questionnaire.version, content_hash=c.hash)
     flash("The assessment was re-scored under the current content. The earlier result is kept in its history.",

@@ -210,6 +210,10 @@ def start_assessment(org_id: int):
 def open_assessment(org_id: int, assessment_id: int):
     """Open an assessment of this organisation (its result once submitted)."""
     db = get_db()
+    workshop = db.execute("SELECT id FROM workshops WHERE assessment_id = ? AND org_id = ?",
+                          [assessment_id, org_id]).fetchone()
+    if workshop is not None:
+        return redirect(url_for("workshops.detail", org_id=org_id, workshop_id=workshop[0]))
     row = db.execute("SELECT r.id, r.status FROM responses r JOIN assessments a ON a.id = r.assessment_id "
                      "WHERE a.id = ? AND a.org_id = ? ORDER BY r.id LIMIT 1", [assessment_id, org_id]).fetchone()
     if row is None:

@@ -1,0 +1,128 @@
+"""Many respondents, one picture: answer distributions, disagreement, roles, and the
+answers a workshop's result is computed from (consensus where recorded, median elsewhere)."""
+
+from __future__ import annotations
+
+import statistics
+from typing import Any, Iterable, Mapping, Sequence
+
+from .content import Questionnaire
+from .scoring import score_answers
+from .vocabulary import DIMENSIONS, LEVELS
+
+
+def quartiles(values: Sequence[int]) -> tuple[float, float]:
+    """Lower and upper quartile (inclusive method, so a single value has an IQR of 0)."""
+    if len(values) == 1:
+        return float(values[0]), float(values[0])
+    q1, _q2, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    return q1, q3
+
+
+def question_stats(levels: Iterable[int | None]) -> dict[str, Any]:
+    """Counts per level, don't-know count, median, range, IQR and standard deviation of one question."""
+    given = list(levels)
+    answered = sorted(level for level in given if level is not None)
+    stats: dict[str, Any] = {
+        "answered": len(answered),
+        "dont_know": sum(1 for level in given if level is None),
+        "counts": {level: answered.count(level) for level in LEVELS},
+    }
+    if answered:
+        q1, q3 = quartiles(answered)
+        stats.update({
+            "median": statistics.median(answered),
+            "min": answered[0],
+            "max": answered[-1],
+            "spread": answered[-1] - answered[0],
+            "iqr": round(q3 - q1, 2),
+            "stdev": round(statistics.pstdev(answered), 2),
+        })
+    else:
+        stats.update({"median": None, "min": None, "max": None, "spread": None, "iqr": None, "stdev": None})
+    return stats
+
+
+def per_question(questionnaire: Questionnaire, responses: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Stats of every question over the respondents' answers ({question id: level or None})."""
+    return {
+        q.id: question_stats(r["answers"][q.id] for r in responses if q.id in r["answers"])
+        for q in questionnaire.questions()
+    }
+
+
+def aggregate_answers(questionnaire: Questionnaire, responses: Sequence[Mapping[str, Any]],
+                      agreed: Mapping[str, int] | None = None) -> dict[str, int | None]:
+    """One answer per question: the level the room agreed on where recorded, else the median.
+
+    An even count with two middle levels takes the lower one: a maturity level is claimed
+    only when at least half of the room sees it. A question everyone answered "don't know"
+    stays don't know; a question nobody answered is left out.
+    """
+    agreed = agreed or {}
+    stats = per_question(questionnaire, responses)
+    answers: dict[str, int | None] = {}
+    for q in questionnaire.questions():
+        if q.id in agreed:
+            answers[q.id] = agreed[q.id]
+        elif stats[q.id]["answered"]:
+            answers[q.id] = statistics.median_low(
+                [r["answers"][q.id] for r in responses if r["answers"].get(q.id) is not None])
+        elif stats[q.id]["dont_know"]:
+            answers[q.id] = None
+    return answers
+
+
+def respondent_scores(questionnaire: Questionnaire, responses: Sequence[Mapping[str, Any]]) -> list[dict[str, float]]:
+    """Each respondent's score per dimension (dimensions they left unanswered are missing)."""
+    out = []
+    for response in responses:
+        scored = score_answers(questionnaire, response["answers"])["scores"]
+        out.append({d: scored[d]["score"] for d in DIMENSIONS if scored[d]["score"] is not None})
+    return out
+
+
+def dimension_band(questionnaire: Questionnaire, responses: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Median, minimum and maximum of the respondents' scores per dimension (the radar's band)."""
+    scores = respondent_scores(questionnaire, responses)
+    band = {}
+    for dim in DIMENSIONS:
+        values = sorted(s[dim] for s in scores if dim in s)
+        band[dim] = ({"median": round(statistics.median(values), 2), "min": values[0], "max": values[-1],
+                      "respondents": len(values)} if values else
+                     {"median": None, "min": None, "max": None, "respondents": 0})
+    return band
+
+
+def disagreement(questionnaire: Questionnaire, stats: Mapping[str, Mapping[str, Any]],
+                 minimum_answers: int = 2) -> list[dict[str, Any]]:
+    """Questions ranked by how much the room disagrees: interquartile range, then spread of
+    answers (standard deviation), then range. Questions with too few answers are left out."""
+    rows = []
+    for q in questionnaire.questions():
+        s = stats[q.id]
+        if s["answered"] < minimum_answers:
+            continue
+        rows.append({"question": q.id, "dimension": questionnaire.dimension_of(q.id), "text": q.text, **s})
+    rows.sort(key=lambda r: (-r["iqr"], -r["stdev"], -r["spread"], r["question"]))
+    return rows
+
+
+def role_medians(questionnaire: Questionnaire, responses: Sequence[Mapping[str, Any]],
+                 minimum_group: int = 1) -> dict[str, dict[str, Any]]:
+    """Per role: how many respondents, and the median of their scores per dimension.
+
+    Roles with fewer than ``minimum_group`` respondents are left out, so that in an
+    anonymous workshop nobody's answers can be read off a group of one or two.
+    """
+    groups: dict[str, list[Mapping[str, Any]]] = {}
+    for response in responses:
+        if response.get("role"):
+            groups.setdefault(response["role"], []).append(response)
+    out = {}
+    for role, members in groups.items():
+        if len(members) < minimum_group:
+            continue
+        band = dimension_band(questionnaire, members)
+        out[role] = {"respondents": len(members), "medians": {d: band[d]["median"] for d in DIMENSIONS}}
+    return out

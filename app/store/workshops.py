@@ -1,0 +1,224 @@
+"""Workshops: many participants answering one assessment, joined by a code, without accounts."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from datetime import date
+from typing import Any, Callable, Mapping
+
+from sqlite_utils import Database
+
+from .db import AssessmentClosed, NotFound, StoreError, hash_token, new_token, now_iso, transaction
+from .responses import insert_snapshot
+
+# No 0/O, 1/I/L: a code read from a projector must not be misread.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+JOIN_FAILURE_LIMIT = 20
+JOIN_FAILURE_WINDOW = 10 * 60
+_WORKSHOP_COLUMNS = ("id", "org_id", "assessment_id", "title", "mode", "roles_json", "join_code", "context_json",
+                     "revealed", "status", "created_by", "created_at", "closed_at", "unit_id", "questionnaire_id",
+                     "questionnaire_version", "snapshot_id", "period")
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(code: str) -> str:
+    """What people type: any case, with spaces or a dash in the middle."""
+    return "".join(ch for ch in (code or "").upper() if ch.isalnum())[:32]
+
+
+def _row(row) -> dict[str, Any]:
+    if row is None:
+        raise NotFound("no such workshop")
+    workshop = dict(zip(_WORKSHOP_COLUMNS, row))
+    workshop["roles"] = json.loads(workshop.pop("roles_json"))
+    workshop["context"] = json.loads(workshop.pop("context_json"))
+    workshop["revealed"] = bool(workshop["revealed"])
+    return workshop
+
+
+_SELECT = """SELECT w.id, w.org_id, w.assessment_id, w.title, w.mode, w.roles_json, w.join_code, w.context_json,
+                    w.revealed, w.status, w.created_by, w.created_at, w.closed_at, a.unit_id, a.questionnaire_id,
+                    a.questionnaire_version, a.snapshot_id, a.period
+             FROM workshops w JOIN assessments a ON a.id = w.assessment_id"""
+
+
+def create_workshop(db: Database, org_id: int, user_id: int, *, title: str, mode: str, roles: list[str],
+                    context: Mapping[str, Any], questionnaire_id: str, questionnaire_version: str,
+                    unit_id: int | None = None) -> int:
+    """Create a workshop and the open assessment its participants answer; return its id."""
+    title = " ".join((title or "").split())[:120]
+    if not title:
+        raise StoreError("give the workshop a title")
+    if mode not in ("anonymous", "named"):
+        raise StoreError("mode must be anonymous or named")
+    roles = list(dict.fromkeys(" ".join(r.split())[:40] for r in roles if r and r.strip()))[:8]
+    today = date.today()
+    with transaction(db):
+        if unit_id is not None and db.execute("SELECT 1 FROM units WHERE id = ? AND org_id = ?",
+                                              [unit_id, org_id]).fetchone() is None:
+            raise NotFound("no such unit")
+        assessment_id = db["assessments"].insert({
+            "kind": "workshop", "title": title, "questionnaire_id": questionnaire_id,
+            "questionnaire_version": questionnaire_version, "created_at": now_iso(), "org_id": org_id,
+            "unit_id": unit_id, "period": f"{today.year}-Q{(today.month - 1) // 3 + 1}",
+            "assessed_on": today.isoformat(),
+        }).last_pk
+        for _ in range(20):
+            code = new_join_code()
+            if db.execute("SELECT 1 FROM workshops WHERE join_code = ?", [code]).fetchone() is None:
+                break
+        return db["workshops"].insert({
+            "org_id": org_id, "assessment_id": assessment_id, "title": title, "mode": mode,
+            "roles_json": json.dumps(roles), "join_code": code, "context_json": json.dumps(dict(context)),
+            "created_by": user_id, "created_at": now_iso(),
+        }).last_pk
+
+
+def get_workshop(db: Database, org_id: int, workshop_id: int) -> dict[str, Any]:
+    return _row(db.execute(_SELECT + " WHERE w.id = ? AND w.org_id = ?", [workshop_id, org_id]).fetchone())
+
+
+def workshop_by_code(db: Database, code: str) -> dict[str, Any]:
+    """The workshop a code opens; raise NotFound for unknown codes."""
+    return _row(db.execute(_SELECT + " WHERE w.join_code = ?", [normalise_code(code)]).fetchone())
+
+
+def workshops_of(db: Database, org_id: int) -> list[dict[str, Any]]:
+    rows = db.execute(_SELECT + " WHERE w.org_id = ? ORDER BY w.created_at DESC, w.id DESC", [org_id]).fetchall()
+    return [_row(r) for r in rows]
+
+
+def join_workshop(db: Database, workshop: Mapping[str, Any], display_name: str = "", role: str | None = None) -> str:
+    """Add a participant; return the token that identifies them (kept in their cookie)."""
+    token = new_token()
+    now = now_iso()
+    with transaction(db):
+        status = db.execute("SELECT status FROM workshops WHERE id = ?", [workshop["id"]]).fetchone()
+        if status is None or status[0] != "open":
+            raise AssessmentClosed("this workshop is closed")
+        db["responses"].insert({
+            "assessment_id": workshop["assessment_id"], "token_hash": hash_token(token), "step": "governance",
+            "created_at": now, "updated_at": now, "display_name": " ".join((display_name or "").split())[:60] or None,
+            "role": role,
+        })
+    return token
+
+
+def participant(db: Database, workshop: Mapping[str, Any], token: str | None) -> dict[str, Any]:
+    """The participant a cookie token identifies in this workshop; raise NotFound otherwise."""
+    from .responses import response_by_token
+
+    if not token:
+        raise NotFound("not a participant")
+    response = response_by_token(db, token)
+    if response["assessment_id"] != workshop["assessment_id"]:
+        raise NotFound("not a participant of this workshop")
+    row = db.execute("SELECT display_name, role FROM responses WHERE id = ?", [response["id"]]).fetchone()
+    response["display_name"], response["role"] = row
+    return response
+
+
+def responses_with_answers(db: Database, assessment_id: int) -> list[dict[str, Any]]:
+    """Every participant with their answers, in one query."""
+    people: dict[int, dict[str, Any]] = {}
+    rows = db.execute(
+        """SELECT r.id, r.display_name, r.role, r.status, a.question_id, a.level
+           FROM responses r LEFT JOIN answers a ON a.response_id = r.id
+           WHERE r.assessment_id = ? ORDER BY r.id""",
+        [assessment_id],
+    ).fetchall()
+    for response_id, name, role, status, question_id, level in rows:
+        person = people.setdefault(response_id, {"id": response_id, "display_name": name, "role": role,
+                                                 "status": status, "answers": {}})
+        if question_id is not None:
+            person["answers"][question_id] = level
+    return list(people.values())
+
+
+def submit_participant(db: Database, response_id: int) -> None:
+    with transaction(db):
+        row = db.execute("""SELECT w.status FROM responses r JOIN workshops w ON w.assessment_id = r.assessment_id
+                            WHERE r.id = ?""", [response_id]).fetchone()
+        if row is None:
+            raise NotFound("no such participant")
+        if row[0] != "open":
+            raise AssessmentClosed("this workshop is closed")
+        now = now_iso()
+        db.execute("UPDATE responses SET status = 'submitted', submitted_at = COALESCE(submitted_at, ?), "
+                   "updated_at = ?, step = 'review' WHERE id = ?", [now, now, response_id])
+
+
+def set_revealed(db: Database, workshop_id: int, revealed: bool) -> None:
+    with transaction(db):
+        db.execute("UPDATE workshops SET revealed = ? WHERE id = ?", [1 if revealed else 0, workshop_id])
+
+
+def consensus(db: Database, workshop_id: int) -> dict[str, dict[str, Any]]:
+    rows = db.execute("SELECT question_id, level, note FROM consensus WHERE workshop_id = ?", [workshop_id])
+    return {r[0]: {"level": r[1], "note": r[2]} for r in rows}
+
+
+def set_consensus(db: Database, workshop_id: int, question_id: str, level: int | None, note: str,
+                  user_id: int | None) -> None:
+    """Record (or, with level None, remove) the level the room agreed on for one question."""
+    with transaction(db):
+        status = db.execute("SELECT status FROM workshops WHERE id = ?", [workshop_id]).fetchone()
+        if status is None:
+            raise NotFound("no such workshop")
+        if status[0] != "open":
+            raise AssessmentClosed("this workshop is closed")
+        if level is None:
+            db.execute("DELETE FROM consensus WHERE workshop_id = ? AND question_id = ?", [workshop_id, question_id])
+            return
+        db.execute(
+            """INSERT INTO consensus (workshop_id, question_id, level, note, updated_at, updated_by)
+               VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (workshop_id, question_id) DO UPDATE SET
+               level = excluded.level, note = excluded.note, updated_at = excluded.updated_at,
+               updated_by = excluded.updated_by""",
+            [workshop_id, question_id, level, " ".join((note or "").split())[:500], now_iso(), user_id],
+        )
+
+
+def close_workshop(db: Database, workshop: Mapping[str, Any],
+                   compute: Callable[[list[dict[str, Any]], dict[str, dict[str, Any]]], tuple[dict, dict]], *,
+                   questionnaire_version: str, content_hash: str) -> int:
+    """Close once: freeze the workshop's result in its assessment; return the snapshot id."""
+    now = now_iso()
+    with transaction(db):
+        row = db.execute("SELECT w.status, a.snapshot_id FROM workshops w JOIN assessments a ON a.id = w.assessment_id "
+                         "WHERE w.id = ?", [workshop["id"]]).fetchone()
+        if row is None:
+            raise NotFound("no such workshop")
+        if row[0] == "closed" and row[1] is not None:
+            return row[1]
+        result, figures = compute(responses_with_answers(db, workshop["assessment_id"]),
+                                  consensus(db, workshop["id"]))
+        snapshot_id = insert_snapshot(db, workshop["assessment_id"], result, figures, reason="workshop closed",
+                                      questionnaire_version=questionnaire_version, content_hash=content_hash)
+        db.execute("UPDATE workshops SET status = 'closed', closed_at = ? WHERE id = ?", [now, workshop["id"]])
+        db.execute("UPDATE assessments SET status = 'closed', closed_at = ?, snapshot_id = ? WHERE id = ?",
+                   [now, snapshot_id, workshop["assessment_id"]])
+        db.execute("UPDATE responses SET status = 'submitted', submitted_at = COALESCE(submitted_at, ?) "
+                   "WHERE assessment_id = ?", [now, workshop["assessment_id"]])
+    return snapshot_id
+
+
+def join_blocked(db: Database, address: str, now: float | None = None) -> bool:
+    """Too many wrong codes from this address lately (shared by every worker through the database)."""
+    now = time.time() if now is None else now
+    count = db.execute("SELECT count(*) FROM join_failures WHERE address = ? AND at > ?",
+                       [address, now - JOIN_FAILURE_WINDOW]).fetchone()[0]
+    return count >= JOIN_FAILURE_LIMIT
+
+
+def record_join_failure(db: Database, address: str, now: float | None = None) -> None:
+    now = time.time() if now is None else now
+    with transaction(db):
+        db.execute("INSERT INTO join_failures (address, at) VALUES (?, ?)", [address[:64], now])
+        db.execute("DELETE FROM join_failures WHERE at < ?", [now - 24 * 3600])
