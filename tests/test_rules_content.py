@@ -137,7 +137,7 @@ def test_content_check_command_exits_1_and_prints_each_problem(tmp_path):
                             cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 1, result.stdout + result.stderr
     assert re.search(r"^rules/invalid_unknown_attribute\.yaml:\d+: rules\[4\]\.when: unknown attribute 'governanse'.* "
-                     r"at column \d+ \(did you mean 'governance'\?\)$", result.stdout, re.M), result.stdout
+                     r"at column \d+ \(did you mean 'governance'\?\) \(in 'governance-gap'\)$", result.stdout, re.M), result.stdout
     assert "1 problem(s) found." in result.stderr
 
 

@@ -98,7 +98,10 @@ class _Compiler:
         self.paths = {flag: known_fact_paths(questionnaire, flag) for flag in (False, True)}
         self.probe = null_answers_probe(questionnaire)
 
-    def condition(self, text: str, located: Located, loc: tuple, with_model: bool) -> Condition | None:
+    def condition(self, text: str, located: Located, loc: tuple, with_model: bool,
+                  label: str = "") -> Condition | None:
+        """Compile one condition; its problems name the file, line, path, rule id and position."""
+        located = _Labelled(located, label)
         try:
             condition = compile_condition(text, self.contexts[with_model])
         except ConditionError as err:
@@ -134,10 +137,21 @@ class _Compiler:
             return frozenset(MODELS)
         return frozenset()
 
-    def template(self, text: str, located: Located, loc: tuple, with_model: bool) -> None:
+    def template(self, text: str, located: Located, loc: tuple, with_model: bool, label: str = "") -> None:
+        located = _Labelled(located, label)
         for name in PLACEHOLDER.findall(text):
             if name not in self.paths[with_model]:
                 located.problem(loc, f"placeholder {{{name}}} is not a fact")
+
+
+class _Labelled:
+    """A Located whose problems also name the rule they are in."""
+
+    def __init__(self, located: Located, label: str):
+        self.located, self.label = located, label
+
+    def problem(self, loc: tuple, reason: str) -> None:
+        self.located.problem(loc, f"{reason} (in {self.label!r})" if self.label else reason)
 
 
 def _nested(facts: Mapping[str, Any]) -> dict[str, Any]:
@@ -163,8 +177,8 @@ def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]
             if rule.id in seen:
                 located.problem(("rules", i, "id"), f"rule id {rule.id!r} is used twice")
             seen.add(rule.id)
-            condition = compiler.condition(rule.when, located, ("rules", i, "when"), with_model=False)
-            compiler.template(rule.reason, located, ("rules", i, "reason"), with_model=False)
+            condition = compiler.condition(rule.when, located, ("rules", i, "when"), with_model=False, label=rule.id)
+            compiler.template(rule.reason, located, ("rules", i, "reason"), with_model=False, label=rule.id)
             if condition is not None:
                 model_rules.append(CompiledModelRule(rule.id, condition, dict(rule.points), rule.reason))
 
@@ -175,8 +189,9 @@ def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]
             if pitfall.id in seen:
                 located.problem(("pitfalls", i, "id"), f"pitfall id {pitfall.id!r} is used twice")
             seen.add(pitfall.id)
-            condition = compiler.condition(pitfall.when, located, ("pitfalls", i, "when"), with_model=True)
-            compiler.template(pitfall.why, located, ("pitfalls", i, "why"), with_model=True)
+            condition = compiler.condition(pitfall.when, located, ("pitfalls", i, "when"), with_model=True,
+                                           label=pitfall.id)
+            compiler.template(pitfall.why, located, ("pitfalls", i, "why"), with_model=True, label=pitfall.id)
             if condition is not None:
                 pitfalls.append(CompiledPitfall(pitfall.id, pitfall.title, pitfall.severity, condition,
                                                 pitfall.why, pitfall.mitigation))
@@ -192,10 +207,11 @@ def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]
                 seen.add(item.id)
                 condition = None
                 if item.when is not None:
-                    condition = compiler.condition(item.when, located, (section, i, "when"), with_model=True)
+                    condition = compiler.condition(item.when, located, (section, i, "when"), with_model=True,
+                                                   label=item.id)
                     if condition is None:
                         continue
-                compiler.template(item.why, located, (section, i, "why"), with_model=True)
+                compiler.template(item.why, located, (section, i, "why"), with_model=True, label=item.id)
                 target.append(CompiledOwnership(item.id, item.title, condition, item.why))
 
     readers: dict[str, list[int]] = {}
