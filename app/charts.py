@@ -242,6 +242,7 @@ def distribution_figure(stats: Mapping[str, Mapping[str, Any]], questions: list[
                                hovertemplate="%{y}<br>level %{x}: %{z} people<extra></extra>"))
     fig.update_layout(height=max(300, 20 * len(questions) + 60), margin={"l": 10, "r": 10, "t": 10, "b": 30},
                       yaxis={"autorange": "reversed", "automargin": True, "tickfont": {"size": 11}},
-                      xaxis={"side": "top", "title": {"text": "level (? = don't know)"}}, template="none",
+                      xaxis={"side": "top", "type": "category", "title": {"text": "level (? = don't know)"}},
+                      template="none",
                       font={"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 12})
     return fig.to_plotly_json()

@@ -169,6 +169,7 @@ def live(org_id: int, workshop_id: int):
             for row in summary["discussion"][:8]
         ]
         body["roles"] = summary["roles"]
+        body["dimensions"] = [[d, summary["labels"][d]] for d in DIMENSIONS]  # JSON objects lose their order
         body["questions"] = len(questionnaire.questions())
     response = jsonify(body)
     response.headers["Cache-Control"] = "no-store"

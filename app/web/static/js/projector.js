@@ -43,7 +43,7 @@
     });
   }
 
-  function roles(data) {
+  function roles(data, dimensions) {
     var card = root.querySelector("[data-roles-card]");
     var table = root.querySelector("[data-roles]");
     var names = Object.keys(data || {});
@@ -51,10 +51,11 @@
     card.hidden = names.length === 0;
     while (table.firstChild) { table.removeChild(table.firstChild); }
     if (!names.length) { return; }
-    var dims = Object.keys(data[names[0]].medians);
+    var dims = (dimensions || []).map(function (d) { return d[0]; });
+    var titles = (dimensions || []).map(function (d) { return d[1]; });
     var head = table.createTHead().insertRow();
-    ["Role"].concat(dims).forEach(function (h) {
-      var th = document.createElement("th"); th.scope = "col"; th.textContent = h.charAt(0).toUpperCase() + h.slice(1);
+    ["Role"].concat(titles).forEach(function (h) {
+      var th = document.createElement("th"); th.scope = "col"; th.textContent = h;
       head.appendChild(th);
     });
     var body = table.createTBody();
@@ -82,7 +83,7 @@
       draw("live-radar", body.figures.radar);
       if (body.figures.distribution) { draw("live-distribution", body.figures.distribution); }
       discussion(body.discussion || []);
-      roles(body.roles);
+      roles(body.roles, body.dimensions);
     } else {
       if (results) { results.hidden = true; }
       if (hidden) { hidden.hidden = false; }
