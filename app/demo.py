@@ -36,12 +36,12 @@ GAIN_PER_QUARTER = {"governance": 0.28, "analytics": 0.22, "facilitation": 0.16,
 
 
 def quarters_back(today: date, count: int) -> list[tuple[str, str]]:
-    """(period label, mid-quarter date) for the last ``count`` quarters, oldest first."""
+    """(period label, date) for the last ``count`` quarters, oldest first; never after today."""
     year, quarter = today.year, (today.month - 1) // 3 + 1
     out = []
     for _ in range(count):
         month = 3 * (quarter - 1) + 2
-        out.append((f"{year}-Q{quarter}", date(year, month, 15).isoformat()))
+        out.append((f"{year}-Q{quarter}", min(date(year, month, 15), today).isoformat()))
         quarter -= 1
         if quarter == 0:
             year, quarter = year - 1, 4
@@ -88,9 +88,10 @@ def create_demo(db: Database, content: Content, quarters: int = 6, seed: int = 7
     assessments = 0
     for unit_name, context in UNITS.items():
         unit_id = store.create_unit(db, org_id, unit_name)
+        levels = dict(START[unit_name])
         for q, (period, assessed_on) in enumerate(periods):
-            levels = {d: min(4.6, START[unit_name][d] + GAIN_PER_QUARTER[d] * q * rng.uniform(0.8, 1.2))
-                      for d in START[unit_name]}
+            if q:  # every area improves every quarter, some faster than others
+                levels = {d: min(4.6, v + GAIN_PER_QUARTER[d] * rng.uniform(0.6, 1.4)) for d, v in levels.items()}
             response_id = store.create_org_assessment(
                 db, org_id, user_id, questionnaire.id, questionnaire.version, title=f"{unit_name} {period}",
                 period=period, assessed_on=assessed_on, unit_id=unit_id)

@@ -53,14 +53,14 @@ def workshop_summary(c: Content, workshop: dict, responses: list[dict], agreed: 
 
 
 def compute_workshop_result(c: Content, workshop: dict, responses: list[dict],
-                            agreed: dict[str, dict]) -> tuple[dict, dict]:
+                            agreed: dict[str, dict], target: dict | None = None) -> tuple[dict, dict]:
     """The workshop's result: consensus where recorded, the participants' median elsewhere."""
     from .engine.aggregate import aggregate_answers
 
     questionnaire = c.questionnaire(workshop["questionnaire_id"])
     started = [r for r in responses if r["answers"]]
     answers = aggregate_answers(questionnaire, started, {q: a["level"] for q, a in agreed.items()})
-    result = run_assessment(c, answers, workshop["context"], None, questionnaire.id)
+    result = run_assessment(c, answers, workshop["context"], target or None, questionnaire.id)
     summary = workshop_summary(c, workshop, responses, agreed)
     result["notes"] = {}
     result["workshop"] = {

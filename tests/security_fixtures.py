@@ -1,9 +1,11 @@
 """Helpers and fixtures for the security tests: people, organisations and assessments.
 
 `world` builds, through the store on the app's database, an admin and two facilitators,
-Alice (A) and Bob (B), each owning an organisation with a submitted assessment, plus a
-stand-alone self-assessment of Bob's that he attached to his organisation (its original
-private link is kept). Alice and Bob each get a test client signed in through /login.
+Alice (A) and Bob (B), each owning an organisation with a submitted assessment (submitted
+through the web, so the snapshot is the real one), plus a stand-alone self-assessment of
+Bob's that he attached to his organisation (its original private link is kept), and, where
+the app has them, a unit and two workshops (one open, one closed) of Bob's organisation.
+Alice and Bob each get a test client signed in through /login.
 
 Import the fixtures by name in a test module:
     from tests.security_fixtures import world  # noqa: F401
@@ -13,8 +15,9 @@ from __future__ import annotations
 
 import html.parser
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 
@@ -44,9 +47,7 @@ def login(client, email: str, password: str = PASSWORD, next_url: str | None = N
     return client.post(path, data={"csrf_token": token, "email": email, "password": password}, **kwargs)
 
 
-def _query(params: dict) -> str:
-    from urllib.parse import urlencode
-
+def _query(params) -> str:
     return urlencode(params)
 
 
@@ -111,7 +112,6 @@ def org_assessment(app, db, org_id: int, user_id: int, title: str = "", level: i
     return response_id
 
 
-
 @dataclass
 class Person:
     id: int
@@ -151,6 +151,9 @@ class World:
     b_assessment2: int  # a second submitted assessment of Bob's organisation (comparisons need two)
     b_unit: int | None = None  # a unit of Bob's organisation, when the app has units
     b_unit_name: str = ""
+    b_workshop: int | None = None  # an open workshop of Bob's organisation, when the app has workshops
+    b_workshop_code: str = ""
+    b_closed_workshop: int | None = None  # and a closed one, with its report
 
     def db(self):
         return store.open_db(self.app.config["DATABASE"])
@@ -158,11 +161,13 @@ class World:
     def b_secrets(self) -> list[str]:
         """Strings only members of Bob's organisation may see."""
         found = [self.org_b_name, self.b_token, self.b_private_token, self.b_private_member_token, BOB_NOTE,
-                 self.b.email, "Bob Q1", "Bob Q2", "Bob's first self-assessment"]
-        return found + ([self.b_unit_name] if self.b_unit_name else [])
+                 self.b.email, "Bob Q1", "Bob Q2", "Bob's first self-assessment", "Bob's colleague"]
+        found += [self.b_unit_name] if self.b_unit_name else []
+        return found + ([BOB_WORKSHOP, self.b_workshop_code] if self.b_workshop_code else [])
 
 
 ORG_A_NAME, ORG_B_NAME = "Alice Analytics Ltd", "Bobcat Bridges & Co"
+BOB_WORKSHOP = "Bob's board workshop"
 
 
 def build_world(app) -> World:
@@ -184,6 +189,16 @@ def build_world(app) -> World:
         if hasattr(store, "create_unit"):
             unit_name = "Bob's Northern Unit"
             unit = store.create_unit(db, org_b, unit_name)
+        workshop, code, closed_workshop = None, "", None
+        if hasattr(store, "create_workshop"):
+            workshop, closed_workshop = (
+                store.create_workshop(db, org_b, b.id, title=title, mode="named", roles=[], context=FULL_CONTEXT,
+                                      questionnaire_id=questionnaire.id, questionnaire_version=questionnaire.version)
+                for title in (BOB_WORKSHOP, BOB_WORKSHOP + " (closed)"))
+            code = store.get_workshop(db, org_b, workshop)["join_code"]
+            for each in (workshop, closed_workshop):
+                token = store.join_workshop(db, store.get_workshop(db, org_b, each), display_name="Bob's colleague")
+                store.save_answers(db, store.response_by_token(db, token)["id"], all_answers(questionnaire, 3))
         a_response = org_assessment(app, db, org_a, a.id, title="Alice Q1", level=2)
         b_response = org_assessment(app, db, org_b, b.id, title="Bob Q1", level=4, notes={"governance": BOB_NOTE})
         b_response2 = org_assessment(app, db, org_b, b.id, title="Bob Q2", level=5)
@@ -199,6 +214,10 @@ def build_world(app) -> World:
         submit_through_web(app, a.client, a_response)
         submit_through_web(app, b.client, b_response)
         submit_through_web(app, b.client, b_response2)
+        if closed_workshop is not None:
+            closed = b.client.post(f"/orgs/{org_b}/workshops/{closed_workshop}/close",
+                                   data={"csrf_token": page_csrf(b.client)})
+            assert closed.status_code == 302, closed.status_code
         a_row, b_row = store.response_by_id(db, a_response), store.response_by_id(db, b_response)
         return World(
             app=app, admin=people["admin"], a=a, b=b,
@@ -209,7 +228,8 @@ def build_world(app) -> World:
             b_assessment2=store.response_by_id(db, b_response2)["assessment_id"],
             b_private_response=private_response, b_private_assessment=private_assessment,
             b_private_token=private_token, b_private_member_token=member_token_for(app, private_response),
-            b_unit=unit, b_unit_name=unit_name,
+            b_unit=unit, b_unit_name=unit_name, b_workshop=workshop, b_workshop_code=code,
+            b_closed_workshop=closed_workshop,
         )
     finally:
         db.close()
@@ -243,8 +263,8 @@ def module_world(tmp_path_factory) -> World:
 # Reading the database and pages
 # --------------------------------------------------------------------------
 
-# Tables that change on every request or sign-in: not anybody's data.
-VOLATILE_TABLES = {"sessions", "login_failures"}
+# Tables that change on every request or sign-in, and throttling counters: not anybody's data.
+VOLATILE_TABLES = {"sessions"}
 
 
 def dump_data(db_path) -> dict[str, list[tuple]]:
@@ -253,7 +273,8 @@ def dump_data(db_path) -> dict[str, list[tuple]]:
     try:
         tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         return {t: sorted(map(tuple, db.execute(f'SELECT * FROM "{t}"').fetchall()), key=repr)
-                for t in tables if t not in VOLATILE_TABLES and not t.startswith(("_", "sqlite_"))}
+                for t in tables
+                if t not in VOLATILE_TABLES and not t.endswith("_failures") and not t.startswith(("_", "sqlite_"))}
     finally:
         db.close()
 
@@ -415,14 +436,19 @@ def world_ids(world: World) -> dict[str, list]:
     }
     if world.b_unit is not None:
         ids["unit_id"] = [world.b_unit]
+    if world.b_workshop is not None:
+        ids["workshop_id"] = [world.b_workshop, world.b_closed_workshop]
     return ids
 
 
 def world_strings(world: World) -> dict[str, list]:
-    return {
+    strings = {
         "token": [world.b_token, world.b_private_member_token, world.b_private_token],
         "dimension": [DIMENSIONS[0]],
     }
+    if world.b_workshop_code:
+        strings["code"] = [world.b_workshop_code]
+    return strings
 
 
 def world_query(world: World) -> str:

@@ -226,7 +226,7 @@ def test_result_json_is_stable_and_matches_the_page(respondent):
 def test_private_pages_are_not_cached_and_leak_no_referrer(respondent):
     page = respondent.client.get(respondent.base)
     assert page.headers["Cache-Control"] == "no-store"
-    assert page.headers["Referrer-Policy"] == "no-referrer"
+    assert page.headers["Referrer-Policy"] == "same-origin"
 
 
 def test_plotly_is_served_locally(client):

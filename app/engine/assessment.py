@@ -66,6 +66,9 @@ def assess_valid(
                 "it is shown but left out of the overall score"
             )
     advice = advise(content, questionnaire, scored, answers, context)
+    if overall["score"] is None and advice["recommendation"]["model"]:
+        warnings.append("No capability area has enough answers to be scored: the recommendation rests on the "
+                        "organisation profile alone.")
     full_target, target_source = choose_target(content, advice["recommendation"]["model"], target)
     roadmap = plan_roadmap(content, questionnaire, scores, full_target, advice["pitfalls"])
     roadmap["target_source"] = target_source
@@ -75,6 +78,10 @@ def assess_valid(
             "version": questionnaire.version,
             "title": questionnaire.title,
             "dimensions": {d.id: d.title for d in questionnaire.dimensions},
+            # The texts a frozen result is read with, so it reads the same after content changes.
+            "questions": {q.id: q.text for q in questionnaire.questions()},
+            "context": {f.key: {"label": f.label, "choices": {c.value: c.label for c in f.choices or ()}}
+                        for f in questionnaire.context},
         },
         "content": {"hash": content.hash},
         "context": context,

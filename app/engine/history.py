@@ -115,12 +115,11 @@ def pitfall_history(summaries: Sequence[Mapping[str, Any]]) -> list[dict[str, An
 
 def model_history(summaries: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The recommended model of each assessment and whether it changed from the one before."""
-    rows, previous = [], None
-    for summary in summaries:
+    rows: list[dict[str, Any]] = []
+    for index, summary in enumerate(summaries):
         model = summary["model"]
         rows.append({"model": model, "hybrid_with": summary["hybrid_with"],
-                     "changed": previous is not None and model != previous})
-        previous = model
+                     "changed": index > 0 and model != summaries[index - 1]["model"]})
     return rows
 
 
@@ -135,20 +134,22 @@ def rollup(summaries: Mapping[Any, Mapping[str, Any]]) -> dict[str, dict[str, fl
 
 
 def apply_progress(summary: Mapping[str, Any], progress: Mapping[str, Mapping[str, Any]],
-                   previous: Mapping[str, Any] | None) -> dict[str, Any]:
+                   previous: Mapping[str, Any] | None, latest_date: str | None = None) -> dict[str, Any]:
     """The current roadmap with recorded progress carried forward.
 
-    An item marked done stays done, unless its dimension regressed since the previous
-    assessment: then it is planned again and flagged, because what was built is not holding.
+    An item marked done before the latest assessment stays done, unless its dimension
+    regressed since the previous assessment: then it is planned again and flagged, because
+    what was built is not holding. An item marked done after the latest assessment is done.
     """
     items = []
     for item in summary["roadmap"]:
         record = progress.get(item["id"])
         status = record["status"] if record else "planned"
         regression = None
-        if status == "done" and previous is not None:
+        done_when = (record or {}).get("on_date") or ((record or {}).get("updated_at") or "")[:10]
+        if status == "done" and previous is not None and (latest_date is None or done_when <= latest_date):
             now, before = summary["scores"][item["dimension"]], previous["scores"].get(item["dimension"])
-            if now is not None and before is not None and before - now >= REGRESSION_DROP:
+            if now is not None and before is not None and round(before - now, 2) >= REGRESSION_DROP:
                 regression = {"from": before, "to": now}
                 status = "planned"
         items.append({**item, "status": status, "on_date": record["on_date"] if record else None,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import Any
 
 from sqlite_utils import Database
@@ -108,10 +108,12 @@ def generation(db: Database, org_id: int) -> tuple:
     """Changes whenever anything a dashboard shows changes: the key of its cache."""
     return tuple(db.execute(
         """SELECT (SELECT count(*) || ':' || COALESCE(max(snapshot_id), 0) || ':' ||
-                          COALESCE(group_concat(COALESCE(period, '') || COALESCE(unit_id, ''), ','), '')
+                          COALESCE(group_concat(id || '|' || COALESCE(period, '') || '|' || COALESCE(unit_id, '') ||
+                                                '|' || COALESCE(assessed_on, '') || '|' || snapshot_id, ';'), '')
                    FROM assessments WHERE org_id = ? AND status = 'closed'),
                   (SELECT count(*) || ':' || COALESCE(max(updated_at), '') FROM roadmap_progress WHERE org_id = ?),
-                  (SELECT count(*) || ':' || COALESCE(group_concat(name, ','), '') FROM units WHERE org_id = ?),
+                  (SELECT count(*) || ':' || COALESCE(group_concat(id || '|' || name, ';'), '')
+                   FROM units WHERE org_id = ?),
                   (SELECT name FROM organisations WHERE id = ?)""",
         [org_id, org_id, org_id, org_id],
     ).fetchone())
@@ -141,5 +143,7 @@ def set_progress(db: Database, org_id: int, item_id: str, status: str, *, on_dat
                ON CONFLICT (org_id, unit_key, item_id) DO UPDATE SET status = excluded.status,
                on_date = excluded.on_date, owner = excluded.owner, updated_at = excluded.updated_at,
                updated_by = excluded.updated_by""",
-            [org_id, unit_key, item_id[:80], status, on_date or None, owner, now_iso(), user_id],
+            # Microseconds: two changes in one second must still change the dashboard's cache key.
+            [org_id, unit_key, item_id[:80], status, on_date or None, owner,
+             datetime.now(timezone.utc).isoformat(timespec="microseconds"), user_id],
         )

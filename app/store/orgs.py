@@ -118,10 +118,11 @@ def org_assessments(db: Database, org_id: int) -> list[dict[str, Any]]:
     cols = ("id", "title", "kind", "status", "created_at", "closed_at", "questionnaire_version", "period",
             "assessed_on", "unit_id", "unit_name", "snapshots")
     rows = db.execute(
-        """SELECT a.id, a.title, a.kind, a.status, a.created_at, a.closed_at, a.questionnaire_version, a.period,
-                  a.assessed_on, a.unit_id, u.name,
-                  (SELECT count(*) FROM snapshots s WHERE s.assessment_id = a.id)
+        """SELECT a.id, a.title, a.kind, a.status, a.created_at, a.closed_at,
+                  COALESCE(cs.questionnaire_version, a.questionnaire_version), a.period, a.assessed_on, a.unit_id,
+                  u.name, (SELECT count(*) FROM snapshots s WHERE s.assessment_id = a.id)
            FROM assessments a LEFT JOIN units u ON u.id = a.unit_id
+           LEFT JOIN snapshots cs ON cs.id = a.snapshot_id
            WHERE a.org_id = ? ORDER BY COALESCE(a.assessed_on, a.created_at) DESC, a.id DESC""",
         [org_id],
     ).fetchall()

@@ -230,12 +230,18 @@ def insert_snapshot(db: Database, assessment_id: int, result: dict, figures: Map
 
 
 def replace_snapshot(db: Database, assessment_id: int, result: dict, figures: Mapping[str, dict], *,
-                     reason: str, questionnaire_version: str, content_hash: str) -> int:
-    """Add a new snapshot and make it the assessment's current one; the old one is kept."""
+                     reason: str, questionnaire_version: str, content_hash: str,
+                     target: Mapping[str, int] | None = None) -> int:
+    """Add a new snapshot and make it the assessment's current one; the old one is kept.
+
+    A target the user set is kept with the assessment, so a later re-scoring plans for it too.
+    """
     with transaction(db):
         snapshot_id = insert_snapshot(db, assessment_id, result, figures, reason=reason,
                                       questionnaire_version=questionnaire_version, content_hash=content_hash)
         db.execute("UPDATE assessments SET snapshot_id = ? WHERE id = ?", [snapshot_id, assessment_id])
+        if target is not None:
+            db.execute("UPDATE assessments SET target_json = ? WHERE id = ?", [json.dumps(dict(target)), assessment_id])
     return snapshot_id
 
 

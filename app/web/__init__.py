@@ -9,7 +9,7 @@ import time
 from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_bootstrap import Bootstrap5
 from flask_wtf.csrf import CSRFError, CSRFProtect
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotFound
 
 csrf = CSRFProtect()
 bootstrap = Bootstrap5()
@@ -36,11 +36,13 @@ def content():
 
 
 def init_web(app: Flask) -> None:
+    from . import assess, auth, dashboard, main, orgs, results, workshops
+
     app.before_request(_start_timer)  # first, so the timing covers the whole request
+    # Before the CSRF check, so even its error page knows who is signed in.
+    app.before_request(auth.load_user)
     bootstrap.init_app(app)
     csrf.init_app(app)
-
-    from . import assess, auth, dashboard, main, orgs, results, workshops
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
@@ -52,6 +54,8 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(results.bp)
 
     app.register_error_handler(orgs.LoginNeeded, _login_needed)
+    # An id beyond SQLite's integers cannot name anything: not found, not a crash.
+    app.register_error_handler(OverflowError, lambda _err: _http_error(NotFound()))
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
@@ -62,10 +66,10 @@ def init_web(app: Flask) -> None:
         return {"content": content()}
 
     @app.template_global("evidence")
-    def _evidence(evidence, questionnaire=None):
-        from .evidence import describe_evidence
+    def _evidence(evidence, result=None):
+        from .evidence import describe_evidence, labels_of
 
-        return describe_evidence(evidence or {}, questionnaire or content().default_questionnaire)
+        return describe_evidence(evidence or {}, labels_of(result, content().default_questionnaire))
 
     @app.template_filter("script_json")
     def _script_json(text: str):
@@ -150,11 +154,12 @@ def _security_headers(response):
         response.headers["Server-Timing"] = f"app;dur={1000 * (time.perf_counter() - started):.2f}"
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers["X-Content-Type-Options"] = "nosniff"
-    # Private links carry a token in the URL: never send it to another site.
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # Private links carry a token in the URL: never send it to another site. (Same-origin, not
+    # no-referrer: Flask-WTF checks the Referer of form posts over HTTPS.)
+    response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Frame-Options"] = "DENY"
     if request.is_secure:
         response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-    if g.get("private_page"):
+    if g.get("private_page") or g.get("user"):
         response.headers["Cache-Control"] = "no-store"
     return response

@@ -21,7 +21,6 @@ bp = Blueprint("auth", __name__)
 TOUCH_EVERY_SECONDS = 300
 
 
-@bp.before_app_request
 def load_user() -> None:
     """Put the signed-in user (or None) on g for this request."""
     g.user = None
@@ -67,7 +66,8 @@ def safe_next(target: str | None) -> str:
     if not target:
         return url_for("orgs.index")
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    if (parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target
+            or any(ord(ch) < 32 or ord(ch) == 127 for ch in target)):
         return url_for("orgs.index")
     return target
 
@@ -77,7 +77,8 @@ def client_address() -> str:
 
 
 def begin_session(user_id: int) -> None:
-    """Rotate the session at sign-in: nothing from the anonymous session survives."""
+    """Rotate the session at sign-in: nothing from the previous session survives, on the server either."""
+    store.end_session(get_db(), session.get("sid"))
     session.clear()
     session["sid"] = store.start_session(get_db(), user_id)
     session.permanent = False
@@ -144,9 +145,19 @@ def logout():
 @login_required
 def account():
     form = PasswordForm()
+    status = 200
     if form.validate_on_submit():
         db = get_db()
-        if store.verify_credentials(db, g.user["email"], form.current.data) is None:
+        # Guessing the current password here counts like failed sign-ins of this account, with the
+        # same limit (not per address: the guesser is already signed in as this one account).
+        marker = f"account page of {g.user['id']}"
+        wait = store.login_blocked_for(db, g.user["email"], marker)
+        if wait:
+            form.current.errors.append(f"Too many wrong passwords. Try again in about {max(1, round(wait / 60))} "
+                                       "minutes.")
+            status = 429
+        elif store.verify_credentials(db, g.user["email"], form.current.data) is None:
+            store.record_login_failure(db, g.user["email"], marker)
             form.current.errors.append("This is not your current password.")
         else:
             try:
@@ -157,7 +168,7 @@ def account():
                 begin_session(g.user["id"])  # every other session was ended by the change
                 flash("Your password was changed. Other devices were signed out.", "success")
                 return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form), 400 if form.errors else 200
+    return render_template("auth/account.html", form=form), status if status != 200 else (400 if form.errors else 200)
 
 
 @bp.route("/admin/users", methods=["GET", "POST"])

@@ -13,7 +13,7 @@ from datetime import date
 from statistics import mean
 from typing import Any
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 
 from .. import charts, store
 from ..db import get_db
@@ -41,6 +41,11 @@ def _cached(key: tuple, build) -> dict:
         while len(_CACHE) > CACHE_SIZE:
             _CACHE.popitem(last=False)
     return value
+
+
+def _database() -> str:
+    """Part of every cache key: two apps in one process (tests, tools) never share entries."""
+    return current_app.config["DATABASE"]
 
 
 def _labels(rows: list[dict]) -> dict[str, str]:
@@ -115,7 +120,7 @@ def build_dashboard(db, org: dict, unit: dict | None) -> dict[str, Any]:
 
 def dashboard_for(org: dict, unit: dict | None) -> dict[str, Any]:
     db = get_db()
-    key = (org["id"], unit["id"] if unit else None, store.generation(db, org["id"]))
+    key = (_database(), org["id"], unit["id"] if unit else None, store.generation(db, org["id"]))
     return _cached(key, lambda: build_dashboard(db, org, unit))
 
 
@@ -123,11 +128,12 @@ def progress_view(db, org_id: int, unit: dict | None, data: dict) -> dict[str, A
     if "latest" not in data:
         return None
     unit_key = unit["id"] if unit else 0
-    key = (org_id, unit_key, "progress", store.generation(db, org_id))
+    key = (_database(), org_id, unit_key, "progress", store.generation(db, org_id))
 
     def build():
         view = hist.apply_progress(data["latest"]["summary"], store.progress(db, org_id, unit_key),
-                                   data["previous"]["summary"] if data.get("previous") else None)
+                                   data["previous"]["summary"] if data.get("previous") else None,
+                                   latest_date=data["latest"]["assessed_on"])
         view["figure"] = charts.progress_figure(view["phases"]) if view["phases"] else None
         return view
 
@@ -151,11 +157,11 @@ def scope_from_request(org_id: int) -> dict | None:
 def compare(org_id: int):
     """Overlay 2 to 6 chosen assessments and the target; deltas; a note when versions differ."""
     db = get_db()
-    wanted = request.args.getlist("a")
+    wanted = list(dict.fromkeys(request.args.getlist("a")))  # an assessment given twice counts once
     if not 2 <= len(wanted) <= 6 or not all(w.isdigit() for w in wanted):
         abort(400, description="Choose between 2 and 6 assessments to compare.")
     by_id = {r["id"]: r for r in store.history(db, org_id, "all")}
-    chosen_ids = [int(w) for w in dict.fromkeys(wanted)]
+    chosen_ids = [int(w) for w in wanted]
     if any(i not in by_id for i in chosen_ids):
         abort(404)
     chosen = sorted((by_id[i] for i in chosen_ids), key=lambda r: (r["assessed_on"], r["id"]))
@@ -165,7 +171,7 @@ def compare(org_id: int):
         unit = f" · {units[row['unit_id']]}" if row["unit_id"] in units else ""
         return f"{row['period']}{unit}"
 
-    key = (org_id, "compare", tuple(chosen_ids), store.generation(db, org_id))
+    key = (_database(), org_id, "compare", tuple(chosen_ids), store.generation(db, org_id))
 
     def build():
         labels = _labels(chosen)
@@ -260,7 +266,8 @@ def rescore(org_id: int, assessment_id: int):
         else c.default_questionnaire
     if inputs["kind"] == "workshop":
         workshop = {**inputs["workshop"], "questionnaire_id": questionnaire.id}
-        result, figures = compute_workshop_result(c, workshop, inputs["responses"], inputs["consensus"])
+        result, figures = compute_workshop_result(c, workshop, inputs["responses"], inputs["consensus"],
+                                                  inputs["target"])
     else:
         result, figures = compute_result(c, questionnaire.id, inputs["answers"], inputs["context"], inputs["target"],
                                          notes=inputs["notes"])

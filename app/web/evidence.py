@@ -1,4 +1,8 @@
-"""Plain-language labels for facts, so evidence reads as answers, not as variable names."""
+"""Plain-language labels for facts, so evidence reads as answers, not as variable names.
+
+Labels come from the frozen result itself (it carries the texts of the questionnaire it
+was computed with), so a closed result reads the same after the content files change.
+"""
 
 from __future__ import annotations
 
@@ -21,47 +25,50 @@ DERIVED_LABELS = {
 }
 
 
-def fact_label(path: str, questionnaire: Questionnaire | None) -> str:
+def labels_of(result: Mapping[str, Any] | None, questionnaire: Questionnaire | None) -> dict[str, Any]:
+    """The texts evidence is described with: from the result when it has them, else the questionnaire."""
+    frozen = (result or {}).get("questionnaire", {})
+    if frozen.get("questions"):
+        return {"dimensions": frozen.get("dimensions", {}), "questions": frozen["questions"],
+                "context": frozen.get("context", {})}
+    if questionnaire is None:
+        return {"dimensions": {}, "questions": {}, "context": {}}
+    return questionnaire_labels(questionnaire)
+
+
+def questionnaire_labels(questionnaire: Questionnaire) -> dict[str, Any]:
+    return {
+        "dimensions": {d.id: d.title for d in questionnaire.dimensions},
+        "questions": {q.id: q.text for q in questionnaire.questions()},
+        "context": {f.key: {"label": f.label, "choices": {c.value: c.label for c in f.choices or ()}}
+                    for f in questionnaire.context},
+    }
+
+
+def fact_label(path: str, labels: Mapping[str, Any]) -> str:
     head, _, rest = path.partition(".")
-    if questionnaire is not None:
-        if head in ("scores", "level"):
-            try:
-                title = questionnaire.dimension(rest).title
-            except StopIteration:
-                title = rest
-            return f"{title} {'score' if head == 'scores' else 'level'}"
-        if head == "context":
-            try:
-                return questionnaire.context_field(rest).label
-            except StopIteration:
-                return rest
-        if head == "answers":
-            question = questionnaire.question(rest)
-            return question.text if question else rest
+    if head in ("scores", "level"):
+        return f"{labels['dimensions'].get(rest, rest)} {'score' if head == 'scores' else 'level'}"
+    if head == "context":
+        return labels["context"].get(rest, {}).get("label", rest)
+    if head == "answers":
+        return labels["questions"].get(rest, rest)
     return DERIVED_LABELS.get(path, path)
 
 
-def fact_value(path: str, value: Any, questionnaire: Questionnaire | None) -> str:
+def fact_value(path: str, value: Any, labels: Mapping[str, Any]) -> str:
     if path.startswith("answers."):
         return "Don't know" if value is None else f"Level {value}"
-    if path.startswith("context.") and questionnaire is not None and isinstance(value, str):
-        try:
-            for choice in questionnaire.context_field(path.split(".", 1)[1]).choices or ():
-                if choice.value == value:
-                    return choice.label
-        except StopIteration:
-            pass
-    if path in ("lowest_dimension", "highest_dimension") and questionnaire is not None:
-        try:
-            return questionnaire.dimension(value).title
-        except StopIteration:
-            return str(value)
+    if path.startswith("context.") and isinstance(value, str):
+        return labels["context"].get(path.split(".", 1)[1], {}).get("choices", {}).get(value, value)
+    if path in ("lowest_dimension", "highest_dimension") and isinstance(value, str):
+        return labels["dimensions"].get(value, value)
     return format_value(value)
 
 
-def describe_evidence(evidence: Mapping[str, Any], questionnaire: Questionnaire | None) -> list[dict[str, str]]:
+def describe_evidence(evidence: Mapping[str, Any], labels: Mapping[str, Any]) -> list[dict[str, str]]:
     """[{fact, label, value}] for an evidence mapping, in the order the rule read them."""
     return [
-        {"fact": path, "label": fact_label(path, questionnaire), "value": fact_value(path, value, questionnaire)}
+        {"fact": path, "label": fact_label(path, labels), "value": fact_value(path, value, labels)}
         for path, value in evidence.items()
     ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from ..store.accounts import MAX_PASSWORD, MIN_PASSWORD
@@ -38,9 +38,10 @@ class SetupForm(FlaskForm):
 class UserForm(FlaskForm):
     name = StringField("Name", validators=[Length(max=100)])
     email = EmailField("Email", validators=[DataRequired(), EMAIL, Length(max=254)])
-    role = SelectField("Role", choices=[("member", "Member: joins organisations they are added to"),
-                                        ("facilitator", "Facilitator: also creates organisations and workshops"),
-                                        ("admin", "Admin: also manages user accounts")])
+    role = SelectField("Role", choices=[SelectChoice("member", "Member: joins organisations they are added to"),
+                                        SelectChoice("facilitator", "Facilitator: also creates organisations and "
+                                                                    "workshops"),
+                                        SelectChoice("admin", "Admin: also manages user accounts")])
     password = _new_password("Initial password")
     submit = SubmitField("Create the user")
 
@@ -63,5 +64,6 @@ class OrgForm(FlaskForm):
 class MemberForm(FlaskForm):
     email = EmailField("Email of an existing user", validators=[DataRequired(), EMAIL,
                                                                Length(max=254)])
-    role = SelectField("Role", choices=[("member", "Member"), ("owner", "Owner: also manages members")])
+    role = SelectField("Role", choices=[SelectChoice("member", "Member"),
+                                        SelectChoice("owner", "Owner: also manages members")])
     submit = SubmitField("Add to the organisation")

@@ -97,7 +97,8 @@ def change_target(token: str):
     except InvalidInput as err:
         return error_response(400, "The target could not be changed", f"{err}. Nothing was changed.")
     store.replace_snapshot(get_db(), response["assessment_id"], result, figures_for(result), reason="target changed",
-                           questionnaire_version=snapshot["questionnaire_version"], content_hash=c.hash)
+                           questionnaire_version=snapshot["questionnaire_version"], content_hash=c.hash,
+                           target=target)
     flash("The roadmap was re-planned for the new target.", "success")
     return redirect(url_for("results.result_page", token=token) + "#roadmap-heading")
 

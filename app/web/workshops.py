@@ -305,7 +305,8 @@ def change_target(org_id: int, workshop_id: int):
     figures = figures_for(result)
     figures["radar"] = json.loads(snapshot["radar_json"])
     store.replace_snapshot(get_db(), workshop["assessment_id"], result, figures, reason="target changed",
-                           questionnaire_version=snapshot["questionnaire_version"], content_hash=c.hash)
+                           questionnaire_version=snapshot["questionnaire_version"], content_hash=c.hash,
+                           target=target)
     flash("The roadmap was re-planned for the new target.", "success")
     return redirect(url_for("workshops.report", org_id=org_id, workshop_id=workshop_id) + "#roadmap-heading")
 
