@@ -23,7 +23,8 @@ def compute_result(c: Content, questionnaire_id: str, answers: dict, context: di
     return result, figures_for(result)
 
 
-WORKSHOP_MIN_GROUP = 3  # anonymous workshops show a role's figures only from this many participants on
+# A role's figures are shown (on the projector, to the whole room) only from this many people on.
+WORKSHOP_MIN_GROUP = 3
 
 
 def workshop_summary(c: Content, workshop: dict, responses: list[dict], agreed: dict[str, dict]) -> dict:
@@ -36,7 +37,7 @@ def workshop_summary(c: Content, workshop: dict, responses: list[dict], agreed: 
     ranked = disagreement(questionnaire, stats)
     for row in ranked:
         row["consensus"] = agreed.get(row["question"])
-    minimum = WORKSHOP_MIN_GROUP if workshop["mode"] == "anonymous" else 1
+    minimum = WORKSHOP_MIN_GROUP  # in named mode too: the room sees only combined results
     return {
         "counts": {
             "joined": len(responses),

@@ -112,8 +112,9 @@ def role_medians(questionnaire: Questionnaire, responses: Sequence[Mapping[str, 
                  minimum_group: int = 1) -> dict[str, dict[str, Any]]:
     """Per role: how many respondents, and the median of their scores per dimension.
 
-    Roles with fewer than ``minimum_group`` respondents are left out, so that in an
-    anonymous workshop nobody's answers can be read off a group of one or two.
+    Roles with fewer than ``minimum_group`` respondents are left out, and so is a role's
+    figure for a dimension fewer than that many of them answered, so that nobody's answers
+    can be read off a group of one or two.
     """
     groups: dict[str, list[Mapping[str, Any]]] = {}
     for response in responses:
@@ -124,5 +125,7 @@ def role_medians(questionnaire: Questionnaire, responses: Sequence[Mapping[str, 
         if len(members) < minimum_group:
             continue
         band = dimension_band(questionnaire, members)
-        out[role] = {"respondents": len(members), "medians": {d: band[d]["median"] for d in DIMENSIONS}}
+        out[role] = {"respondents": len(members),
+                     "medians": {d: band[d]["median"] if band[d]["respondents"] >= minimum_group else None
+                                 for d in DIMENSIONS}}
     return out

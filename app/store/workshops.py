@@ -16,7 +16,7 @@ from .responses import insert_snapshot
 # No 0/O, 1/I/L: a code read from a projector must not be misread.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
-JOIN_FAILURE_LIMIT = 20
+JOIN_FAILURE_LIMIT = 30
 JOIN_FAILURE_WINDOW = 10 * 60
 _WORKSHOP_COLUMNS = ("id", "org_id", "assessment_id", "title", "mode", "roles_json", "join_code", "context_json",
                      "revealed", "status", "created_by", "created_at", "closed_at", "unit_id", "questionnaire_id",

@@ -303,7 +303,10 @@ def change_target(org_id: int, workshop_id: int):
     c = content()
     result = replan(c, snapshot["result"], target)
     figures = figures_for(result)
-    figures["radar"] = json.loads(snapshot["radar_json"])
+    room = result.get("workshop") or {}
+    if room.get("band"):  # the room's picture, now against the new target
+        figures["radar"] = charts.band_radar(room["band"], result["roadmap"].get("target"),
+                                             result["questionnaire"]["dimensions"])
     store.replace_snapshot(get_db(), workshop["assessment_id"], result, figures, reason="target changed",
                            questionnaire_version=snapshot["questionnaire_version"], content_hash=c.hash,
                            target=target)
@@ -391,7 +394,12 @@ def join(code: str):
                                                         "Wait a few minutes and try again.")
     workshop = _open_workshop(code)
     if workshop is None:
-        store.record_join_failure(db, address)
+        # Only unknown codes count towards the limit: people reloading a workshop that just
+        # closed are not guessing (they still get the same answer as for an unknown code).
+        try:
+            store.workshop_by_code(db, code)
+        except store.NotFound:
+            store.record_join_failure(db, address)
         return _no_workshop()
     try:
         store.participant(db, workshop, request.cookies.get(_cookie_name(workshop)))
@@ -407,6 +415,8 @@ def join(code: str):
             errors["name"] = "Please give your name: this workshop shows who answered what to the facilitator."
         if workshop["roles"] and role not in workshop["roles"]:
             errors["role"] = "Please choose your role."
+        if not workshop["roles"]:
+            role = ""  # a workshop without roles stores none, whatever was posted
         if not errors:
             try:
                 token = store.join_workshop(db, workshop, display_name=name if workshop["mode"] == "named" else "",
