@@ -29,7 +29,7 @@ def render_markdown(result: Mapping[str, Any]) -> str:
     lines: list[str] = []
     q = result["questionnaire"]
     overall = result["overall"]
-    lines.append(f"# PMO maturity result")
+    lines.append("# PMO maturity result")
     lines.append("")
     lines.append(f"Questionnaire: {q.get('title', q['id'])} ({q['id']} v{q['version']})")
     lines.append("")

@@ -106,6 +106,13 @@ def _login_needed(_err):
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
+def refuse(status: int, title: str, message: str):
+    """Stop the request with an error page (or JSON) built like every other error."""
+    from flask import abort, make_response
+
+    abort(make_response(error_response(status, title, message)))
+
+
 def _csrf_error(err: CSRFError):
     return error_response(
         400,

@@ -14,9 +14,9 @@ from .. import store
 from ..db import get_db
 from ..engine import InvalidInput
 from ..engine.assessment import replan
-from ..service import figures_for
 from ..engine.vocabulary import DIMENSIONS, LEVELS
-from . import content, error_response
+from ..service import figures_for
+from . import content, error_response, refuse
 
 bp = Blueprint("results", __name__)
 
@@ -78,19 +78,34 @@ def result_json(token: str):
     return Response(snapshot["result_json"], mimetype="application/json")
 
 
+def target_from_form(form) -> dict[str, int]:
+    """The target of the result page's form; abort with 400 (nothing changed) on a bad level."""
+    target = {}
+    for dim in DIMENSIONS:
+        raw = form.get(f"target-{dim}", "")
+        if not raw.isdigit() or int(raw) not in LEVELS:
+            refuse(400, "The target could not be changed",
+                   f"The target for {dim} must be a level from 1 to 5, not {raw!r}. Nothing was changed.")
+        target[dim] = int(raw)
+    return target
+
+
+def start_date_from(args) -> date:
+    """The roadmap export's start date (today by default); abort with 400 when it is not a date."""
+    raw = args.get("start") or date.today().isoformat()
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        refuse(400, "Unknown start date", f"The start date must look like 2027-01-15, not {raw!r}.")
+
+
 @bp.post("/r/<token>/target")
 def change_target(token: str):
     """Re-plan the roadmap for a new target; scores and advice stay as they were."""
     response, snapshot = _snapshot_for(token)
     if snapshot is None:
         abort(404)
-    target = {}
-    for dim in DIMENSIONS:
-        raw = request.form.get(f"target-{dim}", "")
-        if not raw.isdigit() or int(raw) not in LEVELS:
-            return error_response(400, "The target could not be changed",
-                                  f"The target for {dim} must be a level from 1 to 5, not {raw!r}. Nothing was changed.")
-        target[dim] = int(raw)
+    target = target_from_form(request.form)
     c = content()
     try:
         result = replan(c, snapshot["result"], target)
@@ -134,10 +149,6 @@ def roadmap_export(token: str):
     _response, snapshot = _snapshot_for(token)
     if snapshot is None:
         abort(404)
-    raw = request.args.get("start") or date.today().isoformat()
-    try:
-        start = date.fromisoformat(raw)
-    except ValueError:
-        return error_response(400, "Unknown start date", f"The start date must look like 2027-01-15, not {raw!r}.")
+    start = start_date_from(request.args)
     return Response(roadmap_csv(snapshot["result"], start), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="pmo-roadmap-{start.isoformat()}.csv"'})

@@ -275,16 +275,10 @@ def report_json(org_id: int, workshop_id: int):
 @bp.get("/orgs/<int:org_id>/workshops/<int:workshop_id>/roadmap.csv")
 @member_view()
 def report_csv(org_id: int, workshop_id: int):
-    from datetime import date
-
-    from .results import roadmap_csv
+    from .results import roadmap_csv, start_date_from
 
     _workshop_row, snapshot = _report_snapshot(org_id, workshop_id)
-    raw = request.args.get("start") or date.today().isoformat()
-    try:
-        start = date.fromisoformat(raw)
-    except ValueError:
-        return error_response(400, "Unknown start date", f"The start date must look like 2027-01-15, not {raw!r}.")
+    start = start_date_from(request.args)
     return Response(roadmap_csv(snapshot["result"], start), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="workshop-roadmap-{start}.csv"'})
 
@@ -292,14 +286,10 @@ def report_csv(org_id: int, workshop_id: int):
 @bp.post("/orgs/<int:org_id>/workshops/<int:workshop_id>/target")
 @member_view()
 def change_target(org_id: int, workshop_id: int):
+    from .results import target_from_form
+
     workshop, snapshot = _report_snapshot(org_id, workshop_id)
-    target = {}
-    for dim in DIMENSIONS:
-        raw = request.form.get(f"target-{dim}", "")
-        if not raw.isdigit() or int(raw) not in LEVELS:
-            return error_response(400, "The target could not be changed",
-                                  f"The target for {dim} must be a level from 1 to 5, not {raw!r}. Nothing was changed.")
-        target[dim] = int(raw)
+    target = target_from_form(request.form)
     c = content()
     result = replan(c, snapshot["result"], target)
     figures = figures_for(result)
