@@ -19,8 +19,7 @@ from ..engine.assessment import replan
 from ..engine.vocabulary import DIMENSIONS, LEVELS
 from ..service import compute_workshop_result, figures_for, workshop_summary
 from . import content, error_response
-from .assess import DIMENSIONS as _DIMS, Flow, answer_dimension, parse_context_form, progress, review_page, \
-    save_json_answers
+from .assess import Flow, answer_dimension, parse_context_form, progress, review_page, save_json_answers
 from .auth import client_address
 from .orgs import member_view
 
@@ -313,7 +312,7 @@ class WorkshopFlow(Flow):
     """A participant's way through the questionnaire: the scored questions only."""
 
     endpoint = "participate"
-    steps = (*_DIMS, "review")
+    steps = (*DIMENSIONS, "review")
 
     def _url(self, view: str, **kwargs) -> str:
         return url_for(f"participate.{view}", code=self.key, **kwargs)
@@ -444,7 +443,7 @@ def overview(code: str):
 
 @participate.route("/w/<code>/d/<dimension>", methods=["GET", "POST"])
 def dimension_page(code: str, dimension: str):
-    if dimension not in _DIMS:
+    if dimension not in DIMENSIONS:
         abort(404)
     found = _participant(code)
     if found is None:
