@@ -113,6 +113,13 @@ def refuse(status: int, title: str, message: str):
     abort(make_response(error_response(status, title, message)))
 
 
+def unchanged(err: Exception):
+    """Stop with 400: the store refused the change, and says why; nothing was changed."""
+    from flask import abort
+
+    abort(400, description=f"{str(err).capitalize()}. Nothing was changed.")
+
+
 def _csrf_error(err: CSRFError):
     return error_response(
         400,

@@ -14,6 +14,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 
 from .. import store
 from ..db import get_db
+from . import unchanged
 from .forms import LoginForm, PasswordForm, SetupForm, UserForm
 
 bp = Blueprint("auth", __name__)
@@ -206,6 +207,6 @@ def update_user(user_id: int):
         else:
             abort(400, description="Unknown action. Nothing was changed.")
     except store.StoreError as err:
-        abort(400, description=f"{str(err).capitalize()}. Nothing was changed.")
+        unchanged(err)
     flash("The account was updated.", "success")
     return redirect(url_for("auth.users"))

@@ -19,7 +19,7 @@ from .. import charts, store
 from ..db import get_db
 from ..engine import history as hist
 from ..engine.vocabulary import DIMENSIONS
-from . import content
+from . import content, unchanged
 from ..service import compute_result, compute_workshop_result
 from .orgs import member_view
 
@@ -216,7 +216,7 @@ def update_progress(org_id: int):
         store.set_progress(db, org_id, item_id, request.form.get("status", ""), on_date=request.form.get("on_date"),
                            owner=request.form.get("owner", ""), user_id=g.user["id"], unit_key=unit["id"] if unit else 0)
     except store.StoreError as err:
-        abort(400, description=f"{str(err).capitalize()}. Nothing was changed.")
+        unchanged(err)
     flash("Progress saved.", "success")
     return redirect(url_for("orgs.detail", org_id=org_id, unit=unit["id"] if unit else None) + "#progress-heading")
 
@@ -227,7 +227,7 @@ def add_unit(org_id: int):
     try:
         store.create_unit(get_db(), org_id, request.form.get("name", ""))
     except store.StoreError as err:
-        abort(400, description=f"{str(err).capitalize()}. Nothing was changed.")
+        unchanged(err)
     flash("The unit was added. Assessments can now be made for it.", "success")
     return redirect(url_for("orgs.detail", org_id=org_id) + "#units-heading")
 
@@ -245,7 +245,7 @@ def assessment_details(org_id: int, assessment_id: int):
     except store.NotFound:
         abort(404)
     except store.StoreError as err:
-        abort(400, description=f"{str(err).capitalize()}. Nothing was changed.")
+        unchanged(err)
     flash("The assessment's period and unit were saved.", "success")
     return redirect(url_for("orgs.detail", org_id=org_id) + "#assessments-heading")
 

@@ -15,7 +15,7 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 
 from .. import store
 from ..db import get_db
-from . import content
+from . import content, unchanged
 from .auth import login_required, role_required
 from ..engine.vocabulary import DIMENSIONS
 from .forms import MemberForm, OrgForm
@@ -138,7 +138,7 @@ def rename(org_id: int):
     try:
         store.rename_org(get_db(), org_id, request.form.get("name", ""))
     except store.StoreError as err:
-        abort(400, description=f"{str(err).capitalize()}. Nothing was changed.")
+        unchanged(err)
     flash("The organisation was renamed.", "success")
     return redirect(url_for("orgs.detail", org_id=org_id))
 
@@ -175,7 +175,7 @@ def update_member(org_id: int, user_id: int):
         else:
             abort(400, description="Unknown action. Nothing was changed.")
     except store.StoreError as err:
-        abort(400, description=f"{str(err).capitalize()}. Nothing was changed.")
+        unchanged(err)
     flash("Membership updated.", "success")
     return redirect(url_for("orgs.detail", org_id=org_id))
 

@@ -18,7 +18,7 @@ from ..db import get_db
 from ..engine.assessment import replan
 from ..engine.vocabulary import DIMENSIONS, LEVELS
 from ..service import compute_workshop_result, figures_for, workshop_summary
-from . import content, error_response
+from . import content, error_response, refuse
 from .assess import Flow, answer_dimension, parse_context_form, progress, review_page, save_json_answers
 from .auth import client_address
 from .orgs import member_view
@@ -363,6 +363,14 @@ def _participant(code: str) -> tuple[dict, dict, object] | None:
     return workshop, response, content().questionnaire(workshop["questionnaire_id"])
 
 
+def _require_participant(code: str) -> tuple[dict, dict, object]:
+    """The participant's workshop, response and questionnaire, or the same 404 as an unknown code."""
+    found = _participant(code)
+    if found is None:
+        refuse(404, *NO_WORKSHOP)
+    return found
+
+
 @participate.route("/join", methods=["GET", "POST"])
 def join_form():
     """Where people type the code shown on the projector."""
@@ -422,10 +430,7 @@ def join(code: str):
 
 @participate.get("/w/<code>")
 def overview(code: str):
-    found = _participant(code)
-    if found is None:
-        return _no_workshop()
-    workshop, response, questionnaire = found
+    workshop, response, questionnaire = _require_participant(code)
     db = get_db()
     answers = store.load_answers(db, response["id"])
     flow = WorkshopFlow(workshop["join_code"])
@@ -445,10 +450,7 @@ def overview(code: str):
 def dimension_page(code: str, dimension: str):
     if dimension not in DIMENSIONS:
         abort(404)
-    found = _participant(code)
-    if found is None:
-        return _no_workshop()
-    workshop, response, questionnaire = found
+    workshop, response, questionnaire = _require_participant(code)
     if workshop["status"] != "open":
         return WorkshopFlow(workshop["join_code"]).closed_redirect()
     return answer_dimension(WorkshopFlow(workshop["join_code"]), response, questionnaire, dimension)
@@ -467,19 +469,13 @@ def autosave(code: str):
 
 @participate.get("/w/<code>/review")
 def review(code: str):
-    found = _participant(code)
-    if found is None:
-        return _no_workshop()
-    workshop, response, questionnaire = found
+    workshop, response, questionnaire = _require_participant(code)
     return review_page(WorkshopFlow(workshop["join_code"]), response, questionnaire)
 
 
 @participate.post("/w/<code>/submit")
 def submit(code: str):
-    found = _participant(code)
-    if found is None:
-        return _no_workshop()
-    workshop, response, _questionnaire = found
+    workshop, response, _questionnaire = _require_participant(code)
     try:
         store.submit_participant(get_db(), response["id"])
     except store.AssessmentClosed:
