@@ -22,6 +22,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         DATABASE=os.path.join(app.instance_path, "pmo-advisor.sqlite3"),
         CONTENT_ROOT=str(PROJECT_ROOT),
         AUTO_MIGRATE=True,
+        # How long a write waits for another writer's lock before the request gets a 503.
+        BUSY_TIMEOUT_MS=10_000,
         BOOTSTRAP_SERVE_LOCAL=True,
         MAX_CONTENT_LENGTH=512 * 1024,
         # CSRF tokens are tied to the session and do not expire while someone answers.

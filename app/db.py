@@ -13,7 +13,7 @@ from . import store
 def get_db() -> Database:
     """Return this request's connection, opened on first use."""
     if "db" not in g:
-        g.db = store.open_db(current_app.config["DATABASE"])
+        g.db = store.open_db(current_app.config["DATABASE"], current_app.config["BUSY_TIMEOUT_MS"])
     return g.db
 
 

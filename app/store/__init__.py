@@ -11,10 +11,12 @@ from .db import (
     AssessmentClosed,
     NotFound,
     StoreError,
+    best_effort,
     hash_token,
     new_token,
     now_iso,
     open_db,
+    storage_fault,
     transaction,
 )
 from .accounts import (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import secrets
 import sqlite3
 from datetime import datetime, timezone
@@ -13,6 +14,10 @@ from typing import Iterator
 from sqlite_utils import Database
 
 BUSY_TIMEOUT_MS = 10_000
+# How long a bookkeeping write (see best_effort) waits for the write lock before it is skipped.
+BEST_EFFORT_WAIT_MS = 250
+
+log = logging.getLogger("pmo_advisor")
 
 
 class StoreError(Exception):
@@ -25,6 +30,28 @@ class NotFound(StoreError):
 
 class AssessmentClosed(StoreError):
     """The assessment was submitted or closed; its answers can no longer change."""
+
+
+# SQLite's primary result codes that mean the storage cannot take a write right now, by the
+# name we give the fault. Extended codes (SQLITE_READONLY_DBMOVED, SQLITE_IOERR_WRITE, ...)
+# count as their primary code. Corruption is not among them: that needs an administrator.
+STORAGE_FAULTS = {
+    "SQLITE_FULL": "full",
+    "SQLITE_READONLY": "read-only",
+    "SQLITE_BUSY": "locked",
+    "SQLITE_LOCKED": "locked",
+    "SQLITE_IOERR": "I/O error",
+    "SQLITE_CANTOPEN": "cannot open",
+}
+
+
+def storage_fault(err: BaseException) -> str | None:
+    """Name the storage fault behind a database error ("full", "read-only", "locked", ...), or None."""
+    if not isinstance(err, sqlite3.OperationalError):
+        return None
+    name = getattr(err, "sqlite_errorname", None) or ""
+    primary = "_".join(name.split("_")[:2])
+    return STORAGE_FAULTS.get(primary)
 
 
 # --------------------------------------------------------------------------
@@ -58,12 +85,33 @@ def transaction(db: Database) -> Iterator[Database]:
     db.conn.execute("BEGIN IMMEDIATE")
     try:
         yield db
+        db.conn.execute("COMMIT")  # a full disk can refuse the commit itself: then nothing is kept
     except BaseException:
         if db.conn.in_transaction:
-            db.conn.execute("ROLLBACK")
+            with contextlib.suppress(sqlite3.Error):  # the first error is the one to report
+                db.conn.execute("ROLLBACK")
         raise
-    else:
-        db.conn.execute("COMMIT")
+
+
+@contextlib.contextmanager
+def best_effort(db: Database, wait_ms: int = BEST_EFFORT_WAIT_MS) -> Iterator[None]:
+    """Run bookkeeping writes (where someone is, when a session was last seen) only if storage takes them.
+
+    A page that only shows something must render even when the database cannot be written
+    (full, read-only, or locked by another process): such writes wait briefly for the lock,
+    and are skipped when storage refuses them. Any other error is raised as usual.
+    """
+    previous = db.conn.execute("PRAGMA busy_timeout").fetchone()[0]
+    db.conn.execute(f"PRAGMA busy_timeout = {int(wait_ms)}")
+    try:
+        yield
+    except sqlite3.OperationalError as err:
+        fault = storage_fault(err)
+        if fault is None:
+            raise
+        log.info("bookkeeping write skipped: storage %s (%s)", fault, err)
+    finally:
+        db.conn.execute(f"PRAGMA busy_timeout = {int(previous)}")
 
 
 def now_iso() -> str:

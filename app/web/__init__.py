@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import secrets
+import sqlite3
 import time
 
-from flask import Flask, current_app, g, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, make_response, render_template, request
 from flask_bootstrap import Bootstrap5
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException, NotFound
@@ -28,6 +29,12 @@ CSP = "; ".join([
     "form-action 'self'",
     "frame-ancestors 'none'",
 ])
+
+
+# What a person sees when storage refuses a write (disk full, read-only file, lock held too long).
+STORAGE_TITLE = "The server cannot save right now"
+STORAGE_MESSAGE = "The server cannot save right now; your earlier answers are safe; try again in a minute."
+STORAGE_RETRY_AFTER = 60  # seconds, sent as Retry-After
 
 
 def content():
@@ -57,6 +64,7 @@ def init_web(app: Flask) -> None:
     # An id beyond SQLite's integers cannot name anything: not found, not a crash.
     app.register_error_handler(OverflowError, lambda _err: _http_error(NotFound()))
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(sqlite3.OperationalError, _storage_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
     app.after_request(_security_headers)
@@ -108,7 +116,7 @@ def _login_needed(_err):
 
 def refuse(status: int, title: str, message: str):
     """Stop the request with an error page (or JSON) built like every other error."""
-    from flask import abort, make_response
+    from flask import abort
 
     abort(make_response(error_response(status, title, message)))
 
@@ -141,6 +149,20 @@ def _http_error(err: HTTPException):
     if err.code in (400, 403, 409, 429) and err.description:
         message = err.description
     return error_response(err.code or 500, title, message)
+
+
+def _storage_error(err: sqlite3.OperationalError):
+    """Storage refused (full, read-only, locked past the busy timeout): 503, and nothing was kept."""
+    from .. import store
+
+    fault = store.storage_fault(err)
+    if fault is None:
+        return _unexpected_error(err)
+    log.warning("storage %s: %s %s not completed (%s)", fault, request.method, request.path, err)
+    response = make_response(error_response(503, STORAGE_TITLE, STORAGE_MESSAGE))
+    response.headers["Retry-After"] = str(STORAGE_RETRY_AFTER)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _unexpected_error(err: Exception):

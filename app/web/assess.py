@@ -179,15 +179,17 @@ def context_page(token: str):
         if invalid:
             values.update({k: request.form.get(k) for k in invalid})
             return _render_context(token, questionnaire, response, values, {**missing, **invalid}, status=400)
-        store.save_context(db, response["id"], parsed, step="context")
-        values.update(parsed)
-        if missing and action == "next":
-            return _render_context(token, questionnaire, response, values, missing, status=400)
         target = flow.neighbour("context", action)
-        store.set_step(db, response["id"], target if target in STEPS else "context")
+        stay = missing and action == "next"
+        store.save_context(db, response["id"], parsed,
+                           step="context" if stay or target not in STEPS else target)
+        values.update(parsed)
+        if stay:
+            return _render_context(token, questionnaire, response, values, missing, status=400)
         return redirect(flow.url(target))
     if response["step"] != "context":
-        store.set_step(db, response["id"], "context")
+        with store.best_effort(db):
+            store.set_step(db, response["id"], "context")
     return _render_context(token, questionnaire, response, values, errors)
 
 
@@ -277,14 +279,16 @@ def answer_dimension(flow: Flow, response: dict, questionnaire: Questionnaire, d
                                   "A note can have at most 2,000 characters. Nothing was saved.")
         target = flow.neighbour(dimension, action)
         try:
-            store.save_answers(db, response["id"], answers, step=target if target in flow.steps else dimension)
-            if note is not None:
-                store.save_note(db, response["id"], dimension, note)
+            with store.transaction(db):  # the answers and the note are kept together, or neither
+                store.save_answers(db, response["id"], answers, step=target if target in flow.steps else dimension)
+                if note is not None:
+                    store.save_note(db, response["id"], dimension, note)
         except store.AssessmentClosed:
             return flow.closed_redirect()
         return redirect(flow.url(target))
     if response["step"] != dimension:
-        store.set_step(db, response["id"], dimension)
+        with store.best_effort(db):
+            store.set_step(db, response["id"], dimension)
     answers = store.load_answers(db, response["id"])
     return render_template(
         "assess/dimension.html",
@@ -335,7 +339,8 @@ def review_page(flow: Flow, response: dict, questionnaire: Questionnaire):
         return flow.closed_redirect()
     db = get_db()
     if response["step"] != "review":
-        store.set_step(db, response["id"], "review")
+        with store.best_effort(db):
+            store.set_step(db, response["id"], "review")
     answers = store.load_answers(db, response["id"])
     missing_context = ([f for f in questionnaire.context if f.key not in response["context"]]
                        if "context" in flow.steps else [])

@@ -36,7 +36,8 @@ def load_user() -> None:
     g.user = user
     last_seen = datetime.fromisoformat(user["last_seen"])
     if (datetime.now(timezone.utc) - last_seen).total_seconds() > TOUCH_EVERY_SECONDS:
-        store.touch_session(db, session_id)
+        with store.best_effort(db):  # pages that only show something still work when storage is down
+            store.touch_session(db, session_id)
 
 
 def login_required(view):
@@ -79,9 +80,12 @@ def client_address() -> str:
 
 def begin_session(user_id: int) -> None:
     """Rotate the session at sign-in: nothing from the previous session survives, on the server either."""
-    store.end_session(get_db(), session.get("sid"))
+    db = get_db()
+    with store.transaction(db):  # both or neither; the cookie changes only once the database has
+        store.end_session(db, session.get("sid"))
+        session_id = store.start_session(db, user_id)
     session.clear()
-    session["sid"] = store.start_session(get_db(), user_id)
+    session["sid"] = session_id
     session.permanent = False
 
 
