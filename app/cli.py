@@ -15,7 +15,7 @@ from flask.cli import AppGroup, with_appcontext
 from .engine import InvalidInput, run_assessment
 from .engine.assessment import explain_rules
 from .engine.rules import format_fact
-from .engine.content import json_schemas
+from .engine.models import json_schemas
 from .report import render_markdown
 
 EXIT_BAD_INPUT = 2

@@ -11,7 +11,7 @@ import yaml
 
 from app import PROJECT_ROOT
 from app.engine import ContentError, load_content
-from app.engine.content import json_schemas
+from app.engine.models import json_schemas
 from app.engine.vocabulary import CONTEXT_KEYS, DIMENSIONS
 
 FIXTURES = Path(__file__).parent / "content"

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.engine.content import ImprovementCatalogue, Located, PhasePlan
+from app.engine.located import Located
+from app.engine.models import ImprovementCatalogue, PhasePlan
 from app.engine.roadmap import WEEKS_PER_MONTH, build_roadmap, compile_roadmap
 from app.engine.vocabulary import DIMENSIONS
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.engine.content import Questionnaire
+from app.engine.models import Questionnaire
 from app.engine.errors import InvalidLevel, UnknownQuestion
 from app.engine.scoring import describe_highlights, level_of, score_answers, validate_answers
 from app.engine.vocabulary import CONTEXT_KEYS, DIMENSIONS

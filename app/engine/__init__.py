@@ -2,7 +2,9 @@
 beyond reading content files in ``load_content``."""
 
 from .assessment import run_assessment, validate_target
-from .content import Content, Questionnaire, load_content
+from .content import Content
+from .loader import load_content
+from .models import Questionnaire
 from .errors import (
     ContentError,
     InvalidContext,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import statistics
 from typing import Any, Iterable, Mapping, Sequence
 
-from .content import Questionnaire
+from .models import Questionnaire
 from .scoring import score_answers
 from .vocabulary import DIMENSIONS, LEVELS
 

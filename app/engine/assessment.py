@@ -5,7 +5,8 @@ from __future__ import annotations
 import copy
 from typing import Any, Mapping
 
-from .content import Content, Questionnaire
+from .content import Content
+from .models import Questionnaire
 from .errors import InvalidLevel
 from .facts import build_facts
 from .profile import validate_context

@@ -13,7 +13,7 @@ from typing import Any, Mapping
 import rule_engine
 from rule_engine import DataType
 
-from .content import Questionnaire
+from .models import Questionnaire
 from .vocabulary import CONTEXT_KEYS, DIMENSIONS
 
 # Facts derived from the dimension scores; a change to any score can change all of them.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from .content import Questionnaire
+from .models import Questionnaire
 from .errors import InvalidContext
 
 # What the engine assumes when a context key is not given at all. A wrong value is an

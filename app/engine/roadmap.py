@@ -10,7 +10,8 @@ import math
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
-from .content import THEMES, Improvement, ImprovementCatalogue, Located, Phase, PhasePlan
+from .located import Located
+from .models import THEMES, Improvement, ImprovementCatalogue, Phase, PhasePlan
 from .vocabulary import DIMENSIONS
 
 WEEKS_PER_MONTH = 52 / 12

@@ -6,16 +6,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from .content import (
-    Located,
-    ModelDefinition,
-    ModelRules,
-    OwnershipRules,
-    PitfallRules,
-    Questionnaire,
-)
 from .expressions import Condition, ConditionError, compile_condition
-from .facts import rule_context
+from .facts import nest, rule_context
+from .located import Located
+from .models import ModelDefinition, ModelRules, OwnershipRules, PitfallRules, Questionnaire
 from .vocabulary import CONTEXT_KEYS, DIMENSIONS, MODELS
 
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)\}")
@@ -116,7 +110,7 @@ class _Compiler:
             for value in sorted(values - allowed) if allowed else ():
                 located.problem(loc, f"{path} is never {value!r}; it is one of {', '.join(sorted(allowed))}")
         try:
-            condition.rule.evaluate(_nested(self.probe))
+            condition.rule.evaluate(nest(self.probe))
         except Exception as err:  # rule-engine raises EvaluationError on a null comparison
             nullable = [p for p in condition.reads if p.startswith("answers.")]
             hint = (f"; answers are null when someone chose don't know, so write ({nullable[0]} ?? 0) or "
@@ -152,12 +146,6 @@ class _Labelled:
 
     def problem(self, loc: tuple, reason: str) -> None:
         self.located.problem(loc, f"{reason} (in {self.label!r})" if self.label else reason)
-
-
-def _nested(facts: Mapping[str, Any]) -> dict[str, Any]:
-    from .facts import nest
-
-    return nest(facts)
 
 
 def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]) -> Rulebook | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any, Mapping
 
-from .content import Questionnaire
+from .models import Questionnaire
 from .errors import InvalidLevel, UnknownQuestion
 from .vocabulary import LEVELS
 

@@ -11,7 +11,7 @@ from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template
 from .. import store
 from ..db import get_db
 from ..engine import InvalidInput
-from ..engine.content import Questionnaire
+from ..engine.models import Questionnaire
 from ..engine.errors import InvalidContext, InvalidLevel, UnknownQuestion
 from ..engine.profile import validate_context_value
 from ..engine.scoring import SUFFICIENT_SHARE, validate_answers

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from ..engine.content import Questionnaire
+from ..engine.models import Questionnaire
 from ..engine.rules import format_value
 
 DERIVED_LABELS = {
