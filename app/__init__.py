@@ -9,14 +9,23 @@ from pathlib import Path
 
 from flask import Flask, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .engine import ContentError, load_content
+from . import db
+from .cli import register_cli
+from .engine import Content, ContentError, load_content
+from .store.accounts import PASSWORD_METHOD
+from .web import init_web
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-def create_app(test_config: dict | None = None) -> Flask:
-    """Create the app: defaults, then instance/config.py, then FLASK_* environment variables."""
+def create_app(test_config: dict | None = None, content: Content | None = None) -> Flask:
+    """Create the app: defaults, then instance/config.py, then FLASK_* environment variables.
+
+    Tests pass ``test_config`` (applied last) and may pass already loaded ``content``, so
+    many apps in one test run do not read and compile the content files again.
+    """
     app = Flask(__name__, instance_relative_config=True, template_folder="web/templates", static_folder="web/static")
     app.config.from_mapping(
         DATABASE=os.path.join(app.instance_path, "pmo-advisor.sqlite3"),
@@ -33,6 +42,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         SEND_FILE_MAX_AGE_DEFAULT=3600,
         # Behind a reverse proxy, trust this many X-Forwarded-For/-Proto hops (0: none).
         PROXY_HOPS=0,
+        # How passwords are hashed (werkzeug's method string). Tests use a cheap one for speed.
+        PASSWORD_HASH_METHOD=PASSWORD_METHOD,
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -44,24 +55,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
 
-    app.extensions["pmo_content"] = _load_content_or_refuse(app)
+    app.extensions["pmo_content"] = content if content is not None else _load_content_or_refuse(app)
     app.session_interface = _SessionInterface()
     if int(app.config["PROXY_HOPS"]):
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         hops = int(app.config["PROXY_HOPS"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
-    from . import db
-
     db.init_app(app)
-
-    from .web import init_web
-
     init_web(app)
-
-    from .cli import register_cli
-
     register_cli(app)
     return app
 

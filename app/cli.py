@@ -260,7 +260,8 @@ def users_create(email: str, name: str, role: str | None, make_admin: bool, pass
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        user_id = store.create_user(db, email, password, role=role, name=name)
+        user_id = store.create_user(db, email, password, role=role, name=name,
+                                    password_method=current_app.config["PASSWORD_HASH_METHOD"])
     except store.StoreError as err:
         fail(str(err))
     click.echo(f"created {role} {store.get_user(db, user_id)['email']} (id {user_id})")
@@ -273,7 +274,7 @@ def demo_command() -> None:
     from .db import get_db
     from .demo import create_demo
 
-    outcome = create_demo(get_db(), _content())
+    outcome = create_demo(get_db(), _content(), password_method=current_app.config["PASSWORD_HASH_METHOD"])
     if not outcome["created"]:
         click.echo(f"The demo organisation exists already (id {outcome['org_id']}); nothing was added.")
         return

@@ -15,7 +15,7 @@ from sqlite_utils import Database
 
 from . import store
 from .engine import Content
-from .service import compute_result
+from .service import submit_response
 
 DEMO_ORG = "Northwind Group (demo)"
 DEMO_EMAIL = "demo@example.org"
@@ -67,7 +67,7 @@ def demo_answers(questionnaire, levels: dict[str, float], rng: random.Random) ->
 
 
 def create_demo(db: Database, content: Content, quarters: int = 6, seed: int = 7,
-                today: date | None = None) -> dict[str, Any]:
+                today: date | None = None, password_method: str = store.PASSWORD_METHOD) -> dict[str, Any]:
     """Create the demo organisation (once); return what was created."""
     existing = db.execute("SELECT id FROM organisations WHERE name = ?", [DEMO_ORG]).fetchone()
     if existing:
@@ -78,7 +78,8 @@ def create_demo(db: Database, content: Content, quarters: int = 6, seed: int = 7
     user = store.user_by_email(db, DEMO_EMAIL)
     if user is None:
         password = "-".join(secrets.token_urlsafe(6) for _ in range(3))
-        user_id = store.create_user(db, DEMO_EMAIL, password, role="facilitator", name="Demo facilitator")
+        user_id = store.create_user(db, DEMO_EMAIL, password, role="facilitator", name="Demo facilitator",
+                                    password_method=password_method)
     else:
         user_id = user["id"]
     org_id = store.create_org(db, DEMO_ORG, user_id)
@@ -97,10 +98,7 @@ def create_demo(db: Database, content: Content, quarters: int = 6, seed: int = 7
                 period=period, assessed_on=assessed_on, unit_id=unit_id)
             store.save_context(db, response_id, context)
             store.save_answers(db, response_id, demo_answers(questionnaire, levels, rng))
-            store.submit_response(
-                db, response_id,
-                lambda answers, ctx: compute_result(content, questionnaire.id, answers, ctx, None),
-                questionnaire_version=questionnaire.version, content_hash=content.hash)
+            submit_response(db, content, response_id, questionnaire)
             assessments += 1
         # The first phase of the latest roadmap was done last quarter; the next one has started.
         latest = store.history(db, org_id, unit_id)[-1]["summary"]

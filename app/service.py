@@ -1,9 +1,23 @@
-"""Application services shared by the web, the CLI and the demo: compute and freeze results."""
+"""Application services shared by the web, the CLI and the demo: compute and freeze results.
+
+This is the one place where "compute a result and freeze it" happens: submitting a
+self-assessment, closing a workshop, re-scoring under new content and re-planning for a
+new target. It also shapes what dashboards and the projector show. Functions take the
+content and a database; nothing here knows about requests.
+"""
 
 from __future__ import annotations
 
-from . import charts
-from .engine import Content, run_assessment
+from typing import Any, Mapping, Sequence
+
+from sqlite_utils import Database
+
+from . import charts, store
+from .engine import Content, Questionnaire, run_assessment
+from .engine import history as hist
+from .engine.aggregate import aggregate_answers, dimension_band, disagreement, per_question, role_medians
+from .engine.assessment import replan
+from .engine.vocabulary import DIMENSIONS
 
 
 def figures_for(result: dict) -> dict[str, dict]:
@@ -29,8 +43,6 @@ WORKSHOP_MIN_GROUP = 3
 
 def workshop_summary(c: Content, workshop: dict, responses: list[dict], agreed: dict[str, dict]) -> dict:
     """The live (or final) picture of a workshop: counts, per-question stats, disagreement, band, roles."""
-    from .engine.aggregate import dimension_band, disagreement, per_question, role_medians
-
     questionnaire = c.questionnaire(workshop["questionnaire_id"])
     started = [r for r in responses if r["answers"]]
     stats = per_question(questionnaire, started)
@@ -56,8 +68,6 @@ def workshop_summary(c: Content, workshop: dict, responses: list[dict], agreed: 
 def compute_workshop_result(c: Content, workshop: dict, responses: list[dict],
                             agreed: dict[str, dict], target: dict | None = None) -> tuple[dict, dict]:
     """The workshop's result: consensus where recorded, the participants' median elsewhere."""
-    from .engine.aggregate import aggregate_answers
-
     questionnaire = c.questionnaire(workshop["questionnaire_id"])
     started = [r for r in responses if r["answers"]]
     answers = aggregate_answers(questionnaire, started, {q: a["level"] for q, a in agreed.items()})
@@ -82,3 +92,155 @@ def compute_workshop_result(c: Content, workshop: dict, responses: list[dict],
     figures = figures_for(result)
     figures["radar"] = charts.band_radar(summary["band"], result["roadmap"].get("target"), summary["labels"])
     return result, figures
+
+
+# --------------------------------------------------------------------------
+# Freezing results: submit, close, re-score, re-plan
+# --------------------------------------------------------------------------
+
+
+def submit_response(db: Database, c: Content, response_id: int, questionnaire: Questionnaire,
+                    target: Mapping[str, int] | None = None) -> int:
+    """Compute and freeze a self-assessment's result once; return its snapshot id (the first one on a repeat)."""
+    notes = store.load_notes(db, response_id)
+    return store.submit_response(
+        db, response_id,
+        lambda answers, context: compute_result(c, questionnaire.id, answers, context, target,
+                                                notes=notes),
+        questionnaire_version=questionnaire.version, content_hash=c.hash,
+    )
+
+
+def room_summary(db: Database, c: Content, workshop: Mapping[str, Any]) -> dict:
+    """The workshop's picture as it stands: every participant's answers and the consensus so far."""
+    return workshop_summary(c, dict(workshop), store.responses_with_answers(db, workshop["assessment_id"]),
+                            store.consensus(db, workshop["id"]))
+
+
+def close_workshop(db: Database, c: Content, workshop: Mapping[str, Any]) -> int:
+    """Close the workshop once: compute its result, freeze it into the organisation's history."""
+    questionnaire = c.questionnaire(workshop["questionnaire_id"])
+    return store.close_workshop(db, workshop,
+                                lambda responses, agreed: compute_workshop_result(c, dict(workshop), responses, agreed),
+                                questionnaire_version=questionnaire.version, content_hash=c.hash)
+
+
+def rescore_assessment(db: Database, c: Content, org_id: int, assessment_id: int) -> int:
+    """Re-score a closed assessment under the current content: a new snapshot; the old one is kept.
+
+    Raise store.NotFound for an assessment not of this organisation, store.AssessmentOpen
+    for one not submitted yet.
+    """
+    if store.assessment_status(db, org_id, assessment_id) != "closed":
+        raise store.AssessmentOpen("only a submitted assessment can be re-scored")
+    inputs = store.assessment_inputs(db, assessment_id)
+    questionnaire = (c.questionnaire(inputs["questionnaire_id"]) if inputs["questionnaire_id"] in c.questionnaires
+                     else c.default_questionnaire)
+    if inputs["kind"] == "workshop":
+        workshop = {**inputs["workshop"], "questionnaire_id": questionnaire.id}
+        result, figures = compute_workshop_result(c, workshop, inputs["responses"], inputs["consensus"],
+                                                  inputs["target"])
+    else:
+        result, figures = compute_result(c, questionnaire.id, inputs["answers"], inputs["context"], inputs["target"],
+                                         notes=inputs["notes"])
+    return store.replace_snapshot(db, assessment_id, result, figures, reason=f"re-scored under content {c.hash[:12]}",
+                                  questionnaire_version=questionnaire.version, content_hash=c.hash)
+
+
+def change_target(db: Database, c: Content, assessment_id: int, snapshot: Mapping[str, Any],
+                  target: Mapping[str, int]) -> int:
+    """Re-plan a frozen result's roadmap for a new target (scores and advice stay); a new snapshot.
+
+    Raise InvalidInput (from the engine) when the target is not valid for the result.
+    """
+    result = replan(c, snapshot["result"], dict(target))
+    figures = figures_for(result)
+    room = result.get("workshop") or {}
+    if room.get("band"):  # a workshop's picture, now against the new target
+        figures["radar"] = charts.band_radar(room["band"], result["roadmap"].get("target"),
+                                             result["questionnaire"]["dimensions"])
+    return store.replace_snapshot(db, assessment_id, result, figures, reason="target changed",
+                                  questionnaire_version=snapshot["questionnaire_version"], content_hash=c.hash,
+                                  target=target)
+
+
+# --------------------------------------------------------------------------
+# What pages show: the projector's live picture, dashboards, comparisons, progress
+# --------------------------------------------------------------------------
+
+PROJECTOR_DISCUSSION = 8
+PROJECTOR_DISTRIBUTION = 12
+
+
+def live_payload(c: Content, workshop: Mapping[str, Any], summary: Mapping[str, Any]) -> dict[str, Any]:
+    """What the projector shows: counts always; figures and the discussion list once revealed.
+
+    Aggregates only, never a person's answers.
+    """
+    body: dict[str, Any] = {"status": workshop["status"], "revealed": workshop["revealed"],
+                            "counts": summary["counts"]}
+    if not workshop["revealed"]:
+        return body
+    questionnaire = c.questionnaire(workshop["questionnaire_id"])
+    labels = summary["labels"]
+    questions = [(row["question"], row["question"].split(".")[1].replace("_", " "))
+                 for row in summary["discussion"][:PROJECTOR_DISTRIBUTION]]
+    body["figures"] = {
+        "radar": charts.band_radar(summary["band"], None, labels, summary["roles"]),
+        "distribution": charts.distribution_figure(summary["stats"], questions) if questions else None,
+    }
+    body["discussion"] = [
+        {"question": row["question"], "text": row["text"], "dimension": labels[row["dimension"]],
+         "median": row["median"], "iqr": row["iqr"], "stdev": row["stdev"], "answered": row["answered"],
+         "consensus": row["consensus"]["level"] if row["consensus"] else None}
+        for row in summary["discussion"][:PROJECTOR_DISCUSSION]
+    ]
+    body["roles"] = summary["roles"]
+    body["dimensions"] = [[d, labels[d]] for d in DIMENSIONS]  # JSON objects lose their order
+    body["questions"] = len(questionnaire.questions())
+    return body
+
+
+def dimension_titles(c: Content) -> dict[str, str]:
+    return {d.id: d.title for d in c.default_questionnaire.dimensions}
+
+
+def dashboard(db: Database, c: Content, org: Mapping[str, Any], unit: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The organisation's (or one unit's) dashboard data with its figures."""
+    data = hist.build_dashboard(store.history(db, org["id"], "all"), store.units(db, org["id"]), unit,
+                                dimension_titles(c))
+    labels, plots = data["labels"], data["plots"]
+    data["figures"] = {}
+    if "trend" in plots:
+        data["figures"]["trend"] = charts.trend_figure(plots["trend"], labels)
+    if "radar" in plots:
+        data["figures"]["radar"] = charts.overlay_radar(plots["radar"]["series"], plots["radar"]["target"], labels)
+    if "units" in plots:
+        data["figures"]["units"] = charts.units_figure(plots["units"], data["rollup"], labels)
+    return data
+
+
+def roadmap_progress(db: Database, org_id: int, unit_key: int, data: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The latest roadmap with recorded progress carried forward, and its figure (None before any result)."""
+    if "latest" not in data:
+        return None
+    view = hist.apply_progress(data["latest"]["summary"], store.progress(db, org_id, unit_key),
+                               data["previous"]["summary"] if data.get("previous") else None,
+                               latest_date=data["latest"]["assessed_on"])
+    view["figure"] = charts.progress_figure(view["phases"]) if view["phases"] else None
+    return view
+
+
+def chosen_assessments(db: Database, org_id: int, ids: Sequence[int]) -> list[dict[str, Any]]:
+    """The organisation's closed assessments with these ids, oldest first; raise store.NotFound for any other."""
+    by_id = {r["id"]: r for r in store.history(db, org_id, "all")}
+    if any(i not in by_id for i in ids):
+        raise store.NotFound("no such assessment in this organisation's history")
+    return sorted((by_id[i] for i in ids), key=lambda r: (r["assessed_on"], r["id"]))
+
+
+def comparison(c: Content, chosen: Sequence[Mapping[str, Any]], names: Sequence[str]) -> dict[str, Any]:
+    """Chosen assessments overlaid against the target, with their deltas."""
+    data = hist.comparison(chosen, names, dimension_titles(c))
+    data["radar"] = charts.overlay_radar(data.pop("series"), data["target"], data["labels"])
+    return data

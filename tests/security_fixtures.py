@@ -82,7 +82,7 @@ def anonymous_client(app):
 
 def member_token_for(app, response_id: int) -> str:
     """The /r/m<id>.<hmac> link token of an organisation's response."""
-    from app.web.orgs import member_token
+    from app.web.access import member_token
 
     with app.app_context():
         return member_token(response_id)

@@ -17,7 +17,7 @@ import pytest
 
 from app import create_app, store
 from app.engine.vocabulary import DIMENSIONS
-from app.web import STORAGE_MESSAGE
+from app.web.errors import STORAGE_MESSAGE
 from tests.conftest import FULL_CONTEXT, visible_text
 from tests.security_fixtures import world  # noqa: F401  (fixture)
 from tests.storage_faults import FAULTS, fault, mount_small_disk, unmount
@@ -256,11 +256,11 @@ def test_an_accepted_autosave_is_all_there_after_a_refused_one(plain_stage):
 
 def test_an_error_that_is_not_a_storage_fault_is_still_an_incident(plain_stage):
     """Only full, read-only, locked and I/O errors are 503: a broken query stays a 500 with an incident id."""
-    from app.web import _storage_error
+    from app.web.errors import storage_error
 
     app = plain_stage.app
     with app.test_request_context("/r/x/answers", method="POST"):
-        response = app.make_response(_storage_error(sqlite3.OperationalError("no such table: nowhere")))
+        response = app.make_response(storage_error(sqlite3.OperationalError("no such table: nowhere")))
     assert response.status_code == 500
     assert "Retry-After" not in response.headers
     assert "Incident id" in visible_text(response.get_data(as_text=True))

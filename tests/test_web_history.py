@@ -39,11 +39,11 @@ ALL_TWO = dict.fromkeys(DIMENSIONS, 2)
 def empty_dashboard_cache():
     """The dashboard cache lives in the module, shared by every app of the process (see
     test_dashboards_of_two_databases_do_not_share_cached_data): start each test without it."""
-    from app.web import dashboard
+    from app.web.dashboard_data import clear_cache
 
-    dashboard._CACHE.clear()
+    clear_cache()
     yield
-    dashboard._CACHE.clear()
+    clear_cache()
 
 
 # --------------------------------------------------------------------------
@@ -434,10 +434,10 @@ def set_summary_fields(app, snapshot_id: int, **changes) -> None:
             db.execute("UPDATE snapshots SET summary_json = ? WHERE id = ?", [json.dumps(summary), snapshot_id])
     finally:
         db.close()
-    from app.web import dashboard
+    from app.web.dashboard_data import clear_cache
 
     # The edit bypasses the app, so the dashboard generation cannot see it.
-    dashboard._CACHE.clear()
+    clear_cache()
 
 
 def snapshot_id_of(app, assessment_id: int) -> int:

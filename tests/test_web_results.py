@@ -117,7 +117,7 @@ def test_roadmap_csv_rejects_a_bad_start_date(submitted):
 
 
 def test_csv_cells_cannot_become_formulas():
-    from app.web.results import _csv_safe
+    from app.web.result_pages import _csv_safe
 
     assert _csv_safe("=HYPERLINK(1)") == "'=HYPERLINK(1)"
     assert _csv_safe("+1") == "'+1"

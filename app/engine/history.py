@@ -164,3 +164,97 @@ def apply_progress(summary: Mapping[str, Any], progress: Mapping[str, Mapping[st
     return {"items": items, "phases": phases,
             "regressions": [i for i in items if i["regression"]],
             "done": sum(1 for i in items if i["status"] == "done"), "total": len(items)}
+
+
+# --------------------------------------------------------------------------
+# Dashboards: what an organisation's (or one unit's) page shows, from history rows
+# --------------------------------------------------------------------------
+
+
+def history_labels(rows: Sequence[Mapping[str, Any]], default: Mapping[str, str]) -> dict[str, str]:
+    """Dimension titles from the newest row that carries them, else ``default``."""
+    for row in reversed(rows):
+        if row["summary"].get("dimensions"):
+            return dict(row["summary"]["dimensions"])
+    return dict(default)
+
+
+def period_rollup(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Organisation-level points from unit assessments: the mean per dimension of each period."""
+    by_period: dict[str, list[Mapping[str, Any]]] = {}
+    for row in sorted(rows, key=lambda r: (r["assessed_on"], r["id"])):
+        by_period.setdefault(row["period"], []).append(row["summary"])
+    points = []
+    for period, summaries in by_period.items():
+        scores = {}
+        for d in DIMENSIONS:
+            values = [s["scores"][d] for s in summaries if s["scores"][d] is not None]
+            scores[d] = round(mean(values), 2) if values else None
+        overall = [s["overall"] for s in summaries if s["overall"] is not None]
+        points.append({"label": period, "scores": scores, "overall": round(mean(overall), 2) if overall else None})
+    return points
+
+
+def build_dashboard(rows_all: Sequence[Mapping[str, Any]], units: Sequence[Mapping[str, Any]],
+                    unit: Mapping[str, Any] | None, default_labels: Mapping[str, str]) -> dict[str, Any]:
+    """Everything the dashboard shows for the organisation (unit None) or one unit, as plain data.
+
+    ``rows_all`` are the organisation's closed assessments, oldest first (as the store's
+    history gives them). What the charts draw is under "plots": the trend's points, the
+    radar's series and the units' latest scores; the adapters turn them into figures.
+    """
+    unit_names = {u["id"]: u["name"] for u in units}
+    rows = [r for r in rows_all if r["unit_id"] == (unit["id"] if unit else None)]
+    labels = history_labels(rows_all, default_labels)
+    data: dict[str, Any] = {"rows": rows, "all_rows": list(rows_all), "units": list(units), "unit_names": unit_names,
+                            "labels": labels, "plots": {}}
+    if rows:
+        summaries = [r["summary"] for r in rows]
+        latest, previous = rows[-1], (rows[-2] if len(rows) > 1 else None)
+        data.update({
+            "latest": latest,
+            "previous": previous,
+            "deltas": delta_table(previous["summary"] if previous else None, latest["summary"]),
+            "to_target": progress_to_target(latest["summary"]),
+            "models": [{**m, "period": r["period"], "id": r["id"]} for m, r in zip(model_history(summaries), rows)],
+            "pitfalls": [{**p, "period": r["period"], "previous_period": before["period"]}
+                         for p, before, r in zip(pitfall_history(summaries), rows, rows[1:])],
+            "versions_differ": versions_differ(summaries),
+        })
+        data["plots"]["trend"] = [{"label": r["period"], "scores": r["summary"]["scores"],
+                                   "overall": r["summary"]["overall"]} for r in rows]
+        data["plots"]["radar"] = {
+            "series": [(r["period"], r["summary"]["scores"]) for r in ([previous] if previous else []) + [latest]],
+            "target": latest["summary"]["target"],
+        }
+    elif unit is None and rows_all:
+        data["plots"]["trend"] = period_rollup(rows_all)
+        data["rollup_trend"] = True
+    if unit is None and units:
+        latest_by_unit: dict[Any, Mapping[str, Any]] = {}
+        for row in rows_all:
+            if row["unit_id"] is not None:
+                latest_by_unit[row["unit_id"]] = row
+        if latest_by_unit:
+            summaries_by_unit = {uid: r["summary"] for uid, r in latest_by_unit.items()}
+            data["unit_latest"] = [(unit_names[uid], r) for uid, r in latest_by_unit.items()]
+            data["rollup"] = rollup(summaries_by_unit)
+            data["plots"]["units"] = [(unit_names[uid], s["scores"]) for uid, s in summaries_by_unit.items()]
+    return data
+
+
+def comparison(chosen: Sequence[Mapping[str, Any]], names: Sequence[str],
+               default_labels: Mapping[str, str]) -> dict[str, Any]:
+    """Two to six chosen assessments (oldest first) side by side: deltas, question changes, versions."""
+    labels = history_labels(chosen, default_labels)
+    return {
+        "series": [(name, r["summary"]["scores"]) for name, r in zip(names, chosen)],
+        "deltas": [(before_name, after_name, delta_table(before["summary"], after["summary"]))
+                   for before_name, after_name, before, after in zip(names, names[1:], chosen, chosen[1:])],
+        # Only questions both results have (matching ids) are compared.
+        "question_deltas": question_deltas(chosen[0]["summary"], chosen[-1]["summary"]),
+        "versions_differ": versions_differ([r["summary"] for r in chosen]),
+        "versions": sorted({r["summary"]["questionnaire"]["version"] for r in chosen}),
+        "labels": labels,
+        "target": chosen[-1]["summary"]["target"],
+    }

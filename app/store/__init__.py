@@ -20,7 +20,12 @@ from .db import (
     transaction,
 )
 from .accounts import (
+    PASSWORD_METHOD,
     DuplicateEmail,
+    InvalidEmail,
+    LastAdmin,
+    SetupDone,
+    UnknownRole,
     WeakPassword,
     count_users,
     create_user,
@@ -40,9 +45,15 @@ from .accounts import (
 )
 from .history import (
     PROGRESS_STATUSES,
+    DuplicateUnit,
+    InvalidDate,
+    InvalidPeriod,
+    UnknownStatus,
+    assessment_inputs,
     create_unit,
     generation,
     history,
+    latest_context,
     progress,
     quarter_label,
     set_assessment_details,
@@ -52,6 +63,8 @@ from .history import (
     units,
 )
 from .orgs import (
+    AlreadyAttached,
+    InvalidName,
     LastOwner,
     attach_assessment,
     create_org,
@@ -65,10 +78,12 @@ from .orgs import (
     set_member,
 )
 from .responses import (
-    assessment_inputs,
+    AssessmentOpen,
+    assessment_status,
     count_answers,
     create_org_assessment,
     create_self_assessment,
+    first_response,
     load_notes,
     response_by_id,
     save_note,
@@ -84,6 +99,10 @@ from .responses import (
 )
 from .schema import migrate, migrations
 from .workshops import (
+    CODE_LENGTH as JOIN_CODE_LENGTH,
+    MODES as WORKSHOP_MODES,
+    InvalidTitle,
+    UnknownMode,
     close_workshop,
     consensus,
     create_workshop,
@@ -98,6 +117,7 @@ from .workshops import (
     set_revealed,
     submit_participant,
     workshop_by_code,
+    workshop_of_assessment,
     workshops_of,
 )
 

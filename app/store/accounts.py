@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import secrets
 import time
+from datetime import datetime, timezone
 from typing import Any
 
 from sqlite_utils import Database
@@ -13,6 +14,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .db import NotFound, StoreError, hash_token, now_iso, transaction
 
 ROLES = ("admin", "facilitator", "member")
+# werkzeug's password hashing method; callers may pass a cheaper one (tests do).
+PASSWORD_METHOD = "scrypt"
 MIN_PASSWORD = 12
 MAX_PASSWORD = 128
 # A few of the most common passwords of twelve characters or more; longer lists belong in a
@@ -23,12 +26,32 @@ COMMON_PASSWORDS = frozenset({
 })
 
 
+class InvalidEmail(StoreError):
+    """The email address is not one (no @, too long)."""
+
+
+class UnknownRole(StoreError):
+    """The role is not one of ROLES (or, for memberships, of the organisation roles)."""
+
+
+class SetupDone(StoreError):
+    """First-run setup was asked for while an account exists already."""
+
+
 class DuplicateEmail(StoreError):
     """A user with this email exists already."""
 
 
 class WeakPassword(StoreError):
     """The password does not meet the policy."""
+
+
+class LastAdmin(StoreError):
+    """The change would leave no active admin; ``change`` is "role" or "deactivate"."""
+
+    def __init__(self, message: str, change: str):
+        super().__init__(message)
+        self.change = change
 
 
 def normalise_email(email: str) -> str:
@@ -51,18 +74,18 @@ def count_users(db: Database) -> int:
 
 
 def create_user(db: Database, email: str, password: str, role: str = "member", name: str = "",
-                only_if_none: bool = False) -> int:
-    """Create a user with a scrypt password hash; with only_if_none, only while no user exists."""
+                only_if_none: bool = False, password_method: str = PASSWORD_METHOD) -> int:
+    """Create a user with a (scrypt) password hash; with only_if_none, only while no user exists."""
     email = normalise_email(email)
     if "@" not in email or len(email) > 254 or email.startswith("@") or email.endswith("@"):
-        raise StoreError("give a valid email address")
+        raise InvalidEmail("give a valid email address")
     if role not in ROLES:
-        raise StoreError(f"role must be one of {', '.join(ROLES)}")
+        raise UnknownRole(f"role must be one of {', '.join(ROLES)}")
     check_password_policy(password, email)
-    password_hash = generate_password_hash(password, method="scrypt")
+    password_hash = generate_password_hash(password, method=password_method)
     with transaction(db):
         if only_if_none and count_users(db):
-            raise StoreError("setup is already done: a user exists")
+            raise SetupDone("setup is already done: a user exists")
         if db.execute("SELECT 1 FROM users WHERE email = ?", [email]).fetchone():
             raise DuplicateEmail(f"a user with the email {email} exists already")
         return db["users"].insert({
@@ -94,25 +117,25 @@ def update_user(db: Database, user_id: int, *, role: str | None = None, active: 
         get_user(db, user_id)
         if role is not None:
             if role not in ROLES:
-                raise StoreError(f"role must be one of {', '.join(ROLES)}")
+                raise UnknownRole(f"role must be one of {', '.join(ROLES)}")
             if role != "admin" and _is_last_admin(db, user_id):
-                raise StoreError("the last active admin cannot lose the admin role")
+                raise LastAdmin("the last active admin cannot lose the admin role", "role")
             db.execute("UPDATE users SET role = ? WHERE id = ?", [role, user_id])
         if active is not None:
             if not active and _is_last_admin(db, user_id):
-                raise StoreError("the last active admin cannot be deactivated")
+                raise LastAdmin("the last active admin cannot be deactivated", "deactivate")
             db.execute("UPDATE users SET active = ? WHERE id = ?", [1 if active else 0, user_id])
             if not active:
                 revoke_user_sessions(db, user_id)
 
 
-def set_password(db: Database, user_id: int, password: str) -> None:
+def set_password(db: Database, user_id: int, password: str, password_method: str = PASSWORD_METHOD) -> None:
     """Change a password and end every session of that user."""
     user = get_user(db, user_id)
     check_password_policy(password, user["email"])
     with transaction(db):
         db.execute("UPDATE users SET password_hash = ? WHERE id = ?",
-                   [generate_password_hash(password, method="scrypt"), user_id])
+                   [generate_password_hash(password, method=password_method), user_id])
         revoke_user_sessions(db, user_id)
 
 
@@ -167,8 +190,6 @@ def session_user(db: Database, session_id: str | None) -> dict[str, Any] | None:
     ).fetchone()
     if row is None:
         return None
-    from datetime import datetime, timezone
-
     last_seen = datetime.fromisoformat(row[4])
     if (datetime.now(timezone.utc) - last_seen).total_seconds() > SESSION_IDLE_SECONDS:
         return None

@@ -10,8 +10,41 @@ from sqlite_utils import Database
 
 from ..engine.history import summarise
 from .db import NotFound, StoreError, now_iso, transaction
+from .orgs import clean_name
+from .responses import load_answers, load_notes
+from .workshops import consensus, responses_with_answers
 
 PROGRESS_STATUSES = ("planned", "started", "done")
+MAX_UNIT_NAME = 80
+MAX_PERIOD = 20
+
+
+class DuplicateUnit(StoreError):
+    """The organisation has a unit of this name already."""
+
+    def __init__(self, name: str):
+        super().__init__(f"the organisation has a unit called {name!r} already")
+        self.name = name
+
+
+class InvalidPeriod(StoreError):
+    """The period label is empty."""
+
+
+class InvalidDate(StoreError):
+    """A date is not an ISO date (2026-11-25)."""
+
+
+class UnknownStatus(StoreError):
+    """A roadmap progress status is not one of PROGRESS_STATUSES."""
+
+
+def check_date(value: str | None) -> None:
+    """Raise InvalidDate unless the value is an ISO date."""
+    try:
+        date.fromisoformat(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise InvalidDate("the date must look like 2026-11-25") from None
 
 
 def quarter_label(day: date) -> str:
@@ -19,12 +52,10 @@ def quarter_label(day: date) -> str:
 
 
 def create_unit(db: Database, org_id: int, name: str) -> int:
-    name = " ".join((name or "").split())
-    if not name or len(name) > 80:
-        raise StoreError("a unit name needs 1 to 80 characters")
+    name = clean_name(name, MAX_UNIT_NAME, "a unit name")
     with transaction(db):
         if db.execute("SELECT 1 FROM units WHERE org_id = ? AND name = ?", [org_id, name]).fetchone():
-            raise StoreError(f"the organisation has a unit called {name!r} already")
+            raise DuplicateUnit(name)
         return db["units"].insert({"org_id": org_id, "name": name, "created_at": now_iso()}).last_pk
 
 
@@ -43,13 +74,10 @@ def unit_of_org(db: Database, org_id: int, unit_id: int) -> dict[str, Any]:
 def set_assessment_details(db: Database, org_id: int, assessment_id: int, *, period: str, assessed_on: str,
                            unit_id: int | None, title: str | None = None) -> None:
     """Label an organisation's assessment with its period, date and unit."""
-    period = " ".join((period or "").split())[:20]
+    period = " ".join((period or "").split())[:MAX_PERIOD]
     if not period:
-        raise StoreError("give the period a label, such as 2026-Q4")
-    try:
-        date.fromisoformat(assessed_on)
-    except (TypeError, ValueError):
-        raise StoreError("the date must look like 2026-11-25") from None
+        raise InvalidPeriod("give the period a label, such as 2026-Q4")
+    check_date(assessed_on)
     with transaction(db):
         if db.execute("SELECT 1 FROM assessments WHERE id = ? AND org_id = ?", [assessment_id, org_id]).fetchone() is None:
             raise NotFound("no such assessment")
@@ -129,12 +157,9 @@ def set_progress(db: Database, org_id: int, item_id: str, status: str, *, on_dat
                  user_id: int | None, unit_key: int = 0) -> None:
     """Record where one roadmap item stands; it carries forward to later assessments."""
     if status not in PROGRESS_STATUSES:
-        raise StoreError(f"status must be one of {', '.join(PROGRESS_STATUSES)}")
+        raise UnknownStatus(f"status must be one of {', '.join(PROGRESS_STATUSES)}")
     if on_date:
-        try:
-            date.fromisoformat(on_date)
-        except ValueError:
-            raise StoreError("the date must look like 2026-11-25") from None
+        check_date(on_date)
     owner = " ".join((owner or "").split())[:80]
     with transaction(db):
         db.execute(
@@ -147,3 +172,48 @@ def set_progress(db: Database, org_id: int, item_id: str, status: str, *, on_dat
             [org_id, unit_key, item_id[:80], status, on_date or None, owner,
              datetime.now(timezone.utc).isoformat(timespec="microseconds"), user_id],
         )
+
+
+def latest_context(db: Database, org_id: int) -> dict[str, Any]:
+    """The organisation profile of the latest closed assessment ({} before the first)."""
+    row = db.execute(
+        """SELECT s.result_json FROM assessments a JOIN snapshots s ON s.id = a.snapshot_id
+           WHERE a.org_id = ? AND a.status = 'closed'
+           ORDER BY COALESCE(a.assessed_on, a.closed_at) DESC, a.id DESC LIMIT 1""",
+        [org_id],
+    ).fetchone()
+    return json.loads(row[0]).get("context", {}) if row else {}
+
+
+def assessment_inputs(db: Database, assessment_id: int) -> dict[str, Any]:
+    """What an assessment's result is computed from: answers, context, target and notes."""
+    row = db.execute("SELECT questionnaire_id, target_json, kind FROM assessments WHERE id = ?",
+                     [assessment_id]).fetchone()
+    if row is None:
+        raise NotFound("no such assessment")
+    questionnaire_id, target_json, kind = row
+    target = json.loads(target_json) if target_json else None
+    if kind == "workshop":
+        workshop = db.execute("SELECT id, context_json, mode, roles_json, title FROM workshops "
+                              "WHERE assessment_id = ?", [assessment_id]).fetchone()
+        return {
+            "kind": "workshop",
+            "questionnaire_id": questionnaire_id,
+            "workshop": {"id": workshop[0], "context": json.loads(workshop[1]), "mode": workshop[2],
+                         "roles": json.loads(workshop[3]), "title": workshop[4], "questionnaire_id": questionnaire_id},
+            "responses": responses_with_answers(db, assessment_id),
+            "consensus": consensus(db, workshop[0]),
+            "target": target,
+        }
+    response = db.execute("SELECT id, context_json FROM responses WHERE assessment_id = ? ORDER BY id LIMIT 1",
+                          [assessment_id]).fetchone()
+    if response is None:
+        raise NotFound("the assessment has no response")
+    return {
+        "kind": "self",
+        "questionnaire_id": questionnaire_id,
+        "answers": load_answers(db, response[0]),
+        "context": json.loads(response[1]),
+        "target": target,
+        "notes": load_notes(db, response[0]),
+    }

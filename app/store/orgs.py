@@ -6,22 +6,40 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from .accounts import UnknownRole
 from .db import NotFound, StoreError, now_iso, transaction
 
 ORG_ROLES = ("owner", "member")
+MAX_ORG_NAME = 120
+
+
+class InvalidName(StoreError):
+    """A name is empty or longer than ``limit`` characters."""
+
+    def __init__(self, message: str, limit: int):
+        super().__init__(message)
+        self.limit = limit
 
 
 class LastOwner(StoreError):
     """An organisation must keep at least one owner."""
 
 
+class AlreadyAttached(StoreError):
+    """The assessment belongs to an organisation already; it cannot move on."""
+
+
+def clean_name(name: str | None, limit: int, what: str) -> str:
+    """A name with its whitespace collapsed; raise InvalidName when it is empty or too long."""
+    name = " ".join((name or "").split())
+    if not name or len(name) > limit:
+        raise InvalidName(f"{what} needs 1 to {limit} characters", limit)
+    return name
+
+
 def create_org(db: Database, name: str, creator_id: int) -> int:
     """Create an organisation; its creator becomes its owner."""
-    name = " ".join((name or "").split())
-    if not name:
-        raise StoreError("give the organisation a name")
-    if len(name) > 120:
-        raise StoreError("the name can have at most 120 characters")
+    name = clean_name(name, MAX_ORG_NAME, "the organisation's name")
     now = now_iso()
     with transaction(db):
         org_id = db["organisations"].insert({"name": name, "created_by": creator_id, "created_at": now}).last_pk
@@ -57,9 +75,7 @@ def orgs_of_user(db: Database, user_id: int) -> list[dict[str, Any]]:
 
 
 def rename_org(db: Database, org_id: int, name: str) -> None:
-    name = " ".join((name or "").split())
-    if not name or len(name) > 120:
-        raise StoreError("the name must have 1 to 120 characters")
+    name = clean_name(name, MAX_ORG_NAME, "the organisation's name")
     with transaction(db):
         db.execute("UPDATE organisations SET name = ? WHERE id = ?", [name, org_id])
 
@@ -76,7 +92,7 @@ def members(db: Database, org_id: int) -> list[dict[str, Any]]:
 def set_member(db: Database, org_id: int, user_id: int, role: str) -> None:
     """Add a member or change their role; the last owner cannot be demoted."""
     if role not in ORG_ROLES:
-        raise StoreError(f"role must be one of {', '.join(ORG_ROLES)}")
+        raise UnknownRole(f"role must be one of {', '.join(ORG_ROLES)}")
     with transaction(db):
         current = membership(db, org_id, user_id)
         if current == "owner" and role != "owner" and _owners(db, org_id) == 1:
@@ -109,7 +125,7 @@ def attach_assessment(db: Database, assessment_id: int, org_id: int, title: str 
         if row is None:
             raise NotFound("no such assessment")
         if row[0] is not None:
-            raise StoreError("this assessment already belongs to an organisation")
+            raise AlreadyAttached("this assessment already belongs to an organisation")
         db.execute("UPDATE assessments SET org_id = ?, title = CASE WHEN ? != '' THEN ? ELSE title END WHERE id = ?",
                    [org_id, title, title, assessment_id])
 

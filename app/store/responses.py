@@ -7,7 +7,12 @@ from typing import Any, Callable, Mapping
 
 from sqlite_utils import Database
 
-from .db import AssessmentClosed, NotFound, hash_token, new_token, now_iso, transaction
+from ..engine.history import summarise
+from .db import AssessmentClosed, NotFound, StoreError, hash_token, new_token, now_iso, transaction
+
+
+class AssessmentOpen(StoreError):
+    """The assessment has not been submitted (closed) yet, so it has no result to work on."""
 
 # --------------------------------------------------------------------------
 # Self-assessments: one assessment with one response, reached by a private token
@@ -214,8 +219,6 @@ def _quarter(day: str) -> str:
 def insert_snapshot(db: Database, assessment_id: int, result: dict, figures: Mapping[str, dict], *, reason: str,
                     questionnaire_version: str, content_hash: str) -> int:
     """Freeze a result and its figures (and the summary history reads); call inside a transaction."""
-    from ..engine.history import summarise
-
     return db["snapshots"].insert({
         "assessment_id": assessment_id,
         "reason": reason,
@@ -269,36 +272,18 @@ def load_snapshot(db: Database, snapshot_id: int) -> dict[str, Any]:
     }
 
 
-def assessment_inputs(db: Database, assessment_id: int) -> dict[str, Any]:
-    """What an assessment's result is computed from: answers, context, target and notes."""
-    row = db.execute("SELECT questionnaire_id, target_json, kind FROM assessments WHERE id = ?",
-                     [assessment_id]).fetchone()
+def assessment_status(db: Database, org_id: int, assessment_id: int) -> str:
+    """An organisation's assessment's status (open or closed); raise NotFound."""
+    row = db.execute("SELECT status FROM assessments WHERE id = ? AND org_id = ?", [assessment_id, org_id]).fetchone()
     if row is None:
         raise NotFound("no such assessment")
-    questionnaire_id, target_json, kind = row
-    if kind == "workshop":
-        from .workshops import consensus, responses_with_answers
+    return row[0]
 
-        workshop = db.execute("SELECT id, context_json, mode, roles_json, title FROM workshops "
-                              "WHERE assessment_id = ?", [assessment_id]).fetchone()
-        return {
-            "kind": "workshop",
-            "questionnaire_id": questionnaire_id,
-            "workshop": {"id": workshop[0], "context": json.loads(workshop[1]), "mode": workshop[2],
-                         "roles": json.loads(workshop[3]), "title": workshop[4], "questionnaire_id": questionnaire_id},
-            "responses": responses_with_answers(db, assessment_id),
-            "consensus": consensus(db, workshop[0]),
-            "target": json.loads(target_json) if target_json else None,
-        }
-    response = db.execute("SELECT id, context_json FROM responses WHERE assessment_id = ? ORDER BY id LIMIT 1",
-                          [assessment_id]).fetchone()
-    if response is None:
-        raise NotFound("the assessment has no response")
-    return {
-        "kind": "self",
-        "questionnaire_id": questionnaire_id,
-        "answers": load_answers(db, response[0]),
-        "context": json.loads(response[1]),
-        "target": json.loads(target_json) if target_json else None,
-        "notes": load_notes(db, response[0]),
-    }
+
+def first_response(db: Database, org_id: int, assessment_id: int) -> dict[str, Any]:
+    """The first response of an organisation's assessment: {id, status}; raise NotFound."""
+    row = db.execute("SELECT r.id, r.status FROM responses r JOIN assessments a ON a.id = r.assessment_id "
+                     "WHERE a.id = ? AND a.org_id = ? ORDER BY r.id LIMIT 1", [assessment_id, org_id]).fetchone()
+    if row is None:
+        raise NotFound("no such assessment")
+    return {"id": row[0], "status": row[1]}

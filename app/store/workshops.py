@@ -11,16 +11,26 @@ from typing import Any, Callable, Mapping
 from sqlite_utils import Database
 
 from .db import AssessmentClosed, NotFound, StoreError, hash_token, new_token, now_iso, transaction
-from .responses import insert_snapshot
+from .responses import insert_snapshot, response_by_token
 
 # No 0/O, 1/I/L: a code read from a projector must not be misread.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
 JOIN_FAILURE_LIMIT = 30
 JOIN_FAILURE_WINDOW = 10 * 60
+MAX_TITLE = 120
+MODES = ("anonymous", "named")
 _WORKSHOP_COLUMNS = ("id", "org_id", "assessment_id", "title", "mode", "roles_json", "join_code", "context_json",
                      "revealed", "status", "created_by", "created_at", "closed_at", "unit_id", "questionnaire_id",
                      "questionnaire_version", "snapshot_id", "period")
+
+
+class InvalidTitle(StoreError):
+    """A workshop needs a title."""
+
+
+class UnknownMode(StoreError):
+    """A workshop is anonymous or named."""
 
 
 def new_join_code() -> str:
@@ -52,11 +62,11 @@ def create_workshop(db: Database, org_id: int, user_id: int, *, title: str, mode
                     context: Mapping[str, Any], questionnaire_id: str, questionnaire_version: str,
                     unit_id: int | None = None) -> int:
     """Create a workshop and the open assessment its participants answer; return its id."""
-    title = " ".join((title or "").split())[:120]
+    title = " ".join((title or "").split())[:MAX_TITLE]
     if not title:
-        raise StoreError("give the workshop a title")
-    if mode not in ("anonymous", "named"):
-        raise StoreError("mode must be anonymous or named")
+        raise InvalidTitle("give the workshop a title")
+    if mode not in MODES:
+        raise UnknownMode("mode must be anonymous or named")
     roles = list(dict.fromkeys(" ".join(r.split())[:40] for r in roles if r and r.strip()))[:8]
     today = date.today()
     with transaction(db):
@@ -112,8 +122,6 @@ def join_workshop(db: Database, workshop: Mapping[str, Any], display_name: str =
 
 def participant(db: Database, workshop: Mapping[str, Any], token: str | None) -> dict[str, Any]:
     """The participant a cookie token identifies in this workshop; raise NotFound otherwise."""
-    from .responses import response_by_token
-
     if not token:
         raise NotFound("not a participant")
     response = response_by_token(db, token)
@@ -222,3 +230,10 @@ def record_join_failure(db: Database, address: str, now: float | None = None) ->
     with transaction(db):
         db.execute("INSERT INTO join_failures (address, at) VALUES (?, ?)", [address[:64], now])
         db.execute("DELETE FROM join_failures WHERE at < ?", [now - 24 * 3600])
+
+
+def workshop_of_assessment(db: Database, org_id: int, assessment_id: int) -> int | None:
+    """The id of the workshop an organisation's assessment was answered in, or None."""
+    row = db.execute("SELECT id FROM workshops WHERE assessment_id = ? AND org_id = ?",
+                     [assessment_id, org_id]).fetchone()
+    return row[0] if row else None

@@ -6,16 +6,17 @@ the database, so signing out revokes it on the server and an old cookie stops wo
 
 from __future__ import annotations
 
-import functools
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 
 from .. import store
 from ..db import get_db
-from . import unchanged
+from .access import client_address, login_required, role_required
+from .errors import unchanged
 from .forms import LoginForm, PasswordForm, SetupForm, UserForm
+from .messages import refusal
 
 bp = Blueprint("auth", __name__)
 
@@ -40,27 +41,8 @@ def load_user() -> None:
             store.touch_session(db, session_id)
 
 
-def login_required(view):
-    """Anonymous visitors are sent to the sign-in page, and come back afterwards."""
-    @functools.wraps(view)
-    def wrapped(*args, **kwargs):
-        if g.get("user") is None:
-            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-        return view(*args, **kwargs)
-    return wrapped
-
-
-def role_required(*roles: str):
-    """Only users with one of these roles; others get 403."""
-    def decorator(view):
-        @functools.wraps(view)
-        @login_required
-        def wrapped(*args, **kwargs):
-            if g.user["role"] not in roles:
-                abort(403, description="Your account does not have the role this page needs.")
-            return view(*args, **kwargs)
-        return wrapped
-    return decorator
+def _hash_method() -> str:
+    return current_app.config["PASSWORD_HASH_METHOD"]
 
 
 def safe_next(target: str | None) -> str:
@@ -72,10 +54,6 @@ def safe_next(target: str | None) -> str:
             or any(ord(ch) < 32 or ord(ch) == 127 for ch in target)):
         return url_for("orgs.index")
     return target
-
-
-def client_address() -> str:
-    return request.remote_addr or "unknown"
 
 
 def begin_session(user_id: int) -> None:
@@ -99,9 +77,9 @@ def setup():
     if form.validate_on_submit():
         try:
             user_id = store.create_user(db, form.email.data, form.password.data, role="admin",
-                                        name=form.name.data or "", only_if_none=True)
+                                        name=form.name.data or "", only_if_none=True, password_method=_hash_method())
         except store.StoreError as err:
-            form.password.errors.append(str(err).capitalize() + ".")
+            form.password.errors.append(refusal(err))
         else:
             begin_session(user_id)
             flash("Your administrator account is ready. Create an organisation to start.", "success")
@@ -166,9 +144,9 @@ def account():
             form.current.errors.append("This is not your current password.")
         else:
             try:
-                store.set_password(db, g.user["id"], form.password.data)
+                store.set_password(db, g.user["id"], form.password.data, password_method=_hash_method())
             except store.StoreError as err:
-                form.password.errors.append(str(err).capitalize() + ".")
+                form.password.errors.append(refusal(err))
             else:
                 begin_session(g.user["id"])  # every other session was ended by the change
                 flash("Your password was changed. Other devices were signed out.", "success")
@@ -183,10 +161,11 @@ def users():
     form = UserForm()
     if form.validate_on_submit():
         try:
-            store.create_user(db, form.email.data, form.password.data, role=form.role.data, name=form.name.data or "")
+            store.create_user(db, form.email.data, form.password.data, role=form.role.data, name=form.name.data or "",
+                              password_method=_hash_method())
         except store.StoreError as err:
-            (form.email if isinstance(err, store.DuplicateEmail) else form.password).errors.append(
-                str(err).capitalize() + ".")
+            field = form.email if isinstance(err, (store.DuplicateEmail, store.InvalidEmail)) else form.password
+            field.errors.append(refusal(err))
         else:
             flash(f"The account for {form.email.data} was created. Give them the initial password in person.",
                   "success")
@@ -211,6 +190,6 @@ def update_user(user_id: int):
         else:
             abort(400, description="Unknown action. Nothing was changed.")
     except store.StoreError as err:
-        unchanged(err)
+        unchanged(refusal(err))
     flash("The account was updated.", "success")
     return redirect(url_for("auth.users"))

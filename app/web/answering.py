@@ -1,0 +1,212 @@
+"""Answering the questionnaire, shared by private links (/r/...) and workshop participants (/w/...).
+
+A Flow says which steps a respondent walks through and where each one lives; the page
+functions here show and save those steps for any flow.
+"""
+
+from __future__ import annotations
+
+from flask import flash, jsonify, redirect, render_template, request, url_for
+
+from .. import store
+from ..db import get_db
+from ..engine import InvalidInput, InvalidLevel, Questionnaire, UnknownQuestion
+from ..engine.scoring import score_answers, validate_answers
+from ..engine.vocabulary import DIMENSIONS
+from .errors import error_response
+from .params import parse_level
+
+STEPS: tuple[str, ...] = ("context", *DIMENSIONS, "review")
+MAX_NOTE = 2000
+
+
+class Flow:
+    """How one respondent moves through the questionnaire: its steps and their addresses.
+
+    A private link (/r/<token>/...) starts with the organisation profile; a workshop
+    participant (/w/<code>/...) answers only the scored questions, since the facilitator
+    gives the profile.
+    """
+
+    endpoint = "assess"
+    steps: tuple[str, ...] = STEPS
+
+    def __init__(self, key: str):
+        self.key = key
+
+    def _url(self, view: str, **kwargs) -> str:
+        return url_for(f"{self.endpoint}.{view}", token=self.key, **kwargs)
+
+    def url(self, step: str) -> str:
+        if step in ("overview", "context", "review"):
+            return self._url({"overview": "overview", "context": "context_page", "review": "review"}[step])
+        if step == "result":
+            return self.result_url
+        return self._url("dimension_page", dimension=step)
+
+    @property
+    def autosave_url(self) -> str:
+        return self._url("autosave")
+
+    @property
+    def submit_url(self) -> str:
+        return self._url("submit")
+
+    @property
+    def result_url(self) -> str:
+        return url_for("results.result_page", token=self.key)
+
+    def neighbour(self, step: str, action: str) -> str:
+        index = self.steps.index(step)
+        if action == "back":
+            return self.steps[index - 1] if index > 0 else "overview"
+        if action == "next":
+            return self.steps[index + 1] if index + 1 < len(self.steps) else "review"
+        return step
+
+    def back_label(self, dimension: str) -> str:
+        return "Back to the profile" if self.steps.index(dimension) == 1 and "context" in self.steps else "Back"
+
+    def closed_redirect(self):
+        flash("This assessment has been submitted, so its answers can no longer change. "
+              "Start a new assessment to re-assess.", "info")
+        return redirect(self.result_url)
+
+
+def progress(questionnaire: Questionnaire, answers: dict, step: str, flow: Flow) -> dict:
+    """Describe progress for the indicator: 'capability area 3 of 5, 18 of 45 answered'."""
+    total = len(questionnaire.questions())
+    answered = sum(1 for qid in answers if questionnaire.question(qid) is not None)
+    per_dimension = {
+        d.id: {
+            "answered": sum(1 for q in d.questions if q.id in answers),
+            "total": len(d.questions),
+        }
+        for d in questionnaire.dimensions
+    }
+    return {
+        "answered": answered,
+        "total": total,
+        "percent": round(100 * answered / total) if total else 0,
+        "step": step,
+        "dimension_index": DIMENSIONS.index(step) + 1 if step in DIMENSIONS else None,
+        "dimension_count": len(DIMENSIONS),
+        "per_dimension": per_dimension,
+        "steps": [
+            (s, "Profile" if s == "context" else "Review" if s == "review" else questionnaire.dimension(s).title,
+             flow.url(s))
+            for s in flow.steps
+        ],
+    }
+
+
+def parse_answer_form(questionnaire: Questionnaire, dimension: str, form) -> dict[str, int | None]:
+    """Read `q-<question id>` fields of one dimension page; raise InvalidInput on anything not offered."""
+    wanted = {q.id for q in questionnaire.dimension(dimension).questions}
+    answers: dict[str, int | None] = {}
+    for key in form:
+        if not key.startswith("q-"):
+            continue
+        question_id = key[2:]
+        if question_id not in wanted:
+            raise UnknownQuestion(f"unknown question id {question_id!r} on the {dimension} page")
+        raw = form.get(key, "")
+        if raw == "dk":
+            answers[question_id] = None
+            continue
+        level = parse_level(raw)
+        if level is None or level not in questionnaire.question(question_id).options:
+            raise InvalidLevel(f"level {raw!r} is not offered for question {question_id!r}")
+        answers[question_id] = level
+    return answers
+
+
+def answer_dimension(flow: Flow, response: dict, questionnaire: Questionnaire, dimension: str):
+    """Show or save one dimension page of any respondent's flow."""
+    if response["status"] == "submitted":
+        return flow.closed_redirect()
+    db = get_db()
+    if request.method == "POST":
+        action = request.form.get("action", "next")
+        try:
+            answers = parse_answer_form(questionnaire, dimension, request.form)
+        except InvalidInput as err:
+            return error_response(400, "Those answers could not be saved", f"{err}. Nothing was saved.")
+        note = request.form.get("note")
+        if note is not None and len(note) > MAX_NOTE:
+            return error_response(400, "That note could not be saved",
+                                  "A note can have at most 2,000 characters. Nothing was saved.")
+        target = flow.neighbour(dimension, action)
+        try:
+            with store.transaction(db):  # the answers and the note are kept together, or neither
+                store.save_answers(db, response["id"], answers, step=target if target in flow.steps else dimension)
+                if note is not None:
+                    store.save_note(db, response["id"], dimension, note)
+        except store.AssessmentClosed:
+            return flow.closed_redirect()
+        return redirect(flow.url(target))
+    if response["step"] != dimension:
+        with store.best_effort(db):
+            store.set_step(db, response["id"], dimension)
+    answers = store.load_answers(db, response["id"])
+    return render_template(
+        "assess/dimension.html",
+        flow=flow,
+        questionnaire=questionnaire,
+        dimension=questionnaire.dimension(dimension),
+        answers=answers,
+        note=store.load_notes(db, response["id"]).get(dimension, ""),
+        progress=progress(questionnaire, answers, dimension, flow),
+        back_label=flow.back_label(dimension),
+        next_label="Review answers" if dimension == DIMENSIONS[-1] else "Next",
+    )
+
+
+def save_json_answers(response: dict, questionnaire: Questionnaire):
+    """Validate and save a JSON batch of answers; a replayed batch changes nothing."""
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict) or not isinstance(payload.get("answers"), dict):
+        return jsonify({"error": 'expected JSON {"answers": {question_id: level or null}}'}), 400
+    try:
+        answers = validate_answers(questionnaire, payload["answers"])
+    except InvalidInput as err:
+        return jsonify({"error": str(err)}), 400
+    try:
+        saved = store.save_answers(get_db(), response["id"], answers)
+    except store.AssessmentClosed as err:
+        return jsonify({"error": str(err)}), 409
+    answered = store.count_answers(get_db(), response["id"])
+    return jsonify({"saved": saved, "answered": answered, "total": len(questionnaire.questions())})
+
+
+def review_page(flow: Flow, response: dict, questionnaire: Questionnaire):
+    """Everything answered so far per capability area, what is missing, and the submit button."""
+    if response["status"] == "submitted":
+        return flow.closed_redirect()
+    db = get_db()
+    if response["step"] != "review":
+        with store.best_effort(db):
+            store.set_step(db, response["id"], "review")
+    answers = store.load_answers(db, response["id"])
+    missing_context = ([f for f in questionnaire.context if f.key not in response["context"]]
+                       if "context" in flow.steps else [])
+    scores = score_answers(questionnaire, answers)["scores"]
+    rows = [{
+        "id": dim.id,
+        "title": dim.title,
+        "answered": scores[dim.id]["answered"],
+        "dont_know": scores[dim.id]["dont_know"],
+        "open": scores[dim.id]["total"] - scores[dim.id]["answered"] - scores[dim.id]["dont_know"],
+        "total": scores[dim.id]["total"],
+        "insufficient": scores[dim.id]["insufficient"],
+    } for dim in questionnaire.dimensions]
+    return render_template(
+        "assess/review.html",
+        flow=flow,
+        questionnaire=questionnaire,
+        response=response,
+        rows=rows,
+        notes=store.load_notes(db, response["id"]),
+        missing_context=missing_context,
+        progress=progress(questionnaire, answers, "review", flow),
+    )

@@ -1,0 +1,65 @@
+"""What organisation dashboards show, kept per worker.
+
+Dashboards read the small summaries frozen with each snapshot, never raw answers. Their
+data and figures are cached in the worker, keyed by the database and a generation that
+changes whenever anything they show changes.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Any, Callable, Sequence
+
+from flask import current_app
+
+from .. import service, store
+from ..db import get_db
+from .current import content
+
+_CACHE: "OrderedDict[tuple, dict]" = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+CACHE_SIZE = 256
+
+
+def cached(key: tuple, build: Callable[[], dict]) -> dict:
+    """The value cached under ``key`` (with this database in the key), built on first use."""
+    key = (current_app.config["DATABASE"], *key)  # two apps in one process (tests, tools) never share entries
+    with _CACHE_LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    value = build()
+    with _CACHE_LOCK:
+        _CACHE[key] = value
+        while len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return value
+
+
+def clear_cache() -> None:
+    with _CACHE_LOCK:
+        _CACHE.clear()
+
+
+def dashboard_for(org: dict, unit: dict | None) -> dict[str, Any]:
+    """The organisation's (or one unit's) dashboard."""
+    db = get_db()
+    key = (org["id"], unit["id"] if unit else None, store.generation(db, org["id"]))
+    return cached(key, lambda: service.dashboard(db, content(), org, unit))
+
+
+def progress_view(org_id: int, unit: dict | None, data: dict) -> dict[str, Any] | None:
+    """Roadmap progress of the dashboard's latest result (None before the first)."""
+    if "latest" not in data:
+        return None
+    db = get_db()
+    unit_key = unit["id"] if unit else 0
+    key = (org_id, unit_key, "progress", store.generation(db, org_id))
+    return cached(key, lambda: service.roadmap_progress(db, org_id, unit_key, data))
+
+
+def comparison_for(org_id: int, chosen: Sequence[dict], names: Sequence[str]) -> dict[str, Any]:
+    """Chosen assessments overlaid against the target, with their deltas."""
+    key = (org_id, "compare", tuple(r["id"] for r in chosen), store.generation(get_db(), org_id))
+    return cached(key, lambda: service.comparison(content(), chosen, names))

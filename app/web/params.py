@@ -1,0 +1,105 @@
+"""Reading route and form input: one parser for whole numbers, levels, dates, targets and the profile.
+
+Whole numbers are plain ASCII digits and nothing else: "²".isdigit() is true in Python, but
+int("²") fails, so isdigit() alone lets such input through to a crash. Every parser here
+refuses what it cannot read with 400 and the reason, before anything is stored.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Mapping
+
+from flask import abort, request
+
+from ..engine import InvalidContext, Questionnaire
+from ..engine.profile import validate_context_value
+from ..engine.vocabulary import DIMENSIONS, LEVELS
+from .errors import refuse
+
+
+def parse_int(raw: str | None) -> int | None:
+    """The whole number ``raw`` spells in plain ASCII digits (no sign, no spaces), else None."""
+    if isinstance(raw, str) and raw.isascii() and raw.isdigit():
+        return int(raw)
+    return None
+
+
+def parse_level(raw: str | None) -> int | None:
+    """A maturity level 1-5 from its digit, else None."""
+    value = parse_int(raw)
+    return value if value in LEVELS else None
+
+
+def optional_id(raw: str | None, message: str) -> int | None:
+    """An optional id from a form or query (blank: None); 400 with ``message`` when it is not a number."""
+    if not raw:
+        return None
+    value = parse_int(raw)
+    if value is None:
+        abort(400, description=message)
+    return value
+
+
+def refuse_repeated_fields() -> None:
+    """Before every form post: a field given twice (q-X=4&q-X=9) is refused, naming the field.
+
+    Otherwise the first or the last value would silently win. Nothing has been stored yet.
+    """
+    if request.method != "POST" or not request.form:
+        return
+    for name in request.form:
+        if len(request.form.getlist(name)) > 1:
+            refuse(400, "The form could not be accepted",
+                   f"The field {name!r} was sent more than once, so it is not clear which value is meant. "
+                   "Nothing was saved.")
+
+
+def target_from_form(form: Mapping[str, str]) -> dict[str, int]:
+    """The target of the result page's form; abort with 400 (nothing changed) on a bad level."""
+    target = {}
+    for dim in DIMENSIONS:
+        raw = form.get(f"target-{dim}", "")
+        level = parse_level(raw)
+        if level is None:
+            refuse(400, "The target could not be changed",
+                   f"The target for {dim} must be a level from 1 to 5, not {raw!r}. Nothing was changed.")
+        target[dim] = level
+    return target
+
+
+def start_date_from(args: Mapping[str, str]) -> date:
+    """The roadmap export's start date (today by default); abort with 400 when it is not a date."""
+    raw = args.get("start") or date.today().isoformat()
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        refuse(400, "Unknown start date", f"The start date must look like 2027-01-15, not {raw!r}.")
+
+
+def parse_context_form(questionnaire: Questionnaire, form) -> tuple[dict, dict[str, str], dict[str, str]]:
+    """Turn the profile form into typed values; return (valid values, missing, invalid), each by key."""
+    parsed: dict = {}
+    missing: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    for field in questionnaire.context:
+        raw = (form.get(field.key) or "").strip()
+        if raw == "":
+            missing[field.key] = f"Please answer “{field.label}”."
+            continue
+        try:
+            if field.type == "integer":
+                number = parse_int(raw.removeprefix("-"))
+                if number is None:
+                    raise InvalidContext(f"“{field.label}” needs a whole number, not {raw!r}.")
+                value = -number if raw.startswith("-") else number
+            elif field.type == "boolean":
+                if raw not in ("yes", "no"):
+                    raise InvalidContext(f"“{field.label}” must be yes or no, not {raw!r}.")
+                value = raw == "yes"
+            else:
+                value = raw
+            parsed[field.key] = validate_context_value(questionnaire, field.key, value)
+        except InvalidContext as err:
+            errors[field.key] = str(err)
+    return parsed, missing, errors

@@ -1,0 +1,203 @@
+"""Consultant workshops, the participants' side: join by code, answer on a phone, submit.
+
+Participants need no account: they join with a code, and the token that identifies them
+lives in an HttpOnly cookie, never in the URL. They see only their own answers and, once
+the facilitator shows them, the room's combined picture.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
+
+from .. import charts, service, store
+from ..db import get_db
+from ..engine import Questionnaire
+from ..engine.vocabulary import DIMENSIONS
+from .access import client_address
+from .answering import Flow, answer_dimension, progress, review_page, save_json_answers
+from .current import content
+from .errors import error_response, refuse
+
+bp = Blueprint("participate", __name__)
+
+COOKIE_PREFIX = "pmo_ws"
+COOKIE_DAYS = 7
+NO_WORKSHOP = ("No open workshop", "There is no open workshop with this code. Check the code on the projector, "
+                                   "or ask the facilitator.")
+
+
+class WorkshopFlow(Flow):
+    """A participant's way through the questionnaire: the scored questions only."""
+
+    endpoint = "participate"
+    steps = (*DIMENSIONS, "review")
+
+    def _url(self, view: str, **kwargs) -> str:
+        return url_for(f"participate.{view}", code=self.key, **kwargs)
+
+    def url(self, step: str) -> str:
+        if step in ("overview", "result"):
+            return self._url("overview")
+        if step == "review":
+            return self._url("review")
+        return self._url("dimension_page", dimension=step)
+
+    @property
+    def result_url(self) -> str:
+        return self._url("overview")
+
+    def back_label(self, dimension: str) -> str:
+        return "Back"
+
+    def closed_redirect(self):
+        flash("Your answers are submitted. Thank you!", "info")
+        return redirect(self.result_url)
+
+
+def _cookie_name(workshop: dict) -> str:
+    return f"{COOKIE_PREFIX}{workshop['id']}"
+
+
+def _no_workshop():
+    return error_response(404, *NO_WORKSHOP)
+
+
+def _open_workshop(code: str) -> dict | None:
+    """The open workshop a code opens, or None (unknown and closed codes look the same)."""
+    try:
+        workshop = store.workshop_by_code(get_db(), code)
+    except store.NotFound:
+        return None
+    return workshop if workshop["status"] == "open" else None
+
+
+def _participant(code: str) -> tuple[dict, dict, Questionnaire] | None:
+    g.private_page = True
+    try:
+        workshop = store.workshop_by_code(get_db(), code)
+        response = store.participant(get_db(), workshop, request.cookies.get(_cookie_name(workshop)))
+    except store.NotFound:
+        return None
+    return workshop, response, content().questionnaire(workshop["questionnaire_id"])
+
+
+def _require_participant(code: str) -> tuple[dict, dict, Questionnaire]:
+    """The participant's workshop, response and questionnaire, or the same 404 as an unknown code."""
+    found = _participant(code)
+    if found is None:
+        refuse(404, *NO_WORKSHOP)
+    return found
+
+
+@bp.route("/join", methods=["GET", "POST"])
+def join_form():
+    """Where people type the code shown on the projector."""
+    if request.method == "POST":
+        code = store.normalise_code(request.form.get("code", ""))
+        if len(code) < store.JOIN_CODE_LENGTH:
+            return render_template("workshops/join_code.html", error="The code has 8 letters and digits."), 400
+        return redirect(url_for("participate.join", code=code))
+    return render_template("workshops/join_code.html", error=None)
+
+
+@bp.route("/join/<code>", methods=["GET", "POST"])
+def join(code: str):
+    db = get_db()
+    address = client_address()
+    if store.join_blocked(db, address):
+        return error_response(429, "Too many attempts", "Too many wrong workshop codes from this network. "
+                                                        "Wait a few minutes and try again.")
+    workshop = _open_workshop(code)
+    if workshop is None:
+        # Only unknown codes count towards the limit: people reloading a workshop that just
+        # closed are not guessing (they still get the same answer as for an unknown code).
+        try:
+            store.workshop_by_code(db, code)
+        except store.NotFound:
+            store.record_join_failure(db, address)
+        return _no_workshop()
+    try:
+        store.participant(db, workshop, request.cookies.get(_cookie_name(workshop)))
+        return redirect(url_for("participate.overview", code=workshop["join_code"]))  # already joined
+    except store.NotFound:
+        pass
+    errors = {}
+    name, role = "", ""
+    if request.method == "POST":
+        name = " ".join(request.form.get("name", "").split())[:60]
+        role = request.form.get("role", "")
+        if workshop["mode"] == "named" and not name:
+            errors["name"] = "Please give your name: this workshop shows who answered what to the facilitator."
+        if workshop["roles"] and role not in workshop["roles"]:
+            errors["role"] = "Please choose your role."
+        if not workshop["roles"]:
+            role = ""  # a workshop without roles stores none, whatever was posted
+        if not errors:
+            try:
+                token = store.join_workshop(db, workshop, display_name=name if workshop["mode"] == "named" else "",
+                                            role=role or None)
+            except store.AssessmentClosed:
+                return _no_workshop()
+            response = redirect(url_for("participate.overview", code=workshop["join_code"]))
+            response.set_cookie(_cookie_name(workshop), token, max_age=COOKIE_DAYS * 24 * 3600, httponly=True,
+                                samesite="Lax", secure=request.is_secure, path="/")
+            return response
+    return render_template("workshops/join.html", workshop=workshop, errors=errors, name=name, role=role), \
+        400 if errors else 200
+
+
+@bp.get("/w/<code>")
+def overview(code: str):
+    workshop, response, questionnaire = _require_participant(code)
+    db = get_db()
+    answers = store.load_answers(db, response["id"])
+    flow = WorkshopFlow(workshop["join_code"])
+    summary = None
+    figure = None
+    if workshop["revealed"] and answers:
+        summary = service.room_summary(db, content(), workshop)
+        figure = charts.band_radar(summary["band"], None, summary["labels"])
+    step = response["step"] if response["step"] in flow.steps else flow.steps[0]
+    return render_template("workshops/participant.html", workshop=workshop, response=response, flow=flow,
+                           questionnaire=questionnaire, answers=answers,
+                           progress=progress(questionnaire, answers, step, flow),
+                           continue_url=flow.url(step), summary=summary, figure=figure)
+
+
+@bp.route("/w/<code>/d/<dimension>", methods=["GET", "POST"])
+def dimension_page(code: str, dimension: str):
+    if dimension not in DIMENSIONS:
+        abort(404)
+    workshop, response, questionnaire = _require_participant(code)
+    if workshop["status"] != "open":
+        return WorkshopFlow(workshop["join_code"]).closed_redirect()
+    return answer_dimension(WorkshopFlow(workshop["join_code"]), response, questionnaire, dimension)
+
+
+@bp.post("/w/<code>/answers")
+def autosave(code: str):
+    found = _participant(code)
+    if found is None:
+        return jsonify({"error": "not a participant of an open workshop"}), 404
+    workshop, response, questionnaire = found
+    if workshop["status"] != "open":
+        return jsonify({"error": "this workshop is closed"}), 409
+    return save_json_answers(response, questionnaire)
+
+
+@bp.get("/w/<code>/review")
+def review(code: str):
+    workshop, response, questionnaire = _require_participant(code)
+    return review_page(WorkshopFlow(workshop["join_code"]), response, questionnaire)
+
+
+@bp.post("/w/<code>/submit")
+def submit(code: str):
+    workshop, response, _questionnaire = _require_participant(code)
+    try:
+        store.submit_participant(get_db(), response["id"])
+    except store.AssessmentClosed:
+        pass
+    flash("Your answers are in. Thank you! Keep this page open: the results appear here when the facilitator "
+          "shows them.", "success")
+    return redirect(url_for("participate.overview", code=workshop["join_code"]))

@@ -1,0 +1,66 @@
+"""What the result page and a workshop's report share: the page's context and the roadmap CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+from typing import Any, Mapping
+
+from flask import Response
+
+from ..engine.vocabulary import DIMENSIONS, LEVELS
+from .current import content
+
+
+def roadmap_titles(result: Mapping[str, Any]) -> dict[str, str]:
+    return {item["id"]: item["title"] for phase in result["roadmap"].get("phases", []) for item in phase["items"]}
+
+
+def result_context(snapshot: Mapping[str, Any], links: Mapping[str, str]) -> dict[str, Any]:
+    """The template values every page showing a frozen result needs."""
+    result = snapshot["result"]
+    catalogue = content().roadmap
+    return {
+        "result": result,
+        "snapshot": snapshot,
+        "questionnaire": content().questionnaires.get(result["questionnaire"]["id"]),
+        "links": dict(links),
+        "roadmap_titles": roadmap_titles(result),
+        "catalogue_titles": {i: it.title for i, it in catalogue.items.items()} if catalogue else {},
+        "levels": LEVELS,
+        "dimensions": DIMENSIONS,
+        "today": date.today().isoformat(),
+    }
+
+
+def _csv_safe(value: Any) -> Any:
+    """Stop spreadsheet programs from reading a cell as a formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def roadmap_csv(result: Mapping[str, Any], start: date) -> str:
+    """One row per roadmap item, with dates counted from ``start``."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["phase", "phase_months", "id", "title", "capability_area", "to_level", "start_date", "end_date",
+                     "owner", "effort_person_weeks", "duration_weeks", "metric", "deliverables", "requires", "reason"])
+    labels = result["questionnaire"].get("dimensions", {})
+    for phase in result["roadmap"].get("phases", []):
+        for item in phase["items"]:
+            begin = start + timedelta(weeks=item["start_week"])
+            end = begin + timedelta(weeks=item["duration_weeks"])
+            writer.writerow([_csv_safe(v) for v in (
+                phase["title"], f"{phase['start_month']}-{phase['end_month']}", item["id"], item["title"],
+                labels.get(item["dimension"], item["dimension"]), item["to_level"], begin.isoformat(),
+                end.isoformat(), item["owner"], item["effort_weeks"], item["duration_weeks"], item["metric"],
+                "; ".join(item.get("deliverables", [])), " ".join(item["requires"]), item["reason"])])
+    return out.getvalue()
+
+
+def roadmap_csv_response(result: Mapping[str, Any], start: date, filename: str) -> Response:
+    """The roadmap as a CSV download."""
+    return Response(roadmap_csv(result, start), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
