@@ -33,6 +33,9 @@ def create_app(test_config: dict | None = None, content: Content | None = None) 
         AUTO_MIGRATE=True,
         # How long a write waits for another writer's lock before the request gets a 503.
         BUSY_TIMEOUT_MS=10_000,
+        # /healthz probes a write at most this often per process, waiting this long for the lock.
+        HEALTH_CACHE_SECONDS=5,
+        HEALTH_BUSY_TIMEOUT_MS=1000,
         BOOTSTRAP_SERVE_LOCAL=True,
         MAX_CONTENT_LENGTH=512 * 1024,
         # CSRF tokens are tied to the session and do not expire while someone answers.

@@ -20,7 +20,7 @@ from app.engine.vocabulary import DIMENSIONS
 from app.web.errors import STORAGE_MESSAGE
 from tests.conftest import FULL_CONTEXT, visible_text
 from tests.security_fixtures import world  # noqa: F401  (fixture)
-from tests.storage_faults import FAULTS, fault, mount_small_disk, unmount
+from tests.storage_faults import FAULTS, fault, mount_small_disk, unmount, write_lock
 
 PASSWORD = "correct horse battery staple"
 CSRF_META = re.compile(r'name="csrf-token" content="([^"]+)"')
@@ -63,8 +63,9 @@ class Stage:
 
 def make_stage(db_path: Path) -> Stage:
     app = create_app({"TESTING": True, "DATABASE": str(db_path), "SECRET_KEY": "test-secret",
-                      # A short busy timeout, so a lock held elsewhere turns into a 503 quickly.
-                      "BUSY_TIMEOUT_MS": 300})
+                      # A short busy timeout, so a lock held elsewhere turns into a 503 quickly;
+                      # /healthz probes on every call, so each test sees the storage as it is now.
+                      "BUSY_TIMEOUT_MS": 300, "HEALTH_BUSY_TIMEOUT_MS": 200, "HEALTH_CACHE_SECONDS": 0})
     return Stage(app, db_path)
 
 
@@ -323,7 +324,9 @@ def test_every_page_that_only_reads_renders_while_the_database_file_is_read_only
             for who, client in (("Bob", world.b.client), ("a participant", participant), ("a stranger", anonymous)):
                 response = client.get(case.url)
                 outcomes.append((response.status_code, who, case.url))
-    broken = [o for o in outcomes if o[0] >= 500]
+    # /healthz is meant to say that writes fail (503 degraded); it is tested on its own below.
+    assert {o[0] for o in outcomes if o[2] == "/healthz"} == {503}
+    broken = [o for o in outcomes if o[0] >= 500 and o[2] != "/healthz"]
     assert not broken, "pages that only read failed while the file was read-only:\n" + "\n".join(map(str, broken))
     shown = {url for status, who, url in outcomes if status == 200}
     # The walk really rendered the pages that matter, not only redirects and refusals.
@@ -354,3 +357,61 @@ def test_questionnaire_pages_render_without_a_write_under_every_fault(participan
             assert page.status_code == 200, f"{url} answered {page.status_code} while storage was {kind}"
             assert STORAGE_MESSAGE not in visible_text(page.get_data(as_text=True))
     assert stage.contents() == before
+
+
+# --------------------------------------------------------------------------
+# /healthz tells the truth
+# --------------------------------------------------------------------------
+
+
+def test_health_is_ok_while_storage_takes_writes(plain_stage):
+    response = plain_stage.app.test_client().get("/healthz")
+    assert (response.status_code, response.get_json()) == (200, {"status": "ok"})
+
+
+def test_health_is_degraded_with_the_reason_under_each_fault_and_ok_again_after(faulty):
+    kind, stage = faulty
+    client = stage.app.test_client()
+    with stage.fault(kind):
+        response = client.get("/healthz")
+        assert response.status_code == 503
+        assert response.get_json()["status"] == "degraded"
+        assert response.get_json()["reason"] == kind
+        assert response.get_json()["detail"]
+    assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+def test_the_write_probe_itself_finds_a_full_disk(small_disk_stage):
+    """Without the free-space check, the committed write alone reports the full disk."""
+    stage = small_disk_stage
+    with stage.fault("full"):
+        assert store.probe_storage(stage.db_path, 200, min_free_bytes=0)[0] == "full"
+    assert store.probe_storage(stage.db_path, 200, min_free_bytes=0) is None
+
+
+def test_health_probes_at_most_once_per_cache_period(tmp_path, monkeypatch):
+    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "h.sqlite3"), "SECRET_KEY": "x",
+                      "HEALTH_CACHE_SECONDS": 60})
+    calls = []
+    real_probe = store.probe_storage
+    monkeypatch.setattr(store, "probe_storage", lambda *args: calls.append(args) or real_probe(*args))
+    client = app.test_client()
+    assert all(client.get("/healthz").status_code == 200 for _ in range(20))
+    assert len(calls) == 1
+    with write_lock(tmp_path / "h.sqlite3"):
+        # Within the cache period the earlier answer stands: polling costs no probe.
+        assert client.get("/healthz").status_code == 200
+    assert len(calls) == 1
+
+
+def test_a_request_that_meets_a_fault_makes_health_degraded_at_once(tmp_path):
+    db_path = tmp_path / "h.sqlite3"
+    app = create_app({"TESTING": True, "DATABASE": str(db_path), "SECRET_KEY": "x", "BUSY_TIMEOUT_MS": 200,
+                      "HEALTH_CACHE_SECONDS": 60})
+    client = app.test_client()
+    assert client.get("/healthz").status_code == 200  # cached as ok for a minute
+    csrf = CSRF_META.search(client.get("/").text).group(1)
+    with write_lock(db_path):
+        assert client.post("/start", data={"csrf_token": csrf}).status_code == 503
+    response = client.get("/healthz")
+    assert (response.status_code, response.get_json()["reason"]) == (503, "locked")

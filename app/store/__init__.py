@@ -16,6 +16,7 @@ from .db import (
     new_token,
     now_iso,
     open_db,
+    probe_storage,
     storage_fault,
     transaction,
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import os
 import secrets
 import sqlite3
 from datetime import datetime, timezone
@@ -112,6 +113,43 @@ def best_effort(db: Database, wait_ms: int = BEST_EFFORT_WAIT_MS) -> Iterator[No
         log.info("bookkeeping write skipped: storage %s (%s)", fault, err)
     finally:
         db.conn.execute(f"PRAGMA busy_timeout = {int(previous)}")
+
+
+# Less free space than this on the database's file system counts as full: SQLite needs room
+# for its write-ahead log before anything can be committed.
+MIN_FREE_BYTES = 1024 * 1024
+
+
+def probe_storage(path: str | Path, busy_timeout_ms: int = 1000,
+                  min_free_bytes: int = MIN_FREE_BYTES) -> tuple[str, str] | None:
+    """Check that the database takes a write now; return (fault, detail) when it does not.
+
+    The probe is a real committed write to the one-row health_probe table in its own
+    connection, so it meets what any request would meet: a full disk, a read-only file, a
+    lock held past `busy_timeout_ms`. The free space of the file system is checked first.
+    """
+    try:
+        stats = os.statvfs(Path(path).parent)
+    except OSError as err:
+        return "cannot open", str(err)
+    free = stats.f_bavail * stats.f_frsize
+    if free < min_free_bytes:
+        return "full", f"{free} bytes free on the database's file system"
+    db = None
+    try:
+        db = open_db(path, busy_timeout_ms)
+        with transaction(db):
+            db.execute("INSERT INTO health_probe (id, probed_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE "
+                       "SET probed_at = excluded.probed_at, probes = probes + 1", [now_iso()])
+    except sqlite3.OperationalError as err:
+        fault = storage_fault(err)
+        if fault is None:
+            raise
+        return fault, str(err)
+    finally:
+        if db is not None:
+            db.close()
+    return None
 
 
 def now_iso() -> str:

@@ -244,3 +244,11 @@ def m005_workshops(db: Database) -> None:
     )
     db.execute("CREATE TABLE join_failures (id INTEGER PRIMARY KEY, address TEXT NOT NULL, at REAL NOT NULL)")
     db.execute("CREATE INDEX join_failures_address ON join_failures(address, at)")
+
+
+@migrations()
+def m006_health_probe(db: Database) -> None:
+    # One row that /healthz rewrites: a real committed write, the way every request writes. The
+    # counter changes on every probe (an update that changes no byte may write no page).
+    db.execute("CREATE TABLE health_probe (id INTEGER PRIMARY KEY CHECK (id = 1), probed_at TEXT NOT NULL, "
+               "probes INTEGER NOT NULL DEFAULT 1)")

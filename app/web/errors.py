@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from .. import store
+from .main import note_storage_fault
 
 log = logging.getLogger("pmo_advisor")
 
@@ -90,6 +91,7 @@ def storage_error(err: sqlite3.OperationalError):
     if fault is None:
         return unexpected_error(err)
     log.warning("storage %s: %s %s not completed (%s)", fault, request.method, request.path, err)
+    note_storage_fault(fault, str(err))
     response = make_response(error_response(503, STORAGE_TITLE, STORAGE_MESSAGE))
     response.headers["Retry-After"] = str(STORAGE_RETRY_AFTER)
     response.headers["Cache-Control"] = "no-store"
