@@ -1,5 +1,7 @@
 // Save each answer as soon as it changes, so nothing is lost if the tab closes.
 // Without JavaScript the page still saves on Next and Back.
+// When the server cannot save (503: storage full, read-only or locked; or no connection),
+// the answers are kept here and sent again with back-off, and the person is told so.
 (function () {
   "use strict";
   var form = document.querySelector("form[data-autosave]");
@@ -11,6 +13,10 @@
   var bar = document.querySelector("[data-progress-bar]");
   var pending = {};
   var timer = null;
+  var sending = false;
+  var retries = 0;          // failed attempts in a row
+  var FIRST_RETRY = 2;      // seconds; doubles after each failure ...
+  var LONGEST_RETRY = 60;   // ... up to this, and never longer than the server's Retry-After
 
   function show(text, cls) {
     if (!status) { return; }
@@ -18,28 +24,63 @@
     status.className = "save-status " + (cls || "");
   }
 
+  function keep(batch) {
+    Object.keys(batch).forEach(function (k) { if (!(k in pending)) { pending[k] = batch[k]; } });
+  }
+
+  function schedule(seconds) {
+    if (timer) { clearTimeout(timer); }
+    timer = setTimeout(flush, seconds * 1000);
+  }
+
+  function retryLater(retryAfter) {
+    retries += 1;
+    var wait = Math.min(FIRST_RETRY * Math.pow(2, retries - 1), LONGEST_RETRY);
+    if (retryAfter > 0) { wait = Math.min(wait, retryAfter); }
+    show("The server cannot save right now. Your earlier answers are safe; retrying in " + wait + " s.",
+         "retrying");
+    schedule(wait);
+  }
+
   function flush() {
     timer = null;
+    if (sending) { return; }
     var batch = pending;
     pending = {};
     if (Object.keys(batch).length === 0) { return; }
-    show("Saving…");
+    sending = true;
+    if (retries === 0) { show("Saving…"); }
     fetch(url, {
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": token },
       body: JSON.stringify({ answers: batch })
     }).then(function (res) {
-      return res.json().then(function (body) { return { ok: res.ok, body: body }; });
-    }).then(function (r) {
-      if (!r.ok) { throw new Error(r.body && r.body.error ? r.body.error : "not saved"); }
-      show("All answers saved", "saved");
-      if (answeredEl) { answeredEl.textContent = r.body.answered; }
-      if (bar && r.body.total) { bar.style.width = Math.round(100 * r.body.answered / r.body.total) + "%"; }
-    }).catch(function (err) {
-      // Keep the answers: they are sent again with the next change or on Next.
-      Object.keys(batch).forEach(function (k) { if (!(k in pending)) { pending[k] = batch[k]; } });
-      show("Not saved yet (" + err.message + "). Your answers will be saved when you press Next.", "failed");
+      sending = false;
+      if (res.status === 503 || res.status === 502 || res.status === 504 || res.status === 429) {
+        keep(batch);
+        retryLater(parseInt(res.headers.get("Retry-After") || "0", 10));
+        return;
+      }
+      return res.json().then(function (body) {
+        if (!res.ok) {
+          // Refused for what was sent (closed, not valid): sending it again would not help.
+          keep(batch);
+          retries = 0;
+          show("Not saved (" + (body && body.error ? body.error : "refused") +
+               "). Your answers will be saved when you press Next.", "failed");
+          return;
+        }
+        retries = 0;
+        if (answeredEl) { answeredEl.textContent = body.answered; }
+        if (bar && body.total) { bar.style.width = Math.round(100 * body.answered / body.total) + "%"; }
+        if (Object.keys(pending).length) { schedule(0.25); } else { show("All answers saved", "saved"); }
+      });
+    }).catch(function () {
+      // No connection (or no answer): keep the answers and try again.
+      sending = false;
+      keep(batch);
+      retryLater(0);
     });
   }
 
@@ -47,12 +88,23 @@
     var input = event.target;
     if (!input.name || input.name.indexOf("q-") !== 0) { return; }
     pending[input.name.slice(2)] = input.value === "dk" ? null : parseInt(input.value, 10);
-    if (timer) { clearTimeout(timer); }
-    timer = setTimeout(flush, 250);
+    if (retries > 0) { return; }  // sent with the retry already planned
+    schedule(0.25);
   });
 
+  window.addEventListener("online", function () { if (retries > 0) { schedule(0); } });
+
+  var submitting = false;
   form.addEventListener("submit", function () {
+    submitting = true;  // the form itself carries every answer of the page
     if (timer) { clearTimeout(timer); timer = null; }
+  });
+
+  window.addEventListener("beforeunload", function (event) {
+    if (!submitting && (retries > 0 || sending) && Object.keys(pending).length) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
   });
 })();
 
