@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 import time
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 from flask_bootstrap import Bootstrap5
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from markupsafe import Markup
@@ -38,6 +38,7 @@ CSP = "; ".join([
 
 def init_web(app: Flask) -> None:
     app.before_request(_start_timer)  # first, so the timing covers the whole request
+    app.before_request(_limit_streamed_body)  # before anything reads the body (the CSRF check does)
     # Before the CSRF check, so even its error page knows who is signed in.
     app.before_request(auth.load_user)
     app.before_request(refuse_repeated_fields)
@@ -72,6 +73,33 @@ def init_web(app: Flask) -> None:
 
 def _start_timer() -> None:
     g.started = time.perf_counter()
+
+
+def _limit_streamed_body() -> None:
+    """Read a body sent without Content-Length (chunked) up to the limit: beyond it, 413.
+
+    Werkzeug stops reading such a body at MAX_CONTENT_LENGTH and hands on what it read, so an
+    oversized form would arrive cut short (and fail its CSRF check with a misleading 400).
+    """
+    import io
+
+    from flask import abort
+
+    environ = request.environ
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+    if limit is None or not chunked or "wsgi.input_terminated" not in environ:
+        return
+    stream, chunks, size = environ["wsgi.input"], [], 0
+    while chunk := stream.read(min(64 * 1024, limit + 1 - size)):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            abort(413)
+    body = b"".join(chunks)
+    environ["wsgi.input"] = io.BytesIO(body)
+    environ["CONTENT_LENGTH"] = str(len(body))
+    environ.pop("HTTP_TRANSFER_ENCODING", None)
 
 
 def _security_headers(response):
