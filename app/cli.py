@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,9 @@ from .engine import InvalidInput, run_assessment
 from .engine.assessment import explain_rules
 from .engine.rules import format_fact
 from .engine.models import json_schemas
-from .report import render_markdown
+from .reports import BINARY_FORMATS
+from .reports.markdown import render_markdown
+from .reports.questionnaire import questionnaire_as_dict
 
 EXIT_BAD_INPUT = 2
 
@@ -35,13 +39,28 @@ def _content():
     return content
 
 
+ANSWERS_KEYS = ("questionnaire", "answers", "context", "target", "notes")
+
+
 def read_answers_file(path: str) -> dict[str, Any]:
-    """Read a YAML or JSON answers file into a mapping; fail with a clear line otherwise."""
+    """Read a YAML or JSON answers file, or a filled answers template (XLSX), into a mapping;
+    fail with one clear line otherwise."""
+    from .reports.template import TemplateProblem, looks_like_xlsx, read_template
+
     file = Path(path)
     try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        fail(f"cannot read {path}: {exc.strerror if isinstance(exc, OSError) else exc}")
+        raw = file.read_bytes()
+    except OSError as exc:
+        fail(f"cannot read {path}: {exc.strerror}")
+    if looks_like_xlsx(raw) or file.suffix.lower() == ".xlsx":
+        try:
+            return read_template(raw, _content(), name=file.name)
+        except TemplateProblem as err:
+            fail(f"{path}: {err}")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        fail(f"cannot read {path}: {exc}")
     try:
         data = json.loads(text) if file.suffix.lower() == ".json" else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
@@ -49,60 +68,38 @@ def read_answers_file(path: str) -> dict[str, Any]:
              f"{str(exc).splitlines()[0]}")
     if not isinstance(data, dict):
         fail(f"{path} must contain a mapping with 'answers' and 'context'")
-    unknown = sorted(set(data) - {"questionnaire", "answers", "context", "target"})
+    unknown = sorted(set(data) - set(ANSWERS_KEYS))
     if unknown:
-        fail(f"{path}: unknown top-level key {unknown[0]!r}; expected questionnaire, answers, context, target")
+        fail(f"{path}: unknown top-level key {unknown[0]!r}; expected {', '.join(ANSWERS_KEYS)}")
     if not isinstance(data.get("answers", {}), dict):
         fail(f"{path}: 'answers' must be a mapping of question id to level")
     if data.get("questionnaire") is not None and not isinstance(data["questionnaire"], str):
         fail(f"{path}: 'questionnaire' must be a questionnaire id")
+    notes = data.get("notes") or {}
+    if not isinstance(notes, dict) or not all(isinstance(v, str) for v in notes.values()):
+        fail(f"{path}: 'notes' must be a mapping of capability area to text")
     return data
-
-
-def questionnaire_as_dict(q) -> dict[str, Any]:
-    """The questionnaire as plain data: dimensions, questions with their options, context fields."""
-    return {
-        "id": q.id,
-        "version": q.version,
-        "title": q.title,
-        "levels": [lv.model_dump() for lv in q.levels],
-        "dimensions": [
-            {
-                "id": d.id,
-                "title": d.title,
-                "description": d.description,
-                "weight": d.weight,
-                "questions": [
-                    {
-                        "id": qu.id,
-                        "text": qu.text,
-                        "help": qu.help,
-                        "weight": qu.weight,
-                        "options": [{"level": lvl, "text": text} for lvl, text in qu.options.items()],
-                    }
-                    for qu in d.questions
-                ],
-            }
-            for d in q.dimensions
-        ],
-        "context": [
-            {
-                "key": f.key,
-                "label": f.label,
-                "help": f.help,
-                "type": f.type,
-                **({"values": [c.value for c in f.choices]} if f.choices else {}),
-                **({"min": f.min} if f.min is not None else {}),
-                **({"max": f.max} if f.max is not None else {}),
-            }
-            for f in q.context
-        ],
-    }
 
 
 @click.group("questionnaire", cls=AppGroup)
 def questionnaire_cli() -> None:
     """Inspect questionnaires."""
+
+
+@questionnaire_cli.command("template")
+@click.option("--output", "output", required=True, help="The .xlsx file to write.")
+@click.option("--id", "questionnaire_id", default=None, help="Questionnaire id (default: pmo-maturity).")
+def questionnaire_template(output: str, questionnaire_id: str | None) -> None:
+    """Write the offline answers template (XLSX with a level drop-down per question)."""
+    from .reports.template import write_template
+
+    out = _check_output(output, "xlsx")
+    try:
+        q = _content().questionnaire(questionnaire_id)
+    except InvalidInput as err:
+        fail(str(err))
+    _write_atomically(out, write_template(q))
+    click.echo(f"wrote {out}: {len(q.questions())} questions, {len(q.context)} profile fields", err=True)
 
 
 @questionnaire_cli.command("show")
@@ -131,16 +128,65 @@ def questionnaire_show(fmt: str, questionnaire_id: str | None) -> None:
         click.echo(f"  {f['key']}: {f['label']} ({allowed})")
 
 
+REPORT_FORMATS = ("json", "markdown", "pdf", "xlsx", "pptx")
+
+
+def _start_date(raw: str | None) -> date:
+    if raw is None:
+        return date.today()
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        fail(f"--start must be a date like 2027-01-15, not {raw!r}")
+
+
+def _check_output(path: str | None, fmt: str) -> Path | None:
+    """The output path, checked before any work: required for binary formats, its folder must exist."""
+    if path is None:
+        if fmt in BINARY_FORMATS:
+            fail(f"--output is required for --format {fmt} (a binary file is not printed)")
+        return None
+    out = Path(path)
+    if out.is_dir():
+        fail(f"--output {path} is a folder; give a file name")
+    if not out.parent.is_dir():
+        fail(f"--output {path}: the folder {out.parent} does not exist")
+    return out
+
+
+def _write_atomically(out: Path, data: bytes) -> None:
+    """Write the whole file or nothing: into a temporary file beside it, then rename."""
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        fail(f"cannot write {out}: {exc.strerror}", 1)
+
+
 @click.command("assess")
 @with_appcontext
-@click.option("--answers", "answers_path", required=True, help="YAML or JSON file with answers and context.")
-@click.option("--format", "fmt", type=click.Choice(["json", "markdown"]), default="json", show_default=True)
-def assess_command(answers_path: str, fmt: str) -> None:
-    """Score an answers file and print the whole result."""
+@click.option("--answers", "answers_path", required=True,
+              help="YAML or JSON answers file, or a filled answers template (.xlsx).")
+@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="json", show_default=True)
+@click.option("--output", "output", default=None, help="File to write; required for pdf, xlsx and pptx.")
+@click.option("--template", "template", default=None, help="A .pptx master to build the deck on (pptx only).")
+@click.option("--start", "start", default=None, help="Roadmap start date, e.g. 2027-01-15 (default: today).")
+def assess_command(answers_path: str, fmt: str, output: str | None, template: str | None,
+                   start: str | None) -> None:
+    """Score an answers file and print (or write) the whole result or its report."""
+    out = _check_output(output, fmt)
+    start_day = _start_date(start)
+    if template is not None and fmt != "pptx":
+        fail("--template applies to --format pptx only")
+    if template is not None and not Path(template).is_file():
+        fail(f"--template {template}: no such file")
     data = read_answers_file(answers_path)
+    content = _content()
     try:
         result = run_assessment(
-            _content(),
+            content,
             data.get("answers") or {},
             data.get("context"),
             data.get("target"),
@@ -148,12 +194,32 @@ def assess_command(answers_path: str, fmt: str) -> None:
         )
     except InvalidInput as err:
         fail(str(err))
+    unknown_areas = sorted(set(data.get("notes") or {}) - set(result["scores"]))
+    if unknown_areas:
+        fail(f"{answers_path}: notes name an unknown capability area {unknown_areas[0]!r}")
+    result["notes"] = dict(data.get("notes") or {})
     for warning in result["warnings"]:
         click.echo(f"warning: {warning}", err=True)
-    if fmt == "json":
-        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
-    else:
-        click.echo(render_markdown(result))
+    if fmt in ("json", "markdown"):
+        text = json.dumps(result, indent=2, ensure_ascii=False) if fmt == "json" else render_markdown(result)
+        if out is None:
+            click.echo(text)
+        else:
+            _write_atomically(out, (text + "\n").encode("utf-8"))
+        return
+    from .reports import render_file
+    from .reports.deck import BadTemplate
+    from .reports.model import build_report
+
+    questionnaire = content.questionnaires.get(result["questionnaire"]["id"])
+    report = build_report(result, questionnaire_as_dict(questionnaire), start=start_day,
+                          subject={"kind": "self", "assessed_on": date.today().isoformat()})
+    try:
+        payload = render_file(report, fmt, template=template)
+    except BadTemplate as err:
+        fail(str(err))
+    _write_atomically(out, payload)
+    click.echo(f"wrote {out} ({len(payload) / 1024:.0f} KB)", err=True)
 
 
 @click.group("content", cls=AppGroup)

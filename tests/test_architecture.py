@@ -14,7 +14,8 @@ FORBIDDEN_IN_ENGINE = {"flask", "flask_wtf", "wtforms", "sqlite_utils", "sqlite3
 FORBIDDEN_IN_ADAPTERS = {
     **{str(p.relative_to(PROJECT_ROOT)): {"flask", "plotly"} for p in sorted((PROJECT_ROOT / "app" / "store").glob("*.py"))},
     "app/charts.py": {"flask", "sqlite_utils"},
-    "app/report.py": {"flask", "sqlite_utils", "plotly"},
+    **{str(p.relative_to(PROJECT_ROOT)): {"flask", "sqlite_utils", "plotly", "werkzeug"}
+       for p in sorted((PROJECT_ROOT / "app" / "reports").glob("*.py"))},
 }
 
 

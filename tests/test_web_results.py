@@ -117,8 +117,8 @@ def test_roadmap_csv_rejects_a_bad_start_date(submitted):
 
 
 def test_csv_cells_cannot_become_formulas():
-    from app.web.result_pages import _csv_safe
+    from app.reports.guard import guard_formula
 
-    assert _csv_safe("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert _csv_safe("+1") == "'+1"
-    assert _csv_safe("Plain") == "Plain"
+    assert guard_formula("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert guard_formula("+1") == "'+1"
+    assert guard_formula("Plain") == "Plain"

@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException, NotFound
 
 from . import assess, auth, dashboard, errors, main, orgs, participate, results, workshops
 from .current import content
-from .evidence import describe_evidence, labels_of
+from ..reports.evidence import describe_evidence, labels_of
 from .params import refuse_repeated_fields
 
 csrf = CSRFProtect()

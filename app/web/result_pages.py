@@ -10,6 +10,7 @@ from typing import Any, Mapping
 from flask import Response
 
 from ..engine.vocabulary import DIMENSIONS, LEVELS
+from ..reports.guard import guard_formula
 from .current import content
 
 
@@ -34,13 +35,6 @@ def result_context(snapshot: Mapping[str, Any], links: Mapping[str, str]) -> dic
     }
 
 
-def _csv_safe(value: Any) -> Any:
-    """Stop spreadsheet programs from reading a cell as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def roadmap_csv(result: Mapping[str, Any], start: date) -> str:
     """One row per roadmap item, with dates counted from ``start``."""
     out = io.StringIO()
@@ -52,7 +46,7 @@ def roadmap_csv(result: Mapping[str, Any], start: date) -> str:
         for item in phase["items"]:
             begin = start + timedelta(weeks=item["start_week"])
             end = begin + timedelta(weeks=item["duration_weeks"])
-            writer.writerow([_csv_safe(v) for v in (
+            writer.writerow([guard_formula(v) for v in (
                 phase["title"], f"{phase['start_month']}-{phase['end_month']}", item["id"], item["title"],
                 labels.get(item["dimension"], item["dimension"]), item["to_level"], begin.isoformat(),
                 end.isoformat(), item["owner"], item["effort_weeks"], item["duration_weeks"], item["metric"],

@@ -1,0 +1,316 @@
+"""The report as a PowerPoint deck for consultants (python-pptx), with native, editable charts:
+radar, model fit, roadmap timeline, and for a workshop the room's answers, for an
+organisation its trend. ``template`` points to a consultancy's own .pptx master.
+
+Every text a person could have typed passes the formula guard (charts embed a workbook).
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from pptx import Presentation
+from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+from pptx.enum.text import PP_ALIGN
+from pptx.util import Emu, Inches, Pt
+
+from .guard import guard_formula
+
+NAVY = RGBColor(0x15, 0x32, 0x5C)
+BLUE = RGBColor(0x1F, 0x4E, 0x8C)
+ORANGE = RGBColor(0xD9, 0x77, 0x06)
+GREY = RGBColor(0x6C, 0x75, 0x7D)
+LEVEL_COLOURS = [RGBColor(0xC0, 0x39, 0x2B), RGBColor(0xE6, 0x7E, 0x22), RGBColor(0xF1, 0xC4, 0x0F),
+                 RGBColor(0x7F, 0xB7, 0x7E), RGBColor(0x2E, 0x8B, 0x57)]
+TIMELINE_ITEMS = 16
+
+
+class BadTemplate(Exception):
+    """The --template file is not a PowerPoint file python-pptx can open."""
+
+
+def _text(value: Any) -> str:
+    return guard_formula("" if value is None else str(value))
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+class Deck:
+    """A presentation with the few slide shapes the report needs, on any master."""
+
+    def __init__(self, template: str | Path | None = None):
+        self.own_layout = template is None
+        if template is None:
+            self.prs = Presentation()
+            self.prs.slide_width, self.prs.slide_height = Inches(13.333), Inches(7.5)
+        else:
+            try:
+                self.prs = Presentation(str(template))
+            except Exception as err:  # python-pptx raises several kinds for a file it cannot read
+                raise BadTemplate(f"{template} is not a PowerPoint (.pptx) file: {err}") from None
+            self._drop_slides()
+        self.width, self.height = self.prs.slide_width, self.prs.slide_height
+        self.margin = int(self.width * 0.05)
+
+    def _drop_slides(self) -> None:
+        """Keep the template's masters and layouts, not its example slides."""
+        ids = self.prs.slides._sldIdLst
+        for slide_id in list(ids):
+            self.prs.part.drop_rel(slide_id.rId)
+            ids.remove(slide_id)
+
+    def _layout(self, names: Sequence[str], fallback: int):
+        for layout in self.prs.slide_layouts:
+            if layout.name in names:
+                return layout
+        layouts = self.prs.slide_layouts
+        return layouts[min(fallback, len(layouts) - 1)]
+
+    def title_slide(self, title: str, subtitle: str):
+        slide = self.prs.slides.add_slide(self._layout(("Title Slide",), 0))
+        if slide.shapes.title is not None:
+            slide.shapes.title.text = _text(title)
+            self._place(slide.shapes.title, Inches(2.2), Inches(1.6), 36)
+        subtitle_shape = next((ph for ph in slide.placeholders if ph.placeholder_format.idx == 1), None)
+        if subtitle_shape is not None:
+            subtitle_shape.text = _text(subtitle)
+            self._place(subtitle_shape, Inches(4.0), Inches(1.2), 20)
+        else:
+            self.text_box(slide, [subtitle], top=int(self.height * 0.6), height=int(self.height * 0.2))
+        return slide
+
+    def slide(self, title: str):
+        """A slide with a title and an empty body area (placeholders other than the title removed)."""
+        slide = self.prs.slides.add_slide(self._layout(("Title Only",), 5))
+        if slide.shapes.title is not None:
+            slide.shapes.title.text = _text(title)
+            self._place(slide.shapes.title, Inches(0.35), Inches(1.0), 30)
+        else:
+            self.text_box(slide, [title], top=self.margin // 2, height=Inches(0.9), size=28)
+        for ph in list(slide.placeholders):
+            if ph.placeholder_format.idx != 0:
+                ph._element.getparent().remove(ph._element)
+        return slide
+
+    def _place(self, shape, top: int, height: int, size: int) -> None:
+        """On the default master, lay titles out for the wide slide; a template's master decides its own."""
+        if not self.own_layout:
+            return
+        shape.left, shape.top, shape.width, shape.height = self.margin, top, self.width - 2 * self.margin, height
+        for paragraph in shape.text_frame.paragraphs:
+            paragraph.alignment = PP_ALIGN.LEFT
+            for run in paragraph.runs:
+                run.font.size = Pt(size)
+                run.font.color.rgb = NAVY if size >= 30 else GREY
+
+    @property
+    def body_top(self) -> int:
+        return int(self.height * 0.2)
+
+    @property
+    def body_height(self) -> int:
+        return int(self.height * 0.74)
+
+    def text_box(self, slide, paragraphs: Sequence[str], *, left: int | None = None, top: int | None = None,
+                 width: int | None = None, height: int | None = None, size: int = 16, bold_first: bool = False):
+        left = self.margin if left is None else left
+        top = self.body_top if top is None else top
+        width = (self.width - 2 * self.margin) if width is None else width
+        height = self.body_height if height is None else height
+        box = slide.shapes.add_textbox(left, top, width, height)
+        frame = box.text_frame
+        frame.word_wrap = True
+        for index, text in enumerate(paragraphs):
+            paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+            paragraph.text = _text(text)
+            paragraph.space_after = Pt(8)
+            for run in paragraph.runs:
+                run.font.size = Pt(size)
+                if bold_first and index == 0:
+                    run.font.bold = True
+                    run.font.color.rgb = NAVY
+        return box
+
+    def table(self, slide, headers: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[float], *,
+              left: int | None = None, top: int | None = None, width: int | None = None, size: int = 12):
+        left = self.margin if left is None else left
+        top = self.body_top if top is None else top
+        width = (self.width - 2 * self.margin) if width is None else width
+        row_height = Pt(size * 2.2)
+        shape = slide.shapes.add_table(len(rows) + 1, len(headers), left, top, width, row_height * (len(rows) + 1))
+        table = shape.table
+        total = sum(widths)
+        for col, share in enumerate(widths):
+            table.columns[col].width = Emu(int(width * share / total))
+        for r, values in enumerate([headers, *rows]):
+            for c, value in enumerate(values):
+                cell = table.cell(r, c)
+                cell.text = _text(value)
+                for paragraph in cell.text_frame.paragraphs:
+                    for run in paragraph.runs:
+                        run.font.size = Pt(size)
+                        run.font.bold = r == 0
+        return table
+
+    def chart(self, slide, kind, categories: Sequence[str], series: Sequence[tuple[str, Sequence[Any]]], *,
+              left: int, top: int, width: int, height: int, number_format: str = "0.0"):
+        data = CategoryChartData(number_format=number_format)
+        data.categories = [_text(c) for c in categories]
+        for name, values in series:
+            data.add_series(_text(name), list(values))
+        return slide.shapes.add_chart(kind, left, top, width, height, data).chart
+
+    def save(self) -> bytes:
+        out = io.BytesIO()
+        self.prs.save(out)
+        return out.getvalue()
+
+
+def render_pptx(report: Mapping[str, Any], template: str | Path | None = None) -> bytes:
+    """The report as a deck of 8 to 12 slides, as PPTX bytes."""
+    deck = Deck(template)
+    body_w = deck.width - 2 * deck.margin
+    half = body_w // 2
+    subject = report["subject"]
+    rec = report["recommendation"]
+
+    facts = [subject.get("organisation") or "" if report["kind"] == "workshop" else "",
+             f"Assessed {subject['assessed_on']}" if subject.get("assessed_on") else "",
+             f"period {subject['period']}" if subject.get("period") else "",
+             f"prepared {subject['prepared_on']}"]
+    deck.title_slide(report["title"], " · ".join(f for f in facts if f))
+
+    slide = deck.slide("Who was assessed")
+    deck.table(slide, ["Profile question", "Answer"], [(p["label"], p["value"]) for p in report["profile"]],
+               [3, 2], size=15)
+
+    slide = deck.slide("Maturity overview")
+    overall = report["overall"]
+    radar = deck.chart(slide, XL_CHART_TYPE.RADAR_MARKERS, report["radar"]["labels"],
+                       [("Score", [s if s is not None else 0 for s in report["radar"]["score"]]),
+                        ("Target", [t if t is not None else 0 for t in report["radar"]["target"]])],
+                       left=deck.margin, top=deck.body_top, width=half, height=deck.body_height)
+    radar.has_legend = True
+    radar.legend.position = XL_LEGEND_POSITION.BOTTOM
+    radar.legend.include_in_layout = False
+    radar.value_axis.minimum_scale, radar.value_axis.maximum_scale, radar.value_axis.major_unit = 0, 5, 1
+    radar.plots[0].series[0].format.line.color.rgb = BLUE
+    radar.plots[0].series[1].format.line.color.rgb = ORANGE
+    score = "–" if overall.get("score") is None else f"{overall['score']:.1f} / 5"
+    deck.text_box(slide, [f"Overall {score}: level {overall.get('level') or '–'}, {overall.get('label', '')}",
+                          overall.get("description", "")],
+                  left=deck.margin + half, width=half, height=Inches(1.7), size=17, bold_first=True)
+    deck.table(slide, ["Capability area", "Score", "Level", "Target"],
+               [(a["title"], "–" if a["score"] is None else f"{a['score']:.2f}", a["level_text"], a["target"] or "–")
+                for a in report["areas"]],
+               [3, 1.2, 3, 1.2], left=deck.margin + half, top=deck.body_top + Inches(1.9), width=half, size=14)
+
+    slide = deck.slide(f"Recommended model: {rec.get('title') or 'none'}")
+    deck.text_box(slide, rec.get("sentences") or ["No model could be recommended from these answers."],
+                  width=int(body_w * 0.55), size=17)
+    if rec.get("ranking"):
+        fits = deck.chart(slide, XL_CHART_TYPE.BAR_CLUSTERED, [m["title"] for m in reversed(rec["ranking"])],
+                          [("Fit (0–100)", [m["fit"] for m in reversed(rec["ranking"])])],
+                          left=deck.margin + int(body_w * 0.58), top=deck.body_top, width=int(body_w * 0.42),
+                          height=int(deck.body_height * 0.7), number_format="0")
+        fits.has_legend = False
+        fits.value_axis.minimum_scale, fits.value_axis.maximum_scale = 0, 100
+        fits.plots[0].has_data_labels = True
+
+    slide = deck.slide("What would change the recommendation")
+    deck.text_box(slide, rec.get("what_would_change") or
+                  ["No single change of one capability area or of the profile would change it."], size=18)
+
+    slide = deck.slide("Pitfalls to watch")
+    pitfalls = report["pitfalls"][:6]
+    if pitfalls:
+        deck.table(slide, ["Severity", "Pitfall", "What to do"],
+                   [(p["severity"], p["title"], _short(p["mitigation"], 170)) for p in pitfalls], [1, 3, 6], size=13)
+    else:
+        deck.text_box(slide, ["No pitfalls were flagged by these answers."])
+
+    slide = deck.slide("Roadmap timeline")
+    items = report["roadmap"]["items"][:TIMELINE_ITEMS]
+    start = report["roadmap"]["start"]
+    if items:
+        gantt = deck.chart(slide, XL_CHART_TYPE.BAR_STACKED, [_short(i["title"], 60) for i in reversed(items)],
+                           [("Starts (weeks from start)", [round((i["start"] - start).days / 7, 1) for i in reversed(items)]),
+                            ("Duration (weeks)", [round((i["end"] - i["start"]).days / 7, 1) for i in reversed(items)])],
+                           left=deck.margin, top=deck.body_top, width=body_w, height=deck.body_height,
+                           number_format="0")
+        offset = gantt.plots[0].series[0]
+        offset.format.fill.background()  # the offset bar is invisible: a Gantt chart
+        offset.format.line.fill.background()
+        gantt.plots[0].series[1].format.fill.solid()
+        gantt.plots[0].series[1].format.fill.fore_color.rgb = BLUE
+        gantt.has_legend = False
+        gantt.category_axis.tick_labels.font.size = Pt(10)
+        gantt.value_axis.has_major_gridlines = True
+        if len(report["roadmap"]["items"]) > TIMELINE_ITEMS:
+            deck.text_box(slide, [f"The first {TIMELINE_ITEMS} of {len(report['roadmap']['items'])} improvements; "
+                                  "the workbook has them all."], top=deck.height - Inches(0.6), height=Inches(0.4),
+                          size=11)
+    else:
+        deck.text_box(slide, [report["roadmap"].get("message") or "Nothing to plan: the target is reached."])
+
+    slide = deck.slide("The first 90 days")
+    first = report["first_days"][:10]
+    if first:
+        deck.table(slide, ["Improvement", "Owner", "Start", "End"],
+                   [(i["title"], i["owner"], i["start"].isoformat(), i["end"].isoformat()) for i in first],
+                   [6, 2.5, 1.5, 1.5], size=15)
+    else:
+        deck.text_box(slide, ["Nothing starts in the first 90 days."])
+
+    slide = deck.slide("Capability areas: where to improve")
+    deck.table(slide, ["Capability area", "Score", "Weakest practice", "Next level"],
+               [(a["title"], "–" if a["score"] is None else f"{a['score']:.2f}",
+                 _short(a["weakest"][0]["text"], 90) if a["weakest"] else "–",
+                 f"{a['next_level']['level']}: {a['next_level']['name']}" if a["next_level"] else "–")
+                for a in report["areas"]], [2, 1, 6, 2.2], size=15)
+
+    if report.get("workshop"):
+        _workshop_slide(deck, report["workshop"], body_w)
+    if report.get("history") and len(report["history"]["trend"]) > 1:
+        _trend_slide(deck, report["history"], body_w)
+    return deck.save()
+
+
+def _workshop_slide(deck: Deck, room: Mapping[str, Any], body_w: int) -> None:
+    slide = deck.slide("Where the room disagreed, and what it agreed")
+    rows = room["disputed"][:8]
+    if not rows:
+        deck.text_box(slide, ["Too few answers to show disagreement."])
+        return
+    chart = deck.chart(slide, XL_CHART_TYPE.BAR_STACKED, [_short(r["text"], 70) for r in reversed(rows)],
+                       [(f"Level {k}", [r["counts"][k] for r in reversed(rows)]) for k in ("1", "2", "3", "4", "5")],
+                       left=deck.margin, top=deck.body_top, width=int(body_w * 0.68), height=deck.body_height,
+                       number_format="0")
+    for series, colour in zip(chart.plots[0].series, LEVEL_COLOURS):
+        series.format.fill.solid()
+        series.format.fill.fore_color.rgb = colour
+    chart.has_legend = True
+    chart.legend.position = XL_LEGEND_POSITION.TOP
+    chart.legend.include_in_layout = False
+    chart.category_axis.tick_labels.font.size = Pt(9)
+    deck.table(slide, ["Median", "Agreed"],
+               [(r["median"], f"level {r['agreed']}" if r["agreed"] else "–") for r in rows], [1, 1],
+               left=deck.margin + int(body_w * 0.7), width=int(body_w * 0.3), size=11)
+
+
+def _trend_slide(deck: Deck, history: Mapping[str, Any], body_w: int) -> None:
+    slide = deck.slide("Trend since the first assessment")
+    points = history["trend"]
+    series = [(title, [p["scores"].get(dim) for p in points]) for dim, title in history["areas"].items()]
+    series.append(("Overall", [p["overall"] for p in points]))
+    chart = deck.chart(slide, XL_CHART_TYPE.LINE_MARKERS, [p["period"] or p["assessed_on"] for p in points], series,
+                       left=deck.margin, top=deck.body_top, width=body_w, height=deck.body_height, number_format="0.00")
+    chart.has_legend = True
+    chart.legend.position = XL_LEGEND_POSITION.RIGHT
+    chart.value_axis.minimum_scale, chart.value_axis.maximum_scale = 1, 5

@@ -1,0 +1,46 @@
+"""The report as one self-contained HTML document (styles and vector charts inline).
+
+The same document is printed by browsers, turned into the PDF by WeasyPrint, and served as
+the report page; ``toolbar`` adds the on-screen links, hidden in print.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+from typing import Any, Mapping
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from .levels import format_score
+from .svg import report_charts
+
+
+def _day(value: date | str | None) -> str:
+    if not value:
+        return ""
+    day = date.fromisoformat(value) if isinstance(value, str) else value
+    return f"{day.day} {day:%b %Y}"
+
+
+def _day_short(value: date | str | None) -> str:
+    if not value:
+        return ""
+    day = date.fromisoformat(value) if isinstance(value, str) else value
+    return f"{day.day} {day:%b}"
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(loader=PackageLoader("app.reports", "templates"),
+                      autoescape=select_autoescape(["html"], default_for_string=True), trim_blocks=True,
+                      lstrip_blocks=True)
+    env.filters.update({"day": _day, "day_short": _day_short, "score": format_score})
+    return env
+
+
+def render_html(report: Mapping[str, Any], *, charts: Mapping[str, str] | None = None,
+                toolbar: Mapping[str, Any] | None = None) -> str:
+    """The whole report as HTML; charts are drawn unless given."""
+    charts = report_charts(report) if charts is None else charts
+    return environment().get_template("report.html").render(report=report, charts=charts, toolbar=toolbar)

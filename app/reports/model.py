@@ -1,0 +1,325 @@
+"""The report model: one plain dict that every writer reads, built from a frozen result.
+
+Writers (HTML and PDF, XLSX, CSV, PPTX) never reach into the result themselves; they read
+this model, so every format says the same thing in the same words, and a field the engine
+adds later is picked up here once. Pure: no Flask, no database, no files.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any, Iterable, Mapping, Sequence
+
+from .evidence import describe_evidence, labels_of
+from .levels import describe_level
+
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+FIRST_DAYS = 90
+LEVEL_KEYS = ("1", "2", "3", "4", "5")
+
+METHOD = (
+    "Each capability area's score is the weighted mean of the levels given (1 ad hoc to 5 optimising); "
+    "“don't know” answers are left out. An area with fewer than half of its questions answered is marked "
+    "insufficient and left out of the overall score, which is the weighted mean of the other areas. "
+    "A level is the whole-number part of a score.",
+    "The recommended PMO model comes from rules that read the scores and the organisation's profile; "
+    "each reason names the answers behind it. Pitfalls are flagged only when their preconditions hold.",
+    "The roadmap builds maturity in sequence: foundations first (mandate, intake, decision rights, "
+    "reporting), then capacity, then optimisation. No improvement starts before those it depends on "
+    "have finished, and improvements that mitigate a serious pitfall come early.",
+)
+
+
+def build_report(result: Mapping[str, Any], questionnaire: Mapping[str, Any] | None = None, *,
+                 subject: Mapping[str, Any] | None = None, start: date | None = None,
+                 history: Sequence[Mapping[str, Any]] | None = None,
+                 workshop_stats: Mapping[str, Mapping[str, Any]] | None = None,
+                 progress: Mapping[str, Mapping[str, Any]] | None = None,
+                 today: date | None = None) -> dict[str, Any]:
+    """Everything a report shows, as plain data.
+
+    ``questionnaire`` is the questionnaire as plain data (level texts for the answers);
+    ``subject`` says who was assessed (kind, organisation, unit, title, period, assessed_on);
+    ``start`` dates the roadmap (default: today); ``history`` lists an organisation's
+    assessments oldest first ({period, assessed_on, unit, title, scores, overall, model});
+    ``workshop_stats`` are a workshop's per-question statistics; ``progress`` is recorded
+    roadmap progress per item id.
+    """
+    today = today or date.today()
+    start = start or today
+    subject = dict(subject or {})
+    frozen = result["questionnaire"]
+    area_titles: dict[str, str] = dict(frozen.get("dimensions") or {})
+    questions = _questions(result, questionnaire)
+    levels = {lv["level"]: lv for lv in (questionnaire or {}).get("levels", [])}
+    labels = labels_of(result, None)
+    roadmap = _roadmap(result, area_titles, start, progress or {})
+    kind = subject.get("kind") or ("workshop" if result.get("workshop") else "self")
+    report: dict[str, Any] = {
+        "kind": kind,
+        "title": _title(kind, subject),
+        "subject": {**subject, "kind": kind, "prepared_on": today.isoformat()},
+        "questionnaire": {"id": frozen["id"], "version": frozen["version"], "title": frozen.get("title", frozen["id"])},
+        "profile": _profile(result),
+        "overall": _overall(result["overall"]),
+        "areas": _areas(result, questions, area_titles, levels),
+        "recommendation": _recommendation(result.get("recommendation") or {}, labels),
+        "pitfalls": _pitfalls(result.get("pitfalls") or [], roadmap, labels),
+        "roadmap": roadmap,
+        "answers": _answers(result, questions, area_titles),
+        "notes": [{"area": area_titles.get(k, k), "text": v} for k, v in (result.get("notes") or {}).items()
+                  if k in area_titles and v],
+        "ownership": result.get("ownership") or {},
+        "warnings": list(result.get("warnings") or []),
+        "method": list(METHOD),
+    }
+    report["top_pitfalls"] = report["pitfalls"][:3]
+    report["first_days"] = [item for item in roadmap["items"] if item["start"] < start + timedelta(days=FIRST_DAYS)]
+    report["radar"] = _radar(report["areas"])
+    if result.get("workshop"):
+        report["workshop"] = _workshop(result, questions, area_titles, workshop_stats)
+    if history:
+        report["history"] = _history(history, area_titles)
+    return report
+
+
+def _title(kind: str, subject: Mapping[str, Any]) -> str:
+    who = subject.get("organisation") or ""
+    if subject.get("unit"):
+        who = f"{who}, {subject['unit']}" if who else subject["unit"]
+    if kind == "workshop":
+        return f"Workshop report: {subject.get('title') or who or 'PMO maturity'}"
+    return f"PMO maturity report: {who}" if who else "PMO maturity report"
+
+
+def _questions(result: Mapping[str, Any], questionnaire: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    """Every question in questionnaire order, with its area and option texts where known."""
+    frozen_texts: dict[str, str] = result["questionnaire"].get("questions") or {}
+    if questionnaire:
+        out = []
+        for d in questionnaire["dimensions"]:
+            for q in d["questions"]:
+                options = {int(o["level"]): o for o in q.get("options", [])}
+                out.append({"id": q["id"], "area": d["id"], "text": frozen_texts.get(q["id"], q["text"]),
+                            "options": options})
+        known = {q["id"] for q in out}
+        # Questions the frozen result asked that the current questionnaire no longer has.
+        out += [{"id": qid, "area": qid.split(".", 1)[0], "text": text, "options": {}}
+                for qid, text in frozen_texts.items() if qid not in known]
+        return out
+    return [{"id": qid, "area": qid.split(".", 1)[0], "text": text, "options": {}}
+            for qid, text in frozen_texts.items()]
+
+
+def _profile(result: Mapping[str, Any]) -> list[dict[str, str]]:
+    fields = result["questionnaire"].get("context") or {}
+    context = result.get("context") or {}
+    rows = []
+    for key, value in context.items():
+        spec = fields.get(key, {})
+        rows.append({"key": key, "label": spec.get("label", key), "value": _profile_value(value, spec)})
+    return rows
+
+
+def _profile_value(value: Any, spec: Mapping[str, Any]) -> str:
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if value is None:
+        return "–"
+    choices = spec.get("choices") or {}
+    return str(choices.get(value, value))
+
+
+def _overall(overall: Mapping[str, Any]) -> dict[str, Any]:
+    return {**overall, "level_text": describe_level(overall.get("score"))}
+
+
+def _areas(result: Mapping[str, Any], questions: list[dict], titles: Mapping[str, str],
+           levels: Mapping[int, Mapping[str, Any]]) -> list[dict[str, Any]]:
+    answers = result.get("answers") or {}
+    target = (result.get("roadmap") or {}).get("target") or {}
+    areas = []
+    for dim, s in result["scores"].items():
+        answered = [(q, answers[q["id"]]) for q in questions
+                    if q["area"] == dim and answers.get(q["id"]) is not None]
+        ranked = sorted(answered, key=lambda pair: (-pair[1], pair[0]["id"]))
+        strongest = [_practice(q, lvl) for q, lvl in ranked[:2]]
+        strong_ids = {p["id"] for p in strongest}
+        weakest = [_practice(q, lvl) for q, lvl in sorted(answered, key=lambda p: (p[1], p[0]["id"]))
+                   if q["id"] not in strong_ids][:2]
+        level = s.get("level")
+        next_level = levels.get(level + 1) if level else None
+        areas.append({
+            "id": dim, "title": titles.get(dim, dim), "score": s.get("score"), "level": level,
+            "level_text": describe_level(s.get("score")), "answered": s.get("answered"), "total": s.get("total"),
+            "dont_know": s.get("dont_know", 0), "insufficient": bool(s.get("insufficient")),
+            "target": target.get(dim), "strongest": strongest, "weakest": weakest,
+            "note": (result.get("notes") or {}).get(dim) or "",
+            "next_level": ({"level": next_level["level"], "name": next_level["name"],
+                            "description": next_level["description"]} if next_level else None),
+        })
+    return areas
+
+
+def _practice(question: Mapping[str, Any], level: int) -> dict[str, Any]:
+    option = question["options"].get(level) or {}
+    following = question["options"].get(level + 1) or {}
+    return {"id": question["id"], "text": question["text"], "level": level,
+            "level_text": option.get("text", ""), "next_text": following.get("text", "")}
+
+
+def _radar(areas: list[dict]) -> dict[str, Any]:
+    return {
+        "labels": [a["title"] for a in areas],
+        "score": [a["score"] for a in areas],
+        "target": [a["target"] for a in areas],
+    }
+
+
+def _recommendation(rec: Mapping[str, Any], labels: Mapping[str, Any]) -> dict[str, Any]:
+    if not rec.get("model"):
+        return {"model": None, "sentences": [], "ranking": [], "what_would_change": [], "reasons": []}
+    ranking = rec.get("ranking") or []
+    chosen = next((r for r in ranking if r["model"] == rec["model"]), {"reasons": []})
+    reasons = [{"text": r["text"], "points": r.get("points"),
+                "evidence": describe_evidence(r.get("evidence") or {}, labels)} for r in chosen.get("reasons", [])]
+    title = rec.get("title") or rec["model"].title()
+    first = f"We recommend a {title}" + (f", with elements of a {rec['hybrid_with']} PMO" if rec.get("hybrid_with")
+                                         else "") + "."
+    support = sorted((r for r in reasons if (r["points"] or 0) > 0), key=lambda r: -(r["points"] or 0))
+    sentences = [first] + [r["text"] for r in support[:2]]
+    if len(sentences) < 3 and rec.get("summary"):
+        sentences.append(rec["summary"])
+    return {
+        "model": rec["model"], "title": title, "hybrid_with": rec.get("hybrid_with"),
+        "summary": rec.get("summary", ""), "sentences": sentences[:3], "reasons": reasons,
+        "ranking": [{"model": r["model"], "title": r.get("title") or r["model"].title(), "fit": r["fit"]}
+                    for r in ranking],
+        "what_would_change": [c["text"] if isinstance(c, Mapping) else str(c)
+                              for c in rec.get("what_would_change") or []],
+    }
+
+
+def _pitfalls(pitfalls: Iterable[Mapping[str, Any]], roadmap: Mapping[str, Any],
+              labels: Mapping[str, Any]) -> list[dict[str, Any]]:
+    titles = {item["id"]: item["title"] for item in roadmap["items"]}
+    ordered = sorted(enumerate(pitfalls), key=lambda pair: (SEVERITY_ORDER.get(pair[1]["severity"], 9), pair[0]))
+    return [{
+        "id": p["id"], "title": p["title"], "severity": p["severity"], "why": p.get("why", ""),
+        "mitigation": p.get("mitigation", ""), "evidence": describe_evidence(p.get("evidence") or {}, labels),
+        "roadmap": [{"id": i, "title": titles[i]} for i in p.get("roadmap_items") or [] if i in titles],
+    } for _, p in ordered]
+
+
+def item_dates(item: Mapping[str, Any], start: date) -> tuple[date, date]:
+    """An improvement's start and end dates: its own when it has them, else counted from ``start``."""
+    if item.get("start_date") and item.get("end_date"):
+        return date.fromisoformat(item["start_date"]), date.fromisoformat(item["end_date"])
+    begin = start + timedelta(weeks=item.get("start_week") or 0)
+    return begin, begin + timedelta(weeks=item.get("duration_weeks") or 0)
+
+
+def _roadmap(result: Mapping[str, Any], titles: Mapping[str, str], start: date,
+             progress: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    roadmap = result.get("roadmap") or {}
+    all_titles = {i["id"]: i["title"] for p in roadmap.get("phases", []) for i in p["items"]}
+    phases, items = [], []
+    for phase in roadmap.get("phases", []):
+        phase_items = []
+        for item in phase["items"]:
+            begin, end = item_dates(item, start)
+            record = progress.get(item["id"]) or {}
+            role = item.get("owner") or ""
+            name = record.get("owner") or item.get("owner_name") or ""
+            entry = {
+                "id": item["id"], "title": item["title"], "area": titles.get(item["dimension"], item["dimension"]),
+                "dimension": item["dimension"], "to_level": item["to_level"], "phase": phase["title"],
+                "phase_id": phase["id"], "start": begin, "end": end, "owner_role": role, "owner_name": name,
+                "owner": f"{name} ({role})" if name and role else (name or role),
+                "effort_weeks": item.get("effort_weeks"), "duration_weeks": item.get("duration_weeks"),
+                "metric": item.get("metric", ""), "deliverables": list(item.get("deliverables") or []),
+                "requires": [{"id": r, "title": all_titles.get(r, r)} for r in item.get("requires") or []],
+                "description": item.get("description", ""), "reason": item.get("reason", ""),
+                "status": record.get("status") or item.get("status") or "planned",
+                "mitigates": list(item.get("mitigates") or []),
+            }
+            phase_items.append(entry)
+            items.append(entry)
+        phases.append({"id": phase["id"], "title": phase["title"], "start_month": phase["start_month"],
+                       "end_month": phase["end_month"],
+                       "start": start + timedelta(days=round(phase["start_month"] * 30.44)),
+                       "end": start + timedelta(days=round(phase["end_month"] * 30.44)), "items": phase_items})
+    return {"start": start, "phases": phases, "items": items, "target": dict(roadmap.get("target") or {}),
+            "person_weeks": roadmap.get("person_weeks"), "message": roadmap.get("message"),
+            "months": phases[-1]["end_month"] if phases else 0}
+
+
+def _answers(result: Mapping[str, Any], questions: list[dict], titles: Mapping[str, str]) -> list[dict[str, Any]]:
+    answers = result.get("answers") or {}
+    notes = result.get("notes") or {}
+    consensus = (result.get("workshop") or {}).get("consensus") or {}
+    rows = []
+    for q in questions:
+        if q["id"] not in answers and q["id"] not in (result["questionnaire"].get("questions") or {}):
+            continue
+        level = answers.get(q["id"])
+        option = q["options"].get(level) or {} if level is not None else {}
+        note = notes.get(q["id"]) or (consensus.get(q["id"]) or {}).get("note") or ""
+        rows.append({
+            "id": q["id"], "area_id": q["area"], "area": titles.get(q["area"], q["area"]), "question": q["text"],
+            "level": level, "answered": q["id"] in answers,
+            "level_label": option.get("label", ""), "level_text": option.get("text", ""), "note": note,
+        })
+    return rows
+
+
+def _workshop(result: Mapping[str, Any], questions: list[dict], titles: Mapping[str, str],
+              stats: Mapping[str, Mapping[str, Any]] | None) -> dict[str, Any]:
+    room = result["workshop"]
+    consensus = room.get("consensus") or {}
+    source = stats or {row["question"]: row for row in room.get("disagreement") or []}
+    rows = []
+    for q in questions:
+        s = source.get(q["id"])
+        if s is None:
+            continue
+        agreed = consensus.get(q["id"]) or {}
+        counts = {k: int((s.get("counts") or {}).get(k, (s.get("counts") or {}).get(int(k), 0)) or 0)
+                  for k in LEVEL_KEYS}
+        rows.append({"id": q["id"], "area": titles.get(q["area"], q["area"]), "text": q["text"], "counts": counts,
+                     "dont_know": s.get("dont_know", 0), "answered": s.get("answered", sum(counts.values())),
+                     "median": s.get("median"), "iqr": s.get("iqr"), "stdev": s.get("stdev"),
+                     "agreed": agreed.get("level"), "agreed_note": agreed.get("note") or ""})
+    ranked = sorted((r for r in rows if r["iqr"] is not None and r["answered"] >= 2),
+                    key=lambda r: (-r["iqr"], -(r["stdev"] or 0), r["id"]))
+    return {
+        "title": room.get("title", ""), "mode": room.get("mode", ""), "participants": room.get("participants", 0),
+        "answered": room.get("answered", 0), "submitted": room.get("submitted", 0),
+        "agreed_count": len(consensus), "questions": rows, "disputed": ranked[:10],
+        "band": room.get("band") or {}, "roles": room.get("roles") or {},
+    }
+
+
+def _history(rows: Sequence[Mapping[str, Any]], titles: Mapping[str, str]) -> dict[str, Any]:
+    assessments = [{
+        "period": r.get("period") or "", "assessed_on": r.get("assessed_on") or "", "unit": r.get("unit") or "",
+        "title": r.get("title") or "", "scores": dict(r.get("scores") or {}), "overall": r.get("overall"),
+        "model": r.get("model") or "",
+    } for r in rows]
+    long_rows = [{"period": a["period"], "assessed_on": a["assessed_on"], "unit": a["unit"], "title": a["title"],
+                  "area": titles.get(dim, dim), "score": a["scores"].get(dim), "level_text": describe_level(
+                      a["scores"].get(dim))} for a in assessments for dim in titles]
+    whole = [a for a in assessments if not a["unit"]] or assessments
+    first, last = whole[0], whole[-1]
+    change = {dim: (round(last["scores"][dim] - first["scores"][dim], 2)
+                    if last["scores"].get(dim) is not None and first["scores"].get(dim) is not None else None)
+              for dim in titles}
+    return {"assessments": assessments, "rows": long_rows, "trend": whole, "change": change,
+            "first": first, "last": last, "areas": dict(titles)}
+
+
+def history_from_store(rows: Sequence[Mapping[str, Any]], unit_names: Mapping[Any, str]) -> list[dict[str, Any]]:
+    """An organisation's history rows (``store.history``) in the shape ``build_report`` reads."""
+    return [{"period": r["period"], "assessed_on": r["assessed_on"], "unit": unit_names.get(r["unit_id"], ""),
+             "title": r.get("title") or "", "scores": r["summary"]["scores"], "overall": r["summary"]["overall"],
+             "model": r["summary"].get("model") or ""} for r in rows]

@@ -1,0 +1,182 @@
+"""Vector charts for print, drawn with matplotlib to SVG: no browser, no network.
+
+Each function takes the report model and returns an SVG document as text, with its text
+kept as text (searchable, crisp in the PDF). Figures are built with the object API
+(``Figure``), never pyplot, so nothing global is touched in a server process.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import textwrap
+from typing import Any, Mapping
+
+from matplotlib import rc_context
+from matplotlib.backends.backend_svg import FigureCanvasSVG
+from matplotlib.figure import Figure
+
+INK = "#1f2d3d"
+MUTED = "#6c757d"
+SCORE = "#1f4e8c"
+TARGET = "#d97706"
+GRID = "#d0d7de"
+AREA_COLOURS = ["#1f4e8c", "#2a9d8f", "#e76f51", "#8e6c8a", "#e9c46a", "#264653"]
+LEVEL_COLOURS = ["#c0392b", "#e67e22", "#f1c40f", "#7fb77e", "#2e8b57"]
+
+RC = {
+    "svg.fonttype": "none",  # keep text as text
+    "svg.hashsalt": "pmo-advisor",  # the same chart gives the same SVG
+    "text.parse_math": False,  # a typed "$x$" is text, not mathtext
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.edgecolor": GRID,
+    "axes.labelcolor": INK,
+    "xtick.color": INK,
+    "ytick.color": INK,
+    "text.color": INK,
+}
+
+
+def _svg(fig: Figure) -> str:
+    out = io.StringIO()
+    FigureCanvasSVG(fig)
+    fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
+    text = out.getvalue()
+    return text[text.index("<svg"):]  # drop the XML prolog and doctype, to inline it in HTML
+
+
+def _wrap(text: str, width: int, lines: int = 2) -> str:
+    wrapped = textwrap.wrap(text, width) or [""]
+    if len(wrapped) > lines:
+        wrapped = wrapped[:lines]
+        wrapped[-1] = wrapped[-1][: width - 1].rstrip() + "…"
+    return "\n".join(wrapped)
+
+
+def radar_svg(report: Mapping[str, Any], width: float = 3.8, height: float = 2.8) -> str:
+    """Scores per capability area against the target, on a 0–5 radar."""
+    radar = report["radar"]
+    labels = radar["labels"]
+    count = len(labels)
+    angles = [2 * math.pi * i / count for i in range(count)]
+    with rc_context(RC):
+        fig = Figure(figsize=(width, height))
+        ax = fig.add_subplot(projection="polar")
+        ax.set_theta_offset(math.pi / 2)  # the first area at the top, the others clockwise
+        ax.set_theta_direction(-1)
+        closed = angles + angles[:1]
+        targets = [t if t is not None else math.nan for t in radar["target"]]
+        if any(t == t for t in targets):
+            ax.plot(closed, targets + targets[:1], color=TARGET, linewidth=1.4, linestyle="--", label="Target")
+        scores = [s if s is not None else 0 for s in radar["score"]]
+        ax.plot(closed, scores + scores[:1], color=SCORE, linewidth=1.8, label="Score")
+        ax.fill(closed, scores + scores[:1], color=SCORE, alpha=0.18)
+        ax.set_ylim(0, 5)
+        ax.set_yticks([1, 2, 3, 4, 5])
+        ax.set_yticklabels(["1", "2", "3", "4", "5"], color=MUTED, fontsize=7)
+        ax.set_rlabel_position(360 / count / 2)
+        ax.set_xticks(angles)
+        ax.set_xticklabels(labels, fontsize=8.5)
+        ax.tick_params(axis="x", pad=2)
+        ax.grid(color=GRID, linewidth=0.6)
+        ax.spines["polar"].set_color(GRID)
+        ax.legend(loc="lower left", bbox_to_anchor=(-0.45, -0.08), ncol=1, frameon=False, fontsize=8)
+        fig.subplots_adjust(left=0.2, right=0.8, top=0.9, bottom=0.1)
+        return _svg(fig)
+
+
+def timeline_svg(report: Mapping[str, Any], width: float = 7.0) -> str:
+    """The roadmap as a Gantt chart: one bar per improvement, coloured by capability area."""
+    items = report["roadmap"]["items"]
+    areas = list(dict.fromkeys(a["title"] for a in report["areas"]))
+    colour = {a: AREA_COLOURS[i % len(AREA_COLOURS)] for i, a in enumerate(areas)}
+    start = report["roadmap"]["start"]
+    height = 0.9 + 0.26 * max(len(items), 1)
+    with rc_context(RC):
+        fig = Figure(figsize=(width, height))
+        ax = fig.add_subplot()
+        for row, item in enumerate(items):
+            begin = (item["start"] - start).days / 30.44
+            length = max((item["end"] - item["start"]).days / 30.44, 0.15)
+            ax.barh(row, length, left=begin, height=0.62, color=colour.get(item["area"], SCORE))
+        ax.set_yticks(range(len(items)))
+        ax.set_yticklabels([_wrap(i["title"], 52, 1) for i in items], fontsize=7.5)
+        ax.invert_yaxis()
+        months = max([report["roadmap"]["months"]] + [(i["end"] - start).days / 30.44 for i in items] + [1])
+        ax.set_xlim(0, math.ceil(months))
+        ax.set_xlabel(f"Months from {start.isoformat()}", fontsize=8)
+        for phase in report["roadmap"]["phases"][1:]:
+            ax.axvline(phase["start_month"], color=GRID, linewidth=0.8, linestyle=":")
+        ax.grid(axis="x", color=GRID, linewidth=0.4)
+        ax.set_axisbelow(True)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        handles = [ax.bar(0, 0, color=colour[a], label=a) for a in areas]
+        ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.3, 1.0), ncol=len(areas), frameon=False,
+                  fontsize=7.5, handlelength=1, columnspacing=1)
+        fig.subplots_adjust(left=0.47, right=0.98, top=1 - 0.45 / height, bottom=0.5 / height)
+        return _svg(fig)
+
+
+def trend_svg(report: Mapping[str, Any], width: float = 7.0, height: float = 2.8) -> str:
+    """The organisation's scores per capability area over its assessments."""
+    history = report["history"]
+    points = history["trend"]
+    periods = [p["period"] or p["assessed_on"] for p in points]
+    with rc_context(RC):
+        fig = Figure(figsize=(width, height))
+        ax = fig.add_subplot()
+        for i, (dim, title) in enumerate(history["areas"].items()):
+            values = [p["scores"].get(dim) if p["scores"].get(dim) is not None else math.nan for p in points]
+            ax.plot(range(len(points)), values, marker="o", markersize=3, linewidth=1.4,
+                    color=AREA_COLOURS[i % len(AREA_COLOURS)], label=title)
+        overall = [p["overall"] if p["overall"] is not None else math.nan for p in points]
+        ax.plot(range(len(points)), overall, color=INK, linewidth=2.2, label="Overall")
+        ax.set_xticks(range(len(points)))
+        ax.set_xticklabels(periods, fontsize=8)
+        ax.set_ylim(1, 5)
+        ax.set_ylabel("Score (1–5)", fontsize=8)
+        ax.grid(axis="y", color=GRID, linewidth=0.5)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False, fontsize=7.5)
+        fig.subplots_adjust(left=0.08, right=0.8, top=0.95, bottom=0.14)
+        return _svg(fig)
+
+
+def disagreement_svg(report: Mapping[str, Any], width: float = 7.0, limit: int = 8) -> str:
+    """How the room answered the most disputed questions: answers per level, stacked."""
+    rows = report["workshop"]["disputed"][:limit]
+    height = 0.8 + 0.42 * max(len(rows), 1)
+    with rc_context(RC):
+        fig = Figure(figsize=(width, height))
+        ax = fig.add_subplot()
+        lefts = [0] * len(rows)
+        for index, key in enumerate(("1", "2", "3", "4", "5")):
+            values = [r["counts"][key] for r in rows]
+            ax.barh(range(len(rows)), values, left=lefts, height=0.6, color=LEVEL_COLOURS[index],
+                    label=f"Level {key}")
+            lefts = [a + b for a, b in zip(lefts, values)]
+        ax.set_yticks(range(len(rows)))
+        ax.set_yticklabels([_wrap(r["text"], 48) for r in rows], fontsize=7)
+        ax.invert_yaxis()
+        ax.set_xlabel("Participants", fontsize=8)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        ax.legend(loc="lower center", bbox_to_anchor=(0.3, 1.0), ncol=5, frameon=False, fontsize=7.5,
+                  handlelength=1)
+        fig.subplots_adjust(left=0.45, right=0.98, top=1 - 0.4 / height, bottom=0.45 / height)
+        return _svg(fig)
+
+
+def report_charts(report: Mapping[str, Any]) -> dict[str, str]:
+    """Every chart the report shows, as SVG text by name."""
+    charts = {"radar": radar_svg(report)}
+    if report["roadmap"]["items"]:
+        charts["timeline"] = timeline_svg(report)
+    if report.get("history") and len(report["history"]["trend"]) > 1:
+        charts["trend"] = trend_svg(report)
+    if report.get("workshop") and report["workshop"]["disputed"]:
+        charts["disagreement"] = disagreement_svg(report)
+    return charts

@@ -1,0 +1,95 @@
+"""The report's tables, defined once for the spreadsheet and the CSV exports.
+
+Each table has a name (its CSV file and ``?table=`` value), a sheet title, and columns
+(key: the CSV header; header: the spreadsheet heading; width in characters).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from .model import LEVEL_KEYS
+
+
+@dataclass
+class Table:
+    name: str
+    title: str
+    columns: list[tuple[str, str, int]]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def keys(self) -> list[str]:
+        return [c[0] for c in self.columns]
+
+    def values(self) -> list[list[Any]]:
+        return [[row.get(key) for key in self.keys] for row in self.rows]
+
+
+def report_tables(report: Mapping[str, Any]) -> dict[str, Table]:
+    """Every table of a report, by name, in the order a reader meets them."""
+    tables = {
+        "profile": Table("profile", "Profile", [("field", "Profile question", 48), ("value", "Answer", 48)],
+                         [{"field": p["label"], "value": p["value"]} for p in report["profile"]]),
+        "scores": Table("scores", "Scores", [
+            ("capability_area", "Capability area", 20), ("score", "Score", 8), ("level", "Level", 7),
+            ("level_text", "Level in words", 20), ("answered", "Answered", 9), ("total", "Questions", 9),
+            ("dont_know", "Don't know", 10), ("target", "Target level", 12), ("insufficient", "Insufficient", 11),
+            ("note", "Note", 50)],
+            [{"capability_area": a["title"], "score": a["score"], "level": a["level"], "level_text": a["level_text"],
+              "answered": a["answered"], "total": a["total"], "dont_know": a["dont_know"], "target": a["target"],
+              "insufficient": "yes" if a["insufficient"] else "no", "note": a["note"]} for a in report["areas"]]),
+        "answers": Table("answers", "Answers", [
+            ("question_id", "Question id", 28), ("capability_area", "Capability area", 14), ("question", "Question", 60),
+            ("level", "Level", 7), ("level_text", "Level text", 70), ("note", "Note", 40)],
+            [{"question_id": a["id"], "capability_area": a["area"], "question": a["question"],
+              "level": a["level"] if a["level"] is not None else "don't know",
+              "level_text": a["level_text"], "note": a["note"]} for a in report["answers"]]),
+        "pitfalls": Table("pitfalls", "Pitfalls", [
+            ("id", "Id", 24), ("title", "Pitfall", 36), ("severity", "Severity", 9), ("why", "Why it matters", 60),
+            ("evidence", "Evidence", 50), ("mitigation", "What to do", 60), ("roadmap_items", "In the roadmap", 40)],
+            [{"id": p["id"], "title": p["title"], "severity": p["severity"], "why": p["why"],
+              "evidence": "; ".join(f"{e['label']}: {e['value']}" for e in p["evidence"]),
+              "mitigation": p["mitigation"], "roadmap_items": "; ".join(r["title"] for r in p["roadmap"])}
+             for p in report["pitfalls"]]),
+        "roadmap": Table("roadmap", "Roadmap", [
+            ("id", "Id", 26), ("title", "Improvement", 50), ("capability_area", "Capability area", 14),
+            ("to_level", "To level", 8), ("phase", "Phase", 34), ("phase_months", "Phase months", 12),
+            ("start_date", "Start", 11), ("end_date", "End", 11), ("owner", "Owner", 24),
+            ("effort_person_weeks", "Effort (person-weeks)", 12), ("duration_weeks", "Duration (weeks)", 10),
+            ("requires", "After (prerequisites)", 30), ("status", "Status", 9), ("metric", "Measured by", 50),
+            ("deliverables", "Delivers", 40), ("reason", "Why", 50)],
+            [{"id": i["id"], "title": i["title"], "capability_area": i["area"], "to_level": i["to_level"],
+              "phase": i["phase"], "phase_months": _months(report, i["phase_id"]),
+              "start_date": i["start"].isoformat(), "end_date": i["end"].isoformat(), "owner": i["owner"],
+              "effort_person_weeks": i["effort_weeks"], "duration_weeks": i["duration_weeks"],
+              "requires": " ".join(r["id"] for r in i["requires"]), "status": i["status"], "metric": i["metric"],
+              "deliverables": "; ".join(i["deliverables"]), "reason": i["reason"]}
+             for i in report["roadmap"]["items"]]),
+    }
+    if report.get("workshop"):
+        tables["workshop"] = Table("workshop", "Workshop", [
+            ("question_id", "Question id", 28), ("capability_area", "Capability area", 14), ("question", "Question", 60),
+            ("answered", "Answered", 9), ("dont_know", "Don't know", 10),
+            *[(f"level_{k}", f"Level {k}", 8) for k in LEVEL_KEYS],
+            ("median", "Median", 8), ("iqr", "IQR", 6), ("agreed_level", "Agreed level", 12),
+            ("agreed_note", "Agreed note", 40)],
+            [{"question_id": q["id"], "capability_area": q["area"], "question": q["text"], "answered": q["answered"],
+              "dont_know": q["dont_know"], **{f"level_{k}": q["counts"][k] for k in LEVEL_KEYS},
+              "median": q["median"], "iqr": q["iqr"], "agreed_level": q["agreed"], "agreed_note": q["agreed_note"]}
+             for q in report["workshop"]["questions"]])
+    if report.get("history"):
+        tables["history"] = Table("history", "History", [
+            ("period", "Period", 10), ("assessed_on", "Assessed on", 12), ("unit", "Unit", 20),
+            ("title", "Assessment", 30), ("capability_area", "Capability area", 14), ("score", "Score", 8),
+            ("level_text", "Level", 20)],
+            [{"period": r["period"], "assessed_on": r["assessed_on"], "unit": r["unit"], "title": r["title"],
+              "capability_area": r["area"], "score": r["score"], "level_text": r["level_text"]}
+             for r in report["history"]["rows"]])
+    return tables
+
+
+def _months(report: Mapping[str, Any], phase_id: str) -> str:
+    phase = next(p for p in report["roadmap"]["phases"] if p["id"] == phase_id)
+    return f"{phase['start_month']}-{phase['end_month']}"

@@ -1,0 +1,176 @@
+"""The report as an Excel workbook (XlsxWriter): a summary with a native radar chart, then one
+sheet per table (answers, pitfalls, roadmap, and for workshops and organisations their own).
+
+Every text cell goes through the formula guard and is written as a string, never a formula.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any, Mapping
+
+import xlsxwriter
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from .guard import guard_formula
+from .tables import Table, report_tables
+
+SHEET_OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+                 "strings_to_numbers": False}
+NAVY = "#15325C"
+
+
+def _formats(book) -> dict[str, Any]:
+    return {
+        "title": book.add_format({"bold": True, "font_size": 16, "font_color": NAVY}),
+        "subtitle": book.add_format({"font_color": "#6C757D", "italic": True}),
+        "label": book.add_format({"bold": True, "font_color": "#495057", "valign": "top", "text_wrap": True}),
+        "section": book.add_format({"bold": True, "font_size": 12, "font_color": NAVY}),
+        "header": book.add_format({"bold": True, "bg_color": "#E9EEF5", "bottom": 1, "text_wrap": True,
+                                   "valign": "top"}),
+        "text": book.add_format({"text_wrap": True, "valign": "top"}),
+        "number": book.add_format({"num_format": "0.00", "valign": "top"}),
+        "integer": book.add_format({"num_format": "0", "valign": "top"}),
+        "big": book.add_format({"bold": True, "font_size": 20, "font_color": NAVY, "num_format": "0.00",
+                                "align": "left"}),
+    }
+
+
+def write_cell(sheet, row: int, col: int, value: Any, fmt: Mapping[str, Any]) -> None:
+    """One cell: numbers as numbers, everything else as guarded text."""
+    if value is None or value == "":
+        sheet.write_blank(row, col, None, fmt["text"])
+    elif isinstance(value, bool):
+        sheet.write_string(row, col, "yes" if value else "no", fmt["text"])
+    elif isinstance(value, int):
+        sheet.write_number(row, col, value, fmt["integer"])
+    elif isinstance(value, float):
+        sheet.write_number(row, col, value, fmt["number"])
+    else:
+        sheet.write_string(row, col, guard_formula(str(value)), fmt["text"])
+
+
+def _table_sheet(book, table: Table, fmt: Mapping[str, Any]) -> None:
+    sheet = book.add_worksheet(table.title)
+    for col, (_key, header, width) in enumerate(table.columns):
+        sheet.set_column(col, col, width)
+        sheet.write_string(0, col, header, fmt["header"])
+    for row, values in enumerate(table.values(), start=1):
+        for col, value in enumerate(values):
+            write_cell(sheet, row, col, value, fmt)
+    sheet.freeze_panes(1, 0)
+    if table.rows:
+        sheet.autofilter(0, 0, len(table.rows), len(table.columns) - 1)
+
+
+def _summary_sheet(book, report: Mapping[str, Any], fmt: Mapping[str, Any]) -> None:
+    sheet = book.add_worksheet("Summary")
+    sheet.set_column(0, 0, 34)
+    sheet.set_column(1, 1, 12)
+    sheet.set_column(2, 2, 22)
+    sheet.set_column(3, 4, 12)
+    sheet.set_column(5, 5, 60)
+    subject = report["subject"]
+    sheet.write_string(0, 0, guard_formula(report["title"]), fmt["title"])
+    facts = [part for part in (report["kind"] == "workshop" and subject.get("organisation"),
+                               subject.get("period") and f"period {subject['period']}",
+                               subject.get("assessed_on") and f"assessed {subject['assessed_on']}",
+                               f"prepared {subject['prepared_on']}",
+                               f"{report['questionnaire']['title']} v{report['questionnaire']['version']}") if part]
+    sheet.write_string(1, 0, guard_formula(" · ".join(facts)), fmt["subtitle"])
+
+    row = 3
+    overall = report["overall"]
+    sheet.write_string(row, 0, "Overall maturity", fmt["label"])
+    write_cell(sheet, row, 1, overall.get("score"), {**fmt, "number": fmt["big"]})
+    sheet.write_string(row, 2, f"Level {overall.get('level') or '–'}: {overall.get('label', '')}", fmt["text"])
+    sheet.write_string(row + 1, 2, overall["level_text"], fmt["subtitle"])
+    rec = report["recommendation"]
+    row += 3
+    sheet.write_string(row, 0, "Recommended PMO model", fmt["label"])
+    sheet.write_string(row, 1, guard_formula(rec.get("title") or "none"), fmt["section"])
+    sheet.write_string(row + 1, 0, "Why", fmt["label"])
+    sheet.merge_range(row + 1, 1, row + 1, 5, " ".join(rec.get("sentences") or []), fmt["text"])
+    sheet.set_row(row + 1, 48)
+    sheet.write_string(row + 2, 0, "What would change it", fmt["label"])
+    sheet.merge_range(row + 2, 1, row + 2, 5, " ".join(rec.get("what_would_change") or []) or "–", fmt["text"])
+    sheet.set_row(row + 2, 48)
+
+    row += 4
+    sheet.write_string(row, 0, "Scores", fmt["section"])
+    row += 1
+    headers = ["Capability area", "Score", "Level", "Target", "Answered"]
+    for col, header in enumerate(headers):
+        sheet.write_string(row, col, header, fmt["header"])
+    first = row + 1
+    for area in report["areas"]:
+        row += 1
+        write_cell(sheet, row, 0, area["title"], fmt)
+        write_cell(sheet, row, 1, area["score"], fmt)
+        write_cell(sheet, row, 2, area["level_text"], fmt)
+        write_cell(sheet, row, 3, area["target"], fmt)
+        write_cell(sheet, row, 4, f"{area['answered']} of {area['total']}", fmt)
+    last = row
+
+    chart = book.add_chart({"type": "radar", "subtype": "with_markers"})
+    categories = ["Summary", first, 0, last, 0]
+    chart.add_series({"name": "Score", "categories": categories, "values": ["Summary", first, 1, last, 1],
+                      "line": {"color": "#1F4E8C", "width": 2.25}, "marker": {"type": "circle"}})
+    chart.add_series({"name": "Target", "categories": categories, "values": ["Summary", first, 3, last, 3],
+                      "line": {"color": "#D97706", "width": 1.5, "dash_type": "dash"}, "marker": {"type": "none"}})
+    chart.set_title({"name": "Maturity against the target"})
+    chart.set_y_axis({"min": 0, "max": 5, "major_unit": 1})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 460, "height": 340})
+    sheet.insert_chart(xl_rowcol_to_cell(3, 5), chart)
+
+    row += 2
+    sheet.write_string(row, 0, "Profile", fmt["section"])
+    for entry in report["profile"]:
+        row += 1
+        write_cell(sheet, row, 0, entry["label"], {**fmt, "text": fmt["label"]})
+        sheet.merge_range(row, 1, row, 4, guard_formula(entry["value"]), fmt["text"])
+        sheet.set_row(row, 30)
+
+    notes = [a for a in report["areas"] if a["note"]]
+    if notes:
+        row += 2
+        sheet.write_string(row, 0, "Notes", fmt["section"])
+        for area in notes:
+            row += 1
+            write_cell(sheet, row, 0, area["title"], {**fmt, "text": fmt["label"]})
+            sheet.merge_range(row, 1, row, 4, guard_formula(area["note"]), fmt["text"])
+            sheet.set_row(row, 45)
+
+    row += 2
+    sheet.write_string(row, 0, "Model fit", fmt["section"])
+    for entry in rec.get("ranking") or []:
+        row += 1
+        write_cell(sheet, row, 0, entry["title"], fmt)
+        write_cell(sheet, row, 1, entry["fit"], fmt)
+    row += 2
+    sheet.write_string(row, 0, "First 90 days", fmt["section"])
+    row += 1
+    for col, header in enumerate(["Improvement", "Start", "End", "Owner"]):
+        sheet.write_string(row, col, header, fmt["header"])
+    for item in report["first_days"]:
+        row += 1
+        write_cell(sheet, row, 0, item["title"], fmt)
+        write_cell(sheet, row, 1, item["start"].isoformat(), fmt)
+        write_cell(sheet, row, 2, item["end"].isoformat(), fmt)
+        write_cell(sheet, row, 3, item["owner"], fmt)
+
+
+def render_xlsx(report: Mapping[str, Any]) -> bytes:
+    """The report as XLSX bytes."""
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, SHEET_OPTIONS)
+    book.set_properties({"title": report["title"], "author": "PMO Advisor", "comments": "PMO maturity report"})
+    fmt = _formats(book)
+    _summary_sheet(book, report, fmt)
+    tables = report_tables(report)
+    for name in ("answers", "pitfalls", "roadmap", "workshop", "history"):
+        if name in tables:
+            _table_sheet(book, tables[name], fmt)
+    book.close()
+    return out.getvalue()
