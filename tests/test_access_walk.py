@@ -323,9 +323,9 @@ def test_alice_cannot_give_her_own_assessment_to_bobs_organisation(module_world)
 
 def _bobs_unit_in_alices_form(world):
     return [
-        ("orgs.start_assessment", f"/orgs/{world.org_a}/assessments", {"title": "x"}),
+        ("org_assessments.start", f"/orgs/{world.org_a}/assessments", {"title": "x"}),
         ("dashboard.update_progress", f"/orgs/{world.org_a}/progress", {"item_id": "x", "status": "done"}),
-        ("dashboard.assessment_details", f"/orgs/{world.org_a}/assessments/{world.a_assessment}/details",
+        ("org_assessments.details", f"/orgs/{world.org_a}/assessments/{world.a_assessment}/details",
          {"period": "2020-Q1", "assessed_on": "2020-01-01"}),
     ]
 

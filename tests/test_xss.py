@@ -127,7 +127,7 @@ def planted(tmp_path_factory):
         closed = [a["id"] for a in store.org_assessments(db, org) if a["status"] == "closed"]
         made["closed"] = closed
         # Newer organisation features, where the app has them: units and period labels.
-        if "dashboard.add_unit" in app.view_functions:
+        if "units.add" in app.view_functions:
             assert bob.post(f"/orgs/{org}/units", data={"csrf_token": bob.csrf, "name": payload}).status_code == 302
             made["ids"]["unit_id"] = [u["id"] for u in store.units(db, org)]
         if hasattr(store, "create_workshop"):
@@ -140,7 +140,7 @@ def planted(tmp_path_factory):
             assert joined.status_code == 302, joined.text
             made["ids"]["workshop_id"] = [workshop]
             made["codes"] = [code]
-        if "dashboard.assessment_details" in app.view_functions:
+        if "org_assessments.details" in app.view_functions:
             for assessment in closed:
                 response = bob.post(f"/orgs/{org}/assessments/{assessment}/details", data={
                     "csrf_token": bob.csrf, "period": PERIOD_PAYLOAD, "assessed_on": date.today().isoformat(),
@@ -193,7 +193,7 @@ def test_pages_show_the_payload_escaped(planted):
 def test_a_figure_label_cannot_close_its_json_block(planted):
     """Period labels become trace names in the dashboard figures, embedded as JSON in the page."""
     w = planted["world"]
-    if "dashboard.assessment_details" not in w.app.view_functions:
+    if "org_assessments.details" not in w.app.view_functions:
         pytest.skip("the app has no period labels")
     page = w.b.client.get(f"/orgs/{planted['org']}").get_data(as_text=True)
     blocks = json_blocks(page)

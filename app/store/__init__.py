@@ -45,6 +45,7 @@ from .accounts import (
     verify_credentials,
 )
 from .history import (
+    MAX_PERIOD,
     PROGRESS_STATUSES,
     DuplicateUnit,
     InvalidDate,
@@ -64,6 +65,7 @@ from .history import (
     units,
 )
 from .orgs import (
+    ORG_ROLES,
     AlreadyAttached,
     InvalidName,
     LastOwner,

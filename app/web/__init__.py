@@ -11,7 +11,20 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException, NotFound
 
-from . import assess, auth, dashboard, errors, main, orgs, participate, results, workshops
+from . import (
+    assess,
+    auth,
+    dashboard,
+    errors,
+    main,
+    members,
+    org_assessments,
+    orgs,
+    participate,
+    results,
+    units,
+    workshops,
+)
 from .current import content
 from ..reports.evidence import describe_evidence, labels_of
 from .params import refuse_repeated_fields
@@ -19,7 +32,8 @@ from .params import refuse_repeated_fields
 csrf = CSRFProtect()
 bootstrap = Bootstrap5()
 
-BLUEPRINTS = (main.bp, auth.bp, orgs.bp, dashboard.bp, workshops.bp, participate.bp, assess.bp, results.bp)
+BLUEPRINTS = (main.bp, auth.bp, orgs.bp, members.bp, org_assessments.bp, org_assessments.attaching, units.bp,
+              dashboard.bp, workshops.bp, participate.bp, assess.bp, results.bp)
 
 CSP = "; ".join([
     "default-src 'self'",

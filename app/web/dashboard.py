@@ -1,4 +1,4 @@
-"""The organisation dashboard's actions: comparisons, roadmap progress, units, assessment details, re-scoring."""
+"""What the organisation dashboard links to: comparing chosen assessments, and recording roadmap progress."""
 
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ from .errors import unchanged
 from .messages import refusal
 from .params import optional_id, parse_int
 
-bp = Blueprint("dashboard", __name__)
+bp = Blueprint("dashboard", __name__, url_prefix="/orgs/<int:org_id>")
 
 MAX_COMPARED = 6
 
 
-@bp.get("/orgs/<int:org_id>/compare")
+@bp.get("/compare")
 @member_view()
 def compare(org_id: int):
     """Overlay 2 to 6 chosen assessments and the target; deltas; a note when versions differ."""
@@ -39,7 +39,7 @@ def compare(org_id: int):
                            questionnaire=content().default_questionnaire)
 
 
-@bp.post("/orgs/<int:org_id>/progress")
+@bp.post("/progress")
 @member_view()
 def update_progress(org_id: int):
     unit_id = optional_id(request.form.get("unit"), "Unknown unit. Nothing was changed.")
@@ -57,44 +57,3 @@ def update_progress(org_id: int):
         unchanged(refusal(err))
     flash("Progress saved.", "success")
     return redirect(url_for("orgs.detail", org_id=org_id, unit=unit["id"] if unit else None) + "#progress-heading")
-
-
-@bp.post("/orgs/<int:org_id>/units")
-@member_view(owner=True)
-def add_unit(org_id: int):
-    try:
-        store.create_unit(get_db(), org_id, request.form.get("name", ""))
-    except store.StoreError as err:
-        unchanged(refusal(err))
-    flash("The unit was added. Assessments can now be made for it.", "success")
-    return redirect(url_for("orgs.detail", org_id=org_id) + "#units-heading")
-
-
-@bp.post("/orgs/<int:org_id>/assessments/<int:assessment_id>/details")
-@member_view()
-def assessment_details(org_id: int, assessment_id: int):
-    unit_id = optional_id(request.form.get("unit"), "Unknown unit. Nothing was changed.")
-    try:
-        store.set_assessment_details(get_db(), org_id, assessment_id, period=request.form.get("period", ""),
-                                     assessed_on=request.form.get("assessed_on", ""), unit_id=unit_id)
-    except store.NotFound:
-        abort(404)
-    except store.StoreError as err:
-        unchanged(refusal(err))
-    flash("The assessment's period and unit were saved.", "success")
-    return redirect(url_for("orgs.detail", org_id=org_id) + "#assessments-heading")
-
-
-@bp.post("/orgs/<int:org_id>/assessments/<int:assessment_id>/rescore")
-@member_view()
-def rescore(org_id: int, assessment_id: int):
-    """Re-score a closed assessment under the current content: a new snapshot; the old one is kept."""
-    try:
-        service.rescore_assessment(get_db(), content(), org_id, assessment_id)
-    except store.NotFound:
-        abort(404)
-    except store.AssessmentOpen:
-        abort(400, description="Only a submitted assessment can be re-scored. Nothing was changed.")
-    flash("The assessment was re-scored under the current content. The earlier result is kept in its history.",
-          "success")
-    return redirect(url_for("orgs.open_assessment", org_id=org_id, assessment_id=assessment_id))

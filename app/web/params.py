@@ -41,6 +41,17 @@ def optional_id(raw: str | None, message: str) -> int | None:
     return value
 
 
+def optional_date(raw: str | None, message: str) -> str | None:
+    """An optional ISO date from a form (blank: None); 400 with ``message`` when it is not one."""
+    if not raw:
+        return None
+    try:
+        date.fromisoformat(raw)
+    except ValueError:
+        abort(400, description=message)
+    return raw
+
+
 def refuse_repeated_fields() -> None:
     """Before every form post: a field given twice (q-X=4&q-X=9) is refused, naming the field.
 

@@ -1,0 +1,107 @@
+"""An organisation's assessments: start one, open one, label it (period, date, unit), re-score it,
+and attach a stand-alone self-assessment to the organisation."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, request, url_for
+
+from .. import service, store
+from ..db import get_db
+from .access import load_response, login_required, member_token, member_view, require_member
+from .current import content
+from .errors import unchanged
+from .messages import refusal
+from .params import optional_date, optional_id
+
+bp = Blueprint("org_assessments", __name__, url_prefix="/orgs/<int:org_id>/assessments")
+# Attaching starts from the assessment's own private link, outside /orgs.
+attaching = Blueprint("attach", __name__)
+
+MAX_TITLE = 120
+
+
+def _title(raw: str | None) -> str:
+    return " ".join((raw or "").split())[:MAX_TITLE]
+
+
+@bp.post("")
+@member_view()
+def start(org_id: int):
+    """Start a self-assessment of this organisation, answered by the signed-in member."""
+    questionnaire = content().default_questionnaire
+    period = " ".join(request.form.get("period", "").split())[:store.MAX_PERIOD] or None
+    assessed_on = optional_date(request.form.get("assessed_on"),
+                                "The date must look like 2026-11-25. Nothing was created.")
+    unit_id = optional_id(request.form.get("unit"), "Unknown unit. Nothing was created.")
+    try:
+        response_id = store.create_org_assessment(get_db(), org_id, g.user["id"], questionnaire.id,
+                                                  questionnaire.version, title=_title(request.form.get("title")),
+                                                  period=period, assessed_on=assessed_on, unit_id=unit_id)
+    except store.NotFound:
+        abort(404)
+    return redirect(url_for("assess.overview", token=member_token(response_id), new=1))
+
+
+@bp.get("/<int:assessment_id>")
+@member_view()
+def show(org_id: int, assessment_id: int):
+    """Open an assessment of this organisation (its result once submitted)."""
+    db = get_db()
+    workshop_id = store.workshop_of_assessment(db, org_id, assessment_id)
+    if workshop_id is not None:
+        return redirect(url_for("workshops.detail", org_id=org_id, workshop_id=workshop_id))
+    try:
+        response = store.first_response(db, org_id, assessment_id)
+    except store.NotFound:
+        abort(404)
+    token = member_token(response["id"])
+    if response["status"] == "submitted":
+        return redirect(url_for("results.result_page", token=token))
+    return redirect(url_for("assess.overview", token=token))
+
+
+@bp.post("/<int:assessment_id>/details")
+@member_view()
+def details(org_id: int, assessment_id: int):
+    unit_id = optional_id(request.form.get("unit"), "Unknown unit. Nothing was changed.")
+    try:
+        store.set_assessment_details(get_db(), org_id, assessment_id, period=request.form.get("period", ""),
+                                     assessed_on=request.form.get("assessed_on", ""), unit_id=unit_id)
+    except store.NotFound:
+        abort(404)
+    except store.StoreError as err:
+        unchanged(refusal(err))
+    flash("The assessment's period and unit were saved.", "success")
+    return redirect(url_for("orgs.detail", org_id=org_id) + "#assessments-heading")
+
+
+@bp.post("/<int:assessment_id>/rescore")
+@member_view()
+def rescore(org_id: int, assessment_id: int):
+    """Re-score a closed assessment under the current content: a new snapshot; the old one is kept."""
+    try:
+        service.rescore_assessment(get_db(), content(), org_id, assessment_id)
+    except store.NotFound:
+        abort(404)
+    except store.AssessmentOpen:
+        abort(400, description="Only a submitted assessment can be re-scored. Nothing was changed.")
+    flash("The assessment was re-scored under the current content. The earlier result is kept in its history.",
+          "success")
+    return redirect(url_for("org_assessments.show", org_id=org_id, assessment_id=assessment_id))
+
+
+@attaching.post("/r/<token>/attach")
+@login_required
+def attach(token: str):
+    """Give a stand-alone assessment, opened by its private link, to one of the user's organisations."""
+    response, _questionnaire = load_response(token)
+    org_id = optional_id(request.form.get("org_id"), "Choose an organisation. Nothing was changed.")
+    if org_id is None:
+        abort(400, description="Choose an organisation. Nothing was changed.")
+    require_member(org_id)
+    if response["org_id"] is not None:
+        abort(400, description="This assessment already belongs to an organisation. Nothing was changed.")
+    store.attach_assessment(get_db(), response["assessment_id"], org_id, title=_title(request.form.get("title")))
+    flash("The assessment now belongs to the organisation. Its private link only works for members from now on.",
+          "success")
+    return redirect(url_for("orgs.detail", org_id=org_id))

@@ -1,0 +1,24 @@
+"""An organisation's units (business units or technology domains): owners add them."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, request, url_for
+
+from .. import store
+from ..db import get_db
+from .access import member_view
+from .errors import unchanged
+from .messages import refusal
+
+bp = Blueprint("units", __name__, url_prefix="/orgs/<int:org_id>/units")
+
+
+@bp.post("")
+@member_view(owner=True)
+def add(org_id: int):
+    try:
+        store.create_unit(get_db(), org_id, request.form.get("name", ""))
+    except store.StoreError as err:
+        unchanged(refusal(err))
+    flash("The unit was added. Assessments can now be made for it.", "success")
+    return redirect(url_for("orgs.detail", org_id=org_id) + "#units-heading")

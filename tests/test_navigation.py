@@ -1,0 +1,37 @@
+"""The navigation bar marks where the reader is: every page under /orgs highlights Organisations."""
+
+from __future__ import annotations
+
+import re
+
+from tests.security_fixtures import module_world, route_cases, world_ids, world_strings  # noqa: F401  (fixture)
+
+ORGANISATIONS_LINK = re.compile(r'<a class="nav-link([^"]*)"( aria-current="page")? href="/orgs">Organisations</a>')
+
+
+def organisations_link(html: str) -> tuple[bool, bool]:
+    """(shown as active, marked as the current page) of the Organisations link in the nav bar."""
+    found = ORGANISATIONS_LINK.search(html)
+    assert found, "no Organisations link in the navigation"
+    return "active" in found.group(1).split(), bool(found.group(2))
+
+
+def test_every_page_under_orgs_highlights_organisations(module_world):
+    w = module_world
+    cases = [c for c in route_cases(w.app, world_ids(w), world_strings(w), methods={"GET"})
+             if c.url == "/orgs" or c.url.startswith("/orgs/")]
+    pages = []
+    for case in cases:
+        response = w.b.client.get(case.url)
+        if response.status_code == 200 and response.mimetype == "text/html":
+            pages.append(case.url)
+            assert organisations_link(response.text) == (True, True), case.url
+    # The dashboard, the workshop pages and the new-organisation form, at least.
+    assert {f"/orgs/{w.org_b}", f"/orgs/{w.org_b}/workshops", "/orgs/new"} <= set(pages)
+    assert any("/workshops/" in p for p in pages)
+
+
+def test_pages_outside_orgs_do_not_highlight_organisations(module_world):
+    page = module_world.b.client.get("/account")
+    assert page.status_code == 200
+    assert organisations_link(page.text) == (False, False)
