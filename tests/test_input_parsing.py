@@ -168,3 +168,55 @@ def test_every_form_post_refuses_a_repeated_field(world):
             wrong.append(f"{case}: {response.status_code}")
     assert not wrong, "\n".join(wrong)
     assert diff_dumps(before, dump_data(world.app.config["DATABASE"])) == []
+
+
+# --------------------------------------------------------------------------
+# A key given twice in a JSON body (autosave posts JSON)
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def autosaves(app, questionnaire):
+    """Both autosave addresses on a fresh database: a private link's and a workshop participant's."""
+    from app import store
+    from tests.conftest import FULL_CONTEXT
+
+    db = store.open_db(app.config["DATABASE"])
+    try:
+        user = store.create_user(db, "fay@example.org", "correct horse battery staple", role="facilitator")
+        org = store.create_org(db, "Fay's org", user)
+        workshop = store.create_workshop(db, org, user, title="Board", mode="anonymous", roles=[],
+                                         context=FULL_CONTEXT, questionnaire_id=questionnaire.id,
+                                         questionnaire_version=questionnaire.version)
+        code = store.get_workshop(db, org, workshop)["join_code"]
+    finally:
+        db.close()
+    respondent, participant = app.test_client(), app.test_client()
+    respondent.csrf = page_csrf(respondent)
+    token = respondent.post("/start", data={"csrf_token": respondent.csrf}).location.split("/r/")[1].split("?")[0]
+    participant.csrf = page_csrf(participant)
+    assert participant.post(f"/join/{code}", data={"csrf_token": participant.csrf}).status_code == 302
+    return [(respondent, f"/r/{token}/answers"), (participant, f"/w/{code}/answers")]
+
+
+@pytest.mark.parametrize("body, key", [
+    ('{{"answers": {{"{q}": 4, "{q}": 2}}}}', "{q}"),
+    ('{{"answers": {{"{q}": 4}}, "answers": {{"{q}": 2}}}}', "answers"),
+])
+def test_a_json_key_given_twice_is_refused_naming_it_and_nothing_is_stored(app, autosaves, questionnaire, body, key):
+    first = questionnaire.questions()[0].id
+    before = dump_data(app.config["DATABASE"])
+    for client, url in autosaves:
+        response = client.post(url, data=body.format(q=first),
+                               headers={"Content-Type": "application/json", "X-CSRFToken": client.csrf})
+        assert response.status_code == 400, url
+        assert response.get_json()["error"].startswith(f"The key {key.format(q=first)!r} was sent more than once")
+    assert diff_dumps(before, dump_data(app.config["DATABASE"])) == []
+
+
+def test_a_json_body_without_repeated_keys_is_saved(autosaves, questionnaire):
+    first = questionnaire.questions()[0].id
+    for client, url in autosaves:
+        response = client.post(url, data=f'{{"answers": {{"{first}": 4}}}}',
+                               headers={"Content-Type": "application/json", "X-CSRFToken": client.csrf})
+        assert (response.status_code, response.get_json()["saved"]) == (200, 1), url

@@ -14,7 +14,7 @@ from ..engine import InvalidInput, InvalidLevel, Questionnaire, UnknownQuestion
 from ..engine.scoring import score_answers, validate_answers
 from ..engine.vocabulary import DIMENSIONS
 from .errors import error_response
-from .params import parse_level
+from .params import json_body, parse_level
 
 STEPS: tuple[str, ...] = ("context", *DIMENSIONS, "review")
 MAX_NOTE = 2000
@@ -164,7 +164,7 @@ def answer_dimension(flow: Flow, response: dict, questionnaire: Questionnaire, d
 
 def save_json_answers(response: dict, questionnaire: Questionnaire):
     """Validate and save a JSON batch of answers; a replayed batch changes nothing."""
-    payload = request.get_json(silent=True)
+    payload = json_body()
     if not isinstance(payload, dict) or not isinstance(payload.get("answers"), dict):
         return jsonify({"error": 'expected JSON {"answers": {question_id: level or null}}'}), 400
     try:

@@ -7,8 +7,9 @@ refuses what it cannot read with 400 and the reason, before anything is stored.
 
 from __future__ import annotations
 
+import json
 from datetime import date
-from typing import Mapping
+from typing import Any, Mapping
 
 from flask import abort, request
 
@@ -64,6 +65,31 @@ def refuse_repeated_fields() -> None:
             refuse(400, "The form could not be accepted",
                    f"The field {name!r} was sent more than once, so it is not clear which value is meant. "
                    "Nothing was saved.")
+
+
+def json_body() -> Any:
+    """The request's JSON body (None when it is not JSON); a key given twice at any depth is refused.
+
+    Python's json keeps the last of two equal keys; here, as with a repeated form field, it is
+    not clear which value is meant, so the request gets 400 naming the key and nothing is stored.
+    """
+    if not request.is_json:
+        return None
+
+    def refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in found:
+                refuse(400, "The request could not be accepted",
+                       f"The key {key!r} was sent more than once, so it is not clear which value is meant. "
+                       "Nothing was saved.")
+            found[key] = value
+        return found
+
+    try:
+        return json.loads(request.get_data(cache=True), object_pairs_hook=refuse_duplicates)
+    except ValueError:  # not JSON, or not UTF-8
+        return None
 
 
 def target_from_form(form: Mapping[str, str]) -> dict[str, int]:
