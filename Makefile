@@ -26,8 +26,9 @@ migrate: install
 	$(BIN)/flask --app app db migrate
 
 ## run: install, migrate and start the app at http://127.0.0.1:5000 on the embedded SQLite database
+## (Werkzeug's development server without its version banner; production runs under gunicorn)
 run: migrate
-	$(BIN)/flask --app app run --host $(HOST) --port $(PORT)
+	$(BIN)/flask --app app serve --host $(HOST) --port $(PORT)
 
 ## test: install what tests need and run the whole suite (unit, web, browser)
 test: install-dev

@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import db
 from .cli import register_cli
 from .engine import Content, ContentError, load_content
+from .logs import install_redaction
 from .store.accounts import PASSWORD_METHOD
 from .web import init_web
 
@@ -64,6 +65,7 @@ def create_app(test_config: dict | None = None, content: Content | None = None) 
         hops = int(app.config["PROXY_HOPS"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
+    install_redaction()  # private links and workshop codes never reach a log line
     db.init_app(app)
     init_web(app)
     register_cli(app)

@@ -14,6 +14,7 @@ import yaml
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
+from .devserver import serve_command
 from .engine import InvalidInput, run_assessment
 from .engine.assessment import explain_rules
 from .engine.rules import format_fact
@@ -353,6 +354,7 @@ def demo_command() -> None:
 
 
 def register_cli(app: Flask) -> None:
+    app.cli.add_command(serve_command)
     app.cli.add_command(questionnaire_cli)
     app.cli.add_command(assess_command)
     app.cli.add_command(content_cli)
