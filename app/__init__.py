@@ -6,6 +6,7 @@ import os
 import secrets
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
@@ -46,6 +47,11 @@ def create_app(test_config: dict | None = None, content: Content | None = None) 
         SEND_FILE_MAX_AGE_DEFAULT=3600,
         # Behind a reverse proxy, trust this many X-Forwarded-For/-Proto hops (0: none).
         PROXY_HOPS=0,
+        # Where people reach the app, e.g. "https://pmo.example.org": resume links and workshop
+        # QR codes use it. Host names the app answers to (others get 400): TRUSTED_HOSTS, by
+        # default PUBLIC_URL's host and this machine's loopback names.
+        PUBLIC_URL=None,
+        TRUSTED_HOSTS=None,
         # How passwords are hashed (werkzeug's method string). Tests use a cheap one for speed.
         PASSWORD_HASH_METHOD=PASSWORD_METHOD,
     )
@@ -58,6 +64,7 @@ def create_app(test_config: dict | None = None, content: Content | None = None) 
     os.makedirs(app.instance_path, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+    app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config["PUBLIC_URL"], app.config["TRUSTED_HOSTS"])
 
     app.extensions["pmo_content"] = content if content is not None else _load_content_or_refuse(app)
     app.session_interface = _SessionInterface()
@@ -70,6 +77,27 @@ def create_app(test_config: dict | None = None, content: Content | None = None) 
     init_web(app)
     register_cli(app)
     return app
+
+
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1")
+
+
+def trusted_hosts(public_url: str | None, configured: list[str] | str | None) -> list[str]:
+    """The host names requests may carry: TRUSTED_HOSTS as configured, else PUBLIC_URL's host and loopback.
+
+    Links people copy or scan are built from PUBLIC_URL or from the request's host, so a
+    forged Host header must never be accepted. Loopback names stay allowed for `make run`
+    and for health checks on the machine itself.
+    """
+    if public_url:
+        parts = urlsplit(public_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.path.strip("/") \
+                or parts.query or parts.fragment:
+            raise ValueError(f"PUBLIC_URL must be a scheme and host such as https://pmo.example.org, "
+                             f"not {public_url!r}")
+    if configured:
+        return [configured] if isinstance(configured, str) else list(configured)
+    return ([urlsplit(public_url).hostname] if public_url else []) + list(LOOPBACK_HOSTS)
 
 
 class _SessionInterface(SecureCookieSessionInterface):

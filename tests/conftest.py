@@ -70,6 +70,24 @@ def checked_answers(html: str) -> dict[str, str]:
     return found
 
 
+def open_workshop(app, email: str = "fay@example.org", password: str = "correct horse battery staple",
+                  mode: str = "anonymous") -> tuple[int, int, str]:
+    """A new facilitator with an organisation and an open workshop; return (org id, workshop id, join code)."""
+    from app import store
+
+    questionnaire = app.extensions["pmo_content"].default_questionnaire
+    db = store.open_db(app.config["DATABASE"])
+    try:
+        user = store.create_user(db, email, password, role="facilitator", name="Fay")
+        org = store.create_org(db, f"Org of {email}", user)
+        workshop = store.create_workshop(db, org, user, title="Board workshop", mode=mode, roles=[],
+                                         context=FULL_CONTEXT, questionnaire_id=questionnaire.id,
+                                         questionnaire_version=questionnaire.version)
+        return org, workshop, store.get_workshop(db, org, workshop)["join_code"]
+    finally:
+        db.close()
+
+
 def csrf_token(client) -> str:
     """Read the session's CSRF token from the meta tag of a page."""
     page = client.get("/")

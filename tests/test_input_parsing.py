@@ -15,7 +15,7 @@ import pytest
 from app import create_app
 from app.engine.vocabulary import DIMENSIONS
 from app.web.params import parse_int, parse_level
-from tests.conftest import FULL_CONTEXT, visible_text
+from tests.conftest import FULL_CONTEXT, open_workshop, visible_text
 from tests.security_fixtures import (
     build_world,
     diff_dumps,
@@ -178,19 +178,7 @@ def test_every_form_post_refuses_a_repeated_field(world):
 @pytest.fixture
 def autosaves(app, questionnaire):
     """Both autosave addresses on a fresh database: a private link's and a workshop participant's."""
-    from app import store
-    from tests.conftest import FULL_CONTEXT
-
-    db = store.open_db(app.config["DATABASE"])
-    try:
-        user = store.create_user(db, "fay@example.org", "correct horse battery staple", role="facilitator")
-        org = store.create_org(db, "Fay's org", user)
-        workshop = store.create_workshop(db, org, user, title="Board", mode="anonymous", roles=[],
-                                         context=FULL_CONTEXT, questionnaire_id=questionnaire.id,
-                                         questionnaire_version=questionnaire.version)
-        code = store.get_workshop(db, org, workshop)["join_code"]
-    finally:
-        db.close()
+    _org, _workshop, code = open_workshop(app)
     respondent, participant = app.test_client(), app.test_client()
     respondent.csrf = page_csrf(respondent)
     token = respondent.post("/start", data={"csrf_token": respondent.csrf}).location.split("/r/")[1].split("?")[0]

@@ -18,7 +18,7 @@ import pytest
 from app import create_app, store
 from app.engine.vocabulary import DIMENSIONS
 from app.web.errors import STORAGE_MESSAGE
-from tests.conftest import FULL_CONTEXT, visible_text
+from tests.conftest import FULL_CONTEXT, open_workshop, visible_text
 from tests.security_fixtures import world  # noqa: F401  (fixture)
 from tests.storage_faults import FAULTS, fault, mount_small_disk, unmount, write_lock
 
@@ -117,19 +117,9 @@ def _new_respondent(stage: Stage, *, context=False, answered=False):
 
 
 def _open_workshop(stage: Stage) -> str:
-    db = stage.db()
-    try:
-        email = f"facilitator{len(stage.emails)}@example.org"
-        stage.emails.append(email)
-        user = store.create_user(db, email, PASSWORD, role="facilitator", name="Fay")
-        org = store.create_org(db, f"Org {len(stage.emails)}", user)
-        questionnaire = stage.app.extensions["pmo_content"].default_questionnaire
-        workshop = store.create_workshop(db, org, user, title="Board workshop", mode="named", roles=[],
-                                         context=FULL_CONTEXT, questionnaire_id=questionnaire.id,
-                                         questionnaire_version=questionnaire.version)
-        return store.get_workshop(db, org, workshop)["join_code"]
-    finally:
-        db.close()
+    email = f"facilitator{len(stage.emails)}@example.org"
+    stage.emails.append(email)
+    return open_workshop(stage.app, email, PASSWORD, mode="named")[2]
 
 
 def _questions(stage: Stage, dimension: str) -> list[str]:

@@ -9,7 +9,7 @@ from flask import Flask, current_app, g, request
 from flask_bootstrap import Bootstrap5
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from markupsafe import Markup
-from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.exceptions import HTTPException, NotFound, SecurityError
 
 from . import (
     assess,
@@ -25,7 +25,7 @@ from . import (
     units,
     workshops,
 )
-from .current import content
+from .current import content, public_url
 from ..reports.evidence import describe_evidence, labels_of
 from .params import refuse_repeated_fields
 
@@ -52,6 +52,7 @@ CSP = "; ".join([
 
 def init_web(app: Flask) -> None:
     app.before_request(_start_timer)  # first, so the timing covers the whole request
+    app.before_request(_refuse_untrusted_host)  # before anything reads the session or the body
     app.before_request(_limit_streamed_body)  # before anything reads the body (the CSRF check does)
     # Before the CSRF check, so even its error page knows who is signed in.
     app.before_request(auth.load_user)
@@ -66,6 +67,7 @@ def init_web(app: Flask) -> None:
     # An id beyond SQLite's integers cannot name anything: not found, not a crash.
     app.register_error_handler(OverflowError, lambda _err: errors.http_error(NotFound()))
     app.register_error_handler(CSRFError, errors.csrf_error)
+    app.register_error_handler(SecurityError, errors.untrusted_host)
     app.register_error_handler(sqlite3.OperationalError, errors.storage_error)
     app.register_error_handler(HTTPException, errors.http_error)
     app.register_error_handler(Exception, errors.unexpected_error)
@@ -74,6 +76,8 @@ def init_web(app: Flask) -> None:
     @app.context_processor
     def _globals():
         return {"content": content()}
+
+    app.add_template_global(public_url)
 
     @app.template_global("evidence")
     def _evidence(evidence, result=None):
@@ -87,6 +91,12 @@ def init_web(app: Flask) -> None:
 
 def _start_timer() -> None:
     g.started = time.perf_counter()
+
+
+def _refuse_untrusted_host() -> None:
+    """A Host header outside TRUSTED_HOSTS stops the request here (Flask only notes it for routing)."""
+    if isinstance(request.routing_exception, SecurityError):
+        raise request.routing_exception
 
 
 def _limit_streamed_body() -> None:

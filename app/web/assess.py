@@ -13,7 +13,7 @@ from ..db import get_db
 from ..engine.vocabulary import DIMENSIONS
 from .access import attachable_orgs, load_response
 from .answering import STEPS, Flow, answer_dimension, progress, review_page, save_json_answers
-from .current import content
+from .current import content, public_url
 from .errors import error_response
 from .params import parse_context_form
 
@@ -40,7 +40,7 @@ def overview(token: str):
         questionnaire=questionnaire,
         progress=progress(questionnaire, answers, response["step"], Flow(token)),
         continue_url=Flow(token).url(response["step"]),
-        resume_url=url_for("assess.overview", token=token, _external=True),
+        resume_url=public_url("assess.overview", token=token),
         is_new=request.args.get("new") == "1",
         attach_orgs=attachable_orgs(response),
         org=store.get_org(get_db(), response["org_id"]) if response["org_id"] else None,

@@ -85,6 +85,15 @@ def http_error(err: HTTPException):
     return error_response(err.code or 500, title, message)
 
 
+def untrusted_host(_err):
+    """400 for a Host header the app does not answer to; plain text, as no link can be built for it."""
+    message = ("This server does not answer to that host name. Its administrator sets the names it "
+               "answers to with PUBLIC_URL or TRUSTED_HOSTS.")
+    if wants_json():
+        return jsonify({"error": message, "status": 400}), 400
+    return message + "\n", 400, {"Content-Type": "text/plain; charset=utf-8"}
+
+
 def storage_error(err: sqlite3.OperationalError):
     """Storage refused (full, read-only, locked past the busy timeout): 503, and nothing was kept."""
     fault = store.storage_fault(err)

@@ -17,7 +17,7 @@ from ..db import get_db
 from ..engine import InvalidInput
 from ..engine.vocabulary import LEVELS
 from .access import can_facilitate, facilitator_view, member_view
-from .current import content
+from .current import content, public_url
 from .errors import error_response
 from .messages import refusal
 from .params import optional_id, parse_context_form, parse_level, start_date_from, target_from_form
@@ -37,7 +37,7 @@ def _workshop(org_id: int, workshop_id: int) -> dict:
 
 
 def join_url(workshop: dict) -> str:
-    return url_for("participate.join", code=workshop["join_code"], _external=True)
+    return public_url("participate.join", code=workshop["join_code"])
 
 
 def pretty_code(code: str) -> str:
