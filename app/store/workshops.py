@@ -217,19 +217,31 @@ def close_workshop(db: Database, workshop: Mapping[str, Any],
     return snapshot_id
 
 
-def join_blocked(db: Database, address: str, now: float | None = None) -> bool:
-    """Too many wrong codes from this address lately (shared by every worker through the database)."""
-    now = time.time() if now is None else now
-    count = db.execute("SELECT count(*) FROM join_failures WHERE address = ? AND at > ?",
-                       [address, now - JOIN_FAILURE_WINDOW]).fetchone()[0]
-    return count >= JOIN_FAILURE_LIMIT
+class TooManyJoinAttempts(StoreError):
+    """Too many wrong workshop codes from this address lately: no code is looked up for it now."""
 
 
-def record_join_failure(db: Database, address: str, now: float | None = None) -> None:
+def workshop_for_join(db: Database, code: str, address: str, now: float | None = None) -> dict[str, Any] | None:
+    """The workshop a join code names (open or closed), or None for an unknown code, which counts against the address.
+
+    The count of the address's recent wrong codes, the refusal (TooManyJoinAttempts) and the
+    record of a new wrong code happen in one write transaction: attempts racing in other
+    threads or workers wait for it, so exactly JOIN_FAILURE_LIMIT wrong codes are answered.
+    The count is shared by every worker through the database.
+    """
     now = time.time() if now is None else now
     with transaction(db):
-        db.execute("INSERT INTO join_failures (address, at) VALUES (?, ?)", [address[:64], now])
-        db.execute("DELETE FROM join_failures WHERE at < ?", [now - 24 * 3600])
+        count = db.execute("SELECT count(*) FROM join_failures WHERE address = ? AND at > ?",
+                           [address[:64], now - JOIN_FAILURE_WINDOW]).fetchone()[0]
+        if count >= JOIN_FAILURE_LIMIT:
+            raise TooManyJoinAttempts(f"{count} wrong codes from this address in the last "
+                                      f"{JOIN_FAILURE_WINDOW // 60} minutes")
+        try:
+            return workshop_by_code(db, code)
+        except NotFound:
+            db.execute("INSERT INTO join_failures (address, at) VALUES (?, ?)", [address[:64], now])
+            db.execute("DELETE FROM join_failures WHERE at < ?", [now - 24 * 3600])
+            return None
 
 
 def workshop_of_assessment(db: Database, org_id: int, assessment_id: int) -> int | None:

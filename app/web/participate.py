@@ -62,15 +62,6 @@ def _no_workshop():
     return error_response(404, *NO_WORKSHOP)
 
 
-def _open_workshop(code: str) -> dict | None:
-    """The open workshop a code opens, or None (unknown and closed codes look the same)."""
-    try:
-        workshop = store.workshop_by_code(get_db(), code)
-    except store.NotFound:
-        return None
-    return workshop if workshop["status"] == "open" else None
-
-
 def _participant(code: str) -> tuple[dict, dict, Questionnaire] | None:
     g.private_page = True
     try:
@@ -103,18 +94,14 @@ def join_form():
 @bp.route("/join/<code>", methods=["GET", "POST"])
 def join(code: str):
     db = get_db()
-    address = client_address()
-    if store.join_blocked(db, address):
-        return error_response(429, "Too many attempts", "Too many wrong workshop codes from this network. "
-                                                        "Wait a few minutes and try again.")
-    workshop = _open_workshop(code)
-    if workshop is None:
+    try:
         # Only unknown codes count towards the limit: people reloading a workshop that just
         # closed are not guessing (they still get the same answer as for an unknown code).
-        try:
-            store.workshop_by_code(db, code)
-        except store.NotFound:
-            store.record_join_failure(db, address)
+        workshop = store.workshop_for_join(db, code, client_address())
+    except store.TooManyJoinAttempts:
+        return error_response(429, "Too many attempts", "Too many wrong workshop codes from this network. "
+                                                        "Wait a few minutes and try again.")
+    if workshop is None or workshop["status"] != "open":
         return _no_workshop()
     try:
         store.participant(db, workshop, request.cookies.get(_cookie_name(workshop)))
