@@ -44,6 +44,19 @@ def migrate_command() -> None:
     click.echo(f"applied {len(applied)} migration(s)" + (": " + ", ".join(applied) if applied else ""))
 
 
+@db_cli.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+def backup_command(path: str) -> None:
+    """Copy the database to PATH while the app runs, check the copy and print its size."""
+    try:
+        made = store.backup_database(current_app.config["DATABASE"], path)
+    except store.BackupFailed as err:
+        click.echo(f"error: backup failed: {err}. Nothing was written.", err=True)
+        raise SystemExit(2) from None
+    click.echo(f"backed up to {made.path}: {made.size / 1_048_576:.1f} MB ({made.size} bytes), "
+               f"integrity ok, {made.assessments} assessments, {made.responses} responses")
+
+
 def init_app(app: Flask) -> None:
     app.teardown_appcontext(close_db)
     app.cli.add_command(db_cli)

@@ -100,6 +100,7 @@ from .responses import (
     set_step,
     submit_response,
 )
+from .backup import Backup, BackupFailed, backup_database
 from .schema import migrate, migrations
 from .workshops import (
     CODE_LENGTH as JOIN_CODE_LENGTH,
