@@ -16,7 +16,7 @@ from .main import note_storage_fault
 log = logging.getLogger("pmo_advisor")
 
 # What a person sees when storage refuses a write (disk full, read-only file, lock held too long).
-STORAGE_TITLE = "The server cannot save right now"
+STORAGE_TITLE = "Not saved"
 STORAGE_MESSAGE = "The server cannot save right now; your earlier answers are safe; try again in a minute."
 STORAGE_RETRY_AFTER = 60  # seconds, sent as Retry-After
 
