@@ -8,6 +8,7 @@ content and a database; nothing here knows about requests.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Mapping, Sequence
 
 from sqlite_utils import Database
@@ -18,6 +19,8 @@ from .engine import history as hist
 from .engine.aggregate import aggregate_answers, dimension_band, disagreement, per_question, role_medians
 from .engine.assessment import replan
 from .engine.vocabulary import DIMENSIONS
+from .reports.model import build_report, history_from_store
+from .reports.questionnaire import questionnaire_as_dict
 
 
 def figures_for(result: dict) -> dict[str, dict]:
@@ -244,3 +247,63 @@ def comparison(c: Content, chosen: Sequence[Mapping[str, Any]], names: Sequence[
     data = hist.comparison(chosen, names, dimension_titles(c))
     data["radar"] = charts.overlay_radar(data.pop("series"), data["target"], data["labels"])
     return data
+
+
+# --------------------------------------------------------------------------
+# Reports: what the report writers read, assembled from a frozen result and the store
+# --------------------------------------------------------------------------
+
+
+def _questionnaire_data(c: Content, result: Mapping[str, Any]) -> dict[str, Any] | None:
+    questionnaire = c.questionnaires.get(result["questionnaire"]["id"])
+    return questionnaire_as_dict(questionnaire) if questionnaire else None
+
+
+def self_report(db: Database, c: Content, response: Mapping[str, Any], snapshot: Mapping[str, Any],
+                start: date) -> dict[str, Any]:
+    """The report of a self-assessment's frozen result (with its organisation's name once attached)."""
+    result = snapshot["result"]
+    subject: dict[str, Any] = {"kind": "self", "title": response.get("title") or "",
+                               "assessed_on": (response.get("submitted_at") or snapshot["created_at"])[:10]}
+    if response.get("org_id"):
+        subject["organisation"] = store.get_org(db, response["org_id"])["name"]
+    return build_report(result, _questionnaire_data(c, result), subject=subject, start=start)
+
+
+def workshop_report(db: Database, c: Content, org: Mapping[str, Any], workshop: Mapping[str, Any],
+                    snapshot: Mapping[str, Any], start: date) -> dict[str, Any]:
+    """The report of a closed workshop: its result, the distribution per question and the agreed levels."""
+    result = snapshot["result"]
+    stats = room_summary(db, c, workshop)["stats"]
+    return build_report(result, _questionnaire_data(c, result), start=start, workshop_stats=stats,
+                        subject={"kind": "workshop", "organisation": org["name"], "title": workshop["title"],
+                                 "period": workshop.get("period") or "",
+                                 "assessed_on": (workshop.get("closed_at") or snapshot["created_at"])[:10]})
+
+
+def org_report(db: Database, c: Content, org: Mapping[str, Any], unit: Mapping[str, Any] | None,
+               start: date) -> dict[str, Any] | None:
+    """The organisation's (or one unit's) latest result with its history and roadmap progress; None before any."""
+    rows = store.history(db, org["id"], unit["id"] if unit else None)
+    if not rows and unit is None:
+        rows = store.history(db, org["id"], "all")  # only unit assessments so far: the latest of any
+    if not rows:
+        return None
+    latest = rows[-1]
+    snapshot = store.load_snapshot(db, latest["snapshot_id"])
+    result = snapshot["result"]
+    names = {u["id"]: u["name"] for u in store.units(db, org["id"])}
+    progress = store.progress(db, org["id"], unit["id"] if unit else 0)
+    subject = {"kind": "organisation", "organisation": org["name"], "unit": unit["name"] if unit else "",
+               "title": latest.get("title") or "", "period": latest["period"], "assessed_on": latest["assessed_on"]}
+    return build_report(result, _questionnaire_data(c, result), subject=subject, start=start,
+                        history=history_from_store(rows, names), progress=progress,
+                        workshop_stats=None)
+
+
+def import_answers(db: Database, c: Content, data: Mapping[str, Any]) -> tuple[int, str]:
+    """Start a self-assessment holding the answers of a filled template, ready for review."""
+    questionnaire = c.questionnaire(data.get("questionnaire"))
+    return store.import_self_assessment(db, questionnaire.id, questionnaire.version, answers=data["answers"],
+                                        context=data["context"], notes=data.get("notes") or {},
+                                        target=data.get("target"))

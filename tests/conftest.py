@@ -140,3 +140,12 @@ class Respondent:
 @pytest.fixture
 def respondent(client, questionnaire):
     return Respondent(client, questionnaire)
+
+
+@pytest.fixture
+def submitted(respondent):
+    """A self-assessment answered and submitted through the pages."""
+    respondent.fill_context()
+    respondent.answer_all(lambda q: 2 if q.id.startswith(("governance", "leadership")) else 3)
+    assert respondent.submit().status_code == 302
+    return respondent

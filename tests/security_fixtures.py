@@ -445,6 +445,7 @@ def world_strings(world: World) -> dict[str, list]:
     strings = {
         "token": [world.b_token, world.b_private_member_token, world.b_private_token],
         "dimension": [DIMENSIONS[0]],
+        "fmt": ["html", "xlsx"],  # a report as a page and as a file; the other formats share their checks
     }
     if world.b_workshop_code:
         strings["code"] = [world.b_workshop_code]

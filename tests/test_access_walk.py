@@ -47,6 +47,8 @@ PUBLIC_ROUTES = {
     "/start": "starts an anonymous self-assessment reached only by its own private link",
     "/join": "workshop participants type the code shown on the projector; they have no account",
     "/join/<code>": "joining an open workshop by its code (link or QR) needs no account: the code is the key",
+    "/questionnaire/answers-template.xlsx": "the blank answers template holds only the questionnaire",
+    "/import": "a filled answers template starts a new anonymous self-assessment, like /start",
 }
 # Public by design, but closed (404) once the first account exists, as in the walked world.
 ONLY_BEFORE_FIRST_ACCOUNT = {"/setup"}
@@ -101,7 +103,7 @@ def bodies(case: RouteCase) -> list[str]:
 
 def leaked(world, case: RouteCase, response) -> list[str]:
     """Bob's secrets in a response, other than what the request itself carried."""
-    text = response.get_data(as_text=True)
+    text = response.get_data().decode("utf-8", "replace")  # downloads are binary
     return [s for s in world.b_secrets()
             if s not in case.url and (s in text or html.escape(s) in text or html.escape(s, quote=False) in text)]
 

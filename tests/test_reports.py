@@ -370,3 +370,18 @@ def test_hostile_text_is_not_lost_in_any_format(room_case, pdf_pages, room_book)
     assert report["subject"]["organisation"] == HOSTILE
     assert HOSTILE in pdf_pages[0]
     assert HOSTILE in room_book["Summary"]["A2"].value
+
+
+def test_a_stored_result_keeps_the_questionnaires_order(content, self_case):
+    """Snapshots are stored with sorted keys; the report still follows the questionnaire."""
+    import json
+
+    from app.reports.model import build_report
+    from app.reports.questionnaire import questionnaire_as_dict
+
+    result, _report = self_case
+    stored = json.loads(json.dumps(result, sort_keys=True))
+    questionnaire = content.default_questionnaire
+    report = build_report(stored, questionnaire_as_dict(questionnaire))
+    assert [a["id"] for a in report["areas"]] == [d.id for d in questionnaire.dimensions]
+    assert [p["key"] for p in report["profile"]] == [f.key for f in questionnaire.context]

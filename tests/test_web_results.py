@@ -13,14 +13,6 @@ from app.engine.vocabulary import DIMENSIONS
 from tests.conftest import visible_text
 
 
-@pytest.fixture
-def submitted(respondent):
-    respondent.fill_context()
-    respondent.answer_all(lambda q: 2 if q.id.startswith(("governance", "leadership")) else 3)
-    assert respondent.submit().status_code == 302
-    return respondent
-
-
 def snapshot_count(app):
     db = store.open_db(app.config["DATABASE"])
     try:

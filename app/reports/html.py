@@ -16,14 +16,14 @@ from .levels import format_score
 from .svg import report_charts
 
 
-def _day(value: date | str | None) -> str:
+def day(value: date | str | None) -> str:
     if not value:
         return ""
     day = date.fromisoformat(value) if isinstance(value, str) else value
     return f"{day.day} {day:%b %Y}"
 
 
-def _day_short(value: date | str | None) -> str:
+def day_short(value: date | str | None) -> str:
     if not value:
         return ""
     day = date.fromisoformat(value) if isinstance(value, str) else value
@@ -35,7 +35,7 @@ def environment() -> Environment:
     env = Environment(loader=PackageLoader("app.reports", "templates"),
                       autoescape=select_autoescape(["html"], default_for_string=True), trim_blocks=True,
                       lstrip_blocks=True)
-    env.filters.update({"day": _day, "day_short": _day_short, "score": format_score})
+    env.filters.update({"day": day, "day_short": day_short, "score": format_score})
     return env
 
 

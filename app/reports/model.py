@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any, Iterable, Mapping, Sequence
 
+from ..engine.vocabulary import DIMENSIONS
 from .evidence import describe_evidence, labels_of
 from .levels import describe_level
 
@@ -49,7 +50,9 @@ def build_report(result: Mapping[str, Any], questionnaire: Mapping[str, Any] | N
     start = start or today
     subject = dict(subject or {})
     frozen = result["questionnaire"]
-    area_titles: dict[str, str] = dict(frozen.get("dimensions") or {})
+    # Frozen results are stored with sorted keys: put areas and profile back in the questionnaire's order.
+    order = [d["id"] for d in (questionnaire or {}).get("dimensions", [])] or list(DIMENSIONS)
+    area_titles: dict[str, str] = _ordered(frozen.get("dimensions") or {}, order)
     questions = _questions(result, questionnaire)
     levels = {lv["level"]: lv for lv in (questionnaire or {}).get("levels", [])}
     labels = labels_of(result, None)
@@ -60,7 +63,7 @@ def build_report(result: Mapping[str, Any], questionnaire: Mapping[str, Any] | N
         "title": _title(kind, subject),
         "subject": {**subject, "kind": kind, "prepared_on": today.isoformat()},
         "questionnaire": {"id": frozen["id"], "version": frozen["version"], "title": frozen.get("title", frozen["id"])},
-        "profile": _profile(result),
+        "profile": _profile(result, [f["key"] for f in (questionnaire or {}).get("context", [])]),
         "overall": _overall(result["overall"]),
         "areas": _areas(result, questions, area_titles, levels),
         "recommendation": _recommendation(result.get("recommendation") or {}, labels),
@@ -111,9 +114,14 @@ def _questions(result: Mapping[str, Any], questionnaire: Mapping[str, Any] | Non
             for qid, text in frozen_texts.items()]
 
 
-def _profile(result: Mapping[str, Any]) -> list[dict[str, str]]:
+def _ordered(mapping: Mapping[str, Any], order: Sequence[str]) -> dict[str, Any]:
+    """``mapping`` with the keys in ``order`` first, in that order, then any others as they come."""
+    return {**{k: mapping[k] for k in order if k in mapping}, **{k: v for k, v in mapping.items() if k not in order}}
+
+
+def _profile(result: Mapping[str, Any], order: Sequence[str]) -> list[dict[str, str]]:
     fields = result["questionnaire"].get("context") or {}
-    context = result.get("context") or {}
+    context = _ordered(result.get("context") or {}, order)
     rows = []
     for key, value in context.items():
         spec = fields.get(key, {})
@@ -139,7 +147,10 @@ def _areas(result: Mapping[str, Any], questions: list[dict], titles: Mapping[str
     answers = result.get("answers") or {}
     target = (result.get("roadmap") or {}).get("target") or {}
     areas = []
-    for dim, s in result["scores"].items():
+    for dim in titles:
+        s = result["scores"].get(dim)
+        if s is None:
+            continue
         answered = [(q, answers[q["id"]]) for q in questions
                     if q["area"] == dim and answers.get(q["id"]) is not None]
         ranked = sorted(answered, key=lambda pair: (-pair[1], pair[0]["id"]))

@@ -87,6 +87,7 @@ from .responses import (
     create_org_assessment,
     create_self_assessment,
     first_response,
+    import_self_assessment,
     load_notes,
     response_by_id,
     save_note,

@@ -41,6 +41,30 @@ def create_self_assessment(db: Database, questionnaire_id: str, questionnaire_ve
     return response_id, token
 
 
+def import_self_assessment(db: Database, questionnaire_id: str, questionnaire_version: str, *,
+                           answers: Mapping[str, int | None], context: Mapping[str, Any],
+                           notes: Mapping[str, str], target: Mapping[str, int] | None) -> tuple[int, str]:
+    """Create a self-assessment that already holds imported answers, all in one transaction;
+    return (response id, private token). The answers were validated before; nothing is half-stored."""
+    token = new_token()
+    now = now_iso()
+    with transaction(db):
+        assessment_id = db["assessments"].insert({
+            "kind": "self", "title": "", "questionnaire_id": questionnaire_id,
+            "questionnaire_version": questionnaire_version, "created_at": now,
+            "target_json": json.dumps(dict(target)) if target else None,
+        }).last_pk
+        response_id = db["responses"].insert({
+            "assessment_id": assessment_id, "token_hash": hash_token(token), "created_at": now, "updated_at": now,
+            "context_json": json.dumps(dict(context)), "step": "review",
+        }).last_pk
+        db.conn.executemany("INSERT INTO answers (response_id, question_id, level, updated_at) VALUES (?, ?, ?, ?)",
+                            [(response_id, qid, level, now) for qid, level in answers.items()])
+        db.conn.executemany("INSERT INTO notes (response_id, dimension, text, updated_at) VALUES (?, ?, ?, ?)",
+                            [(response_id, dim, text.strip()[:2000], now) for dim, text in notes.items() if text.strip()])
+    return response_id, token
+
+
 _RESPONSE_COLUMNS = ("id", "assessment_id", "step", "context_json", "status", "created_at", "updated_at",
                      "submitted_at", "user_id", "questionnaire_id", "questionnaire_version", "title", "kind",
                      "assessment_status", "target_json", "snapshot_id", "org_id")

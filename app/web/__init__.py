@@ -21,19 +21,22 @@ from . import (
     org_assessments,
     orgs,
     participate,
+    reports,
     results,
     units,
     workshops,
 )
 from .current import content, public_url
 from ..reports.evidence import describe_evidence, labels_of
+from ..reports.html import day, day_short
+from ..reports.levels import format_score
 from .params import refuse_repeated_fields
 
 csrf = CSRFProtect()
 bootstrap = Bootstrap5()
 
 BLUEPRINTS = (main.bp, auth.bp, orgs.bp, members.bp, org_assessments.bp, org_assessments.attaching, units.bp,
-              dashboard.bp, workshops.bp, participate.bp, assess.bp, results.bp)
+              dashboard.bp, workshops.bp, participate.bp, assess.bp, results.bp, reports.bp)
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -72,6 +75,10 @@ def init_web(app: Flask) -> None:
     app.register_error_handler(HTTPException, errors.http_error)
     app.register_error_handler(Exception, errors.unexpected_error)
     app.after_request(_security_headers)
+
+    app.add_template_filter(format_score, "score")
+    app.add_template_filter(day_short, "day_short")
+    app.add_template_filter(day, "day")
 
     @app.context_processor
     def _globals():

@@ -58,3 +58,15 @@ def roadmap_csv_response(result: Mapping[str, Any], start: date, filename: str) 
     """The roadmap as a CSV download."""
     return Response(roadmap_csv(result, start), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def report_downloads(endpoint: str, report: Mapping[str, Any], **values: Any) -> dict[str, Any]:
+    """Where to download this result's report in each format, and each of its tables as CSV."""
+    from flask import url_for
+
+    from ..reports.tables import report_tables
+
+    links = {fmt: url_for(endpoint, fmt=fmt, **values) for fmt in ("html", "pdf", "xlsx", "pptx")}
+    links["csv"] = [(name, f"{table.title} (CSV)", url_for(endpoint, fmt="csv", table=name, **values))
+                    for name, table in report_tables(report).items()]
+    return links

@@ -3,6 +3,8 @@ form that re-plans the roadmap, and the roadmap as CSV."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 
 from .. import service, store
@@ -12,7 +14,7 @@ from .access import attachable_orgs, load_snapshot
 from .current import content
 from .errors import error_response
 from .params import start_date_from, target_from_form
-from .result_pages import result_context, roadmap_csv_response
+from .result_pages import report_downloads, result_context, roadmap_csv_response
 
 bp = Blueprint("results", __name__)
 
@@ -25,10 +27,13 @@ def result_page(token: str):
     links = {"json": url_for("results.result_json", token=token),
              "target": url_for("results.change_target", token=token),
              "csv": url_for("results.roadmap_export", token=token)}
+    report = service.self_report(get_db(), content(), response, snapshot, date.today())
     return render_template(
         "results/result.html",
         token=token,
         **result_context(snapshot, links),
+        report=report,
+        downloads=report_downloads("reports.result_report", report, token=token),
         response=response,
         attach_orgs=attachable_orgs(response),
         org=store.get_org(get_db(), response["org_id"]) if response["org_id"] else None,

@@ -8,6 +8,7 @@ is in participate.py.
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import segno
 from flask import Blueprint, Response, abort, flash, g, jsonify, redirect, render_template, request, url_for
@@ -21,7 +22,7 @@ from .current import content, public_url
 from .errors import error_response
 from .messages import refusal
 from .params import optional_id, parse_context_form, parse_level, start_date_from, target_from_form
-from .result_pages import result_context, roadmap_csv_response
+from .result_pages import report_downloads, result_context, roadmap_csv_response
 
 bp = Blueprint("workshops", __name__, url_prefix="/orgs/<int:org_id>/workshops")
 
@@ -192,8 +193,10 @@ def report(org_id: int, workshop_id: int):
     links = {"json": url_for("workshops.report_json", org_id=org_id, workshop_id=workshop_id),
              "target": url_for("workshops.change_target", org_id=org_id, workshop_id=workshop_id),
              "csv": url_for("workshops.report_csv", org_id=org_id, workshop_id=workshop_id)}
+    report = service.workshop_report(get_db(), content(), g.org, workshop, snapshot, date.today())
+    downloads = report_downloads("reports.workshop_report", report, org_id=org_id, workshop_id=workshop_id)
     return render_template("workshops/report.html", org=g.org, workshop=workshop, **result_context(snapshot, links),
-                           heading=f"Workshop result: {workshop['title']}")
+                           report=report, downloads=downloads, heading=f"Workshop result: {workshop['title']}")
 
 
 @bp.get("/<int:workshop_id>/report.json")

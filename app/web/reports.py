@@ -1,0 +1,168 @@
+"""Report downloads: the executive report as a print-ready page, PDF, XLSX, PPTX and CSV, for a
+self-assessment (/r/<token>/report.*), a workshop (/orgs/<id>/workshops/<id>/report.*) and an
+organisation's latest result with its history (/orgs/<id>/report.*); the answers template and
+the upload that starts an assessment from a filled one.
+
+Views only check access and parameters; ``service`` assembles the report, ``app.reports``
+writes it. A frozen result never changes, so each file is made once per worker and kept
+under its snapshot, content hash and options.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping
+
+from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, url_for
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from .. import service, store
+from ..db import get_db
+from ..reports import MEDIA_TYPES, render_file
+from ..reports.csv_export import render_csv
+from ..reports.html import render_html
+from ..reports.template import TemplateProblem, read_template, write_template
+from .access import load_snapshot, member_view, unit_scope
+from .cache import LRUCache
+from .current import content
+from .params import start_date_from
+
+bp = Blueprint("reports", __name__)
+
+FILE_FORMATS = ("pdf", "xlsx", "pptx")
+_FILES = LRUCache(48)  # made files are 20–150 KB each
+
+
+def _download(data: bytes | str, fmt: str, stem: str) -> Response:
+    return Response(data, mimetype=MEDIA_TYPES[fmt].split(";")[0],
+                    headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"',
+                             "Content-Type": MEDIA_TYPES[fmt]})
+
+
+def _send(fmt: str, key: tuple, build_report: Callable[[], dict], stem: str, toolbar: Mapping[str, Any]):
+    """One format of a report, made once per worker under ``key``."""
+    start = start_date_from(request.args)
+    stem = f"{stem}-{start.isoformat()}"
+    if fmt == "html":
+        html = _FILES.get((current_app.config["DATABASE"], *key, "html", start),
+                          lambda: render_html(build_report(start), toolbar=toolbar))
+        return Response(html, mimetype="text/html")
+    if fmt == "csv":
+        table = request.args.get("table", "roadmap")
+        report = build_report(start)
+        try:
+            return _download(render_csv(report, table), "csv", f"{stem}-{table}")
+        except KeyError:
+            abort(404)
+    if fmt not in FILE_FORMATS:
+        abort(404)
+    data = _FILES.get((current_app.config["DATABASE"], *key, fmt, start),
+                      lambda: render_file(build_report(start), fmt))
+    return _download(data, fmt, stem)
+
+
+def _toolbar(back: str, endpoint: str, **values) -> dict[str, Any]:
+    query = {"start": request.args["start"]} if request.args.get("start") else {}
+    return {"back": back, "print": True, "script": url_for("static", filename="js/print.js"),
+            "downloads": [(label, url_for(endpoint, fmt=fmt, **values, **query))
+                          for label, fmt in (("PDF", "pdf"), ("Excel", "xlsx"), ("PowerPoint", "pptx"))]}
+
+
+# --------------------------------------------------------------------------
+# A self-assessment's result
+# --------------------------------------------------------------------------
+
+@bp.get("/r/<token>/report.<fmt>")
+def result_report(token: str, fmt: str):
+    response, snapshot = load_snapshot(token)
+    if snapshot is None:
+        abort(404)
+    db, c = get_db(), content()
+
+    def build(start):
+        return service.self_report(db, c, response, snapshot, start)
+
+    back = url_for("results.result_page", token=token)
+    return _send(fmt, ("self", snapshot["id"], snapshot["content_hash"]), build, "pmo-report",
+                 _toolbar(back, "reports.result_report", token=token))
+
+
+# --------------------------------------------------------------------------
+# A workshop's result
+# --------------------------------------------------------------------------
+
+@bp.get("/orgs/<int:org_id>/workshops/<int:workshop_id>/report.<fmt>")
+@member_view()
+def workshop_report(org_id: int, workshop_id: int, fmt: str):
+    try:
+        workshop = store.get_workshop(get_db(), org_id, workshop_id)
+    except store.NotFound:
+        abort(404)
+    if workshop["status"] != "closed" or workshop["snapshot_id"] is None:
+        abort(404)
+    db, c = get_db(), content()
+    snapshot = store.load_snapshot(db, workshop["snapshot_id"])
+
+    def build(start):
+        return service.workshop_report(db, c, g.org, workshop, snapshot, start)
+
+    back = url_for("workshops.report", org_id=org_id, workshop_id=workshop_id)
+    return _send(fmt, ("workshop", snapshot["id"], snapshot["content_hash"], g.org["name"]), build,
+                 "workshop-report", _toolbar(back, "reports.workshop_report", org_id=org_id, workshop_id=workshop_id))
+
+
+# --------------------------------------------------------------------------
+# An organisation's latest result, with its history
+# --------------------------------------------------------------------------
+
+@bp.get("/orgs/<int:org_id>/report.<fmt>")
+@member_view()
+def org_report(org_id: int, fmt: str):
+    db, c = get_db(), content()
+    unit = unit_scope(org_id)
+    generation = store.generation(db, org_id)
+
+    def build(start):
+        report = service.org_report(db, c, g.org, unit, start)
+        if report is None:
+            abort(404)
+        return report
+
+    back = url_for("orgs.detail", org_id=org_id, **({"unit": unit["id"]} if unit else {}))
+    values = {"org_id": org_id, **({"unit": unit["id"]} if unit else {})}
+    return _send(fmt, ("org", org_id, unit["id"] if unit else None, generation, c.hash), build, "organisation-report",
+                 _toolbar(back, "reports.org_report", **values))
+
+
+# --------------------------------------------------------------------------
+# The offline answers template, and starting an assessment from a filled one
+# --------------------------------------------------------------------------
+
+@bp.get("/questionnaire/answers-template.xlsx")
+def answers_template():
+    questionnaire = content().default_questionnaire
+    data = _FILES.get(("template", questionnaire.id, questionnaire.version, content().hash),
+                      lambda: write_template(questionnaire))
+    return _download(data, "xlsx", f"{questionnaire.id}-answers-template")
+
+
+@bp.route("/import", methods=["GET", "POST"])
+def import_answers():
+    """Upload a filled answers template: a new assessment with those answers, ready for review."""
+    if request.method == "GET":
+        return render_template("reports/import.html", problem=None)
+    try:
+        upload = request.files.get("answers")
+    except RequestEntityTooLarge:
+        return render_template("reports/import.html", problem=(
+            f"The file is larger than {current_app.config['MAX_CONTENT_LENGTH'] // 1024} KB, the most an answers "
+            "file may be. Nothing was stored.")), 413
+    if upload is None or not upload.filename:
+        return render_template("reports/import.html", problem="Choose the filled answers file (.xlsx) to upload. "
+                               "Nothing was stored."), 400
+    name = upload.filename.rsplit("/", 1)[-1][:80]
+    try:
+        data = read_template(upload.read(), content(), name=name)
+    except TemplateProblem as err:
+        return render_template("reports/import.html", problem=f"{err}. Nothing was stored."), 400
+    _response_id, token = service.import_answers(get_db(), content(), data)
+    return redirect(url_for("assess.review", token=token, imported=1))

@@ -1,0 +1,210 @@
+"""Report downloads on the web (self-assessment, workshop, organisation), the result page's
+summary, and importing a filled answers template through the upload."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from openpyxl import load_workbook
+
+from app import store
+from tests.conftest import FULL_CONTEXT, visible_text
+from tests.reports_fixtures import answers_for
+from tests.test_cli_reports import fill_template
+from tests.test_workshops_web import Facilitator, Participant, make_app, opened
+
+
+def download(client, url: str, media: str):
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    assert response.mimetype == media, (url, response.mimetype)
+    assert response.headers["Content-Disposition"].startswith("attachment; filename=")
+    return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+
+
+def test_result_page_offers_every_download_and_each_works(submitted):
+    page = submitted.client.get(submitted.base + "/result").text
+    links = {fmt: f"{submitted.base}/report.{fmt}" for fmt in ("html", "pdf", "xlsx", "pptx")}
+    for url in links.values():
+        assert f'href="{url}"' in page
+    assert f'href="{submitted.base}/result.json"' in page
+    csv_links = re.findall(rf'href="({re.escape(submitted.base)}/report\.csv\?table=\w+)"', page)
+    assert len(csv_links) == 5
+    assert download(submitted.client, links["pdf"], "application/pdf").data.startswith(b"%PDF-")
+    book = load_workbook(io.BytesIO(download(submitted.client, links["xlsx"], XLSX).data))
+    assert book.sheetnames[:4] == ["Summary", "Answers", "Pitfalls", "Roadmap"]
+    assert download(submitted.client, links["pptx"], PPTX).data.startswith(b"PK")
+    for url in csv_links:
+        text = download(submitted.client, url.replace("&amp;", "&"), "text/csv").data.decode("utf-8")
+        assert text.startswith("\ufeff")
+    report = submitted.client.get(links["html"])
+    assert report.status_code == 200 and "Appendix: every answer" in report.text
+
+
+def test_report_page_is_the_print_ready_report_with_its_own_toolbar(submitted):
+    result = submitted.result()
+    html = submitted.client.get(submitted.base + "/report.html?start=2027-01-04").text
+    text = visible_text(html)
+    assert result["recommendation"]["title"] in text and "prepared" in text
+    assert 'class="toolbar"' in html and f'href="{submitted.base}/report.pdf?start=2027-01-04"' in html
+    assert "<svg" in html  # the print charts are inline vector graphics, no script needed
+
+
+def test_a_bad_start_date_or_table_is_refused(submitted):
+    assert submitted.client.get(submitted.base + "/report.pdf?start=soon").status_code == 400
+    assert submitted.client.get(submitted.base + "/report.csv?table=passwords").status_code == 404
+    assert submitted.client.get(submitted.base + "/report.docx").status_code == 404
+
+
+def test_reports_of_an_unsubmitted_assessment_do_not_exist(respondent):
+    assert respondent.client.get(respondent.base + "/report.pdf").status_code == 404
+
+
+def test_result_page_summary_matches_the_reports_first_page(submitted):
+    result = submitted.result()
+    page = submitted.client.get(submitted.base + "/result").text
+    text = visible_text(page)
+    for needle in ("Who was assessed", "Recommended PMO model", "Most severe pitfalls", "The first 90 days"):
+        assert needle in text
+    labels = result["questionnaire"]["context"]
+    for key, value in result["context"].items():
+        assert labels[key]["label"] in text
+    pitfalls = result["pitfalls"][:3]
+    for pitfall in pitfalls:  # linked to the one place each is described
+        assert f'href="#pitfall-{pitfall["id"]}"' in page
+        assert page.count(f'id="pitfall-{pitfall["id"]}"') == 1
+    first_items = re.findall(r'<li><a href="#item-([\w.-]+)">', page)
+    assert first_items
+    for item_id in first_items:
+        assert page.count(f'id="item-{item_id}"') == 1
+
+
+def test_the_recommended_model_is_described_once(submitted):
+    result = submitted.result()
+    text = visible_text(submitted.client.get(submitted.base + "/result").text)
+    assert text.count(result["recommendation"]["summary"]) == 1
+
+
+# --------------------------------------------------------------------------- workshops and organisations
+
+@pytest.fixture
+def room(tmp_path, content, monkeypatch, questionnaire):
+    """A closed workshop of an organisation: its report and the organisation's history exist."""
+    app = make_app(tmp_path / "room.sqlite3", content, monkeypatch)
+    fay = Facilitator(app)
+    org_id = fay.create_org("Client <b>Ltd</b>")
+    workshop = fay.create_workshop(org_id, mode="named", roles="")
+    for offset in range(3):
+        person = Participant(app, workshop, name=f"P{offset}", role=None)
+        person.answer_all(answers_for(questionnaire, offset))
+        assert person.submit().status_code == 302
+    assert fay.close(workshop).status_code == 302
+    return app, fay, workshop
+
+
+def test_workshop_report_downloads_hold_the_rooms_distribution(room, questionnaire):
+    _app, fay, workshop = room
+    page = fay.client.get(workshop.base + "/report").text
+    assert f'href="{workshop.base}/report.xlsx"' in page
+    book = load_workbook(io.BytesIO(download(fay.client, workshop.base + "/report.xlsx", XLSX).data))
+    rows = list(book["Workshop"].iter_rows(values_only=True))
+    assert len(rows) == len(questionnaire.questions()) + 1
+    first = dict(zip(rows[0], rows[1]))
+    assert first["Answered"] == 3
+    deck = download(fay.client, workshop.base + "/report.pptx", PPTX)
+    from pptx import Presentation
+
+    titles = [s.shapes.title.text for s in Presentation(io.BytesIO(deck.data)).slides if s.shapes.title]
+    assert "Where the room disagreed, and what it agreed" in titles
+
+
+def test_organisation_report_has_the_history(room):
+    _app, fay, workshop = room
+    book = load_workbook(io.BytesIO(download(fay.client, f"/orgs/{workshop.org_id}/report.xlsx", XLSX).data))
+    assert "History" in book.sheetnames
+    html = fay.client.get(f"/orgs/{workshop.org_id}/report.html").text
+    assert "Client &lt;b&gt;Ltd&lt;/b&gt;" in html and "Client <b>Ltd</b>" not in html
+
+
+def test_reports_of_an_organisation_are_for_its_members_only(room):
+    app, _fay, workshop = room
+    stranger = Facilitator(app)
+    for url in (f"/orgs/{workshop.org_id}/report.pdf", f"{workshop.base}/report.xlsx"):
+        assert stranger.client.get(url).status_code == 404
+        anonymous = app.test_client().get(url)
+        assert anonymous.status_code == 302 and "/login" in anonymous.location
+
+
+# --------------------------------------------------------------------------- import
+
+@pytest.fixture
+def template(client):
+    response = download(client, "/questionnaire/answers-template.xlsx", XLSX)
+    return response.data
+
+
+def assessment_count(app) -> int:
+    db = store.open_db(app.config["DATABASE"])
+    try:
+        return db.execute("SELECT count(*) FROM assessments").fetchone()[0]
+    finally:
+        db.close()
+
+
+def upload(client, data: bytes, name: str = "answers.xlsx"):
+    from tests.conftest import csrf_token
+
+    return client.post("/import", data={"csrf_token": csrf_token(client), "answers": (io.BytesIO(data), name)},
+                       content_type="multipart/form-data")
+
+
+def test_importing_a_filled_template_starts_an_assessment_ready_for_review(app, client, template, questionnaire):
+    answers = answers_for(questionnaire)
+    area = questionnaire.dimensions[0].id
+    filled = fill_template(template, questionnaire, answers, FULL_CONTEXT, notes={area: "Board meets monthly."})
+    response = upload(client, filled)
+    assert response.status_code == 302 and response.location.endswith("/review?imported=1")
+    token = response.location.split("/r/")[1].split("/")[0]
+    db = store.open_db(app.config["DATABASE"])
+    try:
+        stored = store.response_by_token(db, token)
+        assert store.load_answers(db, stored["id"]) == answers
+        assert store.load_notes(db, stored["id"]) == {area: "Board meets monthly."}
+        assert stored["context"] == FULL_CONTEXT and stored["status"] != "submitted"
+    finally:
+        db.close()
+    submit = client.post(f"/r/{token}/submit", data={"csrf_token": re.search(
+        r'name="csrf-token" content="([^"]+)"', client.get(f"/r/{token}/review").text).group(1)})
+    assert submit.status_code == 302
+    assert client.get(f"/r/{token}/result.json").get_json()["answers"] == answers
+
+
+@pytest.mark.parametrize("case, payload, status, message", [
+    ("level out of range", "level7", 400, 'Answers!C14: level must be 1–5 or "don\'t know", not 7'),
+    ("not a spreadsheet", b"question,level\n", 400, "is not an XLSX spreadsheet"),
+    ("oversized", b"PK\x03\x04" + b"\0" * (600 * 1024), 413, "Nothing was saved"),
+])
+def test_a_bad_upload_says_what_is_wrong_and_stores_nothing(app, client, template, questionnaire, case, payload,
+                                                            status, message):
+    if payload == "level7":
+        def edit(book):
+            book["Answers"]["C14"].value = 7
+        payload = fill_template(template, questionnaire, answers_for(questionnaire), FULL_CONTEXT, edit=edit)
+    before = assessment_count(app)
+    response = upload(client, payload)
+    assert response.status_code == status
+    assert message in visible_text(response.text)
+    assert assessment_count(app) == before
+
+
+def test_an_upload_without_a_file_is_refused(app, client):
+    from tests.conftest import csrf_token
+
+    response = client.post("/import", data={"csrf_token": csrf_token(client)}, content_type="multipart/form-data")
+    assert response.status_code == 400 and "Choose the filled answers file" in visible_text(response.text)
