@@ -1,6 +1,8 @@
-"""Load a results page and a trivial endpoint of the same app, alternately, under gunicorn.
+"""Load a results page and a trivial endpoint of the same app under gunicorn, each with the
+same number of concurrent client connections, one after the other in the same run.
 
-Usage: python bench/http.py [--seconds 10] [--workers 2]
+Usage: python bench/http.py [--seconds 8] [--workers 2] [--clients 8]
+Also prints the rate of repeat visits that revalidate (If-None-Match, answered 304).
 Last line: results_rps=N trivial_rps=M ratio=R
 """
 
@@ -18,6 +20,7 @@ import random
 import re
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import requests
@@ -46,34 +49,51 @@ def submitted_result(database: str) -> str:
     return f"/r/{token}/result"
 
 
+def load(url: str, seconds: float, clients: int, headers: dict | None = None, expect: int = 200,
+         cookies=None) -> tuple[int, float]:
+    """``clients`` threads, each with its own connection, requesting ``url`` for ``seconds``: (count, elapsed)."""
+    counts = [0] * clients
+    start = time.perf_counter()
+    deadline = start + seconds
+
+    def client(index: int) -> None:
+        session = requests.Session()
+        if cookies is not None:  # the same browser session (its ETag holds its CSRF secret)
+            session.cookies.update(cookies)
+        while time.perf_counter() < deadline:
+            response = session.get(url, headers=headers)
+            if response.status_code != expect:
+                raise RuntimeError(f"{url} answered {response.status_code}, expected {expect}")
+            counts[index] += 1
+
+    with ThreadPoolExecutor(clients) as pool:
+        for future in [pool.submit(client, i) for i in range(clients)]:
+            future.result()
+    return sum(counts), time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--clients", type=int, default=8)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         database = str(Path(tmp) / "bench.sqlite3")
         path = submitted_result(database)
         with gunicorn(database, workers=args.workers) as (url, _proc):
             session = requests.Session()
-            for _ in range(20):  # warm up both endpoints
+            for _ in range(20):  # warm up both endpoints in every worker
                 session.get(url + path).raise_for_status()
                 session.get(url + "/healthz").raise_for_status()
-            spent = {"results": 0.0, "trivial": 0.0}
-            count = {"results": 0, "trivial": 0}
-            deadline = time.perf_counter() + args.seconds
-            while time.perf_counter() < deadline:
-                for name, target in (("results", path), ("trivial", "/healthz")):
-                    start = time.perf_counter()
-                    response = session.get(url + target)
-                    spent[name] += time.perf_counter() - start
-                    response.raise_for_status()
-                    count[name] += 1
-    results_rps = count["results"] / spent["results"]
-    trivial_rps = count["trivial"] / spent["trivial"]
-    print(f"requests: results={count['results']} trivial={count['trivial']} "
-          f"mean_ms: results={1000 * spent['results'] / count['results']:.2f} "
-          f"trivial={1000 * spent['trivial'] / count['trivial']:.2f}")
+            etag = session.get(url + path).headers["ETag"]
+            results, results_s = load(url + path, args.seconds, args.clients)
+            trivial, trivial_s = load(url + "/healthz", args.seconds, args.clients)
+            repeat, repeat_s = load(url + path, args.seconds / 2, args.clients, {"If-None-Match": etag}, 304,
+                                    session.cookies)
+    results_rps, trivial_rps = results / results_s, trivial / trivial_s
+    print(f"clients={args.clients} workers={args.workers} seconds={args.seconds:g} requests: results={results} "
+          f"trivial={trivial} repeat_visits_304={repeat} ({repeat / repeat_s:.0f}/s)")
     print(f"results_rps={results_rps:.0f} trivial_rps={trivial_rps:.0f} ratio={results_rps / trivial_rps:.2f}")
 
 

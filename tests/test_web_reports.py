@@ -208,3 +208,50 @@ def test_an_upload_without_a_file_is_refused(app, client):
 
     response = client.post("/import", data={"csrf_token": csrf_token(client)}, content_type="multipart/form-data")
     assert response.status_code == 400 and "Choose the filled answers file" in visible_text(response.text)
+
+
+# --------------------------------------------------------------------------- the result page, rendered once
+
+def test_a_repeat_visit_to_a_frozen_result_is_a_304(submitted):
+    first = submitted.client.get(submitted.base + "/result")
+    assert first.status_code == 200 and first.headers["ETag"] and first.headers["Last-Modified"]
+    assert first.headers["Cache-Control"] == "private, no-cache"
+    again = submitted.client.get(submitted.base + "/result", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+
+
+def test_the_page_is_rendered_once_and_keeps_a_working_csrf_token(submitted, monkeypatch):
+    from app import service
+
+    calls = []
+    real = service.self_report
+    monkeypatch.setattr(service, "self_report", lambda *a, **k: calls.append(1) or real(*a, **k))
+    pages = [submitted.client.get(submitted.base + "/result").text for _ in range(3)]
+    assert len(calls) <= 1  # the first visit of this test may find it cached already
+    token = re.search(r'name="csrf-token" content="([^"]+)"', pages[-1]).group(1)
+    assert "\x00" not in pages[-1] and 'name="csrf_token" value="' + token in pages[-1]
+    form = {"csrf_token": token, **{f"target-{d.id}": "4" for d in submitted.questionnaire.dimensions}}
+    replanned = submitted.client.post(submitted.base + "/target", data=form)
+    assert replanned.status_code == 302
+    after = submitted.client.get(submitted.base + "/result")
+    assert "The roadmap was re-planned" in after.text  # a flashed message is shown, once
+    assert "The roadmap was re-planned" not in submitted.client.get(submitted.base + "/result").text
+
+
+def test_another_browser_gets_its_own_etag_and_token(app, submitted):
+    first = submitted.client.get(submitted.base + "/result")
+    other = app.test_client().get(submitted.base + "/result")
+    assert other.status_code == 200 and other.headers["ETag"] != first.headers["ETag"]
+    mine = re.search(r'name="csrf-token" content="([^"]+)"', first.text).group(1)
+    assert mine not in other.text
+    stale = app.test_client().get(submitted.base + "/result", headers={"If-None-Match": first.headers["ETag"]})
+    assert stale.status_code == 200
+
+
+def test_a_new_snapshot_changes_the_etag(submitted):
+    before = submitted.client.get(submitted.base + "/result").headers["ETag"]
+    form = {f"target-{d.id}": "5" for d in submitted.questionnaire.dimensions}
+    assert submitted.post("/target", form).status_code == 302
+    submitted.client.get(submitted.base + "/result")  # shows the flash once
+    after = submitted.client.get(submitted.base + "/result", headers={"If-None-Match": before})
+    assert after.status_code == 200 and after.headers["ETag"] != before

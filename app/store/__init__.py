@@ -99,6 +99,7 @@ from .responses import (
     save_answers,
     save_context,
     set_step,
+    snapshot_stamp,
     submit_response,
 )
 from .backup import Backup, BackupFailed, backup_database

@@ -272,6 +272,14 @@ def replace_snapshot(db: Database, assessment_id: int, result: dict, figures: Ma
     return snapshot_id
 
 
+def snapshot_stamp(db: Database, snapshot_id: int) -> dict[str, Any]:
+    """What identifies a frozen snapshot's content, without reading the result: id, content hash, time."""
+    row = db.execute("SELECT id, content_hash, created_at FROM snapshots WHERE id = ?", [snapshot_id]).fetchone()
+    if row is None:
+        raise NotFound("no such snapshot")
+    return {"id": row[0], "content_hash": row[1], "created_at": row[2]}
+
+
 def load_snapshot(db: Database, snapshot_id: int) -> dict[str, Any]:
     """Return a snapshot with its result and radar figure parsed; raise NotFound."""
     row = db.execute(

@@ -146,6 +146,10 @@ def _security_headers(response):
     response.headers["X-Frame-Options"] = "DENY"
     if request.is_secure:
         response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-    if g.get("private_page") or g.get("user"):
+    if g.get("revalidate") and not g.get("user"):
+        # A frozen result behind a private link: the browser may keep it but must revalidate
+        # (ETag) before showing it again. Signed-in pages are never stored.
+        response.headers["Cache-Control"] = "private, no-cache"
+    elif g.get("private_page") or g.get("user"):
         response.headers["Cache-Control"] = "no-store"
     return response

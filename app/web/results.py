@@ -10,9 +10,10 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from .. import service, store
 from ..db import get_db
 from ..engine import InvalidInput
-from .access import attachable_orgs, load_snapshot
+from .access import attachable_orgs, load_response, load_snapshot
 from .current import content
 from .errors import error_response
+from .page_cache import frozen_page, page_key_for_user
 from .params import start_date_from, target_from_form
 from .result_pages import report_downloads, result_context, roadmap_csv_response
 
@@ -21,23 +22,36 @@ bp = Blueprint("results", __name__)
 
 @bp.get("/r/<token>/result")
 def result_page(token: str):
-    response, snapshot = load_snapshot(token)
-    if snapshot is None:
+    """The result page: rendered once per snapshot and day, 304 on a repeat visit."""
+    response, _questionnaire = load_response(token)
+    if response["status"] != "submitted" or response["snapshot_id"] is None:
         return redirect(url_for("assess.review", token=token))
-    links = {"json": url_for("results.result_json", token=token),
-             "target": url_for("results.change_target", token=token),
-             "csv": url_for("results.roadmap_export", token=token)}
-    report = service.self_report(get_db(), content(), response, snapshot, date.today())
-    return render_template(
-        "results/result.html",
-        token=token,
-        **result_context(snapshot, links),
-        report=report,
-        downloads=report_downloads("reports.result_report", report, token=token),
-        response=response,
-        attach_orgs=attachable_orgs(response),
-        org=store.get_org(get_db(), response["org_id"]) if response["org_id"] else None,
-    )
+    db = get_db()
+    stamp = store.snapshot_stamp(db, response["snapshot_id"])
+    attach = attachable_orgs(response)
+    org = store.get_org(db, response["org_id"]) if response["org_id"] else None
+    key = ("result", token, stamp["id"], stamp["content_hash"], date.today(), page_key_for_user(),
+           tuple((o["id"], o["name"]) for o in attach), (org["id"], org["name"]) if org else None)
+
+    def render(csrf_token) -> str:
+        snapshot = store.load_snapshot(db, stamp["id"])
+        links = {"json": url_for("results.result_json", token=token),
+                 "target": url_for("results.change_target", token=token),
+                 "csv": url_for("results.roadmap_export", token=token)}
+        report = service.self_report(db, content(), response, snapshot, date.today())
+        return render_template(
+            "results/result.html",
+            token=token,
+            **result_context(snapshot, links),
+            report=report,
+            downloads=report_downloads("reports.result_report", report, token=token),
+            response=response,
+            attach_orgs=attach,
+            org=org,
+            csrf_token=csrf_token,
+        )
+
+    return frozen_page(key, stamp["created_at"], render)
 
 
 @bp.get("/r/<token>/result.json")
