@@ -63,6 +63,7 @@ def _send(fmt: str, key: tuple, build_report: Callable[[], dict], stem: str, too
 def _toolbar(back: str, endpoint: str, **values) -> dict[str, Any]:
     query = {"start": request.args["start"]} if request.args.get("start") else {}
     return {"back": back, "print": True, "script": url_for("static", filename="js/print.js"),
+            "icon": url_for("static", filename="favicon.svg"),
             "downloads": [(label, url_for(endpoint, fmt=fmt, **values, **query))
                           for label, fmt in (("PDF", "pdf"), ("Excel", "xlsx"), ("PowerPoint", "pptx"))]}
 

@@ -1,0 +1,129 @@
+"""Browser print of the report and of the result page: Chromium's own A4 PDF, read back with
+poppler. No two text blocks overlap on a page, and no card is split across two pages."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from xml.etree import ElementTree
+
+import pytest
+
+from tests.conftest import Respondent
+
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+@pytest.fixture
+def result_token(live_app, questionnaire):
+    respondent = Respondent(live_app.test_client(), questionnaire)
+    respondent.fill_context()
+    respondent.answer_all(lambda q: 1 + sum(map(ord, q.id)) % 4)
+    assert respondent.submit().status_code == 302
+    return respondent.token
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def printed(page, tmp_path, name: str):
+    """Print the page as Chromium does for a person (A4, print stylesheet); return per-page text and words."""
+    path = tmp_path / f"{name}.pdf"
+    page.emulate_media(media="print")
+    page.pdf(path=str(path), format="A4", print_background=True, prefer_css_page_size=True)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    pages = [squash(p) for p in text.split("\f")]
+    xml = subprocess.run(["pdftotext", "-bbox-layout", str(path), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    root = ElementTree.fromstring(xml)
+    words = []
+    for number, pdf_page in enumerate(root.iter(f"{XHTML}page")):
+        for word in pdf_page.iter(f"{XHTML}word"):
+            box = tuple(float(word.get(k)) for k in ("xMin", "yMin", "xMax", "yMax"))
+            words.append((number, box, word.text or ""))
+    return pages, words
+
+
+def overlapping(words, tolerance: float = 1.0) -> list[tuple]:
+    """Words printed over other words: text overlapping text, on the same page."""
+    found = []
+    by_page: dict[int, list] = {}
+    for number, box, text in words:
+        by_page.setdefault(number, []).append((box, text))
+    for number, items in by_page.items():
+        items.sort(key=lambda item: item[0][1])
+        for i, (a, text_a) in enumerate(items):
+            for b, text_b in items[i + 1:]:
+                if b[1] + tolerance >= a[3]:
+                    break  # every later word starts below this one
+                if a[0] + tolerance < b[2] and b[0] + tolerance < a[2] and b[1] + tolerance < a[3]:
+                    found.append((number, text_a, text_b))
+    return found
+
+
+# A4 at 96 px per inch, less the page margins: the report's own (14 mm and 16 mm), and
+# Chromium's default for pages without an @page rule (about 10 mm).
+REPORT_PAGE = (688, 1009)
+DEFAULT_PAGE = (718, 1047)
+
+FRAGMENTS = """([selector, width, height]) => {
+  // Lay the printed page out as A4-sized columns: Chromium fragments columns with the same
+  // engine as pages, honouring break-inside and break-after. A card split across two
+  // columns would be split across two printed pages.
+  const style = document.createElement('style');
+  style.textContent = `html, body { margin: 0 !important; padding: 0 !important; }
+    body { width: ${width}px !important; height: ${height}px !important; columns: ${width}px !important;
+           column-gap: 0 !important; column-fill: auto !important; max-width: none !important; }`;
+  document.head.appendChild(style);
+  const split = [];
+  document.querySelectorAll(selector).forEach(el => {
+    const rects = Array.from(el.getClientRects()).filter(r => r.height > 0);
+    const columns = new Set(rects.map(r => Math.floor((r.left + 1) / width)));
+    const tall = rects.reduce((sum, r) => sum + r.height, 0) > height;  // longer than a page: it must break
+    if (columns.size > 1 && !tall) split.push(el.textContent.trim().replace(/\\s+/g, ' ').slice(0, 60));
+  });
+  style.remove();
+  return split;
+}"""
+
+
+def cards_split(page, selector: str, size: tuple[int, int]) -> list[str]:
+    """Cards shorter than a page that the print layout breaks across two A4 pages (print media emulated)."""
+    return page.evaluate(FRAGMENTS, [selector, *size])
+
+
+def test_the_split_check_would_see_a_card_broken_across_pages(server, page, result_token):
+    page.goto(f"{server.url}/r/{result_token}/report.html")
+    page.emulate_media(media="print")
+    page.add_style_tag(content="[data-card] { break-inside: auto !important; page-break-inside: auto !important; }")
+    assert cards_split(page, "[data-card]", REPORT_PAGE) != []
+
+
+def test_the_overlap_check_would_see_text_printed_over_text(server, page, result_token, tmp_path):
+    page.goto(f"{server.url}/r/{result_token}/report.html")
+    page.add_style_tag(content="h1 { margin-bottom: -1.3em !important; }")
+    _pages, words = printed(page, tmp_path, "overlap")
+    assert overlapping(words) != []
+
+
+def test_printed_report_has_no_overlapping_text_and_no_split_card(server, page, result_token, tmp_path):
+    page.goto(f"{server.url}/r/{result_token}/report.html")
+    pages, words = printed(page, tmp_path, "report")
+    assert len(pages) >= 4
+    assert "Most severe pitfalls" in pages[0] or "MOST SEVERE PITFALLS" in pages[0]
+    assert "Back to the result" not in " ".join(pages)  # the toolbar is not printed
+    assert overlapping(words) == []
+    assert page.locator("[data-card]").count() > 10
+    assert cards_split(page, "[data-card]", REPORT_PAGE) == []
+    assert page.watch.errors() == [] and page.watch.outside_requests() == []
+
+
+def test_printed_result_page_keeps_cards_whole_and_prints_no_controls(server, page, result_token, tmp_path):
+    page.goto(f"{server.url}/r/{result_token}/result")
+    page.wait_for_selector("#radar svg.main-svg", state="attached")
+    pages, words = printed(page, tmp_path, "result")
+    text = " ".join(pages)
+    assert "Re-plan the roadmap" not in text and "Download" not in text and "Sign in" not in text
+    assert cards_split(page, ".card", DEFAULT_PAGE) == []
+    assert overlapping(words) == []
