@@ -30,9 +30,10 @@ migrate: install
 run: migrate
 	$(BIN)/flask --app app serve --host $(HOST) --port $(PORT)
 
-## test: install what tests need and run the whole suite (unit, web, browser)
+## test: install what tests need and run the whole suite (unit, web, browser) on every core.
+## Whole files go to one worker (--dist loadfile), so a file's tests run in order and share its fixtures.
 test: install-dev
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 content-check: install
 	$(BIN)/flask --app app content check

@@ -1,25 +1,40 @@
-"""Shared fixtures: an app on a fresh file database, its client and CLI runner, the content."""
+"""Every fixture of the suite, flaskr-style: `make_app` builds an app on a database file with the
+content loaded once per session; `app`, `client`, `runner`, `auth`, `fresh_db`, `respondent` and
+the security tests' `world` build on it. Helpers to import are in tests/helpers.py.
+"""
 
 from __future__ import annotations
 
-import re
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from types import SimpleNamespace
 
+import jinja2
 import pytest
 
-from app import PROJECT_ROOT, create_app
+from app import PROJECT_ROOT, create_app, store
 from app.engine import load_content
-from app.engine.vocabulary import DIMENSIONS
+from app.web.dashboard_data import clear_cache
+from tests.helpers import FAST_PASSWORD_METHOD, AuthActions, Respondent, query
+from tests.history_helpers import ALL_TWO, Member
+from tests.workshop_helpers import Facilitator
+from tests.world import World, build_world
 
-FULL_CONTEXT = {
-    "org_size": "large",
-    "active_projects": 80,
-    "business_units": 4,
-    "regulated": True,
-    "risk_profile": "high",
-    "delivery_mix": "hybrid",
-    "primary_pain": "resource_conflicts",
-    "existing_pmo": "informal",
-}
+
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates shared by the many apps of a test run (each app would compile them again)."""
+
+    def __init__(self):
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
 
 
 @pytest.fixture(scope="session")
@@ -32,14 +47,40 @@ def questionnaire(content):
     return content.default_questionnaire
 
 
+@pytest.fixture(scope="session")
+def make_app(content):
+    """make_app(database, **config): an app in test mode on this database file.
+
+    It reuses the session's loaded content (unless the config names another CONTENT_ROOT)
+    and compiled templates, and hashes passwords cheaply. Config given here wins.
+    """
+    templates = MemoryBytecodeCache()
+
+    def make(database, **config):
+        settings = {"TESTING": True, "DATABASE": str(database), "SECRET_KEY": "test-secret",
+                    "PASSWORD_HASH_METHOD": FAST_PASSWORD_METHOD, **config}
+        app = create_app(settings, content=None if "CONTENT_ROOT" in config else content)
+        app.jinja_env.bytecode_cache = templates
+        return app
+
+    return make
+
+
 @pytest.fixture
 def db_path(tmp_path):
-    return tmp_path / "test.sqlite3"
+    """A fresh database file, on memory-backed /dev/shm where there is one (every commit syncs)."""
+    shm = Path("/dev/shm")
+    if not (shm.is_dir() and os.access(shm, os.W_OK)):
+        yield tmp_path / "test.sqlite3"
+        return
+    folder = Path(tempfile.mkdtemp(prefix="pmo-test-", dir=shm))
+    yield folder / "test.sqlite3"
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture
-def app(db_path):
-    return create_app({"TESTING": True, "DATABASE": str(db_path), "SECRET_KEY": "test-secret"})
+def app(make_app, db_path):
+    return make_app(db_path)
 
 
 @pytest.fixture
@@ -52,89 +93,19 @@ def runner(app):
     return app.test_cli_runner()
 
 
-def visible_text(html: str) -> str:
-    """The page's text without tags, whitespace collapsed: what a reader sees."""
-    import html as html_lib
-
-    text = re.sub(r"<script.*?</script>|<style.*?</style>", " ", html, flags=re.S)
-    return re.sub(r"\s+", " ", html_lib.unescape(re.sub(r"<[^>]+>", " ", text))).strip()
+@pytest.fixture
+def auth(client):
+    """Sign the `client` in and out through the pages, with CSRF: auth.login(email, password)."""
+    return AuthActions(client)
 
 
-def checked_answers(html: str) -> dict[str, str]:
-    """The radio buttons shown checked on a questionnaire page: {question id: value}."""
-    found = {}
-    for tag in re.findall(r"<input[^>]*>", html, flags=re.S):
-        name = re.search(r'name="q-([^"]+)"', tag)
-        if name and re.search(r"\schecked[\s>]", tag):
-            found[name.group(1)] = re.search(r'value="([^"]+)"', tag).group(1)
-    return found
-
-
-def open_workshop(app, email: str = "fay@example.org", password: str = "correct horse battery staple",
-                  mode: str = "anonymous") -> tuple[int, int, str]:
-    """A new facilitator with an organisation and an open workshop; return (org id, workshop id, join code)."""
-    from app import store
-
-    questionnaire = app.extensions["pmo_content"].default_questionnaire
-    db = store.open_db(app.config["DATABASE"])
-    try:
-        user = store.create_user(db, email, password, role="facilitator", name="Fay")
-        org = store.create_org(db, f"Org of {email}", user)
-        workshop = store.create_workshop(db, org, user, title="Board workshop", mode=mode, roles=[],
-                                         context=FULL_CONTEXT, questionnaire_id=questionnaire.id,
-                                         questionnaire_version=questionnaire.version)
-        return org, workshop, store.get_workshop(db, org, workshop)["join_code"]
-    finally:
-        db.close()
-
-
-def csrf_token(client) -> str:
-    """Read the session's CSRF token from the meta tag of a page."""
-    page = client.get("/")
-    return re.search(r'name="csrf-token" content="([^"]+)"', page.text).group(1)
-
-
-class Respondent:
-    """Drives the questionnaire through the test client, like a person with a browser."""
-
-    def __init__(self, client, questionnaire):
-        self.client = client
-        self.questionnaire = questionnaire
-        self.csrf = csrf_token(client)
-        response = client.post("/start", data={"csrf_token": self.csrf})
-        assert response.status_code == 302, response.text
-        self.token = response.location.split("/r/")[1].split("?")[0]
-
-    @property
-    def base(self) -> str:
-        return f"/r/{self.token}"
-
-    def post(self, path: str, data: dict, **kwargs):
-        return self.client.post(self.base + path, data={"csrf_token": self.csrf, **data}, **kwargs)
-
-    def fill_context(self, context=FULL_CONTEXT, action="next"):
-        form = {k: ("yes" if v is True else "no" if v is False else str(v)) for k, v in context.items()}
-        return self.post("/context", {**form, "action": action})
-
-    def answer_dimension(self, dimension: str, level_for, action="next"):
-        form = {}
-        for q in self.questionnaire.dimension(dimension).questions:
-            level = level_for(q)
-            if level == "skip":
-                continue
-            form[f"q-{q.id}"] = "dk" if level is None else str(level)
-        return self.post(f"/d/{dimension}", {**form, "action": action})
-
-    def answer_all(self, level_for=lambda q: 3):
-        for dim in DIMENSIONS:
-            response = self.answer_dimension(dim, level_for)
-            assert response.status_code == 302, response.text
-
-    def submit(self):
-        return self.post("/submit", {})
-
-    def result(self):
-        return self.client.get(self.base + "/result.json").get_json()
+@pytest.fixture
+def fresh_db(tmp_path):
+    """A migrated database of its own, for store tests (a file: WAL and a second connection need one)."""
+    database = store.open_db(tmp_path / "store.sqlite3")
+    store.migrate(database)
+    yield database
+    database.close()
 
 
 @pytest.fixture
@@ -149,3 +120,82 @@ def submitted(respondent):
     respondent.answer_all(lambda q: 2 if q.id.startswith(("governance", "leadership")) else 3)
     assert respondent.submit().status_code == 302
     return respondent
+
+
+@pytest.fixture
+def world(app) -> World:
+    """Alice, Bob, their organisations and assessments, on the function-scoped `app`: tests may change it."""
+    return build_world(app)
+
+
+@pytest.fixture(scope="module")
+def module_world(make_app, tmp_path_factory) -> World:
+    """The same cast on a module-wide app: only for tests that change nothing."""
+    return build_world(make_app(tmp_path_factory.mktemp("world") / "world.sqlite3"))
+
+
+# --------------------------------------------------------------------------
+# Organisations over time
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def empty_dashboard_cache():
+    """The dashboard cache lives in the worker, shared by every app of the process (see
+    test_dashboards_of_two_databases_do_not_share_cached_data): every test starts without it."""
+    clear_cache()
+    yield
+    clear_cache()
+
+
+@pytest.fixture
+def member(app):
+    """A facilitator signed in on the function-scoped `app`, who creates organisations and assessments."""
+    return Member(app, "owner@example.org")
+
+
+@pytest.fixture(scope="module")
+def history_world(make_app, tmp_path_factory):
+    """Acme with one submitted assessment; an empty organisation; one with an assessment in progress;
+    and another organisation with a unit and a submitted assessment. Only for tests that change nothing."""
+    app = make_app(tmp_path_factory.mktemp("history") / "db.sqlite3")
+    person = Member(app, "world@example.org")
+    acme = person.create_org("Acme IT")
+    closed = person.assess(acme, "2025-Q1", "2025-02-14", ALL_TWO)
+    empty = person.create_org("Empty")
+    started = person.create_org("Started")
+    person.start(started, "2025-Q1", "2025-02-14").fill_context()
+    (open_id,), = query(app, "SELECT id FROM assessments WHERE org_id = ?", [started])
+    other = person.create_org("Elsewhere")
+    other_unit = person.add_unit(other, "Their unit")
+    other_closed = person.assess(other, "2025-Q1", "2025-02-14", ALL_TWO)
+    person.get("/orgs")  # shows the flash messages once
+    return SimpleNamespace(app=app, member=person, acme=acme, closed=closed, empty=empty, started=started,
+                           open_id=open_id, other=other, other_unit=other_unit, other_closed=other_closed)
+
+
+# --------------------------------------------------------------------------
+# Workshops
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fay(app):
+    """A facilitator signed in on the function-scoped `app`."""
+    return Facilitator(app)
+
+
+@pytest.fixture
+def org_id(fay):
+    return fay.create_org()
+
+
+@pytest.fixture
+def workshop(fay, org_id):
+    """An open anonymous workshop with the roles Exec and Delivery."""
+    return fay.create_workshop(org_id)
+
+
+@pytest.fixture
+def named(fay, org_id):
+    return fay.create_workshop(org_id, mode="named", title="Named workshop")

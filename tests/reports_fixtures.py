@@ -12,7 +12,7 @@ from app.engine import run_assessment
 from app.reports.model import build_report
 from app.reports.questionnaire import questionnaire_as_dict
 from app.service import compute_workshop_result, workshop_summary
-from tests.conftest import FULL_CONTEXT
+from tests.helpers import FULL_CONTEXT
 
 # Typed by a person: an organisation name, a unit and notes that try formulas and script.
 FORMULA = '=HYPERLINK("http://evil.example","click")'

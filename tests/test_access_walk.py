@@ -16,7 +16,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from app import store
-from tests.security_fixtures import (  # noqa: F401  (fixtures)
+from tests.helpers import page_csrf
+from tests.world import (
     FALLBACK_ID,
     SKIPPED_ENDPOINTS,
     RouteCase,
@@ -25,12 +26,9 @@ from tests.security_fixtures import (  # noqa: F401  (fixtures)
     attack_json,
     diff_dumps,
     dump_data,
-    module_world,
-    page_csrf,
     route_cases,
     script_problems,
     walked_rules,
-    world,
     world_ids,
     world_query,
     world_strings,

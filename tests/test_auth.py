@@ -8,27 +8,12 @@ from urllib.parse import urlsplit
 import pytest
 
 from app import create_app, store
-from tests.conftest import visible_text
-from tests.security_fixtures import (
-    PASSWORD,
-    login,
-    make_app,
-    page_csrf,
-    session_data,
-    signed_in_client,
-)
+from tests.helpers import PASSWORD, add_user, page_csrf, signed_in_client, visible_text
+from tests.world import login, session_data
 
 GENERIC_FAILURE = "The email or password is not right."
 TOO_MANY = "Too many failed sign-in attempts"
 NEW_PASSWORD = "a brand new passphrase for bob"
-
-
-def add_user(app, email: str, role: str = "member", password: str = PASSWORD) -> int:
-    db = store.open_db(app.config["DATABASE"])
-    try:
-        return store.create_user(db, email, password, role=role)
-    finally:
-        db.close()
 
 
 def user_row(app, email: str) -> dict | None:
@@ -107,7 +92,10 @@ def test_cli_refuses_a_duplicate_email_with_one_line(app, runner):
     assert "exists already" in result.stderr
 
 
-def test_passwords_are_stored_as_scrypt_hashes(app, runner):
+def test_passwords_are_stored_as_scrypt_hashes(content, tmp_path):
+    """The production default: tests elsewhere hash cheaply, this app keeps create_app's own setting."""
+    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "scrypt.sqlite3"), "SECRET_KEY": "x"}, content=content)
+    runner = app.test_cli_runner()
     runner.invoke(args=["users", "create", "--email", "root@example.org", "--password-stdin"], input=PASSWORD + "\n")
     add_user(app, "member@example.org")
     db = store.open_db(app.config["DATABASE"])
@@ -129,7 +117,7 @@ ADMIN = "admin@example.org"
 
 
 @pytest.fixture(scope="module")
-def shared(tmp_path_factory):
+def shared(make_app, tmp_path_factory):
     """An app with an admin and Alice, a facilitator; tests add the people they use up or change."""
     app = make_app(tmp_path_factory.mktemp("auth") / "auth.sqlite3")
     add_user(app, ADMIN, role="admin")
@@ -277,10 +265,10 @@ def test_ten_failures_from_one_address_block_it_for_every_account(shared, visito
     assert elsewhere.status_code == 302
 
 
-def test_throttling_holds_across_two_app_instances(shared, visitor, person):
+def test_throttling_holds_across_two_app_instances(make_app, shared, visitor, person):
     for i in range(10):
         assert fail_sign_in(visitor, person, f"10.3.0.{i}").status_code == 400
-    second = create_app({"TESTING": True, "DATABASE": shared.config["DATABASE"], "SECRET_KEY": "test-secret"})
+    second = make_app(shared.config["DATABASE"])
     blocked = login(second.test_client(), person, environ_base={"REMOTE_ADDR": "10.3.1.1"})
     assert blocked.status_code == 429 and TOO_MANY in blocked.text
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from app import create_app, store
+from app import store
 from app.engine.vocabulary import DIMENSIONS
-from tests.conftest import visible_text
+from tests.helpers import visible_text
 
 BATCH = 9  # questions per capability area: one autosave batch
 
@@ -76,14 +76,13 @@ def answers_per_response(db_path: Path) -> dict[str, int]:
 
 
 @pytest.fixture
-def busy_app(tmp_path, content):
+def busy_app(make_app, tmp_path):
     (tmp_path / "live").mkdir()
-    return create_app({"TESTING": True, "DATABASE": str(tmp_path / "live" / "pmo.sqlite3"), "SECRET_KEY": "x"},
-                      content=content)
+    return make_app(tmp_path / "live" / "pmo.sqlite3")
 
 
-def test_a_backup_taken_under_load_is_consistent_and_a_restore_brings_every_assessment_back(busy_app, tmp_path,
-                                                                                             content):
+def test_a_backup_taken_under_load_is_consistent_and_a_restore_brings_every_assessment_back(make_app, busy_app,
+                                                                                             tmp_path):
     db_path = Path(busy_app.config["DATABASE"])
     backup_path = tmp_path / "backups" / "pmo-2026-11-25.sqlite3"
     backup_path.parent.mkdir()
@@ -119,7 +118,7 @@ def test_a_backup_taken_under_load_is_consistent_and_a_restore_brings_every_asse
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
     db_path.write_bytes(backup_path.read_bytes())
-    restored = create_app({"TESTING": True, "DATABASE": str(db_path), "SECRET_KEY": "x"}, content=content)
+    restored = make_app(db_path)
     assert answers_per_response(db_path) == backed_up
     client = restored.test_client()
     tokens = {store.hash_token(token): token for _, token, _ in load.acknowledged}

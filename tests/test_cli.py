@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from app.engine.vocabulary import DIMENSIONS
-from tests.conftest import FULL_CONTEXT
+from tests.helpers import FULL_CONTEXT
 
 
 def write(tmp_path, data, name="answers.yaml"):

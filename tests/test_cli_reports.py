@@ -10,16 +10,13 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 
-from tests.conftest import FULL_CONTEXT
+from tests.helpers import FULL_CONTEXT
 from tests.reports_fixtures import answers_for
 
 
 @pytest.fixture(scope="session")
-def cli_app(tmp_path_factory):
-    from app import create_app
-
-    path = tmp_path_factory.mktemp("cli") / "cli.sqlite3"
-    return create_app({"TESTING": True, "DATABASE": str(path), "SECRET_KEY": "test"})
+def cli_app(make_app, tmp_path_factory):
+    return make_app(tmp_path_factory.mktemp("cli") / "cli.sqlite3")
 
 
 @pytest.fixture

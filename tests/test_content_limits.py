@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -30,8 +32,20 @@ def alias_bomb(levels: int = 9, fanout: int = 9) -> str:
     return "\n".join(lines) + "\n"
 
 
+@functools.cache
+def shipped_load_seconds() -> float:
+    """How long loading the shipped content takes on this machine now: deadlines scale with it."""
+    started = time.perf_counter()
+    load_content(PROJECT_ROOT)
+    return time.perf_counter() - started
+
+
 def load_with_deadline(root: Path, seconds: float) -> ContentError:
-    """Load in a thread and fail the test if it does not finish in time (a hang would block forever)."""
+    """Load in a thread and fail the test if it does not finish in time (a hang would block forever).
+
+    The deadline is ``seconds`` or, on a loaded machine, three times a normal load, whichever is longer.
+    """
+    seconds = max(seconds, 3 * shipped_load_seconds())
     outcome: dict = {}
 
     def run():

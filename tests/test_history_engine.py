@@ -25,7 +25,7 @@ from app.engine.history import (
     versions_differ,
 )
 from app.engine.vocabulary import DIMENSIONS
-from tests.conftest import FULL_CONTEXT
+from tests.helpers import FULL_CONTEXT
 
 
 def summary(scores=None, overall=2.0, *, model="controlling", hybrid_with=None, pitfalls=(), target=None,

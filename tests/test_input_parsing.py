@@ -12,15 +12,13 @@ from types import SimpleNamespace
 
 import pytest
 
-from app import create_app
 from app.engine.vocabulary import DIMENSIONS
 from app.web.params import parse_int, parse_level
-from tests.conftest import FULL_CONTEXT, open_workshop, visible_text
-from tests.security_fixtures import (
+from tests.helpers import FULL_CONTEXT, open_workshop, page_csrf, visible_text
+from tests.world import (
     build_world,
     diff_dumps,
     dump_data,
-    page_csrf,
     route_cases,
     world_ids,
     world_strings,
@@ -45,10 +43,9 @@ def test_parse_level_reads_levels_one_to_five(raw, expected):
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory, content):
+def numeric_world(make_app, tmp_path_factory, content):
     """Bob's organisation with everything a numeric field can name, plus a participant and a loose assessment."""
-    app = create_app({"TESTING": True, "DATABASE": str(tmp_path_factory.mktemp("parsing") / "db.sqlite3"),
-                      "SECRET_KEY": "test-secret", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}, content=content)
+    app = make_app(tmp_path_factory.mktemp("parsing") / "db.sqlite3")
     w = build_world(app)
     participant = app.test_client()
     assert participant.post(f"/join/{w.b_workshop_code}",
@@ -107,28 +104,28 @@ def send(x, who: str, method: str, path: str, body):
 
 @pytest.mark.parametrize("raw", NOT_ASCII_DIGITS)
 @pytest.mark.parametrize("index", range(17))
-def test_unicode_digits_are_refused_with_the_reason_and_store_nothing(world, raw, index):
-    cases = numeric_cases(world, raw)
+def test_unicode_digits_are_refused_with_the_reason_and_store_nothing(numeric_world, raw, index):
+    cases = numeric_cases(numeric_world, raw)
     assert len(cases) == 17
     who, method, path, body, status, phrase = cases[index]
-    before = dump_data(world.app.config["DATABASE"])
-    response = send(world, who, method, path, body)
+    before = dump_data(numeric_world.app.config["DATABASE"])
+    response = send(numeric_world, who, method, path, body)
     assert response.status_code == status, (path, response.status_code)
     shown = response.get_json()["error"] if response.is_json else visible_text(response.text)
     assert phrase in shown
-    assert diff_dumps(before, dump_data(world.app.config["DATABASE"])) == []
+    assert diff_dumps(before, dump_data(numeric_world.app.config["DATABASE"])) == []
 
 
-def test_every_route_refuses_unicode_digits_in_any_numeric_field_without_a_server_error(world):
+def test_every_route_refuses_unicode_digits_in_any_numeric_field_without_a_server_error(numeric_world):
     """Every route and method, with every numeric field of the app's forms set to "²" at once."""
-    w = world.w
-    form = {"unit": "²", "org_id": "²", "level": "²", "a": "²", "question_id": world.first,
-            f"q-{world.first}": "²", "title": "T", "period": "2030-Q1", "assessed_on": "2030-01-01",
+    w = numeric_world.w
+    form = {"unit": "²", "org_id": "²", "level": "²", "a": "²", "question_id": numeric_world.first,
+            f"q-{numeric_world.first}": "²", "title": "T", "period": "2030-Q1", "assessed_on": "2030-01-01",
             **{f"target-{d}": "²" for d in DIMENSIONS}, **CONTEXT_FORM, "active_projects": "²",
             "business_units": "²"}
     broken = []
     for case in route_cases(w.app, world_ids(w), world_strings(w)):
-        client = world.participant if case.url.startswith("/w/") else w.b.client
+        client = numeric_world.participant if case.url.startswith("/w/") else w.b.client
         if case.method == "GET":
             response = client.get(case.url + "?unit=²&a=²&a=²&start=²")
         else:
@@ -143,31 +140,31 @@ def test_every_route_refuses_unicode_digits_in_any_numeric_field_without_a_serve
 # --------------------------------------------------------------------------
 
 
-def test_an_answer_given_twice_is_refused_naming_the_field_and_nothing_is_stored(world):
-    w = world.w
-    before = dump_data(world.app.config["DATABASE"])
-    field = f"q-{world.first}"
+def test_an_answer_given_twice_is_refused_naming_the_field_and_nothing_is_stored(numeric_world):
+    w = numeric_world.w
+    before = dump_data(numeric_world.app.config["DATABASE"])
+    field = f"q-{numeric_world.first}"
     response = w.b.client.post(f"/r/{w.b_private_member_token}/d/{DIMENSIONS[0]}",
                                data={"csrf_token": w.b.csrf, field: ["4", "2"], "action": "next"})
     assert response.status_code == 400
     assert f"The field '{field}' was sent more than once" in visible_text(response.text)
-    assert diff_dumps(before, dump_data(world.app.config["DATABASE"])) == []
+    assert diff_dumps(before, dump_data(numeric_world.app.config["DATABASE"])) == []
 
 
-def test_every_form_post_refuses_a_repeated_field(world):
+def test_every_form_post_refuses_a_repeated_field(numeric_world):
     """Generated from the URL map: no POST route lets the first or last of two values win."""
-    w = world.w
+    w = numeric_world.w
     cases = [c for c in route_cases(w.app, world_ids(w), world_strings(w)) if c.method == "POST"]
     assert len(cases) > 20
-    before = dump_data(world.app.config["DATABASE"])
+    before = dump_data(numeric_world.app.config["DATABASE"])
     wrong = []
     for case in cases:
-        client = world.participant if case.url.startswith("/w/") else w.b.client
+        client = numeric_world.participant if case.url.startswith("/w/") else w.b.client
         response = client.post(case.url, data={"csrf_token": client.csrf, "title": ["One", "Two"]})
         if response.status_code != 400 or "'title' was sent more than once" not in visible_text(response.text):
             wrong.append(f"{case}: {response.status_code}")
     assert not wrong, "\n".join(wrong)
-    assert diff_dumps(before, dump_data(world.app.config["DATABASE"])) == []
+    assert diff_dumps(before, dump_data(numeric_world.app.config["DATABASE"])) == []
 
 
 # --------------------------------------------------------------------------

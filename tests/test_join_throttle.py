@@ -12,9 +12,8 @@ import time
 
 import pytest
 
-from app import create_app
 from app.store.workshops import JOIN_FAILURE_LIMIT
-from tests.conftest import open_workshop
+from tests.helpers import open_workshop
 
 GUESSER = {"REMOTE_ADDR": "203.0.113.7"}
 NEIGHBOUR = {"REMOTE_ADDR": "198.51.100.20"}
@@ -22,11 +21,10 @@ ALREADY_WRONG = JOIN_FAILURE_LIMIT - 4  # failures before the race: 4 more may b
 
 
 @pytest.fixture
-def workers(tmp_path, content):
+def workers(make_app, tmp_path):
     """Two app instances on one database file, as two gunicorn workers would be."""
     db_path = tmp_path / "pmo.sqlite3"
-    return [create_app({"TESTING": True, "DATABASE": str(db_path), "SECRET_KEY": "x"}, content=content)
-            for _ in range(2)]
+    return [make_app(db_path) for _ in range(2)]
 
 
 def failures_of(db_path, address: str) -> int:

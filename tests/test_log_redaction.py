@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from app import PROJECT_ROOT, create_app, store
+from app import PROJECT_ROOT, store
 from app.logs import REDACTED, redact
 from bench.common import free_port
 from tests.storage_faults import write_lock
@@ -73,9 +73,9 @@ def test_the_incident_line_and_its_traceback_carry_no_token(app, respondent, mon
     assert f"failed while showing /r/{REDACTED}/review" in caplog.text  # the traceback, redacted too
 
 
-def test_a_storage_fault_line_carries_no_token(tmp_path, caplog):
+def test_a_storage_fault_line_carries_no_token(make_app, tmp_path, caplog):
     db_path = tmp_path / "pmo.sqlite3"
-    app = create_app({"TESTING": True, "DATABASE": str(db_path), "SECRET_KEY": "x", "BUSY_TIMEOUT_MS": 100})
+    app = make_app(db_path, BUSY_TIMEOUT_MS=100)
     client = app.test_client()
     csrf = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/").text).group(1)
     token = client.post("/start", data={"csrf_token": csrf}).location.split("/r/")[1].split("?")[0]

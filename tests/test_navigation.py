@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.security_fixtures import module_world, route_cases, world_ids, world_strings  # noqa: F401  (fixture)
+from tests.world import route_cases, world_ids, world_strings
 
 ORGANISATIONS_LINK = re.compile(r'<a class="nav-link([^"]*)"( aria-current="page")? href="/orgs">Organisations</a>')
 

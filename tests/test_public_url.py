@@ -14,19 +14,15 @@ import sqlite3
 import pytest
 import segno
 
-from app import create_app
-from tests.conftest import open_workshop
-from tests.security_fixtures import PASSWORD, page_csrf, signed_in_client
+from tests.helpers import open_workshop
+from tests.helpers import PASSWORD, page_csrf, signed_in_client
 
 PUBLIC = "https://pmo.example.org"
 
 
 @pytest.fixture
-def make(tmp_path, content):
-    def make_app(**config):
-        return create_app({"TESTING": True, "DATABASE": str(tmp_path / "pmo.sqlite3"), "SECRET_KEY": "x", **config},
-                          content=content)
-    return make_app
+def make(make_app, tmp_path):
+    return lambda **config: make_app(tmp_path / "pmo.sqlite3", **config)
 
 
 def count_responses(app) -> int:

@@ -9,14 +9,13 @@ import pytest
 import requests
 from werkzeug.serving import make_server
 
-from app import create_app
 
 LIMIT = 512 * 1024
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    app = create_app({"DATABASE": str(tmp_path_factory.mktemp("limits") / "pmo.sqlite3"), "SECRET_KEY": "limits"})
+def server(make_app, tmp_path_factory):
+    app = make_app(tmp_path_factory.mktemp("limits") / "pmo.sqlite3", TESTING=False, SECRET_KEY="limits")
     assert app.config["MAX_CONTENT_LENGTH"] == LIMIT
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)

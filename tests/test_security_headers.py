@@ -7,15 +7,8 @@ import re
 
 import pytest
 
-from app import create_app
-from tests.security_fixtures import (  # noqa: F401  (fixtures)
-    PASSWORD,
-    diff_dumps,
-    dump_data,
-    module_world,
-    script_problems,
-    sign_in_admin,
-)
+from tests.helpers import PASSWORD
+from tests.world import diff_dumps, dump_data, script_problems, sign_in_admin
 
 ONE_YEAR = 31_536_000
 
@@ -266,9 +259,9 @@ def logged():
 
 
 @pytest.fixture
-def production(tmp_path):
-    app = create_app({"TESTING": False, "PROPAGATE_EXCEPTIONS": False, "DEBUG": False,
-                      "DATABASE": str(tmp_path / "prod.sqlite3"), "SECRET_KEY": "production-secret"})
+def production(make_app, tmp_path):
+    app = make_app(tmp_path / "prod.sqlite3", TESTING=False, PROPAGATE_EXCEPTIONS=False, DEBUG=False,
+                   SECRET_KEY="production-secret")
 
     def explode():
         raise RuntimeError(f"secret detail from {__file__}: password={PASSWORD}")

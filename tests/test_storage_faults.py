@@ -15,11 +15,11 @@ from typing import Callable
 
 import pytest
 
-from app import create_app, store
+from app import store
 from app.engine.vocabulary import DIMENSIONS
 from app.web.errors import STORAGE_MESSAGE
-from tests.conftest import FULL_CONTEXT, open_workshop, visible_text
-from tests.security_fixtures import world  # noqa: F401  (fixture)
+from tests.helpers import FULL_CONTEXT, open_workshop, visible_text
+from tests.world import anonymous_client, route_cases, world_ids, world_strings
 from tests.storage_faults import FAULTS, fault, mount_small_disk, unmount, write_lock
 
 PASSWORD = "correct horse battery staple"
@@ -61,24 +61,23 @@ class Stage:
         return fault(kind, self.db_path)
 
 
-def make_stage(db_path: Path) -> Stage:
-    app = create_app({"TESTING": True, "DATABASE": str(db_path), "SECRET_KEY": "test-secret",
-                      # A short busy timeout, so a lock held elsewhere turns into a 503 quickly;
-                      # /healthz probes on every call, so each test sees the storage as it is now.
-                      "BUSY_TIMEOUT_MS": 300, "HEALTH_BUSY_TIMEOUT_MS": 200, "HEALTH_CACHE_SECONDS": 0})
+def make_stage(make_app, db_path: Path) -> Stage:
+    # A short busy timeout, so a lock held elsewhere turns into a 503 quickly;
+    # /healthz probes on every call, so each test sees the storage as it is now.
+    app = make_app(db_path, BUSY_TIMEOUT_MS=300, HEALTH_BUSY_TIMEOUT_MS=200, HEALTH_CACHE_SECONDS=0)
     return Stage(app, db_path)
 
 
 @pytest.fixture(scope="module")
-def plain_stage(tmp_path_factory) -> Stage:
-    return make_stage(tmp_path_factory.mktemp("faults") / "pmo.sqlite3")
+def plain_stage(make_app, tmp_path_factory) -> Stage:
+    return make_stage(make_app, tmp_path_factory.mktemp("faults") / "pmo.sqlite3")
 
 
 @pytest.fixture(scope="module")
-def small_disk_stage(tmp_path_factory):
+def small_disk_stage(make_app, tmp_path_factory):
     where = tmp_path_factory.mktemp("small-disk") / "mnt"
     mount_small_disk(where)
-    stage = make_stage(where / "pmo.sqlite3")
+    stage = make_stage(make_app, where / "pmo.sqlite3")
     stage.keeper = sqlite3.connect(stage.db_path, isolation_level=None)
     stage.keeper.execute("SELECT count(*) FROM responses").fetchone()
     yield stage
@@ -299,8 +298,6 @@ def _age_sessions(db_path: Path) -> None:
 
 def test_every_page_that_only_reads_renders_while_the_database_file_is_read_only(world):
     """The whole GET walk of the access test, as members, a participant and strangers: no 5xx."""
-    from tests.security_fixtures import anonymous_client, route_cases, world_ids, world_strings
-
     app, db_path = world.app, Path(world.app.config["DATABASE"])
     participant = anonymous_client(app)
     joined = participant.post(f"/join/{world.b_workshop_code}", data={"csrf_token": participant.csrf, "name": "Pat"})
@@ -379,9 +376,8 @@ def test_the_write_probe_itself_finds_a_full_disk(small_disk_stage):
     assert store.probe_storage(stage.db_path, 200, min_free_bytes=0) is None
 
 
-def test_health_probes_at_most_once_per_cache_period(tmp_path, monkeypatch):
-    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "h.sqlite3"), "SECRET_KEY": "x",
-                      "HEALTH_CACHE_SECONDS": 60})
+def test_health_probes_at_most_once_per_cache_period(make_app, tmp_path, monkeypatch):
+    app = make_app(tmp_path / "h.sqlite3", HEALTH_CACHE_SECONDS=60)
     calls = []
     real_probe = store.probe_storage
     monkeypatch.setattr(store, "probe_storage", lambda *args: calls.append(args) or real_probe(*args))
@@ -394,10 +390,9 @@ def test_health_probes_at_most_once_per_cache_period(tmp_path, monkeypatch):
     assert len(calls) == 1
 
 
-def test_a_request_that_meets_a_fault_makes_health_degraded_at_once(tmp_path):
+def test_a_request_that_meets_a_fault_makes_health_degraded_at_once(make_app, tmp_path):
     db_path = tmp_path / "h.sqlite3"
-    app = create_app({"TESTING": True, "DATABASE": str(db_path), "SECRET_KEY": "x", "BUSY_TIMEOUT_MS": 200,
-                      "HEALTH_CACHE_SECONDS": 60})
+    app = make_app(db_path, BUSY_TIMEOUT_MS=200, HEALTH_CACHE_SECONDS=60)
     client = app.test_client()
     assert client.get("/healthz").status_code == 200  # cached as ok for a minute
     csrf = CSRF_META.search(client.get("/").text).group(1)

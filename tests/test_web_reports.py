@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from app import store
-from tests.conftest import FULL_CONTEXT, visible_text
+from tests.helpers import FULL_CONTEXT, visible_text
 from tests.reports_fixtures import answers_for
 from tests.test_cli_reports import fill_template
 from tests.test_workshops_web import Facilitator, Participant, make_app, opened
@@ -158,7 +158,7 @@ def assessment_count(app) -> int:
 
 
 def upload(client, data: bytes, name: str = "answers.xlsx"):
-    from tests.conftest import csrf_token
+    from tests.helpers import csrf_token
 
     return client.post("/import", data={"csrf_token": csrf_token(client), "answers": (io.BytesIO(data), name)},
                        content_type="multipart/form-data")
@@ -204,7 +204,7 @@ def test_a_bad_upload_says_what_is_wrong_and_stores_nothing(app, client, templat
 
 
 def test_an_upload_without_a_file_is_refused(app, client):
-    from tests.conftest import csrf_token
+    from tests.helpers import csrf_token
 
     response = client.post("/import", data={"csrf_token": csrf_token(client)}, content_type="multipart/form-data")
     assert response.status_code == 400 and "Choose the filled answers file" in visible_text(response.text)

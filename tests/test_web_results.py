@@ -10,7 +10,7 @@ import pytest
 
 from app import store
 from app.engine.vocabulary import DIMENSIONS
-from tests.conftest import visible_text
+from tests.helpers import visible_text
 
 
 def snapshot_count(app):

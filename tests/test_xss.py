@@ -20,17 +20,8 @@ from markupsafe import escape
 
 from app import store
 from app.engine.vocabulary import DIMENSIONS
-from tests.conftest import FULL_CONTEXT
-from tests.security_fixtures import (  # noqa: F401  (module_world is a fixture)
-    build_world,
-    json_blocks,
-    make_app,
-    member_token_for,
-    module_world,
-    route_cases,
-    script_problems,
-    sign_in_admin,
-)
+from tests.helpers import FULL_CONTEXT
+from tests.world import build_world, json_blocks, member_token_for, route_cases, script_problems, sign_in_admin
 
 PAYLOADS = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', 'javascript:alert(1)']
 # Every field gets all three at once (one organisation to build, not three); each is checked on its own.
@@ -76,7 +67,7 @@ def check_page(text: str, payload: str = COMBINED) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def planted(tmp_path_factory):
+def planted(make_app, tmp_path_factory):
     """An organisation full of the payloads, made through the forms as Bob and the admin would."""
     payload = COMBINED
     world = build_world(make_app(tmp_path_factory.mktemp("xss") / "xss.sqlite3"))

@@ -14,7 +14,6 @@ from urllib.parse import urlparse
 import pytest
 from werkzeug.serving import make_server
 
-from app import create_app
 
 CHROMIUM = os.environ.get("PMO_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -64,8 +63,8 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_app(tmp_path):
-    return create_app({"TESTING": False, "DATABASE": str(tmp_path / "browser.sqlite3"), "SECRET_KEY": "browser"})
+def live_app(make_app, tmp_path):
+    return make_app(tmp_path / "browser.sqlite3", TESTING=False, SECRET_KEY="browser")
 
 
 @pytest.fixture

@@ -7,15 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from app import create_app, store
+from app import store
 from tests.browser.conftest import LiveServer
 from tests.storage_faults import write_lock
 
 
 @pytest.fixture
-def short_timeout_server(tmp_path):
-    app = create_app({"TESTING": False, "DATABASE": str(tmp_path / "browser.sqlite3"), "SECRET_KEY": "browser",
-                      "BUSY_TIMEOUT_MS": 300})
+def short_timeout_server(make_app, tmp_path):
+    app = make_app(tmp_path / "browser.sqlite3", TESTING=False, SECRET_KEY="browser", BUSY_TIMEOUT_MS=300)
     live = LiveServer(app)
     yield live
     live.stop()

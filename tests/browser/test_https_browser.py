@@ -17,7 +17,7 @@ from werkzeug.serving import make_server
 
 from app import store
 from tests.browser.conftest import PageWatch
-from tests.security_fixtures import PASSWORD
+from tests.helpers import PASSWORD
 
 
 @pytest.fixture

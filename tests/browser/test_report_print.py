@@ -9,7 +9,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from tests.conftest import Respondent
+from tests.helpers import Respondent
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 

@@ -14,7 +14,7 @@ import re
 from app import store
 from app.engine.vocabulary import DIMENSIONS
 from tests.browser.conftest import PageWatch
-from tests.conftest import FULL_CONTEXT
+from tests.helpers import FULL_CONTEXT
 
 EMAIL = "facilitator@example.org"
 PASSWORD = "projector facilitator password"

@@ -10,13 +10,8 @@ import re
 
 from app import store
 from app.engine.vocabulary import DIMENSIONS
-from tests.security_fixtures import (
-    PASSWORD,
-    member_token_for,
-    org_assessment,
-    signed_in_client,
-    submit_through_web,
-)
+from tests.helpers import PASSWORD, signed_in_client
+from tests.world import member_token_for, org_assessment, submit_through_web
 
 PAYLOAD = '<script>alert(1)</script> "><img src=x onerror=alert(1)> javascript:alert(1)'
 ADMIN = "admin@example.org"

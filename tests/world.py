@@ -1,4 +1,5 @@
-"""Helpers and fixtures for the security tests: people, organisations and assessments.
+"""Helpers for the security tests: people, organisations and assessments (the fixtures that use
+them, `world` and `module_world`, are in conftest.py).
 
 `world` builds, through the store on the app's database, an admin and two facilitators,
 Alice (A) and Bob (B), each owning an organisation with a submitted assessment (submitted
@@ -7,8 +8,6 @@ Bob's that he attached to his organisation (its original private link is kept), 
 the app has them, a unit and two workshops (one open, one closed) of Bob's organisation.
 Alice and Bob each get a test client signed in through /login.
 
-Import the fixtures by name in a test module:
-    from tests.security_fixtures import world  # noqa: F401
 """
 
 from __future__ import annotations
@@ -19,36 +18,16 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-import pytest
-
-from app import create_app, store
+from app import store
 from app.engine.vocabulary import DIMENSIONS
-from tests.conftest import FULL_CONTEXT
+from tests.helpers import FULL_CONTEXT, PASSWORD, AuthActions, page_csrf, signed_in_client
 
-PASSWORD = "correct horse battery staple"
 BOB_NOTE = "Bob's private note: the steering board never meets."
-CSRF_META = re.compile(r'name="csrf-token" content="([^"]+)"')
-
-
-# --------------------------------------------------------------------------
-# Signing in
-# --------------------------------------------------------------------------
-
-
-def page_csrf(client, path: str = "/") -> str:
-    """The CSRF token of the client's current session, read from a page's meta tag."""
-    return CSRF_META.search(client.get(path).text).group(1)
 
 
 def login(client, email: str, password: str = PASSWORD, next_url: str | None = None, **kwargs):
-    """Sign in through the login page, like a person: read the form's token, post the form."""
-    token = page_csrf(client, "/login")
-    path = "/login" if next_url is None else "/login?" + _query({"next": next_url})
-    return client.post(path, data={"csrf_token": token, "email": email, "password": password}, **kwargs)
-
-
-def _query(params) -> str:
-    return urlencode(params)
+    """Sign in through the login page, like a person (the conftest auth helper)."""
+    return AuthActions(client).login(email, password, next_url, **kwargs)
 
 
 def session_data(app, client) -> dict:
@@ -57,15 +36,6 @@ def session_data(app, client) -> dict:
     if cookie is None:
         return {}
     return dict(app.session_interface.get_signing_serializer(app).loads(cookie.value))
-
-
-def signed_in_client(app, email: str, password: str = PASSWORD):
-    """A new test client signed in as this user, with its session's CSRF token as `.csrf`."""
-    client = app.test_client()
-    response = login(client, email, password)
-    assert response.status_code == 302, f"sign-in of {email} failed: {response.status_code}"
-    client.csrf = page_csrf(client)
-    return client
 
 
 def anonymous_client(app):
@@ -179,7 +149,9 @@ def build_world(app) -> World:
         for key, email, name, role in (("admin", "admin@example.org", "Ada Admin", "admin"),
                                        ("a", "alice@example.org", "Alice", "facilitator"),
                                        ("b", "bob@example.org", "Bob", "facilitator")):
-            people[key] = Person(store.create_user(db, email, PASSWORD, role=role, name=name), email, name, role)
+            people[key] = Person(store.create_user(db, email, PASSWORD, role=role, name=name,
+                                                   password_method=app.config["PASSWORD_HASH_METHOD"]),
+                                 email, name, role)
         a, b = people["a"], people["b"]
         org_a = store.create_org(db, ORG_A_NAME, a.id)
         org_b = store.create_org(db, ORG_B_NAME, b.id)
@@ -240,23 +212,6 @@ def sign_in_admin(world: World):
     if world.admin.client is None:
         world.admin.client = signed_in_client(world.app, world.admin.email)
     return world.admin.client
-
-
-def make_app(db_path, **config):
-    """An app in test mode on this database file."""
-    return create_app({"TESTING": True, "DATABASE": str(db_path), "SECRET_KEY": "test-secret", **config})
-
-
-@pytest.fixture
-def world(app) -> World:
-    """The cast on the function-scoped `app` of tests/conftest.py: tests may change it."""
-    return build_world(app)
-
-
-@pytest.fixture(scope="module")
-def module_world(tmp_path_factory) -> World:
-    """The same cast on a module-wide app: only for tests that change nothing."""
-    return build_world(make_app(tmp_path_factory.mktemp("security") / "world.sqlite3"))
 
 
 # --------------------------------------------------------------------------
@@ -457,7 +412,7 @@ def world_query(world: World) -> str:
     params = [("a", world.b_assessment), ("a", world.b_assessment2)]
     if world.b_unit is not None:
         params.append(("unit", world.b_unit))
-    return _query(params)
+    return urlencode(params)
 
 
 def attack_form(world: World, csrf: str) -> dict[str, str]:

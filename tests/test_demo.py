@@ -1,0 +1,100 @@
+"""`flask --app app demo`: an organisation with units and six quarters computed through the engine."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from types import SimpleNamespace
+
+import pytest
+
+from app import store
+from app.service import compute_result
+from tests.helpers import AuthActions, query
+from tests.history_helpers import tables
+
+
+DEMO_TABLES = ("organisations", "units", "assessments", "responses", "answers", "snapshots", "roadmap_progress",
+               "users", "memberships")
+
+
+@pytest.fixture(scope="module")
+def demo(make_app, tmp_path_factory):
+    """`flask --app app demo` run once on an empty database."""
+    app = make_app(tmp_path_factory.mktemp("demo") / "db.sqlite3")
+    assert query(app, "SELECT count(*) FROM organisations") == [(0,)]
+    outcome = app.test_cli_runner().invoke(args=["demo"])
+    assert outcome.exit_code == 0, outcome.output
+    return SimpleNamespace(app=app, output=outcome.output)
+
+
+def test_demo_creates_an_organisation_with_two_units_and_six_improving_quarters(demo):
+    app = demo.app
+    assert "with 12 assessments" in demo.output
+    (org_id, _name), = query(app, "SELECT id, name FROM organisations")
+    units = query(app, "SELECT id, name FROM units WHERE org_id = ? ORDER BY id", [org_id])
+    assert len(units) == 2
+    assert query(app, "SELECT count(*), count(DISTINCT unit_id) FROM assessments "
+                      "WHERE org_id = ? AND status = 'closed' AND snapshot_id IS NOT NULL", [org_id]) == [(12, 2)]
+    db = store.open_db(app.config["DATABASE"])
+    try:
+        for unit_id, _unit_name in units:
+            rows = store.history(db, org_id, unit_id)
+            assert len(rows) == 6 and len({r["period"] for r in rows}) == 6
+            overall = [r["summary"]["overall"] for r in rows]
+            assert overall[-1] > overall[0], overall
+            assert overall == sorted(overall), f"the history should improve every quarter: {overall}"
+    finally:
+        db.close()
+    assert query(app, "SELECT count(*) FROM roadmap_progress WHERE org_id = ?", [org_id])[0][0] > 0
+    assert {s for (s,) in query(app, "SELECT DISTINCT status FROM roadmap_progress")} == {"done", "started"}
+
+
+def test_demo_snapshots_are_computed_through_the_engine(demo):
+    content = demo.app.extensions["pmo_content"]
+    db = store.open_db(demo.app.config["DATABASE"])
+    try:
+        rows = db.execute("SELECT id, snapshot_id FROM assessments WHERE status = 'closed'").fetchall()
+        assert len(rows) == 12
+        for assessment_id, snapshot_id in rows:
+            snapshot = store.load_snapshot(db, snapshot_id)
+            result = snapshot["result"]
+            assert {"recommendation", "pitfalls", "roadmap"} <= set(result)
+            assert result["content"]["hash"] == snapshot["content_hash"] == content.hash
+            inputs = store.assessment_inputs(db, assessment_id)
+            assert len(inputs["answers"]) == len(content.default_questionnaire.questions())
+            recomputed, _figures = compute_result(content, inputs["questionnaire_id"], inputs["answers"],
+                                                  inputs["context"], inputs["target"], notes=inputs["notes"])
+            assert result == json.loads(json.dumps(recomputed))
+    finally:
+        db.close()
+
+
+def test_demo_user_sees_the_units_dashboard(demo):
+    email, password = re.search(r"Sign in as (\S+) with the password (\S+) ", demo.output).groups()
+    client = demo.app.test_client()
+    assert AuthActions(client).login(email, password).status_code == 302
+    (org_id,), = query(demo.app, "SELECT id FROM organisations")
+    page = client.get(f"/orgs/{org_id}")
+    assert page.status_code == 200
+    (rows,) = tables(page.text, "data-units-table")
+    assert {r[0] for r in rows[1:]} == {"Retail technology", "Corporate platforms", "Organisation mean",
+                                        "Organisation minimum"}
+
+
+def test_demo_twice_adds_nothing(demo):
+    counts = {t: query(demo.app, f"SELECT count(*) FROM {t}")[0][0] for t in DEMO_TABLES}
+    again = demo.app.test_cli_runner().invoke(args=["demo"])
+    assert again.exit_code == 0
+    assert "exists already" in again.output and "nothing was added" in again.output
+    assert {t: query(demo.app, f"SELECT count(*) FROM {t}")[0][0] for t in DEMO_TABLES} == counts
+
+
+def test_demo_quarters_are_not_dated_in_the_future():
+    from app.demo import quarters_back
+
+    today = date(2026, 10, 3)
+    quarters = quarters_back(today, 6)
+    assert [label for label, _day in quarters] == ["2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
+    assert max(day for _label, day in quarters) <= today.isoformat()

@@ -1,0 +1,138 @@
+"""The organisation dashboard: latest result, deltas, percent to target, trends, model and pitfall history."""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+import pytest
+
+from app.engine.vocabulary import DIMENSIONS
+from tests.helpers import visible_text
+from tests.history_helpers import (
+    FIRST,
+    Member,
+    SECOND,
+    arrow,
+    expected_pitfall_step,
+    figure,
+    fmt,
+    pitfall_steps,
+    score,
+    section,
+    tables,
+    to_target,
+)
+
+
+# --------------------------------------------------------------------------
+# The dashboard
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def two_quarters(make_app, tmp_path_factory):
+    """An organisation with two submitted quarters whose answers move areas up, down and not at all."""
+    app = make_app(tmp_path_factory.mktemp("two-quarters") / "db.sqlite3")
+    person = Member(app, "two@example.org")
+    org = person.create_org()
+    first = person.assess(org, "2025-Q1", "2025-02-14", FIRST)
+    second = person.assess(org, "2025-Q2", "2025-05-14", SECOND)
+    person.get(f"/orgs/{org}")  # shows the creation's flash message once
+    return SimpleNamespace(app=app, member=person, org=org, first=first, second=second)
+
+
+def test_dashboard_shows_the_latest_period_and_deltas_against_the_previous(two_quarters):
+    first, second = two_quarters.first.result, two_quarters.second.result
+    page = two_quarters.member.get(f"/orgs/{two_quarters.org}").text
+    text = visible_text(page)
+    assert f"Latest result · 2025-Q2 {fmt(second['overall']['score'])} / 5" in text
+    assert "Change since 2025-Q1" in text
+
+    (rows,) = tables(page, "data-delta-table")
+    assert rows[0] == ["Capability area", "2025-Q1", "2025-Q2", "Change", "Target", "To target"]
+    labels, target = second["questionnaire"]["dimensions"], second["roadmap"]["target"]
+    expected = [[labels[d], fmt(score(first, d)), fmt(score(second, d)), arrow(score(first, d), score(second, d)),
+                 str(target[d]), f"{to_target(score(second, d), target[d])}%"] for d in DIMENSIONS]
+    expected.append(["Overall", fmt(score(first, "overall")), fmt(score(second, "overall")),
+                     arrow(score(first, "overall"), score(second, "overall")), "", ""])
+    assert rows[1:] == expected
+    # The profiles move areas both ways, so every marker is exercised.
+    assert {row[3][0] for row in rows[1:]} == {"▲", "▼", "="}
+
+
+def test_dashboard_trend_and_radar_carry_every_period(two_quarters):
+    first, second = two_quarters.first.result, two_quarters.second.result
+    page = two_quarters.member.get(f"/orgs/{two_quarters.org}").text
+    trend = {t["name"]: t for t in figure(page, "trend")["data"]}
+    labels = second["questionnaire"]["dimensions"]
+    for d in DIMENSIONS:
+        assert trend[labels[d]]["x"] == ["2025-Q1", "2025-Q2"]
+        assert trend[labels[d]]["y"] == [score(first, d), score(second, d)]
+    assert trend["Overall"]["y"] == [score(first, "overall"), score(second, "overall")]
+    radar = figure(page, "radar")["data"]
+    assert [t["name"] for t in radar] == ["2025-Q1", "2025-Q2", "Target"]
+    assert radar[1]["r"][:5] == [score(second, d) for d in DIMENSIONS]
+    assert radar[-1]["r"][:5] == [second["roadmap"]["target"][d] for d in DIMENSIONS]
+
+
+def test_dashboard_shows_model_and_pitfall_history_of_two_assessments(two_quarters):
+    first, second = two_quarters.first, two_quarters.second
+    page = two_quarters.member.get(f"/orgs/{two_quarters.org}").text
+    models = [visible_text(li) for li in re.findall(r"<li>(.*?)</li>", section(page, "models-heading"), flags=re.S)]
+    expected = []
+    for a, before in ((first, None), (second, first)):
+        rec = a.result["recommendation"]
+        line = f"{a.period} · {rec['model'].capitalize()}"
+        line += f" (with {rec['hybrid_with']})" if rec["hybrid_with"] else ""
+        changed = before is not None and before.result["recommendation"]["model"] != rec["model"]
+        expected.append(line + (" changed" if changed else ""))
+    assert models == expected
+    step = expected_pitfall_step(first.result, second.result)
+    assert step["new"] and step["resolved"] and step["persisting"], "profiles should move pitfalls every way"
+    assert pitfall_steps(page) == {"2025-Q1 → 2025-Q2": step}
+
+
+def test_third_assessment_lists_new_resolved_and_persisting_pitfalls(member):
+    org = member.create_org()
+    results = [
+        member.assess(org, "2025-Q1", "2025-02-14", {**dict.fromkeys(DIMENSIONS, 3), "governance": 1}),
+        member.assess(org, "2025-Q2", "2025-05-14", {**dict.fromkeys(DIMENSIONS, 3), "governance": 2, "leadership": 2}),
+        member.assess(org, "2025-Q3", "2025-08-14", {**dict.fromkeys(DIMENSIONS, 3), "leadership": 1}),
+    ]
+    page = member.get(f"/orgs/{org}").text
+    last_step = expected_pitfall_step(results[1].result, results[2].result)
+    assert all(last_step.values()), "the last step should have new, resolved and persisting pitfalls"
+    assert pitfall_steps(page) == {
+        "2025-Q1 → 2025-Q2": expected_pitfall_step(results[0].result, results[1].result),
+        "2025-Q2 → 2025-Q3": last_step,
+    }
+    # Newest step first.
+    assert page.index("2025-Q2 → 2025-Q3") < page.index("2025-Q1 → 2025-Q2")
+    # The delta table compares the latest with the one just before it, not with the first.
+    assert "Change since 2025-Q2" in visible_text(page)
+    (rows,) = tables(page, "data-delta-table")
+    assert rows[0][1:3] == ["2025-Q2", "2025-Q3"]
+    assert [r[1] for r in rows[1:]] == [fmt(score(results[1].result, k)) for k in (*DIMENSIONS, "overall")]
+    models = [a.result["recommendation"]["model"] for a in results]
+    changed = [li for li in re.findall(r"<li>(.*?)</li>", section(page, "models-heading"), flags=re.S)
+               if "changed" in li]
+    assert len(changed) == sum(1 for a, b in zip(models, models[1:]) if a != b) >= 1
+
+
+
+# --------------------------------------------------------------------------
+# A shared organisation for requests that must be refused and change nothing
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("org", ["empty", "started"])
+def test_empty_dashboard_says_what_to_do_next(history_world, org):
+    page = history_world.member.get(f"/orgs/{getattr(history_world, org)}")
+    assert page.status_code == 200
+    assert "data-empty-dashboard" in page.text
+    text = visible_text(page.text)
+    assert "No submitted assessment yet" in text
+    assert "Start an assessment below and submit it" in text
+    assert "Latest result" not in text and "data-delta-table" not in page.text
+    assert 'id="start-heading"' in page.text
