@@ -13,7 +13,7 @@ from app import store
 from tests.helpers import FULL_CONTEXT, visible_text
 from tests.reports_fixtures import answers_for
 from tests.test_cli_reports import fill_template
-from tests.test_workshops_web import Facilitator, Participant, make_app, opened
+from tests.workshop_helpers import Facilitator, Participant
 
 
 def download(client, url: str, media: str):
@@ -94,9 +94,9 @@ def test_the_recommended_model_is_described_once(submitted):
 # --------------------------------------------------------------------------- workshops and organisations
 
 @pytest.fixture
-def room(tmp_path, content, monkeypatch, questionnaire):
+def room(make_app, tmp_path, questionnaire):
     """A closed workshop of an organisation: its report and the organisation's history exist."""
-    app = make_app(tmp_path / "room.sqlite3", content, monkeypatch)
+    app = make_app(tmp_path / "room.sqlite3")
     fay = Facilitator(app)
     org_id = fay.create_org("Client <b>Ltd</b>")
     workshop = fay.create_workshop(org_id, mode="named", roles="")
