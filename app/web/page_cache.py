@@ -20,7 +20,7 @@ from flask_wtf.csrf import generate_csrf
 from .cache import LRUCache
 
 CSRF_PLACEHOLDER = "\x00csrf-token\x00"
-_PAGES = LRUCache(256)
+_PAGES = LRUCache(128)  # a result page is about 60 KB (its figures travel inside it)
 
 
 def frozen_page(key: tuple[Hashable, ...], modified: str, render: Callable[[Callable[[], str]], str]) -> Response:
