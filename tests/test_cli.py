@@ -64,7 +64,7 @@ def test_assess_markdown(runner, tmp_path, questionnaire):
     result = runner.invoke(args=["assess", "--answers", path, "--format", "markdown"])
     assert result.exit_code == 0
     assert result.stdout.startswith("# PMO maturity result")
-    assert "| Governance | 3.00 | 3 | 9 of 9 |" in result.stdout
+    assert "| Governance | 3.00 | level 3 | 9 of 9 |" in result.stdout
 
 
 def test_assess_with_missing_context_warns_and_assumes(runner, tmp_path, questionnaire):

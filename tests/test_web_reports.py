@@ -255,3 +255,23 @@ def test_a_new_snapshot_changes_the_etag(submitted):
     submitted.client.get(submitted.base + "/result")  # shows the flash once
     after = submitted.client.get(submitted.base + "/result", headers={"If-None-Match": before})
     assert after.status_code == 200 and after.headers["ETag"] != before
+
+
+def test_the_deck_uses_the_master_set_by_the_admin(tmp_path, questionnaire):
+    from pptx import Presentation
+    from pptx.util import Inches
+
+    from app import create_app
+    from tests.conftest import Respondent
+
+    master = Presentation()
+    master.slide_width, master.slide_height = Inches(10), Inches(7.5)
+    master.save(tmp_path / "master.pptx")
+    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "t.sqlite3"), "SECRET_KEY": "x",
+                      "PPTX_TEMPLATE": str(tmp_path / "master.pptx")})
+    person = Respondent(app.test_client(), questionnaire)
+    person.fill_context()
+    person.answer_all()
+    person.submit()
+    deck = download(person.client, person.base + "/report.pptx", PPTX)
+    assert Presentation(io.BytesIO(deck.data)).slide_width == Inches(10)

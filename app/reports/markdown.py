@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from .levels import describe_level
+
 
 def _fmt(score: float | None) -> str:
     return "–" if score is None else f"{score:.2f}"
@@ -34,7 +36,8 @@ def render_markdown(result: Mapping[str, Any]) -> str:
     lines.append(f"Questionnaire: {q.get('title', q['id'])} ({q['id']} v{q['version']})")
     lines.append("")
     if overall["score"] is not None:
-        lines.append(f"**Overall maturity: {overall['score']:.2f} / 5, level {overall['level']} ({overall['label']}).** "
+        lines.append(f"**Overall maturity: {overall['score']:.2f} / 5, {describe_level(overall['score'])} "
+                     f"({overall['label']}).** "
                      f"{overall.get('description', '')}")
     else:
         lines.append(f"**Overall maturity: {overall['label']}.**")
@@ -46,7 +49,7 @@ def render_markdown(result: Mapping[str, Any]) -> str:
 
     lines += ["## Scores", "", "| Capability area | Score | Level | Answered |", "|---|---|---|---|"]
     for dim, s in result["scores"].items():
-        level = "insufficient" if s["insufficient"] else str(s["level"])
+        level = "insufficient" if s["insufficient"] else describe_level(s["score"])
         lines.append(f"| {labels.get(dim, dim)} | {_fmt(s['score'])} | {level} | {s['answered']} of {s['total']} |")
     lines.append("")
     hl = result.get("highlights") or {}

@@ -55,8 +55,9 @@ def _send(fmt: str, key: tuple, build_report: Callable[[], dict], stem: str, too
             abort(404)
     if fmt not in FILE_FORMATS:
         abort(404)
-    data = _FILES.get((current_app.config["DATABASE"], *key, fmt, start),
-                      lambda: render_file(build_report(start), fmt))
+    template = current_app.config.get("PPTX_TEMPLATE") or None  # a consultancy's own master, set by the admin
+    data = _FILES.get((current_app.config["DATABASE"], *key, fmt, start, template),
+                      lambda: render_file(build_report(start), fmt, template=template))
     return _download(data, fmt, stem)
 
 
