@@ -56,6 +56,11 @@ def add_user(app, email: str, role: str = "member", password: str = PASSWORD, na
                                  password_method=app.config["PASSWORD_HASH_METHOD"])
 
 
+def new_user(database, email: str, role: str = "member", password: str = PASSWORD) -> int:
+    """Create an account straight in a store database (cheap hash), for store tests."""
+    return store.create_user(database, email, password, role=role, password_method=FAST_PASSWORD_METHOD)
+
+
 def open_workshop(app, email: str = "fay@example.org", password: str = PASSWORD,
                   mode: str = "anonymous") -> tuple[int, int, str]:
     """A new facilitator with an organisation and an open workshop; return (org id, workshop id, join code)."""

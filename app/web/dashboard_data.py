@@ -7,39 +7,27 @@ changes whenever anything they show changes.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from typing import Any, Callable, Sequence
 
 from flask import current_app
 
 from .. import service, store
 from ..db import get_db
+from .cache import LRUCache
 from .current import content
 
-_CACHE: "OrderedDict[tuple, dict]" = OrderedDict()
-_CACHE_LOCK = threading.Lock()
 CACHE_SIZE = 256
+_CACHE = LRUCache(CACHE_SIZE)
 
 
 def cached(key: tuple, build: Callable[[], dict]) -> dict:
     """The value cached under ``key`` (with this database in the key), built on first use."""
-    key = (current_app.config["DATABASE"], *key)  # two apps in one process (tests, tools) never share entries
-    with _CACHE_LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]
-    value = build()
-    with _CACHE_LOCK:
-        _CACHE[key] = value
-        while len(_CACHE) > CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return value
+    # Two apps in one process (tests, tools) never share entries.
+    return _CACHE.get((current_app.config["DATABASE"], *key), build)
 
 
 def clear_cache() -> None:
-    with _CACHE_LOCK:
-        _CACHE.clear()
+    _CACHE.clear()
 
 
 def dashboard_for(org: dict, unit: dict | None) -> dict[str, Any]:
