@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 from .content import Content
-from .models import Questionnaire
-from .errors import InvalidLevel
+from .errors import InvalidInput, InvalidLevel
 from .facts import build_facts
+from .models import Questionnaire
 from .profile import validate_context
-from .roadmap import build_roadmap, link_pitfalls
-from .rules import FactLabels, choose_ownership, find_pitfalls, rank_models, what_would_change
+from .roadmap import PlanInput, build_roadmap, link_pitfalls
+from .rules import check_pain, choose_ownership, choose_oversight, find_pitfalls, rank_models
 from .scoring import describe_highlights, score_answers, validate_answers
 from .vocabulary import DIMENSIONS, LEVELS
+from .whatif import ChangeWording, what_would_change
+from .wording import level_phrase
+
+
+class InvalidPlan(InvalidInput):
+    """A planning choice (start date, PMO people, owner names) is not acceptable."""
 
 
 def validate_target(target: Mapping[str, Any] | None) -> dict[str, int]:
@@ -32,19 +40,79 @@ def validate_target(target: Mapping[str, Any] | None) -> dict[str, int]:
     return clean
 
 
+MAX_PMO_PEOPLE = 200
+
+
+def validate_plan(plan: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Return planning choices {start_date, pmo_people, owners}; raise InvalidPlan naming what is wrong."""
+    if plan is None:
+        return {}
+    if not isinstance(plan, Mapping):
+        raise InvalidPlan("plan must be a mapping with start_date, pmo_people and owners")
+    unknown = sorted(set(plan) - {"start_date", "pmo_people", "owners"})
+    if unknown:
+        raise InvalidPlan(f"unknown key {unknown[0]!r} in plan; expected start_date, pmo_people or owners")
+    clean: dict[str, Any] = {}
+    start = plan.get("start_date")
+    if start is not None:
+        if isinstance(start, dt.datetime):
+            start = start.date()
+        if isinstance(start, str):
+            try:
+                start = dt.date.fromisoformat(start)
+            except ValueError:
+                raise InvalidPlan(f"plan.start_date is {start!r}; expected a date like 2026-12-01") from None
+        if not isinstance(start, dt.date):
+            raise InvalidPlan(f"plan.start_date is {start!r}; expected a date like 2026-12-01")
+        if not 2000 <= start.year <= 2100:
+            raise InvalidPlan(f"plan.start_date {start.isoformat()} is outside 2000-2100")
+        clean["start_date"] = start.isoformat()
+    people = plan.get("pmo_people")
+    if people is not None:
+        if isinstance(people, bool) or not isinstance(people, int) or not 1 <= people <= MAX_PMO_PEOPLE:
+            raise InvalidPlan(f"plan.pmo_people is {people!r}; expected a whole number from 1 to {MAX_PMO_PEOPLE}")
+        clean["pmo_people"] = people
+    owners = plan.get("owners")
+    if owners is not None:
+        if not isinstance(owners, Mapping) or not all(
+                isinstance(k, str) and isinstance(v, str) and len(v) <= 80 for k, v in owners.items()):
+            raise InvalidPlan("plan.owners must map a role to a person's name (at most 80 characters)")
+        clean["owners"] = {k.strip(): v.strip() for k, v in owners.items() if v.strip()}
+    return clean
+
+
 def run_assessment(
     content: Content,
     answers: Mapping[str, Any],
     context: Mapping[str, Any] | None = None,
     target: Mapping[str, Any] | None = None,
     questionnaire_id: str | None = None,
+    plan: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Validate the inputs, score them and return the whole result as plain JSON-ready values."""
     questionnaire = content.questionnaire(questionnaire_id)
     clean_answers = validate_answers(questionnaire, answers or {})
     clean_context, warnings = validate_context(questionnaire, context)
     clean_target = validate_target(target)
-    return assess_valid(content, questionnaire, clean_answers, clean_context, clean_target, warnings)
+    clean_plan = validate_plan(plan)
+    return assess_valid(content, questionnaire, clean_answers, clean_context, clean_target, warnings, clean_plan)
+
+
+def choice_labels(questionnaire: Questionnaire) -> dict[str, dict[str, str]]:
+    """Context choices as they read inside a sentence: 'small', 'mostly agile', 'no PMO today'."""
+    def short(label: str) -> str:
+        text = label.split(" (")[0].split(":")[0].strip()
+        return text[:1].lower() + text[1:]
+
+    return {f"context.{f.key}": {c.value: short(c.label) for c in f.choices or ()} for f in questionnaire.context}
+
+
+@dataclass(frozen=True)
+class Advice:
+    recommendation: dict[str, Any]
+    ownership: dict[str, Any]
+    pitfalls: list[dict[str, Any]]
+    facts: dict[str, Any]
 
 
 def assess_valid(
@@ -54,6 +122,7 @@ def assess_valid(
     context: dict[str, Any],
     target: dict[str, int],
     warnings: list[str] | None = None,
+    plan: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Compute the result from inputs that are already validated."""
     scored = score_answers(questionnaire, answers)
@@ -63,15 +132,15 @@ def assess_valid(
         entry = scores[dim]
         if entry["insufficient"]:
             warnings.append(
-                f"{dim} has only {entry['answered']} of {entry['total']} questions answered; "
-                "it is shown but left out of the overall score"
-            )
+                f"{questionnaire.dimension(dim).title} has only {entry['answered']} of {entry['total']} questions "
+                "answered; it is shown but left out of the overall score")
     advice = advise(content, questionnaire, scored, answers, context)
-    if overall["score"] is None and advice["recommendation"]["model"]:
+    if overall["score"] is None and advice.recommendation["model"]:
         warnings.append("No capability area has enough answers to be scored: the recommendation rests on the "
                         "organisation profile alone.")
-    full_target, target_source = choose_target(content, advice["recommendation"]["model"], target)
-    roadmap = plan_roadmap(content, questionnaire, scores, full_target, advice["pitfalls"])
+    full_target, target_source = choose_target(content, advice.recommendation["model"], target, scores,
+                                               advice.pitfalls)
+    roadmap = plan_roadmap(content, questionnaire, answers, scores, full_target, advice, context, plan or {})
     roadmap["target_source"] = target_source
     return {
         "questionnaire": {
@@ -81,6 +150,8 @@ def assess_valid(
             "dimensions": {d.id: d.title for d in questionnaire.dimensions},
             # The texts a frozen result is read with, so it reads the same after content changes.
             "questions": {q.id: q.text for q in questionnaire.questions()},
+            "names": {q.id: q.short_name for q in questionnaire.questions()},
+            "labels": {q.id: {str(level): q.label(level) for level in LEVELS} for q in questionnaire.questions()},
             "context": {f.key: {"label": f.label, "choices": {c.value: c.label for c in f.choices or ()}}
                         for f in questionnaire.context},
         },
@@ -90,78 +161,127 @@ def assess_valid(
         "scores": scores,
         "overall": overall,
         "highlights": describe_highlights(questionnaire, scores, answers),
-        "recommendation": advice["recommendation"],
-        "ownership": advice["ownership"],
-        "pitfalls": advice["pitfalls"],
+        "recommendation": advice.recommendation,
+        "ownership": advice.ownership,
+        "pitfalls": advice.pitfalls,
         "roadmap": roadmap,
+        "plan": plan or {},
         "warnings": warnings,
     }
 
 
-def choose_target(content: Content, model: str | None, target: Mapping[str, int]) -> tuple[dict[str, int], str]:
-    """The target per dimension: what the user set, the rest from the recommended model's profile."""
+def choose_target(content: Content, model: str | None, target: Mapping[str, int],
+                  scores: Mapping[str, Mapping[str, Any]], pitfalls: list[dict[str, Any]] = ()) -> tuple[dict[str, int], str]:
+    """The target per area: what the user set; otherwise the higher of the next level and the model's profile.
+
+    A default target is never below today: an area at level 4 aims for 5 whatever the model says.
+    An area held by a pitfall (tooling ahead of the process it automates) stays where it is.
+    """
     profile: dict[str, int] = {}
     rulebook = content.rulebook
     if model and rulebook is not None and model in rulebook.models:
         profile = dict(rulebook.models[model].target)
-    merged = {d: target.get(d, profile.get(d)) for d in DIMENSIONS if d in target or d in profile}
+    held = {d for pitfall in pitfalls for d in pitfall.get("holds", ())}
+    merged = {}
+    for d in DIMENSIONS:
+        current = scores[d]["level"] or 1
+        if d in target:
+            merged[d] = target[d]
+        elif d in held:
+            merged[d] = current
+        else:
+            merged[d] = max(min(5, current + 1), profile.get(d, 1))
     if not target:
-        source = "model"
+        source = "default"
     elif all(d in target for d in DIMENSIONS):
         source = "user"
     else:
-        source = "user and model"
+        source = "user and default"
     return merged, source
 
 
-def plan_roadmap(content: Content, questionnaire: Questionnaire, scores: Mapping[str, Any],
-                 target: Mapping[str, int], pitfalls: list[dict[str, Any]], **limits: Any) -> dict[str, Any]:
+def plan_roadmap(content: Content, questionnaire: Questionnaire, answers: Mapping[str, int | None],
+                 scores: Mapping[str, Any], target: Mapping[str, int], advice: Advice,
+                 context: Mapping[str, Any], plan: Mapping[str, Any], **limits: Any) -> dict[str, Any]:
     """Build the roadmap and link each pitfall to the planned improvements that mitigate it."""
     if content.roadmap is None or not target:
         return {"target": dict(target), "phases": [], "items": 0, "person_weeks": 0,
                 "message": "No roadmap: there is no improvement catalogue or no target."}
-    roadmap = build_roadmap(content.roadmap, scores, target, pitfalls,
-                            dimension_titles={d.id: d.title for d in questionnaire.dimensions}, **limits)
-    link_pitfalls(pitfalls, roadmap, content.roadmap)
+    rulebook = content.rulebook
+    recommendation = advice.recommendation
+    pain_id = context.get("primary_pain")
+    pain = rulebook.pains.get(pain_id) if rulebook is not None else None
+    levels = {d: int(scores[d]["level"] or 1) for d in DIMENSIONS}
+    leadership = scores["leadership"]["score"]
+    start = plan.get("start_date")
+    plan_input = PlanInput(
+        answers=answers,
+        levels=levels,
+        target=target,
+        facts=advice.facts,
+        pitfalls=advice.pitfalls,
+        model=recommendation.get("model"),
+        oversight=(recommendation.get("oversight") or {}).get("id"),
+        pain_id=pain_id,
+        pain=pain,
+        org_size=context.get("org_size", "medium"),
+        foundations_first=context.get("existing_pmo") != "established" or leadership is None or leadership < 2.5,
+        start_date=dt.date.fromisoformat(start) if start else None,
+        pmo_people=plan.get("pmo_people"),
+        owners=plan.get("owners", {}),
+        practice_names={q.id: q.short_name for q in questionnaire.questions()},
+        level_labels={q.id: {level: q.label(level) for level in LEVELS} for q in questionnaire.questions()},
+        dimension_titles={d.id: d.title for d in questionnaire.dimensions},
+        **limits,
+    )
+    roadmap = build_roadmap(content.roadmap, plan_input)
+    link_pitfalls(advice.pitfalls, roadmap, content.roadmap, answers)
     return roadmap
 
 
-def fact_labels(questionnaire: Questionnaire) -> FactLabels:
-    """Plain-language labels of dimensions and context values, for generated sentences."""
-    def value_label(key: str, value: Any) -> str:
-        field = questionnaire.context_field(key)
-        for choice in field.choices or ():
-            if choice.value == value:
-                return choice.label.split(" (")[0].split(":")[0].lower()
-        return str(value)
+def answered_weights(questionnaire: Questionnaire, answers: Mapping[str, int | None]) -> dict[str, float]:
+    """Per area, the weight of its answered questions: how many answers a score change stands for."""
+    out = {}
+    for dim in questionnaire.dimensions:
+        weight = sum(q.weight for q in dim.questions if answers.get(q.id) is not None)
+        out[dim.id] = weight or sum(q.weight for q in dim.questions)
+    return out
 
-    return FactLabels({d.id: d.title for d in questionnaire.dimensions}, value_label)
+
+def change_wording(questionnaire: Questionnaire, rulebook, answers: Mapping[str, int | None]) -> ChangeWording:
+    labels = choice_labels(questionnaire)
+    answered = {d.id: sum(1 for q in d.questions if answers.get(q.id) is not None) for d in questionnaire.dimensions}
+
+    def value_label(key: str, value: Any) -> str:
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        return labels.get(f"context.{key}", {}).get(value, str(value))
+
+    return ChangeWording({d.id: d.title for d in questionnaire.dimensions}, value_label,
+                         {m: definition.title for m, definition in rulebook.models.items()}, answered)
 
 
 def advise(content: Content, questionnaire: Questionnaire, scored: dict[str, Any],
-           answers: dict[str, int | None], context: dict[str, Any]) -> dict[str, Any]:
+           answers: dict[str, int | None], context: dict[str, Any]) -> Advice:
     """Run the rulebook: the recommended model and why, what would change it, pitfalls, ownership."""
     rulebook = content.rulebook
-    if rulebook is None or not rulebook.model_rules:
-        return {
-            "recommendation": {"model": None, "hybrid_with": None, "ranking": [], "what_would_change": []},
-            "ownership": {"own_first": [], "dont_own": []},
-            "pitfalls": [],
-        }
     facts = build_facts(questionnaire, scored, answers, context)
-    recommendation = rank_models(rulebook, facts)
-    fired = recommendation.pop("_fired")
-    recommendation.pop("_totals")
-    order = [entry["model"] for entry in recommendation["ranking"]]
+    if rulebook is None or not rulebook.model_rules:
+        return Advice(
+            recommendation={"model": None, "hybrid_with": None, "ranking": [], "what_would_change": []},
+            ownership={"own_first": [], "dont_own": [], "pain_note": None},
+            pitfalls=[], facts=facts)
+    labels = choice_labels(questionnaire)
+    recommendation, outcome = rank_models(rulebook, facts, labels)
     weights = {d.id: d.weight for d in questionnaire.dimensions}
-    changes, _evaluations = what_would_change(rulebook, facts, fired, order, weights, fact_labels(questionnaire))
+    changes, _evaluations = what_would_change(rulebook, facts, outcome, weights,
+                                              answered_weights(questionnaire, answers),
+                                              change_wording(questionnaire, rulebook, answers))
     recommendation["what_would_change"] = changes
     facts["model"] = recommendation["model"]
-    return {
-        "recommendation": recommendation,
-        "ownership": choose_ownership(rulebook, facts),
-        "pitfalls": find_pitfalls(rulebook, facts),
-    }
+    recommendation["oversight"] = choose_oversight(rulebook, facts, labels)
+    return Advice(recommendation, choose_ownership(rulebook, facts, labels), find_pitfalls(rulebook, facts, labels),
+                  facts)
 
 
 def explain_rules(content: Content, answers: Mapping[str, Any], context: Mapping[str, Any] | None = None,
@@ -173,7 +293,7 @@ def explain_rules(content: Content, answers: Mapping[str, Any], context: Mapping
     scored = score_answers(questionnaire, clean_answers)
     facts = build_facts(questionnaire, scored, clean_answers, clean_context)
     rulebook = content.rulebook
-    recommendation = rank_models(rulebook, facts)
+    recommendation, outcome = rank_models(rulebook, facts)
     facts["model"] = recommendation["model"]
 
     def entry(rule_id: str, condition, **extra) -> dict[str, Any]:
@@ -184,22 +304,48 @@ def explain_rules(content: Content, answers: Mapping[str, Any], context: Mapping
     return {
         "warnings": warnings,
         "base_fit": rulebook.base_fit,
-        "totals": recommendation["_totals"],
+        "totals": dict(outcome.totals),
+        "eligible": dict(outcome.eligible),
         "model": recommendation["model"],
         "model_rules": [entry(r.id, r.condition, points=dict(r.points)) for r in rulebook.model_rules],
-        "pitfalls": [entry(p.id, p.condition, severity=p.severity) for p in rulebook.pitfalls],
+        "gates": [entry(g.id, g.condition, model=g.model) for g in rulebook.gates],
+        "oversight": [entry(o.id, o.condition, model=o.model) for o in rulebook.oversight],
+        "pitfalls": [entry(p.id, p.condition, severity=p.severity,
+                           precondition=entry(p.id, p.precondition) if p.precondition else None)
+                     for p in rulebook.pitfalls],
         "own_first": [entry(o.id, o.condition) for o in rulebook.own_first],
         "dont_own": [entry(o.id, o.condition) for o in rulebook.dont_own],
+        "pain_note": check_pain(rulebook, facts),
+        "facts": {path: {"label": fact.label, "value": facts.get(path)} for path, fact in rulebook.facts.items()
+                  if not path.startswith("answers.")},
     }
 
 
-def replan(content: Content, result: Mapping[str, Any], target: Mapping[str, Any]) -> dict[str, Any]:
-    """A copy of a frozen result with the roadmap rebuilt for a new target (scores and advice unchanged)."""
+def replan(content: Content, result: Mapping[str, Any], target: Mapping[str, Any],
+           plan: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """A copy of a frozen result with the roadmap rebuilt for a new target and plan (scores and advice unchanged)."""
     clean_target = validate_target(target)
+    clean_plan = validate_plan(plan if plan is not None else result.get("plan"))
     questionnaire = content.questionnaires.get(result["questionnaire"]["id"]) or content.default_questionnaire
-    full_target, source = choose_target(content, result["recommendation"].get("model"), clean_target)
     new = copy.deepcopy(dict(result))
-    new["roadmap"] = plan_roadmap(content, questionnaire, new["scores"], full_target, new["pitfalls"])
+    answers = {q: level for q, level in new.get("answers", {}).items() if questionnaire.question(q) is not None}
+    scored = {"scores": new["scores"], "overall": new["overall"]}
+    facts = build_facts(questionnaire, scored, answers, new["context"])
+    facts["model"] = new["recommendation"].get("model")
+    advice = Advice(new["recommendation"], new.get("ownership", {}), new["pitfalls"], facts)
+    full_target, source = choose_target(content, new["recommendation"].get("model"), clean_target, new["scores"],
+                                        new["pitfalls"])
+    new["roadmap"] = plan_roadmap(content, questionnaire, answers, new["scores"], full_target, advice,
+                                  new["context"], clean_plan)
     new["roadmap"]["target_source"] = source
+    new["plan"] = clean_plan
     new["content"] = {**new.get("content", {}), "roadmap_hash": content.hash}
     return new
+
+
+def describe_levels(result: Mapping[str, Any]) -> dict[str, str]:
+    """Each area's and the overall level as people read it ('level 1, nearly 2'), in questionnaire order."""
+    out = {d: level_phrase(result["scores"][d]["score"]) for d in result["scores"]}
+    out["overall"] = level_phrase(result["overall"]["score"])
+    return out
+

@@ -1,4 +1,10 @@
-"""Facts: what rules may read, built from a scored assessment.
+"""Facts: what rules may read, defined once, and built from a scored assessment.
+
+``FACT_SPECS`` is the one registry of the fact vocabulary: each entry gives a path
+pattern, its type, a label and help for people, and how the value is derived. Rule
+compilation (types and allowed values), evidence labels, the what-would-change search
+and ``rules explain`` all read it; a test checks that every fact is documented in the
+README.
 
 Facts are kept flat, by path (``scores.governance``, ``context.regulated``,
 ``answers.tools.adoption``), so evidence is simply the value of each path a rule reads,
@@ -8,68 +14,144 @@ and a candidate change in the what-would-change search touches a known set of pa
 from __future__ import annotations
 
 import operator
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 import rule_engine
 from rule_engine import DataType
 
 from .models import Questionnaire
-from .vocabulary import CONTEXT_KEYS, DIMENSIONS
+from .vocabulary import CONTEXT_KEYS, DIMENSIONS, MODELS
 
-# Facts derived from the dimension scores; a change to any score can change all of them.
-DERIVED_FROM_SCORES: tuple[str, ...] = (
-    "overall", "overall_level", "lowest", "highest", "spread", "lowest_dimension", "highest_dimension",
+
+@dataclass(frozen=True)
+class FactSpec:
+    """One entry of the fact registry; ``{dimension}``, ``{question}`` or ``{key}`` in a pattern
+    stands for every dimension, question or context key."""
+
+    pattern: str
+    type: str  # "number", "text" or "boolean"
+    label: str
+    help: str
+    derived: str
+    # Which base facts it is computed from: "scores" (any dimension score) or context keys.
+    depends_on: tuple[str, ...] = ()
+    # Known only once the model is chosen: pitfall, oversight and ownership rules may read it.
+    after_model: bool = False
+
+
+FACT_SPECS: tuple[FactSpec, ...] = (
+    FactSpec("scores.{dimension}", "number", "{dimension} score",
+             "score of a capability area, 1.0-5.0, or unknown when fewer than half its questions were answered",
+             "weighted mean of the area's answered levels, two decimals"),
+    FactSpec("level.{dimension}", "number", "{dimension} level",
+             "integer level of a capability area, 1-5, or unknown",
+             "integer part of the area's score", depends_on=("scores",)),
+    FactSpec("overall", "number", "Overall maturity score", "overall score, 1.0-5.0",
+             "weighted mean of the known area scores, two decimals", depends_on=("scores",)),
+    FactSpec("overall_level", "number", "Overall maturity level", "integer overall level, 1-5",
+             "integer part of the overall score", depends_on=("scores",)),
+    FactSpec("lowest", "number", "Lowest capability-area score", "lowest known area score",
+             "minimum of the known area scores", depends_on=("scores",)),
+    FactSpec("highest", "number", "Highest capability-area score", "highest known area score",
+             "maximum of the known area scores", depends_on=("scores",)),
+    FactSpec("spread", "number", "Gap between strongest and weakest area",
+             "highest minus lowest area score", "highest - lowest", depends_on=("scores",)),
+    FactSpec("lowest_dimension", "text", "Weakest capability area", "id of the weakest area",
+             "the area with the lowest score (the earlier one on a tie)", depends_on=("scores",)),
+    FactSpec("highest_dimension", "text", "Strongest capability area", "id of the strongest area",
+             "the area with the highest score (the earlier one on a tie)", depends_on=("scores",)),
+    FactSpec("dont_know", "number", "Questions answered “don't know”", "number of don't-know answers",
+             "count of answers given as don't know"),
+    FactSpec("unanswered", "number", "Questions not answered",
+             "number of questions neither answered nor marked don't know",
+             "questions in the questionnaire minus answers given"),
+    FactSpec("weak_practices", "number", "Practices at level 1 or 2",
+             "number of questions answered at level 1 or 2", "count of answers <= 2"),
+    FactSpec("context.{key}", "by key", "{key label}", "the organisation profile, as answered",
+             "the profile answer (a stated default when left out)"),
+    FactSpec("projects_per_unit", "number", "Projects per business unit or domain",
+             "active projects divided by business units or domains served, one decimal",
+             "context.active_projects / context.business_units",
+             depends_on=("context.active_projects", "context.business_units")),
+    FactSpec("answers.{question}", "number", "{question text}",
+             "the level chosen for a question, 1-5, or unknown (don't know or unanswered)",
+             "the answer as given"),
+    FactSpec("model", "text", "Recommended PMO model",
+             "the recommended model; known to pitfall, oversight and ownership rules only",
+             "the top eligible model of the ranking", after_model=True),
 )
 
-FACT_HELP: dict[str, str] = {
-    "scores.<dimension>": "score of a capability area, 1.0-5.0 (1.0 when nothing was answered)",
-    "level.<dimension>": "integer level of a capability area, 1-5",
-    "overall": "overall score, 1.0-5.0",
-    "overall_level": "integer overall level, 1-5",
-    "lowest / highest": "lowest and highest dimension score",
-    "lowest_dimension / highest_dimension": "id of the weakest and strongest dimension",
-    "spread": "highest minus lowest dimension score",
-    "dont_know": "number of don't-know answers",
-    "unanswered": "number of questions neither answered nor marked don't know",
-    "context.<key>": "the organisation profile",
-    "answers.<dimension>.<question>": "the level chosen for a question, or null (don't know / unanswered)",
-    "model": "the recommended PMO model (pitfall and ownership rules only)",
-}
+
+@dataclass(frozen=True)
+class Fact:
+    """One concrete fact path of a questionnaire, with what the registry says about it."""
+
+    path: str
+    type: str
+    label: str
+    help: str
+    derived: str
+    values: tuple[str, ...] = ()  # allowed values of a text fact, when they are known
+    depends_on: tuple[str, ...] = ()
+    after_model: bool = False
 
 
-def _object(name: str, attributes: dict[str, Any]):
-    return DataType.OBJECT(name, attributes=attributes, accessor=operator.getitem)
+def fact_table(questionnaire: Questionnaire) -> dict[str, Fact]:
+    """Every fact path of a questionnaire, expanded from the registry, in registry order."""
+    table: dict[str, Fact] = {}
+    titles = {d.id: d.title for d in questionnaire.dimensions}
+    for spec in FACT_SPECS:
+        base = dict(type=spec.type, help=spec.help, derived=spec.derived, depends_on=spec.depends_on,
+                    after_model=spec.after_model)
+        if "{dimension}" in spec.pattern:
+            for dim in DIMENSIONS:
+                path = spec.pattern.replace("{dimension}", dim)
+                table[path] = Fact(path, label=spec.label.replace("{dimension}", titles.get(dim, dim)), **base)
+        elif "{question}" in spec.pattern:
+            for question in questionnaire.questions():
+                path = spec.pattern.replace("{question}", question.id)
+                table[path] = Fact(path, label=question.text, **base)
+        elif "{key}" in spec.pattern:
+            for key, vocabulary in CONTEXT_KEYS.items():
+                path = spec.pattern.replace("{key}", key)
+                field = next((f for f in questionnaire.context if f.key == key), None)
+                kind = {"boolean": "boolean", "integer": "number", "choice": "text"}[vocabulary["type"]]
+                table[path] = Fact(path, label=field.label if field else key,
+                                   values=tuple(vocabulary.get("values", ())), **{**base, "type": kind})
+        else:
+            values = (tuple(DIMENSIONS) if spec.pattern in ("lowest_dimension", "highest_dimension")
+                      else tuple(MODELS) if spec.pattern == "model" else ())
+            table[spec.pattern] = Fact(spec.pattern, label=spec.label, values=values, **base)
+    return table
+
+
+_RULE_TYPES = {"number": DataType.FLOAT, "text": DataType.STRING, "boolean": DataType.BOOLEAN}
 
 
 def fact_types(questionnaire: Questionnaire, with_model: bool) -> dict[str, Any]:
-    """The typed symbols a rule condition may use, for rule-engine's load-time checks."""
-    context_types = {
-        key: DataType.BOOLEAN if spec["type"] == "boolean" else DataType.FLOAT if spec["type"] == "integer"
-        else DataType.STRING
-        for key, spec in CONTEXT_KEYS.items()
-    }
-    answers = {
-        dim.id: _object(f"answers_{dim.id}", {q.id.split(".", 1)[1]: DataType.FLOAT for q in dim.questions})
-        for dim in questionnaire.dimensions
-    }
-    types: dict[str, Any] = {
-        "scores": _object("scores", {d: DataType.FLOAT for d in DIMENSIONS}),
-        "level": _object("level", {d: DataType.FLOAT for d in DIMENSIONS}),
-        "overall": DataType.FLOAT,
-        "overall_level": DataType.FLOAT,
-        "lowest": DataType.FLOAT,
-        "highest": DataType.FLOAT,
-        "spread": DataType.FLOAT,
-        "lowest_dimension": DataType.STRING,
-        "highest_dimension": DataType.STRING,
-        "dont_know": DataType.FLOAT,
-        "unanswered": DataType.FLOAT,
-        "context": _object("context", context_types),
-        "answers": _object("answers", answers),
-    }
-    if with_model:
-        types["model"] = DataType.STRING
-    return types
+    """The typed symbols a rule condition may use, for rule-engine's load-time checks.
+
+    Dotted paths become nested rule-engine objects: ``answers.tools.adoption`` is the
+    attribute ``adoption`` of the object ``answers.tools``.
+    """
+    tree: dict[str, Any] = {}
+    for fact in fact_table(questionnaire).values():
+        if fact.after_model and not with_model:
+            continue
+        node = tree
+        parts = fact.path.split(".")
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = _RULE_TYPES[fact.type]
+
+    def typed(name: str, node: Any) -> Any:
+        if not isinstance(node, dict):
+            return node
+        return DataType.OBJECT(name.replace(".", "_"), attributes={k: typed(f"{name}.{k}", v) for k, v in node.items()},
+                               accessor=operator.getitem)
+
+    return {name: typed(name, node) for name, node in tree.items()}
 
 
 def rule_context(questionnaire: Questionnaire, with_model: bool) -> rule_engine.Context:
@@ -81,7 +163,7 @@ def rule_context(questionnaire: Questionnaire, with_model: bool) -> rule_engine.
 
 
 def derive_from_scores(scores: Mapping[str, float | None], weights: Mapping[str, float]) -> dict[str, Any]:
-    """Overall, lowest, highest and spread of the dimension scores that are known.
+    """Level per area, overall, lowest, highest and spread of the dimension scores that are known.
 
     Unknown scores (None) are left out; with none known every derived fact is None, so
     no rule can fire on evidence nobody gave.
@@ -89,8 +171,10 @@ def derive_from_scores(scores: Mapping[str, float | None], weights: Mapping[str,
     total = weighted = 0.0
     lowest = highest = None
     lowest_dimension = highest_dimension = None
+    derived: dict[str, Any] = {}
     for d in DIMENSIONS:
         score = scores[d]
+        derived[f"level.{d}"] = int(score) if score is not None else None
         if score is None:
             continue
         total += weights[d]
@@ -100,7 +184,7 @@ def derive_from_scores(scores: Mapping[str, float | None], weights: Mapping[str,
         if highest is None or score > highest:
             highest, highest_dimension = score, d
     overall = round(weighted / total, 2) if total else None
-    return {
+    derived.update({
         "overall": overall,
         "overall_level": int(overall) if overall is not None else None,
         "lowest": lowest,
@@ -108,7 +192,15 @@ def derive_from_scores(scores: Mapping[str, float | None], weights: Mapping[str,
         "spread": round(highest - lowest, 2) if lowest is not None else None,
         "lowest_dimension": lowest_dimension,
         "highest_dimension": highest_dimension,
-    }
+    })
+    return derived
+
+
+def derive_from_context(facts: Mapping[str, Any]) -> dict[str, Any]:
+    """Facts computed from the profile: projects per business unit or domain."""
+    projects, units = facts.get("context.active_projects"), facts.get("context.business_units")
+    per_unit = round(projects / units, 1) if isinstance(projects, (int, float)) and units else None
+    return {"projects_per_unit": per_unit}
 
 
 def build_facts(questionnaire: Questionnaire, scored: Mapping[str, Any], answers: Mapping[str, int | None],
@@ -124,13 +216,14 @@ def build_facts(questionnaire: Questionnaire, scored: Mapping[str, Any], answers
         entry = scored["scores"][dim]
         scores[dim] = None if entry["insufficient"] else entry["score"]
         facts[f"scores.{dim}"] = scores[dim]
-        facts[f"level.{dim}"] = int(scores[dim]) if scores[dim] is not None else None
     weights = {d.id: d.weight for d in questionnaire.dimensions}
     facts.update(derive_from_scores(scores, weights))
     facts["dont_know"] = sum(1 for level in answers.values() if level is None)
     facts["unanswered"] = sum(1 for q in questionnaire.questions() if q.id not in answers)
+    facts["weak_practices"] = sum(1 for level in answers.values() if level is not None and level <= 2)
     for key, value in context.items():
         facts[f"context.{key}"] = value
+    facts.update(derive_from_context(facts))
     for q in questionnaire.questions():
         facts[f"answers.{q.id}"] = answers.get(q.id)
     return facts

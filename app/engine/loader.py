@@ -50,6 +50,15 @@ def check_questionnaire(q: Questionnaire, where: Located) -> None:
             seen[question.id] = dim.id
 
 
+def check_pains(ownership: list, roadmap) -> None:
+    """Cross-file: each pain's improvements exist in the catalogue."""
+    for doc, located in ownership:
+        for pain_id, pain in doc.pains.items():
+            for i, item_id in enumerate(pain.improvements):
+                if item_id not in roadmap.items:
+                    located.problem(("pains", pain_id, "improvements", i), f"unknown improvement {item_id!r}")
+
+
 def _first_alias(text: str) -> yaml.Event | None:
     """The first anchor or alias in the text: refused, so no file can expand into a bomb."""
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
@@ -204,9 +213,11 @@ def load_content(root: Path | str) -> Content:
 
     pitfall_ids = (frozenset(p.id for doc, _ in documents["pitfalls"] for p in doc.pitfalls)
                    if documents["pitfalls"] else None)
-    roadmap = compile_roadmap(documents["improvements"], documents["phases"][:1], pitfall_ids)
+    roadmap = compile_roadmap(documents["improvements"], documents["phases"][:1], pitfall_ids, default)
     if documents["improvements"] and not documents["phases"]:
         problems.append(("roadmaps/", "", "an improvements catalogue needs a phases file"))
+    if roadmap is not None:
+        check_pains(documents["ownership"][:1], roadmap)
 
     if problems:
         raise ContentError(_cap_problems(problems))

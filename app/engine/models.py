@@ -35,12 +35,17 @@ class LevelDefinition(Strict):
 
 class Question(Strict):
     id: str = Field(pattern=QUESTION_ID, description="Stable id: '<dimension>.<slug>'. Never reused.")
+    name: str | None = Field(default=None, min_length=3, max_length=40,
+                             description="The practice in a few words, e.g. 'Intake criteria'.")
     text: str = Field(min_length=10)
     help: str = Field(min_length=10, description="Why this matters, in plain language.")
     weight: float = Field(default=1.0, gt=0, le=10)
     options: dict[int, str] = Field(
         description="One behaviourally anchored descriptor per level 1-5: what an organisation at that level does."
     )
+    labels: dict[int, str] | None = Field(
+        default=None,
+        description="A short label of 2-5 words per level 1-5, for phone screens and reports.")
 
     @field_validator("options")
     @classmethod
@@ -58,6 +63,30 @@ class Question(Strict):
             if not isinstance(text, str) or len(text.strip()) < 10:
                 raise ValueError(f"option {lvl} must describe what the organisation does (at least 10 characters)")
         return {lvl: options[lvl].strip() for lvl in LEVELS}
+
+    @field_validator("labels")
+    @classmethod
+    def _short_label_per_level(cls, labels: dict[int, str] | None) -> dict[int, str] | None:
+        if labels is None:
+            return None
+        if sorted(labels) != list(LEVELS):
+            raise ValueError("labels need exactly levels 1 to 5")
+        for lvl, text in labels.items():
+            words = len(str(text).split())
+            if not 2 <= words <= 5:
+                raise ValueError(f"label {lvl} must be 2-5 words, not {words}: {text!r}")
+        return {lvl: str(labels[lvl]).strip() for lvl in LEVELS}
+
+    @property
+    def short_name(self) -> str:
+        """The practice in a few words: the content's name, else the id's slug."""
+        return self.name or self.id.split(".", 1)[1].replace("_", " ").capitalize()
+
+    def label(self, level: int) -> str:
+        """The short label of a level: the content's own, else the option's first words."""
+        if self.labels:
+            return self.labels[level]
+        return " ".join(self.options[level].split()[:5]).rstrip(",;:.")
 
 
 class Dimension(Strict):
@@ -175,11 +204,21 @@ DimensionId = Literal["governance", "analytics", "facilitation", "tools", "leade
 RULE_ID = r"^[a-z][a-z0-9-]*$"
 
 
+class Gate(Strict):
+    """A condition a model needs before it can be recommended at all."""
+
+    id: str = Field(pattern=RULE_ID)
+    when: str = Field(min_length=1, description="rule-engine condition that must hold for the model to be eligible.")
+    reason: str = Field(min_length=10, description="Shown when the condition does not hold: why the model is ruled out.")
+
+
 class ModelDefinition(Strict):
     title: str = Field(min_length=1)
     summary: str = Field(min_length=20, description="What a PMO of this model does, in plain language.")
     target: dict[DimensionId, int] = Field(
         description="Default target level per capability area when this model is recommended.")
+    requires: list[Gate] = Field(default_factory=list,
+                                 description="Gates: every one must hold, or the model is ruled out.")
 
     @field_validator("target")
     @classmethod
@@ -208,12 +247,34 @@ class ModelRule(Strict):
         return points
 
 
+class Oversight(Strict):
+    """The seed's hybrid: most work under the recommended model, a few programmes under another."""
+
+    id: str = Field(pattern=RULE_ID)
+    model: ModelId = Field(description="The model applied to the critical programmes.")
+    when: str = Field(min_length=1, description="Condition; may read 'model', the recommended model.")
+    title: str = Field(min_length=10, description="How the recommendation reads with it, after the model title.")
+    text: str = Field(min_length=40, description="One paragraph: what it means and why; placeholders allowed.")
+
+
 class ModelRules(Strict):
     kind: Literal["model_rules"]
-    base_fit: int = Field(default=50, ge=0, le=100, description="Fit every model starts from.")
+    base_fit: int = Field(default=50, ge=0, le=100, description="Points every model starts from.")
     hybrid_margin: int = Field(default=8, ge=0, le=50,
-                               description="When the runner-up is this close to the top model, report a hybrid.")
+                               description="When the runner-up is this close to the top model, it is a close call.")
+    fit_scale: float = Field(default=25, gt=0, le=100,
+                             description="Points that move the fit from 50 to about 73 (the fit is a smooth "
+                                         "0-100 curve of the points, so near ties stay near).")
+    ruled_out_fit: int = Field(default=30, ge=0, le=100, description="The highest fit shown for a ruled-out model.")
+    min_change: float = Field(default=0.25, gt=0, le=2,
+                              description="Smallest score change worth reporting in 'what would change'.")
+    tie_break: list[ModelId] = Field(description="On equal points the earlier model ranks first: lighter first.")
     models: dict[ModelId, ModelDefinition]
+    oversight: list[Oversight] = Field(default_factory=list)
+    phrases: dict[str, str] = Field(
+        default_factory=dict,
+        description="How a change of each context key reads in 'what would change'; {to} and {from} are the "
+                    "new and current values as people read them.")
     rules: list[ModelRule] = Field(min_length=1)
 
     @field_validator("models")
@@ -224,14 +285,48 @@ class ModelRules(Strict):
             raise ValueError("models must define " + ", ".join(missing))
         return models
 
+    @field_validator("tie_break")
+    @classmethod
+    def _every_model_once(cls, order: list[str]) -> list[str]:
+        if sorted(order) != sorted(MODELS):
+            raise ValueError("tie_break must list each of " + ", ".join(MODELS) + " once")
+        return order
+
+    @field_validator("phrases")
+    @classmethod
+    def _known_context_keys(cls, phrases: dict[str, str]) -> dict[str, str]:
+        for key, phrase in phrases.items():
+            if key not in CONTEXT_KEYS:
+                raise ValueError(f"phrases: {key!r} is not a context key")
+            if "{to}" not in phrase or "{from}" not in phrase:
+                raise ValueError(f"phrases.{key} must contain both {{to}} and {{from}}")
+        return phrases
+
+
+class Precondition(Strict):
+    when: str = Field(min_length=1, description="What must be true before the pitfall can exist at all.")
+    text: str = Field(min_length=5, description="The precondition in plain words, e.g. 'a PMO exists'.")
+
+
+class Variant(Strict):
+    when: str = Field(min_length=1)
+    why: str = Field(min_length=20)
+
 
 class Pitfall(Strict):
     id: str = Field(pattern=RULE_ID)
     title: str = Field(min_length=1)
     severity: Literal["high", "medium", "low"]
-    when: str = Field(min_length=1)
+    requires: Precondition | None = Field(default=None, description="The precondition; checked before 'when'.")
+    when: str = Field(min_length=1, description="The evidence of the problem.")
     why: str = Field(min_length=20, description="Why it matters; {fact.path} placeholders allowed.")
+    variants: list[Variant] = Field(default_factory=list,
+                                    description="Other explanations, each for the cases its condition picks out; "
+                                                "the first that holds replaces 'why'.")
     mitigation: str = Field(min_length=20)
+    holds: list[DimensionId] = Field(default_factory=list,
+                                     description="Capability areas whose default target is not raised while this "
+                                                 "pitfall stands (e.g. no more tooling before the process).")
 
 
 class PitfallRules(Strict):
@@ -246,33 +341,64 @@ class OwnershipItem(Strict):
     why: str = Field(min_length=10, description="{fact.path} placeholders allowed.")
 
 
+PainId = Literal["duplicate_work", "poor_forecasting", "weak_execution", "resource_conflicts",
+                 "strategic_misalignment"]
+
+
+class Pain(Strict):
+    """What working on a primary pain means: the function to own, the practices behind it, the work."""
+
+    label: str = Field(min_length=3, description="The pain as people say it, e.g. 'duplicate work'.")
+    function: str = Field(pattern=RULE_ID, description="The own_first id of the function that answers it.")
+    questions: list[str] = Field(min_length=1, description="The questions whose answers show the pain.")
+    improvements: list[str] = Field(min_length=1,
+                                    description="Candidate improvements, best first; the weakest answers choose.")
+    max_items: int = Field(default=3, ge=1, le=6)
+    probe: str = Field(min_length=20, description="Shown when the answers contradict the stated pain.")
+
+
 class OwnershipRules(Strict):
     kind: Literal["ownership"]
     max_own_first: int = Field(default=4, ge=1, le=10)
     own_first: list[OwnershipItem] = Field(min_length=1)
     dont_own: list[OwnershipItem] = Field(min_length=1)
+    pains: dict[PainId, Pain] = Field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------
 # Roadmap: the improvement catalogue and the phases
 # --------------------------------------------------------------------------
 
-THEMES: tuple[str, ...] = ("ownership", "intake", "reporting", "standards", "capacity", "engagement",
+# The seed's sequence: mandate and sponsor, intake and decision rights, a portfolio view
+# and reporting, standards designed with the people who use them, capacity, then tooling
+# and optimisation.
+THEMES: tuple[str, ...] = ("ownership", "intake", "reporting", "engagement", "standards", "capacity",
                            "tooling", "optimisation")
-Theme = Literal["ownership", "intake", "reporting", "standards", "capacity", "engagement", "tooling",
+Theme = Literal["ownership", "intake", "reporting", "engagement", "standards", "capacity", "tooling",
                 "optimisation"]
-OwnerRole = Literal["Executive sponsor", "PMO director", "Portfolio analyst", "Programme manager",
-                    "Project controller", "PMO lead", "Delivery manager", "Finance partner", "Tooling lead"]
+OwnerRole = Literal["Executive sponsor", "PMO director", "PMO lead", "Portfolio analyst", "Programme manager",
+                    "Project controller", "Delivery manager", "Finance partner", "Tooling lead",
+                    "Operations lead", "Procurement lead"]
+SetupFor = Literal["supportive", "controlling", "directive", "federated", "directive-oversight"]
 
 
 class Improvement(Strict):
     id: str = Field(pattern=r"^[a-z]+\.[a-z0-9-]+$", description="'<dimension>.<slug>'; stable, never reused.")
     title: str = Field(min_length=10, description="An action, starting with a verb.")
     dimension: DimensionId
-    to_level: int = Field(description="The level this improvement lifts its dimension to (2-5).")
+    raises: dict[str, int] = Field(
+        min_length=1,
+        description="The questions this improvement raises and the level it brings each to (2-5). It is "
+                    "planned only while one of them is below its level; when all stand there, it is met.")
     theme: Theme = Field(description="Sequencing theme: ownership, intake and reporting come before optimisation.")
     requires: list[str] = Field(default_factory=list, description="Ids of improvements that must come first.")
-    effort_weeks: float = Field(gt=0, le=100, description="Person-weeks of work.")
+    when: str | None = Field(default=None, description="Condition: the improvement only fits where it holds "
+                                                       "(e.g. a PPM platform for a large portfolio).")
+    setup_for: list[SetupFor] = Field(default_factory=list,
+                                      description="Models (or directive oversight) this sets up.")
+    setup_only: bool = Field(default=False, description="Planned only as the set-up of its models (a structure "
+                                                        "such as local PMO leads), never for a target alone.")
+    effort_weeks: float = Field(gt=0, le=100, description="Person-weeks of work for a medium organisation.")
     duration_weeks: int = Field(gt=0, le=52, description="Calendar weeks from start to finish.")
     owner: OwnerRole
     deliverables: list[str] = Field(min_length=1)
@@ -280,18 +406,24 @@ class Improvement(Strict):
     mitigates: list[str] = Field(default_factory=list, description="Ids of pitfalls this improvement addresses.")
     description: str = Field(min_length=20, description="What is done, in plain language.")
 
-    @field_validator("to_level")
+    @field_validator("raises")
     @classmethod
-    def _to_level(cls, level: int) -> int:
-        if level not in (2, 3, 4, 5):
-            raise ValueError(f"to_level must be 2, 3, 4 or 5 (an improvement lifts a level), not {level}")
-        return level
+    def _raise_levels(cls, raises: dict[str, int]) -> dict[str, int]:
+        for question, level in raises.items():
+            if level not in (2, 3, 4, 5):
+                raise ValueError(f"{question} is raised to {level}; an improvement raises a practice to 2, 3, 4 or 5")
+        return raises
 
     @model_validator(mode="after")
     def _id_matches_dimension(self) -> "Improvement":
         if self.id.split(".", 1)[0] != self.dimension:
             raise ValueError(f"id {self.id!r} must start with {self.dimension + '.'!r}")
         return self
+
+    @property
+    def to_level(self) -> int:
+        """The highest level it brings any of its practices to."""
+        return max(self.raises.values())
 
 
 class ImprovementCatalogue(Strict):
@@ -305,15 +437,37 @@ class Phase(Strict):
     start_month: int = Field(ge=0)
     end_month: int = Field(gt=0)
     max_items: int | None = Field(default=None, ge=1, description="Improvements that may start in this phase.")
-    max_person_weeks: float | None = Field(default=None, gt=0, description="Effort that may start in this phase.")
+
+
+SizeId = Literal["small", "medium", "large", "enterprise"]
+
+
+class Capacity(Strict):
+    improvement_share: float = Field(
+        default=0.5, gt=0, le=1, description="Share of PMO people's time that goes to improvement work.")
+    default_people: dict[SizeId, int] = Field(description="PMO people available, when not given, by org_size.")
+    effort_scale: dict[SizeId, float] = Field(description="Effort multiplier by org_size (medium is 1).")
+
+    @field_validator("default_people", "effort_scale")
+    @classmethod
+    def _every_size(cls, values: dict) -> dict:
+        missing = [s for s in CONTEXT_KEYS["org_size"]["values"] if s not in values]
+        if missing:
+            raise ValueError("needs a value for " + ", ".join(missing))
+        return values
+
+
+class RoleMap(Strict):
+    up_to_people: int = Field(ge=1, description="Applies to PMOs of at most this many people.")
+    map: dict[OwnerRole, OwnerRole] = Field(description="Catalogue role -> the role that holds it at this size.")
 
 
 class PhasePlan(Strict):
     kind: Literal["phases"]
     max_items: int = Field(default=6, ge=1, description="Default limit of improvements started per phase.")
-    max_person_weeks: float = Field(default=40, gt=0, description="Default limit of effort started per phase.")
+    capacity: Capacity
+    roles: list[RoleMap] = Field(default_factory=list, description="Smallest PMO first.")
     phases: list[Phase] = Field(min_length=1)
-
 
 
 # Which model validates each ``kind`` of content file.

@@ -1,21 +1,37 @@
 """The roadmap generator: which improvements, in what order, in which phase, and why.
 
-Pure: it takes the validated catalogue and phases, the current levels, the target and
-the pitfalls that fired, and returns plain values. Identical input gives identical output.
+Built from the answers, not from area averages. Each improvement names the practices
+(questions) it raises and the level it brings them to; it is planned only while one of
+them is below that level, so the plan never prescribes what the answers say exists.
+Work comes in from five places, each named in the item's reasons: the target of each
+capability area, weak practices (level 1-2), the pitfalls that fired, the main pain
+point, and the set-up of the recommended model. Prerequisites that the answers do not
+already show are added. The order follows the seed: mandate and sponsor first where the
+PMO is not yet established, the pain early, then intake and decision rights, a portfolio
+view and reporting, standards, capacity, tooling and optimisation. The PMO's people limit
+how much starts in each phase.
+
+Pure: it takes validated content and plain values and returns plain values; identical
+input gives identical output.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
-from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Sequence
 
+from .expressions import Condition
 from .located import Located
-from .models import THEMES, Improvement, ImprovementCatalogue, Phase, PhasePlan
+from .models import THEMES, Capacity, Improvement, ImprovementCatalogue, Pain, Phase, PhasePlan, Questionnaire, RoleMap
+from .rulebook import ConditionCompiler
 from .vocabulary import DIMENSIONS
 
 WEEKS_PER_MONTH = 52 / 12
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
+# Items at or below this level are the basics every organisation needs before measuring.
+BASICS_LEVEL = 3
 
 
 @dataclass(frozen=True)
@@ -23,16 +39,13 @@ class RoadmapContent:
     """The improvement catalogue and phase plan, checked across files."""
 
     items: Mapping[str, Improvement]
+    order: Mapping[str, int]  # the catalogue's own order, for stable ties
+    conditions: Mapping[str, Condition]  # item id -> its `when`
     phases: tuple[Phase, ...]
     max_items: int
-    max_person_weeks: float
+    capacity: Capacity
+    roles: tuple[RoleMap, ...]
     mitigated_by: Mapping[str, tuple[str, ...]]  # pitfall id -> improvement ids
-
-    def phase_limits(self, phase: Phase, max_items: int | None = None,
-                     max_person_weeks: float | None = None) -> tuple[int, float]:
-        items = max_items if max_items is not None else phase.max_items or self.max_items
-        effort = max_person_weeks if max_person_weeks is not None else phase.max_person_weeks or self.max_person_weeks
-        return items, effort
 
 
 # --------------------------------------------------------------------------
@@ -42,7 +55,8 @@ class RoadmapContent:
 
 def compile_roadmap(catalogues: Iterable[tuple[ImprovementCatalogue, Located]],
                     plans: Iterable[tuple[PhasePlan, Located]],
-                    pitfall_ids: frozenset[str] | None) -> RoadmapContent | None:
+                    pitfall_ids: frozenset[str] | None,
+                    questionnaire: Questionnaire | None = None) -> RoadmapContent | None:
     """Check the catalogue and phases across files; report problems to each file's Located."""
     items: dict[str, Improvement] = {}
     where: dict[str, tuple[Located, int]] = {}
@@ -54,20 +68,31 @@ def compile_roadmap(catalogues: Iterable[tuple[ImprovementCatalogue, Located]],
             items[item.id] = item
             where[item.id] = (located, index)
 
+    compiler = ConditionCompiler(questionnaire) if questionnaire is not None else None
+    conditions: dict[str, Condition] = {}
     for item_id, item in items.items():
         located, index = where[item_id]
         for r, required in enumerate(item.requires):
             other = items.get(required)
             if other is None:
                 located.problem(("items", index, "requires", r), f"unknown prerequisite {required!r}")
-            elif other.dimension == item.dimension and other.to_level >= item.to_level:
+            elif any(other.raises.get(q, 0) > level for q, level in item.raises.items()):
                 located.problem(("items", index, "requires", r),
-                                f"prerequisite {required!r} lifts {item.dimension} to {other.to_level}, "
-                                f"not below {item.to_level}")
+                                f"prerequisite {required!r} raises a practice this item raises to a higher level; "
+                                "the order is the wrong way round")
         if pitfall_ids is not None:
             for m, pitfall in enumerate(item.mitigates):
                 if pitfall not in pitfall_ids:
                     located.problem(("items", index, "mitigates", m), f"unknown pitfall id {pitfall!r}")
+        if questionnaire is not None:
+            for question in item.raises:
+                if questionnaire.question(question) is None:
+                    located.problem(("items", index, "raises", question), f"unknown question {question!r}")
+        if compiler is not None and item.when is not None:
+            condition = compiler.condition(item.when, located, ("items", index, "when"), with_model=True,
+                                           label=item_id)
+            if condition is not None:
+                conditions[item_id] = condition
 
     for cycle in _cycles(items):
         located, index = where[cycle[0]]
@@ -94,14 +119,17 @@ def compile_roadmap(catalogues: Iterable[tuple[ImprovementCatalogue, Located]],
     if plan is None or not items:
         return None
     mitigated_by: dict[str, list[str]] = {}
-    for item_id in sorted(items):
+    for item_id in items:
         for pitfall in items[item_id].mitigates:
             mitigated_by.setdefault(pitfall, []).append(item_id)
     return RoadmapContent(
         items=items,
+        order={item_id: i for i, item_id in enumerate(items)},
+        conditions=conditions,
         phases=tuple(plan.phases),
         max_items=plan.max_items,
-        max_person_weeks=plan.max_person_weeks,
+        capacity=plan.capacity,
+        roles=tuple(sorted(plan.roles, key=lambda r: r.up_to_people)),
         mitigated_by={k: tuple(v) for k, v in mitigated_by.items()},
     )
 
@@ -143,57 +171,300 @@ def _cycles(items: Mapping[str, Improvement]) -> list[list[str]]:
 # --------------------------------------------------------------------------
 
 
-def current_levels(scores: Mapping[str, Mapping[str, Any]]) -> dict[str, int]:
-    """The level each dimension has reached (1 where nothing was answered)."""
-    return {d: int(scores[d]["level"] or 1) for d in DIMENSIONS}
+@dataclass(frozen=True)
+class PlanInput:
+    """Everything the generator reads: the answers, the advice already given, and the planning choices."""
+
+    answers: Mapping[str, int | None]
+    levels: Mapping[str, int]  # current level per capability area
+    target: Mapping[str, int]
+    facts: Mapping[str, Any] = field(default_factory=dict)  # for items' `when` conditions
+    pitfalls: Sequence[Mapping[str, Any]] = ()
+    model: str | None = None
+    oversight: str | None = None  # e.g. "directive-oversight"
+    pain_id: str | None = None
+    pain: Pain | None = None
+    org_size: str = "medium"
+    foundations_first: bool = True  # mandate and sponsor before anything else
+    start_date: dt.date | None = None
+    pmo_people: int | None = None
+    owners: Mapping[str, str] = field(default_factory=dict)
+    practice_names: Mapping[str, str] = field(default_factory=dict)  # question id -> short name
+    level_labels: Mapping[str, Mapping[int, str]] = field(default_factory=dict)
+    dimension_titles: Mapping[str, str] = field(default_factory=dict)
+    max_items: int | None = None
 
 
-def build_roadmap(roadmap: RoadmapContent, scores: Mapping[str, Mapping[str, Any]], target: Mapping[str, int],
-                  pitfalls: Iterable[Mapping[str, Any]] = (), *, max_items: int | None = None,
-                  max_person_weeks: float | None = None,
-                  dimension_titles: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Sequence the improvements from the current levels to the target, foundations first."""
-    titles = dimension_titles or {d: d.title() for d in DIMENSIONS}
-    levels = current_levels(scores)
-    fired = {p["id"]: p["severity"] for p in pitfalls}
-    reasons: dict[str, list[str]] = {}
+class _Planner:
+    def __init__(self, roadmap: RoadmapContent, plan: PlanInput):
+        self.roadmap, self.plan = roadmap, plan
+        self.drivers: dict[str, dict[str, list[str]]] = {}  # item -> driver -> reasons
 
-    # 1. What the target asks for: every improvement between the current level and the target.
-    chosen: dict[str, Improvement] = {}
-    for item_id in sorted(roadmap.items):
-        item = roadmap.items[item_id]
-        if levels[item.dimension] < item.to_level <= target.get(item.dimension, 0):
-            chosen[item_id] = item
-            score = scores[item.dimension]["score"]
-            shown = f"{score:.1f}" if score is not None else "not scored"
-            reasons[item_id] = [f"{titles[item.dimension]} is {shown} (level {levels[item.dimension]}), "
-                                f"target {target[item.dimension]}"]
+    # -- what the answers say ----------------------------------------------------
 
-    # 2. Their prerequisites, transitively, unless the organisation already has that level.
-    queue = sorted(chosen)
-    while queue:
-        item_id = queue.pop(0)
-        for required in roadmap.items[item_id].requires:
-            prerequisite = roadmap.items[required]
-            if prerequisite.to_level <= levels[prerequisite.dimension]:
+    def gaps(self, item: Improvement) -> list[tuple[str, int | None, int]]:
+        """The practices this item would raise that are below its level: (question, now, to)."""
+        out = []
+        for question, level in item.raises.items():
+            now = self.plan.answers.get(question)
+            if now is None or now < level:
+                out.append((question, now, level))
+        return out
+
+    def applies(self, item_id: str) -> bool:
+        condition = self.roadmap.conditions.get(item_id)
+        return condition is None or condition.matches(self.plan.facts)
+
+    def needed(self, item_id: str) -> bool:
+        return self.applies(item_id) and bool(self.gaps(self.roadmap.items[item_id]))
+
+    def name(self, question: str) -> str:
+        return self.plan.practice_names.get(question, question.split(".", 1)[-1].replace("_", " ").capitalize())
+
+    def add(self, item_id: str, driver: str, reason: str) -> None:
+        reasons = self.drivers.setdefault(item_id, {}).setdefault(driver, [])
+        if reason not in reasons and len(reasons) < 3:
+            reasons.append(reason)
+
+    # -- 1. choose the work --------------------------------------------------------
+
+    def choose(self) -> None:
+        items, plan = self.roadmap.items, self.plan
+        fired = {p["id"]: p for p in plan.pitfalls}
+        for item_id, item in items.items():
+            if not self.needed(item_id):
                 continue
-            note = f"needed before “{roadmap.items[item_id].title}”"
-            if required not in chosen:
-                chosen[required] = prerequisite
-                reasons[required] = [note]
-                queue.append(required)
-            elif note not in reasons[required] and len(reasons[required]) < 3:
-                reasons[required].append(note)
+            setups = set(item.setup_for)
+            if plan.model in setups:
+                self.add(item_id, "setup", f"sets up the {plan.model} model")
+            if plan.oversight and plan.oversight in setups:
+                self.add(item_id, "setup", "sets up directive oversight of the critical programmes")
+            if item.setup_only and item_id not in self.drivers:
+                continue  # a structure of another model: not planned for a target alone
+            for question, now, level in self.gaps(item):
+                dim = question.split(".", 1)[0]
+                target = plan.target.get(dim, 0)
+                title = plan.dimension_titles.get(dim, dim)
+                if level <= target:
+                    self.add(item_id, "target", f"{title} target is level {target}")
+                # A weak practice in an otherwise stronger area gets work whatever the area's target.
+                if now is not None and now <= 2 and now < plan.levels.get(dim, 1) and level <= BASICS_LEVEL:
+                    self.add(item_id, "weak", f"{self.name(question)} lags the rest of {title} (level {now})")
+        self.choose_mitigations(fired)
+        self.choose_pain()
+        self.add_prerequisites()
 
-    # 3. Pitfalls each one mitigates, which also pulls it forward.
-    for item_id, item in chosen.items():
-        for pitfall in item.mitigates:
-            if pitfall in fired:
-                reasons[item_id].append(f"mitigates {pitfall} ({fired[pitfall]})")
+    # Each fired pitfall pulls in its first few unmet mitigations, lowest level first.
+    MITIGATIONS_PER_PITFALL = 2
 
-    order = sorted(chosen, key=lambda i: _priority(chosen[i], fired))
-    phases = _schedule(roadmap, chosen, order, max_items, max_person_weeks)
+    def choose_mitigations(self, fired: Mapping[str, Mapping[str, Any]]) -> None:
+        for pitfall_id, pitfall in fired.items():
+            candidates = [i for i in self.roadmap.mitigated_by.get(pitfall_id, ()) if self.needed(i)
+                          and (not self.roadmap.items[i].setup_only or i in self.drivers)]
+            candidates.sort(key=lambda i: (self.roadmap.items[i].to_level, self.roadmap.order[i]))
+            for item_id in candidates[: self.MITIGATIONS_PER_PITFALL]:
+                self.add(item_id, "pitfall", f"mitigates “{pitfall['title']}” ({pitfall['severity']})")
+        # Items already chosen for other reasons say which fired pitfalls they also address.
+        for item_id in list(self.drivers):
+            for pitfall_id in self.roadmap.items[item_id].mitigates:
+                if pitfall_id in fired:
+                    pitfall = fired[pitfall_id]
+                    self.add(item_id, "pitfall", f"mitigates “{pitfall['title']}” ({pitfall['severity']})")
 
+    def choose_pain(self) -> None:
+        """The main pain gets concrete work, picked by the weakest answers behind it."""
+        pain, plan = self.plan.pain, self.plan
+        if pain is None:
+            return
+        candidates = [i for i in pain.improvements if i in self.roadmap.items and self.needed(i)]
+
+        def weakest(item_id: str) -> int:
+            levels = [now if now is not None else 0 for _q, now, _l in self.gaps(self.roadmap.items[item_id])]
+            return min(levels, default=5)
+
+        basics = [i for i in candidates if weakest(i) <= 2]
+        pool = basics or candidates  # where practices are weak, skip work on the ones already at 3-4
+        pool.sort(key=lambda i: (weakest(i), pain.improvements.index(i)))
+        for item_id in pool[: pain.max_items]:
+            self.add(item_id, "pain", f"works on the main pain, {pain.label}")
+
+    def add_prerequisites(self) -> None:
+        queue = list(self.drivers)
+        while queue:
+            item_id = queue.pop(0)
+            for required in self.roadmap.items[item_id].requires:
+                if not self.needed(required):
+                    continue  # the answers show it is in place, or it does not fit here
+                if self.roadmap.items[required].setup_only and required not in self.drivers:
+                    continue
+                if required not in self.drivers:
+                    queue.append(required)
+                self.add(required, "prerequisite", f"needed before “{self.roadmap.items[item_id].title}”")
+
+    # -- 2. order it ----------------------------------------------------------------
+
+    def priority(self, item_id: str) -> tuple:
+        """Mandate and sponsor first (where needed), then the pain, then the seed's sequence:
+        basics before measurement before optimisation, and within each, intake and decision
+        rights, reporting, the model's set-up, engagement, standards, capacity, tooling."""
+        item, drivers = self.roadmap.items[item_id], self.drivers[item_id]
+        fired = {p["id"]: p["severity"] for p in self.plan.pitfalls}
+        severity = min((SEVERITY_RANK[fired[p]] for p in item.mitigates if p in fired), default=3)
+        bucket = 0 if item.to_level <= BASICS_LEVEL else item.to_level - BASICS_LEVEL
+        sequence = float(THEMES.index(item.theme))
+        if item.theme == "ownership" and self.plan.foundations_first and item.to_level <= BASICS_LEVEL:
+            group = 0
+        elif "pain" in drivers:
+            group = 1
+        else:
+            group = 2
+            if "setup" in drivers:
+                sequence = min(sequence, THEMES.index("reporting") + 0.5)
+        return (group, bucket, sequence, severity, self.roadmap.order[item_id])
+
+    def ordered(self) -> list[str]:
+        """Priority order, where a prerequisite is at least as urgent as what needs it."""
+        own = {i: self.priority(i) for i in self.drivers}
+        effective = dict(own)
+        changed = True
+        while changed:
+            changed = False
+            for item_id in self.drivers:
+                for required in self.roadmap.items[item_id].requires:
+                    if required not in effective:
+                        continue
+                    urgent = effective[item_id][:-1] + (own[required][-1],)
+                    if urgent < effective[required]:
+                        effective[required] = urgent
+                        changed = True
+        return sorted(self.drivers, key=lambda i: (effective[i], own[i]))
+
+    # -- 3. schedule it ---------------------------------------------------------------
+
+    def people(self) -> tuple[int, str]:
+        if self.plan.pmo_people:
+            return self.plan.pmo_people, "given"
+        return self.roadmap.capacity.default_people[self.plan.org_size], "default for the organisation's size"
+
+    def effort(self, item: Improvement) -> float:
+        return round(item.effort_weeks * self.roadmap.capacity.effort_scale[self.plan.org_size], 1)
+
+    def schedule(self, order: list[str]) -> list[tuple[Phase, list[tuple[str, float]]]]:
+        """Place items into the earliest phase with room, after their prerequisites end.
+
+        An item belongs to the phase in which it starts; a phase's room is the PMO's people
+        times the share of their time for improvement work, and a limit on how many changes
+        start at once. An item bigger than a whole phase may start in an empty one. What
+        fits nowhere goes to a final 'later' phase.
+        """
+        people, _ = self.people()
+        share = self.roadmap.capacity.improvement_share
+        phases = list(self.roadmap.phases)
+        last = phases[-1]
+        later = Phase(id="later", title="Later, as capacity allows", start_month=last.end_month,
+                      end_month=last.end_month + max(6, last.end_month - last.start_month))
+        slots = []
+        for phase in phases:
+            weeks = (phase.end_month - phase.start_month) * WEEKS_PER_MONTH
+            limit = self.plan.max_items or phase.max_items or self.roadmap.max_items
+            slots.append((phase, limit, people * share * weeks))
+        slots.append((later, math.inf, math.inf))
+        used = [[0, 0.0] for _ in slots]
+        placed: list[list[tuple[str, float]]] = [[] for _ in slots]
+        end_week: dict[str, float] = {}
+        remaining = list(order)
+        while remaining:
+            for item_id in remaining:
+                prerequisites = [r for r in self.roadmap.items[item_id].requires if r in self.drivers]
+                if all(r in end_week for r in prerequisites):
+                    break
+            else:  # pragma: no cover - cycles are rejected at load
+                raise ValueError("prerequisite cycle among " + ", ".join(remaining))
+            remaining.remove(item_id)
+            item = self.roadmap.items[item_id]
+            effort = self.effort(item)
+            ready = max((end_week[r] for r in item.requires if r in end_week), default=0.0)
+            for index, (phase, limit_items, limit_effort) in enumerate(slots):
+                start = max(ready, phase.start_month * WEEKS_PER_MONTH)
+                if start >= phase.end_month * WEEKS_PER_MONTH and phase is not later:
+                    continue
+                fits = used[index][1] + effort <= limit_effort + 1e-9 or used[index][0] == 0
+                if used[index][0] + 1 > limit_items or not fits:
+                    continue
+                used[index][0] += 1
+                used[index][1] += effort
+                placed[index].append((item_id, round(start, 2)))
+                end_week[item_id] = start + item.duration_weeks
+                break
+        return [(slots[i][0], placed[i]) for i in range(len(slots)) if placed[i]]
+
+    # -- 4. describe it ---------------------------------------------------------------
+
+    def owner(self, role: str) -> str:
+        people, _ = self.people()
+        for role_map in self.roadmap.roles:
+            if people <= role_map.up_to_people:
+                return role_map.map.get(role, role)
+        return role
+
+    def date(self, week: float) -> str | None:
+        if self.plan.start_date is None:
+            return None
+        return (self.plan.start_date + dt.timedelta(days=round(week * 7))).isoformat()
+
+    def month_date(self, month: int) -> str | None:
+        return self.date(month * WEEKS_PER_MONTH)
+
+    def practice(self, question: str, now: int | None, to: int) -> dict[str, Any]:
+        labels = self.plan.level_labels.get(question, {})
+        return {"question": question, "name": self.name(question), "from": now, "to": to,
+                "from_label": labels.get(now) if now else None, "to_label": labels.get(to)}
+
+    def item_out(self, item_id: str, start_week: float) -> dict[str, Any]:
+        item = self.roadmap.items[item_id]
+        drivers = self.drivers[item_id]
+        practices = [self.practice(q, now, to) for q, now, to in self.gaps(item)]
+        raised = "; ".join(
+            f"{p['name']}: {'unknown (you answered don’t know; check first)' if p['from'] is None else 'level ' + str(p['from'])}"
+            f" → {p['to']}" for p in practices)
+        reasons = [r for key in ("pain", "setup", "pitfall", "weak", "target", "prerequisite")
+                   for r in drivers.get(key, [])]
+        role = self.owner(item.owner)
+        effort = self.effort(item)
+        return {
+            "id": item.id,
+            "title": item.title,
+            "dimension": item.dimension,
+            "to_level": item.to_level,
+            "raises": practices,
+            "requires": [r for r in item.requires if r in self.drivers],
+            "drivers": [key for key in ("pain", "setup", "pitfall", "weak", "target", "prerequisite") if key in drivers],
+            "reasons": reasons,
+            "reason": raised + (" — " if raised and reasons else "") + "; ".join(reasons),
+            "theme": item.theme,
+            "owner": role,
+            "owner_role": item.owner,
+            "owner_name": self.plan.owners.get(role),
+            "effort_weeks": effort,
+            "duration_weeks": item.duration_weeks,
+            "start_week": start_week,
+            "end_week": round(start_week + item.duration_weeks, 2),
+            "start_date": self.date(start_week),
+            "end_date": self.date(start_week + item.duration_weeks),
+            "deliverables": list(item.deliverables),
+            "metric": item.metric,
+            "mitigates": list(item.mitigates),
+            "setup_for": list(item.setup_for),
+            "description": item.description,
+        }
+
+
+def build_roadmap(roadmap: RoadmapContent, plan: PlanInput) -> dict[str, Any]:
+    """Choose, order and schedule the improvements for these answers, foundations first."""
+    planner = _Planner(roadmap, plan)
+    planner.choose()
+    order = planner.ordered()
+    phases = planner.schedule(order)
     phase_out = []
     for phase, placed in phases:
         phase_out.append({
@@ -201,102 +472,55 @@ def build_roadmap(roadmap: RoadmapContent, scores: Mapping[str, Mapping[str, Any
             "title": phase.title,
             "start_month": phase.start_month,
             "end_month": phase.end_month,
-            "items": [_item_out(chosen[i], start, reasons[i], chosen) for i, start in placed],
+            "start_date": planner.month_date(phase.start_month),
+            "end_date": planner.month_date(phase.end_month),
+            "items": [planner.item_out(i, start) for i, start in placed],
         })
-    total = sum(chosen[i].effort_weeks for i in chosen)
-    reached = all(levels[d] >= target.get(d, 0) for d in DIMENSIONS)
+    people, source = planner.people()
+    chosen = [i for _phase, placed in phases for i, _start in placed]
+    total = sum(planner.effort(roadmap.items[i]) for i in chosen)
+    all_top = all(level == 5 for level in plan.answers.values() if level is not None) and any(
+        level is not None for level in plan.answers.values())
     message = None
     if not chosen:
-        message = ("Every capability area is already at or above its target, so there is nothing to add. "
-                   "Raise a target to plan the next step." if reached else
-                   "The catalogue has no improvement between the current levels and the target.")
+        message = ("Every practice is at level 5: there is nothing to add. Keep measuring, and re-assess when "
+                   "the organisation or its portfolio changes." if all_top else
+                   "Every practice already stands at or above its target. Raise a target to plan the next step.")
+    pain = None
+    if plan.pain is not None:
+        pain_items = [i for i in chosen if "pain" in planner.drivers[i]]
+        pain = {"id": plan.pain_id, "label": plan.pain.label, "function": plan.pain.function, "items": pain_items,
+                "phase": next((p["id"] for p in phase_out if any(i["id"] in pain_items for i in p["items"])), None)}
+    roles = sorted({item["owner"] for p in phase_out for item in p["items"]})
     return {
-        "target": {d: target[d] for d in DIMENSIONS if d in target},
-        "current": levels,
-        "limits": {"max_items": max_items, "max_person_weeks": max_person_weeks},
+        "target": {d: plan.target[d] for d in DIMENSIONS if d in plan.target},
+        "current": dict(plan.levels),
+        "start_date": plan.start_date.isoformat() if plan.start_date else None,
+        "capacity": {"pmo_people": people, "source": source,
+                     "improvement_share": roadmap.capacity.improvement_share,
+                     "effort_scale": roadmap.capacity.effort_scale[plan.org_size]},
+        "roles": roles,
         "phases": phase_out,
         "items": len(chosen),
         "person_weeks": round(total, 1),
+        "pain": pain,
         "message": message,
     }
 
 
-def _priority(item: Improvement, fired: Mapping[str, str]) -> tuple:
-    """Lower levels first; within a level, high-severity mitigations, then the foundation themes."""
-    severities = [SEVERITY_RANK[fired[p]] for p in item.mitigates if p in fired]
-    return (item.to_level, min(severities, default=3), THEMES.index(item.theme), item.id)
-
-
-def _schedule(roadmap: RoadmapContent, chosen: Mapping[str, Improvement], order: list[str],
-              max_items: int | None, max_person_weeks: float | None) -> list[tuple[Phase, list[tuple[str, float]]]]:
-    """Place items into the earliest phase that has room and where their prerequisites end first.
-
-    An item starts when its last prerequisite has finished (and not before its phase starts);
-    it belongs to the phase in which it starts. What fits nowhere goes to a final 'later' phase.
-    """
-    phases = list(roadmap.phases)
-    last = phases[-1]
-    later = Phase(id="later", title="Later", start_month=last.end_month,
-                  end_month=last.end_month + max(6, last.end_month - last.start_month))
-    slots = [(p, *roadmap.phase_limits(p, max_items, max_person_weeks)) for p in phases]
-    slots.append((later, math.inf, math.inf))
-    used = [[0, 0.0] for _ in slots]
-    placed: list[list[tuple[str, float]]] = [[] for _ in slots]
-    end_week: dict[str, float] = {}
-    remaining = list(order)
-    # Repeatedly take the first item (in priority order) whose prerequisites are scheduled.
-    while remaining:
-        for item_id in remaining:
-            prerequisites = [r for r in chosen[item_id].requires if r in chosen]
-            if all(r in end_week for r in prerequisites):
-                break
-        else:  # pragma: no cover - cycles are rejected at load
-            raise ValueError("prerequisite cycle among " + ", ".join(remaining))
-        remaining.remove(item_id)
-        item = chosen[item_id]
-        ready = max((end_week[r] for r in item.requires if r in end_week), default=0.0)
-        for index, (phase, limit_items, limit_effort) in enumerate(slots):
-            start = max(ready, phase.start_month * WEEKS_PER_MONTH)
-            if start >= phase.end_month * WEEKS_PER_MONTH and phase is not later:
-                continue
-            if used[index][0] + 1 > limit_items or used[index][1] + item.effort_weeks > limit_effort:
-                continue
-            used[index][0] += 1
-            used[index][1] += item.effort_weeks
-            placed[index].append((item_id, round(start, 2)))
-            end_week[item_id] = start + item.duration_weeks
-            break
-    result = [(slots[i][0], placed[i]) for i in range(len(phases))]
-    if placed[-1]:
-        result.append((later, placed[-1]))
-    return result
-
-
-def _item_out(item: Improvement, start_week: float, reasons: list[str], chosen: Mapping[str, Improvement]) -> dict:
-    return {
-        "id": item.id,
-        "title": item.title,
-        "dimension": item.dimension,
-        "to_level": item.to_level,
-        "requires": [r for r in item.requires if r in chosen],
-        "reason": "; ".join(reasons),
-        "theme": item.theme,
-        "owner": item.owner,
-        "effort_weeks": item.effort_weeks,
-        "duration_weeks": item.duration_weeks,
-        "start_week": start_week,
-        "end_week": round(start_week + item.duration_weeks, 2),
-        "deliverables": list(item.deliverables),
-        "metric": item.metric,
-        "mitigates": list(item.mitigates),
-        "description": item.description,
-    }
-
-
-def link_pitfalls(pitfalls: list[dict[str, Any]], roadmap_out: Mapping[str, Any], roadmap: RoadmapContent) -> None:
-    """Fill each pitfall's roadmap_items with the planned improvements that mitigate it."""
+def link_pitfalls(pitfalls: list[dict[str, Any]], roadmap_out: Mapping[str, Any], roadmap: RoadmapContent,
+                  answers: Mapping[str, int | None]) -> None:
+    """Fill each pitfall's roadmap_items with the planned improvements that mitigate it, or say why none is."""
     planned = {item["id"] for phase in roadmap_out["phases"] for item in phase["items"]}
     for pitfall in pitfalls:
         mitigating = roadmap.mitigated_by.get(pitfall["id"], ())
         pitfall["roadmap_items"] = [i for i in mitigating if i in planned]
         pitfall["other_items"] = [i for i in mitigating if i not in planned]
+        pitfall["plan_note"] = None
+        if not pitfall["roadmap_items"]:
+            in_place = [roadmap.items[i].title for i in mitigating
+                        if all((answers.get(q) or 0) >= level for q, level in roadmap.items[i].raises.items())]
+            pitfall["plan_note"] = (
+                "The practices that usually fix this are already in place (" + "; ".join(in_place[:3]) +
+                "), so the problem lies in how they are used: act on the mitigation above." if in_place else
+                "No planned improvement addresses it directly: act on the mitigation above.")

@@ -7,10 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from .expressions import Condition, ConditionError, compile_condition
-from .facts import nest, rule_context
+from .facts import Fact, fact_table, nest, rule_context
 from .located import Located
-from .models import ModelDefinition, ModelRules, OwnershipRules, PitfallRules, Questionnaire
-from .vocabulary import CONTEXT_KEYS, DIMENSIONS, MODELS
+from .models import ModelDefinition, ModelRules, OwnershipRules, Pain, PitfallRules, Questionnaire
 
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)\}")
 
@@ -24,13 +23,46 @@ class CompiledModelRule:
 
 
 @dataclass(frozen=True)
+class CompiledGate:
+    id: str
+    model: str
+    condition: Condition
+    reason: str
+
+
+@dataclass(frozen=True)
+class CompiledOversight:
+    id: str
+    model: str
+    condition: Condition
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class CompiledVariant:
+    condition: Condition
+    why: str
+
+
+@dataclass(frozen=True)
 class CompiledPitfall:
     id: str
     title: str
     severity: str
+    precondition: Condition | None
+    precondition_text: str
     condition: Condition
     why: str
+    variants: tuple[CompiledVariant, ...]
     mitigation: str
+    holds: tuple[str, ...] = ()
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        """Every fact the precondition and the condition read, in that order, once."""
+        paths = (self.precondition.reads if self.precondition else ()) + self.condition.reads
+        return tuple(dict.fromkeys(paths))
 
 
 @dataclass(frozen=True)
@@ -45,52 +77,57 @@ class CompiledOwnership:
 class Rulebook:
     base_fit: int
     hybrid_margin: int
+    fit_scale: float
+    ruled_out_fit: int
+    min_change: float
+    tie_break: tuple[str, ...]
     models: Mapping[str, ModelDefinition]
     model_rules: tuple[CompiledModelRule, ...]
+    gates: tuple[CompiledGate, ...]
+    oversight: tuple[CompiledOversight, ...]
+    phrases: Mapping[str, str]
     pitfalls: tuple[CompiledPitfall, ...]
     own_first: tuple[CompiledOwnership, ...]
     dont_own: tuple[CompiledOwnership, ...]
     max_own_first: int
-    fact_paths: frozenset[str]
-    # For the what-would-change search: which model rules read each fact path, and the
-    # numbers model rules compare each fact path with.
+    pains: Mapping[str, Pain]
+    facts: Mapping[str, Fact]
+    # For the what-would-change search: which model rules and gates read each fact path, and
+    # the numbers they compare each fact path with.
     readers: Mapping[str, tuple[int, ...]]
+    gate_readers: Mapping[str, tuple[int, ...]]
     model_thresholds: Mapping[str, frozenset[float]]
-    # Filled lazily by the what-would-change search: thresholds per (runner-up, top) pair.
-    pair_threshold_cache: dict = field(default_factory=dict, compare=False, repr=False)
+    cache: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def fact_paths(self) -> frozenset[str]:
+        return frozenset(self.facts)
 
 
-def known_fact_paths(questionnaire: Questionnaire, with_model: bool) -> frozenset[str]:
-    paths = {f"scores.{d}" for d in DIMENSIONS} | {f"level.{d}" for d in DIMENSIONS}
-    paths |= {"overall", "overall_level", "lowest", "highest", "spread", "lowest_dimension",
-              "highest_dimension", "dont_know", "unanswered"}
-    paths |= {f"context.{k}" for k in CONTEXT_KEYS}
-    paths |= {f"answers.{q.id}" for q in questionnaire.questions()}
-    if with_model:
-        paths.add("model")
-    return frozenset(paths)
-
-
-def null_answers_probe(questionnaire: Questionnaire) -> dict[str, Any]:
+def null_answers_probe(facts: Mapping[str, Fact]) -> dict[str, Any]:
     """Facts where every answer is null (don't know): a condition must not fail on them."""
-    facts: dict[str, Any] = {f"scores.{d}": 2.5 for d in DIMENSIONS}
-    facts.update({f"level.{d}": 2 for d in DIMENSIONS})
-    facts.update({"overall": 2.5, "overall_level": 2, "lowest": 2.5, "highest": 2.5, "spread": 0.0,
-                  "lowest_dimension": "governance", "highest_dimension": "governance",
-                  "dont_know": len(questionnaire.questions()), "unanswered": 0, "model": "supportive"})
-    for key, spec in CONTEXT_KEYS.items():
-        facts[f"context.{key}"] = (spec["values"][0] if spec["type"] == "choice" else
-                                   False if spec["type"] == "boolean" else spec["min"])
-    facts.update({f"answers.{q.id}": None for q in questionnaire.questions()})
-    return facts
+    probe: dict[str, Any] = {}
+    for path, fact in facts.items():
+        if path.startswith("answers."):
+            probe[path] = None
+        elif fact.values:
+            probe[path] = fact.values[0]
+        elif fact.type == "boolean":
+            probe[path] = False
+        elif fact.type == "number":
+            probe[path] = 2.5
+        else:
+            probe[path] = ""
+    return probe
 
 
-class _Compiler:
+class ConditionCompiler:
     def __init__(self, questionnaire: Questionnaire):
-        self.questionnaire = questionnaire
+        self.facts = fact_table(questionnaire)
         self.contexts = {flag: rule_context(questionnaire, flag) for flag in (False, True)}
-        self.paths = {flag: known_fact_paths(questionnaire, flag) for flag in (False, True)}
-        self.probe = null_answers_probe(questionnaire)
+        self.paths = {flag: frozenset(p for p, f in self.facts.items() if flag or not f.after_model)
+                      for flag in (False, True)}
+        self.probe = nest(null_answers_probe(self.facts))
 
     def condition(self, text: str, located: Located, loc: tuple, with_model: bool,
                   label: str = "") -> Condition | None:
@@ -102,15 +139,15 @@ class _Compiler:
             message = str(err)
             if not with_model and message.startswith("unknown name 'model'"):
                 message = ("'model' (the recommended model) is not known yet when model rules run; "
-                           "it can be used in pitfall and ownership rules only")
+                           "it can be used in pitfall, oversight and ownership rules only")
             located.problem(loc, message)
             return None
         for path, values in condition.compared_strings.items():
-            allowed = self.allowed_strings(path)
+            allowed = frozenset(self.facts[path].values) if path in self.facts else frozenset()
             for value in sorted(values - allowed) if allowed else ():
                 located.problem(loc, f"{path} is never {value!r}; it is one of {', '.join(sorted(allowed))}")
         try:
-            condition.rule.evaluate(nest(self.probe))
+            condition.rule.evaluate(self.probe)
         except Exception as err:  # rule-engine raises EvaluationError on a null comparison
             nullable = [p for p in condition.reads if p.startswith("answers.")]
             hint = (f"; answers are null when someone chose don't know, so write ({nullable[0]} ?? 0) or "
@@ -118,18 +155,6 @@ class _Compiler:
             located.problem(loc, f"condition fails when answers are unknown: {getattr(err, 'message', err)}{hint}")
             return None
         return condition
-
-    @staticmethod
-    def allowed_strings(path: str) -> frozenset[str]:
-        """The values a text fact can take, or an empty set when any text is possible."""
-        if path.startswith("context."):
-            spec = CONTEXT_KEYS.get(path.split(".", 1)[1], {})
-            return frozenset(spec.get("values", ()))
-        if path in ("lowest_dimension", "highest_dimension"):
-            return frozenset(DIMENSIONS)
-        if path == "model":
-            return frozenset(MODELS)
-        return frozenset()
 
     def template(self, text: str, located: Located, loc: tuple, with_model: bool, label: str = "") -> None:
         located = _Labelled(located, label)
@@ -148,41 +173,82 @@ class _Labelled:
         self.located.problem(loc, f"{reason} (in {self.label!r})" if self.label else reason)
 
 
+def _unique(located: Located, loc: tuple, rule_id: str, seen: set[str], what: str = "rule id") -> None:
+    if rule_id in seen:
+        located.problem(loc, f"{what} {rule_id!r} is used twice")
+    seen.add(rule_id)
+
+
 def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]) -> Rulebook | None:
     """Compile the model, pitfall and ownership rules; problems go to each file's Located."""
-    compiler = _Compiler(questionnaire)
+    compiler = ConditionCompiler(questionnaire)
     model_rules: list[CompiledModelRule] = []
+    gates: list[CompiledGate] = []
+    oversight: list[CompiledOversight] = []
     pitfalls: list[CompiledPitfall] = []
     own_first: list[CompiledOwnership] = []
     dont_own: list[CompiledOwnership] = []
-    base_fit, margin, models, max_own = 50, 8, {}, 4
+    settings: dict[str, Any] = dict(base_fit=50, hybrid_margin=8, fit_scale=25.0, ruled_out_fit=30, min_change=0.25,
+                                    tie_break=("supportive", "controlling", "federated", "directive"),
+                                    models={}, phrases={})
+    max_own, pains = 4, {}
 
     for doc, located in documents.get("model_rules", []):
         doc: ModelRules
-        base_fit, margin, models = doc.base_fit, doc.hybrid_margin, doc.models
+        settings = dict(base_fit=doc.base_fit, hybrid_margin=doc.hybrid_margin, fit_scale=doc.fit_scale,
+                        ruled_out_fit=doc.ruled_out_fit, min_change=doc.min_change, tie_break=tuple(doc.tie_break),
+                        models=doc.models, phrases=doc.phrases)
         seen: set[str] = set()
         for i, rule in enumerate(doc.rules):
-            if rule.id in seen:
-                located.problem(("rules", i, "id"), f"rule id {rule.id!r} is used twice")
-            seen.add(rule.id)
+            _unique(located, ("rules", i, "id"), rule.id, seen)
             condition = compiler.condition(rule.when, located, ("rules", i, "when"), with_model=False, label=rule.id)
             compiler.template(rule.reason, located, ("rules", i, "reason"), with_model=False, label=rule.id)
             if condition is not None:
                 model_rules.append(CompiledModelRule(rule.id, condition, dict(rule.points), rule.reason))
+        for model, definition in doc.models.items():
+            for g, gate in enumerate(definition.requires):
+                loc = ("models", model, "requires", g)
+                _unique(located, loc + ("id",), gate.id, seen)
+                condition = compiler.condition(gate.when, located, loc + ("when",), with_model=False, label=gate.id)
+                compiler.template(gate.reason, located, loc + ("reason",), with_model=False, label=gate.id)
+                if condition is not None:
+                    gates.append(CompiledGate(gate.id, model, condition, gate.reason))
+        for o, item in enumerate(doc.oversight):
+            loc = ("oversight", o)
+            _unique(located, loc + ("id",), item.id, seen)
+            condition = compiler.condition(item.when, located, loc + ("when",), with_model=True, label=item.id)
+            compiler.template(item.text, located, loc + ("text",), with_model=True, label=item.id)
+            if condition is not None:
+                oversight.append(CompiledOversight(item.id, item.model, condition, item.title, item.text))
 
     for doc, located in documents.get("pitfalls", []):
         doc: PitfallRules
         seen = set()
         for i, pitfall in enumerate(doc.pitfalls):
-            if pitfall.id in seen:
-                located.problem(("pitfalls", i, "id"), f"pitfall id {pitfall.id!r} is used twice")
-            seen.add(pitfall.id)
-            condition = compiler.condition(pitfall.when, located, ("pitfalls", i, "when"), with_model=True,
-                                           label=pitfall.id)
-            compiler.template(pitfall.why, located, ("pitfalls", i, "why"), with_model=True, label=pitfall.id)
-            if condition is not None:
-                pitfalls.append(CompiledPitfall(pitfall.id, pitfall.title, pitfall.severity, condition,
-                                                pitfall.why, pitfall.mitigation))
+            _unique(located, ("pitfalls", i, "id"), pitfall.id, seen, "pitfall id")
+            loc = ("pitfalls", i)
+            precondition, ok = None, True
+            if pitfall.requires is not None:
+                precondition = compiler.condition(pitfall.requires.when, located, loc + ("requires", "when"),
+                                                  with_model=True, label=pitfall.id)
+                ok = precondition is not None
+            condition = compiler.condition(pitfall.when, located, loc + ("when",), with_model=True, label=pitfall.id)
+            compiler.template(pitfall.why, located, loc + ("why",), with_model=True, label=pitfall.id)
+            variants = []
+            for v, variant in enumerate(pitfall.variants):
+                vc = compiler.condition(variant.when, located, loc + ("variants", v, "when"), with_model=True,
+                                        label=pitfall.id)
+                compiler.template(variant.why, located, loc + ("variants", v, "why"), with_model=True,
+                                  label=pitfall.id)
+                if vc is None:
+                    ok = False
+                else:
+                    variants.append(CompiledVariant(vc, variant.why))
+            if condition is not None and ok:
+                pitfalls.append(CompiledPitfall(
+                    pitfall.id, pitfall.title, pitfall.severity, precondition,
+                    pitfall.requires.text if pitfall.requires else "", condition, pitfall.why, tuple(variants),
+                    pitfall.mitigation, tuple(pitfall.holds)))
 
     for doc, located in documents.get("ownership", []):
         doc: OwnershipRules
@@ -190,9 +256,7 @@ def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]
         seen = set()
         for section, target in (("own_first", own_first), ("dont_own", dont_own)):
             for i, item in enumerate(getattr(doc, section)):
-                if item.id in seen:
-                    located.problem((section, i, "id"), f"id {item.id!r} is used twice")
-                seen.add(item.id)
+                _unique(located, (section, i, "id"), item.id, seen, "id")
                 condition = None
                 if item.when is not None:
                     condition = compiler.condition(item.when, located, (section, i, "when"), with_model=True,
@@ -201,24 +265,42 @@ def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]
                         continue
                 compiler.template(item.why, located, (section, i, "why"), with_model=True, label=item.id)
                 target.append(CompiledOwnership(item.id, item.title, condition, item.why))
+        own_ids = {item.id for item in doc.own_first}
+        for pain_id, pain in doc.pains.items():
+            if pain.function not in own_ids:
+                located.problem(("pains", pain_id, "function"), f"{pain.function!r} is not an own_first id")
+            for q, question in enumerate(pain.questions):
+                if questionnaire.question(question) is None:
+                    located.problem(("pains", pain_id, "questions", q), f"unknown question {question!r}")
+            compiler.template(pain.probe, located, ("pains", pain_id, "probe"), with_model=True, label=pain_id)
+        pains = dict(doc.pains)
 
     readers: dict[str, list[int]] = {}
+    gate_readers: dict[str, list[int]] = {}
     thresholds: dict[str, set[float]] = {}
     for index, rule in enumerate(model_rules):
         for path in rule.condition.reads:
             readers.setdefault(path, []).append(index)
         for path, values in rule.condition.thresholds.items():
             thresholds.setdefault(path, set()).update(values)
+    for index, gate in enumerate(gates):
+        for path in gate.condition.reads:
+            gate_readers.setdefault(path, []).append(index)
+        for path, values in gate.condition.thresholds.items():
+            thresholds.setdefault(path, set()).update(values)
     return Rulebook(
-        base_fit=base_fit,
-        hybrid_margin=margin,
-        models=models,
+        **settings,
         model_rules=tuple(model_rules),
+        gates=tuple(gates),
+        oversight=tuple(oversight),
         pitfalls=tuple(pitfalls),
         own_first=tuple(own_first),
         dont_own=tuple(dont_own),
         max_own_first=max_own,
-        fact_paths=compiler.paths[True],
+        pains=pains,
+        facts=compiler.facts,
         readers={path: tuple(indexes) for path, indexes in readers.items()},
+        gate_readers={path: tuple(indexes) for path, indexes in gate_readers.items()},
         model_thresholds={path: frozenset(values) for path, values in thresholds.items()},
     )
+

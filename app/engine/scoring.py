@@ -8,6 +8,7 @@ from typing import Any, Mapping
 from .models import Questionnaire
 from .errors import InvalidLevel, UnknownQuestion
 from .vocabulary import LEVELS
+from .wording import level_phrase
 
 # A dimension with fewer than this share of its questions answered is not scored silently.
 SUFFICIENT_SHARE = 0.5
@@ -59,6 +60,7 @@ def score_answers(questionnaire: Questionnaire, answers: Mapping[str, int | None
         scores[dim.id] = {
             "score": score,
             "level": level_of(score),
+            "level_text": level_phrase(score),
             "answered": answered,
             "dont_know": dont_know,
             "total": total,
@@ -84,6 +86,7 @@ def score_overall(questionnaire: Questionnaire, scores: Mapping[str, Mapping[str
     return {
         "score": score,
         "level": level,
+        "level_text": level_phrase(score),
         "label": definition.name if definition else "Not enough answers",
         "description": definition.description if definition else
         "Too few questions were answered to score any capability area.",

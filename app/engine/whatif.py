@@ -1,0 +1,246 @@
+"""What would change the recommendation: the smallest meaningful single changes that would make
+another model the better fit.
+
+A change is meaningful when it moves a capability area's score by at least a quarter of a
+level (``min_change`` in the model rules) or changes one profile answer; a 0.01 nudge across a
+threshold is a close call, and the recommendation already says so. Candidate values are the
+thresholds the model rules and gates compare each fact with, so no values are stepped through
+blindly. Only the rules and gates that read what a candidate changes are re-evaluated.
+
+If raising an area and lowering it would both hand the recommendation to the same model,
+neither is reported: that would say more about a threshold than about the organisation.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping
+
+from .facts import derive_from_context, derive_from_scores
+from .rulebook import Rulebook
+from .rules import FitOutcome, fit_of, outcome_from
+from .vocabulary import CONTEXT_KEYS, DIMENSIONS
+from .wording import count_phrase, format_value
+
+# Score changes further than this are not advice about this organisation but about another one.
+MAX_SCORE_CHANGE = 1.5
+# Choices in a natural order: only the neighbouring value is a realistic change ("if the
+# organisation were large", not "if the enterprise were small").
+ORDINAL = ("org_size", "risk_profile", "delivery_mix", "existing_pmo")
+SCORE_PATHS = ("overall", "overall_level", "lowest", "highest", "spread", "lowest_dimension", "highest_dimension")
+
+
+class ChangeSearch:
+    def __init__(self, rulebook: Rulebook, facts: Mapping[str, Any], outcome: FitOutcome,
+                 weights: Mapping[str, float], answered_weight: Mapping[str, float]):
+        self.rulebook = rulebook
+        self.facts = dict(facts)
+        self.outcome = outcome
+        self.weights = weights
+        self.answered_weight = answered_weight
+        self.scores = {d: facts.get(f"scores.{d}") for d in DIMENSIONS}
+        self.evaluations = 0
+
+    # -- evaluating one candidate ---------------------------------------------------
+
+    def outcome_after(self, changed: Mapping[str, Any]) -> FitOutcome:
+        """The fit after a change, re-evaluating only the rules and gates that read a changed fact."""
+        facts = {**self.facts, **changed}
+        fired = list(self.outcome.fired)
+        held = list(self.outcome.gates_held)
+        rules = {i for path in changed for i in self.rulebook.readers.get(path, ())}
+        gates = {i for path in changed for i in self.rulebook.gate_readers.get(path, ())}
+        for i in rules:
+            fired[i] = self.rulebook.model_rules[i].condition.matches(facts)
+        for i in gates:
+            held[i] = self.rulebook.gates[i].condition.matches(facts)
+        self.evaluations += len(rules) + len(gates)
+        return outcome_from(self.rulebook, tuple(fired), tuple(held))
+
+    def score_change(self, dim: str, value: float) -> dict[str, Any]:
+        scores = {**self.scores, dim: value}
+        derived = derive_from_scores(scores, self.weights)
+        return {f"scores.{dim}": value, f"level.{dim}": derived[f"level.{dim}"],
+                **{path: derived[path] for path in SCORE_PATHS}}
+
+    # -- candidates -------------------------------------------------------------------
+
+    def score_candidates(self, dim: str) -> list[float]:
+        """Scores of ``dim`` just either side of every threshold a rule or gate could cross,
+        pushed out to at least the smallest meaningful change, nearest first."""
+        current = self.scores[dim]
+        th = self.rulebook.model_thresholds
+        points: set[float] = set(th.get(f"scores.{dim}", ()))
+        points |= {float(int(t)) for t in th.get(f"level.{dim}", ())}
+        points |= set(th.get("lowest", ())) | set(th.get("highest", ()))
+        others = [s for d, s in self.scores.items() if d != dim and s is not None]
+        if others:
+            for s in th.get("spread", ()):
+                points |= {min(others) + s, max(others) - s}
+        overall = set(th.get("overall", ())) | {float(t) for t in th.get("overall_level", ())}
+        points |= {v for t in overall for v in self._overall_crossing(dim, t)}
+        values: set[float] = set()
+        step = self.rulebook.min_change
+        for t in points:
+            for v in (t - 0.01, t, t + 0.01):
+                if v == current:
+                    continue
+                if abs(v - current) < step:
+                    v = current + step if v > current else current - step
+                v = round(min(5.0, max(1.0, v)), 2)
+                if step - 1e-9 <= abs(v - current) <= MAX_SCORE_CHANGE + 1e-9:
+                    values.add(v)
+        return sorted(values, key=lambda v: (abs(v - current), -v))
+
+    def _overall_crossing(self, dim: str, threshold: float) -> tuple[float, ...]:
+        """The score of ``dim`` at which the overall score reaches ``threshold``."""
+        known = [d for d in DIMENSIONS if self.scores[d] is not None]
+        total = sum(self.weights[d] for d in known)
+        rest = sum(self.weights[d] * self.scores[d] for d in known if d != dim)
+        value = (threshold * total - rest) / self.weights[dim]
+        return (round(value, 2),) if 1.0 <= value <= 5.0 else ()
+
+    def context_candidates(self, key: str) -> list[Any]:
+        spec = CONTEXT_KEYS[key]
+        current = self.facts.get(f"context.{key}")
+        if spec["type"] == "choice":
+            values = list(spec["values"])
+            if key in ORDINAL and current in values:
+                at = values.index(current)
+                return [values[i] for i in (at - 1, at + 1) if 0 <= i < len(values)]
+            return [v for v in values if v != current]
+        if spec["type"] == "boolean":
+            return [not current]
+        values: set[int] = set()
+        paths = [f"context.{key}"] + [p for p, f in self.rulebook.facts.items() if f"context.{key}" in f.depends_on]
+        for path in paths:
+            for t in self.rulebook.model_thresholds.get(path, ()):
+                if path == "projects_per_unit":  # a threshold on projects per unit, in projects or units
+                    units = self.facts.get("context.business_units") or 1
+                    projects = self.facts.get("context.active_projects") or 0
+                    t = t * units if key == "active_projects" else (projects / t if t else 0)
+                values.update((int(t) - 1, int(t), int(t) + 1))
+        values = {v for v in values if v >= spec["min"] and v != current}
+        return sorted(values, key=lambda v: (abs(v - current), v))
+
+    def context_change(self, key: str, value: Any) -> dict[str, Any]:
+        changed = {f"context.{key}": value}
+        changed.update(derive_from_context({**self.facts, **changed}))
+        return changed
+
+    # -- the search -------------------------------------------------------------------
+
+    def search(self) -> list[dict[str, Any]]:
+        top = self.outcome.top
+        found: list[dict[str, Any]] = []
+        for dim in DIMENSIONS:
+            current = self.scores[dim]
+            if current is None:
+                continue
+            best: dict[str, dict[str, Any]] = {}
+            for value in self.score_candidates(dim):
+                direction = "up" if value > current else "down"
+                if direction in best:
+                    continue
+                changed = self.score_change(dim, value)
+                after = self.outcome_after(changed)
+                if after.top != top:
+                    best[direction] = {"kind": "score", "dimension": dim, "fact": f"scores.{dim}", "from": current,
+                                       "to": value, "size": round(abs(value - current), 2), "after": after,
+                                       "overall_after": changed["overall"]}
+                if len(best) == 2:
+                    break
+            if len(best) == 2 and best["up"]["after"].top == best["down"]["after"].top:
+                continue  # both directions lead to the same model: a threshold artefact, not advice
+            found.extend(best.values())
+        for key, spec in CONTEXT_KEYS.items():
+            current = self.facts.get(f"context.{key}")
+            best = {}
+            for value in self.context_candidates(key):
+                direction = ("up" if value > current else "down") if spec["type"] == "integer" else "any"
+                if direction in best:
+                    continue
+                after = self.outcome_after(self.context_change(key, value))
+                if after.top != top:
+                    size = abs(value - current) if spec["type"] == "integer" else 1
+                    best[direction] = {"kind": "context", "key": key, "fact": f"context.{key}", "from": current,
+                                       "to": value, "size": size, "after": after}
+                if spec["type"] != "integer" and best:
+                    break
+            if len(best) == 2 and best["up"]["after"].top == best["down"]["after"].top:
+                continue
+            found.extend(best.values())
+        return found
+
+
+def what_would_change(rulebook: Rulebook, facts: Mapping[str, Any], outcome: FitOutcome,
+                      weights: Mapping[str, float], answered_weight: Mapping[str, float],
+                      describe: "ChangeWording", limit: int = 4) -> tuple[list[dict[str, Any]], int]:
+    """The smallest meaningful changes that would make another model the recommendation."""
+    search = ChangeSearch(rulebook, facts, outcome, weights, answered_weight)
+    changes = search.search()
+    # Score changes first, smallest first (rises before falls), then profile changes.
+    changes.sort(key=lambda c: (c["kind"] != "score", c["size"], c["to"] < c["from"] if c["kind"] == "score" else 0))
+    kept, seen = [], set()
+    for change in changes:
+        # Several areas often tip the balance the same way (through the overall score): keep the smallest.
+        key = (change["kind"], change["after"].top, frozenset(
+            i for i, (a, b) in enumerate(zip(change["after"].fired, outcome.fired)) if a != b))
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(change)
+    return [describe(rulebook, outcome, c, facts, answered_weight) for c in kept[:limit]], search.evaluations
+
+
+class ChangeWording:
+    """Sentences for changes: 'If governance rose from 2.4 to 2.7 (about three answers one level
+    higher), controlling would overtake supportive as the better fit.'"""
+
+    def __init__(self, dimension_titles: Mapping[str, str], value_label: Callable[[str, Any], str],
+                 model_titles: Mapping[str, str], answered_count: Mapping[str, int] | None = None):
+        self.answered_count = dict(answered_count or {})
+        self.dimension_titles = dimension_titles
+        self.value_label = value_label
+        self.model_titles = model_titles
+
+    def __call__(self, rulebook: Rulebook, outcome: FitOutcome, change: Mapping[str, Any],
+                 facts: Mapping[str, Any], answered_weight: Mapping[str, float]) -> dict[str, Any]:
+        after: FitOutcome = change["after"]
+        answered_count = self.answered_count
+        if change["kind"] == "score":
+            dim = change["dimension"]
+            rose = change["to"] > change["from"]
+            steps = max(1, round(change["size"] * answered_weight.get(dim, 1.0)))
+            answered = answered_count.get(dim, 0)
+            way = "higher" if rose else "lower"
+            size = (f"about {count_phrase(steps, 'answer')} one level {way}" if steps <= answered
+                    else f"its answers {format_value(round(change['size'], 1))} levels {way} on average")
+            condition = (f"{self.dimension_titles.get(dim, dim).lower()} {'rose' if rose else 'fell'} from "
+                         f"{format_value(change['from'])} to {format_value(change['to'])} ({size})")
+            flipped = [i for i, (a, b) in enumerate(zip(after.fired, outcome.fired)) if a != b]
+            reads_overall = any({"overall", "overall_level"} & set(rulebook.model_rules[i].condition.reads)
+                                for i in flipped)
+            if reads_overall and change["overall_after"] != facts.get("overall"):
+                condition += f", taking overall maturity to {format_value(change['overall_after'])}"
+        else:
+            key = change["key"]
+            phrase = rulebook.phrases.get(key, "the " + key.replace("_", " ") + " were {to} (now {from})")
+            condition = phrase.replace("{to}", self.value_label(key, change["to"])).replace(
+                "{from}", self.value_label(key, change["from"]))
+        new, old = after.top, outcome.top
+        verb = "would overtake" if after.eligible.get(old, False) else "would replace"
+        return {
+            "kind": change["kind"],
+            "fact": change["fact"],
+            "from": change["from"],
+            "to": change["to"],
+            "model": new,
+            "instead_of": old,
+            "text": f"If {condition}, the {self.model_titles.get(new, new)} {verb} the "
+                    f"{self.model_titles.get(old, old)} as the better fit.",
+            "fits_after": {m: fit_of(rulebook, after.totals[m], after.eligible[m]) for m in after.order},
+            "rules_changed": [{"rule": rulebook.model_rules[i].id, "applies_after": after.fired[i]}
+                              for i, (a, b) in enumerate(zip(after.fired, outcome.fired)) if a != b]
+                             + [{"rule": rulebook.gates[i].id, "applies_after": after.gates_held[i]}
+                                for i, (a, b) in enumerate(zip(after.gates_held, outcome.gates_held)) if a != b],
+        }

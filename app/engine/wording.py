@@ -1,0 +1,64 @@
+"""How values read in sentences, the same way on every page, export and the CLI."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Mapping
+
+PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)\}")
+
+# From this far into a level, a score reads as "nearly" the next level.
+NEARLY = 0.75
+
+
+def level_phrase(score: float | None) -> str:
+    """A score as a level people read: 1.94 is 'level 1, nearly 2'; 2.04 is 'level 2'.
+
+    A level is the integer part of a score (DESIGN.md); saying "nearly" keeps a 1.94
+    beside a 2.04 from looking a whole level apart.
+    """
+    if score is None:
+        return "not scored"
+    level = max(1, min(5, int(score)))
+    if level < 5 and score - level >= NEARLY:
+        return f"level {level}, nearly {level + 1}"
+    return f"level {level}"
+
+
+def format_value(value: Any) -> str:
+    """A fact value as people read it."""
+    if value is None:
+        return "unknown"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{value:.1f}"
+    return str(value)
+
+
+def format_fact(path: str, value: Any) -> str:
+    """A fact as people read it: answers as 'level 2' or 'unknown'."""
+    if path.startswith("answers."):
+        return "unknown" if value is None else f"level {value}"
+    return format_value(value)
+
+
+def render(template: str, facts: Mapping[str, Any], labels: Mapping[str, Any] | None = None) -> str:
+    """Fill {fact.path} placeholders with the facts' values (context choices by their label)."""
+    def value(match: re.Match) -> str:
+        path = match.group(1)
+        fact = facts.get(path)
+        if labels and path.startswith("context.") and isinstance(fact, str):
+            return labels.get(path, {}).get(fact, fact)
+        if labels and path == "model" and isinstance(fact, str):
+            return labels.get("model", {}).get(fact, fact)
+        return format_fact(path, fact)
+
+    return PLACEHOLDER.sub(value, template)
+
+
+def count_phrase(n: int, one: str, many: str | None = None) -> str:
+    """'one answer', 'two answers', '12 answers'."""
+    words = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
+    noun = one if n == 1 else (many or one + "s")
+    return f"{words.get(n, str(n))} {noun}"
