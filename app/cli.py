@@ -17,7 +17,7 @@ from flask.cli import AppGroup, with_appcontext
 from .devserver import serve_command
 from .engine import InvalidInput, run_assessment
 from .engine.assessment import explain_rules
-from .engine.rules import format_fact
+from .engine.wording import format_fact
 from .engine.models import json_schemas
 from .reports import BINARY_FORMATS
 from .reports.markdown import render_markdown

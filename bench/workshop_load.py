@@ -244,6 +244,7 @@ def run_load(participants: int = 300, workers: int = 4, threads: int = 32, kill_
         server_log = log.read_text()
     return {
         "participants": participants, "joined": len(run.acknowledged), "acknowledged": acknowledged,
+        "questions": sum(len(questions) for _d, questions in setup["pages"]),
         "stored": stored, "lost": lost, "duplicated": duplicated, "errors_5xx": run.errors_5xx,
         "failed_requests": run.failed_requests, "p95_save_ms": p95(run.save_ms), "p95_poll_ms": p95(run.poll_ms),
         "p95_trivial_ms": p95(run.trivial_ms), "polls": len(run.poll_ms), "killed_worker": killed,

@@ -52,8 +52,9 @@ def test_assess_prints_the_whole_result_as_json(runner, tmp_path, questionnaire,
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["questionnaire"]["id"] == "pmo-maturity"
-    assert data["scores"]["governance"] == {
-        "score": 2.0, "level": 2, "answered": 9, "dont_know": 0, "total": 9, "insufficient": False}
+    n = len(questionnaire.dimension("governance").questions)
+    assert data["scores"]["governance"] == {"score": 2.0, "level": 2, "level_text": "level 2", "answered": n,
+                                            "dont_know": 0, "total": n, "insufficient": False}
     assert data["overall"]["level"] == 3
     for key in ("recommendation", "pitfalls", "roadmap"):
         assert key in data
@@ -64,7 +65,8 @@ def test_assess_markdown(runner, tmp_path, questionnaire):
     result = runner.invoke(args=["assess", "--answers", path, "--format", "markdown"])
     assert result.exit_code == 0
     assert result.stdout.startswith("# PMO maturity result")
-    assert "| Governance | 3.00 | level 3 | 9 of 9 |" in result.stdout
+    n = len(questionnaire.dimension("governance").questions)
+    assert f"| Governance | 3.00 | level 3 | {n} of {n} |" in result.stdout
 
 
 def test_assess_with_missing_context_warns_and_assumes(runner, tmp_path, questionnaire):

@@ -45,9 +45,9 @@ READS_AND_THRESHOLDS = [
     ("scores.tools >= scores.governance + 1.0", False, ("scores.tools", "scores.governance"), {}),
     ("spread > 1.5 and lowest_dimension == 'tools'", False,
      ("spread", "lowest_dimension"), {"spread": {1.5}}),
-    ("(answers.leadership.reporting_line ?? 0) >= 4 and (answers.leadership.prioritisation_influence ?? 0) >= 4",
-     False, ("answers.leadership.reporting_line", "answers.leadership.prioritisation_influence"),
-     {"answers.leadership.reporting_line": {4.0}, "answers.leadership.prioritisation_influence": {4.0}}),
+    ("(answers.governance.decision_rights ?? 0) >= 4 and (answers.leadership.prioritisation_influence ?? 0) >= 4",
+     False, ("answers.governance.decision_rights", "answers.leadership.prioritisation_influence"),
+     {"answers.governance.decision_rights": {4.0}, "answers.leadership.prioritisation_influence": {4.0}}),
     ("model != 'directive'", True, ("model",), {}),
     ("model == 'supportive' and dont_know > 10", True, ("model", "dont_know"), {"dont_know": {10.0}}),
 ]

@@ -1,8 +1,10 @@
 """Rule content: known-bad rule files fail at load with a message that names the file, line, path and fix.
 
-Each fixture in tests/content/rules/ is a complete rule file (a copy of the shipped file of its kind
-with one defect) and starts with ``# expect: <regex>`` lines. It replaces the shipped file of its kind,
-since only one file of each kind is allowed; a fixture with an ``# add:`` line goes beside it instead.
+Each fixture in tests/content/rules/ is a small patch over the shipped file of its kind: ``set`` gives
+new values by path (``rules[5].when``), ``delete`` removes paths, and ``beside: true`` puts the patched
+copy next to the shipped file instead of in its place (only one file of each kind is allowed). The
+``# expect: <regex>`` lines give the message each one must produce. Built from the shipped file, a
+fixture keeps testing its one defect when the content around it changes.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -29,11 +32,34 @@ def expectations(path: Path) -> list[str]:
 
 
 def added_beside_the_shipped_file(path: Path) -> bool:
-    return any(line.startswith("# add:") for line in path.read_text().splitlines())
+    return bool(yaml.safe_load(path.read_text()).get("beside"))
+
+
+def _steps(path: str) -> list[Any]:
+    return [int(part) if part.isdigit() else part for part in re.findall(r"[^.\[\]]+", path)]
+
+
+def patched(fixture: Path) -> str:
+    """The shipped file of the fixture's kind with the fixture's changes, as YAML text."""
+    patch = yaml.safe_load(fixture.read_text())
+    document = yaml.safe_load((PROJECT_ROOT / "rules" / SHIPPED_FILE_OF_KIND[patch["kind"]]).read_text())
+    for path, value in (patch.get("set") or {}).items():
+        *parents, last = _steps(path)
+        node = document
+        for step in parents:
+            node = node[step]
+        node[last] = value
+    for path in patch.get("delete") or ():
+        *parents, last = _steps(path)
+        node = document
+        for step in parents:
+            node = node[step]
+        del node[last]
+    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=1000)
 
 
 def content_root_with_rule_file(tmp_path: Path, fixture: Path) -> Path:
-    """The shipped content with the fixture in rules/, instead of the shipped file of its kind."""
+    """The shipped content with the patched fixture in rules/, instead of (or beside) the shipped file."""
     for name in ("questionnaires", "rules", "roadmaps"):
         if (PROJECT_ROOT / name).is_dir():
             shutil.copytree(PROJECT_ROOT / name, tmp_path / name)
@@ -42,7 +68,7 @@ def content_root_with_rule_file(tmp_path: Path, fixture: Path) -> Path:
     if not added_beside_the_shipped_file(fixture):
         kind = yaml.safe_load(fixture.read_text())["kind"]
         (tmp_path / "rules" / SHIPPED_FILE_OF_KIND[kind]).unlink()
-    shutil.copy(fixture, tmp_path / "rules" / fixture.name)
+    (tmp_path / "rules" / fixture.name).write_text(patched(fixture))
     return tmp_path
 
 
@@ -95,7 +121,7 @@ def test_bad_rule_file_fails_with_its_message(problems_of, fixture):
                          ids=[p.stem for p in INVALID if not added_beside_the_shipped_file(p)])
 def test_bad_rule_file_problem_names_the_line_of_the_offending_key(problems_of, fixture):
     error = problems_of(fixture)
-    lines = fixture.read_text().splitlines()
+    lines = patched(fixture).splitlines()
     for file, path, _reason in error.problems:
         match = re.fullmatch(rf"rules/{re.escape(fixture.name)}:(\d+)", file)
         assert match, f"{file!r} does not name the fixture with a line number"
@@ -111,14 +137,12 @@ def test_model_in_a_model_rule_is_explained_not_answered_with_a_misleading_sugge
 
 
 def test_one_bad_condition_does_not_hide_the_others(tmp_path):
-    fixture = FIXTURES / "invalid_unknown_symbol.yaml"
-    root = content_root_with_rule_file(tmp_path, fixture)
-    text = (root / "rules" / fixture.name).read_text()
-    (root / "rules" / fixture.name).write_text(text.replace("when: scores.leadership < 2.5\n",
-                                                            "when: scores.leadershp < 2.5\n"))
+    fixture = tmp_path / "invalid_two_symbols.yaml"
+    fixture.write_text("kind: model_rules\nset:\n  rules[0].when: 'overal < 2.5'\n  rules[7].when: 'leadershp < 2.5'\n")
+    root = content_root_with_rule_file(tmp_path / "root", fixture)
     error = load_problems(root)
     paths = [path for _file, path, _reason in error.problems]
-    assert paths == ["rules[0].when", "rules[6].when"], error.describe()
+    assert paths == ["rules[0].when", "rules[7].when"], error.describe()
 
 
 def test_app_refuses_to_start_on_a_bad_rule_file(tmp_path):
@@ -136,7 +160,7 @@ def test_content_check_command_exits_1_and_prints_each_problem(tmp_path):
     result = subprocess.run([str(PROJECT_ROOT / ".venv" / "bin" / "flask"), "--app", "app", "content", "check"],
                             cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 1, result.stdout + result.stderr
-    assert re.search(r"^rules/invalid_unknown_attribute\.yaml:\d+: rules\[4\]\.when: unknown attribute 'governanse'.* "
+    assert re.search(r"^rules/invalid_unknown_attribute\.yaml:\d+: rules\[5\]\.when: unknown attribute 'governanse'.* "
                      r"at column \d+ \(did you mean 'governance'\?\) \(in 'governance-gap'\)$", result.stdout, re.M), result.stdout
     assert "1 problem(s) found." in result.stderr
 

@@ -9,20 +9,11 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from ..engine.models import Questionnaire
-from ..engine.rules import format_value
+from ..engine.facts import FACT_SPECS
+from ..engine.wording import format_value
 
-DERIVED_LABELS = {
-    "overall": "Overall maturity score",
-    "overall_level": "Overall maturity level",
-    "lowest": "Lowest capability-area score",
-    "highest": "Highest capability-area score",
-    "spread": "Gap between strongest and weakest area",
-    "lowest_dimension": "Weakest capability area",
-    "highest_dimension": "Strongest capability area",
-    "dont_know": "Questions answered “don't know”",
-    "unanswered": "Questions not answered",
-    "model": "Recommended PMO model",
-}
+# Labels of the facts that are not per area, question or profile key: from the one fact registry.
+DERIVED_LABELS = {spec.pattern: spec.label for spec in FACT_SPECS if "{" not in spec.pattern}
 
 
 def labels_of(result: Mapping[str, Any] | None, questionnaire: Questionnaire | None) -> dict[str, Any]:
@@ -30,6 +21,7 @@ def labels_of(result: Mapping[str, Any] | None, questionnaire: Questionnaire | N
     frozen = (result or {}).get("questionnaire", {})
     if frozen.get("questions"):
         return {"dimensions": frozen.get("dimensions", {}), "questions": frozen["questions"],
+                "names": frozen.get("names", {}), "levels": frozen.get("labels", {}),
                 "context": frozen.get("context", {})}
     if questionnaire is None:
         return {"dimensions": {}, "questions": {}, "context": {}}
@@ -40,6 +32,8 @@ def questionnaire_labels(questionnaire: Questionnaire) -> dict[str, Any]:
     return {
         "dimensions": {d.id: d.title for d in questionnaire.dimensions},
         "questions": {q.id: q.text for q in questionnaire.questions()},
+        "names": {q.id: q.short_name for q in questionnaire.questions()},
+        "levels": {q.id: {str(level): q.label(level) for level in range(1, 6)} for q in questionnaire.questions()},
         "context": {f.key: {"label": f.label, "choices": {c.value: c.label for c in f.choices or ()}}
                     for f in questionnaire.context},
     }
@@ -52,15 +46,20 @@ def fact_label(path: str, labels: Mapping[str, Any]) -> str:
     if head == "context":
         return labels["context"].get(rest, {}).get("label", rest)
     if head == "answers":
-        return labels["questions"].get(rest, rest)
+        return labels.get("names", {}).get(rest) or labels["questions"].get(rest, rest)
     return DERIVED_LABELS.get(path, path)
 
 
 def fact_value(path: str, value: Any, labels: Mapping[str, Any]) -> str:
     if path.startswith("answers."):
-        return "Don't know" if value is None else f"Level {value}"
+        if value is None:
+            return "Don't know"
+        short = labels.get("levels", {}).get(path.split(".", 1)[1], {}).get(str(value))
+        return f"Level {value}: {short}" if short else f"Level {value}"
     if path.startswith("context.") and isinstance(value, str):
         return labels["context"].get(path.split(".", 1)[1], {}).get("choices", {}).get(value, value)
+    if path.startswith("context.") and isinstance(value, bool):
+        return "Yes" if value else "No"
     if path in ("lowest_dimension", "highest_dimension") and isinstance(value, str):
         return labels["dimensions"].get(value, value)
     return format_value(value)
