@@ -289,15 +289,28 @@ def rules_explain(answers_path: str, fmt: str) -> None:
     for entry in report["model_rules"]:
         points = ", ".join(f"{m} {p:+d}" for m, p in entry["points"].items())
         show(entry, f"  ({points})")
-    click.echo("\nPitfalls")
+    click.echo("\nGates (a model is ruled out when one of its gates does not hold)")
+    for entry in report["gates"]:
+        show(entry, f"  ({entry['model']}: {'holds' if entry['fired'] else 'ruled out'})")
+    click.echo("\nOversight")
+    for entry in report["oversight"]:
+        show(entry, f"  ({entry['model']})")
+    click.echo("\nPitfalls (a pitfall fires when its precondition holds and then its condition)")
     for entry in report["pitfalls"]:
         show(entry, f"  ({entry['severity']})")
+        requires = entry.get("requires")
+        if requires:
+            values = ", ".join(f"{path} = {format_fact(path, value)}" for path, value in requires["reads"].items())
+            click.echo(f"          requires ({'holds' if requires['holds'] else 'does not hold'}): "
+                       f"{requires['text']}; read: {values}")
     click.echo("\nWhat the PMO should own first")
     for entry in report["own_first"]:
         show(entry)
     click.echo("\nWhat the PMO should not own")
     for entry in report["dont_own"]:
         show(entry)
+    if report.get("pain_note"):
+        click.echo(f"\nMain pain contradicted by the answers: {report['pain_note']['text']}")
 
 
 @click.group("users", cls=AppGroup)

@@ -102,8 +102,9 @@ def create_demo(db: Database, content: Content, quarters: int = 6, seed: int = 7
             assessments += 1
         # The first phase of the latest roadmap was done last quarter; the next one has started.
         latest = store.history(db, org_id, unit_id)[-1]["summary"]
+        phases = list(dict.fromkeys(item["phase"] for item in latest["roadmap"]))
         for item in latest["roadmap"]:
-            status = {"foundations": "done", "standardise": "started"}.get(item["phase"])
+            status = {0: "done", 1: "started"}.get(phases.index(item["phase"]))
             if status:
                 store.set_progress(db, org_id, item["id"], status, on_date=periods[-2][1], owner=item["owner"] or "",
                                    user_id=user_id, unit_key=unit_id)

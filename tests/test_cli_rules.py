@@ -28,6 +28,7 @@ def struggling_answers(questionnaire):
     answers["tools.process_first"] = 2
     answers["tools.adoption"] = 1
     answers["tools.tool_fit"] = None
+    answers["tools.dashboards"] = 3
     return answers
 
 
@@ -63,10 +64,12 @@ def marked(lines: list[str]) -> dict[str, str]:
 def test_explain_lists_every_rule_pitfall_and_ownership_item_with_its_mark(runner, answers_file, content, explained):
     marks = marked(explain_lines(runner, answers_file))
     rulebook = content.rulebook
-    expected_ids = ([r.id for r in rulebook.model_rules] + [p.id for p in rulebook.pitfalls]
+    expected_ids = ([r.id for r in rulebook.model_rules] + [g.id for g in rulebook.gates]
+                    + [o.id for o in rulebook.oversight] + [p.id for p in rulebook.pitfalls]
                     + [o.id for o in rulebook.own_first] + [o.id for o in rulebook.dont_own])
     assert list(marks) == expected_ids
-    fired = {e["id"]: e["fired"] for section in ("model_rules", "pitfalls", "own_first", "dont_own")
+    fired = {e["id"]: e["fired"] for section in ("model_rules", "gates", "oversight", "pitfalls", "own_first",
+                                                 "dont_own")
              for e in explained[section]}
     assert marks == {rule_id: "FIRED" if fired[rule_id] else "-" for rule_id in expected_ids}
     assert "FIRED" in marks.values() and "-" in marks.values()
@@ -74,14 +77,17 @@ def test_explain_lists_every_rule_pitfall_and_ownership_item_with_its_mark(runne
 
 def test_explain_shows_the_values_a_fired_rule_read(runner, answers_file):
     lines = explain_lines(runner, answers_file)
-    start = next(i for i, line in enumerate(lines) if "[FIRED] weak-mandate" in line)
+    start = next(i for i, line in enumerate(lines) if "[FIRED] weak-sponsorship" in line)
     block = lines[start:start + 3]
     assert block[1].split() == ["when:", "scores.leadership", "<", "2.5"]
     assert block[2].strip() == "read: scores.leadership = 1.0"
     start = next(i for i, line in enumerate(lines) if "[FIRED] poor-tool-adoption" in line)
     read = lines[start + 2].strip()
     assert read.startswith("read: ")
-    assert "answers.tools.adoption = level 1" in read and "answers.tools.tool_fit = unknown" in read
+    assert "answers.tools.adoption = level 1" in read and "answers.tools.data_quality = level 4" in read
+    requires = lines[start + 3].strip()
+    assert requires.startswith("requires (holds): a shared PMO toolset is in place")
+    assert "answers.tools.tool_fit = unknown" in requires and "answers.tools.dashboards = level 3" in requires
 
 
 def test_explain_header_states_the_totals_and_the_recommendation(runner, answers_file, explained):
@@ -93,8 +99,8 @@ def test_explain_header_states_the_totals_and_the_recommendation(runner, answers
 
 
 def test_explain_json_has_every_rule_with_its_condition_outcome_and_readings(explained, content):
-    assert set(explained) >= {"warnings", "base_fit", "totals", "model", "model_rules", "pitfalls", "own_first",
-                              "dont_own"}
+    assert set(explained) >= {"warnings", "base_fit", "totals", "model", "model_rules", "gates", "oversight",
+                              "pitfalls", "own_first", "dont_own"}
     rules = {r.id: r for r in content.rulebook.model_rules}
     assert [e["id"] for e in explained["model_rules"]] == list(rules)
     for entry in explained["model_rules"]:
@@ -102,7 +108,12 @@ def test_explain_json_has_every_rule_with_its_condition_outcome_and_readings(exp
         assert entry["when"] == rules[entry["id"]].condition.text
         assert list(entry["reads"]) == list(rules[entry["id"]].condition.reads)
         assert entry["points"] == dict(rules[entry["id"]].points)
-    assert all(set(e) == {"id", "when", "fired", "reads", "severity"} for e in explained["pitfalls"])
+    assert all(set(e) == {"id", "when", "fired", "reads", "severity", "requires"} for e in explained["pitfalls"])
+    for entry in explained["pitfalls"]:
+        requires = entry["requires"]
+        if entry["fired"]:
+            assert requires is None or requires["holds"]
+    assert {e["id"] for e in explained["gates"]} == {g.id for g in content.rulebook.gates}
     assert explained["totals"] == {
         model: explained["base_fit"] + sum(e["points"].get(model, 0) for e in explained["model_rules"] if e["fired"])
         for model in MODELS}
@@ -188,7 +199,7 @@ def test_assess_json_evidence_uses_plain_values(runner, answers_file):
     capacity = next(p for p in data["pitfalls"] if p["id"] == "capacity-blind-spots")
     assert capacity["evidence"]["answers.analytics.capacity_model"] == 1
     assert capacity["evidence"]["context.active_projects"] == 80
-    assert "The capacity model scores level 1 across 80 projects." in capacity["why"]
+    assert "The capacity model is at level 1 across 80 projects." in capacity["why"]
     tools = next(p for p in data["pitfalls"] if p["id"] == "poor-tool-adoption")
     assert tools["evidence"]["answers.tools.tool_fit"] is None
     assert "fit unknown" in tools["why"]

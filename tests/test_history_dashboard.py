@@ -98,7 +98,8 @@ def test_third_assessment_lists_new_resolved_and_persisting_pitfalls(member):
     results = [
         member.assess(org, "2025-Q1", "2025-02-14", {**dict.fromkeys(DIMENSIONS, 3), "governance": 1}),
         member.assess(org, "2025-Q2", "2025-05-14", {**dict.fromkeys(DIMENSIONS, 3), "governance": 2, "leadership": 2}),
-        member.assess(org, "2025-Q3", "2025-08-14", {**dict.fromkeys(DIMENSIONS, 3), "leadership": 1}),
+        member.assess(org, "2025-Q3", "2025-08-14", {**dict.fromkeys(DIMENSIONS, 3), "leadership": 1,
+                                                     "facilitation": 2}),
     ]
     page = member.get(f"/orgs/{org}").text
     last_step = expected_pitfall_step(results[1].result, results[2].result)

@@ -104,7 +104,7 @@ def leadership_questions(questionnaire) -> list[str]:
 def test_done_item_after_the_next_assessment(member, shift, regressed):
     org = member.create_org()
     first = member.assess(org, "2025-Q1", "2025-02-14", ALL_TWO)
-    item_id = "leadership.decision-rights"
+    item_id = "leadership.pmo-roles"
     assert item_id in roadmap_items(first.result)
     assert mark(member, org, item_id, "done").status_code == 302
     moved = {q: 2 + shift for q in leadership_questions(member.questionnaire)[:3]}
@@ -134,7 +134,7 @@ def test_item_marked_done_after_the_latest_assessment_shows_done(member):
     member.assess(org, "2025-Q1", "2025-02-14", ALL_TWO)
     lower = {q: 1 for q in leadership_questions(member.questionnaire)[:3]}
     second = member.assess(org, "2025-Q2", "2025-05-14", levels_for(ALL_TWO, lower))
-    item_id = "leadership.decision-rights"
+    item_id = "leadership.pmo-roles"
     assert item_id in roadmap_items(second.result)
     assert mark(member, org, item_id, "done", on_date="2025-06-01").status_code == 302
     assert shown_status(member.get(f"/orgs/{org}").text, item_id) == "done"

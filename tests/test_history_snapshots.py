@@ -18,10 +18,10 @@ from tests.history_helpers import ALL_TWO, Assessment, Member, snapshot_id_of, w
 # Frozen snapshots and re-scoring
 # --------------------------------------------------------------------------
 
-REASON_BEFORE = "teams first need simple templates"
-REASON_AFTER = "teams first need a few plain templates (edited)"
-QUESTION_BEFORE = "How clear is it who approves new work"
-QUESTION_AFTER = "Edited: who approves new work"
+REASON_BEFORE = "a portfolio this size also needs a firm minimum"
+REASON_AFTER = "a portfolio this size also needs a short list of rules (edited)"
+QUESTION_BEFORE = "How clearly are decision rights over the portfolio defined"
+QUESTION_AFTER = "Edited: who decides over the portfolio"
 
 
 def edited_content(tmp_path, *, reason: bool = True, question: bool = True):

@@ -128,7 +128,7 @@ def test_html_report_links_summary_to_the_detail_it_names(room_case):
     html = render_html(report, charts={})
     for pitfall in report["top_pitfalls"]:
         assert f'href="#pitfall-{pitfall["id"]}"' in html and f'id="pitfall-{pitfall["id"]}"' in html
-    for item in report["first_days"]:
+    for item in report["first_days_shown"]:
         assert f'href="#item-{item["id"]}"' in html and f'id="item-{item["id"]}"' in html
 
 

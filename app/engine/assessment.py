@@ -301,6 +301,17 @@ def explain_rules(content: Content, answers: Mapping[str, Any], context: Mapping
                 "fired": condition.matches_reference(facts) if condition else True,
                 "reads": condition.evidence(facts) if condition else {}, **extra}
 
+    def pitfall_entry(pitfall) -> dict[str, Any]:
+        """A pitfall fires when its precondition holds and then its condition."""
+        requires = None
+        if pitfall.precondition is not None:
+            requires = {"text": pitfall.precondition_text, "when": pitfall.precondition.text,
+                        "holds": pitfall.precondition.matches_reference(facts),
+                        "reads": pitfall.precondition.evidence(facts)}
+        shown = entry(pitfall.id, pitfall.condition, severity=pitfall.severity, requires=requires)
+        shown["fired"] = shown["fired"] and (requires is None or requires["holds"])
+        return shown
+
     return {
         "warnings": warnings,
         "base_fit": rulebook.base_fit,
@@ -310,9 +321,7 @@ def explain_rules(content: Content, answers: Mapping[str, Any], context: Mapping
         "model_rules": [entry(r.id, r.condition, points=dict(r.points)) for r in rulebook.model_rules],
         "gates": [entry(g.id, g.condition, model=g.model) for g in rulebook.gates],
         "oversight": [entry(o.id, o.condition, model=o.model) for o in rulebook.oversight],
-        "pitfalls": [entry(p.id, p.condition, severity=p.severity,
-                           precondition=entry(p.id, p.precondition) if p.precondition else None)
-                     for p in rulebook.pitfalls],
+        "pitfalls": [pitfall_entry(p) for p in rulebook.pitfalls],
         "own_first": [entry(o.id, o.condition) for o in rulebook.own_first],
         "dont_own": [entry(o.id, o.condition) for o in rulebook.dont_own],
         "pain_note": check_pain(rulebook, facts),

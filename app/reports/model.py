@@ -16,6 +16,8 @@ from .levels import describe_level
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 FIRST_DAYS = 90
+# How many of the first 90 days' improvements the one-page summary names (the rest are linked).
+FIRST_DAYS_SHOWN = 3
 LEVEL_KEYS = ("1", "2", "3", "4", "5")
 
 METHOD = (
@@ -78,6 +80,7 @@ def build_report(result: Mapping[str, Any], questionnaire: Mapping[str, Any] | N
     }
     report["top_pitfalls"] = report["pitfalls"][:3]
     report["first_days"] = [item for item in roadmap["items"] if item["start"] < start + timedelta(days=FIRST_DAYS)]
+    report["first_days_shown"] = report["first_days"][:FIRST_DAYS_SHOWN]
     report["radar"] = _radar(report["areas"])
     if result.get("workshop"):
         report["workshop"] = _workshop(result, questions, area_titles, workshop_stats)
