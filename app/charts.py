@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from typing import Any, Mapping
 
 import plotly.graph_objects as go
@@ -72,9 +74,15 @@ WEEKS_PER_MONTH = 52 / 12
 
 
 def timeline_figure(roadmap: Mapping[str, Any], labels: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """A Gantt-style timeline of the roadmap in months, coloured by capability area, with phase bands."""
+    """A Gantt-style timeline of the roadmap, coloured by capability area, with phase bands.
+
+    On calendar dates when the roadmap has a start date, else in months from the start. Work
+    beyond the planned phases ("later") is listed on the page, not drawn.
+    """
     labels = labels or {}
-    items = [(phase, item) for phase in roadmap.get("phases", []) for item in phase["items"]]
+    phases = [p for p in roadmap.get("phases", []) if p["id"] != "later"]
+    items = [(phase, item) for phase in phases for item in phase["items"]]
+    dated = bool(roadmap.get("start_date")) and all(item.get("start_date") for _p, item in items)
     fig = go.Figure()
     if not items:
         fig.update_layout(height=120, margin={"l": 20, "r": 20, "t": 20, "b": 20},
@@ -91,28 +99,35 @@ def timeline_figure(roadmap: Mapping[str, Any], labels: Mapping[str, str] | None
             orientation="h",
             name=labels.get(dim, dim.title()),
             y=[name for name, _ in rows],
-            base=[round(item["start_week"] / WEEKS_PER_MONTH, 2) for _, item in rows],
-            x=[round(item["duration_weeks"] / WEEKS_PER_MONTH, 2) for _, item in rows],
+            base=([item["start_date"] for _, item in rows] if dated else
+                  [round(item["start_week"] / WEEKS_PER_MONTH, 2) for _, item in rows]),
+            x=([item["duration_weeks"] * 7 * 86_400_000 for _, item in rows] if dated else
+               [round(item["duration_weeks"] / WEEKS_PER_MONTH, 2) for _, item in rows]),
             marker={"color": DIMENSION_COLOURS[dim]},
-            customdata=[[item["owner"], item["effort_weeks"], item["to_level"]] for _, item in rows],
-            hovertemplate=("%{y}<br>months %{base:.1f} to %{x:.1f} after start<br>owner %{customdata[0]}, "
-                           "%{customdata[1]} person-weeks, to level %{customdata[2]}<extra></extra>"),
+            customdata=[[item["owner"], item["effort_weeks"], item.get("start_date") or "", item.get("end_date") or ""]
+                        for _, item in rows],
+            hovertemplate=(("%{y}<br>%{customdata[2]} to %{customdata[3]}" if dated else
+                            "%{y}<br>months %{base:.1f} to %{x:.1f} after start") +
+                           "<br>owner %{customdata[0]}, %{customdata[1]} person-weeks<extra></extra>"),
         ))
     shapes, annotations = [], []
-    for i, phase in enumerate(roadmap["phases"]):
+    for i, phase in enumerate(phases):
+        x0, x1 = ((phase["start_date"], phase["end_date"]) if dated else (phase["start_month"], phase["end_month"]))
         if i % 2 == 0:
-            shapes.append({"type": "rect", "xref": "x", "yref": "paper", "x0": phase["start_month"],
-                           "x1": phase["end_month"], "y0": 0, "y1": 1, "fillcolor": "#f1f3f5",
-                           "line": {"width": 0}, "layer": "below"})
-        annotations.append({"x": (phase["start_month"] + phase["end_month"]) / 2, "y": 1.0, "xref": "x",
-                            "yref": "paper", "yanchor": "bottom", "showarrow": False,
-                            "text": f"{phase['start_month']}–{phase['end_month']} m", "font": {"size": 11}})
-    end = max(p["end_month"] for p in roadmap["phases"])
+            shapes.append({"type": "rect", "xref": "x", "yref": "paper", "x0": x0, "x1": x1, "y0": 0, "y1": 1,
+                           "fillcolor": "#f1f3f5", "line": {"width": 0}, "layer": "below"})
+        middle = ((phase["start_month"] + phase["end_month"]) / 2 if not dated else
+                  _middle_date(phase["start_date"], phase["end_date"]))
+        annotations.append({"x": middle, "y": 1.0, "xref": "x", "yref": "paper", "yanchor": "bottom",
+                            "showarrow": False, "text": phase["title"], "font": {"size": 11}})
+    end = max(p["end_month"] for p in phases)
     fig.update_layout(
         barmode="overlay",
         height=max(260, 26 * len(items) + 110),
         margin={"l": 10, "r": 20, "t": 40, "b": 40},
-        xaxis={"title": {"text": "months from start"}, "range": [0, end], "dtick": 3, "zeroline": False},
+        xaxis=({"type": "date", "range": [phases[0]["start_date"], phases[-1]["end_date"]], "zeroline": False}
+               if dated else
+               {"title": {"text": "months from start"}, "range": [0, end], "dtick": 3, "zeroline": False}),
         yaxis={"categoryorder": "array", "categoryarray": list(reversed(order)), "automargin": True},
         legend={"orientation": "h", "y": -0.15},
         shapes=shapes,
@@ -121,6 +136,12 @@ def timeline_figure(roadmap: Mapping[str, Any], labels: Mapping[str, str] | None
         template="none",
     )
     return fig.to_plotly_json()
+
+
+def _middle_date(start: str, end: str) -> str:
+    """The day halfway between two ISO dates."""
+    first, last = date.fromisoformat(start), date.fromisoformat(end)
+    return (first + (last - first) / 2).isoformat()
 
 
 def _safe_label(text: str) -> str:

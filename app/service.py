@@ -29,13 +29,19 @@ def figures_for(result: dict) -> dict[str, dict]:
     return {"radar": charts.result_radar(result, labels), "timeline": charts.timeline_figure(result["roadmap"], labels)}
 
 
+def dated_plan(plan: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Planning choices with a start date: the one chosen, else today, so a frozen roadmap has dates."""
+    return {"start_date": date.today().isoformat(), **(plan or {})}
+
+
 def compute_result(c: Content, questionnaire_id: str, answers: dict, context: dict,
-                   target: dict | None, notes: dict | None = None) -> tuple[dict, dict]:
+                   target: dict | None, notes: dict | None = None,
+                   plan: Mapping[str, Any] | None = None) -> tuple[dict, dict]:
     """Run the engine on stored answers and build the figures, to be frozen in a snapshot."""
     questionnaire = c.questionnaire(questionnaire_id)
     # Stored answers to questions a later content version dropped are ignored, not fatal.
     known = {qid: level for qid, level in answers.items() if questionnaire.question(qid) is not None}
-    result = run_assessment(c, known, context, target or None, questionnaire_id)
+    result = run_assessment(c, known, context, target or None, questionnaire_id, plan=dated_plan(plan))
     result["notes"] = dict(notes or {})
     return result, figures_for(result)
 
@@ -69,12 +75,13 @@ def workshop_summary(c: Content, workshop: dict, responses: list[dict], agreed: 
 
 
 def compute_workshop_result(c: Content, workshop: dict, responses: list[dict],
-                            agreed: dict[str, dict], target: dict | None = None) -> tuple[dict, dict]:
+                            agreed: dict[str, dict], target: dict | None = None,
+                            plan: Mapping[str, Any] | None = None) -> tuple[dict, dict]:
     """The workshop's result: consensus where recorded, the participants' median elsewhere."""
     questionnaire = c.questionnaire(workshop["questionnaire_id"])
     started = [r for r in responses if r["answers"]]
     answers = aggregate_answers(questionnaire, started, {q: a["level"] for q, a in agreed.items()})
-    result = run_assessment(c, answers, workshop["context"], target or None, questionnaire.id)
+    result = run_assessment(c, answers, workshop["context"], target or None, questionnaire.id, plan=dated_plan(plan))
     summary = workshop_summary(c, workshop, responses, agreed)
     result["notes"] = {}
     result["workshop"] = {
@@ -142,21 +149,23 @@ def rescore_assessment(db: Database, c: Content, org_id: int, assessment_id: int
     if inputs["kind"] == "workshop":
         workshop = {**inputs["workshop"], "questionnaire_id": questionnaire.id}
         result, figures = compute_workshop_result(c, workshop, inputs["responses"], inputs["consensus"],
-                                                  inputs["target"])
+                                                  inputs["target"], plan=inputs["plan"])
     else:
         result, figures = compute_result(c, questionnaire.id, inputs["answers"], inputs["context"], inputs["target"],
-                                         notes=inputs["notes"])
+                                         notes=inputs["notes"], plan=inputs["plan"])
     return store.replace_snapshot(db, assessment_id, result, figures, reason=f"re-scored under content {c.hash[:12]}",
                                   questionnaire_version=questionnaire.version, content_hash=c.hash)
 
 
 def change_target(db: Database, c: Content, assessment_id: int, snapshot: Mapping[str, Any],
-                  target: Mapping[str, int]) -> int:
-    """Re-plan a frozen result's roadmap for a new target (scores and advice stay); a new snapshot.
+                  target: Mapping[str, int], plan: Mapping[str, Any] | None = None) -> int:
+    """Re-plan a frozen result's roadmap for a new target and planning choices (scores and advice
+    stay); a new snapshot.
 
-    Raise InvalidInput (from the engine) when the target is not valid for the result.
+    Raise InvalidInput (from the engine) when the target or the plan is not valid for the result.
     """
-    result = replan(c, snapshot["result"], dict(target))
+    plan = dict(plan) if plan is not None else snapshot["result"].get("plan")
+    result = replan(c, snapshot["result"], dict(target), dated_plan(plan))
     figures = figures_for(result)
     room = result.get("workshop") or {}
     if room.get("band"):  # a workshop's picture, now against the new target
@@ -164,7 +173,7 @@ def change_target(db: Database, c: Content, assessment_id: int, snapshot: Mappin
                                              result["questionnaire"]["dimensions"])
     return store.replace_snapshot(db, assessment_id, result, figures, reason="target changed",
                                   questionnaire_version=snapshot["questionnaire_version"], content_hash=c.hash,
-                                  target=target)
+                                  target=target, plan=result["plan"])
 
 
 # --------------------------------------------------------------------------

@@ -1,206 +1,239 @@
-"""Roadmap generator: selection, prerequisites, order, phases, capacity and reasons."""
+"""Roadmap generator on a small catalogue: chosen from the practices, prerequisites met by the answers,
+the seed's order, the pain early, the model's set-up, capacity, roles, dates and reasons."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from app.engine.located import Located
-from app.engine.models import ImprovementCatalogue, PhasePlan
-from app.engine.roadmap import WEEKS_PER_MONTH, build_roadmap, compile_roadmap
+from app.engine.models import ImprovementCatalogue, Pain, PhasePlan
+from app.engine.roadmap import PlanInput, build_roadmap, compile_roadmap
 from app.engine.vocabulary import DIMENSIONS
 
 
-def item(id, to_level, theme="standards", requires=(), effort=2, duration=4, mitigates=()):
-    return {"id": id, "title": f"Do {id}", "dimension": id.split(".")[0], "to_level": to_level, "theme": theme,
-            "requires": list(requires), "effort_weeks": effort, "duration_weeks": duration, "owner": "PMO director",
+def item(id, raises, theme="standards", requires=(), effort=2, duration=4, mitigates=(), owner="PMO director",
+         **extra):
+    return {"id": id, "title": f"Do {id}", "dimension": id.split(".")[0], "raises": raises, "theme": theme,
+            "requires": list(requires), "effort_weeks": effort, "duration_weeks": duration, "owner": owner,
             "deliverables": ["a thing"], "metric": "Measured somehow.", "mitigates": list(mitigates),
-            "description": "What is done, in a sentence."}
+            "description": "What is done, in a sentence.", **extra}
 
 
-PHASES = {"kind": "phases", "max_items": 3, "max_person_weeks": 10, "phases": [
-    {"id": "p1", "title": "First", "start_month": 0, "end_month": 3},
-    {"id": "p2", "title": "Second", "start_month": 3, "end_month": 6},
-    {"id": "p3", "title": "Third", "start_month": 6, "end_month": 12},
-]}
+PHASES = {"kind": "phases", "max_items": 3,
+          "capacity": {"improvement_share": 0.5, "default_people": {"small": 1, "medium": 2, "large": 4,
+                                                                     "enterprise": 8},
+                       "effort_scale": {"small": 0.5, "medium": 1.0, "large": 1.5, "enterprise": 2.0}},
+          "roles": [{"up_to_people": 1, "map": {"PMO director": "PMO lead", "Portfolio analyst": "PMO lead"}}],
+          "phases": [{"id": "p1", "title": "First", "start_month": 0, "end_month": 3},
+                     {"id": "p2", "title": "Second", "start_month": 3, "end_month": 6},
+                     {"id": "p3", "title": "Third", "start_month": 6, "end_month": 12}]}
 
-
-def catalogue(items, phases=PHASES, pitfalls=frozenset({"no-mandate", "tool-before-process"})):
-    problems: list = []
-    roadmap = compile_roadmap(
-        [(ImprovementCatalogue.model_validate({"kind": "improvements", "items": items}), Located("c.yaml", None, problems))],
-        [(PhasePlan.model_validate(phases), Located("p.yaml", None, problems))],
-        pitfalls,
-    )
-    return roadmap, problems
-
-
-def scores(**levels):
-    return {d: {"score": float(levels.get(d, 1)) + 0.4, "level": levels.get(d, 1)} for d in DIMENSIONS}
-
-
-def planned(result):
-    return [(phase["id"], i["id"]) for phase in result["phases"] for i in phase["items"]]
-
-
-def ids(result):
-    return [i for _p, i in planned(result)]
-
-
-BASIC = [
-    item("governance.intake", 2, "intake"),
-    item("governance.gates", 3, "standards", requires=["governance.intake"]),
-    item("governance.optimise", 4, "optimisation", requires=["governance.gates"]),
-    item("tools.platform", 3, "tooling", requires=["governance.gates", "tools.sheet"]),
-    item("tools.sheet", 2, "tooling"),
-    item("leadership.sponsor", 2, "ownership", mitigates=["no-mandate"]),
+CATALOGUE = [
+    item("leadership.sponsor", {"leadership.executive_sponsor": 3}, "ownership", mitigates=["no-mandate"]),
+    item("governance.intake-form", {"governance.intake_criteria": 2}, "intake"),
+    item("governance.intake-route", {"governance.intake_criteria": 3}, "intake",
+         requires=["governance.intake-form", "analytics.register"]),
+    item("analytics.register", {"analytics.portfolio_view": 2}, "reporting"),
+    item("analytics.view", {"analytics.portfolio_view": 3}, "reporting", requires=["analytics.register"]),
+    item("analytics.capacity", {"analytics.capacity_model": 3}, "capacity"),
+    item("governance.gates", {"governance.stage_gates": 3}, "standards", requires=["governance.intake-route"]),
+    item("governance.gate-metrics", {"governance.stage_gates": 4}, "optimisation", requires=["governance.gates"]),
+    item("tools.platform", {"tools.tool_fit": 3}, "tooling", requires=["governance.gates"],
+         when="context.active_projects >= 20"),
+    item("leadership.pm-pool", {"leadership.pmo_roles": 4}, "ownership", setup_for=["directive"], setup_only=True),
+    item("facilitation.help-desk", {"facilitation.service_orientation": 3}, "engagement", setup_for=["supportive"]),
 ]
 
 
-@pytest.mark.parametrize(
-    "levels, target, expected",
-    [
-        ({}, {"governance": 2}, {"governance.intake"}),
-        ({}, {"governance": 3}, {"governance.intake", "governance.gates"}),
-        ({"governance": 2}, {"governance": 3}, {"governance.gates"}),
-        ({"governance": 3}, {"governance": 3}, set()),
-        ({"governance": 4}, {"governance": 3}, set()),
-        ({}, {"tools": 3}, {"tools.sheet", "tools.platform", "governance.gates", "governance.intake"}),
-        ({"governance": 3}, {"tools": 3}, {"tools.sheet", "tools.platform"}),
-    ],
-    ids=["one-step", "two-steps", "from-current-level", "at-target", "above-target",
-         "prerequisites-across-dimensions", "reached-prerequisites-skipped"],
-)
-def test_selection_takes_each_dimension_from_current_level_to_target(levels, target, expected):
-    roadmap, problems = catalogue(BASIC)
+def catalogue(questionnaire, items=CATALOGUE, phases=PHASES, pitfalls=frozenset({"no-mandate", "over-governance"})):
+    problems: list = []
+    roadmap = compile_roadmap(
+        [(ImprovementCatalogue.model_validate({"kind": "improvements", "items": items}),
+          Located("c.yaml", None, problems))],
+        [(PhasePlan.model_validate(phases), Located("p.yaml", None, problems))],
+        pitfalls, questionnaire)
+    return roadmap, problems
+
+
+@pytest.fixture(scope="module")
+def roadmap(questionnaire):
+    content, problems = catalogue(questionnaire)
     assert problems == []
-    result = build_roadmap(roadmap, scores(**levels), {d: target.get(d, 1) for d in DIMENSIONS})
-    assert set(ids(result)) == expected
+    return content
 
 
-def test_every_item_says_why_it_is_there():
-    roadmap, _ = catalogue(BASIC)
-    result = build_roadmap(roadmap, scores(), {**{d: 1 for d in DIMENSIONS}, "tools": 3},
-                           pitfalls=[{"id": "tool-before-process", "severity": "high"}])
-    reasons = {i["id"]: i["reason"] for p in result["phases"] for i in p["items"]}
-    assert reasons["tools.sheet"] == "Tools is 1.4 (level 1), target 3; needed before “Do tools.platform”"
-    assert reasons["governance.gates"] == "needed before “Do tools.platform”"
-    assert reasons["governance.intake"] == "needed before “Do governance.gates”"
+def answers(questionnaire, level=1, **overrides):
+    out = {q.id: level for q in questionnaire.questions()}
+    out.update({k.replace("__", "."): v for k, v in overrides.items()})
+    return out
 
 
-def test_mitigations_of_fired_pitfalls_are_named_and_come_first_within_a_level():
-    roadmap, _ = catalogue(BASIC)
-    target = {d: 2 for d in DIMENSIONS}
-    plain = build_roadmap(roadmap, scores(), target)
-    flagged = build_roadmap(roadmap, scores(), target, pitfalls=[{"id": "no-mandate", "severity": "high"}])
-    assert ids(plain)[0] == "leadership.sponsor"  # ownership theme before intake and tooling
-    assert ids(flagged)[0] == "leadership.sponsor"
-    sponsor = next(i for p in flagged["phases"] for i in p["items"] if i["id"] == "leadership.sponsor")
-    assert "mitigates no-mandate (high)" in sponsor["reason"]
+def plan(roadmap, questionnaire, level=1, target=3, facts=None, **kw):
+    given = answers(questionnaire, level, **kw.pop("answers", {}))
+    levels = {d: level for d in DIMENSIONS}
+    return build_roadmap(roadmap, PlanInput(answers=given, levels=levels,
+                                            target=dict.fromkeys(DIMENSIONS, target) if isinstance(target, int)
+                                            else target,
+                                            facts=facts or {"context.active_projects": 25}, **kw))
 
 
-def test_high_severity_mitigation_overtakes_theme_order():
-    items = [item("governance.intake", 2, "intake"), item("tools.sheet", 2, "tooling", mitigates=["tool-before-process"])]
-    roadmap, _ = catalogue(items)
-    target = {d: 2 for d in DIMENSIONS}
-    assert ids(build_roadmap(roadmap, scores(), target)) == ["governance.intake", "tools.sheet"]
-    flagged = build_roadmap(roadmap, scores(), target, pitfalls=[{"id": "tool-before-process", "severity": "high"}])
-    assert ids(flagged) == ["tools.sheet", "governance.intake"]
+def ids(result):
+    return [i["id"] for phase in result["phases"] for i in phase["items"]]
 
 
-def test_lower_levels_come_before_higher_ones():
-    roadmap, _ = catalogue(BASIC)
-    result = build_roadmap(roadmap, scores(), {d: 4 for d in DIMENSIONS})
-    order = [roadmap.items[i].to_level for i in ids(result)]
-    phases = [p for p, _ in planned(result)]
-    # Within each phase items are listed in priority order, and levels never go down across the plan
-    # except where a later phase starts (capacity or prerequisites pushed an item back).
-    for phase in result["phases"]:
-        levels = [i["to_level"] for i in phase["items"]]
-        assert levels == sorted(levels)
-    assert order[0] == 2 and phases[0] == "p1"
+def by_id(result):
+    return {i["id"]: (phase["id"], i) for phase in result["phases"] for i in phase["items"]}
 
 
-def test_prerequisites_finish_before_dependents_start():
-    roadmap, _ = catalogue(BASIC)
-    result = build_roadmap(roadmap, scores(), {d: 4 for d in DIMENSIONS})
-    timing = {i["id"]: (i["start_week"], i["end_week"]) for p in result["phases"] for i in p["items"]}
-    for phase in result["phases"]:
-        for entry in phase["items"]:
-            for required in entry["requires"]:
-                assert timing[required][1] <= entry["start_week"], (required, entry["id"])
+def test_an_improvement_is_planned_only_while_one_of_its_practices_is_below_its_level(roadmap, questionnaire):
+    result = plan(roadmap, questionnaire, 1, answers={"governance.intake_criteria": 3})
+    assert "governance.intake-route" not in ids(result) and "governance.intake-form" not in ids(result)
+    assert "governance.gates" in ids(result), "a prerequisite the answers show is in place counts as met"
+    assert "governance.intake-route" not in by_id(result)["governance.gates"][1]["requires"]
 
 
-@pytest.mark.parametrize("limit", [1, 2, 3])
-def test_no_phase_starts_more_items_than_its_limit(limit):
-    items = [item(f"{d}.step-{n}", 2, effort=1) for d in DIMENSIONS for n in range(2)]
-    roadmap, _ = catalogue(items)
-    result = build_roadmap(roadmap, scores(), {d: 2 for d in DIMENSIONS}, max_items=limit)
-    for phase in result["phases"]:
-        if phase["id"] != "later":
-            assert len(phase["items"]) <= limit
-    assert len(ids(result)) == 10
+def test_the_target_picks_practices_below_it_not_area_averages(roadmap, questionnaire):
+    # Capacity model at 1 while everything else is at 3: its work is planned though the area "meets" 3.
+    result = plan(roadmap, questionnaire, 3, answers={"analytics.capacity_model": 1})
+    assert ids(result) == ["analytics.capacity"]
+    (practice,) = by_id(result)["analytics.capacity"][1]["raises"]
+    assert (practice["question"], practice["from"], practice["to"]) == ("analytics.capacity_model", 1, 3)
 
 
-def test_effort_limit_pushes_work_to_later_phases():
-    items = [item(f"{d}.big", 2, effort=6) for d in DIMENSIONS]
-    roadmap, _ = catalogue(items)
-    result = build_roadmap(roadmap, scores(), {d: 2 for d in DIMENSIONS})
-    per_phase = {p["id"]: sum(i["effort_weeks"] for i in p["items"]) for p in result["phases"]}
-    assert per_phase["p1"] <= 10 and per_phase["p2"] <= 10 and per_phase["p3"] <= 10
-    assert "later" in per_phase  # five 6-week items do not fit three 10-week phases
+def test_a_practice_lagging_its_area_is_pulled_in_whatever_the_target(roadmap, questionnaire):
+    levels = dict.fromkeys(DIMENSIONS, 3)
+    given = answers(questionnaire, 3, **{"analytics.capacity_model": 1})
+    result = build_roadmap(roadmap, PlanInput(answers=given, levels=levels, target=dict.fromkeys(DIMENSIONS, 2),
+                                              facts={"context.active_projects": 25}))
+    entry = by_id(result)["analytics.capacity"][1]
+    assert entry["drivers"] == ["weak"] and "lags the rest of" in entry["reason"]
 
 
-def test_overflow_phase_starts_where_the_plan_ends():
-    items = [item(f"{d}.big", 2, effort=9) for d in DIMENSIONS]
-    roadmap, _ = catalogue(items)
-    result = build_roadmap(roadmap, scores(), {d: 2 for d in DIMENSIONS})
-    later = result["phases"][-1]
-    assert later["id"] == "later" and later["start_month"] == 12
-    assert all(i["start_week"] >= 12 * WEEKS_PER_MONTH for i in later["items"])
+def test_dont_know_is_planned_with_a_note_to_check_first(roadmap, questionnaire):
+    result = plan(roadmap, questionnaire, 3, answers={"analytics.capacity_model": None})
+    assert "you answered don’t know; check first" in by_id(result)["analytics.capacity"][1]["reason"]
 
 
-def test_roadmap_at_targets_is_empty_with_a_clear_message():
-    roadmap, _ = catalogue(BASIC)
-    result = build_roadmap(roadmap, scores(governance=3, tools=3), {"governance": 3, "tools": 2})
-    assert ids(result) == []
-    assert "already at or above its target" in result["message"]
+def test_mandate_and_sponsor_come_first_and_the_pain_before_the_rest(roadmap, questionnaire):
+    pain = Pain(label="resource conflicts", function="capacity-management", questions=["analytics.capacity_model"],
+                improvements=["analytics.capacity"], probe="Probe elsewhere, the answers say it is fine.")
+    result = plan(roadmap, questionnaire, 1, pain=pain, pain_id="resource_conflicts")
+    order = ids(result)
+    assert order[0] == "leadership.sponsor"
+    assert order.index("analytics.capacity") < order.index("governance.intake-form")
+    assert result["pain"]["items"] == ["analytics.capacity"] and result["pain"]["phase"] == "p1"
+    assert "works on the main pain, resource conflicts" in by_id(result)["analytics.capacity"][1]["reason"]
 
 
-def test_output_is_identical_for_identical_input():
-    roadmap, _ = catalogue(BASIC)
-    args = (roadmap, scores(), {d: 4 for d in DIMENSIONS})
-    assert build_roadmap(*args) == build_roadmap(*args)
+def test_foundations_follow_the_seed_intake_then_reporting_then_standards(roadmap, questionnaire):
+    order = ids(plan(roadmap, questionnaire, 1, target=4, foundations_first=False))
+    assert order.index("governance.intake-route") < order.index("analytics.view") < order.index("governance.gates")
+    assert order.index("governance.gates") < order.index("governance.gate-metrics")
 
 
-@pytest.mark.parametrize(
-    "items, phases, message",
-    [
-        ([item("governance.a", 2, requires=["governance.missing"])], PHASES, "unknown prerequisite 'governance.missing'"),
-        ([item("governance.a", 3, requires=["governance.b"]), item("governance.b", 3)], PHASES,
-         "prerequisite 'governance.b' lifts governance to 3, not below 3"),
-        ([item("tools.a", 2, requires=["governance.b"]), item("governance.b", 2, requires=["tools.a"])], PHASES,
-         "prerequisites form a cycle: governance.b -> tools.a -> governance.b"),
-        ([item("tools.a", 2, mitigates=["made-up"])], PHASES, "unknown pitfall id 'made-up'"),
-        ([item("tools.a", 2), item("tools.a", 3)], PHASES, "improvement id 'tools.a' is used twice"),
-        ([item("tools.a", 2)], {**PHASES, "phases": [PHASES["phases"][0], {**PHASES["phases"][2]}]},
-         "phase 'p3' starts at month 6, leaving a gap after month 3"),
-        ([item("tools.a", 2)], {**PHASES, "phases": [{**PHASES["phases"][0], "start_month": 1}]},
-         "phase 'p1' starts at month 1, leaving a gap after month 0"),
-    ],
-    ids=["unknown-prerequisite", "same-level-prerequisite", "cycle", "unknown-pitfall", "duplicate-id",
-         "gap-between-phases", "first-phase-not-at-zero"],
-)
-def test_catalogue_problems_are_reported(items, phases, message):
-    _roadmap, problems = catalogue(items, phases)
-    reasons = [reason for _file, _path, reason in problems]
-    assert message in reasons, reasons
+def test_prerequisites_finish_before_what_needs_them_starts(roadmap, questionnaire):
+    result = plan(roadmap, questionnaire, 1, target=4)
+    items = {i["id"]: i for phase in result["phases"] for i in phase["items"]}
+    for entry in items.values():
+        for required in entry["requires"]:
+            assert items[required]["end_week"] <= entry["start_week"] + 1e-9
+
+
+def test_the_models_set_up_is_planned_and_a_set_up_only_structure_only_for_its_model(roadmap, questionnaire):
+    supportive = ids(plan(roadmap, questionnaire, 2, model="supportive"))
+    assert "facilitation.help-desk" in supportive and "leadership.pm-pool" not in supportive
+    directive = plan(roadmap, questionnaire, 2, model="directive")
+    assert "sets up the directive model" in by_id(directive)["leadership.pm-pool"][1]["reason"]
+
+
+def test_a_fired_pitfall_pulls_in_its_mitigation(roadmap, questionnaire):
+    pitfalls = [{"id": "no-mandate", "title": "No sponsor", "severity": "high"}]
+    result = plan(roadmap, questionnaire, 3, target=3, pitfalls=pitfalls,
+                  answers={"leadership.executive_sponsor": 2})
+    assert "mitigates “No sponsor” (high)" in by_id(result)["leadership.sponsor"][1]["reason"]
+
+
+def test_an_item_that_does_not_fit_the_organisation_is_left_out(roadmap, questionnaire):
+    assert "tools.platform" not in ids(plan(roadmap, questionnaire, 1, facts={"context.active_projects": 5}))
+    assert "tools.platform" in ids(plan(roadmap, questionnaire, 1, facts={"context.active_projects": 40}))
+
+
+def test_capacity_comes_from_the_pmo_people_and_limits_each_phase(roadmap, questionnaire):
+    one = plan(roadmap, questionnaire, 1, pmo_people=1)
+    four = plan(roadmap, questionnaire, 1, pmo_people=4)
+    assert one["capacity"]["pmo_people"] == 1 and one["capacity"]["source"] == "given"
+    first_one = next(p for p in one["phases"] if p["id"] == "p1")
+    first_four = next(p for p in four["phases"] if p["id"] == "p1")
+    budget = 1 * 0.5 * 3 * 52 / 12
+    used = sum(i["effort_weeks"] for i in first_one["items"])
+    assert used <= budget + 1e-9 or len(first_one["items"]) == 1
+    assert len(first_four["items"]) >= len(first_one["items"])
+
+
+def test_the_default_capacity_and_effort_follow_the_organisations_size(roadmap, questionnaire):
+    small = plan(roadmap, questionnaire, 1, org_size="small")
+    enterprise = plan(roadmap, questionnaire, 1, org_size="enterprise")
+    assert (small["capacity"]["pmo_people"], enterprise["capacity"]["pmo_people"]) == (1, 8)
+    assert by_id(small)["analytics.register"][1]["effort_weeks"] == 1.0
+    assert by_id(enterprise)["analytics.register"][1]["effort_weeks"] == 4.0
+
+
+def test_a_one_person_pmo_names_its_few_roles(roadmap, questionnaire):
+    result = plan(roadmap, questionnaire, 1, pmo_people=1, owners={"PMO lead": "Sam Jones"})
+    entry = by_id(result)["governance.intake-route"][1]
+    assert (entry["owner_role"], entry["owner"], entry["owner_name"]) == ("PMO director", "PMO lead", "Sam Jones")
+    assert "PMO director" not in result["roles"]
+
+
+def test_dates_run_from_the_chosen_start_and_empty_phases_are_not_shown(roadmap, questionnaire):
+    result = plan(roadmap, questionnaire, 3, answers={"analytics.capacity_model": 1},
+                  start_date=dt.date(2027, 1, 4))
+    (phase,) = result["phases"]
+    assert (phase["id"], phase["start_date"]) == ("p1", "2027-01-04")
+    (entry,) = phase["items"]
+    assert entry["start_date"] == "2027-01-04"
+    assert entry["end_date"] == (dt.date(2027, 1, 4) + dt.timedelta(weeks=entry["duration_weeks"])).isoformat()
+
+
+def test_what_fits_in_no_phase_goes_to_a_final_later_phase(roadmap, questionnaire):
+    result = plan(roadmap, questionnaire, 1, target=4, max_items=1)
+    assert result["phases"][-1]["id"] == "later"
+    assert sum(len(p["items"]) for p in result["phases"]) == result["items"]
+
+
+def test_an_organisation_at_five_everywhere_has_nothing_to_add(roadmap, questionnaire):
+    result = plan(roadmap, questionnaire, 5, target=5)
+    assert result["phases"] == [] and "Every practice is at level 5" in result["message"]
+
+
+def test_the_same_input_gives_the_same_plan(roadmap, questionnaire):
+    assert plan(roadmap, questionnaire, 1, target=4) == plan(roadmap, questionnaire, 1, target=4)
+
+
+@pytest.mark.parametrize("items, message", [
+    ([item("governance.a", {"governance.intake_criteria": 2}, requires=["governance.missing"])],
+     "unknown prerequisite 'governance.missing'"),
+    ([item("governance.a", {"governance.intake_criteria": 2}, requires=["governance.b"]),
+      item("governance.b", {"governance.stage_gates": 2}, requires=["governance.a"])],
+     "prerequisites form a cycle: governance.a -> governance.b -> governance.a"),
+    ([item("governance.a", {"governance.intake_criteria": 2}, requires=["governance.b"]),
+      item("governance.b", {"governance.intake_criteria": 3})],
+     "raises a practice this item raises to a higher level"),
+    ([item("governance.a", {"governance.nonsense": 2})], "unknown question 'governance.nonsense'"),
+    ([item("governance.a", {"governance.intake_criteria": 2}, mitigates=["no-such-pitfall"])],
+     "unknown pitfall id 'no-such-pitfall'"),
+    ([item("governance.a", {"governance.intake_criteria": 2}, when="context.active_projecs > 3")],
+     "unknown attribute 'active_projecs'"),
+], ids=["unknown prerequisite", "cycle", "inverted order", "unknown question", "unknown pitfall", "bad condition"])
+def test_catalogue_problems_are_reported(questionnaire, items, message):
+    _roadmap, problems = catalogue(questionnaire, items)
+    assert any(message in reason for _file, _path, reason in problems), problems
 
 
 @pytest.mark.parametrize("level", [1, 6])
-def test_to_level_outside_two_to_five_is_rejected(level):
-    from pydantic import ValidationError
-
-    with pytest.raises(ValidationError, match="to_level must be 2, 3, 4 or 5"):
-        ImprovementCatalogue.model_validate({"kind": "improvements", "items": [item("tools.a", level)]})
+def test_a_practice_is_raised_to_two_to_five_only(level):
+    with pytest.raises(ValueError, match="raises a practice to 2, 3, 4 or 5"):
+        ImprovementCatalogue.model_validate({"kind": "improvements", "items": [
+            item("governance.a", {"governance.intake_criteria": level})]})

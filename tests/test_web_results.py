@@ -85,6 +85,50 @@ def test_bad_target_gets_400_and_changes_nothing(app, submitted, value):
     assert snapshot_count(app) == 1
 
 
+def test_the_plan_takes_a_start_date_the_pmos_people_and_owner_names(app, submitted):
+    before = submitted.result()
+    assert before["roadmap"]["start_date"] == date.today().isoformat(), "a frozen roadmap is dated from today"
+    role = before["roadmap"]["roles"][0]
+    form = {f"target-{d}": str(before["roadmap"]["target"][d]) for d in DIMENSIONS}
+    form.update({"plan-start": "2027-01-04", "plan-people": "1", f"owner-{role}": "Sam Jones"})
+    assert submitted.post("/target", form).status_code == 302
+    after = submitted.result()
+    assert after["plan"] == {"start_date": "2027-01-04", "pmo_people": 1, "owners": {role: "Sam Jones"}}
+    roadmap = after["roadmap"]
+    assert roadmap["start_date"] == "2027-01-04" and roadmap["capacity"]["pmo_people"] == 1
+    first = roadmap["phases"][0]
+    assert first["start_date"] == "2027-01-04" and first["items"][0]["start_date"] >= "2027-01-04"
+    named = [i for p in roadmap["phases"] for i in p["items"] if i["owner"] == role]
+    assert named and all(i["owner_name"] == "Sam Jones" for i in named)
+    page = visible_text(submitted.client.get(submitted.base + "/result").text)
+    assert "from 4 Jan 2027" in page and f"{role}: Sam Jones" in page
+    assert after["scores"] == before["scores"] and after["recommendation"] == before["recommendation"]
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("plan-start", "next week", "The start date must look like 2027-01-15"),
+    ("plan-people", "0", "must be a whole number from 1 to 200"),
+    ("plan-people", "²", "must be a whole number from 1 to 200"),
+])
+def test_a_bad_planning_choice_gets_400_and_changes_nothing(app, submitted, field, value, message):
+    before = submitted.result()
+    form = {f"target-{d}": "3" for d in DIMENSIONS}
+    form[field] = value
+    response = submitted.post("/target", form)
+    assert response.status_code == 400 and message in visible_text(response.text)
+    assert submitted.result() == before and snapshot_count(app) == 1
+
+
+def test_roadmap_shows_the_practices_each_improvement_raises_and_no_internal_ids(submitted):
+    result = submitted.result()
+    page = visible_text(submitted.client.get(submitted.base + "/result").text)
+    item = result["roadmap"]["phases"][0]["items"][0]
+    practice = item["raises"][0]
+    assert f"{practice['name']}: level {practice['from']}" in page
+    for pitfall in result["pitfalls"]:
+        assert pitfall["id"] not in page
+
+
 def test_roadmap_csv_has_one_row_per_item_with_dates_from_the_start(submitted):
     result = submitted.result()
     response = submitted.client.get(submitted.base + "/roadmap.csv?start=2027-01-04")

@@ -318,8 +318,8 @@ class _Planner:
             group = 1
         else:
             group = 2
-            if "setup" in drivers:
-                sequence = min(sequence, THEMES.index("reporting") + 0.5)
+            if "setup" in drivers:  # the model's set-up follows intake and decision rights, whatever its level
+                bucket, sequence = 0, min(sequence, THEMES.index("intake") + 0.5)
         return (group, bucket, sequence, severity, self.roadmap.order[item_id])
 
     def ordered(self) -> list[str]:
@@ -372,10 +372,15 @@ class _Planner:
         used = [[0, 0.0] for _ in slots]
         placed: list[list[tuple[str, float]]] = [[] for _ in slots]
         end_week: dict[str, float] = {}
+        start_week: dict[str, float] = {}
         remaining = list(order)
+        # Mandate and sponsor first: other work starts once every foundation item has started.
+        foundations = [i for i in order if self.priority(i)[0] == 0]
         while remaining:
             for item_id in remaining:
                 prerequisites = [r for r in self.roadmap.items[item_id].requires if r in self.drivers]
+                if item_id not in foundations:
+                    prerequisites += foundations  # scheduled (started) before anything else
                 if all(r in end_week for r in prerequisites):
                     break
             else:  # pragma: no cover - cycles are rejected at load
@@ -384,6 +389,8 @@ class _Planner:
             item = self.roadmap.items[item_id]
             effort = self.effort(item)
             ready = max((end_week[r] for r in item.requires if r in end_week), default=0.0)
+            if item_id not in foundations:
+                ready = max([ready] + [start_week[f] for f in foundations if f in start_week])
             for index, (phase, limit_items, limit_effort) in enumerate(slots):
                 start = max(ready, phase.start_month * WEEKS_PER_MONTH)
                 if start >= phase.end_month * WEEKS_PER_MONTH and phase is not later:
@@ -394,6 +401,7 @@ class _Planner:
                 used[index][0] += 1
                 used[index][1] += effort
                 placed[index].append((item_id, round(start, 2)))
+                start_week[item_id] = start
                 end_week[item_id] = start + item.duration_weeks
                 break
         return [(slots[i][0], placed[i]) for i in range(len(slots)) if placed[i]]

@@ -10,8 +10,10 @@ from .expressions import Condition, ConditionError, compile_condition
 from .facts import Fact, fact_table, nest, rule_context
 from .located import Located
 from .models import ModelDefinition, ModelRules, OwnershipRules, Pain, PitfallRules, Questionnaire
+from .wording import PLACEHOLDER
 
-PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)\}")
+# "level {answers.x}" would read "level level 3".
+DOUBLED_LEVEL = re.compile(r"\blevel \{(answers\.[a-z0-9_.]+)\}", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,10 @@ class ConditionCompiler:
         for name in PLACEHOLDER.findall(text):
             if name not in self.paths[with_model]:
                 located.problem(loc, f"placeholder {{{name}}} is not a fact")
+        doubled = DOUBLED_LEVEL.search(text)
+        if doubled:
+            located.problem(loc, f"an answer already reads 'level 3': write {{{doubled.group(1)}}} without "
+                                 "'level' before it")
 
 
 class _Labelled:

@@ -175,8 +175,10 @@ def choose_ownership(rulebook: Rulebook, facts: Mapping[str, Any],
     return {"own_first": own_first, "dont_own": dont_own, "pain_note": check_pain(rulebook, facts, labels)}
 
 
-# An answer at or above this level says the practice behind a pain is already strong.
+# The first practice behind a pain at or above STRONG, and none of the others below SOUND:
+# the answers say the pain is already being worked on.
 STRONG = 4
+SOUND = 3
 
 
 def check_pain(rulebook: Rulebook, facts: Mapping[str, Any],
@@ -187,7 +189,8 @@ def check_pain(rulebook: Rulebook, facts: Mapping[str, Any],
         return None
     levels = {q: facts.get(f"answers.{q}") for q in pain.questions}
     known = [level for level in levels.values() if level is not None]
-    if not known or len(known) < (len(levels) + 1) // 2 or min(known) < STRONG:
+    main = levels[pain.questions[0]]
+    if main is None or main < STRONG or len(known) < (len(levels) + 1) // 2 or min(known) < SOUND:
         return None
     return {"pain": facts["context.primary_pain"], "text": render(pain.probe, facts, labels),
             "evidence": {f"answers.{q}": level for q, level in levels.items()}}

@@ -119,6 +119,10 @@ class ChangeSearch:
                     projects = self.facts.get("context.active_projects") or 0
                     t = t * units if key == "active_projects" else (projects / t if t else 0)
                 values.update((int(t) - 1, int(t), int(t) + 1))
+        # A change of one project is a cliff, not advice: move at least a quarter (and at least two).
+        step = max(2, round(0.25 * current))
+        values = {v if abs(v - current) >= step else (current + step if v > current else current - step)
+                  for v in values if v != current}
         values = {v for v in values if v >= spec["min"] and v != current}
         return sorted(values, key=lambda v: (abs(v - current), v))
 

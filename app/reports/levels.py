@@ -1,23 +1,10 @@
-"""How a score's level is said, the same way in every format.
-
-One helper, so the PDF, the spreadsheet, the deck and the pages never disagree; once the
-engine has its own wording for this, ``describe_level`` points at it.
-"""
+"""How a score's level is said, the same way in every format: the engine's one rule
+(``level_phrase``: 1.94 is "level 1, nearly 2"), so the PDF, the spreadsheet, the deck, the
+pages and the CLI never disagree."""
 
 from __future__ import annotations
 
-# A score this close below the next whole level is "nearly" that level.
-NEARLY = 0.25
-
-
-def describe_level(score: float | None) -> str:
-    """'level 2', or 'level 2, nearly 3' for 2.75 and above; 'not scored' without a score."""
-    if score is None:
-        return "not scored"
-    level = int(score)
-    if level < 5 and score >= level + 1 - NEARLY:
-        return f"level {level}, nearly {level + 1}"
-    return f"level {level}"
+from ..engine.wording import level_phrase as describe_level  # noqa: F401  (the engine's one rule)
 
 
 def format_score(score: float | None, places: int = 2) -> str:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from .levels import describe_level
+from ..engine.wording import level_phrase
+from .evidence import describe_evidence, labels_of
 
 
 def _fmt(score: float | None) -> str:
     return "–" if score is None else f"{score:.2f}"
 
 
-def _evidence(evidence: Mapping[str, Any]) -> str:
-    return ", ".join(f"`{k}` = {_value(v)}" for k, v in evidence.items())
+def _evidence(evidence: Mapping[str, Any], labels: Mapping[str, Any]) -> str:
+    """The answers behind a rule in plain words: 'Decision rights: Level 2: Clear for big projects'."""
+    return "; ".join(f"{e['label']}: {e['value']}" for e in describe_evidence(evidence, labels))
 
 
 def _value(v: Any) -> str:
@@ -28,6 +30,7 @@ def _value(v: Any) -> str:
 def render_markdown(result: Mapping[str, Any]) -> str:
     """Return the whole result as a Markdown document."""
     labels = result["questionnaire"].get("dimensions", {})
+    facts = labels_of(result, None)
     lines: list[str] = []
     q = result["questionnaire"]
     overall = result["overall"]
@@ -36,7 +39,7 @@ def render_markdown(result: Mapping[str, Any]) -> str:
     lines.append(f"Questionnaire: {q.get('title', q['id'])} ({q['id']} v{q['version']})")
     lines.append("")
     if overall["score"] is not None:
-        lines.append(f"**Overall maturity: {overall['score']:.2f} / 5, {describe_level(overall['score'])} "
+        lines.append(f"**Overall maturity: {overall['score']:.2f} / 5, {level_phrase(overall['score'])} "
                      f"({overall['label']}).** "
                      f"{overall.get('description', '')}")
     else:
@@ -49,7 +52,7 @@ def render_markdown(result: Mapping[str, Any]) -> str:
 
     lines += ["## Scores", "", "| Capability area | Score | Level | Answered |", "|---|---|---|---|"]
     for dim, s in result["scores"].items():
-        level = "insufficient" if s["insufficient"] else describe_level(s["score"])
+        level = "insufficient" if s["insufficient"] else level_phrase(s["score"])
         lines.append(f"| {labels.get(dim, dim)} | {_fmt(s['score'])} | {level} | {s['answered']} of {s['total']} |")
     lines.append("")
     hl = result.get("highlights") or {}
@@ -67,18 +70,25 @@ def render_markdown(result: Mapping[str, Any]) -> str:
     rec = result.get("recommendation") or {}
     if rec.get("model"):
         lines += ["## Recommended PMO model", ""]
-        hybrid = f", in a hybrid with **{rec['hybrid_with']}**" if rec.get("hybrid_with") else ""
-        lines.append(f"**{rec['model'].title()}**{hybrid}.")
+        hybrid = f", a close call with **{rec['hybrid_with']}**" if rec.get("hybrid_with") else ""
+        oversight = rec.get("oversight")
+        lines.append(f"**{rec.get('title') or rec['model'].title()}**{hybrid}"
+                     f"{' ' + oversight['title'] if oversight else ''}.")
         if rec.get("summary"):
             lines += ["", rec["summary"]]
+        if oversight:
+            lines += ["", oversight["text"]]
         lines.append("")
         for entry in rec.get("ranking", []):
-            lines.append(f"### {entry['model'].title()}: fit {entry['fit']}/100")
+            lines.append(f"### {entry.get('title') or entry['model'].title()}: fit {entry['fit']}/100"
+                         f"{'' if entry.get('eligible', True) else ' (ruled out)'}")
             lines.append("")
+            for gate in entry.get("ruled_out", []):
+                lines.append(f"- Ruled out: {gate['text']} — {_evidence(gate.get('evidence', {}), facts)}")
             for reason in entry.get("reasons", []):
                 sign = reason.get("points")
                 pts = f" ({'+' if sign and sign > 0 else ''}{sign})" if sign is not None else ""
-                lines.append(f"- {reason['text']}{pts} — {_evidence(reason.get('evidence', {}))}")
+                lines.append(f"- {reason['text']}{pts} — {_evidence(reason.get('evidence', {}), facts)}")
             lines.append("")
         if rec.get("what_would_change"):
             lines += ["### What would change the recommendation", ""]
@@ -86,6 +96,8 @@ def render_markdown(result: Mapping[str, Any]) -> str:
                 lines.append(f"- {change['text'] if isinstance(change, dict) else change}")
             lines.append("")
     own = result.get("ownership") or {}
+    if own.get("pain_note"):
+        lines += ["> " + own["pain_note"]["text"], ""]
     if own.get("own_first"):
         lines += ["## What the PMO should own first", ""]
         for item in own["own_first"]:
@@ -106,10 +118,13 @@ def render_markdown(result: Mapping[str, Any]) -> str:
         lines.append("")
         lines.append(p["why"])
         lines.append("")
-        lines.append(f"- Evidence: {_evidence(p.get('evidence', {}))}")
+        lines.append(f"- Evidence: {_evidence(p.get('evidence', {}), facts)}")
         lines.append(f"- Mitigation: {p['mitigation']}")
+        titles = {i["id"]: i["title"] for ph in (result.get("roadmap") or {}).get("phases", []) for i in ph["items"]}
         if p.get("roadmap_items"):
-            lines.append(f"- Roadmap items: {', '.join(p['roadmap_items'])}")
+            lines.append("- In the roadmap: " + "; ".join(titles.get(i, i) for i in p["roadmap_items"]))
+        elif p.get("plan_note"):
+            lines.append(f"- {p['plan_note']}")
         lines.append("")
 
     roadmap = result.get("roadmap") or {}
@@ -119,22 +134,30 @@ def render_markdown(result: Mapping[str, Any]) -> str:
         lines.append("")
     if roadmap.get("message"):
         lines += [roadmap["message"], ""]
+    if roadmap.get("capacity"):
+        cap = roadmap["capacity"]
+        lines += [f"Sized for a PMO of {cap['pmo_people']} ({cap['source']}).", ""]
+    titles = {i["id"]: i["title"] for ph in roadmap.get("phases", []) for i in ph["items"]}
     for phase in roadmap.get("phases", []):
-        lines.append(f"### {phase['title']} (months {phase['start_month']}–{phase['end_month']})")
+        when = (f"{phase['start_date']} to {phase['end_date']}" if phase.get("start_date")
+                else f"months {phase['start_month']}–{phase['end_month']}")
+        lines.append(f"### {phase['title']} ({when})")
         lines.append("")
-        if not phase.get("items"):
-            lines += ["Nothing planned in this phase.", ""]
-            continue
         for item in phase["items"]:
             extra = []
+            if item.get("start_date"):
+                extra.append(f"{item['start_date']} to {item['end_date']}")
             if item.get("owner"):
-                extra.append(f"owner: {item['owner']}")
+                extra.append(f"owner: {item['owner']}" + (f" ({item['owner_name']})" if item.get("owner_name") else ""))
             if item.get("effort_weeks") is not None:
                 extra.append(f"effort: {item['effort_weeks']} person-weeks")
             if item.get("requires"):
-                extra.append("after: " + ", ".join(item["requires"]))
+                extra.append("after: " + "; ".join(titles.get(r, r) for r in item["requires"]))
             suffix = f" ({'; '.join(extra)})" if extra else ""
-            lines.append(f"- **{item['title']}** [{labels.get(item['dimension'], item['dimension'])} → "
-                         f"level {item['to_level']}]{suffix}. Why: {item['reason']}")
+            practices = "; ".join(
+                f"{p['name']} {'unknown' if p['from'] is None else p['from']} → {p['to']}" for p in item.get("raises", []))
+            area = labels.get(item['dimension'], item['dimension'])
+            lines.append(f"- **{item['title']}** [{area}: {practices or 'level ' + str(item['to_level'])}]{suffix}. "
+                         f"Why: {'; '.join(item.get('reasons') or [item['reason']])}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -187,12 +187,13 @@ def latest_context(db: Database, org_id: int) -> dict[str, Any]:
 
 def assessment_inputs(db: Database, assessment_id: int) -> dict[str, Any]:
     """What an assessment's result is computed from: answers, context, target and notes."""
-    row = db.execute("SELECT questionnaire_id, target_json, kind FROM assessments WHERE id = ?",
+    row = db.execute("SELECT questionnaire_id, target_json, kind, plan_json FROM assessments WHERE id = ?",
                      [assessment_id]).fetchone()
     if row is None:
         raise NotFound("no such assessment")
-    questionnaire_id, target_json, kind = row
+    questionnaire_id, target_json, kind, plan_json = row
     target = json.loads(target_json) if target_json else None
+    plan = json.loads(plan_json) if plan_json else None
     if kind == "workshop":
         workshop = db.execute("SELECT id, context_json, mode, roles_json, title FROM workshops "
                               "WHERE assessment_id = ?", [assessment_id]).fetchone()
@@ -204,6 +205,7 @@ def assessment_inputs(db: Database, assessment_id: int) -> dict[str, Any]:
             "responses": responses_with_answers(db, assessment_id),
             "consensus": consensus(db, workshop[0]),
             "target": target,
+            "plan": plan,
         }
     response = db.execute("SELECT id, context_json FROM responses WHERE assessment_id = ? ORDER BY id LIMIT 1",
                           [assessment_id]).fetchone()
@@ -215,5 +217,6 @@ def assessment_inputs(db: Database, assessment_id: int) -> dict[str, Any]:
         "answers": load_answers(db, response[0]),
         "context": json.loads(response[1]),
         "target": target,
+        "plan": plan,
         "notes": load_notes(db, response[0]),
     }

@@ -258,10 +258,11 @@ def insert_snapshot(db: Database, assessment_id: int, result: dict, figures: Map
 
 def replace_snapshot(db: Database, assessment_id: int, result: dict, figures: Mapping[str, dict], *,
                      reason: str, questionnaire_version: str, content_hash: str,
-                     target: Mapping[str, int] | None = None) -> int:
+                     target: Mapping[str, int] | None = None, plan: Mapping[str, Any] | None = None) -> int:
     """Add a new snapshot and make it the assessment's current one; the old one is kept.
 
-    A target the user set is kept with the assessment, so a later re-scoring plans for it too.
+    A target and planning choices the user set are kept with the assessment, so a later
+    re-scoring plans for them too.
     """
     with transaction(db):
         snapshot_id = insert_snapshot(db, assessment_id, result, figures, reason=reason,
@@ -269,6 +270,8 @@ def replace_snapshot(db: Database, assessment_id: int, result: dict, figures: Ma
         db.execute("UPDATE assessments SET snapshot_id = ? WHERE id = ?", [snapshot_id, assessment_id])
         if target is not None:
             db.execute("UPDATE assessments SET target_json = ? WHERE id = ?", [json.dumps(dict(target)), assessment_id])
+        if plan is not None:
+            db.execute("UPDATE assessments SET plan_json = ? WHERE id = ?", [json.dumps(dict(plan)), assessment_id])
     return snapshot_id
 
 

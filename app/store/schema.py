@@ -252,3 +252,10 @@ def m006_health_probe(db: Database) -> None:
     # counter changes on every probe (an update that changes no byte may write no page).
     db.execute("CREATE TABLE health_probe (id INTEGER PRIMARY KEY CHECK (id = 1), probed_at TEXT NOT NULL, "
                "probes INTEGER NOT NULL DEFAULT 1)")
+
+
+@migrations()
+def m007_assessment_plan(db: Database) -> None:
+    # The roadmap's planning choices (start date, PMO people, owner names), kept like the target
+    # so a re-scored result is planned the same way.
+    db.execute("ALTER TABLE assessments ADD COLUMN plan_json TEXT")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlite3
 import time
 
@@ -89,6 +91,14 @@ def init_web(app: Flask) -> None:
     @app.template_global("evidence")
     def _evidence(evidence, result=None):
         return describe_evidence(evidence or {}, labels_of(result, content().default_questionnaire))
+
+    @app.template_filter("long_date")
+    def _long_date(iso: str | None) -> str:
+        """An ISO date as people read it: 4 Jan 2027."""
+        if not iso:
+            return ""
+        day = date.fromisoformat(str(iso)[:10])
+        return f"{day.day} {day.strftime('%b')} {day.year}"
 
     @app.template_filter("script_json")
     def _script_json(text: str):

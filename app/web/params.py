@@ -105,6 +105,33 @@ def target_from_form(form: Mapping[str, str]) -> dict[str, int]:
     return target
 
 
+def plan_from_form(form: Mapping[str, str], roles: list[str]) -> dict:
+    """The roadmap's planning choices from the result page's form: a start date, the PMO's people
+    and a name for each role the roadmap names; 400 (nothing changed) on what cannot be read."""
+    plan: dict = {}
+    raw_start = (form.get("plan-start") or "").strip()
+    if raw_start:
+        try:
+            plan["start_date"] = date.fromisoformat(raw_start).isoformat()
+        except ValueError:
+            refuse(400, "The plan could not be changed",
+                   f"The start date must look like 2027-01-15, not {raw_start!r}. Nothing was changed.")
+    raw_people = (form.get("plan-people") or "").strip()
+    if raw_people:
+        people = parse_int(raw_people)
+        if people is None or not 1 <= people <= 200:
+            refuse(400, "The plan could not be changed",
+                   f"The PMO's people must be a whole number from 1 to 200, not {raw_people!r}. Nothing was changed.")
+        plan["pmo_people"] = people
+    owners = {role: form.get(f"owner-{role}", "").strip() for role in roles}
+    too_long = [role for role, name in owners.items() if len(name) > 80]
+    if too_long:
+        refuse(400, "The plan could not be changed",
+               f"The name for {too_long[0]} is longer than 80 characters. Nothing was changed.")
+    plan["owners"] = {role: name for role, name in owners.items() if name}
+    return plan
+
+
 def start_date_from(args: Mapping[str, str]) -> date:
     """The roadmap export's start date (today by default); abort with 400 when it is not a date."""
     raw = args.get("start") or date.today().isoformat()

@@ -14,7 +14,7 @@ from .access import attachable_orgs, load_response, load_snapshot
 from .current import content
 from .errors import error_response
 from .page_cache import frozen_page, page_key_for_user
-from .params import start_date_from, target_from_form
+from .params import plan_from_form, start_date_from, target_from_form
 from .result_pages import report_downloads, result_context, roadmap_csv_response
 
 bp = Blueprint("results", __name__)
@@ -70,11 +70,12 @@ def change_target(token: str):
     if snapshot is None:
         abort(404)
     target = target_from_form(request.form)
+    plan = plan_from_form(request.form, snapshot["result"]["roadmap"].get("roles", []))
     try:
-        service.change_target(get_db(), content(), response["assessment_id"], snapshot, target)
+        service.change_target(get_db(), content(), response["assessment_id"], snapshot, target, plan)
     except InvalidInput as err:
-        return error_response(400, "The target could not be changed", f"{err}. Nothing was changed.")
-    flash("The roadmap was re-planned for the new target.", "success")
+        return error_response(400, "The plan could not be changed", f"{err}. Nothing was changed.")
+    flash("The roadmap was re-planned.", "success")
     return redirect(url_for("results.result_page", token=token) + "#roadmap-heading")
 
 

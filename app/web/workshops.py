@@ -21,7 +21,14 @@ from .access import can_facilitate, facilitator_view, member_view
 from .current import content, public_url
 from .errors import error_response
 from .messages import refusal
-from .params import optional_id, parse_context_form, parse_level, start_date_from, target_from_form
+from .params import (
+    optional_id,
+    parse_context_form,
+    parse_level,
+    plan_from_form,
+    start_date_from,
+    target_from_form,
+)
 from .result_pages import report_downloads, result_context, roadmap_csv_response
 
 bp = Blueprint("workshops", __name__, url_prefix="/orgs/<int:org_id>/workshops")
@@ -218,9 +225,11 @@ def report_csv(org_id: int, workshop_id: int):
 @member_view()
 def change_target(org_id: int, workshop_id: int):
     workshop, snapshot = _report_snapshot(org_id, workshop_id)
+    target = target_from_form(request.form)
+    plan = plan_from_form(request.form, snapshot["result"]["roadmap"].get("roles", []))
     try:
-        service.change_target(get_db(), content(), workshop["assessment_id"], snapshot, target_from_form(request.form))
+        service.change_target(get_db(), content(), workshop["assessment_id"], snapshot, target, plan)
     except InvalidInput as err:
-        return error_response(400, "The target could not be changed", f"{err}. Nothing was changed.")
-    flash("The roadmap was re-planned for the new target.", "success")
+        return error_response(400, "The plan could not be changed", f"{err}. Nothing was changed.")
+    flash("The roadmap was re-planned.", "success")
     return redirect(url_for("workshops.report", org_id=org_id, workshop_id=workshop_id) + "#roadmap-heading")
