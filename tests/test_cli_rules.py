@@ -79,8 +79,10 @@ def test_explain_shows_the_values_a_fired_rule_read(runner, answers_file):
     lines = explain_lines(runner, answers_file)
     start = next(i for i, line in enumerate(lines) if "[FIRED] weak-sponsorship" in line)
     block = lines[start:start + 3]
-    assert block[1].split() == ["when:", "scores.leadership", "<", "2.5"]
-    assert block[2].strip() == "read: scores.leadership = 1.0"
+    assert " ".join(block[1].split()) == ("when: (answers.leadership.executive_sponsor ?? 5) <= 2 or "
+                                          "(answers.leadership.mandate ?? 5) <= 2")
+    assert block[2].strip() == ("read: answers.leadership.executive_sponsor = level 1, "
+                                "answers.leadership.mandate = level 1")
     start = next(i for i, line in enumerate(lines) if "[FIRED] poor-tool-adoption" in line)
     read = lines[start + 2].strip()
     assert read.startswith("read: ")

@@ -36,7 +36,7 @@ CASES: dict[str, tuple[tuple[dict, dict], tuple[dict, dict], tuple[dict, dict]]]
         ({"leadership.executive_sponsor": None, "leadership.mandate": None}, {}),
     ),
     "over-governance": (
-        ({"facilitation.service_orientation": 2}, {}),
+        ({"facilitation.service_orientation": 1}, {}),
         ({"facilitation.service_orientation": 4, "facilitation.delivery_proximity": 4,
           "governance.tailored_methodology": 4}, {}),
         ({"area:governance": 2, "facilitation.service_orientation": 1}, {}),
@@ -65,13 +65,13 @@ CASES: dict[str, tuple[tuple[dict, dict], tuple[dict, dict], tuple[dict, dict]]]
           "governance.standards_consistency": 1}, {}),
     ),
     "disconnected-from-delivery": (
-        ({"facilitation.delivery_proximity": 2}, {}),
+        ({"facilitation.delivery_proximity": 2, "facilitation.service_orientation": 2}, {}),
         ({"facilitation.delivery_proximity": 4, "facilitation.stakeholder_involvement": 4,
           "facilitation.service_orientation": 4}, {}),
         ({"facilitation.delivery_proximity": 1}, {"existing_pmo": "none"}),
     ),
     "tool-before-process": (
-        ({"tools.process_first": 2}, {}),
+        ({"tools.process_first": 2, "governance.intake_criteria": 2}, {}),
         ({"tools.process_first": 4, **GOVERNANCE_STRONG}, {}),
         ({"area:tools": 1}, {}),
     ),
@@ -222,7 +222,7 @@ def test_mature_regulated_enterprises_have_pitfalls_where_their_answers_show_the
     answers = answers_with(questionnaire, {"area:governance": 4, "area:analytics": 4, "area:tools": 4,
                                            "leadership.mandate": 3, "analytics.benefits_realisation": 2,
                                            "leadership.business_outcomes": 2, "governance.standards_consistency": 2,
-                                           "facilitation.service_orientation": 2, "governance.stage_gates": 3})
+                                           "facilitation.service_orientation": 1, "governance.stage_gates": 3})
     found = {p["id"] for p in run_assessment(content, answers, enterprise)["pitfalls"]}
     assert {"stale-mandate", "compliance-over-value", "inconsistent-standards", "over-governance"} <= found
 

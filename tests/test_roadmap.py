@@ -24,7 +24,8 @@ def item(id, raises, theme="standards", requires=(), effort=2, duration=4, mitig
 PHASES = {"kind": "phases", "max_items": 3,
           "capacity": {"improvement_share": 0.5, "default_people": {"small": 1, "medium": 2, "large": 4,
                                                                      "enterprise": 8},
-                       "effort_scale": {"small": 0.5, "medium": 1.0, "large": 1.5, "enterprise": 2.0}},
+                       "effort_scale": {"small": 0.5, "medium": 1.0, "large": 1.5, "enterprise": 2.0},
+                       "absorb_scale": {"small": 1.0, "medium": 1.0, "large": 1.0, "enterprise": 1.0}},
           "roles": [{"up_to_people": 1, "map": {"PMO director": "PMO lead", "Portfolio analyst": "PMO lead"}}],
           "phases": [{"id": "p1", "title": "First", "start_month": 0, "end_month": 3},
                      {"id": "p2", "title": "Second", "start_month": 3, "end_month": 6},
@@ -173,9 +174,11 @@ def test_capacity_comes_from_the_pmo_people_and_limits_each_phase(roadmap, quest
 
 
 def test_the_default_capacity_and_effort_follow_the_organisations_size(roadmap, questionnaire):
-    small = plan(roadmap, questionnaire, 1, org_size="small")
-    enterprise = plan(roadmap, questionnaire, 1, org_size="enterprise")
+    small = plan(roadmap, questionnaire, 1, org_size="small", existing_pmo="established")
+    enterprise = plan(roadmap, questionnaire, 1, org_size="enterprise", existing_pmo="established")
     assert (small["capacity"]["pmo_people"], enterprise["capacity"]["pmo_people"]) == (1, 8)
+    new = plan(roadmap, questionnaire, 1, org_size="enterprise", existing_pmo="none")
+    assert new["capacity"]["pmo_people"] == 2 and "a new PMO" in new["capacity"]["source"]
     assert by_id(small)["analytics.register"][1]["effort_weeks"] == 1.0
     assert by_id(enterprise)["analytics.register"][1]["effort_weeks"] == 4.0
 

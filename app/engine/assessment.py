@@ -17,7 +17,7 @@ from .rules import check_pain, choose_ownership, choose_oversight, find_pitfalls
 from .scoring import describe_highlights, score_answers, validate_answers
 from .vocabulary import DIMENSIONS, LEVELS
 from .whatif import ChangeWording, what_would_change
-from .wording import level_phrase
+from .wording import level_phrase, render
 
 
 class InvalidPlan(InvalidInput):
@@ -225,6 +225,7 @@ def plan_roadmap(content: Content, questionnaire: Questionnaire, answers: Mappin
         pain_id=pain_id,
         pain=pain,
         org_size=context.get("org_size", "medium"),
+        existing_pmo=context.get("existing_pmo", "informal"),
         foundations_first=context.get("existing_pmo") != "established" or leadership is None or leadership < 2.5,
         start_date=dt.date.fromisoformat(start) if start else None,
         pmo_people=plan.get("pmo_people"),
@@ -236,6 +237,11 @@ def plan_roadmap(content: Content, questionnaire: Questionnaire, answers: Mappin
     )
     roadmap = build_roadmap(content.roadmap, plan_input)
     link_pitfalls(advice.pitfalls, roadmap, content.roadmap, answers)
+    # The answers show the pain's work is already done: say so, if the answers alone did not.
+    if (roadmap.get("pain") or {}).get("in_place") and not advice.ownership.get("pain_note") and pain is not None:
+        advice.ownership["pain_note"] = {"pain": pain_id, "text": render(pain.probe, advice.facts,
+                                                                         choice_labels(questionnaire)),
+                                         "evidence": {f"answers.{q}": answers.get(q) for q in pain.questions}}
     return roadmap
 
 

@@ -74,6 +74,12 @@ FACT_SPECS: tuple[FactSpec, ...] = (
              "active projects divided by business units or domains served, one decimal",
              "context.active_projects / context.business_units",
              depends_on=("context.active_projects", "context.business_units")),
+    FactSpec("pmo_blocker", "boolean", "PMO seen as a blocker",
+             "an existing PMO that delivery teams avoid: service to teams or closeness to delivery at level 1 "
+             "and the other at 2 or below",
+             "context.existing_pmo != 'none' and one of answers.facilitation.service_orientation and "
+             "answers.facilitation.delivery_proximity <= 1 and the other <= 2",
+             depends_on=("context.existing_pmo",)),
     FactSpec("answers.{question}", "number", "{question text}",
              "the level chosen for a question, 1-5, or unknown (don't know or unanswered)",
              "the answer as given"),
@@ -197,10 +203,14 @@ def derive_from_scores(scores: Mapping[str, float | None], weights: Mapping[str,
 
 
 def derive_from_context(facts: Mapping[str, Any]) -> dict[str, Any]:
-    """Facts computed from the profile: projects per business unit or domain."""
+    """Facts computed from the profile (with answers): projects per unit, and a PMO seen as a blocker."""
     projects, units = facts.get("context.active_projects"), facts.get("context.business_units")
     per_unit = round(projects / units, 1) if isinstance(projects, (int, float)) and units else None
-    return {"projects_per_unit": per_unit}
+    service = facts.get("answers.facilitation.service_orientation")
+    proximity = facts.get("answers.facilitation.delivery_proximity")
+    blocker = (facts.get("context.existing_pmo") not in (None, "none") and service is not None
+               and proximity is not None and min(service, proximity) <= 1 and max(service, proximity) <= 2)
+    return {"projects_per_unit": per_unit, "pmo_blocker": blocker}
 
 
 def build_facts(questionnaire: Questionnaire, scored: Mapping[str, Any], answers: Mapping[str, int | None],
@@ -223,9 +233,9 @@ def build_facts(questionnaire: Questionnaire, scored: Mapping[str, Any], answers
     facts["weak_practices"] = sum(1 for level in answers.values() if level is not None and level <= 2)
     for key, value in context.items():
         facts[f"context.{key}"] = value
-    facts.update(derive_from_context(facts))
     for q in questionnaire.questions():
         facts[f"answers.{q.id}"] = answers.get(q.id)
+    facts.update(derive_from_context(facts))
     return facts
 
 

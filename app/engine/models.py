@@ -317,6 +317,8 @@ class Pitfall(Strict):
     id: str = Field(pattern=RULE_ID)
     title: str = Field(min_length=1)
     severity: Literal["high", "medium", "low"]
+    high_when: str | None = Field(default=None, description="When this holds too, the severity is high: "
+                                                             "the evidence is at its worst or on the main pain.")
     requires: Precondition | None = Field(default=None, description="The precondition; checked before 'when'.")
     when: str = Field(min_length=1, description="The evidence of the problem.")
     why: str = Field(min_length=20, description="Why it matters; {fact.path} placeholders allowed.")
@@ -447,8 +449,12 @@ class Capacity(Strict):
         default=0.5, gt=0, le=1, description="Share of PMO people's time that goes to improvement work.")
     default_people: dict[SizeId, int] = Field(description="PMO people available, when not given, by org_size.")
     effort_scale: dict[SizeId, float] = Field(description="Effort multiplier by org_size (medium is 1).")
+    absorb_scale: dict[SizeId, float] = Field(
+        description="How many changes an organisation absorbs at once, by org_size: scales each phase's max_items.")
+    new_pmo_people: int = Field(default=2, ge=1, description="At most this many people by default where there is "
+                                                              "no PMO yet: a new PMO starts small.")
 
-    @field_validator("default_people", "effort_scale")
+    @field_validator("default_people", "effort_scale", "absorb_scale")
     @classmethod
     def _every_size(cls, values: dict) -> dict:
         missing = [s for s in CONTEXT_KEYS["org_size"]["values"] if s not in values]

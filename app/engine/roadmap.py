@@ -185,6 +185,7 @@ class PlanInput:
     pain_id: str | None = None
     pain: Pain | None = None
     org_size: str = "medium"
+    existing_pmo: str = "informal"
     foundations_first: bool = True  # mandate and sponsor before anything else
     start_date: dt.date | None = None
     pmo_people: int | None = None
@@ -199,11 +200,23 @@ class _Planner:
     def __init__(self, roadmap: RoadmapContent, plan: PlanInput):
         self.roadmap, self.plan = roadmap, plan
         self.drivers: dict[str, dict[str, list[str]]] = {}  # item -> driver -> reasons
+        self.urgent: set[str] = set()  # chosen to mitigate a high-severity pitfall
+        self.first_setup: set[str] = set()  # the first set-up item of the model and of the oversight
+        self.pain_in_place = False  # the pain's work is all done already, by the answers
 
     # -- what the answers say ----------------------------------------------------
 
     def gaps(self, item: Improvement) -> list[tuple[str, int | None, int]]:
-        """The practices this item would raise that are below its level: (question, now, to)."""
+        """The practices this item would raise that are below its level: (question, now, to).
+
+        Level 5 is not every practice's destination (P3M3 says the middle levels are often
+        enough), so an optimising item is planned only while its first, main practice is below 5.
+        """
+        if item.to_level == 5:
+            main, level = next(iter(item.raises.items()))
+            now = self.plan.answers.get(main)
+            if now is not None and now >= level:
+                return []
         out = []
         for question, level in item.raises.items():
             now = self.plan.answers.get(question)
@@ -253,6 +266,14 @@ class _Planner:
         self.choose_mitigations(fired)
         self.choose_pain()
         self.add_prerequisites()
+        # The first step of each set-up (the model's, the oversight's) comes with the pain.
+        for target in (plan.model, plan.oversight):
+            steps = [i for i, d in self.drivers.items() if target and target in self.roadmap.items[i].setup_for
+                     and "setup" in d]
+            if steps:
+                self.first_setup.add(min(steps, key=lambda i: (self.roadmap.items[i].to_level,
+                                                               THEMES.index(self.roadmap.items[i].theme),
+                                                               self.roadmap.order[i])))
 
     # Each fired pitfall pulls in its first few unmet mitigations, lowest level first.
     MITIGATIONS_PER_PITFALL = 2
@@ -264,6 +285,8 @@ class _Planner:
             candidates.sort(key=lambda i: (self.roadmap.items[i].to_level, self.roadmap.order[i]))
             for item_id in candidates[: self.MITIGATIONS_PER_PITFALL]:
                 self.add(item_id, "pitfall", f"mitigates “{pitfall['title']}” ({pitfall['severity']})")
+                if pitfall["severity"] == "high":
+                    self.urgent.add(item_id)
         # Items already chosen for other reasons say which fired pitfalls they also address.
         for item_id in list(self.drivers):
             for pitfall_id in self.roadmap.items[item_id].mitigates:
@@ -276,7 +299,9 @@ class _Planner:
         pain, plan = self.plan.pain, self.plan
         if pain is None:
             return
-        candidates = [i for i in pain.improvements if i in self.roadmap.items and self.needed(i)]
+        applicable = [i for i in pain.improvements if i in self.roadmap.items and self.applies(i)]
+        candidates = [i for i in applicable if self.needed(i)]
+        self.pain_in_place = bool(applicable) and not candidates
 
         def weakest(item_id: str) -> int:
             levels = [now if now is not None else 0 for _q, now, _l in self.gaps(self.roadmap.items[item_id])]
@@ -284,7 +309,7 @@ class _Planner:
 
         basics = [i for i in candidates if weakest(i) <= 2]
         pool = basics or candidates  # where practices are weak, skip work on the ones already at 3-4
-        pool.sort(key=lambda i: (weakest(i), pain.improvements.index(i)))
+        pool.sort(key=pain.improvements.index)  # the content lists the pain's work in the order it matters
         for item_id in pool[: pain.max_items]:
             self.add(item_id, "pain", f"works on the main pain, {pain.label}")
 
@@ -304,23 +329,28 @@ class _Planner:
     # -- 2. order it ----------------------------------------------------------------
 
     def priority(self, item_id: str) -> tuple:
-        """Mandate and sponsor first (where needed), then the pain, then the seed's sequence:
-        basics before measurement before optimisation, and within each, intake and decision
-        rights, reporting, the model's set-up, engagement, standards, capacity, tooling."""
+        """Mandate and sponsor first (where needed); then the pain, the mitigation of high-severity
+        pitfalls and the model's set-up; then the seed's sequence: basics before measurement before
+        optimisation, and within each intake and decision rights, reporting, engagement, standards,
+        capacity, tooling."""
         item, drivers = self.roadmap.items[item_id], self.drivers[item_id]
         fired = {p["id"]: p["severity"] for p in self.plan.pitfalls}
         severity = min((SEVERITY_RANK[fired[p]] for p in item.mitigates if p in fired), default=3)
         bucket = 0 if item.to_level <= BASICS_LEVEL else item.to_level - BASICS_LEVEL
         sequence = float(THEMES.index(item.theme))
         if item.theme == "ownership" and self.plan.foundations_first and item.to_level <= BASICS_LEVEL:
-            group = 0
+            group, sub = 0, 0
         elif "pain" in drivers:
-            group = 1
+            group, sub = 1, 0
+        elif item_id in self.urgent:
+            group, sub = 1, 1
+        elif item_id in self.first_setup:
+            group, sub, bucket = 1, 2, 0
         else:
-            group = 2
-            if "setup" in drivers:  # the model's set-up follows intake and decision rights, whatever its level
-                bucket, sequence = 0, min(sequence, THEMES.index("intake") + 0.5)
-        return (group, bucket, sequence, severity, self.roadmap.order[item_id])
+            group, sub = 2, 0
+            if "setup" in drivers:  # the rest of the set-up follows intake, decision rights and reporting
+                bucket, sequence = 0, min(sequence, THEMES.index("reporting") + 0.5)
+        return (group, sub, bucket, sequence, item.to_level, severity, self.roadmap.order[item_id])
 
     def ordered(self) -> list[str]:
         """Priority order, where a prerequisite is at least as urgent as what needs it."""
@@ -344,7 +374,13 @@ class _Planner:
     def people(self) -> tuple[int, str]:
         if self.plan.pmo_people:
             return self.plan.pmo_people, "given"
-        return self.roadmap.capacity.default_people[self.plan.org_size], "default for the organisation's size"
+        capacity = self.roadmap.capacity
+        default = capacity.default_people[self.plan.org_size]
+        if self.plan.existing_pmo == "none" and default > capacity.new_pmo_people:
+            return capacity.new_pmo_people, "default for a new PMO: it starts small"
+        if self.plan.existing_pmo == "informal" and default > capacity.new_pmo_people + 1:
+            return capacity.new_pmo_people + 1, "default for an informal PMO"
+        return default, "default for the organisation's size"
 
     def effort(self, item: Improvement) -> float:
         return round(item.effort_weeks * self.roadmap.capacity.effort_scale[self.plan.org_size], 1)
@@ -361,12 +397,13 @@ class _Planner:
         share = self.roadmap.capacity.improvement_share
         phases = list(self.roadmap.phases)
         last = phases[-1]
-        later = Phase(id="later", title="Later, as capacity allows", start_month=last.end_month,
+        later = Phase(id="later", title="Not planned yet", start_month=last.end_month,
                       end_month=last.end_month + max(6, last.end_month - last.start_month))
+        absorb = self.roadmap.capacity.absorb_scale[self.plan.org_size]
         slots = []
         for phase in phases:
             weeks = (phase.end_month - phase.start_month) * WEEKS_PER_MONTH
-            limit = self.plan.max_items or phase.max_items or self.roadmap.max_items
+            limit = self.plan.max_items or max(2, math.ceil((phase.max_items or self.roadmap.max_items) * absorb))
             slots.append((phase, limit, people * share * weeks))
         slots.append((later, math.inf, math.inf))
         used = [[0, 0.0] for _ in slots]
@@ -428,7 +465,7 @@ class _Planner:
         return {"question": question, "name": self.name(question), "from": now, "to": to,
                 "from_label": labels.get(now) if now else None, "to_label": labels.get(to)}
 
-    def item_out(self, item_id: str, start_week: float) -> dict[str, Any]:
+    def item_out(self, item_id: str, start_week: float, dated: bool = True) -> dict[str, Any]:
         item = self.roadmap.items[item_id]
         drivers = self.drivers[item_id]
         practices = [self.practice(q, now, to) for q, now, to in self.gaps(item)]
@@ -457,8 +494,8 @@ class _Planner:
             "duration_weeks": item.duration_weeks,
             "start_week": start_week,
             "end_week": round(start_week + item.duration_weeks, 2),
-            "start_date": self.date(start_week),
-            "end_date": self.date(start_week + item.duration_weeks),
+            "start_date": self.date(start_week) if dated else None,
+            "end_date": self.date(start_week + item.duration_weeks) if dated else None,
             "deliverables": list(item.deliverables),
             "metric": item.metric,
             "mitigates": list(item.mitigates),
@@ -480,9 +517,10 @@ def build_roadmap(roadmap: RoadmapContent, plan: PlanInput) -> dict[str, Any]:
             "title": phase.title,
             "start_month": phase.start_month,
             "end_month": phase.end_month,
-            "start_date": planner.month_date(phase.start_month),
-            "end_date": planner.month_date(phase.end_month),
-            "items": [planner.item_out(i, start) for i, start in placed],
+            # Work not planned yet has no dates: it waits for the next assessment.
+            "start_date": planner.month_date(phase.start_month) if phase.id != "later" else None,
+            "end_date": planner.month_date(phase.end_month) if phase.id != "later" else None,
+            "items": [planner.item_out(i, start, dated=phase.id != "later") for i, start in placed],
         })
     people, source = planner.people()
     chosen = [i for _phase, placed in phases for i, _start in placed]
@@ -498,7 +536,8 @@ def build_roadmap(roadmap: RoadmapContent, plan: PlanInput) -> dict[str, Any]:
     if plan.pain is not None:
         pain_items = [i for i in chosen if "pain" in planner.drivers[i]]
         pain = {"id": plan.pain_id, "label": plan.pain.label, "function": plan.pain.function, "items": pain_items,
-                "phase": next((p["id"] for p in phase_out if any(i["id"] in pain_items for i in p["items"])), None)}
+                "phase": next((p["id"] for p in phase_out if any(i["id"] in pain_items for i in p["items"])), None),
+                "in_place": planner.pain_in_place}
     roles = sorted({item["owner"] for p in phase_out for item in p["items"]})
     return {
         "target": {d: plan.target[d] for d in DIMENSIONS if d in plan.target},

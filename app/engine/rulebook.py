@@ -59,6 +59,7 @@ class CompiledPitfall:
     variants: tuple[CompiledVariant, ...]
     mitigation: str
     holds: tuple[str, ...] = ()
+    high_when: Condition | None = None
 
     @property
     def reads(self) -> tuple[str, ...]:
@@ -250,11 +251,16 @@ def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]
                     ok = False
                 else:
                     variants.append(CompiledVariant(vc, variant.why))
+            high_when = None
+            if pitfall.high_when is not None:
+                high_when = compiler.condition(pitfall.high_when, located, loc + ("high_when",), with_model=True,
+                                               label=pitfall.id)
+                ok = ok and high_when is not None
             if condition is not None and ok:
                 pitfalls.append(CompiledPitfall(
                     pitfall.id, pitfall.title, pitfall.severity, precondition,
                     pitfall.requires.text if pitfall.requires else "", condition, pitfall.why, tuple(variants),
-                    pitfall.mitigation, tuple(pitfall.holds)))
+                    pitfall.mitigation, tuple(pitfall.holds), high_when))
 
     for doc, located in documents.get("ownership", []):
         doc: OwnershipRules

@@ -145,10 +145,11 @@ def find_pitfalls(rulebook: Rulebook, facts: Mapping[str, Any],
         if not pitfall.condition.matches(facts):
             continue
         why = next((v.why for v in pitfall.variants if v.condition.matches(facts)), pitfall.why)
-        found.append((SEVERITY_ORDER[pitfall.severity], index, {
+        severity = "high" if pitfall.high_when is not None and pitfall.high_when.matches(facts) else pitfall.severity
+        found.append((SEVERITY_ORDER[severity], index, {
             "id": pitfall.id,
             "title": pitfall.title,
-            "severity": pitfall.severity,
+            "severity": severity,
             "precondition": pitfall.precondition_text,
             "why": render(why, facts, labels),
             "evidence": {path: facts.get(path) for path in pitfall.reads},

@@ -19,7 +19,7 @@ from .facts import derive_from_context, derive_from_scores
 from .rulebook import Rulebook
 from .rules import FitOutcome, fit_of, outcome_from
 from .vocabulary import CONTEXT_KEYS, DIMENSIONS
-from .wording import count_phrase, format_value
+from .wording import count_phrase, format_value, singular
 
 # Score changes further than this are not advice about this organisation but about another one.
 MAX_SCORE_CHANGE = 1.5
@@ -229,8 +229,8 @@ class ChangeWording:
         else:
             key = change["key"]
             phrase = rulebook.phrases.get(key, "the " + key.replace("_", " ") + " were {to} (now {from})")
-            condition = phrase.replace("{to}", self.value_label(key, change["to"])).replace(
-                "{from}", self.value_label(key, change["from"]))
+            condition = singular(phrase.replace("{to}", self.value_label(key, change["to"])).replace(
+                "{from}", self.value_label(key, change["from"])))
         new, old = after.top, outcome.top
         verb = "would overtake" if after.eligible.get(old, False) else "would replace"
         return {

@@ -54,7 +54,16 @@ def render(template: str, facts: Mapping[str, Any], labels: Mapping[str, Any] | 
             return labels.get("model", {}).get(fact, fact)
         return format_fact(path, fact)
 
-    return PLACEHOLDER.sub(value, template)
+    return singular(PLACEHOLDER.sub(value, template))
+
+
+ONE_OF = re.compile(r"\b1 (business units or domains|units or domains|business units|active projects|units|projects)\b")
+SINGULAR = {"business units or domains": "business unit or domain", "units or domains": "unit or domain"}
+
+
+def singular(text: str) -> str:
+    """'1 units' reads '1 unit' once a count is filled in."""
+    return ONE_OF.sub(lambda m: "1 " + SINGULAR.get(m.group(1), m.group(1)[:-1]), text)
 
 
 def count_phrase(n: int, one: str, many: str | None = None) -> str:
