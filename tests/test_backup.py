@@ -104,7 +104,8 @@ def test_a_backup_taken_under_load_is_consistent_and_a_restore_brings_every_asse
     backed_up = answers_per_response(backup_path)
     # Consistent: no autosave batch (one capability area) by halves; everything acknowledged before the
     # backup began is in it.
-    sizes = [len(content.default_questionnaire.dimension(d).questions) for d in DIMENSIONS]
+    questionnaire = busy_app.extensions["pmo_content"].default_questionnaire
+    sizes = [len(questionnaire.dimension(d).questions) for d in DIMENSIONS]
     whole_batches = {sum(sizes[:n]) for n in range(1, len(sizes) + 1)}
     assert all(count in whole_batches for count in backed_up.values()), backed_up
     before = {}
@@ -131,7 +132,7 @@ def test_a_backup_taken_under_load_is_consistent_and_a_restore_brings_every_asse
         if token_hash in tokens:
             page = client.get(f"/r/{tokens[token_hash]}")
             assert page.status_code == 200
-            total = len(content.default_questionnaire.questions())
+            total = len(questionnaire.questions())
             assert f"{count} of {total} questions answered" in visible_text(page.text)
             opened += 1
     assert opened == len(backed_up)
