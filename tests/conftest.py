@@ -17,7 +17,7 @@ import pytest
 from app import PROJECT_ROOT, create_app, store
 from app.engine import load_content
 from app.web.dashboard_data import clear_cache
-from tests.helpers import FAST_PASSWORD_METHOD, AuthActions, Respondent, query
+from tests.helpers import CONTENT_FIXTURES, FAST_PASSWORD_METHOD, AuthActions, Respondent, build_bad_content, query
 from tests.history_helpers import ALL_TWO, Member
 from tests.workshop_helpers import Facilitator
 from tests.world import World, build_world
@@ -45,6 +45,12 @@ def content():
 @pytest.fixture(scope="session")
 def questionnaire(content):
     return content.default_questionnaire
+
+
+@pytest.fixture(scope="session")
+def bad_questionnaires(tmp_path_factory) -> dict[str, Path]:
+    """Known-bad questionnaire files by name (tests/content/patches.yaml), built once."""
+    return build_bad_content(CONTENT_FIXTURES, tmp_path_factory.mktemp("bad-questionnaires"))
 
 
 @pytest.fixture(scope="session")

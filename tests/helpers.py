@@ -6,7 +6,10 @@ from __future__ import annotations
 import html as html_lib
 import re
 from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import urlencode
+
+import yaml
 
 from app import store
 from app.engine.vocabulary import DIMENSIONS
@@ -72,6 +75,42 @@ def open_workshop(app, email: str = "fay@example.org", password: str = PASSWORD,
                                          context=FULL_CONTEXT, questionnaire_id=questionnaire.id,
                                          questionnaire_version=questionnaire.version)
         return org, workshop, store.get_workshop(database, org, workshop)["join_code"]
+
+
+# --------------------------------------------------------------------------
+# Known-bad content: a valid file plus a small patch each
+# --------------------------------------------------------------------------
+
+CONTENT_FIXTURES = Path(__file__).parent / "content"
+
+
+def content_patches(folder: Path) -> dict[str, dict]:
+    """The known-bad files of a fixture folder, by name: {base, expect, edits}."""
+    return yaml.safe_load((folder / "patches.yaml").read_text())
+
+
+def build_bad_content(folder: Path, dest: Path) -> dict[str, Path]:
+    """Write every known-bad file of the folder into ``dest``: its base with its edits, headed by its
+    ``# expect:`` lines, as an author would keep it; return {name: path}.
+
+    Text edits, not changes to parsed data: some defects (a key given twice, broken YAML, an
+    unquoted No) exist only in the text. (Rule fixtures patch parsed data instead; see
+    tests/test_rules_content.py.)"""
+    built = {}
+    for name, case in content_patches(folder).items():
+        text = (folder / case["base"]).read_text()
+        for edit in case["edits"]:
+            assert text.count(edit["find"]) == 1, f"{name}: the edit must find its text once: {edit['find']!r}"
+            text = text.replace(edit["find"], edit["put"])
+        head = "".join(f"# expect: {pattern}\n" for pattern in case["expect"])
+        built[name] = dest / f"{name}.yaml"
+        built[name].write_text(head + text)
+    return built
+
+
+def expectations(path: Path) -> list[str]:
+    """The ``# expect:`` patterns a known-bad file starts with."""
+    return [line[len("# expect: "):].strip() for line in path.read_text().splitlines() if line.startswith("# expect: ")]
 
 
 # --------------------------------------------------------------------------

@@ -13,14 +13,11 @@ from app import PROJECT_ROOT
 from app.engine import ContentError, load_content
 from app.engine.models import json_schemas
 from app.engine.vocabulary import CONTEXT_KEYS, DIMENSIONS
+from tests.helpers import CONTENT_FIXTURES, content_patches, expectations
 
-FIXTURES = Path(__file__).parent / "content"
-INVALID = sorted(FIXTURES.glob("invalid_*.yaml"))
+FIXTURES = CONTENT_FIXTURES
+INVALID = sorted(content_patches(FIXTURES))
 FOLDER_OF_KIND = {"questionnaire": "questionnaires"}
-
-
-def expectations(path: Path) -> list[str]:
-    return [line[len("# expect: "):].strip() for line in path.read_text().splitlines() if line.startswith("# expect: ")]
 
 
 def content_root_with(tmp_path: Path, fixture: Path, folder: str = "questionnaires") -> Path:
@@ -43,8 +40,9 @@ def test_valid_fixture_loads(tmp_path):
     assert "fixture" in load_content(root).questionnaires
 
 
-@pytest.mark.parametrize("fixture", INVALID, ids=[p.stem for p in INVALID])
-def test_invalid_content_fails_with_its_message(tmp_path, fixture):
+@pytest.mark.parametrize("name", INVALID)
+def test_invalid_content_fails_with_its_message(tmp_path, bad_questionnaires, name):
+    fixture = bad_questionnaires[name]
     expected = expectations(fixture)
     assert expected, f"{fixture.name} has no '# expect:' line"
     root = content_root_with(tmp_path, fixture)
@@ -57,9 +55,9 @@ def test_invalid_content_fails_with_its_message(tmp_path, fixture):
     assert all(fixture.name in file for file, _path, _reason in info.value.problems), message
 
 
-def test_every_problem_is_collected_not_just_the_first(tmp_path):
-    root = content_root_with(tmp_path, FIXTURES / "invalid_two_problems.yaml")
-    shutil.copy(FIXTURES / "invalid_wrong_prefix.yaml", root / "questionnaires")
+def test_every_problem_is_collected_not_just_the_first(tmp_path, bad_questionnaires):
+    root = content_root_with(tmp_path, bad_questionnaires["invalid_two_problems"])
+    shutil.copy(bad_questionnaires["invalid_wrong_prefix"], root / "questionnaires")
     with pytest.raises(ContentError) as info:
         load_content(root)
     files = {file.split(":")[0] for file, _p, _r in info.value.problems}
@@ -67,8 +65,8 @@ def test_every_problem_is_collected_not_just_the_first(tmp_path):
     assert len(info.value.problems) >= 3
 
 
-def test_problems_carry_the_line_of_the_offending_node(tmp_path):
-    fixture = FIXTURES / "invalid_missing_level_option.yaml"
+def test_problems_carry_the_line_of_the_offending_node(tmp_path, bad_questionnaires):
+    fixture = bad_questionnaires["invalid_missing_level_option"]
     root = content_root_with(tmp_path, fixture)
     with pytest.raises(ContentError) as info:
         load_content(root)
@@ -115,10 +113,7 @@ def test_exported_schemas_are_current():
         assert yaml.safe_load(stored.read_text()) == schema, f"{stored.name} is stale: run `flask --app app content schema`"
 
 
-def test_app_refuses_to_start_on_invalid_content(tmp_path):
-    from app import create_app
-
-    root = content_root_with(tmp_path, FIXTURES / "invalid_wrong_prefix.yaml")
+def test_app_refuses_to_start_on_invalid_content(make_app, tmp_path, bad_questionnaires):
+    root = content_root_with(tmp_path, bad_questionnaires["invalid_wrong_prefix"])
     with pytest.raises(ContentError, match="must start with 'governance.'"):
-        create_app({"TESTING": True, "DATABASE": str(tmp_path / "db.sqlite3"), "CONTENT_ROOT": str(root),
-                    "SECRET_KEY": "x"})
+        make_app(tmp_path / "db.sqlite3", CONTENT_ROOT=str(root))
