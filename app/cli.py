@@ -40,7 +40,7 @@ def _content():
     return content
 
 
-ANSWERS_KEYS = ("questionnaire", "answers", "context", "target", "notes")
+ANSWERS_KEYS = ("questionnaire", "answers", "context", "target", "notes", "plan")
 
 
 def read_answers_file(path: str) -> dict[str, Any]:
@@ -185,6 +185,10 @@ def assess_command(answers_path: str, fmt: str, output: str | None, template: st
         fail(f"--template {template}: no such file")
     data = read_answers_file(answers_path)
     content = _content()
+    # The roadmap is dated from --start, else the plan's own start date, else today.
+    plan = dict(data.get("plan") or {}) if isinstance(data.get("plan") or {}, dict) else data.get("plan")
+    if isinstance(plan, dict) and (start is not None or not plan.get("start_date")):
+        plan["start_date"] = start_day.isoformat()
     try:
         result = run_assessment(
             content,
@@ -192,6 +196,7 @@ def assess_command(answers_path: str, fmt: str, output: str | None, template: st
             data.get("context"),
             data.get("target"),
             data.get("questionnaire"),
+            plan=plan,
         )
     except InvalidInput as err:
         fail(str(err))

@@ -127,3 +127,22 @@ def test_content_check_passes_on_shipped_content(runner):
     result = runner.invoke(args=["content", "check"])
     assert result.exit_code == 0
     assert result.stdout.startswith("content OK")
+
+
+def test_assess_takes_a_plan_and_dates_the_roadmap_from_start(runner, tmp_path, questionnaire):
+    data = {"answers": all_answers(questionnaire, lambda q: 2), "context": FULL_CONTEXT,
+            "plan": {"pmo_people": 1, "owners": {"PMO lead": "Sam Jones"}}}
+    result = runner.invoke(args=["assess", "--answers", write(tmp_path, data), "--start", "2027-01-04"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["plan"] == {"start_date": "2027-01-04", "pmo_people": 1, "owners": {"PMO lead": "Sam Jones"}}
+    assert out["roadmap"]["start_date"] == "2027-01-04" and out["roadmap"]["capacity"]["pmo_people"] == 1
+    named = [i for p in out["roadmap"]["phases"] for i in p["items"] if i["owner"] == "PMO lead"]
+    assert named and {i["owner_name"] for i in named} == {"Sam Jones"}
+
+
+def test_a_bad_plan_exits_2_with_one_line(runner, tmp_path, questionnaire):
+    data = {"answers": {}, "context": FULL_CONTEXT, "plan": {"pmo_people": 0}}
+    result = runner.invoke(args=["assess", "--answers", write(tmp_path, data)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "error: plan.pmo_people is 0; expected a whole number from 1 to 200"
