@@ -28,18 +28,22 @@ def frozen_page(key: tuple[Hashable, ...], modified: str, render: Callable[[Call
 
     Flashed messages are shown once, so a page with one is rendered fresh and not kept.
     """
-    token = generate_csrf()
     if session.get("_flashes"):
         return Response(render(generate_csrf))
     full_key = (current_app.config["DATABASE"], *key)
-    etag = hashlib.sha256(repr((full_key, session.get("csrf_token"))).encode()).hexdigest()[:32]
+    secret = session.get("csrf_token")  # the session's CSRF secret, once it has one
+    etag = hashlib.sha256(repr((full_key, secret)).encode()).hexdigest()[:32]
     response = Response()
-    response.set_etag(etag)
     response.last_modified = datetime.fromisoformat(modified)
     g.revalidate = True  # the browser may keep it, but must ask before showing it again
-    if request.if_none_match.contains(etag):
+    if secret is not None and request.if_none_match.contains(etag):
+        response.set_etag(etag)
         response.status_code = 304
         return response
+    token = generate_csrf()
+    if secret is None:  # a new session: its secret was made just now
+        etag = hashlib.sha256(repr((full_key, session.get("csrf_token"))).encode()).hexdigest()[:32]
+    response.set_etag(etag)
     html: str = _PAGES.get(full_key, lambda: render(lambda: CSRF_PLACEHOLDER))
     response.set_data(html.replace(CSRF_PLACEHOLDER, token))
     response.mimetype = "text/html"
