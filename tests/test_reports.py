@@ -385,3 +385,29 @@ def test_a_stored_result_keeps_the_questionnaires_order(content, self_case):
     report = build_report(stored, questionnaire_as_dict(questionnaire))
     assert [a["id"] for a in report["areas"]] == [d.id for d in questionnaire.dimensions]
     assert [p["key"] for p in report["profile"]] == [f.key for f in questionnaire.context]
+
+
+def test_directive_oversight_and_a_close_call_reach_every_format(content, self_case):
+    """When the rules add directive control of critical programmes, or the models are close, each format says so."""
+    import copy
+
+    from app.reports.model import CLOSE_CALL, build_report
+    from app.reports.questionnaire import questionnaire_as_dict
+
+    result = copy.deepcopy(self_case[0])
+    result["recommendation"]["oversight"] = {"title": "Directive oversight of critical programmes",
+                                             "text": "Run the two regulated programmes under directive control."}
+    result["recommendation"]["close_call"] = True
+    report = build_report(result, questionnaire_as_dict(content.default_questionnaire))
+    html = render_html(report, charts={})
+    assert "Run the two regulated programmes under directive control." in html and CLOSE_CALL in html
+    from openpyxl import load_workbook
+    from pptx import Presentation
+
+    book = load_workbook(io.BytesIO(render_file(report, "xlsx")))
+    assert any("directive control" in str(c.value) for row in book["Summary"].iter_rows() for c in row)
+    deck = Presentation(io.BytesIO(render_file(report, "pptx")))
+    texts = " ".join(shape.text_frame.text for slide in deck.slides for shape in slide.shapes if shape.has_text_frame)
+    assert "directive control" in texts and CLOSE_CALL in texts
+    plain = build_report(self_case[0], questionnaire_as_dict(content.default_questionnaire))
+    assert CLOSE_CALL not in render_html(plain, charts={}) or self_case[0]["recommendation"].get("close_call")

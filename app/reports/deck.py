@@ -19,6 +19,7 @@ from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from .guard import guard_formula
+from .model import CLOSE_CALL
 
 NAVY = RGBColor(0x15, 0x32, 0x5C)
 BLUE = RGBColor(0x1F, 0x4E, 0x8C)
@@ -212,8 +213,12 @@ def render_pptx(report: Mapping[str, Any], template: str | Path | None = None) -
                [3, 1.2, 3, 1.2], left=deck.margin + half, top=deck.body_top + Inches(1.9), width=half, size=14)
 
     slide = deck.slide(f"Recommended model: {rec.get('title') or 'none'}")
-    deck.text_box(slide, rec.get("sentences") or ["No model could be recommended from these answers."],
-                  width=int(body_w * 0.55), size=17)
+    paragraphs = list(rec.get("sentences") or ["No model could be recommended from these answers."])
+    if rec.get("oversight"):
+        paragraphs.append(f"{rec['oversight']['title']}: {rec['oversight']['text']}")
+    if rec.get("close_call"):
+        paragraphs.append(CLOSE_CALL)
+    deck.text_box(slide, paragraphs, width=int(body_w * 0.55), size=17)
     if rec.get("ranking"):
         fits = deck.chart(slide, XL_CHART_TYPE.BAR_CLUSTERED, [m["title"] for m in reversed(rec["ranking"])],
                           [("Fit (0–100)", [m["fit"] for m in reversed(rec["ranking"])])],

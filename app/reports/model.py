@@ -16,6 +16,7 @@ from .levels import describe_level
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 FIRST_DAYS = 90
+CLOSE_CALL = "A close call: the runner-up fits almost as well, so read what would change this."
 # How many of the first 90 days' improvements the one-page summary names (the rest are linked).
 FIRST_DAYS_SHOWN = 3
 LEVEL_KEYS = ("1", "2", "3", "4", "5")
@@ -192,7 +193,8 @@ def _radar(areas: list[dict]) -> dict[str, Any]:
 
 def _recommendation(rec: Mapping[str, Any], labels: Mapping[str, Any]) -> dict[str, Any]:
     if not rec.get("model"):
-        return {"model": None, "sentences": [], "ranking": [], "what_would_change": [], "reasons": []}
+        return {"model": None, "sentences": [], "ranking": [], "what_would_change": [], "reasons": [],
+                "oversight": None, "close_call": False}
     ranking = rec.get("ranking") or []
     chosen = next((r for r in ranking if r["model"] == rec["model"]), {"reasons": []})
     reasons = [{"text": r["text"], "points": r.get("points"),
@@ -211,6 +213,10 @@ def _recommendation(rec: Mapping[str, Any], labels: Mapping[str, Any]) -> dict[s
                     for r in ranking],
         "what_would_change": [c["text"] if isinstance(c, Mapping) else str(c)
                               for c in rec.get("what_would_change") or []],
+        # Directive control of the few critical programmes beside the model, when the rules call for it.
+        "oversight": ({"title": rec["oversight"].get("title", ""), "text": rec["oversight"].get("text", "")}
+                      if isinstance(rec.get("oversight"), Mapping) else None),
+        "close_call": bool(rec.get("close_call")),
     }
 
 

@@ -13,6 +13,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from .guard import guard_formula
+from .model import CLOSE_CALL
 from .tables import Table, report_tables
 
 SHEET_OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
@@ -90,7 +91,12 @@ def _summary_sheet(book, report: Mapping[str, Any], fmt: Mapping[str, Any]) -> N
     sheet.write_string(row, 0, "Recommended PMO model", fmt["label"])
     sheet.write_string(row, 1, guard_formula(rec.get("title") or "none"), fmt["section"])
     sheet.write_string(row + 1, 0, "Why", fmt["label"])
-    sheet.merge_range(row + 1, 1, row + 1, 5, " ".join(rec.get("sentences") or []), fmt["text"])
+    why = " ".join(rec.get("sentences") or [])
+    if rec.get("oversight"):
+        why += f" {rec['oversight']['title']}: {rec['oversight']['text']}"
+    if rec.get("close_call"):
+        why += " " + CLOSE_CALL
+    sheet.merge_range(row + 1, 1, row + 1, 5, why, fmt["text"])
     sheet.set_row(row + 1, 48)
     sheet.write_string(row + 2, 0, "What would change it", fmt["label"])
     sheet.merge_range(row + 2, 1, row + 2, 5, " ".join(rec.get("what_would_change") or []) or "–", fmt["text"])
