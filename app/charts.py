@@ -217,9 +217,10 @@ def progress_figure(phases: list[Mapping[str, Any]]) -> dict[str, Any]:
 
 
 def band_radar(band: Mapping[str, Mapping[str, Any]], target: Mapping[str, int] | None = None,
-               labels: Mapping[str, str] | None = None, roles: Mapping[str, Mapping[str, Any]] | None = None
-               ) -> dict[str, Any]:
-    """The room's picture: median per dimension with the band from the lowest to the highest respondent."""
+               labels: Mapping[str, str] | None = None, roles: Mapping[str, Mapping[str, Any]] | None = None,
+               baseline: tuple[str, Mapping[str, float | None]] | None = None) -> dict[str, Any]:
+    """The room's picture: median per dimension with the band from the lowest to the highest respondent,
+    and (``baseline``: a period and its scores) the earlier result the workshop started from."""
     theta = _closed(_titles(labels))
 
     def series(key: str) -> list:
@@ -241,6 +242,12 @@ def band_radar(band: Mapping[str, Mapping[str, Any]], target: Mapping[str, int] 
         fig.add_trace(go.Scatterpolar(r=_closed([medians[d] or 0 for d in DIMENSIONS]), theta=theta,
                                       name=_safe_label(f"{role} ({data['respondents']})"), mode="lines",
                                       line={"color": PALETTE[(i + 1) % len(PALETTE)], "width": 2, "dash": "dot"}))
+    if baseline:
+        period, scores = baseline
+        fig.add_trace(go.Scatterpolar(r=_closed([scores.get(d) or 0 for d in DIMENSIONS]), theta=theta,
+                                      name=_safe_label(f"Last result ({period})"), mode="lines+markers",
+                                      line={"color": "#868e96", "width": 2, "dash": "dot"},
+                                      hovertemplate="%{theta}: %{r:.2f}<extra>%{fullData.name}</extra>"))
     if target:
         fig.add_trace(go.Scatterpolar(r=_closed([target.get(d, 0) for d in DIMENSIONS]), theta=theta, name="Target",
                                       line={"color": TARGET_COLOUR, "dash": "dash", "width": 2}))

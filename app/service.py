@@ -17,6 +17,7 @@ from . import charts, store
 from .engine import Content, Questionnaire, run_assessment
 from .engine import history as hist
 from .engine.aggregate import aggregate_answers, dimension_band, disagreement, per_question, role_medians
+from .engine import reassessment
 from .engine.assessment import replan
 from .engine.vocabulary import DIMENSIONS
 from .reports.model import build_report, history_from_store
@@ -122,9 +123,12 @@ def submit_response(db: Database, c: Content, response_id: int, questionnaire: Q
 
 
 def room_summary(db: Database, c: Content, workshop: Mapping[str, Any]) -> dict:
-    """The workshop's picture as it stands: every participant's answers and the consensus so far."""
-    return workshop_summary(c, dict(workshop), store.responses_with_answers(db, workshop["assessment_id"]),
-                            store.consensus(db, workshop["id"]))
+    """The workshop's picture as it stands: every participant's answers and the consensus so far, and
+    (under "baseline") the earlier result the workshop started from, if it did."""
+    summary = workshop_summary(c, dict(workshop), store.responses_with_answers(db, workshop["assessment_id"]),
+                               store.consensus(db, workshop["id"]))
+    summary["baseline"] = workshop_baseline(db, workshop)
+    return summary
 
 
 def close_workshop(db: Database, c: Content, workshop: Mapping[str, Any]) -> int:
@@ -197,8 +201,11 @@ def live_payload(c: Content, workshop: Mapping[str, Any], summary: Mapping[str, 
     labels = summary["labels"]
     questions = [(row["question"], row["question"].split(".")[1].replace("_", " "))
                  for row in summary["discussion"][:PROJECTOR_DISTRIBUTION]]
+    baseline = summary.get("baseline")
+    body["baseline"] = baseline  # last result's scores per area, to show beside the room
     body["figures"] = {
-        "radar": charts.band_radar(summary["band"], None, labels, summary["roles"]),
+        "radar": charts.band_radar(summary["band"], None, labels, summary["roles"],
+                                   baseline=(baseline["period"], baseline["scores"]) if baseline else None),
         "distribution": charts.distribution_figure(summary["stats"], questions) if questions else None,
     }
     body["discussion"] = [
@@ -259,6 +266,66 @@ def comparison(c: Content, chosen: Sequence[Mapping[str, Any]], names: Sequence[
 
 
 # --------------------------------------------------------------------------
+# Quarter after quarter: re-assessments that start from last period's answers
+# --------------------------------------------------------------------------
+
+
+def latest_of_scope(db: Database, org_id: int, unit_id: int | None) -> dict[str, Any] | None:
+    """The latest submitted assessment of the organisation (unit None: its own, not its units') or of one unit."""
+    rows = store.history(db, org_id, unit_id)
+    return rows[-1] if rows else None
+
+
+def start_reassessment(db: Database, c: Content, org_id: int, user_id: int, *, unit_id: int | None,
+                       period: str | None, assessed_on: str | None, title: str = "") -> int:
+    """Start the next assessment of the organisation (or unit) with last period's profile, answers,
+    target and planning choices prefilled, the answers waiting to be confirmed; return the response id.
+
+    Raise store.NotFound when the scope has no submitted assessment to start from.
+    """
+    previous = latest_of_scope(db, org_id, unit_id)
+    if previous is None:
+        raise store.NotFound("nothing submitted yet to start from")
+    questionnaire = c.default_questionnaire
+    result = store.load_snapshot(db, previous["snapshot_id"])["result"]
+    target, plan = store.planning_choices(db, previous["id"])
+    plan = {k: v for k, v in (plan or {}).items() if k != "start_date"}  # the new roadmap starts when it is made
+    return store.create_reassessment(
+        db, org_id, user_id, questionnaire.id, questionnaire.version, previous_id=previous["id"],
+        answers=reassessment.prefill_answers(questionnaire, result.get("answers") or {}),
+        context=reassessment.prefill_context(questionnaire, result.get("context") or {}),
+        period=period, assessed_on=assessed_on, unit_id=unit_id, title=title, target=target, plan=plan or None)
+
+
+def reassessment_view(db: Database, response: Mapping[str, Any], questionnaire: Questionnaire,
+                      with_changes: bool = False) -> dict[str, Any] | None:
+    """For a prefilled response: last time's levels and each answer's state (and, ``with_changes``,
+    what changed since last time, for the review page); None for a response that was not prefilled."""
+    prefill = store.prefill_of(db, response["id"])
+    if prefill is None:
+        return None
+    answers = store.load_answers(db, response["id"])
+    unconfirmed = store.unconfirmed_answers(db, response["id"])
+    view = {**prefill, "states": reassessment.answer_states(prefill["levels"], answers, unconfirmed)}
+    if with_changes:
+        previous_context = store.load_snapshot(db, prefill["snapshot_id"])["result"].get("context") or {}
+        view["changes"] = reassessment.changes_since(questionnaire, prefill["levels"], answers, unconfirmed,
+                                                     previous_context, response["context"])
+    return view
+
+
+def workshop_baseline(db: Database, workshop: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The earlier result a workshop started from, to show beside the room: its period and its
+    score per capability area and overall; None when the workshop started blank."""
+    previous = store.previous_assessment(db, workshop["assessment_id"])
+    if previous is None:
+        return None
+    summary = store.snapshot_summary(db, previous["snapshot_id"])
+    return {"assessment_id": previous["id"], "period": previous["period"], "assessed_on": previous["assessed_on"],
+            "scores": dict(summary.get("scores") or {}), "overall": summary.get("overall")}
+
+
+# --------------------------------------------------------------------------
 # Reports: what the report writers read, assembled from a frozen result and the store
 # --------------------------------------------------------------------------
 
@@ -273,7 +340,8 @@ def self_report(db: Database, c: Content, response: Mapping[str, Any], snapshot:
     """The report of a self-assessment's frozen result (with its organisation's name once attached)."""
     result = snapshot["result"]
     subject: dict[str, Any] = {"kind": "self", "title": response.get("title") or "",
-                               "assessed_on": (response.get("submitted_at") or snapshot["created_at"])[:10]}
+                               "assessed_on": (response.get("assessed_on") or response.get("submitted_at")
+                                               or snapshot["created_at"])[:10]}
     if response.get("org_id"):
         subject["organisation"] = store.get_org(db, response["org_id"])["name"]
     return build_report(result, _questionnaire_data(c, result), subject=subject, start=start)

@@ -60,6 +60,7 @@ from .history import (
     quarter_label,
     set_assessment_details,
     set_progress,
+    snapshot_summary,
     snapshots_of,
     unit_of_org,
     units,
@@ -101,6 +102,14 @@ from .responses import (
     set_step,
     snapshot_stamp,
     submit_response,
+)
+from .reassessments import (
+    confirm_answers,
+    create_reassessment,
+    planning_choices,
+    prefill_of,
+    previous_assessment,
+    unconfirmed_answers,
 )
 from .backup import Backup, BackupFailed, backup_database
 from .schema import migrate, migrations

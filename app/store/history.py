@@ -126,6 +126,14 @@ def _backfill_summary(db: Database, snapshot_id: int) -> dict[str, Any]:
     return summary
 
 
+def snapshot_summary(db: Database, snapshot_id: int) -> dict[str, Any]:
+    """The small summary frozen with a snapshot (what history reads); raise NotFound."""
+    row = db.execute("SELECT summary_json FROM snapshots WHERE id = ?", [snapshot_id]).fetchone()
+    if row is None:
+        raise NotFound("no such snapshot")
+    return json.loads(row[0]) if row[0] else _backfill_summary(db, snapshot_id)
+
+
 def snapshots_of(db: Database, assessment_id: int) -> list[dict[str, Any]]:
     cols = ("id", "reason", "questionnaire_version", "content_hash", "created_at")
     return [dict(zip(cols, r)) for r in db.execute(

@@ -67,11 +67,11 @@ def import_self_assessment(db: Database, questionnaire_id: str, questionnaire_ve
 
 _RESPONSE_COLUMNS = ("id", "assessment_id", "step", "context_json", "status", "created_at", "updated_at",
                      "submitted_at", "user_id", "questionnaire_id", "questionnaire_version", "title", "kind",
-                     "assessment_status", "target_json", "snapshot_id", "org_id")
+                     "assessment_status", "target_json", "snapshot_id", "org_id", "period", "assessed_on")
 _RESPONSE_SELECT = """
     SELECT r.id, r.assessment_id, r.step, r.context_json, r.status, r.created_at, r.updated_at,
            r.submitted_at, r.user_id, a.questionnaire_id, a.questionnaire_version, a.title, a.kind,
-           a.status AS assessment_status, a.target_json, a.snapshot_id, a.org_id
+           a.status AS assessment_status, a.target_json, a.snapshot_id, a.org_id, a.period, a.assessed_on
     FROM responses r JOIN assessments a ON a.id = r.assessment_id
 """
 
@@ -102,27 +102,37 @@ def create_org_assessment(db: Database, org_id: int, user_id: int, questionnaire
                           questionnaire_version: str, title: str = "", *, period: str | None = None,
                           assessed_on: str | None = None, unit_id: int | None = None) -> int:
     """Start an assessment of an organisation answered by one member; return the response id."""
-    now = now_iso()
     with transaction(db):
-        if unit_id is not None and db.execute("SELECT 1 FROM units WHERE id = ? AND org_id = ?",
-                                              [unit_id, org_id]).fetchone() is None:
-            raise NotFound("no such unit")
-        assessment_id = db["assessments"].insert({
-            "kind": "self", "title": title, "questionnaire_id": questionnaire_id,
-            "questionnaire_version": questionnaire_version, "created_at": now, "org_id": org_id,
-            "period": period or None, "assessed_on": assessed_on or None, "unit_id": unit_id,
-        }).last_pk
-        return db["responses"].insert({
-            "assessment_id": assessment_id, "token_hash": hash_token(new_token()), "created_at": now,
-            "updated_at": now, "user_id": user_id,
-        }).last_pk
+        return insert_org_assessment(db, org_id, user_id, questionnaire_id, questionnaire_version, title=title,
+                                     period=period, assessed_on=assessed_on, unit_id=unit_id)[1]
+
+
+def insert_org_assessment(db: Database, org_id: int, user_id: int, questionnaire_id: str, questionnaire_version: str,
+                          *, title: str, period: str | None, assessed_on: str | None, unit_id: int | None,
+                          context: Mapping[str, Any] | None = None, **columns: Any) -> tuple[int, int]:
+    """Insert an organisation's assessment and its one member's response (call inside a transaction);
+    return (assessment id, response id). ``columns`` are further assessment columns."""
+    if unit_id is not None and db.execute("SELECT 1 FROM units WHERE id = ? AND org_id = ?",
+                                          [unit_id, org_id]).fetchone() is None:
+        raise NotFound("no such unit")
+    now = now_iso()
+    assessment_id = db["assessments"].insert({
+        "kind": "self", "title": title, "questionnaire_id": questionnaire_id,
+        "questionnaire_version": questionnaire_version, "created_at": now, "org_id": org_id,
+        "period": period or None, "assessed_on": assessed_on or None, "unit_id": unit_id, **columns,
+    }).last_pk
+    response_id = db["responses"].insert({
+        "assessment_id": assessment_id, "token_hash": hash_token(new_token()), "created_at": now,
+        "updated_at": now, "user_id": user_id, "context_json": json.dumps(dict(context or {})),
+    }).last_pk
+    return assessment_id, response_id
 
 
 def save_note(db: Database, response_id: int, dimension: str, text: str) -> None:
     """Keep (or clear) the respondent's free-text note on one capability area."""
     text = (text or "").strip()[:2000]
     with transaction(db):
-        _require_open(db, response_id)
+        require_open(db, response_id)
         if text:
             db.execute("""INSERT INTO notes (response_id, dimension, text, updated_at) VALUES (?, ?, ?, ?)
                           ON CONFLICT (response_id, dimension) DO UPDATE SET text = excluded.text,
@@ -149,7 +159,7 @@ def count_answers(db: Database, response_id: int) -> int:
     return db.execute("SELECT count(*) FROM answers WHERE response_id = ?", [response_id]).fetchone()[0]
 
 
-def _require_open(db: Database, response_id: int) -> None:
+def require_open(db: Database, response_id: int) -> None:
     row = db.execute("SELECT status FROM responses WHERE id = ?", [response_id]).fetchone()
     if row is None:
         raise NotFound("no such response")
@@ -162,7 +172,7 @@ def save_answers(db: Database, response_id: int, answers: Mapping[str, int | Non
     """Upsert answers of one response (and its current step); return how many rows were written."""
     now = now_iso()
     with transaction(db):
-        _require_open(db, response_id)
+        require_open(db, response_id)
         db.conn.executemany(
             """
             INSERT INTO answers (response_id, question_id, level, updated_at) VALUES (?, ?, ?, ?)
@@ -180,7 +190,7 @@ def save_context(db: Database, response_id: int, context: Mapping[str, Any], ste
     """Store the profile answers of one response, merged over what was there."""
     now = now_iso()
     with transaction(db):
-        _require_open(db, response_id)
+        require_open(db, response_id)
         row = db.execute("SELECT context_json FROM responses WHERE id = ?", [response_id]).fetchone()
         merged = {**json.loads(row[0]), **context}
         db.execute("UPDATE responses SET context_json = ? WHERE id = ?", [json.dumps(merged), response_id])

@@ -259,3 +259,21 @@ def m007_assessment_plan(db: Database) -> None:
     # The roadmap's planning choices (start date, PMO people, owner names), kept like the target
     # so a re-scored result is planned the same way.
     db.execute("ALTER TABLE assessments ADD COLUMN plan_json TEXT")
+
+
+@migrations()
+def m008_reassessment(db: Database) -> None:
+    # A re-assessment starts from an earlier one: its answers are copied in, and last time's level
+    # of each question is kept beside them with whether the person has confirmed it since.
+    db.execute("ALTER TABLE assessments ADD COLUMN previous_id INTEGER REFERENCES assessments(id)")
+    db.execute(
+        """
+        CREATE TABLE prefills (
+            response_id INTEGER NOT NULL REFERENCES responses(id),
+            question_id TEXT NOT NULL,
+            level INTEGER CHECK (level IS NULL OR level BETWEEN 1 AND 5),
+            confirmed INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (response_id, question_id)
+        ) WITHOUT ROWID
+        """
+    )

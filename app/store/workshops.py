@@ -60,8 +60,11 @@ _SELECT = """SELECT w.id, w.org_id, w.assessment_id, w.title, w.mode, w.roles_js
 
 def create_workshop(db: Database, org_id: int, user_id: int, *, title: str, mode: str, roles: list[str],
                     context: Mapping[str, Any], questionnaire_id: str, questionnaire_version: str,
-                    unit_id: int | None = None) -> int:
-    """Create a workshop and the open assessment its participants answer; return its id."""
+                    unit_id: int | None = None, previous_id: int | None = None) -> int:
+    """Create a workshop and the open assessment its participants answer; return its id.
+
+    ``previous_id``: an earlier submitted assessment of the organisation to show beside the room.
+    """
     title = " ".join((title or "").split())[:MAX_TITLE]
     if not title:
         raise InvalidTitle("give the workshop a title")
@@ -73,8 +76,11 @@ def create_workshop(db: Database, org_id: int, user_id: int, *, title: str, mode
         if unit_id is not None and db.execute("SELECT 1 FROM units WHERE id = ? AND org_id = ?",
                                               [unit_id, org_id]).fetchone() is None:
             raise NotFound("no such unit")
+        if previous_id is not None and db.execute("SELECT 1 FROM assessments WHERE id = ? AND org_id = ? AND "
+                                                  "status = 'closed'", [previous_id, org_id]).fetchone() is None:
+            raise NotFound("no such submitted assessment")
         assessment_id = db["assessments"].insert({
-            "kind": "workshop", "title": title, "questionnaire_id": questionnaire_id,
+            "kind": "workshop", "previous_id": previous_id, "title": title, "questionnaire_id": questionnaire_id,
             "questionnaire_version": questionnaire_version, "created_at": now_iso(), "org_id": org_id,
             "unit_id": unit_id, "period": f"{today.year}-Q{(today.month - 1) // 3 + 1}",
             "assessed_on": today.isoformat(),

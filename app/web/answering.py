@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
 
-from .. import store
+from .. import service, store
 from ..db import get_db
 from ..engine import InvalidInput, InvalidLevel, Questionnaire, UnknownQuestion
+from ..engine.reassessment import FILTERS
 from ..engine.scoring import score_answers, validate_answers
 from ..engine.vocabulary import DIMENSIONS
 from .errors import error_response
@@ -121,11 +122,33 @@ def parse_answer_form(questionnaire: Questionnaire, dimension: str, form) -> dic
     return answers
 
 
+def shown_filter(raw: str | None) -> str | None:
+    """The re-assessment filter asked for (?show=unconfirmed or changed), None for every question."""
+    return raw if raw in FILTERS else None
+
+
+def with_filter(url: str, show: str | None) -> str:
+    return f"{url}?show={show}" if show else url
+
+
+def confirmations(form, levels: dict, stored: dict[str, int | None], answers: dict[str, int | None],
+                  confirm_all: bool) -> dict[str, bool]:
+    """Which prefilled answers on the posted page are confirmed: ticked, changed by this post (an
+    active choice), or every one with "confirm all"."""
+    return {qid: confirm_all or form.get(f"confirm-{qid}") == "1" or stored.get(qid, level) != level
+            for qid, level in answers.items() if qid in levels}
+
+
 def answer_dimension(flow: Flow, response: dict, questionnaire: Questionnaire, dimension: str):
-    """Show or save one dimension page of any respondent's flow."""
+    """Show or save one dimension page of any respondent's flow.
+
+    In a re-assessment each question shows last time's level and whether its answer is confirmed,
+    changed or not yet confirmed; ?show= narrows the page to the changed or the unconfirmed ones.
+    """
     if response["status"] == "submitted":
         return flow.closed_redirect()
     db = get_db()
+    show = shown_filter(request.values.get("show"))
     if request.method == "POST":
         action = request.form.get("action", "next")
         try:
@@ -136,25 +159,42 @@ def answer_dimension(flow: Flow, response: dict, questionnaire: Questionnaire, d
         if note is not None and len(note) > MAX_NOTE:
             return error_response(400, "That note could not be saved",
                                   "A note can have at most 2,000 characters. Nothing was saved.")
-        target = flow.neighbour(dimension, action)
+        target = dimension if action == "confirm" else flow.neighbour(dimension, action)
+        prefill = store.prefill_of(db, response["id"])
         try:
-            with store.transaction(db):  # the answers and the note are kept together, or neither
+            with store.transaction(db):  # the answers, their confirmations and the note are kept together, or none
+                if prefill:
+                    stored = store.load_answers(db, response["id"])
+                    store.confirm_answers(db, response["id"], confirmations(
+                        request.form, prefill["levels"], stored, answers, action == "confirm"))
                 store.save_answers(db, response["id"], answers, step=target if target in flow.steps else dimension)
                 if note is not None:
                     store.save_note(db, response["id"], dimension, note)
         except store.AssessmentClosed:
             return flow.closed_redirect()
-        return redirect(flow.url(target))
+        return redirect(with_filter(flow.url(target), show if target in DIMENSIONS else None))
     if response["step"] != dimension:
         with store.best_effort(db):
             store.set_step(db, response["id"], dimension)
     answers = store.load_answers(db, response["id"])
+    again = service.reassessment_view(db, response, questionnaire)
+    questions = questionnaire.dimension(dimension).questions
+    if again:
+        states = again["states"]
+        counts = {"all": len(questions),
+                  "unconfirmed": sum(1 for q in questions if states.get(q.id, "unconfirmed") == "unconfirmed"),
+                  "changed": sum(1 for q in questions if states.get(q.id) == "changed")}
+        if show:
+            questions = [q for q in questions if states.get(q.id, "unconfirmed") == show]
+        again = {**again, "counts": counts, "show": show}
     return render_template(
         "assess/dimension.html",
         flow=flow,
         questionnaire=questionnaire,
         dimension=questionnaire.dimension(dimension),
+        questions=questions,
         answers=answers,
+        again=again,
         note=store.load_notes(db, response["id"]).get(dimension, ""),
         progress=progress(questionnaire, answers, dimension, flow),
         back_label=flow.back_label(dimension),
@@ -165,14 +205,28 @@ def answer_dimension(flow: Flow, response: dict, questionnaire: Questionnaire, d
 def save_json_answers(response: dict, questionnaire: Questionnaire):
     """Validate and save a JSON batch of answers; a replayed batch changes nothing."""
     payload = json_body()
-    if not isinstance(payload, dict) or not isinstance(payload.get("answers"), dict):
-        return jsonify({"error": 'expected JSON {"answers": {question_id: level or null}}'}), 400
+    if (not isinstance(payload, dict) or not isinstance(payload.get("answers", {}), dict)
+            or not isinstance(payload.get("confirm", {}), dict) or not ({"answers", "confirm"} & payload.keys())):
+        return jsonify({"error": 'expected JSON {"answers": {question_id: level or null}, '
+                                 '"confirm": {question_id: true or false}}'}), 400
     try:
-        answers = validate_answers(questionnaire, payload["answers"])
+        answers = validate_answers(questionnaire, payload.get("answers", {}))
+        confirm = payload.get("confirm", {})
+        unknown = [qid for qid in confirm if questionnaire.question(str(qid)) is None]
+        if unknown:
+            raise UnknownQuestion(f"unknown question id {unknown[0]!r} in confirm")
+        if any(not isinstance(v, bool) for v in confirm.values()):
+            raise InvalidInput("confirm takes true or false per question")
     except InvalidInput as err:
         return jsonify({"error": str(err)}), 400
+    db = get_db()
     try:
-        saved = store.save_answers(get_db(), response["id"], answers)
+        with store.transaction(db):
+            saved = store.save_answers(db, response["id"], answers)
+            # An answer saved as it changes is an active choice: in a re-assessment it counts as confirmed.
+            confirm = {**{qid: True for qid in answers}, **confirm}
+            if confirm and store.prefill_of(db, response["id"]):
+                store.confirm_answers(db, response["id"], confirm)
     except store.AssessmentClosed as err:
         return jsonify({"error": str(err)}), 409
     answered = store.count_answers(get_db(), response["id"])
@@ -200,6 +254,7 @@ def review_page(flow: Flow, response: dict, questionnaire: Questionnaire):
         "total": scores[dim.id]["total"],
         "insufficient": scores[dim.id]["insufficient"],
     } for dim in questionnaire.dimensions]
+    again = service.reassessment_view(db, response, questionnaire, with_changes="context" in flow.steps)
     return render_template(
         "assess/review.html",
         flow=flow,
@@ -209,4 +264,6 @@ def review_page(flow: Flow, response: dict, questionnaire: Questionnaire):
         notes=store.load_notes(db, response["id"]),
         missing_context=missing_context,
         progress=progress(questionnaire, answers, "review", flow),
+        again=again,
+        filtered_url=lambda dim, show: with_filter(flow.url(dim), show),
     )

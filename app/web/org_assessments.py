@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, g, redirect, request, url_for
 
 from .. import service, store
 from ..db import get_db
-from .access import load_response, login_required, member_token, member_view, require_member
+from .access import load_response, login_required, member_token, member_view, require_member, unit_of_org
 from .current import content
 from .errors import unchanged
 from .messages import refusal
@@ -27,15 +27,32 @@ def _title(raw: str | None) -> str:
 @bp.post("")
 @member_view()
 def start(org_id: int):
-    """Start a self-assessment of this organisation, answered by the signed-in member."""
+    """Start a self-assessment of this organisation, answered by the signed-in member: blank, or
+    (start_from=previous) with the scope's last profile and answers prefilled."""
     questionnaire = content().default_questionnaire
     period = " ".join(request.form.get("period", "").split())[:store.MAX_PERIOD] or None
     assessed_on = optional_date(request.form.get("assessed_on"),
                                 "The date must look like 2026-11-25. Nothing was created.")
     unit_id = optional_id(request.form.get("unit"), "Unknown unit. Nothing was created.")
+    title = _title(request.form.get("title"))
+    db = get_db()
+    if request.form.get("start_from", "blank") not in ("blank", "previous"):
+        abort(400, description="Start from the last result or blank. Nothing was created.")
+    if request.form.get("start_from") == "previous":
+        if unit_id is not None:
+            unit_of_org(org_id, unit_id)
+        try:
+            response_id = service.start_reassessment(db, content(), org_id, g.user["id"], unit_id=unit_id,
+                                                     period=period, assessed_on=assessed_on, title=title)
+        except store.NotFound:
+            abort(400, description="There is no submitted assessment of this scope to start from yet; start a "
+                                   "blank one instead. Nothing was created.")
+        flash("Last period's profile and answers are filled in. Confirm or change each answer; "
+              "the review shows what changed.", "info")
+        return redirect(url_for("assess.overview", token=member_token(response_id), new=1))
     try:
-        response_id = store.create_org_assessment(get_db(), org_id, g.user["id"], questionnaire.id,
-                                                  questionnaire.version, title=_title(request.form.get("title")),
+        response_id = store.create_org_assessment(db, org_id, g.user["id"], questionnaire.id,
+                                                  questionnaire.version, title=title,
                                                   period=period, assessed_on=assessed_on, unit_id=unit_id)
     except store.NotFound:
         abort(404)

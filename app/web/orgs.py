@@ -14,6 +14,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 
 from .. import store
 from ..db import get_db
+from ..engine.reassessment import next_period
 from ..engine.vocabulary import DIMENSIONS
 from .access import FACILITATOR_ROLES, can_facilitate, login_required, member_view, role_required, unit_scope
 from .dashboard_data import dashboard_for, progress_view
@@ -64,7 +65,8 @@ def detail(org_id: int):
         assessments=store.org_assessments(db, org_id),
         members=store.members(db, org_id),
         member_form=MemberForm(),
-        defaults={"period": store.quarter_label(date.today()), "assessed_on": date.today().isoformat()},
+        defaults={"period": next_period(data["latest"]["period"] if "latest" in data else None, date.today()),
+                  "assessed_on": date.today().isoformat()},
         statuses=store.PROGRESS_STATUSES,
         dimensions=DIMENSIONS,
     )

@@ -31,7 +31,8 @@ def result_page(token: str):
     attach = attachable_orgs(response)
     org = store.get_org(db, response["org_id"]) if response["org_id"] else None
     key = ("result", token, stamp["id"], stamp["content_hash"], date.today(), page_key_for_user(),
-           tuple((o["id"], o["name"]) for o in attach), (org["id"], org["name"]) if org else None)
+           tuple((o["id"], o["name"]) for o in attach), (org["id"], org["name"]) if org else None,
+           response["period"], response["assessed_on"])
 
     def render(csrf_token) -> str:
         snapshot = store.load_snapshot(db, stamp["id"])

@@ -60,7 +60,7 @@ def create(org_id: int):
     units = store.units(db, org_id)
     values = dict(store.latest_context(db, org_id))
     errors: dict[str, str] = {}
-    form = {"title": "", "mode": "anonymous", "roles": DEFAULT_ROLES, "unit": ""}
+    form = {"title": "", "mode": "anonymous", "roles": DEFAULT_ROLES, "unit": "", "start_from": "previous"}
     if request.method == "POST":
         form = {k: request.form.get(k, "") for k in form}
         parsed, missing, invalid = parse_context_form(questionnaire, request.form)
@@ -72,12 +72,15 @@ def create(org_id: int):
         if form["mode"] not in store.WORKSHOP_MODES:
             errors["mode"] = "Choose anonymous or named."
         unit_id = optional_id(form["unit"], "Unknown unit. Nothing was created.")
+        # Starting from the last result shows it beside the room on the projector.
+        previous = service.latest_of_scope(db, org_id, unit_id) if form["start_from"] == "previous" else None
         if not errors:
             try:
                 workshop_id = store.create_workshop(
                     db, org_id, g.user["id"], title=form["title"], mode=form["mode"],
                     roles=form["roles"].split(","), context=parsed, questionnaire_id=questionnaire.id,
-                    questionnaire_version=questionnaire.version, unit_id=unit_id)
+                    questionnaire_version=questionnaire.version, unit_id=unit_id,
+                    previous_id=previous["id"] if previous else None)
             except store.NotFound:
                 abort(404)
             except store.StoreError as err:
@@ -86,7 +89,14 @@ def create(org_id: int):
                 flash("The workshop is open. Show the projector page so people can join.", "success")
                 return redirect(url_for("workshops.detail", org_id=org_id, workshop_id=workshop_id))
     return render_template("workshops/new.html", org=g.org, questionnaire=questionnaire, values=values,
-                           errors=errors, form=form, units=units), 400 if errors else 200
+                           errors=errors, form=form, units=units,
+                           last_results=_last_results(db, org_id, units)), 400 if errors else 200
+
+
+def _last_results(db, org_id: int, units: list[dict]) -> dict[int | None, str]:
+    """The period of the last result per scope (None: the whole organisation) that has one."""
+    latest = {scope: service.latest_of_scope(db, org_id, scope) for scope in [None, *(u["id"] for u in units)]}
+    return {scope: row["period"] for scope, row in latest.items() if row}
 
 
 @bp.get("")

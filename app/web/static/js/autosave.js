@@ -11,7 +11,8 @@
   var status = document.getElementById("save-status");
   var answeredEl = document.querySelector("[data-answered]");
   var bar = document.querySelector("[data-progress-bar]");
-  var pending = {};
+  var pending = {};         // question id -> level (null: don't know)
+  var pendingConfirm = {};  // question id -> confirmed (re-assessments)
   var timer = null;
   var sending = false;
   var retries = 0;          // failed attempts in a row
@@ -25,8 +26,13 @@
   }
 
   function keep(batch) {
-    Object.keys(batch).forEach(function (k) { if (!(k in pending)) { pending[k] = batch[k]; } });
+    Object.keys(batch.answers).forEach(function (k) { if (!(k in pending)) { pending[k] = batch.answers[k]; } });
+    Object.keys(batch.confirm).forEach(function (k) {
+      if (!(k in pendingConfirm)) { pendingConfirm[k] = batch.confirm[k]; }
+    });
   }
+
+  function waiting() { return Object.keys(pending).length + Object.keys(pendingConfirm).length; }
 
   function schedule(seconds) {
     if (timer) { clearTimeout(timer); }
@@ -45,16 +51,17 @@
   function flush() {
     timer = null;
     if (sending) { return; }
-    var batch = pending;
+    var batch = { answers: pending, confirm: pendingConfirm };
     pending = {};
-    if (Object.keys(batch).length === 0) { return; }
+    pendingConfirm = {};
+    if (Object.keys(batch.answers).length + Object.keys(batch.confirm).length === 0) { return; }
     sending = true;
     if (retries === 0) { show("Saving…"); }
     fetch(url, {
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": token },
-      body: JSON.stringify({ answers: batch })
+      body: JSON.stringify(batch)
     }).then(function (res) {
       sending = false;
       if (res.status === 503 || res.status === 502 || res.status === 504 || res.status === 429) {
@@ -74,7 +81,7 @@
         retries = 0;
         if (answeredEl) { answeredEl.textContent = body.answered; }
         if (bar && body.total) { bar.style.width = Math.round(100 * body.answered / body.total) + "%"; }
-        if (Object.keys(pending).length) { schedule(0.25); } else { show("All answers saved", "saved"); }
+        if (waiting()) { schedule(0.25); } else { show("All answers saved", "saved"); }
       });
     }).catch(function () {
       // No connection (or no answer): keep the answers and try again.
@@ -84,10 +91,35 @@
     });
   }
 
+  var STATE_TEXT = { unconfirmed: "not yet confirmed", changed: "changed", confirmed: "confirmed" };
+
+  // A re-assessment's question: show whether its answer is changed, confirmed or not yet confirmed.
+  function showState(fieldset, state) {
+    fieldset.classList.remove("state-unconfirmed", "state-changed", "state-confirmed");
+    fieldset.classList.add("state-" + state);
+    var badge = fieldset.querySelector("[data-state]");
+    if (badge) { badge.textContent = STATE_TEXT[state]; }
+  }
+
   form.addEventListener("change", function (event) {
     var input = event.target;
-    if (!input.name || input.name.indexOf("q-") !== 0) { return; }
-    pending[input.name.slice(2)] = input.value === "dk" ? null : parseInt(input.value, 10);
+    if (!input.name) { return; }
+    var fieldset = input.closest("fieldset[data-previous]");
+    if (input.name.indexOf("q-") === 0) {
+      pending[input.name.slice(2)] = input.value === "dk" ? null : parseInt(input.value, 10);
+      if (fieldset) {  // the server counts any change as confirmed
+        var box = fieldset.querySelector("input[name^='confirm-']");
+        if (box) { box.checked = true; }
+        showState(fieldset, input.value === fieldset.getAttribute("data-previous") ? "confirmed" : "changed");
+      }
+    } else if (input.name.indexOf("confirm-") === 0 && fieldset) {
+      pendingConfirm[input.name.slice(8)] = input.checked;
+      var chosen = fieldset.querySelector("input[name^='q-']:checked");
+      var changed = chosen && chosen.value !== fieldset.getAttribute("data-previous");
+      showState(fieldset, changed ? "changed" : (input.checked ? "confirmed" : "unconfirmed"));
+    } else {
+      return;
+    }
     if (retries > 0) { return; }  // sent with the retry already planned
     schedule(0.25);
   });
@@ -101,7 +133,7 @@
   });
 
   window.addEventListener("beforeunload", function (event) {
-    if (!submitting && (retries > 0 || sending) && Object.keys(pending).length) {
+    if (!submitting && (retries > 0 || sending) && waiting()) {
       event.preventDefault();
       event.returnValue = "";
     }
