@@ -203,5 +203,7 @@ def test_assess_json_evidence_uses_plain_values(runner, answers_file):
     assert capacity["evidence"]["context.active_projects"] == 80
     assert "The capacity model is at level 1 across 80 projects." in capacity["why"]
     tools = next(p for p in data["pitfalls"] if p["id"] == "poor-tool-adoption")
-    assert tools["evidence"]["answers.tools.tool_fit"] is None
-    assert "fit unknown" in tools["why"]
+    # "Don't know" is never evidence: the unknown tool fit is not cited, the answers that show the problem are.
+    assert "answers.tools.tool_fit" not in tools["evidence"]
+    assert tools["evidence"]["answers.tools.adoption"] == 1 and tools["evidence"]["answers.tools.dashboards"] == 3
+    assert "dashboards level 3" in tools["why"] and "adoption level 1" in tools["why"]

@@ -26,6 +26,10 @@ REQUIRED = ("no-mandate", "over-governance", "compliance-over-value", "unclear-r
 # Answers are written as {question id: level}; "area:level" keys set every question of an area.
 TOOLS_NONE = {"area:tools": 1}
 GOVERNANCE_STRONG = {"area:governance": 4}
+ESTABLISHED = {"existing_pmo": "established"}
+NO_CENTRAL_STANDARD = {"governance.minimum_artefacts": 2, "governance.stage_gates": 2, "governance.status_reporting": 2}
+DIVISIONS = {"business_units": 5, "active_projects": 70}
+FEDERATED_BANK = {"org_size": "enterprise", "business_units": 6, "active_projects": 300, **ESTABLISHED}
 
 # pitfall id -> (problem, opposite, precondition missing); each case is (answers, context changes).
 CASES: dict[str, tuple[tuple[dict, dict], tuple[dict, dict], tuple[dict, dict]]] = {
@@ -42,13 +46,13 @@ CASES: dict[str, tuple[tuple[dict, dict], tuple[dict, dict], tuple[dict, dict]]]
         ({"area:governance": 2, "facilitation.service_orientation": 1}, {}),
     ),
     "compliance-over-value": (
-        ({"analytics.benefits_realisation": 2, "leadership.business_outcomes": 2}, {}),
-        ({"analytics.benefits_realisation": 4, "leadership.business_outcomes": 2}, {}),
+        ({"analytics.benefits_realisation": 2, "leadership.business_outcomes": 2}, ESTABLISHED),
+        ({"analytics.benefits_realisation": 4, "leadership.business_outcomes": 2}, ESTABLISHED),
         ({"governance.stage_gates": 2, "governance.minimum_artefacts": 2, "governance.standards_consistency": 2,
-          "analytics.benefits_realisation": 1, "leadership.business_outcomes": 1}, {}),
+          "analytics.benefits_realisation": 1, "leadership.business_outcomes": 1}, ESTABLISHED),
     ),
     "unclear-roles": (
-        ({"leadership.role_clarity": 2}, {}),
+        ({"leadership.role_clarity": 2, "governance.decision_rights": 2}, {}),
         ({"leadership.role_clarity": 4, "governance.decision_rights": 1}, {}),
         ({"leadership.role_clarity": 1}, {"active_projects": 0}),
     ),
@@ -65,9 +69,9 @@ CASES: dict[str, tuple[tuple[dict, dict], tuple[dict, dict], tuple[dict, dict]]]
           "governance.standards_consistency": 1}, {}),
     ),
     "disconnected-from-delivery": (
-        ({"facilitation.delivery_proximity": 2, "facilitation.service_orientation": 2}, {}),
+        ({"facilitation.delivery_proximity": 2, "facilitation.service_orientation": 2}, ESTABLISHED),
         ({"facilitation.delivery_proximity": 4, "facilitation.stakeholder_involvement": 4,
-          "facilitation.service_orientation": 4}, {}),
+          "facilitation.service_orientation": 4}, ESTABLISHED),
         ({"facilitation.delivery_proximity": 1}, {"existing_pmo": "none"}),
     ),
     "tool-before-process": (
@@ -102,9 +106,10 @@ CASES: dict[str, tuple[tuple[dict, dict], tuple[dict, dict], tuple[dict, dict]]]
         ({"governance.tailored_methodology": 2}, {"delivery_mix": "waterfall"}),
     ),
     "outgrown-scale": (
-        ({"tools.automation": 2}, {"active_projects": 80}),
-        ({"tools.automation": 4, "leadership.pmo_roles": 4, "tools.tool_fit": 4}, {"active_projects": 80}),
-        ({"tools.automation": 1}, {"active_projects": 80, "existing_pmo": "none"}),
+        ({"tools.automation": 2}, {"active_projects": 80, **ESTABLISHED}),
+        ({"tools.automation": 4, "leadership.pmo_roles": 4, "tools.tool_fit": 4}, {"active_projects": 80, **ESTABLISHED}),
+        # An informal PMO was never set up for any size: its problem is the foundations.
+        ({"tools.automation": 1}, {"active_projects": 80}),
     ),
     "benefits-unmanaged": (
         # The textbook case: benefits stated in business cases, then forgotten.
@@ -130,7 +135,7 @@ CASES: dict[str, tuple[tuple[dict, dict], tuple[dict, dict], tuple[dict, dict]]]
         ({"analytics.portfolio_risk": 1}, {"risk_profile": "low"}),
     ),
     "unprepared-go-lives": (
-        ({"facilitation.transition_to_service": 2}, {}),
+        ({"facilitation.transition_to_service": 2}, {"risk_profile": "high"}),
         ({"facilitation.transition_to_service": 4}, {"risk_profile": "high"}),
         ({"facilitation.transition_to_service": 1}, {"risk_profile": "low"}),
     ),
@@ -138,6 +143,36 @@ CASES: dict[str, tuple[tuple[dict, dict], tuple[dict, dict], tuple[dict, dict]]]
         ({"governance.scope_change_control": 1}, {}),
         ({"governance.scope_change_control": 4, "analytics.forecast_accuracy": 1}, {}),
         ({"governance.scope_change_control": 1}, {"delivery_mix": "agile"}),
+    ),
+    "unreliable-forecasts": (
+        ({"analytics.forecast_accuracy": 2}, {}),
+        ({"analytics.forecast_accuracy": 4}, {}),
+        ({"analytics.forecast_accuracy": 1}, {"active_projects": 0}),
+    ),
+    "optimistic-forecasts": (
+        ({"analytics.forecast_accuracy": 3}, {"org_size": "large", "active_projects": 60}),
+        ({"analytics.forecast_accuracy": 4}, {"org_size": "large", "active_projects": 60}),
+        ({"analytics.forecast_accuracy": 3}, {"org_size": "small", "active_projects": 12}),
+    ),
+    "unchecked-demand": (
+        ({"analytics.duplicate_detection": 1, "governance.intake_criteria": 2}, {}),
+        ({"analytics.duplicate_detection": 3, "governance.intake_criteria": 2}, {"primary_pain": "duplicate_work"}),
+        ({"analytics.duplicate_detection": 1, "governance.intake_criteria": 1}, {"active_projects": 3}),
+    ),
+    "funding-without-strategy": (
+        ({"governance.prioritisation_model": 2}, {"primary_pain": "strategic_misalignment"}),
+        ({"governance.prioritisation_model": 3}, {"primary_pain": "strategic_misalignment"}),
+        ({"governance.prioritisation_model": 1}, {"primary_pain": "strategic_misalignment", "active_projects": 3}),
+    ),
+    "unit-methods-diverge": (
+        ({**NO_CENTRAL_STANDARD, "governance.standards_consistency": 1}, DIVISIONS),
+        ({**NO_CENTRAL_STANDARD, "governance.standards_consistency": 4}, DIVISIONS),
+        ({**NO_CENTRAL_STANDARD, "governance.standards_consistency": 1}, {"active_projects": 70}),
+    ),
+    "benefits-not-portfolio-wide": (
+        ({"analytics.benefits_realisation": 3}, {"business_units": 3, "active_projects": 60, **ESTABLISHED}),
+        ({"analytics.benefits_realisation": 4}, {"business_units": 3, "active_projects": 60, **ESTABLISHED}),
+        ({"analytics.benefits_realisation": 3}, {"business_units": 3, "active_projects": 60}),
     ),
 }
 
@@ -232,3 +267,177 @@ def test_pitfalls_are_listed_highest_severity_first(content, questionnaire):
     result = run_assessment(content, answers_with(questionnaire, case[0]), NEUTRAL_CONTEXT)
     ranks = [{"high": 0, "medium": 1, "low": 2}[p["severity"]] for p in result["pitfalls"]]
     assert len(ranks) >= 3 and ranks == sorted(ranks)
+
+
+# ---- The second blind review's defects (issue 10): text true to its evidence, evidence that shows the
+# problem, the pain's pitfall on top, fewer weak-evidence pitfalls, mature organisations not left empty.
+
+def test_too_much_too_soon_names_only_advanced_practices_and_missing_basics(content, questionnaire):
+    # o07: prioritisation "Loudest voice wins" and gates at 2 are not advanced; tooling at 4 is.
+    found = fired(content, questionnaire, ({"governance.prioritisation_model": 1, "governance.stage_gates": 2,
+                                            "area:tools": 4, "leadership.mandate": 1, "governance.intake_criteria": 2},
+                                           {}))
+    why = found["too-much-too-soon"]["why"]
+    assert "tool fit level 4" in why and "PMO mandate level 1" in why and "intake criteria level 2" in why
+    assert "prioritisation" not in why and "gates" not in why and "decision rights" not in why
+    assert set(found["too-much-too-soon"]["evidence"]) == {
+        "answers.tools.tool_fit", "answers.tools.resource_planning", "answers.tools.automation",
+        "answers.leadership.mandate", "answers.governance.intake_criteria"}
+
+
+def test_too_much_too_soon_stays_quiet_when_the_basics_are_in_place(content, questionnaire):
+    # o09: intake at 4, decision rights, mandate and sponsor at 3 are the basics, in place.
+    case = ({"governance.intake_criteria": 4, "governance.stage_gates": 4, "analytics.portfolio_view": 2}, {})
+    assert "too-much-too-soon" not in fired(content, questionnaire, case)
+
+
+def test_standards_text_cites_only_the_standards_that_are_defined(content, questionnaire):
+    found = fired(content, questionnaire, ({"governance.minimum_artefacts": 2, "governance.stage_gates": 2,
+                                            "governance.standards_consistency": 2}, {}))
+    why = found["inconsistent-standards"]["why"]
+    assert "status reporting level 3" in why and "document" not in why and "gates" not in why
+
+
+def test_divisions_with_no_common_method_are_the_first_federation_risk(content, questionnaire):
+    # o08 and o11: five divisional methods and no central standard to diverge from yet.
+    found = fired(content, questionnaire, ({**NO_CENTRAL_STANDARD, "governance.standards_consistency": 1}, DIVISIONS))
+    assert "inconsistent-standards" not in found
+    assert found["unit-methods-diverge"]["title"] == "Each unit running projects its own way"
+    assert "each of the 5 business units" in found["unit-methods-diverge"]["why"]
+
+
+def test_a_federated_portfolio_whose_standards_are_not_measured_by_unit_gets_a_low_drift_pitfall(
+        content, questionnaire):
+    # o06: standards applied everywhere with exceptions logged (level 3), six business lines, 300 projects.
+    found = fired(content, questionnaire, ({"area:governance": 4, "governance.standards_consistency": 3},
+                                           FEDERATED_BANK))
+    drift = found["unit-methods-diverge"]
+    assert (drift["title"], drift["severity"]) == ("Standards that drift between units", "low")
+    assert "nobody measures how each unit applies them" in drift["why"]
+    three_domains = fired(content, questionnaire, ({"area:governance": 4, "governance.standards_consistency": 3},
+                                                   {**FEDERATED_BANK, "business_units": 3}))
+    assert "unit-methods-diverge" not in three_domains
+
+
+def test_tool_pitfall_title_matches_the_adoption_answer(content, questionnaire):
+    # o10: the tool is the agreed working record (adoption 3); nobody owns the data (level 1).
+    data = fired(content, questionnaire, ({"tools.adoption": 3, "tools.data_quality": 1}, {}))["poor-tool-adoption"]
+    assert data["title"] == "Portfolio data that nobody owns" and "adoption" not in data["why"]
+    stale = fired(content, questionnaire, ({"tools.adoption": 2}, {}))["poor-tool-adoption"]
+    assert stale["title"] == "Tools that nobody keeps current"
+    # Data cleaned by hand before reports in a tool everyone uses is a weak practice, not a pitfall.
+    assert "poor-tool-adoption" not in fired(content, questionnaire, ({"tools.data_quality": 2}, {}))
+
+
+@pytest.mark.parametrize("regulated,title", [(False, "Process valued over outcomes"),
+                                             (True, "Compliance valued over outcomes")])
+def test_compliance_title_fits_the_organisation_and_says_what_each_level_means(content, questionnaire, regulated,
+                                                                               title):
+    found = fired(content, questionnaire, ({"analytics.benefits_realisation": 1, "leadership.business_outcomes": 1},
+                                           {**ESTABLISHED, "regulated": regulated}))
+    pitfall = found["compliance-over-value"]
+    assert pitfall["title"] == title
+    # Level 1 is "No objectives", not objectives about activity.
+    assert "activity" not in pitfall["why"] and "no objectives written as business outcomes" in pitfall["why"]
+
+
+def test_compliance_over_value_needs_an_established_pmo(content, questionnaire):
+    case = ({"analytics.benefits_realisation": 2, "leadership.business_outcomes": 2}, {"regulated": True})
+    found = fired(content, questionnaire, case)
+    assert "compliance-over-value" not in found and "benefits-unmanaged" in found
+
+
+@pytest.mark.parametrize("risk,severity", [("medium", "medium"), ("high", "high")])
+def test_portfolio_risk_wording_and_severity_follow_the_risk_level(content, questionnaire, risk, severity):
+    found = fired(content, questionnaire, ({"analytics.portfolio_risk": 2}, {"regulated": True, "risk_profile": risk}))
+    pitfall = found["risk-blind-portfolio"]
+    assert pitfall["severity"] == severity
+    assert ("high-risk" in pitfall["why"]) == (risk == "high")
+
+
+@pytest.mark.parametrize("pitfall_id,case,not_cited", [
+    ("capacity-blind-spots", ({"analytics.capacity_model": 2}, {"primary_pain": "duplicate_work"}),
+     "context.primary_pain"),
+    ("capacity-blind-spots", ({"analytics.capacity_model": 2}, {"primary_pain": "strategic_misalignment"}),
+     "context.primary_pain"),
+    ("unclear-roles", ({"leadership.role_clarity": 2, "governance.decision_rights": 2}, {}), "context.active_projects"),
+    ("unclear-roles", ({"leadership.role_clarity": 3, "governance.decision_rights": 1}, {}),
+     "answers.leadership.role_clarity"),
+    ("stale-mandate", ({"leadership.mandate": 3}, ESTABLISHED), "answers.leadership.stakeholder_satisfaction"),
+])
+def test_evidence_cites_only_answers_that_show_the_problem(content, questionnaire, pitfall_id, case, not_cited):
+    pitfall = fired(content, questionnaire, case)[pitfall_id]
+    assert not_cited not in pitfall["evidence"]
+    assert pitfall["evidence"]
+
+
+@pytest.mark.parametrize("pain,answers,pitfall_id", [
+    ("duplicate_work", {"analytics.duplicate_detection": 2, "governance.intake_criteria": 2}, "unchecked-demand"),
+    ("strategic_misalignment", {"governance.prioritisation_model": 2}, "funding-without-strategy"),
+    ("poor_forecasting", {"analytics.forecast_accuracy": 2}, "unreliable-forecasts"),
+    ("resource_conflicts", {"analytics.capacity_model": 2}, "capacity-blind-spots"),
+    ("weak_execution", {"analytics.benefits_realisation": 2, "leadership.business_outcomes": 2},
+     "compliance-over-value"),
+])
+def test_the_pitfall_on_the_main_pain_is_high(content, questionnaire, pain, answers, pitfall_id):
+    found = fired(content, questionnaire, (answers, {**ESTABLISHED, "primary_pain": pain}))
+    assert found[pitfall_id]["severity"] == "high"
+    other_pain = "poor_forecasting" if pain != "poor_forecasting" else "duplicate_work"
+    elsewhere = fired(content, questionnaire, (answers, {**ESTABLISHED, "primary_pain": other_pain}))
+    assert elsewhere.get(pitfall_id, {"severity": "medium"})["severity"] != "high"
+
+
+def test_forecasts_nobody_checks_fire_whatever_the_delivery_method(content, questionnaire):
+    # o10: agile, forecasting 1, change control 1: the scope pitfall needs baselined plans, this one does not.
+    found = fired(content, questionnaire, ({"analytics.forecast_accuracy": 1, "governance.scope_change_control": 1},
+                                           {"delivery_mix": "agile"}))
+    assert "uncontrolled-change" not in found
+    why = found["unreliable-forecasts"]["why"]
+    assert "Agile teams" in why and "change control level 1" in why
+
+
+def test_duplicate_work_with_loudest_voice_prioritisation_says_so(content, questionnaire):
+    found = fired(content, questionnaire, ({"analytics.duplicate_detection": 1, "governance.intake_criteria": 2,
+                                            "governance.prioritisation_model": 1}, {"primary_pain": "duplicate_work"}))
+    assert "whoever escalates hardest" in found["unchecked-demand"]["why"]
+
+
+def test_an_established_pmo_that_learns_of_investment_decisions_afterwards_funds_without_strategy(
+        content, questionnaire):
+    # o05: a reporting PMO, separate local lists, no seat in investment decisions; whatever the pain.
+    case = {"governance.prioritisation_model": 2, "leadership.prioritisation_influence": 1}
+    assert "funding-without-strategy" in fired(content, questionnaire, (case, ESTABLISHED))
+    assert "funding-without-strategy" not in fired(content, questionnaire, (case, {}))
+
+
+def test_an_informal_pmo_at_level_two_is_not_called_disconnected(content, questionnaire):
+    # o03 and o08: contact through reports and a status collector describe most informal PMOs.
+    level_two = ({"facilitation.delivery_proximity": 2, "facilitation.service_orientation": 2}, {})
+    assigned = ({"facilitation.delivery_proximity": 3, "facilitation.service_orientation": 2,
+                 "facilitation.stakeholder_involvement": 2}, ESTABLISHED)
+    assert "disconnected-from-delivery" not in fired(content, questionnaire, level_two)
+    assert "disconnected-from-delivery" not in fired(content, questionnaire, assigned)
+
+
+def test_a_mature_bank_whose_pain_is_forecasting_gets_the_mature_pitfalls(content, questionnaire):
+    # o06: overall 3.8, forecasting 3 as the pain, benefits 3, standards 3 across six business lines.
+    answers = {"area:governance": 4, "area:analytics": 4, "area:tools": 4, "area:leadership": 4,
+               "area:facilitation": 4, "analytics.forecast_accuracy": 3, "analytics.dependency_tracking": 3,
+               "analytics.benefits_realisation": 3, "governance.standards_consistency": 3}
+    found = fired(content, questionnaire, (answers, {**FEDERATED_BANK, "regulated": True, "risk_profile": "high"}))
+    assert {"optimistic-forecasts", "unit-methods-diverge", "benefits-not-portfolio-wide"} <= set(found)
+    assert found["optimistic-forecasts"]["severity"] == "high"
+    assert "dependencies level 3" in found["optimistic-forecasts"]["why"]
+
+
+def test_list_placeholders_always_name_something_when_a_pitfall_fires(content, questionnaire):
+    """Every list in a fired pitfall's text names at least one answer, over many random organisations."""
+    from bench.common import random_answers, random_context
+    import random
+
+    for seed in range(150):
+        answers = random_answers(random.Random(seed), questionnaire)
+        context = random_context(random.Random(seed + 1))
+        for pitfall in run_assessment(content, answers, context)["pitfalls"]:
+            assert "(none" not in pitfall["why"] and " none)" not in pitfall["why"], (seed, pitfall["id"])
+            assert pitfall["evidence"], (seed, pitfall["id"])

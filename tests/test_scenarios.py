@@ -36,6 +36,8 @@ SETUP = {
 STANDARDS = {"governance.core-templates", "governance.minimum-artefacts", "governance.status-standard",
              "governance.decision-gates", "governance.exception-register", "governance.delivery-routes"}
 ALL_PITFALLS = frozenset({
+    "unreliable-forecasts", "optimistic-forecasts", "unchecked-demand", "funding-without-strategy",
+    "unit-methods-diverge", "benefits-not-portfolio-wide",
     "no-mandate", "over-governance", "compliance-over-value", "unclear-roles", "poor-tool-adoption",
     "inconsistent-standards", "disconnected-from-delivery", "tool-before-process", "too-much-too-soon",
     "capacity-blind-spots", "reporting-theater", "waterfall-for-everything", "outgrown-scale",

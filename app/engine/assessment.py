@@ -102,9 +102,15 @@ def choice_labels(questionnaire: Questionnaire) -> dict[str, dict[str, str]]:
     """Context choices as they read inside a sentence: 'small', 'mostly agile', 'no PMO today'."""
     def short(label: str) -> str:
         text = label.split(" (")[0].split(":")[0].strip()
-        return text[:1].lower() + text[1:]
+        # 'Intake criteria' reads 'intake criteria'; an acronym such as 'PMO mandate' keeps its case.
+        return text if text[1:2].isupper() else text[:1].lower() + text[1:]
 
-    return {f"context.{f.key}": {c.value: short(c.label) for c in f.choices or ()} for f in questionnaire.context}
+    labels: dict[str, dict[str, str]] = {f"context.{f.key}": {c.value: short(c.label) for c in f.choices or ()}
+                                         for f in questionnaire.context}
+    # Practices as they read inside a sentence, for list placeholders: 'intake criteria'.
+    labels["names"] = {f"answers.{q.id}": short(q.short_name)
+                       for q in questionnaire.questions()}
+    return labels
 
 
 @dataclass(frozen=True)

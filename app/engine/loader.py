@@ -8,6 +8,7 @@ content files are small, hand-written YAML with no anchors or aliases.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,21 @@ def check_pains(ownership: list, roadmap) -> None:
             for i, item_id in enumerate(pain.improvements):
                 if item_id not in roadmap.items:
                     located.problem(("pains", pain_id, "improvements", i), f"unknown improvement {item_id!r}")
+
+
+def add_pitfall_mitigations(pitfall_docs: list, roadmap):
+    """Cross-file: the improvements a pitfall names as its mitigations exist, and mitigate it in the plan
+    as if the improvement's own 'mitigates' named the pitfall."""
+    mitigated_by = {pitfall: list(items) for pitfall, items in roadmap.mitigated_by.items()}
+    for doc, located in pitfall_docs:
+        for p, pitfall in enumerate(doc.pitfalls):
+            for i, item_id in enumerate(pitfall.mitigated_by):
+                if item_id not in roadmap.items:
+                    located.problem(("pitfalls", p, "mitigated_by", i), f"unknown improvement {item_id!r}")
+                elif item_id not in mitigated_by.setdefault(pitfall.id, []):
+                    mitigated_by[pitfall.id].append(item_id)
+    ordered = {pitfall: tuple(sorted(items, key=roadmap.order.__getitem__)) for pitfall, items in mitigated_by.items()}
+    return dataclasses.replace(roadmap, mitigated_by=ordered)
 
 
 # libyaml's parser when PyYAML has it (about ten times faster); the pure-Python one otherwise.
@@ -239,6 +255,7 @@ def load_content(root: Path | str) -> Content:
         problems.append(("roadmaps/", "", "an improvements catalogue needs a phases file"))
     if roadmap is not None:
         check_pains(documents["ownership"][:1], roadmap)
+        roadmap = add_pitfall_mitigations(documents["pitfalls"][:1], roadmap)
 
     if problems:
         raise ContentError(_cap_problems(problems))

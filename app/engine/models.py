@@ -311,6 +311,12 @@ class Precondition(Strict):
 class Variant(Strict):
     when: str = Field(min_length=1)
     why: str = Field(min_length=20)
+    title: str | None = Field(default=None, min_length=1,
+                              description="A title for the cases this variant picks out, when the pitfall's own "
+                                          "title would not fit them.")
+    severity: Literal["high", "medium", "low"] | None = Field(
+        default=None, description="The severity of the cases this variant picks out, when it differs from the "
+                                  "pitfall's own ('high_when' still raises it).")
 
 
 class Pitfall(Strict):
@@ -326,6 +332,9 @@ class Pitfall(Strict):
                                     description="Other explanations, each for the cases its condition picks out; "
                                                 "the first that holds replaces 'why'.")
     mitigation: str = Field(min_length=20)
+    mitigated_by: list[str] = Field(default_factory=list,
+                                    description="Improvement ids that mitigate this pitfall, besides those whose "
+                                                "own 'mitigates' names it.")
     holds: list[DimensionId] = Field(default_factory=list,
                                      description="Capability areas whose default target is not raised while this "
                                                  "pitfall stands (e.g. no more tooling before the process).")

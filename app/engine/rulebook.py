@@ -10,7 +10,7 @@ from .expressions import Condition, ConditionError, compile_condition
 from .facts import Fact, fact_table, nest, rule_context
 from .located import Located
 from .models import ModelDefinition, ModelRules, OwnershipRules, Pain, PitfallRules, Questionnaire
-from .wording import PLACEHOLDER
+from .wording import LIST_PLACEHOLDER, PLACEHOLDER
 
 # "level {answers.x}" would read "level level 3".
 DOUBLED_LEVEL = re.compile(r"\blevel \{(answers\.[a-z0-9_.]+)\}", re.IGNORECASE)
@@ -45,6 +45,8 @@ class CompiledOversight:
 class CompiledVariant:
     condition: Condition
     why: str
+    title: str | None = None
+    severity: str | None = None
 
 
 @dataclass(frozen=True)
@@ -60,12 +62,27 @@ class CompiledPitfall:
     mitigation: str
     holds: tuple[str, ...] = ()
     high_when: Condition | None = None
+    mitigated_by: tuple[str, ...] = ()
 
     @property
     def reads(self) -> tuple[str, ...]:
-        """Every fact the precondition and the condition read, in that order, once."""
+        """Every fact the precondition, the condition and the variants read, in that order, once."""
         paths = (self.precondition.reads if self.precondition else ()) + self.condition.reads
+        for variant in self.variants:
+            paths += variant.condition.reads
         return tuple(dict.fromkeys(paths))
+
+    def explanation(self, facts: Mapping[str, Any]) -> tuple[str, str, str]:
+        """The title, explanation and severity true for these facts: the first variant that holds, else the
+        pitfall's own; evidence at its worst (high_when) raises the severity to high."""
+        title, why, severity = self.title, self.why, self.severity
+        for variant in self.variants:
+            if variant.condition.matches(facts):
+                title, why, severity = variant.title or title, variant.why, variant.severity or severity
+                break
+        if self.high_when is not None and self.high_when.matches(facts):
+            severity = "high"
+        return title, why, severity
 
 
 @dataclass(frozen=True)
@@ -161,7 +178,10 @@ class ConditionCompiler:
 
     def template(self, text: str, located: Located, loc: tuple, with_model: bool, label: str = "") -> None:
         located = _Labelled(located, label)
-        for name in PLACEHOLDER.findall(text):
+        names = PLACEHOLDER.findall(text)
+        for listed in LIST_PLACEHOLDER.findall(text):
+            names += listed[0].split(", ")
+        for name in names:
             if name not in self.paths[with_model]:
                 located.problem(loc, f"placeholder {{{name}}} is not a fact")
         doubled = DOUBLED_LEVEL.search(text)
@@ -250,7 +270,7 @@ def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]
                 if vc is None:
                     ok = False
                 else:
-                    variants.append(CompiledVariant(vc, variant.why))
+                    variants.append(CompiledVariant(vc, variant.why, variant.title, variant.severity))
             high_when = None
             if pitfall.high_when is not None:
                 high_when = compiler.condition(pitfall.high_when, located, loc + ("high_when",), with_model=True,
@@ -260,7 +280,7 @@ def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]
                 pitfalls.append(CompiledPitfall(
                     pitfall.id, pitfall.title, pitfall.severity, precondition,
                     pitfall.requires.text if pitfall.requires else "", condition, pitfall.why, tuple(variants),
-                    pitfall.mitigation, tuple(pitfall.holds), high_when))
+                    pitfall.mitigation, tuple(pitfall.holds), high_when, tuple(pitfall.mitigated_by)))
 
     for doc, located in documents.get("ownership", []):
         doc: OwnershipRules

@@ -11,7 +11,7 @@ from typing import Any, Mapping
 
 from .rulebook import Rulebook
 from .vocabulary import MODELS
-from .wording import render
+from .wording import render, template_paths
 
 SEVERITY_ORDER: dict[str, int] = {"high": 0, "medium": 1, "low": 2}
 
@@ -144,15 +144,16 @@ def find_pitfalls(rulebook: Rulebook, facts: Mapping[str, Any],
             continue
         if not pitfall.condition.matches(facts):
             continue
-        why = next((v.why for v in pitfall.variants if v.condition.matches(facts)), pitfall.why)
-        severity = "high" if pitfall.high_when is not None and pitfall.high_when.matches(facts) else pitfall.severity
+        title, why, severity = pitfall.explanation(facts)
         found.append((SEVERITY_ORDER[severity], index, {
             "id": pitfall.id,
-            "title": pitfall.title,
+            "title": title,
             "severity": severity,
             "precondition": pitfall.precondition_text,
             "why": render(why, facts, labels),
-            "evidence": {path: facts.get(path) for path in pitfall.reads},
+            # The evidence is what the explanation cites: the answers that show the problem, and
+            # context only where the sentence uses it (never the precondition for its own sake).
+            "evidence": {path: facts.get(path) for path in template_paths(why, facts)},
             "mitigation": pitfall.mitigation,
             "holds": list(pitfall.holds),
             "roadmap_items": [],

@@ -6,6 +6,9 @@ import re
 from typing import Any, Mapping
 
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)\}")
+# "{answers.a.b, answers.c.d >= 4}" names only the listed answers at level 4 or more, so a sentence
+# can say which practices are advanced (or missing) without citing the ones that are not.
+LIST_PLACEHOLDER = re.compile(r"\{(answers\.[a-z0-9_.]+(?:, answers\.[a-z0-9_.]+)*) (>=|<=) ([1-5])\}")
 
 # From this far into a level, a score reads as "nearly" the next level.
 NEARLY = 0.75
@@ -43,8 +46,41 @@ def format_fact(path: str, value: Any) -> str:
     return format_value(value)
 
 
+def listed(match: re.Match, facts: Mapping[str, Any]) -> list[str]:
+    """The paths of a list placeholder whose answers are known and meet its comparison."""
+    paths, op, level = match.group(1).split(", "), match.group(2), int(match.group(3))
+    meets = (lambda v: v >= level) if op == ">=" else (lambda v: v <= level)
+    return [p for p in paths if isinstance(facts.get(p), int) and meets(facts[p])]
+
+
+def template_paths(template: str, facts: Mapping[str, Any]) -> list[str]:
+    """Every fact a filled-in template cites, in order, once: its evidence."""
+    found = []
+    for match in re.finditer(f"{PLACEHOLDER.pattern}|{LIST_PLACEHOLDER.pattern}", template):
+        if match.group(1):
+            found.append(match.group(1))
+        else:
+            found += listed(LIST_PLACEHOLDER.match(match.group(0)), facts)
+    return list(dict.fromkeys(found))
+
+
+def join_words(parts: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
 def render(template: str, facts: Mapping[str, Any], labels: Mapping[str, Any] | None = None) -> str:
-    """Fill {fact.path} placeholders with the facts' values (context choices by their label)."""
+    """Fill {fact.path} placeholders with the facts' values (context choices by their label), and
+    list placeholders with the listed answers that meet their comparison, by name."""
+    names = (labels or {}).get("names", {})
+
+    def answers(match: re.Match) -> str:
+        cited = listed(match, facts)
+        if not cited:
+            return "none"
+        return join_words([f"{names.get(p, p.rsplit('.', 1)[-1].replace('_', ' '))} level {facts[p]}"
+                           for p in cited])
+
     def value(match: re.Match) -> str:
         path = match.group(1)
         fact = facts.get(path)
@@ -54,7 +90,7 @@ def render(template: str, facts: Mapping[str, Any], labels: Mapping[str, Any] | 
             return labels.get("model", {}).get(fact, fact)
         return format_fact(path, fact)
 
-    return singular(PLACEHOLDER.sub(value, template))
+    return singular(PLACEHOLDER.sub(value, LIST_PLACEHOLDER.sub(answers, template)))
 
 
 ONE_OF = re.compile(r"\b1 (business units or domains|units or domains|business units|active projects|units|projects)\b")
