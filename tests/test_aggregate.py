@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from app.engine.aggregate import (
+    agreement,
     aggregate_answers,
     dimension_band,
     disagreement,
@@ -242,3 +243,19 @@ def test_a_role_figure_never_comes_from_fewer_people_than_the_minimum(questionna
     out = role_medians(questionnaire, responses, minimum_group=3)
     assert out["Exec"]["medians"]["governance"] == 3.0
     assert out["Exec"]["medians"]["tools"] is None, "one Exec's own tools score is shown as the role's median"
+
+
+@pytest.mark.parametrize("levels, kind, text, short", [
+    ([], "none", "nobody gave a level yet", "no levels"),
+    ([None, None], "none", "nobody gave a level (two said don't know)", "no levels"),
+    ([4], "single", "one answer: level 4", "one answer at 4"),
+    ([3, 3, 3], "agree", "the room agrees (all level 3)", "all at 3"),
+    ([3, 3, None], "agree", "the room agrees (all level 3); one said don't know", "all at 3"),
+    ([2, 3, 3], "close", "close: one at level 2, two at level 3", "close 2–3"),
+    ([1, 1, 4], "split", "split: two at level 1, one at level 4", "split 1–4"),
+    ([1, 5] * 6, "split", "split: six at level 1, six at level 5", "split 1–5"),
+    ([2] * 12 + [5], "split", "split: 12 at level 2, one at level 5", "split 2–5"),
+])
+def test_agreement_says_how_the_room_answered_in_words(levels, kind, text, short):
+    said = agreement(question_stats(levels))
+    assert said == {"kind": kind, "text": text, "short": short}

@@ -9,6 +9,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from .models import Questionnaire
 from .scoring import score_answers
 from .vocabulary import DIMENSIONS, LEVELS
+from .wording import number_word
 
 
 def quartiles(values: Sequence[int]) -> tuple[float, float]:
@@ -41,6 +42,31 @@ def question_stats(levels: Iterable[int | None]) -> dict[str, Any]:
     else:
         stats.update({"median": None, "min": None, "max": None, "spread": None, "iqr": None, "stdev": None})
     return stats
+
+
+def agreement(stats: Mapping[str, Any]) -> dict[str, str]:
+    """How far the room agrees on one question, in words a room understands.
+
+    ``kind`` is "none" (no level given), "single" (one answer), "agree" (one level),
+    "close" (two neighbouring levels) or "split" (levels two or more apart). ``text`` is the
+    sentence for the console and the projector ("split: two at level 1, one at level 4");
+    ``short`` the phrase for a report line ("split 1–4").
+    """
+    counts = {int(level): int(n) for level, n in (stats.get("counts") or {}).items() if n}
+    dont_know = int(stats.get("dont_know") or 0)
+    unsure = f"; {number_word(dont_know)} said don't know" if dont_know else ""
+    if not counts:
+        text = "nobody gave a level" + (f" ({number_word(dont_know)} said don't know)" if dont_know else " yet")
+        return {"kind": "none", "text": text, "short": "no levels"}
+    levels = sorted(counts)
+    low, high = levels[0], levels[-1]
+    if sum(counts.values()) == 1:
+        return {"kind": "single", "text": f"one answer: level {low}{unsure}", "short": f"one answer at {low}"}
+    if low == high:
+        return {"kind": "agree", "text": f"the room agrees (all level {low}){unsure}", "short": f"all at {low}"}
+    kind = "close" if high - low == 1 else "split"
+    spread = ", ".join(f"{number_word(counts[level])} at level {level}" for level in levels)
+    return {"kind": kind, "text": f"{kind}: {spread}{unsure}", "short": f"{kind} {low}–{high}"}
 
 
 def per_question(questionnaire: Questionnaire, responses: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:

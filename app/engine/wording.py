@@ -102,8 +102,15 @@ def singular(text: str) -> str:
     return ONE_OF.sub(lambda m: "1 " + SINGULAR.get(m.group(1), m.group(1)[:-1]), text)
 
 
+NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
+
+
+def number_word(n: int) -> str:
+    """'one' to 'nine' in words, 10 and more in digits (and 0 as 'no')."""
+    return "no" if n == 0 else NUMBER_WORDS.get(n, str(n))
+
+
 def count_phrase(n: int, one: str, many: str | None = None) -> str:
     """'one answer', 'two answers', '12 answers'."""
-    words = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
     noun = one if n == 1 else (many or one + "s")
-    return f"{words.get(n, str(n))} {noun}"
+    return f"{NUMBER_WORDS.get(n, str(n))} {noun}"
