@@ -121,3 +121,112 @@ def test_wrong_codes_count_against_the_address_until_the_limit_within_the_window
     assert store.workshop_for_join(fresh_db, code, "198.51.100.1", now=now)["join_code"] == code
     assert store.workshop_for_join(fresh_db, code, "203.0.113.7", now=now + JOIN_FAILURE_WINDOW + 1)["join_code"] \
         == code
+
+
+def _close(db, content, workshop):
+    from app.service import compute_workshop_result
+
+    return store.close_workshop(db, workshop, lambda responses, agreed: compute_workshop_result(
+        content, workshop, responses, agreed), questionnaire_version="1", content_hash="h")
+
+
+def test_a_removed_participant_leaves_every_figure_but_their_row_is_kept(fresh_db, room):
+    _fay, _org, workshop = room
+    ghost = store.participant(fresh_db, workshop, ghost_token := store.join_workshop(fresh_db, workshop))
+    real = store.participant(fresh_db, workshop, store.join_workshop(fresh_db, workshop))
+    store.save_answers(fresh_db, ghost["id"], {"governance.intake_criteria": 1})
+    store.save_answers(fresh_db, real["id"], {"governance.intake_criteria": 4})
+    before = store.get_workshop(fresh_db, workshop["org_id"], workshop["id"])["revision"]
+    store.remove_participant(fresh_db, workshop, ghost["id"])
+    assert store.get_workshop(fresh_db, workshop["org_id"], workshop["id"])["revision"] > before
+    assert [p["id"] for p in store.responses_with_answers(fresh_db, workshop["assessment_id"])] == [real["id"]]
+    assert [p["id"] for p in store.participants(fresh_db, workshop["assessment_id"])] == [real["id"]]
+    assert store.answer_count(fresh_db, workshop["assessment_id"]) == 1
+    assert fresh_db.execute("SELECT count(*) FROM responses WHERE id = ?", [ghost["id"]]).fetchone()[0] == 1
+    with pytest.raises(store.ParticipantRemoved):
+        store.participant(fresh_db, workshop, ghost_token)
+    with pytest.raises(store.NotFound):  # twice, or someone of another workshop
+        store.remove_participant(fresh_db, workshop, ghost["id"])
+
+
+def test_a_workshop_nobody_answered_cannot_close_and_is_cancelled_without_a_result(fresh_db, room, content):
+    _fay, org, workshop = room
+    store.join_workshop(fresh_db, workshop)  # joined, answered nothing
+    with pytest.raises(store.NothingToClose):
+        _close(fresh_db, content, workshop)
+    store.cancel_workshop(fresh_db, workshop)
+    cancelled = store.get_workshop(fresh_db, org, workshop["id"])
+    assert cancelled["status"] == "closed" and cancelled["cancelled"] and cancelled["snapshot_id"] is None
+    assert fresh_db.execute("SELECT count(*) FROM snapshots").fetchone()[0] == 0
+    assert store.org_assessments(fresh_db, org) == []
+    assert store.reopen_deadline(cancelled) is None
+    with pytest.raises(store.AssessmentClosed):
+        _close(fresh_db, content, cancelled)
+
+
+def test_a_workshop_with_answers_is_closed_not_cancelled(fresh_db, room):
+    _fay, org, workshop = room
+    person = store.participant(fresh_db, workshop, store.join_workshop(fresh_db, workshop))
+    store.save_answers(fresh_db, person["id"], {"governance.intake_criteria": None})  # don't know is an answer
+    with pytest.raises(store.WorkshopHasAnswers):
+        store.cancel_workshop(fresh_db, workshop)
+    assert store.get_workshop(fresh_db, org, workshop["id"])["status"] == "open"
+
+
+def test_reopening_within_a_day_supersedes_the_result_and_lets_nobody_new_join(fresh_db, room, content):
+    from datetime import timedelta
+
+    fay, org, workshop = room
+    person = store.participant(fresh_db, workshop, store.join_workshop(fresh_db, workshop))
+    store.save_answers(fresh_db, person["id"], {"governance.intake_criteria": 2})
+    first = _close(fresh_db, content, workshop)
+    closed = store.get_workshop(fresh_db, org, workshop["id"])
+    deadline = store.reopen_deadline(closed)
+    with pytest.raises(store.CannotReopen):
+        store.reopen_workshop(fresh_db, closed, now=deadline + timedelta(seconds=1))
+    store.reopen_workshop(fresh_db, closed, now=deadline - timedelta(seconds=1))
+    reopened = store.get_workshop(fresh_db, org, workshop["id"])
+    assert reopened["status"] == "open" and reopened["snapshot_id"] == first
+    with pytest.raises(store.AssessmentClosed):
+        store.join_workshop(fresh_db, reopened)
+    with pytest.raises(store.WorkshopHasAnswers):
+        store.cancel_workshop(fresh_db, reopened)
+    with pytest.raises(store.CannotReopen):  # an open workshop is not re-opened
+        store.reopen_workshop(fresh_db, reopened, now=deadline - timedelta(seconds=1))
+    store.set_consensus(fresh_db, workshop["id"], "governance.intake_criteria", 4, "", fay)
+    second = _close(fresh_db, content, reopened)
+    assert second != first
+    reasons = [r[0] for r in fresh_db.execute("SELECT reason FROM snapshots ORDER BY id")]
+    assert reasons == ["workshop closed", "workshop closed again after re-opening"]
+    assert store.get_workshop(fresh_db, org, workshop["id"])["snapshot_id"] == second
+
+
+def test_a_second_round_keeps_its_own_votes_one_round_open_at_a_time(fresh_db, room, content):
+    _fay, _org, workshop = room
+    people = [store.participant(fresh_db, workshop, store.join_workshop(fresh_db, workshop)) for _ in range(3)]
+    for person, level in zip(people, (1, 1, 4)):
+        store.save_answers(fresh_db, person["id"], {"governance.intake_criteria": level})
+    first = store.open_round(fresh_db, workshop["id"], "governance.intake_criteria")
+    with pytest.raises(store.RoundOpen):
+        store.open_round(fresh_db, workshop["id"], "tools.adoption")
+    assert store.open_round_of(fresh_db, workshop["id"])["id"] == first
+    for person, level in zip(people, (3, 3, 3)):
+        store.save_vote(fresh_db, workshop, first, person["id"], level)
+    store.save_vote(fresh_db, workshop, first, people[2]["id"], None)  # changed to don't know
+    assert store.vote_of(fresh_db, first, people[2]["id"]) == (True, None)
+    store.remove_participant(fresh_db, workshop, people[1]["id"])
+    store.close_round(fresh_db, workshop["id"], first)
+    store.close_round(fresh_db, workshop["id"], first)  # twice changes nothing
+    with pytest.raises(store.RoundClosed):
+        store.save_vote(fresh_db, workshop, first, people[0]["id"], 5)
+    again = store.open_round(fresh_db, workshop["id"], "governance.intake_criteria")
+    rounds = store.rounds_with_votes(fresh_db, workshop["id"])
+    assert [(r["question_id"], r["number"], r["votes"]) for r in rounds] == [
+        ("governance.intake_criteria", 2, {people[0]["id"]: 3, people[2]["id"]: None}),
+        ("governance.intake_criteria", 3, {})]
+    assert store.responses_with_answers(fresh_db, workshop["assessment_id"])[0]["answers"] == {
+        "governance.intake_criteria": 1}  # round one stays as answered
+    with pytest.raises(store.NotFound):
+        store.save_vote(fresh_db, workshop, again + 100, people[0]["id"], 3)
+    _close(fresh_db, content, workshop)
+    assert store.open_round_of(fresh_db, workshop["id"]) is None

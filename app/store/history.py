@@ -12,6 +12,7 @@ from ..engine.history import summarise
 from .db import NotFound, StoreError, now_iso, transaction
 from .orgs import clean_name
 from .responses import load_answers, load_notes
+from .rounds import rounds_with_votes
 from .workshops import consensus, responses_with_answers
 
 PROGRESS_STATUSES = ("planned", "started", "done")
@@ -212,6 +213,7 @@ def assessment_inputs(db: Database, assessment_id: int) -> dict[str, Any]:
                          "roles": json.loads(workshop[3]), "title": workshop[4], "questionnaire_id": questionnaire_id},
             "responses": responses_with_answers(db, assessment_id),
             "consensus": consensus(db, workshop[0]),
+            "rounds": rounds_with_votes(db, workshop[0]),
             "target": target,
             "plan": plan,
         }

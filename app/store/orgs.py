@@ -139,7 +139,9 @@ def org_assessments(db: Database, org_id: int) -> list[dict[str, Any]]:
                   u.name, (SELECT count(*) FROM snapshots s WHERE s.assessment_id = a.id)
            FROM assessments a LEFT JOIN units u ON u.id = a.unit_id
            LEFT JOIN snapshots cs ON cs.id = a.snapshot_id
-           WHERE a.org_id = ? ORDER BY COALESCE(a.assessed_on, a.created_at) DESC, a.id DESC""",
+           WHERE a.org_id = ? AND NOT EXISTS (SELECT 1 FROM workshops w WHERE w.assessment_id = a.id
+                                                AND w.cancelled_at IS NOT NULL)
+           ORDER BY COALESCE(a.assessed_on, a.created_at) DESC, a.id DESC""",
         [org_id],
     ).fetchall()
     return [dict(zip(cols, r)) for r in rows]

@@ -277,3 +277,59 @@ def m008_reassessment(db: Database) -> None:
         ) WITHOUT ROWID
         """
     )
+
+
+@migrations()
+def m009_workshop_room(db: Database) -> None:
+    # What the room sees: whether the facilitator has started (the projector's QR code moves to
+    # a corner), which results view the projector shows, and how a workshop ended.
+    db.execute("ALTER TABLE workshops ADD COLUMN started_at TEXT")
+    db.execute("ALTER TABLE workshops ADD COLUMN screen TEXT NOT NULL DEFAULT 'radar'")
+    db.execute("ALTER TABLE workshops ADD COLUMN cancelled_at TEXT")
+    db.execute("ALTER TABLE workshops ADD COLUMN reopened_at TEXT")
+    # A participant the facilitator removed (a ghost, a test join): kept, but out of every figure.
+    db.execute("ALTER TABLE responses ADD COLUMN removed_at TEXT")
+    # Second (and later) rounds of voting on one question; round one is the participants' answers.
+    db.execute(
+        """
+        CREATE TABLE workshop_rounds (
+            id INTEGER PRIMARY KEY,
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id),
+            question_id TEXT NOT NULL,
+            number INTEGER NOT NULL CHECK (number >= 2),
+            opened_at TEXT NOT NULL,
+            closed_at TEXT,
+            UNIQUE (workshop_id, question_id, number)
+        )
+        """
+    )
+    db.execute("CREATE UNIQUE INDEX workshop_rounds_one_open ON workshop_rounds(workshop_id) WHERE closed_at IS NULL")
+    db.execute(
+        """
+        CREATE TABLE round_votes (
+            round_id INTEGER NOT NULL REFERENCES workshop_rounds(id),
+            response_id INTEGER NOT NULL REFERENCES responses(id),
+            level INTEGER CHECK (level IS NULL OR level BETWEEN 1 AND 5),
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (round_id, response_id)
+        ) WITHOUT ROWID
+        """
+    )
+    # A workshop's revision counts every change to what its figures are computed from, so a
+    # cache keyed by (workshop, revision) is right in every worker. Triggers keep it exact
+    # whichever module writes: answers, participants, agreed levels, rounds and their votes.
+    db.execute("ALTER TABLE workshops ADD COLUMN revision INTEGER NOT NULL DEFAULT 0")
+    bump_by_response = ("UPDATE workshops SET revision = revision + 1 WHERE assessment_id = "
+                        "(SELECT assessment_id FROM responses WHERE id = {row}.response_id)")
+    bump_by_workshop = "UPDATE workshops SET revision = revision + 1 WHERE id = {row}.{column}"
+    for table, statement, column in (("answers", bump_by_response, None), ("consensus", bump_by_workshop, "workshop_id"),
+                                     ("workshop_rounds", bump_by_workshop, "workshop_id")):
+        for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
+            db.execute(f"CREATE TRIGGER {table}_{event.lower()}_revision AFTER {event} ON {table} BEGIN "
+                       f"{statement.format(row=row, column=column)}; END")
+    for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
+        db.execute(f"CREATE TRIGGER responses_{event.lower()}_revision AFTER {event} ON responses BEGIN "
+                   f"UPDATE workshops SET revision = revision + 1 WHERE assessment_id = {row}.assessment_id; END")
+        db.execute(f"CREATE TRIGGER round_votes_{event.lower()}_revision AFTER {event} ON round_votes BEGIN "
+                   f"UPDATE workshops SET revision = revision + 1 WHERE id = "
+                   f"(SELECT workshop_id FROM workshop_rounds WHERE id = {row}.round_id); END")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import secrets
 import time
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable, Mapping
 
 from sqlite_utils import Database
@@ -22,7 +22,10 @@ MAX_TITLE = 120
 MODES = ("anonymous", "named")
 _WORKSHOP_COLUMNS = ("id", "org_id", "assessment_id", "title", "mode", "roles_json", "join_code", "context_json",
                      "revealed", "status", "created_by", "created_at", "closed_at", "unit_id", "questionnaire_id",
-                     "questionnaire_version", "snapshot_id", "period")
+                     "questionnaire_version", "snapshot_id", "period", "started_at", "screen", "cancelled_at",
+                     "reopened_at", "revision")
+# A closed workshop can be re-opened by its facilitator for this long after it closed.
+REOPEN_SECONDS = 24 * 3600
 
 
 class InvalidTitle(StoreError):
@@ -31,6 +34,22 @@ class InvalidTitle(StoreError):
 
 class UnknownMode(StoreError):
     """A workshop is anonymous or named."""
+
+
+class NothingToClose(StoreError):
+    """Nobody has answered: closing would add an empty result to the history (cancel instead)."""
+
+
+class WorkshopHasAnswers(StoreError):
+    """People have answered: the workshop can be closed, not cancelled."""
+
+
+class CannotReopen(StoreError):
+    """Only a closed (not cancelled) workshop can be re-opened, within REOPEN_SECONDS of closing."""
+
+
+class ParticipantRemoved(NotFound):
+    """The facilitator removed this participant from the workshop."""
 
 
 def new_join_code() -> str:
@@ -49,12 +68,15 @@ def _row(row) -> dict[str, Any]:
     workshop["roles"] = json.loads(workshop.pop("roles_json"))
     workshop["context"] = json.loads(workshop.pop("context_json"))
     workshop["revealed"] = bool(workshop["revealed"])
+    workshop["cancelled"] = workshop["cancelled_at"] is not None
+    workshop["started"] = workshop["started_at"] is not None
     return workshop
 
 
 _SELECT = """SELECT w.id, w.org_id, w.assessment_id, w.title, w.mode, w.roles_json, w.join_code, w.context_json,
                     w.revealed, w.status, w.created_by, w.created_at, w.closed_at, a.unit_id, a.questionnaire_id,
-                    a.questionnaire_version, a.snapshot_id, a.period
+                    a.questionnaire_version, a.snapshot_id, a.period, w.started_at, w.screen, w.cancelled_at,
+                    w.reopened_at, w.revision
              FROM workshops w JOIN assessments a ON a.id = w.assessment_id"""
 
 
@@ -115,9 +137,9 @@ def join_workshop(db: Database, workshop: Mapping[str, Any], display_name: str =
     token = new_token()
     now = now_iso()
     with transaction(db):
-        status = db.execute("SELECT status FROM workshops WHERE id = ?", [workshop["id"]]).fetchone()
-        if status is None or status[0] != "open":
-            raise AssessmentClosed("this workshop is closed")
+        row = db.execute("SELECT status, reopened_at FROM workshops WHERE id = ?", [workshop["id"]]).fetchone()
+        if row is None or row[0] != "open" or row[1] is not None:
+            raise AssessmentClosed("this workshop is closed to new participants")
         db["responses"].insert({
             "assessment_id": workshop["assessment_id"], "token_hash": hash_token(token), "step": "governance",
             "created_at": now, "updated_at": now, "display_name": " ".join((display_name or "").split())[:60] or None,
@@ -133,18 +155,20 @@ def participant(db: Database, workshop: Mapping[str, Any], token: str | None) ->
     response = response_by_token(db, token)
     if response["assessment_id"] != workshop["assessment_id"]:
         raise NotFound("not a participant of this workshop")
-    row = db.execute("SELECT display_name, role FROM responses WHERE id = ?", [response["id"]]).fetchone()
-    response["display_name"], response["role"] = row
+    row = db.execute("SELECT display_name, role, removed_at FROM responses WHERE id = ?", [response["id"]]).fetchone()
+    response["display_name"], response["role"], removed_at = row
+    if removed_at is not None:
+        raise ParticipantRemoved("the facilitator removed this participant")
     return response
 
 
 def responses_with_answers(db: Database, assessment_id: int) -> list[dict[str, Any]]:
-    """Every participant with their answers, in one query."""
+    """Every participant (not removed) with their answers, in one query."""
     people: dict[int, dict[str, Any]] = {}
     rows = db.execute(
         """SELECT r.id, r.display_name, r.role, r.status, a.question_id, a.level
            FROM responses r LEFT JOIN answers a ON a.response_id = r.id
-           WHERE r.assessment_id = ? ORDER BY r.id""",
+           WHERE r.assessment_id = ? AND r.removed_at IS NULL ORDER BY r.id""",
         [assessment_id],
     ).fetchall()
     for response_id, name, role, status, question_id, level in rows:
@@ -153,6 +177,48 @@ def responses_with_answers(db: Database, assessment_id: int) -> list[dict[str, A
         if question_id is not None:
             person["answers"][question_id] = level
     return list(people.values())
+
+
+def participants(db: Database, assessment_id: int) -> list[dict[str, Any]]:
+    """Every participant (not removed) with their status, how many questions they answered and when they
+    joined and were last active, in the order they joined: the facilitator's list."""
+    rows = db.execute(
+        """SELECT r.id, r.display_name, r.role, r.status, r.created_at, r.updated_at,
+                  (SELECT count(*) FROM answers a WHERE a.response_id = r.id)
+           FROM responses r WHERE r.assessment_id = ? AND r.removed_at IS NULL ORDER BY r.id""",
+        [assessment_id],
+    ).fetchall()
+    cols = ("id", "display_name", "role", "status", "joined_at", "active_at", "answered")
+    return [dict(zip(cols, row), number=i + 1) for i, row in enumerate(rows)]
+
+
+def remove_participant(db: Database, workshop: Mapping[str, Any], response_id: int) -> None:
+    """Take a participant (a ghost, a test join) out of the workshop: their answers leave every figure.
+
+    The row is kept, marked removed, so nothing is silently deleted. Raise NotFound for someone
+    not in this workshop (or already removed), AssessmentClosed once the workshop is closed.
+    """
+    with transaction(db):
+        require_open_workshop(db, workshop["id"])
+        changed = db.execute("UPDATE responses SET removed_at = ? WHERE id = ? AND assessment_id = ? "
+                             "AND removed_at IS NULL", [now_iso(), response_id, workshop["assessment_id"]]).rowcount
+        if not changed:
+            raise NotFound("no such participant in this workshop")
+
+
+def require_open_workshop(db: Database, workshop_id: int) -> None:
+    """Raise NotFound for no such workshop, AssessmentClosed for a closed one (call inside a transaction)."""
+    row = db.execute("SELECT status FROM workshops WHERE id = ?", [workshop_id]).fetchone()
+    if row is None:
+        raise NotFound("no such workshop")
+    if row[0] != "open":
+        raise AssessmentClosed("this workshop is closed")
+
+
+def answer_count(db: Database, assessment_id: int) -> int:
+    """How many answers (levels or don't know) the workshop's participants gave, removed ones left out."""
+    return db.execute("SELECT count(*) FROM answers a JOIN responses r ON r.id = a.response_id "
+                      "WHERE r.assessment_id = ? AND r.removed_at IS NULL", [assessment_id]).fetchone()[0]
 
 
 def submit_participant(db: Database, response_id: int) -> None:
@@ -173,6 +239,19 @@ def set_revealed(db: Database, workshop_id: int, revealed: bool) -> None:
         db.execute("UPDATE workshops SET revealed = ? WHERE id = ?", [1 if revealed else 0, workshop_id])
 
 
+def start_workshop(db: Database, workshop_id: int) -> None:
+    """The facilitator starts: the projector's join code moves to a corner (joining stays open)."""
+    with transaction(db):
+        require_open_workshop(db, workshop_id)
+        db.execute("UPDATE workshops SET started_at = COALESCE(started_at, ?) WHERE id = ?", [now_iso(), workshop_id])
+
+
+def set_screen(db: Database, workshop_id: int, screen: str) -> None:
+    """Which results view the projector shows (the web checks the name)."""
+    with transaction(db):
+        db.execute("UPDATE workshops SET screen = ? WHERE id = ?", [screen[:120], workshop_id])
+
+
 def consensus(db: Database, workshop_id: int) -> dict[str, dict[str, Any]]:
     rows = db.execute("SELECT question_id, level, note FROM consensus WHERE workshop_id = ?", [workshop_id])
     return {r[0]: {"level": r[1], "note": r[2]} for r in rows}
@@ -182,11 +261,7 @@ def set_consensus(db: Database, workshop_id: int, question_id: str, level: int |
                   user_id: int | None) -> None:
     """Record (or, with level None, remove) the level the room agreed on for one question."""
     with transaction(db):
-        status = db.execute("SELECT status FROM workshops WHERE id = ?", [workshop_id]).fetchone()
-        if status is None:
-            raise NotFound("no such workshop")
-        if status[0] != "open":
-            raise AssessmentClosed("this workshop is closed")
+        require_open_workshop(db, workshop_id)
         if level is None:
             db.execute("DELETE FROM consensus WHERE workshop_id = ? AND question_id = ?", [workshop_id, question_id])
             return
@@ -202,25 +277,80 @@ def set_consensus(db: Database, workshop_id: int, question_id: str, level: int |
 def close_workshop(db: Database, workshop: Mapping[str, Any],
                    compute: Callable[[list[dict[str, Any]], dict[str, dict[str, Any]]], tuple[dict, dict]], *,
                    questionnaire_version: str, content_hash: str) -> int:
-    """Close once: freeze the workshop's result in its assessment; return the snapshot id."""
+    """Close once: freeze the workshop's result in its assessment; return the snapshot id.
+
+    Raise NothingToClose when nobody answered. A workshop re-opened after closing gets a new
+    snapshot that supersedes the earlier one, which is kept.
+    """
     now = now_iso()
     with transaction(db):
-        row = db.execute("SELECT w.status, a.snapshot_id FROM workshops w JOIN assessments a ON a.id = w.assessment_id "
-                         "WHERE w.id = ?", [workshop["id"]]).fetchone()
+        row = db.execute("SELECT w.status, a.snapshot_id, w.reopened_at, w.cancelled_at FROM workshops w "
+                         "JOIN assessments a ON a.id = w.assessment_id WHERE w.id = ?", [workshop["id"]]).fetchone()
         if row is None:
             raise NotFound("no such workshop")
-        if row[0] == "closed" and row[1] is not None:
-            return row[1]
+        status, snapshot_id, reopened_at, cancelled_at = row
+        if status == "closed" and (snapshot_id is not None or cancelled_at is not None):
+            if snapshot_id is None:
+                raise AssessmentClosed("this workshop was cancelled")
+            return snapshot_id
+        if answer_count(db, workshop["assessment_id"]) == 0:
+            raise NothingToClose("nobody has answered yet")
         result, figures = compute(responses_with_answers(db, workshop["assessment_id"]),
                                   consensus(db, workshop["id"]))
-        snapshot_id = insert_snapshot(db, workshop["assessment_id"], result, figures, reason="workshop closed",
+        reason = "workshop closed again after re-opening" if reopened_at else "workshop closed"
+        snapshot_id = insert_snapshot(db, workshop["assessment_id"], result, figures, reason=reason,
                                       questionnaire_version=questionnaire_version, content_hash=content_hash)
-        db.execute("UPDATE workshops SET status = 'closed', closed_at = ? WHERE id = ?", [now, workshop["id"]])
+        db.execute("UPDATE workshops SET status = 'closed', closed_at = ?, reopened_at = NULL WHERE id = ?",
+                   [now, workshop["id"]])
         db.execute("UPDATE assessments SET status = 'closed', closed_at = ?, snapshot_id = ? WHERE id = ?",
                    [now, snapshot_id, workshop["assessment_id"]])
         db.execute("UPDATE responses SET status = 'submitted', submitted_at = COALESCE(submitted_at, ?) "
                    "WHERE assessment_id = ?", [now, workshop["assessment_id"]])
+        db.execute("UPDATE workshop_rounds SET closed_at = ? WHERE workshop_id = ? AND closed_at IS NULL",
+                   [now, workshop["id"]])
     return snapshot_id
+
+
+def cancel_workshop(db: Database, workshop: Mapping[str, Any]) -> None:
+    """End a workshop nobody answered, with no result: it never enters the organisation's history.
+
+    Raise WorkshopHasAnswers when someone answered (close it instead), AssessmentClosed when
+    it already ended.
+    """
+    now = now_iso()
+    with transaction(db):
+        require_open_workshop(db, workshop["id"])
+        if db.execute("SELECT reopened_at FROM workshops WHERE id = ?", [workshop["id"]]).fetchone()[0]:
+            raise WorkshopHasAnswers("a re-opened workshop has a result: close it again instead")
+        if answer_count(db, workshop["assessment_id"]):
+            raise WorkshopHasAnswers("people have answered: close the workshop instead")
+        db.execute("UPDATE workshops SET status = 'closed', closed_at = ?, cancelled_at = ? WHERE id = ?",
+                   [now, now, workshop["id"]])
+
+
+def reopen_deadline(workshop: Mapping[str, Any]) -> datetime | None:
+    """Until when a closed workshop can be re-opened, or None when it cannot be (open, cancelled)."""
+    if workshop["status"] != "closed" or workshop.get("cancelled_at") or not workshop.get("closed_at"):
+        return None
+    return datetime.fromisoformat(workshop["closed_at"]) + timedelta(seconds=REOPEN_SECONDS)
+
+
+def reopen_workshop(db: Database, workshop: Mapping[str, Any], now: datetime | None = None) -> None:
+    """Open a closed workshop again, within REOPEN_SECONDS of closing, to change agreed levels or vote again.
+
+    Its frozen result stays in the organisation's history until the workshop closes again, and is
+    then superseded by a new snapshot, never deleted. Nobody new can join a re-opened workshop.
+    """
+    now = now or datetime.now(timezone.utc)
+    with transaction(db):
+        current = get_workshop(db, workshop["org_id"], workshop["id"])
+        deadline = reopen_deadline(current)
+        if deadline is None:
+            raise CannotReopen("only a closed workshop with a result can be re-opened")
+        if now > deadline:
+            raise CannotReopen("a workshop can be re-opened only within 24 hours of closing")
+        db.execute("UPDATE workshops SET status = 'open', reopened_at = ? WHERE id = ?",
+                   [now.isoformat(timespec="seconds"), workshop["id"]])
 
 
 class TooManyJoinAttempts(StoreError):
