@@ -8,6 +8,8 @@ content and a database; nothing here knows about requests.
 
 from __future__ import annotations
 
+import statistics
+from collections import Counter
 from datetime import date
 from typing import Any, Mapping, Sequence
 
@@ -16,7 +18,8 @@ from sqlite_utils import Database
 from . import charts, store
 from .engine import Content, Questionnaire, run_assessment
 from .engine import history as hist
-from .engine.aggregate import aggregate_answers, dimension_band, disagreement, per_question, role_medians
+from .engine.aggregate import (aggregate_answers, agreement, dimension_band, disagreement, per_question,
+                               question_stats, role_medians)
 from .engine import reassessment
 from .engine.assessment import replan
 from .engine.vocabulary import DIMENSIONS
@@ -51,15 +54,21 @@ def compute_result(c: Content, questionnaire_id: str, answers: dict, context: di
 WORKSHOP_MIN_GROUP = 3
 
 
-def workshop_summary(c: Content, workshop: dict, responses: list[dict], agreed: dict[str, dict]) -> dict:
-    """The live (or final) picture of a workshop: counts, per-question stats, disagreement, band, roles."""
+def workshop_summary(c: Content, workshop: dict, responses: list[dict], agreed: dict[str, dict],
+                     rounds: Sequence[Mapping[str, Any]] = ()) -> dict:
+    """The live (or final) picture of a workshop: counts, per-question stats, disagreement (ranked and
+    in words), band, roles (and the roles still too small to show), and the second rounds."""
     questionnaire = c.questionnaire(workshop["questionnaire_id"])
     started = [r for r in responses if r["answers"]]
     stats = per_question(questionnaire, started)
+    for s in stats.values():
+        s["agreement"] = agreement(s)
     ranked = disagreement(questionnaire, stats)
     for row in ranked:
         row["consensus"] = agreed.get(row["question"])
     minimum = WORKSHOP_MIN_GROUP  # in named mode too: the room sees only combined results
+    roles = role_medians(questionnaire, started, minimum_group=minimum) if workshop["roles"] else {}
+    sizes = Counter(r["role"] for r in started if r.get("role"))
     return {
         "counts": {
             "joined": len(responses),
@@ -69,21 +78,45 @@ def workshop_summary(c: Content, workshop: dict, responses: list[dict], agreed: 
         },
         "stats": stats,
         "discussion": ranked,
+        "agreed": dict(agreed),
         "band": dimension_band(questionnaire, started),
-        "roles": role_medians(questionnaire, started, minimum_group=minimum) if workshop["roles"] else {},
+        "roles": roles,
+        "roles_hidden": {role: sizes.get(role, 0) for role in workshop["roles"] if role not in roles},
+        "min_group": minimum,
         "labels": {d.id: d.title for d in questionnaire.dimensions},
+        "rounds": [round_summary(r, stats.get(r["question_id"]), agreed.get(r["question_id"])) for r in rounds],
+    }
+
+
+def round_summary(round_: Mapping[str, Any], first: Mapping[str, Any] | None,
+                  agreed: Mapping[str, Any] | None) -> dict[str, Any]:
+    """One round of voting beside round one: its distribution in numbers and words, and the level it
+    proposes (the lower middle of the votes, as for every workshop answer)."""
+    votes = list(round_["votes"].values())
+    second = question_stats(votes)
+    if first is None:
+        first = question_stats([])
+        first["agreement"] = agreement(first)
+    given = [v for v in votes if v is not None]
+    return {
+        "id": round_["id"], "question": round_["question_id"], "number": round_["number"],
+        "open": round_["closed_at"] is None, "votes": len(votes),
+        "first": dict(first), "second": {**second, "agreement": agreement(second)},
+        "proposed": statistics.median_low(given) if given else None,
+        "agreed": agreed["level"] if agreed else None,
     }
 
 
 def compute_workshop_result(c: Content, workshop: dict, responses: list[dict],
                             agreed: dict[str, dict], target: dict | None = None,
-                            plan: Mapping[str, Any] | None = None) -> tuple[dict, dict]:
+                            plan: Mapping[str, Any] | None = None,
+                            rounds: Sequence[Mapping[str, Any]] = ()) -> tuple[dict, dict]:
     """The workshop's result: consensus where recorded, the participants' median elsewhere."""
     questionnaire = c.questionnaire(workshop["questionnaire_id"])
     started = [r for r in responses if r["answers"]]
     answers = aggregate_answers(questionnaire, started, {q: a["level"] for q, a in agreed.items()})
     result = run_assessment(c, answers, workshop["context"], target or None, questionnaire.id, plan=dated_plan(plan))
-    summary = workshop_summary(c, workshop, responses, agreed)
+    summary = workshop_summary(c, workshop, responses, agreed, rounds)
     result["notes"] = {}
     result["workshop"] = {
         "title": workshop["title"],
@@ -93,16 +126,27 @@ def compute_workshop_result(c: Content, workshop: dict, responses: list[dict],
         "submitted": summary["counts"]["submitted"],
         "consensus": {q: {"level": a["level"], "note": a["note"]} for q, a in agreed.items()},
         "disagreement": [
-            {k: row[k] for k in ("question", "dimension", "text", "median", "iqr", "stdev", "spread", "counts",
-                                 "answered", "dont_know", "consensus")}
+            {**{k: row[k] for k in ("question", "dimension", "text", "median", "iqr", "stdev", "spread", "counts",
+                                    "answered", "dont_know", "consensus")},
+             "agreement": row["agreement"]["text"]}
             for row in summary["discussion"][:10]
         ],
         "band": summary["band"],
         "roles": summary["roles"],
+        "rounds": [_frozen_round(r) for r in summary["rounds"]],
     }
     figures = figures_for(result)
     figures["radar"] = charts.band_radar(summary["band"], result["roadmap"].get("target"), summary["labels"])
     return result, figures
+
+
+def _frozen_round(summary: Mapping[str, Any]) -> dict[str, Any]:
+    def counts(stats: Mapping[str, Any]) -> dict[str, Any]:
+        return {"counts": {str(k): v for k, v in stats["counts"].items()}, "dont_know": stats["dont_know"],
+                "answered": stats["answered"], "median": stats["median"], "agreement": stats["agreement"]}
+
+    return {"question": summary["question"], "number": summary["number"], "first": counts(summary["first"]),
+            "second": counts(summary["second"]), "proposed": summary["proposed"], "agreed": summary["agreed"]}
 
 
 # --------------------------------------------------------------------------
@@ -123,20 +167,25 @@ def submit_response(db: Database, c: Content, response_id: int, questionnaire: Q
 
 
 def room_summary(db: Database, c: Content, workshop: Mapping[str, Any]) -> dict:
-    """The workshop's picture as it stands: every participant's answers and the consensus so far, and
-    (under "baseline") the earlier result the workshop started from, if it did."""
+    """The workshop's picture as it stands: every participant's answers, the consensus and the rounds so far,
+    and (under "baseline") the earlier result the workshop started from, if it did."""
     summary = workshop_summary(c, dict(workshop), store.responses_with_answers(db, workshop["assessment_id"]),
-                               store.consensus(db, workshop["id"]))
+                               store.consensus(db, workshop["id"]), store.rounds_with_votes(db, workshop["id"]))
     summary["baseline"] = workshop_baseline(db, workshop)
     return summary
 
 
 def close_workshop(db: Database, c: Content, workshop: Mapping[str, Any]) -> int:
-    """Close the workshop once: compute its result, freeze it into the organisation's history."""
+    """Close the workshop once: compute its result, freeze it into the organisation's history.
+
+    Raise store.NothingToClose when nobody answered (cancel it instead).
+    """
     questionnaire = c.questionnaire(workshop["questionnaire_id"])
-    return store.close_workshop(db, workshop,
-                                lambda responses, agreed: compute_workshop_result(c, dict(workshop), responses, agreed),
-                                questionnaire_version=questionnaire.version, content_hash=c.hash)
+    rounds = store.rounds_with_votes(db, workshop["id"])
+    return store.close_workshop(
+        db, workshop,
+        lambda responses, agreed: compute_workshop_result(c, dict(workshop), responses, agreed, rounds=rounds),
+        questionnaire_version=questionnaire.version, content_hash=c.hash)
 
 
 def rescore_assessment(db: Database, c: Content, org_id: int, assessment_id: int) -> int:
@@ -153,7 +202,7 @@ def rescore_assessment(db: Database, c: Content, org_id: int, assessment_id: int
     if inputs["kind"] == "workshop":
         workshop = {**inputs["workshop"], "questionnaire_id": questionnaire.id}
         result, figures = compute_workshop_result(c, workshop, inputs["responses"], inputs["consensus"],
-                                                  inputs["target"], plan=inputs["plan"])
+                                                  inputs["target"], plan=inputs["plan"], rounds=inputs["rounds"])
     else:
         result, figures = compute_result(c, questionnaire.id, inputs["answers"], inputs["context"], inputs["target"],
                                          notes=inputs["notes"], plan=inputs["plan"])
@@ -189,12 +238,15 @@ PROJECTOR_DISTRIBUTION = 12
 
 
 def live_payload(c: Content, workshop: Mapping[str, Any], summary: Mapping[str, Any]) -> dict[str, Any]:
-    """What the projector shows: counts always; figures and the discussion list once revealed.
+    """What the projector shows, as data: counts and the stage always; the room's figures once revealed.
 
     Aggregates only, never a person's answers.
     """
     body: dict[str, Any] = {"status": workshop["status"], "revealed": workshop["revealed"],
-                            "counts": summary["counts"]}
+                            "started": workshop["started"], "screen": workshop["screen"], "counts": summary["counts"]}
+    current = next((r for r in summary["rounds"] if r["open"]), None)
+    body["round"] = ({"question": current["question"], "number": current["number"], "votes": current["votes"]}
+                     if current else None)
     if not workshop["revealed"]:
         return body
     questionnaire = c.questionnaire(workshop["questionnaire_id"])
@@ -203,7 +255,8 @@ def live_payload(c: Content, workshop: Mapping[str, Any], summary: Mapping[str, 
                  for row in summary["discussion"][:PROJECTOR_DISTRIBUTION]]
     baseline = summary.get("baseline")
     body["baseline"] = baseline  # last result's scores per area, to show beside the room
-    body["figures"] = {
+    body["band"] = summary["band"]
+    body["figures"] = {  # the same picture as plotly figures, for other clients of this endpoint
         "radar": charts.band_radar(summary["band"], None, labels, summary["roles"],
                                    baseline=(baseline["period"], baseline["scores"]) if baseline else None),
         "distribution": charts.distribution_figure(summary["stats"], questions) if questions else None,
@@ -211,10 +264,12 @@ def live_payload(c: Content, workshop: Mapping[str, Any], summary: Mapping[str, 
     body["discussion"] = [
         {"question": row["question"], "text": row["text"], "dimension": labels[row["dimension"]],
          "median": row["median"], "iqr": row["iqr"], "stdev": row["stdev"], "answered": row["answered"],
+         "agreement": row["agreement"]["text"],
          "consensus": row["consensus"]["level"] if row["consensus"] else None}
         for row in summary["discussion"][:PROJECTOR_DISCUSSION]
     ]
     body["roles"] = summary["roles"]
+    body["roles_hidden"] = summary["roles_hidden"]
     body["dimensions"] = [[d, labels[d]] for d in DIMENSIONS]  # JSON objects lose their order
     body["questions"] = len(questionnaire.questions())
     return body

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any, Iterable, Mapping, Sequence
 
+from ..engine.aggregate import agreement
 from ..engine.vocabulary import DIMENSIONS
 from .evidence import describe_evidence, labels_of
 from .levels import describe_level
@@ -306,9 +307,11 @@ def _workshop(result: Mapping[str, Any], questions: list[dict], titles: Mapping[
         agreed = consensus.get(q["id"]) or {}
         counts = {k: int((s.get("counts") or {}).get(k, (s.get("counts") or {}).get(int(k), 0)) or 0)
                   for k in LEVEL_KEYS}
+        words = agreement({"counts": counts, "dont_know": s.get("dont_know", 0)})
         rows.append({"id": q["id"], "area": titles.get(q["area"], q["area"]), "text": q["text"], "counts": counts,
                      "dont_know": s.get("dont_know", 0), "answered": s.get("answered", sum(counts.values())),
                      "median": s.get("median"), "iqr": s.get("iqr"), "stdev": s.get("stdev"),
+                     "agreement": words["text"], "agreement_short": words["short"],
                      "agreed": agreed.get("level"), "agreed_note": agreed.get("note") or ""})
     ranked = sorted((r for r in rows if r["iqr"] is not None and r["answered"] >= 2),
                     key=lambda r: (-r["iqr"], -(r["stdev"] or 0), r["id"]))
@@ -317,7 +320,36 @@ def _workshop(result: Mapping[str, Any], questions: list[dict], titles: Mapping[
         "answered": room.get("answered", 0), "submitted": room.get("submitted", 0),
         "agreed_count": len(consensus), "questions": rows, "disputed": ranked[:10],
         "band": room.get("band") or {}, "roles": room.get("roles") or {},
+        "rounds": _rounds(room.get("rounds") or [], questions, titles, consensus),
     }
+
+
+def _rounds(rounds: Sequence[Mapping[str, Any]], questions: list[dict], titles: Mapping[str, str],
+            consensus: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Each second round beside round one, with what it changed in one sentence:
+    "moved from split 1–4 to agreed 3 after discussion"."""
+    by_id = {q["id"]: q for q in questions}
+    out = []
+    for r in rounds:
+        q = by_id.get(r["question"])
+        if q is None:
+            continue
+        first = agreement(r["first"])
+        second = agreement(r["second"])
+        agreed = (consensus.get(r["question"]) or {}).get("level") or r.get("agreed")
+        if agreed is not None:
+            outcome = f"agreed {agreed}"
+            verb = "stayed at" if first["kind"] == "agree" and r["first"].get("median") == agreed else "moved from"
+            sentence = f"{verb} {first['short']} to {outcome} after discussion" if verb == "moved from" else \
+                f"{verb} {first['short']} (agreed {agreed})"
+        else:
+            sentence = f"round one {first['short']}, round {r['number']} {second['short']}; no level agreed"
+        out.append({"question": r["question"], "text": q["text"], "area": titles.get(q["area"], q["area"]),
+                    "number": r["number"], "first": first["text"], "second": second["text"],
+                    "first_counts": {k: int((r["first"].get("counts") or {}).get(k, 0)) for k in LEVEL_KEYS},
+                    "second_counts": {k: int((r["second"].get("counts") or {}).get(k, 0)) for k in LEVEL_KEYS},
+                    "proposed": r.get("proposed"), "agreed": agreed, "summary": sentence})
+    return out
 
 
 def _history(rows: Sequence[Mapping[str, Any]], titles: Mapping[str, str]) -> dict[str, Any]:

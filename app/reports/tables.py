@@ -73,12 +73,25 @@ def report_tables(report: Mapping[str, Any]) -> dict[str, Table]:
             ("question_id", "Question id", 28), ("capability_area", "Capability area", 14), ("question", "Question", 60),
             ("answered", "Answered", 9), ("dont_know", "Don't know", 10),
             *[(f"level_{k}", f"Level {k}", 8) for k in LEVEL_KEYS],
-            ("median", "Median", 8), ("iqr", "IQR", 6), ("agreed_level", "Agreed level", 12),
-            ("agreed_note", "Agreed note", 40)],
+            ("median", "Median", 8), ("iqr", "IQR", 6), ("in_words", "How the room answered", 40),
+            ("agreed_level", "Agreed level", 12), ("agreed_note", "Agreed note", 40)],
             [{"question_id": q["id"], "capability_area": q["area"], "question": q["text"], "answered": q["answered"],
               "dont_know": q["dont_know"], **{f"level_{k}": q["counts"][k] for k in LEVEL_KEYS},
-              "median": q["median"], "iqr": q["iqr"], "agreed_level": q["agreed"], "agreed_note": q["agreed_note"]}
+              "median": q["median"], "iqr": q["iqr"], "in_words": q["agreement"], "agreed_level": q["agreed"],
+              "agreed_note": q["agreed_note"]}
              for q in report["workshop"]["questions"]])
+        if report["workshop"]["rounds"]:
+            tables["rounds"] = Table("rounds", "Rounds", [
+                ("question_id", "Question id", 28), ("question", "Question", 60), ("round", "Round", 7),
+                *[(f"first_level_{k}", f"Round one: level {k}", 10) for k in LEVEL_KEYS],
+                *[(f"later_level_{k}", f"This round: level {k}", 10) for k in LEVEL_KEYS],
+                ("proposed_level", "Proposed level", 10), ("agreed_level", "Agreed level", 10),
+                ("outcome", "Outcome", 50)],
+                [{"question_id": r["question"], "question": r["text"], "round": r["number"],
+                  **{f"first_level_{k}": r["first_counts"][k] for k in LEVEL_KEYS},
+                  **{f"later_level_{k}": r["second_counts"][k] for k in LEVEL_KEYS},
+                  "proposed_level": r["proposed"], "agreed_level": r["agreed"], "outcome": r["summary"]}
+                 for r in report["workshop"]["rounds"]])
     if report.get("history"):
         tables["history"] = Table("history", "History", [
             ("period", "Period", 10), ("assessed_on", "Assessed on", 12), ("unit", "Unit", 20),

@@ -175,7 +175,7 @@ def render_xlsx(report: Mapping[str, Any]) -> bytes:
     fmt = _formats(book)
     _summary_sheet(book, report, fmt)
     tables = report_tables(report)
-    for name in ("answers", "pitfalls", "roadmap", "workshop", "history"):
+    for name in ("answers", "pitfalls", "roadmap", "workshop", "rounds", "history"):
         if name in tables:
             _table_sheet(book, tables[name], fmt)
     book.close()
