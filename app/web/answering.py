@@ -197,6 +197,7 @@ def answer_dimension(flow: Flow, response: dict, questionnaire: Questionnaire, d
         again=again,
         note=store.load_notes(db, response["id"]).get(dimension, ""),
         progress=progress(questionnaire, answers, dimension, flow),
+        numbers={q.id: i for i, q in enumerate(questionnaire.questions(), 1)},
         back_label=flow.back_label(dimension),
         next_label="Review answers" if dimension == DIMENSIONS[-1] else "Next",
     )

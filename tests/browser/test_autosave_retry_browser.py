@@ -49,7 +49,9 @@ def test_autosave_retries_while_the_database_is_locked_and_then_saves(browser, s
             status = page.inner_text("#save-status")
             assert "cannot save right now" in status and "retrying in" in status
             assert "safe" in status
-            # A second answer while retrying is kept and sent with the retry.
+            # A second answer while retrying is kept and sent with the retry (on a phone, one
+            # question per screen: Next shows the second).
+            page.locator("button[name=action][value=next]").click()
             questions.nth(1).locator("input[value='2']").check()
             # The message fits a phone screen.
             assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0

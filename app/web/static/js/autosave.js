@@ -126,6 +126,11 @@
 
   window.addEventListener("online", function () { if (retries > 0) { schedule(0); } });
 
+  // Whether every answer tapped so far has been acknowledged (pager.js waits for it before leaving).
+  window.pmoAutosave = {
+    idle: function () { return !sending && !timer && Object.keys(pending).length === 0; }
+  };
+
   var submitting = false;
   form.addEventListener("submit", function () {
     submitting = true;  // the form itself carries every answer of the page
