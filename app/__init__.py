@@ -38,6 +38,8 @@ def create_app(test_config: dict | None = None, content: Content | None = None) 
         # /healthz probes a write at most this often per process, waiting this long for the lock.
         HEALTH_CACHE_SECONDS=5,
         HEALTH_BUSY_TIMEOUT_MS=1000,
+        # A workshop's picture (projector, console, phones) is computed at most this often per worker.
+        LIVE_MIN_AGE=1.0,
         BOOTSTRAP_SERVE_LOCAL=True,
         MAX_CONTENT_LENGTH=512 * 1024,
         # CSRF tokens are tied to the session and do not expire while someone answers.

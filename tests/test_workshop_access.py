@@ -27,8 +27,7 @@ def workshop_routes(workshop: Workshop, closed: Workshop) -> tuple[list[tuple[st
 
 
 def test_every_workshop_route_refuses_a_member_of_another_org(app, fay, org_id, workshop):
-    closed = fay.create_workshop(org_id, title="Closed")
-    fay.close(closed)
+    closed = fay.closed_workshop(org_id)
     bob = Facilitator(app)
     bob_org = bob.create_org("Bob's org")
     routes, target = workshop_routes(workshop, closed)

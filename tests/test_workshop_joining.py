@@ -71,8 +71,7 @@ def unused_code(*taken: str) -> str:
 
 
 def test_wrong_and_closed_codes_get_the_same_answer(app, fay, org_id):
-    closed = fay.create_workshop(org_id, title="Closed one")
-    assert fay.close(closed).status_code == 302
+    closed = fay.closed_workshop(org_id, title="Closed one")
     outsider = app.test_client()
     wrong = outsider.get(f"/join/{unused_code(closed.code)}")
     shut = outsider.get(f"/join/{closed.code}")

@@ -22,8 +22,8 @@ def test_a_participant_sees_only_their_own_answers(app, workshop):
     me.answer_page("governance", {qid: 2 for qid in governance})
     other.answer_page("governance", {qid: 5 for qid in governance})
     mine = visible_text(me.client.get(me.base).text)
-    assert mine.count("Level 2") == len(governance)
-    assert "Level 5" not in mine
+    assert mine.count("level 2, ") == len(governance)
+    assert "level 5" not in mine
     assert checked_answers(me.client.get(f"{me.base}/d/governance").text) == {qid: "2" for qid in governance}
     assert answers_of(other) == {qid: 5 for qid in governance}
 
@@ -94,9 +94,10 @@ def test_anonymous_mode_shows_no_names_and_no_per_person_answers(app, fay, works
         assert db.execute("SELECT count(*) FROM responses WHERE display_name IS NOT NULL").fetchone()[0] == 0
     live = fay.live(workshop)
     detail = fay.client.get(workshop.base).text
-    for text in (json.dumps(live), detail):
+    for text in (json.dumps(live), detail, fay.client.get(workshop.base + "/panel").text):
         assert "Secret Person" not in text
-    assert "Participants" not in visible_text(detail)
+        assert "person-answers" not in text  # no one's answers, only their status
+    assert "Participant 5" in visible_text(detail)
 
     def keys(value):
         if isinstance(value, dict):
@@ -108,8 +109,7 @@ def test_anonymous_mode_shows_no_names_and_no_per_person_answers(app, fay, works
                 yield from keys(inner)
 
     assert not {"display_name", "answers", "people", "responses", "token"} & set(keys(live))
-    traces = {trace["name"] for trace in live["figures"]["radar"]["data"]}
-    assert traces == {"Highest", "Range (lowest to highest)", "Median", "Exec (3)"}
+    assert set(live["roles"]) == {"Exec"} and live["roles_hidden"] == {"Delivery": 2}
 
 
 @pytest.mark.parametrize(("roles", "shown"), [
@@ -124,9 +124,13 @@ def test_anonymous_mode_shows_role_figures_only_from_three_participants(app, fay
     fay.reveal(workshop)
     live = fay.live(workshop)
     assert {role: data["respondents"] for role, data in live["roles"].items()} == shown
-    role_traces = {t["name"] for t in live["figures"]["radar"]["data"]} - {"Highest", "Range (lowest to highest)",
-                                                                           "Median"}
-    assert role_traces == {f"{role} ({n})" for role, n in shown.items()}
+    fay.post(workshop.base + "/screen", {"screen": "roles"})
+    projected = visible_text(fay.client.get(workshop.base + "/stage.json").get_json()["html"])
+    for role, n in {"Exec": 3, "Delivery": 4}.items():
+        assert (f"{role} ({n})" in projected) == (role in shown), role
+    hidden = [role for role in ("Exec", "Delivery") if role not in shown]
+    assert ("Role figures appear from 3 people per role" in projected)
+    assert ("Not shown yet" in projected) == bool(hidden)
 
 
 def test_anonymous_mode_counts_only_participants_who_answered_towards_a_role(app, fay, workshop):
@@ -173,19 +177,19 @@ def test_live_json_has_no_figures_until_revealed(app, fay, workshop):
     for level in (2, 4):
         Participant(app, workshop).answer_page("governance", {qid: level for qid in question_ids(app, "governance")})
     hidden = fay.live(workshop)
-    assert set(hidden) == {"status", "revealed", "counts"}
+    assert set(hidden) == {"status", "revealed", "started", "screen", "round", "counts"}
     assert hidden["revealed"] is False
     assert hidden["counts"] == {"joined": 2, "in_progress": 2, "submitted": 0, "not_started": 0}
 
     fay.reveal(workshop)
     shown = fay.live(workshop)
     assert shown["revealed"] is True
-    assert shown["figures"]["radar"]["data"] and shown["figures"]["distribution"]["data"]
+    assert {d: b["respondents"] for d, b in shown["band"].items()}["governance"] == 2
     assert len(shown["discussion"]) > 0
     assert {row["question"] for row in shown["discussion"]} <= set(question_ids(app, "governance"))
 
     fay.reveal(workshop, on=False)
-    assert set(fay.live(workshop)) == {"status", "revealed", "counts"}
+    assert set(fay.live(workshop)) == {"status", "revealed", "started", "screen", "round", "counts"}
 
 
 def test_live_json_is_not_cached(fay, workshop):
@@ -196,9 +200,12 @@ def test_live_json_is_not_cached(fay, workshop):
 def test_participants_see_the_room_picture_only_when_revealed(app, fay, workshop):
     p = Participant(app, workshop)
     p.answer_page("governance", {qid: 3 for qid in question_ids(app, "governance")})
-    assert 'id="room-data"' not in p.client.get(p.base).text
+    assert "data-room-picture" not in p.client.get(p.base).text
+    assert p.client.get(p.base + "/room").status_code == 404
     fay.reveal(workshop)
     revealed = p.client.get(p.base).text
-    assert 'id="room-data"' in revealed and "The room's picture" in visible_text(revealed)
+    assert "data-room-picture" in revealed and "The room's picture" in visible_text(revealed)
+    assert "The room's picture" in visible_text(p.client.get(p.base + "/room").text)
     fay.reveal(workshop, on=False)
-    assert 'id="room-data"' not in p.client.get(p.base).text
+    assert "data-room-picture" not in p.client.get(p.base).text
+    assert p.client.get(p.base + "/room").status_code == 404

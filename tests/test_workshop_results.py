@@ -169,17 +169,13 @@ def test_changing_the_target_redraws_the_target_on_the_report_radar(app, fay, wo
     assert report_radar_target(fay, workshop) == [[5] * (len(DIMENSIONS) + 1)]
 
 
-@pytest.mark.parametrize("room", ["nobody-joined", "joined-without-answering", "one-answer"])
-def test_closing_a_nearly_empty_workshop_still_gives_a_report(app, fay, workshop, room):
-    if room != "nobody-joined":
-        p = Participant(app, workshop)
-        if room == "one-answer":
-            assert p.autosave({question_ids(app)[0]: 3}).status_code == 200
+def test_closing_a_workshop_with_a_single_answer_still_gives_a_report(app, fay, workshop):
+    p = Participant(app, workshop)
+    assert p.autosave({question_ids(app)[0]: 3}).status_code == 200
     assert fay.close(workshop).status_code == 302
     for path in ("/report", "/report.json", "/roadmap.csv"):
         assert fay.client.get(workshop.base + path).status_code == 200, path
-    answers = fay.client.get(workshop.base + "/report.json").get_json()["answers"]
-    assert answers == ({question_ids(app)[0]: 3} if room == "one-answer" else {})
+    assert fay.client.get(workshop.base + "/report.json").get_json()["answers"] == {question_ids(app)[0]: 3}
     assert snapshot_count(app) == 1
 
 

@@ -81,7 +81,15 @@ class Facilitator:
         return response
 
     def close(self, workshop: Workshop):
-        return self.post(workshop.base + "/close")
+        """Close through the confirmation page's button."""
+        return self.post(workshop.base + "/close", {"confirm": "yes"})
+
+    def closed_workshop(self, org_id: int, title: str = "Closed") -> Workshop:
+        """A workshop one participant answered a question of, then closed (an empty one cannot close)."""
+        workshop = self.create_workshop(org_id, title=title)
+        assert Participant(self.app, workshop).autosave({question_ids(self.app)[0]: 3}).status_code == 200
+        assert self.close(workshop).status_code == 302
+        return workshop
 
 
 class Participant:
@@ -144,3 +152,28 @@ def response_count(app, workshop: Workshop) -> int:
     with opened(app) as db:
         return db.execute("SELECT count(*) FROM responses r JOIN workshops w ON w.assessment_id = r.assessment_id "
                           "WHERE w.id = ?", [workshop.id]).fetchone()[0]
+
+
+def seed_room(app, org_id: int, workshop_id: int, people: int = 30, seed: int = 14, submit: bool = True) -> list[str]:
+    """Fill a workshop with `people` participants through the store, each answering every question
+    around a level of their own (some don't know, some far apart); return their cookie tokens."""
+    import random
+
+    rng = random.Random(seed)
+    questionnaire = app.extensions["pmo_content"].default_questionnaire
+    tokens = []
+    with opened(app) as db:
+        workshop = store.get_workshop(db, org_id, workshop_id)
+        roles = workshop["roles"] or [None]
+        for i in range(people):
+            token = store.join_workshop(db, workshop, display_name=f"Person {i + 1}" if workshop["mode"] == "named"
+                                        else "", role=roles[i % len(roles)])
+            base = rng.choice((1.5, 2.5, 3, 3.5, 4.5))
+            answers = {q.id: (None if rng.random() < 0.06 else max(1, min(5, round(rng.gauss(base, 0.9)))))
+                       for q in questionnaire.questions()}
+            response_id = store.response_by_token(db, token)["id"]
+            store.save_answers(db, response_id, answers)
+            if submit:
+                store.submit_participant(db, response_id)
+            tokens.append(token)
+    return tokens

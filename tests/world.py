@@ -188,7 +188,7 @@ def build_world(app) -> World:
         submit_through_web(app, b.client, b_response2)
         if closed_workshop is not None:
             closed = b.client.post(f"/orgs/{org_b}/workshops/{closed_workshop}/close",
-                                   data={"csrf_token": page_csrf(b.client)})
+                                   data={"csrf_token": page_csrf(b.client), "confirm": "yes"})
             assert closed.status_code == 302, closed.status_code
         a_row, b_row = store.response_by_id(db, a_response), store.response_by_id(db, b_response)
         return World(

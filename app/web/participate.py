@@ -7,16 +7,22 @@ the facilitator shows them, the room's combined picture.
 
 from __future__ import annotations
 
+import hashlib
+import json
+from typing import Mapping
+
 from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
 
-from .. import charts, service, store
+from .. import store
 from ..db import get_db
 from ..engine import Questionnaire
 from ..engine.vocabulary import DIMENSIONS
+from . import live
 from .access import client_address
 from .answering import Flow, answer_dimension, progress, review_page, save_json_answers
 from .current import content
 from .errors import error_response, refuse
+from .params import json_body, parse_level
 
 bp = Blueprint("participate", __name__)
 
@@ -62,11 +68,17 @@ def _no_workshop():
     return error_response(404, *NO_WORKSHOP)
 
 
+REMOVED = ("Removed from the workshop", "The facilitator removed this device from the workshop, so its answers "
+                                        "no longer count. If that is a mistake, ask the facilitator, then join again.")
+
+
 def _participant(code: str) -> tuple[dict, dict, Questionnaire] | None:
     g.private_page = True
     try:
         workshop = store.workshop_by_code(get_db(), code)
         response = store.participant(get_db(), workshop, request.cookies.get(_cookie_name(workshop)))
+    except store.ParticipantRemoved:
+        refuse(403, *REMOVED)
     except store.NotFound:
         return None
     return workshop, response, content().questionnaire(workshop["questionnaire_id"])
@@ -101,13 +113,13 @@ def join(code: str):
     except store.TooManyJoinAttempts:
         return error_response(429, "Too many attempts", "Too many wrong workshop codes from this network. "
                                                         "Wait a few minutes and try again.")
-    if workshop is None or workshop["status"] != "open":
+    if workshop is None or workshop["status"] != "open" or workshop["reopened_at"]:
         return _no_workshop()
     try:
         store.participant(db, workshop, request.cookies.get(_cookie_name(workshop)))
         return redirect(url_for("participate.overview", code=workshop["join_code"]))  # already joined
     except store.NotFound:
-        pass
+        pass  # not yet joined (or removed by the facilitator: joining again starts afresh)
     errors = {}
     name, role = "", ""
     if request.method == "POST":
@@ -135,20 +147,97 @@ def join(code: str):
 
 @bp.get("/w/<code>")
 def overview(code: str):
+    """The participant's home: start or continue, then wait for the results, which appear by themselves."""
     workshop, response, questionnaire = _require_participant(code)
     db = get_db()
     answers = store.load_answers(db, response["id"])
     flow = WorkshopFlow(workshop["join_code"])
-    summary = None
-    figure = None
-    if workshop["revealed"] and answers:
-        summary = service.room_summary(db, content(), workshop)
-        figure = charts.band_radar(summary["band"], None, summary["labels"])
     step = response["step"] if response["step"] in flow.steps else flow.steps[0]
     return render_template("workshops/participant.html", workshop=workshop, response=response, flow=flow,
                            questionnaire=questionnaire, answers=answers,
-                           progress=progress(questionnaire, answers, step, flow),
-                           continue_url=flow.url(step), summary=summary, figure=figure)
+                           progress=progress(questionnaire, answers, step, flow), continue_url=flow.url(step),
+                           room=_room(workshop, questionnaire) if _sees_room(workshop, answers) else None,
+                           state=_state(workshop))
+
+
+def _sees_room(workshop: dict, answers: dict) -> bool:
+    """The room's picture is shown once the facilitator reveals it, to those who answered."""
+    return workshop["revealed"] and bool(answers)
+
+
+def _room(workshop: dict, questionnaire: Questionnaire) -> str:
+    """The room's picture for a phone: one fragment per picture, shared by every phone."""
+    picture = live.picture(workshop)
+    return picture.fragment("phone-room", lambda: render_template(
+        "workshops/_room.html", summary=picture.summary, questionnaire=questionnaire))
+
+
+def _state(workshop: dict) -> dict:
+    """What a phone watches for: the results shown, a round to vote in, the workshop closed."""
+    current = store.open_round_of(get_db(), workshop["id"])
+    body = {"status": workshop["status"], "revealed": workshop["revealed"],
+            "round": current["id"] if current else None}
+    body["key"] = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16]
+    return body
+
+
+@bp.get("/w/<code>/state.json")
+def state(code: str):
+    """Polled by phones every few seconds: small, and 304 while nothing changed."""
+    workshop, _response, _questionnaire = _require_participant(code)
+    body = _state(workshop)
+    result = jsonify(body)
+    result.set_etag(body["key"])
+    result.headers["Cache-Control"] = "private, no-cache"
+    return result.make_conditional(request)
+
+
+@bp.get("/w/<code>/room")
+def room(code: str):
+    """The room's picture as a fragment, fetched by a waiting phone when the facilitator shows it."""
+    workshop, response, questionnaire = _require_participant(code)
+    if not _sees_room(workshop, store.load_answers(get_db(), response["id"])):
+        return error_response(404, "Not shown yet", "The facilitator has not shown the results yet.")
+    return _room(workshop, questionnaire)
+
+
+@bp.get("/w/<code>/round")
+def round_page(code: str):
+    """A second vote on one question: the phone shows just that question."""
+    workshop, response, questionnaire = _require_participant(code)
+    current = store.open_round_of(get_db(), workshop["id"]) if workshop["status"] == "open" else None
+    if current is None:
+        flash("The vote has ended. Thank you!", "info")
+        return redirect(url_for("participate.overview", code=workshop["join_code"]))
+    voted, level = store.vote_of(get_db(), current["id"], response["id"])
+    return render_template("workshops/round.html", workshop=workshop, round=current, voted=voted, level=level,
+                           question=questionnaire.question(current["question_id"]),
+                           area=questionnaire.dimension(questionnaire.dimension_of(current["question_id"])),
+                           state=_state(workshop))
+
+
+@bp.post("/w/<code>/round/<int:round_id>")
+def vote(code: str, round_id: int):
+    """Save a vote the moment it is tapped (JSON), or from the form without JavaScript."""
+    found = _participant(code)
+    if found is None:
+        return error_response(404, *NO_WORKSHOP)
+    workshop, response, questionnaire = found
+    payload = json_body() if request.is_json else request.form
+    raw = str(payload.get("level", "")) if isinstance(payload, Mapping) else ""
+    level = None if raw == "dk" else parse_level(raw)
+    if raw != "dk" and level is None:
+        return error_response(400, "Not saved", "A vote is a level from 1 to 5, or don't know. Nothing was saved.")
+    try:
+        store.save_vote(get_db(), workshop, round_id, response["id"], level)
+    except store.NotFound:
+        return error_response(404, "No such vote", "That vote does not exist. Nothing was saved.")
+    except (store.RoundClosed, store.AssessmentClosed):
+        return error_response(409, "Vote closed", "The vote has ended, so it could not be changed.")
+    if request.is_json:
+        return jsonify({"saved": True})
+    flash("Your vote is in. You can change it until the facilitator closes the vote.", "success")
+    return redirect(url_for("participate.round_page", code=workshop["join_code"]))
 
 
 @bp.route("/w/<code>/d/<dimension>", methods=["GET", "POST"])
@@ -185,6 +274,5 @@ def submit(code: str):
         store.submit_participant(get_db(), response["id"])
     except store.AssessmentClosed:
         pass
-    flash("Your answers are in. Thank you! Keep this page open: the results appear here when the facilitator "
-          "shows them.", "success")
+    flash("Your answers are in. Thank you!", "success")
     return redirect(url_for("participate.overview", code=workshop["join_code"]))

@@ -7,8 +7,9 @@ is in participate.py.
 
 from __future__ import annotations
 
+import hashlib
 import io
-from datetime import date
+from datetime import date, datetime, timezone
 
 import segno
 from flask import Blueprint, Response, abort, flash, g, jsonify, redirect, render_template, request, url_for
@@ -17,6 +18,7 @@ from .. import service, store
 from ..db import get_db
 from ..engine import InvalidInput
 from ..engine.vocabulary import LEVELS
+from . import live, room_charts, screens
 from .access import can_facilitate, facilitator_view, member_view
 from .current import content, public_url
 from .errors import error_response
@@ -109,35 +111,99 @@ def index(org_id: int):
 @bp.get("/<int:workshop_id>")
 @member_view()
 def detail(org_id: int, workshop_id: int):
-    """The facilitator's control page: join details, live summary, discussion and consensus, close."""
+    """The facilitator's console: people and their status, presenting, discussion and consensus, rounds, close."""
     workshop = _workshop(org_id, workshop_id)
-    if workshop["status"] == "closed":
+    if workshop["status"] == "closed" and not workshop["cancelled"]:
         return redirect(url_for("workshops.report", org_id=org_id, workshop_id=workshop_id))
-    db = get_db()
-    people = store.responses_with_answers(db, workshop["assessment_id"]) if workshop["mode"] == "named" else []
-    return render_template("workshops/detail.html", org=g.org, workshop=workshop,
-                           summary=service.room_summary(db, content(), workshop),
-                           questionnaire=content().questionnaire(workshop["questionnaire_id"]), people=people,
-                           join_url=join_url(workshop), code=pretty_code(workshop["join_code"]), levels=LEVELS,
-                           can_run=can_facilitate(g.user))
+    if workshop["cancelled"]:
+        return render_template("workshops/cancelled.html", org=g.org, workshop=workshop)
+    return render_template("workshops/detail.html", **_console(workshop))
+
+
+def _console(workshop: dict) -> dict:
+    """What the console shows, also in its parts that refresh by themselves."""
+    summary = live.picture(workshop).summary
+    questionnaire = content().questionnaire(workshop["questionnaire_id"])
+    can_run = can_facilitate(g.user)
+    people = store.participants(get_db(), workshop["assessment_id"])
+    if workshop["mode"] == "named" and can_run:  # as promised to them: the facilitator sees names with answers
+        answers = {p["id"]: p["answers"] for p in store.responses_with_answers(get_db(), workshop["assessment_id"])}
+        for person in people:
+            person["answers"] = answers.get(person["id"], {})
+    current = screens.parse(workshop["screen"], questionnaire, summary["rounds"]) or screens.Screen("radar")
+    return {"org": g.org, "workshop": workshop, "summary": summary, "questionnaire": questionnaire, "people": people,
+            "join_url": join_url(workshop), "code": pretty_code(workshop["join_code"]), "levels": LEVELS,
+            "can_run": can_run, "screen": current, "views": screens.sequence(summary, workshop),
+            "open_round": next((r for r in summary["rounds"] if r["open"]), None),
+            "answer_count": sum(p["answered"] for p in people)}
+
+
+@bp.get("/<int:workshop_id>/panel")
+@member_view()
+def panel(org_id: int, workshop_id: int):
+    """The console's live part (counts, participants, the open round), refreshed every few seconds."""
+    workshop = _workshop(org_id, workshop_id)
+    return _fragment("workshops/_panel.html", _console(workshop))
+
+
+def _fragment(template: str, context: dict) -> Response:
+    """A page fragment, answered 304 while it has not changed."""
+    html = render_template(template, **context)
+    response = Response(html, mimetype="text/html")
+    response.set_etag(hashlib.sha256(html.encode()).hexdigest()[:32])
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response.make_conditional(request)
 
 
 @bp.get("/<int:workshop_id>/projector")
 @member_view()
 def projector(org_id: int, workshop_id: int):
+    """The presentation page for the wall: full screen, no navigation, no account details."""
     workshop = _workshop(org_id, workshop_id)
-    return render_template("workshops/projector.html", org=g.org, workshop=workshop, join_url=join_url(workshop),
-                           code=pretty_code(workshop["join_code"]),
-                           live_url=url_for("workshops.live", org_id=org_id, workshop_id=workshop_id))
+    return render_template("workshops/projector.html", org=g.org, workshop=workshop, stage=_stage(workshop),
+                           can_run=can_facilitate(g.user),
+                           stage_url=url_for("workshops.stage", org_id=org_id, workshop_id=workshop_id),
+                           screen_url=url_for("workshops.choose_screen", org_id=org_id, workshop_id=workshop_id))
+
+
+def _stage(workshop: dict) -> dict[str, str]:
+    """The projector's current view as HTML, with a key that changes whenever what it shows changes.
+
+    Rendered once per picture and view, and shared by every request until either changes.
+    """
+    picture = live.picture(workshop)
+    questionnaire = content().questionnaire(workshop["questionnaire_id"])
+    current = screens.parse(workshop["screen"], questionnaire, picture.summary["rounds"]) or screens.Screen("radar")
+    state = (workshop["status"], workshop["cancelled"], workshop["started"], workshop["revealed"], current.name)
+
+    def render() -> dict[str, str]:
+        html = render_template("workshops/_stage.html", workshop=workshop, summary=picture.summary,
+                               questionnaire=questionnaire, screen=current, code=pretty_code(workshop["join_code"]),
+                               join_url=join_url(workshop), join_form=public_url("participate.join_form"),
+                               qr_url=url_for("workshops.qr", org_id=workshop["org_id"], workshop_id=workshop["id"]),
+                               radar=room_charts.band_radar_svg, shown=screens.DISPUTED_SHOWN)
+        return {"key": hashlib.sha256(html.encode()).hexdigest()[:24], "html": html}
+
+    return picture.fragment(("stage", state), render)
+
+
+@bp.get("/<int:workshop_id>/stage.json")
+@member_view()
+def stage(org_id: int, workshop_id: int):
+    """What the projector polls: its current view, answered 304 while that has not changed."""
+    body = _stage(_workshop(org_id, workshop_id))
+    response = jsonify(body)
+    response.set_etag(body["key"])
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response.make_conditional(request)
 
 
 @bp.get("/<int:workshop_id>/live.json")
 @member_view()
-def live(org_id: int, workshop_id: int):
-    """What the projector shows, polled every few seconds. Aggregates only: never a person's answers."""
+def live_json(org_id: int, workshop_id: int):
+    """The room's figures as data. Aggregates only: never a person's answers."""
     workshop = _workshop(org_id, workshop_id)
-    summary = service.room_summary(get_db(), content(), workshop)
-    response = jsonify(service.live_payload(content(), workshop, summary))
+    response = jsonify(service.live_payload(content(), workshop, live.picture(workshop).summary))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -153,15 +219,72 @@ def qr(org_id: int, workshop_id: int):
     return response
 
 
+def _back(workshop: dict, anchor: str = ""):
+    """Back to where the facilitator pressed the button: the console or the projector."""
+    view = "workshops.projector" if request.form.get("back") == "projector" else "workshops.detail"
+    return redirect(url_for(view, org_id=workshop["org_id"], workshop_id=workshop["id"]) + anchor)
+
+
+@bp.post("/<int:workshop_id>/start")
+@facilitator_view
+def start(org_id: int, workshop_id: int):
+    """People have joined: the projector's join code moves to a corner (joining stays open)."""
+    workshop = _workshop(org_id, workshop_id)
+    try:
+        store.start_workshop(get_db(), workshop["id"])
+    except store.AssessmentClosed:
+        abort(409, description="The workshop is closed.")
+    return _back(workshop)
+
+
 @bp.post("/<int:workshop_id>/reveal")
 @facilitator_view
 def reveal(org_id: int, workshop_id: int):
     workshop = _workshop(org_id, workshop_id)
     revealed = request.form.get("revealed") == "1"
     store.set_revealed(get_db(), workshop["id"], revealed)
+    if revealed and not workshop["started"] and workshop["status"] == "open":
+        store.start_workshop(get_db(), workshop["id"])
     flash("Results are now shown to the room." if revealed else "Results are hidden again.", "info")
-    view = "workshops.projector" if request.form.get("back") == "projector" else "workshops.detail"
-    return redirect(url_for(view, org_id=org_id, workshop_id=workshop_id))
+    return _back(workshop)
+
+
+@bp.post("/<int:workshop_id>/screen")
+@facilitator_view
+def choose_screen(org_id: int, workshop_id: int):
+    """Choose the projector's view by name, or step to the next or previous one (the arrow keys)."""
+    workshop = _workshop(org_id, workshop_id)
+    summary = live.picture(workshop).summary
+    questionnaire = content().questionnaire(workshop["questionnaire_id"])
+    move = request.form.get("step")
+    if move in ("next", "previous"):
+        current = screens.parse(workshop["screen"], questionnaire, summary["rounds"]) or screens.Screen("radar")
+        chosen = screens.step(current, screens.sequence(summary, workshop), summary["rounds"], move == "next")
+    else:
+        chosen = screens.parse(request.form.get("screen", ""), questionnaire, summary["rounds"])
+        if chosen is None:
+            abort(400, description="There is no such view. Nothing was changed.")
+    store.set_screen(get_db(), workshop["id"], chosen.name)
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify({"screen": chosen.name})
+    return _back(workshop, "#presenting")
+
+
+@bp.post("/<int:workshop_id>/participants/<int:response_id>/remove")
+@facilitator_view
+def remove_participant(org_id: int, workshop_id: int, response_id: int):
+    """Take a ghost or a test join out: their answers leave the room's figures and the result."""
+    workshop = _workshop(org_id, workshop_id)
+    if request.form.get("confirm") != "yes":
+        abort(400, description="Removing someone needs its confirmation. Nobody was removed.")
+    try:
+        store.remove_participant(get_db(), workshop, response_id)
+    except store.NotFound:
+        abort(404)
+    except store.AssessmentClosed:
+        abort(409, description="The workshop is closed; its participants can no longer change.")
+    flash("The participant was removed; their answers no longer count.", "success")
+    return _back(workshop, "#people-heading")
 
 
 @bp.post("/<int:workshop_id>/consensus")
@@ -184,21 +307,110 @@ def record_consensus(org_id: int, workshop_id: int):
     except store.AssessmentClosed:
         abort(409, description="The workshop is closed; its result can no longer change.")
     flash("Consensus recorded." if raw else "Consensus removed; the median is used again.", "success")
-    return redirect(url_for("workshops.detail", org_id=org_id, workshop_id=workshop_id) + f"#q-{question_id}")
+    return _back(workshop, f"#q-{question_id}")
 
 
-@bp.post("/<int:workshop_id>/close")
+@bp.post("/<int:workshop_id>/rounds")
+@facilitator_view
+def open_round(org_id: int, workshop_id: int):
+    """A second vote on one question: every phone shows just that question, the projector its round."""
+    workshop = _workshop(org_id, workshop_id)
+    questionnaire = content().questionnaire(workshop["questionnaire_id"])
+    question_id = request.form.get("question_id", "")
+    if questionnaire.question(question_id) is None:
+        abort(400, description=f"Unknown question {question_id!r}. No round was opened.")
+    try:
+        round_id = store.open_round(get_db(), workshop["id"], question_id)
+    except store.RoundOpen as err:
+        abort(409, description=f"{refusal(err)} No other round was opened.")
+    except store.AssessmentClosed:
+        abort(409, description="The workshop is closed; no round can be opened.")
+    store.set_screen(get_db(), workshop["id"], f"round:{round_id}")
+    flash("The second round is open: every phone now shows this question.", "success")
+    return _back(workshop, "#round")
+
+
+@bp.post("/<int:workshop_id>/rounds/<int:round_id>/close")
+@facilitator_view
+def close_round(org_id: int, workshop_id: int, round_id: int):
+    """Stop the voting: the projector shows round one against this round, and its median is proposed."""
+    workshop = _workshop(org_id, workshop_id)
+    try:
+        store.close_round(get_db(), workshop["id"], round_id)
+    except store.NotFound:
+        abort(404)
+    flash("Voting is closed. Confirm the proposed level, or record another.", "success")
+    return _back(workshop, "#round")
+
+
+def _confirm_page(workshop: dict, action: str):
+    """The page that says what closing, cancelling or re-opening will do, with the button that does it."""
+    people = store.participants(get_db(), workshop["assessment_id"])
+    summary = live.picture(workshop).summary if action != "reopen" else None
+    return render_template("workshops/confirm.html", org=g.org, workshop=workshop, action=action, people=people,
+                           answered=sum(1 for p in people if p["answered"]), summary=summary,
+                           deadline=store.reopen_deadline(workshop))
+
+
+@bp.route("/<int:workshop_id>/close", methods=["GET", "POST"])
 @facilitator_view
 def close(org_id: int, workshop_id: int):
     """Close the workshop: its result is computed, frozen, and added to the organisation's history."""
-    service.close_workshop(get_db(), content(), _workshop(org_id, workshop_id))
+    workshop = _workshop(org_id, workshop_id)
+    if workshop["status"] != "open":
+        return redirect(url_for("workshops.detail", org_id=org_id, workshop_id=workshop_id))
+    if request.method == "GET" or request.form.get("confirm") != "yes":
+        return _confirm_page(workshop, "close")
+    try:
+        service.close_workshop(get_db(), content(), workshop)
+    except store.NothingToClose:
+        return error_response(409, "Nothing to close", "Nobody has answered yet, so there is no result to keep. "
+                                                       "Cancel the workshop instead, or wait for answers.")
     flash("The workshop is closed. Its result is now part of the organisation's history.", "success")
     return redirect(url_for("workshops.report", org_id=org_id, workshop_id=workshop_id))
 
 
+@bp.route("/<int:workshop_id>/cancel", methods=["GET", "POST"])
+@facilitator_view
+def cancel(org_id: int, workshop_id: int):
+    """End a workshop nobody answered, with no result in the history."""
+    workshop = _workshop(org_id, workshop_id)
+    if workshop["status"] != "open":
+        return redirect(url_for("workshops.detail", org_id=org_id, workshop_id=workshop_id))
+    if request.method == "GET" or request.form.get("confirm") != "yes":
+        return _confirm_page(workshop, "cancel")
+    try:
+        store.cancel_workshop(get_db(), workshop)
+    except store.WorkshopHasAnswers as err:
+        return error_response(409, "Not cancelled", f"{refusal(err)} Nothing was changed.")
+    flash("The workshop is cancelled. Nothing was added to the organisation's history.", "success")
+    return redirect(url_for("workshops.index", org_id=org_id))
+
+
+@bp.route("/<int:workshop_id>/reopen", methods=["GET", "POST"])
+@facilitator_view
+def reopen(org_id: int, workshop_id: int):
+    """Re-open a closed workshop within 24 hours; its result stays until it closes again and is superseded."""
+    workshop = _workshop(org_id, workshop_id)
+    if workshop["status"] == "open":
+        return redirect(url_for("workshops.detail", org_id=org_id, workshop_id=workshop_id))
+    if request.method == "GET" or request.form.get("confirm") != "yes":
+        deadline = store.reopen_deadline(workshop)
+        if deadline is None or datetime.now(timezone.utc) > deadline:
+            return error_response(409, "Cannot re-open", "A workshop can be re-opened only within 24 hours of "
+                                                         "closing, and a cancelled one not at all.")
+        return _confirm_page(workshop, "reopen")
+    try:
+        store.reopen_workshop(get_db(), workshop)
+    except store.CannotReopen as err:
+        return error_response(409, "Cannot re-open", f"{refusal(err)} Nothing was changed.")
+    flash("The workshop is open again. Its earlier result stays in the history until you close it again.", "success")
+    return redirect(url_for("workshops.detail", org_id=org_id, workshop_id=workshop_id))
+
+
 def _report_snapshot(org_id: int, workshop_id: int) -> tuple[dict, dict]:
     workshop = _workshop(org_id, workshop_id)
-    if workshop["status"] != "closed" or workshop["snapshot_id"] is None:
+    if workshop["snapshot_id"] is None:  # open (a re-opened one keeps its result until it closes again)
         abort(404)
     return workshop, store.load_snapshot(get_db(), workshop["snapshot_id"])
 
@@ -212,8 +424,11 @@ def report(org_id: int, workshop_id: int):
              "csv": url_for("workshops.report_csv", org_id=org_id, workshop_id=workshop_id)}
     report = service.workshop_report(get_db(), content(), g.org, workshop, snapshot, date.today())
     downloads = report_downloads("reports.workshop_report", report, org_id=org_id, workshop_id=workshop_id)
+    deadline = store.reopen_deadline(workshop)
+    can_reopen = can_facilitate(g.user) and deadline is not None and datetime.now(timezone.utc) <= deadline
     return render_template("workshops/report.html", org=g.org, workshop=workshop, **result_context(snapshot, links),
-                           report=report, downloads=downloads, heading=f"Workshop result: {workshop['title']}")
+                           report=report, downloads=downloads, heading=f"Workshop result: {workshop['title']}",
+                           reopen_until=deadline if can_reopen else None)
 
 
 @bp.get("/<int:workshop_id>/report.json")

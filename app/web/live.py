@@ -1,0 +1,81 @@
+"""The room's picture while a workshop runs: computed at most once a second per workshop, shared by requests.
+
+The projector, the console and every phone ask for the same picture. It is computed from the
+database and kept in this worker under the workshop's key; the workshop's ``revision`` (which
+the database counts up on every answer, join, removal, agreed level and vote, whichever
+worker wrote it) says whether it is still current. A newer revision is computed again, but
+not more often than once per LIVE_MIN_AGE seconds (1 by default): in between, the picture is at most that old.
+Threads of the worker asking at once wait for the one computing it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+from flask import current_app
+
+from .. import service
+from ..db import get_db
+from .cache import LRUCache
+from .current import content
+
+@dataclass
+class Picture:
+    """One computed picture of a workshop, with the fragments rendered from it."""
+
+    revision: int
+    computed_at: float
+    summary: dict[str, Any]
+    fragments: dict[Any, Any] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def fragment(self, key: Any, build: Callable[[], Any]) -> Any:
+        """Something made from this picture (a page fragment, a payload), made once."""
+        with self.lock:
+            if key not in self.fragments:
+                self.fragments[key] = build()
+            return self.fragments[key]
+
+
+_PICTURES: dict[tuple, Picture] = {}
+_LOCKS = LRUCache(256)
+_GUARD = threading.Lock()
+
+
+def picture(workshop: Mapping[str, Any]) -> Picture:
+    """The workshop's current picture: cached while its revision stands, recomputed at most once a second."""
+    key = (current_app.config["DATABASE"], workshop["id"])
+    min_age = current_app.config["LIVE_MIN_AGE"]
+    found = _fresh(key, workshop["revision"], min_age)
+    if found is not None:
+        return found
+    lock = _LOCKS.get(key, threading.Lock)
+    with lock:  # one thread computes, the others of this worker wait and share it
+        found = _fresh(key, workshop["revision"], min_age)
+        if found is not None:
+            return found
+        summary = service.room_summary(get_db(), content(), workshop)
+        made = Picture(revision=workshop["revision"], computed_at=time.monotonic(), summary=summary)
+        with _GUARD:
+            _PICTURES[key] = made
+            if len(_PICTURES) > 256:
+                _PICTURES.pop(next(iter(_PICTURES)))
+        return made
+
+
+def _fresh(key: tuple, revision: int, min_age: float) -> Picture | None:
+    with _GUARD:
+        found = _PICTURES.get(key)
+    if found is None:
+        return None
+    if found.revision == revision or time.monotonic() - found.computed_at < min_age:
+        return found
+    return None
+
+
+def clear_pictures() -> None:
+    with _GUARD:
+        _PICTURES.clear()

@@ -1,0 +1,35 @@
+// The console's live parts refresh themselves every few seconds (304 while unchanged). A part
+// is left alone while someone works in it: a field has the focus or a box is open.
+(function () {
+  "use strict";
+  var parts = document.querySelectorAll("[data-live-fragment]");
+  if (!parts.length || !window.fetch) { return; }
+  var EVERY = 3000;
+
+  function busy(part) {
+    return part.contains(document.activeElement) && document.activeElement !== document.body ||
+      !!part.querySelector("details[open]");
+  }
+
+  function refresh(part) {
+    if (busy(part) || document.hidden) { return Promise.resolve(); }
+    return fetch(part.getAttribute("data-live-fragment"), { credentials: "same-origin", cache: "no-cache" })
+      .then(function (res) {
+        if (!res.ok) { throw new Error("status " + res.status); }
+        return res.text();
+      })
+      .then(function (html) {
+        if (html !== part.getAttribute("data-html") && !busy(part)) {
+          part.innerHTML = html;  // the server's own escaped fragment
+          part.setAttribute("data-html", html);
+        }
+        part.removeAttribute("data-lost");
+      })
+      .catch(function () { part.setAttribute("data-lost", "1"); });
+  }
+
+  function tick() {
+    Promise.all(Array.prototype.map.call(parts, refresh)).then(function () { setTimeout(tick, EVERY); });
+  }
+  setTimeout(tick, EVERY);
+})();
