@@ -325,6 +325,7 @@ def open_round(org_id: int, workshop_id: int):
         abort(409, description=f"{refusal(err)} No other round was opened.")
     except store.AssessmentClosed:
         abort(409, description="The workshop is closed; no round can be opened.")
+    store.start_workshop(get_db(), workshop["id"])  # the projector shows the round, not the join code
     store.set_screen(get_db(), workshop["id"], f"round:{round_id}")
     flash("The second round is open: every phone now shows this question.", "success")
     return _back(workshop, "#round")

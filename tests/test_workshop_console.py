@@ -1,0 +1,174 @@
+"""The facilitator's console: close with confirmation, cancel, re-open within a day, remove a ghost,
+names with answers in named mode, and a second round of voting that reaches the report."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from app import store
+from tests.helpers import opened, visible_text
+from tests.workshop_helpers import Participant, question_ids, snapshot_count
+
+
+def workshop_row(app, workshop) -> dict:
+    with opened(app) as db:
+        return store.get_workshop(db, workshop.org_id, workshop.id)
+
+
+def test_close_asks_first_and_says_what_it_will_do(app, fay, workshop):
+    Participant(app, workshop).autosave({question_ids(app)[0]: 3})
+    page = fay.client.get(workshop.base + "/close")
+    said = visible_text(page.text)
+    assert page.status_code == 200 and "freeze that result" in said and "re-open it within 24 hours" in said
+    unconfirmed = fay.post(workshop.base + "/close")  # the old one-click form: shows the question again
+    assert unconfirmed.status_code == 200 and "Close and create the result" in unconfirmed.text
+    assert workshop_row(app, workshop)["status"] == "open" and snapshot_count(app) == 0
+    assert fay.close(workshop).status_code == 302
+    assert workshop_row(app, workshop)["status"] == "closed" and snapshot_count(app) == 1
+
+
+def test_a_workshop_nobody_answered_is_cancelled_not_closed_and_leaves_no_result(app, fay, org_id, workshop):
+    Participant(app, workshop)  # joined, answered nothing
+    refused = fay.close(workshop)
+    assert refused.status_code == 409 and "Cancel the workshop instead" in visible_text(refused.text)
+    assert "Cancel the workshop" in visible_text(fay.client.get(workshop.base + "/close").text)
+    assert snapshot_count(app) == 0
+    cancelled = fay.post(workshop.base + "/cancel", {"confirm": "yes"})
+    assert cancelled.status_code == 302
+    row = workshop_row(app, workshop)
+    assert row["cancelled"] and row["status"] == "closed" and snapshot_count(app) == 0
+    assert "cancelled" in visible_text(fay.client.get(workshop.base).text)
+    assert fay.client.get(f"/join/{workshop.code}").status_code == 404
+    assert fay.client.get(workshop.base + "/report").status_code == 404
+    with opened(app) as db:
+        assert store.org_assessments(db, org_id) == []  # the organisation's history has no entry for it
+
+
+def test_a_workshop_with_answers_cannot_be_cancelled(app, fay, workshop):
+    Participant(app, workshop).autosave({question_ids(app)[0]: None})
+    refused = fay.post(workshop.base + "/cancel", {"confirm": "yes"})
+    assert refused.status_code == 409 and "close the workshop instead" in visible_text(refused.text)
+    assert workshop_row(app, workshop)["status"] == "open"
+
+
+def test_reopen_within_a_day_supersedes_the_result_and_not_after(app, fay, workshop):
+    first_q = question_ids(app)[0]
+    Participant(app, workshop).autosave({first_q: 2})
+    assert fay.close(workshop).status_code == 302
+    first = workshop_row(app, workshop)["snapshot_id"]
+    assert "Re-open" in visible_text(fay.client.get(workshop.base + "/report").text)
+    assert fay.post(workshop.base + "/reopen", {"confirm": "yes"}).status_code == 302
+    assert workshop_row(app, workshop)["status"] == "open"
+    assert fay.client.get(f"/join/{workshop.code}").status_code == 404  # nobody new joins
+    assert fay.post(workshop.base + "/consensus", {"question_id": first_q, "level": "4"}).status_code == 302
+    assert fay.close(workshop).status_code == 302
+    second = workshop_row(app, workshop)["snapshot_id"]
+    assert second != first and snapshot_count(app) == 2
+    assert fay.client.get(workshop.base + "/report.json").get_json()["answers"][first_q] == 4
+    with opened(app) as db:  # a day and a second later
+        late = (datetime.now(timezone.utc) - timedelta(hours=24, seconds=1)).isoformat(timespec="seconds")
+        db.execute("UPDATE workshops SET closed_at = ? WHERE id = ?", [late, workshop.id])
+    assert "Re-open" not in visible_text(fay.client.get(workshop.base + "/report").text)
+    assert fay.client.get(workshop.base + "/reopen").status_code == 409
+    assert fay.post(workshop.base + "/reopen", {"confirm": "yes"}).status_code == 409
+    assert workshop_row(app, workshop)["status"] == "closed"
+
+
+def test_removing_a_ghost_needs_confirmation_and_changes_the_counts(app, fay, workshop):
+    ids = question_ids(app, "governance")
+    real = [Participant(app, workshop) for _ in range(2)]
+    ghost = Participant(app, workshop)
+    for p in real:
+        p.answer_page("governance", {q: 3 for q in ids})
+    ghost.autosave({ids[0]: 1})
+    assert fay.live(workshop)["counts"] == {"joined": 3, "in_progress": 3, "submitted": 0, "not_started": 0}
+    with opened(app) as db:
+        ghost_id = store.response_by_token(db, ghost.token)["id"]
+    path = f"{workshop.base}/participants/{ghost_id}/remove"
+    assert fay.post(path).status_code == 400  # no confirmation: nobody removed
+    assert fay.live(workshop)["counts"]["joined"] == 3
+    assert fay.post(path, {"confirm": "yes"}).status_code == 302
+    assert fay.live(workshop)["counts"] == {"joined": 2, "in_progress": 2, "submitted": 0, "not_started": 0}
+    assert ghost.client.get(ghost.base).status_code == 403
+    assert f'data-participant="{ghost_id}"' not in fay.client.get(workshop.base + "/panel").text
+    fay.reveal(workshop)
+    assert fay.live(workshop)["band"]["governance"]["min"] == 3  # the ghost's 1 left the figures
+
+
+def test_named_mode_shows_each_person_with_their_answers_anonymous_does_not(app, fay, org_id):
+    named = fay.create_workshop(org_id, mode="named", title="Named")
+    first = question_ids(app)[0]
+    Participant(app, named, name="Priya Shah").autosave({first: 4})
+    panel = fay.client.get(named.base + "/panel").text
+    assert "Priya Shah" in panel and "level 4" in visible_text(panel)
+    anonymous = fay.create_workshop(org_id, title="Anonymous")
+    Participant(app, anonymous, name="Priya Shah").autosave({first: 4})
+    panel = fay.client.get(anonymous.base + "/panel").text
+    assert "Priya Shah" not in panel and "level 4" not in visible_text(panel) and "Participant 1" in panel
+
+
+def test_role_comparison_explains_itself_when_a_role_is_too_small(app, fay, workshop):
+    for _ in range(2):
+        Participant(app, workshop, role="Delivery").autosave({question_ids(app)[0]: 2})
+    said = visible_text(fay.client.get(workshop.base + "/panel").text)
+    assert "Role figures appear from 3 people per role" in said and "Delivery (2)" in said
+
+
+def test_disagreement_is_said_in_words_on_the_console(app, fay, workshop):
+    first = question_ids(app)[0]
+    for level in (1, 1, 4):
+        Participant(app, workshop).autosave({first: level})
+    said = visible_text(fay.client.get(workshop.base).text)
+    assert "split: two at level 1, one at level 4" in said.lower()
+    assert "IQR" not in said
+
+
+@pytest.fixture
+def split_room(app, fay, workshop):
+    """Three people split 1, 1, 4 on the first question."""
+    first = question_ids(app)[0]
+    people = [Participant(app, workshop) for _ in range(3)]
+    for p, level in zip(people, (1, 1, 4)):
+        assert p.autosave({first: level}).status_code == 200
+    return first, people
+
+
+def test_a_second_round_moves_the_agreed_level_and_the_report_shows_both_rounds(app, fay, workshop, split_room):
+    first, people = split_room
+    assert fay.post(workshop.base + "/rounds", {"question_id": first}).status_code == 302
+    with opened(app) as db:
+        round_id = store.open_round_of(db, workshop.id)["id"]
+    for p in people:  # every phone is taken to just that question
+        assert p.client.get(p.base + "/state.json").get_json()["round"] == round_id
+        page = p.client.get(p.base + "/round")
+        assert page.status_code == 200 and 'name="level"' in page.text
+    bad = people[0].client.post(f"{people[0].base}/round/{round_id}", json={"level": 7},
+                                headers={"X-CSRFToken": people[0].csrf})
+    assert bad.status_code == 400
+    for p, level in zip(people, (3, 3, 4)):
+        saved = p.client.post(f"{p.base}/round/{round_id}", json={"level": level}, headers={"X-CSRFToken": p.csrf})
+        assert saved.status_code == 200, saved.text
+    assert fay.post(f"{workshop.base}/rounds/{round_id}/close").status_code == 302
+    late = people[0].client.post(f"{people[0].base}/round/{round_id}", json={"level": 1},
+                                 headers={"X-CSRFToken": people[0].csrf})
+    assert late.status_code == 409
+    stage = visible_text(fay.client.get(workshop.base + "/stage.json").get_json()["html"])
+    assert "Proposed: level 3" in stage and "split: two at level 1, one at level 4" in stage
+    assert fay.post(workshop.base + "/consensus", {"question_id": first, "level": "3"}).status_code == 302
+    assert fay.close(workshop).status_code == 302
+    report = visible_text(fay.client.get(workshop.base + "/report").text)
+    assert "moved from split 1–4 to agreed 3 after discussion" in report.lower()
+    assert fay.client.get(workshop.base + "/report.json").get_json()["answers"][first] == 3
+    printable = visible_text(fay.client.get(f"/orgs/{workshop.org_id}/workshops/{workshop.id}/report.html").text)
+    assert "Voted again after discussion" in printable
+
+
+def test_only_one_round_is_open_at_a_time_and_unknown_questions_are_refused(app, fay, workshop, split_room):
+    first, _people = split_room
+    assert fay.post(workshop.base + "/rounds", {"question_id": "no.such"}).status_code == 400
+    assert fay.post(workshop.base + "/rounds", {"question_id": first}).status_code == 302
+    assert fay.post(workshop.base + "/rounds", {"question_id": question_ids(app)[1]}).status_code == 409
+    with opened(app) as db:
+        assert len(store.rounds_with_votes(db, workshop.id)) == 1
