@@ -274,5 +274,4 @@ def submit(code: str):
         store.submit_participant(get_db(), response["id"])
     except store.AssessmentClosed:
         pass
-    flash("Your answers are in. Thank you!", "success")
     return redirect(url_for("participate.overview", code=workshop["join_code"]))

@@ -1,10 +1,12 @@
-"""A workshop in real browsers: the projector fills in live while two phones answer.
+"""A workshop in real browsers: phones at 390 x 844, a projector at 1920 x 1080, a facilitator's laptop.
 
-The facilitator signs in through the login page and opens the projector; two participants
-join by the join link on phone-sized screens, answer every page and submit. The projector
-shows the counts change and, once the results are shown, the radar and the discussion list,
-all without a reload. No page logs an error, opens a dialog or requests anything outside
-127.0.0.1.
+- a phone answers a whole capability area one question per screen, downloading little;
+- a room of 30: the phone sees the results without reloading, the projector steps through every
+  view without scrolling and without account details, a second round moves the agreed level and
+  the report shows both rounds;
+- the facilitator removes a ghost from the console and the counts change.
+
+No page logs an error, opens a dialog or requests anything outside 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -12,23 +14,26 @@ from __future__ import annotations
 import re
 
 from app import store
-from app.engine.vocabulary import DIMENSIONS
 from tests.browser.conftest import PageWatch
 from tests.helpers import FULL_CONTEXT
+from tests.workshop_helpers import seed_room
 
 EMAIL = "facilitator@example.org"
 PASSWORD = "projector facilitator password"
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True}
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+PROJECTOR = {"viewport": {"width": 1920, "height": 1080}}
+# What a phone may download on its first visit (join page, then the first question), in bytes.
+PHONE_BUDGET = 600_000
 
 
-def prepare(app) -> dict:
-    """A facilitator, their organisation and an open anonymous workshop, through the store."""
+def prepare(app, mode: str = "anonymous") -> dict:
+    """A facilitator, their organisation and an open workshop with two roles, through the store."""
     questionnaire = app.extensions["pmo_content"].default_questionnaire
     db = store.open_db(app.config["DATABASE"])
     try:
         user_id = store.create_user(db, EMAIL, PASSWORD, role="facilitator")
         org_id = store.create_org(db, "Client in the room", user_id)
-        workshop_id = store.create_workshop(db, org_id, user_id, title="Room workshop", mode="anonymous",
+        workshop_id = store.create_workshop(db, org_id, user_id, title="Room workshop", mode=mode,
                                             roles=["Exec", "Delivery"], context=FULL_CONTEXT,
                                             questionnaire_id=questionnaire.id,
                                             questionnaire_version=questionnaire.version)
@@ -36,97 +41,229 @@ def prepare(app) -> dict:
     finally:
         db.close()
     return {"org_id": org_id, "id": workshop_id, "code": workshop["join_code"],
-            "base": f"/orgs/{org_id}/workshops/{workshop_id}"}
+            "base": f"/orgs/{org_id}/workshops/{workshop_id}",
+            "questions": [q.id for q in questionnaire.questions()],
+            "governance": [q.id for q in questionnaire.dimension("governance").questions]}
 
 
-def wait_for_count(page, key: str, value: int) -> None:
-    page.wait_for_function(
-        "([key, value]) => document.querySelector(`[data-count=\"${key}\"]`).textContent.trim() === String(value)",
-        arg=[key, value], timeout=15_000)
+def new_page(browser, options: dict, storage_state=None):
+    context = browser.new_context(**options, storage_state=storage_state)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.watch = PageWatch(page)
+    return page
 
 
-def join_and_answer(phone, url: str, workshop: dict, role: str, level_for) -> str:
-    """Join by the link, answer every page on the phone, submit; return the participant's token."""
-    code = workshop["code"]
-    phone.goto(f"{url}/join/{code}")
-    phone.get_by_label(role, exact=True).check()
-    phone.get_by_role("button", name="Start answering").click()
-    phone.wait_for_url(re.compile(f"/w/{code}$"))
-    cookie = next(c for c in phone.context.cookies() if c["name"] == f"pmo_ws{workshop['id']}")
-    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
-    assert phone.evaluate("document.cookie").find(cookie["value"]) == -1
-    phone.get_by_role("link", name="Start").click()
-    for i, dimension in enumerate(DIMENSIONS):
-        phone.wait_for_url(re.compile(f"/w/{code}/d/{dimension}$"))
-        for question in phone.locator("fieldset.question").all():
-            question.locator(f"input[type=radio][value='{level_for(i)}']").check()
-        phone.locator("button[name=action][value=next]").click()
-    phone.wait_for_url(re.compile(f"/w/{code}/review$"))
-    phone.get_by_role("button", name="Submit my answers").click()
-    phone.wait_for_url(re.compile(f"/w/{code}$"))
-    assert "Your answers are in" in phone.inner_text("main")
-    return cookie["value"]
-
-
-def test_projector_follows_two_phones_and_shows_the_room_after_reveal(server, page, browser):
-    workshop = prepare(server.app)
-    page.goto(server.url + "/login")
+def sign_in(page, url: str) -> None:
+    page.goto(url + "/login")
     page.get_by_label("Email").fill(EMAIL)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(re.compile(r"/orgs$"))
 
-    page.goto(server.url + workshop["base"] + "/projector")
-    shown_code = page.inner_text("[data-join-code]").replace("-", "").strip()
-    assert shown_code == workshop["code"]
-    page.wait_for_selector("img[alt^='QR code']")
-    assert page.evaluate("document.querySelector(\"img[alt^='QR code']\").naturalWidth") > 0
-    wait_for_count(page, "joined", 0)
-    wait_for_count(page, "submitted", 0)
-    assert page.locator("[data-results]").is_hidden()
-    page.evaluate("window.__sameDocument = true")  # lost if the projector reloads
 
-    phones = []
+def join(phone, url: str, workshop: dict, role: str = "Exec") -> None:
+    phone.goto(f"{url}/join/{workshop['code']}")
+    phone.get_by_label(role, exact=True).check()
+    phone.get_by_role("button", name="Start answering").click()
+    phone.wait_for_url(re.compile(f"/w/{workshop['code']}$"))
+
+
+def clean(*pages) -> None:
+    for p in pages:
+        assert p.watch.errors() == [], p.url
+        assert p.watch.dialogs == [], p.url
+        assert p.watch.outside_requests() == [], p.url
+
+
+def fits(page) -> dict:
+    """How far anything on the page reaches beyond the screen (0 when it fits)."""
+    return page.evaluate("""() => {
+        let bottom = 0, right = 0;
+        for (const el of document.querySelectorAll('body *')) {
+            const box = el.getBoundingClientRect();
+            if (!box.width || !box.height) continue;
+            bottom = Math.max(bottom, box.bottom); right = Math.max(right, box.right);
+        }
+        return {below: Math.max(0, Math.ceil(bottom - innerHeight)),
+                beside: Math.max(0, Math.ceil(right - innerWidth)),
+                scroll: document.documentElement.scrollHeight - innerHeight};
+    }""")
+
+
+def test_a_phone_answers_a_whole_area_one_question_per_screen(server, browser):
+    workshop = prepare(server.app)
+    phone = new_page(browser, PHONE)
+    received = []
+    phone.on("requestfinished", lambda r: received.append(r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"]))
     try:
-        for n, (role, levels) in enumerate((("Exec", (2, 3, 2, 3, 2)), ("Delivery", (4, 4, 5, 3, 4)))):
-            context = browser.new_context(**PHONE)
-            phone = context.new_page()
-            phone.set_default_timeout(15_000)
-            phone.watch = PageWatch(phone)
-            phones.append(phone)
-            phone.token = join_and_answer(phone, server.url, workshop, role, lambda i, lv=levels: lv[i])
-            wait_for_count(page, "joined", n + 1)
-            wait_for_count(page, "submitted", n + 1)
-        assert page.evaluate("window.__sameDocument === true"), "the projector reloaded"
-        assert page.locator("[data-results]").is_hidden()
-        assert page.locator("[data-hidden-note]").is_visible()
-
-        # Show the results: the facilitator's own page posts the control page's form.
-        csrf = page.get_attribute("meta[name=csrf-token]", "content")
-        status = page.evaluate(
-            """([url, csrf]) => fetch(url, {method: "POST", credentials: "same-origin",
-                   body: new URLSearchParams({csrf_token: csrf, revealed: "1"})}).then(r => r.status)""",
-            [server.url + workshop["base"] + "/reveal", csrf])
-        assert status == 200  # the redirect to the control page, followed
-        page.wait_for_selector("[data-results]:not([hidden])", timeout=15_000)
-        page.wait_for_selector("#live-radar svg.main-svg", state="attached")
-        page.wait_for_function("document.querySelectorAll('[data-discussion] li').length > 0")
-        assert page.locator("#live-distribution svg.main-svg").count() > 0
-        assert page.locator("[data-hidden-note]").is_hidden()
-        assert page.evaluate("window.__sameDocument === true"), "the projector reloaded"
-        first_item = page.locator("[data-discussion] li").first.inner_text()
-        assert "median" in first_item and "IQR" in first_item
-
-        # The phones see the room's picture once the results are shown (on their next load).
-        phones[0].reload()
-        phones[0].wait_for_selector("#room svg.main-svg", state="attached")
-
-        for who, p in [("projector", page), ("phone 1", phones[0]), ("phone 2", phones[1])]:
-            assert p.watch.errors() == [], who
-            assert p.watch.dialogs == [], who
-            assert p.watch.outside_requests() == [], who
-        for phone in phones:
-            assert not [u for u in phone.watch.requests if phone.token in u]
+        join(phone, server.url, workshop)
+        phone.get_by_role("link", name="Start").click()
+        phone.wait_for_url(re.compile("/d/governance"))
+        phone.wait_for_load_state("load")
+        assert sum(received) <= PHONE_BUDGET, f"a phone's first visit downloaded {sum(received)} bytes"
+        total = len(workshop["questions"])
+        for n, qid in enumerate(workshop["governance"]):
+            shown = phone.locator("fieldset.question:visible")
+            assert shown.count() == 1 and shown.get_attribute("id") == qid
+            assert phone.inner_text("[data-pager-position]") == f"Question {n + 1} of {total} · Governance"
+            # The whole question and its buttons fit the screen; nothing hides under a sticky bar.
+            phone.evaluate("window.scrollTo(0, 0)")
+            assert fits(phone)["beside"] == 0
+            bottom = phone.locator("button[name=action][value=next]").bounding_box()
+            assert bottom["y"] + bottom["height"] <= 844, (qid, bottom)
+            option = shown.locator(".option").nth(n % 5)
+            option.locator("label").tap()
+            assert option.locator(".option-text").is_visible()  # the tapped level's description opens
+            assert not shown.locator(".option").nth((n + 1) % 5).locator(".option-text").is_visible()
+            phone.locator("button[name=action][value=next]").click()
+        # The area's notes come on a screen of their own, then the next area.
+        assert phone.locator("fieldset.question:visible").count() == 0 and phone.get_by_label(
+            "Notes on governance (optional)").is_visible()
+        phone.get_by_label("Notes on governance (optional)").fill("Intake differs by business unit.")
+        phone.locator("button[name=action][value=next]").click()
+        phone.wait_for_url(re.compile("/d/analytics"))
+        # The overview lists every question; those answered are marked.
+        phone.get_by_role("button", name="All questions").click()
+        assert phone.locator("[data-overview-item].answered").count() == len(workshop["governance"])
+        assert phone.locator("[data-overview-item].open").count() == total - len(workshop["governance"])
+        db = store.open_db(server.app.config["DATABASE"])
+        try:
+            stored = dict(db.execute("SELECT question_id, level FROM answers").fetchall())
+            notes = db.execute("SELECT dimension, text FROM notes").fetchall()
+        finally:
+            db.close()
+        assert stored == {qid: n % 5 + 1 for n, qid in enumerate(workshop["governance"])}
+        assert notes == [("governance", "Intake differs by business unit.")]
+        clean(phone)
     finally:
-        for phone in phones:
-            phone.context.close()
+        phone.context.close()
+
+
+def test_a_room_of_30_on_phones_and_a_projector(server, browser):
+    app = server.app
+    workshop = prepare(app)
+    facilitator = new_page(browser, {"viewport": {"width": 1366, "height": 768}})
+    sign_in(facilitator, server.url)
+    projector = new_page(browser, PROJECTOR, storage_state=facilitator.context.storage_state())
+    phone = new_page(browser, PHONE)
+    try:
+        projector.goto(server.url + workshop["base"] + "/projector")
+        assert projector.locator(".qr-big").is_visible()
+        seed_room(app, workshop["org_id"], workshop["id"], people=29)
+        join(phone, server.url, workshop, role="Delivery")
+        db = store.open_db(app.config["DATABASE"])
+        try:
+            me = store.response_by_token(db, next(c["value"] for c in phone.context.cookies()
+                                                  if c["name"] == f"pmo_ws{workshop['id']}"))
+            store.save_answers(db, me["id"], {qid: 2 for qid in workshop["questions"]})
+        finally:
+            db.close()
+        phone.goto(f"{server.url}/w/{workshop['code']}/review")
+        phone.get_by_role("button", name="Submit my answers").click()
+        phone.wait_for_url(re.compile(f"/w/{workshop['code']}$"))
+        assert phone.get_by_text("Waiting for the results").is_visible()
+        phone.evaluate("window.__sameDocument = true")  # lost if the phone reloads
+        projector.wait_for_function("document.querySelector('[data-count=joined]').textContent.trim() === '30'")
+        projector.evaluate("window.__sameDocument = true")
+
+        # Start: the QR code moves to a corner. Reveal: every phone shows the room by itself.
+        facilitator.goto(server.url + workshop["base"])
+        facilitator.get_by_role("button", name="Start answering").click()
+        projector.wait_for_selector(".qr-small")
+        assert projector.locator(".qr-big").count() == 0
+        facilitator.get_by_role("button", name="Show results to the room").click()
+        phone.wait_for_selector("[data-room-picture]", timeout=20_000)
+        assert phone.evaluate("window.__sameDocument === true"), "the phone reloaded"
+        assert phone.locator(".modebar, .plotly").count() == 0
+        assert fits(phone)["beside"] == 0
+        for label in phone.locator("[data-room-picture] .range-rows .fw-semibold").all():
+            box = label.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 390, label.inner_text()
+
+        # Every view of the projector fits 1920 x 1080 with type readable from the back.
+        projector.wait_for_selector("[data-view=radar]")
+        seen = []
+        for _ in range(30):
+            view = projector.get_attribute("[data-view]", "data-view")
+            key = projector.get_attribute("#stage", "data-key")
+            seen.append(view)
+            assert fits(projector) == {"below": 0, "beside": 0, "scroll": 0}, (view, fits(projector))
+            body = projector.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+            assert body >= 28, body
+            projector.keyboard.press("ArrowRight")
+            try:
+                projector.wait_for_function("k => document.getElementById('stage').getAttribute('data-key') !== k",
+                                            arg=key, timeout=5_000)
+            except Exception:
+                break  # the last view
+        assert {"radar", "disputed", "question", "roles", "heatmap"} <= set(seen), seen
+        text = projector.inner_text("body")
+        assert EMAIL not in text and "Sign out" not in text and "Organisations" not in text
+        assert projector.locator("nav").count() == 0
+        assert projector.evaluate("window.__sameDocument === true"), "the projector reloaded"
+        heat = projector.locator(".heatmap")
+        assert heat.locator("thead th").nth(1).inner_text().startswith("1")  # the levels are labelled
+
+        # A second round: the phone shows just that question; the projector compares the rounds.
+        facilitator.goto(server.url + workshop["base"])
+        disputed = facilitator.locator(".discussion-card").first
+        question = disputed.get_attribute("id")[2:]
+        disputed.get_by_role("button", name="Vote again (second round)").click()
+        phone.wait_for_url(re.compile(f"/w/{workshop['code']}/round$"), timeout=20_000)
+        assert phone.locator("input[name=level]").count() == 6
+        phone.locator("label[for=vote-4]").tap()
+        phone.wait_for_function("document.getElementById('save-status').textContent.includes('level 4')")
+        db = store.open_db(app.config["DATABASE"])
+        try:
+            open_round = store.open_round_of(db, workshop["id"])
+            for person in store.participants(db, store.get_workshop(db, workshop["org_id"], workshop["id"])
+                                             ["assessment_id"])[:20]:
+                store.save_vote(db, store.get_workshop(db, workshop["org_id"], workshop["id"]), open_round["id"],
+                                person["id"], 4)
+        finally:
+            db.close()
+        facilitator.goto(server.url + workshop["base"])
+        facilitator.get_by_role("button", name="Close the vote and show both rounds").click()
+        projector.wait_for_selector("[data-view=round] .bar.second")
+        assert "Proposed: level 4" in projector.inner_text("#stage")
+        assert fits(projector) == {"below": 0, "beside": 0, "scroll": 0}
+        phone.wait_for_url(re.compile(f"/w/{workshop['code']}$"), timeout=20_000)  # back when the vote ends
+        facilitator.get_by_role("button", name="Record as agreed").click()
+        facilitator.goto(server.url + workshop["base"] + "/close")
+        facilitator.get_by_role("button", name="Close and create the result").click()
+        facilitator.wait_for_url(re.compile(r"/report$"))
+        report = facilitator.inner_text("main").lower()  # headings are shown in capitals
+        assert "voted again after discussion" in report and "to agreed 4 after discussion" in report
+        db = store.open_db(app.config["DATABASE"])
+        try:
+            assert store.consensus(db, workshop["id"])[question]["level"] == 4
+        finally:
+            db.close()
+        clean(facilitator, projector, phone)
+    finally:
+        for p in (facilitator, projector, phone):
+            p.context.close()
+
+
+def test_the_facilitator_removes_a_ghost_and_the_counts_change(server, browser):
+    workshop = prepare(server.app)
+    seed_room(server.app, workshop["org_id"], workshop["id"], people=4, submit=False)
+    facilitator = new_page(browser, {"viewport": {"width": 1366, "height": 768}})
+    try:
+        sign_in(facilitator, server.url)
+        facilitator.goto(server.url + workshop["base"])
+        people = facilitator.locator("tr[data-participant]")
+        assert people.count() == 4 and facilitator.inner_text("[data-count=joined]") == "4"
+        # The participant table comes before the discussion cards.
+        assert facilitator.locator("#people-heading").bounding_box()["y"] < \
+            facilitator.locator("#consensus-heading").bounding_box()["y"]
+        ghost = people.nth(3)
+        ghost.get_by_text("Remove…").click()
+        ghost.get_by_role("button", name="Remove Participant 4").click()
+        facilitator.wait_for_url(re.compile(r"#people-heading$"))
+        assert facilitator.locator("tr[data-participant]").count() == 3
+        assert facilitator.inner_text("[data-count=joined]") == "3"
+        clean(facilitator)
+    finally:
+        facilitator.context.close()

@@ -7,6 +7,8 @@
   if (!form || !window.matchMedia) { return; }
   var small = window.matchMedia("(max-width: 767.98px)");
   var questions = Array.prototype.slice.call(form.querySelectorAll("fieldset.question"));
+  var note = form.querySelector(".area-note");  // the area's notes: a screen of their own after its questions
+  var steps = note ? questions.concat([note]) : questions;
   var head = document.querySelector("[data-pager-head]");
   var position = document.querySelector("[data-pager-position]");
   var overview = document.querySelector("[data-overview]");
@@ -25,27 +27,30 @@
   function startIndex() {
     var id = decodeURIComponent(location.hash.slice(1));
     for (var i = 0; i < questions.length; i++) { if (questions[i].id === id) { return i; } }
+    if (id === "note" && note) { return steps.length - 1; }
     var last = null;
     try { last = sessionStorage.getItem(LAST); sessionStorage.removeItem(LAST); } catch (e) { /* private mode */ }
-    if (last && Date.now() - parseInt(last, 10) < 10000) { return questions.length - 1; }
+    if (last && Date.now() - parseInt(last, 10) < 10000) { return steps.length - 1; }
     for (var j = 0; j < questions.length; j++) { if (!answered(questions[j])) { return j; } }
     return 0;
   }
 
   function show(i, moved) {
-    index = Math.max(0, Math.min(questions.length - 1, i));
-    questions.forEach(function (q, n) { q.hidden = n !== index; });
-    var q = questions[index];
-    position.textContent = "Question " + q.getAttribute("data-number") + " of " + total + " · " + area;
+    index = Math.max(0, Math.min(steps.length - 1, i));
+    steps.forEach(function (q, n) { q.hidden = n !== index; });
+    var q = steps[index];
+    var isNote = q === note;
+    position.textContent = isNote ? area + " · your notes (optional)"
+      : "Question " + q.getAttribute("data-number") + " of " + total + " · " + area;
     backButton.textContent = index === 0 ? labels.back : "Back";
-    nextButton.textContent = index === questions.length - 1 ? labels.next : "Next";
-    form.classList.toggle("on-last", index === questions.length - 1);
+    nextButton.textContent = index === steps.length - 1 ? labels.next : "Next";
     form.classList.toggle("on-first", index === 0);
-    if (history.replaceState) { history.replaceState(null, "", "#" + q.id); }
+    if (history.replaceState) { history.replaceState(null, "", "#" + (isNote ? "note" : q.id)); }
     if (moved) {
       window.scrollTo(0, 0);
-      q.querySelector("legend").setAttribute("tabindex", "-1");
-      q.querySelector("legend").focus({ preventScroll: true });
+      var title = q.querySelector(isNote ? "label" : "legend");
+      title.setAttribute("tabindex", "-1");
+      title.focus({ preventScroll: true });
     }
   }
 
@@ -55,6 +60,7 @@
     head.hidden = false;
     questions.forEach(function (q) { q.querySelector("[data-descriptions]").hidden = false; });
     show(startIndex(), false);
+    window.scrollTo(0, 0);  // the page is one question now: start at its top
   }
 
   function disable() {
@@ -63,14 +69,15 @@
     head.hidden = true;
     overview.hidden = true;
     form.hidden = false;
-    questions.forEach(function (q) { q.hidden = false; q.querySelector("[data-descriptions]").hidden = true; });
+    steps.forEach(function (q) { q.hidden = false; });
+    questions.forEach(function (q) { q.querySelector("[data-descriptions]").hidden = true; });
     backButton.textContent = labels.back;
     nextButton.textContent = labels.next;
   }
 
   function go(step) {
     var target = index + step;
-    if (target >= 0 && target < questions.length) { show(target, true); return true; }
+    if (target >= 0 && target < steps.length) { show(target, true); return true; }
     return false;
   }
 
