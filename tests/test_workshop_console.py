@@ -3,6 +3,7 @@ names with answers in named mode, and a second round of voting that reaches the 
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -172,3 +173,20 @@ def test_only_one_round_is_open_at_a_time_and_unknown_questions_are_refused(app,
     assert fay.post(workshop.base + "/rounds", {"question_id": question_ids(app)[1]}).status_code == 409
     with opened(app) as db:
         assert len(store.rounds_with_votes(db, workshop.id)) == 1
+
+
+def test_someone_idle_without_submitting_is_flagged_for_the_facilitator(app, fay, workshop):
+    ghost, busy = Participant(app, workshop), Participant(app, workshop)
+    ghost.autosave({question_ids(app)[0]: 2})
+    busy.autosave({question_ids(app)[0]: 3})
+    with opened(app) as db:  # the ghost's last answer was 25 minutes ago
+        old = (datetime.now(timezone.utc) - timedelta(minutes=25)).isoformat(timespec="seconds")
+        ghost_id = store.response_by_token(db, ghost.token)["id"]
+        db.execute("UPDATE answers SET updated_at = ? WHERE response_id = ?", [old, ghost_id])
+        db.execute("UPDATE responses SET updated_at = ? WHERE id = ?", [old, ghost_id])
+    panel = fay.client.get(workshop.base + "/panel").text
+    rows = {int(m.group(1)): visible_text(m.group(2))
+            for m in re.finditer(r'data-participant="(\d+)">(.*?)</tr>', panel, re.S)}
+    assert "idle" in rows[ghost_id] and "25 min ago" in rows[ghost_id]
+    assert [text for pid, text in rows.items() if pid != ghost_id][0].count("idle") == 0
+    assert "just now" in [text for pid, text in rows.items() if pid != ghost_id][0]

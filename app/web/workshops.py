@@ -126,7 +126,11 @@ def _console(workshop: dict) -> dict:
     questionnaire = content().questionnaire(workshop["questionnaire_id"])
     can_run = can_facilitate(g.user)
     people = store.participants(get_db(), workshop["assessment_id"])
-    if workshop["mode"] == "named" and can_run:  # as promised to them: the facilitator sees names with answers
+    now = datetime.now(timezone.utc)
+    for person in people:
+        person.update(_activity(person, now))
+    show_answers = workshop["mode"] == "named" and can_run  # as promised to them: names with answers
+    if show_answers:
         answers = {p["id"]: p["answers"] for p in store.responses_with_answers(get_db(), workshop["assessment_id"])}
         for person in people:
             person["answers"] = answers.get(person["id"], {})
@@ -135,7 +139,23 @@ def _console(workshop: dict) -> dict:
             "join_url": join_url(workshop), "code": pretty_code(workshop["join_code"]), "levels": LEVELS,
             "can_run": can_run, "screen": current, "views": screens.sequence(summary, workshop),
             "open_round": next((r for r in summary["rounds"] if r["open"]), None),
-            "answer_count": sum(p["answered"] for p in people)}
+            "answer_count": sum(p["answered"] for p in people), "show_answers": show_answers,
+            "idle_minutes": IDLE_MINUTES}
+
+
+# Someone who has not submitted and did nothing for this long is shown as idle: perhaps a ghost
+# (they re-joined from another device) the facilitator may want to remove.
+IDLE_MINUTES = 10
+
+
+def _activity(person: dict, now: datetime) -> dict:
+    """When a participant last did something, in words ("just now", "4 min ago"), and whether they are idle."""
+    last = datetime.fromisoformat(person["active_at"] or person["joined_at"])
+    if last.tzinfo is None:
+        last = last.replace(tzinfo=timezone.utc)
+    minutes = int((now - last).total_seconds() // 60)
+    words = "just now" if minutes < 1 else f"{minutes} min ago" if minutes < 60 else f"at {last:%H:%M} UTC"
+    return {"active_words": words, "idle": person["status"] != "submitted" and minutes >= IDLE_MINUTES}
 
 
 @bp.get("/<int:workshop_id>/panel")
