@@ -1,9 +1,12 @@
 """A workshop under load: N participants join and answer every page while the projector
-polls once a second; every answer the server acknowledged is checked against the database.
+polls its view once a second; every answer the server acknowledged is checked against the database.
+Then every phone waits for the results, polling as the page does (every two seconds, 304 while
+nothing changed), and the facilitator reveals them: the time until each phone has fetched the
+room's picture is measured.
 
 Usage: python bench/workshop_load.py [--participants 300] [--workers 4] [--threads 32]
 Last line: participants=N acknowledged=A stored=S lost=L duplicated=D errors_5xx=E
-           p95_save_ms=X p95_poll_ms=Y p95_trivial_ms=Z
+           p95_save_ms=X p95_poll_ms=Y p95_trivial_ms=Z p95_reveal_to_phone_ms=R
 """
 
 from __future__ import annotations
@@ -69,6 +72,8 @@ class Run:
         self.save_ms: list[float] = []
         self.poll_ms: list[float] = []
         self.trivial_ms: list[float] = []
+        self.phones: list[requests.Session] = []  # every participant who submitted, to wait for the results
+        self.reveal_ms: list[float] = []
         self.errors_5xx = 0
         self.failed_requests = 0
         self.stop = threading.Event()
@@ -132,26 +137,89 @@ def participant(run: Run, url: str, code: str, pages: list, seed: int) -> None:
         with run.lock:
             run.acknowledged[cookie] = dict(mine)
     _request(run, session, "POST", f"{url}/w/{code}/submit", data={"csrf_token": token}, allow_redirects=False)
+    with run.lock:
+        run.phones.append(session)
 
 
-def projector(run: Run, url: str, org_id: int, workshop_id: int) -> None:
+def facilitator(url: str, org_id: int, workshop_id: int) -> tuple[requests.Session, str]:
+    """A signed-in facilitator's session and a CSRF token for their forms."""
     session = requests.Session()
     page = session.get(f"{url}/login", timeout=30)
     session.post(f"{url}/login", data={"csrf_token": _csrf(page.text), "email": "facilitator@example.org",
                                        "password": FACILITATOR_PASSWORD}, timeout=30)
-    token = _csrf(session.get(f"{url}/orgs/{org_id}/workshops/{workshop_id}", timeout=30).text)
-    session.post(f"{url}/orgs/{org_id}/workshops/{workshop_id}/reveal", data={"csrf_token": token, "revealed": "1"},
-                 timeout=30)
+    return session, _csrf(session.get(f"{url}/orgs/{org_id}/workshops/{workshop_id}", timeout=30).text)
+
+
+def reveal(session: requests.Session, token: str, url: str, org_id: int, workshop_id: int, shown: bool) -> None:
+    session.post(f"{url}/orgs/{org_id}/workshops/{workshop_id}/reveal",
+                 data={"csrf_token": token, "revealed": "1" if shown else "0"}, timeout=30, allow_redirects=False)
+
+
+def projector(run: Run, url: str, org_id: int, workshop_id: int) -> None:
+    """The projector page: its current view polled once a second (revealed, so the figures are drawn),
+    with the ETag a browser sends back; /healthz beside it as the trivial baseline."""
+    session, token = facilitator(url, org_id, workshop_id)
+    reveal(session, token, url, org_id, workshop_id, True)
     trivial = requests.Session()
+    etag = None
     while not run.stop.is_set():
-        for target, bucket, client in ((f"{url}/orgs/{org_id}/workshops/{workshop_id}/live.json", run.poll_ms,
+        for target, bucket, client in ((f"{url}/orgs/{org_id}/workshops/{workshop_id}/stage.json", run.poll_ms,
                                         session), (f"{url}/healthz", run.trivial_ms, trivial)):
             started = time.perf_counter()
-            response = _request(run, client, "GET", target)
-            if response is not None and response.status_code == 200:
+            headers = {"If-None-Match": etag} if client is session and etag else {}
+            response = _request(run, client, "GET", target, headers=headers)
+            if response is not None and response.status_code in (200, 304):
                 with run.lock:
                     bucket.append(1000 * (time.perf_counter() - started))
+                if client is session and response.status_code == 200:
+                    etag = response.headers.get("ETag")
         run.stop.wait(1.0)
+
+
+def phones_wait_for_the_results(run: Run, url: str, code: str, org_id: int, workshop_id: int, threads: int,
+                                every: float = 2.0, timeout: float = 60.0) -> None:
+    """Every phone polls its state as room.js does; the facilitator reveals; each phone that sees it
+    fetches the room's picture. Records, per phone, the time from the reveal until it had the picture."""
+    session, token = facilitator(url, org_id, workshop_id)
+    reveal(session, token, url, org_id, workshop_id, False)
+    phones = list(run.phones)
+    rng = random.Random(7)
+    due = [time.perf_counter() + rng.uniform(0, every) for _ in phones]  # phones poll out of step
+    etags: list[str | None] = [None] * len(phones)
+    done = [False] * len(phones)
+    revealed_at: list[float] = []
+
+    def serve(indices: list[int]) -> None:
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline and not all(done[i] for i in indices):
+            now = time.perf_counter()
+            for i in indices:
+                if done[i] or due[i] > now:
+                    continue
+                due[i] = now + every
+                headers = {"If-None-Match": etags[i]} if etags[i] else {}
+                state = _request(run, phones[i], "GET", f"{url}/w/{code}/state.json", headers=headers)
+                if state is None or state.status_code == 304:
+                    continue
+                if state.status_code == 200:
+                    etags[i] = state.headers.get("ETag")
+                    if state.json().get("revealed") and revealed_at:
+                        room = _request(run, phones[i], "GET", f"{url}/w/{code}/room")
+                        if room is not None and room.status_code == 200:
+                            with run.lock:
+                                run.reveal_ms.append(1000 * (time.perf_counter() - revealed_at[0]))
+                            done[i] = True
+            time.sleep(0.02)
+
+    groups = [list(range(len(phones)))[k::threads] for k in range(threads)]
+    workers = [threading.Thread(target=serve, args=(group,), daemon=True) for group in groups if group]
+    for worker in workers:
+        worker.start()
+    time.sleep(every + 1)  # every phone is waiting, its state known
+    revealed_at.append(time.perf_counter())
+    reveal(session, token, url, org_id, workshop_id, True)
+    for worker in workers:
+        worker.join(timeout + 5)
 
 
 def count_stored(database: str, acknowledged: dict[str, dict]) -> tuple[int, int, int]:
@@ -236,6 +304,7 @@ def run_load(participants: int = 300, workers: int = 4, threads: int = 32, kill_
                     pool.submit(participant, run, url, setup["code"], setup["pages"], seed * 100_000 + i)
             run.stop.set()
             poller.join(timeout=10)
+            phones_wait_for_the_results(run, url, setup["code"], setup["org_id"], setup["workshop_id"], threads)
         finally:
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=20)
@@ -248,6 +317,8 @@ def run_load(participants: int = 300, workers: int = 4, threads: int = 32, kill_
         "stored": stored, "lost": lost, "duplicated": duplicated, "errors_5xx": run.errors_5xx,
         "failed_requests": run.failed_requests, "p95_save_ms": p95(run.save_ms), "p95_poll_ms": p95(run.poll_ms),
         "p95_trivial_ms": p95(run.trivial_ms), "polls": len(run.poll_ms), "killed_worker": killed,
+        "p95_reveal_to_phone_ms": p95(run.reveal_ms), "phones_shown": len(run.reveal_ms),
+        "phones_waiting": len(run.phones), "max_reveal_to_phone_ms": max(run.reveal_ms, default=0.0),
         "database_locked": "database is locked" in server_log, "server_log": server_log[-3000:],
     }
 
@@ -263,10 +334,11 @@ def main() -> None:
     print(f"{figures['joined']} of {figures['participants']} participants joined in "
           f"{time.perf_counter() - started:.1f} s; {figures['polls']} projector polls; "
           f"connection retries {figures['failed_requests']}; 'database is locked' in the server log: "
-          f"{'yes' if figures['database_locked'] else 'no'}")
+          f"{'yes' if figures['database_locked'] else 'no'}; results reached {figures['phones_shown']} of "
+          f"{figures['phones_waiting']} waiting phones, the last after {figures['max_reveal_to_phone_ms']:.0f} ms")
     print(" ".join(f"{k}={figures[k]:.1f}" if isinstance(figures[k], float) else f"{k}={figures[k]}"
                    for k in ("participants", "acknowledged", "stored", "lost", "duplicated", "errors_5xx",
-                             "p95_save_ms", "p95_poll_ms", "p95_trivial_ms")))
+                             "p95_save_ms", "p95_poll_ms", "p95_trivial_ms", "p95_reveal_to_phone_ms")))
 
 
 if __name__ == "__main__":

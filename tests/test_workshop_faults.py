@@ -25,3 +25,6 @@ def test_a_small_workshop_under_load_stores_every_answer_once():
     assert figures["acknowledged"] == 30 * figures["questions"]
     assert (figures["lost"], figures["duplicated"], figures["errors_5xx"]) == (0, 0, 0)
     assert figures["polls"] >= 1
+    # Every phone waiting for the results got them after the reveal, without reloading.
+    assert figures["phones_shown"] == figures["phones_waiting"] == 30
+    assert 0 < figures["p95_reveal_to_phone_ms"] < 15_000
