@@ -28,6 +28,7 @@ from . import (
     units,
     workshops,
 )
+from .compressed import init_compression
 from .current import content, public_url
 from ..reports.evidence import describe_evidence, labels_of
 from ..reports.html import day, day_short
@@ -77,6 +78,7 @@ def init_web(app: Flask) -> None:
     app.register_error_handler(HTTPException, errors.http_error)
     app.register_error_handler(Exception, errors.unexpected_error)
     app.after_request(_security_headers)
+    init_compression(app)
 
     app.add_template_filter(format_score, "score")
     app.add_template_filter(day_short, "day_short")
