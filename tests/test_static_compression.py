@@ -27,9 +27,11 @@ def test_static_text_is_compressed_in_the_encoding_the_browser_accepts(client, a
     assert again.status_code == 304 and again.data == b""
 
 
-def test_bootstrap_is_compressed_too_and_plain_without_accept_encoding(client):
+def test_bootstrap_and_plotly_are_compressed_too_and_plain_without_accept_encoding(client):
     css = client.get("/bootstrap/static/css/bootstrap.min.css", headers={"Accept-Encoding": "gzip"})
     assert css.headers["Content-Encoding"] == "gzip" and len(css.data) < 60_000
+    plotly = client.get("/vendor/plotly.min.js", headers={"Accept-Encoding": "br"})
+    assert plotly.headers["Content-Encoding"] == "br" and len(plotly.data) < 1_500_000
     plain = client.get("/static/css/app.css", headers={"Accept-Encoding": ""})
     assert "Content-Encoding" not in plain.headers and plain.data == (STATIC / "css" / "app.css").read_bytes()
     assert "Accept-Encoding" in plain.headers["Vary"]

@@ -6,10 +6,32 @@
     var source = document.getElementById(el.getAttribute("data-figure"));
     if (!source || !window.Plotly) { return; }
     var fig = JSON.parse(source.textContent);
-    var config = { responsive: true, displaylogo: false,
+    var small = window.matchMedia && window.matchMedia("(max-width: 767.98px)").matches;
+    var config = { responsive: true, displaylogo: false, displayModeBar: small ? false : "hover",
                    modeBarButtonsToRemove: ["lasso2d", "select2d"] };
     window.Plotly.newPlot(el, fig.data || [], fig.layout || {}, config).then(function () {
+      return small ? unclip(el, fig.layout || {}) : null;
+    }).then(function () {
       el.setAttribute("data-drawn", "true");
+    });
+  }
+
+  // On a narrow screen a radar's area names can reach past the chart's edge: widen the margin
+  // on that side by what is cut off (once), so every label stays whole.
+  function unclip(el, layout) {
+    var box = el.getBoundingClientRect();
+    var left = 0, right = 0;
+    el.querySelectorAll(".main-svg text").forEach(function (text) {
+      var r = text.getBoundingClientRect();
+      if (!r.width) { return; }
+      left = Math.max(left, box.left - r.left);
+      right = Math.max(right, r.right - box.right);
+    });
+    if (left <= 0 && right <= 0) { return null; }
+    var margin = layout.margin || {};
+    return window.Plotly.relayout(el, {
+      "margin.l": (margin.l || 80) + Math.ceil(Math.max(0, left)) + 6,
+      "margin.r": (margin.r || 80) + Math.ceil(Math.max(0, right)) + 6
     });
   }
   window.pmoDrawCharts = function (root) {
