@@ -90,4 +90,13 @@ def test_questionnaire_page_fits_a_phone_screen(server, phone):
     assert overflow <= 0
     phone.locator("fieldset.question").first.locator("label").nth(2).tap()
     assert phone.locator("fieldset.question").first.locator("input[value='3']").is_checked()
+    # One question per screen on a phone, the whole area on a wide screen.
+    assert phone.locator("fieldset.question:visible").count() == 1
+    assert phone.inner_text("[data-pager-position]").startswith("Question ")
+    phone.locator("button[name=action][value=next]").click()
+    assert phone.locator("fieldset.question:visible").get_attribute("id") == \
+        phone.locator("fieldset.question").nth(1).get_attribute("id")
+    phone.set_viewport_size({"width": 1280, "height": 900})
+    assert phone.locator("fieldset.question:visible").count() == phone.locator("fieldset.question").count() > 1
+    assert phone.locator("[data-pager-head]").is_hidden()
     assert phone.watch.errors() == []
