@@ -273,11 +273,18 @@ def test_a_workshop_started_from_the_last_result_shows_it_beside_the_room(app, q
         fay.post(base + "/reveal", {"revealed": "1"})
         return base
 
-    live = fay.get(open_workshop("previous") + "/live.json").get_json()
+    previous = open_workshop("previous")
+    live = fay.get(previous + "/live.json").get_json()
     assert live["baseline"]["period"] == "2025-Q1"
+    fay.post(previous + "/start", {})
+    stage = fay.get(previous + "/stage.json").get_json()["html"]  # the projector's radar shows it too
+    assert "data-baseline" in stage and "the last result (2025-Q1)" in visible_text(stage)
     assert live["baseline"]["scores"] == {d: first.result["scores"][d]["score"] for d in DIMENSIONS}
     assert "Last result (2025-Q1)" in [trace.get("name") for trace in live["figures"]["radar"]["data"]]
-    assert fay.get(open_workshop("blank") + "/live.json").get_json()["baseline"] is None
+    blank = open_workshop("blank")
+    assert fay.get(blank + "/live.json").get_json()["baseline"] is None
+    fay.post(blank + "/start", {})
+    assert "data-baseline" not in fay.get(blank + "/stage.json").get_json()["html"]
 
 
 def test_an_answer_changed_and_changed_back_counts_as_confirmed(app, quarter):

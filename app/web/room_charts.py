@@ -35,10 +35,11 @@ def _polygon(cx: float, cy: float, radius: float, values: Sequence[float]) -> st
 
 def band_radar_svg(band: Mapping[str, Mapping[str, Any]], labels: Mapping[str, str],
                    roles: Mapping[str, Mapping[str, Any]] | None = None, *, font: int = 30,
-                   radius: int = 300, title: str = "") -> Markup:
+                   radius: int = 300, title: str = "", baseline: Mapping[str, Any] | None = None) -> Markup:
     """The median per capability area with the band from the lowest to the highest participant.
 
-    ``roles`` adds each role's medians as a dashed line (only roles the room may see). The
+    ``roles`` adds each role's medians as a dashed line (only roles the room may see);
+    ``baseline`` (a period and its scores) the earlier result the workshop started from, dotted grey. The
     labels name the area and its median; ``font`` is in the drawing's units, which are CSS
     pixels when the drawing is shown at its natural size.
     """
@@ -69,6 +70,11 @@ def band_radar_svg(band: Mapping[str, Mapping[str, Any]], labels: Mapping[str, s
     highs = [value(d, "max") for d in DIMENSIONS]
     lows = [value(d, "min") for d in DIMENSIONS]
     medians = [value(d, "median") for d in DIMENSIONS]
+    if baseline:
+        values = [float((baseline.get("scores") or {}).get(d) or 0) for d in DIMENSIONS]
+        parts.append(f'<polygon points="{_polygon(cx, cy, radius, values)}" fill="none" stroke="{MUTED}" '
+                     f'stroke-width="4" stroke-dasharray="3 7" stroke-linecap="round" data-baseline>'
+                     f'<title>Last result ({escape(baseline.get("period", ""))})</title></polygon>')
     if any(highs):
         outer = _polygon(cx, cy, radius, highs)
         inner = _polygon(cx, cy, radius, lows)
