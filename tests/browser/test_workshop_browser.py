@@ -49,7 +49,7 @@ def prepare(app, mode: str = "anonymous") -> dict:
 def new_page(browser, options: dict, storage_state=None):
     context = browser.new_context(**options, storage_state=storage_state)
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(30_000)  # the machine may be busy: waits are for events, not for time
     page.watch = PageWatch(page)
     return page
 
@@ -173,7 +173,7 @@ def test_a_room_of_30_on_phones_and_a_projector(server, browser):
         projector.wait_for_selector(".qr-small")
         assert projector.locator(".qr-big").count() == 0
         facilitator.get_by_role("button", name="Show results to the room").click()
-        phone.wait_for_selector("[data-room-picture]", timeout=20_000)
+        phone.wait_for_selector("[data-room-picture]")
         assert phone.evaluate("window.__sameDocument === true"), "the phone reloaded"
         assert phone.locator(".modebar, .plotly").count() == 0
         assert fits(phone)["beside"] == 0
@@ -183,20 +183,19 @@ def test_a_room_of_30_on_phones_and_a_projector(server, browser):
 
         # Every view of the projector fits 1920 x 1080 with type readable from the back.
         projector.wait_for_selector("[data-view=radar]")
+        views = facilitator.locator("#screen option").count()  # the console lists every view
         seen = []
-        for _ in range(30):
+        for step in range(views):
             view = projector.get_attribute("[data-view]", "data-view")
             key = projector.get_attribute("#stage", "data-key")
             seen.append(view)
             assert fits(projector) == {"below": 0, "beside": 0, "scroll": 0}, (view, fits(projector))
             body = projector.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
             assert body >= 28, body
-            projector.keyboard.press("ArrowRight")
-            try:
-                projector.wait_for_function("k => document.getElementById('stage').getAttribute('data-key') !== k",
-                                            arg=key, timeout=5_000)
-            except Exception:
-                break  # the last view
+            if step + 1 < views:
+                projector.keyboard.press("ArrowRight")
+                projector.wait_for_function(
+                    "k => document.getElementById('stage').getAttribute('data-key') !== k", arg=key)
         assert {"radar", "disputed", "question", "roles", "heatmap"} <= set(seen), seen
         text = projector.inner_text("body")
         assert EMAIL not in text and "Sign out" not in text and "Organisations" not in text
@@ -210,7 +209,7 @@ def test_a_room_of_30_on_phones_and_a_projector(server, browser):
         disputed = facilitator.locator(".discussion-card").first
         question = disputed.get_attribute("id")[2:]
         disputed.get_by_role("button", name="Vote again (second round)").click()
-        phone.wait_for_url(re.compile(f"/w/{workshop['code']}/round$"), timeout=20_000)
+        phone.wait_for_url(re.compile(f"/w/{workshop['code']}/round$"))
         assert phone.locator("input[name=level]").count() == 6
         phone.locator("label[for=vote-4]").tap()
         phone.wait_for_function("document.getElementById('save-status').textContent.includes('level 4')")
@@ -228,7 +227,7 @@ def test_a_room_of_30_on_phones_and_a_projector(server, browser):
         projector.wait_for_selector("[data-view=round] .bar.second")
         assert "Proposed: level 4" in projector.inner_text("#stage")
         assert fits(projector) == {"below": 0, "beside": 0, "scroll": 0}
-        phone.wait_for_url(re.compile(f"/w/{workshop['code']}$"), timeout=20_000)  # back when the vote ends
+        phone.wait_for_url(re.compile(f"/w/{workshop['code']}$"))  # back when the vote ends
         facilitator.get_by_role("button", name="Record as agreed").click()
         facilitator.goto(server.url + workshop["base"] + "/close")
         facilitator.get_by_role("button", name="Close and create the result").click()
