@@ -15,13 +15,15 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from .devserver import serve_command
-from .engine import InvalidInput, run_assessment
+from .engine import InvalidInput
 from .engine.assessment import explain_rules
+from .engine.inputs import BadDocument, parse_document
 from .engine.wording import format_fact
 from .engine.models import json_schemas
 from .reports import BINARY_FORMATS
 from .reports.markdown import render_markdown
 from .reports.questionnaire import questionnaire_as_dict
+from .service import assess_document
 
 EXIT_BAD_INPUT = 2
 
@@ -40,12 +42,9 @@ def _content():
     return content
 
 
-ANSWERS_KEYS = ("questionnaire", "answers", "context", "target", "notes", "plan")
-
-
 def read_answers_file(path: str) -> dict[str, Any]:
     """Read a YAML or JSON answers file, or a filled answers template (XLSX), into a mapping;
-    fail with one clear line otherwise."""
+    fail with one clear line otherwise. What it holds is checked by engine.inputs.parse_document."""
     from .reports.template import TemplateProblem, looks_like_xlsx, read_template
 
     file = Path(path)
@@ -69,17 +68,16 @@ def read_answers_file(path: str) -> dict[str, Any]:
              f"{str(exc).splitlines()[0]}")
     if not isinstance(data, dict):
         fail(f"{path} must contain a mapping with 'answers' and 'context'")
-    unknown = sorted(set(data) - set(ANSWERS_KEYS))
-    if unknown:
-        fail(f"{path}: unknown top-level key {unknown[0]!r}; expected {', '.join(ANSWERS_KEYS)}")
-    if not isinstance(data.get("answers", {}), dict):
-        fail(f"{path}: 'answers' must be a mapping of question id to level")
-    if data.get("questionnaire") is not None and not isinstance(data["questionnaire"], str):
-        fail(f"{path}: 'questionnaire' must be a questionnaire id")
-    notes = data.get("notes") or {}
-    if not isinstance(notes, dict) or not all(isinstance(v, str) for v in notes.values()):
-        fail(f"{path}: 'notes' must be a mapping of capability area to text")
     return data
+
+
+def parse_answers_file(path: str) -> dict[str, Any]:
+    """An answers file read and checked by the parser the API uses too; fail with one clear line."""
+    data = read_answers_file(path)
+    try:
+        return parse_document(_content(), data)
+    except BadDocument as err:
+        fail(f"{path}: {err}")
 
 
 @click.group("questionnaire", cls=AppGroup)
@@ -183,27 +181,12 @@ def assess_command(answers_path: str, fmt: str, output: str | None, template: st
         fail("--template applies to --format pptx only")
     if template is not None and not Path(template).is_file():
         fail(f"--template {template}: no such file")
-    data = read_answers_file(answers_path)
+    document = parse_answers_file(answers_path)
     content = _content()
-    # The roadmap is dated from --start, else the plan's own start date, else today.
-    plan = dict(data.get("plan") or {}) if isinstance(data.get("plan") or {}, dict) else data.get("plan")
-    if isinstance(plan, dict) and (start is not None or not plan.get("start_date")):
-        plan["start_date"] = start_day.isoformat()
-    try:
-        result = run_assessment(
-            content,
-            data.get("answers") or {},
-            data.get("context"),
-            data.get("target"),
-            data.get("questionnaire"),
-            plan=plan,
-        )
+    try:  # the roadmap is dated from --start, else the plan's own start date, else today
+        result = assess_document(content, document, start_day if start is not None else None)
     except InvalidInput as err:
         fail(str(err))
-    unknown_areas = sorted(set(data.get("notes") or {}) - set(result["scores"]))
-    if unknown_areas:
-        fail(f"{answers_path}: notes name an unknown capability area {unknown_areas[0]!r}")
-    result["notes"] = dict(data.get("notes") or {})
     for warning in result["warnings"]:
         click.echo(f"warning: {warning}", err=True)
     if fmt in ("json", "markdown"):
@@ -268,9 +251,9 @@ def rules_cli() -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def rules_explain(answers_path: str, fmt: str) -> None:
     """Print every rule, fired or not, with the fact values it read."""
-    data = read_answers_file(answers_path)
+    document = parse_answers_file(answers_path)
     try:
-        report = explain_rules(_content(), data.get("answers") or {}, data.get("context"), data.get("questionnaire"))
+        report = explain_rules(_content(), document["answers"], document["context"], document["questionnaire"])
     except InvalidInput as err:
         fail(str(err))
     if fmt == "json":
@@ -352,6 +335,43 @@ def users_create(email: str, name: str, role: str | None, make_admin: bool, pass
     click.echo(f"created {role} {store.get_user(db, user_id)['email']} (id {user_id})")
 
 
+@click.group("tokens", cls=AppGroup)
+def tokens_cli() -> None:
+    """Personal access tokens of the JSON API."""
+
+
+@tokens_cli.command("create")
+@click.option("--email", required=True, help="The user the token acts as (it sees what they see).")
+@click.option("--name", required=True, help="What the token is for, e.g. 'Power BI'.")
+@click.option("--read-only", is_flag=True, help="The token may only read (scope read); default read-write.")
+@click.option("--expires", default=None, help="The last day it works, e.g. 2027-06-30 (default: never).")
+def tokens_create(email: str, name: str, read_only: bool, expires: str | None) -> None:
+    """Make a token and print it once; only its hash is kept."""
+    from datetime import datetime, time, timezone
+
+    from . import store
+    from .db import get_db
+
+    db = get_db()
+    user = store.user_by_email(db, email)
+    if user is None or not user["active"]:
+        fail(f"no active user with the email {email}")
+    expires_at = None
+    if expires is not None:
+        try:
+            expires_at = datetime.combine(date.fromisoformat(expires), time.max, tzinfo=timezone.utc)
+        except ValueError:
+            fail(f"--expires must be a date like 2027-06-30, not {expires!r}")
+    try:
+        _token_id, token = store.create_token(db, user["id"], name, "read" if read_only else "read-write",
+                                              expires_at)
+    except store.StoreError as err:
+        fail(str(err))
+    click.echo(token)
+    click.echo(f"created a {'read-only' if read_only else 'read-write'} token {name!r} for {user['email']}; "
+               "it is shown only this once", err=True)
+
+
 @click.command("demo")
 @with_appcontext
 def demo_command() -> None:
@@ -379,3 +399,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(rules_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(tokens_cli)

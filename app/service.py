@@ -50,6 +50,21 @@ def compute_result(c: Content, questionnaire_id: str, answers: dict, context: di
     return result, figures_for(result)
 
 
+def assess_document(c: Content, document: Mapping[str, Any], start: date | None = None) -> dict:
+    """The whole result of an answers document checked by engine.inputs.parse_document (stateless).
+
+    `flask assess` and `POST /api/v1/assess` both answer with exactly this. The roadmap is dated
+    from ``start``, else the plan's own start date, else today.
+    """
+    plan = dict(document.get("plan") or {})
+    if start is not None or not plan.get("start_date"):
+        plan["start_date"] = (start or date.today()).isoformat()
+    result = run_assessment(c, document["answers"], document["context"], document["target"] or None,
+                            document["questionnaire"], plan=plan)
+    result["notes"] = dict(document.get("notes") or {})
+    return result
+
+
 # A role's figures are shown (on the projector, to the whole room) only from this many people on.
 WORKSHOP_MIN_GROUP = 3
 
@@ -155,13 +170,13 @@ def _frozen_round(summary: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def submit_response(db: Database, c: Content, response_id: int, questionnaire: Questionnaire,
-                    target: Mapping[str, int] | None = None) -> int:
+                    target: Mapping[str, int] | None = None, plan: Mapping[str, Any] | None = None) -> int:
     """Compute and freeze a self-assessment's result once; return its snapshot id (the first one on a repeat)."""
     notes = store.load_notes(db, response_id)
     return store.submit_response(
         db, response_id,
         lambda answers, context: compute_result(c, questionnaire.id, answers, context, target,
-                                                notes=notes),
+                                                notes=notes, plan=plan),
         questionnaire_version=questionnaire.version, content_hash=c.hash,
     )
 

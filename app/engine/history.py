@@ -45,6 +45,35 @@ def summarise(result: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def history_rows(rows: Sequence[Mapping[str, Any]], unit_names: Mapping[int, str]) -> list[dict[str, Any]]:
+    """Closed assessments (oldest first, as the store gives them) as flat rows for BI tools, each with
+    the change since the previous assessment of the same scope: the organisation, or one unit."""
+    previous: dict[Any, Mapping[str, Any]] = {}
+    out = []
+    for row in rows:
+        summary = row["summary"]
+        before = previous.get(row["unit_id"])
+        out.append({
+            "assessment_id": row["id"], "title": row["title"], "period": row["period"],
+            "assessed_on": row["assessed_on"], "unit_id": row["unit_id"], "unit_name": unit_names.get(row["unit_id"]),
+            "kind": row["kind"], "overall": summary["overall"], "overall_label": summary.get("overall_label"),
+            "overall_change": _change(before["overall"] if before else None, summary["overall"]),
+            "scores": {d: summary["scores"].get(d) for d in DIMENSIONS},
+            "changes": {d: _change(before["scores"].get(d) if before else None, summary["scores"].get(d))
+                        for d in DIMENSIONS},
+            "target": dict(summary.get("target") or {}), "model": summary.get("model"),
+            "hybrid_with": summary.get("hybrid_with"), "pitfalls": [p["id"] for p in summary.get("pitfalls", [])],
+            "questionnaire_version": row["questionnaire_version"], "content_hash": row["content_hash"],
+            "scored_at": row["scored_at"],
+        })
+        previous[row["unit_id"]] = summary
+    return out
+
+
+def _change(before: float | None, now: float | None) -> float | None:
+    return None if before is None or now is None else round(now - before, 2)
+
+
 def direction(delta: float | None) -> str:
     if delta is None:
         return "unknown"

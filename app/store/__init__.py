@@ -58,6 +58,7 @@ from .history import (
     latest_context,
     progress,
     quarter_label,
+    rename_unit,
     set_assessment_details,
     set_progress,
     snapshot_summary,
@@ -124,6 +125,18 @@ from .rounds import (
 )
 from .backup import Backup, BackupFailed, backup_database
 from .schema import migrate, migrations
+from .tokens import (
+    SCOPES as TOKEN_SCOPES,
+    InvalidExpiry,
+    UnknownScope,
+    api_auth_blocked_for,
+    count_request,
+    create_token,
+    record_api_auth_failure,
+    revoke_token,
+    token_holder,
+    tokens_of,
+)
 from .workshops import (
     CODE_LENGTH as JOIN_CODE_LENGTH,
     MODES as WORKSHOP_MODES,

@@ -60,6 +60,17 @@ def create_unit(db: Database, org_id: int, name: str) -> int:
         return db["units"].insert({"org_id": org_id, "name": name, "created_at": now_iso()}).last_pk
 
 
+def rename_unit(db: Database, org_id: int, unit_id: int, name: str) -> None:
+    """Rename one of the organisation's units; raise NotFound for any other, DuplicateUnit for a taken name."""
+    name = clean_name(name, MAX_UNIT_NAME, "a unit name")
+    with transaction(db):
+        unit_of_org(db, org_id, unit_id)
+        if db.execute("SELECT 1 FROM units WHERE org_id = ? AND name = ? AND id != ?",
+                      [org_id, name, unit_id]).fetchone():
+            raise DuplicateUnit(name)
+        db.execute("UPDATE units SET name = ? WHERE id = ?", [name, unit_id])
+
+
 def units(db: Database, org_id: int) -> list[dict[str, Any]]:
     return [{"id": r[0], "name": r[1]} for r in
             db.execute("SELECT id, name FROM units WHERE org_id = ? ORDER BY name COLLATE NOCASE", [org_id])]

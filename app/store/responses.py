@@ -100,11 +100,28 @@ def response_by_id(db: Database, response_id: int) -> dict[str, Any]:
 
 def create_org_assessment(db: Database, org_id: int, user_id: int, questionnaire_id: str,
                           questionnaire_version: str, title: str = "", *, period: str | None = None,
-                          assessed_on: str | None = None, unit_id: int | None = None) -> int:
-    """Start an assessment of an organisation answered by one member; return the response id."""
+                          assessed_on: str | None = None, unit_id: int | None = None,
+                          answers: Mapping[str, int | None] | None = None, context: Mapping[str, Any] | None = None,
+                          notes: Mapping[str, str] | None = None, target: Mapping[str, int] | None = None,
+                          plan: Mapping[str, Any] | None = None) -> int:
+    """Start an assessment of an organisation answered by one member; return the response id.
+
+    Answers, profile, notes, target and plan given here (validated before) are stored in the
+    same transaction: the assessment exists with all of them or not at all.
+    """
     with transaction(db):
-        return insert_org_assessment(db, org_id, user_id, questionnaire_id, questionnaire_version, title=title,
-                                     period=period, assessed_on=assessed_on, unit_id=unit_id)[1]
+        _assessment_id, response_id = insert_org_assessment(
+            db, org_id, user_id, questionnaire_id, questionnaire_version, title=title, period=period,
+            assessed_on=assessed_on, unit_id=unit_id, context=context,
+            target_json=json.dumps(dict(target)) if target else None,
+            plan_json=json.dumps(dict(plan)) if plan else None)
+        now = now_iso()
+        db.conn.executemany("INSERT INTO answers (response_id, question_id, level, updated_at) VALUES (?, ?, ?, ?)",
+                            [(response_id, qid, level, now) for qid, level in (answers or {}).items()])
+        db.conn.executemany("INSERT INTO notes (response_id, dimension, text, updated_at) VALUES (?, ?, ?, ?)",
+                            [(response_id, dim, text.strip()[:2000], now)
+                             for dim, text in (notes or {}).items() if text.strip()])
+        return response_id
 
 
 def insert_org_assessment(db: Database, org_id: int, user_id: int, questionnaire_id: str, questionnaire_version: str,

@@ -333,3 +333,30 @@ def m009_workshop_room(db: Database) -> None:
         db.execute(f"CREATE TRIGGER round_votes_{event.lower()}_revision AFTER {event} ON round_votes BEGIN "
                    f"UPDATE workshops SET revision = revision + 1 WHERE id = "
                    f"(SELECT workshop_id FROM workshop_rounds WHERE id = {row}.round_id); END")
+
+
+@migrations()
+def m010_api_tokens(db: Database) -> None:
+    # Personal access tokens of the JSON API, stored hashed like resume tokens.
+    db.execute(
+        """
+        CREATE TABLE api_tokens (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            name TEXT NOT NULL,
+            token_hash TEXT NOT NULL UNIQUE,
+            scope TEXT NOT NULL CHECK (scope IN ('read', 'read-write')),
+            created_at TEXT NOT NULL,
+            expires_at TEXT,
+            revoked_at TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX api_tokens_user ON api_tokens(user_id)")
+    # When each token was last used and how many requests it made in the current window:
+    # bookkeeping every request rewrites, kept apart from the tokens themselves.
+    db.execute("CREATE TABLE api_token_usage (token_id INTEGER PRIMARY KEY REFERENCES api_tokens(id), "
+               "last_used_at TEXT NOT NULL, window_start INTEGER NOT NULL, requests INTEGER NOT NULL)")
+    # Wrong tokens per client address, throttled like sign-in.
+    db.execute("CREATE TABLE api_auth_failures (id INTEGER PRIMARY KEY, address TEXT NOT NULL, at REAL NOT NULL)")
+    db.execute("CREATE INDEX api_auth_failures_address ON api_auth_failures(address, at)")

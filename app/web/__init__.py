@@ -14,6 +14,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException, NotFound, SecurityError
 
 from . import (
+    api,
     assess,
     auth,
     dashboard,
@@ -39,7 +40,7 @@ csrf = CSRFProtect()
 bootstrap = Bootstrap5()
 
 BLUEPRINTS = (main.bp, auth.bp, orgs.bp, members.bp, org_assessments.bp, org_assessments.attaching, units.bp,
-              dashboard.bp, workshops.bp, participate.bp, assess.bp, results.bp, reports.bp)
+              dashboard.bp, workshops.bp, participate.bp, assess.bp, results.bp, reports.bp, api.bp)
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -68,6 +69,8 @@ def init_web(app: Flask) -> None:
 
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    csrf.exempt(api.bp)  # token-authenticated, never by cookie: nothing for a forged cross-site request to use
+    app.register_error_handler(api.ApiError, lambda err: err.response())
 
     app.register_error_handler(errors.LoginNeeded, errors.login_needed)
     # An id beyond SQLite's integers cannot name anything: not found, not a crash.

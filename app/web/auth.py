@@ -14,8 +14,8 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from .. import store
 from ..db import get_db
 from .access import client_address, login_required, role_required
-from .errors import unchanged
-from .forms import LoginForm, PasswordForm, SetupForm, UserForm
+from .errors import is_api_request, unchanged
+from .forms import LoginForm, PasswordForm, SetupForm, TokenForm, UserForm
 from .messages import refusal
 
 bp = Blueprint("auth", __name__)
@@ -26,6 +26,8 @@ TOUCH_EVERY_SECONDS = 300
 def load_user() -> None:
     """Put the signed-in user (or None) on g for this request."""
     g.user = None
+    if is_api_request():  # the API authenticates by token only: a cookie opens nothing there (and needs no CSRF)
+        return
     session_id = session.get("sid")
     if not session_id or request.endpoint in ("static", "main.plotly_js", "bootstrap.static"):
         return
@@ -151,7 +153,43 @@ def account():
                 begin_session(g.user["id"])  # every other session was ended by the change
                 flash("Your password was changed. Other devices were signed out.", "success")
                 return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form), status if status != 200 else (400 if form.errors else 200)
+    return account_page(form=form), status if status != 200 else (400 if form.errors else 200)
+
+
+def account_page(form: PasswordForm | None = None, token_form: TokenForm | None = None,
+                 new_token: str | None = None) -> str:
+    """The account page: password change and the user's API tokens (a new one shown this once)."""
+    return render_template("auth/account.html", form=form or PasswordForm(), token_form=token_form or TokenForm(prefix="token"),
+                           tokens=store.tokens_of(get_db(), g.user["id"]), new_token=new_token,
+                           now=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+
+
+@bp.post("/account/tokens")
+@login_required
+def create_token():
+    """Make a personal access token; the page shows it once (only its hash is kept)."""
+    form = TokenForm(prefix="token")
+    if not form.validate_on_submit():
+        return account_page(token_form=form), 400
+    expires_at = (datetime.combine(form.expires.data, datetime.max.time(), tzinfo=timezone.utc)
+                  if form.expires.data else None)
+    try:
+        _token_id, token = store.create_token(get_db(), g.user["id"], form.name.data, form.scope.data, expires_at)
+    except store.StoreError as err:
+        (form.expires if isinstance(err, store.InvalidExpiry) else form.name).errors.append(refusal(err))
+        return account_page(token_form=form), 400
+    return account_page(new_token=token), 201
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    try:
+        store.revoke_token(get_db(), g.user["id"], token_id)
+    except store.NotFound:
+        abort(404)
+    flash("The token was revoked; it stopped working at once.", "success")
+    return redirect(url_for("auth.account") + "#tokens-heading")
 
 
 @bp.route("/admin/users", methods=["GET", "POST"])

@@ -29,8 +29,34 @@ def wants_json() -> bool:
     return request.path.endswith(".json") or request.is_json
 
 
+def is_api_request() -> bool:
+    return request.path == "/api" or request.path.startswith("/api/")
+
+
+# The API's error codes by status, where the view did not name a more precise one.
+API_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+             409: "conflict", 413: "too_large", 422: "invalid", 429: "rate_limited", 500: "internal_error",
+             503: "storage_unavailable"}
+
+
+def api_error_response(status: int, code: str | None, message: str, field: str | None = None,
+                       incident: str | None = None):
+    """The API's one error shape: {"error": {"code", "message", "field"?, "incident"?}}."""
+    error = {"code": code or API_CODES.get(status, "error"), "message": message}
+    if field is not None:
+        error["field"] = field
+    if incident is not None:
+        error["incident"] = incident
+    response = jsonify({"error": error})
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def error_response(status: int, title: str, message: str, incident: str | None = None):
-    """Render an error as a plain page, or as JSON for JSON requests."""
+    """Render an error as a plain page, or as JSON for JSON requests (in the API's shape under /api)."""
+    if is_api_request():
+        return api_error_response(status, None, message, incident=incident)
     if wants_json():
         body = {"error": message, "status": status}
         if incident:

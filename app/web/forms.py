@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length, Regexp
+from wtforms import DateField, EmailField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from ..store.accounts import MAX_PASSWORD, MIN_PASSWORD
 
@@ -67,3 +67,15 @@ class MemberForm(FlaskForm):
     role = SelectField("Role", choices=[SelectChoice("member", "Member"),
                                         SelectChoice("owner", "Owner: also manages members")])
     submit = SubmitField("Add to the organisation")
+
+
+class TokenForm(FlaskForm):
+    """A personal access token for the JSON API."""
+
+    name = StringField("Token name", validators=[DataRequired(), Length(max=80)],
+                       description="What it is for, e.g. Power BI or the quarterly script.")
+    scope = SelectField("What it may do", choices=[SelectChoice("read", "Read only"),
+                                                   SelectChoice("read-write", "Read and change")], default="read")
+    expires = DateField("Last day it works", validators=[Optional()],
+                        description="Leave empty for a token that works until you revoke it.")
+    submit = SubmitField("Create the token")

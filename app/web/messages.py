@@ -35,6 +35,8 @@ MESSAGES: dict[type[store.StoreError], Callable] = {
     store.RoundClosed: lambda err: "The vote has ended.",
     store.AssessmentClosed: lambda err: "This assessment is closed; it can no longer change.",
     store.AssessmentOpen: lambda err: "Only a submitted assessment can do that.",
+    store.UnknownScope: lambda err: "Choose read only, or read and change.",
+    store.InvalidExpiry: lambda err: "The last day must be today or later.",
     store.NotFound: lambda err: "That no longer exists.",
 }
 

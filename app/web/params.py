@@ -67,27 +67,40 @@ def refuse_repeated_fields() -> None:
                    "Nothing was saved.")
 
 
-def json_body() -> Any:
-    """The request's JSON body (None when it is not JSON); a key given twice at any depth is refused.
+class DuplicateKey(ValueError):
+    """A JSON object gives the same key twice, so it is not clear which value is meant."""
 
-    Python's json keeps the last of two equal keys; here, as with a repeated form field, it is
-    not clear which value is meant, so the request gets 400 naming the key and nothing is stored.
-    """
-    if not request.is_json:
-        return None
+    def __init__(self, key: str):
+        super().__init__(f"The key {key!r} was sent more than once, so it is not clear which value is meant.")
+        self.key = key
 
+
+def parse_json(data: bytes) -> Any:
+    """Parse a JSON body; raise DuplicateKey for a key given twice at any depth, ValueError when it is
+    not JSON (or not UTF-8). Python's json would keep the last of two equal keys."""
     def refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         found: dict[str, Any] = {}
         for key, value in pairs:
             if key in found:
-                refuse(400, "The request could not be accepted",
-                       f"The key {key!r} was sent more than once, so it is not clear which value is meant. "
-                       "Nothing was saved.")
+                raise DuplicateKey(key)
             found[key] = value
         return found
 
+    return json.loads(data, object_pairs_hook=refuse_duplicates)
+
+
+def json_body() -> Any:
+    """The request's JSON body (None when it is not JSON); a key given twice at any depth is refused.
+
+    As with a repeated form field, it is not clear which value is meant, so the request gets
+    400 naming the key and nothing is stored.
+    """
+    if not request.is_json:
+        return None
     try:
-        return json.loads(request.get_data(cache=True), object_pairs_hook=refuse_duplicates)
+        return parse_json(request.get_data(cache=True))
+    except DuplicateKey as err:
+        refuse(400, "The request could not be accepted", f"{err} Nothing was saved.")
     except ValueError:  # not JSON, or not UTF-8
         return None
 

@@ -1,0 +1,277 @@
+"""The pydantic models the API validates its input with and describes its output by.
+
+Input models forbid unknown fields (422, never ignored); numbers that are levels or ids are
+strict integers, so true, "3" or "²" are refused. The OpenAPI description is generated from
+these models (openapi.py); nothing is written twice.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ...engine.vocabulary import DIMENSIONS
+
+Id = Annotated[int, Field(strict=True, ge=1, le=2**63 - 1)]
+Limit = Annotated[int, Field(strict=True, ge=1, le=200, description="Rows per page (1-200, default 50).")]
+Cursor = Annotated[str, Field(max_length=64, description="The `next` value of the previous page.")]
+# A name that is not only spaces (whitespace is collapsed before it is kept).
+Name = Annotated[str, Field(min_length=1, max_length=120, pattern=r"\S")]
+Dimension = Literal[DIMENSIONS]
+
+
+class Input(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Output(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --------------------------------------------------------------------------
+# Errors and pages
+# --------------------------------------------------------------------------
+
+
+class ErrorDetail(Output):
+    code: str = Field(description="A stable, machine-readable code such as not_found or invalid.")
+    message: str = Field(description="What went wrong, in a sentence for people.")
+    field: str | None = Field(None, description="The field or parameter at fault, as a dotted path.")
+    incident: str | None = Field(None, description="Give this to the administrator (server errors only).")
+
+
+class Error(Output):
+    """Every error of the API has this shape."""
+
+    error: ErrorDetail
+
+
+class PageQuery(Input):
+    limit: Limit = 50
+    cursor: Cursor | None = None
+
+
+class FilteredQuery(PageQuery):
+    period: Annotated[str, Field(max_length=20, description="Only this period, e.g. 2026-Q4.")] | None = None
+    unit: Annotated[Id, Field(description="Only this unit's assessments.")] | None = None
+
+
+# --------------------------------------------------------------------------
+# Organisations and units
+# --------------------------------------------------------------------------
+
+
+class Organisation(Output):
+    id: int
+    name: str
+    role: Literal["owner", "member"] = Field(description="Your role in it.")
+    created_at: str
+
+
+class OrganisationPage(Output):
+    items: list[Organisation]
+    next: str | None = Field(description="The cursor of the next page; null on the last page.")
+
+
+class NewOrganisation(Input):
+    name: Name
+
+
+class Rename(Input):
+    name: Name
+
+
+class Unit(Output):
+    id: int
+    name: str
+
+
+class UnitPage(Output):
+    items: list[Unit]
+    next: str | None
+
+
+class NewUnit(Input):
+    name: Annotated[str, Field(min_length=1, max_length=80, pattern=r"\S")]
+
+
+class UnitRename(Input):
+    name: Annotated[str, Field(min_length=1, max_length=80, pattern=r"\S")]
+
+
+# --------------------------------------------------------------------------
+# Assessments
+# --------------------------------------------------------------------------
+
+
+class Assessment(Output):
+    id: int
+    title: str
+    kind: Literal["self", "workshop"]
+    status: Literal["open", "closed"]
+    period: str | None
+    assessed_on: str | None
+    unit_id: int | None
+    unit_name: str | None
+    created_at: str
+    closed_at: str | None
+    questionnaire_version: str
+    snapshots: int = Field(description="How many results were frozen (re-scoring adds one).")
+
+
+class AssessmentPage(Output):
+    items: list[Assessment]
+    next: str | None
+
+
+class AssessmentQuery(FilteredQuery):
+    status: Literal["open", "closed"] | None = None
+
+
+class Result(BaseModel):
+    """A frozen result: the same JSON as `flask assess --format json` (DESIGN.md lists its keys)."""
+
+    model_config = ConfigDict(extra="allow")
+    questionnaire: dict[str, Any]
+    scores: dict[str, Any]
+    overall: dict[str, Any]
+    recommendation: dict[str, Any]
+    pitfalls: list[Any]
+    roadmap: dict[str, Any]
+
+
+class ExportQuery(Input):
+    format: Literal["pdf", "xlsx", "pptx"]
+    start: Annotated[date, Field(description="Roadmap start date (default today).")] | None = None
+
+
+class Submitted(Output):
+    assessment_id: int
+    status: Literal["closed"]
+    snapshot_id: int
+
+
+# --------------------------------------------------------------------------
+# Roadmap progress
+# --------------------------------------------------------------------------
+
+
+class ProgressQuery(Input):
+    unit: Annotated[Id, Field(description="A unit's roadmap instead of the organisation's.")] | None = None
+
+
+class ProgressItem(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    id: str
+    title: str
+    dimension: str
+    phase: str
+    status: Literal["planned", "started", "done"]
+    on_date: str | None
+    owner_name: str
+    regression: dict[str, Any] | None
+
+
+class Progress(Output):
+    assessment_id: int | None = Field(description="The latest assessment the roadmap comes from (null before any).")
+    unit_id: int | None
+    done: int
+    total: int
+    items: list[ProgressItem]
+    phases: list[dict[str, Any]]
+
+
+class ProgressChange(Input):
+    item_id: Annotated[str, Field(min_length=1, max_length=80)]
+    status: Literal["planned", "started", "done"]
+    on_date: date | None = None
+    owner: Annotated[str, Field(max_length=80)] = ""
+
+
+class ProgressUpdate(Input):
+    """Changes to apply together: all of them, or none when one is refused."""
+
+    unit_id: Id | None = None
+    items: Annotated[list[ProgressChange], Field(min_length=1, max_length=200)]
+
+
+# --------------------------------------------------------------------------
+# Workshops
+# --------------------------------------------------------------------------
+
+
+class Workshop(Output):
+    id: int
+    title: str
+    mode: Literal["anonymous", "named"]
+    status: Literal["open", "closed"]
+    revealed: bool
+    roles: list[str]
+    assessment_id: int
+    join_code: str
+    created_at: str
+    closed_at: str | None
+
+
+class WorkshopPage(Output):
+    items: list[Workshop]
+    next: str | None
+
+
+class WorkshopSummary(Output):
+    """The room as it stands: aggregates only, never a person's answers."""
+
+    status: Literal["open", "closed"]
+    revealed: bool
+    counts: dict[str, int]
+    band: dict[str, Any]
+    discussion: list[dict[str, Any]]
+    roles: dict[str, Any]
+
+
+# --------------------------------------------------------------------------
+# History, for BI tools
+# --------------------------------------------------------------------------
+
+
+class HistoryRow(Output):
+    """One closed assessment as a flat row: what the dashboard's trends are drawn from."""
+
+    assessment_id: int
+    title: str
+    period: str
+    assessed_on: str
+    unit_id: int | None
+    unit_name: str | None
+    kind: Literal["self", "workshop"]
+    overall: float | None
+    overall_label: str | None
+    overall_change: float | None = Field(description="Change since the previous assessment of the same scope.")
+    scores: dict[Dimension, float | None]
+    changes: dict[Dimension, float | None]
+    target: dict[str, int]
+    model: str | None
+    hybrid_with: str | None
+    pitfalls: list[str]
+    questionnaire_version: str
+    content_hash: str
+    scored_at: str
+
+
+class HistoryPage(Output):
+    items: list[HistoryRow]
+    next: str | None
+
+
+class Questionnaire(BaseModel):
+    """The questionnaire, as `flask questionnaire show --format json` prints it."""
+
+    model_config = ConfigDict(extra="allow")
+    id: str
+    version: str
+    title: str
+    dimensions: list[dict[str, Any]]
+    context: list[dict[str, Any]]
+

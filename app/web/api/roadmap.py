@@ -1,0 +1,67 @@
+"""Roadmap progress: where each improvement of the latest roadmap stands, read and updated in bulk."""
+
+from __future__ import annotations
+
+from flask import g
+
+from ... import service, store
+from ...db import get_db
+from ..dashboard_data import dashboard_for
+from ..messages import refusal
+from .core import Answer, ApiError, answer, bp, member_org, not_found, operation
+from .models import Progress, ProgressQuery, ProgressUpdate
+
+
+def _unit(org_id: int, unit_id: int | None) -> dict | None:
+    if unit_id is None:
+        return None
+    try:
+        return store.unit_of_org(get_db(), org_id, unit_id)
+    except store.NotFound:
+        raise not_found() from None
+
+
+def _progress(org: dict, unit: dict | None) -> dict:
+    data = dashboard_for(org, unit)
+    view = service.roadmap_progress(get_db(), org["id"], unit["id"] if unit else 0, data) or {
+        "items": [], "phases": [], "done": 0, "total": 0}
+    phases = [{k: v for k, v in phase.items() if k != "items"} for phase in view["phases"]]
+    return {"assessment_id": data["latest"]["id"] if "latest" in data else None,
+            "unit_id": unit["id"] if unit else None, "done": view["done"], "total": view["total"],
+            "items": view["items"], "phases": phases}
+
+
+@operation(bp, "GET", "/v1/orgs/<int:org_id>/progress", summary="Roadmap progress", tag="Roadmap",
+           query=ProgressQuery,
+           answers=[Answer(200, "The latest roadmap's improvements with where each stands.", Progress)])
+def get_progress(org_id: int, query):
+    """Progress carries forward: a done improvement stays done unless its capability area fell since
+    (then it is reopened and flagged as a regression), as on the dashboard."""
+    org, _role = member_org(org_id)
+    return answer(_progress(org, _unit(org_id, query.unit)))
+
+
+@operation(bp, "PATCH", "/v1/orgs/<int:org_id>/progress", summary="Update roadmap progress", tag="Roadmap",
+           body=ProgressUpdate, write=True,
+           answers=[Answer(200, "The progress after the changes.", Progress)])
+def update_progress(org_id: int, body):
+    """Every change is applied, or none: an improvement that is not in the current roadmap refuses the whole
+    request (422, naming it)."""
+    org, _role = member_org(org_id)
+    unit = _unit(org_id, body.unit_id)
+    data = dashboard_for(org, unit)
+    planned = {i["id"] for i in data["latest"]["summary"]["roadmap"]} if "latest" in data else set()
+    for index, change in enumerate(body.items):
+        if change.item_id not in planned:
+            raise ApiError(422, "invalid", f"{change.item_id!r} is not in the current roadmap. Nothing was changed.",
+                           f"items.{index}.item_id")
+    db = get_db()
+    try:
+        with store.transaction(db):
+            for change in body.items:
+                store.set_progress(db, org_id, change.item_id, change.status,
+                                   on_date=change.on_date.isoformat() if change.on_date else None,
+                                   owner=change.owner, user_id=g.api_user["id"], unit_key=unit["id"] if unit else 0)
+    except store.StoreError as err:
+        raise ApiError(422, "invalid", refusal(err)) from None
+    return answer(_progress(org, unit))

@@ -1,0 +1,63 @@
+"""Workshops: list them, read one, the live summary for facilitators, and closing one."""
+
+from __future__ import annotations
+
+from ... import service, store
+from ...db import get_db
+from ..current import content
+from .core import Answer, answer, bp, member_org, not_found, operation, page, require_facilitator
+from .models import PageQuery, Workshop, WorkshopPage, WorkshopSummary
+
+
+def _workshop(org_id: int, workshop_id: int) -> dict:
+    try:
+        return store.get_workshop(get_db(), org_id, workshop_id)
+    except store.NotFound:
+        raise not_found() from None
+
+
+def _public(workshop: dict) -> dict:
+    return {k: workshop[k] for k in Workshop.model_fields}
+
+
+@operation(bp, "GET", "/v1/orgs/<int:org_id>/workshops", summary="The organisation's workshops", tag="Workshops",
+           query=PageQuery, answers=[Answer(200, "Workshops in id order.", WorkshopPage)])
+def list_workshops(org_id: int, query):
+    member_org(org_id)
+    return answer(page([_public(w) for w in store.workshops_of(get_db(), org_id)], query.limit, query.cursor))
+
+
+@operation(bp, "GET", "/v1/orgs/<int:org_id>/workshops/<int:workshop_id>", summary="One workshop", tag="Workshops",
+           answers=[Answer(200, "The workshop.", Workshop)])
+def get_workshop(org_id: int, workshop_id: int):
+    member_org(org_id)
+    return answer(_public(_workshop(org_id, workshop_id)))
+
+
+@operation(bp, "GET", "/v1/orgs/<int:org_id>/workshops/<int:workshop_id>/summary", summary="The live summary",
+           tag="Workshops", answers=[Answer(200, "Counts, the band per capability area, the discussion list ranked "
+                                                 "by disagreement and the roles' medians.", WorkshopSummary)])
+def summary(org_id: int, workshop_id: int):
+    """For facilitators (others get 403), as on the facilitator's page: aggregates only, never a person's
+    answers; a role's figures only from three participants on."""
+    member_org(org_id)
+    require_facilitator()
+    workshop = _workshop(org_id, workshop_id)
+    room = service.room_summary(get_db(), content(), workshop)
+    keys = ("question", "dimension", "text", "median", "iqr", "stdev", "spread", "answered", "dont_know", "consensus")
+    return answer({"status": workshop["status"], "revealed": workshop["revealed"], "counts": room["counts"],
+                   "band": room["band"], "roles": room["roles"],
+                   "discussion": [{k: row.get(k) for k in keys} for row in room["discussion"]]})
+
+
+@operation(bp, "POST", "/v1/orgs/<int:org_id>/workshops/<int:workshop_id>/close", summary="Close a workshop",
+           tag="Workshops", write=True,
+           answers=[Answer(200, "The closed workshop; its result is frozen into the organisation's history "
+                                "(closing again changes nothing).", Workshop)])
+def close(org_id: int, workshop_id: int):
+    """Facilitators close a workshop: its result is computed from the agreed levels and the participants'
+    median elsewhere, and frozen."""
+    member_org(org_id)
+    require_facilitator()
+    service.close_workshop(get_db(), content(), _workshop(org_id, workshop_id))
+    return answer(_public(_workshop(org_id, workshop_id)))
