@@ -47,7 +47,13 @@ PUBLIC_ROUTES = {
     "/join/<code>": "joining an open workshop by its code (link or QR) needs no account: the code is the key",
     "/questionnaire/answers-template.xlsx": "the blank answers template holds only the questionnaire",
     "/import": "a filled answers template starts a new anonymous self-assessment, like /start",
+    "/api/openapi.json": "the API's OpenAPI description: what it accepts, none of anybody's data",
+    "/api/docs": "the API's documentation page, rendering /api/openapi.json",
+    "/api/docs/vendor/<name>": "Swagger UI's script and style sheet for the docs page, served by the app (no CDN)",
 }
+# The JSON API authenticates by token, never by cookie: tests/test_api_walk.py walks its routes with
+# Alice's and Bob's tokens. Here (cookies), every API route must answer 401 like any stranger.
+API_RULES = "/api/v1/"
 # Public by design, but closed (404) once the first account exists, as in the walked world.
 ONLY_BEFORE_FIRST_ACCOUNT = {"/setup"}
 # Stand-alone self-assessments are public by design too, but only for whoever holds the
@@ -126,7 +132,7 @@ def cross_org_cases(world) -> list[RouteCase]:
         (CROSS_ORG_ABSENT, {**{k: [FALLBACK_ID] for k in world_ids(world)}, "org_id": [world.org_a]}),
     ):
         cases += [c for c in route_cases(world.app, ids, world_strings(world), variant=variant)
-                  if "<int:org_id>" in c.rule and c.rule.count("<int:") > 1]
+                  if "<int:org_id>" in c.rule and c.rule.count("<int:") > 1 and not c.rule.startswith(API_RULES)]
     return cases
 
 
@@ -161,7 +167,8 @@ def walk(module_world) -> Walk:
     w = module_world
     app = w.app
     cases = route_cases(app, world_ids(w), world_strings(w))
-    alice_cases = [c for c in cases if has_arguments(c) and c.rule not in PUBLIC_ROUTES] + cross_org_cases(w)
+    alice_cases = [c for c in cases if has_arguments(c) and c.rule not in PUBLIC_ROUTES
+                   and not c.rule.startswith(API_RULES)] + cross_org_cases(w)
     alice_query = query_cases(w, w.org_a, "Alice's org, Bob's ids in the query")
     alice_own = [c for c in cases if not has_arguments(c) and c.rule not in PUBLIC_ROUTES and c.method == "GET"]
     anonymous_cases = [c for c in cases if c.rule not in PUBLIC_ROUTES]
@@ -188,7 +195,8 @@ def walk(module_world) -> Walk:
     walked_public = run("anonymous", anonymous_client(app), public_cases)
     # Member pages: those of an organisation or an assessment link (participant pages need a cookie).
     bob_cases = [c for c in cases + query_cases(w, w.org_b, "Bob's org, his ids in the query")
-                 if c.method == "GET" and not c.fallback and ("<int:org_id>" in c.rule or "<token>" in c.rule)]
+                 if c.method == "GET" and not c.fallback and ("<int:org_id>" in c.rule or "<token>" in c.rule)
+                 and not c.rule.startswith(API_RULES)]
     walked_bob = run("Bob", w.b.client, bob_cases)
     return Walk(w, cases, walked_alice, walked_alice_own, walked_anon, walked_public, walked_bob, before, after)
 
@@ -226,6 +234,12 @@ def test_alice_gets_403_or_404_for_everything_of_bobs(walk):
                                       and twins.get((o.case.rule, o.case.method, o.body)) == 400)]
     assert not wrong, "Alice reached Bob's organisation:\n" + report(wrong)
     assert len(walk.alice) > 50
+
+
+def test_cookies_open_no_api_route(walk):
+    """Alice's session cookie is no token: every API route answers 401, whoever's ids it names."""
+    api = [o for o in walk.anonymous + walk.alice_own if o.case.rule.startswith(API_RULES)]
+    assert api and all(o.status == 401 for o in api), report([o for o in api if o.status != 401])
 
 
 def test_alice_sees_nothing_of_bobs_on_her_own_pages(walk):

@@ -18,7 +18,8 @@ from .content import Content
 from .errors import InvalidInput
 from .profile import validate_context_value
 from .scoring import validate_answers
-from .vocabulary import CONTEXT_KEYS, DIMENSIONS
+from .models import ContextField
+from .vocabulary import DIMENSIONS
 
 DOCUMENT_KEYS = ("questionnaire", "answers", "context", "target", "notes", "plan")
 MAX_NOTE = 2000
@@ -50,12 +51,13 @@ class Plan(_Closed):
         None, description="A person's name for each role the roadmap names.")
 
 
-def _context_type(spec: Mapping[str, Any]) -> Any:
-    if spec["type"] == "choice":
-        return Literal[tuple(spec["values"])]
-    if spec["type"] == "boolean":
+def _context_type(field: ContextField) -> Any:
+    """The type of one profile value, with the bounds and choices the questionnaire gives it."""
+    if field.type == "choice":
+        return Literal[tuple(c.value for c in field.choices or ())]
+    if field.type == "boolean":
         return StrictBool
-    return Annotated[int, Field(strict=True, ge=spec.get("min", 0))]
+    return Annotated[int, Field(strict=True, ge=field.min, le=field.max)]
 
 
 _MODELS: dict[str, type[BaseModel]] = {}
@@ -72,7 +74,8 @@ def document_model(content: Content) -> type[BaseModel]:
     context = create_model(
         "Context", __config__=ConfigDict(extra="forbid"),
         __doc__="The organisation profile; a key left out takes a stated default and a warning.",
-        **{key: (_context_type(spec) | None, None) for key, spec in CONTEXT_KEYS.items()},
+        **{f.key: (_context_type(f), Field(None, description=f.label))  # may be left out, never null
+           for f in content.default_questionnaire.context},
     )
     model = create_model(
         "AnswersDocument", __config__=ConfigDict(extra="forbid"),

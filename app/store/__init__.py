@@ -88,6 +88,7 @@ from .responses import (
     count_answers,
     create_org_assessment,
     create_self_assessment,
+    current_snapshot_id,
     first_response,
     import_self_assessment,
     load_notes,

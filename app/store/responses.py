@@ -342,6 +342,14 @@ def assessment_status(db: Database, org_id: int, assessment_id: int) -> str:
     return row[0]
 
 
+def current_snapshot_id(db: Database, org_id: int, assessment_id: int) -> int | None:
+    """The id of an organisation's assessment's current frozen result (None while open); raise NotFound."""
+    row = db.execute("SELECT snapshot_id FROM assessments WHERE id = ? AND org_id = ?", [assessment_id, org_id]).fetchone()
+    if row is None:
+        raise NotFound("no such assessment")
+    return row[0]
+
+
 def first_response(db: Database, org_id: int, assessment_id: int) -> dict[str, Any]:
     """The first response of an organisation's assessment: {id, status}; raise NotFound."""
     row = db.execute("SELECT r.id, r.status FROM responses r JOIN assessments a ON a.id = r.assessment_id "

@@ -75,9 +75,18 @@ class DuplicateKey(ValueError):
         self.key = key
 
 
-def parse_json(data: bytes) -> Any:
+def _whole_or_float(text: str) -> int | float:
+    number = float(text)
+    return int(number) if number.is_integer() and abs(number) < 2**63 else number
+
+
+def parse_json(data: bytes, whole_floats: bool = False) -> Any:
     """Parse a JSON body; raise DuplicateKey for a key given twice at any depth, ValueError when it is
-    not JSON (or not UTF-8). Python's json would keep the last of two equal keys."""
+    not JSON (or not UTF-8). Python's json would keep the last of two equal keys.
+
+    With ``whole_floats``, 3.0 reads as the integer 3, as JSON Schema counts it (the API's description
+    says "integer"); 3.5 stays a number that no integer field takes.
+    """
     def refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         found: dict[str, Any] = {}
         for key, value in pairs:
@@ -86,7 +95,7 @@ def parse_json(data: bytes) -> Any:
             found[key] = value
         return found
 
-    return json.loads(data, object_pairs_hook=refuse_duplicates)
+    return json.loads(data, object_pairs_hook=refuse_duplicates, parse_float=_whole_or_float if whole_floats else None)
 
 
 def json_body() -> Any:

@@ -135,8 +135,7 @@ def _snapshot(org_id: int, assessment_id: int) -> dict:
     if row["status"] != "closed":
         raise ApiError(409, "not_submitted", "The assessment has no result until it is submitted.")
     db = get_db()
-    snapshot_id = store.response_by_id(db, store.first_response(db, org_id, assessment_id)["id"])["snapshot_id"]
-    return store.load_snapshot(db, snapshot_id)
+    return store.load_snapshot(db, store.current_snapshot_id(db, org_id, assessment_id))
 
 
 @operation(bp, "GET", "/v1/orgs/<int:org_id>/assessments/<int:assessment_id>/result", summary="The frozen result",

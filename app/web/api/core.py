@@ -103,6 +103,7 @@ def operation(bp: Blueprint, method: str, rule: str, *, summary: str, tag: str, 
         def wrapped(**kwargs):
             if not public:
                 authenticate(write)
+                check_path(kwargs)  # before any input is read: another's ids get 404, whatever the body says
             if query is not None:
                 kwargs["query"] = validate(query, query_values(query), "query")
             if body is not None:
@@ -148,6 +149,28 @@ def authenticate(write: bool) -> None:
     if counted is not None and counted[0] > limit:
         raise ApiError(429, "rate_limited", f"This token made more than {limit} requests in {window} seconds.",
                        headers={"Retry-After": str(counted[1])})
+
+
+# What each path argument names, and how to check it belongs to the organisation in the same path.
+_PATH_CHECKS = {
+    "unit_id": store.unit_of_org,
+    "assessment_id": store.assessment_status,
+    "workshop_id": store.get_workshop,
+}
+
+
+def check_path(arguments: Mapping[str, Any]) -> None:
+    """404 unless the token's user is a member of the path's organisation and everything else the path
+    names is that organisation's."""
+    if "org_id" not in arguments:
+        return
+    member_org(arguments["org_id"])
+    for name, lookup in _PATH_CHECKS.items():
+        if name in arguments:
+            try:
+                lookup(get_db(), arguments["org_id"], arguments[name])
+            except store.NotFound:
+                raise not_found() from None
 
 
 def member_org(org_id: int, owner: bool = False) -> tuple[dict, str]:
@@ -204,7 +227,7 @@ def json_payload() -> Any:
     if not request.is_json:
         raise ApiError(400, "bad_request", "The body must be JSON, sent with Content-Type: application/json.")
     try:
-        return parse_json(request.get_data(cache=True))
+        return parse_json(request.get_data(cache=True), whole_floats=True)
     except DuplicateKey as err:
         raise ApiError(400, "bad_request", f"{err} Nothing was saved.", err.key) from None
     except (ValueError, RecursionError):
