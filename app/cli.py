@@ -77,7 +77,7 @@ def parse_answers_file(path: str) -> dict[str, Any]:
     try:
         return parse_document(_content(), data)
     except BadDocument as err:
-        fail(f"{path}: {err}")
+        fail(str(err))
 
 
 @click.group("questionnaire", cls=AppGroup)

@@ -60,6 +60,11 @@ def _context_type(field: ContextField) -> Any:
     return Annotated[int, Field(strict=True, ge=field.min, le=field.max)]
 
 
+def _no_default(schema: dict[str, Any]) -> None:
+    """A profile value may be left out but is never null: its schema names no (null) default."""
+    schema.pop("default", None)
+
+
 _MODELS: dict[str, type[BaseModel]] = {}
 
 
@@ -74,7 +79,7 @@ def document_model(content: Content) -> type[BaseModel]:
     context = create_model(
         "Context", __config__=ConfigDict(extra="forbid"),
         __doc__="The organisation profile; a key left out takes a stated default and a warning.",
-        **{f.key: (_context_type(f), Field(None, description=f.label))  # may be left out, never null
+        **{f.key: (_context_type(f), Field(None, description=f.label, json_schema_extra=_no_default))
            for f in content.default_questionnaire.context},
     )
     model = create_model(
