@@ -3,6 +3,7 @@ that never repeat or skip a row, ETags on frozen results, reports, progress, wor
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -14,10 +15,29 @@ from tests.api_helpers import ApiClient, error_of, make_token
 from tests.helpers import FULL_CONTEXT, add_user, opened, open_workshop, query
 
 
+_people = itertools.count(1)
+
+
+@pytest.fixture(scope="module")
+def app(make_app, tmp_path_factory):
+    """One app and database for the module: every test works in organisations of its own users."""
+    return make_app(tmp_path_factory.mktemp("api") / "db.sqlite3")
+
+
+@pytest.fixture(scope="module")
+def runner(app):
+    return app.test_cli_runner()
+
+
+def new_person(app, role: str = "member") -> int:
+    """A user of this module's database with an address no other test uses."""
+    return add_user(app, f"person{next(_people)}@example.org", role=role)
+
+
 @pytest.fixture
 def fac(app):
-    """A facilitator's read-write token client, with their user id as `.user_id`."""
-    user = add_user(app, "fac@example.org", role="facilitator")
+    """A new facilitator's read-write token client, with their user id as `.user_id`."""
+    user = new_person(app, role="facilitator")
     api = ApiClient(app, make_token(app, user))
     api.user_id = user
     return api
@@ -42,12 +62,13 @@ def test_post_assess_equals_the_cli_for_the_same_file(app, runner, fac, question
     path.write_text(json.dumps(data) if suffix == ".json" else yaml.safe_dump(data))
     cli = runner.invoke(args=["assess", "--answers", str(path), "--format", "json"])
     assert cli.exit_code == 0, cli.output
+    before = query(app, "SELECT count(*) FROM assessments")
     response = fac.post("/api/v1/assess", json=data)
     assert response.status_code == 200
     assert response.get_json() == json.loads(cli.stdout)
     assert response.get_json()["roadmap"]["phases"]  # a real result, dated from the plan
     assert response.get_json()["notes"] == {"tools": "We use spreadsheets."}
-    assert query(app, "SELECT count(*) FROM assessments") == [(0,)]  # stateless
+    assert query(app, "SELECT count(*) FROM assessments") == before  # stateless
 
 
 def test_post_assess_refuses_what_the_cli_refuses_with_the_same_words(runner, fac, tmp_path):
@@ -167,7 +188,7 @@ def test_organisations_and_units_create_read_rename(app, fac):
 
 def test_members_and_non_facilitators_are_refused_as_on_the_web(app, fac):
     org = fac.post("/api/v1/orgs", json={"name": "Acme"}).get_json()
-    member = add_user(app, "member@example.org")
+    member = new_person(app)
     with opened(app) as database:
         store.set_member(database, org["id"], member, "member")
     api = ApiClient(app, make_token(app, member))
@@ -175,7 +196,8 @@ def test_members_and_non_facilitators_are_refused_as_on_the_web(app, fac):
     assert api.patch(f"/api/v1/orgs/{org['id']}", json={"name": "Mine"}).status_code == 403
     assert api.post(f"/api/v1/orgs/{org['id']}/units", json={"name": "Mine"}).status_code == 403
     assert api.post("/api/v1/orgs", json={"name": "Mine"}).status_code == 403
-    assert query(app, "SELECT name FROM organisations") == [("Acme",)]
+    assert query(app, "SELECT name FROM organisations WHERE id = ?", [org["id"]]) == [("Acme",)]
+    assert query(app, "SELECT count(*) FROM organisations WHERE name = 'Mine'") == [(0,)]
 
 
 # --------------------------------------------------------------------------
@@ -217,10 +239,17 @@ def test_assessment_created_with_answers_submitted_and_read_with_etag(app, fac, 
                    headers={"If-None-Match": '"other"'}).status_code == 200
 
 
+@pytest.fixture(scope="module")
+def scored(app, questionnaire):
+    """A facilitator's client, their organisation and a submitted assessment in it (for reading only)."""
+    api = ApiClient(app, make_token(app, new_person(app, role="facilitator")))
+    org = api.post("/api/v1/orgs", json={"name": "Acme"}).get_json()["id"]
+    return api, org, _assessed(api, questionnaire, org, "2026-Q1", 2)
+
+
 @pytest.mark.parametrize("fmt, magic", [("pdf", b"%PDF"), ("xlsx", b"PK"), ("pptx", b"PK")])
-def test_export_makes_the_report_files(fac, questionnaire, fmt, magic):
-    org = fac.post("/api/v1/orgs", json={"name": "Acme"}).get_json()["id"]
-    assessment = _assessed(fac, questionnaire, org, "2026-Q1", 2)
+def test_export_makes_the_report_files(scored, fmt, magic):
+    fac, org, assessment = scored
     response = fac.get(f"/api/v1/orgs/{org}/assessments/{assessment}/export?format={fmt}&start=2027-01-04")
     assert response.status_code == 200 and response.get_data().startswith(magic)
     assert f'filename="assessment-{assessment}-2027-01-04.{fmt}"' in response.headers["Content-Disposition"]
@@ -259,7 +288,7 @@ def test_progress_is_read_and_updated_all_or_nothing(app, fac, questionnaire):
     refused = fac.patch(f"/api/v1/orgs/{org}/progress", json={"items": [
         {"item_id": first, "status": "done"}, {"item_id": "not-in-the-roadmap", "status": "done"}]})
     assert refused.status_code == 422 and error_of(refused)["field"] == "items.1.item_id"
-    assert query(app, "SELECT count(*) FROM roadmap_progress") == [(0,)]
+    assert query(app, "SELECT count(*) FROM roadmap_progress WHERE org_id = ?", [org]) == [(0,)]
     updated = fac.patch(f"/api/v1/orgs/{org}/progress", json={"items": [
         {"item_id": first, "status": "done", "on_date": "2026-03-01", "owner": "Sam"},
         {"item_id": second, "status": "started"}]})
@@ -275,9 +304,13 @@ def test_workshops_listed_summarised_for_facilitators_and_closed(app):
     api = ApiClient(app, make_token(app, fay))
     listed = api.get(f"/api/v1/orgs/{org}/workshops").get_json()["items"]
     assert [w["id"] for w in listed] == [workshop] and listed[0]["status"] == "open"
+    period, unit = listed[0]["period"], api.post(f"/api/v1/orgs/{org}/units", json={"name": "North"}).get_json()["id"]
+    assert [w["id"] for w in api.get(f"/api/v1/orgs/{org}/workshops?period={period}").get_json()["items"]] == [workshop]
+    assert api.get(f"/api/v1/orgs/{org}/workshops?period=1999-Q1").get_json()["items"] == []
+    assert api.get(f"/api/v1/orgs/{org}/workshops?unit={unit}").get_json()["items"] == []
     summary = api.get(f"/api/v1/orgs/{org}/workshops/{workshop}/summary").get_json()
     assert summary["counts"]["joined"] == 0
-    member = add_user(app, "member@example.org")
+    member = new_person(app)
     with opened(app) as database:
         store.set_member(database, org, member, "member")
     plain = ApiClient(app, make_token(app, member))

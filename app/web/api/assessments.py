@@ -13,7 +13,7 @@ from ...db import get_db
 from ...engine.inputs import BadDocument, document_model, parse_document
 from ...reports import MEDIA_TYPES, render_file
 from ..current import content
-from .core import Answer, ApiError, answer, bp, frozen, member_org, not_found, operation, page, validate
+from .core import Answer, ApiError, answer, bp, filtered, frozen, member_org, not_found, operation, page, validate
 from .models import Assessment, AssessmentPage, AssessmentQuery, ExportQuery, Id, Result, Submitted
 
 MAX_TITLE = 120
@@ -71,14 +71,7 @@ def _assessment(org_id: int, assessment_id: int) -> dict:
            answers=[Answer(200, "Assessments in id order, optionally of one period, unit or status.", AssessmentPage)])
 def list_assessments(org_id: int, query):
     member_org(org_id)
-    if query.unit is not None:
-        try:
-            store.unit_of_org(get_db(), org_id, query.unit)
-        except store.NotFound:
-            raise not_found() from None
-    rows = [r for r in _rows(org_id) if (query.unit is None or r["unit_id"] == query.unit)
-            and (query.period is None or r["period"] == query.period)
-            and (query.status is None or r["status"] == query.status)]
+    rows = [r for r in filtered(org_id, _rows(org_id), query) if query.status is None or r["status"] == query.status]
     return answer(page(rows, query.limit, query.cursor))
 
 

@@ -188,6 +188,23 @@ def member_org(org_id: int, owner: bool = False) -> tuple[dict, str]:
         raise not_found() from None
 
 
+def org_unit(org_id: int, unit_id: int | None) -> dict | None:
+    """The organisation's unit with this id (None for None); 404 for anyone else's or none."""
+    if unit_id is None:
+        return None
+    try:
+        return store.unit_of_org(get_db(), org_id, unit_id)
+    except store.NotFound:
+        raise not_found() from None
+
+
+def filtered(org_id: int, rows: list[dict], query) -> list[dict]:
+    """The rows of the query's period and unit (``?period=``, ``?unit=``; a unit not the organisation's is 404)."""
+    org_unit(org_id, query.unit)
+    return [r for r in rows if (query.unit is None or r["unit_id"] == query.unit)
+            and (query.period is None or r["period"] == query.period)]
+
+
 def require_facilitator() -> None:
     if g.api_user["role"] not in FACILITATOR_ROLES:
         raise ApiError(403, "forbidden", "Only facilitators and admins can do that.")

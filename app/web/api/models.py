@@ -55,7 +55,7 @@ class PageQuery(Input):
 
 class FilteredQuery(PageQuery):
     period: Annotated[str, Field(max_length=20, description="Only this period, e.g. 2026-Q4.")] | None = None
-    unit: Annotated[Id, Field(description="Only this unit's assessments.")] | None = None
+    unit: Annotated[Id, Field(description="Only this unit's rows.")] | None = None
 
 
 # --------------------------------------------------------------------------
@@ -210,6 +210,8 @@ class Workshop(Output):
     revealed: bool
     roles: list[str]
     assessment_id: int
+    period: str | None = Field(description="The period its assessment counts for, e.g. 2026-Q4.")
+    unit_id: int | None = Field(description="The unit it assesses (null for the whole organisation).")
     join_code: str
     created_at: str
     closed_at: str | None

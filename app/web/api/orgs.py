@@ -8,7 +8,7 @@ from ... import store
 from ...db import get_db
 from ...engine.history import history_rows
 from ..messages import refusal
-from .core import Answer, ApiError, answer, bp, member_org, not_found, operation, page, require_facilitator
+from .core import Answer, ApiError, answer, bp, filtered, member_org, operation, org_unit, page, require_facilitator
 from .models import (
     FilteredQuery,
     HistoryPage,
@@ -98,18 +98,11 @@ def create_unit(org_id: int, body):
     return answer(store.unit_of_org(db, org_id, unit_id), 201)
 
 
-def _unit(org_id: int, unit_id: int) -> dict:
-    try:
-        return store.unit_of_org(get_db(), org_id, unit_id)
-    except store.NotFound:
-        raise not_found() from None
-
-
 @operation(bp, "GET", "/v1/orgs/<int:org_id>/units/<int:unit_id>", summary="One unit", tag="Organisations",
            answers=[Answer(200, "The unit.", Unit)])
 def get_unit(org_id: int, unit_id: int):
     member_org(org_id)
-    return answer(_unit(org_id, unit_id))
+    return answer(org_unit(org_id, unit_id))
 
 
 @operation(bp, "PATCH", "/v1/orgs/<int:org_id>/units/<int:unit_id>", summary="Rename a unit", tag="Organisations",
@@ -117,7 +110,7 @@ def get_unit(org_id: int, unit_id: int):
 def rename_unit(org_id: int, unit_id: int, body):
     """Owners rename units; a name another unit has gets 409."""
     member_org(org_id, owner=True)
-    _unit(org_id, unit_id)
+    org_unit(org_id, unit_id)
     db = get_db()
     try:
         store.rename_unit(db, org_id, unit_id, body.name)
@@ -125,7 +118,7 @@ def rename_unit(org_id: int, unit_id: int, body):
         raise ApiError(409, "conflict", refusal(err), "name") from None
     except store.StoreError as err:
         raise ApiError(422, "invalid", refusal(err), "name") from None
-    return answer(_unit(org_id, unit_id))
+    return answer(org_unit(org_id, unit_id))
 
 
 # --------------------------------------------------------------------------
@@ -142,11 +135,6 @@ def history(org_id: int, query):
     unit), the target, the recommended model and the pitfalls. Filter by ?period= and ?unit=."""
     member_org(org_id)
     db = get_db()
-    if query.unit is not None:
-        _unit(org_id, query.unit)
     names = {u["id"]: u["name"] for u in store.units(db, org_id)}
-    rows = history_rows(store.history(db, org_id, "all"), names)
-    rows = [r for r in rows if (query.unit is None or r["unit_id"] == query.unit)
-            and (query.period is None or r["period"] == query.period)]
-    result = page(rows, query.limit, query.cursor, key="assessment_id")
-    return answer(result)
+    rows = filtered(org_id, history_rows(store.history(db, org_id, "all"), names), query)
+    return answer(page(rows, query.limit, query.cursor, key="assessment_id"))

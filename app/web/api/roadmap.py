@@ -8,17 +8,8 @@ from ... import service, store
 from ...db import get_db
 from ..dashboard_data import dashboard_for
 from ..messages import refusal
-from .core import Answer, ApiError, answer, bp, member_org, not_found, operation
+from .core import Answer, ApiError, answer, bp, member_org, operation, org_unit
 from .models import Progress, ProgressQuery, ProgressUpdate
-
-
-def _unit(org_id: int, unit_id: int | None) -> dict | None:
-    if unit_id is None:
-        return None
-    try:
-        return store.unit_of_org(get_db(), org_id, unit_id)
-    except store.NotFound:
-        raise not_found() from None
 
 
 def _progress(org: dict, unit: dict | None) -> dict:
@@ -38,7 +29,7 @@ def get_progress(org_id: int, query):
     """Progress carries forward: a done improvement stays done unless its capability area fell since
     (then it is reopened and flagged as a regression), as on the dashboard."""
     org, _role = member_org(org_id)
-    return answer(_progress(org, _unit(org_id, query.unit)))
+    return answer(_progress(org, org_unit(org_id, query.unit)))
 
 
 @operation(bp, "PATCH", "/v1/orgs/<int:org_id>/progress", summary="Update roadmap progress", tag="Roadmap",
@@ -48,7 +39,7 @@ def update_progress(org_id: int, body):
     """Every change is applied, or none: an improvement that is not in the current roadmap refuses the whole
     request (422, naming it)."""
     org, _role = member_org(org_id)
-    unit = _unit(org_id, body.unit_id)
+    unit = org_unit(org_id, body.unit_id)
     data = dashboard_for(org, unit)
     planned = {i["id"] for i in data["latest"]["summary"]["roadmap"]} if "latest" in data else set()
     for index, change in enumerate(body.items):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from ... import service, store
 from ...db import get_db
 from ..current import content
-from .core import Answer, answer, bp, member_org, not_found, operation, page, require_facilitator
-from .models import PageQuery, Workshop, WorkshopPage, WorkshopSummary
+from .core import Answer, answer, bp, filtered, member_org, not_found, operation, page, require_facilitator
+from .models import FilteredQuery, Workshop, WorkshopPage, WorkshopSummary
 
 
 def _workshop(org_id: int, workshop_id: int) -> dict:
@@ -21,10 +21,12 @@ def _public(workshop: dict) -> dict:
 
 
 @operation(bp, "GET", "/v1/orgs/<int:org_id>/workshops", summary="The organisation's workshops", tag="Workshops",
-           query=PageQuery, answers=[Answer(200, "Workshops in id order.", WorkshopPage)])
+           query=FilteredQuery, answers=[Answer(200, "Workshops in id order, optionally of one period or unit.",
+                                                 WorkshopPage)])
 def list_workshops(org_id: int, query):
     member_org(org_id)
-    return answer(page([_public(w) for w in store.workshops_of(get_db(), org_id)], query.limit, query.cursor))
+    rows = [_public(w) for w in store.workshops_of(get_db(), org_id)]
+    return answer(page(filtered(org_id, rows, query), query.limit, query.cursor))
 
 
 @operation(bp, "GET", "/v1/orgs/<int:org_id>/workshops/<int:workshop_id>", summary="One workshop", tag="Workshops",
