@@ -16,13 +16,12 @@ from pathlib import Path
 # Run as `python bench/<name>.py`: put the project root first, not bench/.
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-import argparse
 import random
 import tempfile
 
 import requests
 from bench.common import gunicorn, random_answers, random_context
-from bench.http import load
+from bench.http import alternate, load, load_arguments
 
 from app import create_app, store
 from app.db import get_db
@@ -50,12 +49,7 @@ def frozen_result(database: str) -> tuple[str, str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=float, default=8.0)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--window", type=float, default=1.0, help="seconds per window; the two alternate")
-    args = parser.parse_args()
+    args = load_arguments(__doc__)
     with tempfile.TemporaryDirectory() as tmp:
         database = str(Path(tmp) / "bench.sqlite3")
         token, path = frozen_result(database)
@@ -66,15 +60,8 @@ def main() -> None:
                 session.get(url + path, headers=auth).raise_for_status()
                 session.get(url + "/healthz").raise_for_status()
             etag = session.get(url + path, headers=auth).headers["ETag"]
-            api = trivial = 0
-            api_s = trivial_s = 0.0
-            for _ in range(max(1, round(args.seconds / args.window))):
-                count, spent = load(url + path, args.window, args.clients, auth)
-                api, api_s = api + count, api_s + spent
-                count, spent = load(url + "/healthz", args.window, args.clients)
-                trivial, trivial_s = trivial + count, trivial_s + spent
+            api_rps, trivial_rps, api, trivial = alternate(url + path, url + "/healthz", args, auth)
             repeat, repeat_s = load(url + path, args.seconds / 2, args.clients, {**auth, "If-None-Match": etag}, 304)
-    api_rps, trivial_rps = api / api_s, trivial / trivial_s
     print(f"clients={args.clients} workers={args.workers} seconds={args.seconds:g} requests: api={api} "
           f"trivial={trivial} conditional_304={repeat} ({repeat / repeat_s:.0f}/s)")
     print(f"api_rps={api_rps:.0f} trivial_rps={trivial_rps:.0f} ratio={api_rps / trivial_rps:.2f}")

@@ -73,13 +73,30 @@ def load(url: str, seconds: float, clients: int, headers: dict | None = None, ex
     return sum(counts), time.perf_counter() - start
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+def load_arguments(doc: str) -> argparse.Namespace:
+    """The options of the load benchmarks: --seconds, --workers, --clients, --window."""
+    parser = argparse.ArgumentParser(description=doc)
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--window", type=float, default=1.0, help="seconds per window; the two alternate")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def alternate(first: str, second: str, args: argparse.Namespace,
+              headers: dict | None = None) -> tuple[float, float, int, int]:
+    """Load ``first`` (with ``headers``) and ``second`` in alternating windows, so both see the same background
+    load on a shared machine: (first's requests per second, second's, first's count, second's count)."""
+    counts, spent = [0, 0], [0.0, 0.0]
+    for _ in range(max(1, round(args.seconds / args.window))):
+        for index, (url, sent) in enumerate(((first, headers), (second, None))):
+            count, seconds = load(url, args.window, args.clients, sent)
+            counts[index], spent[index] = counts[index] + count, spent[index] + seconds
+    return counts[0] / spent[0], counts[1] / spent[1], counts[0], counts[1]
+
+
+def main() -> None:
+    args = load_arguments(__doc__)
     with tempfile.TemporaryDirectory() as tmp:
         database = str(Path(tmp) / "bench.sqlite3")
         path = submitted_result(database)
@@ -89,18 +106,9 @@ def main() -> None:
                 session.get(url + path).raise_for_status()
                 session.get(url + "/healthz").raise_for_status()
             etag = session.get(url + path).headers["ETag"]
-            # Alternate short windows of each, so both see the same background load on a shared machine.
-            results = trivial = 0
-            results_s = trivial_s = 0.0
-            rounds = max(1, round(args.seconds / args.window))
-            for _ in range(rounds):
-                count, spent = load(url + path, args.window, args.clients)
-                results, results_s = results + count, results_s + spent
-                count, spent = load(url + "/healthz", args.window, args.clients)
-                trivial, trivial_s = trivial + count, trivial_s + spent
+            results_rps, trivial_rps, results, trivial = alternate(url + path, url + "/healthz", args)
             repeat, repeat_s = load(url + path, args.seconds / 2, args.clients, {"If-None-Match": etag}, 304,
                                     session.cookies)
-    results_rps, trivial_rps = results / results_s, trivial / trivial_s
     print(f"clients={args.clients} workers={args.workers} seconds={args.seconds:g} requests: results={results} "
           f"trivial={trivial} repeat_visits_304={repeat} ({repeat / repeat_s:.0f}/s)")
     print(f"results_rps={results_rps:.0f} trivial_rps={trivial_rps:.0f} ratio={results_rps / trivial_rps:.2f}")
