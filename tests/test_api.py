@@ -316,6 +316,12 @@ def test_workshops_listed_summarised_for_facilitators_and_closed(app):
     plain = ApiClient(app, make_token(app, member))
     assert plain.get(f"/api/v1/orgs/{org}/workshops/{workshop}/summary").status_code == 403
     assert plain.post(f"/api/v1/orgs/{org}/workshops/{workshop}/close").status_code == 403
+    empty = api.post(f"/api/v1/orgs/{org}/workshops/{workshop}/close")
+    assert empty.status_code == 409 and "Nobody has answered" in error_of(empty)["message"]
+    with opened(app) as database:
+        room = store.get_workshop(database, org, workshop)
+        one = store.participant(database, room, store.join_workshop(database, room))
+        store.save_answers(database, one["id"], {app.extensions["pmo_content"].default_questionnaire.questions()[0].id: 3})
     closed = api.post(f"/api/v1/orgs/{org}/workshops/{workshop}/close")
     assert closed.status_code == 200 and closed.get_json()["status"] == "closed"
     assessment = closed.get_json()["assessment_id"]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from ... import service, store
 from ...db import get_db
 from ..current import content
-from .core import Answer, answer, bp, filtered, member_org, not_found, operation, page, require_facilitator
+from ..messages import refusal
+from .core import Answer, ApiError, answer, bp, filtered, member_org, not_found, operation, page, require_facilitator
 from .models import FilteredQuery, Workshop, WorkshopPage, WorkshopSummary
 
 
@@ -53,13 +54,18 @@ def summary(org_id: int, workshop_id: int):
 
 
 @operation(bp, "POST", "/v1/orgs/<int:org_id>/workshops/<int:workshop_id>/close", summary="Close a workshop",
-           tag="Workshops", write=True,
+           tag="Workshops", write=True, errors=(409,),
            answers=[Answer(200, "The closed workshop; its result is frozen into the organisation's history "
                                 "(closing again changes nothing).", Workshop)])
 def close(org_id: int, workshop_id: int):
     """Facilitators close a workshop: its result is computed from the agreed levels and the participants'
-    median elsewhere, and frozen."""
+    median elsewhere, and frozen. A workshop nobody answered, or one that was cancelled, is not closed (409)."""
     member_org(org_id)
     require_facilitator()
-    service.close_workshop(get_db(), content(), _workshop(org_id, workshop_id))
+    try:
+        service.close_workshop(get_db(), content(), _workshop(org_id, workshop_id))
+    except store.NothingToClose as err:
+        raise ApiError(409, "conflict", refusal(err)) from None
+    except store.AssessmentClosed:
+        raise ApiError(409, "conflict", "This workshop was cancelled; it has no result to keep.") from None
     return answer(_public(_workshop(org_id, workshop_id)))
