@@ -91,6 +91,9 @@ def timeline_figure(roadmap: Mapping[str, Any], labels: Mapping[str, str] | None
                           xaxis={"visible": False}, yaxis={"visible": False})
         return fig.to_plotly_json()
     order = [f"{i + 1}. {item['title']}" for i, (_p, item) in enumerate(items)]
+    # On a phone the full titles leave no room for the bars: the page's script swaps in these
+    # shortened labels and phase marks when the chart is narrower than NARROW_PX.
+    short = {name: _shortened(name, 24) for name in order}
     for dim in DIMENSIONS:
         rows = [(name, item) for name, (_p, item) in zip(order, items) if item["dimension"] == dim]
         if not rows:
@@ -99,6 +102,7 @@ def timeline_figure(roadmap: Mapping[str, Any], labels: Mapping[str, str] | None
             orientation="h",
             name=labels.get(dim, dim.title()),
             y=[name for name, _ in rows],
+            meta={"narrow_y": [short[name] for name, _ in rows]},
             base=([item["start_date"] for _, item in rows] if dated else
                   [round(item["start_week"] / WEEKS_PER_MONTH, 2) for _, item in rows]),
             x=([item["duration_weeks"] * 7 * 86_400_000 for _, item in rows] if dated else
@@ -110,7 +114,7 @@ def timeline_figure(roadmap: Mapping[str, Any], labels: Mapping[str, str] | None
                             "%{y}<br>months %{base:.1f} to %{x:.1f} after start") +
                            "<br>owner %{customdata[0]}, %{customdata[1]} person-weeks<extra></extra>"),
         ))
-    shapes, annotations = [], []
+    shapes, annotations, narrow_annotations = [], [], []
     for i, phase in enumerate(phases):
         x0, x1 = ((phase["start_date"], phase["end_date"]) if dated else (phase["start_month"], phase["end_month"]))
         if i % 2 == 0:
@@ -118,24 +122,48 @@ def timeline_figure(roadmap: Mapping[str, Any], labels: Mapping[str, str] | None
                            "fillcolor": "#f1f3f5", "line": {"width": 0}, "layer": "below"})
         middle = ((phase["start_month"] + phase["end_month"]) / 2 if not dated else
                   _middle_date(phase["start_date"], phase["end_date"]))
-        annotations.append({"x": middle, "y": 1.0, "xref": "x", "yref": "paper", "yanchor": "bottom",
-                            "showarrow": False, "text": phase["title"], "font": {"size": 11}})
+        mark = {"x": middle, "y": 1.0, "xref": "x", "yref": "paper", "yanchor": "bottom", "showarrow": False,
+                "font": {"size": 11}}
+        annotations.append({**mark, "text": phase["title"]})
+        narrow_annotations.append({**mark, "text": f"{phase['start_month'] + 1}–{phase['end_month']}"})
     end = max(p["end_month"] for p in phases)
+    height = max(260, 26 * len(items) + 150)
     fig.update_layout(
         barmode="overlay",
-        height=max(260, 26 * len(items) + 110),
-        margin={"l": 10, "r": 20, "t": 40, "b": 40},
+        height=height,
+        margin={"l": 10, "r": 20, "t": 40, "b": 100},
         xaxis=({"type": "date", "range": [phases[0]["start_date"], phases[-1]["end_date"]], "zeroline": False}
                if dated else
                {"title": {"text": "months from start"}, "range": [0, end], "dtick": 3, "zeroline": False}),
         yaxis={"categoryorder": "array", "categoryarray": list(reversed(order)), "automargin": True},
-        legend={"orientation": "h", "y": -0.15},
+        # Under the axis at a fixed distance, whatever the chart's height.
+        legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom"},
         shapes=shapes,
         annotations=annotations,
         font={"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 12},
         template="none",
+        meta={"narrow": {
+            "yaxis": {"categoryorder": "array", "categoryarray": [short[name] for name in reversed(order)],
+                      "automargin": True},
+            "annotations": narrow_annotations,
+            # The legend stacks one area per line on a phone: give it its own room under the axis.
+            "height": height + 60, "margin": {"l": 10, "r": 20, "t": 40, "b": 160},
+            "legend": {"orientation": "h", "xref": "container", "x": 0, "yref": "container", "y": 0,
+                       "yanchor": "bottom"},
+            "xaxis": ({"type": "date", "range": [phases[0]["start_date"], phases[-1]["end_date"]], "dtick": "M6",
+                       "tickformat": "%b<br>%Y", "zeroline": False} if dated else
+                      {"title": {"text": "months"}, "range": [0, end], "dtick": 6, "zeroline": False}),
+        }},
     )
     return fig.to_plotly_json()
+
+
+def _shortened(text: str, limit: int) -> str:
+    """Text cut at a word boundary to at most `limit` characters, with an ellipsis when cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"
 
 
 def _middle_date(start: str, end: str) -> str:

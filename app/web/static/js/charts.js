@@ -6,6 +6,7 @@
     var source = document.getElementById(el.getAttribute("data-figure"));
     if (!source || !window.Plotly) { return; }
     var fig = JSON.parse(source.textContent);
+    narrow(el, fig);
     var small = window.matchMedia && window.matchMedia("(max-width: 767.98px)").matches;
     var config = { responsive: true, displaylogo: false, displayModeBar: small ? false : "hover",
                    modeBarButtonsToRemove: ["lasso2d", "select2d"] };
@@ -32,6 +33,19 @@
     return window.Plotly.relayout(el, {
       "margin.l": (margin.l || 80) + Math.ceil(Math.max(0, left)) + 6,
       "margin.r": (margin.r || 80) + Math.ceil(Math.max(0, right)) + 6
+    });
+  }
+
+  // A figure may carry a narrow variant (layout.meta.narrow, trace.meta.narrow_y) for phones:
+  // shorter labels so the data keeps its room.
+  var NARROW_PX = 576;
+  function narrow(el, fig) {
+    var layout = fig.layout || {};
+    var variant = layout.meta && layout.meta.narrow;
+    if (!variant || el.clientWidth >= NARROW_PX) { return; }
+    Object.keys(variant).forEach(function (key) { layout[key] = variant[key]; });
+    (fig.data || []).forEach(function (trace) {
+      if (trace.meta && trace.meta.narrow_y) { trace.y = trace.meta.narrow_y; }
     });
   }
   window.pmoDrawCharts = function (root) {
