@@ -163,3 +163,41 @@ def test_a_small_shop_gets_a_plan_sized_to_its_one_or_two_people(content, questi
     assert sum(i["effort_weeks"] for i in in_horizon) <= 1 * 0.5 * 78 + 3
     first = [i["id"] for i in roadmap["phases"][0]["items"]]
     assert {"leadership.pmo-mandate", "governance.intake-form"} <= set(first)
+
+
+WEEKS_PER_MONTH = 52 / 12
+
+
+@given(seeds)
+@SETTINGS
+def test_a_phase_is_worked_through_at_the_pmo_pace_not_all_on_its_first_day(content, questionnaire, seed):
+    # Each item starts no earlier than the effort placed before it in its phase, worked through at
+    # the PMO's pace (people times their share of time), so the phase's later months are not idle.
+    roadmap = run_assessment(content, *organisation(questionnaire, seed))["roadmap"]
+    pace = roadmap["capacity"]["pmo_people"] * roadmap["capacity"]["improvement_share"]
+    for phase in roadmap["phases"]:
+        if phase["id"] == "later":
+            continue
+        before = 0.0
+        for item in phase["items"]:
+            assert item["start_week"] >= phase["start_month"] * WEEKS_PER_MONTH + before / pace - 0.01, item["id"]
+            assert item["start_week"] < phase["end_month"] * WEEKS_PER_MONTH, item["id"]
+            before += item["effort_weeks"]
+
+
+@given(seeds)
+@SETTINGS
+def test_one_method_change_at_a_time(content, questionnaire, seed):
+    # Taking waterfall controls off agile work and offering tailored routes both raise the tailored
+    # method to level 3: a plan holds one or the other, never both.
+    ids = {i["id"] for _p, i in planned(run_assessment(content, *organisation(questionnaire, seed)))}
+    assert not {"governance.agile-relief", "governance.delivery-routes"} <= ids
+
+
+@given(seeds)
+@SETTINGS
+def test_a_small_portfolio_gets_no_work_for_a_target_alone(content, questionnaire, seed):
+    answers, context = organisation(questionnaire, seed)
+    context = {**context, "active_projects": content.roadmap.capacity.targets_from_projects - 1}
+    for _phase, item in planned(run_assessment(content, answers, context)):
+        assert item["drivers"] != ["target"], item["id"]

@@ -15,6 +15,7 @@ from app.engine import run_assessment
 from app.engine.facts import build_facts
 from app.engine.rules import compute_fit, fit_of, rank_models
 from app.engine.scoring import score_answers
+from app.engine.whatif import FIXED_CONTEXT, MAX_SHRINK
 from app.engine.vocabulary import CONTEXT_KEYS, DIMENSIONS, MODELS
 from bench.common import random_answers, random_context
 
@@ -158,7 +159,8 @@ def test_close_call_exactly_when_the_runner_up_is_within_the_margin(content, org
     answers, context = organisation
     rec = run_assessment(content, answers, context)["recommendation"]
     top, runner = rec["ranking"][0], rec["ranking"][1]
-    within = runner["eligible"] and top["points"] - runner["points"] <= content.rulebook.hybrid_margin
+    # Judged on the fit a person sees, not on raw points.
+    within = runner["eligible"] and top["fit"] - runner["fit"] <= content.rulebook.hybrid_margin
     assert rec["close_call"] is within and (rec["hybrid_with"] == runner["model"]) is within
 
 
@@ -184,7 +186,11 @@ def test_no_oversight_for_low_risk_work_or_for_a_directive_pmo(content, question
 # --------------------------------------------------------------------------
 
 def changed_facts(questionnaire, answers, context, change) -> dict[str, Any]:
-    """The facts after a reported change: a score set directly, or a profile value replaced."""
+    """The facts after a reported change: a score set directly, a practice answered higher (and
+    scored again from the answers), or a profile value replaced."""
+    if change["kind"] == "answer":
+        question = change["fact"].split(".", 1)[1]
+        return facts_of(questionnaire, {**answers, question: change["to"]}, context)
     if change["kind"] == "context":
         key = change["fact"].split(".", 1)[1]
         return facts_of(questionnaire, answers, {**context, key: change["to"]})
@@ -202,6 +208,12 @@ def test_every_reported_change_is_meaningful_and_does_what_it_says(content, ques
     for change in rec["what_would_change"]:
         if change["kind"] == "score":
             assert abs(change["to"] - change["from"]) >= content.rulebook.min_change - 1e-9
+        if change["kind"] == "context":  # never a fact of the organisation it cannot change
+            assert change["fact"].split(".", 1)[1] not in FIXED_CONTEXT
+            if isinstance(change["to"], int) and not isinstance(change["to"], bool):
+                assert change["to"] >= change["from"] * MAX_SHRINK
+        if change["kind"] == "answer":  # a lever: a weak practice raised to level 3
+            assert change["from"] <= 2 and change["to"] == 3
         after = compute_fit(content.rulebook, changed_facts(questionnaire, answers, context, change))
         assert after.top == change["model"] != rec["model"]
         assert change["instead_of"] == rec["model"]
@@ -313,3 +325,30 @@ def test_two_organisations_rarely_get_the_same_advice_word_for_word(content, que
 
 def test_every_context_key_can_be_phrased_in_what_would_change(content):
     assert set(content.rulebook.phrases) == set(CONTEXT_KEYS)
+
+
+def test_a_weak_practice_the_rules_read_is_offered_as_a_lever(content, questionnaire):
+    # No PMO yet and a fading sponsor: naming a sponsor who acts is what would move the advice.
+    answers = random_answers(random.Random(19), questionnaire)
+    context = {"org_size": "medium", "active_projects": 40, "business_units": 8, "regulated": False,
+               "risk_profile": "low", "delivery_mix": "hybrid", "primary_pain": "strategic_misalignment",
+               "existing_pmo": "none"}
+    assert answers["leadership.executive_sponsor"] == 2
+    rec = run_assessment(content, answers, context)["recommendation"]
+    levers = [c for c in rec["what_would_change"] if c["kind"] == "answer"]
+    assert [c["fact"] for c in levers] == ["answers.leadership.executive_sponsor"]
+    assert levers[0]["text"].startswith("If executive sponsor rose from level 2 “") and "to level 3 “" in levers[0]["text"]
+    assert rec["what_would_change"][0] is not None and rec["what_would_change"][0]["kind"] == "answer", "levers come first"
+    after = compute_fit(content.rulebook, facts_of(questionnaire, {**answers, "leadership.executive_sponsor": 3}, context))
+    assert after.top == levers[0]["model"] != rec["model"]
+
+
+def test_facts_of_the_organisation_are_never_offered_as_what_would_change(content, questionnaire):
+    # Size, regulation, risk, delivery style and the main pain are not levers, whatever the rules read.
+    offered = set()
+    for seed in range(40):
+        answers, context = random_answers(random.Random(seed), questionnaire), random_context(random.Random(seed + 1))
+        offered |= {c["fact"] for c in run_assessment(content, answers, context)["recommendation"]["what_would_change"]}
+    assert offered, "these organisations should have something that would change their advice"
+    assert not offered & {f"context.{key}" for key in FIXED_CONTEXT}
+    assert set(FIXED_CONTEXT) == {"regulated", "risk_profile", "primary_pain", "org_size", "delivery_mix"}

@@ -269,8 +269,17 @@ def change_wording(questionnaire: Questionnaire, rulebook, answers: Mapping[str,
             return "yes" if value else "no"
         return labels.get(f"context.{key}", {}).get(value, str(value))
 
+    def practice_label(question_id: str, level: int | None) -> str:
+        """'the executive sponsor' (level None) or 'level 1 “No sponsor”'."""
+        question = questionnaire.question(question_id)
+        if level is None:
+            name = (question.name or question_id) if question else question_id
+            return name if name.split()[0].isupper() else name[0].lower() + name[1:]  # "PMO mandate" keeps its case
+        label = (question.labels or {}).get(level) if question else None
+        return f"level {level} “{label}”" if label else f"level {level}"
+
     return ChangeWording({d.id: d.title for d in questionnaire.dimensions}, value_label,
-                         {m: definition.title for m, definition in rulebook.models.items()}, answered)
+                         {m: definition.title for m, definition in rulebook.models.items()}, answered, practice_label)
 
 
 def advise(content: Content, questionnaire: Questionnaire, scored: dict[str, Any],
@@ -288,7 +297,8 @@ def advise(content: Content, questionnaire: Questionnaire, scored: dict[str, Any
     weights = {d.id: d.weight for d in questionnaire.dimensions}
     changes, _evaluations = what_would_change(rulebook, facts, outcome, weights,
                                               answered_weights(questionnaire, answers),
-                                              change_wording(questionnaire, rulebook, answers))
+                                              change_wording(questionnaire, rulebook, answers),
+                                              question_weights={q.id: q.weight for q in questionnaire.questions()})
     recommendation["what_would_change"] = changes
     facts["model"] = recommendation["model"]
     recommendation["oversight"] = choose_oversight(rulebook, facts, labels)

@@ -387,7 +387,7 @@ THEMES: tuple[str, ...] = ("ownership", "intake", "reporting", "engagement", "st
                            "tooling", "optimisation")
 Theme = Literal["ownership", "intake", "reporting", "engagement", "standards", "capacity", "tooling",
                 "optimisation"]
-OwnerRole = Literal["Executive sponsor", "PMO director", "PMO lead", "Portfolio analyst", "Programme manager",
+OwnerRole = Literal["CIO", "Executive sponsor", "PMO director", "PMO lead", "Portfolio analyst", "Programme manager",
                     "Project controller", "Delivery manager", "Finance partner", "Tooling lead",
                     "Operations lead", "Procurement lead"]
 SetupFor = Literal["supportive", "controlling", "directive", "federated", "directive-oversight"]
@@ -462,6 +462,9 @@ class Capacity(Strict):
         description="How many changes an organisation absorbs at once, by org_size: scales each phase's max_items.")
     new_pmo_people: int = Field(default=2, ge=1, description="At most this many people by default where there is "
                                                               "no PMO yet: a new PMO starts small.")
+    targets_from_projects: int = Field(
+        default=10, ge=0, description="Below this many active projects, an area's target alone pulls in no work: a "
+                                      "small portfolio fixes what hurts, what is weak and what its model needs.")
 
     @field_validator("default_people", "effort_scale", "absorb_scale")
     @classmethod

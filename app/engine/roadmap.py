@@ -254,11 +254,13 @@ class _Planner:
                 self.add(item_id, "setup", "sets up directive oversight of the critical programmes")
             if item.setup_only and item_id not in self.drivers:
                 continue  # a structure of another model: not planned for a target alone
+            projects = plan.facts.get("context.active_projects")
+            small_portfolio = isinstance(projects, int) and projects < self.roadmap.capacity.targets_from_projects
             for question, now, level in self.gaps(item):
                 dim = question.split(".", 1)[0]
                 target = plan.target.get(dim, 0)
                 title = plan.dimension_titles.get(dim, dim)
-                if level <= target:
+                if level <= target and not small_portfolio:
                     self.add(item_id, "target", f"{title} target is level {target}")
                 # A weak practice in an otherwise stronger area gets work whatever the area's target.
                 if now is not None and now <= 2 and now < plan.levels.get(dim, 1) and level <= BASICS_LEVEL:
@@ -285,7 +287,8 @@ class _Planner:
             candidates.sort(key=lambda i: (self.roadmap.items[i].to_level, self.roadmap.order[i]))
             for item_id in candidates[: self.MITIGATIONS_PER_PITFALL]:
                 self.add(item_id, "pitfall", f"mitigates “{pitfall['title']}” ({pitfall['severity']})")
-                if pitfall["severity"] == "high":
+                # Urgent, but not ahead of the basics: measuring and optimising wait for foundations.
+                if pitfall["severity"] == "high" and self.roadmap.items[item_id].to_level <= BASICS_LEVEL:
                     self.urgent.add(item_id)
         # Items already chosen for other reasons say which fired pitfalls they also address.
         for item_id in list(self.drivers):
@@ -392,9 +395,15 @@ class _Planner:
         times the share of their time for improvement work, and a limit on how many changes
         start at once. An item bigger than a whole phase may start in an empty one. What
         fits nowhere goes to a final 'later' phase.
+
+        Within a phase the PMO works down its list: an item starts once its prerequisites
+        end and once the effort placed before it in the phase has been worked through at the
+        PMO's pace (people times their share), so work spreads over the whole phase instead
+        of starting on its first day and leaving its last months idle.
         """
         people, _ = self.people()
         share = self.roadmap.capacity.improvement_share
+        pace = people * share  # person-weeks of improvement work per calendar week
         phases = list(self.roadmap.phases)
         last = phases[-1]
         later = Phase(id="later", title="Not planned yet", start_month=last.end_month,
@@ -430,8 +439,10 @@ class _Planner:
                 ready = max([ready] + [start_week[f] for f in foundations if f in start_week])
             for index, (phase, limit_items, limit_effort) in enumerate(slots):
                 start = max(ready, phase.start_month * WEEKS_PER_MONTH)
-                if start >= phase.end_month * WEEKS_PER_MONTH and phase is not later:
-                    continue
+                if phase is not later:
+                    start = max(start, phase.start_month * WEEKS_PER_MONTH + used[index][1] / pace)
+                    if start >= phase.end_month * WEEKS_PER_MONTH:
+                        continue
                 fits = used[index][1] + effort <= limit_effort + 1e-9 or used[index][0] == 0
                 if used[index][0] + 1 > limit_items or not fits:
                     continue

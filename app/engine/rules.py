@@ -94,7 +94,10 @@ def rank_models(rulebook: Rulebook, facts: Mapping[str, Any],
     order = outcome.order
     top = order[0]
     runner_up = order[1] if outcome.eligible[order[1]] else None
-    close = runner_up is not None and outcome.totals[top] - outcome.totals[runner_up] <= rulebook.hybrid_margin
+    # Judged on the fit people see (0-100), not the raw points: the curve flattens near the top,
+    # so 90 against 84 is as close as it looks.
+    close = runner_up is not None and (fit_of(rulebook, outcome.totals[top], True)
+                                       - fit_of(rulebook, outcome.totals[runner_up], True)) <= rulebook.hybrid_margin
     ranking = [
         {
             "model": m,

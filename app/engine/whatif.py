@@ -26,13 +26,28 @@ MAX_SCORE_CHANGE = 1.5
 # Choices in a natural order: only the neighbouring value is a realistic change ("if the
 # organisation were large", not "if the enterprise were small").
 ORDINAL = ("org_size", "risk_profile", "delivery_mix", "existing_pmo")
+# Profile answers a client cannot or would not change to get a different PMO: how large the
+# organisation is, whether it is regulated, how risky its work is, how it delivers and what
+# hurts. "If you were not regulated" is not advice. Growth in projects or units, and a PMO
+# that becomes established, are things that happen to an organisation and stay.
+FORWARD_ONLY = ("existing_pmo",)
+FIXED_CONTEXT = ("org_size", "regulated", "risk_profile", "delivery_mix", "primary_pain")
+# A portfolio that shrinks to less than half its size is another organisation.
+MAX_SHRINK = 0.5
+# A practice answer the model rules read, raised to this level, is a lever the client can pull
+# ("if a sponsor were named"): tried for every such practice now at level 1 or 2.
+LEVER_LEVEL = 3
+# Said where nothing would change the recommendation, in every format.
+NO_CHANGE = "No single weak practice, capability area or change in the portfolio would change this recommendation."
 SCORE_PATHS = ("overall", "overall_level", "lowest", "highest", "spread", "lowest_dimension", "highest_dimension")
 
 
 class ChangeSearch:
     def __init__(self, rulebook: Rulebook, facts: Mapping[str, Any], outcome: FitOutcome,
-                 weights: Mapping[str, float], answered_weight: Mapping[str, float]):
+                 weights: Mapping[str, float], answered_weight: Mapping[str, float],
+                 question_weights: Mapping[str, float] | None = None):
         self.rulebook = rulebook
+        self.question_weights = dict(question_weights or {})
         self.facts = dict(facts)
         self.outcome = outcome
         self.weights = weights
@@ -104,6 +119,9 @@ class ChangeSearch:
         current = self.facts.get(f"context.{key}")
         if spec["type"] == "choice":
             values = list(spec["values"])
+            if key in FORWARD_ONLY and current in values:  # a PMO grows up; nobody dismantles one for advice
+                at = values.index(current)
+                return values[at + 1:at + 2]
             if key in ORDINAL and current in values:
                 at = values.index(current)
                 return [values[i] for i in (at - 1, at + 1) if 0 <= i < len(values)]
@@ -123,8 +141,27 @@ class ChangeSearch:
         step = max(2, round(0.25 * current))
         values = {v if abs(v - current) >= step else (current + step if v > current else current - step)
                   for v in values if v != current}
-        values = {v for v in values if v >= spec["min"] and v != current}
+        values = {v for v in values if v >= spec["min"] and v != current and v >= current * MAX_SHRINK}
         return sorted(values, key=lambda v: (abs(v - current), v))
+
+    def answer_levers(self) -> list[tuple[str, int, dict[str, Any]]]:
+        """(question, level now, changed facts) for each practice the model rules or gates read
+        that stands at level 1-2, raised to LEVER_LEVEL, with its area's score moved to match."""
+        out = []
+        read = set(self.rulebook.readers) | set(self.rulebook.gate_readers)
+        for path in sorted(p for p in read if p.startswith("answers.")):
+            question = path.removeprefix("answers.")
+            now = self.facts.get(path)
+            dim = question.split(".", 1)[0]
+            if now is None or now >= LEVER_LEVEL or self.scores.get(dim) is None:
+                continue
+            weight = self.question_weights.get(question, 1.0)
+            total = self.answered_weight.get(dim) or weight
+            score = round(min(5.0, self.scores[dim] + (LEVER_LEVEL - now) * weight / total), 2)
+            changed = {path: LEVER_LEVEL, **self.score_change(dim, score)}
+            changed.update(derive_from_context({**self.facts, **changed}))
+            out.append((question, now, changed))
+        return out
 
     def context_change(self, key: str, value: Any) -> dict[str, Any]:
         changed = {f"context.{key}": value}
@@ -156,7 +193,14 @@ class ChangeSearch:
             if len(best) == 2 and best["up"]["after"].top == best["down"]["after"].top:
                 continue  # both directions lead to the same model: a threshold artefact, not advice
             found.extend(best.values())
+        for question, now, changed in self.answer_levers():
+            after = self.outcome_after(changed)
+            if after.top != top:
+                found.append({"kind": "answer", "question": question, "fact": f"answers.{question}", "from": now,
+                              "to": LEVER_LEVEL, "size": 0, "after": after, "overall_after": changed["overall"]})
         for key, spec in CONTEXT_KEYS.items():
+            if key in FIXED_CONTEXT:
+                continue
             current = self.facts.get(f"context.{key}")
             best = {}
             for value in self.context_candidates(key):
@@ -178,12 +222,15 @@ class ChangeSearch:
 
 def what_would_change(rulebook: Rulebook, facts: Mapping[str, Any], outcome: FitOutcome,
                       weights: Mapping[str, float], answered_weight: Mapping[str, float],
-                      describe: "ChangeWording", limit: int = 4) -> tuple[list[dict[str, Any]], int]:
+                      describe: "ChangeWording", limit: int = 4,
+                      question_weights: Mapping[str, float] | None = None) -> tuple[list[dict[str, Any]], int]:
     """The smallest meaningful changes that would make another model the recommendation."""
-    search = ChangeSearch(rulebook, facts, outcome, weights, answered_weight)
+    search = ChangeSearch(rulebook, facts, outcome, weights, answered_weight, question_weights)
     changes = search.search()
-    # Score changes first, smallest first (rises before falls), then profile changes.
-    changes.sort(key=lambda c: (c["kind"] != "score", c["size"], c["to"] < c["from"] if c["kind"] == "score" else 0))
+    # Levers first (one practice the client can raise), then score changes, smallest first (rises
+    # before falls), then profile changes.
+    kinds = {"answer": 0, "score": 1, "context": 2}
+    changes.sort(key=lambda c: (kinds[c["kind"]], c["size"], c["to"] < c["from"] if c["kind"] == "score" else 0))
     kept, seen = [], set()
     for change in changes:
         # Several areas often tip the balance the same way (through the overall score): keep the smallest.
@@ -201,8 +248,10 @@ class ChangeWording:
     higher), controlling would overtake supportive as the better fit.'"""
 
     def __init__(self, dimension_titles: Mapping[str, str], value_label: Callable[[str, Any], str],
-                 model_titles: Mapping[str, str], answered_count: Mapping[str, int] | None = None):
+                 model_titles: Mapping[str, str], answered_count: Mapping[str, int] | None = None,
+                 practice_label: Callable[[str, int | None], str] | None = None):
         self.answered_count = dict(answered_count or {})
+        self.practice_label = practice_label or (lambda question, level: f"{question} at level {level}")
         self.dimension_titles = dimension_titles
         self.value_label = value_label
         self.model_titles = model_titles
@@ -226,6 +275,10 @@ class ChangeWording:
                                 for i in flipped)
             if reads_overall and change["overall_after"] != facts.get("overall"):
                 condition += f", taking overall maturity to {format_value(change['overall_after'])}"
+        elif change["kind"] == "answer":
+            question = change["question"]
+            condition = (f"{self.practice_label(question, None)} rose from {self.practice_label(question, change['from'])}"
+                         f" to {self.practice_label(question, change['to'])}")
         else:
             key = change["key"]
             phrase = rulebook.phrases.get(key, "the " + key.replace("_", " ") + " were {to} (now {from})")

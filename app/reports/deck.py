@@ -18,6 +18,7 @@ from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
+from ..engine.whatif import NO_CHANGE
 from .guard import guard_formula
 from .model import CLOSE_CALL
 
@@ -229,8 +230,7 @@ def render_pptx(report: Mapping[str, Any], template: str | Path | None = None) -
         fits.plots[0].has_data_labels = True
 
     slide = deck.slide("What would change the recommendation")
-    deck.text_box(slide, rec.get("what_would_change") or
-                  ["No single change of one capability area or of the profile would change it."], size=18)
+    deck.text_box(slide, rec.get("what_would_change") or [NO_CHANGE], size=18)
 
     slide = deck.slide("Pitfalls to watch")
     pitfalls = report["pitfalls"][:6]

@@ -12,6 +12,7 @@ from typing import Any, Mapping
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from ..engine.whatif import NO_CHANGE
 from .levels import format_score
 from .svg import report_charts
 
@@ -36,6 +37,7 @@ def environment() -> Environment:
                       autoescape=select_autoescape(["html"], default_for_string=True), trim_blocks=True,
                       lstrip_blocks=True)
     env.filters.update({"day": day, "day_short": day_short, "score": format_score})
+    env.globals["no_change"] = NO_CHANGE
     return env
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from ..engine.whatif import NO_CHANGE
 from ..engine.wording import level_phrase
 from .evidence import describe_evidence, labels_of
 
@@ -90,11 +91,12 @@ def render_markdown(result: Mapping[str, Any]) -> str:
                 pts = f" ({'+' if sign and sign > 0 else ''}{sign})" if sign is not None else ""
                 lines.append(f"- {reason['text']}{pts} — {_evidence(reason.get('evidence', {}), facts)}")
             lines.append("")
-        if rec.get("what_would_change"):
-            lines += ["### What would change the recommendation", ""]
-            for change in rec["what_would_change"]:
-                lines.append(f"- {change['text'] if isinstance(change, dict) else change}")
-            lines.append("")
+        lines += ["### What would change the recommendation", ""]
+        for change in rec.get("what_would_change") or []:
+            lines.append(f"- {change['text'] if isinstance(change, dict) else change}")
+        if not rec.get("what_would_change"):
+            lines.append(NO_CHANGE)
+        lines.append("")
     own = result.get("ownership") or {}
     if own.get("pain_note"):
         lines += ["> " + own["pain_note"]["text"], ""]

@@ -31,6 +31,7 @@ from . import (
 )
 from .compressed import init_compression
 from .current import content, public_url
+from ..engine.whatif import NO_CHANGE
 from ..reports.evidence import describe_evidence, labels_of
 from ..reports.html import day, day_short
 from ..reports.levels import format_score
@@ -89,7 +90,7 @@ def init_web(app: Flask) -> None:
 
     @app.context_processor
     def _globals():
-        return {"content": content()}
+        return {"content": content(), "no_change": NO_CHANGE}
 
     app.add_template_global(public_url)
 
