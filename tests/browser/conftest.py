@@ -16,6 +16,10 @@ from werkzeug.serving import make_server
 
 
 CHROMIUM = os.environ.get("PMO_CHROMIUM", "/usr/bin/chromium")
+# How long a page may take to load or an element to appear. Generous: on a shared, loaded
+# 2-core machine a page that takes a second alone can take half a minute. A waiting test
+# passes as soon as the page is ready, so this costs nothing when the machine is idle.
+PAGE_TIMEOUT_MS = 60_000
 CHROMIUM_ARGS = [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -105,7 +109,7 @@ def context(browser):
 @pytest.fixture
 def page(context):
     p = context.new_page()
-    p.set_default_timeout(15_000)
+    p.set_default_timeout(PAGE_TIMEOUT_MS)
     p.watch = PageWatch(p)
     return p
 
@@ -115,7 +119,7 @@ def phone(browser):
     ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
                               device_scale_factor=2)
     p = ctx.new_page()
-    p.set_default_timeout(15_000)
+    p.set_default_timeout(PAGE_TIMEOUT_MS)
     p.watch = PageWatch(p)
     yield p
     ctx.close()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from app import store
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import PAGE_TIMEOUT_MS, LiveServer
 from tests.storage_faults import write_lock
 
 
@@ -32,7 +32,7 @@ def test_autosave_retries_while_the_database_is_locked_and_then_saves(browser, s
     server = short_timeout_server
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
     try:
         page.goto(server.url + "/")
         page.get_by_role("button", name="Start the assessment").click()

@@ -16,7 +16,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from app import store
-from tests.browser.conftest import PageWatch
+from tests.browser.conftest import PAGE_TIMEOUT_MS, PageWatch
 from tests.helpers import PASSWORD
 
 
@@ -45,7 +45,7 @@ def test_signing_in_works_over_https(browser, https_server, live_app):
     context = browser.new_context(ignore_https_errors=True)
     try:
         page = context.new_page()
-        page.set_default_timeout(15_000)
+        page.set_default_timeout(PAGE_TIMEOUT_MS)
         page.watch = PageWatch(page)
         posts = []
         page.on("request", lambda r: r.method == "POST" and posts.append(r.headers))
