@@ -230,6 +230,15 @@ def test_tooling_far_ahead_of_governance_fires_whatever_the_self_reported_proces
     assert found["tool-before-process"]["holds"] == ["tools"]
 
 
+def test_tooling_ahead_of_process_names_only_the_rules_that_are_missing(content, questionnaire):
+    # Status reporting is agreed (level 4); intake and decision rights are not: only those two are cited.
+    case = ({"area:tools": 3, "tools.process_first": 2, "tools.tool_fit": 4, "governance.intake_criteria": 1,
+             "governance.decision_rights": 2, "governance.status_reporting": 4}, {})
+    why = fired(content, questionnaire, case)["tool-before-process"]["why"]
+    assert "intake criteria level 1" in why and "decision rights level 2" in why
+    assert "status reporting" not in why
+
+
 def test_a_pitfall_explains_itself_with_the_variant_true_for_the_organisation(content, questionnaire):
     one_unit = fired(content, questionnaire, ({"governance.standards_consistency": 2}, {}))
     units = fired(content, questionnaire, ({"governance.standards_consistency": 2}, {"business_units": 4,

@@ -158,3 +158,18 @@ def test_csv_cells_cannot_become_formulas():
     assert guard_formula("=HYPERLINK(1)") == "'=HYPERLINK(1)"
     assert guard_formula("+1") == "'+1"
     assert guard_formula("Plain") == "Plain"
+
+
+def test_the_six_most_severe_pitfalls_show_and_the_rest_wait_one_click_away(respondent):
+    respondent.fill_context()
+    respondent.answer_all(lambda q: 1)
+    assert respondent.submit().status_code == 302
+    pitfalls = respondent.result()["pitfalls"]
+    assert len(pitfalls) > 6, "an organisation at level 1 everywhere walks into many pitfalls"
+    page = respondent.client.get(respondent.base + "/result").text
+    fold = page.index('class="mt-3 more-pitfalls"')
+    for p in pitfalls[:6]:
+        assert page.index(f'id="pitfall-{p["id"]}"') < fold
+    for p in pitfalls[6:]:
+        assert page.index(f'id="pitfall-{p["id"]}"') > fold
+    assert f"{len(pitfalls) - 6} more pitfall" in page
