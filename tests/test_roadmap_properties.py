@@ -201,3 +201,28 @@ def test_a_small_portfolio_gets_no_work_for_a_target_alone(content, questionnair
     context = {**context, "active_projects": content.roadmap.capacity.targets_from_projects - 1}
     for _phase, item in planned(run_assessment(content, answers, context)):
         assert item["drivers"] != ["target"], item["id"]
+
+
+@given(seeds)
+@SETTINGS
+def test_later_names_the_most_urgent_and_counts_the_rest(content, questionnaire, seed):
+    from app.engine.roadmap import LATER_SHOWN
+    roadmap = run_assessment(content, *organisation(questionnaire, seed))["roadmap"]
+    shown = {i["id"] for p in roadmap["phases"] for i in p["items"]}
+    for phase in roadmap["phases"]:
+        assert len(phase["items"]) <= LATER_SHOWN or phase["id"] != "later"
+        assert phase["more"] == 0 or (phase["id"] == "later" and len(phase["items"]) == LATER_SHOWN)
+        for item in phase["items"]:
+            assert set(item["requires"]) <= shown, item["id"]
+
+
+def test_co_design_and_pilots_start_with_the_first_work_not_after_the_rollout(content, questionnaire):
+    answers = {q.id: 2 for q in questionnaire.questions()}
+    context = {"org_size": "medium", "active_projects": 30, "business_units": 1, "regulated": False,
+               "risk_profile": "medium", "delivery_mix": "hybrid", "primary_pain": "duplicate_work",
+               "existing_pmo": "informal"}
+    phases = run_assessment(content, answers, context)["roadmap"]["phases"]
+    at = {i["id"]: n for n, p in enumerate(phases) for i in p["items"]}
+    assert at["facilitation.codesign"] <= 1 and at["facilitation.pilots"] <= 1, at
+    standards = [n for i, n in at.items() if content.roadmap.items[i].theme == "standards"]
+    assert at["facilitation.codesign"] <= min(standards)

@@ -351,4 +351,14 @@ def test_facts_of_the_organisation_are_never_offered_as_what_would_change(conten
         offered |= {c["fact"] for c in run_assessment(content, answers, context)["recommendation"]["what_would_change"]}
     assert offered, "these organisations should have something that would change their advice"
     assert not offered & {f"context.{key}" for key in FIXED_CONTEXT}
-    assert set(FIXED_CONTEXT) == {"regulated", "risk_profile", "primary_pain", "org_size", "delivery_mix"}
+    assert set(FIXED_CONTEXT) == {"regulated", "risk_profile", "primary_pain", "org_size", "delivery_mix", "existing_pmo"}
+
+
+def test_a_profile_change_that_only_rules_the_model_out_is_not_reported(content, questionnaire):
+    for seed in range(40):
+        answers, context = random_answers(random.Random(seed), questionnaire), random_context(random.Random(seed + 1))
+        rec = run_assessment(content, answers, context)["recommendation"]
+        for change in rec["what_would_change"]:
+            if change["kind"] == "context":
+                after = compute_fit(content.rulebook, changed_facts(questionnaire, answers, context, change))
+                assert after.eligible[rec["model"]], change["text"]

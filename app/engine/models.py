@@ -317,6 +317,9 @@ class Variant(Strict):
     severity: Literal["high", "medium", "low"] | None = Field(
         default=None, description="The severity of the cases this variant picks out, when it differs from the "
                                   "pitfall's own ('high_when' still raises it).")
+    mitigation: str | None = Field(default=None, min_length=20,
+                                   description="What to do in the cases this variant picks out, when the pitfall's "
+                                               "own advice would not fit them.")
 
 
 class Pitfall(Strict):
@@ -409,6 +412,8 @@ class Improvement(Strict):
                                       description="Models (or directive oversight) this sets up.")
     setup_only: bool = Field(default=False, description="Planned only as the set-up of its models (a structure "
                                                         "such as local PMO leads), never for a target alone.")
+    early: bool = Field(default=False, description="Shapes the changes that follow it (co-design, pilots): when "
+                                                   "planned, it starts with the first work, not after the rollout.")
     effort_weeks: float = Field(gt=0, le=100, description="Person-weeks of work for a medium organisation.")
     duration_weeks: int = Field(gt=0, le=52, description="Calendar weeks from start to finish.")
     owner: OwnerRole

@@ -32,6 +32,9 @@ WEEKS_PER_MONTH = 52 / 12
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 # Items at or below this level are the basics every organisation needs before measuring.
 BASICS_LEVEL = 3
+# Work beyond the planned phases: the most urgent are named, the rest counted. The next
+# assessment re-plans them anyway, and a list of thirty "later" items reads as a wish list.
+LATER_SHOWN = 8
 
 
 @dataclass(frozen=True)
@@ -349,6 +352,8 @@ class _Planner:
             group, sub = 1, 1
         elif item_id in self.first_setup:
             group, sub, bucket = 1, 2, 0
+        elif item.early and item.to_level <= BASICS_LEVEL:  # co-design and pilots shape what follows them
+            group, sub, bucket = 1, 3, 0
         else:
             group, sub = 2, 0
             if "setup" in drivers:  # the rest of the set-up follows intake, decision rights and reporting
@@ -523,6 +528,9 @@ def build_roadmap(roadmap: RoadmapContent, plan: PlanInput) -> dict[str, Any]:
     phases = planner.schedule(order)
     phase_out = []
     for phase, placed in phases:
+        more = 0
+        if phase.id == "later" and len(placed) > LATER_SHOWN:  # the next assessment re-plans the rest
+            placed, more = placed[:LATER_SHOWN], len(placed) - LATER_SHOWN
         phase_out.append({
             "id": phase.id,
             "title": phase.title,
@@ -532,7 +540,12 @@ def build_roadmap(roadmap: RoadmapContent, plan: PlanInput) -> dict[str, Any]:
             "start_date": planner.month_date(phase.start_month) if phase.id != "later" else None,
             "end_date": planner.month_date(phase.end_month) if phase.id != "later" else None,
             "items": [planner.item_out(i, start, dated=phase.id != "later") for i, start in placed],
+            "more": more,
         })
+    shown = {item["id"] for phase in phase_out for item in phase["items"]}
+    for phase in phase_out:  # a prerequisite left uncounted in "later" is not linked to
+        for item in phase["items"]:
+            item["requires"] = [r for r in item["requires"] if r in shown]
     people, source = planner.people()
     chosen = [i for _phase, placed in phases for i, _start in placed]
     total = sum(planner.effort(roadmap.items[i]) for i in chosen)

@@ -47,6 +47,7 @@ class CompiledVariant:
     why: str
     title: str | None = None
     severity: str | None = None
+    mitigation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -72,17 +73,18 @@ class CompiledPitfall:
             paths += variant.condition.reads
         return tuple(dict.fromkeys(paths))
 
-    def explanation(self, facts: Mapping[str, Any]) -> tuple[str, str, str]:
-        """The title, explanation and severity true for these facts: the first variant that holds, else the
-        pitfall's own; evidence at its worst (high_when) raises the severity to high."""
-        title, why, severity = self.title, self.why, self.severity
+    def explanation(self, facts: Mapping[str, Any]) -> tuple[str, str, str, str]:
+        """The title, explanation, severity and mitigation true for these facts: the first variant that
+        holds, else the pitfall's own; evidence at its worst (high_when) raises the severity to high."""
+        title, why, severity, mitigation = self.title, self.why, self.severity, self.mitigation
         for variant in self.variants:
             if variant.condition.matches(facts):
-                title, why, severity = variant.title or title, variant.why, variant.severity or severity
+                title, why = variant.title or title, variant.why
+                severity, mitigation = variant.severity or severity, variant.mitigation or mitigation
                 break
         if self.high_when is not None and self.high_when.matches(facts):
             severity = "high"
-        return title, why, severity
+        return title, why, severity, mitigation
 
 
 @dataclass(frozen=True)
@@ -270,7 +272,8 @@ def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]
                 if vc is None:
                     ok = False
                 else:
-                    variants.append(CompiledVariant(vc, variant.why, variant.title, variant.severity))
+                    variants.append(CompiledVariant(vc, variant.why, variant.title, variant.severity,
+                                                    variant.mitigation))
             high_when = None
             if pitfall.high_when is not None:
                 high_when = compiler.condition(pitfall.high_when, located, loc + ("high_when",), with_model=True,

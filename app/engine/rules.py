@@ -147,7 +147,7 @@ def find_pitfalls(rulebook: Rulebook, facts: Mapping[str, Any],
             continue
         if not pitfall.condition.matches(facts):
             continue
-        title, why, severity = pitfall.explanation(facts)
+        title, why, severity, mitigation = pitfall.explanation(facts)
         found.append((SEVERITY_ORDER[severity], index, {
             "id": pitfall.id,
             "title": title,
@@ -157,7 +157,7 @@ def find_pitfalls(rulebook: Rulebook, facts: Mapping[str, Any],
             # The evidence is what the explanation cites: the answers that show the problem, and
             # context only where the sentence uses it (never the precondition for its own sake).
             "evidence": {path: facts.get(path) for path in template_paths(why, facts)},
-            "mitigation": pitfall.mitigation,
+            "mitigation": mitigation,
             "holds": list(pitfall.holds),
             "roadmap_items": [],
         }))

@@ -27,11 +27,10 @@ MAX_SCORE_CHANGE = 1.5
 # organisation were large", not "if the enterprise were small").
 ORDINAL = ("org_size", "risk_profile", "delivery_mix", "existing_pmo")
 # Profile answers a client cannot or would not change to get a different PMO: how large the
-# organisation is, whether it is regulated, how risky its work is, how it delivers and what
-# hurts. "If you were not regulated" is not advice. Growth in projects or units, and a PMO
-# that becomes established, are things that happen to an organisation and stay.
-FORWARD_ONLY = ("existing_pmo",)
-FIXED_CONTEXT = ("org_size", "regulated", "risk_profile", "delivery_mix", "primary_pain")
+# organisation is, whether it is regulated, how risky its work is, how it delivers, what hurts
+# and whether a PMO exists today. "If you were not regulated" is not advice. Growth in projects
+# or units is something that happens to an organisation, so it stays.
+FIXED_CONTEXT = ("org_size", "regulated", "risk_profile", "delivery_mix", "primary_pain", "existing_pmo")
 # A portfolio that shrinks to less than half its size is another organisation.
 MAX_SHRINK = 0.5
 # A practice answer the model rules read, raised to this level, is a lever the client can pull
@@ -119,9 +118,6 @@ class ChangeSearch:
         current = self.facts.get(f"context.{key}")
         if spec["type"] == "choice":
             values = list(spec["values"])
-            if key in FORWARD_ONLY and current in values:  # a PMO grows up; nobody dismantles one for advice
-                at = values.index(current)
-                return values[at + 1:at + 2]
             if key in ORDINAL and current in values:
                 at = values.index(current)
                 return [values[i] for i in (at - 1, at + 1) if 0 <= i < len(values)]
@@ -208,7 +204,9 @@ class ChangeSearch:
                 if direction in best:
                     continue
                 after = self.outcome_after(self.context_change(key, value))
-                if after.top != top:
+                # A profile change that only rules today's model out (too few projects per unit for
+                # a federated PMO) says nothing about fit: not a change worth reporting.
+                if after.top != top and after.eligible.get(top, False):
                     size = abs(value - current) if spec["type"] == "integer" else 1
                     best[direction] = {"kind": "context", "key": key, "fact": f"context.{key}", "from": current,
                                        "to": value, "size": size, "after": after}

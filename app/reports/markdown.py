@@ -161,5 +161,7 @@ def render_markdown(result: Mapping[str, Any]) -> str:
             area = labels.get(item['dimension'], item['dimension'])
             lines.append(f"- **{item['title']}** [{area}: {practices or 'level ' + str(item['to_level'])}]{suffix}. "
                          f"Why: {'; '.join(item.get('reasons') or [item['reason']])}")
+        if phase.get("more"):
+            lines.append(f"- …and {phase['more']} more, to re-plan at the next assessment.")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
