@@ -106,6 +106,8 @@ def create_demo(db: Database, content: Content, quarters: int = 6, seed: int = 7
         for item in latest["roadmap"]:
             status = {0: "done", 1: "started"}.get(phases.index(item["phase"]))
             if status:
-                store.set_progress(db, org_id, item["id"], status, on_date=periods[-2][1], owner=item["owner"] or "",
+                store.set_progress(db, org_id, item["id"], status, owner=item["owner"] or "",
+                                   # Done last quarter; started work is due when the roadmap plans to end it.
+                                   **({"done_on": periods[-2][1]} if status == "done" else {"due_on": item["end_date"]}),
                                    user_id=user_id, unit_key=unit_id)
     return {"created": True, "org_id": org_id, "assessments": assessments, "email": DEMO_EMAIL, "password": password}

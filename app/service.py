@@ -309,13 +309,15 @@ def dashboard(db: Database, c: Content, org: Mapping[str, Any], unit: Mapping[st
     return data
 
 
-def roadmap_progress(db: Database, org_id: int, unit_key: int, data: Mapping[str, Any]) -> dict[str, Any] | None:
-    """The latest roadmap with recorded progress carried forward, and its figure (None before any result)."""
+def roadmap_progress(db: Database, org_id: int, unit_key: int, data: Mapping[str, Any],
+                     today: date | None = None) -> dict[str, Any] | None:
+    """The latest roadmap with recorded progress carried forward, what is overdue on ``today``, and its
+    figure (None before any result)."""
     if "latest" not in data:
         return None
     view = hist.apply_progress(data["latest"]["summary"], store.progress(db, org_id, unit_key),
                                data["previous"]["summary"] if data.get("previous") else None,
-                               latest_date=data["latest"]["assessed_on"])
+                               latest_date=data["latest"]["assessed_on"], today=today or date.today())
     view["figure"] = charts.progress_figure(view["phases"]) if view["phases"] else None
     return view
 

@@ -7,6 +7,7 @@ Pure functions over small summaries: table-driven, no app and no database.
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 
@@ -24,6 +25,7 @@ from app.engine.history import (
     summarise,
     versions_differ,
 )
+from app.engine.progress import planned_window
 from app.engine.vocabulary import DIMENSIONS
 from tests.helpers import FULL_CONTEXT
 
@@ -262,8 +264,8 @@ def road_item(item_id, phase="foundations"):
             "phase": phase, "phase_title": phase.title(), "effort_weeks": 2, "owner": "PMO director"}
 
 
-def done(on_date="2026-03-01", owner="Ana"):
-    return {"status": "done", "on_date": on_date, "owner": owner, "updated_at": "2026-03-01T10:00:00+00:00"}
+def done(done_on="2026-03-01", owner="Ana"):
+    return {"status": "done", "done_on": done_on, "owner": owner, "updated_at": "2026-03-01T10:00:00+00:00"}
 
 
 @pytest.mark.parametrize(
@@ -312,16 +314,17 @@ def test_apply_progress_without_a_previous_assessment_keeps_done():
 def test_apply_progress_carries_date_and_owner_and_ignores_items_not_in_the_roadmap():
     current = summary(roadmap=[road_item("governance.gates"), road_item("tools.tracker")], phases=PHASES[:1])
     progress = {
-        "governance.gates": {**done(on_date="2026-02-03", owner="Ana"), "status": "started"},
+        "governance.gates": {**done(done_on=None, owner="Ana"), "due_on": "2026-02-03", "note": "waits on HR",
+                             "status": "started"},
         "leadership.not-in-this-roadmap": done(),
     }
     view = apply_progress(current, progress, current)
     by_id = {i["id"]: i for i in view["items"]}
     assert set(by_id) == {"governance.gates", "tools.tracker"}
-    assert (by_id["governance.gates"]["status"], by_id["governance.gates"]["on_date"],
-            by_id["governance.gates"]["owner_name"]) == ("started", "2026-02-03", "Ana")
-    assert (by_id["tools.tracker"]["status"], by_id["tools.tracker"]["on_date"],
-            by_id["tools.tracker"]["owner_name"]) == ("planned", None, "")
+    carried = ("status", "due_on", "done_on", "owner_name", "note")
+    assert tuple(by_id["governance.gates"][k] for k in carried) == ("started", "2026-02-03", None, "Ana",
+                                                                    "waits on HR")
+    assert tuple(by_id["tools.tracker"][k] for k in carried) == ("planned", None, None, "", "")
     # The catalogue's suggested owner stays available next to the recorded one.
     assert by_id["tools.tracker"]["owner"] == "PMO director"
 
@@ -334,9 +337,9 @@ def test_apply_progress_counts_per_phase():
     view = apply_progress(current, progress, current)
     phases = {p["id"]: p for p in view["phases"]}
     assert [p["id"] for p in view["phases"]] == ["foundations", "standardise", "optimise"]
-    assert phases["foundations"]["counts"] == {"planned": 1, "started": 1, "done": 1}
+    assert phases["foundations"]["counts"] == {"planned": 1, "started": 1, "done": 1, "dropped": 0}
     assert (phases["foundations"]["total"], phases["foundations"]["percent_done"]) == (3, 33)
-    assert phases["standardise"]["counts"] == {"planned": 0, "started": 0, "done": 1}
+    assert phases["standardise"]["counts"] == {"planned": 0, "started": 0, "done": 1, "dropped": 0}
     assert phases["standardise"]["percent_done"] == 100
     assert (phases["optimise"]["total"], phases["optimise"]["percent_done"]) == (0, None)
     assert [i["id"] for i in phases["foundations"]["items"]] == ["governance.a", "tools.b", "analytics.c"]
@@ -348,8 +351,41 @@ def test_apply_progress_counts_a_reopened_item_as_planned():
     current = summary({"governance": 1.5}, roadmap=roadmap, phases=PHASES[:1])
     view = apply_progress(current, {"governance.a": done(), "tools.b": done()}, summary({"governance": 2.5}))
     (phase,) = view["phases"]
-    assert phase["counts"] == {"planned": 1, "started": 0, "done": 1}
+    assert phase["counts"] == {"planned": 1, "started": 0, "done": 1, "dropped": 0}
     assert (view["done"], phase["percent_done"]) == (1, 50)
+
+
+@pytest.mark.parametrize(
+    ("status", "due_on", "today", "overdue"),
+    [
+        ("planned", None, "2026-03-13", False),      # planned end (week 0 + 2 weeks from 2026-02-27) not passed
+        ("planned", None, "2026-03-14", True),       # the day after the planned end
+        ("started", "2026-04-01", "2026-03-20", False),  # a due date later than the plan wins
+        ("started", "2026-03-01", "2026-03-02", True),   # ... and so does an earlier one
+        ("done", "2026-03-01", "2026-06-01", False),     # finished: never overdue
+        ("dropped", "2026-03-01", "2026-06-01", False),
+    ],
+)
+def test_apply_progress_flags_what_is_not_done_by_its_due_date(status, due_on, today, overdue):
+    item = {**road_item("governance.gates"), "start_week": 0, "duration_weeks": 2}
+    current = summary(roadmap=[item], phases=PHASES[:1])
+    record = {"status": status, "due_on": due_on, "done_on": None, "owner": "", "note": "x",
+              "updated_at": "2026-03-01T00:00:00+00:00"}
+    view = apply_progress(current, {"governance.gates": record}, None, latest_date="2026-02-27",
+                          today=date.fromisoformat(today))
+    (shown,) = view["items"]
+    assert (shown["planned_start"], shown["planned_end"]) == ("2026-02-27", "2026-03-13")
+    assert shown["overdue"] is overdue
+    assert [i["id"] for i in view["overdue"]] == (["governance.gates"] if overdue else [])
+    assert view["phases"][0]["overdue"] == int(overdue)
+
+
+def test_planned_window_uses_the_roadmaps_own_dates_and_else_the_phase():
+    dated = {**road_item("a.b"), "start_date": "2027-01-04", "end_date": "2027-02-01", "start_week": 0}
+    old = road_item("a.c")  # frozen before improvements carried their weeks
+    start = date(2026, 1, 1)
+    assert planned_window(dated, PHASES[0], start) == ("2027-01-04", "2027-02-01")
+    assert planned_window(old, PHASES[1], start) == ("2026-04-02", "2026-07-03")  # months of 30.44 days
 
 
 # --------------------------------------------------------------------------
@@ -408,3 +444,14 @@ def test_summary_is_plain_json(real_result):
     s = summarise(real_result)
     assert json.loads(json.dumps(s)) == s
     assert len(json.dumps(s)) < len(json.dumps(real_result)) / 2
+
+
+def test_in_a_dated_roadmap_work_without_dates_is_not_scheduled_and_never_overdue():
+    dated_phase = {**PHASES[0], "start_date": "2026-01-05", "end_date": "2026-04-05"}
+    later = {"id": "later", "title": "Later", "start_month": 12, "end_month": 18, "start_date": None, "end_date": None}
+    waiting = {**road_item("tools.b", "later"), "start_week": 52, "duration_weeks": 4}
+    current = summary(roadmap=[waiting], phases=[dated_phase, later])
+    view = apply_progress(current, {}, None, latest_date="2025-01-01", today=date(2030, 1, 1))
+    (item,) = view["items"]
+    assert (item["planned_start"], item["planned_end"], item["overdue"]) == (None, None, False)
+    assert (view["phases"][0]["planned_start"], view["phases"][1]["planned_start"]) == ("2026-01-05", None)

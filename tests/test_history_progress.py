@@ -17,23 +17,30 @@ from tests.history_helpers import ALL_TWO, Member, figure, fmt, levels_for, road
 
 
 def progress_rows(app, org: int | None = None):
-    rows = query(app, "SELECT org_id, unit_key, item_id, status, on_date, owner FROM roadmap_progress "
+    rows = query(app, "SELECT org_id, unit_key, item_id, status, due_on, done_on, owner, note FROM roadmap_progress "
                       "ORDER BY item_id")
     return [r for r in rows if org is None or r[0] == org]
 
 
 def item_row(page: str, item_id: str) -> str:
-    start = page.index(f'<tr id="progress-{item_id}">')
-    return page[start:page.index("</tr>", start)]
+    start = page.index(f'id="progress-{item_id}"')
+    return page[start:page.index("</fieldset>", start)]
 
 
 def shown_status(page: str, item_id: str) -> str:
     return re.search(r'<option value="(\w+)" selected>', item_row(page, item_id)).group(1)
 
 
+def item_form(item_id: str, status: str, due_on: str = "", done_on: str = "", owner: str = "", note: str = ""):
+    """One improvement's fields as a phase's progress form names them."""
+    return {f"status:{item_id}": status, f"due:{item_id}": due_on, f"done:{item_id}": done_on,
+            f"owner:{item_id}": owner, f"note:{item_id}": note}
+
+
 def mark(person: Member, org: int, item_id: str, status: str, on_date: str = "2025-03-01", owner: str = "Ana Lopes"):
-    return person.post(f"/orgs/{org}/progress", {"item_id": item_id, "status": status, "on_date": on_date,
-                                                 "owner": owner})
+    """Save one improvement: a done item's date is its done date, any other's its due date."""
+    dates = {"done_on": on_date} if status == "done" else {"due_on": on_date}
+    return person.post(f"/orgs/{org}/progress", item_form(item_id, status, owner=owner, **dates))
 
 
 def test_progress_marks_items_done_and_started_with_date_and_owner(app, member):
@@ -54,33 +61,40 @@ def test_progress_marks_items_done_and_started_with_date_and_owner(app, member):
     assert shown_status(page, first_phase["items"][2]["id"]) == "planned"
     text = visible_text(page)
     assert f"The roadmap of 2025-Q1: 1 of {len(items)} improvements done." in text
-    assert f"{first_phase['title']} · months {first_phase['start_month']}–{first_phase['end_month']} · " \
-           f"1/{len(first_phase['items'])} done" in text
+    # The phase's planned window is the roadmap's own (dated from the day it was made).
+    assert f"{first_phase['title']} · {first_phase['start_date']} to {first_phase['end_date']} · " \
+           f"1 of {len(first_phase['items'])} done · 1 overdue" in text
     bars = {t["name"]: t["x"] for t in figure(page, "progress")["data"]}
     assert bars["Done"] == [1] + [0] * (len(phases) - 1)
     assert bars["Started"] == [1] + [0] * (len(phases) - 1)
     assert bars["Planned"] == [len(first_phase["items"]) - 2] + [len(p["items"]) for p in phases[1:]]
-    assert progress_rows(app) == sorted([(org, 0, done_item, "done", "2025-03-01", "Ana Lopes"),
-                                         (org, 0, started_item, "started", "2025-03-10", "Ben Okafor")],
+    assert progress_rows(app) == sorted([(org, 0, done_item, "done", None, "2025-03-01", "Ana Lopes", ""),
+                                         (org, 0, started_item, "started", "2025-03-10", None, "Ben Okafor", "")],
                                         key=lambda r: r[2])
 
 
 @pytest.mark.parametrize(
-    ("change", "message"),
+    ("second", "message"),
     [
-        ({"item_id": "governance.not-a-real-item"}, "not in the current roadmap"),
-        ({"item_id": "governance.gate-analytics"}, "not in the current roadmap"),  # in the catalogue, not planned
-        ({"item_id": ""}, "not in the current roadmap"),
-        ({"status": "finished"}, "Status must be one of planned, started, done"),
-        ({"status": ""}, "Status must be one of planned, started, done"),
-        ({"on_date": "next week"}, "The date must look like 2026-11-25"),
+        ({"item_id": "governance.not-a-real-item"}, "governance.not-a-real-item is not in the current roadmap"),
+        ({"item_id": "governance.gate-analytics"}, "is not in the current roadmap"),  # in the catalogue, not planned
+        ({"item_id": ""}, "is not in the current roadmap"),
+        ({"status": "finished"}, "Status must be one of planned, started, done, dropped"),
+        ({"status": ""}, "Status must be one of planned, started, done, dropped"),
+        ({"due_on": "next week"}, "The due date must look like 2026-11-25"),
+        ({"done_on": "2025-02-30"}, "The done date must look like 2026-11-25"),
+        ({"status": "dropped", "note": "  "}, "An improvement that is dropped needs the reason in its note"),
+        ({"note": "x" * 201}, "The note can have at most 200 characters"),
     ],
 )
-def test_bad_progress_is_400_and_changes_nothing(history_world, change, message):
-    planned = history_world.closed.result["roadmap"]["phases"][0]["items"][0]["id"]
+def test_a_bad_improvement_refuses_the_whole_save_and_changes_nothing(history_world, second, message):
+    phase = history_world.closed.result["roadmap"]["phases"][0]
+    good, other = phase["items"][0]["id"], phase["items"][1]["id"]
     assert "governance.gate-analytics" not in roadmap_items(history_world.closed.result)
     before = history_world.member.get(f"/orgs/{history_world.acme}").data
-    form = {"item_id": planned, "status": "done", "on_date": "2025-03-01", "owner": "Ana", **change}
+    bad = {"item_id": other, "status": "started", **second}
+    form = {**item_form(good, "done", done_on="2025-03-01", owner="Ana"),
+            **item_form(bad.pop("item_id"), **bad)}
     response = history_world.member.post(f"/orgs/{history_world.acme}/progress", form)
     assert response.status_code == 400
     text = visible_text(response.text)
@@ -151,3 +165,82 @@ def test_a_second_progress_change_in_the_same_second_is_shown(member, monkeypatc
     assert shown_status(member.get(f"/orgs/{org}").text, item_id) == "started"
     assert mark(member, org, item_id, "done").status_code == 302
     assert shown_status(member.get(f"/orgs/{org}").text, item_id) == "done"
+
+
+# --------------------------------------------------------------------------
+# A phase saved at once; planned windows and descriptions beside progress; overdue
+# --------------------------------------------------------------------------
+
+
+def test_a_whole_phase_is_saved_in_one_request_and_comes_back_open(member):
+    org = member.create_org()
+    a = member.assess(org, "2025-Q1", "2025-02-14", ALL_TWO)
+    second = a.result["roadmap"]["phases"][1]
+    ids = [i["id"] for i in second["items"]]
+    form = {"phase": second["id"]}
+    for n, item_id in enumerate(ids):
+        status = ("done", "started", "dropped")[n % 3]
+        form.update(item_form(item_id, status, due_on="2030-01-0%d" % (1 + n % 9), owner=f"Owner {n}",
+                              done_on="2025-04-01" if status == "done" else "",
+                              note="Not needed after the merger" if status == "dropped" else f"note {n}"))
+    response = member.post(f"/orgs/{org}/progress", form)
+    assert response.status_code == 302
+    assert response.location.endswith(f"/orgs/{org}?open={second['id']}#phase-{second['id']}")
+    rows = {r[2]: r for r in progress_rows(member.app, org)}
+    assert set(rows) == set(ids)
+    for n, item_id in enumerate(ids):
+        assert rows[item_id][3] == ("done", "started", "dropped")[n % 3] and rows[item_id][6] == f"Owner {n}"
+    page = member.get(response.location.split("#")[0]).text
+    opened = re.findall(r'<details class="mb-2 progress-phase" id="phase-([\w-]+)" open>', page)
+    assert opened == [second["id"]], "the saved phase, and only it, should be open"
+
+
+def test_the_page_script_saves_a_phase_as_json_with_the_csrf_header(member):
+    org = member.create_org()
+    a = member.assess(org, "2025-Q1", "2025-02-14", ALL_TWO)
+    first, second = (i["id"] for i in a.result["roadmap"]["phases"][0]["items"][:2])
+    items = [{"item_id": first, "status": "done", "done_on": "2025-03-01", "owner": "Ana", "due_on": "", "note": ""},
+             {"item_id": second, "status": "planned", "due_on": "", "done_on": "", "owner": "", "note": ""}]
+    bare = member.client.post(f"/orgs/{org}/progress", json={"items": items})
+    assert bare.status_code == 400 and "CSRF" in bare.get_json()["error"]
+    assert progress_rows(member.app, org) == []
+    response = member.client.post(f"/orgs/{org}/progress", json={"unit": "", "items": items},
+                                  headers={"X-CSRFToken": member.csrf})
+    assert response.status_code == 200
+    assert response.get_json() == {"saved": 1, "message": "Progress saved: 1 improvement changed."}
+    assert [r[2:4] for r in progress_rows(member.app, org)] == [(first, "done")]
+    refused = member.client.post(f"/orgs/{org}/progress", headers={"X-CSRFToken": member.csrf},
+                                 json={"items": [{**items[0], "status": "started"}, {**items[1], "status": "dropped"}]})
+    assert refused.status_code == 400
+    assert "needs the reason in its note. Nothing was changed." in refused.get_json()["error"]
+    assert [r[2:4] for r in progress_rows(member.app, org)] == [(first, "done")]
+
+
+def test_each_improvement_shows_its_planned_window_description_and_separate_due_and_done_dates(member):
+    org = member.create_org()
+    a = member.assess(org, "2025-Q1", "2025-02-14", ALL_TWO)
+    item = a.result["roadmap"]["phases"][0]["items"][0]
+    assert mark(member, org, item["id"], "started", on_date="2099-01-01").status_code == 302
+    row = item_row(member.get(f"/orgs/{org}").text, item["id"])
+    text = visible_text(row)
+    assert f"Planned {item['start_date']} to {item['end_date']}" in text
+    assert item["description"][:60] in text
+    assert "Due date" in text and "Done date" in text
+    assert re.search(rf'id="due-{re.escape(item["id"])}" name="due:[^"]+" value="2099-01-01"', row)
+    assert re.search(rf'id="done-{re.escape(item["id"])}" name="done:[^"]+" value=""', row)
+
+
+def test_overdue_improvements_are_flagged_on_the_dashboard(member):
+    org = member.create_org()
+    a = member.assess(org, "2025-Q1", "2025-02-14", ALL_TWO)
+    late, later, finished = (i for i in a.result["roadmap"]["phases"][0]["items"][:3])
+    assert mark(member, org, late["id"], "started", on_date="2025-03-01").status_code == 302
+    assert mark(member, org, later["id"], "started", on_date="2099-03-01").status_code == 302
+    assert mark(member, org, finished["id"], "done", on_date="2025-03-01").status_code == 302
+    page = member.get(f"/orgs/{org}").text
+    flagged = re.search(r"<div[^>]*data-overdue-list[^>]*>(.*?)</div>", page, flags=re.S)
+    assert flagged and f"{late['title']} (due 2025-03-01)" in visible_text(flagged.group(1))
+    assert later["title"] not in visible_text(flagged.group(1)) and finished["title"] not in flagged.group(1)
+    assert "data-overdue" in item_row(page, late["id"]) and "data-overdue" not in item_row(page, later["id"])
+    # Nothing else of the first phase has a due date, and the roadmap's plan ends in the future.
+    assert re.search(r"data-overdue-count>1 improvement overdue<", page)

@@ -93,7 +93,7 @@ def test_the_generation_changes_with_anything_a_dashboard_shows(fresh_db, acme, 
                    lambda: store.rename_org(fresh_db, org, "Acme Group"),
                    lambda: store.set_assessment_details(fresh_db, org, assessment, period="2026-Q2",
                                                         assessed_on="2026-04-01", unit_id=None),
-                   lambda: store.set_progress(fresh_db, org, "x", "started", on_date=None, owner="", user_id=owner)):
+                   lambda: store.set_progress(fresh_db, org, "x", "started", user_id=owner)):
         before = store.generation(fresh_db, org)
         change()
         assert store.generation(fresh_db, org) != before
@@ -103,19 +103,62 @@ def test_the_generation_changes_with_anything_a_dashboard_shows(fresh_db, acme, 
 
 def test_progress_is_recorded_per_item_and_unit_and_replaced(fresh_db, acme):
     owner, org = acme
-    store.set_progress(fresh_db, org, "governance.intake", "started", on_date="2026-03-01", owner="  Ana  Lopes ",
+    store.set_progress(fresh_db, org, "governance.intake", "started", due_on="2026-03-01", owner="  Ana  Lopes ",
                        user_id=owner)
-    store.set_progress(fresh_db, org, "governance.intake", "done", on_date="2026-04-01", owner="Ana", user_id=owner)
-    store.set_progress(fresh_db, org, "governance.intake", "planned", on_date=None, owner="", user_id=owner, unit_key=7)
+    store.set_progress(fresh_db, org, "governance.intake", "done", due_on="2026-03-01", done_on="2026-04-01",
+                       owner="Ana", note=" went  live ", user_id=owner)
+    store.set_progress(fresh_db, org, "governance.intake", "planned", user_id=owner, unit_key=7, owner="Bo")
     whole = store.progress(fresh_db, org)
-    assert {k: (v["status"], v["on_date"], v["owner"]) for k, v in whole.items()} == {
-        "governance.intake": ("done", "2026-04-01", "Ana")}
+    assert {k: (v["status"], v["due_on"], v["done_on"], v["owner"], v["note"]) for k, v in whole.items()} == {
+        "governance.intake": ("done", "2026-03-01", "2026-04-01", "Ana", "went live")}
     assert store.progress(fresh_db, org, 7)["governance.intake"]["status"] == "planned"
     with pytest.raises(store.UnknownStatus):
-        store.set_progress(fresh_db, org, "x", "finished", on_date=None, owner="", user_id=owner)
+        store.set_progress(fresh_db, org, "x", "finished", user_id=owner)
     with pytest.raises(store.InvalidDate):
-        store.set_progress(fresh_db, org, "x", "done", on_date="soon", owner="", user_id=owner)
+        store.set_progress(fresh_db, org, "x", "done", done_on="soon", user_id=owner)
+    with pytest.raises(store.ReasonNeeded):
+        store.set_progress(fresh_db, org, "x", "dropped", note=" ", user_id=owner)
     assert set(store.progress(fresh_db, org)) == {"governance.intake"}
+
+
+def test_save_progress_keeps_all_or_nothing(fresh_db, acme):
+    owner, org = acme
+    good = {"item_id": "a", "status": "done", "done_on": "2026-04-01"}
+    with pytest.raises(store.InvalidProgressDate) as refused:
+        store.save_progress(fresh_db, org, [good, {"item_id": "b", "status": "started", "due_on": "2026-13-01"}],
+                            user_id=owner)
+    assert refused.value.item_id == "b"
+    assert store.progress(fresh_db, org) == {}
+    dropped = {"item_id": "b", "status": "dropped", "note": "No budget this year"}
+    assert store.save_progress(fresh_db, org, [good, dropped], user_id=owner) == 2
+    assert {k: v["status"] for k, v in store.progress(fresh_db, org).items()} == {"a": "done", "b": "dropped"}
+
+
+def test_save_progress_writes_only_what_changed(fresh_db, acme):
+    owner, org = acme
+    first = [{"item_id": "a", "status": "started", "owner": "Ana"}, {"item_id": "b", "status": "planned"}]
+    assert store.save_progress(fresh_db, org, first, user_id=owner) == 1  # b: nothing to record
+    stamp = store.progress(fresh_db, org)["a"]["updated_at"]
+    assert store.save_progress(fresh_db, org, first, user_id=owner) == 0
+    assert store.progress(fresh_db, org)["a"]["updated_at"] == stamp
+    assert store.save_progress(fresh_db, org, [{**first[0], "note": "halfway"}], user_id=owner) == 1
+    assert store.progress(fresh_db, org)["a"]["note"] == "halfway"
+
+
+def test_the_progress_migration_splits_the_old_date_into_due_and_done(tmp_path):
+    db = store.open_db(tmp_path / "old.sqlite3")
+    store.migrations.apply(db, stop_before="m010_progress_detail")
+    user = store.create_user(db, "a@example.org", "a perfectly long test passphrase", password_method="pbkdf2:sha256:1")
+    org = store.create_org(db, "Acme", user)
+    assert org == 1
+    for item, status, day in (("a", "done", "2026-02-01"), ("b", "started", "2026-03-01"), ("c", "planned", None)):
+        db.execute("INSERT INTO roadmap_progress (org_id, unit_key, item_id, status, on_date, owner, updated_at) "
+                   "VALUES (1, 0, ?, ?, ?, 'Ana', '2026-01-05')", [item, status, day])
+    db.conn.commit()
+    store.migrate(db)
+    got = {k: (v["status"], v["due_on"], v["done_on"], v["owner"]) for k, v in store.progress(db, 1).items()}
+    assert got == {"a": ("done", None, "2026-02-01", "Ana"), "b": ("started", "2026-03-01", None, "Ana"),
+                   "c": ("planned", None, None, "Ana")}
 
 
 def test_a_workshop_starts_from_the_latest_profile(fresh_db, acme, content):

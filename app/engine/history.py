@@ -10,10 +10,8 @@ from __future__ import annotations
 from statistics import mean
 from typing import Any, Iterable, Mapping, Sequence
 
+from .progress import REGRESSION_DROP, apply_progress  # noqa: F401  (history's callers read them here)
 from .vocabulary import DIMENSIONS
-
-# A dimension counts as regressed when its score fell at least this much between two assessments.
-REGRESSION_DROP = 0.1
 
 
 def summarise(result: Mapping[str, Any]) -> dict[str, Any]:
@@ -24,7 +22,11 @@ def summarise(result: Mapping[str, Any]) -> dict[str, Any]:
         for item in phase["items"]:
             items.append({"id": item["id"], "title": item["title"], "dimension": item["dimension"],
                           "to_level": item["to_level"], "phase": phase["id"], "phase_title": phase["title"],
-                          "effort_weeks": item.get("effort_weeks"), "owner": item.get("owner")})
+                          "effort_weeks": item.get("effort_weeks"), "owner": item.get("owner"),
+                          # The planned window and what the improvement is, shown beside its progress.
+                          "start_week": item.get("start_week"), "duration_weeks": item.get("duration_weeks"),
+                          "start_date": item.get("start_date"), "end_date": item.get("end_date"),
+                          "description": item.get("description") or ""})
     recommendation = result.get("recommendation") or {}
     return {
         "questionnaire": {"id": result["questionnaire"]["id"], "version": result["questionnaire"]["version"]},
@@ -40,7 +42,8 @@ def summarise(result: Mapping[str, Any]) -> dict[str, Any]:
         "target": roadmap.get("target") or {},
         "roadmap": items,
         "phases": [{"id": p["id"], "title": p["title"], "start_month": p["start_month"],
-                    "end_month": p["end_month"]} for p in roadmap.get("phases", [])],
+                    "end_month": p["end_month"], "start_date": p.get("start_date"), "end_date": p.get("end_date")}
+                   for p in roadmap.get("phases", [])],
         "answers": dict(result.get("answers") or {}),
     }
 
@@ -160,39 +163,6 @@ def rollup(summaries: Mapping[Any, Mapping[str, Any]]) -> dict[str, dict[str, fl
         values = [v for v in values if v is not None]
         out[key] = {"mean": round(mean(values), 2) if values else None, "min": min(values) if values else None}
     return out
-
-
-def apply_progress(summary: Mapping[str, Any], progress: Mapping[str, Mapping[str, Any]],
-                   previous: Mapping[str, Any] | None, latest_date: str | None = None) -> dict[str, Any]:
-    """The current roadmap with recorded progress carried forward.
-
-    An item marked done before the latest assessment stays done, unless its dimension
-    regressed since the previous assessment: then it is planned again and flagged, because
-    what was built is not holding. An item marked done after the latest assessment is done.
-    """
-    items = []
-    for item in summary["roadmap"]:
-        record = progress.get(item["id"])
-        status = record["status"] if record else "planned"
-        regression = None
-        done_when = (record or {}).get("on_date") or ((record or {}).get("updated_at") or "")[:10]
-        if status == "done" and previous is not None and (latest_date is None or done_when <= latest_date):
-            now, before = summary["scores"][item["dimension"]], previous["scores"].get(item["dimension"])
-            if now is not None and before is not None and round(before - now, 2) >= REGRESSION_DROP:
-                regression = {"from": before, "to": now}
-                status = "planned"
-        items.append({**item, "status": status, "on_date": record["on_date"] if record else None,
-                      "owner_name": (record or {}).get("owner") or "", "regression": regression})
-    phases = []
-    for phase in summary["phases"]:
-        in_phase = [i for i in items if i["phase"] == phase["id"]]
-        counts = {s: sum(1 for i in in_phase if i["status"] == s) for s in ("planned", "started", "done")}
-        total = len(in_phase)
-        phases.append({**phase, "items": in_phase, "counts": counts, "total": total,
-                       "percent_done": round(100 * counts["done"] / total) if total else None})
-    return {"items": items, "phases": phases,
-            "regressions": [i for i in items if i["regression"]],
-            "done": sum(1 for i in items if i["status"] == "done"), "total": len(items)}
 
 
 # --------------------------------------------------------------------------

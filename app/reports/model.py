@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..engine.aggregate import agreement
+from ..engine.progress import item_dates
 from ..engine.vocabulary import DIMENSIONS
 from .evidence import describe_evidence, labels_of
 from .levels import describe_level
@@ -230,14 +231,6 @@ def _pitfalls(pitfalls: Iterable[Mapping[str, Any]], roadmap: Mapping[str, Any],
         "mitigation": p.get("mitigation", ""), "evidence": describe_evidence(p.get("evidence") or {}, labels),
         "roadmap": [{"id": i, "title": titles[i]} for i in p.get("roadmap_items") or [] if i in titles],
     } for _, p in ordered]
-
-
-def item_dates(item: Mapping[str, Any], start: date) -> tuple[date, date]:
-    """An improvement's start and end dates: its own when it has them, else counted from ``start``."""
-    if item.get("start_date") and item.get("end_date"):
-        return date.fromisoformat(item["start_date"]), date.fromisoformat(item["end_date"])
-    begin = start + timedelta(weeks=item.get("start_week") or 0)
-    return begin, begin + timedelta(weeks=item.get("duration_weeks") or 0)
 
 
 def _roadmap(result: Mapping[str, Any], titles: Mapping[str, str], start: date,

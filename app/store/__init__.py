@@ -46,21 +46,17 @@ from .accounts import (
 )
 from .history import (
     MAX_PERIOD,
-    PROGRESS_STATUSES,
     DuplicateUnit,
     InvalidDate,
     InvalidPeriod,
-    UnknownStatus,
     assessment_inputs,
     create_unit,
     generation,
     history,
     latest_context,
-    progress,
     quarter_label,
     rename_unit,
     set_assessment_details,
-    set_progress,
     snapshot_summary,
     snapshots_of,
     unit_of_org,
@@ -105,6 +101,17 @@ from .responses import (
     snapshot_stamp,
     submit_response,
 )
+from .progress import (
+    InvalidProgressDate,
+    NoteTooLong,
+    ProgressRefused,
+    ReasonNeeded,
+    UnknownStatus,
+    progress,
+    save_progress,
+    set_progress,
+)
+from ..engine.progress import PROGRESS_STATUSES
 from .reassessments import (
     confirm_answers,
     create_reassessment,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import Any
 
 from sqlite_utils import Database
@@ -15,7 +15,6 @@ from .responses import load_answers, load_notes
 from .rounds import rounds_with_votes
 from .workshops import consensus, responses_with_answers
 
-PROGRESS_STATUSES = ("planned", "started", "done")
 MAX_UNIT_NAME = 80
 MAX_PERIOD = 20
 
@@ -34,10 +33,6 @@ class InvalidPeriod(StoreError):
 
 class InvalidDate(StoreError):
     """A date is not an ISO date (2026-11-25)."""
-
-
-class UnknownStatus(StoreError):
-    """A roadmap progress status is not one of PROGRESS_STATUSES."""
 
 
 def check_date(value: str | None) -> None:
@@ -165,33 +160,6 @@ def generation(db: Database, org_id: int) -> tuple:
                   (SELECT name FROM organisations WHERE id = ?)""",
         [org_id, org_id, org_id, org_id],
     ).fetchone())
-
-
-def progress(db: Database, org_id: int, unit_key: int = 0) -> dict[str, dict[str, Any]]:
-    rows = db.execute("SELECT item_id, status, on_date, owner, updated_at FROM roadmap_progress "
-                      "WHERE org_id = ? AND unit_key = ?", [org_id, unit_key]).fetchall()
-    return {r[0]: {"status": r[1], "on_date": r[2], "owner": r[3], "updated_at": r[4]} for r in rows}
-
-
-def set_progress(db: Database, org_id: int, item_id: str, status: str, *, on_date: str | None, owner: str,
-                 user_id: int | None, unit_key: int = 0) -> None:
-    """Record where one roadmap item stands; it carries forward to later assessments."""
-    if status not in PROGRESS_STATUSES:
-        raise UnknownStatus(f"status must be one of {', '.join(PROGRESS_STATUSES)}")
-    if on_date:
-        check_date(on_date)
-    owner = " ".join((owner or "").split())[:80]
-    with transaction(db):
-        db.execute(
-            """INSERT INTO roadmap_progress (org_id, unit_key, item_id, status, on_date, owner, updated_at, updated_by)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-               ON CONFLICT (org_id, unit_key, item_id) DO UPDATE SET status = excluded.status,
-               on_date = excluded.on_date, owner = excluded.owner, updated_at = excluded.updated_at,
-               updated_by = excluded.updated_by""",
-            # Microseconds: two changes in one second must still change the dashboard's cache key.
-            [org_id, unit_key, item_id[:80], status, on_date or None, owner,
-             datetime.now(timezone.utc).isoformat(timespec="microseconds"), user_id],
-        )
 
 
 def latest_context(db: Database, org_id: int) -> dict[str, Any]:

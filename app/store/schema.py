@@ -360,3 +360,37 @@ def m010_api_tokens(db: Database) -> None:
     # Wrong tokens per client address, throttled like sign-in.
     db.execute("CREATE TABLE api_auth_failures (id INTEGER PRIMARY KEY, address TEXT NOT NULL, at REAL NOT NULL)")
     db.execute("CREATE INDEX api_auth_failures_address ON api_auth_failures(address, at)")
+
+
+@migrations()
+def m011_progress_detail(db: Database) -> None:
+    # Progress gets a due date and a done date instead of one ambiguous date, a one-line note
+    # (the reason when an improvement is dropped) and the status "dropped". SQLite cannot change
+    # a CHECK constraint, so the table is rebuilt; a recorded date was the done date of a done
+    # item and the due date of any other.
+    db.execute(
+        """
+        CREATE TABLE roadmap_progress_new (
+            org_id INTEGER NOT NULL REFERENCES organisations(id),
+            unit_key INTEGER NOT NULL DEFAULT 0,
+            item_id TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('planned', 'started', 'done', 'dropped')),
+            due_on TEXT,
+            done_on TEXT,
+            owner TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL,
+            updated_by INTEGER REFERENCES users(id),
+            PRIMARY KEY (org_id, unit_key, item_id)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute(
+        """INSERT INTO roadmap_progress_new (org_id, unit_key, item_id, status, due_on, done_on, owner, updated_at,
+                                             updated_by)
+           SELECT org_id, unit_key, item_id, status, CASE WHEN status = 'done' THEN NULL ELSE on_date END,
+                  CASE WHEN status = 'done' THEN on_date END, owner, updated_at, updated_by
+           FROM roadmap_progress"""
+    )
+    db.execute("DROP TABLE roadmap_progress")
+    db.execute("ALTER TABLE roadmap_progress_new RENAME TO roadmap_progress")

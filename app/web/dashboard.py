@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
 
 from .. import service, store
 from ..db import get_db
@@ -11,11 +11,13 @@ from .current import content
 from .dashboard_data import comparison_for, dashboard_for
 from .errors import unchanged
 from .messages import refusal
-from .params import optional_id, parse_int
+from .params import json_body, optional_id, parse_int
 
 bp = Blueprint("dashboard", __name__, url_prefix="/orgs/<int:org_id>")
 
 MAX_COMPARED = 6
+# A progress form's fields per improvement: <prefix>:<item id> holds the change's <field>.
+FORM_FIELDS = (("due", "due_on"), ("done", "done_on"), ("owner", "owner"), ("note", "note"))
 
 
 @bp.get("/compare")
@@ -42,18 +44,53 @@ def compare(org_id: int):
 @bp.post("/progress")
 @member_view()
 def update_progress(org_id: int):
-    unit_id = optional_id(request.form.get("unit"), "Unknown unit. Nothing was changed.")
+    """Save the progress of many improvements at once (a phase's form, or JSON from the page's script):
+    every change is checked first, then all are kept in one transaction, or none."""
+    body = json_body()
+    source = body if isinstance(body, dict) else request.form
+    unit_id = optional_id(str(source.get("unit") or ""), "Unknown unit. Nothing was changed.")
     unit = unit_of_org(org_id, unit_id) if unit_id is not None else None
-    item_id = request.form.get("item_id", "")
+    changes = _changes_from_json(body) if isinstance(body, dict) else _changes_from_form(request.form)
     data = dashboard_for(g.org, unit)
-    planned = {i["id"] for i in data["latest"]["summary"]["roadmap"]} if "latest" in data else set()
-    if item_id not in planned:
-        abort(400, description="That improvement is not in the current roadmap. Nothing was changed.")
+    titles = {i["id"]: i["title"] for i in data["latest"]["summary"]["roadmap"]} if "latest" in data else {}
+    if not changes:
+        unchanged("No improvement was sent.")
+    unknown = [c["item_id"] for c in changes if c["item_id"] not in titles]
+    if unknown:
+        unchanged(f"{unknown[0] or 'An improvement'} is not in the current roadmap.")
     try:
-        store.set_progress(get_db(), org_id, item_id, request.form.get("status", ""),
-                           on_date=request.form.get("on_date"), owner=request.form.get("owner", ""),
-                           user_id=g.user["id"], unit_key=unit["id"] if unit else 0)
-    except store.StoreError as err:
-        unchanged(refusal(err))
-    flash("Progress saved.", "success")
-    return redirect(url_for("orgs.detail", org_id=org_id, unit=unit["id"] if unit else None) + "#progress-heading")
+        saved = store.save_progress(get_db(), org_id, changes, user_id=g.user["id"],
+                                    unit_key=unit["id"] if unit else 0)
+    except store.ProgressRefused as err:
+        unchanged(f"{titles.get(err.item_id, err.item_id)}: {refusal(err)}")
+    message = f"Progress saved: {saved} improvement{'s' if saved != 1 else ''} changed." if saved else \
+        "Progress saved: nothing had changed."
+    if isinstance(body, dict):
+        return jsonify({"saved": saved, "message": message})
+    flash(message, "success")
+    phase = request.form.get("phase", "")
+    anchor = f"#phase-{phase}" if phase in {p["id"] for p in data["latest"]["summary"]["phases"]} else "#progress-heading"
+    return redirect(url_for("orgs.detail", org_id=org_id, unit=unit["id"] if unit else None,
+                            open=phase or None) + anchor)
+
+
+def _changes_from_form(form) -> list[dict[str, str]]:
+    """A phase's form: status:<id>, due:<id>, done:<id>, owner:<id> and note:<id> per improvement."""
+    changes = []
+    for key in form:
+        if key.startswith("status:"):
+            item_id = key.split(":", 1)[1]
+            changes.append({"item_id": item_id, "status": form[key],
+                            **{field: form.get(f"{prefix}:{item_id}", "") for prefix, field in FORM_FIELDS}})
+    return changes
+
+
+def _changes_from_json(body: dict) -> list[dict[str, str]]:
+    """{"items": [{item_id, status, due_on, done_on, owner, note}, ...]}; 400 for anything else."""
+    items = body.get("items")
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        unchanged("Send the improvements as a list under \"items\".")
+    fields = ("item_id", "status", "due_on", "done_on", "owner", "note")
+    if any(not isinstance(i.get(f) or "", str) for i in items for f in fields):
+        unchanged("Every field of an improvement is text.")
+    return [{f: i.get(f) or "" for f in fields} for i in items]

@@ -7,6 +7,7 @@ changes whenever anything they show changes.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Callable, Sequence
 
 from flask import current_app
@@ -43,8 +44,9 @@ def progress_view(org_id: int, unit: dict | None, data: dict) -> dict[str, Any] 
         return None
     db = get_db()
     unit_key = unit["id"] if unit else 0
-    key = (org_id, unit_key, "progress", store.generation(db, org_id))
-    return cached(key, lambda: service.roadmap_progress(db, org_id, unit_key, data))
+    today = date.today()  # what is overdue changes at midnight
+    key = (org_id, unit_key, "progress", today, store.generation(db, org_id))
+    return cached(key, lambda: service.roadmap_progress(db, org_id, unit_key, data, today))
 
 
 def comparison_for(org_id: int, chosen: Sequence[dict], names: Sequence[str]) -> dict[str, Any]:

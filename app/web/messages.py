@@ -26,6 +26,9 @@ MESSAGES: dict[type[store.StoreError], Callable] = {
     store.InvalidPeriod: lambda err: "Give the period a label, such as 2026-Q4.",
     store.InvalidDate: lambda err: "The date must look like 2026-11-25.",
     store.UnknownStatus: lambda err: f"Status must be one of {', '.join(store.PROGRESS_STATUSES)}.",
+    store.InvalidProgressDate: lambda err: _sentence(str(err)),  # names the due or the done date
+    store.ReasonNeeded: lambda err: "An improvement that is dropped needs the reason in its note.",
+    store.NoteTooLong: lambda err: _sentence(str(err)),
     store.InvalidTitle: lambda err: "Please give the workshop a title.",
     store.UnknownMode: lambda err: "Choose anonymous or named.",
     store.NothingToClose: lambda err: "Nobody has answered yet, so there is no result to keep; cancel the workshop instead.",

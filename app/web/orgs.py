@@ -68,6 +68,7 @@ def detail(org_id: int):
         defaults={"period": next_period(data["latest"]["period"] if "latest" in data else None, date.today()),
                   "assessed_on": date.today().isoformat()},
         statuses=store.PROGRESS_STATUSES,
+        open_phase=request.args.get("open", ""),
         dimensions=DIMENSIONS,
     )
 

@@ -1,0 +1,62 @@
+// Roadmap progress: each phase's form saves all its improvements in one request, without
+// reloading the page, so the phase stays open. Without JavaScript the form posts and the
+// page comes back with the same phase open.
+(function () {
+  "use strict";
+  if (!window.fetch) { return; }
+  var meta = document.querySelector('meta[name="csrf-token"]');
+  var token = meta ? meta.getAttribute("content") : "";
+
+  function noteRule(item) {
+    // A dropped improvement needs its reason in the note.
+    var status = item.querySelector("select");
+    var note = item.querySelector('input[name^="note:"]');
+    note.required = status.value === "dropped";
+  }
+
+  document.querySelectorAll("form[data-progress-form]").forEach(function (form) {
+    var status = form.querySelector("[data-progress-status]");
+    var button = form.querySelector('button[type="submit"]');
+    form.querySelectorAll("[data-item]").forEach(function (item) {
+      item.querySelector("select").addEventListener("change", function () { noteRule(item); });
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var items = [];
+      form.querySelectorAll("[data-item]").forEach(function (item) {
+        var id = item.getAttribute("data-item");
+        function value(prefix) { return form.elements[prefix + ":" + id].value; }
+        items.push({item_id: id, status: value("status"), due_on: value("due"), done_on: value("done"),
+                    owner: value("owner"), note: value("note")});
+      });
+      var unit = form.elements.unit ? form.elements.unit.value : "";
+      button.disabled = true;
+      status.className = "small";
+      status.textContent = "Saving…";
+      fetch(form.action, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: {"Content-Type": "application/json", "X-CSRFToken": token, "Accept": "application/json"},
+        body: JSON.stringify({unit: unit, items: items})
+      }).then(function (response) {
+        return response.json().catch(function () { return {error: "The server answered " + response.status + "."}; })
+          .then(function (body) { return {ok: response.ok, body: body}; });
+      }).then(function (answer) {
+        if (answer.ok) {
+          status.className = "small text-success";
+          status.textContent = answer.body.message;
+          var done = form.querySelectorAll('select[name^="status:"]');
+          var count = Array.prototype.filter.call(done, function (s) { return s.value === "done"; }).length;
+          var counter = form.closest("details").querySelector("[data-done-count]");
+          if (counter) { counter.textContent = count; }
+        } else {
+          status.className = "small text-danger";
+          status.textContent = answer.body.error || "Not saved.";
+        }
+      }).catch(function () {
+        status.className = "small text-danger";
+        status.textContent = "Not saved: the server could not be reached. Your changes are still on this page; try again.";
+      }).then(function () { button.disabled = false; });
+    });
+  });
+}());
