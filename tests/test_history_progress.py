@@ -244,3 +244,108 @@ def test_overdue_improvements_are_flagged_on_the_dashboard(member):
     assert "data-overdue" in item_row(page, late["id"]) and "data-overdue" not in item_row(page, later["id"])
     # Nothing else of the first phase has a due date, and the roadmap's plan ends in the future.
     assert re.search(r"data-overdue-count>1 improvement overdue<", page)
+
+
+# --------------------------------------------------------------------------
+# The progress sheet: exported, filled in a meeting, imported back
+# --------------------------------------------------------------------------
+
+
+def _sheet_rows_from_xlsx(data: bytes) -> list[list]:
+    import io
+
+    from openpyxl import load_workbook
+    book = load_workbook(io.BytesIO(data), read_only=True)
+    return [list(r) for r in book["Progress"].iter_rows(values_only=True)]
+
+
+def _xlsx(rows: list[list]) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Progress"
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _upload(person: Member, org: int, data: bytes, name: str):
+    import io
+    return person.post(f"/orgs/{org}/progress/import", {"sheet": (io.BytesIO(data), name)},
+                       content_type="multipart/form-data")
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_the_progress_sheet_goes_out_and_comes_back(member, fmt):
+    import csv
+    import io
+
+    org = member.create_org()
+    a = member.assess(org, "2025-Q1", "2025-02-14", ALL_TWO)
+    items = [i for p in a.result["roadmap"]["phases"] for i in p["items"]]
+    assert mark(member, org, items[0]["id"], "started", on_date="2025-04-01", owner="=HYPERLINK(1)").status_code == 302
+    response = member.get(f"/orgs/{org}/progress.{fmt}")
+    assert response.status_code == 200
+    if fmt == "xlsx":
+        rows = _sheet_rows_from_xlsx(response.data)
+    else:
+        rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    header, body = rows[0], rows[1:]
+    # The workbook has headings for people; the CSV, like the report's, has keys for tools.
+    named = dict(zip(["id", "title", "status", "due_on", "done_on", "owner", "note"],
+                     ["Improvement id", "Improvement", "Status", "Due date", "Done date", "Owner",
+                      "Note (the reason, when dropped)"] if fmt == "xlsx" else
+                     ["id", "title", "status", "due_on", "done_on", "owner", "note"]))
+    assert header[:2] == [named["id"], named["title"]] and named["due_on"] in header and named["done_on"] in header
+    assert [r[0] for r in body] == [i["id"] for i in items]
+    first = {k: ("" if v is None else v) for k, v in zip(header, body[0])}
+    assert (first[named["status"]], first[named["due_on"]], first[named["owner"]]) == (
+        "started", "2025-04-01", "'=HYPERLINK(1)")
+    # The meeting: the first is done now, the second dropped with a reason; columns reordered.
+    first.update({named["status"]: "done", named["done_on"]: "2025-05-02", named["owner"]: "Ana"})
+    second = {**{k: ("" if v is None else v) for k, v in zip(header, body[1])}, named["status"]: "dropped",
+              named["note"]: "Merged away"}
+    order = list(reversed(header))
+    filled = [order] + [[row[h] for h in order] for row in (first, second)]
+    if fmt == "xlsx":
+        data = _xlsx(filled)
+    else:
+        out = io.StringIO()
+        csv.writer(out).writerows(filled)
+        data = out.getvalue().encode("utf-8-sig")
+    response = _upload(member, org, data, f"progress.{fmt}")
+    assert response.status_code == 302, response.text
+    recorded = {r[2]: r[3:] for r in progress_rows(member.app, org)}
+    assert recorded == {items[0]["id"]: ("done", "2025-04-01", "2025-05-02", "Ana", ""),
+                        items[1]["id"]: ("dropped", None, None, "", "Merged away")}
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ([["Improvement id", "Status"]], "The sheet has no column 'Due date'"),
+        ([["Improvement id", "Status", "Due date", "Done date", "Owner", "Note"], ["governance.nope", "done"]],
+         "Row 2: 'governance.nope' is not an improvement of the current roadmap"),
+        ([["Improvement id", "Status", "Due date", "Done date", "Owner", "Note"], ["FIRST", "done", "", "soon"]],
+         "The done date must look like 2026-11-25"),
+        ([["Improvement id", "Status", "Due date", "Done date", "Owner", "Note"], ["FIRST", "done"], ["FIRST", "done"]],
+         "Row 3: 'FIRST' is given twice"),
+    ],
+)
+def test_a_bad_progress_sheet_changes_nothing(member, rows, message):
+    org = member.create_org()
+    a = member.assess(org, "2025-Q1", "2025-02-14", ALL_TWO)
+    first = a.result["roadmap"]["phases"][0]["items"][0]["id"]
+    second = a.result["roadmap"]["phases"][0]["items"][1]["id"]
+    rows = [[first if c == "FIRST" else c for c in r] for r in rows]
+    # A good row beside the bad one proves nothing is kept by halves.
+    if len(rows) > 1:
+        rows.append([second, "started"] + [""] * 4)
+    response = _upload(member, org, _xlsx(rows), "filled.xlsx")
+    assert response.status_code == 400
+    assert message.replace("FIRST", first) in visible_text(response.text)
+    assert progress_rows(member.app, org) == []

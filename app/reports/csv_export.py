@@ -8,14 +8,18 @@ import io
 from typing import Any, Mapping
 
 from .guard import guard_formula
-from .tables import report_tables
+from .tables import Table, report_tables
 
 BOM = "\ufeff"
 
 
 def render_csv(report: Mapping[str, Any], table: str) -> str:
     """One table of the report as CSV text, BOM first; KeyError for a table it does not have."""
-    chosen = report_tables(report)[table]
+    return table_csv(report_tables(report)[table])
+
+
+def table_csv(chosen: Table) -> str:
+    """A table as CSV text, BOM first, every text cell through the formula guard."""
     out = io.StringIO()
     out.write(BOM)
     writer = csv.writer(out)

@@ -180,26 +180,27 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
-def _open_workbook(data: bytes, name: str):
+def open_workbook(data: bytes, name: str, *, kind: str = "an answers file", source: str = "the answers template"):
+    """An uploaded XLSX workbook, read-only and with values instead of formulas; TemplateProblem for a
+    file that is too large, not a workbook, or a zip bomb. ``kind`` and ``source`` word the messages."""
     from openpyxl import load_workbook
 
     if len(data) > MAX_BYTES:
-        raise TemplateProblem(f"{name} is {len(data) / 1024:.0f} KB; an answers file may be at most "
-                              f"{MAX_BYTES // 1024} KB")
+        raise TemplateProblem(f"{name} is {len(data) / 1024:.0f} KB; {kind} may be at most {MAX_BYTES // 1024} KB")
     if not looks_like_xlsx(data):
-        raise TemplateProblem(f"{name} is not an XLSX spreadsheet; download the answers template, fill it in "
+        raise TemplateProblem(f"{name} is not an XLSX spreadsheet; download {source}, fill it in "
                               "and save it as .xlsx")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED:
                 raise TemplateProblem(f"{name} unpacks to more than {MAX_UNPACKED // (1024 * 1024)} MB; "
-                                      "it is not an answers template")
+                                      f"it is not {source}")
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except TemplateProblem:
         raise
     except Exception:  # zipfile and openpyxl raise many kinds for a damaged or foreign file
         raise TemplateProblem(f"{name} is not an XLSX spreadsheet that can be read; save it again as .xlsx "
-                              "from the answers template") from None
+                              f"from {source}") from None
 
 
 def _rows(book, sheet: str, headings: tuple[str, ...]) -> list[tuple[int, tuple]]:
@@ -249,7 +250,7 @@ def _profile_value(field, value: Any, where: str) -> Any:
 
 def read_template(data: bytes, content, name: str = "the file") -> dict[str, Any]:
     """The answers of a filled template, in the answers-file shape; TemplateProblem names the bad cell."""
-    book = _open_workbook(data, name)
+    book = open_workbook(data, name)
     try:
         questionnaire_id = None
         if "About" in book.sheetnames:

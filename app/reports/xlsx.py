@@ -167,6 +167,16 @@ def _summary_sheet(book, report: Mapping[str, Any], fmt: Mapping[str, Any]) -> N
         write_cell(sheet, row, 3, item["owner"], fmt)
 
 
+def table_xlsx(table: Table, title: str) -> bytes:
+    """A workbook of one table (a sheet to fill in and import back), with the report's formats."""
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, SHEET_OPTIONS)
+    book.set_properties({"title": title, "author": "PMO Advisor"})
+    _table_sheet(book, table, _formats(book))
+    book.close()
+    return out.getvalue()
+
+
 def render_xlsx(report: Mapping[str, Any]) -> bytes:
     """The report as XLSX bytes."""
     out = io.BytesIO()

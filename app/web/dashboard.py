@@ -6,12 +6,15 @@ from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template
 
 from .. import service, store
 from ..db import get_db
-from .access import member_view, unit_of_org
+from ..engine.progress import SheetError, read_sheet
+from ..reports.progress_sheet import read_progress_file, render_progress
+from .access import member_view, unit_of_org, unit_scope
 from .current import content
-from .dashboard_data import comparison_for, dashboard_for
+from .dashboard_data import comparison_for, dashboard_for, progress_view
 from .errors import unchanged
 from .messages import refusal
 from .params import json_body, optional_id, parse_int
+from .reports import download
 
 bp = Blueprint("dashboard", __name__, url_prefix="/orgs/<int:org_id>")
 
@@ -94,3 +97,44 @@ def _changes_from_json(body: dict) -> list[dict[str, str]]:
     if any(not isinstance(i.get(f) or "", str) for i in items for f in fields):
         unchanged("Every field of an improvement is text.")
     return [{f: i.get(f) or "" for f in fields} for i in items]
+
+
+@bp.get("/progress.<fmt>")
+@member_view()
+def export_progress(org_id: int, fmt: str):
+    """The progress sheet of the latest roadmap (CSV or XLSX), to update in a meeting and import back."""
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    unit = unit_scope(org_id)
+    view = progress_view(org_id, unit, dashboard_for(g.org, unit))
+    if view is None:
+        abort(404)
+    stem = "roadmap-progress" + (f"-unit-{unit['id']}" if unit else "")
+    return download(render_progress(view, fmt), fmt, stem)
+
+
+@bp.post("/progress/import")
+@member_view()
+def import_progress(org_id: int):
+    """Read a filled progress sheet back: every row is checked first, then all are kept, or none."""
+    unit_id = optional_id(request.form.get("unit"), "Unknown unit. Nothing was changed.")
+    unit = unit_of_org(org_id, unit_id) if unit_id is not None else None
+    data = dashboard_for(g.org, unit)
+    if "latest" not in data:
+        unchanged("There is no roadmap to record progress on yet.")
+    upload = request.files.get("sheet")
+    if upload is None or not upload.filename:
+        unchanged("Choose the filled progress sheet (.xlsx or .csv).")
+    name = upload.filename.rsplit("/", 1)[-1][:80]
+    titles = {i["id"]: i["title"] for i in data["latest"]["summary"]["roadmap"]}
+    try:
+        header, rows = read_progress_file(upload.read(), name)
+        changes = read_sheet(header, rows, titles)
+        saved = store.save_progress(get_db(), org_id, changes, user_id=g.user["id"],
+                                    unit_key=unit["id"] if unit else 0)
+    except SheetError as err:
+        unchanged(f"{str(err)[:1].upper()}{str(err)[1:]}.")
+    except store.ProgressRefused as err:
+        unchanged(f"{titles.get(err.item_id, err.item_id)}: {refusal(err)}")
+    flash(f"The progress sheet was read: {saved} improvement{'s' if saved != 1 else ''} changed.", "success")
+    return redirect(url_for("orgs.detail", org_id=org_id, unit=unit["id"] if unit else None) + "#progress-heading")

@@ -32,7 +32,7 @@ FILE_FORMATS = ("pdf", "xlsx", "pptx")
 _FILES = LRUCache(48)  # made files are 20–150 KB each
 
 
-def _download(data: bytes | str, fmt: str, stem: str) -> Response:
+def download(data: bytes | str, fmt: str, stem: str) -> Response:
     return Response(data, mimetype=MEDIA_TYPES[fmt].split(";")[0],
                     headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"',
                              "Content-Type": MEDIA_TYPES[fmt]})
@@ -50,7 +50,7 @@ def _send(fmt: str, key: tuple, build_report: Callable[[], dict], stem: str, too
         table = request.args.get("table", "roadmap")
         report = build_report(start)
         try:
-            return _download(render_csv(report, table), "csv", f"{stem}-{table}")
+            return download(render_csv(report, table), "csv", f"{stem}-{table}")
         except KeyError:
             abort(404)
     if fmt not in FILE_FORMATS:
@@ -58,7 +58,7 @@ def _send(fmt: str, key: tuple, build_report: Callable[[], dict], stem: str, too
     template = current_app.config.get("PPTX_TEMPLATE") or None  # a consultancy's own master, set by the admin
     data = _FILES.get((current_app.config["DATABASE"], *key, fmt, start, template),
                       lambda: render_file(build_report(start), fmt, template=template))
-    return _download(data, fmt, stem)
+    return download(data, fmt, stem)
 
 
 def _toolbar(back: str, endpoint: str, **values) -> dict[str, Any]:
@@ -144,7 +144,7 @@ def answers_template():
     questionnaire = content().default_questionnaire
     data = _FILES.get(("template", questionnaire.id, questionnaire.version, content().hash),
                       lambda: write_template(questionnaire))
-    return _download(data, "xlsx", f"{questionnaire.id}-answers-template")
+    return download(data, "xlsx", f"{questionnaire.id}-answers-template")
 
 
 @bp.route("/import", methods=["GET", "POST"])
