@@ -322,6 +322,22 @@ def roadmap_progress(db: Database, org_id: int, unit_key: int, data: Mapping[str
     return view
 
 
+def units_progress(db: Database, org_id: int, data: Mapping[str, Any], today: date | None = None) -> dict[str, Any]:
+    """Each unit's progress on its latest roadmap, and the whole organisation's combined progress."""
+    rows = []
+    for name, latest in data.get("unit_latest", []):
+        own = [r for r in data["all_rows"] if r["unit_id"] == latest["unit_id"]]
+        previous = own[-2]["summary"] if len(own) > 1 else None
+        view = hist.apply_progress(latest["summary"], store.progress(db, org_id, latest["unit_id"]), previous,
+                                   latest_date=latest["assessed_on"], today=today or date.today())
+        counts = {s: sum(1 for i in view["items"] if i["status"] == s) for s in store.PROGRESS_STATUSES}
+        rows.append({"unit": name, "unit_id": latest["unit_id"], "period": latest["period"], "counts": counts,
+                     "total": view["total"], "overdue": len(view["overdue"])})
+    keys = (*store.PROGRESS_STATUSES, "total", "overdue")
+    total = {k: sum(r["counts"][k] if k in r["counts"] else r[k] for r in rows) for k in keys}
+    return {"units": rows, "total": total}
+
+
 def chosen_assessments(db: Database, org_id: int, ids: Sequence[int]) -> list[dict[str, Any]]:
     """The organisation's closed assessments with these ids, oldest first; raise store.NotFound for any other."""
     by_id = {r["id"]: r for r in store.history(db, org_id, "all")}

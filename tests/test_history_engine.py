@@ -22,6 +22,8 @@ from app.engine.history import (
     progress_to_target,
     question_deltas,
     rollup,
+    federated_suggestion,
+    pitfalls_across,
     summarise,
     versions_differ,
 )
@@ -455,3 +457,31 @@ def test_in_a_dated_roadmap_work_without_dates_is_not_scheduled_and_never_overdu
     (item,) = view["items"]
     assert (item["planned_start"], item["planned_end"], item["overdue"]) == (None, None, False)
     assert (view["phases"][0]["planned_start"], view["phases"][1]["planned_start"]) == ("2026-01-05", None)
+
+
+# --------------------------------------------------------------------------
+# The whole organisation: pitfalls across units, spread and the federated suggestion
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("units", "suggested", "wide"),
+    [
+        ([("A", {"governance": 2.0}, "controlling")], False, {}),                       # one unit: never
+        ([("A", {"governance": 2.0}, "controlling"), ("B", {"governance": 2.9}, "controlling")], False, {}),
+        ([("A", {"governance": 2.0}, "controlling"), ("B", {"governance": 3.0}, "controlling")], True,
+         {"governance": 1.0}),                                                          # exactly one level apart
+        ([("A", {"tools": 1.2}, "supportive"), ("B", {"tools": 1.4}, "controlling")], True, {}),  # models differ
+        ([("A", {"tools": 1.0}, None), ("B", {"tools": 1.5}, "controlling")], False, {}),  # no model is no vote
+    ],
+)
+def test_federated_is_suggested_by_the_spread_or_differing_models(units, suggested, wide):
+    latest = [(name, summary(scores, model=model)) for name, scores, model in units]
+    out = federated_suggestion(latest)
+    assert out["suggested"] is suggested and out["wide"] == wide
+
+
+def test_pitfalls_across_units_count_each_once_most_widespread_first():
+    latest = [("A", summary(pitfalls=["p1", "p2"])), ("B", summary(pitfalls=["p2"])), ("C", summary(pitfalls=["p2", "p3"]))]
+    out = pitfalls_across(latest)
+    assert [(p["id"], p["units"]) for p in out] == [("p2", ["A", "B", "C"]), ("p1", ["A"]), ("p3", ["C"])]

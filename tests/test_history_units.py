@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from statistics import mean
 from types import SimpleNamespace
 
@@ -41,20 +42,58 @@ def test_units_side_by_side_with_mean_and_minimum(units_world):
     page = units_world.member.get(f"/orgs/{units_world.org}").text
     (rows,) = tables(page, "data-units-table")
     labels = a["retail-q2"].result["questionnaire"]["dimensions"]
-    assert rows[0] == ["Unit", "Period", *[labels[d] for d in DIMENSIONS], "Overall"]
+    assert rows[0] == ["Unit", "Period", *[labels[d] for d in DIMENSIONS], "Overall", "Recommended model"]
     latest = {"Retail": a["retail-q2"], "Platforms": a["platforms-q1"]}
     keys = [*DIMENSIONS, "overall"]
     body = {row[0]: row[1:] for row in rows[1:]}
-    assert len(rows) == 5, "one row per unit with a submitted assessment, then the mean and the minimum"
+    assert len(rows) == 6, "one row per unit with a submitted assessment, then the mean, minimum and spread"
     for name, assessment in latest.items():
-        assert body[name] == [assessment.period, *[fmt(score(assessment.result, k)) for k in keys]]
+        model = assessment.result["recommendation"]["model"].capitalize()
+        assert body[name][:-1] == [assessment.period, *[fmt(score(assessment.result, k)) for k in keys]]
+        assert body[name][-1].startswith(model)
     assert body["Organisation mean"] == ["", *[fmt(round(mean(score(x.result, k) for x in latest.values()), 2))
-                                               for k in keys]]
+                                               for k in keys], ""]
     assert body["Organisation minimum"] == ["", *[fmt(min(score(x.result, k) for x in latest.values()))
-                                                  for k in keys]]
+                                                  for k in keys], ""]
+    spread = [round(max(score(x.result, d) for x in latest.values()) - min(score(x.result, d) for x in latest.values()),
+                    2) for d in DIMENSIONS]
+    assert body["Spread between units"] == ["", *[fmt(v) for v in spread], "", ""]
     bars = {t["name"]: t["y"] for t in figure(page, "units")["data"]}
     assert bars["Retail"] == [score(latest["Retail"].result, d) for d in DIMENSIONS]
     assert bars["Minimum"] == [min(score(x.result, d) for x in latest.values()) for d in DIMENSIONS]
+
+
+def test_whole_organisation_shows_pitfalls_across_units_and_their_combined_progress(units_world):
+    a = units_world.a
+    page = units_world.member.get(f"/orgs/{units_world.org}").text
+    latest = {"Retail": a["retail-q2"], "Platforms": a["platforms-q1"]}
+    affected: dict[str, list[str]] = {}
+    for name, assessment in latest.items():
+        for pitfall in assessment.result["pitfalls"]:
+            affected.setdefault(pitfall["title"], []).append(name)
+    shown = re.search(r"<ul[^>]*data-unit-pitfalls[^>]*>(.*?)</ul>", page, flags=re.S).group(1)
+    items = [visible_text(li) for li in re.findall(r"<li[^>]*>(.*?)</li>", shown, flags=re.S)]
+    assert len(items) == len(affected) > 0
+    for title, names in affected.items():
+        assert any(f"{title} · {len(names)} of 2 units ({', '.join(names)})" in item for item in items), title
+    counts = [len(affected[t]) for t in affected]
+    order = [next(len(n) for t, n in affected.items() if item.split(" ", 1)[1].startswith(t + " ·")) for item in items]
+    assert order == sorted(order, reverse=True) and sorted(order) == sorted(counts), "most widespread first"
+    (rows,) = tables(page, "data-units-progress")
+    totals = {name: sum(len(p["items"]) for p in x.result["roadmap"]["phases"]) for name, x in latest.items()}
+    body = {row[0].split(" (")[0]: row[1:] for row in rows[1:]}
+    assert body["Retail"][0] == f"0 of {totals['Retail']}" and body["Platforms"][0] == f"0 of {totals['Platforms']}"
+    assert body["Whole organisation"][0] == f"0 of {totals['Retail'] + totals['Platforms']}"
+
+
+def test_the_unit_tab_lists_only_its_own_assessments(units_world):
+    org, units = units_world.org, units_world.units
+    page = units_world.member.get(f"/orgs/{org}?unit={units['Retail']}").text
+    titles = re.findall(r'<td><a href="/orgs/\d+/assessments/(\d+)"', page)
+    assert sorted(map(int, titles)) == sorted([units_world.a["retail-q1"].id, units_world.a["retail-q2"].id])
+    whole = units_world.member.get(f"/orgs/{org}").text
+    assert sorted(map(int, re.findall(r'<td><a href="/orgs/\d+/assessments/(\d+)"', whole))) == sorted(
+        x.id for x in units_world.a.values())
 
 
 def test_whole_organisation_trend_is_the_mean_of_its_units(units_world):

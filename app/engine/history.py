@@ -165,6 +165,46 @@ def rollup(summaries: Mapping[Any, Mapping[str, Any]]) -> dict[str, dict[str, fl
     return out
 
 
+# A spread this large (in levels) between units in one capability area suggests a federated PMO:
+# one central model cannot fit units that far apart.
+FEDERATED_SPREAD = 1.0
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+
+def pitfalls_across(latest: Sequence[tuple[str, Mapping[str, Any]]]) -> list[dict[str, Any]]:
+    """Pitfalls of the units' latest results: each once, with the units it affects, most widespread first."""
+    found: dict[str, dict[str, Any]] = {}
+    for name, summary in latest:
+        for pitfall in summary["pitfalls"]:
+            entry = found.setdefault(pitfall["id"], {**pitfall, "units": []})
+            entry["units"].append(name)
+    return sorted(found.values(), key=lambda p: (-len(p["units"]), SEVERITY_ORDER.get(p["severity"], 3), p["title"]))
+
+
+def spread(latest: Sequence[tuple[str, Mapping[str, Any]]]) -> dict[str, float | None]:
+    """Per capability area, how far apart the units' scores are (highest minus lowest)."""
+    out: dict[str, float | None] = {}
+    for d in DIMENSIONS:
+        values = [s["scores"][d] for _name, s in latest if s["scores"][d] is not None]
+        out[d] = round(max(values) - min(values), 2) if len(values) > 1 else None
+    return out
+
+
+def federated_suggestion(latest: Sequence[tuple[str, Mapping[str, Any]]]) -> dict[str, Any]:
+    """Whether the units are far enough apart, or advised differently enough, that a federated PMO
+    (a small central PMO setting common standards, with a PMO in each unit) fits better than one model.
+
+    Suggested when at least two units differ by FEDERATED_SPREAD levels or more in some area, or
+    when their latest results recommend different models.
+    """
+    gaps = spread(latest)
+    wide = {d: g for d, g in gaps.items() if g is not None and g >= FEDERATED_SPREAD}
+    models = sorted({s["model"] for _name, s in latest if s["model"]})
+    known = [g for g in gaps.values() if g is not None]
+    return {"suggested": len(latest) > 1 and (bool(wide) or len(models) > 1),
+            "spread": gaps, "wide": wide, "models": models, "largest": max(known) if known else None}
+
+
 # --------------------------------------------------------------------------
 # Dashboards: what an organisation's (or one unit's) page shows, from history rows
 # --------------------------------------------------------------------------
@@ -238,6 +278,9 @@ def build_dashboard(rows_all: Sequence[Mapping[str, Any]], units: Sequence[Mappi
             summaries_by_unit = {uid: r["summary"] for uid, r in latest_by_unit.items()}
             data["unit_latest"] = [(unit_names[uid], r) for uid, r in latest_by_unit.items()]
             data["rollup"] = rollup(summaries_by_unit)
+            named = [(unit_names[uid], s) for uid, s in summaries_by_unit.items()]
+            data["unit_pitfalls"] = pitfalls_across(named)
+            data["federated"] = federated_suggestion(named)
             data["plots"]["units"] = [(unit_names[uid], s["scores"]) for uid, s in summaries_by_unit.items()]
     return data
 

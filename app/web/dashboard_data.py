@@ -49,6 +49,15 @@ def progress_view(org_id: int, unit: dict | None, data: dict) -> dict[str, Any] 
     return cached(key, lambda: service.roadmap_progress(db, org_id, unit_key, data, today))
 
 
+def units_progress_view(org_id: int, data: dict) -> dict[str, Any] | None:
+    """The units' roadmap progress side by side, and combined (None without unit results)."""
+    if not data.get("unit_latest"):
+        return None
+    today = date.today()
+    key = (org_id, "units-progress", today, store.generation(get_db(), org_id))
+    return cached(key, lambda: service.units_progress(get_db(), org_id, data, today))
+
+
 def comparison_for(org_id: int, chosen: Sequence[dict], names: Sequence[str]) -> dict[str, Any]:
     """Chosen assessments overlaid against the target, with their deltas."""
     key = (org_id, "compare", tuple(r["id"] for r in chosen), store.generation(get_db(), org_id))

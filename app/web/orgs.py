@@ -17,7 +17,7 @@ from ..db import get_db
 from ..engine.reassessment import next_period
 from ..engine.vocabulary import DIMENSIONS
 from .access import FACILITATOR_ROLES, can_facilitate, login_required, member_view, role_required, unit_scope
-from .dashboard_data import dashboard_for, progress_view
+from .dashboard_data import dashboard_for, progress_view, units_progress_view
 from .errors import unchanged
 from .forms import MemberForm, OrgForm
 from .messages import refusal
@@ -62,7 +62,9 @@ def detail(org_id: int):
         unit=unit,
         dash=data,
         progress=progress_view(org_id, unit, data),
-        assessments=store.org_assessments(db, org_id),
+        units_progress=None if unit else units_progress_view(org_id, data),
+        # A unit's tab lists only that unit's assessments; the whole organisation's lists all.
+        assessments=[a for a in store.org_assessments(db, org_id) if unit is None or a["unit_id"] == unit["id"]],
         members=store.members(db, org_id),
         member_form=MemberForm(),
         defaults={"period": next_period(data["latest"]["period"] if "latest" in data else None, date.today()),
