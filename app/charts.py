@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 from typing import Any, Mapping
@@ -21,6 +22,27 @@ def _closed(values: list) -> list:
 def _titles(labels: Mapping[str, str] | None) -> list[str]:
     labels = labels or {}
     return [labels.get(d, d.title()) for d in DIMENSIONS]
+
+
+# Average width of a character as a share of the font size, for sizing margins around labels.
+CHAR_WIDTH = 0.62
+
+
+def label_margins(titles: list[str], size: int) -> dict[str, int]:
+    """Left and right margins wide enough for the radar's axis labels, so none is clipped.
+
+    Labels sit just outside the circle at their axis' angle (clockwise from the top); a label near
+    the left or right edge reaches out by nearly its whole width, one near the top or bottom by less.
+    """
+    left = right = 30.0
+    for index, title in enumerate(titles):
+        angle = math.radians(90 - 360 * index / len(titles))
+        reach = len(title) * size * CHAR_WIDTH * min(1.0, abs(math.cos(angle)) + 0.25) + 14
+        if math.cos(angle) < -0.1:
+            left = max(left, reach)
+        elif math.cos(angle) > 0.1:
+            right = max(right, reach)
+    return {"l": round(left), "r": round(right)}
 
 
 def radar_figure(series: list[tuple[str, Mapping[str, float | None]]],
@@ -52,7 +74,7 @@ def radar_figure(series: list[tuple[str, Mapping[str, float | None]]],
         },
         showlegend=len(series) > 1 or bool(target),
         legend={"orientation": "h", "y": -0.12},
-        margin={"l": 70, "r": 70, "t": 50 if title else 30, "b": 30},
+        margin={**label_margins(_titles(labels), 13), "t": 50 if title else 30, "b": 30},
         title={"text": title} if title else None,
         font={"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13},
         template="none",
@@ -209,6 +231,19 @@ def overlay_radar(series: list[tuple[str, Mapping[str, float | None]]], target: 
     return radar_figure([(_safe_label(name), scores) for name, scores in series], target=target, labels=labels)
 
 
+def small_radar(name: str, scores: Mapping[str, float | None], target: Mapping[str, int] | None,
+                labels: Mapping[str, str] | None, index: int) -> dict[str, Any]:
+    """One assessment's radar for a row of small multiples: same 0-5 scale as the overlay, its colour
+    there, the target dashed, short labels and no legend."""
+    fig = radar_figure([(_safe_label(name), scores)], target=target, labels=labels)
+    fig["data"][0]["line"]["color"] = PALETTE[index % len(PALETTE)]
+    fig["data"][0]["fillcolor"] = PALETTE[index % len(PALETTE)] + "33"
+    fig["layout"].update({"height": 250, "showlegend": False,
+                          "margin": {**label_margins(_titles(labels), 11), "t": 24, "b": 24},
+                          "font": {**fig["layout"]["font"], "size": 11}})
+    return fig
+
+
 def units_figure(units: list[tuple[str, Mapping[str, float | None]]], rollup: Mapping[str, Mapping[str, Any]],
                  labels: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Units side by side per dimension, with the organisation's mean and minimum."""
@@ -282,7 +317,8 @@ def band_radar(band: Mapping[str, Mapping[str, Any]], target: Mapping[str, int] 
     fig.update_layout(
         polar={"radialaxis": {"range": [0, 5], "tickvals": [1, 2, 3, 4, 5], "angle": 90, "tickangle": 90},
                "angularaxis": {"rotation": 90, "direction": "clockwise"}},
-        legend={"orientation": "h", "y": -0.12}, margin={"l": 70, "r": 70, "t": 30, "b": 30}, height=420,
+        legend={"orientation": "h", "y": -0.12}, margin={**label_margins(_titles(labels), 13), "t": 30, "b": 30},
+        height=420,
         template="none", font={"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13},
     )
     return fig.to_plotly_json()

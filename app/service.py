@@ -349,7 +349,11 @@ def chosen_assessments(db: Database, org_id: int, ids: Sequence[int]) -> list[di
 def comparison(c: Content, chosen: Sequence[Mapping[str, Any]], names: Sequence[str]) -> dict[str, Any]:
     """Chosen assessments overlaid against the target, with their deltas."""
     data = hist.comparison(chosen, names, dimension_titles(c))
-    data["radar"] = charts.overlay_radar(data.pop("series"), data["target"], data["labels"])
+    series = data.pop("series")
+    data["radar"] = charts.overlay_radar(series, data["target"], data["labels"])
+    # Small multiples: one radar per assessment, on the same scale, each in its overlay colour.
+    data["multiples"] = [charts.small_radar(name, scores, data["target"], data["labels"], index)
+                         for index, (name, scores) in enumerate(series)]
     return data
 
 

@@ -65,11 +65,17 @@ def test_compare_overlays_two_to_six_assessments_and_the_target(seven, count):
         assert trace["r"][:5] == [score(a.result, d) for d in DIMENSIONS]
     assert radar[-1]["r"][:5] == [chosen[-1].result["roadmap"]["target"][d] for d in DIMENSIONS]
     assert "Comparing " + ", ".join(a.period for a in chosen) in visible_text(response.text)
-    deltas = tables(response.text, "data-delta-table")
-    assert len(deltas) == count - 1
-    assert deltas[-1][-1] == ["Overall", fmt(score(chosen[-2].result, "overall")),
-                              fmt(score(chosen[-1].result, "overall")),
-                              arrow(score(chosen[-2].result, "overall"), score(chosen[-1].result, "overall"))]
+    (table,) = tables(response.text, "data-compare-table")
+    assert table[0] == ["Capability area", *[a.period for a in chosen], "Change, first to last"]
+    for row, key in zip(table[1:], (*DIMENSIONS, "overall")):
+        assert row[1:] == [*[fmt(score(a.result, key)) for a in chosen],
+                           arrow(score(chosen[0].result, key), score(chosen[-1].result, key))]
+    # Small multiples: one radar per assessment, all on the same 0-5 scale.
+    for index, a in enumerate(chosen):
+        small = figure(response.text, f"multiple-{index}")
+        assert small["data"][0]["r"][:5] == [score(a.result, d) for d in DIMENSIONS]
+        assert small["layout"]["polar"]["radialaxis"]["range"] == [0, 5]
+    assert f'id="multiple-{count}"' not in response.text
     assert "data-version-note" not in response.text
 
 
@@ -108,7 +114,7 @@ def test_different_questionnaire_versions_are_noted_on_compare_and_dashboard(app
     assert f"different questionnaire versions (0.9, {version})" in visible_text(compare.text)
     assert "data-version-note" in member.get(f"/orgs/{org}").text
     # Comparison by capability area still works across versions.
-    assert len(tables(compare.text, "data-delta-table")) == 1
+    assert len(tables(compare.text, "data-compare-table")) == 1
 
 
 def test_question_level_changes_only_for_question_ids_both_versions_have(app, member):
@@ -127,7 +133,7 @@ def test_question_level_changes_only_for_question_ids_both_versions_have(app, me
               if q in old_answers and level is not None and old_answers[q] is not None and old_answers[q] != level]
     shared.sort(key=lambda row: (-abs(row[2] - row[1]), row[0]))
     assert len(shared) > 9, "the profiles should change answers in several areas"
-    rows = re.findall(r"<tr><td>(.*?)</td><td>Level (\d)</td><td>Level (\d)", changes, flags=re.S)
+    rows = re.findall(r"<tr><td>(.*?)</td><td>[^<]*</td><td>Level (\d)</td><td>Level (\d)", changes, flags=re.S)
     assert [(visible_text(text), int(b), int(a)) for text, b, a in rows] == [
         (questionnaire.question(q).text, before, after) for q, before, after in shared]
     assert questionnaire.question(renamed).text not in visible_text(changes)

@@ -285,14 +285,25 @@ def build_dashboard(rows_all: Sequence[Mapping[str, Any]], units: Sequence[Mappi
     return data
 
 
+def comparison_table(summaries: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """One row per capability area (and overall): every chosen assessment's score, oldest first, and
+    the change from the first to the last."""
+    rows = []
+    for first_last in delta_table(summaries[0], summaries[-1]):
+        key = first_last["dimension"]
+        values = [s["overall"] if key == "overall" else s["scores"][key] for s in summaries]
+        rows.append({"dimension": key, "values": values, "delta": first_last["delta"],
+                     "direction": first_last["direction"]})
+    return rows
+
+
 def comparison(chosen: Sequence[Mapping[str, Any]], names: Sequence[str],
                default_labels: Mapping[str, str]) -> dict[str, Any]:
     """Two to six chosen assessments (oldest first) side by side: deltas, question changes, versions."""
     labels = history_labels(chosen, default_labels)
     return {
         "series": [(name, r["summary"]["scores"]) for name, r in zip(names, chosen)],
-        "deltas": [(before_name, after_name, delta_table(before["summary"], after["summary"]))
-                   for before_name, after_name, before, after in zip(names, names[1:], chosen, chosen[1:])],
+        "table": comparison_table([r["summary"] for r in chosen]),
         # Only questions both results have (matching ids) are compared.
         "question_deltas": question_deltas(chosen[0]["summary"], chosen[-1]["summary"]),
         "versions_differ": versions_differ([r["summary"] for r in chosen]),

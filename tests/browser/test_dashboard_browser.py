@@ -1,0 +1,87 @@
+"""What a PMO lead sees on the dashboard and the comparison: radar labels that are never clipped,
+and a phase of roadmap progress saved in one go without the page reloading or the phase closing."""
+
+from __future__ import annotations
+
+import pytest
+
+from app import store
+from app.demo import create_demo
+from tests.conftest import FAST_PASSWORD_METHOD
+
+# Every radar's angular labels must lie inside its chart, at a phone's width and a laptop's.
+LABELS_OUTSIDE = """() => {
+  const out = [];
+  document.querySelectorAll('.chart').forEach(chart => {
+    const box = chart.getBoundingClientRect();
+    chart.querySelectorAll('.angularaxistick text').forEach(t => {
+      const r = t.getBoundingClientRect();
+      if (r.width && (r.left < box.left - 1 || r.right > box.right + 1)) {
+        out.push(chart.id + ': ' + t.textContent + ' ' + Math.round(r.left) + '..' + Math.round(r.right) +
+                 ' outside ' + Math.round(box.left) + '..' + Math.round(box.right));
+      }
+    });
+  });
+  return out;
+}"""
+
+
+@pytest.fixture
+def demo(live_app, server):
+    with live_app.app_context():
+        from app.db import get_db
+        db = get_db()
+        outcome = create_demo(db, live_app.extensions["pmo_content"], quarters=3,
+                              password_method=FAST_PASSWORD_METHOD)
+        units = store.units(db, outcome["org_id"])
+        rows = store.history(db, outcome["org_id"], units[0]["id"])
+    return {**outcome, "unit": units[0]["id"], "ids": [r["id"] for r in rows], "base": server.url}
+
+
+def sign_in(page, demo):
+    page.goto(demo["base"] + "/login")
+    page.fill("input[name=email]", demo["email"])
+    page.fill("input[name=password]", demo["password"])
+    page.click("main form [type=submit]")
+    page.wait_for_url("**/orgs")
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_no_radar_label_is_clipped_on_the_dashboard_or_the_comparison(page, demo, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, demo)
+    org, ids = demo["org_id"], demo["ids"]
+    for path in (f"/orgs/{org}?unit={demo['unit']}", f"/orgs/{org}/compare?" + "&".join(f"a={i}" for i in ids)):
+        page.goto(demo["base"] + path)
+        page.wait_for_selector(".chart .angularaxistick text")
+        labels = page.locator(".chart .angularaxistick text").count()
+        assert labels >= 5, path
+        assert page.evaluate(LABELS_OUTSIDE) == [], path
+    assert page.locator("[data-multiples] .chart").count() == len(ids)
+    assert page.watch.errors() == []
+
+
+def test_a_phase_of_progress_saves_in_one_go_and_stays_open(page, demo, live_app):
+    sign_in(page, demo)
+    page.goto(f"{demo['base']}/orgs/{demo['org_id']}?unit={demo['unit']}")
+    page.evaluate("window.notReloaded = true")
+    phase = page.locator("details.progress-phase").nth(1)
+    phase.locator("summary").click()
+    items = phase.locator("[data-item]")
+    first, second = items.nth(0).get_attribute("data-item"), items.nth(1).get_attribute("data-item")
+    phase.locator(f'select[name="status:{first}"]').select_option("done")
+    phase.locator(f'input[name="done:{first}"]').fill("2026-01-15")
+    phase.locator(f'select[name="status:{second}"]').select_option("dropped")
+    phase.locator(f'input[name="note:{second}"]').fill("The vendor does this for us now")
+    phase.locator("button[type=submit]").click()
+    status = phase.locator("[data-progress-status]")
+    status.filter(has_text="Progress saved").wait_for()
+    assert "2 improvements changed" in status.inner_text()
+    assert page.evaluate("window.notReloaded") is True, "the page should not reload"
+    assert phase.evaluate("d => d.open") is True, "the phase should stay open"
+    with live_app.app_context():
+        from app.db import get_db
+        recorded = store.progress(get_db(), demo["org_id"], demo["unit"])
+    assert (recorded[first]["status"], recorded[first]["done_on"]) == ("done", "2026-01-15")
+    assert (recorded[second]["status"], recorded[second]["note"]) == ("dropped", "The vendor does this for us now")
+    assert page.watch.errors() == []
