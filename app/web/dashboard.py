@@ -37,9 +37,14 @@ def compare(org_id: int):
     except store.NotFound:
         abort(404)
     units = {u["id"]: u["name"] for u in store.units(db, org_id)}
-    names = [f"{row['period']}" + (f" · {units[row['unit_id']]}" if row["unit_id"] in units else "")
+    scopes = {row["unit_id"] for row in chosen}
+    # One scope: name the columns by period alone (short enough for six), and the scope once.
+    common = (units.get(next(iter(scopes))) or "") if len(scopes) == 1 else None
+    names = [row["period"] + (f" · {units[row['unit_id']]}" if common is None and row["unit_id"] in units else "")
              for row in chosen]
-    return render_template("orgs/compare.html", org=g.org, chosen=chosen, names=names,
+    if len(set(names)) < len(names):  # two of one period: their dates tell them apart
+        names = [f"{name} ({row['assessed_on']})" for name, row in zip(names, chosen)]
+    return render_template("orgs/compare.html", org=g.org, chosen=chosen, names=names, scope=common,
                            data=comparison_for(org_id, chosen, names),
                            questionnaire=content().default_questionnaire)
 
