@@ -101,6 +101,17 @@ from .responses import (
     snapshot_stamp,
     submit_response,
 )
+from .account_links import (
+    INVITATION_DAYS,
+    RESET_HOURS,
+    LinkInvalid,
+    accept_invitation,
+    create_invitation,
+    create_reset_link,
+    open_link,
+    pending_invitations,
+    reset_password,
+)
 from .progress import (
     InvalidProgressDate,
     NoteTooLong,

@@ -394,3 +394,27 @@ def m011_progress_detail(db: Database) -> None:
     )
     db.execute("DROP TABLE roadmap_progress")
     db.execute("ALTER TABLE roadmap_progress_new RENAME TO roadmap_progress")
+
+
+@migrations()
+def m010_account_links(db: Database) -> None:
+    # One-time links for invitations and password resets. Only the token's hash is kept; a link
+    # works once (used_at) and until expires_at.
+    db.execute(
+        """
+        CREATE TABLE account_links (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('invite', 'reset')),
+            token_hash TEXT NOT NULL UNIQUE,
+            email TEXT NOT NULL,
+            user_id INTEGER REFERENCES users(id),
+            org_id INTEGER REFERENCES organisations(id),
+            role TEXT,
+            created_by INTEGER REFERENCES users(id),
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used_at TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX account_links_org ON account_links (org_id, kind)")

@@ -14,6 +14,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException, NotFound, SecurityError
 
 from . import (
+    account_links,
     api,
     assess,
     auth,
@@ -41,7 +42,7 @@ csrf = CSRFProtect()
 bootstrap = Bootstrap5()
 
 BLUEPRINTS = (main.bp, auth.bp, orgs.bp, members.bp, org_assessments.bp, org_assessments.attaching, units.bp,
-              dashboard.bp, workshops.bp, participate.bp, assess.bp, results.bp, reports.bp, api.bp)
+              dashboard.bp, workshops.bp, participate.bp, assess.bp, results.bp, reports.bp, api.bp, account_links.bp)
 
 CSP = "; ".join([
     "default-src 'self'",

@@ -79,3 +79,19 @@ class TokenForm(FlaskForm):
     expires = DateField("Last day it works", validators=[Optional()],
                         description="Leave empty for a token that works until you revoke it.")
     submit = SubmitField("Create the token")
+
+
+class InvitationForm(FlaskForm):
+    email = EmailField("Email of the person to invite", validators=[DataRequired(), EMAIL, Length(max=254)])
+    role = SelectField("Role", choices=[SelectChoice("member", "Member"),
+                                        SelectChoice("owner", "Owner: also manages members")])
+    submit = SubmitField("Make an invitation link")
+
+
+class NewPasswordForm(FlaskForm):
+    """Choosing one's own password through an invitation (with a name) or a reset link."""
+    name = StringField("Your name", validators=[Length(max=100)], render_kw={"autocomplete": "name"})
+    password = _new_password("Choose a password")
+    confirm = PasswordField("Repeat the password", validators=[DataRequired(), EqualTo("password", "The passwords differ.")],
+                            render_kw={"autocomplete": "new-password"})
+    submit = SubmitField("Save the password")

@@ -19,7 +19,7 @@ from ..engine.vocabulary import DIMENSIONS
 from .access import FACILITATOR_ROLES, can_facilitate, login_required, member_view, role_required, unit_scope
 from .dashboard_data import dashboard_for, progress_view, units_progress_view
 from .errors import unchanged
-from .forms import MemberForm, OrgForm
+from .forms import InvitationForm, MemberForm, OrgForm
 from .messages import refusal
 
 bp = Blueprint("orgs", __name__, url_prefix="/orgs")
@@ -67,6 +67,8 @@ def detail(org_id: int):
         assessments=[a for a in store.org_assessments(db, org_id) if unit is None or a["unit_id"] == unit["id"]],
         members=store.members(db, org_id),
         member_form=MemberForm(),
+        invitation_form=InvitationForm(),
+        invitations=store.pending_invitations(db, org_id) if g.org_role == "owner" else [],
         defaults={"period": next_period(data["latest"]["period"] if "latest" in data else None, date.today()),
                   "assessed_on": date.today().isoformat()},
         statuses=store.PROGRESS_STATUSES,

@@ -1,0 +1,173 @@
+"""Invitations and password resets by one-time link: stored hashed, used once, expiring, and the
+end of the account's other sessions when used."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from app import store
+from tests.helpers import PASSWORD, add_user, new_user, page_csrf, query, signed_in_client, visible_text
+
+NEW_PASSWORD = "a brand new passphrase for this"
+
+
+def link_in(page: str) -> str:
+    return re.search(r'<input[^>]*value="([^"]+)"[^>]*data-one-time-link', page).group(1)
+
+
+def path_of(link: str) -> str:
+    return "/" + link.split("/", 3)[3]
+
+
+# --------------------------------------------------------------------------
+# The store
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def owner_org(fresh_db):
+    owner = new_user(fresh_db, "owner@example.org", role="facilitator")
+    return owner, store.create_org(fresh_db, "Acme", owner)
+
+
+def test_an_invitation_works_once_and_only_its_hash_is_stored(fresh_db, owner_org):
+    owner, org = owner_org
+    token = store.create_invitation(fresh_db, org, " New@Example.org ", "member", owner)
+    stored = [r[0] for r in fresh_db.execute("SELECT token_hash FROM account_links")]
+    assert stored == [store.hash_token(token)] and token not in str(list(fresh_db.execute("SELECT * FROM account_links")))
+    user = store.accept_invitation(fresh_db, token, NEW_PASSWORD, name="Nia", password_method="pbkdf2:sha256:1")
+    assert store.verify_credentials(fresh_db, "new@example.org", NEW_PASSWORD) == user
+    assert store.membership(fresh_db, org, user) == "member"
+    with pytest.raises(store.LinkInvalid):
+        store.accept_invitation(fresh_db, token, "another long passphrase", password_method="pbkdf2:sha256:1")
+    with pytest.raises(store.LinkInvalid):
+        store.open_link(fresh_db, "invite", token)
+
+
+@pytest.mark.parametrize(("kind", "lifetime"), [("invite", timedelta(days=7)), ("reset", timedelta(hours=24))])
+def test_links_expire(fresh_db, owner_org, kind, lifetime):
+    owner, org = owner_org
+    made = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
+    if kind == "invite":
+        token = store.create_invitation(fresh_db, org, "late@example.org", "member", owner, now=made)
+    else:
+        token = store.create_reset_link(fresh_db, owner, owner, now=made)
+    assert store.open_link(fresh_db, kind, token, now=made + lifetime - timedelta(seconds=1))
+    with pytest.raises(store.LinkInvalid):
+        store.open_link(fresh_db, kind, token, now=made + lifetime)
+    with pytest.raises(store.LinkInvalid):
+        (store.accept_invitation(fresh_db, token, NEW_PASSWORD, now=made + lifetime) if kind == "invite" else
+         store.reset_password(fresh_db, token, NEW_PASSWORD, now=made + lifetime))
+    assert store.verify_credentials(fresh_db, "owner@example.org", PASSWORD) == owner
+
+
+def test_an_invitation_and_a_reset_link_are_not_each_other(fresh_db, owner_org):
+    owner, org = owner_org
+    invite = store.create_invitation(fresh_db, org, "x@example.org", "member", owner)
+    reset = store.create_reset_link(fresh_db, owner, owner)
+    for kind, token in (("reset", invite), ("invite", reset)):
+        with pytest.raises(store.LinkInvalid):
+            store.open_link(fresh_db, kind, token)
+
+
+def test_a_new_reset_link_voids_the_earlier_one_and_using_it_ends_every_session(fresh_db, owner_org):
+    owner, _org = owner_org
+    first = store.create_reset_link(fresh_db, owner, owner)
+    second = store.create_reset_link(fresh_db, owner, owner)
+    session = store.start_session(fresh_db, owner)
+    with pytest.raises(store.LinkInvalid):
+        store.open_link(fresh_db, "reset", first)
+    with pytest.raises(store.WeakPassword):
+        store.reset_password(fresh_db, second, "short", password_method="pbkdf2:sha256:1")
+    assert store.session_user(fresh_db, session) is not None, "a refused reset changes nothing"
+    assert store.reset_password(fresh_db, second, NEW_PASSWORD, password_method="pbkdf2:sha256:1") == owner
+    assert store.session_user(fresh_db, session) is None
+    assert store.verify_credentials(fresh_db, "owner@example.org", NEW_PASSWORD) == owner
+    with pytest.raises(store.LinkInvalid):
+        store.reset_password(fresh_db, second, "yet another long passphrase", password_method="pbkdf2:sha256:1")
+
+
+def test_an_existing_account_is_not_invited(fresh_db, owner_org):
+    owner, org = owner_org
+    with pytest.raises(store.DuplicateEmail):
+        store.create_invitation(fresh_db, org, "OWNER@example.org", "member", owner)
+    with pytest.raises(store.InvalidEmail):
+        store.create_invitation(fresh_db, org, "not an address", "member", owner)
+    with pytest.raises(store.UnknownRole):
+        store.create_invitation(fresh_db, org, "a@example.org", "admin", owner)
+    assert fresh_db.execute("SELECT count(*) FROM account_links").fetchone()[0] == 0
+
+
+# --------------------------------------------------------------------------
+# The pages
+# --------------------------------------------------------------------------
+
+
+def test_an_owner_invites_and_the_person_sets_their_own_password(app, member):
+    org = member.create_org("Acme IT")
+    response = member.post(f"/orgs/{org}/invitations", {"email": "nia@example.org", "role": "member"})
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    link = link_in(response.text)
+    assert "works once and expires in 7 days" in visible_text(response.text)
+    assert "nia@example.org · member" in visible_text(member.get(f"/orgs/{org}").text)
+    guest = app.test_client()
+    page = guest.get(path_of(link))
+    assert page.status_code == 200 and "Join Acme IT" in visible_text(page.text)
+    form = {"csrf_token": page_csrf(guest, path_of(link)), "name": "Nia", "password": NEW_PASSWORD,
+            "confirm": NEW_PASSWORD}
+    done = guest.post(path_of(link), data=form)
+    assert done.status_code == 302 and done.location.endswith(f"/orgs/{org}")
+    assert guest.get(f"/orgs/{org}").status_code == 200, "the new account is signed in and a member"
+    assert guest.get(path_of(link)).status_code == 404, "used links are useless"
+    assert "nia@example.org · member" not in visible_text(member.get(f"/orgs/{org}").text)
+    assert signed_in_client(app, "nia@example.org", NEW_PASSWORD)
+
+
+def test_only_owners_invite(app, member):
+    org = member.create_org()
+    add_user(app, "plain@example.org")
+    member.post(f"/orgs/{org}/members", {"email": "plain@example.org", "role": "member"})
+    plain = signed_in_client(app, "plain@example.org")
+    response = plain.post(f"/orgs/{org}/invitations", data={"csrf_token": plain.csrf, "email": "x@example.org",
+                                                            "role": "owner"})
+    assert response.status_code in (403, 404)
+    assert query(app, "SELECT count(*) FROM account_links") == [(0,)]
+
+
+@pytest.mark.parametrize("token", ["x" * 43, "short", "y" * 200])
+def test_a_link_that_does_not_work_is_404_whatever_the_reason(client, token):
+    for path in (f"/invite/{token}", f"/reset/{token}"):
+        assert client.get(path).status_code == 404
+
+
+def test_an_admin_reset_link_ends_the_accounts_other_sessions(app):
+    add_user(app, "admin@example.org", role="admin")
+    add_user(app, "forgot@example.org")
+    admin = signed_in_client(app, "admin@example.org")
+    elsewhere = signed_in_client(app, "forgot@example.org")
+    (user_id,), = query(app, "SELECT id FROM users WHERE email = 'forgot@example.org'")
+    made = admin.post(f"/admin/users/{user_id}/reset-link", data={"csrf_token": admin.csrf})
+    assert made.status_code == 200
+    link = link_in(made.text)
+    person = app.test_client()
+    path = path_of(link)
+    bad = person.post(path, data={"csrf_token": page_csrf(person, path), "password": NEW_PASSWORD, "confirm": "other"})
+    assert bad.status_code == 400 and elsewhere.get("/orgs").status_code == 200
+    done = person.post(path, data={"csrf_token": page_csrf(person, path), "password": NEW_PASSWORD,
+                                   "confirm": NEW_PASSWORD})
+    assert done.status_code == 302
+    assert elsewhere.get("/orgs").status_code == 302, "the other session ended"
+    assert person.get("/orgs").status_code == 200
+    assert person.get(path).status_code == 404
+    assert signed_in_client(app, "forgot@example.org", NEW_PASSWORD)
+
+
+def test_only_admins_make_reset_links(app):
+    add_user(app, "fac@example.org", role="facilitator")
+    (user_id,), = query(app, "SELECT id FROM users WHERE email = 'fac@example.org'")
+    fac = signed_in_client(app, "fac@example.org")
+    assert fac.post(f"/admin/users/{user_id}/reset-link", data={"csrf_token": fac.csrf}).status_code in (403, 404)
+    assert query(app, "SELECT count(*) FROM account_links") == [(0,)]
