@@ -80,7 +80,7 @@ def test_demo_user_sees_the_units_dashboard(demo):
     assert page.status_code == 200
     (rows,) = tables(page.text, "data-units-table")
     assert {r[0] for r in rows[1:]} == {"Retail technology", "Corporate platforms", "Organisation mean",
-                                        "Organisation minimum"}
+                                        "Organisation minimum", "Spread between units"}
 
 
 def test_demo_twice_adds_nothing(demo):
