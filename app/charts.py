@@ -258,8 +258,13 @@ def units_figure(units: list[tuple[str, Mapping[str, float | None]]], rollup: Ma
                              marker={"symbol": "line-ew-open", "size": 28, "color": "#212529", "line": {"width": 3}}))
     fig.add_trace(go.Scatter(x=cats, y=[rollup[d]["min"] for d in DIMENSIONS], name="Minimum", mode="markers",
                              marker={"symbol": "triangle-down", "size": 10, "color": "#c92a2a"}))
-    fig.update_layout(barmode="group", height=340, margin={"l": 40, "r": 10, "t": 20, "b": 40}, template="none",
-                      yaxis={"range": [0, 5], "dtick": 1, "gridcolor": "#e9ecef"}, legend={"orientation": "h", "y": -0.2},
+    # automargin: on a phone the area names turn and need more room below than the 40 px set here;
+    # the top margin holds the legend (two rows on a phone).
+    fig.update_layout(barmode="group", height=380, margin={"l": 40, "r": 10, "t": 70, "b": 40}, template="none",
+                      xaxis={"automargin": True},
+                      yaxis={"range": [0, 5], "dtick": 1, "gridcolor": "#e9ecef"},
+                      # The legend sits above the bars, so it never covers the turned area names.
+                      legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
                       font={"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 12})
     return fig.to_plotly_json()
 
