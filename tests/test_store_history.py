@@ -147,7 +147,7 @@ def test_save_progress_writes_only_what_changed(fresh_db, acme):
 
 def test_the_progress_migration_splits_the_old_date_into_due_and_done(tmp_path):
     db = store.open_db(tmp_path / "old.sqlite3")
-    store.migrations.apply(db, stop_before="m010_progress_detail")
+    store.migrations.apply(db, stop_before="m011_progress_detail")
     user = store.create_user(db, "a@example.org", "a perfectly long test passphrase", password_method="pbkdf2:sha256:1")
     org = store.create_org(db, "Acme", user)
     assert org == 1

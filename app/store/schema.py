@@ -397,7 +397,7 @@ def m011_progress_detail(db: Database) -> None:
 
 
 @migrations()
-def m010_account_links(db: Database) -> None:
+def m012_account_links(db: Database) -> None:
     # One-time links for invitations and password resets. Only the token's hash is kept; a link
     # works once (used_at) and until expires_at.
     db.execute(
