@@ -289,13 +289,18 @@ def test_progress_is_read_and_updated_all_or_nothing(app, fac, questionnaire):
         {"item_id": first, "status": "done"}, {"item_id": "not-in-the-roadmap", "status": "done"}]})
     assert refused.status_code == 422 and error_of(refused)["field"] == "items.1.item_id"
     assert query(app, "SELECT count(*) FROM roadmap_progress WHERE org_id = ?", [org]) == [(0,)]
+    unexplained = fac.patch(f"/api/v1/orgs/{org}/progress", json={"items": [
+        {"item_id": first, "status": "done"}, {"item_id": second, "status": "dropped"}]})
+    assert unexplained.status_code == 422 and error_of(unexplained)["field"] == "items.1"
+    assert query(app, "SELECT count(*) FROM roadmap_progress WHERE org_id = ?", [org]) == [(0,)]
     updated = fac.patch(f"/api/v1/orgs/{org}/progress", json={"items": [
-        {"item_id": first, "status": "done", "on_date": "2026-03-01", "owner": "Sam"},
-        {"item_id": second, "status": "started"}]})
+        {"item_id": first, "status": "done", "done_on": "2026-03-01", "owner": "Sam"},
+        {"item_id": second, "status": "dropped", "note": "The board chose a vendor tool instead."}]})
     assert updated.status_code == 200
-    statuses = {i["id"]: (i["status"], i["owner_name"]) for i in updated.get_json()["items"]}
-    assert statuses[first] == ("done", "Sam") and statuses[second] == ("started", "")
-    assert updated.get_json()["done"] == 1
+    items = {i["id"]: i for i in updated.get_json()["items"]}
+    assert (items[first]["status"], items[first]["owner_name"], items[first]["done_on"]) == ("done", "Sam", "2026-03-01")
+    assert (items[second]["status"], items[second]["note"]) == ("dropped", "The board chose a vendor tool instead.")
+    assert (updated.get_json()["done"], updated.get_json()["dropped"]) == (1, 1)
 
 
 def test_workshops_listed_summarised_for_facilitators_and_closed(app):

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ...engine.progress import PROGRESS_STATUSES
 from ...engine.vocabulary import DIMENSIONS
 
 Id = Annotated[int, Field(strict=True, ge=1, le=2**63 - 1)]
@@ -162,15 +163,23 @@ class ProgressQuery(Input):
     unit: Annotated[Id, Field(description="A unit's roadmap instead of the organisation's.")] | None = None
 
 
+ProgressStatus = Literal[PROGRESS_STATUSES]
+
+
 class ProgressItem(BaseModel):
     model_config = ConfigDict(extra="allow")
     id: str
     title: str
     dimension: str
     phase: str
-    status: Literal["planned", "started", "done"]
-    on_date: str | None
+    status: ProgressStatus
+    due_on: str | None
+    done_on: str | None
     owner_name: str
+    note: str
+    planned_start: str | None
+    planned_end: str | None
+    overdue: bool
     regression: dict[str, Any] | None
 
 
@@ -178,6 +187,8 @@ class Progress(Output):
     assessment_id: int | None = Field(description="The latest assessment the roadmap comes from (null before any).")
     unit_id: int | None
     done: int
+    dropped: int
+    overdue: int = Field(description="Improvements past their due date (or planned end) and not done or dropped.")
     total: int
     items: list[ProgressItem]
     phases: list[dict[str, Any]]
@@ -185,9 +196,11 @@ class Progress(Output):
 
 class ProgressChange(Input):
     item_id: Annotated[str, Field(min_length=1, max_length=80)]
-    status: Literal["planned", "started", "done"]
-    on_date: date | None = None
+    status: ProgressStatus
+    due_on: date | None = None
+    done_on: date | None = None
     owner: Annotated[str, Field(max_length=80)] = ""
+    note: Annotated[str, Field(max_length=200, description="One line; a dropped improvement needs its reason here.")] = ""
 
 
 class ProgressUpdate(Input):

@@ -15,11 +15,11 @@ from .models import Progress, ProgressQuery, ProgressUpdate
 def _progress(org: dict, unit: dict | None) -> dict:
     data = dashboard_for(org, unit)
     view = service.roadmap_progress(get_db(), org["id"], unit["id"] if unit else 0, data) or {
-        "items": [], "phases": [], "done": 0, "total": 0}
+        "items": [], "phases": [], "done": 0, "dropped": 0, "overdue": [], "total": 0}
     phases = [{k: v for k, v in phase.items() if k != "items"} for phase in view["phases"]]
     return {"assessment_id": data["latest"]["id"] if "latest" in data else None,
-            "unit_id": unit["id"] if unit else None, "done": view["done"], "total": view["total"],
-            "items": view["items"], "phases": phases}
+            "unit_id": unit["id"] if unit else None, "done": view["done"], "dropped": view["dropped"],
+            "overdue": len(view["overdue"]), "total": view["total"], "items": view["items"], "phases": phases}
 
 
 @operation(bp, "GET", "/v1/orgs/<int:org_id>/progress", summary="Roadmap progress", tag="Roadmap",
@@ -36,7 +36,8 @@ def get_progress(org_id: int, query):
            body=ProgressUpdate, write=True,
            answers=[Answer(200, "The progress after the changes.", Progress)])
 def update_progress(org_id: int, body):
-    """Every change is applied, or none: an improvement that is not in the current roadmap refuses the whole
+    """Every change is applied, or none: an improvement that is not in the current roadmap, or a change the
+    dashboard would refuse (a dropped improvement without the reason in its note), refuses the whole
     request (422, naming it)."""
     org, _role = member_org(org_id)
     unit = org_unit(org_id, body.unit_id)
@@ -46,13 +47,12 @@ def update_progress(org_id: int, body):
         if change.item_id not in planned:
             raise ApiError(422, "invalid", f"{change.item_id!r} is not in the current roadmap. Nothing was changed.",
                            f"items.{index}.item_id")
-    db = get_db()
+    changes = [{**change.model_dump(), "due_on": change.due_on and change.due_on.isoformat(),
+                "done_on": change.done_on and change.done_on.isoformat()} for change in body.items]
     try:
-        with store.transaction(db):
-            for change in body.items:
-                store.set_progress(db, org_id, change.item_id, change.status,
-                                   on_date=change.on_date.isoformat() if change.on_date else None,
-                                   owner=change.owner, user_id=g.api_user["id"], unit_key=unit["id"] if unit else 0)
-    except store.StoreError as err:
-        raise ApiError(422, "invalid", refusal(err)) from None
+        store.save_progress(get_db(), org_id, changes, user_id=g.api_user["id"], unit_key=unit["id"] if unit else 0)
+    except store.ProgressRefused as err:
+        index = next((i for i, c in enumerate(changes) if c["item_id"] == err.item_id), None)
+        raise ApiError(422, "invalid", f"{err.item_id}: {refusal(err)}. Nothing was changed.",
+                       None if index is None else f"items.{index}") from None
     return answer(_progress(org, unit))
