@@ -164,7 +164,7 @@ def test_a_room_of_30_on_phones_and_a_projector(server, browser):
         phone.wait_for_url(re.compile(f"/w/{workshop['code']}$"))
         assert phone.get_by_text("Waiting for the results").is_visible()
         phone.evaluate("window.__sameDocument = true")  # lost if the phone reloads
-        projector.wait_for_function("document.querySelector('[data-count=joined]').textContent.trim() === '30'")
+        projector.wait_for_function("() => document.querySelector('[data-count=joined]').textContent.trim() === '30'")
         projector.evaluate("window.__sameDocument = true")
 
         # Start: the QR code moves to a corner. Reveal: every phone shows the room by itself.
@@ -212,7 +212,7 @@ def test_a_room_of_30_on_phones_and_a_projector(server, browser):
         phone.wait_for_url(re.compile(f"/w/{workshop['code']}/round$"))
         assert phone.locator("input[name=level]").count() == 6
         phone.locator("label[for=vote-4]").tap()
-        phone.wait_for_function("document.getElementById('save-status').textContent.includes('level 4')")
+        phone.wait_for_function("() => document.getElementById('save-status').textContent.includes('level 4')")
         db = store.open_db(app.config["DATABASE"])
         try:
             open_round = store.open_round_of(db, workshop["id"])
