@@ -11,8 +11,13 @@ import plotly.graph_objects as go
 
 from .engine.vocabulary import DIMENSIONS
 
-PALETTE = ("#0b5cad", "#d9480f", "#2b8a3e", "#862e9c", "#e67700", "#0c8599", "#5c7cfa")
+PALETTE = ("#0b5cad", "#d9480f", "#2b8a3e", "#862e9c", "#cc6a00", "#0c8599", "#5c7cfa")
 TARGET_COLOUR = "#495057"
+# Series must differ by more than colour (WCAG 1.4.1): each also gets its own marker shape, line dash
+# and, for bars, fill pattern, in the same order as the palette.
+SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star", "cross")
+DASHES = ("solid", "dot", "dashdot", "longdash", "longdashdot", "solid", "dot")
+PATTERNS = ("", "/", ".", "x", "\\", "-", "+")
 
 
 def _closed(values: list) -> list:
@@ -57,7 +62,8 @@ def radar_figure(series: list[tuple[str, Mapping[str, float | None]]],
         colour = PALETTE[i % len(PALETTE)]
         fig.add_trace(go.Scatterpolar(
             r=_closed(values), theta=theta, name=name, fill="toself" if len(series) == 1 else "none",
-            line={"color": colour, "width": 2}, opacity=0.9,
+            mode="lines+markers", line={"color": colour, "width": 2, "dash": DASHES[i % len(DASHES)]},
+            marker={"symbol": SYMBOLS[i % len(SYMBOLS)], "size": 8}, opacity=0.9,
             hovertemplate="%{theta}: %{r:.2f}<extra>%{fullData.name}</extra>",
         ))
     if target:
@@ -90,7 +96,7 @@ def result_radar(result: Mapping[str, Any], labels: Mapping[str, str] | None = N
     return radar_figure([("Current maturity", scores)], target=target, labels=labels)
 
 
-DIMENSION_COLOURS = {"governance": "#0b5cad", "analytics": "#2b8a3e", "facilitation": "#e67700",
+DIMENSION_COLOURS = {"governance": "#0b5cad", "analytics": "#2b8a3e", "facilitation": "#cc6a00",
                      "tools": "#862e9c", "leadership": "#c92a2a"}
 WEEKS_PER_MONTH = 52 / 12
 
@@ -205,15 +211,17 @@ def trend_figure(points: list[Mapping[str, Any]], labels: Mapping[str, str] | No
     labels = labels or {}
     x = [_safe_label(p["label"]) for p in points]
     fig = go.Figure()
-    for dim in DIMENSIONS:
+    for i, dim in enumerate(DIMENSIONS):
         fig.add_trace(go.Scatter(
             x=x, y=[p["scores"].get(dim) for p in points], name=labels.get(dim, dim.title()), mode="lines+markers",
-            line={"color": DIMENSION_COLOURS[dim], "width": 2}, connectgaps=False,
+            line={"color": DIMENSION_COLOURS[dim], "width": 2, "dash": DASHES[i % len(DASHES)]},
+            marker={"symbol": SYMBOLS[i % len(SYMBOLS)], "size": 9}, connectgaps=False,
             hovertemplate="%{x}: %{y:.2f}<extra>%{fullData.name}</extra>",
         ))
     fig.add_trace(go.Scatter(
         x=x, y=[p["overall"] for p in points], name="Overall", mode="lines+markers",
-        line={"color": "#212529", "width": 4, "dash": "dot"}, hovertemplate="%{x}: %{y:.2f}<extra>Overall</extra>",
+        line={"color": "#212529", "width": 4, "dash": "dot"}, marker={"symbol": "hexagon", "size": 11},
+        hovertemplate="%{x}: %{y:.2f}<extra>Overall</extra>",
     ))
     fig.update_layout(
         height=360, margin={"l": 40, "r": 10, "t": 20, "b": 40}, template="none",
@@ -252,7 +260,9 @@ def units_figure(units: list[tuple[str, Mapping[str, float | None]]], rollup: Ma
     fig = go.Figure()
     for i, (name, scores) in enumerate(units):
         fig.add_trace(go.Bar(x=cats, y=[scores.get(d) for d in DIMENSIONS], name=_safe_label(name),
-                             marker={"color": PALETTE[i % len(PALETTE)]},
+                             marker={"color": PALETTE[i % len(PALETTE)],
+                                     "pattern": {"shape": PATTERNS[i % len(PATTERNS)], "fgcolor": "#fff",
+                                                 "size": 6, "solidity": 0.3}},
                              hovertemplate="%{x}: %{y:.2f}<extra>%{fullData.name}</extra>"))
     fig.add_trace(go.Scatter(x=cats, y=[rollup[d]["mean"] for d in DIMENSIONS], name="Mean", mode="markers",
                              marker={"symbol": "line-ew-open", "size": 28, "color": "#212529", "line": {"width": 3}}))
@@ -273,9 +283,10 @@ def progress_figure(phases: list[Mapping[str, Any]]) -> dict[str, Any]:
     """Roadmap items per phase: done, started and planned."""
     names = [_safe_label(p["title"]) for p in phases]
     fig = go.Figure()
-    for status, colour in (("done", "#2b8a3e"), ("started", "#e67700"), ("planned", "#ced4da")):
+    for status, colour, pattern in (("done", "#2b8a3e", ""), ("started", "#cc6a00", "/"), ("planned", "#ced4da", ".")):
         fig.add_trace(go.Bar(y=names, x=[p["counts"][status] for p in phases], name=status.title(), orientation="h",
-                             marker={"color": colour}, hovertemplate="%{y}: %{x} " + status + "<extra></extra>"))
+                             marker={"color": colour, "pattern": {"shape": pattern, "fgcolor": "#fff", "size": 6,
+                                                                  "solidity": 0.3}}, hovertemplate="%{y}: %{x} " + status + "<extra></extra>"))
     fig.update_layout(barmode="stack", height=80 + 40 * max(1, len(phases)), template="none",
                       margin={"l": 10, "r": 10, "t": 10, "b": 30},
                       yaxis={"autorange": "reversed", "automargin": True}, xaxis={"dtick": 1, "title": {"text": "items"}},
@@ -297,19 +308,21 @@ def band_radar(band: Mapping[str, Mapping[str, Any]], target: Mapping[str, int] 
     fig = go.Figure()
     fig.add_trace(go.Scatterpolar(r=series("max"), theta=theta, name="Highest", mode="lines",
                                   line={"color": "rgba(11,92,173,0.25)", "width": 1}, hoverinfo="skip",
-                                  showlegend=False))
+                                  showlegend=False, meta={"column": "Highest"}))
     fig.add_trace(go.Scatterpolar(r=series("min"), theta=theta, name="Range (lowest to highest)", mode="lines",
                                   fill="tonext", fillcolor="rgba(11,92,173,0.15)",
-                                  line={"color": "rgba(11,92,173,0.25)", "width": 1},
+                                  line={"color": "rgba(11,92,173,0.25)", "width": 1}, meta={"column": "Lowest"},
                                   hovertemplate="%{theta}: lowest %{r:.2f}<extra></extra>"))
     fig.add_trace(go.Scatterpolar(r=series("median"), theta=theta, name="Median", mode="lines+markers",
-                                  line={"color": PALETTE[0], "width": 3},
+                                  line={"color": PALETTE[0], "width": 3}, marker={"symbol": SYMBOLS[0], "size": 8},
                                   hovertemplate="%{theta}: median %{r:.2f}<extra></extra>"))
     for i, (role, data) in enumerate((roles or {}).items()):
         medians = data["medians"]
         fig.add_trace(go.Scatterpolar(r=_closed([medians[d] or 0 for d in DIMENSIONS]), theta=theta,
-                                      name=_safe_label(f"{role} ({data['respondents']})"), mode="lines",
-                                      line={"color": PALETTE[(i + 1) % len(PALETTE)], "width": 2, "dash": "dot"}))
+                                      name=_safe_label(f"{role} ({data['respondents']})"), mode="lines+markers",
+                                      line={"color": PALETTE[(i + 1) % len(PALETTE)], "width": 2,
+                                            "dash": DASHES[(i + 1) % len(DASHES)]},
+                                      marker={"symbol": SYMBOLS[(i + 1) % len(SYMBOLS)], "size": 8}))
     if baseline:
         period, scores = baseline
         fig.add_trace(go.Scatterpolar(r=_closed([scores.get(d) or 0 for d in DIMENSIONS]), theta=theta,
@@ -337,9 +350,65 @@ def distribution_figure(stats: Mapping[str, Mapping[str, Any]], questions: list[
     fig = go.Figure(go.Heatmap(z=z, x=columns, y=names, colorscale="Blues", showscale=False,
                                text=z, texttemplate="%{text}",
                                hovertemplate="%{y}<br>level %{x}: %{z} people<extra></extra>"))
-    fig.update_layout(height=max(300, 20 * len(questions) + 60), margin={"l": 10, "r": 10, "t": 10, "b": 30},
+    fig.update_layout(height=max(300, 20 * len(questions) + 110), margin={"l": 10, "r": 10, "t": 70, "b": 20},
                       yaxis={"autorange": "reversed", "automargin": True, "tickfont": {"size": 11}},
                       xaxis={"side": "top", "type": "category", "title": {"text": "level (? = don't know)"}},
                       template="none",
                       font={"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 12})
     return fig.to_plotly_json()
+
+
+# --------------------------------------------------------------------------
+# Text alternatives: every chart's numbers as a table
+# --------------------------------------------------------------------------
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def _unique_categories(values: list) -> list:
+    """A closed radar repeats its first category at the end: each category once, in order."""
+    return list(dict.fromkeys(values))
+
+
+def figure_table(fig: Mapping[str, Any] | None, category: str = "Capability area") -> dict[str, Any] | None:
+    """The numbers a figure draws, as a table for people who cannot see the chart.
+
+    Returns {"columns": [header, ...], "rows": [[row header, cell, ...], ...]}: one row per category
+    (capability area, period, question or phase) and one column per series, or None when the figure
+    draws no categorical data (a timeline is described by the list beside it). Cells are text, so the
+    table shows the same numbers the chart does, rounded to two decimals.
+    """
+    traces = list((fig or {}).get("data") or [])
+    if not traces:
+        return None
+    if traces[0].get("type") == "heatmap":
+        heat = traces[0]
+        return {"columns": ["Question", *[f"Level {x}" if x != "?" else "Don't know" for x in heat["x"]]],
+                "rows": [[str(name), *[_cell(v) for v in row]] for name, row in zip(heat["y"], heat["z"])]}
+    series: list[tuple[str, dict]] = []
+    categories: list = []
+    for trace in traces:
+        kind = trace.get("type")
+        if kind == "scatterpolar":
+            keys, values = trace.get("theta") or [], trace.get("r") or []
+        elif kind == "bar" and trace.get("orientation") == "h":
+            if trace.get("base") is not None:  # a timeline: bars from a start to an end, listed on the page
+                return None
+            keys, values = trace.get("y") or [], trace.get("x") or []
+        elif kind in ("bar", "scatter"):
+            keys, values = trace.get("x") or [], trace.get("y") or []
+        else:
+            continue
+        by_key = dict(zip(keys, values))
+        categories.extend(k for k in _unique_categories(list(keys)) if k not in categories)
+        series.append((str((trace.get("meta") or {}).get("column") or trace.get("name") or ""), by_key))
+    if not series:
+        return None
+    return {"columns": [category, *[name for name, _ in series]],
+            "rows": [[str(key), *[_cell(values.get(key)) for _, values in series]] for key in categories]}

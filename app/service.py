@@ -276,6 +276,8 @@ def live_payload(c: Content, workshop: Mapping[str, Any], summary: Mapping[str, 
                                    baseline=(baseline["period"], baseline["scores"]) if baseline else None),
         "distribution": charts.distribution_figure(summary["stats"], questions) if questions else None,
     }
+    body["tables"] = {name: charts.figure_table(fig, "Question" if name == "distribution" else "Capability area")
+                      for name, fig in body["figures"].items() if fig}
     body["discussion"] = [
         {"question": row["question"], "text": row["text"], "dimension": labels[row["dimension"]],
          "median": row["median"], "iqr": row["iqr"], "stdev": row["stdev"], "answered": row["answered"],

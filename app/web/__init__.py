@@ -31,6 +31,7 @@ from . import (
     workshops,
 )
 from .compressed import init_compression
+from .. import charts
 from .current import content, public_url
 from ..engine.whatif import NO_CHANGE
 from ..reports.evidence import describe_evidence, labels_of
@@ -94,6 +95,7 @@ def init_web(app: Flask) -> None:
         return {"content": content(), "no_change": NO_CHANGE}
 
     app.add_template_global(public_url)
+    app.add_template_global(charts.figure_table, "chart_table")
 
     @app.template_global("evidence")
     def _evidence(evidence, result=None):

@@ -80,8 +80,15 @@
         }
         retries = 0;
         if (answeredEl) { answeredEl.textContent = body.answered; }
-        if (bar && body.total) { bar.style.width = Math.round(100 * body.answered / body.total) + "%"; }
-        if (waiting()) { schedule(0.25); } else { show("All answers saved", "saved"); }
+        if (bar && body.total) {
+          bar.style.width = Math.round(100 * body.answered / body.total) + "%";
+          var meter = bar.closest("[role=progressbar]");
+          if (meter) { meter.setAttribute("aria-valuenow", body.answered); }
+        }
+        if (waiting()) { schedule(0.25); } else {
+          show("All answers saved" + (body.total ? "; " + body.answered + " of " + body.total + " answered." : "."),
+               "saved");
+        }
       });
     }).catch(function () {
       // No connection (or no answer): keep the answers and try again.

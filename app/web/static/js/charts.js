@@ -7,9 +7,10 @@
     if (!source || !window.Plotly) { return; }
     var fig = JSON.parse(source.textContent);
     narrow(el, fig);
+    // No toolbar: its buttons would be hidden tab stops inside role="img" (WCAG 4.1.2); the numbers
+    // are in the table under each chart instead.
+    var config = { responsive: true, displaylogo: false, displayModeBar: false };
     var small = window.matchMedia && window.matchMedia("(max-width: 767.98px)").matches;
-    var config = { responsive: true, displaylogo: false, displayModeBar: small ? false : "hover",
-                   modeBarButtonsToRemove: ["lasso2d", "select2d"] };
     window.Plotly.newPlot(el, fig.data || [], fig.layout || {}, config).then(function () {
       return small ? unclip(el, fig.layout || {}) : null;
     }).then(function () {
