@@ -1,0 +1,64 @@
+"""Every signed-in page type audited with axe-core (WCAG 2.0/2.1, levels A and AA) in Chromium:
+organisations, dashboards (whole organisation, unit, phone), comparison, reports, workshops (console,
+projector), users and account. Also: no page scrolls sideways at 320 px or at 200% zoom.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.a11y import describe
+from tests.browser.a11y_site import PAGES, TIMEOUT, audit, contexts, settle, site  # noqa: F401
+
+SIGNED_IN = [p for p in PAGES if p[1] in ("admin", "admin_phone")]
+
+
+@pytest.mark.parametrize("name, who, path", SIGNED_IN, ids=[p[0] for p in SIGNED_IN])
+def test_signed_in_page_has_no_accessibility_violation(site, contexts, name, who, path):
+    expect = 404 if name == "not found" else 200
+    violations = audit(contexts[who], site.url + path(site), expect)
+    assert not violations, f"axe on {name} ({path(site)}):\n{describe(violations)}"
+
+
+# --------------------------------------------------------------------------
+# Reflow (WCAG 1.4.10) and 200% zoom: no page scrolls sideways
+# --------------------------------------------------------------------------
+
+REFLOW_PAGES = {
+    "320px": ["home", "sign-in", "join a workshop", "area", "review", "result (private link)", "dashboard",
+              "compare", "workshop console", "projector", "participant (results shown)", "users"],
+    "200%": ["home", "area", "result (private link)", "dashboard"],
+}
+NARROW = {"viewport": {"width": 320, "height": 640}}  # 1280 px at 400%
+ZOOMED = {"viewport": {"width": 640, "height": 400}, "device_scale_factor": 2}  # 1280 px at 200%
+
+
+def overflow(context, url: str) -> int:
+    """How far the page reaches beyond the window's right edge, in CSS pixels (0: no sideways scrolling)."""
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    try:
+        page.goto(url)
+        settle(page)
+        return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("size", ["320px", "200%"])
+def test_no_page_scrolls_sideways_at_320px_or_200_percent(site, contexts, browser, size):
+    by_name = {name: (who, path) for name, who, path in PAGES}
+    wide = []
+    for who in ("anon", "admin", "participant"):
+        options = NARROW if size == "320px" else ZOOMED
+        context = browser.new_context(**options)
+        try:
+            context.add_cookies(contexts[who].cookies())
+            for name in REFLOW_PAGES[size]:
+                if by_name[name][0] in (who, "phone" if who == "anon" else None):
+                    url = site.url + by_name[name][1](site)
+                    if (extra := overflow(context, url)) > 0:
+                        wide.append(f"{name} ({url}): {extra}px too wide")
+        finally:
+            context.close()
+    assert not wide, f"pages scrolling sideways at {size}:\n" + "\n".join(wide)
