@@ -261,8 +261,8 @@ def units_figure(units: list[tuple[str, Mapping[str, float | None]]], rollup: Ma
     for i, (name, scores) in enumerate(units):
         fig.add_trace(go.Bar(x=cats, y=[scores.get(d) for d in DIMENSIONS], name=_safe_label(name),
                              marker={"color": PALETTE[i % len(PALETTE)],
-                                     "pattern": {"shape": PATTERNS[i % len(PATTERNS)], "fgcolor": "#fff",
-                                                 "size": 6, "solidity": 0.3}},
+                                     "pattern": {"shape": PATTERNS[i % len(PATTERNS)], "fillmode": "overlay",
+                                                 "fgcolor": "#fff", "size": 6, "solidity": 0.3}},
                              hovertemplate="%{x}: %{y:.2f}<extra>%{fullData.name}</extra>"))
     fig.add_trace(go.Scatter(x=cats, y=[rollup[d]["mean"] for d in DIMENSIONS], name="Mean", mode="markers",
                              marker={"symbol": "line-ew-open", "size": 28, "color": "#212529", "line": {"width": 3}}))
@@ -285,8 +285,8 @@ def progress_figure(phases: list[Mapping[str, Any]]) -> dict[str, Any]:
     fig = go.Figure()
     for status, colour, pattern in (("done", "#2b8a3e", ""), ("started", "#cc6a00", "/"), ("planned", "#ced4da", ".")):
         fig.add_trace(go.Bar(y=names, x=[p["counts"][status] for p in phases], name=status.title(), orientation="h",
-                             marker={"color": colour, "pattern": {"shape": pattern, "fgcolor": "#fff", "size": 6,
-                                                                  "solidity": 0.3}}, hovertemplate="%{y}: %{x} " + status + "<extra></extra>"))
+                             marker={"color": colour, "pattern": {"shape": pattern, "fillmode": "overlay",
+                                                                  "fgcolor": "#fff", "size": 6, "solidity": 0.3}}, hovertemplate="%{y}: %{x} " + status + "<extra></extra>"))
     fig.update_layout(barmode="stack", height=80 + 40 * max(1, len(phases)), template="none",
                       margin={"l": 10, "r": 10, "t": 10, "b": 30},
                       yaxis={"autorange": "reversed", "automargin": True}, xaxis={"dtick": 1, "title": {"text": "items"}},
