@@ -66,6 +66,9 @@ TEXT_PAIRS = [
     ("saved status", declared(".save-status.saved", "color"), WHITE),
     ("retrying status", declared(".save-status.retrying", "color"), WHITE),
     ("failed status", declared(".save-status.failed", "color"), WHITE),
+    ("outline warning button", declared(".btn-outline-warning", "--bs-btn-color"), WHITE),
+    *[(f"white on level {n} (workshop spread)", WHITE, declared(f".lv{n}", "background")) for n in range(1, 6)],
+    ("white on don't know (workshop spread)", WHITE, declared(".spread-part.dk", "background")),
 ]
 
 

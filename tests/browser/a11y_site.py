@@ -61,7 +61,7 @@ def site(make_app, tmp_path_factory):
             assert person.submit().status_code == 302
     answering = Participant(app, room, role="Delivery")  # joined, still answering
     assert ada.post(room.base + "/reveal", {"revealed": "1"}).status_code == 302
-    assert ada.post(closed.base + "/close").status_code == 302
+    assert ada.post(closed.base + "/close", {"confirm": "yes"}).status_code == 302
 
     respondent = Respondent(app.test_client(), questionnaire)
     respondent.fill_context()
@@ -71,7 +71,7 @@ def site(make_app, tmp_path_factory):
     server = LiveServer(app)
     yield SimpleNamespace(app=app, url=server.url, db_path=db_path, org=org, north=north, first=first,
                           second=second, room=room, closed=closed, participant=person, answering=answering,
-                          token=respondent.token)
+                          token=respondent.token, admin=ada, questionnaire=questionnaire)
     server.stop()
 
 
@@ -151,6 +151,7 @@ PAGES = [
     ("new workshop", "admin", lambda s: f"/orgs/{s.org}/workshops/new"),
     ("workshop console", "admin", lambda s: s.room.base),
     ("projector", "admin", lambda s: s.room.base + "/projector"),
+    ("close a workshop (confirmation)", "admin", lambda s: s.room.base + "/close"),
     ("workshop report", "admin", lambda s: s.closed.base + "/report"),
     ("participant (results shown)", "participant", lambda s: f"/w/{s.room.code}"),
     ("participant answering", "answering", lambda s: f"/w/{s.room.code}/d/{DIMENSIONS[1]}"),

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from app.engine.vocabulary import DIMENSIONS
+
 from tests.browser.a11y import describe
 from tests.browser.a11y_site import PAGES, TIMEOUT, audit, contexts, settle, site  # noqa: F401
 
@@ -33,14 +35,21 @@ NARROW = {"viewport": {"width": 320, "height": 640}}  # 1280 px at 400%
 ZOOMED = {"viewport": {"width": 640, "height": 400}, "device_scale_factor": 2}  # 1280 px at 200%
 
 
-def overflow(context, url: str) -> int:
-    """How far the page reaches beyond the window's right edge, in CSS pixels (0: no sideways scrolling)."""
+def overflow(context, url: str) -> tuple[int, str]:
+    """How far the page reaches beyond the window's right edge, in CSS pixels (0: no sideways scrolling),
+    and the outermost elements that reach past it."""
     page = context.new_page()
     page.set_default_timeout(TIMEOUT)
     try:
         page.goto(url)
         settle(page)
-        return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        return page.evaluate("""() => {
+          const width = document.documentElement.clientWidth;
+          const wide = [...document.querySelectorAll("body *")].filter(el => el.getBoundingClientRect().right > width + 1
+            && !(el.parentElement && el.parentElement.getBoundingClientRect().right > width + 1));
+          return [document.documentElement.scrollWidth - width,
+                  wide.slice(0, 3).map(el => el.outerHTML.slice(0, 100)).join(" | ")];
+        }""")
     finally:
         page.close()
 
@@ -57,8 +66,28 @@ def test_no_page_scrolls_sideways_at_320px_or_200_percent(site, contexts, browse
             for name in REFLOW_PAGES[size]:
                 if by_name[name][0] in (who, "phone" if who == "anon" else None):
                     url = site.url + by_name[name][1](site)
-                    if (extra := overflow(context, url)) > 0:
-                        wide.append(f"{name} ({url}): {extra}px too wide")
+                    extra, culprits = overflow(context, url)
+                    if extra > 0:
+                        wide.append(f"{name} ({url}): {extra}px too wide: {culprits}")
         finally:
             context.close()
     assert not wide, f"pages scrolling sideways at {size}:\n" + "\n".join(wide)
+
+
+# --------------------------------------------------------------------------
+# The room: every kind of projector view, and a second round on the phones. Last in this file: it
+# moves the workshop's screen and opens a round on this module's site.
+# --------------------------------------------------------------------------
+
+def test_every_projector_view_and_the_second_round_have_no_accessibility_violation(site, contexts):
+    question = site.questionnaire.questions()[0].id
+    found = {}
+    assert site.admin.post(site.room.base + "/start").status_code == 302  # past the join screen
+    for screen in ("radar", "disputed", f"question:{question}", "roles", f"heatmap:{DIMENSIONS[0]}"):
+        assert site.admin.post(site.room.base + "/screen", {"screen": screen}).status_code == 302
+        found[f"projector {screen}"] = audit(contexts["admin"], site.url + site.room.base + "/projector")
+    assert site.admin.post(site.room.base + "/rounds", {"question_id": question}).status_code == 302
+    found["projector round"] = audit(contexts["admin"], site.url + site.room.base + "/projector")
+    found["second-round vote"] = audit(contexts["participant"], site.url + f"/w/{site.room.code}/round")
+    failing = {name: describe(v) for name, v in found.items() if v}
+    assert not failing, "\n".join(f"axe on {name}:\n{text}" for name, text in failing.items())

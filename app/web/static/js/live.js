@@ -5,13 +5,17 @@
   var parts = document.querySelectorAll("[data-live-fragment]");
   if (!parts.length || !window.fetch) { return; }
   var EVERY = 3000;
+  var announcer = document.querySelector("[data-live-announce]");
+  var news = Array.prototype.map.call(parts, function (part) {
+    return window.pmoRoomNews ? window.pmoRoomNews(part, announcer) : function () {};
+  });
 
   function busy(part) {
     return part.contains(document.activeElement) && document.activeElement !== document.body ||
       !!part.querySelector("details[open]");
   }
 
-  function refresh(part) {
+  function refresh(part, i) {
     if (busy(part) || document.hidden) { return Promise.resolve(); }
     return fetch(part.getAttribute("data-live-fragment"), { credentials: "same-origin", cache: "no-cache" })
       .then(function (res) {
@@ -22,6 +26,7 @@
         if (html !== part.getAttribute("data-html") && !busy(part)) {
           part.innerHTML = html;  // the server's own escaped fragment
           part.setAttribute("data-html", html);
+          news[i]();
         }
         part.removeAttribute("data-lost");
       })

@@ -9,7 +9,9 @@
   var screenUrl = stage.getAttribute("data-screen-url");
   var status = document.querySelector("[data-live-status]");
   var csrf = document.querySelector('meta[name="csrf-token"]').content;
+  var announcer = document.querySelector("[data-live-announce]");
   var EVERY = 1500, failures = 0, timer = null;
+  var news = window.pmoRoomNews ? window.pmoRoomNews(stage, announcer) : function () {};
 
   function schedule(ms) {
     if (timer) { clearTimeout(timer); }
@@ -29,6 +31,7 @@
         if (body.key !== stage.getAttribute("data-key")) {
           stage.innerHTML = body.html;  // the server's own escaped view
           stage.setAttribute("data-key", body.key);
+          news();
         }
         stage.setAttribute("data-updated", String(Date.now()));
         schedule(EVERY);
