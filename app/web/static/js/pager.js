@@ -21,6 +21,11 @@
   var area = form.getAttribute("data-area");
   var LAST = "pmo-pager-last";  // going back from a page's first question opens the previous page's last
   var index = 0, on = false;
+  // The form posts to this page's URL; without this its #fragment (say #note) would follow the
+  // redirect and open the next area on its last screen instead of its first question.
+  form.addEventListener("submit", function () {
+    if (location.hash && history.replaceState) { history.replaceState(null, "", location.pathname + location.search); }
+  });
 
   function answered(fieldset) { return !!fieldset.querySelector("input[type=radio]:checked"); }
 
