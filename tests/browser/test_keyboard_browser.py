@@ -171,7 +171,7 @@ def test_the_live_view_announces_changes_in_words_and_never_the_clock(server, pa
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(re.compile(r"/orgs$"))
     page.goto(server.url + workshop.base + view)
-    page.wait_for_function("document.querySelector('[data-count=joined]').textContent.trim() === '0'")
+    page.wait_for_function("() => document.querySelector('[data-count=joined]').textContent.trim() === '0'")
     live = "[aria-live], [role=status], [role=alert], [role=log]"
     assert page.evaluate(f"document.querySelector('[data-count=joined]').closest('{live}')") is None
     assert page.inner_text("[data-live-announce]") == ""  # nothing to say on arrival
@@ -180,7 +180,7 @@ def test_the_live_view_announces_changes_in_words_and_never_the_clock(server, pa
     Participant(server.app, workshop, role=None)
     said = wait_announced(page, "joined")
     assert re.fullmatch(r"(2 more people|1 more person) joined; \d answering, 0 submitted\.", said), said
-    page.wait_for_function("document.querySelector('[data-count=joined]').textContent.trim() === '2'")
+    page.wait_for_function("() => document.querySelector('[data-count=joined]').textContent.trim() === '2'")
     if view == "/projector":  # its status line speaks only when the connection is lost, never the clock
         assert page.inner_text("[data-live-status]") == ""
 
