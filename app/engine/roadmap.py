@@ -247,6 +247,8 @@ class _Planner:
     def choose(self) -> None:
         items, plan = self.roadmap.items, self.plan
         fired = {p["id"]: p for p in plan.pitfalls}
+        projects = plan.facts.get("context.active_projects")
+        small_portfolio = isinstance(projects, int) and projects < self.roadmap.capacity.targets_from_projects
         for item_id, item in items.items():
             if not self.needed(item_id):
                 continue
@@ -257,8 +259,6 @@ class _Planner:
                 self.add(item_id, "setup", "sets up directive oversight of the critical programmes")
             if item.setup_only and item_id not in self.drivers:
                 continue  # a structure of another model: not planned for a target alone
-            projects = plan.facts.get("context.active_projects")
-            small_portfolio = isinstance(projects, int) and projects < self.roadmap.capacity.targets_from_projects
             for question, now, level in self.gaps(item):
                 dim = question.split(".", 1)[0]
                 target = plan.target.get(dim, 0)

@@ -23,9 +23,6 @@ from .wording import count_phrase, format_value, singular
 
 # Score changes further than this are not advice about this organisation but about another one.
 MAX_SCORE_CHANGE = 1.5
-# Choices in a natural order: only the neighbouring value is a realistic change ("if the
-# organisation were large", not "if the enterprise were small").
-ORDINAL = ("org_size", "risk_profile", "delivery_mix", "existing_pmo")
 # Profile answers a client cannot or would not change to get a different PMO: how large the
 # organisation is, whether it is regulated, how risky its work is, how it delivers, what hurts
 # and whether a PMO exists today. "If you were not regulated" is not advice. Growth in projects
@@ -118,9 +115,6 @@ class ChangeSearch:
         current = self.facts.get(f"context.{key}")
         if spec["type"] == "choice":
             values = list(spec["values"])
-            if key in ORDINAL and current in values:
-                at = values.index(current)
-                return [values[i] for i in (at - 1, at + 1) if 0 <= i < len(values)]
             return [v for v in values if v != current]
         if spec["type"] == "boolean":
             return [not current]

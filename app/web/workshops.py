@@ -307,14 +307,19 @@ def remove_participant(org_id: int, workshop_id: int, response_id: int):
     return _back(workshop, "#people-heading")
 
 
+def _form_question(workshop, nothing_done: str) -> str:
+    """The question id the form names, one of the workshop's questionnaire, or a 400 saying so."""
+    question_id = request.form.get("question_id", "")
+    if content().questionnaire(workshop["questionnaire_id"]).question(question_id) is None:
+        abort(400, description=f"Unknown question {question_id!r}. {nothing_done}")
+    return question_id
+
+
 @bp.post("/<int:workshop_id>/consensus")
 @facilitator_view
 def record_consensus(org_id: int, workshop_id: int):
     workshop = _workshop(org_id, workshop_id)
-    questionnaire = content().questionnaire(workshop["questionnaire_id"])
-    question_id = request.form.get("question_id", "")
-    if questionnaire.question(question_id) is None:
-        abort(400, description=f"Unknown question {question_id!r}. Nothing was recorded.")
+    question_id = _form_question(workshop, "Nothing was recorded.")
     raw = request.form.get("level", "")
     level = parse_level(raw)
     if raw and level is None:
@@ -335,10 +340,7 @@ def record_consensus(org_id: int, workshop_id: int):
 def open_round(org_id: int, workshop_id: int):
     """A second vote on one question: every phone shows just that question, the projector its round."""
     workshop = _workshop(org_id, workshop_id)
-    questionnaire = content().questionnaire(workshop["questionnaire_id"])
-    question_id = request.form.get("question_id", "")
-    if questionnaire.question(question_id) is None:
-        abort(400, description=f"Unknown question {question_id!r}. No round was opened.")
+    question_id = _form_question(workshop, "No round was opened.")
     try:
         round_id = store.open_round(get_db(), workshop["id"], question_id)
     except store.RoundOpen as err:
