@@ -62,8 +62,11 @@ def test_answers_autosave_on_change_and_survive_a_reload(server, page):
     first = page.locator("fieldset.question").first
     first.locator("input[value='4']").check()
     page.locator("fieldset.question").nth(1).locator("input[value='dk']").check()
-    page.wait_for_selector("#save-status.saved")
     total = len(server.app.extensions["pmo_content"].default_questionnaire.questions())
+    # Both changes saved: the first "saved" can belong to the first change while the second is in flight.
+    page.wait_for_function("t => document.getElementById('progress-text').textContent.includes(t)",
+                           arg=f"2 of {total} answered")
+    page.wait_for_selector("#save-status.saved")
     assert f"2 of {total} answered" in page.inner_text("#progress-text")
     page.reload()
     assert first.locator("input[value='4']").is_checked()
