@@ -346,8 +346,8 @@ class _Planner:
         sequence = float(THEMES.index(item.theme))
         if item.theme == "ownership" and self.plan.foundations_first and item.to_level <= BASICS_LEVEL:
             group, sub = 0, 0
-        elif "pain" in drivers:
-            group, sub = 1, 0
+        elif "pain" in drivers:  # the pain's work in the order the content lists it, each with its prerequisites
+            group, sub, bucket, sequence = 1, 0, self.plan.pain.improvements.index(item_id), 0.0
         elif item_id in self.urgent:
             group, sub = 1, 1
         elif item_id in self.first_setup:
