@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import db
 from .cli import register_cli
+from .data_cli import data_cli
 from .engine import Content, ContentError, load_content
 from .logs import install_redaction
 from .store.accounts import PASSWORD_METHOD
@@ -78,6 +79,7 @@ def create_app(test_config: dict | None = None, content: Content | None = None) 
     db.init_app(app)
     init_web(app)
     register_cli(app)
+    app.cli.add_command(data_cli)
     return app
 
 

@@ -215,6 +215,8 @@ def rescore_assessment(db: Database, c: Content, org_id: int, assessment_id: int
     questionnaire = (c.questionnaire(inputs["questionnaire_id"]) if inputs["questionnaire_id"] in c.questionnaires
                      else c.default_questionnaire)
     if inputs["kind"] == "workshop":
+        if inputs["answers_purged"]:
+            raise store.AnswersPurged("the workshop's individual answers were purged under retention")
         workshop = {**inputs["workshop"], "questionnaire_id": questionnaire.id}
         result, figures = compute_workshop_result(c, workshop, inputs["responses"], inputs["consensus"],
                                                   inputs["target"], plan=inputs["plan"], rounds=inputs["rounds"])
@@ -478,3 +480,55 @@ def import_answers(db: Database, c: Content, data: Mapping[str, Any]) -> tuple[i
     return store.import_self_assessment(db, questionnaire.id, questionnaire.version, answers=data["answers"],
                                         context=data["context"], notes=data.get("notes") or {},
                                         target=data.get("target"))
+
+
+# --------------------------------------------------------------------------
+# Export everything: one archive of an organisation's data, for machines and for people
+# --------------------------------------------------------------------------
+
+ARCHIVE_README = """PMO Advisor: everything of the organisation "{name}", exported {at}.
+
+organisation.json   every assessment with its answers, notes and frozen results (snapshots),
+                    units, members, workshops with their consensus, roadmap progress and the
+                    audit log. Import it into another PMO Advisor server with
+                    flask --app app data import organisation-export.zip --owner you@example.org
+reports/            the organisation's latest result with its history, as PDF and Excel
+                    (only once an assessment has been submitted)
+"""
+
+
+def export_archive(db: Database, c: Content, org: Mapping[str, Any], today: date | None = None) -> bytes:
+    """The organisation's complete data as a zip: organisation.json, a README and its report (PDF, XLSX)."""
+    import io
+    import json
+    import zipfile
+
+    from .reports import render_file
+
+    data = store.export_org(db, org["id"])
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("organisation.json", json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True))
+        archive.writestr("README.txt", ARCHIVE_README.format(name=org["name"], at=data["exported_at"]))
+        report = org_report(db, c, org, None, today or date.today())
+        if report is not None:
+            for fmt in ("pdf", "xlsx"):
+                archive.writestr(f"reports/organisation-report.{fmt}", render_file(report, fmt))
+    return out.getvalue()
+
+
+def read_archive(raw: bytes) -> dict[str, Any]:
+    """The organisation.json of an export archive (or a bare JSON export); raise store.UnreadableArchive."""
+    import io
+    import json
+    import zipfile
+
+    try:
+        if raw[:2] == b"PK":
+            with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+                raw = archive.read("organisation.json")
+        data = json.loads(raw.decode("utf-8"))
+    except (zipfile.BadZipFile, KeyError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise store.UnreadableArchive(f"this is not a PMO Advisor export archive ({err})") from None
+    store.check_archive(data)
+    return data

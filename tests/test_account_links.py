@@ -124,6 +124,10 @@ def test_an_owner_invites_and_the_person_sets_their_own_password(app, member):
     assert guest.get(path_of(link)).status_code == 404, "used links are useless"
     assert "nia@example.org · member" not in visible_text(member.get(f"/orgs/{org}").text)
     assert signed_in_client(app, "nia@example.org", NEW_PASSWORD)
+    log = query(app, "SELECT action, label, detail FROM audit_log WHERE org_id = ? ORDER BY id", [org])
+    assert log[-2:] == [("member_invited", "nia@example.org", "as member"),
+                        ("member_added", "nia@example.org", "as member, by accepting an invitation")]
+    assert all(link.rsplit("/", 1)[-1] not in repr(row) for row in query(app, "SELECT * FROM audit_log"))
 
 
 def test_only_owners_invite(app, member):
@@ -163,6 +167,8 @@ def test_an_admin_reset_link_ends_the_accounts_other_sessions(app):
     assert person.get("/orgs").status_code == 200
     assert person.get(path).status_code == 404
     assert signed_in_client(app, "forgot@example.org", NEW_PASSWORD)
+    assert query(app, "SELECT action, object_id, label FROM audit_log WHERE action = 'reset_link_issued'") == [
+        ("reset_link_issued", user_id, "forgot@example.org")]
 
 
 def test_only_admins_make_reset_links(app):
@@ -171,3 +177,45 @@ def test_only_admins_make_reset_links(app):
     fac = signed_in_client(app, "fac@example.org")
     assert fac.post(f"/admin/users/{user_id}/reset-link", data={"csrf_token": fac.csrf}).status_code in (403, 404)
     assert query(app, "SELECT count(*) FROM account_links") == [(0,)]
+
+
+# --------------------------------------------------------------------------
+# With the data lifecycle: deleted organisations and accounts, and the audit log
+# --------------------------------------------------------------------------
+
+
+def test_an_invitation_to_an_organisation_in_the_trash_does_not_work_and_works_again_on_restore(fresh_db, owner_org):
+    owner, org = owner_org
+    token = store.create_invitation(fresh_db, org, "late@example.org", "member", owner)
+    trash_id = store.delete(fresh_db, org, "organisation", org, owner)
+    with pytest.raises(store.LinkInvalid):
+        store.accept_invitation(fresh_db, token, NEW_PASSWORD, password_method="pbkdf2:sha256:1")
+    assert store.user_by_email(fresh_db, "late@example.org") is None
+    store.restore(fresh_db, trash_id, owner)
+    assert store.open_link(fresh_db, "invite", token)["org_id"] == org
+
+
+def test_deleting_an_account_voids_its_links_and_forgets_its_address_in_them(fresh_db, owner_org):
+    owner, org = owner_org
+    admin = new_user(fresh_db, "admin@example.org", role="admin")
+    member = new_user(fresh_db, "member@example.org", role="facilitator")
+    store.set_member(fresh_db, org, member, "owner")
+    reset = store.create_reset_link(fresh_db, member, admin)
+    sent = store.create_invitation(fresh_db, org, "friend@example.org", "member", member)
+    kept = store.create_invitation(fresh_db, org, "colleague@example.org", "member", owner)
+    store.delete_user(fresh_db, member)
+    for kind, token in (("reset", reset), ("invite", sent)):
+        with pytest.raises(store.LinkInvalid):
+            store.open_link(fresh_db, kind, token)
+    assert store.open_link(fresh_db, "invite", kept)["email"] == "colleague@example.org"
+    assert "member@example.org" not in str(list(fresh_db.execute("SELECT * FROM account_links")))
+
+
+def test_accepting_an_invitation_is_in_the_organisations_audit_log(fresh_db, owner_org):
+    owner, org = owner_org
+    token = store.create_invitation(fresh_db, org, "new@example.org", "owner", owner)
+    user = store.accept_invitation(fresh_db, token, NEW_PASSWORD, password_method="pbkdf2:sha256:1")
+    entry = store.audit_entries(fresh_db, org)[0]
+    assert (entry["action"], entry["actor"], entry["label"], entry["object_id"]) == (
+        "member_added", "new@example.org", "new@example.org", user)
+    assert "as owner" in entry["detail"] and NEW_PASSWORD not in repr(entry)

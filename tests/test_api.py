@@ -301,6 +301,8 @@ def test_progress_is_read_and_updated_all_or_nothing(app, fac, questionnaire):
     assert (items[first]["status"], items[first]["owner_name"], items[first]["done_on"]) == ("done", "Sam", "2026-03-01")
     assert (items[second]["status"], items[second]["note"]) == ("dropped", "The board chose a vendor tool instead.")
     assert (updated.get_json()["done"], updated.get_json()["dropped"]) == (1, 1)
+    logged = query(app, "SELECT action, actor_id, detail FROM audit_log WHERE org_id = ?", [org])
+    assert logged == [("progress_updated", fac.user_id, f"through the API: {first} done, {second} dropped")]
 
 
 def test_workshops_listed_summarised_for_facilitators_and_closed(app):
@@ -329,6 +331,30 @@ def test_workshops_listed_summarised_for_facilitators_and_closed(app):
         store.save_answers(database, one["id"], {app.extensions["pmo_content"].default_questionnaire.questions()[0].id: 3})
     closed = api.post(f"/api/v1/orgs/{org}/workshops/{workshop}/close")
     assert closed.status_code == 200 and closed.get_json()["status"] == "closed"
+    assert api.post(f"/api/v1/orgs/{org}/workshops/{workshop}/close").status_code == 200  # a repeat: logged once
+    assert query(app, "SELECT action, actor_id, object_id FROM audit_log WHERE action = 'workshop_closed'") == [
+        ("workshop_closed", fay, workshop)]
     assessment = closed.get_json()["assessment_id"]
     assert api.get(f"/api/v1/orgs/{org}/assessments/{assessment}/result").status_code == 200
     assert api.post(f"/api/v1/orgs/{org}/assessments/{assessment}/submit").status_code == 409
+
+
+def test_what_is_in_the_trash_is_absent_from_every_list_and_not_found_by_id(app, fac, questionnaire):
+    kept, binned = (fac.post("/api/v1/orgs", json={"name": name}).get_json()["id"] for name in ("Kept", "Binned"))
+    unit = fac.post(f"/api/v1/orgs/{kept}/units", json={"name": "North"}).get_json()["id"]
+    stays = _assessed(fac, questionnaire, kept, "2026-Q1", 3)
+    goes = _assessed(fac, questionnaire, kept, "2026-Q2", 4)
+    with_unit = _assessed(fac, questionnaire, kept, "2026-Q2", 2, unit_id=unit)
+    with opened(app) as db:
+        store.delete(db, kept, "assessment", goes, fac.user_id)
+        store.delete(db, kept, "unit", unit, fac.user_id)
+        store.delete(db, binned, "organisation", binned, fac.user_id)
+    assert [o["id"] for o in fac.get("/api/v1/orgs").get_json()["items"]] == [kept]
+    assert [a["id"] for a in fac.get(f"/api/v1/orgs/{kept}/assessments").get_json()["items"]] == [stays]
+    assert [r["assessment_id"] for r in fac.get(f"/api/v1/orgs/{kept}/history").get_json()["items"]] == [stays]
+    assert fac.get(f"/api/v1/orgs/{kept}/units").get_json()["items"] == []
+    for url in (f"/api/v1/orgs/{binned}", f"/api/v1/orgs/{binned}/assessments", f"/api/v1/orgs/{kept}/units/{unit}",
+                *(f"/api/v1/orgs/{kept}/assessments/{a}{tail}" for a in (goes, with_unit) for tail in ("", "/result"))):
+        gone = fac.get(url)
+        assert gone.status_code == 404 and error_of(gone)["code"] == "not_found", url
+    assert fac.get(f"/api/v1/orgs/{kept}/assessments/{stays}/result").status_code == 200  # the live one answers

@@ -255,3 +255,30 @@ def test_dashboards_of_two_databases_do_not_share_cached_data(make_app, member, 
     member.get(f"/orgs/{org}")
     text = visible_text(other.get(f"/orgs/{other_org}").text)
     assert f"Latest result · 2025-Q1 {fmt(theirs.result['overall']['score'])} / 5" in text
+
+
+def test_a_unit_in_the_trash_leaves_the_roll_up_the_units_chart_and_compare(make_app, tmp_path):
+    app = make_app(tmp_path / "db.sqlite3")
+    person = Member(app, "trash-units@example.org")
+    org = person.create_org()
+    retail, platforms = person.add_unit(org, "Retail"), person.add_unit(org, "Platforms")
+    kept = person.assess(org, "2025-Q1", "2025-02-14", FIRST, unit=retail)
+    binned = person.assess(org, "2025-Q1", "2025-02-20", ALL_TWO, unit=platforms)
+
+    def whole() -> tuple[list[str], set[str], str]:
+        page = person.get(f"/orgs/{org}").text
+        (rows,) = tables(page, "data-units-table")
+        return [row[0] for row in rows[1:]], {t["name"] for t in figure(page, "units")["data"]}, page
+
+    names, bars, _page = whole()
+    assert {"Retail", "Platforms"} <= set(names) and {"Retail", "Platforms"} <= bars
+    person.post(f"/orgs/{org}/units/{platforms}/delete")
+    names, bars, page = whole()
+    assert "Platforms" not in names and "Platforms" not in bars and "Retail" in bars
+    assert "of 2 units" not in visible_text(page)  # pitfalls count the live units only
+    compared = person.get(f"/orgs/{org}/compare?a={kept.id}&a={binned.id}")
+    assert compared.status_code in (400, 404) or "Platforms" not in visible_text(compared.text)
+    (trash_id,), = query(app, "SELECT id FROM trash WHERE kind = 'unit' AND object_id = ?", [platforms])
+    person.post(f"/orgs/{org}/trash/{trash_id}/restore")
+    names, bars, _page = whole()
+    assert {"Retail", "Platforms"} <= set(names) and "Platforms" in bars

@@ -18,6 +18,15 @@ def workshop_row(app, workshop) -> dict:
         return store.get_workshop(db, workshop.org_id, workshop.id)
 
 
+def logged(app, workshop) -> list[tuple[str, int, str]]:
+    """The organisation's audit log about this workshop since it was opened, oldest first: (action, object id, detail)."""
+    with opened(app) as db:
+        entries = [(e["action"], e["object_id"], e["detail"]) for e in reversed(store.audit_entries(db, workshop.org_id))
+                   if e["object_kind"] == "workshop" and e["object_id"] == workshop.id]
+    assert entries[0][0] == "workshop_opened"
+    return entries[1:]
+
+
 def test_close_asks_first_and_says_what_it_will_do(app, fay, workshop):
     Participant(app, workshop).autosave({question_ids(app)[0]: 3})
     page = fay.client.get(workshop.base + "/close")
@@ -38,6 +47,7 @@ def test_a_workshop_nobody_answered_is_cancelled_not_closed_and_leaves_no_result
     assert snapshot_count(app) == 0
     cancelled = fay.post(workshop.base + "/cancel", {"confirm": "yes"})
     assert cancelled.status_code == 302
+    assert logged(app, workshop) == [("workshop_cancelled", workshop.id, "")]  # the refused close left no entry
     row = workshop_row(app, workshop)
     assert row["cancelled"] and row["status"] == "closed" and snapshot_count(app) == 0
     assert "cancelled" in visible_text(fay.client.get(workshop.base).text)
@@ -51,7 +61,7 @@ def test_a_workshop_with_answers_cannot_be_cancelled(app, fay, workshop):
     Participant(app, workshop).autosave({question_ids(app)[0]: None})
     refused = fay.post(workshop.base + "/cancel", {"confirm": "yes"})
     assert refused.status_code == 409 and "close the workshop instead" in visible_text(refused.text)
-    assert workshop_row(app, workshop)["status"] == "open"
+    assert workshop_row(app, workshop)["status"] == "open" and logged(app, workshop) == []
 
 
 def test_reopen_within_a_day_supersedes_the_result_and_not_after(app, fay, workshop):
@@ -62,6 +72,7 @@ def test_reopen_within_a_day_supersedes_the_result_and_not_after(app, fay, works
     assert "Re-open" in visible_text(fay.client.get(workshop.base + "/report").text)
     assert fay.post(workshop.base + "/reopen", {"confirm": "yes"}).status_code == 302
     assert workshop_row(app, workshop)["status"] == "open"
+    assert [a for a, *_ in logged(app, workshop)] == ["workshop_closed", "workshop_reopened"]
     assert fay.client.get(f"/join/{workshop.code}").status_code == 404  # nobody new joins
     assert fay.post(workshop.base + "/consensus", {"question_id": first_q, "level": "4"}).status_code == 302
     assert fay.close(workshop).status_code == 302
@@ -75,6 +86,7 @@ def test_reopen_within_a_day_supersedes_the_result_and_not_after(app, fay, works
     assert fay.client.get(workshop.base + "/reopen").status_code == 409
     assert fay.post(workshop.base + "/reopen", {"confirm": "yes"}).status_code == 409
     assert workshop_row(app, workshop)["status"] == "closed"
+    assert [a for a, *_ in logged(app, workshop)].count("workshop_reopened") == 1  # the refused one left none
 
 
 def test_removing_a_ghost_needs_confirmation_and_changes_the_counts(app, fay, workshop):
@@ -89,8 +101,9 @@ def test_removing_a_ghost_needs_confirmation_and_changes_the_counts(app, fay, wo
         ghost_id = store.response_by_token(db, ghost.token)["id"]
     path = f"{workshop.base}/participants/{ghost_id}/remove"
     assert fay.post(path).status_code == 400  # no confirmation: nobody removed
-    assert fay.live(workshop)["counts"]["joined"] == 3
+    assert fay.live(workshop)["counts"]["joined"] == 3 and logged(app, workshop) == []
     assert fay.post(path, {"confirm": "yes"}).status_code == 302
+    assert logged(app, workshop) == [("participant_removed", workshop.id, f"participant #{ghost_id}")]
     assert fay.live(workshop)["counts"] == {"joined": 2, "in_progress": 2, "submitted": 0, "not_started": 0}
     assert ghost.client.get(ghost.base).status_code == 403
     assert f'data-participant="{ghost_id}"' not in fay.client.get(workshop.base + "/panel").text

@@ -25,11 +25,13 @@ from .accounts import (
     DuplicateEmail,
     InvalidEmail,
     LastAdmin,
+    OwnsOrganisations,
     SetupDone,
     UnknownRole,
     WeakPassword,
     count_users,
     create_user,
+    delete_user,
     end_session,
     get_user,
     list_users,
@@ -142,7 +144,31 @@ from .rounds import (
     save_vote,
     vote_of,
 )
+from .archive import UnreadableArchive, check_archive, export_org, import_org
 from .backup import Backup, BackupFailed, backup_database
+from .audit import ACTIONS as AUDIT_ACTIONS, PAGE_SIZE as AUDIT_PAGE, UnknownAction, actor_label, entries as audit_entries, record as audit
+from .lifecycle import (
+    RETENTION,
+    RETENTION_RANGE,
+    TRASH_DAYS,
+    AnswersPurged,
+    InTrash,
+    InvalidRetention,
+    contents,
+    delete,
+    deleted_orgs,
+    describe,
+    purge,
+    purge_due,
+    purge_org,
+    purge_standalone,
+    restore,
+    retention,
+    set_retention,
+    target as deletion_target,
+    trash_entry,
+    trash_of,
+)
 from .schema import migrate, migrations
 from .tokens import (
     SCOPES as TOKEN_SCOPES,

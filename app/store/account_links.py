@@ -17,6 +17,7 @@ from werkzeug.security import generate_password_hash
 
 from .accounts import (PASSWORD_METHOD, DuplicateEmail, InvalidEmail, UnknownRole, check_password_policy,
                        get_user, normalise_email, revoke_user_sessions)
+from .audit import record
 from .db import StoreError, hash_token, transaction
 from .orgs import ORG_ROLES, set_member
 
@@ -77,7 +78,8 @@ def open_link(db: Database, kind: str, token: str, now: datetime | None = None) 
     row = db.execute(
         """SELECT l.id, l.email, l.user_id, l.org_id, l.role, l.expires_at, o.name FROM account_links l
            LEFT JOIN organisations o ON o.id = l.org_id
-           WHERE l.kind = ? AND l.token_hash = ? AND l.used_at IS NULL""", [kind, hash_token(token)]).fetchone()
+           WHERE l.kind = ? AND l.token_hash = ? AND l.used_at IS NULL
+                 AND (l.org_id IS NULL OR o.trash_id IS NULL)""", [kind, hash_token(token)]).fetchone()
     if row is None or row[5] <= (now or _now()).isoformat():
         raise LinkInvalid("this link does not work")
     if kind == "reset" and not get_user(db, row[2])["active"]:
@@ -101,6 +103,8 @@ def accept_invitation(db: Database, token: str, password: str, name: str = "",
         }).last_pk
         set_member(db, link["org_id"], user_id, link["role"])
         _use(db, link["id"], user_id, now)
+        record(db, "member_added", actor_id=user_id, org_id=link["org_id"], object_kind="member", object_id=user_id,
+               label=link["email"], detail=f"as {link['role']}, by accepting an invitation")
     return user_id
 
 

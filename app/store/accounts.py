@@ -108,7 +108,8 @@ def user_by_email(db: Database, email: str) -> dict[str, Any] | None:
 
 def list_users(db: Database) -> list[dict[str, Any]]:
     cols = ("id", "email", "name", "role", "active", "created_at")
-    return [dict(zip(cols, r)) for r in db.execute(f"SELECT {', '.join(cols)} FROM users ORDER BY email")]
+    return [dict(zip(cols, r)) for r in db.execute(f"SELECT {', '.join(cols)} FROM users WHERE deleted_at IS NULL "
+                                                   "ORDER BY email")]
 
 
 def update_user(db: Database, user_id: int, *, role: str | None = None, active: bool | None = None) -> None:
@@ -244,3 +245,47 @@ def record_login_failure(db: Database, email: str, address: str, now: float | No
         db.execute("INSERT INTO login_failures (email, address, at) VALUES (?, ?, ?)",
                    [normalise_email(email)[:254], address[:64], now])
         db.execute("DELETE FROM login_failures WHERE at < ?", [now - 24 * 3600])
+
+
+class OwnsOrganisations(StoreError):
+    """The account is the last owner of organisations; another owner must be added first."""
+
+    def __init__(self, names: list[str]):
+        super().__init__(f"the account is the last owner of {', '.join(names)}")
+        self.names = names
+
+
+def delete_user(db: Database, user_id: int) -> None:
+    """Delete an account: its personal data goes (email, name, password), its memberships and sessions end.
+
+    The row stays without them, so what the user authored (assessments, audit entries) stays,
+    shown as by a "former user", and the id is never given to someone else. The last active
+    admin and the last owner of an organisation cannot be deleted.
+    """
+    from .audit import record
+
+    with transaction(db):
+        user = get_user(db, user_id)
+        if user["role"] == "admin" and _is_last_admin(db, user_id):
+            raise LastAdmin("the last active admin cannot be deleted", "delete")
+        sole = [r[0] for r in db.execute(
+            """SELECT o.name FROM memberships m JOIN organisations o ON o.id = m.org_id
+               WHERE m.user_id = ? AND m.role = 'owner' AND
+                     (SELECT count(*) FROM memberships x WHERE x.org_id = m.org_id AND x.role = 'owner') = 1
+               ORDER BY o.name""", [user_id])]
+        if sole:
+            raise OwnsOrganisations(sole)
+        db.execute("DELETE FROM memberships WHERE user_id = ?", [user_id])
+        db.execute("DELETE FROM login_failures WHERE email = ?", [user["email"]])
+        revoke_user_sessions(db, user_id)
+        db.execute("DELETE FROM sessions WHERE user_id = ?", [user_id])
+        db.execute("UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE user_id = ?", [now_iso(), user_id])
+        # Its reset links and the invitations it sent or was sent stop working, and forget its address.
+        db.execute("UPDATE account_links SET used_at = COALESCE(used_at, ?) WHERE user_id = ? OR created_by = ? "
+                   "OR email = ?", [now_iso(), user_id, user_id, user["email"]])
+        db.execute("UPDATE account_links SET email = ? WHERE user_id = ? OR email = ?",
+                   [f"former-user-{user_id}", user_id, user["email"]])
+        db.execute("UPDATE users SET email = ?, name = '', password_hash = ?, role = 'member', active = 0, "
+                   "deleted_at = ? WHERE id = ?",
+                   [f"former-user-{user_id}", "!" + secrets.token_hex(16), now_iso(), user_id])
+        record(db, "user_deleted", object_kind="user", object_id=user_id, detail="former user")

@@ -68,11 +68,11 @@ def rename_unit(db: Database, org_id: int, unit_id: int, name: str) -> None:
 
 def units(db: Database, org_id: int) -> list[dict[str, Any]]:
     return [{"id": r[0], "name": r[1]} for r in
-            db.execute("SELECT id, name FROM units WHERE org_id = ? ORDER BY name COLLATE NOCASE", [org_id])]
+            db.execute("SELECT id, name FROM units WHERE org_id = ? AND trash_id IS NULL ORDER BY name COLLATE NOCASE", [org_id])]
 
 
 def unit_of_org(db: Database, org_id: int, unit_id: int) -> dict[str, Any]:
-    row = db.execute("SELECT id, name FROM units WHERE id = ? AND org_id = ?", [unit_id, org_id]).fetchone()
+    row = db.execute("SELECT id, name FROM units WHERE id = ? AND org_id = ? AND trash_id IS NULL", [unit_id, org_id]).fetchone()
     if row is None:
         raise NotFound("no such unit")
     return {"id": row[0], "name": row[1]}
@@ -86,7 +86,8 @@ def set_assessment_details(db: Database, org_id: int, assessment_id: int, *, per
         raise InvalidPeriod("give the period a label, such as 2026-Q4")
     check_date(assessed_on)
     with transaction(db):
-        if db.execute("SELECT 1 FROM assessments WHERE id = ? AND org_id = ?", [assessment_id, org_id]).fetchone() is None:
+        if db.execute("SELECT 1 FROM assessments WHERE id = ? AND org_id = ? AND trash_id IS NULL",
+                      [assessment_id, org_id]).fetchone() is None:
             raise NotFound("no such assessment")
         if unit_id is not None:
             unit_of_org(db, org_id, unit_id)
@@ -99,7 +100,7 @@ def history(db: Database, org_id: int, unit_id: int | None | str = "all") -> lis
 
     ``unit_id``: "all" for every assessment, None for the organisation-level ones only, or a unit id.
     """
-    where, params = "a.org_id = ? AND a.status = 'closed' AND a.snapshot_id IS NOT NULL", [org_id]
+    where, params = "a.org_id = ? AND a.status = 'closed' AND a.snapshot_id IS NOT NULL AND a.trash_id IS NULL", [org_id]
     if unit_id is None:
         where += " AND a.unit_id IS NULL"
     elif unit_id != "all":
@@ -153,10 +154,10 @@ def generation(db: Database, org_id: int) -> tuple:
         """SELECT (SELECT count(*) || ':' || COALESCE(max(snapshot_id), 0) || ':' ||
                           COALESCE(group_concat(id || '|' || COALESCE(period, '') || '|' || COALESCE(unit_id, '') ||
                                                 '|' || COALESCE(assessed_on, '') || '|' || snapshot_id, ';'), '')
-                   FROM assessments WHERE org_id = ? AND status = 'closed'),
+                   FROM assessments WHERE org_id = ? AND status = 'closed' AND trash_id IS NULL),
                   (SELECT count(*) || ':' || COALESCE(max(updated_at), '') FROM roadmap_progress WHERE org_id = ?),
                   (SELECT count(*) || ':' || COALESCE(group_concat(id || '|' || name, ';'), '')
-                   FROM units WHERE org_id = ?),
+                   FROM units WHERE org_id = ? AND trash_id IS NULL),
                   (SELECT name FROM organisations WHERE id = ?)""",
         [org_id, org_id, org_id, org_id],
     ).fetchone())
@@ -166,7 +167,7 @@ def latest_context(db: Database, org_id: int) -> dict[str, Any]:
     """The organisation profile of the latest closed assessment ({} before the first)."""
     row = db.execute(
         """SELECT s.result_json FROM assessments a JOIN snapshots s ON s.id = a.snapshot_id
-           WHERE a.org_id = ? AND a.status = 'closed'
+           WHERE a.org_id = ? AND a.status = 'closed' AND a.trash_id IS NULL
            ORDER BY COALESCE(a.assessed_on, a.closed_at) DESC, a.id DESC LIMIT 1""",
         [org_id],
     ).fetchone()
@@ -183,7 +184,7 @@ def assessment_inputs(db: Database, assessment_id: int) -> dict[str, Any]:
     target = json.loads(target_json) if target_json else None
     plan = json.loads(plan_json) if plan_json else None
     if kind == "workshop":
-        workshop = db.execute("SELECT id, context_json, mode, roles_json, title FROM workshops "
+        workshop = db.execute("SELECT id, context_json, mode, roles_json, title, answers_purged_at FROM workshops "
                               "WHERE assessment_id = ?", [assessment_id]).fetchone()
         return {
             "kind": "workshop",
@@ -193,6 +194,7 @@ def assessment_inputs(db: Database, assessment_id: int) -> dict[str, Any]:
             "responses": responses_with_answers(db, assessment_id),
             "consensus": consensus(db, workshop[0]),
             "rounds": rounds_with_votes(db, workshop[0]),
+            "answers_purged": workshop[5] is not None,
             "target": target,
             "plan": plan,
         }

@@ -52,12 +52,13 @@ def membership(db: Database, org_id: int, user_id: int | None) -> str | None:
     """The user's role in the organisation, or None when they are not a member."""
     if user_id is None:
         return None
-    row = db.execute("SELECT role FROM memberships WHERE org_id = ? AND user_id = ?", [org_id, user_id]).fetchone()
+    row = db.execute("SELECT m.role FROM memberships m JOIN organisations o ON o.id = m.org_id "
+                     "WHERE m.org_id = ? AND m.user_id = ? AND o.trash_id IS NULL", [org_id, user_id]).fetchone()
     return row[0] if row else None
 
 
 def get_org(db: Database, org_id: int) -> dict[str, Any]:
-    row = db.execute("SELECT id, name, created_by, created_at FROM organisations WHERE id = ?", [org_id]).fetchone()
+    row = db.execute("SELECT id, name, created_by, created_at FROM organisations WHERE id = ? AND trash_id IS NULL", [org_id]).fetchone()
     if row is None:
         raise NotFound("no such organisation")
     return dict(zip(("id", "name", "created_by", "created_at"), row))
@@ -66,9 +67,9 @@ def get_org(db: Database, org_id: int) -> dict[str, Any]:
 def orgs_of_user(db: Database, user_id: int) -> list[dict[str, Any]]:
     rows = db.execute(
         """SELECT o.id, o.name, m.role,
-                  (SELECT count(*) FROM assessments a WHERE a.org_id = o.id) AS assessments
+                  (SELECT count(*) FROM assessments a WHERE a.org_id = o.id AND a.trash_id IS NULL) AS assessments
            FROM organisations o JOIN memberships m ON m.org_id = o.id
-           WHERE m.user_id = ? ORDER BY o.name COLLATE NOCASE""",
+           WHERE m.user_id = ? AND o.trash_id IS NULL ORDER BY o.name COLLATE NOCASE""",
         [user_id],
     ).fetchall()
     return [dict(zip(("id", "name", "role", "assessments"), r)) for r in rows]
@@ -139,8 +140,8 @@ def org_assessments(db: Database, org_id: int) -> list[dict[str, Any]]:
                   u.name, (SELECT count(*) FROM snapshots s WHERE s.assessment_id = a.id)
            FROM assessments a LEFT JOIN units u ON u.id = a.unit_id
            LEFT JOIN snapshots cs ON cs.id = a.snapshot_id
-           WHERE a.org_id = ? AND NOT EXISTS (SELECT 1 FROM workshops w WHERE w.assessment_id = a.id
-                                                AND w.cancelled_at IS NOT NULL)
+           WHERE a.org_id = ? AND a.trash_id IS NULL
+             AND NOT EXISTS (SELECT 1 FROM workshops w WHERE w.assessment_id = a.id AND w.cancelled_at IS NOT NULL)
            ORDER BY COALESCE(a.assessed_on, a.created_at) DESC, a.id DESC""",
         [org_id],
     ).fetchall()

@@ -26,7 +26,8 @@ def create_reassessment(db: Database, org_id: int, user_id: int, questionnaire_i
     The answers are stored unconfirmed and kept as last time's levels; all in one transaction.
     """
     with transaction(db):
-        row = db.execute("SELECT status FROM assessments WHERE id = ? AND org_id = ?", [previous_id, org_id]).fetchone()
+        row = db.execute("SELECT status FROM assessments WHERE id = ? AND org_id = ? AND trash_id IS NULL",
+                         [previous_id, org_id]).fetchone()
         if row is None or row[0] != "closed":
             raise NotFound("no such submitted assessment in this organisation")
         _assessment_id, response_id = insert_org_assessment(
@@ -78,7 +79,7 @@ def previous_assessment(db: Database, assessment_id: int) -> dict[str, Any] | No
     row = db.execute(
         """SELECT p.id, p.period, COALESCE(p.assessed_on, substr(p.closed_at, 1, 10)), p.snapshot_id
            FROM assessments a JOIN assessments p ON p.id = a.previous_id
-           WHERE a.id = ? AND p.status = 'closed' AND p.snapshot_id IS NOT NULL""", [assessment_id]).fetchone()
+           WHERE a.id = ? AND p.status = 'closed' AND p.snapshot_id IS NOT NULL AND p.trash_id IS NULL""", [assessment_id]).fetchone()
     if row is None:
         return None
     return {"id": row[0], "period": row[1] or (row[2] or "")[:7], "assessed_on": row[2], "snapshot_id": row[3]}

@@ -90,12 +90,12 @@ def response_by_token(db: Database, token: str) -> dict[str, Any]:
     """Return the response the private token opens, with its assessment's fields; raise NotFound."""
     if not token or len(token) > 200:
         raise NotFound("no such response")
-    return _response_row(db.execute(_RESPONSE_SELECT + " WHERE r.token_hash = ?", [hash_token(token)]).fetchone())
+    return _response_row(db.execute(_RESPONSE_SELECT + " WHERE r.token_hash = ? AND a.trash_id IS NULL", [hash_token(token)]).fetchone())
 
 
 def response_by_id(db: Database, response_id: int) -> dict[str, Any]:
     """Return a response by id (for callers that checked access another way); raise NotFound."""
-    return _response_row(db.execute(_RESPONSE_SELECT + " WHERE r.id = ?", [response_id]).fetchone())
+    return _response_row(db.execute(_RESPONSE_SELECT + " WHERE r.id = ? AND a.trash_id IS NULL", [response_id]).fetchone())
 
 
 def create_org_assessment(db: Database, org_id: int, user_id: int, questionnaire_id: str,
@@ -129,7 +129,7 @@ def insert_org_assessment(db: Database, org_id: int, user_id: int, questionnaire
                           context: Mapping[str, Any] | None = None, **columns: Any) -> tuple[int, int]:
     """Insert an organisation's assessment and its one member's response (call inside a transaction);
     return (assessment id, response id). ``columns`` are further assessment columns."""
-    if unit_id is not None and db.execute("SELECT 1 FROM units WHERE id = ? AND org_id = ?",
+    if unit_id is not None and db.execute("SELECT 1 FROM units WHERE id = ? AND org_id = ? AND trash_id IS NULL",
                                           [unit_id, org_id]).fetchone() is None:
         raise NotFound("no such unit")
     now = now_iso()
@@ -336,7 +336,8 @@ def load_snapshot(db: Database, snapshot_id: int) -> dict[str, Any]:
 
 def assessment_status(db: Database, org_id: int, assessment_id: int) -> str:
     """An organisation's assessment's status (open or closed); raise NotFound."""
-    row = db.execute("SELECT status FROM assessments WHERE id = ? AND org_id = ?", [assessment_id, org_id]).fetchone()
+    row = db.execute("SELECT status FROM assessments WHERE id = ? AND org_id = ? AND trash_id IS NULL",
+                     [assessment_id, org_id]).fetchone()
     if row is None:
         raise NotFound("no such assessment")
     return row[0]
@@ -353,7 +354,7 @@ def current_snapshot_id(db: Database, org_id: int, assessment_id: int) -> int | 
 def first_response(db: Database, org_id: int, assessment_id: int) -> dict[str, Any]:
     """The first response of an organisation's assessment: {id, status}; raise NotFound."""
     row = db.execute("SELECT r.id, r.status FROM responses r JOIN assessments a ON a.id = r.assessment_id "
-                     "WHERE a.id = ? AND a.org_id = ? ORDER BY r.id LIMIT 1", [assessment_id, org_id]).fetchone()
+                     "WHERE a.id = ? AND a.org_id = ? AND a.trash_id IS NULL ORDER BY r.id LIMIT 1", [assessment_id, org_id]).fetchone()
     if row is None:
         raise NotFound("no such assessment")
     return {"id": row[0], "status": row[1]}

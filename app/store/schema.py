@@ -418,3 +418,65 @@ def m012_account_links(db: Database) -> None:
         """
     )
     db.execute("CREATE INDEX account_links_org ON account_links (org_id, kind)")
+
+
+@migrations()
+def m013_lifecycle(db: Database) -> None:
+    # Deleted things wait in the trash (30 days) before they are purged: a trash entry names
+    # what went, and every row it hid carries its id, so a restore brings back exactly that.
+    db.execute(
+        """
+        CREATE TABLE trash (
+            id INTEGER PRIMARY KEY,
+            org_id INTEGER NOT NULL REFERENCES organisations(id),
+            kind TEXT NOT NULL CHECK (kind IN ('organisation', 'unit', 'assessment', 'workshop')),
+            object_id INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            contents TEXT NOT NULL,
+            deleted_at TEXT NOT NULL,
+            deleted_by INTEGER REFERENCES users(id)
+        )
+        """
+    )
+    db.execute("CREATE INDEX trash_org ON trash(org_id)")
+    db.execute("CREATE INDEX trash_deleted_at ON trash(deleted_at)")
+    for table in ("organisations", "units", "assessments", "workshops"):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN trash_id INTEGER REFERENCES trash(id)")
+        db.execute(f"CREATE INDEX {table}_trash ON {table}(trash_id)")
+    # Retention may purge a closed workshop's individual answers; its frozen result stays.
+    db.execute("ALTER TABLE workshops ADD COLUMN answers_purged_at TEXT")
+    # A deleted account keeps its row (ids are never reused, so the log cannot name the wrong
+    # person) without its personal data: what it authored is shown as by a "former user".
+    db.execute("ALTER TABLE users ADD COLUMN deleted_at TEXT")
+    db.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID")
+    # The audit log outlives what it mentions: no foreign keys, the object kept as text.
+    db.execute(
+        """
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            org_id INTEGER,
+            actor_id INTEGER,
+            actor_token TEXT,
+            action TEXT NOT NULL,
+            object_kind TEXT NOT NULL DEFAULT '',
+            object_id INTEGER,
+            label TEXT NOT NULL DEFAULT '',
+            detail TEXT NOT NULL DEFAULT '',
+            redacted INTEGER NOT NULL DEFAULT 0
+        )
+        """
+    )
+    db.execute("CREATE INDEX audit_log_org ON audit_log(org_id, at)")
+    db.execute("CREATE INDEX audit_log_at ON audit_log(at)")
+    # Append-only: no row is ever deleted, and the only change is the one-way redaction of
+    # the entries of a purged organisation (or of a deleted account's own sign-ins).
+    db.execute("CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
+               "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END")
+    db.execute(
+        """CREATE TRIGGER audit_log_only_redaction BEFORE UPDATE ON audit_log
+           WHEN NOT (OLD.redacted = 0 AND NEW.redacted = 1 AND NEW.id = OLD.id AND NEW.at = OLD.at
+                     AND NEW.action = OLD.action AND NEW.actor_id IS OLD.actor_id
+                     AND NEW.object_kind = OLD.object_kind)
+           BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"""
+    )

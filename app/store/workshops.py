@@ -78,6 +78,8 @@ _SELECT = """SELECT w.id, w.org_id, w.assessment_id, w.title, w.mode, w.roles_js
                     a.questionnaire_version, a.snapshot_id, a.period, w.started_at, w.screen, w.cancelled_at,
                     w.reopened_at, w.revision
              FROM workshops w JOIN assessments a ON a.id = w.assessment_id"""
+# A workshop of an organisation in the trash opens for nobody, participants included.
+_LIVE_ORG = "NOT EXISTS (SELECT 1 FROM organisations o WHERE o.id = w.org_id AND o.trash_id IS NOT NULL)"
 
 
 def create_workshop(db: Database, org_id: int, user_id: int, *, title: str, mode: str, roles: list[str],
@@ -95,11 +97,11 @@ def create_workshop(db: Database, org_id: int, user_id: int, *, title: str, mode
     roles = list(dict.fromkeys(" ".join(r.split())[:40] for r in roles if r and r.strip()))[:8]
     today = date.today()
     with transaction(db):
-        if unit_id is not None and db.execute("SELECT 1 FROM units WHERE id = ? AND org_id = ?",
+        if unit_id is not None and db.execute("SELECT 1 FROM units WHERE id = ? AND org_id = ? AND trash_id IS NULL",
                                               [unit_id, org_id]).fetchone() is None:
             raise NotFound("no such unit")
         if previous_id is not None and db.execute("SELECT 1 FROM assessments WHERE id = ? AND org_id = ? AND "
-                                                  "status = 'closed'", [previous_id, org_id]).fetchone() is None:
+                                                  "status = 'closed' AND trash_id IS NULL", [previous_id, org_id]).fetchone() is None:
             raise NotFound("no such submitted assessment")
         assessment_id = db["assessments"].insert({
             "kind": "workshop", "previous_id": previous_id, "title": title, "questionnaire_id": questionnaire_id,
@@ -119,16 +121,16 @@ def create_workshop(db: Database, org_id: int, user_id: int, *, title: str, mode
 
 
 def get_workshop(db: Database, org_id: int, workshop_id: int) -> dict[str, Any]:
-    return _row(db.execute(_SELECT + " WHERE w.id = ? AND w.org_id = ?", [workshop_id, org_id]).fetchone())
+    return _row(db.execute(_SELECT + " WHERE w.id = ? AND w.org_id = ? AND w.trash_id IS NULL", [workshop_id, org_id]).fetchone())
 
 
 def workshop_by_code(db: Database, code: str) -> dict[str, Any]:
     """The workshop a code opens; raise NotFound for unknown codes."""
-    return _row(db.execute(_SELECT + " WHERE w.join_code = ?", [normalise_code(code)]).fetchone())
+    return _row(db.execute(_SELECT + " WHERE w.join_code = ? AND w.trash_id IS NULL AND " + _LIVE_ORG, [normalise_code(code)]).fetchone())
 
 
 def workshops_of(db: Database, org_id: int) -> list[dict[str, Any]]:
-    rows = db.execute(_SELECT + " WHERE w.org_id = ? ORDER BY w.created_at DESC, w.id DESC", [org_id]).fetchall()
+    rows = db.execute(_SELECT + " WHERE w.org_id = ? AND w.trash_id IS NULL ORDER BY w.created_at DESC, w.id DESC", [org_id]).fetchall()
     return [_row(r) for r in rows]
 
 
@@ -384,6 +386,6 @@ def workshop_for_join(db: Database, code: str, address: str, now: float | None =
 
 def workshop_of_assessment(db: Database, org_id: int, assessment_id: int) -> int | None:
     """The id of the workshop an organisation's assessment was answered in, or None."""
-    row = db.execute("SELECT id FROM workshops WHERE assessment_id = ? AND org_id = ?",
+    row = db.execute("SELECT id FROM workshops WHERE assessment_id = ? AND org_id = ? AND trash_id IS NULL",
                      [assessment_id, org_id]).fetchone()
     return row[0] if row else None

@@ -17,9 +17,11 @@ from . import (
     account_links,
     api,
     assess,
+    audit,
     auth,
     dashboard,
     errors,
+    lifecycle,
     main,
     members,
     org_assessments,
@@ -42,8 +44,9 @@ from .params import refuse_repeated_fields
 csrf = CSRFProtect()
 bootstrap = Bootstrap5()
 
-BLUEPRINTS = (main.bp, auth.bp, orgs.bp, members.bp, org_assessments.bp, org_assessments.attaching, units.bp,
-              dashboard.bp, workshops.bp, participate.bp, assess.bp, results.bp, reports.bp, api.bp, account_links.bp)
+BLUEPRINTS = (main.bp, auth.bp, audit.bp, lifecycle.bp, lifecycle.standalone, lifecycle.admin, orgs.bp, members.bp,
+              org_assessments.bp, org_assessments.attaching, units.bp, dashboard.bp, workshops.bp, participate.bp,
+              assess.bp, results.bp, reports.bp, api.bp, account_links.bp)
 
 CSP = "; ".join([
     "default-src 'self'",

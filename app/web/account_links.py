@@ -14,6 +14,7 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from .. import store
 from ..db import get_db
 from .access import member_view, role_required
+from .audit import audited
 from .auth import begin_session
 from .current import public_url
 from .errors import unchanged
@@ -31,7 +32,9 @@ def invite(org_id: int):
     if not form.validate_on_submit():
         unchanged("; ".join(e for errors in form.errors.values() for e in errors))
     try:
-        token = store.create_invitation(get_db(), org_id, form.email.data, form.role.data, g.user["id"])
+        with audited("member_invited", org_id, "member", None, form.email.data.strip().lower(),
+                     f"as {form.role.data}"):
+            token = store.create_invitation(get_db(), org_id, form.email.data, form.role.data, g.user["id"])
     except store.StoreError as err:
         unchanged(refusal(err))
     return _link_made(f"Invitation for {form.email.data.strip().lower()}",
@@ -48,7 +51,8 @@ def reset_link(user_id: int):
     db = get_db()
     try:
         user = store.get_user(db, user_id)
-        token = store.create_reset_link(db, user_id, g.user["id"])
+        with audited("reset_link_issued", None, "user", user_id, user["email"]):
+            token = store.create_reset_link(db, user_id, g.user["id"])
     except store.NotFound:
         abort(404)
     return _link_made(f"Password reset for {user['email']}", public_url("links.reset", link_token=token),

@@ -15,7 +15,7 @@ from .. import store
 from ..db import get_db
 from .access import client_address, login_required, role_required
 from .errors import is_api_request, unchanged
-from .forms import LoginForm, PasswordForm, SetupForm, TokenForm, UserForm
+from .forms import ConfirmDeleteForm, LoginForm, PasswordForm, SetupForm, TokenForm, UserForm
 from .messages import refusal
 
 bp = Blueprint("auth", __name__)
@@ -107,11 +107,17 @@ def login():
         else:
             user_id = store.verify_credentials(db, email, form.password.data)
             if user_id is None:
-                store.record_login_failure(db, email, address)
+                known = store.user_by_email(db, email)
+                with store.transaction(db):
+                    store.record_login_failure(db, email, address)
+                    # Whose account was tried, never what was typed: an unknown email may be a password.
+                    store.audit(db, "sign_in_failed", actor_id=known["id"] if known else None,
+                                detail="wrong password or inactive account" if known else "unknown email")
                 form.form_errors.append("The email or password is not right.")
                 status = 400
             else:
                 begin_session(user_id)
+                store.audit(db, "sign_in", actor_id=user_id)
                 return redirect(safe_next(request.args.get("next")))
     elif request.method == "POST":
         status = 400
@@ -231,3 +237,30 @@ def update_user(user_id: int):
         unchanged(refusal(err))
     flash("The account was updated.", "success")
     return redirect(url_for("auth.users"))
+
+
+@bp.route("/admin/users/<int:user_id>/delete", methods=["GET", "POST"])
+@role_required("admin")
+def delete_user(user_id: int):
+    """Delete an account after one confirmation: what it authored stays, shown as by a former user."""
+    db = get_db()
+    try:
+        user = store.get_user(db, user_id)
+    except store.NotFound:
+        abort(404)
+    if user["email"].startswith("former-user-") and "@" not in user["email"]:
+        abort(404)  # deleted already
+    form = ConfirmDeleteForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            store.delete_user(db, user_id)
+        except store.StoreError as err:
+            error = refusal(err) + " Nothing was deleted."
+        else:
+            flash(f"The account of {user['email']} was deleted. What it wrote stays, shown as by a former user.",
+                  "success")
+            return redirect(url_for("auth.users"))
+    orgs = store.orgs_of_user(db, user_id)
+    return render_template("auth/delete_user.html", user=user, orgs=orgs, form=form,
+                           error=error), 400 if (error or form.errors) else 200

@@ -9,6 +9,7 @@ from ..db import get_db
 from ..engine.progress import SheetError, read_sheet
 from ..reports.progress_sheet import read_progress_file, render_progress
 from .access import member_view, unit_of_org, unit_scope
+from .audit import audited, progress_detail
 from .current import content
 from .dashboard_data import comparison_for, dashboard_for, progress_view
 from .errors import unchanged
@@ -67,8 +68,10 @@ def update_progress(org_id: int):
     if unknown:
         unchanged(f"{unknown[0] or 'An improvement'} is not in the current roadmap.")
     try:
-        saved = store.save_progress(get_db(), org_id, changes, user_id=g.user["id"],
-                                    unit_key=unit["id"] if unit else 0)
+        with audited("progress_updated", org_id, "roadmap", None, unit["name"] if unit else "",
+                     progress_detail(changes)):
+            saved = store.save_progress(get_db(), org_id, changes, user_id=g.user["id"],
+                                        unit_key=unit["id"] if unit else 0)
     except store.ProgressRefused as err:
         unchanged(f"{titles.get(err.item_id, err.item_id)}: {refusal(err)}")
     message = f"Progress saved: {saved} improvement{'s' if saved != 1 else ''} changed." if saved else \
@@ -135,8 +138,10 @@ def import_progress(org_id: int):
     try:
         header, rows = read_progress_file(upload.read(), name)
         changes = read_sheet(header, rows, titles)
-        saved = store.save_progress(get_db(), org_id, changes, user_id=g.user["id"],
-                                    unit_key=unit["id"] if unit else 0)
+        with audited("progress_updated", org_id, "roadmap", None, unit["name"] if unit else "",
+                     f"from the sheet {name}: " + progress_detail(changes)):
+            saved = store.save_progress(get_db(), org_id, changes, user_id=g.user["id"],
+                                        unit_key=unit["id"] if unit else 0)
     except SheetError as err:
         unchanged(f"{str(err)[:1].upper()}{str(err)[1:]}.")
     except store.ProgressRefused as err:

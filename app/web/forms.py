@@ -95,3 +95,22 @@ class NewPasswordForm(FlaskForm):
     confirm = PasswordField("Repeat the password", validators=[DataRequired(), EqualTo("password", "The passwords differ.")],
                             render_kw={"autocomplete": "new-password"})
     submit = SubmitField("Save the password")
+
+
+class ConfirmDeleteForm(FlaskForm):
+    submit = SubmitField("Delete")
+
+
+class ConfirmOrgDeleteForm(FlaskForm):
+    name = StringField("Type the organisation's name to confirm", validators=[DataRequired(), Length(max=200)],
+                       render_kw={"autocomplete": "off", "spellcheck": "false"})
+    submit = SubmitField("Delete the organisation")
+
+
+class RetentionForm(FlaskForm):
+    anonymous_days = StringField("Anonymous self-assessments never attached to an organisation are purged after "
+                                 "(days)", validators=[DataRequired()], render_kw={"inputmode": "numeric"})
+    workshop_answers_days = StringField("Workshop participants' individual answers are purged this many days after "
+                                        "the workshop closed; its result stays (days)", validators=[DataRequired()],
+                                        render_kw={"inputmode": "numeric"})
+    submit = SubmitField("Save the retention settings")

@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, g, redirect, request, url_for
 from .. import store
 from ..db import get_db
 from .access import member_view
+from .audit import audited
 from .errors import unchanged
 from .forms import MemberForm
 from .messages import refusal
@@ -27,7 +28,8 @@ def add(org_id: int):
         abort(400, description="There is no account with that email. An admin can create one first. "
                                "Nothing was changed.")
     try:
-        store.set_member(db, org_id, user["id"], form.role.data)
+        with audited("member_added", org_id, "member", user["id"], user["email"], f"as {form.role.data}"):
+            store.set_member(db, org_id, user["id"], form.role.data)
     except store.StoreError as err:
         unchanged(refusal(err))
     flash(f"{user['email']} is now a {form.role.data} of {g.org['name']}.", "success")
@@ -41,11 +43,14 @@ def update(org_id: int, user_id: int):
     if store.membership(db, org_id, user_id) is None:
         abort(404)
     action = request.form.get("action")
+    email = store.get_user(db, user_id)["email"]
     try:
         if action == "remove":
-            store.remove_member(db, org_id, user_id)
+            with audited("member_removed", org_id, "member", user_id, email):
+                store.remove_member(db, org_id, user_id)
         elif action in store.ORG_ROLES:
-            store.set_member(db, org_id, user_id, action)
+            with audited("member_role_changed", org_id, "member", user_id, email, f"now {action}"):
+                store.set_member(db, org_id, user_id, action)
         else:
             abort(400, description="Unknown action. Nothing was changed.")
     except store.StoreError as err:

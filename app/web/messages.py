@@ -17,8 +17,14 @@ MESSAGES: dict[type[store.StoreError], Callable] = {
     store.WeakPassword: lambda err: _sentence(str(err)),  # the policy's own reason: too short, too long, too common
     store.UnknownRole: lambda err: "Choose one of the roles offered.",
     store.SetupDone: lambda err: "Setup is already done: an account exists. Sign in instead.",
-    store.LastAdmin: lambda err: ("The last active admin cannot lose the admin role."
-                                  if err.change == "role" else "The last active admin cannot be deactivated."),
+    store.LastAdmin: lambda err: {"role": "The last active admin cannot lose the admin role.",
+                                  "delete": "The last active admin cannot be deleted."}.get(
+                                      err.change, "The last active admin cannot be deactivated."),
+    store.OwnsOrganisations: lambda err: (f"The account is the last owner of {', '.join(err.names)}: make someone "
+                                          "else an owner there first, or delete the organisation."),
+    store.InTrash: lambda err: _sentence(str(err)),
+    store.InvalidRetention: lambda err: _sentence(str(err)),
+    store.UnreadableArchive: lambda err: _sentence(str(err)),
     store.InvalidName: lambda err: f"The name needs 1 to {err.limit} characters.",
     store.LastOwner: lambda err: "An organisation needs at least one owner.",
     store.AlreadyAttached: lambda err: "This assessment already belongs to an organisation.",

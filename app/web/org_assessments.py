@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, g, redirect, request, url_for
 from .. import service, store
 from ..db import get_db
 from .access import load_response, login_required, member_token, member_view, require_member, unit_of_org
+from .audit import audited
 from .current import content
 from .errors import unchanged
 from .messages import refusal
@@ -97,11 +98,15 @@ def details(org_id: int, assessment_id: int):
 def rescore(org_id: int, assessment_id: int):
     """Re-score a closed assessment under the current content: a new snapshot; the old one is kept."""
     try:
-        service.rescore_assessment(get_db(), content(), org_id, assessment_id)
+        with audited("rescored", org_id, "assessment", assessment_id, detail=f"under content {content().hash[:12]}"):
+            service.rescore_assessment(get_db(), content(), org_id, assessment_id)
     except store.NotFound:
         abort(404)
     except store.AssessmentOpen:
         abort(400, description="Only a submitted assessment can be re-scored. Nothing was changed.")
+    except store.AnswersPurged:
+        abort(400, description="The workshop's individual answers were purged under the retention settings, "
+                               "so it cannot be re-scored; its result stays as it was. Nothing was changed.")
     flash("The assessment was re-scored under the current content. The earlier result is kept in its history.",
           "success")
     return redirect(url_for("org_assessments.show", org_id=org_id, assessment_id=assessment_id))

@@ -30,7 +30,8 @@ bp = Blueprint("orgs", __name__, url_prefix="/orgs")
 def index():
     orgs = store.orgs_of_user(get_db(), g.user["id"])
     can_create = can_facilitate(g.user)
-    return render_template("orgs/index.html", orgs=orgs, can_create=can_create)
+    deleted = len(store.deleted_orgs(get_db(), g.user["id"]))
+    return render_template("orgs/index.html", orgs=orgs, can_create=can_create, deleted=deleted)
 
 
 @bp.route("/new", methods=["GET", "POST"])

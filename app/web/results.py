@@ -11,6 +11,7 @@ from .. import service, store
 from ..db import get_db
 from ..engine import InvalidInput
 from .access import attachable_orgs, load_response, load_snapshot
+from .audit import audited, levels_text
 from .current import content
 from .errors import error_response
 from .page_cache import frozen_page, page_key_for_user
@@ -73,7 +74,9 @@ def change_target(token: str):
     target = target_from_form(request.form)
     plan = plan_from_form(request.form, snapshot["result"]["roadmap"].get("roles", []))
     try:
-        service.change_target(get_db(), content(), response["assessment_id"], snapshot, target, plan)
+        with audited("target_changed", response["org_id"], "assessment", response["assessment_id"],
+                     response["title"], levels_text(target)):
+            service.change_target(get_db(), content(), response["assessment_id"], snapshot, target, plan)
     except InvalidInput as err:
         return error_response(400, "The plan could not be changed", f"{err}. Nothing was changed.")
     flash("The roadmap was re-planned.", "success")

@@ -20,6 +20,7 @@ from ..engine import InvalidInput
 from ..engine.vocabulary import LEVELS
 from . import live, room_charts, screens
 from .access import can_facilitate, facilitator_view, member_view
+from .audit import audited, levels_text
 from .current import content, public_url
 from .errors import error_response
 from .messages import refusal
@@ -78,11 +79,12 @@ def create(org_id: int):
         previous = service.latest_of_scope(db, org_id, unit_id) if form["start_from"] == "previous" else None
         if not errors:
             try:
-                workshop_id = store.create_workshop(
-                    db, org_id, g.user["id"], title=form["title"], mode=form["mode"],
-                    roles=form["roles"].split(","), context=parsed, questionnaire_id=questionnaire.id,
-                    questionnaire_version=questionnaire.version, unit_id=unit_id,
-                    previous_id=previous["id"] if previous else None)
+                with audited("workshop_opened", org_id, "workshop", None, form["title"], form["mode"]) as entry:
+                    workshop_id = entry["object_id"] = store.create_workshop(
+                        db, org_id, g.user["id"], title=form["title"], mode=form["mode"],
+                        roles=form["roles"].split(","), context=parsed, questionnaire_id=questionnaire.id,
+                        questionnaire_version=questionnaire.version, unit_id=unit_id,
+                        previous_id=previous["id"] if previous else None)
             except store.NotFound:
                 abort(404)
             except store.StoreError as err:
@@ -262,9 +264,11 @@ def start(org_id: int, workshop_id: int):
 def reveal(org_id: int, workshop_id: int):
     workshop = _workshop(org_id, workshop_id)
     revealed = request.form.get("revealed") == "1"
-    store.set_revealed(get_db(), workshop["id"], revealed)
-    if revealed and not workshop["started"] and workshop["status"] == "open":
-        store.start_workshop(get_db(), workshop["id"])
+    with audited("workshop_revealed" if revealed else "workshop_hidden", org_id, "workshop", workshop["id"],
+                 workshop["title"]):
+        store.set_revealed(get_db(), workshop["id"], revealed)
+        if revealed and not workshop["started"] and workshop["status"] == "open":
+            store.start_workshop(get_db(), workshop["id"])
     flash("Results are now shown to the room." if revealed else "Results are hidden again.", "info")
     return _back(workshop)
 
@@ -297,8 +301,10 @@ def remove_participant(org_id: int, workshop_id: int, response_id: int):
     workshop = _workshop(org_id, workshop_id)
     if request.form.get("confirm") != "yes":
         abort(400, description="Removing someone needs its confirmation. Nobody was removed.")
-    try:
-        store.remove_participant(get_db(), workshop, response_id)
+    try:  # the participant by number, never by name: the log holds no participant's personal data
+        with audited("participant_removed", org_id, "workshop", workshop["id"], workshop["title"],
+                     f"participant #{response_id}"):
+            store.remove_participant(get_db(), workshop, response_id)
     except store.NotFound:
         abort(404)
     except store.AssessmentClosed:
@@ -328,7 +334,10 @@ def record_consensus(org_id: int, workshop_id: int):
     if len(note) > MAX_NOTE:
         abort(400, description="The note can have at most 500 characters. Nothing was recorded.")
     try:
-        store.set_consensus(get_db(), workshop["id"], question_id, level, note, g.user["id"])
+        # The question and the level, never the note's words: the log holds no answers' content.
+        with audited("consensus_set" if level is not None else "consensus_cleared", org_id, "workshop",
+                     workshop["id"], workshop["title"], question_id + (f" at level {level}" if level else "")):
+            store.set_consensus(get_db(), workshop["id"], question_id, level, note, g.user["id"])
     except store.AssessmentClosed:
         abort(409, description="The workshop is closed; its result can no longer change.")
     flash("Consensus recorded." if raw else "Consensus removed; the median is used again.", "success")
@@ -385,7 +394,8 @@ def close(org_id: int, workshop_id: int):
     if request.method == "GET" or request.form.get("confirm") != "yes":
         return _confirm_page(workshop, "close")
     try:
-        service.close_workshop(get_db(), content(), workshop)
+        with audited("workshop_closed", org_id, "workshop", workshop_id, workshop["title"]):
+            service.close_workshop(get_db(), content(), workshop)
     except store.NothingToClose:
         return error_response(409, "Nothing to close", "Nobody has answered yet, so there is no result to keep. "
                                                        "Cancel the workshop instead, or wait for answers.")
@@ -403,7 +413,8 @@ def cancel(org_id: int, workshop_id: int):
     if request.method == "GET" or request.form.get("confirm") != "yes":
         return _confirm_page(workshop, "cancel")
     try:
-        store.cancel_workshop(get_db(), workshop)
+        with audited("workshop_cancelled", org_id, "workshop", workshop_id, workshop["title"]):
+            store.cancel_workshop(get_db(), workshop)
     except store.WorkshopHasAnswers as err:
         return error_response(409, "Not cancelled", f"{refusal(err)} Nothing was changed.")
     flash("The workshop is cancelled. Nothing was added to the organisation's history.", "success")
@@ -424,7 +435,8 @@ def reopen(org_id: int, workshop_id: int):
                                                          "closing, and a cancelled one not at all.")
         return _confirm_page(workshop, "reopen")
     try:
-        store.reopen_workshop(get_db(), workshop)
+        with audited("workshop_reopened", org_id, "workshop", workshop_id, workshop["title"]):
+            store.reopen_workshop(get_db(), workshop)
     except store.CannotReopen as err:
         return error_response(409, "Cannot re-open", f"{refusal(err)} Nothing was changed.")
     flash("The workshop is open again. Its earlier result stays in the history until you close it again.", "success")
@@ -476,7 +488,8 @@ def change_target(org_id: int, workshop_id: int):
     target = target_from_form(request.form)
     plan = plan_from_form(request.form, snapshot["result"]["roadmap"].get("roles", []))
     try:
-        service.change_target(get_db(), content(), workshop["assessment_id"], snapshot, target, plan)
+        with audited("target_changed", org_id, "workshop", workshop_id, workshop["title"], levels_text(target)):
+            service.change_target(get_db(), content(), workshop["assessment_id"], snapshot, target, plan)
     except InvalidInput as err:
         return error_response(400, "The plan could not be changed", f"{err}. Nothing was changed.")
     flash("The roadmap was re-planned.", "success")

@@ -6,6 +6,7 @@ from flask import g
 
 from ... import service, store
 from ...db import get_db
+from ..audit import audited, progress_detail
 from ..dashboard_data import dashboard_for
 from ..messages import refusal
 from .core import Answer, ApiError, answer, bp, member_org, operation, org_unit
@@ -50,7 +51,10 @@ def update_progress(org_id: int, body):
     changes = [{**change.model_dump(), "due_on": change.due_on and change.due_on.isoformat(),
                 "done_on": change.done_on and change.done_on.isoformat()} for change in body.items]
     try:
-        store.save_progress(get_db(), org_id, changes, user_id=g.api_user["id"], unit_key=unit["id"] if unit else 0)
+        with audited("progress_updated", org_id, "roadmap", None, unit["name"] if unit else "",
+                     "through the API: " + progress_detail(changes)):
+            store.save_progress(get_db(), org_id, changes, user_id=g.api_user["id"],
+                                unit_key=unit["id"] if unit else 0)
     except store.ProgressRefused as err:
         index = next((i for i, c in enumerate(changes) if c["item_id"] == err.item_id), None)
         raise ApiError(422, "invalid", f"{err.item_id}: {refusal(err)}. Nothing was changed.",

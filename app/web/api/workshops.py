@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ... import service, store
 from ...db import get_db
+from ..audit import audited
 from ..current import content
 from ..messages import refusal
 from .core import Answer, ApiError, answer, bp, filtered, member_org, not_found, operation, page, require_facilitator
@@ -62,8 +63,13 @@ def close(org_id: int, workshop_id: int):
     median elsewhere, and frozen. A workshop nobody answered, or one that was cancelled, is not closed (409)."""
     member_org(org_id)
     require_facilitator()
+    workshop = _workshop(org_id, workshop_id)
     try:
-        service.close_workshop(get_db(), content(), _workshop(org_id, workshop_id))
+        if workshop["status"] == "open":
+            with audited("workshop_closed", org_id, "workshop", workshop_id, workshop["title"], "through the API"):
+                service.close_workshop(get_db(), content(), workshop)
+        else:
+            service.close_workshop(get_db(), content(), workshop)  # a repeat changes nothing; a cancelled one: 409
     except store.NothingToClose as err:
         raise ApiError(409, "conflict", refusal(err)) from None
     except store.AssessmentClosed:
