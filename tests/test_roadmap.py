@@ -156,6 +156,38 @@ def test_a_fired_pitfall_pulls_in_its_mitigation(roadmap, questionnaire):
     assert "mitigates “No sponsor” (high)" in by_id(result)["leadership.sponsor"][1]["reason"]
 
 
+# A cut: it lowers the load of the gates that exist (prerequisite), for the over-governance pitfall.
+RELIEF = item("governance.gate-cut", {"governance.stage_gates": 4}, "optimisation", requires=["governance.gates"],
+              mitigates=["over-governance"], relieves=["over-governance"])
+HEAVY = {"id": "over-governance", "title": "Too heavy", "evidence": {
+    "scores.governance": 3.1, "answers.governance.stage_gates": 3, "answers.facilitation.service_orientation": 1}}
+
+
+@pytest.mark.parametrize("severity, gates, phase, first_of_its_level", [
+    ("high", 3, "p1", True),     # a blocker PMO: the cut comes first, whatever its level
+    ("medium", 3, "p2", False),  # planned, but measuring and optimising wait for the basics
+    ("high", 2, None, None),     # nothing to cut yet: the gates it would trim do not exist
+    (None, 3, None, None),       # the pitfall did not fire
+], ids=["high", "medium", "nothing to cut", "not fired"])
+def test_an_over_governed_pmo_cuts_before_it_adds(questionnaire, severity, gates, phase, first_of_its_level):
+    content, problems = catalogue(questionnaire, CATALOGUE + [RELIEF])
+    assert problems == []
+    pitfalls = [{**HEAVY, "severity": severity}] if severity else []
+    result = plan(content, questionnaire, 2, pitfalls=pitfalls, pmo_people=1, foundations_first=False,
+                  answers={"governance.stage_gates": gates, "leadership.executive_sponsor": 3})
+    placed = by_id(result).get("governance.gate-cut")
+    if phase is None:
+        assert placed is None or "cuts before it adds" not in placed[1]["reason"]
+        return
+    assert placed[0] == phase
+    reason = placed[1]["reason"]
+    assert f"cuts before it adds, for “Too heavy” ({severity}: stage gates level 3, " in reason
+    assert "service orientation level 1)" in reason and "3.1" not in reason, "answers only, not scores"
+    assert "mitigates “Too heavy”" not in reason, "the pitfall is named once"
+    level_three = [i for i in ids(result) if content.items[i].to_level == 3]
+    assert (ids(result).index("governance.gate-cut") < ids(result).index(level_three[0])) is first_of_its_level
+
+
 def test_an_item_that_does_not_fit_the_organisation_is_left_out(roadmap, questionnaire):
     assert "tools.platform" not in ids(plan(roadmap, questionnaire, 1, facts={"context.active_projects": 5}))
     assert "tools.platform" in ids(plan(roadmap, questionnaire, 1, facts={"context.active_projects": 40}))
@@ -229,7 +261,10 @@ def test_the_same_input_gives_the_same_plan(roadmap, questionnaire):
      "unknown pitfall id 'no-such-pitfall'"),
     ([item("governance.a", {"governance.intake_criteria": 2}, when="context.active_projecs > 3")],
      "unknown attribute 'active_projecs'"),
-], ids=["unknown prerequisite", "cycle", "inverted order", "unknown question", "unknown pitfall", "bad condition"])
+    ([item("governance.a", {"governance.stage_gates": 4}, relieves=["over-governance"])],
+     "'over-governance' is relieved but not mitigated"),
+], ids=["unknown prerequisite", "cycle", "inverted order", "unknown question", "unknown pitfall", "bad condition",
+        "relieved not mitigated"])
 def test_catalogue_problems_are_reported(questionnaire, items, message):
     _roadmap, problems = catalogue(questionnaire, items)
     assert any(message in reason for _file, _path, reason in problems), problems

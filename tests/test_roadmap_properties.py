@@ -229,3 +229,36 @@ def test_co_design_and_pilots_start_with_the_first_work_not_after_the_rollout(co
     assert at["facilitation.codesign"] <= 1 and at["facilitation.pilots"] <= 1, at
     standards = [n for i, n in at.items() if content.roadmap.items[i].theme == "standards"]
     assert at["facilitation.codesign"] <= min(standards)
+
+
+def over_governed(questionnaire, seed: int) -> tuple[dict, dict]:
+    """A random organisation whose governance is formal and enforced and whose PMO teams avoid."""
+    answers, context = organisation(questionnaire, seed)
+    rng = random.Random(seed + 2)
+    for question in questionnaire.dimension("governance").questions:
+        answers[question.id] = rng.choice([3, 3, 4])
+    answers.update({"governance.stage_gates": 3, "governance.minimum_artefacts": 3,
+                    "governance.tailored_methodology": rng.choice([1, 2, 2, 3]),
+                    "facilitation.service_orientation": 1})
+    return answers, context
+
+
+@given(seeds)
+@SETTINGS
+def test_a_blocker_pmo_with_heavy_gates_cuts_them_in_the_first_two_phases(content, questionnaire, seed):
+    answers, context = over_governed(questionnaire, seed)
+    result = run_assessment(content, answers, context)
+    heavy = next(p for p in result["pitfalls"] if p["id"] == "over-governance")
+    assert heavy["severity"] == "high"
+    at = {i["id"]: (phase["id"], i) for phase, i in planned(result)}
+    cuts = ["governance.gate-analytics"]
+    if context["delivery_mix"] != "waterfall" and answers["governance.tailored_methodology"] == 2:
+        cuts.append("governance.agile-relief")  # waterfall controls on agile work
+    for item_id in cuts:  # chosen, within the planned phases, saying why from the answers
+        assert item_id in at and at[item_id][0] != "later", (item_id, context)
+        assert "cuts before it adds" in at[item_id][1]["reason"] and "level 1" in at[item_id][1]["reason"]
+    # The first cut comes in the first two phases (a PMO of two in a large organisation may need
+    # months 7-12 for the second one, after the pain's work).
+    chosen = [i for i, (_phase, entry) in at.items() if "cuts before it adds" in entry["reason"]]
+    phases = [p["id"] for p in result["roadmap"]["phases"]]
+    assert min(phases.index(at[i][0]) for i in chosen) <= 1, ([(i, at[i][0]) for i in chosen], context)

@@ -251,7 +251,20 @@ ROWS = [
         (3, 3, 2, 3, 3), set=dict(tailored_methodology=2, service_orientation=1, delivery_proximity=2,
                                   stakeholder_involvement=1, decision_rights=2, reporting_cadence=2),
         model_in={"supportive", "controlling"}, directive=False,
-        fire={"over-governance", "waterfall-for-everything"}, raised_first_two={"delivery_proximity"}),
+        fire={"over-governance", "waterfall-for-everything"}, raised_first_two={"delivery_proximity"},
+        first_two={"governance.gate-analytics", "governance.agile-relief"}),
+    # The seed's blocker in a regulated hospital: one heavy waterfall route for a printer rollout and
+    # an EPR module alike, standards written alone, teams backfilling documents before gates. Keep the
+    # controls regulation needs, but cut the rest first and rebuild trust; no directive layer.
+    row("regulated-hospital-pmo-seen-as-blocker",
+        ctx("medium", 35, 1, True, "high", "waterfall", "weak_execution", "established"),
+        (3, 2, 2, 2, 3), set=dict(tailored_methodology=2, service_orientation=1, delivery_proximity=1,
+                                  stakeholder_involvement=1, stakeholder_satisfaction=1, business_outcomes=1,
+                                  prioritisation_model=2),
+        model_in={"supportive", "controlling"}, directive=False,
+        fire={"over-governance", "disconnected-from-delivery"},
+        first_two={"governance.gate-analytics", "governance.delivery-routes", "facilitation.codesign"},
+        raised_first_two={"delivery_proximity"}),
     # Issue 10: over-governance must not read tailored gates (level 4) as heavy governance.
     row("large-regulated-bank-critical-programmes",
         ctx("large", 90, 2, True, "high", "waterfall", "weak_execution", "established"),
@@ -515,6 +528,13 @@ def principle_problems(org: Org, answers, result, content) -> list[str]:
         if setup and not all(catalogue_met(content, i, answers) for i in setup):
             if not any(at.get(i, 99) <= 2 for i in setup):
                 problems.append(f"no {model} set-up ({sorted(setup)}) in the first three phases")
+
+    # Governance that weighs on teams is cut before anything is added: where teams avoid the PMO and
+    # gates and documents are enforced for all, measuring and trimming them starts in the first two phases.
+    heavy = next((p for p in result["pitfalls"] if p["id"] == "over-governance"), None)
+    if heavy and heavy["severity"] == "high" and a["stage_gates"] == 3 and a["minimum_artefacts"] == 3:
+        if at.get("governance.gate-analytics", 99) > 1:
+            problems.append(f"governance weighs on teams but its cut is in phase {at.get('governance.gate-analytics')}")
 
     # A small shop's plan names a handful of PMO roles.
     if c["org_size"] == "small" and len(set(roadmap["roles"]) & PMO_ROLES) > 3:

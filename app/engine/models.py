@@ -420,6 +420,12 @@ class Improvement(Strict):
     deliverables: list[str] = Field(min_length=1)
     metric: str = Field(min_length=10, description="How success is measured.")
     mitigates: list[str] = Field(default_factory=list, description="Ids of pitfalls this improvement addresses.")
+    relieves: list[str] = Field(
+        default_factory=list,
+        description="Ids of pitfalls (also in 'mitigates') whose burden this improvement cuts: gates, documents "
+                    "or controls that weigh more than they help. When one fires at high severity the cut comes "
+                    "first, in the first two phases, whatever its level: removing work needs no foundations and "
+                    "earns the trust the rest of the plan needs.")
     description: str = Field(min_length=20, description="What is done, in plain language.")
 
     @field_validator("raises")

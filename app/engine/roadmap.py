@@ -87,6 +87,10 @@ def compile_roadmap(catalogues: Iterable[tuple[ImprovementCatalogue, Located]],
             for m, pitfall in enumerate(item.mitigates):
                 if pitfall not in pitfall_ids:
                     located.problem(("items", index, "mitigates", m), f"unknown pitfall id {pitfall!r}")
+        for r, pitfall in enumerate(item.relieves):
+            if pitfall not in item.mitigates:
+                located.problem(("items", index, "relieves", r),
+                                f"{pitfall!r} is relieved but not mitigated: name it in mitigates too")
         if questionnaire is not None:
             for question in item.raises:
                 if questionnaire.question(question) is None:
@@ -199,12 +203,19 @@ class PlanInput:
     max_items: int | None = None
 
 
+def _in_sentence(name: str) -> str:
+    """'Stage gates' reads 'stage gates' inside a sentence; 'PMO roles' keeps its case."""
+    return name if name[1:2].isupper() else name[:1].lower() + name[1:]
+
+
 class _Planner:
     def __init__(self, roadmap: RoadmapContent, plan: PlanInput):
         self.roadmap, self.plan = roadmap, plan
         self.drivers: dict[str, dict[str, list[str]]] = {}  # item -> driver -> reasons
         self.urgent: set[str] = set()  # chosen to mitigate a high-severity pitfall
         self.first_setup: set[str] = set()  # the first set-up item of the model and of the oversight
+        self.relief: set[str] = set()  # cuts a burden a high-severity pitfall names: comes first
+        self.relieving: set[tuple[str, str]] = set()  # (item, pitfall) whose reason is already given
         self.pain_in_place = False  # the pain's work is all done already, by the answers
 
     # -- what the answers say ----------------------------------------------------
@@ -268,6 +279,7 @@ class _Planner:
                 # A weak practice in an otherwise stronger area gets work whatever the area's target.
                 if now is not None and now <= 2 and now < plan.levels.get(dim, 1) and level <= BASICS_LEVEL:
                     self.add(item_id, "weak", f"{self.name(question)} lags the rest of {title} (level {now})")
+        self.choose_relief(fired)
         self.choose_mitigations(fired)
         self.choose_pain()
         self.add_prerequisites()
@@ -289,6 +301,8 @@ class _Planner:
                           and (not self.roadmap.items[i].setup_only or i in self.drivers)]
             candidates.sort(key=lambda i: (self.roadmap.items[i].to_level, self.roadmap.order[i]))
             for item_id in candidates[: self.MITIGATIONS_PER_PITFALL]:
+                if (item_id, pitfall_id) in self.relieving:
+                    continue
                 self.add(item_id, "pitfall", f"mitigates “{pitfall['title']}” ({pitfall['severity']})")
                 # Urgent, but not ahead of the basics: measuring and optimising wait for foundations.
                 if pitfall["severity"] == "high" and self.roadmap.items[item_id].to_level <= BASICS_LEVEL:
@@ -296,9 +310,34 @@ class _Planner:
         # Items already chosen for other reasons say which fired pitfalls they also address.
         for item_id in list(self.drivers):
             for pitfall_id in self.roadmap.items[item_id].mitigates:
-                if pitfall_id in fired:
+                if pitfall_id in fired and (item_id, pitfall_id) not in self.relieving:
                     pitfall = fired[pitfall_id]
                     self.add(item_id, "pitfall", f"mitigates “{pitfall['title']}” ({pitfall['severity']})")
+
+    def choose_relief(self, fired: Mapping[str, Mapping[str, Any]]) -> None:
+        """Where a pitfall says governance weighs more than it helps, the plan cuts before it adds.
+
+        Each improvement that relieves a fired pitfall is chosen, if the answers show it is needed
+        and what it cuts exists already (its prerequisites are met, or are co-design and pilots that
+        start with the first work). At high severity it comes first, whatever its level; its reason
+        names the answers that show the burden.
+        """
+        for item_id, item in self.roadmap.items.items():
+            for pitfall_id in item.relieves:
+                pitfall = fired.get(pitfall_id)
+                if pitfall is None or not self.needed(item_id):
+                    continue
+                if any(self.needed(r) and not self.roadmap.items[r].early for r in item.requires):
+                    continue  # nothing to cut yet: what it trims is not in place
+                shown = [f"{_in_sentence(self.name(path.split('.', 1)[1]))} level {value}"
+                         for path, value in pitfall.get("evidence", {}).items()
+                         if path.startswith("answers.") and value is not None]
+                because = f": {', '.join(shown[:4])}" if shown else ""
+                self.add(item_id, "pitfall", f"cuts before it adds, for “{pitfall['title']}” "
+                                             f"({pitfall['severity']}{because})")
+                self.relieving.add((item_id, pitfall_id))
+                if pitfall["severity"] == "high":
+                    self.relief.add(item_id)
 
     def choose_pain(self) -> None:
         """The main pain gets concrete work, picked by the weakest answers behind it."""
@@ -346,6 +385,11 @@ class _Planner:
         sequence = float(THEMES.index(item.theme))
         if item.theme == "ownership" and self.plan.foundations_first and item.to_level <= BASICS_LEVEL:
             group, sub = 0, 0
+        elif item_id in self.relief:
+            # Cutting a burden comes right after the pain's first step, at any level: removing work
+            # needs no foundations, and a cut ready to start goes before one that waits for co-design.
+            ready = not any(r in self.drivers for r in item.requires)
+            group, sub, bucket, sequence = 1, 0, self.first_pain_rank(), 0.5 if ready else 0.6
         elif "pain" in drivers:  # the pain's work in the order the content lists it, each with its prerequisites
             group, sub, bucket, sequence = 1, 0, self.plan.pain.improvements.index(item_id), 0.0
         elif item_id in self.urgent:
@@ -359,6 +403,12 @@ class _Planner:
             if "setup" in drivers:  # the rest of the set-up follows intake, decision rights and reporting
                 bucket, sequence = 0, min(sequence, THEMES.index("reporting") + 0.5)
         return (group, sub, bucket, sequence, item.to_level, severity, self.roadmap.order[item_id])
+
+    def first_pain_rank(self) -> int:
+        """Where the pain's first planned step stands in the pain's own list (0 when there is none)."""
+        pain = self.plan.pain
+        ranks = [pain.improvements.index(i) for i, d in self.drivers.items() if "pain" in d] if pain else []
+        return min(ranks, default=0)
 
     def ordered(self) -> list[str]:
         """Priority order, where a prerequisite is at least as urgent as what needs it."""
@@ -515,6 +565,7 @@ class _Planner:
             "deliverables": list(item.deliverables),
             "metric": item.metric,
             "mitigates": list(item.mitigates),
+            "relieves": list(item.relieves),
             "setup_for": list(item.setup_for),
             "description": item.description,
         }
