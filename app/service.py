@@ -20,7 +20,7 @@ from .engine import Content, Questionnaire, run_assessment
 from .engine import history as hist
 from .engine.aggregate import (aggregate_answers, agreement, dimension_band, disagreement, per_question,
                                question_stats, role_medians)
-from .engine import reassessment
+from .engine import benchmark, reassessment
 from .engine.assessment import replan
 from .engine.vocabulary import DIMENSIONS
 from .reports.model import build_report, history_from_store
@@ -340,6 +340,29 @@ def units_progress(db: Database, org_id: int, data: Mapping[str, Any], today: da
     keys = (*store.PROGRESS_STATUSES, "total", "overdue")
     total = {k: sum(r["counts"][k] if k in r["counts"] else r[k] for r in rows) for k in keys}
     return {"units": rows, "total": total}
+
+
+def org_benchmark(c: Content, population: Sequence[Mapping[str, Any]], org_id: int,
+                  same_mix: bool = False) -> dict[str, Any] | None:
+    """Where the organisation stands in the pooled benchmark (``population`` from
+    store.benchmark_population): its percentiles, or why they are not shown and how many more
+    organisations are needed, with what it was compared as; None when it is not pooled (not opted
+    in, or no closed result yet)."""
+    own = next((p for p in population if p["org_id"] == org_id), None)
+    if own is None:
+        return None
+    found = benchmark.benchmark(own, population, same_mix=same_mix)
+    questionnaire = c.default_questionnaire
+
+    def label(key: str) -> str | None:
+        value = own["context"].get(key)
+        choices = {ch.value: ch.label for ch in questionnaire.context_field(key).choices or ()}
+        return choices.get(value, value) if value is not None else None
+
+    return {**found, "basis": own["basis"], "units": own["units"], "scores": own["scores"], "own_overall": own["overall"],
+            "size_band": label("org_size"), "delivery_mix": label("delivery_mix"),
+            "standing": {d: benchmark.standing(v) for d, v in (found.get("percentiles") or {}).items()},
+            "overall_standing": benchmark.standing(found.get("overall"))}
 
 
 def chosen_assessments(db: Database, org_id: int, ids: Sequence[int]) -> list[dict[str, Any]]:

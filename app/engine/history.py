@@ -45,6 +45,8 @@ def summarise(result: Mapping[str, Any]) -> dict[str, Any]:
                     "end_month": p["end_month"], "start_date": p.get("start_date"), "end_date": p.get("end_date")}
                    for p in roadmap.get("phases", [])],
         "answers": dict(result.get("answers") or {}),
+        # What the pooled benchmark groups by (size band, delivery mix).
+        "profile": {k: (result.get("context") or {}).get(k) for k in ("org_size", "delivery_mix")},
     }
 
 

@@ -103,6 +103,7 @@ from .responses import (
     snapshot_stamp,
     submit_response,
 )
+from .benchmark import benchmark_generation, benchmark_opt_in, benchmark_population, set_benchmark_opt_in
 from .account_links import (
     INVITATION_DAYS,
     RESET_HOURS,

@@ -480,3 +480,18 @@ def m013_lifecycle(db: Database) -> None:
                      AND NEW.object_kind = OLD.object_kind)
            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"""
     )
+
+
+@migrations()
+def m014_benchmark(db: Database) -> None:
+    # An owner's choice to pool the organisation's latest result into the server's benchmark; off by default.
+    db.execute("ALTER TABLE organisations ADD COLUMN benchmark_opt_in INTEGER NOT NULL DEFAULT 0")
+    db.execute("CREATE INDEX organisations_benchmark ON organisations(id) WHERE benchmark_opt_in = 1")
+    # Who is pooled, and with which result, can change with any change to an organisation, a unit or an
+    # assessment: a counter the triggers raise on each is the key of the pooled population's cache.
+    db.execute("CREATE TABLE benchmark_generation (id INTEGER PRIMARY KEY CHECK (id = 1), generation INTEGER NOT NULL)")
+    db.execute("INSERT INTO benchmark_generation (id, generation) VALUES (1, 0)")
+    for table in ("organisations", "units", "assessments"):
+        for event in ("INSERT", "UPDATE", "DELETE"):
+            db.execute(f"CREATE TRIGGER {table}_{event.lower()}_benchmark AFTER {event} ON {table} BEGIN "
+                       "UPDATE benchmark_generation SET generation = generation + 1 WHERE id = 1; END")

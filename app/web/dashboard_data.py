@@ -62,3 +62,15 @@ def comparison_for(org_id: int, chosen: Sequence[dict], names: Sequence[str]) ->
     """Chosen assessments overlaid against the target, with their deltas."""
     key = (org_id, "compare", tuple(r["id"] for r in chosen), store.generation(get_db(), org_id))
     return cached(key, lambda: service.comparison(content(), chosen, names))
+
+
+def benchmark_population() -> list[dict]:
+    """The pooled benchmark's population, read once per change to it (in this worker)."""
+    db = get_db()
+    return cached(("benchmark-population", store.benchmark_generation(db)),
+                  lambda: {"rows": store.benchmark_population(db)})["rows"]
+
+
+def benchmark_view(org_id: int, same_mix: bool) -> dict[str, Any] | None:
+    """The pooled benchmark panel of the organisation (None when it is not pooled)."""
+    return service.org_benchmark(content(), benchmark_population(), org_id, same_mix)

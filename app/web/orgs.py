@@ -17,7 +17,7 @@ from ..db import get_db
 from ..engine.reassessment import next_period
 from ..engine.vocabulary import DIMENSIONS
 from .access import FACILITATOR_ROLES, can_facilitate, login_required, member_view, role_required, unit_scope
-from .dashboard_data import dashboard_for, progress_view, units_progress_view
+from .dashboard_data import benchmark_view, dashboard_for, progress_view, units_progress_view
 from .errors import unchanged
 from .forms import InvitationForm, MemberForm, OrgForm
 from .messages import refusal
@@ -56,6 +56,7 @@ def detail(org_id: int):
     db = get_db()
     unit = unit_scope(org_id)
     data = dashboard_for(g.org, unit)
+    opted_in = store.benchmark_opt_in(db, org_id)
     return render_template(
         "orgs/detail.html",
         org=g.org,
@@ -64,6 +65,8 @@ def detail(org_id: int):
         dash=data,
         progress=progress_view(org_id, unit, data),
         units_progress=None if unit else units_progress_view(org_id, data),
+        opted_in=opted_in,
+        bench=benchmark_view(org_id, request.args.get("mix") == "1") if opted_in and unit is None else None,
         # A unit's tab lists only that unit's assessments; the whole organisation's lists all.
         assessments=[a for a in store.org_assessments(db, org_id) if unit is None or a["unit_id"] == unit["id"]],
         members=store.members(db, org_id),
@@ -87,3 +90,14 @@ def rename(org_id: int):
         unchanged(refusal(err))
     flash("The organisation was renamed.", "success")
     return redirect(url_for("orgs.detail", org_id=org_id))
+
+
+@bp.post("/<int:org_id>/benchmark")
+@member_view(owner=True)
+def benchmark_setting(org_id: int):
+    """An owner pools the organisation's latest result into the server's benchmark, or stops."""
+    on = request.form.get("opt_in") == "1"
+    store.set_benchmark_opt_in(get_db(), org_id, on)
+    flash("The organisation now takes part in the pooled benchmark." if on else
+          "The organisation no longer takes part in the pooled benchmark.", "success")
+    return redirect(url_for("orgs.detail", org_id=org_id) + "#benchmark-heading")

@@ -1,0 +1,180 @@
+"""The pooled benchmark on the dashboard: opted-in peers only, each by its latest result, never a group below five."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from app import store
+from app.demo import demo_answers
+from app.engine.benchmark import MIN_GROUP
+from app.service import submit_response
+from tests.helpers import FULL_CONTEXT, opened, query, visible_text
+from tests.history_helpers import Member, tables
+
+BAND = "Large (250 to 1,000 IT staff)"
+
+
+def pooled_org(app, owner_id: int, name: str, level: float, opt_in: bool = True, size: str = "large",
+               mix: str = "hybrid", units: tuple[float, ...] = (), period: str = "2026-Q3") -> int:
+    """An organisation answered at about ``level`` as a whole, or (``units``) only per unit at those levels."""
+    questionnaire = app.extensions["pmo_content"].default_questionnaire
+    with opened(app) as db:
+        org = store.create_org(db, name, owner_id)
+        scopes = [(store.create_unit(db, org, f"Unit {i}"), unit_level) for i, unit_level in enumerate(units)]
+        for unit_id, at in scopes or [(None, level)]:
+            assess(app, db, org, owner_id, at, size=size, mix=mix, unit_id=unit_id, period=period)
+        store.set_benchmark_opt_in(db, org, opt_in)
+    return org
+
+
+def assess(app, db, org: int, owner_id: int, level: float, *, size: str = "large", mix: str = "hybrid",
+           unit_id: int | None = None, period: str = "2026-Q3", assessed_on: str = "2026-08-15") -> None:
+    """One submitted assessment of the organisation (or a unit), every area answered at about ``level``."""
+    content = app.extensions["pmo_content"]
+    questionnaire = content.default_questionnaire
+    response = store.create_org_assessment(db, org, owner_id, questionnaire.id, questionnaire.version,
+                                           period=period, assessed_on=assessed_on, unit_id=unit_id)
+    store.save_context(db, response, {**FULL_CONTEXT, "org_size": size, "delivery_mix": mix})
+    store.save_answers(db, response, demo_answers(questionnaire, {d.id: level for d in questionnaire.dimensions},
+                                                  random.Random(1)))
+    submit_response(db, content, response, questionnaire)
+
+
+def owner_of(app, email: str = "bench@example.org") -> tuple[Member, int]:
+    owner = Member(app, email)
+    (owner_id,), = query(app, "SELECT id FROM users WHERE email = ?", [email])
+    return owner, owner_id
+
+
+def peers(app, owner_id: int, count: int, **kwargs) -> list[int]:
+    """Opted-in peers at 1.5, 2.0, 2.5, ...: against 3.0, the fifth one up is level with it."""
+    return [pooled_org(app, owner_id, f"Peer {i}", 1.5 + i * 0.5, **kwargs) for i in range(count)]
+
+
+def overall_percentile(page: str) -> str:
+    (rows,) = tables(page, "data-benchmark-table")
+    return {r[0]: r[1] for r in rows[1:]}["Overall"]
+
+
+@pytest.mark.parametrize(("count", "opted_out", "other_size", "shown"), [
+    (5, 0, 0, True),
+    (4, 3, 0, False),   # opted-out organisations are never counted
+    (4, 0, 3, False),   # nor organisations of another size band
+    (2, 0, 0, False),
+])
+def test_the_benchmark_shows_percentiles_only_with_five_opted_in_peers(app, count, opted_out, other_size, shown):
+    owner, owner_id = owner_of(app)
+    own = pooled_org(app, owner_id, "Own", 3.0)
+    peers(app, owner_id, count)
+    for i in range(opted_out):
+        pooled_org(app, owner_id, f"Private {i}", 1.0, opt_in=False)
+    for i in range(other_size):
+        pooled_org(app, owner_id, f"Small {i}", 1.0, size="small")
+    page = owner.get(f"/orgs/{own}").text
+    text = visible_text(page)
+    if shown:
+        # Peers at 1.5, 2.0, 2.5, 3.0 and 3.5: three below 3.0, one level with it (counted half).
+        assert overall_percentile(page) == "70"
+        assert f"Against {count} other organisations" in text
+        assert "the latest result of the organisation as a whole" in text
+    else:
+        assert "data-benchmark-table" not in page
+        needed = MIN_GROUP - count
+        assert (f"Not shown yet: {needed} more organisation{'s' if needed != 1 else ''} in the size band {BAND} "
+                f"need{'s' if needed == 1 else ''} to take part") in text
+    assert not any(f"{prefix} {i}" in text for prefix in ("Peer", "Private", "Small") for i in range(5))
+
+
+def test_taking_part_is_off_by_default_and_an_off_organisation_is_not_pooled(app):
+    owner, owner_id = owner_of(app)
+    created = owner.create_org("Brand new")
+    with opened(app) as db:
+        assess(app, db, created, owner_id, 3.0)
+        assert store.benchmark_opt_in(db, created) is False
+        assert created not in {p["org_id"] for p in store.benchmark_population(db)}
+    page = owner.get(f"/orgs/{created}").text
+    assert "Not taking part" in visible_text(page) and "data-benchmark-table" not in page
+    assert "Take part in the pooled benchmark" in page
+
+
+def test_only_an_owner_can_turn_taking_part_on_or_off(app):
+    owner, owner_id = owner_of(app)
+    own = pooled_org(app, owner_id, "Own", 3.0, opt_in=False)
+    peers(app, owner_id, 5)
+    member = Member(app, "member@example.org", role="member")
+    assert owner.post(f"/orgs/{own}/members", {"email": "member@example.org", "role": "member"}).status_code == 302
+    page = member.get(f"/orgs/{own}").text
+    assert "Not taking part" in visible_text(page) and "data-benchmark-toggle" not in page
+    assert member.post(f"/orgs/{own}/benchmark", {"opt_in": "1"}).status_code == 403
+    assert query(app, "SELECT benchmark_opt_in FROM organisations WHERE id = ?", [own]) == [(0,)]
+
+    assert owner.post(f"/orgs/{own}/benchmark", {"opt_in": "1"}).status_code == 302
+    assert query(app, "SELECT benchmark_opt_in FROM organisations WHERE id = ?", [own]) == [(1,)]
+    assert overall_percentile(member.get(f"/orgs/{own}").text) == "70"  # the member sees it, once on
+
+    assert owner.post(f"/orgs/{own}/benchmark", {"opt_in": "0"}).status_code == 302
+    assert "data-benchmark-table" not in owner.get(f"/orgs/{own}").text
+    assert query(app, "SELECT benchmark_opt_in FROM organisations WHERE id = ?", [own]) == [(0,)]
+    # An organisation that stopped taking part no longer counts for the others.
+    with opened(app) as db:
+        assert own not in {p["org_id"] for p in store.benchmark_population(db)}
+
+
+def test_an_organisation_with_only_unit_results_is_compared_by_its_combined_picture(app):
+    owner, owner_id = owner_of(app)
+    # Units at 2.0 and 4.0: their mean, 3.0, is what counts (as the organisation mean on the page).
+    own = pooled_org(app, owner_id, "Own", 0, units=(2.0, 4.0))
+    peers(app, owner_id, MIN_GROUP - 1)
+    text = visible_text(owner.get(f"/orgs/{own}").text)
+    assert "Not shown yet: 1 more organisation" in text
+    assert "the combined picture of its 2 units' latest results" in text
+    peers_later = pooled_org(app, owner_id, "Fifth", 3.5)  # the page follows a new peer at once
+    page = owner.get(f"/orgs/{own}").text
+    assert overall_percentile(page) == "70", peers_later
+    (rollup,) = tables(page, "data-units-table")
+    assert {r[0]: r[-2] for r in rollup[1:]}["Organisation mean"] == "3.00"
+
+
+def test_a_peer_counts_only_by_its_latest_result(app):
+    _owner, owner_id = owner_of(app)
+    peer = pooled_org(app, owner_id, "Peer", 4.5, period="2026-Q2")
+    with opened(app) as db:
+        assess(app, db, peer, owner_id, 1.5, period="2026-Q3", assessed_on="2026-09-20")
+        (pooled,) = store.benchmark_population(db)
+        first, latest = (r["summary"]["overall"] for r in store.history(db, peer, None))
+    assert pooled["org_id"] == peer and pooled["overall"] == latest < 2 < 4 < first
+
+
+def test_the_delivery_mix_filter_is_refused_when_it_would_leave_out_fewer_than_five(app):
+    owner, owner_id = owner_of(app)
+    own = pooled_org(app, owner_id, "Own", 3.0)
+    peers(app, owner_id, 6)
+    pooled_org(app, owner_id, "Agile", 2.0, mix="agile")
+    page = owner.get(f"/orgs/{own}").text
+    assert "Against 7 other organisations" in visible_text(page) and "data-benchmark-filter" not in page
+    narrowed = owner.get(f"/orgs/{own}?mix=1").text
+    assert "data-benchmark-table" not in narrowed
+    assert "narrowing to the same delivery mix would describe fewer than 5 organisations" in visible_text(narrowed)
+
+
+def test_the_delivery_mix_filter_is_offered_when_both_sides_have_five(app):
+    owner, owner_id = owner_of(app)
+    own = pooled_org(app, owner_id, "Own", 3.0)
+    peers(app, owner_id, 5)
+    peers_agile = [pooled_org(app, owner_id, f"Agile {i}", 1.0, mix="agile") for i in range(5)]
+    page = owner.get(f"/orgs/{own}").text
+    assert "Against 10 other organisations" in visible_text(page) and "data-benchmark-filter" in page
+    assert overall_percentile(page) == "85"  # five agile ones below too
+    narrowed = owner.get(f"/orgs/{own}?mix=1").text
+    assert overall_percentile(narrowed) == "70" and "Compare with every delivery mix" in narrowed, peers_agile
+
+
+def test_the_population_is_read_through_indexes(app):
+    with opened(app) as db:
+        db.execute("ANALYZE")
+        plan = [row[3] for row in db.execute("EXPLAIN QUERY PLAN " + store.benchmark.POPULATION_SQL)]
+    scans = [step for step in plan if step.startswith("SCAN") and "USING" not in step and step != "SCAN scopes"]
+    assert scans == [], plan
+    assert any("assessments_org_closed" in step for step in plan), plan
