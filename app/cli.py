@@ -375,15 +375,19 @@ def tokens_create(email: str, name: str, read_only: bool, expires: str | None) -
 @click.command("demo")
 @with_appcontext
 def demo_command() -> None:
-    """Create a demo organisation with two units and six quarters of history."""
+    """Create a demo organisation with two units and six quarters of history, and its benchmark peers."""
     from .db import get_db
     from .demo import create_demo
 
     outcome = create_demo(get_db(), _content(), password_method=current_app.config["PASSWORD_HASH_METHOD"])
+    peers = (f"{outcome['peers']} other organisations that take part in the pooled benchmark"
+             if outcome["peers"] else "")
     if not outcome["created"]:
-        click.echo(f"The demo organisation exists already (id {outcome['org_id']}); nothing was added.")
+        click.echo(f"The demo organisation exists already (id {outcome['org_id']}); "
+                   + (f"added {peers}." if peers else "nothing was added."))
         return
-    click.echo(f"Created the demo organisation (id {outcome['org_id']}) with {outcome['assessments']} assessments.")
+    click.echo(f"Created the demo organisation (id {outcome['org_id']}) with {outcome['assessments']} assessments"
+               + (f", and {peers}." if peers else "."))
     if outcome["password"]:
         click.echo(f"Sign in as {outcome['email']} with the password {outcome['password']} "
                    "(admins are owners of the demo organisation too).")

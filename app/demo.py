@@ -1,4 +1,5 @@
-"""Demo data: an organisation with two units and six quarters of improving history.
+"""Demo data: an organisation with two units and six quarters of improving history, and the
+other organisations of the pooled benchmark it is compared with.
 
 Every result is produced by answering the questionnaire through the engine, exactly as a
 person would: nothing here writes a result by hand.
@@ -34,6 +35,32 @@ START = {
 }
 GAIN_PER_QUARTER = {"governance": 0.28, "analytics": 0.22, "facilitation": 0.16, "tools": 0.18, "leadership": 0.2}
 
+# Other clients of the same server that take part in the pooled benchmark: enough in the demo's size
+# band (large) to show it, and some in other bands. Each: its profile, its overall level last quarter
+# (areas vary around it) and, for one, units instead of one assessment of the whole organisation.
+PEERS_EMAIL = "benchmark-peers@example.org"
+PEER_BASE = {"active_projects": 40, "business_units": 3, "regulated": False, "risk_profile": "medium",
+             "delivery_mix": "hybrid", "primary_pain": "poor_forecasting", "existing_pmo": "informal"}
+PEERS = {
+    "Fabrikam Insurance (demo peer)": ({"org_size": "large", "regulated": True, "risk_profile": "high",
+                                        "delivery_mix": "waterfall", "existing_pmo": "established"}, 3.6, ()),
+    "Contoso Logistics (demo peer)": ({"org_size": "large", "primary_pain": "duplicate_work"}, 2.2, ()),
+    "Tailspin Utilities (demo peer)": ({"org_size": "large", "regulated": True, "delivery_mix": "waterfall",
+                                        "primary_pain": "resource_conflicts"}, 2.7, ()),
+    "Litware Health (demo peer)": ({"org_size": "large", "regulated": True, "risk_profile": "high",
+                                    "existing_pmo": "none"}, 1.7, ()),
+    "Adventure Works Retail (demo peer)": ({"org_size": "large", "delivery_mix": "agile", "active_projects": 70},
+                                           3.1, ("Stores", "Online")),
+    "Wide World Importers (demo peer)": ({"org_size": "large", "delivery_mix": "agile",
+                                          "primary_pain": "weak_execution"}, 2.5, ()),
+    "Woodgrove Bank (demo peer)": ({"org_size": "enterprise", "regulated": True, "risk_profile": "high",
+                                    "active_projects": 180, "existing_pmo": "established"}, 3.4, ()),
+    "Alpine Ski House (demo peer)": ({"org_size": "medium", "active_projects": 12, "business_units": 1,
+                                      "risk_profile": "low", "delivery_mix": "agile"}, 2.0, ()),
+    "Coho Winery (demo peer)": ({"org_size": "small", "active_projects": 5, "business_units": 1,
+                                 "risk_profile": "low", "existing_pmo": "none"}, 1.5, ()),
+}
+
 
 def quarters_back(today: date, count: int) -> list[tuple[str, str]]:
     """(period label, date) for the last ``count`` quarters, oldest first; never after today."""
@@ -68,10 +95,14 @@ def demo_answers(questionnaire, levels: dict[str, float], rng: random.Random) ->
 
 def create_demo(db: Database, content: Content, quarters: int = 6, seed: int = 7,
                 today: date | None = None, password_method: str = store.PASSWORD_METHOD) -> dict[str, Any]:
-    """Create the demo organisation (once); return what was created."""
+    """Create the demo organisation and its benchmark peers (each once); return what was created."""
     existing = db.execute("SELECT id FROM organisations WHERE name = ?", [DEMO_ORG]).fetchone()
+    periods = quarters_back(today or date.today(), quarters)
     if existing:
-        return {"created": False, "org_id": existing[0]}
+        peers = create_peers(db, content, periods[-2:], seed, password_method)
+        if peers:  # a demo made before the benchmark existed takes part from now on
+            store.set_benchmark_opt_in(db, existing[0], True)
+        return {"created": False, "org_id": existing[0], "peers": peers}
     rng = random.Random(seed)
     questionnaire = content.default_questionnaire
     password = None
@@ -85,7 +116,6 @@ def create_demo(db: Database, content: Content, quarters: int = 6, seed: int = 7
     org_id = store.create_org(db, DEMO_ORG, user_id)
     for admin in (u for u in store.list_users(db) if u["role"] == "admin" and u["active"]):
         store.set_member(db, org_id, admin["id"], "owner")
-    periods = quarters_back(today or date.today(), quarters)
     assessments = 0
     for unit_name, context in UNITS.items():
         unit_id = store.create_unit(db, org_id, unit_name)
@@ -93,12 +123,8 @@ def create_demo(db: Database, content: Content, quarters: int = 6, seed: int = 7
         for q, (period, assessed_on) in enumerate(periods):
             if q:  # every area improves every quarter, some faster than others
                 levels = {d: min(4.6, v + GAIN_PER_QUARTER[d] * rng.uniform(0.6, 1.4)) for d, v in levels.items()}
-            response_id = store.create_org_assessment(
-                db, org_id, user_id, questionnaire.id, questionnaire.version, title=f"{unit_name} {period}",
-                period=period, assessed_on=assessed_on, unit_id=unit_id)
-            store.save_context(db, response_id, context)
-            store.save_answers(db, response_id, demo_answers(questionnaire, levels, rng))
-            submit_response(db, content, response_id, questionnaire)
+            assess(db, content, org_id, user_id, context, levels, rng, period, assessed_on, unit_id=unit_id,
+                   title=f"{unit_name} {period}")
             assessments += 1
         # The first phase of the latest roadmap was done last quarter; the next one has started.
         latest = store.history(db, org_id, unit_id)[-1]["summary"]
@@ -110,4 +136,44 @@ def create_demo(db: Database, content: Content, quarters: int = 6, seed: int = 7
                                    # Done last quarter; started work is due when the roadmap plans to end it.
                                    **({"done_on": periods[-2][1]} if status == "done" else {"due_on": item["end_date"]}),
                                    user_id=user_id, unit_key=unit_id)
-    return {"created": True, "org_id": org_id, "assessments": assessments, "email": DEMO_EMAIL, "password": password}
+    store.set_benchmark_opt_in(db, org_id, True)
+    peers = create_peers(db, content, periods[-2:], seed, password_method)
+    return {"created": True, "org_id": org_id, "assessments": assessments, "email": DEMO_EMAIL, "password": password,
+            "peers": peers}
+
+
+def assess(db: Database, content: Content, org_id: int, user_id: int, context: dict[str, Any],
+           levels: dict[str, float], rng: random.Random, period: str, assessed_on: str,
+           unit_id: int | None = None, title: str = "") -> None:
+    """Answer the questionnaire at these levels and submit it, as a person would."""
+    questionnaire = content.default_questionnaire
+    response_id = store.create_org_assessment(db, org_id, user_id, questionnaire.id, questionnaire.version,
+                                              title=title, period=period, assessed_on=assessed_on, unit_id=unit_id)
+    store.save_context(db, response_id, context)
+    store.save_answers(db, response_id, demo_answers(questionnaire, levels, rng))
+    submit_response(db, content, response_id, questionnaire)
+
+
+def create_peers(db: Database, content: Content, periods: list[tuple[str, str]], seed: int,
+                 password_method: str) -> int:
+    """The benchmark peers that do not exist yet, each with two quarters and opted in; return how many."""
+    user = store.user_by_email(db, PEERS_EMAIL)
+    user_id = user["id"] if user else store.create_user(
+        db, PEERS_EMAIL, secrets.token_urlsafe(24), name="Demo benchmark peers", password_method=password_method)
+    created = 0
+    for index, (name, (profile, level, units)) in enumerate(PEERS.items()):
+        if db.execute("SELECT 1 FROM organisations WHERE name = ?", [name]).fetchone():
+            continue
+        rng = random.Random(seed * 100 + index)
+        org_id = store.create_org(db, name, user_id)
+        scopes = [store.create_unit(db, org_id, unit) for unit in units] or [None]
+        for scope_index, unit_id in enumerate(scopes):
+            latest = {d: level + rng.uniform(-0.6, 0.6) + 0.3 * scope_index for d in GAIN_PER_QUARTER}
+            for q, (period, assessed_on) in enumerate(periods):
+                behind = len(periods) - 1 - q  # earlier quarters a little lower
+                levels = {d: v - GAIN_PER_QUARTER[d] * behind for d, v in latest.items()}
+                assess(db, content, org_id, user_id, {**PEER_BASE, **profile}, levels, rng, period, assessed_on,
+                       unit_id=unit_id)
+        store.set_benchmark_opt_in(db, org_id, True)
+        created += 1
+    return created

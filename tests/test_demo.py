@@ -10,8 +10,9 @@ from types import SimpleNamespace
 import pytest
 
 from app import store
+from app.demo import DEMO_ORG, PEERS
 from app.service import compute_result
-from tests.helpers import AuthActions, query
+from tests.helpers import AuthActions, query, visible_text
 from tests.history_helpers import tables
 
 
@@ -32,7 +33,7 @@ def demo(make_app, tmp_path_factory):
 def test_demo_creates_an_organisation_with_two_units_and_six_improving_quarters(demo):
     app = demo.app
     assert "with 12 assessments" in demo.output
-    (org_id, _name), = query(app, "SELECT id, name FROM organisations")
+    (org_id,), = query(app, "SELECT id FROM organisations WHERE name = ?", [DEMO_ORG])
     units = query(app, "SELECT id, name FROM units WHERE org_id = ? ORDER BY id", [org_id])
     assert len(units) == 2
     assert query(app, "SELECT count(*), count(DISTINCT unit_id) FROM assessments "
@@ -56,7 +57,7 @@ def test_demo_snapshots_are_computed_through_the_engine(demo):
     db = store.open_db(demo.app.config["DATABASE"])
     try:
         rows = db.execute("SELECT id, snapshot_id FROM assessments WHERE status = 'closed'").fetchall()
-        assert len(rows) == 12
+        assert len(rows) == 12 + 2 * (len(PEERS) + sum(len(units) - 1 for _p, _l, units in PEERS.values() if units))
         for assessment_id, snapshot_id in rows:
             snapshot = store.load_snapshot(db, snapshot_id)
             result = snapshot["result"]
@@ -75,12 +76,19 @@ def test_demo_user_sees_the_units_dashboard(demo):
     email, password = re.search(r"Sign in as (\S+) with the password (\S+) ", demo.output).groups()
     client = demo.app.test_client()
     assert AuthActions(client).login(email, password).status_code == 302
-    (org_id,), = query(demo.app, "SELECT id FROM organisations")
+    (org_id,), = query(demo.app, "SELECT id FROM organisations WHERE name = ?", [DEMO_ORG])
     page = client.get(f"/orgs/{org_id}")
     assert page.status_code == 200
     (rows,) = tables(page.text, "data-units-table")
     assert {r[0] for r in rows[1:]} == {"Retail technology", "Corporate platforms", "Organisation mean",
                                         "Organisation minimum", "Spread between units"}
+    # The pooled benchmark: the demo takes part, with enough peers of its size band to show it,
+    # and never names them; the demo user is no member of theirs.
+    (bench,) = tables(page.text, "data-benchmark-table")
+    assert [r[0] for r in bench[1:]][-1] == "Overall" and all(r[1].isdigit() for r in bench[1:])
+    assert "combined picture of its 2 units' latest results" in visible_text(page.text)
+    assert not any(name in page.text for name in PEERS)
+    assert not any(name in client.get("/orgs").text for name in PEERS)
 
 
 def test_demo_twice_adds_nothing(demo):
