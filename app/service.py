@@ -492,9 +492,11 @@ def org_report(db: Database, c: Content, org: Mapping[str, Any], unit: Mapping[s
     progress = store.progress(db, org["id"], unit["id"] if unit else 0)
     subject = {"kind": "organisation", "organisation": org["name"], "unit": unit["name"] if unit else "",
                "title": latest.get("title") or "", "period": latest["period"], "assessed_on": latest["assessed_on"]}
+    # The whole organisation's report says where it stands in the pooled benchmark, when it takes part.
+    pooled = org_benchmark(c, store.benchmark_population(db), org["id"]) if unit is None else None
     return build_report(result, _questionnaire_data(c, result), subject=subject, start=start,
                         history=history_from_store(rows, names), progress=progress,
-                        workshop_stats=None)
+                        workshop_stats=None, benchmark=pooled)
 
 
 def import_answers(db: Database, c: Content, data: Mapping[str, Any]) -> tuple[int, str]:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import random
 
 import pytest
+from openpyxl import load_workbook
 
 from app import store
 from app.demo import demo_answers
@@ -178,3 +181,47 @@ def test_the_population_is_read_through_indexes(app):
     scans = [step for step in plan if step.startswith("SCAN") and "USING" not in step and step != "SCAN scopes"]
     assert scans == [], plan
     assert any("assessments_org_closed" in step for step in plan), plan
+
+
+def slide_titles(data: bytes) -> list[str]:
+    from pptx import Presentation
+    titles = []
+    for slide in Presentation(io.BytesIO(data)).slides:
+        shapes = [s for s in slide.shapes if s.has_text_frame and s.text_frame.text]
+        titles.append(shapes[0].text_frame.text if shapes else "")
+    return titles
+
+
+def test_the_whole_organisations_report_has_the_benchmark_in_every_format(app):
+    owner, owner_id = owner_of(app)
+    own = pooled_org(app, owner_id, "Own", 0, units=(2.0, 4.0))
+    peers(app, owner_id, MIN_GROUP)
+    html = owner.get(f"/orgs/{own}/report.html").text
+    section = html[html.index('id="benchmark-title"'):html.index('id="appendix-title"')]
+    assert "combined picture of its 2 units' latest results" in visible_text(section)
+    (rows,) = tables(section, "benchmark")
+    assert rows[-1][:2] == ["Overall", "70"]
+    assert not any(f"Peer {i}" in html for i in range(MIN_GROUP))
+    book = load_workbook(io.BytesIO(owner.get(f"/orgs/{own}/report.xlsx").data))
+    sheet = list(book["Benchmark"].iter_rows(values_only=True))
+    assert sheet[0] == ("Capability area", "Percentile", "Standing") and sheet[-1][:2] == ("Overall", 70)
+    csv_rows = list(csv.reader(io.StringIO(owner.get(f"/orgs/{own}/report.csv?table=benchmark").text)))
+    assert csv_rows[-1][:2] == ["Overall", "70"]
+    assert "Where it stands among its peers" in slide_titles(owner.get(f"/orgs/{own}/report.pptx").data)
+    # A unit's report is about the unit: no benchmark.
+    (unit_id,), = query(app, "SELECT id FROM units WHERE org_id = ? LIMIT 1", [own])
+    assert 'id="benchmark-title"' not in owner.get(f"/orgs/{own}/report.html?unit={unit_id}").text
+
+
+@pytest.mark.parametrize(("opt_in", "words"), [(True, "Not shown yet: 3 more organisations"), (False, None)])
+def test_the_report_says_how_many_more_are_needed_or_nothing_when_not_taking_part(app, opt_in, words):
+    owner, owner_id = owner_of(app)
+    own = pooled_org(app, owner_id, "Own", 3.0, opt_in=opt_in)
+    peers(app, owner_id, 2)
+    html = owner.get(f"/orgs/{own}/report.html").text
+    if words:
+        assert words in visible_text(html) and "Benchmark" not in load_workbook(
+            io.BytesIO(owner.get(f"/orgs/{own}/report.xlsx").data)).sheetnames
+    else:
+        assert 'id="benchmark-title"' not in html
+    assert owner.get(f"/orgs/{own}/report.csv?table=benchmark").status_code == 404

@@ -30,5 +30,5 @@ def table_csv(chosen: Table) -> str:
 
 
 def csv_tables(report: Mapping[str, Any]) -> list[str]:
-    """The names of the tables this report has (workshop and history only where they apply)."""
+    """The names of the tables this report has (workshop, history and benchmark only where they apply)."""
     return list(report_tables(report))

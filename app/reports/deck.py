@@ -284,7 +284,20 @@ def render_pptx(report: Mapping[str, Any], template: str | Path | None = None) -
         _workshop_slide(deck, report["workshop"], body_w)
     if report.get("history") and len(report["history"]["trend"]) > 1:
         _trend_slide(deck, report["history"], body_w)
+    if report.get("benchmark"):
+        _benchmark_slide(deck, report["benchmark"])
     return deck.save()
+
+
+def _benchmark_slide(deck: Deck, found: Mapping[str, Any]) -> None:
+    slide = deck.slide("Where it stands among its peers")
+    if not found["shown"]:
+        deck.text_box(slide, [found["text"]])
+        return
+    deck.text_box(slide, [found["text"]], height=Inches(1.1))
+    deck.table(slide, ["Capability area", "Percentile", "Standing"],
+               [(r["area"], "–" if r["percentile"] is None else str(r["percentile"]), r["standing"])
+                for r in found["rows"]], [4, 1.6, 2.4], top=deck.body_top + Inches(1.2), size=15)
 
 
 def _workshop_slide(deck: Deck, room: Mapping[str, Any], body_w: int) -> None:

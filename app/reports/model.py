@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..engine.aggregate import agreement
+from ..engine.benchmark import MIN_GROUP
 from ..engine.progress import item_dates
 from ..engine.vocabulary import DIMENSIONS
 from .evidence import describe_evidence, labels_of
@@ -41,6 +42,7 @@ def build_report(result: Mapping[str, Any], questionnaire: Mapping[str, Any] | N
                  history: Sequence[Mapping[str, Any]] | None = None,
                  workshop_stats: Mapping[str, Mapping[str, Any]] | None = None,
                  progress: Mapping[str, Mapping[str, Any]] | None = None,
+                 benchmark: Mapping[str, Any] | None = None,
                  today: date | None = None) -> dict[str, Any]:
     """Everything a report shows, as plain data.
 
@@ -49,7 +51,8 @@ def build_report(result: Mapping[str, Any], questionnaire: Mapping[str, Any] | N
     ``start`` dates the roadmap (default: today); ``history`` lists an organisation's
     assessments oldest first ({period, assessed_on, unit, title, scores, overall, model});
     ``workshop_stats`` are a workshop's per-question statistics; ``progress`` is recorded
-    roadmap progress per item id.
+    roadmap progress per item id; ``benchmark`` is where the organisation stands in the pooled
+    benchmark (service.org_benchmark), when it takes part.
     """
     today = today or date.today()
     start = start or today
@@ -89,6 +92,8 @@ def build_report(result: Mapping[str, Any], questionnaire: Mapping[str, Any] | N
         report["workshop"] = _workshop(result, questions, area_titles, workshop_stats)
     if history:
         report["history"] = _history(history, area_titles)
+    if benchmark:
+        report["benchmark"] = _benchmark(benchmark, area_titles)
     return report
 
 
@@ -361,6 +366,32 @@ def _history(rows: Sequence[Mapping[str, Any]], titles: Mapping[str, str]) -> di
               for dim in titles}
     return {"assessments": assessments, "rows": long_rows, "trend": whole, "change": change,
             "first": first, "last": last, "areas": dict(titles)}
+
+
+def _benchmark(found: Mapping[str, Any], titles: Mapping[str, str]) -> dict[str, Any]:
+    """The pooled benchmark in words and rows: what was compared, against whom, and the percentiles;
+    or why it is not shown yet."""
+    if found["basis"] == "units":
+        units = found["units"]
+        basis = f"the combined picture of its {units} unit{'s' if units != 1 else ''}' latest results (their mean)"
+    else:
+        basis = "the latest result of the organisation as a whole"
+    band = found.get("size_band") or "not given"
+    group = f"the size band {band}" + (f" and the delivery mix {found['delivery_mix']}"
+                                       if found["filter"] == "size_and_mix" else "")
+    if not found["shown"]:
+        needed = found.get("needed")
+        text = (f"Not shown yet: {needed} more organisation{'s' if needed != 1 else ''} in the size band {band} "
+                f"need{'s' if needed == 1 else ''} to take part (the benchmark needs at least {MIN_GROUP} others)."
+                if needed else f"Not shown: {found['reason']}.")
+        return {"shown": False, "text": text, "rows": []}
+    rows = [{"area": title, "percentile": found["percentiles"].get(dim), "standing": found["standing"].get(dim)
+             if found["percentiles"].get(dim) is not None else "too few scored"} for dim, title in titles.items()]
+    rows.append({"area": "Overall", "percentile": found["overall"], "standing": found["overall_standing"]})
+    return {"shown": True, "rows": rows, "size": found["size"],
+            "text": (f"Compared: {basis}, with the {found['size']} other organisations on this server that take part, "
+                     f"in {group}. A percentile is the share of them scoring lower (a tie counts half); "
+                     "their names and scores are never shown.")}
 
 
 def history_from_store(rows: Sequence[Mapping[str, Any]], unit_names: Mapping[Any, str]) -> list[dict[str, Any]]:

@@ -100,6 +100,11 @@ def report_tables(report: Mapping[str, Any]) -> dict[str, Table]:
             [{"period": r["period"], "assessed_on": r["assessed_on"], "unit": r["unit"], "title": r["title"],
               "capability_area": r["area"], "score": r["score"], "level_text": r["level_text"]}
              for r in report["history"]["rows"]])
+    if report.get("benchmark") and report["benchmark"]["shown"]:
+        tables["benchmark"] = Table("benchmark", "Benchmark", [
+            ("capability_area", "Capability area", 20), ("percentile", "Percentile", 11), ("standing", "Standing", 16)],
+            [{"capability_area": r["area"], "percentile": r["percentile"], "standing": r["standing"]}
+             for r in report["benchmark"]["rows"]])
     return tables
 
 

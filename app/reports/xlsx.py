@@ -165,6 +165,10 @@ def _summary_sheet(book, report: Mapping[str, Any], fmt: Mapping[str, Any]) -> N
         write_cell(sheet, row, 1, item["start"].isoformat(), fmt)
         write_cell(sheet, row, 2, item["end"].isoformat(), fmt)
         write_cell(sheet, row, 3, item["owner"], fmt)
+    if report.get("benchmark"):  # the percentiles are on their own sheet
+        row += 2
+        sheet.write_string(row, 0, "Pooled benchmark", fmt["section"])
+        write_cell(sheet, row + 1, 0, report["benchmark"]["text"], fmt)
 
 
 def table_xlsx(table: Table, title: str) -> bytes:
@@ -185,7 +189,7 @@ def render_xlsx(report: Mapping[str, Any]) -> bytes:
     fmt = _formats(book)
     _summary_sheet(book, report, fmt)
     tables = report_tables(report)
-    for name in ("answers", "pitfalls", "roadmap", "workshop", "rounds", "history"):
+    for name in ("answers", "pitfalls", "roadmap", "workshop", "rounds", "history", "benchmark"):
         if name in tables:
             _table_sheet(book, tables[name], fmt)
     book.close()

@@ -121,7 +121,8 @@ def workshop_report(org_id: int, workshop_id: int, fmt: str):
 def org_report(org_id: int, fmt: str):
     db, c = get_db(), content()
     unit = unit_scope(org_id)
-    generation = store.generation(db, org_id)
+    # The whole organisation's report has the pooled benchmark, which changes with other organisations.
+    generation = (store.generation(db, org_id), None if unit else store.benchmark_generation(db))
 
     def build(start):
         report = service.org_report(db, c, g.org, unit, start)
