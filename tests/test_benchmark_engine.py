@@ -52,7 +52,7 @@ def test_an_organisation_of_unknown_size_has_no_group():
 
 
 @pytest.mark.parametrize(("value", "words"), [(0, "bottom quarter"), (24, "bottom quarter"), (25, "lower half"),
-                                              (50, "upper half"), (74, "upper half"), (75, "top quarter"),
+                                              (49, "lower half"), (50, "middle"), (51, "upper half"), (74, "upper half"), (75, "top quarter"),
                                               (100, "top quarter"), (None, "not known")])
 def test_standing_in_words(value, words):
     assert standing(value) == words

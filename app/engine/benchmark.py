@@ -62,8 +62,10 @@ def standing(value: int | None) -> str:
         return "not known"
     if value >= 75:
         return "top quarter"
-    if value >= 50:
+    if value > 50:
         return "upper half"
+    if value == 50:
+        return "middle"
     if value >= 25:
         return "lower half"
     return "bottom quarter"

@@ -14,6 +14,10 @@ from urllib.parse import urlparse
 import pytest
 from werkzeug.serving import make_server
 
+from app import store
+from app.demo import create_demo
+from tests.conftest import FAST_PASSWORD_METHOD
+
 
 CHROMIUM = os.environ.get("PMO_CHROMIUM", "/usr/bin/chromium")
 # How long a page may take to load or an element to appear. Generous: on a shared, loaded
@@ -76,6 +80,27 @@ def server(live_app):
     live = LiveServer(live_app)
     yield live
     live.stop()
+
+
+@pytest.fixture
+def demo(live_app, server):
+    """The demo organisation (three quarters) and its benchmark peers, on the live server."""
+    with live_app.app_context():
+        from app.db import get_db
+        db = get_db()
+        outcome = create_demo(db, live_app.extensions["pmo_content"], quarters=3,
+                              password_method=FAST_PASSWORD_METHOD)
+        units = store.units(db, outcome["org_id"])
+        rows = store.history(db, outcome["org_id"], units[0]["id"])
+    return {**outcome, "unit": units[0]["id"], "ids": [r["id"] for r in rows], "base": server.url}
+
+
+def sign_in(page, demo):
+    page.goto(demo["base"] + "/login")
+    page.fill("input[name=email]", demo["email"])
+    page.fill("input[name=password]", demo["password"])
+    page.click("main form [type=submit]")
+    page.wait_for_url("**/orgs")
 
 
 class PageWatch:

@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from app import store
-from app.demo import create_demo
-from tests.conftest import FAST_PASSWORD_METHOD
+from tests.browser.conftest import sign_in
 
 # Every radar's angular labels must lie inside its chart, at a phone's width and a laptop's.
 LABELS_OUTSIDE = """() => {
@@ -24,26 +23,6 @@ LABELS_OUTSIDE = """() => {
   });
   return out;
 }"""
-
-
-@pytest.fixture
-def demo(live_app, server):
-    with live_app.app_context():
-        from app.db import get_db
-        db = get_db()
-        outcome = create_demo(db, live_app.extensions["pmo_content"], quarters=3,
-                              password_method=FAST_PASSWORD_METHOD)
-        units = store.units(db, outcome["org_id"])
-        rows = store.history(db, outcome["org_id"], units[0]["id"])
-    return {**outcome, "unit": units[0]["id"], "ids": [r["id"] for r in rows], "base": server.url}
-
-
-def sign_in(page, demo):
-    page.goto(demo["base"] + "/login")
-    page.fill("input[name=email]", demo["email"])
-    page.fill("input[name=password]", demo["password"])
-    page.click("main form [type=submit]")
-    page.wait_for_url("**/orgs")
 
 
 @pytest.mark.parametrize("width", [390, 1366])
