@@ -359,8 +359,8 @@ def org_benchmark(c: Content, population: Sequence[Mapping[str, Any]], org_id: i
         choices = {ch.value: ch.label for ch in questionnaire.context_field(key).choices or ()}
         return choices.get(value, value) if value is not None else None
 
-    return {**found, "basis": own["basis"], "units": own["units"], "scores": own["scores"], "own_overall": own["overall"],
-            "size_band": label("org_size"), "delivery_mix": label("delivery_mix"),
+    return {**found, "basis": own["basis"], "units": own["units"], "size_band": label("org_size"),
+            "delivery_mix": label("delivery_mix"),
             "standing": {d: benchmark.standing(v) for d, v in (found.get("percentiles") or {}).items()},
             "overall_standing": benchmark.standing(found.get("overall"))}
 

@@ -6,6 +6,7 @@ panel (a third of them by their units' combined picture); reading the pooled pop
 uncached, is timed on its own (population_ms).
 
 Usage: python bench/history.py [--orgs 100] [--assessments 24] [--respondents 20] [--requests 300]
+                               [--database PATH]
 Default data: 100 organisations x 24 assessments x 20 respondents x 45 answers (about 2 million
 answer rows). Times are medians of the app's own Server-Timing (server side).
 Last line: dashboard_ms=X compare_ms=Y trivial_ms=Z population_ms=P
@@ -97,6 +98,17 @@ def generate(database: str, orgs: int, assessments: int, respondents: int, seed:
     return {"orgs": all_ids, "answer_rows": answer_rows}
 
 
+def existing(database: str) -> dict:
+    """The ids the measurements use, from a database generated earlier."""
+    db = store.open_db(database)
+    orgs: dict[int, list[int]] = {}
+    for org_id, assessment_id in db.execute("SELECT org_id, id FROM assessments WHERE status = 'closed' ORDER BY id"):
+        orgs.setdefault(org_id, []).append(assessment_id)
+    answer_rows = db.execute("SELECT count(*) FROM answers").fetchone()[0]
+    db.close()
+    return {"orgs": orgs, "answer_rows": answer_rows}
+
+
 def login(session: requests.Session, url: str) -> None:
     page = session.get(url + "/login")
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text) or \
@@ -118,14 +130,20 @@ def main() -> None:
     parser.add_argument("--respondents", type=int, default=20)
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--database", help="keep the generated database here, or reuse it when it exists "
+                                           "(generating 2 million answer rows takes minutes)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        database = str(Path(tmp) / "history.sqlite3")
+        database = args.database or str(Path(tmp) / "history.sqlite3")
         started = time.perf_counter()
-        data = generate(database, args.orgs, args.assessments, args.respondents)
-        print(f"generated {args.orgs} organisations x {args.assessments} assessments x {args.respondents} "
-              f"respondents: {data['answer_rows']} answer rows in {time.perf_counter() - started:.0f} s, "
-              f"database {Path(database).stat().st_size / 1e6:.0f} MB")
+        if Path(database).exists():
+            data = existing(database)
+            print(f"reused {database}: {len(data['orgs'])} organisations, {data['answer_rows']} answer rows")
+        else:
+            data = generate(database, args.orgs, args.assessments, args.respondents)
+            print(f"generated {args.orgs} organisations x {args.assessments} assessments x {args.respondents} "
+                  f"respondents: {data['answer_rows']} answer rows in {time.perf_counter() - started:.0f} s, "
+                  f"database {Path(database).stat().st_size / 1e6:.0f} MB")
         db = store.open_db(database)
         population = []
         for _ in range(5):

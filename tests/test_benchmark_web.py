@@ -111,6 +111,8 @@ def test_only_an_owner_can_turn_taking_part_on_or_off(app):
     page = member.get(f"/orgs/{own}").text
     assert "Not taking part" in visible_text(page) and "data-benchmark-toggle" not in page
     assert member.post(f"/orgs/{own}/benchmark", {"opt_in": "1"}).status_code == 403
+    refused = owner.post(f"/orgs/{own}/benchmark", {"opt_in": "yes"})
+    assert refused.status_code == 400 and "Nothing was changed" in refused.text
     assert query(app, "SELECT benchmark_opt_in FROM organisations WHERE id = ?", [own]) == [(0,)]
 
     assert owner.post(f"/orgs/{own}/benchmark", {"opt_in": "1"}).status_code == 302

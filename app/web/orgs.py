@@ -96,7 +96,10 @@ def rename(org_id: int):
 @member_view(owner=True)
 def benchmark_setting(org_id: int):
     """An owner pools the organisation's latest result into the server's benchmark, or stops."""
-    on = request.form.get("opt_in") == "1"
+    choice = request.form.get("opt_in")
+    if choice not in ("0", "1"):
+        unchanged("Say whether the organisation takes part (opt_in 1) or not (opt_in 0).")
+    on = choice == "1"
     store.set_benchmark_opt_in(get_db(), org_id, on)
     flash("The organisation now takes part in the pooled benchmark." if on else
           "The organisation no longer takes part in the pooled benchmark.", "success")
