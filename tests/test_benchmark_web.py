@@ -227,3 +227,35 @@ def test_the_report_says_how_many_more_are_needed_or_nothing_when_not_taking_par
     else:
         assert 'id="benchmark-title"' not in html
     assert owner.get(f"/orgs/{own}/report.csv?table=benchmark").status_code == 404
+
+
+@pytest.mark.parametrize("kind", ["organisation", "unit", "assessment"])
+def test_what_is_in_the_trash_never_counts(app, kind):
+    owner, owner_id = owner_of(app)
+    own = pooled_org(app, owner_id, "Own", 3.0)
+    peers(app, owner_id, MIN_GROUP - 1)
+    # The fifth peer, at 3.5, goes to the trash: as a whole, its only unit, or its latest assessment
+    # (then its earlier one, at 1.0, counts instead).
+    fifth = pooled_org(app, owner_id, "Fifth", 3.5, units=(3.5,) if kind == "unit" else ())
+    with opened(app) as db:
+        if kind == "organisation":
+            target = fifth
+        elif kind == "unit":
+            (target,), = db.execute("SELECT id FROM units WHERE org_id = ?", [fifth]).fetchall()
+        else:
+            assess(app, db, fifth, owner_id, 1.0, period="2026-Q2", assessed_on="2026-05-15")
+            (target,), = db.execute("SELECT id FROM assessments WHERE org_id = ? AND period = '2026-Q3'",
+                                    [fifth]).fetchall()
+    assert overall_percentile(owner.get(f"/orgs/{own}").text) == "70"
+    with opened(app) as db:
+        trash_id = store.delete(db, fifth, kind, target, owner_id)
+        population = {p["org_id"]: p for p in store.benchmark_population(db)}
+    page = owner.get(f"/orgs/{own}").text
+    if kind == "assessment":  # four below 3.0 now, one level with it
+        assert population[fifth]["overall"] < 2 and overall_percentile(page) == "90"
+    else:
+        assert fifth not in population
+        assert "Not shown yet: 1 more organisation" in visible_text(page) and "data-benchmark-table" not in page
+    with opened(app) as db:
+        store.restore(db, trash_id, owner_id)
+    assert overall_percentile(owner.get(f"/orgs/{own}").text) == "70"

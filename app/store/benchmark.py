@@ -3,7 +3,7 @@
 benchmark_population is the one place that chooses who is pooled: only organisations whose owner
 opted in, each by the latest closed result of each of its scopes (the organisation as a whole and
 each unit), which the engine's benchmark.picture turns into one picture per organisation. Anything
-that must never be pooled is filtered here.
+that must never be pooled is filtered here: nothing in the trash counts.
 """
 
 from __future__ import annotations
@@ -19,12 +19,14 @@ from .history import snapshot_summary
 
 
 # Every scope of every opted-in organisation (the organisation as a whole, each unit), and each
-# scope's newest closed assessment: searched through indexes (organisations_benchmark, units_org,
-# assessments_org_closed), never a scan of all assessments.
+# scope's newest closed assessment; nothing in the trash (an organisation, a unit or an assessment)
+# counts. Searched through indexes (organisations_benchmark, units_org, assessments_org_closed),
+# never a scan of all assessments.
 POPULATION_SQL = """WITH scopes AS (
-        SELECT o.id AS org_id, NULL AS unit_id FROM organisations o WHERE o.benchmark_opt_in = 1
+        SELECT o.id AS org_id, NULL AS unit_id FROM organisations o WHERE o.benchmark_opt_in = 1 AND o.trash_id IS NULL
         UNION ALL
-        SELECT o.id, u.id FROM organisations o JOIN units u ON u.org_id = o.id WHERE o.benchmark_opt_in = 1)
+        SELECT o.id, u.id FROM organisations o JOIN units u ON u.org_id = o.id
+        WHERE o.benchmark_opt_in = 1 AND o.trash_id IS NULL AND u.trash_id IS NULL)
     SELECT scopes.org_id, scopes.unit_id, s.id, json_extract(s.summary_json, '$.scores'),
            json_extract(s.summary_json, '$.overall'),
            COALESCE(json_extract(s.summary_json, '$.profile'),
@@ -33,7 +35,7 @@ POPULATION_SQL = """WITH scopes AS (
     FROM scopes
     JOIN assessments a ON a.id = (
         SELECT b.id FROM assessments b
-        WHERE b.org_id = scopes.org_id AND b.status = 'closed' AND b.snapshot_id IS NOT NULL
+        WHERE b.org_id = scopes.org_id AND b.status = 'closed' AND b.snapshot_id IS NOT NULL AND b.trash_id IS NULL
           AND b.unit_id IS scopes.unit_id
         ORDER BY COALESCE(b.assessed_on, b.closed_at) DESC, b.id DESC LIMIT 1)
     JOIN snapshots s ON s.id = a.snapshot_id
