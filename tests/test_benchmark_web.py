@@ -125,6 +125,9 @@ def test_only_an_owner_can_turn_taking_part_on_or_off(app):
     # An organisation that stopped taking part no longer counts for the others.
     with opened(app) as db:
         assert own not in {p["org_id"] for p in store.benchmark_population(db)}
+        # The owner's two changes are in the audit log; the refused ones left nothing.
+        logged = [(e["action"], e["actor_id"]) for e in store.audit_entries(db, own) if "benchmark" in e["action"]]
+    assert logged == [("benchmark_left", owner_id), ("benchmark_joined", owner_id)]
 
 
 def test_an_organisation_with_only_unit_results_is_compared_by_its_combined_picture(app):

@@ -44,6 +44,8 @@ ACTIONS = {
     "retention_changed": "changed the retention settings",
     "retention_purged": "purged data under the retention settings",
     "user_deleted": "deleted a user account",
+    "benchmark_joined": "let the organisation take part in the pooled benchmark",
+    "benchmark_left": "took the organisation out of the pooled benchmark",
 }
 MAX_LABEL = 200
 MAX_DETAIL = 300

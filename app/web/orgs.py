@@ -17,6 +17,7 @@ from ..db import get_db
 from ..engine.reassessment import next_period
 from ..engine.vocabulary import DIMENSIONS
 from .access import FACILITATOR_ROLES, can_facilitate, login_required, member_view, role_required, unit_scope
+from .audit import audited
 from .dashboard_data import benchmark_view, dashboard_for, progress_view, units_progress_view
 from .errors import unchanged
 from .forms import InvitationForm, MemberForm, OrgForm
@@ -100,7 +101,8 @@ def benchmark_setting(org_id: int):
     if choice not in ("0", "1"):
         unchanged("Say whether the organisation takes part (opt_in 1) or not (opt_in 0).")
     on = choice == "1"
-    store.set_benchmark_opt_in(get_db(), org_id, on)
+    with audited("benchmark_joined" if on else "benchmark_left", org_id, "organisation", org_id, g.org["name"]):
+        store.set_benchmark_opt_in(get_db(), org_id, on)
     flash("The organisation now takes part in the pooled benchmark." if on else
           "The organisation no longer takes part in the pooled benchmark.", "success")
     return redirect(url_for("orgs.detail", org_id=org_id) + "#benchmark-heading")
