@@ -67,7 +67,7 @@ def export_command(org_id: int, output: str) -> None:
 def import_command(path: str, owner_email: str) -> None:
     """Create an organisation from an export archive, all or nothing."""
     from . import service
-    from .cli import fail
+    from .cli import _content, fail
 
     db = store.open_db(current_app.config["DATABASE"], current_app.config["BUSY_TIMEOUT_MS"])
     try:
@@ -75,11 +75,14 @@ def import_command(path: str, owner_email: str) -> None:
         if owner is None:
             fail(f"there is no account {owner_email}; create it first (flask --app app users create)")
         try:
-            done = store.import_org(db, service.read_archive(Path(path).read_bytes()), owner["id"])
+            content = _content()
+            questions = {q.id for questionnaire in content.questionnaires.values() for q in questionnaire.questions()}
+            done = store.import_org(db, service.read_archive(Path(path).read_bytes()), owner["id"], questions)
         except store.UnreadableArchive as err:
             fail(f"{path}: {err}. Nothing was imported.")
     finally:
         db.close()
-    skipped = done["skipped_members"]
+    skipped, added = done["skipped_members"], done["added_members"]
     click.echo(f"imported organisation {done['org_id']} with {done['members']} member(s)"
+               + (f"; added with their accounts here: {', '.join(added)}" if added else "")
                + (f"; no account here for {', '.join(skipped)} (not added)" if skipped else ""))

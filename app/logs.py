@@ -1,7 +1,8 @@
 """Log lines without secrets: private links and workshop codes are redacted wherever we log.
 
-A private link (/r/<token>/...) opens someone's answers, and a workshop code (/w/<code>/...,
-/join/<code>) lets anyone join a workshop: neither may end up in a log file. The same filter
+A private link (/r/<token>/...) opens someone's answers, a workshop code (/w/<code>/...,
+/join/<code>) lets anyone join a workshop, and an invitation or reset link (/invite/<token>,
+/reset/<token>) sets an account's password: none may end up in a log file. The same filter
 runs on our own lines (the incident line among them), on the access log of Werkzeug's
 development server, and, through GunicornLogger, on gunicorn's access and error logs.
 """
@@ -15,11 +16,11 @@ from gunicorn.glogging import Logger as _GunicornBaseLogger
 
 REDACTED = "[redacted]"
 
-# /r/<token>, /w/<code>, /join/<code>, also percent-encoded (%2Fr%2F<token> in a ?next=
+# /r/<token>, /w/<code>, /join/<code>, /invite/<token>, /reset/<token>, also percent-encoded (%2Fr%2F<token> in a ?next=
 # parameter). The secret runs to the next path, query or quote delimiter; a percent escape
 # is part of it unless it encodes a slash.
 _SECRET_IN_PATH = re.compile(
-    r"(?P<prefix>(?:/|%2F)(?:r|w|join)(?:/|%2F))(?P<secret>(?:[^/?#&\s\"'%\[\]]|%(?!2F)[0-9A-F]{2})+)",
+    r"(?P<prefix>(?:/|%2F)(?:r|w|join|invite|reset)(?:/|%2F))(?P<secret>(?:[^/?#&\s\"'%\[\]]|%(?!2F)[0-9A-F]{2})+)",
     re.IGNORECASE,
 )
 

@@ -542,6 +542,9 @@ def export_archive(db: Database, c: Content, org: Mapping[str, Any], today: date
     return out.getvalue()
 
 
+MAX_ARCHIVE_JSON = 256 * 2**20  # bytes of organisation.json an import reads
+
+
 def read_archive(raw: bytes) -> dict[str, Any]:
     """The organisation.json of an export archive (or a bare JSON export); raise store.UnreadableArchive."""
     import io
@@ -551,9 +554,16 @@ def read_archive(raw: bytes) -> dict[str, Any]:
     try:
         if raw[:2] == b"PK":
             with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-                raw = archive.read("organisation.json")
+                # Read at most the limit, whatever the archive claims: a small zip may unpack to gigabytes.
+                with archive.open("organisation.json") as member:
+                    raw = member.read(MAX_ARCHIVE_JSON + 1)
+        if len(raw) > MAX_ARCHIVE_JSON:
+            raise store.UnreadableArchive(f"its organisation.json is over {MAX_ARCHIVE_JSON // 2**20} MB, "
+                                          "more than any organisation holds")
         data = json.loads(raw.decode("utf-8"))
     except (zipfile.BadZipFile, KeyError, UnicodeDecodeError, json.JSONDecodeError) as err:
         raise store.UnreadableArchive(f"this is not a PMO Advisor export archive ({err})") from None
+    except RecursionError:
+        raise store.UnreadableArchive("this is not a PMO Advisor export archive (nested too deeply)") from None
     store.check_archive(data)
     return data

@@ -219,3 +219,45 @@ def test_accepting_an_invitation_is_in_the_organisations_audit_log(fresh_db, own
     assert (entry["action"], entry["actor"], entry["label"], entry["object_id"]) == (
         "member_added", "new@example.org", "new@example.org", user)
     assert "as owner" in entry["detail"] and NEW_PASSWORD not in repr(entry)
+
+
+@pytest.mark.parametrize("change", ["removed", "demoted"])
+def test_an_invitation_stops_working_when_its_maker_is_no_longer_an_owner(fresh_db, owner_org, change):
+    owner, org = owner_org
+    leaving = new_user(fresh_db, "leaving@example.org", role="facilitator")
+    store.set_member(fresh_db, org, leaving, "owner")
+    token = store.create_invitation(fresh_db, org, "friend@example.org", "owner", leaving)
+    assert [i["email"] for i in store.pending_invitations(fresh_db, org)] == ["friend@example.org"]
+    if change == "removed":
+        store.remove_member(fresh_db, org, leaving)
+    else:
+        store.set_member(fresh_db, org, leaving, "member")
+    with pytest.raises(store.LinkInvalid):
+        store.accept_invitation(fresh_db, token, NEW_PASSWORD, password_method="pbkdf2:sha256:1")
+    assert store.pending_invitations(fresh_db, org) == []
+    assert store.user_by_email(fresh_db, "friend@example.org") is None
+
+
+def test_a_reset_revokes_the_accounts_api_tokens_and_is_logged(fresh_db, owner_org):
+    owner, _org = owner_org
+    _token_id, api_token = store.create_token(fresh_db, owner, "dashboard", "read")
+    assert store.token_holder(fresh_db, api_token) is not None
+    link = store.create_reset_link(fresh_db, owner, owner)
+    store.reset_password(fresh_db, link, NEW_PASSWORD, password_method="pbkdf2:sha256:1")
+    assert store.token_holder(fresh_db, api_token) is None
+    entry = store.audit_entries(fresh_db)[0]
+    assert (entry["action"], entry["object_id"], entry["actor"]) == ("password_reset", owner, "owner@example.org")
+
+
+def test_owners_revoke_an_invitation_and_its_link_stops_working(app, member):
+    org = member.create_org("Acme IT")
+    made = member.post(f"/orgs/{org}/invitations", {"email": "nia@example.org", "role": "member"})
+    link = link_in(made.text)
+    page = member.get(f"/orgs/{org}").text
+    revoke = re.search(r'action="(/orgs/\d+/invitations/\d+/revoke)"', page).group(1)
+    assert member.post(revoke, {}).status_code == 302
+    assert "nia@example.org · member" not in visible_text(member.get(f"/orgs/{org}").text)
+    assert app.test_client().get(path_of(link)).status_code == 404
+    assert member.post(revoke, {}).status_code == 404  # once
+    assert query(app, "SELECT action, label FROM audit_log WHERE action = 'invitation_revoked'") == [
+        ("invitation_revoked", "nia@example.org")]

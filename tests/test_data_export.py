@@ -86,8 +86,15 @@ def test_the_archive_holds_answers_notes_snapshots_consensus_progress_and_the_lo
     (lambda d: d.update(format="something else"), "not a PMO Advisor organisation export"),
     (lambda d: d["assessments"][-1]["snapshots"][0].pop("result"), "incomplete or damaged"),
     (lambda d: d["workshops"][0].update(status="half-open"), "incomplete or damaged"),
+    # what the pages read must be there: a result without scores would break every page of the organisation
+    (lambda d: d["assessments"][-1]["snapshots"][0]["result"].pop("scores"), "a frozen result has no scores"),
+    (lambda d: d["assessments"][-1]["snapshots"][0].update(result=[]), "a frozen result is not an object"),
+    (lambda d: d["assessments"][0]["responses"][0]["answers"].update({"made.up": 3}),
+     "questions this server does not know: made.up"),
+    (lambda d: d["organisation"].update(name="x" * 5000), "needs 1 to 120 characters"),
+    (lambda d: d["units"][0].update(name="   "), "a unit name needs 1 to"),
 ])
-def test_an_import_it_cannot_read_writes_nothing(other_db, exported, damage, message):
+def test_an_import_it_cannot_read_writes_nothing(other_db, exported, questionnaire, damage, message):
     _client, archive = exported
     data = service.read_archive(archive)
     damage(data)
@@ -95,9 +102,21 @@ def test_an_import_it_cannot_read_writes_nothing(other_db, exported, damage, mes
     before = {t: other_db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
               for t in ("organisations", "assessments", "responses", "answers", "snapshots", "audit_log")}
     with pytest.raises(store.UnreadableArchive, match=message):
-        store.import_org(other_db, data, owner)
+        store.import_org(other_db, data, owner, {q.id for q in questionnaire.questions()})
     after = {t: other_db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in before}
     assert after == before
+
+
+def test_an_archive_that_unpacks_too_far_or_nests_too_deep_is_refused_before_it_is_read(monkeypatch):
+    monkeypatch.setattr(service, "MAX_ARCHIVE_JSON", 10_000)
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("organisation.json", " " * 10_000_000)  # 10 MB of spaces, about 10 KB zipped
+    assert len(bomb.getvalue()) < 100_000
+    with pytest.raises(store.UnreadableArchive, match="over 0 MB"):
+        service.read_archive(bomb.getvalue())
+    with pytest.raises(store.UnreadableArchive, match="nested too deeply"):
+        service.read_archive(b"[" * 5_000)
 
 
 def test_the_command_line_exports_and_imports(app, runner, content, questionnaire, tmp_path, make_app):
@@ -116,10 +135,12 @@ def test_the_command_line_exports_and_imports(app, runner, content, questionnair
     other = make_app(tmp_path / "other.sqlite3")
     db = store.open_db(other.config["DATABASE"])
     new_user(db, "consultant@example.org", role="facilitator")
+    new_user(db, "member-owner@example.org", role="facilitator")  # the same person has an account here
     db.close()
     imported = other.test_cli_runner().invoke(args=["data", "import", str(out), "--owner", "consultant@example.org"])
     assert imported.exit_code == 0, imported.output
-    assert "no account here for member-owner@example.org, owner@example.org" in imported.output
+    assert "added with their accounts here: member-owner@example.org as member" in imported.output
+    assert "no account here for owner@example.org" in imported.output
     assert query(other, "SELECT name FROM organisations") == [(MARKER,)]
 
     wrong = tmp_path / "v9.json"

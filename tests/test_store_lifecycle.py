@@ -283,7 +283,11 @@ def test_the_audit_log_refuses_edits_and_deletions(fresh_db, client_org):
     c = client_org
     store.delete(fresh_db, c.org, "workshop", c.workshop, c.owner)
     for sql in ("UPDATE audit_log SET actor_id = 999", "UPDATE audit_log SET label = 'forged'",
-                "UPDATE audit_log SET action = 'restored'", "DELETE FROM audit_log"):
+                "UPDATE audit_log SET action = 'restored'", "DELETE FROM audit_log",
+                # a redaction takes data away and changes nothing else
+                "UPDATE audit_log SET redacted = 1, label = 'forged', detail = ''",
+                "UPDATE audit_log SET redacted = 1, label = '', detail = '', object_id = 999",
+                "UPDATE audit_log SET redacted = 1, label = '', detail = '', org_id = org_id + 1"):
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
             fresh_db.execute(sql)
     entry = store.audit_entries(fresh_db, c.org)[0]

@@ -264,8 +264,25 @@ def test_an_admin_deletes_an_account_and_its_work_stays_as_a_former_users(world)
     finally:
         db.close()
     assert {e["actor"] for e in deletions if e["action"] == "sign_in"} == {"former user"}
+    deleted = [e for e in deletions if e["action"] == "user_deleted"]
+    assert [(e["actor"], e["object_id"]) for e in deleted] == [(world.admin.email, world.a.id)]  # who deleted it
+    assert world.a.email not in repr(store_log(world))  # entries that named her by address are redacted
     assert world.a.client.get(f"/admin/users/{world.a.id}/delete").status_code in (302, 403, 404)
     assert admin.get(f"/admin/users/{world.a.id}/delete").status_code == 404  # deleted already
+    # A deleted account cannot be brought back, given a role or a reset link.
+    for path, form in ((f"/admin/users/{world.a.id}", {"action": "activate"}),
+                       (f"/admin/users/{world.a.id}", {"action": "role", "role": "admin"}),
+                       (f"/admin/users/{world.a.id}/reset-link", {})):
+        assert post(admin, path, **form).status_code == 404, path
+    assert query(world.app, "SELECT active, role FROM users WHERE id = ?", [world.a.id]) == [(0, "member")]
+
+
+def store_log(world) -> list[dict]:
+    db = world.db()
+    try:
+        return store.audit_entries(db)
+    finally:
+        db.close()
 
 
 def test_retention_settings_are_for_admins_and_refuse_nonsense(world):

@@ -114,6 +114,7 @@ from .account_links import (
     open_link,
     pending_invitations,
     reset_password,
+    revoke_invitation,
 )
 from .progress import (
     InvalidProgressDate,

@@ -3,7 +3,9 @@ organisation) and a password reset issued by an admin.
 
 The app sends no e-mail: the person who makes a link copies it and sends it. Only a hash of
 the link's token is stored; a link works once, expires, and issuing a new reset link for an
-account voids the earlier ones. Using a link ends the account's other sessions.
+account voids the earlier ones. Using a link ends the account's other sessions (and a reset
+revokes the account's API tokens). An invitation works only while the owner who made it is
+still an owner of the organisation, and owners can revoke it before it is used.
 """
 
 from __future__ import annotations
@@ -18,12 +20,17 @@ from werkzeug.security import generate_password_hash
 from .accounts import (PASSWORD_METHOD, DuplicateEmail, InvalidEmail, UnknownRole, check_password_policy,
                        get_user, normalise_email, revoke_user_sessions)
 from .audit import record
-from .db import StoreError, hash_token, transaction
+from .db import NotFound, StoreError, hash_token, transaction
 from .orgs import ORG_ROLES, set_member
 
 INVITATION_DAYS = 7
 RESET_HOURS = 24
 KINDS = ("invite", "reset")
+
+
+# An invitation is live while its maker is still an owner of its organisation and that is not in the trash.
+_INVITATION_LIVE = """(l.kind != 'invite' OR (o.trash_id IS NULL AND EXISTS (
+    SELECT 1 FROM memberships m WHERE m.org_id = l.org_id AND m.user_id = l.created_by AND m.role = 'owner')))"""
 
 
 class LinkInvalid(StoreError):
@@ -76,14 +83,19 @@ def open_link(db: Database, kind: str, token: str, now: datetime | None = None) 
     if kind not in KINDS or not isinstance(token, str) or not 20 <= len(token) <= 100:
         raise LinkInvalid("this link does not work")
     row = db.execute(
-        """SELECT l.id, l.email, l.user_id, l.org_id, l.role, l.expires_at, o.name FROM account_links l
-           LEFT JOIN organisations o ON o.id = l.org_id
-           WHERE l.kind = ? AND l.token_hash = ? AND l.used_at IS NULL
-                 AND (l.org_id IS NULL OR o.trash_id IS NULL)""", [kind, hash_token(token)]).fetchone()
+        f"""SELECT l.id, l.email, l.user_id, l.org_id, l.role, l.expires_at, o.name FROM account_links l
+            LEFT JOIN organisations o ON o.id = l.org_id
+            WHERE l.kind = ? AND l.token_hash = ? AND l.used_at IS NULL AND {_INVITATION_LIVE}""",
+        [kind, hash_token(token)]).fetchone()
     if row is None or row[5] <= (now or _now()).isoformat():
         raise LinkInvalid("this link does not work")
-    if kind == "reset" and not get_user(db, row[2])["active"]:
-        raise LinkInvalid("this link does not work")
+    if kind == "reset":
+        try:
+            active = get_user(db, row[2])["active"]
+        except NotFound:  # the account was deleted
+            active = False
+        if not active:
+            raise LinkInvalid("this link does not work")
     return dict(zip(("id", "email", "user_id", "org_id", "role", "expires_at", "org_name"), row))
 
 
@@ -118,7 +130,12 @@ def reset_password(db: Database, token: str, password: str, password_method: str
         db.execute("UPDATE users SET password_hash = ? WHERE id = ?",
                    [generate_password_hash(password, method=password_method), link["user_id"]])
         revoke_user_sessions(db, link["user_id"])
+        # Tokens made by whoever knew the old password stop working too.
+        db.execute("UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE user_id = ?",
+                   [(now or _now()).isoformat(), link["user_id"]])
         _use(db, link["id"], link["user_id"], now)
+        record(db, "password_reset", actor_id=link["user_id"], object_kind="user", object_id=link["user_id"],
+               label=link["email"], detail="through a reset link; other sessions and API tokens ended")
     return link["user_id"]
 
 
@@ -131,5 +148,17 @@ def pending_invitations(db: Database, org_id: int, now: datetime | None = None) 
     """The organisation's invitations not used and not expired yet (never their tokens)."""
     cols = ("id", "email", "role", "expires_at")
     return [dict(zip(cols, r)) for r in db.execute(
-        "SELECT id, email, role, expires_at FROM account_links WHERE kind = 'invite' AND org_id = ? "
-        "AND used_at IS NULL AND expires_at > ? ORDER BY created_at", [org_id, (now or _now()).isoformat()])]
+        f"""SELECT l.id, l.email, l.role, l.expires_at FROM account_links l JOIN organisations o ON o.id = l.org_id
+            WHERE l.kind = 'invite' AND l.org_id = ? AND l.used_at IS NULL AND l.expires_at > ? AND {_INVITATION_LIVE}
+            ORDER BY l.created_at""", [org_id, (now or _now()).isoformat()])]
+
+
+def revoke_invitation(db: Database, org_id: int, link_id: int) -> str:
+    """Void an organisation's unused invitation; return the address it was for. Raise LinkInvalid."""
+    with transaction(db):
+        row = db.execute("SELECT email FROM account_links WHERE id = ? AND org_id = ? AND kind = 'invite' "
+                         "AND used_at IS NULL", [link_id, org_id]).fetchone()
+        if row is None:
+            raise LinkInvalid("this invitation was used or revoked already")
+        db.execute("UPDATE account_links SET used_at = ? WHERE id = ?", [_now().isoformat(), link_id])
+    return row[0]

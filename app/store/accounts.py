@@ -95,7 +95,8 @@ def create_user(db: Database, email: str, password: str, role: str = "member", n
 
 
 def get_user(db: Database, user_id: int) -> dict[str, Any]:
-    row = db.execute("SELECT id, email, name, role, active, created_at FROM users WHERE id = ?", [user_id]).fetchone()
+    row = db.execute("SELECT id, email, name, role, active, created_at FROM users WHERE id = ? AND deleted_at IS NULL",
+                     [user_id]).fetchone()
     if row is None:
         raise NotFound("no such user")
     return dict(zip(("id", "email", "name", "role", "active", "created_at"), row))
@@ -255,14 +256,14 @@ class OwnsOrganisations(StoreError):
         self.names = names
 
 
-def delete_user(db: Database, user_id: int) -> None:
+def delete_user(db: Database, user_id: int, by: int | None = None) -> None:
     """Delete an account: its personal data goes (email, name, password), its memberships and sessions end.
 
     The row stays without them, so what the user authored (assessments, audit entries) stays,
     shown as by a "former user", and the id is never given to someone else. The last active
     admin and the last owner of an organisation cannot be deleted.
     """
-    from .audit import record
+    from .audit import record, redact_label
 
     with transaction(db):
         user = get_user(db, user_id)
@@ -288,4 +289,5 @@ def delete_user(db: Database, user_id: int) -> None:
         db.execute("UPDATE users SET email = ?, name = '', password_hash = ?, role = 'member', active = 0, "
                    "deleted_at = ? WHERE id = ?",
                    [f"former-user-{user_id}", "!" + secrets.token_hex(16), now_iso(), user_id])
-        record(db, "user_deleted", object_kind="user", object_id=user_id, detail="former user")
+        redact_label(db, user["email"])  # the entries that named the person by address
+        record(db, "user_deleted", actor_id=by, object_kind="user", object_id=user_id, detail="former user")

@@ -13,8 +13,11 @@ from typing import Any, Mapping
 
 from sqlite_utils import Database
 
+from ..engine.history import summarise
 from .audit import entries, record
 from .db import NotFound, StoreError, hash_token, new_token, now_iso, transaction
+from .history import MAX_UNIT_NAME
+from .orgs import MAX_ORG_NAME, InvalidName, clean_name
 from .workshops import new_join_code
 
 FORMAT = "pmo-advisor-organisation"
@@ -115,26 +118,36 @@ def check_archive(data: Any) -> None:
             raise UnreadableArchive(f"the export has no {key}")
 
 
-def import_org(db: Database, data: Mapping[str, Any], owner_id: int) -> dict[str, Any]:
+# What every frozen result holds and every page reads; an archive whose results lack them is refused.
+RESULT_KEYS = {"questionnaire": dict, "scores": dict, "recommendation": dict, "pitfalls": list, "roadmap": dict}
+
+
+def import_org(db: Database, data: Mapping[str, Any], owner_id: int,
+               questions: set[str] | None = None) -> dict[str, Any]:
     """Create a new organisation from an export, all or nothing; return {org_id, members, skipped_members}.
 
     The importing user becomes an owner. Members whose email has an account here keep their
-    role; the others are listed as skipped. Private links and join codes are new.
+    role (listed as added, so the operator sees who got access); the others are listed as
+    skipped. Private links and join codes are new. Names are cleaned as the app cleans them;
+    frozen results must have the shape this server's pages read (their summaries are made
+    again here), and answers must name ``questions`` when it is given.
     """
     check_archive(data)
     now = now_iso()
     try:
         with transaction(db):
             org = data["organisation"]
-            org_id = db["organisations"].insert({"name": org["name"], "created_by": owner_id,
+            org_id = db["organisations"].insert({"name": clean_name(org["name"], MAX_ORG_NAME, "the organisation's name"),
+                                                 "created_by": owner_id,
                                                  "created_at": org.get("created_at") or now}).last_pk
-            members, skipped = _import_members(db, org_id, data["members"], owner_id, now)
-            units = {u["id"]: db["units"].insert({"org_id": org_id, "name": u["name"],
+            added, skipped = _import_members(db, org_id, data["members"], owner_id, now)
+            units = {u["id"]: db["units"].insert({"org_id": org_id,
+                                                  "name": clean_name(u["name"], MAX_UNIT_NAME, "a unit name"),
                                                   "created_at": u.get("created_at") or now}).last_pk
                      for u in data["units"]}
             assessments, responses = {}, {}
             for a in data["assessments"]:
-                assessments[a["id"]] = _import_assessment(db, org_id, a, units, responses, now)
+                assessments[a["id"]] = _import_assessment(db, org_id, a, units, responses, now, questions)
             for workshop in data["workshops"]:
                 _import_workshop(db, org_id, workshop, assessments, responses, owner_id, now)
             for item in data["roadmap_progress"]:
@@ -146,15 +159,19 @@ def import_org(db: Database, data: Mapping[str, Any], owner_id: int) -> dict[str
                                                "updated_by": None})
             record(db, "imported", actor_id=owner_id, org_id=org_id, object_kind="organisation", object_id=org_id,
                    label=org["name"], detail=f"export of {data.get('exported_at', 'an unknown date')}")
-    except (KeyError, TypeError, ValueError, sqlite3.IntegrityError) as err:
+    except InvalidName as err:
+        raise UnreadableArchive(f"the export has a name this server refuses: {err}") from None
+    except (KeyError, TypeError, ValueError, AttributeError, sqlite3.IntegrityError) as err:
         raise UnreadableArchive(f"the export is incomplete or damaged ({type(err).__name__}: {err})") from None
-    return {"org_id": org_id, "members": members, "skipped_members": skipped}
+    return {"org_id": org_id, "members": 1 + len(added), "added_members": added, "skipped_members": skipped}
 
 
-def _import_members(db: Database, org_id: int, members: list, owner_id: int, now: str) -> tuple[int, list[str]]:
+def _import_members(db: Database, org_id: int, members: list, owner_id: int,
+                    now: str) -> tuple[list[str], list[str]]:
+    """The importing owner, then each member with an account here; return (["email as role"], [skipped email])."""
     db.execute("INSERT INTO memberships (org_id, user_id, role, created_at) VALUES (?, ?, 'owner', ?)",
                [org_id, owner_id, now])
-    added, skipped = 1, []
+    added, skipped = [], []
     for member in members:
         row = db.execute("SELECT id FROM users WHERE email = ? AND deleted_at IS NULL", [member["email"]]).fetchone()
         if row is None:
@@ -162,12 +179,12 @@ def _import_members(db: Database, org_id: int, members: list, owner_id: int, now
         elif row[0] != owner_id:
             db.execute("INSERT INTO memberships (org_id, user_id, role, created_at) VALUES (?, ?, ?, ?)",
                        [org_id, row[0], member["role"], member.get("created_at") or now])
-            added += 1
+            added.append(f"{member['email']} as {member['role']}")
     return added, skipped
 
 
 def _import_assessment(db: Database, org_id: int, a: Mapping[str, Any], units: dict, responses: dict,
-                       now: str) -> int:
+                       now: str, questions: set[str] | None) -> int:
     """Insert one assessment with its responses and snapshots; note each response's new id in ``responses``."""
     assessment_id = db["assessments"].insert({
         "kind": a["kind"], "title": a.get("title") or "", "questionnaire_id": a["questionnaire_id"],
@@ -187,17 +204,21 @@ def _import_assessment(db: Database, org_id: int, a: Mapping[str, Any], units: d
             "display_name": r.get("display_name"), "role": r.get("role"), "removed_at": r.get("removed_at"),
         }).last_pk
         responses[r["id"]] = response_id
+        unknown = sorted(set(r["answers"]) - questions) if questions is not None else []
+        if unknown:
+            raise ValueError(f"answers to questions this server does not know: {', '.join(map(str, unknown[:3]))}")
         db.conn.executemany("INSERT INTO answers (response_id, question_id, level, updated_at) VALUES (?, ?, ?, ?)",
                             [(response_id, q, level, now) for q, level in r["answers"].items()])
         db.conn.executemany("INSERT INTO notes (response_id, dimension, text, updated_at) VALUES (?, ?, ?, ?)",
                             [(response_id, d, text, now) for d, text in r["notes"].items()])
     current = None
     for s in a["snapshots"]:
+        _check_result(s["result"])
         snapshot_id = db["snapshots"].insert({
             "assessment_id": assessment_id, "reason": s["reason"], "questionnaire_version": s["questionnaire_version"],
             "content_hash": s["content_hash"], "result_json": json.dumps(s["result"], sort_keys=True),
             "radar_json": json.dumps(s.get("radar") or {}), "timeline_json": json.dumps(s.get("timeline") or {}),
-            "summary_json": json.dumps(s["summary"]) if s.get("summary") else None, "created_at": s["created_at"],
+            "summary_json": json.dumps(summarise(s["result"])), "created_at": s["created_at"],
         }).last_pk
         if s["id"] == a.get("snapshot_id"):
             current = snapshot_id
@@ -231,3 +252,12 @@ def _free_code(db: Database) -> str:
         code = new_join_code()
         if db.execute("SELECT 1 FROM workshops WHERE join_code = ?", [code]).fetchone() is None:
             return code
+
+
+def _check_result(result: Any) -> None:
+    """Raise ValueError unless a frozen result has what the pages read."""
+    if not isinstance(result, dict):
+        raise ValueError("a frozen result is not an object")
+    for key, kind in RESULT_KEYS.items():
+        if not isinstance(result.get(key), kind):
+            raise ValueError(f"a frozen result has no {key}")

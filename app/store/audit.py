@@ -23,6 +23,9 @@ ACTIONS = {
     "member_role_changed": "changed a member's role",
     "member_removed": "removed a member",
     "member_invited": "made an invitation link",
+    "invitation_revoked": "revoked an invitation link",
+    "password_reset": "reset a password",
+    "user_changed": "changed a user account",
     "reset_link_issued": "made a password reset link",
     "deleted": "deleted",
     "restored": "restored",
@@ -122,6 +125,13 @@ def actor_label(entry: dict[str, Any]) -> str:
     if entry["actor_token"]:
         return f"participant {entry['actor_token'][:8]}"
     return "system"
+
+
+def redact_label(db: Database, label: str) -> int:
+    """Take a deleted account's address out of the entries that name it (their label and detail go)."""
+    with transaction(db):
+        return db.execute("UPDATE audit_log SET redacted = 1, label = '', detail = '' WHERE label = ? AND redacted = 0",
+                          [label]).rowcount
 
 
 def redact_org(db: Database, org_id: int) -> int:

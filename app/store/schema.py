@@ -495,3 +495,19 @@ def m014_benchmark(db: Database) -> None:
         for event in ("INSERT", "UPDATE", "DELETE"):
             db.execute(f"CREATE TRIGGER {table}_{event.lower()}_benchmark AFTER {event} ON {table} BEGIN "
                        "UPDATE benchmark_generation SET generation = generation + 1 WHERE id = 1; END")
+
+
+@migrations()
+def m015_audit_redaction_strict(db: Database) -> None:
+    # A redaction may only take data away: label and detail emptied, the organisation id kept or
+    # cleared; nothing else about the entry may change.
+    db.execute("DROP TRIGGER audit_log_only_redaction")
+    db.execute(
+        """CREATE TRIGGER audit_log_only_redaction BEFORE UPDATE ON audit_log
+           WHEN NOT (OLD.redacted = 0 AND NEW.redacted = 1 AND NEW.id = OLD.id AND NEW.at = OLD.at
+                     AND NEW.action = OLD.action AND NEW.actor_id IS OLD.actor_id
+                     AND NEW.actor_token IS OLD.actor_token AND NEW.object_kind = OLD.object_kind
+                     AND NEW.object_id IS OLD.object_id AND NEW.label = '' AND NEW.detail = ''
+                     AND (NEW.org_id IS NULL OR NEW.org_id IS OLD.org_id))
+           BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"""
+    )

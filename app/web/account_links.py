@@ -44,6 +44,19 @@ def invite(org_id: int):
                       url_for("orgs.detail", org_id=org_id) + "#members-heading")
 
 
+@bp.post("/orgs/<int:org_id>/invitations/<int:link_id>/revoke")
+@member_view(owner=True)
+def revoke(org_id: int, link_id: int):
+    """Void an invitation nobody has used yet: its link stops working at once."""
+    try:
+        with audited("invitation_revoked", org_id, "member", None) as entry:
+            entry["label"] = store.revoke_invitation(get_db(), org_id, link_id)
+    except store.LinkInvalid:
+        abort(404, description="That invitation was used or revoked already. Nothing was changed.")
+    flash(f"The invitation for {entry['label']} was revoked: its link no longer works.", "success")
+    return redirect(url_for("orgs.detail", org_id=org_id) + "#members-heading")
+
+
 @bp.post("/admin/users/<int:user_id>/reset-link")
 @role_required("admin")
 def reset_link(user_id: int):

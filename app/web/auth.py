@@ -14,6 +14,7 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from .. import store
 from ..db import get_db
 from .access import client_address, login_required, role_required
+from .audit import audited
 from .errors import is_api_request, unchanged
 from .forms import ConfirmDeleteForm, LoginForm, PasswordForm, SetupForm, TokenForm, UserForm
 from .messages import refusal
@@ -222,17 +223,20 @@ def users():
 def update_user(user_id: int):
     db = get_db()
     try:
-        store.get_user(db, user_id)
+        user = store.get_user(db, user_id)
     except store.NotFound:
         abort(404)
     action = request.form.get("action")
+    if action not in ("role", "deactivate", "activate"):
+        abort(400, description="Unknown action. Nothing was changed.")
+    role = request.form.get("role", "")
     try:
-        if action == "role":
-            store.update_user(db, user_id, role=request.form.get("role", ""))
-        elif action in ("deactivate", "activate"):
-            store.update_user(db, user_id, active=action == "activate")
-        else:
-            abort(400, description="Unknown action. Nothing was changed.")
+        with audited("user_changed", None, "user", user_id, user["email"],
+                     f"role {role}" if action == "role" else f"{action}d"):
+            if action == "role":
+                store.update_user(db, user_id, role=role)
+            else:
+                store.update_user(db, user_id, active=action == "activate")
     except store.StoreError as err:
         unchanged(refusal(err))
     flash("The account was updated.", "success")
@@ -248,13 +252,11 @@ def delete_user(user_id: int):
         user = store.get_user(db, user_id)
     except store.NotFound:
         abort(404)
-    if user["email"].startswith("former-user-") and "@" not in user["email"]:
-        abort(404)  # deleted already
     form = ConfirmDeleteForm()
     error = None
     if form.validate_on_submit():
         try:
-            store.delete_user(db, user_id)
+            store.delete_user(db, user_id, by=g.user["id"])
         except store.StoreError as err:
             error = refusal(err) + " Nothing was deleted."
         else:
