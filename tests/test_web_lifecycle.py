@@ -290,8 +290,9 @@ def test_retention_settings_are_for_admins_and_refuse_nonsense(world):
     assert world.b.client.get("/admin/retention").status_code == 403
     page = admin.get("/admin/retention")
     assert page.status_code == 200 and 'value="180"' in page.text and 'value="90"' in page.text
-    bad = post(admin, "/admin/retention", anonymous_days="forever", workshop_answers_days="30")
-    assert bad.status_code == 400 and "whole number of days" in visible_text(bad.text)
+    for nonsense in ("forever", "٣٠", "1_0", "-5", "3.5"):
+        bad = post(admin, "/admin/retention", anonymous_days=nonsense, workshop_answers_days="30")
+        assert bad.status_code == 400 and "whole number of days" in visible_text(bad.text), nonsense
     assert post(admin, "/admin/retention", anonymous_days="30", workshop_answers_days="7").status_code == 302
     db = world.db()
     try:

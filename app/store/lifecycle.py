@@ -346,10 +346,10 @@ def set_retention(db: Database, values: dict[str, Any], user_id: int | None) -> 
     for key, raw in values.items():
         if key not in RETENTION:
             raise InvalidRetention(f"unknown setting {key}")
-        try:
-            days = int(str(raw).strip())
-        except ValueError:
-            raise InvalidRetention(f"give {RETENTION[key]['label'].lower()} as a whole number of days") from None
+        text = str(raw).strip()
+        if not (text.isascii() and text.isdigit()):  # int() would take "٣" and "1_0"
+            raise InvalidRetention(f"give {RETENTION[key]['label'].lower()} as a whole number of days")
+        days = int(text)
         if not low <= days <= high:
             raise InvalidRetention(f"a retention period is {low} to {high} days")
         clean[key] = days
