@@ -33,7 +33,7 @@ run: migrate
 ## test: install what tests need and run the whole suite (unit, web, browser) on every core.
 ## Whole files go to one worker (--dist loadfile), so a file's tests run in order and share its fixtures.
 test: install-dev
-	$(BIN)/python -m pytest -n auto --dist loadfile
+	$(BIN)/python -m pytest -n auto --dist loadfile --durations=15
 
 content-check: install
 	$(BIN)/flask --app app content check
