@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from app import store
@@ -24,6 +25,7 @@ CHROMIUM = os.environ.get("PMO_CHROMIUM", "/usr/bin/chromium")
 # 2-core machine a page that takes a second alone can take half a minute. A waiting test
 # passes as soon as the page is ready, so this costs nothing when the machine is idle.
 PAGE_TIMEOUT_MS = 60_000
+expect.set_options(timeout=PAGE_TIMEOUT_MS)  # expect() retries its assertion for as long
 CHROMIUM_ARGS = [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
