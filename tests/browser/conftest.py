@@ -94,7 +94,9 @@ def demo(live_app, server):
                               password_method=FAST_PASSWORD_METHOD)
         units = store.units(db, outcome["org_id"])
         rows = store.history(db, outcome["org_id"], units[0]["id"])
-    return {**outcome, "unit": units[0]["id"], "ids": [r["id"] for r in rows], "base": server.url}
+        every = store.history(db, outcome["org_id"], "all")
+    return {**outcome, "unit": units[0]["id"], "ids": [r["id"] for r in rows], "base": server.url,
+            "all_ids": [r["id"] for r in every]}
 
 
 def sign_in(page, demo):

@@ -37,6 +37,12 @@ def test_no_radar_label_is_clipped_on_the_dashboard_or_the_comparison(page, demo
         assert labels >= 5, path
         assert page.evaluate(LABELS_OUTSIDE) == [], path
     assert page.locator("[data-multiples] .chart").count() == len(ids)
+    if width >= 1366:  # on a laptop the scores table of six shows every column and the change, no sideways scroll
+        chosen = demo["all_ids"][-6:]
+        assert len(chosen) == 6
+        page.goto(demo["base"] + f"/orgs/{org}/compare?" + "&".join(f"a={i}" for i in chosen))
+        table = page.locator("[data-compare-table]").locator("xpath=..")
+        assert table.evaluate("e => e.scrollWidth - e.clientWidth") <= 0
     assert page.watch.errors() == []
 
 
