@@ -4,6 +4,7 @@ the seed's order, the pain early, the model's set-up, capacity, roles, dates and
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import pytest
 
@@ -205,14 +206,59 @@ def test_capacity_comes_from_the_pmo_people_and_limits_each_phase(roadmap, quest
     assert len(first_four["items"]) >= len(first_one["items"])
 
 
+@pytest.mark.parametrize("size, pmo, projects, people, source", [
+    ("small", "established", 5, 1, "organisation's size"),
+    ("small", "established", 25, 3, "established PMO running 25 projects"),  # at most 50 people supported
+    ("medium", "established", 35, 4, "established PMO running 35 projects"),
+    ("large", "established", 90, 8, "established PMO running 90 projects"),
+    ("enterprise", "established", 220, 15, "established PMO running 220 projects"),
+    ("enterprise", "established", 25, 8, "organisation's size"),  # the size default when it is larger
+    ("enterprise", "none", 300, 2, "a new PMO"),
+    ("large", "informal", 120, 3, "informal PMO"),
+], ids=lambda v: str(v))
+def test_the_default_pmo_people_follow_the_size_and_an_established_pmos_portfolio(
+        roadmap, questionnaire, size, pmo, projects, people, source):
+    # DOMAIN.md's fit: PMO staff = 0.2 x N^(2/3) for N people supported, about three per active project.
+    result = plan(roadmap, questionnaire, 1, org_size=size, existing_pmo=pmo,
+                  facts={"context.active_projects": projects})
+    assert result["capacity"]["pmo_people"] == people and source in result["capacity"]["source"]
+    given = plan(roadmap, questionnaire, 1, org_size=size, existing_pmo=pmo, pmo_people=5,
+                 facts={"context.active_projects": projects})
+    assert (given["capacity"]["pmo_people"], given["capacity"]["source"]) == (5, "given")
+
+
 def test_the_default_capacity_and_effort_follow_the_organisations_size(roadmap, questionnaire):
     small = plan(roadmap, questionnaire, 1, org_size="small", existing_pmo="established")
     enterprise = plan(roadmap, questionnaire, 1, org_size="enterprise", existing_pmo="established")
-    assert (small["capacity"]["pmo_people"], enterprise["capacity"]["pmo_people"]) == (1, 8)
+    assert (small["capacity"]["pmo_people"], enterprise["capacity"]["pmo_people"]) == (3, 8)
     new = plan(roadmap, questionnaire, 1, org_size="enterprise", existing_pmo="none")
     assert new["capacity"]["pmo_people"] == 2 and "a new PMO" in new["capacity"]["source"]
     assert by_id(small)["analytics.register"][1]["effort_weeks"] == 1.0
     assert by_id(enterprise)["analytics.register"][1]["effort_weeks"] == 4.0
+
+
+@pytest.mark.parametrize("people, per_person, max_items, dated, note", [
+    (1, 2, 9, 2, "a PMO of 1 person can lead about 2 changes well"),
+    (2, 2, 9, 4, "a PMO of 2 people can lead about 4 changes well"),
+    (1, 50, 1, None, "do not fit in the next 12 months beside the planned work of a PMO of 1 person"),
+], ids=["one person", "two people", "phase limits"])
+def test_a_small_pmo_leads_a_handful_of_changes_and_says_why_the_rest_waits(questionnaire, people, per_person,
+                                                                           max_items, dated, note):
+    phases = {**PHASES, "max_items": max_items,
+              "capacity": {**PHASES["capacity"], "changes_per_person": per_person}}
+    content, problems = catalogue(questionnaire, phases=phases)
+    assert problems == []
+    result = plan(content, questionnaire, 1, target=4, pmo_people=people)
+    planned = [i for p in result["phases"] if p["id"] != "later" for i in p["items"]]
+    later = next(p for p in result["phases"] if p["id"] == "later")
+    assert later["items"] and note in later["note"]
+    assert result["capacity"]["changes"] == people * per_person
+    if dated is not None:
+        assert len(planned) == dated
+        assert ids(result)[:dated] == [i["id"] for i in planned], "the most urgent are the ones planned"
+        last = max(i["end_week"] for i in planned)
+        assert f"end by month {math.ceil(last / (52 / 12))}:" in later["note"]
+    assert all(p["note"] is None for p in result["phases"] if p["id"] != "later")
 
 
 def test_a_one_person_pmo_names_its_few_roles(roadmap, questionnaire):

@@ -473,11 +473,24 @@ class Capacity(Strict):
         description="How many changes an organisation absorbs at once, by org_size: scales each phase's max_items.")
     new_pmo_people: int = Field(default=2, ge=1, description="At most this many people by default where there is "
                                                               "no PMO yet: a new PMO starts small.")
+    staff_per_project: float = Field(
+        default=3.0, gt=0, description="People on the work supported per active project, for sizing an "
+                                       "established PMO whose size is not given.")
+    staff_ceiling: dict[SizeId, int] = Field(
+        default={"small": 50, "medium": 250, "large": 1000, "enterprise": 10000},
+        description="At most this many people supported, by org_size (the top of its IT staff band).")
+    staff_fit: tuple[float, float] = Field(
+        default=(0.2, 2 / 3), description="PMO people = a * N ** b for N people supported (a published fit of "
+                                          "P3O-style guides): the default for an established PMO, when larger "
+                                          "than the default for the organisation's size.")
+    changes_per_person: int = Field(
+        default=8, ge=1, description="Changes a PMO leads per person over the planned phases, alongside running "
+                                     "it; beyond them work waits, not planned yet (a handful of things done well).")
     targets_from_projects: int = Field(
         default=10, ge=0, description="Below this many active projects, an area's target alone pulls in no work: a "
                                       "small portfolio fixes what hurts, what is weak and what its model needs.")
 
-    @field_validator("default_people", "effort_scale", "absorb_scale")
+    @field_validator("default_people", "effort_scale", "absorb_scale", "staff_ceiling")
     @classmethod
     def _every_size(cls, values: dict) -> dict:
         missing = [s for s in CONTEXT_KEYS["org_size"]["values"] if s not in values]

@@ -217,6 +217,8 @@ class _Planner:
         self.relief: set[str] = set()  # cuts a burden a high-severity pitfall names: comes first
         self.relieving: set[tuple[str, str]] = set()  # (item, pitfall) whose reason is already given
         self.pain_in_place = False  # the pain's work is all done already, by the answers
+        self.beyond_changes = False  # work waits because the PMO leads only so many changes
+        self.last_end_week = 0.0  # when the last planned change ends
 
     # -- what the answers say ----------------------------------------------------
 
@@ -438,7 +440,34 @@ class _Planner:
             return capacity.new_pmo_people, "default for a new PMO: it starts small"
         if self.plan.existing_pmo == "informal" and default > capacity.new_pmo_people + 1:
             return capacity.new_pmo_people + 1, "default for an informal PMO"
+        projects = self.plan.facts.get("context.active_projects")
+        if self.plan.existing_pmo == "established" and isinstance(projects, int) and projects > 0:
+            # An established PMO is about the size its portfolio needs: the sizing rule of thumb
+            # for the people its projects involve, when that is more than the size default.
+            a, b = capacity.staff_fit
+            supported = min(capacity.staff_per_project * projects, capacity.staff_ceiling[self.plan.org_size])
+            fitted = round(a * supported ** b)
+            if fitted > default:
+                return fitted, (f"default for an established PMO running {projects} projects "
+                                "(a rule of thumb: set your real number)")
         return default, "default for the organisation's size"
+
+    def changes(self) -> int:
+        """How many changes the PMO can lead over the planned phases."""
+        return self.roadmap.capacity.changes_per_person * self.people()[0]
+
+    def later_note(self) -> str:
+        """Why work waits: the PMO's number of changes, or its time, over the planned phases."""
+        people, _ = self.people()
+        months = self.roadmap.phases[-1].end_month
+        who = f"a PMO of {people} {'person' if people == 1 else 'people'}"
+        if self.beyond_changes:
+            month = math.ceil(self.last_end_week / WEEKS_PER_MONTH)
+            return (f"In {months} months {who} can lead about {self.changes()} changes well alongside running "
+                    f"the PMO. The planned ones end by month {month}: make them routine, re-assess, and re-plan "
+                    "these then.")
+        return (f"These do not fit in the next {months} months beside the planned work of {who}: re-plan them "
+                "at the next assessment.")
 
     def effort(self, item: Improvement) -> float:
         return round(item.effort_weeks * self.roadmap.capacity.effort_scale[self.plan.org_size], 1)
@@ -475,6 +504,8 @@ class _Planner:
         end_week: dict[str, float] = {}
         start_week: dict[str, float] = {}
         remaining = list(order)
+        # A PMO leads only so many changes alongside running it: a handful, done well, per person.
+        changes, dated = self.changes(), 0
         # Mandate and sponsor first: other work starts once every foundation item has started.
         foundations = [i for i in order if self.priority(i)[0] == 0]
         while remaining:
@@ -495,6 +526,9 @@ class _Planner:
             for index, (phase, limit_items, limit_effort) in enumerate(slots):
                 start = max(ready, phase.start_month * WEEKS_PER_MONTH)
                 if phase is not later:
+                    if dated >= changes:
+                        self.beyond_changes = True
+                        continue
                     start = max(start, phase.start_month * WEEKS_PER_MONTH + used[index][1] / pace)
                     if start >= phase.end_month * WEEKS_PER_MONTH:
                         continue
@@ -503,7 +537,11 @@ class _Planner:
                     continue
                 used[index][0] += 1
                 used[index][1] += effort
-                placed[index].append((item_id, round(start, 2)))
+                start = round(start, 2)  # as shown, so what depends on it starts after its shown end
+                placed[index].append((item_id, start))
+                if phase is not later:
+                    dated += 1
+                    self.last_end_week = max(self.last_end_week, start + item.duration_weeks)
                 start_week[item_id] = start
                 end_week[item_id] = start + item.duration_weeks
                 break
@@ -592,6 +630,7 @@ def build_roadmap(roadmap: RoadmapContent, plan: PlanInput) -> dict[str, Any]:
             "end_date": planner.month_date(phase.end_month) if phase.id != "later" else None,
             "items": [planner.item_out(i, start, dated=phase.id != "later") for i, start in placed],
             "more": more,
+            "note": planner.later_note() if phase.id == "later" else None,
         })
     shown = {item["id"] for phase in phase_out for item in phase["items"]}
     for phase in phase_out:  # a prerequisite left uncounted in "later" is not linked to
@@ -618,7 +657,7 @@ def build_roadmap(roadmap: RoadmapContent, plan: PlanInput) -> dict[str, Any]:
         "target": {d: plan.target[d] for d in DIMENSIONS if d in plan.target},
         "current": dict(plan.levels),
         "start_date": plan.start_date.isoformat() if plan.start_date else None,
-        "capacity": {"pmo_people": people, "source": source,
+        "capacity": {"pmo_people": people, "source": source, "changes": planner.changes(),
                      "improvement_share": roadmap.capacity.improvement_share,
                      "effort_scale": roadmap.capacity.effort_scale[plan.org_size]},
         "roles": roles,

@@ -143,8 +143,10 @@ def render_markdown(result: Mapping[str, Any]) -> str:
     for phase in roadmap.get("phases", []):
         when = (f"{phase['start_date']} to {phase['end_date']}" if phase.get("start_date")
                 else f"months {phase['start_month']}–{phase['end_month']}")
-        lines.append(f"### {phase['title']} ({when})")
+        lines.append(f"### {phase['title']}" + ("" if phase["id"] == "later" else f" ({when})"))
         lines.append("")
+        if phase.get("note"):
+            lines += [phase["note"], ""]
         for item in phase["items"]:
             extra = []
             if item.get("start_date"):
