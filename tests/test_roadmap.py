@@ -129,6 +129,31 @@ def test_mandate_and_sponsor_come_first_and_the_pain_before_the_rest(roadmap, qu
     assert "works on the main pain, resource conflicts" in by_id(result)["analytics.capacity"][1]["reason"]
 
 
+INTAKE = ("A single intake process", ["governance.intake-form", "governance.intake-route"])
+VIEW = ("A basic portfolio view", ["analytics.register", "analytics.view"])
+
+
+@pytest.mark.parametrize("functions, overrides, started", [
+    ([INTAKE], {}, {"governance.intake-form": "A single intake process"}),
+    # The answers show the first step: the function starts at the next one.
+    ([INTAKE], {"governance.intake_criteria": 2}, {"governance.intake-route": "A single intake process"}),
+    ([INTAKE], {"governance.intake_criteria": 3}, {}),  # the function is in place: nothing to start
+    ([INTAKE, VIEW], {}, {"governance.intake-form": "A single intake process",
+                          "analytics.register": "A basic portfolio view"}),
+], ids=["first step", "next step", "in place", "two functions"])
+def test_each_function_to_own_first_starts_in_the_first_phase(roadmap, questionnaire, functions, overrides, started):
+    # Level 3 everywhere but the functions' practices, so only they and their prerequisites pull in work.
+    given = {"governance.intake_criteria": 1, "analytics.portfolio_view": 1, **overrides}
+    result = plan(roadmap, questionnaire, 3, target=3, functions=functions, answers=given)
+    placed = by_id(result)
+    own = {i: entry for i, (_phase, entry) in placed.items() if "own" in entry["drivers"]}
+    assert set(own) == set(started)
+    for item_id, title in started.items():
+        assert placed[item_id][0] == "p1"
+        assert f"starts “{title}”, which the PMO should own first" in own[item_id]["reason"]
+        assert own[item_id]["drivers"][0] == "own"
+
+
 def test_foundations_follow_the_seed_intake_then_reporting_then_standards(roadmap, questionnaire):
     order = ids(plan(roadmap, questionnaire, 1, target=4, foundations_first=False))
     assert order.index("governance.intake-route") < order.index("analytics.view") < order.index("governance.gates")

@@ -269,3 +269,23 @@ def test_a_blocker_pmo_with_heavy_gates_cuts_them_in_the_first_two_phases(conten
     stretched = context["existing_pmo"] == "none" and context["org_size"] in ("large", "enterprise")
     assert min(phases.index(at[i][0]) for i in chosen) <= (2 if stretched else 1), (
         [(i, at[i][0]) for i in chosen], context)
+
+
+@given(seeds)
+@SETTINGS
+def test_each_function_to_own_first_has_its_first_step_in_the_plan(content, questionnaire, seed):
+    answers, context = organisation(questionnaire, seed)
+    result = run_assessment(content, answers, context)
+    facts = {f"context.{k}": v for k, v in context.items()}
+    functions = {o.id: o for o in content.rulebook.own_first}
+    pain_function = content.rulebook.pains[context["primary_pain"]].function
+    started = {i["id"]: (phase["id"], i["reason"]) for phase, i in planned(result) if "own" in i["drivers"]}
+    for named in result["ownership"]["own_first"]:
+        steps = [i for i in functions[named["id"]].improvements
+                 if not all((answers.get(q) or 0) >= level for q, level in content.roadmap.items[i].raises.items())
+                 and (content.roadmap.conditions.get(i) is None or content.roadmap.conditions[i].matches(facts))
+                 and not content.roadmap.items[i].setup_only]
+        if named["id"] == pain_function or not steps:
+            continue  # the pain has its own work; a function the answers show in place needs none
+        assert steps[0] in started, (named["id"], steps, sorted(started))
+        assert f"starts “{named['title']}”" in started[steps[0]][1]

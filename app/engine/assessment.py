@@ -230,6 +230,7 @@ def plan_roadmap(content: Content, questionnaire: Questionnaire, answers: Mappin
         oversight=(recommendation.get("oversight") or {}).get("id"),
         pain_id=pain_id,
         pain=pain,
+        functions=named_functions(rulebook, advice.ownership, pain),
         org_size=context.get("org_size", "medium"),
         existing_pmo=context.get("existing_pmo", "informal"),
         foundations_first=context.get("existing_pmo") != "established" or leadership is None or leadership < 2.5,
@@ -249,6 +250,15 @@ def plan_roadmap(content: Content, questionnaire: Questionnaire, answers: Mappin
                                                                          choice_labels(questionnaire)),
                                          "evidence": {f"answers.{q}": answers.get(q) for q in pain.questions}}
     return roadmap
+
+
+def named_functions(rulebook, ownership: Mapping[str, Any], pain) -> list[tuple[str, tuple[str, ...]]]:
+    """The functions 'what the PMO should own first' names, besides the pain's, with the work that starts each."""
+    if rulebook is None:
+        return []
+    compiled = {item.id: item for item in rulebook.own_first}
+    return [(entry["title"], compiled[entry["id"]].improvements) for entry in ownership.get("own_first", [])
+            if entry["id"] in compiled and (pain is None or entry["id"] != pain.function)]
 
 
 def answered_weights(questionnaire: Questionnaire, answers: Mapping[str, int | None]) -> dict[str, float]:

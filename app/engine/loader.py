@@ -52,12 +52,14 @@ def check_questionnaire(q: Questionnaire, where: Located) -> None:
 
 
 def check_pains(ownership: list, roadmap) -> None:
-    """Cross-file: each pain's improvements exist in the catalogue."""
+    """Cross-file: each pain's improvements, and each function's, exist in the catalogue."""
     for doc, located in ownership:
-        for pain_id, pain in doc.pains.items():
-            for i, item_id in enumerate(pain.improvements):
+        named = [(("pains", pain_id), pain.improvements) for pain_id, pain in doc.pains.items()]
+        named += [(("own_first", n), item.improvements) for n, item in enumerate(doc.own_first)]
+        for path, improvements in named:
+            for i, item_id in enumerate(improvements):
                 if item_id not in roadmap.items:
-                    located.problem(("pains", pain_id, "improvements", i), f"unknown improvement {item_id!r}")
+                    located.problem(path + ("improvements", i), f"unknown improvement {item_id!r}")
 
 
 def add_pitfall_mitigations(pitfall_docs: list, roadmap):

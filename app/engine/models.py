@@ -353,6 +353,10 @@ class OwnershipItem(Strict):
     title: str = Field(min_length=1)
     when: str | None = Field(default=None, description="Condition; always applies when left out.")
     why: str = Field(min_length=10, description="{fact.path} placeholders allowed.")
+    improvements: list[str] = Field(
+        default_factory=list,
+        description="own_first only: the work that starts this function, best first. When the function is named, "
+                    "the roadmap starts the first of them the answers show is needed in its first two phases.")
 
 
 PainId = Literal["duplicate_work", "poor_forecasting", "weak_execution", "resource_conflicts",

@@ -29,6 +29,8 @@ from .rulebook import ConditionCompiler
 from .vocabulary import DIMENSIONS
 
 WEEKS_PER_MONTH = 52 / 12
+# Why an improvement is in the plan, most telling first.
+DRIVERS = ("pain", "own", "setup", "pitfall", "weak", "target", "prerequisite")
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 # Items at or below this level are the basics every organisation needs before measuring.
 BASICS_LEVEL = 3
@@ -191,6 +193,8 @@ class PlanInput:
     oversight: str | None = None  # e.g. "directive-oversight"
     pain_id: str | None = None
     pain: Pain | None = None
+    # The other functions the PMO should own first: (title, the work that starts each, best first).
+    functions: Sequence[tuple[str, Sequence[str]]] = ()
     org_size: str = "medium"
     existing_pmo: str = "informal"
     foundations_first: bool = True  # mandate and sponsor before anything else
@@ -216,6 +220,7 @@ class _Planner:
         self.first_setup: set[str] = set()  # the first set-up item of the model and of the oversight
         self.relief: set[str] = set()  # cuts a burden a high-severity pitfall names: comes first
         self.relieving: set[tuple[str, str]] = set()  # (item, pitfall) whose reason is already given
+        self.functions: set[str] = set()  # the first step of each function the PMO should own first
         self.pain_in_place = False  # the pain's work is all done already, by the answers
         self.beyond_changes = False  # work waits because the PMO leads only so many changes
         self.last_end_week = 0.0  # when the last planned change ends
@@ -284,6 +289,7 @@ class _Planner:
         self.choose_relief(fired)
         self.choose_mitigations(fired)
         self.choose_pain()
+        self.choose_functions()
         self.add_prerequisites()
         # The first step of each set-up (the model's, the oversight's) comes with the pain.
         for target in (plan.model, plan.oversight):
@@ -360,6 +366,17 @@ class _Planner:
         for item_id in pool[: pain.max_items]:
             self.add(item_id, "pain", f"works on the main pain, {pain.label}")
 
+    def choose_functions(self) -> None:
+        """Each function the PMO should own first gets its first step early, unless the answers show it exists."""
+        for title, improvements in self.plan.functions:
+            for item_id in improvements:
+                item = self.roadmap.items.get(item_id)
+                if item is None or not self.needed(item_id) or (item.setup_only and item_id not in self.drivers):
+                    continue
+                self.add(item_id, "own", f"starts “{title}”, which the PMO should own first")
+                self.functions.add(item_id)
+                break
+
     def add_prerequisites(self) -> None:
         queue = list(self.drivers)
         while queue:
@@ -394,6 +411,8 @@ class _Planner:
             group, sub, bucket, sequence = 1, 0, self.first_pain_rank(), 0.5 if ready else 0.6
         elif "pain" in drivers:  # the pain's work in the order the content lists it, each with its prerequisites
             group, sub, bucket, sequence = 1, 0, self.plan.pain.improvements.index(item_id), 0.0
+        elif item_id in self.functions:  # what the PMO should own first starts with the pain
+            group, sub, bucket = 1, 0.8, 0
         elif item_id in self.urgent:
             group, sub = 1, 1
         elif item_id in self.first_setup:
@@ -576,7 +595,7 @@ class _Planner:
         raised = "; ".join(
             f"{p['name']}: {'unknown (you answered don’t know; check first)' if p['from'] is None else 'level ' + str(p['from'])}"
             f" → {p['to']}" for p in practices)
-        reasons = [r for key in ("pain", "setup", "pitfall", "weak", "target", "prerequisite")
+        reasons = [r for key in DRIVERS
                    for r in drivers.get(key, [])]
         role = self.owner(item.owner)
         effort = self.effort(item)
@@ -587,7 +606,7 @@ class _Planner:
             "to_level": item.to_level,
             "raises": practices,
             "requires": [r for r in item.requires if r in self.drivers],
-            "drivers": [key for key in ("pain", "setup", "pitfall", "weak", "target", "prerequisite") if key in drivers],
+            "drivers": [key for key in DRIVERS if key in drivers],
             "reasons": reasons,
             "reason": raised + (" — " if raised and reasons else "") + "; ".join(reasons),
             "theme": item.theme,

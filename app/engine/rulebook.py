@@ -93,6 +93,7 @@ class CompiledOwnership:
     title: str
     condition: Condition | None
     why: str
+    improvements: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -299,7 +300,7 @@ def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]
                     if condition is None:
                         continue
                 compiler.template(item.why, located, (section, i, "why"), with_model=True, label=item.id)
-                target.append(CompiledOwnership(item.id, item.title, condition, item.why))
+                target.append(CompiledOwnership(item.id, item.title, condition, item.why, tuple(item.improvements)))
         own_ids = {item.id for item in doc.own_first}
         for pain_id, pain in doc.pains.items():
             if pain.function not in own_ids:
