@@ -411,3 +411,26 @@ def test_directive_oversight_and_a_close_call_reach_every_format(content, self_c
     assert "directive control" in texts and CLOSE_CALL in texts
     plain = build_report(self_case[0], questionnaire_as_dict(content.default_questionnaire))
     assert CLOSE_CALL not in render_html(plain, charts={}) or self_case[0]["recommendation"].get("close_call")
+
+
+def test_the_report_says_why_work_waits_for_a_small_pmo(content):
+    """A PMO of one leads a handful of changes: the report says why the rest is not planned yet, without dates."""
+    from app.engine import run_assessment
+    from app.reports.model import build_report
+    from app.reports.questionnaire import questionnaire_as_dict
+    from tests.helpers import FULL_CONTEXT
+
+    questionnaire = content.default_questionnaire
+    answers = {q.id: 1 for q in questionnaire.questions()}
+    result = run_assessment(content, answers, FULL_CONTEXT, None, questionnaire.id, plan={"pmo_people": 1})
+    later = next(p for p in result["roadmap"]["phases"] if p["id"] == "later")
+    assert later["items"] and later["note"]
+    report = build_report(result, questionnaire_as_dict(questionnaire), start=START,
+                          subject={"kind": "self", "organisation": "Small Co", "unit": None, "assessed_on": "2026-11-20"})
+    html = render_html(report, charts={})
+    notes = re.findall(r"<p[^>]*data-phase-note[^>]*>(.*?)</p>", html, flags=re.S)
+    assert later["note"].split(":")[0].replace("'", "&#39;") in notes[-1]
+    heading = re.search(r'<h3 class="phase">Not planned yet(.*?)</h3>', html, flags=re.S).group(1)
+    assert "months" not in heading  # no dates for work that has none
+    waiting = html.split('<h3 class="phase">Not planned yet', 1)[1].split("</section>", 1)[0]
+    assert not re.search(r"20\d\d", waiting), "an item that is not planned has no dates"

@@ -267,7 +267,8 @@ def _roadmap(result: Mapping[str, Any], titles: Mapping[str, str], start: date,
         phases.append({"id": phase["id"], "title": phase["title"], "start_month": phase["start_month"],
                        "end_month": phase["end_month"],
                        "start": start + timedelta(days=round(phase["start_month"] * 30.44)),
-                       "end": start + timedelta(days=round(phase["end_month"] * 30.44)), "items": phase_items})
+                       "end": start + timedelta(days=round(phase["end_month"] * 30.44)), "items": phase_items,
+                       "note": phase.get("note") or ""})
     return {"start": start, "phases": phases, "items": items, "target": dict(roadmap.get("target") or {}),
             "person_weeks": roadmap.get("person_weeks"), "message": roadmap.get("message"),
             "months": phases[-1]["end_month"] if phases else 0}
