@@ -169,6 +169,14 @@ def load_snapshot(token: str) -> tuple[dict, dict | None]:
     return response, store.load_snapshot(get_db(), response["snapshot_id"])
 
 
+def account_or_404(user_id: int) -> dict:
+    """A live account by id for the admin pages; 404 for an unknown or deleted one."""
+    try:
+        return store.get_user(get_db(), user_id)
+    except store.NotFound:
+        abort(404)
+
+
 def unit_of_org(org_id: int, unit_id: int) -> dict:
     """One of the organisation's units; 404 for any other."""
     try:

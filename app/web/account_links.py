@@ -13,7 +13,7 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 
 from .. import store
 from ..db import get_db
-from .access import member_view, role_required
+from .access import account_or_404, member_view, role_required
 from .audit import audited
 from .auth import begin_session
 from .current import public_url
@@ -62,8 +62,8 @@ def revoke(org_id: int, link_id: int):
 def reset_link(user_id: int):
     """Make a one-time password reset link for an account (earlier ones stop working), and show it once."""
     db = get_db()
+    user = account_or_404(user_id)
     try:
-        user = store.get_user(db, user_id)
         with audited("reset_link_issued", None, "user", user_id, user["email"]):
             token = store.create_reset_link(db, user_id, g.user["id"])
     except store.NotFound:

@@ -13,7 +13,7 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 
 from .. import store
 from ..db import get_db
-from .access import client_address, login_required, role_required
+from .access import account_or_404, client_address, login_required, role_required
 from .audit import audited
 from .errors import is_api_request, unchanged
 from .forms import ConfirmDeleteForm, LoginForm, PasswordForm, SetupForm, TokenForm, UserForm
@@ -222,10 +222,7 @@ def users():
 @role_required("admin")
 def update_user(user_id: int):
     db = get_db()
-    try:
-        user = store.get_user(db, user_id)
-    except store.NotFound:
-        abort(404)
+    user = account_or_404(user_id)
     action = request.form.get("action")
     if action not in ("role", "deactivate", "activate"):
         abort(400, description="Unknown action. Nothing was changed.")
@@ -248,10 +245,7 @@ def update_user(user_id: int):
 def delete_user(user_id: int):
     """Delete an account after one confirmation: what it authored stays, shown as by a former user."""
     db = get_db()
-    try:
-        user = store.get_user(db, user_id)
-    except store.NotFound:
-        abort(404)
+    user = account_or_404(user_id)
     form = ConfirmDeleteForm()
     error = None
     if form.validate_on_submit():
