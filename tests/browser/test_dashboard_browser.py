@@ -70,3 +70,20 @@ def test_a_phase_of_progress_saves_in_one_go_and_stays_open(page, demo, live_app
     assert (recorded[first]["status"], recorded[first]["done_on"]) == ("done", "2026-01-15")
     assert (recorded[second]["status"], recorded[second]["note"]) == ("dropped", "The vendor does this for us now")
     assert page.watch.errors() == []
+
+
+def test_charts_keep_their_height_when_the_page_is_printed(page, demo):
+    """The browser resizes charts to the paper before printing; none may fold to nothing."""
+    sign_in(page, demo)
+    org, ids = demo["org_id"], demo["all_ids"][-6:]
+    for path in (f"/orgs/{org}", f"/orgs/{org}/compare?" + "&".join(f"a={i}" for i in ids)):
+        page.goto(demo["base"] + path)
+        page.wait_for_selector("[data-figure][data-drawn]")
+        page.emulate_media(media="print")
+        page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+        page.wait_for_timeout(300)
+        heights = page.evaluate("() => Array.from(document.querySelectorAll('[data-figure][data-drawn]'))"
+                                ".map(e => [e.id, e.getBoundingClientRect().height])")
+        page.emulate_media(media="screen")
+        assert heights and all(h > 100 for _id, h in heights), (path, heights)
+    assert page.watch.errors() == []

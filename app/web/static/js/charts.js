@@ -55,7 +55,12 @@
   window.pmoDrawCharts();
   window.addEventListener("beforeprint", function () {
     document.querySelectorAll("[data-figure]").forEach(function (el) {
-      if (window.Plotly && el.getAttribute("data-drawn")) { window.Plotly.Plots.resize(el); }
+      if (!window.Plotly || !el.getAttribute("data-drawn")) { return; }
+      // Fit the page's width, at the height it was drawn: the print style lowers a chart's
+      // min-height, and a responsive resize would otherwise fold the chart to nothing.
+      var height = el.getBoundingClientRect().height;
+      if (height) { el.style.minHeight = height + "px"; }
+      window.Plotly.Plots.resize(el);
     });
   });
 })();
