@@ -21,97 +21,96 @@ import time  # noqa: E402
 from bench.common import ROOT, random_answers, random_context  # noqa: E402
 
 from app.engine import load_content, run_assessment  # noqa: E402
-from app.engine.assessment import choose_target, fact_labels, plan_roadmap  # noqa: E402
+from app.engine.assessment import (  # noqa: E402
+    Advice, answered_weights, change_wording, choice_labels, choose_target, plan_roadmap,
+)
 from app.engine.facts import build_facts  # noqa: E402
 from app.engine.profile import validate_context  # noqa: E402
 from app.engine.rules import (  # noqa: E402
-    ChangeSearch, choose_ownership, find_pitfalls, rank_models, score_models, what_would_change,
+    choose_oversight, choose_ownership, compute_fit, find_pitfalls, rank_models,
 )
 from app.engine.scoring import describe_highlights, score_answers, validate_answers  # noqa: E402
 from app.engine.vocabulary import DIMENSIONS  # noqa: E402
+from app.engine.whatif import ChangeSearch, what_would_change  # noqa: E402
+
+
+def prepared(content, answers, context):
+    """Validated inputs, their scores and facts: what every stage below starts from."""
+    q = content.default_questionnaire
+    clean = validate_answers(q, answers)
+    ctx, _ = validate_context(q, context)
+    scored = score_answers(q, clean)
+    return q, clean, ctx, scored, build_facts(q, scored, clean, ctx)
 
 
 def stages(content, inputs):
-    """Time each stage of the engine separately over the same inputs."""
-    q = content.default_questionnaire
+    """Time each stage of the engine (as assess_valid runs them) separately over the same inputs."""
     rulebook = content.rulebook
-    weights = {d.id: d.weight for d in q.dimensions}
-    labels = fact_labels(q)
-    spent = {"validate and score": 0.0, "rules: models, pitfalls, ownership": 0.0,
+    spent = {"validate, score, facts": 0.0, "rules: models, oversight, pitfalls, ownership": 0.0,
              "what would change": 0.0, "roadmap": 0.0}
-    evaluations = candidates = 0
-    naive_evaluations = 0
+    evaluations = candidates = naive_evaluations = 0
     clock = time.perf_counter
     for answers, context in inputs:
         t0 = clock()
-        clean = validate_answers(q, answers)
-        ctx, _ = validate_context(q, context)
-        scored = score_answers(q, clean)
+        q, clean, ctx, scored, facts = prepared(content, answers, context)
         describe_highlights(q, scored["scores"], clean)
         t1 = clock()
-        facts = build_facts(q, scored, clean, ctx)
-        rec = rank_models(rulebook, facts)
-        fired = rec.pop("_fired")
-        order = [e["model"] for e in rec["ranking"]]
-        facts["model"] = rec["model"]
-        pitfalls = find_pitfalls(rulebook, facts)
-        choose_ownership(rulebook, facts)
+        labels = choice_labels(q)
+        recommendation, outcome = rank_models(rulebook, facts, labels)
+        facts["model"] = recommendation["model"]
+        recommendation["oversight"] = choose_oversight(rulebook, facts, labels)
+        ownership = choose_ownership(rulebook, facts, labels)
+        pitfalls = find_pitfalls(rulebook, facts, labels)
         del facts["model"]
         t2 = clock()
-        _changes, n = what_would_change(rulebook, facts, fired, order, weights, labels)
+        weights = {d.id: d.weight for d in q.dimensions}
+        answered = answered_weights(q, clean)
+        question_weights = {x.id: x.weight for x in q.questions()}
+        changes, n = what_would_change(rulebook, facts, outcome, weights, answered,
+                                       change_wording(q, rulebook, clean), question_weights=question_weights)
+        recommendation["what_would_change"] = changes
         t3 = clock()
-        target, _ = choose_target(content, rec["model"], {})
-        plan_roadmap(content, q, scored["scores"], target, pitfalls)
+        facts["model"] = recommendation["model"]
+        advice = Advice(recommendation, ownership, pitfalls, facts)
+        target, _ = choose_target(content, recommendation["model"], {}, scored["scores"], pitfalls)
+        plan_roadmap(content, q, clean, scored["scores"], target, advice, ctx, {})
         t4 = clock()
-        spent["validate and score"] += t1 - t0
-        spent["rules: models, pitfalls, ownership"] += t2 - t1
-        spent["what would change"] += t3 - t2
-        spent["roadmap"] += t4 - t3
+        for name, seconds in zip(spent, (t1 - t0, t2 - t1, t3 - t2, t4 - t3)):
+            spent[name] += seconds
         evaluations += n
-        search = ChangeSearch(rulebook, facts, fired, order[0], order[1], weights, labels)
-        tried = sum(len(search.score_candidates(d)) for d in DIMENSIONS)
+        del facts["model"]
+        search = ChangeSearch(rulebook, facts, outcome, weights, answered, question_weights)
+        tried = sum(len(search.score_candidates(d)) for d in DIMENSIONS if search.scores[d] is not None)
         tried += sum(len(search.context_candidates(k)) for k in context)
         candidates += tried
-        naive_evaluations += tried * len(rulebook.model_rules)
+        naive_evaluations += tried * (len(rulebook.model_rules) + len(rulebook.gates))
     return spent, evaluations, candidates, naive_evaluations
 
 
 def naive_search_ms(content, inputs):
-    """What re-running every model rule for every candidate would cost, per assessment."""
-    q = content.default_questionnaire
+    """What re-running every model rule and gate for every score candidate would cost, per assessment."""
     rulebook = content.rulebook
-    weights = {d.id: d.weight for d in q.dimensions}
-    labels = fact_labels(q)
     total = 0.0
     for answers, context in inputs:
-        clean = validate_answers(q, answers)
-        ctx, _ = validate_context(q, context)
-        scored = score_answers(q, clean)
-        facts = build_facts(q, scored, clean, ctx)
-        rec = rank_models(rulebook, facts)
-        order = [e["model"] for e in rec["ranking"]]
-        search = ChangeSearch(rulebook, facts, rec["_fired"], order[0], order[1], weights, labels)
+        q, clean, _ctx, _scored, facts = prepared(content, answers, context)
+        weights = {d.id: d.weight for d in q.dimensions}
+        search = ChangeSearch(rulebook, facts, compute_fit(rulebook, facts), weights, answered_weights(q, clean))
         start = time.perf_counter()
         for dim in DIMENSIONS:
+            if search.scores[dim] is None:
+                continue
             for value in search.score_candidates(dim):
-                changed = search._score_change(dim, value)
-                saved = {k: facts[k] for k in changed}
-                facts.update(changed)
-                score_models(rulebook, facts)
-                facts.update(saved)
+                compute_fit(rulebook, {**facts, **search.score_change(dim, value)})
         total += time.perf_counter() - start
     return 1000 * total / len(inputs)
 
 
 def reference_evaluation_ms(content, inputs):
-    """Evaluating every model rule once with rule-engine's own tree walk, per assessment."""
-    q = content.default_questionnaire
+    """Evaluating every model rule once compiled and with rule-engine's own tree walk, per assessment."""
     rules = content.rulebook.model_rules
     fast = slow = 0.0
     for answers, context in inputs:
-        clean = validate_answers(q, answers)
-        ctx, _ = validate_context(q, context)
-        facts = build_facts(q, score_answers(q, clean), clean, ctx)
+        facts = prepared(content, answers, context)[-1]
         start = time.perf_counter()
         for rule in rules:
             rule.condition.matches(facts)
@@ -138,7 +137,7 @@ def main() -> None:
     total = sum(spent.values())
     print(f"engine stages, ms per assessment (share), over {args.n} generated assessments:")
     for name, seconds in spent.items():
-        print(f"  {name:<38} {1000 * seconds / args.n:6.3f} ms  {100 * seconds / total:5.1f}%")
+        print(f"  {name:<48} {1000 * seconds / args.n:6.3f} ms  {100 * seconds / total:5.1f}%")
     print(f"what-would-change search: {candidates / args.n:.1f} candidate changes and "
           f"{evaluations / args.n:.1f} rule evaluations per assessment "
           f"(a naive search would evaluate {naive / args.n:.0f}); "
