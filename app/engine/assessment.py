@@ -15,6 +15,7 @@ from .profile import validate_context
 from .roadmap import PlanInput, build_roadmap, link_pitfalls
 from .rules import check_pain, choose_ownership, choose_oversight, find_pitfalls, rank_models
 from .scoring import describe_highlights, score_answers, validate_answers
+from .summary import build_summary
 from .vocabulary import DIMENSIONS, LEVELS
 from .whatif import ChangeWording, what_would_change
 from .wording import level_phrase, render
@@ -148,7 +149,7 @@ def assess_valid(
                                                advice.pitfalls)
     roadmap = plan_roadmap(content, questionnaire, answers, scores, full_target, advice, context, plan or {})
     roadmap["target_source"] = target_source
-    return {
+    result = {
         "questionnaire": {
             "id": questionnaire.id,
             "version": questionnaire.version,
@@ -174,6 +175,15 @@ def assess_valid(
         "plan": plan or {},
         "warnings": warnings,
     }
+    result["summary"] = build_summary(result, pain_questions(content, context))
+    return result
+
+
+def pain_questions(content: Content, context: Mapping[str, Any]) -> tuple[str, ...]:
+    """The practices behind the stated pain, as the rulebook names them."""
+    rulebook = content.rulebook
+    pain = rulebook.pains.get(context.get("primary_pain")) if rulebook is not None else None
+    return tuple(pain.questions) if pain is not None else ()
 
 
 def choose_target(content: Content, model: str | None, target: Mapping[str, int],
@@ -381,6 +391,7 @@ def replan(content: Content, result: Mapping[str, Any], target: Mapping[str, Any
     new["roadmap"]["target_source"] = source
     new["plan"] = clean_plan
     new["content"] = {**new.get("content", {}), "roadmap_hash": content.hash}
+    new["summary"] = build_summary(new, pain_questions(content, new["context"]))
     return new
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from ..engine.summary import summary_of, summary_sections
 from ..engine.whatif import NO_CHANGE
 from ..engine.wording import level_phrase
 from .evidence import describe_evidence, labels_of
@@ -28,6 +29,18 @@ def _value(v: Any) -> str:
     return str(v)
 
 
+def summary_markdown(summary: Mapping[str, Any]) -> list[str]:
+    """The executive summary, printed first: each part's heading and its lines."""
+    lines = ["## Summary", ""]
+    for key, heading, texts in summary_sections(summary):
+        lines += [f"### {heading}", ""]
+        if key in ("situation", "plan") or len(texts) == 1 and key == "design":
+            lines += [*texts, ""]
+        else:
+            lines += [f"- {t}" for t in texts] + [""]
+    return lines
+
+
 def render_markdown(result: Mapping[str, Any]) -> str:
     """Return the whole result as a Markdown document."""
     labels = result["questionnaire"].get("dimensions", {})
@@ -37,6 +50,7 @@ def render_markdown(result: Mapping[str, Any]) -> str:
     overall = result["overall"]
     lines.append("# PMO maturity result")
     lines.append("")
+    lines += summary_markdown(summary_of(result))
     lines.append(f"Questionnaire: {q.get('title', q['id'])} ({q['id']} v{q['version']})")
     lines.append("")
     if overall["score"] is not None:

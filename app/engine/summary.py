@@ -1,0 +1,305 @@
+"""The executive summary: the story told first, built once from a result.
+
+Every writer (web, markdown, PDF, PPTX, XLSX, CSV, JSON) prints this summary first and unchanged,
+so no format counts or words the plan its own way. Pure: it reads the plain result only.
+
+- situation: two or three sentences, each true of these answers, tied to the stated pain;
+- design: the PMO design that fits (the recommendation's design when the rules give one);
+- pitfalls: the three that matter most, the pain's pitfall first, then high before medium;
+- first_90_days: at most seven dated changes that end within the first 90 days;
+- check_first: answers that disagree, to check in the room before acting on the advice;
+- plan: the plan in one line, "N changes over M months, K waiting", and why work waits.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Iterable, Mapping
+
+from .wording import level_phrase
+
+FIRST_DAYS = 90
+FIRST_DAYS_MAX = 7
+TOP_PITFALLS = 3
+SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
+WEEKS_PER_MONTH = 52 / 12
+PMO_TODAY = {"none": "no PMO today", "informal": "an informal PMO", "established": "an established PMO"}
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """'1 change', '3 changes'."""
+    return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+def practice_name(result: Mapping[str, Any], question: str) -> str:
+    """A practice as it reads inside a sentence: 'intake criteria', 'PMO mandate'."""
+    name = (result.get("questionnaire") or {}).get("names", {}).get(question) or question.split(".")[-1].replace("_", " ")
+    return name if name[1:2].isupper() else name[:1].lower() + name[1:]
+
+
+def overall_text(overall: Mapping[str, Any]) -> str:
+    """The overall result in the one wording every format uses: '2.45 of 5, level 2 (Repeatable)'."""
+    score = overall.get("score")
+    if score is None:
+        return str(overall.get("label") or "Not scored")
+    level, _, nearly = level_phrase(score).partition(", nearly ")
+    return f"{score:.2f} of 5, {level} ({overall.get('label', '')})" + (f", nearly {nearly}" if nearly else "")
+
+
+def dated_items(roadmap: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The planned (dated) changes, in the order they start."""
+    items = [item for phase in roadmap.get("phases") or [] if phase.get("id") != "later" for item in phase["items"]]
+    return sorted(items, key=lambda i: (i.get("start_week") or 0, i.get("end_week") or 0))
+
+
+def waiting_count(roadmap: Mapping[str, Any]) -> int:
+    """How many changes are not planned yet (shown and counted beyond)."""
+    return sum(len(phase["items"]) + (phase.get("more") or 0)
+               for phase in roadmap.get("phases") or [] if phase.get("id") == "later")
+
+
+def plan_line(roadmap: Mapping[str, Any]) -> dict[str, Any]:
+    """The plan in one line: how many changes, over how many months, how many wait, and why."""
+    dated = dated_items(roadmap)
+    # The planned work's own span: the month its last change ends.
+    months = math.ceil(max((i.get("end_week") or 0 for i in dated), default=0) / WEEKS_PER_MONTH - 1e-9)
+    waiting = waiting_count(roadmap)
+    later = next((p for p in roadmap.get("phases") or [] if p.get("id") == "later"), None)
+    why = (later or {}).get("note") or ""
+    if not dated:
+        text = roadmap.get("message") or "No changes are planned."
+    else:
+        text = f"{plural(len(dated), 'change')} over {plural(months, 'month')}, {waiting or 'none'} waiting"
+        text += f": {why}" if waiting and why else "."
+    return {"changes": len(dated), "months": months, "waiting": waiting, "why": why if waiting else "",
+            "text": text}
+
+
+def reader_reasons(item: Mapping[str, Any], pain_label: str | None = None, limit: int | None = None) -> list[str]:
+    """Why a change is planned, written for people: the pain, the pitfall, what it starts or unblocks.
+
+    An area target is never the only reason a reader sees: alone, it becomes what the change lifts.
+    """
+    drivers = list(item.get("drivers") or [])
+    out: list[str] = []
+    if "pain" in drivers and pain_label:
+        out.append(f"works on your main pain: {pain_label}")
+    for reason in item.get("reasons") or []:
+        if reason.startswith("works on the main pain"):
+            if not out or not out[0].startswith("works on your main pain"):
+                out.insert(0, "works on your main pain: " + reason.split(", ", 1)[-1])
+            continue
+        if reason.startswith("mitigates “"):
+            out.append("guards against " + reason[len("mitigates "):].rsplit(" (", 1)[0])
+        elif reason.endswith(tuple(f"target is level {n}" for n in range(1, 6))):
+            continue  # an area target: said below only when nothing else is
+        else:
+            out.append(reason)
+    if not out:
+        raises = item.get("raises") or []
+        if raises:
+            p = raises[0]
+            start = "an unknown level" if p.get("from") is None else f"level {p['from']}"
+            out.append(f"lifts {p['name'][:1].lower() + p['name'][1:] if not p['name'][1:2].isupper() else p['name']}"
+                       f" from {start} to {p['to']}")
+        else:
+            out.append(f"lifts the area to level {item.get('to_level')}")
+    return out[:limit] if limit else out
+
+
+def _on_pain(pitfall: Mapping[str, Any], pain_id: str | None, pain_items: Iterable[str]) -> bool:
+    """Whether a pitfall is the stated pain's own: it says so, it reads the pain, or it is fixed by the pain's work."""
+    if not pain_id:
+        return False
+    if pitfall.get("on_pain") or pitfall.get("pain") == pain_id:
+        return True
+    if "context.primary_pain" in (pitfall.get("evidence") or {}):
+        return True
+    return bool(set(pitfall.get("roadmap_items") or ()) & set(pain_items))
+
+
+def top_pitfalls(result: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The three pitfalls that matter most: the pain's first, then by severity, then as the rules rank them."""
+    pain = (result.get("roadmap") or {}).get("pain") or {}
+    pain_id = (result.get("context") or {}).get("primary_pain")
+    ranked = sorted(enumerate(result.get("pitfalls") or []),
+                    key=lambda pair: (not _on_pain(pair[1], pain_id, pain.get("items") or ()),
+                                      SEVERITY_RANK.get(pair[1].get("severity"), 9), pair[0]))
+    return [{"id": p["id"], "title": p["title"], "severity": p["severity"], "mitigation": p.get("mitigation", ""),
+             "on_pain": _on_pain(p, pain_id, pain.get("items") or ())} for _, p in ranked[:TOP_PITFALLS]]
+
+
+def first_days(result: Mapping[str, Any], pain_label: str | None) -> list[dict[str, Any]]:
+    """At most seven dated changes that end within the first 90 days, the pain's work kept first."""
+    roadmap = result.get("roadmap") or {}
+    limit = FIRST_DAYS / 7
+    fits = [i for i in dated_items(roadmap) if (i.get("end_week") or 0) <= limit + 1e-9]
+    chosen = sorted(fits, key=lambda i: "pain" not in (i.get("drivers") or []))[:FIRST_DAYS_MAX]
+    keep = {i["id"] for i in chosen}
+    return [{"id": i["id"], "title": i["title"], "owner": i.get("owner") or "", "owner_name": i.get("owner_name"),
+             "start_date": i.get("start_date"), "end_date": i.get("end_date"), "start_week": i.get("start_week"),
+             "end_week": i.get("end_week"), "why": reader_reasons(i, pain_label, 1)[0]}
+            for i in fits if i["id"] in keep]
+
+
+def design_of(recommendation: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The PMO design that fits: the rules' design when given, else the model's title and description."""
+    if not recommendation.get("model"):
+        return None
+    design = recommendation.get("design")
+    if isinstance(design, Mapping) and design.get("title"):
+        out = {"title": design["title"], "text": design.get("text") or design.get("summary") or ""}
+    else:
+        title = recommendation.get("title") or recommendation["model"].title()
+        hybrid = recommendation.get("hybrid_with")
+        out = {"title": title + (f", with elements of a {hybrid} PMO" if hybrid else ""),
+               "text": recommendation.get("summary") or ""}
+    oversight = recommendation.get("oversight")
+    out["oversight"] = ({"title": oversight.get("title", ""), "text": oversight.get("text", "")}
+                        if isinstance(oversight, Mapping) else None)
+    out["model"] = recommendation["model"]
+    return out
+
+
+def situation(result: Mapping[str, Any], pain_questions: Iterable[str] = ()) -> list[str]:
+    """Two or three sentences, each true of these answers: where maturity stands, the pain, the setting."""
+    overall, scores = result.get("overall") or {}, result.get("scores") or {}
+    titles = (result.get("questionnaire") or {}).get("dimensions") or {}
+    context, answers = result.get("context") or {}, result.get("answers") or {}
+    out = []
+    scored = {d: s["score"] for d, s in scores.items() if s.get("score") is not None and not s.get("insufficient")}
+    if overall.get("score") is not None:
+        sentence = f"Overall, project management scores {overall_text(overall)}"
+        if len(scored) >= 2:
+            best, worst = max(scored, key=scored.get), min(scored, key=scored.get)
+            if scored[best] - scored[worst] >= 0.5:
+                sentence += (f", strongest in {titles.get(best, best)} ({scored[best]:.2f}) and weakest in "
+                             f"{titles.get(worst, worst)} ({scored[worst]:.2f})")
+        out.append(sentence + ".")
+    else:
+        out.append("Too few questions were answered to score maturity: the advice rests on the organisation's "
+                   "profile.")
+    pain = (result.get("roadmap") or {}).get("pain") or {}
+    label = pain.get("label")
+    known = [(q, answers[q]) for q in pain_questions if answers.get(q) is not None]
+    contradicted = bool((result.get("ownership") or {}).get("pain_note"))
+    if contradicted:  # name only the practices that do score well
+        known = sorted((pair for pair in known if pair[1] >= 4), key=lambda pair: -pair[1])
+    else:
+        known = sorted(known, key=lambda pair: pair[1])
+    practices = _and([f"{practice_name(result, q)} at level {level}" for q, level in known[:3]])
+    if label and contradicted:
+        out.append(f"You named {label} as the main pain, yet the practices behind it already score well"
+                   + (f" ({practices})" if practices else "") + ": check first where it comes from.")
+    elif label:
+        out.append(f"You named {label} as the main pain" + (f"; behind it: {practices}." if practices else "."))
+    sentence = ""
+    projects = context.get("active_projects")
+    if isinstance(projects, int) and not isinstance(projects, bool):
+        sentence = "The organisation runs " + plural(projects, "active project")
+        units = context.get("business_units")
+        if isinstance(units, int) and not isinstance(units, bool) and units > 1:
+            sentence += f" across {units} business units or domains"
+    facts = []
+    if context.get("regulated") is True:
+        facts.append("is regulated")
+    pmo = PMO_TODAY.get(context.get("existing_pmo"))
+    if pmo:
+        facts.append(f"has {pmo}")
+    if facts:
+        sentence = (sentence + (", " if len(facts) > 1 else " and ") if sentence else "The organisation ") + _and(facts)
+    if sentence:
+        out.append(sentence + ".")
+    return out[:3]
+
+
+def _and(parts: list[str]) -> str:
+    if not parts:
+        return ""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def build_summary(result: Mapping[str, Any], pain_questions: Iterable[str] = ()) -> dict[str, Any]:
+    """The executive summary of a result, printed first and unchanged by every format."""
+    roadmap = result.get("roadmap") or {}
+    pain = roadmap.get("pain") or {}
+    overall = result.get("overall") or {}
+    return {
+        "overall": {"score": overall.get("score"), "level": overall.get("level"), "label": overall.get("label"),
+                    "text": overall_text(overall)},
+        "situation": situation(result, pain_questions),
+        "pain": {"id": pain.get("id"), "label": pain.get("label"), "questions": list(pain_questions)} if pain else None,
+        "design": design_of(result.get("recommendation") or {}),
+        "pitfalls": top_pitfalls(result),
+        "first_90_days": first_days(result, pain.get("label")),
+        "check_first": [{"text": c.get("text", ""), "ask": c.get("ask", ""), "would_change": c.get("would_change", "")}
+                        for c in result.get("check_first") or [] if isinstance(c, Mapping)],
+        "plan": plan_line(roadmap),
+    }
+
+
+def summary_of(result: Mapping[str, Any]) -> dict[str, Any]:
+    """The result's summary; one built now for a result frozen before summaries existed."""
+    summary = result.get("summary")
+    if isinstance(summary, Mapping) and "plan" in summary:
+        return dict(summary)
+    return build_summary(result)
+
+
+SECTION_TITLES = {
+    "situation": "Where you stand",
+    "design": "The PMO that fits",
+    "pitfalls": "Pitfalls that matter most",
+    "first_90_days": "The first 90 days",
+    "check_first": "Check first",
+    "plan": "The plan in one line",
+}
+
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def day(iso: str | None) -> str:
+    """An ISO date as people read it: '4 Jan 2027'."""
+    if not iso:
+        return ""
+    year, month, dom = (int(part) for part in iso[:10].split("-"))
+    return f"{dom} {MONTHS[month - 1]} {year}"
+
+
+
+def first_day_line(item: Mapping[str, Any]) -> str:
+    """One change of the first 90 days in words: title, who, when, why."""
+    who = item.get("owner") or ""
+    if item.get("owner_name"):
+        who = f"{item['owner_name']} ({who})" if who else item["owner_name"]
+    when = f"{day(item.get('start_date'))} to {day(item.get('end_date'))}" if item.get("start_date") else ""
+    details = "; ".join(part for part in (who, when) if part)
+    return f"{item['title']}" + (f" ({details})" if details else "") + f": {item['why']}."
+
+
+def summary_sections(summary: Mapping[str, Any]) -> list[tuple[str, str, list[str]]]:
+    """The summary as (key, heading, lines of text), in the order every format prints them."""
+    out: list[tuple[str, str, list[str]]] = [("situation", SECTION_TITLES["situation"], [" ".join(summary["situation"])])]
+    design = summary.get("design")
+    if design:
+        lines = [design["title"] + (f": {design['text']}" if design.get("text") else ".")]
+        oversight = design.get("oversight")
+        if oversight and oversight.get("text"):
+            title = oversight.get("title", "").removeprefix("with ")
+            lines.append((title[:1].upper() + title[1:] + ": " if title else "") + oversight["text"])
+        out.append(("design", SECTION_TITLES["design"], lines))
+    pitfalls = summary.get("pitfalls") or []
+    out.append(("pitfalls", SECTION_TITLES["pitfalls"],
+                [f"{p['title']} ({p['severity']}): {p['mitigation']}" for p in pitfalls]
+                or ["No pitfalls were flagged by these answers."]))
+    days = summary.get("first_90_days") or []
+    out.append(("first_90_days", SECTION_TITLES["first_90_days"],
+                [first_day_line(i) for i in days] or ["No change is planned to end within the first 90 days."]))
+    if summary.get("check_first"):
+        out.append(("check_first", SECTION_TITLES["check_first"],
+                    [c["text"] + (f" Ask: {c['ask']}" if c.get("ask") else "")
+                     + (f" If the answer is lower: {c['would_change']}" if c.get("would_change") else "")
+                     for c in summary["check_first"]]))
+    out.append(("plan", SECTION_TITLES["plan"], [summary["plan"]["text"]]))
+    return out
