@@ -8,7 +8,7 @@ import json
 import pytest
 
 from app.engine.vocabulary import DIMENSIONS
-from tests.helpers import FULL_CONTEXT, Respondent, checked_answers, visible_text
+from tests.helpers import CONTEXT_FORM, FULL_CONTEXT, Respondent, checked_answers, visible_text
 
 
 def stored_answers(app, respondent):
@@ -196,13 +196,32 @@ def test_autosave_rejects_bad_input(app, respondent, payload, message):
     assert stored_answers(app, respondent)[0] == {}
 
 
-def test_bad_context_value_gets_400_and_changes_nothing(app, respondent):
+def test_bad_context_choice_is_refused_in_plain_words_and_the_rest_is_saved(app, respondent):
     form = {**{k: str(v) for k, v in FULL_CONTEXT.items()}, "regulated": "yes", "org_size": "galactic",
             "action": "next"}
     response = respondent.post("/context", form)
     assert response.status_code == 400
-    assert "context.org_size is &#39;galactic&#39;" in response.text
-    assert stored_answers(app, respondent)[1]["context"] == {}
+    assert "Please choose one of the answers offered for “How large is your IT organisation?”" in response.text
+    assert "context.org_size" not in response.text
+    saved = stored_answers(app, respondent)[1]
+    assert saved["context"] == {k: v for k, v in FULL_CONTEXT.items() if k != "org_size"}
+    assert saved["step"] == "context"
+
+
+def test_one_bad_number_keeps_every_answer_typed_and_saves_the_valid_ones(app, respondent):
+    respondent.fill_context()
+    form = {**CONTEXT_FORM, "active_projects": "-5", "org_size": "medium", "action": "next"}
+    response = respondent.post("/context", form)
+    assert response.status_code == 400
+    page = response.text
+    assert "“Roughly how many IT projects are active right now?” needs a whole number from 0 to 2,000; “-5” is not one." in page
+    assert "cannot be below" not in page and "context.active_projects" not in page
+    assert 'name="active_projects" value="-5"' in page
+    assert 'name="business_units" value="4"' in page
+    for key in ("risk_profile", "delivery_mix", "primary_pain", "existing_pmo"):
+        assert re.search(rf'id="{key}-{FULL_CONTEXT[key]}" value="{FULL_CONTEXT[key]}"\s+checked', page)
+    assert re.search(r'id="org_size-medium" value="medium"\s+checked', page)
+    assert stored_answers(app, respondent)[1]["context"] == {**FULL_CONTEXT, "org_size": "medium"}
 
 
 def test_missing_context_is_asked_for_but_valid_values_are_kept(app, respondent):

@@ -64,6 +64,10 @@ def context_page(token: str):
         action = request.form.get("action", "next")
         parsed, missing, invalid = parse_context_form(questionnaire, request.form)
         if invalid:
+            # Keep every answer: the valid ones are saved, the wrong ones come back as typed.
+            if parsed:
+                store.save_context(db, response["id"], parsed, step="context")
+            values.update(parsed)
             values.update({k: request.form.get(k) for k in invalid})
             return _render_context(token, questionnaire, response, values, {**missing, **invalid}, status=400)
         target = flow.neighbour("context", action)

@@ -164,7 +164,11 @@ def start_date_from(args: Mapping[str, str]) -> date:
 
 
 def parse_context_form(questionnaire: Questionnaire, form) -> tuple[dict, dict[str, str], dict[str, str]]:
-    """Turn the profile form into typed values; return (valid values, missing, invalid), each by key."""
+    """Turn the profile form into typed values; return (valid values, missing, invalid), each by key.
+
+    Messages are for the person who typed: the question's words and what it takes, never the
+    internal key ("context.active_projects") the engine names for files and the API.
+    """
     parsed: dict = {}
     missing: dict[str, str] = {}
     errors: dict[str, str] = {}
@@ -173,19 +177,34 @@ def parse_context_form(questionnaire: Questionnaire, form) -> tuple[dict, dict[s
         if raw == "":
             missing[field.key] = f"Please answer “{field.label}”."
             continue
+        if field.type == "integer":
+            number = parse_int(raw.removeprefix("-"))
+            value = None if number is None else -number if raw.startswith("-") else number
+            low, high = field.min, field.max
+            if value is None or (low is not None and value < low) or (high is not None and value > high):
+                errors[field.key] = _number_message(field.label, raw, low, high)
+                continue
+        elif field.type == "boolean":
+            if raw not in ("yes", "no"):
+                errors[field.key] = f"Please choose yes or no for “{field.label}”."
+                continue
+            value = raw == "yes"
+        else:
+            value = raw
         try:
-            if field.type == "integer":
-                number = parse_int(raw.removeprefix("-"))
-                if number is None:
-                    raise InvalidContext(f"“{field.label}” needs a whole number, not {raw!r}.")
-                value = -number if raw.startswith("-") else number
-            elif field.type == "boolean":
-                if raw not in ("yes", "no"):
-                    raise InvalidContext(f"“{field.label}” must be yes or no, not {raw!r}.")
-                value = raw == "yes"
-            else:
-                value = raw
             parsed[field.key] = validate_context_value(questionnaire, field.key, value)
-        except InvalidContext as err:
-            errors[field.key] = str(err)
+        except InvalidContext:
+            errors[field.key] = f"Please choose one of the answers offered for “{field.label}”."
     return parsed, missing, errors
+
+
+def _number_message(label: str, raw: str, low: int | None, high: int | None) -> str:
+    if low is not None and high is not None:
+        wanted = f"a whole number from {low:,} to {high:,}"
+    elif low is not None:
+        wanted = f"a whole number of at least {low:,}"
+    elif high is not None:
+        wanted = f"a whole number of at most {high:,}"
+    else:
+        wanted = "a whole number"
+    return f"“{label}” needs {wanted}; “{raw}” is not one."
