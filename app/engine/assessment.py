@@ -256,7 +256,8 @@ def plan_roadmap(content: Content, questionnaire: Questionnaire, answers: Mappin
     link_pitfalls(advice.pitfalls, roadmap, content.roadmap, answers)
     # The answers show the pain's work is already done: say so, if the answers alone did not.
     if (roadmap.get("pain") or {}).get("in_place") and not advice.ownership.get("pain_note") and pain is not None:
-        advice.ownership["pain_note"] = {"pain": pain_id, "text": render(pain.probe, advice.facts,
+        probe = rulebook.pain_texts[pain_id].probe.template(advice.facts)
+        advice.ownership["pain_note"] = {"pain": pain_id, "text": render(probe, advice.facts,
                                                                          choice_labels(questionnaire)),
                                          "evidence": {f"answers.{q}": answers.get(q) for q in pain.questions}}
     return roadmap

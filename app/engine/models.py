@@ -303,6 +303,23 @@ class ModelRules(Strict):
         return phrases
 
 
+class Claim(Strict):
+    """A sentence that states a fact about the organisation, with the condition it states.
+
+    It is rendered only where ``when`` holds; otherwise ``else`` (its variant) is, or nothing.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, populate_by_name=True)
+    when: str = Field(min_length=1, description="rule-engine condition: what the sentence says about the organisation.")
+    text: str = Field(min_length=1, description="The sentence, rendered where the condition holds.")
+    otherwise: str | None = Field(default=None, alias="else",
+                                  description="The variant rendered where the condition does not hold.")
+
+
+# A text people read: one string, or sentences and claims joined with a space.
+ClaimText = str | list[str | Claim]
+
+
 class Precondition(Strict):
     when: str = Field(min_length=1, description="What must be true before the pitfall can exist at all.")
     text: str = Field(min_length=5, description="The precondition in plain words, e.g. 'a PMO exists'.")
@@ -310,31 +327,31 @@ class Precondition(Strict):
 
 class Variant(Strict):
     when: str = Field(min_length=1)
-    why: str = Field(min_length=20)
-    title: str | None = Field(default=None, min_length=1,
+    why: ClaimText = Field(min_length=1)
+    title: ClaimText | None = Field(default=None, min_length=1,
                               description="A title for the cases this variant picks out, when the pitfall's own "
                                           "title would not fit them.")
     severity: Literal["high", "medium", "low"] | None = Field(
         default=None, description="The severity of the cases this variant picks out, when it differs from the "
                                   "pitfall's own ('high_when' still raises it).")
-    mitigation: str | None = Field(default=None, min_length=20,
-                                   description="What to do in the cases this variant picks out, when the pitfall's "
+    mitigation: ClaimText | None = Field(default=None, min_length=1,
+                                         description="What to do in the cases this variant picks out, when the pitfall's "
                                                "own advice would not fit them.")
 
 
 class Pitfall(Strict):
     id: str = Field(pattern=RULE_ID)
-    title: str = Field(min_length=1)
+    title: ClaimText = Field(min_length=1)
     severity: Literal["high", "medium", "low"]
     high_when: str | None = Field(default=None, description="When this holds too, the severity is high: "
                                                              "the evidence is at its worst or on the main pain.")
     requires: Precondition | None = Field(default=None, description="The precondition; checked before 'when'.")
     when: str = Field(min_length=1, description="The evidence of the problem.")
-    why: str = Field(min_length=20, description="Why it matters; {fact.path} placeholders allowed.")
+    why: ClaimText = Field(min_length=1, description="Why it matters; {fact.path} placeholders allowed.")
     variants: list[Variant] = Field(default_factory=list,
                                     description="Other explanations, each for the cases its condition picks out; "
                                                 "the first that holds replaces 'why'.")
-    mitigation: str = Field(min_length=20)
+    mitigation: ClaimText = Field(min_length=1)
     mitigated_by: list[str] = Field(default_factory=list,
                                     description="Improvement ids that mitigate this pitfall, besides those whose "
                                                 "own 'mitigates' names it.")
@@ -352,7 +369,7 @@ class OwnershipItem(Strict):
     id: str = Field(pattern=RULE_ID)
     title: str = Field(min_length=1)
     when: str | None = Field(default=None, description="Condition; always applies when left out.")
-    why: str = Field(min_length=10, description="{fact.path} placeholders allowed.")
+    why: ClaimText = Field(min_length=1, description="{fact.path} placeholders allowed.")
     improvements: list[str] = Field(
         default_factory=list,
         description="own_first only: the work that starts this function, best first. When the function is named, "
@@ -372,7 +389,18 @@ class Pain(Strict):
     improvements: list[str] = Field(min_length=1,
                                     description="Candidate improvements, best first; the weakest answers choose.")
     max_items: int = Field(default=3, ge=1, le=6)
-    probe: str = Field(min_length=20, description="Shown when the answers contradict the stated pain.")
+    probe: ClaimText = Field(min_length=1, description="Shown when the answers contradict the stated pain.")
+    pitfalls: list[str] = Field(default_factory=list,
+                                description="The pitfalls on this pain: one of them present and high, or the "
+                                            "result says why the answers disagree with the pain (check first).")
+    ask: str | None = Field(default=None, min_length=20,
+                            description="Check first: the question to ask in the room when the answers and the "
+                                        "pain disagree.")
+    would_change: ClaimText | None = Field(default=None, description="Check first: the advice that would change "
+                                                                      "if the answers were lower.")
+    causes: list[str] = Field(default_factory=list,
+                              description="Questions whose weak answers are a likely cause of the pain when its "
+                                          "own practices score well (e.g. scope change control behind forecasts).")
 
 
 class OwnershipRules(Strict):

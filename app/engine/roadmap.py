@@ -698,9 +698,14 @@ def link_pitfalls(pitfalls: list[dict[str, Any]], roadmap_out: Mapping[str, Any]
         pitfall["other_items"] = [i for i in mitigating if i not in planned]
         pitfall["plan_note"] = None
         if not pitfall["roadmap_items"]:
+            # In place means defined and applied everywhere (level 3 or more), never an answer the
+            # pitfall itself cites as the problem.
+            weak = {path.split(".", 1)[1] for path, level in pitfall.get("evidence", {}).items()
+                    if path.startswith("answers.") and isinstance(level, int) and level <= 2}
             in_place = [roadmap.items[i].title for i in mitigating
-                        if all((answers.get(q) or 0) >= level for q, level in roadmap.items[i].raises.items())]
+                        if all((answers.get(q) or 0) >= max(level, 3) and q not in weak
+                               for q, level in roadmap.items[i].raises.items())]
             pitfall["plan_note"] = (
-                "The practices that usually fix this are already in place (" + "; ".join(in_place[:3]) +
+                "Some of the practices that usually fix this are already in place (" + "; ".join(in_place[:3]) +
                 "), so the problem lies in how they are used: act on the mitigation above." if in_place else
                 "No planned improvement addresses it directly: act on the mitigation above.")

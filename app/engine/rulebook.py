@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from .claims import ClaimPart, CompiledText, as_parts
 from .expressions import Condition, ConditionError, compile_condition
 from .facts import Fact, fact_table, nest, rule_context
 from .located import Located
@@ -44,23 +45,23 @@ class CompiledOversight:
 @dataclass(frozen=True)
 class CompiledVariant:
     condition: Condition
-    why: str
-    title: str | None = None
+    why: CompiledText
+    title: CompiledText | None = None
     severity: str | None = None
-    mitigation: str | None = None
+    mitigation: CompiledText | None = None
 
 
 @dataclass(frozen=True)
 class CompiledPitfall:
     id: str
-    title: str
+    title: CompiledText
     severity: str
     precondition: Condition | None
     precondition_text: str
     condition: Condition
-    why: str
+    why: CompiledText
     variants: tuple[CompiledVariant, ...]
-    mitigation: str
+    mitigation: CompiledText
     holds: tuple[str, ...] = ()
     high_when: Condition | None = None
     mitigated_by: tuple[str, ...] = ()
@@ -73,7 +74,18 @@ class CompiledPitfall:
             paths += variant.condition.reads
         return tuple(dict.fromkeys(paths))
 
-    def explanation(self, facts: Mapping[str, Any]) -> tuple[str, str, str, str]:
+    def texts(self) -> list[tuple[str, CompiledText, tuple[Condition, ...]]]:
+        """Every text it can show, with the conditions under which it is shown (for the terms check)."""
+        base = ((self.precondition,) if self.precondition else ()) + (self.condition,)
+        out = [("title", self.title, base), ("why", self.why, base), ("mitigation", self.mitigation, base)]
+        for v, variant in enumerate(self.variants):
+            for name in ("title", "why", "mitigation"):
+                text = getattr(variant, name)
+                if text is not None:
+                    out.append((f"variants[{v}].{name}", text, base + (variant.condition,)))
+        return out
+
+    def explanation(self, facts: Mapping[str, Any]) -> tuple[CompiledText, CompiledText, str, CompiledText]:
         """The title, explanation, severity and mitigation true for these facts: the first variant that
         holds, else the pitfall's own; evidence at its worst (high_when) raises the severity to high."""
         title, why, severity, mitigation = self.title, self.why, self.severity, self.mitigation
@@ -92,8 +104,18 @@ class CompiledOwnership:
     id: str
     title: str
     condition: Condition | None
-    why: str
+    why: CompiledText
     improvements: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CompiledPain:
+    """A primary pain with its texts compiled: the probe, and check first's question and stakes."""
+
+    id: str
+    pain: Pain
+    probe: CompiledText
+    would_change: CompiledText | None
 
 
 @dataclass(frozen=True)
@@ -114,6 +136,7 @@ class Rulebook:
     dont_own: tuple[CompiledOwnership, ...]
     max_own_first: int
     pains: Mapping[str, Pain]
+    pain_texts: Mapping[str, CompiledPain]
     facts: Mapping[str, Fact]
     # For the what-would-change search: which model rules and gates read each fact path, and
     # the numbers they compare each fact path with.
@@ -179,6 +202,23 @@ class ConditionCompiler:
             return None
         return condition
 
+    def text(self, value: Any, located: Located, loc: tuple, with_model: bool, label: str = "") -> CompiledText | None:
+        """Compile a text people read: a string, or sentences and claims each with the condition it states."""
+        if value is None:
+            return None
+        listed_form = not isinstance(value, str)
+        parts, ok = [], True
+        for i, (text, when, otherwise) in enumerate(as_parts(value)):
+            here = loc + (i,) if listed_form else loc
+            self.template(text, located, here + (("text",) if when else ()), with_model, label)
+            condition = None
+            if when is not None:
+                self.template(otherwise or "", located, here + ("else",), with_model, label)
+                condition = self.condition(when, located, here + ("when",), with_model, label)
+                ok = ok and condition is not None
+            parts.append(ClaimPart(text, condition, otherwise))
+        return CompiledText(tuple(parts)) if ok else None
+
     def template(self, text: str, located: Located, loc: tuple, with_model: bool, label: str = "") -> None:
         located = _Labelled(located, label)
         names = PLACEHOLDER.findall(text)
@@ -222,6 +262,7 @@ def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]
                                     tie_break=("supportive", "controlling", "federated", "directive"),
                                     models={}, phrases={})
     max_own, pains = 4, {}
+    pain_texts: dict[str, CompiledPain] = {}
 
     for doc, located in documents.get("model_rules", []):
         doc: ModelRules
@@ -263,18 +304,23 @@ def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]
                                                   with_model=True, label=pitfall.id)
                 ok = precondition is not None
             condition = compiler.condition(pitfall.when, located, loc + ("when",), with_model=True, label=pitfall.id)
-            compiler.template(pitfall.why, located, loc + ("why",), with_model=True, label=pitfall.id)
+            title = compiler.text(pitfall.title, located, loc + ("title",), with_model=True, label=pitfall.id)
+            why = compiler.text(pitfall.why, located, loc + ("why",), with_model=True, label=pitfall.id)
+            mitigation = compiler.text(pitfall.mitigation, located, loc + ("mitigation",), with_model=True,
+                                       label=pitfall.id)
+            ok = ok and None not in (title, why, mitigation)
             variants = []
             for v, variant in enumerate(pitfall.variants):
-                vc = compiler.condition(variant.when, located, loc + ("variants", v, "when"), with_model=True,
-                                        label=pitfall.id)
-                compiler.template(variant.why, located, loc + ("variants", v, "why"), with_model=True,
-                                  label=pitfall.id)
-                if vc is None:
+                vloc = loc + ("variants", v)
+                vc = compiler.condition(variant.when, located, vloc + ("when",), with_model=True, label=pitfall.id)
+                texts = [compiler.text(getattr(variant, name), located, vloc + (name,), with_model=True,
+                                       label=pitfall.id) for name in ("why", "title", "mitigation")]
+                if vc is None or texts[0] is None or any(
+                        t is None and getattr(variant, n) is not None for t, n in zip(texts, ("why", "title",
+                                                                                             "mitigation"))):
                     ok = False
                 else:
-                    variants.append(CompiledVariant(vc, variant.why, variant.title, variant.severity,
-                                                    variant.mitigation))
+                    variants.append(CompiledVariant(vc, texts[0], texts[1], variant.severity, texts[2]))
             high_when = None
             if pitfall.high_when is not None:
                 high_when = compiler.condition(pitfall.high_when, located, loc + ("high_when",), with_model=True,
@@ -282,9 +328,9 @@ def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]
                 ok = ok and high_when is not None
             if condition is not None and ok:
                 pitfalls.append(CompiledPitfall(
-                    pitfall.id, pitfall.title, pitfall.severity, precondition,
-                    pitfall.requires.text if pitfall.requires else "", condition, pitfall.why, tuple(variants),
-                    pitfall.mitigation, tuple(pitfall.holds), high_when, tuple(pitfall.mitigated_by)))
+                    pitfall.id, title, pitfall.severity, precondition,
+                    pitfall.requires.text if pitfall.requires else "", condition, why, tuple(variants),
+                    mitigation, tuple(pitfall.holds), high_when, tuple(pitfall.mitigated_by)))
 
     for doc, located in documents.get("ownership", []):
         doc: OwnershipRules
@@ -299,8 +345,9 @@ def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]
                                                    label=item.id)
                     if condition is None:
                         continue
-                compiler.template(item.why, located, (section, i, "why"), with_model=True, label=item.id)
-                target.append(CompiledOwnership(item.id, item.title, condition, item.why, tuple(item.improvements)))
+                why = compiler.text(item.why, located, (section, i, "why"), with_model=True, label=item.id)
+                if why is not None:
+                    target.append(CompiledOwnership(item.id, item.title, condition, why, tuple(item.improvements)))
         own_ids = {item.id for item in doc.own_first}
         for pain_id, pain in doc.pains.items():
             if pain.function not in own_ids:
@@ -308,7 +355,18 @@ def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]
             for q, question in enumerate(pain.questions):
                 if questionnaire.question(question) is None:
                     located.problem(("pains", pain_id, "questions", q), f"unknown question {question!r}")
-            compiler.template(pain.probe, located, ("pains", pain_id, "probe"), with_model=True, label=pain_id)
+            known_pitfalls = {p.id for p in pitfalls}
+            for k, pitfall_id in enumerate(pain.pitfalls):
+                if pitfall_id not in known_pitfalls:
+                    located.problem(("pains", pain_id, "pitfalls", k), f"{pitfall_id!r} is not a pitfall id")
+            for q, question in enumerate(pain.causes):
+                if questionnaire.question(question) is None:
+                    located.problem(("pains", pain_id, "causes", q), f"unknown question {question!r}")
+            probe = compiler.text(pain.probe, located, ("pains", pain_id, "probe"), with_model=True, label=pain_id)
+            stakes = compiler.text(pain.would_change, located, ("pains", pain_id, "would_change"), with_model=True,
+                                   label=pain_id)
+            if probe is not None:
+                pain_texts[pain_id] = CompiledPain(pain_id, pain, probe, stakes)
         pains = dict(doc.pains)
 
     readers: dict[str, list[int]] = {}
@@ -334,6 +392,7 @@ def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]
         dont_own=tuple(dont_own),
         max_own_first=max_own,
         pains=pains,
+        pain_texts=pain_texts,
         facts=compiler.facts,
         readers={path: tuple(indexes) for path, indexes in readers.items()},
         gate_readers={path: tuple(indexes) for path, indexes in gate_readers.items()},

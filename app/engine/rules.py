@@ -147,19 +147,24 @@ def find_pitfalls(rulebook: Rulebook, facts: Mapping[str, Any],
             continue
         if not pitfall.condition.matches(facts):
             continue
-        title, why, severity, mitigation = pitfall.explanation(facts)
+        title_text, why_text, severity, mitigation_text = pitfall.explanation(facts)
+        title, title_claims = title_text.select(facts)
+        why, why_claims = why_text.select(facts)
+        mitigation, mitigation_claims = mitigation_text.select(facts)
         found.append((SEVERITY_ORDER[severity], index, {
             "id": pitfall.id,
-            "title": title,
+            "title": render(title, facts, labels),
             "severity": severity,
             "precondition": pitfall.precondition_text,
             "why": render(why, facts, labels),
             # The evidence is what the explanation cites: the answers that show the problem, and
             # context only where the sentence uses it (never the precondition for its own sake).
             "evidence": {path: facts.get(path) for path in template_paths(why, facts)},
-            "mitigation": mitigation,
+            "mitigation": render(mitigation, facts, labels),
             "holds": list(pitfall.holds),
             "roadmap_items": [],
+            # The claims its sentences stand on, so the advice can be re-checked against the answers.
+            "claims": title_claims + why_claims + mitigation_claims,
         }))
     return [entry for _s, _i, entry in sorted(found, key=lambda item: item[:2])]
 
@@ -172,8 +177,9 @@ def choose_ownership(rulebook: Rulebook, facts: Mapping[str, Any],
         return item.condition is None or item.condition.matches(facts)
 
     def entry(item) -> dict[str, Any]:
-        return {"id": item.id, "title": item.title, "why": render(item.why, facts, labels),
-                "evidence": item.condition.evidence(facts) if item.condition else {}}
+        why, claims = item.why.select(facts)
+        return {"id": item.id, "title": item.title, "why": render(why, facts, labels),
+                "evidence": item.condition.evidence(facts) if item.condition else {}, "claims": claims}
 
     own_first = [entry(item) for item in rulebook.own_first if applies(item)][: rulebook.max_own_first]
     dont_own = [entry(item) for item in rulebook.dont_own if applies(item)]
@@ -197,5 +203,6 @@ def check_pain(rulebook: Rulebook, facts: Mapping[str, Any],
     main = levels[pain.questions[0]]
     if main is None or main < STRONG or len(known) < (len(levels) + 1) // 2 or min(known) < SOUND:
         return None
-    return {"pain": facts["context.primary_pain"], "text": render(pain.probe, facts, labels),
+    return {"pain": facts["context.primary_pain"],
+            "text": render(rulebook.pain_texts[facts["context.primary_pain"]].probe.template(facts), facts, labels),
             "evidence": {f"answers.{q}": level for q, level in levels.items()}}

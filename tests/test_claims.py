@@ -1,0 +1,91 @@
+"""Claims that hold: no sentence of the advice states something the organisation's answers contradict.
+
+Each row is a sentence reviewers quoted against a client whose answers said the opposite. Rows start
+from the neutral organisation of test_pitfalls (every answer at 3) and change only what the case needs.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from app.engine import run_assessment
+from app.engine.roadmap import link_pitfalls
+from tests.test_pitfalls import NEUTRAL_CONTEXT, answers_with
+
+TOOLS_ON = {"tools.tool_fit": 4}
+
+# (case, answers, context changes, pitfall id, field, words it must not contain)
+CONTRADICTIONS = [
+    ("reports on request are not 'regular reports'",
+     {"analytics.reporting_cadence": 1, "governance.status_reporting": 2, "tools.dashboards": 3,
+      "leadership.data_driven_decisions": 2}, {}, "reporting-theater", "why", "go out regularly"),
+    ("intake, decision rights and a portfolio view at 4-5 are not told to start",
+     {"leadership.mandate": 2, "governance.intake_criteria": 4, "governance.decision_rights": 5,
+      "analytics.portfolio_view": 4, **TOOLS_ON}, {}, "too-much-too-soon", "mitigation", "intake"),
+    ("decision rights at 5 are not told to be clarified",
+     {"leadership.mandate": 2, "governance.intake_criteria": 4, "governance.decision_rights": 5,
+      "analytics.portfolio_view": 4, **TOOLS_ON}, {}, "too-much-too-soon", "mitigation", "decision rights"),
+    ("a portfolio view at 4 is not told to be built",
+     {"leadership.mandate": 2, "governance.intake_criteria": 4, "governance.decision_rights": 5,
+      "analytics.portfolio_view": 4, **TOOLS_ON}, {}, "too-much-too-soon", "mitigation", "portfolio view"),
+    ("process agreed before tools (4) is not 'tooling ahead of the process'",
+     {"area:tools": 4, "area:governance": 2, "tools.process_first": 4}, {}, "tool-before-process", "title",
+     "ahead of the process"),
+    ("process agreed before tools (4) is not 'buying a tool to fix governance'",
+     {"area:tools": 4, "area:governance": 2, "tools.process_first": 4}, {}, "tool-before-process", "why",
+     "buying one"),
+    ("no PMO is not 'rolling out' standards",
+     {"leadership.mandate": 2, "facilitation.pilots_quick_wins": 1}, {"existing_pmo": "none"}, "too-much-too-soon",
+     "why", "being rolled out"),
+    ("an established PMO is not called new",
+     {"leadership.mandate": 2, "facilitation.pilots_quick_wins": 1}, {"existing_pmo": "established"},
+     "too-much-too-soon", "why", "new PMO"),
+]
+
+
+def pitfalls_of(content, questionnaire, answers, context):
+    result = run_assessment(content, answers_with(questionnaire, answers), {**NEUTRAL_CONTEXT, **context})
+    return {p["id"]: p for p in result["pitfalls"]}
+
+
+@pytest.mark.parametrize("case, answers, context, pitfall_id, field, words", CONTRADICTIONS,
+                         ids=[row[0] for row in CONTRADICTIONS])
+def test_a_pitfall_never_says_what_the_answers_contradict(content, questionnaire, case, answers, context,
+                                                         pitfall_id, field, words):
+    found = pitfalls_of(content, questionnaire, answers, context)
+    assert pitfall_id in found, f"the case no longer fires {pitfall_id}"
+    assert words not in found[pitfall_id][field]
+
+
+def test_the_mitigation_names_the_basics_that_are_missing(content, questionnaire):
+    found = pitfalls_of(content, questionnaire, {"leadership.mandate": 2, "governance.intake_criteria": 4,
+                                                 "governance.decision_rights": 2, **TOOLS_ON}, {})
+    mitigation = found["too-much-too-soon"]["mitigation"]
+    assert "sponsor" in mitigation and "decision rights" in mitigation and "intake" not in mitigation
+
+
+@pytest.mark.parametrize("gates", [5])
+def test_gates_that_are_risk_based_are_not_one_waterfall_process_for_everything(content, questionnaire, gates):
+    found = pitfalls_of(content, questionnaire, {"governance.tailored_methodology": 1, "governance.stage_gates": gates,
+                                                 "facilitation.delivery_proximity": 2}, {"delivery_mix": "agile"})
+    assert all("same phase gates" not in p["why"] for p in found.values())
+
+
+def test_gates_for_every_project_are_named_where_the_answers_show_them(content, questionnaire):
+    found = pitfalls_of(content, questionnaire, {"governance.tailored_methodology": 1, "governance.stage_gates": 3,
+                                                 "facilitation.delivery_proximity": 2}, {"delivery_mix": "agile"})
+    assert "the same phase gates apply to every project" in found["waterfall-for-everything"]["why"]
+    assert found["waterfall-for-everything"]["title"] == "Phase gates for every kind of work"
+
+
+def test_a_practice_the_pitfall_cites_as_weak_is_never_called_in_place(content):
+    pitfall = {"id": "capacity-blind-spots", "evidence": {"answers.analytics.capacity_model": 2}}
+    link_pitfalls([pitfall], {"phases": []}, content.roadmap, {"analytics.capacity_model": 2})
+    assert "already in place" not in pitfall["plan_note"]
+
+
+def test_every_pitfall_records_the_claims_it_stands_on(content, questionnaire):
+    found = pitfalls_of(content, questionnaire, {"analytics.reporting_cadence": 1, "governance.status_reporting": 2,
+                                                 "tools.dashboards": 3, "leadership.data_driven_decisions": 2}, {})
+    claims = found["reporting-theater"]["claims"]
+    assert claims and not claims[0]["holds"] and "Standard dashboards" in claims[0]["template"]
