@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
+from urllib.parse import quote
 
 import pytest
 
 from app import store
+from app.engine.vocabulary import DIMENSIONS
 from tests.helpers import opened, visible_text
 from tests.workshop_helpers import Participant, question_ids, snapshot_count
 
@@ -177,6 +179,31 @@ def test_a_second_round_moves_the_agreed_level_and_the_report_shows_both_rounds(
     assert fay.client.get(workshop.base + "/report.json").get_json()["answers"][first] == 3
     printable = visible_text(fay.client.get(f"/orgs/{workshop.org_id}/workshops/{workshop.id}/report.html").text)
     assert "Voted again after discussion" in printable
+
+
+def test_a_participant_page_loaded_during_a_vote_goes_to_the_vote_and_comes_back_after(app, fay, workshop, split_room):
+    """A phone that reopens the workshop (screen lock, rescan) while a vote is open sees the vote."""
+    first, people = split_room
+    phone = people[0]
+    code = phone.base.removeprefix("/w/")
+    assert fay.post(workshop.base + "/rounds", {"question_id": first}).status_code == 302
+    with opened(app) as db:
+        round_id = store.open_round_of(db, workshop.id)["id"]
+    area = f"{phone.base}/d/{DIMENSIONS[1]}"
+    for page in (phone.base, area, phone.base + "/review"):
+        sent = phone.client.get(page)
+        assert sent.status_code == 302, page
+        assert sent.location == f"/w/{code}/round?back={quote(page)}"
+    vote = phone.client.get(f"{phone.base}/round?back={quote(area + '#' + first, safe='')}")
+    assert f'data-back-url="{area}#{first}"' in vote.text
+    for outside in ("https://example.org/", "//example.org/x", f"{phone.base}/../../orgs", "/orgs/1"):
+        page = phone.client.get(f"{phone.base}/round?back={quote(outside, safe='')}")
+        assert f'data-back-url="{phone.base}"' in page.text, outside
+    assert fay.post(f"{workshop.base}/rounds/{round_id}/close").status_code == 302
+    # The vote is over: the phone returns to the page it was on, and pages load as before.
+    assert phone.client.get(f"{phone.base}/round?back={quote(area, safe='')}").location == area
+    assert phone.client.get(area).status_code == 200
+    assert phone.client.get(phone.base).status_code == 200
 
 
 def test_only_one_round_is_open_at_a_time_and_unknown_questions_are_refused(app, fay, workshop, split_room):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Mapping
 
 from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
@@ -149,6 +150,8 @@ def join(code: str):
 def overview(code: str):
     """The participant's home: start or continue, then wait for the results, which appear by themselves."""
     workshop, response, questionnaire = _require_participant(code)
+    if (to_vote := _to_open_vote(workshop)) is not None:
+        return to_vote
     db = get_db()
     answers = store.load_answers(db, response["id"])
     flow = WorkshopFlow(workshop["join_code"])
@@ -158,6 +161,29 @@ def overview(code: str):
                            progress=progress(questionnaire, answers, step, flow), continue_url=flow.url(step),
                            room=_room(workshop, questionnaire) if _sees_room(workshop, answers) else None,
                            state=_state(workshop))
+
+
+def _to_open_vote(workshop: dict):
+    """While a second-round vote is open, every participant page sends the phone to the vote.
+
+    A phone that comes back after a screen lock or a rescan loads a page; without this it would
+    wait for a change of state that already happened. The vote page returns here when it ends
+    (a #question the page was on follows the redirect in the browser).
+    """
+    if request.method != "GET" or workshop["status"] != "open":
+        return None
+    if store.open_round_of(get_db(), workshop["id"]) is None:
+        return None
+    return redirect(url_for("participate.round_page", code=workshop["join_code"], back=request.path))
+
+
+def _back_url(workshop: dict) -> str:
+    """Where a phone returns when the vote ends: the participant page it came from, else the overview."""
+    back = request.args.get("back", "")
+    page = rf"/w/{re.escape(workshop['join_code'])}(/d/[a-z_]+|/review)?(#[\w.\-]+)?"
+    if re.fullmatch(page, back):
+        return back
+    return url_for("participate.overview", code=workshop["join_code"])
 
 
 def _sees_room(workshop: dict, answers: dict) -> bool:
@@ -208,9 +234,10 @@ def round_page(code: str):
     current = store.open_round_of(get_db(), workshop["id"]) if workshop["status"] == "open" else None
     if current is None:
         flash("The vote has ended. Thank you!", "info")
-        return redirect(url_for("participate.overview", code=workshop["join_code"]))
+        return redirect(_back_url(workshop))
     voted, level = store.vote_of(get_db(), current["id"], response["id"])
     return render_template("workshops/round.html", workshop=workshop, round=current, voted=voted, level=level,
+                           back_url=_back_url(workshop),
                            question=questionnaire.question(current["question_id"]),
                            area=questionnaire.dimension(questionnaire.dimension_of(current["question_id"])),
                            state=_state(workshop))
@@ -247,6 +274,8 @@ def dimension_page(code: str, dimension: str):
     workshop, response, questionnaire = _require_participant(code)
     if workshop["status"] != "open":
         return WorkshopFlow(workshop["join_code"]).closed_redirect()
+    if (to_vote := _to_open_vote(workshop)) is not None:
+        return to_vote
     return answer_dimension(WorkshopFlow(workshop["join_code"]), response, questionnaire, dimension)
 
 
@@ -264,6 +293,8 @@ def autosave(code: str):
 @bp.get("/w/<code>/review")
 def review(code: str):
     workshop, response, questionnaire = _require_participant(code)
+    if (to_vote := _to_open_vote(workshop)) is not None:
+        return to_vote
     return review_page(WorkshopFlow(workshop["join_code"]), response, questionnaire)
 
 

@@ -12,6 +12,7 @@ No page logs an error, opens a dialog or requests anything outside 127.0.0.1.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlparse
 
 from app import store
 from tests.browser.conftest import PageWatch
@@ -140,6 +141,45 @@ def test_a_phone_answers_a_whole_area_one_question_per_screen(server, browser):
         phone.context.close()
 
 
+def test_a_phone_that_comes_back_during_a_vote_votes_and_returns_to_its_question(server, browser):
+    """After a screen lock or a rescan a phone loads a page: while a vote is open that page is the vote,
+    and when the vote closes the phone is back at the question it was on, not the overview."""
+    workshop = prepare(server.app)
+    phone = new_page(browser, PHONE)
+    try:
+        join(phone, server.url, workshop)
+        third = workshop["governance"][2]
+        phone.goto(f"{server.url}/w/{workshop['code']}/d/governance#{third}")
+        assert phone.locator("fieldset.question:visible").get_attribute("id") == third
+        db = store.open_db(server.app.config["DATABASE"])
+        try:
+            round_id = store.open_round(db, workshop["id"], workshop["questions"][0])
+        finally:
+            db.close()
+        phone.reload()  # the page loads while the vote is open: it is the vote
+        phone.wait_for_url(re.compile(f"/w/{workshop['code']}/round\\?back="))
+        assert phone.locator("input[name=level]").count() == 6
+        phone.locator("label[for=vote-3]").tap()
+        phone.wait_for_function("() => document.getElementById('save-status').textContent.includes('level 3')")
+        rescanned = phone.context.new_page()  # a rescan opens the overview in a new tab
+        rescanned.goto(f"{server.url}/w/{workshop['code']}")
+        rescanned.wait_for_url(re.compile(f"/w/{workshop['code']}/round\\?back="))
+        assert rescanned.locator("input#vote-3").is_checked()
+        rescanned.close()
+        db = store.open_db(server.app.config["DATABASE"])
+        try:
+            store.close_round(db, workshop["id"], round_id)
+        finally:
+            db.close()
+        phone.wait_for_url(lambda url: urlparse(url).path == f"/w/{workshop['code']}/d/governance"
+                           and urlparse(url).fragment == third)
+        shown = phone.locator("fieldset.question:visible")
+        assert shown.count() == 1 and shown.get_attribute("id") == third
+        clean(phone)
+    finally:
+        phone.context.close()
+
+
 def test_a_room_of_30_on_phones_and_a_projector(server, browser):
     app = server.app
     workshop = prepare(app)
@@ -209,7 +249,7 @@ def test_a_room_of_30_on_phones_and_a_projector(server, browser):
         disputed = facilitator.locator(".discussion-card").first
         question = disputed.get_attribute("id")[2:]
         disputed.get_by_role("button", name="Vote again (second round)").click()
-        phone.wait_for_url(re.compile(f"/w/{workshop['code']}/round$"))
+        phone.wait_for_url(re.compile(f"/w/{workshop['code']}/round\\?back="))
         assert phone.locator("input[name=level]").count() == 6
         phone.locator("label[for=vote-4]").tap()
         phone.wait_for_function("() => document.getElementById('save-status').textContent.includes('level 4')")

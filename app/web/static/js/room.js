@@ -1,6 +1,7 @@
 // A participant's phone follows the room by itself: it polls a small state (304 while nothing
 // changed) and, when the facilitator shows the results, fetches the room's picture into the
-// page; when a second round opens it shows just that question, and returns when the vote ends.
+// page; when a second round opens it shows just that question, and returns to the page and
+// question it was on when the vote ends (a page loaded during a vote is sent there by the server).
 // A lost connection is said on the page and retried with a back-off; nobody needs to reload.
 (function () {
   "use strict";
@@ -85,11 +86,15 @@
 
   function apply(body) {
     if (myRound) {
-      if (String(body.round) !== myRound) { leaveTo(root.getAttribute("data-overview-url")); }
+      if (String(body.round) !== myRound) {
+        // Back to the page the phone was on, at the question it showed (#id).
+        var back = root.getAttribute("data-back-url");
+        leaveTo(back.indexOf("#") < 0 ? back + location.hash : back);
+      }
       return Promise.resolve();
     }
     if (body.round && root.getAttribute("data-round-url") && body.status === "open") {
-      leaveTo(root.getAttribute("data-round-url"));
+      leaveTo(root.getAttribute("data-round-url") + "?back=" + encodeURIComponent(location.pathname + location.hash));
       return Promise.resolve();
     }
     if (body.status !== "open" && root.getAttribute("data-closed") !== "1") {
