@@ -57,6 +57,8 @@ def create_app(test_config: dict | None = None, content: Content | None = None) 
         TRUSTED_HOSTS=None,
         # How passwords are hashed (werkzeug's method string). Tests use a cheap one for speed.
         PASSWORD_HASH_METHOD=PASSWORD_METHOD,
+        # The pooled benchmark is refreshed when it is this old (or by `flask benchmark refresh`).
+        BENCHMARK_REFRESH_HOURS=24,
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)

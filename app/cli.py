@@ -395,6 +395,22 @@ def demo_command() -> None:
         click.echo(f"Sign in as {outcome['email']} (or as an admin) to see it.")
 
 
+@click.group("benchmark", cls=AppGroup)
+def benchmark_cli() -> None:
+    """The pooled benchmark."""
+
+
+@benchmark_cli.command("refresh")
+def benchmark_refresh() -> None:
+    """Store the pooled population as it is now (run it nightly, e.g. from cron)."""
+    from . import store
+    from .db import get_db
+
+    found = store.refresh_benchmark(get_db())
+    click.echo(f"Pooled benchmark refreshed at {found['taken_at']}: "
+               f"{len(found['population'])} organisations take part with a closed result.")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(serve_command)
     app.cli.add_command(questionnaire_cli)
@@ -404,3 +420,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(tokens_cli)
+    app.cli.add_command(benchmark_cli)

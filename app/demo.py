@@ -38,7 +38,7 @@ GAIN_PER_QUARTER = {"governance": 0.28, "analytics": 0.22, "facilitation": 0.16,
 # Other clients of the same server that take part in the pooled benchmark: enough in the demo's size
 # band (large) to show it, and some in other bands. Each: its profile, its overall level last quarter
 # (areas vary around it) and, for one, units instead of one assessment of the whole organisation.
-PEERS_EMAIL = "benchmark-peers@example.org"
+PEERS_EMAIL = "benchmark-peers@example.org"  # peer n is owned by benchmark-peers+n@example.org
 PEER_BASE = {"active_projects": 40, "business_units": 3, "regulated": False, "risk_profile": "medium",
              "delivery_mix": "hybrid", "primary_pain": "poor_forecasting", "existing_pmo": "informal"}
 PEERS = {
@@ -154,16 +154,25 @@ def assess(db: Database, content: Content, org_id: int, user_id: int, context: d
     submit_response(db, content, response_id, questionnaire)
 
 
+def peer_email(index: int) -> str:
+    """The owner account of the demo's benchmark peer number ``index``."""
+    local, domain = PEERS_EMAIL.split("@")
+    return f"{local}+{index + 1}@{domain}"
+
+
 def create_peers(db: Database, content: Content, periods: list[tuple[str, str]], seed: int,
                  password_method: str) -> int:
-    """The benchmark peers that do not exist yet, each with two quarters and opted in; return how many."""
-    user = store.user_by_email(db, PEERS_EMAIL)
-    user_id = user["id"] if user else store.create_user(
-        db, PEERS_EMAIL, secrets.token_urlsafe(24), name="Demo benchmark peers", password_method=password_method)
+    """The benchmark peers that do not exist yet, each with two quarters and opted in; return how many.
+
+    Each has an owner account of its own: the benchmark counts only organisations with different owners."""
     created = 0
     for index, (name, (profile, level, units)) in enumerate(PEERS.items()):
         if db.execute("SELECT 1 FROM organisations WHERE name = ?", [name]).fetchone():
             continue
+        email = peer_email(index)
+        user = store.user_by_email(db, email)
+        user_id = user["id"] if user else store.create_user(
+            db, email, secrets.token_urlsafe(24), name="Demo benchmark peer", password_method=password_method)
         rng = random.Random(seed * 100 + index)
         org_id = store.create_org(db, name, user_id)
         scopes = [store.create_unit(db, org_id, unit) for unit in units] or [None]

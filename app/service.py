@@ -342,12 +342,13 @@ def units_progress(db: Database, org_id: int, data: Mapping[str, Any], today: da
     return {"units": rows, "total": total}
 
 
-def org_benchmark(c: Content, population: Sequence[Mapping[str, Any]], org_id: int,
+def org_benchmark(c: Content, pooled: Mapping[str, Any], org_id: int,
                   same_mix: bool = False) -> dict[str, Any] | None:
-    """Where the organisation stands in the pooled benchmark (``population`` from
-    store.benchmark_population): its percentiles, or why they are not shown and how many more
-    organisations are needed, with what it was compared as; None when it is not pooled (not opted
-    in, or no closed result yet)."""
+    """Where the organisation stands in the pooled benchmark (``pooled`` from store.pooled_benchmark:
+    the population as of its last refresh): its quarters, or why they are not shown and how many more
+    organisations are needed, with what it was compared as and when; None when it is not pooled (not
+    opted in, or no closed result at the last refresh)."""
+    population = pooled["population"]
     own = next((p for p in population if p["org_id"] == org_id), None)
     if own is None:
         return None
@@ -360,8 +361,8 @@ def org_benchmark(c: Content, population: Sequence[Mapping[str, Any]], org_id: i
         return choices.get(value, value) if value is not None else None
 
     return {**found, "basis": own["basis"], "units": own["units"], "size_band": label("org_size"),
-            "delivery_mix": label("delivery_mix"),
-            "standing": {d: benchmark.standing(v) for d, v in (found.get("percentiles") or {}).items()},
+            "delivery_mix": label("delivery_mix"), "as_of": pooled["taken_at"][:10],
+            "standing": {d: benchmark.standing(v) for d, v in (found.get("quarters") or {}).items()},
             "overall_standing": benchmark.standing(found.get("overall"))}
 
 
@@ -478,7 +479,7 @@ def workshop_report(db: Database, c: Content, org: Mapping[str, Any], workshop: 
 
 
 def org_report(db: Database, c: Content, org: Mapping[str, Any], unit: Mapping[str, Any] | None,
-               start: date) -> dict[str, Any] | None:
+               start: date, benchmark_hours: float = 24) -> dict[str, Any] | None:
     """The organisation's (or one unit's) latest result with its history and roadmap progress; None before any."""
     rows = store.history(db, org["id"], unit["id"] if unit else None)
     if not rows and unit is None:
@@ -493,7 +494,7 @@ def org_report(db: Database, c: Content, org: Mapping[str, Any], unit: Mapping[s
     subject = {"kind": "organisation", "organisation": org["name"], "unit": unit["name"] if unit else "",
                "title": latest.get("title") or "", "period": latest["period"], "assessed_on": latest["assessed_on"]}
     # The whole organisation's report says where it stands in the pooled benchmark, when it takes part.
-    pooled = org_benchmark(c, store.benchmark_population(db), org["id"]) if unit is None else None
+    pooled = org_benchmark(c, store.pooled_benchmark(db, benchmark_hours), org["id"]) if unit is None else None
     return build_report(result, _questionnaire_data(c, result), subject=subject, start=start,
                         history=history_from_store(rows, names), progress=progress,
                         workshop_stats=None, benchmark=pooled)

@@ -1,11 +1,17 @@
 """The pooled benchmark: where an organisation's latest result stands among the other organisations
-on this server that opted in, by percentile per capability area and overall.
+on this server that opted in, by quarter (quartile band) per capability area and overall.
 
-Privacy rules (no name or score of another organisation is ever revealed, directly or by
-differencing two groups):
+Privacy rules (no name or score of another organisation is ever revealed, directly, by
+differencing two groups, or by moving organisations one controls around a peer):
 - only organisations that opted in count, each once, by its latest closed result (the store's
   benchmark_population chooses who is pooled; ``picture`` says what each one counts as);
+- only organisations with different owners count: none that shares an owner with the organisation
+  compared, and of several sharing an owner only the first (lowest id), so that one account cannot
+  fill a group with organisations it set up around a peer;
 - a group is shown only with at least MIN_GROUP other organisations in it;
+- standing is told in quarters (bottom, lower middle, upper middle, top), never as an exact
+  percentile, so a probe learns at most which quarter it falls in (the store refreshes the pooled
+  population on a schedule, not on every submit, so each probe costs a refresh);
 - a narrowing filter (the same delivery mix) is offered only when both the narrowed group and
   what it leaves out of the wider group have MIN_GROUP or more, or nothing at all is left out:
   otherwise comparing the two percentiles would describe fewer than MIN_GROUP organisations.
@@ -23,9 +29,9 @@ from .vocabulary import DIMENSIONS
 MIN_GROUP = 5
 
 
-def picture(org_id: int, latest: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
-    """What one organisation counts as in the benchmark, from the latest closed result of each of its
-    scopes (``latest``: {unit_id, scores, overall, profile}, oldest first).
+def picture(org_id: int, latest: Sequence[Mapping[str, Any]], owners: Sequence[int] = ()) -> dict[str, Any] | None:
+    """What one organisation (owned by the accounts ``owners``) counts as in the benchmark, from the
+    latest closed result of each of its scopes (``latest``: {unit_id, scores, overall, profile}, oldest first).
 
     Its own latest organisation-level result when it has one ("organisation"); otherwise the combined
     picture of its units' latest results ("units"): the mean per capability area and overall, as the
@@ -35,7 +41,7 @@ def picture(org_id: int, latest: Sequence[Mapping[str, Any]]) -> dict[str, Any] 
     whole = [row for row in latest if row["unit_id"] is None]
     if whole:
         own = whole[-1]
-        return {"org_id": org_id, "basis": "organisation", "units": 0, "context": dict(own["profile"]),
+        return {"org_id": org_id, "owners": sorted(owners), "basis": "organisation", "units": 0, "context": dict(own["profile"]),
                 "scores": dict(own["scores"]), "overall": own["overall"]}
     if not latest:
         return None
@@ -44,41 +50,53 @@ def picture(org_id: int, latest: Sequence[Mapping[str, Any]]) -> dict[str, Any] 
     top = max(sizes.values())
     size = next(row["profile"].get("org_size") for row in reversed(latest) if sizes[row["profile"].get("org_size")] == top)
     mixes = {row["profile"].get("delivery_mix") for row in latest}
-    return {"org_id": org_id, "basis": "units", "units": len(latest),
+    return {"org_id": org_id, "owners": sorted(owners), "basis": "units", "units": len(latest),
             "context": {"org_size": size, "delivery_mix": mixes.pop() if len(mixes) == 1 else None},
             "scores": {d: combined[d]["mean"] for d in DIMENSIONS}, "overall": combined["overall"]["mean"]}
 
 
 def percentile(value: float, others: Sequence[float]) -> int:
-    """The share of ``others`` below ``value`` (ties count half), 0-100."""
+    """The share of ``others`` below ``value`` (ties count half), 0-100; never shown, only its quarter."""
     below = sum(1 for o in others if o < value)
     ties = sum(1 for o in others if o == value)
     return round(100 * (below + ties / 2) / len(others))
 
 
+QUARTERS = {1: "bottom quarter", 2: "lower middle quarter", 3: "upper middle quarter", 4: "top quarter"}
+
+
+def quarter(value: float, others: Sequence[float]) -> int:
+    """Which quarter of ``others`` ``value`` stands in, 1 (bottom) to 4 (top), from its percentile."""
+    return min(4, percentile(value, others) // 25 + 1)
+
+
 def standing(value: int | None) -> str:
-    """A percentile in words."""
-    if value is None:
-        return "not known"
-    if value >= 75:
-        return "top quarter"
-    if value > 50:
-        return "upper half"
-    if value == 50:
-        return "middle"
-    if value >= 25:
-        return "lower half"
-    return "bottom quarter"
+    """A quarter in words."""
+    return QUARTERS.get(value, "not known") if value is not None else "not known"
+
+
+def different_owners(own: Mapping[str, Any], others: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """Of ``others``, those that share no owner with ``own`` nor with one kept before them (by id)."""
+    taken = set(own.get("owners") or ())
+    kept = []
+    for p in sorted(others, key=lambda p: p["org_id"]):
+        owners = set(p.get("owners") or ())
+        if p["org_id"] == own["org_id"] or owners & taken:
+            continue
+        taken |= owners
+        kept.append(p)
+    return kept
 
 
 def groups(own: Mapping[str, Any], population: Sequence[Mapping[str, Any]]) -> dict[str, list[Mapping[str, Any]]]:
-    """The other organisations in the same size band, and of those, the ones with the same delivery mix.
+    """The other organisations in the same size band with different owners, and of those, the ones
+    with the same delivery mix.
 
     An organisation whose size (or delivery mix) is not known has no such group.
     """
     size, mix = own["context"].get("org_size"), own["context"].get("delivery_mix")
-    others = [p for p in population if p["org_id"] != own["org_id"]]
-    band = [p for p in others if size is not None and p["context"].get("org_size") == size]
+    band = different_owners(own, [p for p in population
+                                  if size is not None and p["context"].get("org_size") == size])
     same_mix = [p for p in band if mix is not None and p["context"].get("delivery_mix") == mix]
     return {"size": band, "size_and_mix": same_mix}
 
@@ -96,8 +114,8 @@ def allowed(group: Sequence[Any], wider: Sequence[Any] | None = None) -> bool:
 
 def benchmark(own: Mapping[str, Any], population: Sequence[Mapping[str, Any]],
               same_mix: bool = False) -> dict[str, Any]:
-    """Percentiles of ``own`` ({org_id, context, scores, overall}) in its size band (and, ``same_mix``,
-    its delivery mix); or, when that group may not be shown, how many more organisations it needs
+    """Quarters of ``own`` ({org_id, owners, context, scores, overall}) in its size band (and, ``same_mix``,
+    its delivery mix), 1 (bottom) to 4 (top); or, when that group may not be shown, how many more organisations it needs
     ("needed", None when more organisations would not help)."""
     found = groups(own, population)
     band, mix = found["size"], found["size_and_mix"]
@@ -119,13 +137,13 @@ def benchmark(own: Mapping[str, Any], population: Sequence[Mapping[str, Any]],
         found = [p["overall"] if key == "overall" else p["scores"][key] for p in orgs]
         return [v for v in found if v is not None]
 
-    percentiles: dict[str, int | None] = {}
+    quarters: dict[str, int | None] = {}
     for key in (*DIMENSIONS, "overall"):
         value = own["overall"] if key == "overall" else own["scores"][key]
         known = values(key, group)
         safe = allowed(known, values(key, band) if same_mix else None)
-        percentiles[key] = percentile(value, known) if value is not None and safe else None
-    overall = percentiles.pop("overall")
+        quarters[key] = quarter(value, known) if value is not None and safe else None
+    overall = quarters.pop("overall")
     return {"shown": True, "filter": "size_and_mix" if same_mix else "size", "mix_allowed": mix_allowed,
-            "size": len(group), "percentiles": percentiles, "overall": overall}
+            "size": len(group), "quarters": quarters, "overall": overall}
 

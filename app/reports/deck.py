@@ -295,8 +295,8 @@ def _benchmark_slide(deck: Deck, found: Mapping[str, Any]) -> None:
         deck.text_box(slide, [found["text"]])
         return
     deck.text_box(slide, [found["text"]], height=Inches(1.1))
-    deck.table(slide, ["Capability area", "Percentile", "Standing"],
-               [(r["area"], "–" if r["percentile"] is None else str(r["percentile"]), r["standing"])
+    deck.table(slide, ["Capability area", "Quarter (1-4)", "Standing"],
+               [(r["area"], "–" if r["quarter"] is None else str(r["quarter"]), r["standing"])
                 for r in found["rows"]], [4, 1.6, 2.4], top=deck.body_top + Inches(1.2), size=15)
 
 

@@ -370,7 +370,7 @@ def _history(rows: Sequence[Mapping[str, Any]], titles: Mapping[str, str]) -> di
 
 
 def _benchmark(found: Mapping[str, Any], titles: Mapping[str, str]) -> dict[str, Any]:
-    """The pooled benchmark in words and rows: what was compared, against whom, and the percentiles;
+    """The pooled benchmark in words and rows: what was compared, against whom, and the quarters;
     or why it is not shown yet."""
     if found["basis"] == "units":
         units = found["units"]
@@ -386,12 +386,13 @@ def _benchmark(found: Mapping[str, Any], titles: Mapping[str, str]) -> dict[str,
                 f"need{'s' if needed == 1 else ''} to take part (the benchmark needs at least {MIN_GROUP} others)."
                 if needed else f"Not shown: {found['reason']}.")
         return {"shown": False, "text": text, "rows": []}
-    rows = [{"area": title, "percentile": found["percentiles"].get(dim), "standing": found["standing"].get(dim)
-             if found["percentiles"].get(dim) is not None else "too few scored"} for dim, title in titles.items()]
-    rows.append({"area": "Overall", "percentile": found["overall"], "standing": found["overall_standing"]})
+    rows = [{"area": title, "quarter": found["quarters"].get(dim), "standing": found["standing"].get(dim)
+             if found["quarters"].get(dim) is not None else "too few scored"} for dim, title in titles.items()]
+    rows.append({"area": "Overall", "quarter": found["overall"], "standing": found["overall_standing"]})
     return {"shown": True, "rows": rows, "size": found["size"],
-            "text": (f"Compared: {basis}, with the {found['size']} other organisations on this server that take part, "
-                     f"in {group}. A percentile is the share of them scoring lower (a tie counts half); "
+            "text": (f"Compared: {basis}, with the {found['size']} other organisations on this server that take part "
+                     f"(each with different owners), in {group}, as of {found['as_of']}. Standing is given by "
+                     "quarter (1 is the bottom quarter, 4 the top), never as an exact rank; "
                      "their names and scores are never shown.")}
 
 

@@ -102,8 +102,8 @@ def report_tables(report: Mapping[str, Any]) -> dict[str, Table]:
              for r in report["history"]["rows"]])
     if report.get("benchmark") and report["benchmark"]["shown"]:
         tables["benchmark"] = Table("benchmark", "Benchmark", [
-            ("capability_area", "Capability area", 20), ("percentile", "Percentile", 11), ("standing", "Standing", 16)],
-            [{"capability_area": r["area"], "percentile": r["percentile"], "standing": r["standing"]}
+            ("capability_area", "Capability area", 20), ("quarter", "Quarter (1-4)", 13), ("standing", "Standing", 20)],
+            [{"capability_area": r["area"], "quarter": r["quarter"], "standing": r["standing"]}
              for r in report["benchmark"]["rows"]])
     return tables
 

@@ -165,7 +165,7 @@ def _summary_sheet(book, report: Mapping[str, Any], fmt: Mapping[str, Any]) -> N
         write_cell(sheet, row, 1, item["start"].isoformat(), fmt)
         write_cell(sheet, row, 2, item["end"].isoformat(), fmt)
         write_cell(sheet, row, 3, item["owner"], fmt)
-    if report.get("benchmark"):  # the percentiles are on their own sheet
+    if report.get("benchmark"):  # the quarters are on their own sheet
         row += 2
         sheet.write_string(row, 0, "Pooled benchmark", fmt["section"])
         write_cell(sheet, row + 1, 0, report["benchmark"]["text"], fmt)

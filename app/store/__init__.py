@@ -103,7 +103,16 @@ from .responses import (
     snapshot_stamp,
     submit_response,
 )
-from .benchmark import benchmark_generation, benchmark_opt_in, benchmark_population, set_benchmark_opt_in
+from .benchmark import (
+    benchmark_due,
+    benchmark_generation,
+    benchmark_opt_in,
+    benchmark_population,
+    benchmark_taken_at,
+    pooled_benchmark,
+    refresh_benchmark,
+    set_benchmark_opt_in,
+)
 from .account_links import (
     INVITATION_DAYS,
     RESET_HOURS,

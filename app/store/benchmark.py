@@ -2,19 +2,25 @@
 
 benchmark_population is the one place that chooses who is pooled: only organisations whose owner
 opted in, each by the latest closed result of each of its scopes (the organisation as a whole and
-each unit), which the engine's benchmark.picture turns into one picture per organisation. Anything
-that must never be pooled is filtered here: nothing in the trash counts.
+each unit), which the engine's benchmark.picture turns into one picture per organisation, with its
+owners. Anything that must never be pooled is filtered here: nothing in the trash counts.
+
+Pages and reports read the population as it was at its last refresh (pooled_benchmark): a stored
+snapshot with its date, refreshed nightly (`flask benchmark refresh`, or on the first read after
+it is a day old), so that an owner moving organisations around a peer learns nothing per submit.
+An organisation that stops taking part (or goes to the trash) leaves it at once.
 """
 
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from sqlite_utils import Database
 
 from ..engine.benchmark import picture
-from .db import NotFound, transaction
+from .db import NotFound, best_effort, transaction
 from .history import snapshot_summary
 
 
@@ -27,7 +33,8 @@ POPULATION_SQL = """WITH scopes AS (
         UNION ALL
         SELECT o.id, u.id FROM organisations o JOIN units u ON u.org_id = o.id
         WHERE o.benchmark_opt_in = 1 AND o.trash_id IS NULL AND u.trash_id IS NULL)
-    SELECT scopes.org_id, scopes.unit_id, s.id, json_extract(s.summary_json, '$.scores'),
+    SELECT scopes.org_id, scopes.unit_id, s.id,
+           (SELECT json_group_array(m.user_id) FROM memberships m WHERE m.org_id = scopes.org_id AND m.role = 'owner'), json_extract(s.summary_json, '$.scores'),
            json_extract(s.summary_json, '$.overall'),
            COALESCE(json_extract(s.summary_json, '$.profile'),
                     json_object('org_size', json_extract(s.result_json, '$.context.org_size'),
@@ -63,14 +70,63 @@ def benchmark_generation(db: Database) -> int:
 
 
 def benchmark_population(db: Database) -> list[dict[str, Any]]:
-    """One picture per opted-in organisation with a closed result ({org_id, basis, units, context,
-    scores, overall}, see engine.benchmark.picture), by organisation id."""
+    """One picture per opted-in organisation with a closed result ({org_id, owners, basis, units, context,
+    scores, overall}, see engine.benchmark.picture), by organisation id, as it is now."""
     rows = db.execute(POPULATION_SQL).fetchall()
     by_org: dict[int, list[dict[str, Any]]] = {}
-    for org_id, unit_id, snapshot_id, scores, overall, profile in rows:
+    owners_of: dict[int, list[int]] = {}
+    for org_id, unit_id, snapshot_id, owners, scores, overall, profile in rows:
+        owners_of[org_id] = json.loads(owners)
         if scores is None:  # frozen before summaries existed: read (and keep) one
             summary = snapshot_summary(db, snapshot_id)
             scores, overall = json.dumps(summary["scores"]), summary["overall"]
         by_org.setdefault(org_id, []).append({"unit_id": unit_id, "scores": json.loads(scores), "overall": overall,
                                               "profile": json.loads(profile)})
-    return [p for org_id, latest in by_org.items() if (p := picture(org_id, latest)) is not None]
+    return [p for org_id, latest in by_org.items() if (p := picture(org_id, latest, owners_of[org_id])) is not None]
+
+
+def _now() -> str:
+    # To the microsecond: the date is also the key of caches, and two refreshes may fall in one second.
+    return datetime.now(timezone.utc).isoformat()
+
+
+def refresh_benchmark(db: Database) -> dict[str, Any]:
+    """Store the pooled population as it is now, with its date; return it ({taken_at, population})."""
+    found = {"taken_at": _now(), "population": benchmark_population(db)}
+    _keep(db, found)
+    return found
+
+
+def _keep(db: Database, found: dict[str, Any]) -> None:
+    with transaction(db):
+        db.execute("INSERT INTO benchmark_snapshot (id, taken_at, population_json) VALUES (1, ?, ?) "
+                   "ON CONFLICT (id) DO UPDATE SET taken_at = excluded.taken_at, population_json = excluded.population_json",
+                   [found["taken_at"], json.dumps(found["population"])])
+
+
+def benchmark_taken_at(db: Database) -> str | None:
+    """When the pooled population was last refreshed (None: never)."""
+    row = db.execute("SELECT taken_at FROM benchmark_snapshot WHERE id = 1").fetchone()
+    return row[0] if row else None
+
+
+def benchmark_due(taken_at: str | None, max_age_hours: float) -> bool:
+    """The stored population is missing or older than ``max_age_hours``."""
+    return taken_at is None or (datetime.now(timezone.utc) - datetime.fromisoformat(taken_at)
+                                >= timedelta(hours=max_age_hours))
+
+
+def pooled_benchmark(db: Database, max_age_hours: float = 24) -> dict[str, Any]:
+    """The pooled population as of its last refresh ({taken_at, population}), refreshed first when it
+    is missing or older than ``max_age_hours`` (kept only if storage takes the write). Organisations
+    that no longer take part, or are in the trash, are left out at once."""
+    row = db.execute("SELECT taken_at, population_json FROM benchmark_snapshot WHERE id = 1").fetchone()
+    if row is None or benchmark_due(row[0], max_age_hours):
+        found = {"taken_at": _now(), "population": benchmark_population(db)}
+        with best_effort(db):
+            _keep(db, found)
+    else:
+        found = {"taken_at": row[0], "population": json.loads(row[1])}
+    pooled = {r[0] for r in db.execute(
+        "SELECT id FROM organisations WHERE benchmark_opt_in = 1 AND trash_id IS NULL").fetchall()}
+    return {"taken_at": found["taken_at"], "population": [p for p in found["population"] if p["org_id"] in pooled]}

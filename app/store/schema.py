@@ -511,3 +511,11 @@ def m015_audit_redaction_strict(db: Database) -> None:
                      AND (NEW.org_id IS NULL OR NEW.org_id IS OLD.org_id))
            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"""
     )
+
+
+@migrations()
+def m016_benchmark_snapshot(db: Database) -> None:
+    # The pooled population as it was at its last refresh (nightly, or on first use), so that moving
+    # an organisation one owns cannot be watched against its peers submit by submit.
+    db.execute("CREATE TABLE benchmark_snapshot (id INTEGER PRIMARY KEY CHECK (id = 1), taken_at TEXT NOT NULL, "
+               "population_json TEXT NOT NULL)")

@@ -64,13 +64,22 @@ def comparison_for(org_id: int, chosen: Sequence[dict], names: Sequence[str]) ->
     return cached(key, lambda: service.comparison(content(), chosen, names))
 
 
-def benchmark_population() -> list[dict]:
-    """The pooled benchmark's population, read once per change to it (in this worker)."""
+def benchmark_stamp() -> tuple:
+    """What the pooled benchmark as pages show it depends on: who takes part now, and the last refresh
+    (made first when one is due)."""
+    db, hours = get_db(), current_app.config["BENCHMARK_REFRESH_HOURS"]
+    if store.benchmark_due(store.benchmark_taken_at(db), hours):
+        store.pooled_benchmark(db, hours)
+    return store.benchmark_generation(db), store.benchmark_taken_at(db)
+
+
+def pooled_benchmark() -> dict[str, Any]:
+    """The pooled benchmark's population as of its last refresh, read once per change (in this worker)."""
     db = get_db()
-    return cached(("benchmark-population", store.benchmark_generation(db)),
-                  lambda: {"rows": store.benchmark_population(db)})["rows"]
+    return cached(("benchmark-population", *benchmark_stamp()),
+                  lambda: store.pooled_benchmark(db, current_app.config["BENCHMARK_REFRESH_HOURS"]))
 
 
 def benchmark_view(org_id: int, same_mix: bool) -> dict[str, Any] | None:
     """The pooled benchmark panel of the organisation (None when it is not pooled)."""
-    return service.org_benchmark(content(), benchmark_population(), org_id, same_mix)
+    return service.org_benchmark(content(), pooled_benchmark(), org_id, same_mix)

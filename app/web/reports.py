@@ -24,6 +24,7 @@ from ..reports.template import TemplateProblem, read_template, write_template
 from .access import load_snapshot, member_view, unit_scope
 from .cache import LRUCache
 from .current import content
+from .dashboard_data import benchmark_stamp
 from .params import start_date_from
 
 bp = Blueprint("reports", __name__)
@@ -122,10 +123,10 @@ def org_report(org_id: int, fmt: str):
     db, c = get_db(), content()
     unit = unit_scope(org_id)
     # The whole organisation's report has the pooled benchmark, which changes with other organisations.
-    generation = (store.generation(db, org_id), None if unit else store.benchmark_generation(db))
+    generation = (store.generation(db, org_id), None if unit else benchmark_stamp())
 
     def build(start):
-        report = service.org_report(db, c, g.org, unit, start)
+        report = service.org_report(db, c, g.org, unit, start, current_app.config["BENCHMARK_REFRESH_HOURS"])
         if report is None:
             abort(404)
         return report
