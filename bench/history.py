@@ -172,7 +172,7 @@ def main() -> None:
         values.sort()
         print(f"{name:<10} median {statistics.median(values):7.2f} ms   p95 {values[int(0.95 * len(values)) - 1]:7.2f} ms"
               f"   max {values[-1]:7.2f} ms   ({len(values)} requests)")
-    print(f"benchmark percentiles shown on {shown} of {args.requests} dashboards (the rest: fewer than 5 peers)")
+    print(f"benchmark quarters shown on {shown} of {args.requests} dashboards (the rest: fewer than 5 peers with other owners)")
     print(f"dashboard_ms={statistics.median(timings['dashboard']):.2f} "
           f"compare_ms={statistics.median(timings['compare']):.2f} trivial_ms={statistics.median(timings['trivial']):.2f} "
           f"population_ms={statistics.median(population):.2f}")
