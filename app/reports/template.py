@@ -4,13 +4,13 @@
 "don't know" choice, the organisation profile and an optional target and note per area.
 ``read_template`` turns a filled template into the answers-file shape the CLI reads
 (questionnaire, answers, context, target, notes), or raises ``TemplateProblem`` naming
-the cell: ``Answers!C14: level must be 1–5 or "don't know", not 7``. It stores nothing.
+the cell: ``Answers!C14: level must be 1–5 or "don't know", not 7``. It stores nothing, and
+reads only the blocks ``write_template`` fills (``sheet_blocks``), within app/reports/workbook.py's bounds.
 """
 
 from __future__ import annotations
 
 import io
-import zipfile
 from typing import Any
 
 import xlsxwriter
@@ -18,18 +18,14 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..engine.errors import InvalidContext
 from ..engine.profile import validate_context_value
+from .workbook import MAX_BYTES, TemplateProblem, UploadedWorkbook, looks_like_xlsx  # noqa: F401 (re-exported)
 
 DONT_KNOW = "don't know"
-MAX_BYTES = 512 * 1024  # the same limit as every request to the web app
-MAX_UNPACKED = 16 * 1024 * 1024  # refuse zip bombs before parsing
 ANSWER_HEADINGS = ("Question id", "Question", "Level", "Capability area")
 PROFILE_HEADINGS = ("Profile field", "Question", "Answer", "Allowed answers")
 AREA_HEADINGS = ("Capability area id", "Capability area", "Target level", "Note")
 SHEETS = ("Answers", "Profile", "Areas")
-
-
-class TemplateProblem(ValueError):
-    """A filled template cannot be read; the message names the cell and what is wrong."""
+ABOUT_FIRST_LEVEL_ROW = 10  # the About sheet's level texts start on this row (from 0)
 
 
 def _yes_no(value: bool) -> str:
@@ -68,9 +64,9 @@ def write_template(questionnaire) -> bytes:
         about.write_string(4 + index, 1, step, wrap)
         about.set_row(4 + index, 32)
     for index, level in enumerate(questionnaire.levels):
-        about.write_string(10 + index, 0, f"Level {level.level}: {level.name}", header)
-        about.write_string(10 + index, 1, level.description, wrap)
-        about.set_row(10 + index, 30)
+        about.write_string(ABOUT_FIRST_LEVEL_ROW + index, 0, f"Level {level.level}: {level.name}", header)
+        about.write_string(ABOUT_FIRST_LEVEL_ROW + index, 1, level.description, wrap)
+        about.set_row(ABOUT_FIRST_LEVEL_ROW + index, 30)
 
     lists = book.add_worksheet("Lists")
     lists.hide()
@@ -158,11 +154,6 @@ def write_template(questionnaire) -> bytes:
 # Reading a filled template
 # --------------------------------------------------------------------------
 
-def looks_like_xlsx(data: bytes) -> bool:
-    """An XLSX file is a zip archive: it starts with the zip signature."""
-    return data[:4] == b"PK\x03\x04"
-
-
 def _cell(sheet: str, row: int, col: int) -> str:
     return f"{sheet}!{xl_rowcol_to_cell(row, col)}"
 
@@ -180,34 +171,23 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
-def open_workbook(data: bytes, name: str, *, kind: str = "an answers file", source: str = "the answers template"):
-    """An uploaded XLSX workbook, read-only and with values instead of formulas; TemplateProblem for a
-    file that is too large, not a workbook, or a zip bomb. ``kind`` and ``source`` word the messages."""
-    from openpyxl import load_workbook
-
-    if len(data) > MAX_BYTES:
-        raise TemplateProblem(f"{name} is {len(data) / 1024:.0f} KB; {kind} may be at most {MAX_BYTES // 1024} KB")
-    if not looks_like_xlsx(data):
-        raise TemplateProblem(f"{name} is not an XLSX spreadsheet; download {source}, fill it in "
-                              "and save it as .xlsx")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED:
-                raise TemplateProblem(f"{name} unpacks to more than {MAX_UNPACKED // (1024 * 1024)} MB; "
-                                      f"it is not {source}")
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except TemplateProblem:
-        raise
-    except Exception:  # zipfile and openpyxl raise many kinds for a damaged or foreign file
-        raise TemplateProblem(f"{name} is not an XLSX spreadsheet that can be read; save it again as .xlsx "
-                              f"from {source}") from None
+def sheet_blocks(questionnaire) -> dict[str, tuple[int, int]]:
+    """The rows and columns ``write_template`` fills on each sheet it reads back (both from 1)."""
+    return {
+        "About": (ABOUT_FIRST_LEVEL_ROW + len(questionnaire.levels), 2),
+        "Answers": (1 + sum(len(d.questions) for d in questionnaire.dimensions),
+                    len(ANSWER_HEADINGS) + len(questionnaire.levels)),
+        "Profile": (1 + len(questionnaire.context), len(PROFILE_HEADINGS)),
+        "Areas": (1 + len(questionnaire.dimensions), len(AREA_HEADINGS)),
+    }
 
 
-def _rows(book, sheet: str, headings: tuple[str, ...]) -> list[tuple[int, tuple]]:
+def _rows(book: UploadedWorkbook, sheet: str, headings: tuple[str, ...],
+          block: tuple[int, int]) -> list[tuple[int, tuple]]:
     if sheet not in book.sheetnames:
         raise TemplateProblem(f"the workbook has no sheet named {sheet!r} (it has: {', '.join(book.sheetnames)}); "
                               "use the answers template")
-    rows = list(book[sheet].iter_rows(values_only=True))
+    rows = book.rows(sheet, *block)
     first = rows[0] if rows else ()
     for col, heading in enumerate(headings):
         found = _text(first[col]) if col < len(first) else ""
@@ -250,21 +230,25 @@ def _profile_value(field, value: Any, where: str) -> Any:
 
 def read_template(data: bytes, content, name: str = "the file") -> dict[str, Any]:
     """The answers of a filled template, in the answers-file shape; TemplateProblem names the bad cell."""
-    book = open_workbook(data, name)
+    # Which questionnaire the file answers is not known before its About sheet is read: until
+    # then each sheet may be as large as that sheet of the largest questionnaire.
+    each = [sheet_blocks(q) for q in content.questionnaires.values()]
+    largest = {sheet: (max(b[sheet][0] for b in each), max(b[sheet][1] for b in each)) for sheet in each[0]}
+    book = UploadedWorkbook(data, name, largest)
     try:
         questionnaire_id = None
         if "About" in book.sheetnames:
-            about = {(_text(r[0]) if r else ""): r[1] for r in book["About"].iter_rows(max_col=2, values_only=True)
-                     if r and len(r) > 1}
+            about = {_text(r[0]): r[1] for r in book.rows("About", *largest["About"])}
             questionnaire_id = _text(about.get("Questionnaire id")) or None
         questionnaire = content.questionnaires.get(questionnaire_id) if questionnaire_id else \
             content.default_questionnaire
         if questionnaire is None:
             raise TemplateProblem(f"About!B2: unknown questionnaire {questionnaire_id!r}")
+        blocks = sheet_blocks(questionnaire)
 
         answers: dict[str, int | None] = {}
         seen: dict[str, int] = {}
-        for row, values in _rows(book, "Answers", ANSWER_HEADINGS):
+        for row, values in _rows(book, "Answers", ANSWER_HEADINGS, blocks["Answers"]):
             qid = _text(values[0])
             if questionnaire.question(qid) is None:
                 raise TemplateProblem(f"{_cell('Answers', row, 0)}: unknown question id {_shown(values[0])!r}")
@@ -279,7 +263,7 @@ def read_template(data: bytes, content, name: str = "the file") -> dict[str, Any
 
         context: dict[str, Any] = {}
         fields = {f.key: f for f in questionnaire.context}
-        for row, values in _rows(book, "Profile", PROFILE_HEADINGS):
+        for row, values in _rows(book, "Profile", PROFILE_HEADINGS, blocks["Profile"]):
             key = _text(values[0])
             if key not in fields:
                 raise TemplateProblem(f"{_cell('Profile', row, 0)}: unknown profile field {_shown(values[0])!r}")
@@ -297,7 +281,7 @@ def read_template(data: bytes, content, name: str = "the file") -> dict[str, Any
         notes: dict[str, str] = {}
         if "Areas" in book.sheetnames:
             areas = {d.id for d in questionnaire.dimensions}
-            for row, values in _rows(book, "Areas", AREA_HEADINGS):
+            for row, values in _rows(book, "Areas", AREA_HEADINGS, blocks["Areas"]):
                 dim = _text(values[0])
                 if dim not in areas:
                     raise TemplateProblem(f"{_cell('Areas', row, 0)}: unknown capability area {_shown(values[0])!r}")

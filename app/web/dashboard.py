@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template
 
 from .. import service, store
 from ..db import get_db
-from ..engine.progress import SheetError, read_sheet
+from ..engine.progress import SheetError, read_sheet, sheet_rows
 from ..reports.progress_sheet import read_progress_file, render_progress
 from .access import member_view, unit_of_org, unit_scope
 from .audit import audited, progress_detail
@@ -136,7 +136,8 @@ def import_progress(org_id: int):
     name = upload.filename.rsplit("/", 1)[-1][:80]
     titles = {i["id"]: i["title"] for i in data["latest"]["summary"]["roadmap"]}
     try:
-        header, rows = read_progress_file(upload.read(), name)
+        # The sheet may be as large as the one exported for this roadmap, and no larger.
+        header, rows = read_progress_file(upload.read(), name, len(sheet_rows(progress_view(org_id, unit, data))))
         changes = read_sheet(header, rows, titles)
         with audited("progress_updated", org_id, "roadmap", None, unit["name"] if unit else "",
                      f"from the sheet {name}: " + progress_detail(changes)):
