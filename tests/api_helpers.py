@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app import store
-from tests.helpers import opened
+from tests.helpers import FULL_CONTEXT, add_user, opened
 
 
 def make_token(app, user_id: int, name: str = "test", scope: str = "read-write", expires_at=None) -> str:
@@ -42,3 +42,14 @@ def error_of(response) -> dict:
     assert set(body) == {"error"}, body
     assert {"code", "message"} <= set(body["error"]) <= {"code", "message", "field", "incident"}, body
     return body["error"]
+
+
+def frozen_result(app, questionnaire, email: str = "frozen@example.org") -> tuple[ApiClient, str]:
+    """A facilitator's token client and the API path of an assessment they made and submitted, with
+    every answer at level 3; the three requests it took are the token's first."""
+    api = ApiClient(app, make_token(app, add_user(app, email, role="facilitator")))
+    org = api.post("/api/v1/orgs", json={"name": "Frozen Ltd"}).get_json()["id"]
+    body = {"answers": {q.id: 3 for q in questionnaire.questions()}, "context": FULL_CONTEXT, "period": "2026-Q4"}
+    assessment = api.post(f"/api/v1/orgs/{org}/assessments", json=body).get_json()["id"]
+    assert api.post(f"/api/v1/orgs/{org}/assessments/{assessment}/submit").status_code == 200
+    return api, f"/api/v1/orgs/{org}/assessments/{assessment}/result"

@@ -5,11 +5,13 @@ token's requests limited, all counted in the database."""
 from __future__ import annotations
 
 import re
+import time
 from datetime import datetime, timedelta, timezone
 
 from app import store
 from app.store.accounts import THROTTLE_LIMIT
-from tests.api_helpers import ApiClient, error_of, make_token
+from app.web.api.usage import FLUSH_SECONDS as USAGE_FLUSH_SECONDS
+from tests.api_helpers import ApiClient, error_of, frozen_result, make_token
 from tests.helpers import add_user, opened, page_csrf, query, signed_in_client
 
 
@@ -147,14 +149,69 @@ def test_wrong_tokens_are_throttled_per_address_in_the_database(app, make_app):
     assert elsewhere.status_code == 200
 
 
+class Clock:
+    """A clock the test moves: the usage counters' flush interval passes when the test says so."""
+
+    def __init__(self):
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def on_clock(app, clock: Clock):
+    app.extensions["api_usage"].clock = clock
+    return app
+
+
 def test_each_token_is_rate_limited_across_workers(make_app, db_path):
-    first = make_app(db_path, API_RATE_LIMIT=3, API_RATE_WINDOW_SECONDS=3600)
-    second = make_app(db_path, API_RATE_LIMIT=3, API_RATE_WINDOW_SECONDS=3600)
+    clock = Clock()
+    first = on_clock(make_app(db_path, API_RATE_LIMIT=3, API_RATE_WINDOW_SECONDS=3600), clock)
+    second = on_clock(make_app(db_path, API_RATE_LIMIT=3, API_RATE_WINDOW_SECONDS=3600), clock)
     user = add_user(first, "me@example.org")
     token, other = make_token(first, user, "one"), make_token(first, user, "two")
-    statuses = [ApiClient(app, token).get("/api/v1/orgs").status_code for app in (first, second, first, second)]
+    statuses = []
+    for app in (first, second, first, second):
+        clock.now += USAGE_FLUSH_SECONDS  # each worker adds its counts to the others' every few seconds
+        statuses.append(ApiClient(app, token).get("/api/v1/orgs").status_code)
     assert statuses == [200, 200, 200, 429]
     limited = ApiClient(second, token).get("/api/v1/orgs")
     assert error_of(limited)["code"] == "rate_limited" and 0 < int(limited.headers["Retry-After"]) <= 3600
     assert ApiClient(second, other).get("/api/v1/orgs").status_code == 200  # per token
     assert query(first, "SELECT requests FROM api_token_usage ORDER BY token_id") == [(5,), (1,)]
+
+
+def test_one_worker_limits_a_token_at_once_between_writes(make_app, db_path):
+    app = on_clock(make_app(db_path, API_RATE_LIMIT=3, API_RATE_WINDOW_SECONDS=3600), Clock())
+    token = make_token(app, add_user(app, "me@example.org"))
+    statuses = [ApiClient(app, token).get("/api/v1/orgs").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    assert query(app, "SELECT requests FROM api_token_usage") == [(1,)]  # only the first was written yet
+
+
+def test_token_requests_between_writes_commit_nothing_a_304_included(app, questionnaire):
+    """A token's requests are counted in memory: within the flush interval nothing is committed at all."""
+    on_clock(app, clock := Clock())
+    api, path = frozen_result(app, questionnaire)  # three requests; the token's first was written at once
+    etag = api.get(path).headers["ETag"]
+    with opened(app) as watcher:
+        before = watcher.execute("PRAGMA data_version").fetchone()
+        assert api.get(path).status_code == 200
+        assert api.get(path, headers={"If-None-Match": etag}).status_code == 304
+        assert watcher.execute("PRAGMA data_version").fetchone() == before, "a request committed a write"
+        clock.now += USAGE_FLUSH_SECONDS
+        assert api.get(path, headers={"If-None-Match": etag}).status_code == 304
+        assert watcher.execute("PRAGMA data_version").fetchone() != before, "the counts were never written"
+    assert query(app, "SELECT requests FROM api_token_usage") == [(3 + 4,)]
+
+
+def test_counts_still_in_memory_are_written_when_the_worker_exits(make_app, db_path):
+    from app.web.api import usage
+
+    app = on_clock(make_app(db_path), Clock())
+    token = make_token(app, add_user(app, "me@example.org"))
+    for _ in range(3):
+        assert ApiClient(app, token).get("/api/v1/orgs").status_code == 200
+    assert query(app, "SELECT requests FROM api_token_usage") == [(1,)]
+    usage._flush_all()  # what atexit runs when a gunicorn worker stops
+    assert query(app, "SELECT requests FROM api_token_usage") == [(3,)]

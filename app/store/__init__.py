@@ -100,6 +100,7 @@ from .responses import (
     save_answers,
     save_context,
     set_step,
+    snapshot_result_json,
     snapshot_stamp,
     submit_response,
 )
@@ -185,8 +186,8 @@ from .tokens import (
     SCOPES as TOKEN_SCOPES,
     InvalidExpiry,
     UnknownScope,
+    add_token_usage,
     api_auth_blocked_for,
-    count_request,
     create_token,
     record_api_auth_failure,
     revoke_token,

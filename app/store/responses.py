@@ -310,6 +310,14 @@ def snapshot_stamp(db: Database, snapshot_id: int) -> dict[str, Any]:
     return {"id": row[0], "content_hash": row[1], "created_at": row[2]}
 
 
+def snapshot_result_json(db: Database, snapshot_id: int) -> str:
+    """A snapshot's frozen result as it was stored (JSON text, not parsed); raise NotFound."""
+    row = db.execute("SELECT result_json FROM snapshots WHERE id = ?", [snapshot_id]).fetchone()
+    if row is None:
+        raise NotFound("no such snapshot")
+    return row[0]
+
+
 def load_snapshot(db: Database, snapshot_id: int) -> dict[str, Any]:
     """Return a snapshot with its result and radar figure parsed; raise NotFound."""
     row = db.execute(

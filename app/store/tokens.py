@@ -1,13 +1,13 @@
 """Personal access tokens of the JSON API: create, list, revoke, authenticate, rate-limit.
 
 A token is shown once, when it is made; the database keeps only its hash (like resume
-tokens), so a copy of the database opens nothing. Failed authentication and each token's
-requests are counted here, in the database, so the limits hold across every worker.
+tokens), so a copy of the database opens nothing. Failed authentication is counted here, in the
+database, so the throttle holds across every worker; each token's requests are counted in a worker's
+memory and added here every few seconds (app/web/api/usage.py), so the limit holds across workers too.
 """
 
 from __future__ import annotations
 
-import math
 import secrets
 import time
 from datetime import datetime, timezone
@@ -97,21 +97,28 @@ def token_holder(db: Database, token: str) -> dict[str, Any] | None:
             "user": {"id": user_id, "email": email, "name": user_name, "role": role}}
 
 
-def count_request(db: Database, token_id: int, window: int, now: float | None = None) -> tuple[int, int]:
-    """Count one request of the token in the current fixed window of ``window`` seconds; note when it was
-    last used. Return (requests in this window so far, seconds until the window ends)."""
-    now = time.time() if now is None else now
-    start = int(now // window * window)
+def add_token_usage(db: Database, counts: dict[tuple[int, int], int], last_used: dict[int, str]) -> dict[int, tuple[int, int]]:
+    """Add requests counted elsewhere (in a worker's memory) to each token's fixed windows, in one transaction.
+
+    ``counts`` maps (token id, window start) to requests; ``last_used`` a token id to when it was last used.
+    A count for a window older than the stored one is too late to matter for the limit and is dropped;
+    last_used_at only ever moves forward. Return {token id: (window start, requests in it)} as stored now.
+    """
+    stored: dict[int, tuple[int, int]] = {}
     with transaction(db):
-        count, start = db.execute(
-            """INSERT INTO api_token_usage (token_id, last_used_at, window_start, requests) VALUES (?, ?, ?, 1)
-               ON CONFLICT (token_id) DO UPDATE SET last_used_at = excluded.last_used_at,
-                 requests = CASE WHEN window_start = excluded.window_start THEN requests + 1 ELSE 1 END,
-                 window_start = excluded.window_start
-               RETURNING requests, window_start""",
-            [token_id, now_iso(), start],
-        ).fetchone()
-    return count, max(1, math.ceil(start + window - now))
+        for (token_id, start), requests in sorted(counts.items(), key=lambda item: item[0][1]):
+            row = db.execute(
+                """INSERT INTO api_token_usage (token_id, last_used_at, window_start, requests) VALUES (?, ?, ?, ?)
+                   ON CONFLICT (token_id) DO UPDATE SET last_used_at = max(last_used_at, excluded.last_used_at),
+                     requests = CASE WHEN window_start = excluded.window_start THEN requests + excluded.requests
+                                     WHEN window_start > excluded.window_start THEN requests
+                                     ELSE excluded.requests END,
+                     window_start = max(window_start, excluded.window_start)
+                   RETURNING window_start, requests""",
+                [token_id, last_used[token_id], start, requests],
+            ).fetchone()
+            stored[token_id] = (row[0], row[1])
+    return stored
 
 
 def api_auth_blocked_for(db: Database, address: str, now: float | None = None, limit: int = THROTTLE_LIMIT,

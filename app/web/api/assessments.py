@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from flask import current_app, g
+from flask import current_app, g, request
 from pydantic import Field, create_model
 
 from ... import service, store
@@ -123,12 +123,15 @@ def submit_assessment(org_id: int, assessment_id: int):
     return answer({"assessment_id": assessment_id, "status": "closed", "snapshot_id": snapshot_id})
 
 
-def _snapshot(org_id: int, assessment_id: int) -> dict:
+def _snapshot_id(org_id: int, assessment_id: int) -> int:
     row = _assessment(org_id, assessment_id)
     if row["status"] != "closed":
         raise ApiError(409, "not_submitted", "The assessment has no result until it is submitted.")
-    db = get_db()
-    return store.load_snapshot(db, store.current_snapshot_id(db, org_id, assessment_id))
+    return store.current_snapshot_id(get_db(), org_id, assessment_id)
+
+
+def _snapshot(org_id: int, assessment_id: int) -> dict:
+    return store.load_snapshot(get_db(), _snapshot_id(org_id, assessment_id))
 
 
 @operation(bp, "GET", "/v1/orgs/<int:org_id>/assessments/<int:assessment_id>/result", summary="The frozen result",
@@ -138,8 +141,12 @@ def _snapshot(org_id: int, assessment_id: int) -> dict:
 def get_result(org_id: int, assessment_id: int):
     """A frozen result never changes: send its ETag as If-None-Match and get 304 until it is re-scored."""
     member_org(org_id)
-    snapshot = _snapshot(org_id, assessment_id)
-    return frozen(snapshot["result_json"], f"s{snapshot['id']}-{snapshot['content_hash'][:16]}")
+    db = get_db()
+    stamp = store.snapshot_stamp(db, _snapshot_id(org_id, assessment_id))
+    tag = f"s{stamp['id']}-{stamp['content_hash'][:16]}"
+    if request.if_none_match.contains(tag):  # the client has it: the result is not even read
+        return frozen(b"", tag)
+    return frozen(store.snapshot_result_json(db, stamp["id"]), tag)
 
 
 @operation(bp, "GET", "/v1/orgs/<int:org_id>/assessments/<int:assessment_id>/export", summary="The report as a file",

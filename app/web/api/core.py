@@ -23,12 +23,22 @@ from ...db import get_db
 from ..access import FACILITATOR_ROLES, client_address
 from ..errors import api_error_response
 from ..params import DuplicateKey, parse_int, parse_json
+from .usage import FLUSH_SECONDS as USAGE_FLUSH_SECONDS
+from .usage import UsageCounter
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
-# Requests per token and window, counted in the database so the limit holds across workers.
+# Requests per token and window, counted in memory and added up in the database every few
+# seconds (usage.py), so the limit holds across workers without a write per request.
 RATE_LIMIT = 300
 RATE_WINDOW_SECONDS = 60
+
+
+@bp.record_once
+def _count_usage(state) -> None:
+    config = state.app.config
+    state.app.extensions["api_usage"] = UsageCounter(
+        config["DATABASE"], float(config.get("API_USAGE_FLUSH_SECONDS", USAGE_FLUSH_SECONDS)))
 
 
 class ApiError(Exception):
@@ -143,12 +153,10 @@ def authenticate(write: bool) -> None:
         raise ApiError(403, "read_only_token", "This token may only read; make a read-write token to change things.")
     limit = int(current_app.config.get("API_RATE_LIMIT", RATE_LIMIT))
     window = int(current_app.config.get("API_RATE_WINDOW_SECONDS", RATE_WINDOW_SECONDS))
-    counted = None
-    with store.best_effort(db):  # reading keeps working when storage refuses the bookkeeping write
-        counted = store.count_request(db, holder["token"]["id"], window)
-    if counted is not None and counted[0] > limit:
+    requests, wait = current_app.extensions["api_usage"].count(db, holder["token"]["id"], window)
+    if requests > limit:
         raise ApiError(429, "rate_limited", f"This token made more than {limit} requests in {window} seconds.",
-                       headers={"Retry-After": str(counted[1])})
+                       headers={"Retry-After": str(wait)})
 
 
 # What each path argument names, and how to check it belongs to the organisation in the same path.
@@ -176,16 +184,20 @@ def check_path(arguments: Mapping[str, Any]) -> None:
 def member_org(org_id: int, owner: bool = False) -> tuple[dict, str]:
     """The organisation and the token user's role in it; 404 for non-members (as on the web), 403 for
     members where only owners may act."""
-    db = get_db()
-    role = store.membership(db, org_id, g.api_user["id"])
-    if role is None:
-        raise not_found()
+    found = g.get("api_member")
+    if found is None or found[0] != org_id:  # the path's check found it already in most requests
+        db = get_db()
+        role = store.membership(db, org_id, g.api_user["id"])
+        if role is None:
+            raise not_found()
+        try:
+            found = g.api_member = (org_id, store.get_org(db, org_id), role)
+        except store.NotFound:
+            raise not_found() from None
+    _org_id, org, role = found
     if owner and role != "owner":
         raise ApiError(403, "forbidden", "Only owners of this organisation can do that.")
-    try:
-        return store.get_org(db, org_id), role
-    except store.NotFound:
-        raise not_found() from None
+    return org, role
 
 
 def org_unit(org_id: int, unit_id: int | None) -> dict | None:
