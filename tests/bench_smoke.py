@@ -24,6 +24,8 @@ SMALLEST = {
                 ["results_rps", "trivial_rps", "ratio"]),
     "api.py": (["--seconds", "0.2", "--window", "0.1", "--clients", "1", "--workers", "1"],
                ["api_rps", "trivial_rps", "ratio"]),
+    "pages.py": (["--runs", "1", "--quarters", "2", "--read-seconds", "0"],
+                 ["result_ms", "dashboard_ms", "compare_ms", "console_ms", "pdf_click_ms"]),
     "workshop_load.py": (["--participants", "2", "--workers", "1", "--threads", "2"],
                          ["participants", "acknowledged", "stored", "lost", "duplicated", "errors_5xx",
                           "p95_save_ms", "p95_poll_ms", "p95_trivial_ms", "p95_reveal_to_phone_ms"]),

@@ -217,8 +217,8 @@ def test_stored_figures_with_markup_stay_inside_their_json_blocks(module_world):
     finally:
         db.close()
     page = w.b.client.get(f"/r/{w.b_token}/result").get_data(as_text=True)
-    blocks = json_blocks(page)
-    assert len(blocks) >= 2
+    blocks = json_blocks(page)  # the roadmap's timeline (the radar is drawn on the server from the scores)
+    assert len(blocks) >= 1
     assert check_page(page, "</script><script>alert(1)</script>") == []
     assert any(json.loads(b).get("data", [{}])[0].get("name") == "</script><script>alert(1)</script>"
                for b in blocks)

@@ -12,6 +12,7 @@ from flask import Response
 from ..engine.vocabulary import DIMENSIONS, LEVELS
 from ..reports.guard import guard_formula
 from .current import content
+from .room_charts import result_radar_svg
 
 
 def roadmap_titles(result: Mapping[str, Any]) -> dict[str, str]:
@@ -22,6 +23,7 @@ def result_context(snapshot: Mapping[str, Any], links: Mapping[str, str]) -> dic
     """The template values every page showing a frozen result needs."""
     result = snapshot["result"]
     catalogue = content().roadmap
+    labels = result["questionnaire"].get("dimensions", {})
     return {
         "result": result,
         "snapshot": snapshot,
@@ -32,6 +34,8 @@ def result_context(snapshot: Mapping[str, Any], links: Mapping[str, str]) -> dic
         "levels": LEVELS,
         "dimensions": DIMENSIONS,
         "today": date.today().isoformat(),
+        # Drawn on the server: the first screen needs no chart library.
+        "radar_svg": result_radar_svg(result, labels),
     }
 
 

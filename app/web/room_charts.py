@@ -1,6 +1,7 @@
-"""The room's radar as a small SVG drawn on the server: text stays text, no chart library on the page.
+"""Radars as small SVGs drawn on the server: text stays text, no chart library on the page.
 
-The projector and the console show it; it scales with its box, and its labels are laid out
+The projector and the console show the room's band radar; result pages, the dashboard and the
+comparison show scores against the target. Each scales with its box, and its labels are laid out
 inside its view box (anchored away from the centre), so none is cut off at any size.
 """
 
@@ -20,6 +21,7 @@ INK = "#212529"
 MUTED = "#495057"
 ROLE_COLOURS = ("#d9480f", "#2b8a3e", "#862e9c", "#e67700", "#0c8599")
 ROLE_DASHES = ("10 6", "2 6", "14 5 3 5", "6 4", "1 4")
+FONT = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
 
 
 def _point(cx: float, cy: float, radius: float, index: int, count: int, value: float) -> tuple[float, float]:
@@ -33,6 +35,55 @@ def _polygon(cx: float, cy: float, radius: float, values: Sequence[float]) -> st
                                                     for i, v in enumerate(values)))
 
 
+def _canvas(labels: Mapping[str, str], font: float, radius: float) -> tuple[float, float, float, float]:
+    """The drawing's width and height, and its centre, with room for a label beside the circle."""
+    longest = max(len(labels.get(d, d)) for d in DIMENSIONS)
+    side = 0.62 * font * longest + font
+    width = 2 * (radius + side)
+    top = bottom = 2.6 * font
+    return width, 2 * radius + top + bottom, width / 2, top + radius
+
+
+def _frame(cx: float, cy: float, radius: float, font: float) -> list[str]:
+    """The rings (one per level, numbered) and the spokes (one per capability area)."""
+    count = len(DIMENSIONS)
+    parts = []
+    for level in LEVELS:
+        parts.append(f'<polygon points="{_polygon(cx, cy, radius, [level] * count)}" fill="none" stroke="{GRID}" '
+                     f'stroke-width="{2 if level == 5 else 1}"/>')
+        x, y = _point(cx, cy, radius, 0, count, level)
+        parts.append(f'<text x="{x + font * 0.3:.1f}" y="{y + font * 0.35:.1f}" font-size="{font * 0.7:.0f}" '
+                     f'fill="{MUTED}">{level}</text>')
+    for i in range(count):
+        x, y = _point(cx, cy, radius, i, count, 5)
+        parts.append(f'<line x1="{cx:.1f}" y1="{cy:.1f}" x2="{x:.1f}" y2="{y:.1f}" stroke="{GRID}"/>')
+    return parts
+
+
+def _area_labels(cx: float, cy: float, radius: float, font: float, labels: Mapping[str, str],
+                 notes: Mapping[str, str]) -> list[str]:
+    """Each area's name and a note under it, anchored away from the centre so none leaves the view box."""
+    count = len(DIMENSIONS)
+    parts = []
+    for i, d in enumerate(DIMENSIONS):
+        angle = -math.pi / 2 + 2 * math.pi * i / count
+        x = cx + (radius + font * 0.6) * math.cos(angle)
+        y = cy + (radius + font * 0.6) * math.sin(angle)
+        anchor = "middle" if abs(math.cos(angle)) < 0.2 else ("start" if math.cos(angle) > 0 else "end")
+        if math.sin(angle) < -0.5:  # the top label sits above the circle
+            y -= 1.3 * font
+        elif math.sin(angle) > 0.5:  # the bottom ones below it
+            y += 0.9 * font
+        else:
+            y -= 0.1 * font
+        note = notes.get(d, "")
+        parts.append(f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{font}" font-weight="600" '
+                     f'fill="{INK}" data-area="{d}">{escape(labels.get(d, d))}'
+                     + (f'<tspan x="{x:.1f}" dy="{font * 1.1:.1f}" font-size="{font * 0.85:.0f}" font-weight="400" '
+                        f'fill="{MUTED}">{escape(note)}</tspan>' if note else "") + "</text>")
+    return parts
+
+
 def band_radar_svg(band: Mapping[str, Mapping[str, Any]], labels: Mapping[str, str],
                    roles: Mapping[str, Mapping[str, Any]] | None = None, *, font: int = 30,
                    radius: int = 300, title: str = "", baseline: Mapping[str, Any] | None = None) -> Markup:
@@ -44,12 +95,7 @@ def band_radar_svg(band: Mapping[str, Mapping[str, Any]], labels: Mapping[str, s
     pixels when the drawing is shown at its natural size.
     """
     count = len(DIMENSIONS)
-    longest = max(len(labels.get(d, d)) for d in DIMENSIONS)
-    side = 0.62 * font * longest + font  # room for a label beside the circle
-    width = 2 * (radius + side)
-    top, bottom = 2.6 * font, 2.6 * font
-    height = 2 * radius + top + bottom
-    cx, cy = width / 2, top + radius
+    width, height, cx, cy = _canvas(labels, font, radius)
 
     def value(d: str, key: str) -> float:
         v = band[d].get(key)
@@ -57,16 +103,7 @@ def band_radar_svg(band: Mapping[str, Mapping[str, Any]], labels: Mapping[str, s
 
     parts = [f'<svg class="radar" viewBox="0 0 {width:.0f} {height:.0f}" xmlns="http://www.w3.org/2000/svg" '
              f'role="img" aria-label="{escape(title or "Median per capability area with the range")}" '
-             f'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif">']
-    for level in LEVELS:  # the rings, one per level
-        parts.append(f'<polygon points="{_polygon(cx, cy, radius, [level] * count)}" fill="none" stroke="{GRID}" '
-                     f'stroke-width="{2 if level == 5 else 1}"/>')
-        x, y = _point(cx, cy, radius, 0, count, level)
-        parts.append(f'<text x="{x + font * 0.3:.1f}" y="{y + font * 0.35:.1f}" font-size="{font * 0.7:.0f}" '
-                     f'fill="{MUTED}">{level}</text>')
-    for i in range(count):  # the spokes
-        x, y = _point(cx, cy, radius, i, count, 5)
-        parts.append(f'<line x1="{cx:.1f}" y1="{cy:.1f}" x2="{x:.1f}" y2="{y:.1f}" stroke="{GRID}"/>')
+             f'font-family="{FONT}">', *_frame(cx, cy, radius, font)]
     highs = [value(d, "max") for d in DIMENSIONS]
     lows = [value(d, "min") for d in DIMENSIONS]
     medians = [value(d, "median") for d in DIMENSIONS]
@@ -92,22 +129,107 @@ def band_radar_svg(band: Mapping[str, Mapping[str, Any]], labels: Mapping[str, s
         for i, v in enumerate(medians):
             x, y = _point(cx, cy, radius, i, count, v)
             parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{font * 0.3:.1f}" fill="{MEDIAN}"/>')
-    for i, d in enumerate(DIMENSIONS):  # the labels: the area and its median, anchored away from the centre
-        angle = -math.pi / 2 + 2 * math.pi * i / count
-        x = cx + (radius + font * 0.6) * math.cos(angle)
-        y = cy + (radius + font * 0.6) * math.sin(angle)
-        anchor = "middle" if abs(math.cos(angle)) < 0.2 else ("start" if math.cos(angle) > 0 else "end")
-        if math.sin(angle) < -0.5:  # the top label sits above the circle
-            y -= 1.3 * font
-        elif math.sin(angle) > 0.5:  # the bottom ones below it
-            y += 0.9 * font
-        else:
-            y -= 0.1 * font
-        median = band[d].get("median")
-        said = "no answers" if median is None else f"median {median:.1f}"
-        parts.append(f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{font}" font-weight="600" '
-                     f'fill="{INK}" data-area="{d}">{escape(labels.get(d, d))}'
-                     f'<tspan x="{x:.1f}" dy="{font * 1.1:.1f}" font-size="{font * 0.85:.0f}" font-weight="400" '
-                     f'fill="{MUTED}">{said}</tspan></text>')
+    notes = {d: "no answers" if band[d].get("median") is None else f"median {band[d]['median']:.1f}"
+             for d in DIMENSIONS}
+    parts.extend(_area_labels(cx, cy, radius, font, labels, notes))
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+# Series differ by more than colour (WCAG 1.4.1): each has its own dash and marker too, in the
+# order of the plotly charts' palette, so a radar here and a chart there agree.
+SERIES_COLOURS = ("#0b5cad", "#d9480f", "#2b8a3e", "#862e9c", "#cc6a00", "#0c8599", "#5c7cfa")
+SERIES_DASHES = ("", "3 4", "10 4 2 4", "9 5", "12 3 2 3 2 3", "1 3", "6 3")
+TARGET_COLOUR = "#495057"
+
+
+def _marker(index: int, x: float, y: float, size: float, colour: str, label: str) -> str:
+    """A point of series ``index``: circle, square, diamond or triangle, with its value as a tooltip."""
+    shape = index % 4
+    title = f"<title>{escape(label)}</title>"
+    if shape == 0:
+        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{size:.1f}" fill="{colour}">{title}</circle>'
+    if shape == 1:
+        return (f'<rect x="{x - size:.1f}" y="{y - size:.1f}" width="{2 * size:.1f}" height="{2 * size:.1f}" '
+                f'fill="{colour}">{title}</rect>')
+    s = size * 1.3
+    points = ([(x, y - s), (x + s, y), (x, y + s), (x - s, y)] if shape == 2
+              else [(x, y - s), (x + s, y + s * 0.8), (x - s, y + s * 0.8)])
+    return (f'<polygon points="{" ".join(f"{px:.1f},{py:.1f}" for px, py in points)}" fill="{colour}">'
+            f'{title}</polygon>')
+
+
+def _values_text(values: Sequence[float | None]) -> str:
+    return " ".join("" if v is None else f"{v:g}" for v in values)
+
+
+def scores_radar_svg(series: Sequence[tuple[str, Mapping[str, float | None]]], labels: Mapping[str, str],
+                     target: Mapping[str, int] | None = None, *, title: str = "", font: int = 16,
+                     radius: int = 110) -> Markup:
+    """One or more score series ({area: score}) and the target on a 0–5 radar, with a legend.
+
+    Drawn on the server as the room's radar is, so a page that shows it needs no chart library.
+    One series is filled and its labels give each area's score (and target); several are told
+    apart by colour, dash and marker, named in the legend under the drawing.
+    """
+    count = len(DIMENSIONS)
+    width, height, cx, cy = _canvas(labels, font, radius)
+    height, cy = height + font * 0.5, cy + font * 0.5  # the top label's note needs a little more room
+    parts = [f'<svg class="radar scores-radar" viewBox="0 0 {width:.0f} {height:.0f}" '
+             f'xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(title)}" font-family="{FONT}">',
+             *_frame(cx, cy, radius, font)]
+    if target:
+        values = [target.get(d) for d in DIMENSIONS]
+        parts.append(f'<polygon points="{_polygon(cx, cy, radius, [v or 0 for v in values])}" fill="none" '
+                     f'stroke="{TARGET_COLOUR}" stroke-width="2" stroke-dasharray="7 5" data-series="Target" '
+                     f'data-values="{_values_text(values)}"><title>Target</title></polygon>')
+    for index, (name, scores) in enumerate(series):
+        colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
+        values = [scores.get(d) for d in DIMENSIONS]
+        fill = f'fill="{colour}" fill-opacity="0.15"' if len(series) == 1 else 'fill="none"'
+        dash = SERIES_DASHES[index % len(SERIES_DASHES)]
+        parts.append(f'<polygon points="{_polygon(cx, cy, radius, [v or 0 for v in values])}" {fill} '
+                     f'stroke="{colour}" stroke-width="2.5" stroke-linejoin="round"'
+                     + (f' stroke-dasharray="{dash}"' if dash else "")
+                     + f' data-series="{escape(name)}" data-values="{_values_text(values)}"/>')
+        for i, (d, v) in enumerate(zip(DIMENSIONS, values)):
+            if v is not None:
+                x, y = _point(cx, cy, radius, i, count, v)
+                parts.append(_marker(index, x, y, font * 0.28, colour,
+                                     f"{name}: {labels.get(d, d)} {v:.2f}"))
+    notes: dict[str, str] = {}
+    if len(series) == 1:
+        scores = series[0][1]
+        for d in DIMENSIONS:
+            said = "not scored" if scores.get(d) is None else f"{scores[d]:.1f}"
+            notes[d] = said + (f" · target {target[d]}" if target and target.get(d) else "")
+    parts.extend(_area_labels(cx, cy, radius, font, labels, notes))
+    parts.append("</svg>")
+    legend = []
+    if len(series) > 1 or target:
+        for index, (name, _scores) in enumerate(series):
+            colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
+            dash = SERIES_DASHES[index % len(SERIES_DASHES)]
+            legend.append(_legend_item(name, colour, dash, _marker(index, 14, 6, 3.5, colour, name)))
+        if target:
+            legend.append(_legend_item("Target", TARGET_COLOUR, "7 5", ""))
+    return Markup('<div class="svg-chart">' + "".join(parts)
+                  + (f'<ul class="chart-legend" aria-hidden="true">{"".join(legend)}</ul>' if legend else "")
+                  + "</div>")
+
+
+def _legend_item(name: str, colour: str, dash: str, marker: str) -> str:
+    line = (f'<line x1="1" y1="6" x2="27" y2="6" stroke="{colour}" stroke-width="2.5"'
+            + (f' stroke-dasharray="{dash}"' if dash else "") + "/>")
+    return (f'<li><svg width="28" height="12" viewBox="0 0 28 12" aria-hidden="true">{line}{marker}</svg>'
+            f'{escape(name)}</li>')
+
+
+def result_radar_svg(result: Mapping[str, Any], labels: Mapping[str, str]) -> Markup:
+    """A frozen result's scores against its target; its text alternative reads every score."""
+    scores = {d: result["scores"][d]["score"] for d in DIMENSIONS if d in result["scores"]}
+    target = result.get("roadmap", {}).get("target") or None
+    said = ", ".join(f"{labels.get(d, d)} {'not scored' if scores.get(d) is None else format(scores[d], '.1f')}"
+                     for d in DIMENSIONS)
+    return scores_radar_svg([("Current maturity", scores)], labels, target,
+                            title=f"Radar chart of maturity scores: {said}")

@@ -1,8 +1,33 @@
 // Draw every plotly figure on the page. Figures are built on the server and passed as
 // JSON in <script type="application/json" id="..."> blocks, so no inline script is needed.
+// plotly.js (about 1 MB compressed, a second or more to start on a slow machine) is fetched only
+// when a chart comes near the screen, or once the page has loaded and the browser is idle: what
+// the first screen shows (text, server-drawn SVG radars) never waits for it.
 (function () {
   "use strict";
+  var PLOTLY_URL = document.currentScript && document.currentScript.getAttribute("data-plotly");
+  var loading = null;
+  function plotly() {
+    if (window.Plotly) { return Promise.resolve(window.Plotly); }
+    if (!loading) {
+      loading = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = PLOTLY_URL;
+        script.onload = function () { resolve(window.Plotly); };
+        script.onerror = reject;
+        document.head.appendChild(script);
+      });
+    }
+    return loading;
+  }
+
   function draw(el) {
+    if (el.getAttribute("data-drawing")) { return; }
+    el.setAttribute("data-drawing", "true");
+    plotly().then(function () { drawNow(el); });
+  }
+
+  function drawNow(el) {
     var source = document.getElementById(el.getAttribute("data-figure"));
     if (!source || !window.Plotly) { return; }
     var fig = JSON.parse(source.textContent);
@@ -52,7 +77,23 @@
   window.pmoDrawCharts = function (root) {
     (root || document).querySelectorAll("[data-figure]").forEach(draw);
   };
-  window.pmoDrawCharts();
+  var charts = document.querySelectorAll("[data-figure]");
+  if ("IntersectionObserver" in window) {
+    var near = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (entry.isIntersecting) { near.unobserve(entry.target); draw(entry.target); }
+      });
+    }, { rootMargin: "300px 0px" });
+    charts.forEach(function (el) { near.observe(el); });
+  }
+  // The rest once the page is loaded and the browser idle, so a printout or a quick scroll finds them drawn.
+  function drawRest() {
+    var idle = window.requestIdleCallback || function (fn) { return window.setTimeout(fn, 200); };
+    idle(function () { window.pmoDrawCharts(); });
+  }
+  if (charts.length) {
+    if (document.readyState === "complete") { drawRest(); } else { window.addEventListener("load", drawRest); }
+  }
   window.addEventListener("beforeprint", function () {
     document.querySelectorAll("[data-figure]").forEach(function (el) {
       if (!window.Plotly || !el.getAttribute("data-drawn")) { return; }
