@@ -2,7 +2,7 @@
 /orgs/<id>/progress/import read them, each in its own child process (peak memory by tracemalloc and
 the child's resident set, wall time of an untraced read in a process that has imported openpyxl, and what the reader answered).
 
-Usage: python bench/import_bomb.py
+Usage: python bench/import_bomb.py [--only TEXT] (only the cases whose name contains TEXT)
 Lines: <case> bytes=N read_ms=T peak_mb=M rss_mb=R answer=<the message's first words>
 """
 
@@ -13,6 +13,7 @@ from pathlib import Path
 
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
+import argparse  # noqa: E402
 import json  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
@@ -58,6 +59,9 @@ print(json.dumps({{"ms": 1000 * elapsed, "peak": tracemalloc.get_traced_memory()
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default="", help="run only the cases whose name contains this")
+    only = parser.parse_args().only
     template = write_template(load_content(PROJECT_ROOT).default_questionnaire)
     sheet = table_xlsx(progress_table({"phases": []}), "Roadmap progress")
     progress = [h for _k, h, _w in SHEET_COLUMNS]
@@ -71,6 +75,8 @@ def main() -> None:
     }
     with tempfile.TemporaryDirectory() as folder:
         for name, (xml, is_progress) in cases.items():
+            if only not in name:
+                continue
             path = Path(folder) / "upload.xlsx"
             path.write_bytes(template if xml is None else replace_sheet(sheet, SHEET_TITLE, xml) if is_progress
                              else replace_sheet(template, "Answers", xml))
