@@ -156,3 +156,36 @@ def test_the_exported_progress_sheet_itself_is_within_the_bounds(planned, fmt):
     person, org, _items = planned
     response = upload_progress(person, org, exported(person, org, fmt), f"progress.{fmt}")
     assert response.status_code == 302, visible_text(response.text)
+
+
+# --------------------------------------------------------------------------- JSON bodies
+
+DEEP = ("[" * 100_000 + "]" * 100_000).encode()
+
+
+def test_json_nested_100000_deep_on_answers_is_refused_and_nothing_is_stored(app, respondent):
+    response = respondent.client.post(respondent.base + "/answers", data=b'{"answers": ' + DEEP + b"}",
+                                      content_type="application/json", headers={"X-CSRFToken": respondent.csrf})
+    assert response.status_code == 400
+    assert "nested too deeply" in response.get_json()["error"]
+    assert query(app, "SELECT count(*) FROM answers") == [(0,)]
+
+
+def test_json_nested_100000_deep_on_progress_is_refused_and_nothing_is_stored(planned):
+    person, org, _items = planned
+    before = query(person.app, "SELECT * FROM roadmap_progress")
+    response = person.client.post(f"/orgs/{org}/progress", data=b'{"items": ' + DEEP + b"}",
+                                  content_type="application/json", headers={"X-CSRFToken": person.csrf})
+    assert response.status_code == 400
+    assert "nested too deeply" in response.get_json()["error"]
+    assert query(person.app, "SELECT * FROM roadmap_progress") == before
+
+
+def test_json_nested_100000_deep_on_the_api_says_why(app):
+    from tests.api_helpers import ApiClient, error_of, make_token
+    from tests.helpers import add_user
+
+    api = ApiClient(app, make_token(app, add_user(app, "deep@example.org", role="facilitator")))
+    response = api.client.post("/api/v1/assess", data=DEEP, content_type="application/json", headers=api.headers())
+    assert response.status_code == 400
+    assert "nested too deeply" in error_of(response)["message"]

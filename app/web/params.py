@@ -75,6 +75,14 @@ class DuplicateKey(ValueError):
         self.key = key
 
 
+class TooDeep(ValueError):
+    """A JSON body nests arrays or objects deeper than Python's parser can follow (about 1,000 levels)."""
+
+    def __init__(self):
+        super().__init__("The JSON is nested too deeply to be read; no request of this app nests more than a few "
+                         "levels.")
+
+
 def _whole_or_float(text: str) -> int | float:
     number = float(text)
     return int(number) if number.is_integer() and abs(number) < 2**63 else number
@@ -82,7 +90,7 @@ def _whole_or_float(text: str) -> int | float:
 
 def parse_json(data: bytes, whole_floats: bool = False) -> Any:
     """Parse a JSON body; raise DuplicateKey for a key given twice at any depth, ValueError when it is
-    not JSON (or not UTF-8). Python's json would keep the last of two equal keys.
+    not JSON (or not UTF-8), TooDeep when it nests too deeply to parse. Python's json would keep the last of two equal keys.
 
     With ``whole_floats``, 3.0 reads as the integer 3, as JSON Schema counts it (the API's description
     says "integer"); 3.5 stays a number that no integer field takes.
@@ -95,20 +103,24 @@ def parse_json(data: bytes, whole_floats: bool = False) -> Any:
             found[key] = value
         return found
 
-    return json.loads(data, object_pairs_hook=refuse_duplicates, parse_float=_whole_or_float if whole_floats else None)
+    try:
+        return json.loads(data, object_pairs_hook=refuse_duplicates,
+                          parse_float=_whole_or_float if whole_floats else None)
+    except RecursionError:
+        raise TooDeep() from None
 
 
 def json_body() -> Any:
     """The request's JSON body (None when it is not JSON); a key given twice at any depth is refused.
 
     As with a repeated form field, it is not clear which value is meant, so the request gets
-    400 naming the key and nothing is stored.
+    400 naming the key and nothing is stored; so does a body nested too deeply to parse.
     """
     if not request.is_json:
         return None
     try:
         return parse_json(request.get_data(cache=True))
-    except DuplicateKey as err:
+    except (DuplicateKey, TooDeep) as err:
         refuse(400, "The request could not be accepted", f"{err} Nothing was saved.")
     except ValueError:  # not JSON, or not UTF-8
         return None

@@ -22,7 +22,7 @@ from ... import store
 from ...db import get_db
 from ..access import FACILITATOR_ROLES, client_address
 from ..errors import api_error_response
-from ..params import DuplicateKey, parse_int, parse_json
+from ..params import DuplicateKey, TooDeep, parse_int, parse_json
 from .usage import FLUSH_SECONDS as USAGE_FLUSH_SECONDS
 from .usage import UsageCounter
 
@@ -259,7 +259,9 @@ def json_payload() -> Any:
         return parse_json(request.get_data(cache=True), whole_floats=True)
     except DuplicateKey as err:
         raise ApiError(400, "bad_request", f"{err} Nothing was saved.", err.key) from None
-    except (ValueError, RecursionError):
+    except TooDeep as err:
+        raise ApiError(400, "bad_request", f"{err} Nothing was saved.") from None
+    except ValueError:
         raise ApiError(400, "bad_request", "The body is not valid JSON (UTF-8).") from None
 
 
