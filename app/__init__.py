@@ -59,6 +59,9 @@ def create_app(test_config: dict | None = None, content: Content | None = None) 
         PASSWORD_HASH_METHOD=PASSWORD_METHOD,
         # The pooled benchmark is refreshed when it is this old (or by `flask benchmark refresh`).
         BENCHMARK_REFRESH_HOURS=24,
+        # At most this many people join one workshop from one client address (about a room's size:
+        # a whole room may share one office network).
+        WORKSHOP_JOINS_PER_ADDRESS=60,
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)

@@ -39,6 +39,8 @@ ACTIONS = {
     "workshop_cancelled": "cancelled a workshop",
     "workshop_reopened": "re-opened a workshop",
     "participant_removed": "removed a workshop participant",
+    "participants_removed": "removed the workshop participants who joined in one minute",
+    "workshop_headcount_set": "set the number of people a workshop expects",
     "rescored": "re-scored an assessment",
     "target_changed": "changed a target",
     "progress_updated": "updated roadmap progress",

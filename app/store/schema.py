@@ -519,3 +519,13 @@ def m016_benchmark_snapshot(db: Database) -> None:
     # an organisation one owns cannot be watched against its peers submit by submit.
     db.execute("CREATE TABLE benchmark_snapshot (id INTEGER PRIMARY KEY CHECK (id = 1), taken_at TEXT NOT NULL, "
                "population_json TEXT NOT NULL)")
+
+
+@migrations()
+def m017_workshop_joins(db: Database) -> None:
+    # Where each participant joined from (a hash of the client address, never the address): a room
+    # has a join limit per address. A facilitator may say how many people they expect.
+    db.execute("ALTER TABLE responses ADD COLUMN join_address TEXT")
+    db.execute("CREATE INDEX responses_join_address ON responses(assessment_id, join_address) "
+               "WHERE join_address IS NOT NULL")
+    db.execute("ALTER TABLE workshops ADD COLUMN expected_headcount INTEGER")

@@ -23,7 +23,7 @@ MODES = ("anonymous", "named")
 _WORKSHOP_COLUMNS = ("id", "org_id", "assessment_id", "title", "mode", "roles_json", "join_code", "context_json",
                      "revealed", "status", "created_by", "created_at", "closed_at", "unit_id", "questionnaire_id",
                      "questionnaire_version", "snapshot_id", "period", "started_at", "screen", "cancelled_at",
-                     "reopened_at", "revision")
+                     "reopened_at", "revision", "expected_headcount")
 # A closed workshop can be re-opened by its facilitator for this long after it closed.
 REOPEN_SECONDS = 24 * 3600
 
@@ -76,7 +76,7 @@ def _row(row) -> dict[str, Any]:
 _SELECT = """SELECT w.id, w.org_id, w.assessment_id, w.title, w.mode, w.roles_json, w.join_code, w.context_json,
                     w.revealed, w.status, w.created_by, w.created_at, w.closed_at, a.unit_id, a.questionnaire_id,
                     a.questionnaire_version, a.snapshot_id, a.period, w.started_at, w.screen, w.cancelled_at,
-                    w.reopened_at, w.revision
+                    w.reopened_at, w.revision, w.expected_headcount
              FROM workshops w JOIN assessments a ON a.id = w.assessment_id"""
 # A workshop of an organisation in the trash opens for nobody, participants included.
 _LIVE_ORG = "NOT EXISTS (SELECT 1 FROM organisations o WHERE o.id = w.org_id AND o.trash_id IS NOT NULL)"
@@ -134,20 +134,46 @@ def workshops_of(db: Database, org_id: int) -> list[dict[str, Any]]:
     return [_row(r) for r in rows]
 
 
-def join_workshop(db: Database, workshop: Mapping[str, Any], display_name: str = "", role: str | None = None) -> str:
-    """Add a participant; return the token that identifies them (kept in their cookie)."""
+def join_workshop(db: Database, workshop: Mapping[str, Any], display_name: str = "", role: str | None = None,
+                  address: str | None = None, limit: int | None = None) -> str:
+    """Add a participant; return the token that identifies them (kept in their cookie).
+
+    With an ``address`` and a ``limit``, raise TooManyJoins when that many have joined this workshop
+    from the address already (removed ones count too), checked and recorded in one write transaction.
+    """
     token = new_token()
     now = now_iso()
+    joined_from = hash_token(f"join-address:{address}") if address is not None else None
     with transaction(db):
         row = db.execute("SELECT status, reopened_at FROM workshops WHERE id = ?", [workshop["id"]]).fetchone()
         if row is None or row[0] != "open" or row[1] is not None:
             raise AssessmentClosed("this workshop is closed to new participants")
+        if joined_from is not None and limit is not None and db.execute(
+                "SELECT count(*) FROM responses WHERE assessment_id = ? AND join_address = ?",
+                [workshop["assessment_id"], joined_from]).fetchone()[0] >= limit:
+            raise TooManyJoins(f"{limit} people have joined this workshop from this address")
         db["responses"].insert({
             "assessment_id": workshop["assessment_id"], "token_hash": hash_token(token), "step": "governance",
             "created_at": now, "updated_at": now, "display_name": " ".join((display_name or "").split())[:60] or None,
-            "role": role,
+            "role": role, "join_address": joined_from,
         })
     return token
+
+
+def set_expected_headcount(db: Database, workshop: Mapping[str, Any], headcount: int | None) -> None:
+    """How many people the facilitator expects in the room (None: not said)."""
+    with transaction(db):
+        require_open_workshop(db, workshop["id"])
+        db.execute("UPDATE workshops SET expected_headcount = ? WHERE id = ?", [headcount, workshop["id"]])
+
+
+def remove_batch(db: Database, workshop: Mapping[str, Any], minute: str) -> int:
+    """Take everyone who joined in one minute (``minute``: YYYY-MM-DDTHH:MM, UTC) out of the workshop,
+    as remove_participant does one; return how many. Raise AssessmentClosed once it is closed."""
+    with transaction(db):
+        require_open_workshop(db, workshop["id"])
+        return db.execute("UPDATE responses SET removed_at = ? WHERE assessment_id = ? AND removed_at IS NULL "
+                          "AND substr(created_at, 1, 16) = ?", [now_iso(), workshop["assessment_id"], minute]).rowcount
 
 
 def participant(db: Database, workshop: Mapping[str, Any], token: str | None) -> dict[str, Any]:
@@ -355,6 +381,10 @@ def reopen_workshop(db: Database, workshop: Mapping[str, Any], now: datetime | N
             raise CannotReopen("a workshop can be re-opened only within 24 hours of closing")
         db.execute("UPDATE workshops SET status = 'open', reopened_at = ? WHERE id = ?",
                    [now.isoformat(timespec="seconds"), workshop["id"]])
+
+
+class TooManyJoins(StoreError):
+    """As many people as a room holds have joined this workshop from one address."""
 
 
 class TooManyJoinAttempts(StoreError):

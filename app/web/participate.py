@@ -12,7 +12,7 @@ import json
 import re
 from typing import Mapping
 
-from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 
 from .. import store
 from ..db import get_db
@@ -135,9 +135,14 @@ def join(code: str):
         if not errors:
             try:
                 token = store.join_workshop(db, workshop, display_name=name if workshop["mode"] == "named" else "",
-                                            role=role or None)
+                                            role=role or None, address=client_address(),
+                                            limit=current_app.config["WORKSHOP_JOINS_PER_ADDRESS"])
             except store.AssessmentClosed:
                 return _no_workshop()
+            except store.TooManyJoins:
+                return error_response(429, "This room is full from your network",
+                                      f"{current_app.config['WORKSHOP_JOINS_PER_ADDRESS']} people have already joined "
+                                      "this workshop from your network, as many as a room holds. Ask the facilitator.")
             response = redirect(url_for("participate.overview", code=workshop["join_code"]))
             response.set_cookie(_cookie_name(workshop), token, max_age=COOKIE_DAYS * 24 * 3600, httponly=True,
                                 samesite="Lax", secure=request.is_secure, path="/")

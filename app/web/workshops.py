@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from datetime import date, datetime, timezone
 
 import segno
@@ -37,6 +38,7 @@ from .result_pages import report_downloads, result_context, roadmap_csv_response
 bp = Blueprint("workshops", __name__, url_prefix="/orgs/<int:org_id>/workshops")
 
 DEFAULT_ROLES = "Executive, PMO, Delivery, Engineering"
+MAX_HEADCOUNT = 1000
 MAX_NOTE = 500
 
 
@@ -142,7 +144,19 @@ def _console(workshop: dict) -> dict:
             "can_run": can_run, "screen": current, "views": screens.sequence(summary, workshop),
             "open_round": next((r for r in summary["rounds"] if r["open"]), None),
             "answer_count": sum(p["answered"] for p in people), "show_answers": show_answers,
-            "idle_minutes": IDLE_MINUTES}
+            "idle_minutes": IDLE_MINUTES, "joins": joins_per_minute(people),
+            "beyond_headcount": max(0, len(people) - workshop["expected_headcount"])
+            if workshop["expected_headcount"] else 0}
+
+
+def joins_per_minute(people: list[dict]) -> list[dict]:
+    """How many of the participants joined in each minute (UTC), newest first; the busiest minute is marked."""
+    counts: dict[str, int] = {}
+    for person in people:
+        counts[person["joined_at"][:16]] = counts.get(person["joined_at"][:16], 0) + 1
+    busiest = max(counts.values(), default=0)
+    return [{"minute": minute, "time": minute[11:16], "count": n, "busiest": n == busiest and n > 1}
+            for minute, n in sorted(counts.items(), reverse=True)]
 
 
 # Someone who has not submitted and did nothing for this long is shown as idle: perhaps a ghost
@@ -311,6 +325,49 @@ def remove_participant(org_id: int, workshop_id: int, response_id: int):
         abort(409, description="The workshop is closed; its participants can no longer change.")
     flash("The participant was removed; their answers no longer count.", "success")
     return _back(workshop, "#people-heading")
+
+
+MINUTE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+@bp.post("/<int:workshop_id>/participants/batch/remove")
+@facilitator_view
+def remove_batch(org_id: int, workshop_id: int):
+    """Take everyone who joined in one minute out at once (ballot stuffing): their answers leave every figure."""
+    workshop = _workshop(org_id, workshop_id)
+    minute = request.form.get("minute", "")
+    if request.form.get("confirm") != "yes" or not MINUTE.fullmatch(minute):
+        abort(400, description="Removing a batch needs its minute and its confirmation. Nobody was removed.")
+    try:
+        with audited("participants_removed", org_id, "workshop", workshop["id"], workshop["title"]) as entry:
+            removed = store.remove_batch(get_db(), workshop, minute)
+            entry["detail"] = f"{removed} participant{'s' if removed != 1 else ''} who joined at {minute[11:]} UTC"
+    except store.AssessmentClosed:
+        abort(409, description="The workshop is closed; its participants can no longer change.")
+    flash(f"{removed} participant{'s' if removed != 1 else ''} who joined at {minute[11:]} UTC "
+          f"{'were' if removed != 1 else 'was'} removed; their answers no longer count.", "success")
+    return _back(workshop, "#joins-heading")
+
+
+@bp.post("/<int:workshop_id>/headcount")
+@facilitator_view
+def set_headcount(org_id: int, workshop_id: int):
+    """The number of people the facilitator expects; the console flags joins beyond it. Empty: not said."""
+    workshop = _workshop(org_id, workshop_id)
+    raw = request.form.get("headcount", "").strip()
+    if raw and not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= MAX_HEADCOUNT):
+        return error_response(400, "Not changed", f"The expected number of people is a whole number from 1 to "
+                                                  f"{MAX_HEADCOUNT}, or empty; “{raw[:20]}” is not one. Nothing was changed.")
+    headcount = int(raw) if raw else None
+    try:
+        with audited("workshop_headcount_set", org_id, "workshop", workshop["id"], workshop["title"],
+                     f"expected {headcount} people" if headcount else "no expected number"):
+            store.set_expected_headcount(get_db(), workshop, headcount)
+    except store.AssessmentClosed:
+        abort(409, description="The workshop is closed; nothing was changed.")
+    flash(f"Expecting {headcount} people: joins beyond that are flagged." if headcount else
+          "No expected number of people.", "success")
+    return _back(workshop, "#joins-heading")
 
 
 def _form_question(workshop, nothing_done: str) -> str:
