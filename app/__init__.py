@@ -62,6 +62,9 @@ def create_app(test_config: dict | None = None, content: Content | None = None) 
         # At most this many people join one workshop from one client address (about a room's size:
         # a whole room may share one office network).
         WORKSHOP_JOINS_PER_ADDRESS=60,
+        # A sign-in is slowed down by at most this many seconds when its account failed from
+        # elsewhere (or its address on other accounts): OWASP ASVS 2.2.1's soft lock-out.
+        LOGIN_SLOWDOWN_MAX_SECONDS=3.0,
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)

@@ -241,10 +241,10 @@ def fail_sign_in(client, email: str, address: str, **kwargs):
                        environ_base={"REMOTE_ADDR": address}, **kwargs)
 
 
-def test_ten_failures_block_the_account_even_with_the_right_password(shared, visitor, person):
-    for i in range(10):
-        assert fail_sign_in(visitor, person, f"10.2.0.{i}").status_code == 400
-    blocked = login(visitor, person, environ_base={"REMOTE_ADDR": "10.2.1.1"})
+def test_ten_failures_from_one_address_block_that_address_for_the_account(shared, visitor, person):
+    for _ in range(10):
+        assert fail_sign_in(visitor, person, "10.2.0.1").status_code == 400
+    blocked = login(visitor, person, environ_base={"REMOTE_ADDR": "10.2.0.1"})
     assert blocked.status_code == 429
     assert TOO_MANY in blocked.text
     assert not signed_in(visitor)
@@ -252,24 +252,51 @@ def test_ten_failures_block_the_account_even_with_the_right_password(shared, vis
     assert db.execute("SELECT count(*) FROM login_failures WHERE email = ?", [person]).fetchone()[0] == 10
 
 
-def test_ten_failures_from_one_address_block_it_for_every_account(shared, visitor, person):
-    # Each failure claims another client in X-Forwarded-For: without a proxy configured, it is not believed.
+def test_failures_from_elsewhere_slow_the_right_password_down_and_never_refuse_it(shared, visitor, person,
+                                                                                   monkeypatch):
+    # The tester's lock-out: 10 wrong passwords from other addresses locked the owner out (429).
+    slept = []
+    monkeypatch.setattr("app.web.auth.time.sleep", slept.append)
+    for i in range(12):
+        assert fail_sign_in(visitor, person, f"10.2.0.{i}").status_code == 400
+    owner = shared.test_client()
+    assert login(owner, person, environ_base={"REMOTE_ADDR": "10.2.1.1"}).status_code == 302
+    assert signed_in(owner)
+    assert slept and slept[-1] == 0.75  # 12 failures elsewhere: 3 beyond the limit, a quarter second each
+    assert all(0 < s <= 3 for s in slept)
+
+
+def test_failures_on_other_accounts_from_one_address_slow_it_down_without_refusing(shared, visitor, person,
+                                                                                    monkeypatch):
+    # A colleague behind the same NAT guessed ten other accounts; each claims another client in
+    # X-Forwarded-For: without a proxy configured, it is not believed.
+    slept = []
+    monkeypatch.setattr("app.web.auth.time.sleep", slept.append)
     for i in range(10):
         response = fail_sign_in(visitor, f"guess{i}@example.org", "192.0.2.7",
                                 headers={"X-Forwarded-For": f"198.51.100.{i}"})
         assert response.status_code == 400
-    blocked = login(visitor, person, environ_base={"REMOTE_ADDR": "192.0.2.7"},
-                    headers={"X-Forwarded-For": "198.51.100.200"})
-    assert blocked.status_code == 429 and TOO_MANY in blocked.text
+    same_network = login(shared.test_client(), person, environ_base={"REMOTE_ADDR": "192.0.2.7"},
+                         headers={"X-Forwarded-For": "198.51.100.200"})
+    assert same_network.status_code == 302 and slept[-1] > 0
     elsewhere = login(shared.test_client(), person, environ_base={"REMOTE_ADDR": "192.0.2.8"})
     assert elsewhere.status_code == 302
 
 
+def test_an_address_spraying_very_many_accounts_is_refused(shared):
+    db = store.open_db(shared.config["DATABASE"])
+    now = time.time()
+    for i in range(store.accounts.ADDRESS_THROTTLE_LIMIT):
+        store.record_login_failure(db, f"spray{i}@example.org", "192.0.2.99", now=now)
+    assert store.login_blocked_for(db, "someone@example.org", "192.0.2.99") > 0
+    assert store.login_blocked_for(db, "someone@example.org", "192.0.2.98") == 0
+
+
 def test_throttling_holds_across_two_app_instances(make_app, shared, visitor, person):
     for i in range(10):
-        assert fail_sign_in(visitor, person, f"10.3.0.{i}").status_code == 400
+        assert fail_sign_in(visitor, person, "10.3.0.1").status_code == 400
     second = make_app(shared.config["DATABASE"])
-    blocked = login(second.test_client(), person, environ_base={"REMOTE_ADDR": "10.3.1.1"})
+    blocked = login(second.test_client(), person, environ_base={"REMOTE_ADDR": "10.3.0.1"})
     assert blocked.status_code == 429 and TOO_MANY in blocked.text
 
 
@@ -277,7 +304,7 @@ def test_the_block_ends_after_fifteen_minutes(shared):
     db = store.open_db(shared.config["DATABASE"])
     start = 1_700_000_000.0
     for i in range(10):
-        store.record_login_failure(db, "window@example.org", f"10.9.0.{i}", now=start + i)
+        store.record_login_failure(db, "window@example.org", "10.9.9.9", now=start + i)
     assert store.login_blocked_for(db, "window@example.org", "10.9.9.9", now=start + 9) > 0
     assert 0 < store.login_blocked_for(db, "WINDOW@example.org", "10.9.9.9", now=start + 15 * 60 - 1) <= 15 * 60
     assert store.login_blocked_for(db, "window@example.org", "10.9.9.9", now=start + 15 * 60 + 10) == 0

@@ -119,16 +119,30 @@ def test_an_idle_session_expires_and_touching_keeps_it_alive(fresh_db):
     assert store.session_user(fresh_db, session_id)["id"] == ana
 
 
-def test_throttling_counts_failures_per_account_and_per_address_in_the_window(fresh_db):
+def test_throttling_counts_failures_per_account_and_address_together_in_the_window(fresh_db):
     now = 1_000_000.0
-    for i in range(THROTTLE_LIMIT - 1):
-        store.record_login_failure(fresh_db, "ana@example.org", f"10.0.0.{i}", now=now)
+    for _ in range(THROTTLE_LIMIT - 1):
+        store.record_login_failure(fresh_db, "ana@example.org", "10.9.9.9", now=now)
     assert store.login_blocked_for(fresh_db, "ana@example.org", "10.9.9.9", now=now) == 0
-    store.record_login_failure(fresh_db, "ANA@example.org", "10.0.0.99", now=now)
+    store.record_login_failure(fresh_db, "ANA@example.org", "10.9.9.9", now=now)
     wait = store.login_blocked_for(fresh_db, "ana@example.org", "10.9.9.9", now=now)
     assert 0 < wait <= THROTTLE_WINDOW_SECONDS + 1
-    assert store.login_blocked_for(fresh_db, "bob@example.org", "10.9.9.9", now=now) == 0
+    assert store.login_blocked_for(fresh_db, "ana@example.org", "10.0.0.1", now=now) == 0  # another address
+    assert store.login_blocked_for(fresh_db, "bob@example.org", "10.9.9.9", now=now) == 0  # another account
     assert store.login_blocked_for(fresh_db, "ana@example.org", "10.9.9.9", now=now + THROTTLE_WINDOW_SECONDS + 1) == 0
-    for i in range(THROTTLE_LIMIT):
-        store.record_login_failure(fresh_db, f"guess{i}@example.org", "10.1.1.1", now=now)
-    assert store.login_blocked_for(fresh_db, "carol@example.org", "10.1.1.1", now=now) > 0
+
+
+@pytest.mark.parametrize(("same_account_elsewhere", "same_address_other_accounts", "delay"), [
+    (0, 0, 0.0), (THROTTLE_LIMIT - 1, 0, 0.0), (THROTTLE_LIMIT, 0, 0.25), (THROTTLE_LIMIT + 3, 0, 1.0),
+    (0, THROTTLE_LIMIT, 0.25), (5, 5, 0.25), (60, 0, 3.0),
+])
+def test_failures_elsewhere_slow_a_sign_in_down_up_to_a_cap(fresh_db, same_account_elsewhere,
+                                                            same_address_other_accounts, delay):
+    now = 1_000_000.0
+    for i in range(same_account_elsewhere):
+        store.record_login_failure(fresh_db, "ana@example.org", f"10.0.{i // 250}.{i % 250}", now=now)
+    for i in range(same_address_other_accounts):
+        store.record_login_failure(fresh_db, f"other{i}@example.org", "10.9.9.9", now=now)
+    store.record_login_failure(fresh_db, "ana@example.org", "10.9.9.9", now=now)  # its own: never counted here
+    assert store.login_slowdown(fresh_db, "ana@example.org", "10.9.9.9", now=now) == delay
+    assert store.login_slowdown(fresh_db, "ana@example.org", "10.9.9.9", now=now + THROTTLE_WINDOW_SECONDS + 1) == 0

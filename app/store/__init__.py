@@ -36,6 +36,7 @@ from .accounts import (
     get_user,
     list_users,
     login_blocked_for,
+    login_slowdown,
     record_login_failure,
     revoke_user_sessions,
     session_user,

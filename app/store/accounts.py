@@ -225,19 +225,49 @@ THROTTLE_LIMIT = 10
 THROTTLE_WINDOW_SECONDS = 15 * 60
 
 
+# One address failing on this many sign-ins in the window (any accounts: password spraying) is refused.
+ADDRESS_THROTTLE_LIMIT = 10 * THROTTLE_LIMIT
+# How much a sign-in is slowed down per failure elsewhere beyond THROTTLE_LIMIT (see login_slowdown).
+SLOWDOWN_STEP_SECONDS = 0.25
+
+
+def _failures(db: Database, where: str, params: list, since: float, limit: int) -> list[float]:
+    return [row[0] for row in db.execute(f"SELECT at FROM login_failures WHERE {where} AND at > ? "
+                                         "ORDER BY at DESC LIMIT ?", [*params, since, limit]).fetchall()]
+
+
 def login_blocked_for(db: Database, email: str, address: str, now: float | None = None,
                       limit: int = THROTTLE_LIMIT, window: int = THROTTLE_WINDOW_SECONDS) -> int:
-    """Seconds until another attempt is allowed for this account or address (0 when allowed)."""
+    """Seconds until this account may be tried again from this address (0 when it may).
+
+    Throttled by account and address together: only this address's own failures on this account
+    (``limit`` in ``window``), or this address failing on very many accounts (ADDRESS_THROTTLE_LIMIT),
+    refuse an attempt. Failures on the account from elsewhere never refuse a correct password: they
+    slow attempts down instead (login_slowdown), as OWASP ASVS 2.2.1 advises.
+    """
     now = time.time() if now is None else now
     since = now - window
     waits = []
-    for column, value in (("email", normalise_email(email)), ("address", address)):
-        rows = db.execute(f"SELECT at FROM login_failures WHERE {column} = ? AND at > ? ORDER BY at DESC LIMIT ?",
-                          [value, since, limit]).fetchall()
-        if len(rows) >= limit:
-            oldest_counted = rows[-1][0]
-            waits.append(int(oldest_counted + window - now) + 1)
+    for where, params, most in (("email = ? AND address = ?", [normalise_email(email), address], limit),
+                                ("address = ?", [address], ADDRESS_THROTTLE_LIMIT)):
+        found = _failures(db, where, params, since, most)
+        if len(found) >= most:
+            waits.append(int(found[-1] + window - now) + 1)
     return max(waits, default=0)
+
+
+def login_slowdown(db: Database, email: str, address: str, now: float | None = None, limit: int = THROTTLE_LIMIT,
+                   window: int = THROTTLE_WINDOW_SECONDS, most: float = 3.0) -> float:
+    """Seconds to wait before checking a password because of failures elsewhere in the window: on this
+    account from other addresses, or on other accounts from this address. Nothing below ``limit`` of
+    them; then SLOWDOWN_STEP_SECONDS per failure beyond, at most ``most``."""
+    now = time.time() if now is None else now
+    email = normalise_email(email)
+    elsewhere = len(_failures(db, "((email = ? AND address != ?) OR (address = ? AND email != ?))",
+                              [email, address, address, email], now - window, 10 * limit))
+    if elsewhere < limit:
+        return 0.0
+    return min(most, SLOWDOWN_STEP_SECONDS * (elsewhere - limit + 1))
 
 
 def record_login_failure(db: Database, email: str, address: str, now: float | None = None) -> None:

@@ -6,6 +6,7 @@ the database, so signing out revokes it on the server and an old cookie stops wo
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
@@ -106,6 +107,11 @@ def login():
                                     f"{'s' if minutes != 1 else ''}.")
             status = 429
         else:
+            # Failures elsewhere (this account from other addresses, other accounts from here) slow the
+            # attempt down; they never refuse a correct password.
+            delay = store.login_slowdown(db, email, address, most=current_app.config["LOGIN_SLOWDOWN_MAX_SECONDS"])
+            if delay:
+                time.sleep(delay)
             user_id = store.verify_credentials(db, email, form.password.data)
             if user_id is None:
                 known = store.user_by_email(db, email)

@@ -135,16 +135,18 @@ def authenticate(write: bool) -> None:
     """Find the token's user (g.api_user); refuse a missing, wrong, read-only or over-used token."""
     db = get_db()
     address = client_address()
-    wait = store.api_auth_blocked_for(db, address)
-    if wait:
-        raise ApiError(429, "too_many_failures", "Too many wrong tokens from this address; try again later.",
-                       headers={"Retry-After": str(wait)})
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise ApiError(401, "unauthorized", "Send a personal access token: Authorization: Bearer <token>.",
                        headers={"WWW-Authenticate": 'Bearer realm="pmo-advisor"'})
+    # A valid token always works: wrong ones from the same address (a colleague behind the same NAT)
+    # never lock it out; only more wrong ones from there are refused.
     holder = store.token_holder(db, token.strip())
     if holder is None:
+        wait = store.api_auth_blocked_for(db, address)
+        if wait:
+            raise ApiError(429, "too_many_failures", "Too many wrong tokens from this address; try again later.",
+                           headers={"Retry-After": str(wait)})
         store.record_api_auth_failure(db, address)
         raise ApiError(401, "invalid_token", "The token is unknown, expired or revoked.",
                        headers={"WWW-Authenticate": 'Bearer realm="pmo-advisor", error="invalid_token"'})
