@@ -330,7 +330,7 @@ def units_progress(db: Database, org_id: int, data: Mapping[str, Any], today: da
     """Each unit's progress on its latest roadmap, and the whole organisation's combined progress."""
     rows = []
     for name, latest in data.get("unit_latest", []):
-        own = [r for r in data["all_rows"] if r["unit_id"] == latest["unit_id"]]
+        own = hist.one_per_period([r for r in data["all_rows"] if r["unit_id"] == latest["unit_id"]])
         previous = own[-2]["summary"] if len(own) > 1 else None
         view = hist.apply_progress(latest["summary"], store.progress(db, org_id, latest["unit_id"]), previous,
                                    latest_date=latest["assessed_on"], today=today or date.today())

@@ -15,8 +15,10 @@ from app.engine import run_assessment
 from app.engine.history import (
     REGRESSION_DROP,
     apply_progress,
+    build_dashboard,
     delta_table,
     model_history,
+    one_per_period,
     percent_to_target,
     pitfall_history,
     progress_to_target,
@@ -485,3 +487,36 @@ def test_pitfalls_across_units_count_each_once_most_widespread_first():
     latest = [("A", summary(pitfalls=["p1", "p2"])), ("B", summary(pitfalls=["p2"])), ("C", summary(pitfalls=["p2", "p3"]))]
     out = pitfalls_across(latest)
     assert [(p["id"], p["units"]) for p in out] == [("p2", ["A", "B", "C"]), ("p1", ["A"]), ("p3", ["C"])]
+
+
+def dated(rid: int, period: str, assessed_on: str, governance: float) -> dict:
+    return {"id": rid, "period": period, "assessed_on": assessed_on, "unit_id": None,
+            "summary": summary({"governance": governance})}
+
+
+@pytest.mark.parametrize(
+    ("rows", "kept"),
+    [
+        # A workshop labelled like the quarter's assessment: the later result stands for 2026-Q4.
+        ([("2026-Q3", "2026-08-01"), ("2026-Q4", "2026-10-15"), ("2026-Q4", "2026-12-07")], [1, 3]),
+        # Periods in order even when a quarter was recorded after a later one.
+        ([("2027-Q1", "2027-02-01"), ("2026-Q4", "2027-03-01")], [2, 1]),
+        # A period that is not a quarter takes the quarter of its date.
+        ([("Autumn review", "2026-10-20"), ("2027-Q1", "2027-01-10")], [1, 2]),
+        ([("2026-Q4", "2026-11-01")], [1]),
+        ([], []),
+    ],
+)
+def test_one_per_period_keeps_the_latest_result_of_each_period_in_period_order(rows, kept):
+    given = [dated(n, period, day, 2.0) for n, (period, day) in enumerate(rows, start=1)]
+    assert [r["id"] for r in one_per_period(given)] == kept
+
+
+def test_two_results_of_one_period_are_never_compared_as_a_drop():
+    rows = [dated(1, "2026-Q3", "2026-08-01", 2.0), dated(2, "2026-Q4", "2026-10-15", 2.6),
+            dated(3, "2026-Q4", "2026-12-07", 2.4)]
+    data = build_dashboard(rows, [], None, {"governance": "Governance"})
+    assert [p["label"] for p in data["plots"]["trend"]] == ["2026-Q3", "2026-Q4"]
+    assert (data["previous"]["id"], data["latest"]["id"]) == (1, 3)
+    governance = next(d for d in data["deltas"] if d["dimension"] == "governance")
+    assert governance["delta"] == pytest.approx(0.4)

@@ -7,10 +7,13 @@ deltas are given only for question ids both results have.
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from statistics import mean
 from typing import Any, Iterable, Mapping, Sequence
 
 from .progress import REGRESSION_DROP, apply_progress  # noqa: F401  (history's callers read them here)
+from .reassessment import quarter_of
 from .vocabulary import DIMENSIONS
 
 
@@ -236,6 +239,30 @@ def period_rollup(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return points
 
 
+_QUARTER_LABEL = re.compile(r"^\d{4}-Q[1-4]$")
+
+
+def period_order(row: Mapping[str, Any]) -> tuple[str, str, Any]:
+    """Where a result falls in time: its period when that is a quarter (2026-Q4), else the quarter
+    of its assessment date; then its date and id. Quarter labels sort as the quarters do."""
+    period = row.get("period") or ""
+    quarter = period if _QUARTER_LABEL.match(period) else quarter_of(date.fromisoformat(row["assessed_on"][:10]))
+    return quarter, row["assessed_on"] or "", row["id"]
+
+
+def one_per_period(rows: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """One result per period, periods in order: the latest result of each period stands for it.
+
+    Two results of the same period (a workshop labelled like an earlier assessment) are never
+    compared with each other as if one came after the other: no false drop, no false regression.
+    """
+    latest: dict[str, Mapping[str, Any]] = {}
+    for row in sorted(rows, key=period_order):
+        latest.pop(row["period"], None)  # re-inserted last: the period's place is its latest result's
+        latest[row["period"]] = row
+    return sorted(latest.values(), key=period_order)
+
+
 def build_dashboard(rows_all: Sequence[Mapping[str, Any]], units: Sequence[Mapping[str, Any]],
                     unit: Mapping[str, Any] | None, default_labels: Mapping[str, str]) -> dict[str, Any]:
     """Everything the dashboard shows for the organisation (unit None) or one unit, as plain data.
@@ -245,7 +272,7 @@ def build_dashboard(rows_all: Sequence[Mapping[str, Any]], units: Sequence[Mappi
     radar's series and the units' latest scores; the adapters turn them into figures.
     """
     unit_names = {u["id"]: u["name"] for u in units}
-    rows = [r for r in rows_all if r["unit_id"] == (unit["id"] if unit else None)]
+    rows = one_per_period([r for r in rows_all if r["unit_id"] == (unit["id"] if unit else None)])
     labels = history_labels(rows_all, default_labels)
     data: dict[str, Any] = {"rows": rows, "all_rows": list(rows_all), "units": list(units), "unit_names": unit_names,
                             "labels": labels, "plots": {}}

@@ -20,6 +20,9 @@ BEST_EFFORT_WAIT_MS = 250
 
 log = logging.getLogger("pmo_advisor")
 
+# A period label (2026-Q4) is short: it heads a column of the dashboard.
+MAX_PERIOD = 20
+
 
 class StoreError(Exception):
     """Base class of the store's named failures."""

@@ -9,14 +9,13 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..engine.history import summarise
-from .db import NotFound, StoreError, now_iso, transaction
+from .db import MAX_PERIOD, NotFound, StoreError, now_iso, transaction
 from .orgs import clean_name
 from .responses import load_answers, load_notes
 from .rounds import rounds_with_votes
 from .workshops import consensus, responses_with_answers
 
 MAX_UNIT_NAME = 80
-MAX_PERIOD = 20
 
 
 class DuplicateUnit(StoreError):

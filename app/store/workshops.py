@@ -10,7 +10,7 @@ from typing import Any, Callable, Mapping
 
 from sqlite_utils import Database
 
-from .db import AssessmentClosed, NotFound, StoreError, hash_token, new_token, now_iso, transaction
+from .db import MAX_PERIOD, AssessmentClosed, NotFound, StoreError, hash_token, new_token, now_iso, transaction
 from .responses import insert_snapshot, response_by_token
 
 # No 0/O, 1/I/L: a code read from a projector must not be misread.
@@ -84,10 +84,11 @@ _LIVE_ORG = "NOT EXISTS (SELECT 1 FROM organisations o WHERE o.id = w.org_id AND
 
 def create_workshop(db: Database, org_id: int, user_id: int, *, title: str, mode: str, roles: list[str],
                     context: Mapping[str, Any], questionnaire_id: str, questionnaire_version: str,
-                    unit_id: int | None = None, previous_id: int | None = None) -> int:
+                    unit_id: int | None = None, previous_id: int | None = None, period: str | None = None) -> int:
     """Create a workshop and the open assessment its participants answer; return its id.
 
     ``previous_id``: an earlier submitted assessment of the organisation to show beside the room.
+    ``period``: the period its result is for (default: today's quarter).
     """
     title = " ".join((title or "").split())[:MAX_TITLE]
     if not title:
@@ -106,7 +107,8 @@ def create_workshop(db: Database, org_id: int, user_id: int, *, title: str, mode
         assessment_id = db["assessments"].insert({
             "kind": "workshop", "previous_id": previous_id, "title": title, "questionnaire_id": questionnaire_id,
             "questionnaire_version": questionnaire_version, "created_at": now_iso(), "org_id": org_id,
-            "unit_id": unit_id, "period": f"{today.year}-Q{(today.month - 1) // 3 + 1}",
+            "unit_id": unit_id,
+            "period": " ".join((period or "").split())[:MAX_PERIOD] or f"{today.year}-Q{(today.month - 1) // 3 + 1}",
             "assessed_on": today.isoformat(),
         }).last_pk
         for _ in range(20):

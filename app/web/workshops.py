@@ -18,6 +18,8 @@ from flask import Blueprint, Response, abort, flash, g, jsonify, redirect, rende
 from .. import service, store
 from ..db import get_db
 from ..engine import InvalidInput
+from ..engine.reassessment import next_period
+from ..engine.summary import day
 from ..engine.vocabulary import LEVELS
 from . import live, room_charts, screens
 from .access import can_facilitate, facilitator_view, member_view
@@ -65,9 +67,11 @@ def create(org_id: int):
     units = store.units(db, org_id)
     values = dict(store.latest_context(db, org_id))
     errors: dict[str, str] = {}
-    form = {"title": "", "mode": "anonymous", "roles": DEFAULT_ROLES, "unit": "", "start_from": "previous"}
+    form = {"title": "", "mode": "anonymous", "roles": DEFAULT_ROLES, "unit": "", "start_from": "previous",
+            "period": _next_period(db, org_id), "same_period": ""}
     if request.method == "POST":
         form = {k: request.form.get(k, "") for k in form}
+        form["period"] = " ".join(form["period"].split()) or _next_period(db, org_id)
         parsed, missing, invalid = parse_context_form(questionnaire, request.form)
         errors = {**missing, **invalid}
         values.update({k: request.form.get(k) for k in invalid})
@@ -79,6 +83,8 @@ def create(org_id: int):
         unit_id = optional_id(form["unit"], "Unknown unit. Nothing was created.")
         # Starting from the last result shows it beside the room on the projector.
         previous = service.latest_of_scope(db, org_id, unit_id) if form["start_from"] == "previous" else None
+        if problem := _period_problem(db, org_id, unit_id, units, form["period"], form["same_period"] == "1"):
+            errors["period"] = problem
         if not errors:
             try:
                 with audited("workshop_opened", org_id, "workshop", None, form["title"], form["mode"]) as entry:
@@ -86,7 +92,7 @@ def create(org_id: int):
                         db, org_id, g.user["id"], title=form["title"], mode=form["mode"],
                         roles=form["roles"].split(","), context=parsed, questionnaire_id=questionnaire.id,
                         questionnaire_version=questionnaire.version, unit_id=unit_id,
-                        previous_id=previous["id"] if previous else None)
+                        previous_id=previous["id"] if previous else None, period=form["period"])
             except store.NotFound:
                 abort(404)
             except store.StoreError as err:
@@ -97,6 +103,27 @@ def create(org_id: int):
     return render_template("workshops/new.html", org=g.org, questionnaire=questionnaire, values=values,
                            errors=errors, form=form, units=units,
                            last_results=_last_results(db, org_id, units)), 400 if errors else 200
+
+
+def _next_period(db, org_id: int) -> str:
+    """The period after the organisation's latest result (any scope), or today's quarter."""
+    rows = store.history(db, org_id, "all")
+    return next_period(rows[-1]["period"] if rows else None, date.today())
+
+
+def _period_problem(db, org_id: int, unit_id: int | None, units: list[dict], period: str, same_anyway: bool) -> str | None:
+    """Why the period cannot be used as it is: too long, or this scope already has a result for it
+    (unless the facilitator chose to add a second result for it)."""
+    if len(period) > store.MAX_PERIOD:
+        return f"The period is a short label of at most {store.MAX_PERIOD} characters, such as 2027-Q1."
+    taken = [a for a in store.org_assessments(db, org_id)
+             if a["period"] == period and a["unit_id"] == unit_id and a["status"] == "closed"]
+    if taken and not same_anyway:
+        scope = next((u["name"] for u in units if u["id"] == unit_id), "The whole organisation")
+        when = f" (assessed on {day(taken[0]['assessed_on'])})" if taken[0]["assessed_on"] else ""
+        return (f"{scope} already has an assessment for {period}{when}. "
+                "Choose the next period, or tick “Add a second result for this period” below.")
+    return None
 
 
 def _last_results(db, org_id: int, units: list[dict]) -> dict[int | None, str]:

@@ -7,6 +7,8 @@ import re
 
 from playwright.sync_api import expect
 
+from app import store
+from tests.browser.conftest import sign_in
 from tests.browser.test_questionnaire_browser import fill_context
 
 SHOTS = os.environ.get("PMO_SHOTS")  # a folder: screenshots for a person to look at
@@ -46,3 +48,32 @@ def test_one_bad_number_on_the_profile_keeps_every_answer_on_a_phone(server, pho
     phone.fill("#input-active_projects", "60")
     phone.get_by_role("button", name=re.compile("^Next")).click()
     phone.wait_for_url(re.compile("/d/"))
+
+
+def test_a_workshop_for_a_period_already_assessed_is_warned_about_before_it_opens(demo, live_app, page):
+    demo_app = live_app
+    sign_in(page, demo)
+    page.goto(f"{demo['base']}/orgs/{demo['org_id']}/workshops/new")
+    period = page.get_by_label("Period")
+    offered = period.input_value()
+    assert re.fullmatch(r"\d{4}-Q[1-4]", offered)
+    page.select_option("#unit", str(demo["unit"]))
+    taken = page.locator("#unit option:checked").inner_text()
+    db = store.open_db(demo_app.config["DATABASE"])
+    try:
+        used = store.history(db, demo["org_id"], demo["unit"])[-1]["period"]
+    finally:
+        db.close()
+    period.fill(used)
+    page.get_by_label("Title").fill("Second look")
+    page.get_by_role("button", name="Open the workshop").click()
+    expect(page.locator("#period-error")).to_contain_text(f"{taken} already has an assessment for {used}")
+    expect(page.get_by_label("Title")).to_have_value("Second look")
+    shoot(page, "workshop-period-warning-1366")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.locator("#field-period").scroll_into_view_if_needed()
+    if SHOTS:
+        page.screenshot(path=os.path.join(SHOTS, "workshop-period-warning-390.png"))
+    page.get_by_label("Add a second result for this period").check()
+    page.get_by_role("button", name="Open the workshop").click()
+    page.wait_for_url(re.compile(r"/workshops/\d+$"))
