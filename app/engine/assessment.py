@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Mapping
@@ -13,7 +14,7 @@ from .facts import build_facts
 from .models import Questionnaire
 from .profile import validate_context
 from .roadmap import PlanInput, build_roadmap, link_pitfalls
-from .rules import check_pain, choose_ownership, choose_oversight, find_pitfalls, rank_models
+from .rules import check_pain, choose_ownership, choose_oversight, find_checks, find_pitfalls, rank_models
 from .scoring import describe_highlights, score_answers, validate_answers
 from .summary import build_summary
 from .vocabulary import DIMENSIONS, LEVELS
@@ -120,6 +121,7 @@ class Advice:
     ownership: dict[str, Any]
     pitfalls: list[dict[str, Any]]
     facts: dict[str, Any]
+    check_first: list[dict[str, Any]] = dataclasses.field(default_factory=list)
 
 
 def assess_valid(
@@ -171,6 +173,8 @@ def assess_valid(
         "recommendation": advice.recommendation,
         "ownership": advice.ownership,
         "pitfalls": advice.pitfalls,
+        # Answers that disagree with the pain, with each other or with the profile: ask before acting.
+        "check_first": advice.check_first,
         "roadmap": roadmap,
         "plan": plan or {},
         "warnings": warnings,
@@ -323,8 +327,9 @@ def advise(content: Content, questionnaire: Questionnaire, scored: dict[str, Any
     recommendation["what_would_change"] = changes
     facts["model"] = recommendation["model"]
     recommendation["oversight"] = choose_oversight(rulebook, facts, labels)
-    return Advice(recommendation, choose_ownership(rulebook, facts, labels), find_pitfalls(rulebook, facts, labels),
-                  facts)
+    ownership = choose_ownership(rulebook, facts, labels)
+    pitfalls = find_pitfalls(rulebook, facts, labels)
+    return Advice(recommendation, ownership, pitfalls, facts, find_checks(rulebook, facts, labels))
 
 
 def explain_rules(content: Content, answers: Mapping[str, Any], context: Mapping[str, Any] | None = None,
@@ -338,6 +343,7 @@ def explain_rules(content: Content, answers: Mapping[str, Any], context: Mapping
     rulebook = content.rulebook
     recommendation, outcome = rank_models(rulebook, facts)
     facts["model"] = recommendation["model"]
+    find_pitfalls(rulebook, facts)  # the pitfalls of maturity read whether the pain's pitfall is flagged
 
     def entry(rule_id: str, condition, **extra) -> dict[str, Any]:
         return {"id": rule_id, "when": condition.text if condition else None,

@@ -83,6 +83,10 @@ FACT_SPECS: tuple[FactSpec, ...] = (
     FactSpec("answers.{question}", "number", "{question text}",
              "the level chosen for a question, 1-5, or unknown (don't know or unanswered)",
              "the answer as given"),
+    FactSpec("pain_flagged", "boolean", "The main pain's pitfall is flagged high",
+             "a pitfall on the main pain (ownership.yaml pains) fired at high severity; known to the rules that "
+             "read it (pitfalls of maturity, checks) once the other pitfalls are found",
+             "any pitfall listed under the pain fired high", after_model=True),
     FactSpec("model", "text", "Recommended PMO model",
              "the recommended model; known to pitfall, oversight and ownership rules only",
              "the top eligible model of the ranking", after_model=True),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -21,16 +22,16 @@ from .errors import ContentError
 from .located import Located, format_path
 from .models import KIND_MODELS, Questionnaire, Strict
 from .roadmap import compile_roadmap
-from .rulebook import compile_rulebook
+from .rulebook import TermChecker, compile_rulebook
 
 # Which kinds each content folder may hold.
 FOLDER_KINDS: dict[str, tuple[str, ...]] = {
     "questionnaires": ("questionnaire",),
-    "rules": ("model_rules", "pitfalls", "ownership"),
+    "rules": ("model_rules", "pitfalls", "ownership", "checks", "terms"),
     "roadmaps": ("improvements", "phases"),
 }
 # Kinds of which there is exactly one file.
-SINGLE_KINDS: tuple[str, ...] = ("model_rules", "pitfalls", "ownership", "phases")
+SINGLE_KINDS: tuple[str, ...] = ("model_rules", "pitfalls", "ownership", "checks", "terms", "phases")
 # The largest content file we read; the biggest real one is a few hundred KB.
 MAX_FILE_BYTES = 1024 * 1024
 # Past this many problems in one file, the rest are counted, not listed.
@@ -49,6 +50,24 @@ def check_questionnaire(q: Questionnaire, where: Located) -> None:
             if question.id in seen:
                 where.problem(path, f"question id {question.id!r} is used twice (also in {seen[question.id]})")
             seen[question.id] = dim.id
+
+
+def check_improvement_words(catalogues: list, words: TermChecker, rulebook) -> None:
+    """An improvement's words must fit every organisation it can be planned for: its condition, or the
+    gates of the only models it sets up (local PMO leads need the units a federated PMO needs)."""
+    for doc, located in catalogues:
+        for i, item in enumerate(doc.items):
+            reads: set[str] = set()
+            if item.when:
+                reads |= set(re.findall(r"[a-z_]+(?:\.[a-z_]+)+", item.when))
+            if item.setup_only and item.setup_for:
+                for gate in rulebook.gates:
+                    if all(model == gate.model for model in item.setup_for):
+                        reads |= set(gate.condition.reads)
+            for name in ("title", "description", "metric"):
+                words.check(getattr(item, name), reads, located, ("items", i, name), item.id)
+            for d, deliverable in enumerate(item.deliverables):
+                words.check(deliverable, reads, located, ("items", i, "deliverables", d), item.id)
 
 
 def check_pains(ownership: list, roadmap) -> None:
@@ -255,6 +274,8 @@ def load_content(root: Path | str) -> Content:
     roadmap = compile_roadmap(documents["improvements"], documents["phases"][:1], pitfall_ids, default)
     if documents["improvements"] and not documents["phases"]:
         problems.append(("roadmaps/", "", "an improvements catalogue needs a phases file"))
+    if rulebook is not None and rulebook.terms and not problems:  # the gates it reads may be missing
+        check_improvement_words(documents["improvements"], TermChecker(rulebook.terms), rulebook)
     if roadmap is not None:
         check_pains(documents["ownership"][:1], roadmap)
         roadmap = add_pitfall_mitigations(documents["pitfalls"][:1], roadmap)

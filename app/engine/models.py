@@ -411,6 +411,36 @@ class OwnershipRules(Strict):
     pains: dict[PainId, Pain] = Field(default_factory=dict)
 
 
+class Check(Strict):
+    """Check first: answers that disagree with each other or with the profile, to ask about in the room."""
+
+    id: str = Field(pattern=RULE_ID)
+    when: str = Field(min_length=1, description="The disagreement, as a condition over the facts.")
+    text: ClaimText = Field(min_length=1, description="What disagrees, in the organisation's terms.")
+    ask: ClaimText = Field(min_length=1, description="The question to ask in the room.")
+    would_change: ClaimText = Field(min_length=1, description="Which advice would change if the answer were lower.")
+
+
+class Term(Strict):
+    """Words that need a condition: 'units' need more than one unit, 'sprints' need agile work."""
+
+    id: str = Field(pattern=RULE_ID)
+    words: list[str] = Field(min_length=1, description="Regular expressions, matched case-insensitively on whole "
+                                                       "words.")
+    when: str = Field(min_length=1, description="What must hold for the words to fit the organisation.")
+    needs: str = Field(min_length=5, description="The condition in plain words, for the content check's message.")
+
+
+class CheckRules(Strict):
+    kind: Literal["checks"]
+    checks: list[Check] = Field(min_length=1)
+
+
+class TermRules(Strict):
+    kind: Literal["terms"]
+    terms: list[Term] = Field(min_length=1)
+
+
 # --------------------------------------------------------------------------
 # Roadmap: the improvement catalogue and the phases
 # --------------------------------------------------------------------------
@@ -550,6 +580,8 @@ KIND_MODELS: dict[str, type[Strict]] = {
     "model_rules": ModelRules,
     "pitfalls": PitfallRules,
     "ownership": OwnershipRules,
+    "checks": CheckRules,
+    "terms": TermRules,
     "improvements": ImprovementCatalogue,
     "phases": PhasePlan,
 }

@@ -10,7 +10,7 @@ from .claims import ClaimPart, CompiledText, as_parts
 from .expressions import Condition, ConditionError, compile_condition
 from .facts import Fact, fact_table, nest, rule_context
 from .located import Located
-from .models import ModelDefinition, ModelRules, OwnershipRules, Pain, PitfallRules, Questionnaire
+from .models import CheckRules, ModelDefinition, ModelRules, OwnershipRules, Pain, PitfallRules, Questionnaire, TermRules
 from .wording import LIST_PLACEHOLDER, PLACEHOLDER
 
 # "level {answers.x}" would read "level level 3".
@@ -74,15 +74,15 @@ class CompiledPitfall:
             paths += variant.condition.reads
         return tuple(dict.fromkeys(paths))
 
-    def texts(self) -> list[tuple[str, CompiledText, tuple[Condition, ...]]]:
-        """Every text it can show, with the conditions under which it is shown (for the terms check)."""
+    def texts(self) -> list[tuple[tuple, CompiledText, tuple[Condition, ...]]]:
+        """Every text it can show (its path), with the conditions under which it is shown (for the terms check)."""
         base = ((self.precondition,) if self.precondition else ()) + (self.condition,)
-        out = [("title", self.title, base), ("why", self.why, base), ("mitigation", self.mitigation, base)]
+        out = [(("title",), self.title, base), (("why",), self.why, base), (("mitigation",), self.mitigation, base)]
         for v, variant in enumerate(self.variants):
             for name in ("title", "why", "mitigation"):
                 text = getattr(variant, name)
                 if text is not None:
-                    out.append((f"variants[{v}].{name}", text, base + (variant.condition,)))
+                    out.append((("variants", v, name), text, base + (variant.condition,)))
         return out
 
     def explanation(self, facts: Mapping[str, Any]) -> tuple[CompiledText, CompiledText, str, CompiledText]:
@@ -119,6 +119,50 @@ class CompiledPain:
 
 
 @dataclass(frozen=True)
+class CompiledCheck:
+    """Check first: a disagreement between answers, or between answers and the profile."""
+
+    id: str
+    condition: Condition
+    text: CompiledText
+    ask: CompiledText
+    would_change: CompiledText
+
+
+@dataclass(frozen=True)
+class CompiledTerm:
+    """Words that need a condition (terms.yaml): 'units' need more than one unit."""
+
+    id: str
+    pattern: re.Pattern
+    condition: Condition
+    needs: str
+
+
+class TermChecker:
+    """Lists every text whose words need a condition it does not have (it never reads the term's facts)."""
+
+    def __init__(self, terms: tuple[CompiledTerm, ...]):
+        self.terms = terms
+
+    def check(self, text: CompiledText | str | None, reads: set[str] | tuple[str, ...], located: Located, loc: tuple,
+              label: str = "") -> None:
+        if text is None:
+            return
+        if isinstance(text, str):
+            text = CompiledText.plain(text)
+        for part in text.parts:
+            known = set(reads) | set(part.condition.reads if part.condition else ())
+            for sentence in (part.text, part.otherwise or ""):
+                for term in self.terms:
+                    found = term.pattern.search(sentence)
+                    if found and not set(term.condition.reads) <= known:
+                        where = f" (in {label!r})" if label else ""
+                        located.problem(loc, f"“{found.group(0)}” needs {term.needs}, but the text has no such "
+                                             f"condition: make it a claim with 'when: {term.condition.text}'{where}")
+
+
+@dataclass(frozen=True)
 class Rulebook:
     base_fit: int
     hybrid_margin: int
@@ -137,6 +181,8 @@ class Rulebook:
     max_own_first: int
     pains: Mapping[str, Pain]
     pain_texts: Mapping[str, CompiledPain]
+    checks: tuple[CompiledCheck, ...]
+    terms: tuple[CompiledTerm, ...]
     facts: Mapping[str, Fact]
     # For the what-would-change search: which model rules and gates read each fact path, and
     # the numbers they compare each fact path with.
@@ -263,6 +309,23 @@ def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]
                                     models={}, phrases={})
     max_own, pains = 4, {}
     pain_texts: dict[str, CompiledPain] = {}
+    checks: list[CompiledCheck] = []
+    terms: list[CompiledTerm] = []
+
+    for doc, located in documents.get("terms", []):
+        doc: TermRules
+        seen = set()
+        for i, term in enumerate(doc.terms):
+            _unique(located, ("terms", i, "id"), term.id, seen, "term id")
+            try:
+                pattern = re.compile(r"\b(?:" + "|".join(term.words) + r")\b", re.IGNORECASE)
+            except re.error as err:
+                located.problem(("terms", i, "words"), f"not a regular expression: {err}")
+                continue
+            condition = compiler.condition(term.when, located, ("terms", i, "when"), with_model=True, label=term.id)
+            if condition is not None:
+                terms.append(CompiledTerm(term.id, pattern, condition, term.needs))
+    words = TermChecker(tuple(terms))
 
     for doc, located in documents.get("model_rules", []):
         doc: ModelRules
@@ -275,6 +338,7 @@ def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]
             condition = compiler.condition(rule.when, located, ("rules", i, "when"), with_model=False, label=rule.id)
             compiler.template(rule.reason, located, ("rules", i, "reason"), with_model=False, label=rule.id)
             if condition is not None:
+                words.check(rule.reason, condition.reads, located, ("rules", i, "reason"), rule.id)
                 model_rules.append(CompiledModelRule(rule.id, condition, dict(rule.points), rule.reason))
         for model, definition in doc.models.items():
             for g, gate in enumerate(definition.requires):
@@ -290,6 +354,7 @@ def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]
             condition = compiler.condition(item.when, located, loc + ("when",), with_model=True, label=item.id)
             compiler.template(item.text, located, loc + ("text",), with_model=True, label=item.id)
             if condition is not None:
+                words.check(item.text, condition.reads, located, loc + ("text",), item.id)
                 oversight.append(CompiledOversight(item.id, item.model, condition, item.title, item.text))
 
     for doc, located in documents.get("pitfalls", []):
@@ -327,10 +392,14 @@ def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]
                                                label=pitfall.id)
                 ok = ok and high_when is not None
             if condition is not None and ok:
-                pitfalls.append(CompiledPitfall(
+                compiled = CompiledPitfall(
                     pitfall.id, title, pitfall.severity, precondition,
                     pitfall.requires.text if pitfall.requires else "", condition, why, tuple(variants),
-                    mitigation, tuple(pitfall.holds), high_when, tuple(pitfall.mitigated_by)))
+                    mitigation, tuple(pitfall.holds), high_when, tuple(pitfall.mitigated_by))
+                pitfalls.append(compiled)
+                for name, text, governing in compiled.texts():
+                    reads = {path for c in governing for path in c.reads}
+                    words.check(text, reads, located, loc + name, pitfall.id)
 
     for doc, located in documents.get("ownership", []):
         doc: OwnershipRules
@@ -346,6 +415,7 @@ def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]
                     if condition is None:
                         continue
                 why = compiler.text(item.why, located, (section, i, "why"), with_model=True, label=item.id)
+                words.check(why, condition.reads if condition else (), located, (section, i, "why"), item.id)
                 if why is not None:
                     target.append(CompiledOwnership(item.id, item.title, condition, why, tuple(item.improvements)))
         own_ids = {item.id for item in doc.own_first}
@@ -357,7 +427,7 @@ def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]
                     located.problem(("pains", pain_id, "questions", q), f"unknown question {question!r}")
             known_pitfalls = {p.id for p in pitfalls}
             for k, pitfall_id in enumerate(pain.pitfalls):
-                if pitfall_id not in known_pitfalls:
+                if known_pitfalls and pitfall_id not in known_pitfalls:  # (none known: the file has problems)
                     located.problem(("pains", pain_id, "pitfalls", k), f"{pitfall_id!r} is not a pitfall id")
             for q, question in enumerate(pain.causes):
                 if questionnaire.question(question) is None:
@@ -365,9 +435,26 @@ def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]
             probe = compiler.text(pain.probe, located, ("pains", pain_id, "probe"), with_model=True, label=pain_id)
             stakes = compiler.text(pain.would_change, located, ("pains", pain_id, "would_change"), with_model=True,
                                    label=pain_id)
+            for name, text in (("probe", probe), ("would_change", stakes)):
+                words.check(text, ("context.primary_pain",), located, ("pains", pain_id, name), pain_id)
             if probe is not None:
                 pain_texts[pain_id] = CompiledPain(pain_id, pain, probe, stakes)
         pains = dict(doc.pains)
+
+    for doc, located in documents.get("checks", []):
+        doc: CheckRules
+        seen = set()
+        for i, check in enumerate(doc.checks):
+            loc = ("checks", i)
+            _unique(located, loc + ("id",), check.id, seen, "check id")
+            condition = compiler.condition(check.when, located, loc + ("when",), with_model=True, label=check.id)
+            texts = [compiler.text(getattr(check, name), located, loc + (name,), with_model=True, label=check.id)
+                     for name in ("text", "ask", "would_change")]
+            if condition is None or None in texts:
+                continue
+            for name, text in zip(("text", "ask", "would_change"), texts):
+                words.check(text, condition.reads, located, loc + (name,), check.id)
+            checks.append(CompiledCheck(check.id, condition, *texts))
 
     readers: dict[str, list[int]] = {}
     gate_readers: dict[str, list[int]] = {}
@@ -393,6 +480,8 @@ def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]
         max_own_first=max_own,
         pains=pains,
         pain_texts=pain_texts,
+        checks=tuple(checks),
+        terms=tuple(terms),
         facts=compiler.facts,
         readers={path: tuple(indexes) for path, indexes in readers.items()},
         gate_readers={path: tuple(indexes) for path, indexes in gate_readers.items()},

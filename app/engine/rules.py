@@ -138,11 +138,29 @@ def choose_oversight(rulebook: Rulebook, facts: Mapping[str, Any],
 # --------------------------------------------------------------------------
 
 
-def find_pitfalls(rulebook: Rulebook, facts: Mapping[str, Any],
+PAIN_FLAGGED = "pain_flagged"
+
+
+def find_pitfalls(rulebook: Rulebook, facts: dict[str, Any],
                   labels: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
-    """Every pitfall whose precondition and condition hold, highest severity first, with its evidence."""
+    """Every pitfall whose precondition and condition hold, highest severity first, with its evidence.
+
+    Pitfalls that read whether the main pain's pitfall is flagged (the pitfalls of maturity) are
+    found after the others, once that is known; ``facts`` gains ``pain_flagged``.
+    """
+    pain = rulebook.pains.get(facts.get("context.primary_pain"))
+    on_pain = set(pain.pitfalls) if pain is not None else set()
     found = []
-    for index, pitfall in enumerate(rulebook.pitfalls):
+    order = rulebook.cache.get("pitfall_order")
+    if order is None:  # the pitfalls of maturity last, once; the order never changes
+        late = [i for i, p in enumerate(rulebook.pitfalls) if PAIN_FLAGGED in p.reads]
+        order = rulebook.cache["pitfall_order"] = (
+            tuple(i for i in range(len(rulebook.pitfalls)) if i not in late) + tuple(late), late[0] if late else None)
+    order, first_late = order
+    for index in order:
+        if index == first_late:
+            facts[PAIN_FLAGGED] = any(e["id"] in on_pain and e["severity"] == "high" for _s, _i, e in found)
+        pitfall = rulebook.pitfalls[index]
         if pitfall.precondition is not None and not pitfall.precondition.matches(facts):
             continue
         if not pitfall.condition.matches(facts):
@@ -163,10 +181,51 @@ def find_pitfalls(rulebook: Rulebook, facts: Mapping[str, Any],
             "mitigation": render(mitigation, facts, labels),
             "holds": list(pitfall.holds),
             "roadmap_items": [],
+            "on_pain": pitfall.id in on_pain,
             # The claims its sentences stand on, so the advice can be re-checked against the answers.
             "claims": title_claims + why_claims + mitigation_claims,
         }))
+    facts[PAIN_FLAGGED] = any(e["id"] in on_pain and e["severity"] == "high" for _s, _i, e in found)
     return [entry for _s, _i, entry in sorted(found, key=lambda item: item[:2])]
+
+
+def find_checks(rulebook: Rulebook, facts: Mapping[str, Any],
+                labels: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Check first: answers that disagree with the stated pain, with each other or with the profile.
+
+    The pain comes first when its pitfall is not flagged high: the result then says why the answers
+    disagree with the pain, and names the weak answers that may cause it (``cause_questions``).
+    """
+    out = []
+    pain_id = facts.get("context.primary_pain")
+    pain = rulebook.pain_texts.get(pain_id)
+    if pain is not None and not facts.get(PAIN_FLAGGED):
+        entry = _check_entry("pain-disagrees", pain.probe, pain.pain.ask or "", pain.would_change, facts, labels)
+        entry["pain"] = pain_id
+        entry["evidence"] = {f"answers.{q}": facts.get(f"answers.{q}") for q in pain.pain.questions}
+        entry["cause_questions"] = [q for q in pain.pain.causes
+                                    if isinstance(facts.get(f"answers.{q}"), int) and facts[f"answers.{q}"] <= 2]
+        out.append(entry)
+    for check in rulebook.checks:
+        if check.condition.matches(facts):
+            entry = _check_entry(check.id, check.text, check.ask, check.would_change, facts, labels)
+            entry["evidence"] = {path: value for path, value in check.condition.evidence(facts).items()
+                                 if value is not None}
+            out.append(entry)
+    return out
+
+
+def _check_entry(check_id: str, text, ask, would_change, facts: Mapping[str, Any],
+                 labels: Mapping[str, Any] | None) -> dict[str, Any]:
+    entry: dict[str, Any] = {"id": check_id, "claims": []}
+    for name, value in (("text", text), ("ask", ask), ("would_change", would_change)):
+        if value is None or isinstance(value, str):
+            entry[name] = render(value or "", facts, labels)
+            continue
+        template, claims = value.select(facts)
+        entry[name] = render(template, facts, labels)
+        entry["claims"] += claims
+    return entry
 
 
 def choose_ownership(rulebook: Rulebook, facts: Mapping[str, Any],

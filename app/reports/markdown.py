@@ -112,7 +112,8 @@ def render_markdown(result: Mapping[str, Any]) -> str:
             lines.append(NO_CHANGE)
         lines.append("")
     own = result.get("ownership") or {}
-    if own.get("pain_note"):
+    checks = result.get("check_first") or []
+    if own.get("pain_note") and not any(c.get("id") == "pain-disagrees" for c in checks):
         lines += ["> " + own["pain_note"]["text"], ""]
     if own.get("own_first"):
         lines += ["## What the PMO should own first", ""]
@@ -141,6 +142,15 @@ def render_markdown(result: Mapping[str, Any]) -> str:
             lines.append("- In the roadmap: " + "; ".join(titles.get(i, i) for i in p["roadmap_items"]))
         elif p.get("plan_note"):
             lines.append(f"- {p['plan_note']}")
+        lines.append("")
+
+    if checks:
+        lines += ["## Check first", "", "Answers that disagree with each other, with the profile or with the stated pain. "
+                  "Ask about them in the room before acting on the advice.", ""]
+        for check in checks:
+            lines.append(f"- {check['text']}")
+            lines.append(f"  - Ask: {check['ask']}")
+            lines.append(f"  - What would change: {check['would_change']}")
         lines.append("")
 
     roadmap = result.get("roadmap") or {}

@@ -1,0 +1,134 @@
+"""Claims that hold, over 2,000 random uneven organisations (issue 22's invariants 4, 6 and 9).
+
+Each organisation's advice (pitfalls, what to own, check first) is rendered, then every rendered
+claim is re-checked against the answers by rule-engine itself, every "practice level N" it cites is
+compared with the answer, and every word of the terms table it uses is checked against its
+condition. A seeded generator keeps the run the same every time.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+from rule_engine import errors as re_errors
+
+from app.engine.assessment import choice_labels
+from app.engine.facts import build_facts, nest
+from app.engine.rules import choose_ownership, find_checks, find_pitfalls, rank_models
+from app.engine.scoring import score_answers
+from tests.uneven import uneven_organisation
+
+ORGANISATIONS = 2000
+
+
+def advice_for(content, questionnaire, answers, context):
+    """The advice's words for one organisation: pitfalls, ownership and check first (no roadmap)."""
+    rulebook = content.rulebook
+    facts = build_facts(questionnaire, score_answers(questionnaire, answers), answers, context)
+    labels = choice_labels(questionnaire)
+    recommendation, _outcome = rank_models(rulebook, facts, labels)
+    facts["model"] = recommendation["model"]
+    ownership = choose_ownership(rulebook, facts, labels)
+    pitfalls = find_pitfalls(rulebook, facts, labels)
+    return facts, ownership, pitfalls, find_checks(rulebook, facts, labels)
+
+
+def claim_conditions(rulebook):
+    """Every claim's condition in the rulebook, by its text."""
+    texts = [t for p in rulebook.pitfalls for _path, t, _conds in p.texts()]
+    texts += [item.why for item in rulebook.own_first + rulebook.dont_own]
+    texts += [t for pain in rulebook.pain_texts.values() for t in (pain.probe, pain.would_change) if t]
+    texts += [t for check in rulebook.checks for t in (check.text, check.ask, check.would_change)]
+    return {part.condition.text: part.condition for text in texts for part in text.claims}
+
+
+def holds(condition, nested) -> bool:
+    try:
+        return bool(condition.rule.matches(nested))
+    except re_errors.EvaluationError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def organisations(content, questionnaire):
+    rng = random.Random(22)
+    out = []
+    for _ in range(ORGANISATIONS):
+        answers, context = uneven_organisation(rng, questionnaire)
+        out.append((answers, context, *advice_for(content, questionnaire, answers, context)))
+    return out
+
+
+def rendered(ownership, pitfalls, checks):
+    """Every sentence shown, with the claims it stood on."""
+    for p in pitfalls:
+        yield f"pitfall {p['id']}", [p["title"], p["why"], p["mitigation"]], p["claims"]
+    for item in ownership["own_first"] + ownership["dont_own"]:
+        yield f"own {item['id']}", [item["why"]], item["claims"]
+    for c in checks:
+        yield f"check {c['id']}", [c["text"], c["ask"], c["would_change"]], c["claims"]
+
+
+def test_no_rendered_claim_contradicts_the_answers(content, organisations):
+    conditions = claim_conditions(content.rulebook)
+    wrong = []
+    for answers, context, facts, ownership, pitfalls, checks in organisations:
+        nested = nest(facts)
+        for where, _texts, claims in rendered(ownership, pitfalls, checks):
+            for claim in claims:
+                if holds(conditions[claim["when"]], nested) != claim["holds"]:
+                    wrong.append((where, claim["template"][:60], context))
+    assert not wrong, f"{len(wrong)} claims contradict the answers, e.g. {wrong[:3]}"
+
+
+def test_every_level_a_sentence_cites_is_the_answer_given(content, questionnaire, organisations):
+    names = {name: path[len("answers."):] for path, name in choice_labels(questionnaire)["names"].items()}
+    cites = re.compile(r"\b(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r") level (\d)\b")
+    wrong = []
+    for answers, _context, _facts, ownership, pitfalls, checks in organisations:
+        for where, texts, _claims in rendered(ownership, pitfalls, checks):
+            for text in texts:
+                for name, cited in cites.findall(text):
+                    if answers.get(names[name]) != int(cited):
+                        wrong.append((where, names[name], cited, answers.get(names[name])))
+    assert not wrong, f"{len(wrong)} cited levels differ from the answers, e.g. {wrong[:3]}"
+
+
+def test_every_word_fits_the_organisation(content, organisations):
+    wrong = []
+    for _answers, context, facts, ownership, pitfalls, checks in organisations:
+        nested = nest(facts)
+        for where, texts, _claims in rendered(ownership, pitfalls, checks):
+            for term in content.rulebook.terms:
+                found = next((m.group(0) for t in texts for m in [term.pattern.search(t)] if m), None)
+                if found and not holds(term.condition, nested):
+                    wrong.append((where, found, term.needs, context))
+    assert not wrong, f"{len(wrong)} words do not fit their organisation, e.g. {wrong[:3]}"
+
+
+def test_an_organisation_with_a_stated_pain_never_gets_an_empty_pitfall_list(organisations):
+    empty = [context for _a, context, _f, _o, pitfalls, _c in organisations if context["primary_pain"] and not pitfalls]
+    assert not empty, f"{len(empty)} organisations get no pitfall, e.g. {empty[:2]}"
+
+
+def test_the_pains_pitfall_is_present_and_high_or_check_first_says_why(content, organisations):
+    missing = []
+    for answers, context, _facts, _own, pitfalls, checks in organisations:
+        pain = content.rulebook.pains[context["primary_pain"]]
+        flagged = any(p["id"] in pain.pitfalls and p["severity"] == "high" for p in pitfalls)
+        explained = [c for c in checks if c["id"] == "pain-disagrees" and c.get("pain") == context["primary_pain"]]
+        if not flagged and not explained:
+            missing.append((context["primary_pain"], {q: answers.get(q) for q in pain.questions}))
+        if explained:
+            assert all(answers.get(q) is not None and answers[q] <= 2 for q in explained[0]["cause_questions"])
+    assert not missing, f"{len(missing)} organisations neither flag their pain nor say why, e.g. {missing[:2]}"
+
+
+def test_a_mature_organisation_gets_the_pitfalls_of_maturity(organisations):
+    mature = [(facts, pitfalls) for _a, _c, facts, _o, pitfalls, _c2 in organisations
+              if (facts.get("overall") or 0) >= 4.0]
+    assert mature, "the sample holds mature organisations"
+    for facts, pitfalls in mature:
+        assert "gold-plating" in {p["id"] for p in pitfalls}, facts["overall"]
