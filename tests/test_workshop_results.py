@@ -125,7 +125,7 @@ def test_the_report_shows_result_advice_roadmap_and_disagreement(app, fay, works
     page = fay.client.get(workshop.base + "/report")
     assert page.status_code == 200
     text = visible_text(page.text)
-    assert "Recommended PMO model" in text
+    assert "The PMO that fits" in text
     assert result["recommendation"]["title"] in text
     assert result["pitfalls"], "this room should walk into at least one pitfall"
     for pitfall in result["pitfalls"]:

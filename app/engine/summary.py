@@ -138,7 +138,8 @@ def first_days(result: Mapping[str, Any], pain_label: str | None) -> list[dict[s
     keep = {i["id"] for i in chosen}
     return [{"id": i["id"], "title": i["title"], "owner": i.get("owner") or "", "owner_name": i.get("owner_name"),
              "start_date": i.get("start_date"), "end_date": i.get("end_date"), "start_week": i.get("start_week"),
-             "end_week": i.get("end_week"), "why": reader_reasons(i, pain_label, 1)[0]}
+             "end_week": i.get("end_week"), "why": reader_reasons(i, pain_label, 1)[0],
+             "when": f"{day(i.get('start_date'))} to {day(i.get('end_date'))}" if i.get("start_date") else ""}
             for i in fits if i["id"] in keep]
 
 
@@ -273,8 +274,7 @@ def first_day_line(item: Mapping[str, Any]) -> str:
     who = item.get("owner") or ""
     if item.get("owner_name"):
         who = f"{item['owner_name']} ({who})" if who else item["owner_name"]
-    when = f"{day(item.get('start_date'))} to {day(item.get('end_date'))}" if item.get("start_date") else ""
-    details = "; ".join(part for part in (who, when) if part)
+    details = "; ".join(part for part in (who, item.get("when", "")) if part)
     return f"{item['title']}" + (f" ({details})" if details else "") + f": {item['why']}."
 
 
@@ -303,3 +303,11 @@ def summary_sections(summary: Mapping[str, Any]) -> list[tuple[str, str, list[st
                      for c in summary["check_first"]]))
     out.append(("plan", SECTION_TITLES["plan"], [summary["plan"]["text"]]))
     return out
+
+
+def capacity_text(capacity: Mapping[str, Any] | None) -> str:
+    """The PMO's size the plan assumes, in plain words: 'assumed: 3 people; set your own'."""
+    if not capacity:
+        return ""
+    who = plural(capacity["pmo_people"], "person", "people")
+    return f"{who}, as you set" if capacity.get("source") == "given" else f"assumed: {who}; set your own"

@@ -13,6 +13,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from ..engine.aggregate import agreement
 from ..engine.benchmark import MIN_GROUP
 from ..engine.progress import item_dates
+from ..engine.summary import capacity_text, reader_reasons, summary_of
 from ..engine.vocabulary import DIMENSIONS
 from .evidence import describe_evidence, labels_of
 from .levels import describe_level
@@ -67,6 +68,7 @@ def build_report(result: Mapping[str, Any], questionnaire: Mapping[str, Any] | N
     roadmap = _roadmap(result, area_titles, start, progress or {})
     kind = subject.get("kind") or ("workshop" if result.get("workshop") else "self")
     report: dict[str, Any] = {
+        "summary": summary_of(result),
         "kind": kind,
         "title": _title(kind, subject),
         "subject": {**subject, "kind": kind, "prepared_on": today.isoformat()},

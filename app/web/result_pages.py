@@ -9,6 +9,7 @@ from typing import Any, Mapping
 
 from flask import Response
 
+from ..engine.summary import capacity_text, reader_reasons, summary_of
 from ..engine.vocabulary import DIMENSIONS, LEVELS
 from ..reports.guard import guard_formula
 from .current import content
@@ -24,8 +25,12 @@ def result_context(snapshot: Mapping[str, Any], links: Mapping[str, str]) -> dic
     result = snapshot["result"]
     catalogue = content().roadmap
     labels = result["questionnaire"].get("dimensions", {})
+    pain = (result["roadmap"].get("pain") or {}).get("label")
     return {
         "result": result,
+        "summary": summary_of(result),
+        "why_now": lambda item: reader_reasons(item, pain, 2),
+        "capacity_text": capacity_text(result["roadmap"].get("capacity")),
         "snapshot": snapshot,
         "questionnaire": content().questionnaires.get(result["questionnaire"]["id"]),
         "links": dict(links),
