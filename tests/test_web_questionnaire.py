@@ -48,7 +48,7 @@ def test_full_walk_produces_a_scored_result(app, respondent):
     assert result["context"] == FULL_CONTEXT
     page = respondent.client.get(respondent.base + "/result")
     assert page.status_code == 200
-    assert "Level 3: Defined" in visible_text(page.text)
+    assert "Level 3 (Defined)" in visible_text(page.text)  # one wording: not "Level 3: Defined (level 3)"
     # The radar is drawn on the server, with the scores it shows
     assert 'data-series="Current maturity" data-values="1 2 3 4 5"' in page.text
 
