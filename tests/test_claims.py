@@ -40,6 +40,15 @@ CONTRADICTIONS = [
     ("an established PMO is not called new",
      {"leadership.mandate": 2, "facilitation.pilots_quick_wins": 1}, {"existing_pmo": "established"},
      "too-much-too-soon", "why", "new PMO"),
+    ("waterfall-only work is not told about agile work (forecasts)",
+     {"analytics.forecast_accuracy": 1}, {"delivery_mix": "waterfall"}, "unreliable-forecasts", "mitigation", "agile"),
+    ("waterfall-only work is not told about agile work (governance)",
+     {"facilitation.service_orientation": 1}, {"delivery_mix": "waterfall"}, "over-governance", "mitigation", "agile"),
+    ("reporting automated at 4 is not told to automate",
+     {"leadership.pmo_roles": 2, "tools.automation": 4}, {"existing_pmo": "established", "active_projects": 80},
+     "outgrown-scale", "mitigation", "utomate"),
+    ("one unit is not told about units",
+     {"governance.standards_consistency": 2}, {}, "inconsistent-standards", "mitigation", "unit"),
 ]
 
 
