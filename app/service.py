@@ -478,12 +478,18 @@ def workshop_report(db: Database, c: Content, org: Mapping[str, Any], workshop: 
                                  "assessed_on": (workshop.get("closed_at") or snapshot["created_at"])[:10]})
 
 
+def report_history(db: Database, org_id: int, unit: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    """The assessments an organisation's (or unit's) report tells the history of, the latest last."""
+    rows = store.history(db, org_id, unit["id"] if unit else None)
+    if not rows and unit is None:
+        rows = store.history(db, org_id, "all")  # only unit assessments so far: the latest of any
+    return rows
+
+
 def org_report(db: Database, c: Content, org: Mapping[str, Any], unit: Mapping[str, Any] | None,
                start: date, benchmark_hours: float = 24) -> dict[str, Any] | None:
     """The organisation's (or one unit's) latest result with its history and roadmap progress; None before any."""
-    rows = store.history(db, org["id"], unit["id"] if unit else None)
-    if not rows and unit is None:
-        rows = store.history(db, org["id"], "all")  # only unit assessments so far: the latest of any
+    rows = report_history(db, org["id"], unit)
     if not rows:
         return None
     latest = rows[-1]

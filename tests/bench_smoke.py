@@ -25,6 +25,8 @@ SMALLEST = {
                 ["results_rps", "trivial_rps", "ratio"]),
     "api.py": (["--seconds", "0.2", "--window", "0.1", "--clients", "1", "--workers", "1"],
                ["api_rps", "trivial_rps", "ratio"]),
+    "pdf.py": (["--workers", "1", "--requests", "2"],
+               ["render_ms", "kept_ms", "healthz_p50_ms", "healthz_max_ms", "ok", "limited", "busy"]),
     "pages.py": (["--runs", "1", "--quarters", "2", "--read-seconds", "0"],
                  ["result_ms", "dashboard_ms", "compare_ms", "console_ms", "pdf_click_ms"]),
     "workshop_load.py": (["--participants", "2", "--workers", "1", "--threads", "2"],

@@ -64,7 +64,9 @@ def make_app(content):
 
     def make(database, **config):
         settings = {"TESTING": True, "DATABASE": str(database), "SECRET_KEY": "test-secret",
-                    "PASSWORD_HASH_METHOD": FAST_PASSWORD_METHOD, "LIVE_MIN_AGE": 0, **config}
+                    "PASSWORD_HASH_METHOD": FAST_PASSWORD_METHOD, "LIVE_MIN_AGE": 0,
+                    "REPORT_PRERENDER": False,  # seconds of CPU per result page: only where a test asks
+                    **config}
         app = create_app(settings, content=None if "CONTENT_ROOT" in config else content)
         app.jinja_env.bytecode_cache = templates
         return app

@@ -7,7 +7,7 @@ import pytest
 
 from tests.bench_smoke import SMALLEST, check_figure_line, scripts
 
-SERVERS = ("history.py", "http.py", "api.py", "workshop_load.py")  # in test_bench_smoke_servers.py
+SERVERS = ("history.py", "http.py", "api.py", "workshop_load.py", "pdf.py")  # in test_bench_smoke_servers.py
 BROWSER = ("pages.py",)  # needs Chromium: in tests/browser/test_bench_pages_browser.py
 
 

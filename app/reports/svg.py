@@ -8,8 +8,12 @@ kept as text (searchable, crisp in the PDF). Figures are built with the object A
 from __future__ import annotations
 
 import io
+import json
 import math
 import textwrap
+import threading
+from collections import OrderedDict
+from datetime import date
 from typing import Any, Mapping
 
 from matplotlib import rc_context
@@ -105,7 +109,7 @@ def timeline_svg(report: Mapping[str, Any], width: float = 7.0) -> str:
         ax.invert_yaxis()
         months = max([report["roadmap"]["months"]] + [(i["end"] - start).days / 30.44 for i in items] + [1])
         ax.set_xlim(0, math.ceil(months))
-        ax.set_xlabel(f"Months from {start.isoformat()}", fontsize=8)
+        ax.set_xlabel("Months from the start", fontsize=8)  # the date is in the text above: one chart for any start
         for phase in report["roadmap"]["phases"][1:]:
             ax.axvline(phase["start_month"], color=GRID, linewidth=0.8, linestyle=":")
         ax.grid(axis="x", color=GRID, linewidth=0.4)
@@ -170,13 +174,69 @@ def disagreement_svg(report: Mapping[str, Any], width: float = 7.0, limit: int =
         return _svg(fig)
 
 
+# What each chart reads of the report, and nothing more: a chart is drawn once per distinct view
+# (its data) and kept, so a report asked for again, or for another start date, reuses its charts.
+# A chart that read anything else would fail loudly here rather than be served stale.
+EPOCH = date(2000, 1, 3)
+
+
+def _radar_view(report: Mapping[str, Any]) -> dict[str, Any]:
+    return {"radar": report["radar"]}
+
+
+def _timeline_view(report: Mapping[str, Any]) -> dict[str, Any]:
+    roadmap = report["roadmap"]
+    start = roadmap["start"]  # dates move with the start; the chart counts months from it
+    return {"areas": [{"title": a["title"]} for a in report["areas"]],
+            "roadmap": {"start": EPOCH, "months": roadmap["months"],
+                        "phases": [{"start_month": p["start_month"]} for p in roadmap["phases"]],
+                        "items": [{"title": i["title"], "area": i["area"], "start": EPOCH + (i["start"] - start),
+                                   "end": EPOCH + (i["end"] - start)} for i in roadmap["items"]]}}
+
+
+def _trend_view(report: Mapping[str, Any]) -> dict[str, Any]:
+    history = report["history"]
+    return {"history": {"areas": history["areas"], "trend": [
+        {"period": p["period"], "assessed_on": p["assessed_on"], "scores": p["scores"], "overall": p["overall"]}
+        for p in history["trend"]]}}
+
+
+def _disagreement_view(report: Mapping[str, Any]) -> dict[str, Any]:
+    return {"workshop": {"disputed": [{"text": r["text"], "counts": {k: r["counts"][k] for k in "12345"}}
+                                      for r in report["workshop"]["disputed"][:8]]}}
+
+
+CHARTS = {"radar": (_radar_view, radar_svg), "timeline": (_timeline_view, timeline_svg),
+          "trend": (_trend_view, trend_svg), "disagreement": (_disagreement_view, disagreement_svg)}
+_DRAWN: "OrderedDict[str, str]" = OrderedDict()
+_DRAWN_SIZE = 256  # charts are 10–60 KB of SVG text each
+_LOCK = threading.Lock()
+
+
+def _drawn(name: str, report: Mapping[str, Any]) -> str:
+    """Chart ``name`` of the report, drawn once per distinct view of its data."""
+    view_of, draw = CHARTS[name]
+    view = view_of(report)
+    key = name + json.dumps(view, sort_keys=True, default=str)
+    with _LOCK:
+        if key in _DRAWN:
+            _DRAWN.move_to_end(key)
+            return _DRAWN[key]
+    svg = draw(view)
+    with _LOCK:
+        _DRAWN[key] = svg
+        while len(_DRAWN) > _DRAWN_SIZE:
+            _DRAWN.popitem(last=False)
+    return svg
+
+
 def report_charts(report: Mapping[str, Any]) -> dict[str, str]:
     """Every chart the report shows, as SVG text by name."""
-    charts = {"radar": radar_svg(report)}
+    charts = {"radar": _drawn("radar", report)}
     if report["roadmap"]["items"]:
-        charts["timeline"] = timeline_svg(report)
+        charts["timeline"] = _drawn("timeline", report)
     if report.get("history") and len(report["history"]["trend"]) > 1:
-        charts["trend"] = trend_svg(report)
+        charts["trend"] = _drawn("trend", report)
     if report.get("workshop") and report["workshop"]["disputed"]:
-        charts["disagreement"] = disagreement_svg(report)
+        charts["disagreement"] = _drawn("disagreement", report)
     return charts

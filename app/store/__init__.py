@@ -182,6 +182,7 @@ from .lifecycle import (
     trash_entry,
     trash_of,
 )
+from .report_files import client_renders, claim_report_file, drop_report_claim, report_file, save_report_file
 from .schema import migrate, migrations
 from .tokens import (
     SCOPES as TOKEN_SCOPES,

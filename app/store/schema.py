@@ -529,3 +529,24 @@ def m017_workshop_joins(db: Database) -> None:
     db.execute("CREATE INDEX responses_join_address ON responses(assessment_id, join_address) "
                "WHERE join_address IS NOT NULL")
     db.execute("ALTER TABLE workshops ADD COLUMN expected_headcount INTEGER")
+
+
+@migrations()
+def m018_report_files(db: Database) -> None:
+    # A frozen result's report file, made once and served by every worker. While it is being made its
+    # row says so ('rendering', since when): others wait for it instead of making it again. Its snapshot
+    # going (purge) takes it along. client: a hash of who asked for the render, for the per-client limit.
+    db.execute(
+        """
+        CREATE TABLE report_files (
+            key TEXT PRIMARY KEY,
+            snapshot_id INTEGER NOT NULL REFERENCES snapshots(id),
+            state TEXT NOT NULL CHECK (state IN ('rendering', 'done')),
+            data BLOB,
+            client TEXT NOT NULL DEFAULT '',
+            claimed_at REAL NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX report_files_snapshot ON report_files(snapshot_id)")
+    db.execute("CREATE INDEX report_files_client ON report_files(client, claimed_at)")

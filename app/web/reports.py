@@ -5,14 +5,17 @@ the upload that starts an assessment from a filled one.
 
 Views only check access and parameters; ``service`` assembles the report, ``app.reports``
 writes it. A frozen result never changes, so each file is made once per worker and kept
-under its snapshot, content hash and options.
+under its snapshot, content hash and options; the PDF, which takes seconds, is made once for all
+workers, shared by concurrent requests, limited per client, and made ahead of time (``renders``).
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Callable, Mapping
 
-from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, url_for
+from flask import (Blueprint, Response, abort, current_app, g, make_response, redirect, render_template, request,
+                   url_for)
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import service, store
@@ -21,10 +24,12 @@ from ..reports import MEDIA_TYPES, render_file
 from ..reports.csv_export import render_csv
 from ..reports.html import render_html
 from ..reports.template import TemplateProblem, read_template, write_template
-from .access import load_snapshot, member_view, unit_scope
+from . import renders
+from .access import client_address, load_snapshot, member_view, unit_scope
 from .cache import LRUCache
 from .current import content
 from .dashboard_data import benchmark_stamp
+from .errors import error_response
 from .params import start_date_from
 
 bp = Blueprint("reports", __name__)
@@ -39,8 +44,9 @@ def download(data: bytes | str, fmt: str, stem: str) -> Response:
                              "Content-Type": MEDIA_TYPES[fmt]})
 
 
-def _send(fmt: str, key: tuple, build_report: Callable[[], dict], stem: str, toolbar: Mapping[str, Any]):
-    """One format of a report, made once per worker under ``key``."""
+def _send(fmt: str, key: tuple, build_report: Callable[[], dict], stem: str, toolbar: Mapping[str, Any],
+          snapshot_id: int):
+    """One format of a report, made once per worker under ``key`` (the PDF once for all workers)."""
     start = start_date_from(request.args)
     stem = f"{stem}-{start.isoformat()}"
     if fmt == "html":
@@ -57,9 +63,32 @@ def _send(fmt: str, key: tuple, build_report: Callable[[], dict], stem: str, too
     if fmt not in FILE_FORMATS:
         abort(404)
     template = current_app.config.get("PPTX_TEMPLATE") or None  # a consultancy's own master, set by the admin
+    if fmt == "pdf":
+        try:
+            data = _FILES.get((current_app.config["DATABASE"], *key, fmt, start), lambda: renders.shared_file(
+                get_db(), pdf_key(key, start), snapshot_id, lambda: render_file(build_report(start), "pdf"),
+                renders.client_key(client_address())))
+        except renders.TooManyRenders as err:
+            return _later(429, "Too many reports at once", "Reports are made one at a time for each visitor, and a "
+                          f"few in five minutes. Try again in {err.retry_after} seconds.", err.retry_after)
+        except renders.ServerBusy as err:
+            return _later(503, "Other reports are being made", "The server makes one report at a time and others "
+                          f"are waiting. Try again in {err.retry_after} seconds.", err.retry_after)
+        return download(data, fmt, stem)
     data = _FILES.get((current_app.config["DATABASE"], *key, fmt, start, template),
                       lambda: render_file(build_report(start), fmt, template=template))
     return download(data, fmt, stem)
+
+
+def _later(status: int, title: str, message: str, retry_after: int) -> Response:
+    response = make_response(error_response(status, title, message))
+    response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def pdf_key(key: tuple, start: date) -> tuple:
+    """What a report's PDF is kept under, for every worker."""
+    return (*key, "pdf", start)
 
 
 def _toolbar(back: str, endpoint: str, **values) -> dict[str, Any]:
@@ -85,8 +114,25 @@ def result_report(token: str, fmt: str):
         return service.self_report(db, c, response, snapshot, start)
 
     back = url_for("results.result_page", token=token)
-    return _send(fmt, ("self", snapshot["id"], snapshot["content_hash"]), build, "pmo-report",
-                 _toolbar(back, "reports.result_report", token=token))
+    return _send(fmt, self_report_key(db, response, snapshot), build, "pmo-report",
+                 _toolbar(back, "reports.result_report", token=token), snapshot["id"])
+
+
+def self_report_key(db, response: Mapping[str, Any], snapshot: Mapping[str, Any]) -> tuple:
+    """What a self-assessment's report depends on besides the start date: its snapshot, and the names it prints."""
+    org = store.get_org(db, response["org_id"])["name"] if response.get("org_id") else None
+    return ("self", snapshot["id"], snapshot["content_hash"], response.get("title") or "", org,
+            response.get("assessed_on"), response.get("submitted_at"))
+
+
+def prerender_self_report(response: Mapping[str, Any], snapshot: Mapping[str, Any]) -> None:
+    """Make the PDF of a self-assessment's report (from today) in the background, before anyone asks."""
+    if not current_app.config.get("REPORT_PRERENDER"):
+        return
+    database, c, start = current_app.config["DATABASE"], content(), date.today()
+    key = pdf_key(self_report_key(get_db(), response, snapshot), start)
+    renders.render_later(database, key, snapshot["id"], lambda db: render_file(
+        service.self_report(db, c, response, snapshot, start), "pdf"))
 
 
 # --------------------------------------------------------------------------
@@ -110,7 +156,8 @@ def workshop_report(org_id: int, workshop_id: int, fmt: str):
 
     back = url_for("workshops.report", org_id=org_id, workshop_id=workshop_id)
     return _send(fmt, ("workshop", snapshot["id"], snapshot["content_hash"], g.org["name"]), build,
-                 "workshop-report", _toolbar(back, "reports.workshop_report", org_id=org_id, workshop_id=workshop_id))
+                 "workshop-report", _toolbar(back, "reports.workshop_report", org_id=org_id, workshop_id=workshop_id),
+                 snapshot["id"])
 
 
 # --------------------------------------------------------------------------
@@ -124,6 +171,9 @@ def org_report(org_id: int, fmt: str):
     unit = unit_scope(org_id)
     # The whole organisation's report has the pooled benchmark, which changes with other organisations.
     generation = (store.generation(db, org_id), None if unit else benchmark_stamp())
+    rows = service.report_history(db, org_id, unit)
+    if not rows:
+        abort(404)
 
     def build(start):
         report = service.org_report(db, c, g.org, unit, start, current_app.config["BENCHMARK_REFRESH_HOURS"])
@@ -134,7 +184,7 @@ def org_report(org_id: int, fmt: str):
     back = url_for("orgs.detail", org_id=org_id, **({"unit": unit["id"]} if unit else {}))
     values = {"org_id": org_id, **({"unit": unit["id"]} if unit else {})}
     return _send(fmt, ("org", org_id, unit["id"] if unit else None, generation, c.hash), build, "organisation-report",
-                 _toolbar(back, "reports.org_report", **values))
+                 _toolbar(back, "reports.org_report", **values), rows[-1]["snapshot_id"])
 
 
 # --------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from .audit import audited, levels_text
 from .current import content
 from .errors import error_response
 from .page_cache import frozen_page, page_key_for_user
+from .reports import prerender_self_report
 from .params import plan_from_form, start_date_from, target_from_form
 from .result_pages import report_downloads, result_context, roadmap_csv_response
 
@@ -41,6 +42,7 @@ def result_page(token: str):
                  "target": url_for("results.change_target", token=token),
                  "csv": url_for("results.roadmap_export", token=token)}
         report = service.self_report(db, content(), response, snapshot, date.today())
+        prerender_self_report(response, snapshot)  # the PDF is ready by the time someone clicks it
         return render_template(
             "results/result.html",
             token=token,

@@ -1,0 +1,183 @@
+"""A report's PDF made once and shared: by every worker (it is kept in the database), by concurrent
+requests (one render per report at a time; the others wait for it), and before anyone asks (a
+frozen result's PDF is made in the background when its page is first shown).
+
+Nothing is lost when a background render is: its claim goes stale and the next request makes the
+PDF itself. Renders cost seconds of CPU, so each client may start only a few (issue 23: a new
+``?start=`` per request tied up every worker); waiting for a render someone else started, or
+getting a file already made, is free.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Callable, Hashable
+
+from sqlite_utils import Database
+
+from .. import store
+
+log = logging.getLogger(__name__)
+
+CLAIM_SECONDS = 120  # a render not finished by then is taken as lost (its worker died) and made again
+WAIT_STEP_SECONDS = 0.1
+# Per client: renders started in the window, and at once. Enough for a person trying start dates;
+# not enough to keep the workers busy.
+RENDERS_PER_WINDOW = 6
+WINDOW_SECONDS = 300
+RENDERS_AT_ONCE = 1
+# On the whole server (every worker): a render takes a core for seconds, and the workers must stay free
+# for everything else, so a request that would start one more is told at once to come back.
+RENDERS_ON_SERVER = 1
+RETRY_BUSY_SECONDS = 10
+
+
+class ComeBackLater(Exception):
+    """The render cannot start now; ``retry_after`` seconds is when to try again."""
+
+    reason = "the render cannot start now"
+
+    def __init__(self, retry_after: int):
+        super().__init__(f"{self.reason}; retry after {retry_after} s")
+        self.retry_after = retry_after
+
+
+class ServerBusy(ComeBackLater):
+    reason = "the server is making as many reports as it makes at once"
+
+
+class TooManyRenders(ComeBackLater):
+    reason = "this client started as many renders as it may for now"
+
+
+def file_key(key: tuple[Hashable, ...]) -> str:
+    return hashlib.sha256(repr(key).encode()).hexdigest()
+
+
+def client_key(address: str) -> str:
+    """Who asked, as a hash (the table keeps no addresses)."""
+    return hashlib.sha256(f"client:{address}".encode()).hexdigest()[:32]
+
+
+def shared_file(db: Database, key: tuple[Hashable, ...], snapshot_id: int, build: Callable[[], bytes],
+                client: str | None, *, wait: bool = True) -> bytes | None:
+    """The file under ``key``: kept, or being made by someone else (wait for it), or made here.
+
+    ``client`` (a client_key) is held to the per-client limit when this call would start a render
+    (raise TooManyRenders); None is the server's own background render, which waits for a free
+    render slot, where a request is told to come back (ServerBusy). With
+    ``wait`` False, a render under way elsewhere is left to finish and None is returned.
+    """
+    name = file_key(key)
+    started = time.monotonic()
+    while True:
+        row = _read(db, name)
+        if row is not None and row["state"] == "done":
+            return row["data"]
+        now = time.time()
+        waited = time.monotonic() - started
+        if row is None or now - row["claimed_at"] >= CLAIM_SECONDS:
+            if client is not None:
+                _check_limit(db, client, now)
+            claimed = _claim(db, name, snapshot_id, client or "", now)
+            if claimed is None:  # storage refuses writes: make it here, unshared
+                return build()
+            if claimed == "claimed":
+                return _render(db, name, build)
+            if claimed == "busy" and client is not None:
+                raise ServerBusy(RETRY_BUSY_SECONDS)
+        elif not wait:
+            return None
+        if waited > CLAIM_SECONDS + 10:  # never wait for ever: a request makes it here, the background gives up
+            return build() if client is not None else None
+        time.sleep(WAIT_STEP_SECONDS)
+
+
+def _read(db: Database, name: str) -> dict | None:
+    try:
+        return store.report_file(db, name)
+    except Exception as err:  # an unreadable cache is no reason to refuse the report
+        if store.storage_fault(err) is None:
+            raise
+        return None
+
+
+def _claim(db: Database, name: str, snapshot_id: int, client: str, now: float) -> str | None:
+    try:
+        return store.claim_report_file(db, name, snapshot_id, client, now, CLAIM_SECONDS, RENDERS_ON_SERVER)
+    except Exception as err:
+        if store.storage_fault(err) is None:
+            raise
+        return None
+
+
+def _render(db: Database, name: str, build: Callable[[], bytes]) -> bytes:
+    try:
+        data = build()
+    except BaseException:
+        try:
+            store.drop_report_claim(db, name)
+        except Exception:  # the claim goes stale instead; the first error is the one to report
+            log.exception("could not drop a failed render's claim")
+        raise
+    try:
+        store.save_report_file(db, name, data)
+    except Exception as err:
+        if store.storage_fault(err) is None:
+            raise
+        log.info("a rendered report was not kept: storage %s", store.storage_fault(err))
+    return data
+
+
+def _check_limit(db: Database, client: str, now: float) -> None:
+    recent, running = store.client_renders(db, client, now - WINDOW_SECONDS, now - CLAIM_SECONDS)
+    if running >= RENDERS_AT_ONCE:
+        raise TooManyRenders(5)
+    if recent >= RENDERS_PER_WINDOW:
+        raise TooManyRenders(60)
+
+
+# --------------------------------------------------------------------------
+# Background renders: one thread per worker process, at a lower CPU priority than requests.
+# --------------------------------------------------------------------------
+
+_EXECUTOR: ThreadPoolExecutor | None = None
+_EXECUTOR_PID: int | None = None
+_LOCK = threading.Lock()
+
+
+def _executor() -> ThreadPoolExecutor:
+    global _EXECUTOR, _EXECUTOR_PID
+    with _LOCK:
+        if _EXECUTOR is None or _EXECUTOR_PID != os.getpid():  # a forked worker needs its own thread
+            _EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-render",
+                                           initializer=_lower_priority)
+            _EXECUTOR_PID = os.getpid()
+        return _EXECUTOR
+
+
+def _lower_priority() -> None:
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)  # this thread only (Linux)
+    except (AttributeError, OSError):
+        pass
+
+
+def render_later(database: str, key: tuple[Hashable, ...], snapshot_id: int,
+                 build: Callable[[Database], bytes]) -> None:
+    """Make the file under ``key`` in the background, unless it is kept or under way already."""
+    def job() -> None:
+        db = store.open_db(database)
+        try:
+            shared_file(db, key, snapshot_id, lambda: build(db), None, wait=False)
+        except Exception:  # a request will make it instead
+            log.exception("background report render failed")
+        finally:
+            db.close()
+
+    _executor().submit(job)
