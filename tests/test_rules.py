@@ -272,7 +272,14 @@ def test_a_stated_pain_that_the_answers_contradict_is_called_out(content, questi
     note = result["ownership"]["pain_note"]
     assert note and "forecasting is at level 5" in note["text"] and "do not show it" in note["text"]
     assert [c["id"] for c in result["check_first"]][:1] == ["pain-disagrees"]
-    assert not result["roadmap"]["pain"]["items"], "no pain work is invented where the answers say it is done"
+    # The pain's own practices are in place: the work goes to its likely cause, the lowest of them.
+    result = assess(content, questionnaire, 3, {"primary_pain": "poor_forecasting"},
+                    analytics__forecast_accuracy=5, analytics__financial_control=5, governance__status_reporting=4,
+                    governance__scope_change_control=1)
+    pain = result["roadmap"]["pain"]
+    assert pain["in_place"] and pain["items"] == ["governance.change-control"] and pain["phase"] == "first-90-days"
+    (entry,) = [i for p in result["roadmap"]["phases"] for i in p["items"] if i["id"] == "governance.change-control"]
+    assert "likely cause of the main pain, unreliable forecasts: scope and change control is at level 1" in entry["reason"]
     assert assess(content, questionnaire, 3, {"primary_pain": "poor_forecasting"})["ownership"]["pain_note"] is None
 
 

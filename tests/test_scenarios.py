@@ -490,13 +490,17 @@ def principle_problems(org: Org, answers, result, content) -> list[str]:
     if mean >= 4.5 and "directive" in named:
         problems.append("very high maturity pushed towards directive")
 
-    # Roadmap: nothing already in place, targets never below today.
-    for phase in roadmap["phases"]:
-        for item in phase["items"]:
-            if not any(r["from"] < r["to"] for r in item["raises"]):
-                problems.append(f"{item['id']} scheduled though every practice it raises is already there")
-            problems += [f"{item['id']} says {r['question']} is at {r['from']}, answered {answers[r['question']]}"
-                         for r in item["raises"] if r["from"] != answers[r["question"]]]
+    # Roadmap: nothing already in place, targets never below today. A practice stands at its answer,
+    # or at the level an earlier step in the plan (one of the item's prerequisites) brings it to.
+    items = {item["id"]: item for phase in roadmap["phases"] for item in phase["items"]}
+    for item in items.values():
+        if not any(r["from"] < r["to"] for r in item["raises"]):
+            problems.append(f"{item['id']} scheduled though every practice it raises is already there")
+        for r in item["raises"]:
+            steps = {p["to"] for i in item["requires"] for p in items[i]["raises"] if p["question"] == r["question"]}
+            if r["from"] != answers[r["question"]] and r["from"] not in steps:
+                problems.append(f"{item['id']} says {r['question']} is at {r['from']}, answered "
+                                f"{answers[r['question']]}")
     for area in AREAS:
         # Holding tools where they are while the process catches up follows the seed's warning.
         held = area == "tools" and "tool-before-process" in fired

@@ -258,6 +258,7 @@ def plan_roadmap(content: Content, questionnaire: Questionnaire, answers: Mappin
     )
     roadmap = build_roadmap(content.roadmap, plan_input)
     link_pitfalls(advice.pitfalls, roadmap, content.roadmap, answers)
+    keep_started_functions(rulebook, advice.ownership, roadmap, pain)
     # The answers show the pain's work is already done: say so, if the answers alone did not.
     if (roadmap.get("pain") or {}).get("in_place") and not advice.ownership.get("pain_note") and pain is not None:
         probe = rulebook.pain_texts[pain_id].probe.template(advice.facts)
@@ -272,8 +273,34 @@ def named_functions(rulebook, ownership: Mapping[str, Any], pain) -> list[tuple[
     if rulebook is None:
         return []
     compiled = {item.id: item for item in rulebook.own_first}
-    return [(entry["title"], compiled[entry["id"]].improvements) for entry in ownership.get("own_first", [])
+    named = ownership.get("named", ownership.get("own_first", []))
+    return [(entry["title"], compiled[entry["id"]].improvements) for entry in named
             if entry["id"] in compiled and (pain is None or entry["id"] != pain.function)]
+
+
+# A function the PMO should own first is started within the first two phases, or it is not named.
+STARTS_WITHIN = 2
+
+
+def keep_started_functions(rulebook, ownership: dict[str, Any], roadmap: Mapping[str, Any], pain) -> None:
+    """'What the PMO should own first' names only functions the plan starts in its first two phases.
+
+    Every function the rules name stays in ownership["named"], so a new target or plan starts from it.
+    """
+    if rulebook is None or "own_first" not in ownership:
+        return
+    named = ownership.setdefault("named", list(ownership["own_first"]))
+    compiled = {item.id: item for item in rulebook.own_first}
+    early = [phase for phase in roadmap.get("phases", []) if phase["id"] != "later"][:STARTS_WITHIN]
+    started = {item["id"] for phase in early for item in phase["items"]}
+    pain_started = bool(early) and any("pain" in item["drivers"] for item in early[0]["items"])
+
+    def starts(entry: Mapping[str, Any]) -> bool:
+        if pain is not None and entry["id"] == pain.function:
+            return pain_started
+        return entry["id"] in compiled and bool(set(compiled[entry["id"]].improvements) & started)
+
+    ownership["own_first"] = [entry for entry in named if starts(entry)]
 
 
 def answered_weights(questionnaire: Questionnaire, answers: Mapping[str, int | None]) -> dict[str, float]:

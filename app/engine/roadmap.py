@@ -30,10 +30,12 @@ from .vocabulary import DIMENSIONS
 
 WEEKS_PER_MONTH = 52 / 12
 # Why an improvement is in the plan, most telling first.
-DRIVERS = ("pain", "own", "setup", "pitfall", "weak", "target", "prerequisite")
+DRIVERS = ("pain", "own", "foundation", "setup", "pitfall", "weak", "target", "prerequisite")
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 # Items at or below this level are the basics every organisation needs before measuring.
 BASICS_LEVEL = 3
+# A practice behind a pain, at or below this level, is its likely cause when the pain's own practices score well.
+WEAK_CAUSE = 2
 # Work beyond the planned phases: the most urgent are named, the rest counted. The next
 # assessment re-plans them anyway, and a list of thirty "later" items reads as a wish list.
 LATER_SHOWN = 8
@@ -222,6 +224,11 @@ class _Planner:
         self.relieving: set[tuple[str, str]] = set()  # (item, pitfall) whose reason is already given
         self.functions: set[str] = set()  # the first step of each function the PMO should own first
         self.pain_in_place = False  # the pain's work is all done already, by the answers
+        self.pain_items: list[str] = []  # the pain's work, first step first
+        self.causes: list[str] = []  # the practices worked on as the pain's likely cause
+        self.steps: dict[str, set[str]] = {}  # item -> the earlier step a practice takes first (at most +2)
+        self.protected: set[str] = set()  # outside the PMO's capacity cap: the cap trims everything else
+        self.pain_first: set[str] = set()  # the pain's first work: starts in the first phase, whatever else
         self.beyond_changes = False  # work waits because the PMO leads only so many changes
         self.last_end_week = 0.0  # when the last planned change ends
 
@@ -260,6 +267,31 @@ class _Planner:
         if reason not in reasons and len(reasons) < 3:
             reasons.append(reason)
 
+    def requires(self, item_id: str) -> tuple[str, ...]:
+        """What must end before this item starts: the catalogue's prerequisites and any earlier step."""
+        return tuple(self.roadmap.items[item_id].requires) + tuple(sorted(self.steps.get(item_id, ())))
+
+    def before(self, item_id: str) -> set[str]:
+        """Every chosen item that ends before this one starts (its prerequisites, transitively)."""
+        seen: set[str] = set()
+        queue = [r for r in self.requires(item_id) if r in self.drivers]
+        while queue:
+            other = queue.pop()
+            if other not in seen:
+                seen.add(other)
+                queue.extend(r for r in self.requires(other) if r in self.drivers)
+        return seen
+
+    def level_before(self, item_id: str, question: str) -> int | None:
+        """The practice's level when this item starts: the answer, or what earlier steps bring it to."""
+        now = self.plan.answers.get(question)
+        to = self.roadmap.items[item_id].raises[question]
+        steps = [self.roadmap.items[i].raises[question] for i in self.before(item_id)
+                 if question in self.roadmap.items[i].raises and self.roadmap.items[i].raises[question] < to]
+        if now is None:
+            return max(steps, default=None)
+        return max([now] + steps)
+
     # -- 1. choose the work --------------------------------------------------------
 
     def choose(self) -> None:
@@ -291,6 +323,7 @@ class _Planner:
         self.choose_pain()
         self.choose_functions()
         self.add_prerequisites()
+        self.add_steps()
         # The first step of each set-up (the model's, the oversight's) comes with the pain.
         for target in (plan.model, plan.oversight):
             steps = [i for i, d in self.drivers.items() if target and target in self.roadmap.items[i].setup_for
@@ -348,7 +381,13 @@ class _Planner:
                     self.relief.add(item_id)
 
     def choose_pain(self) -> None:
-        """The main pain gets concrete work, picked by the weakest answers behind it."""
+        """The main pain gets concrete work, picked by the weakest answers behind it.
+
+        Where the answers already show the pain's own practices in place (4-5), the pain is still
+        real to the people who named it: the work goes to its likely cause, the lowest of the
+        practices that produce it from elsewhere (scope change control behind poor forecasts),
+        or else one step further on its own practices.
+        """
         pain, plan = self.plan.pain, self.plan
         if pain is None:
             return
@@ -365,6 +404,52 @@ class _Planner:
         pool.sort(key=pain.improvements.index)  # the content lists the pain's work in the order it matters
         for item_id in pool[: pain.max_items]:
             self.add(item_id, "pain", f"works on the main pain, {pain.label}")
+            self.pain_items.append(item_id)
+        if not pool:
+            self.choose_cause(pain)
+
+    def next_step(self, question: str) -> str | None:
+        """The first needed improvement that raises this practice, at most two levels above today."""
+        now = self.plan.answers.get(question)
+        steps = [i for i, item in self.roadmap.items.items()
+                 if question in item.raises and self.needed(i) and (not item.setup_only or i in self.drivers)
+                 and now is not None and now < item.raises[question] <= now + 2
+                 and all(not gap_now or to - gap_now <= 2 for _q, gap_now, to in self.gaps(item))]
+        return min(steps, key=lambda i: (self.roadmap.items[i].raises[question], self.roadmap.order[i]), default=None)
+
+    def choose_cause(self, pain: Pain) -> None:
+        """Work on the likely cause of a pain whose own practices already score well: a weak practice
+        behind it (level 1-2), else one step further on the pain's own practices, else the lowest
+        practice behind it at level 3."""
+        def lowest(questions: Sequence[str], up_to: int) -> list[str]:
+            known = [q for q in questions if self.plan.answers.get(q) is not None and self.plan.answers[q] <= up_to]
+            return sorted(known, key=lambda q: (self.plan.answers[q], list(questions).index(q)))
+
+        for question in lowest(pain.causes, WEAK_CAUSE):
+            if self.work_on_cause(pain, question) and len(self.causes) == 2:
+                return
+        if self.causes:
+            return
+        for question in lowest(pain.questions, 4):
+            step = self.next_step(question)
+            if step is not None:
+                self.add(step, "pain", f"takes the main pain's own practice, {_in_sentence(self.name(question))}, "
+                                       f"a step further (level {self.plan.answers[question]})")
+                self.pain_items.append(step)
+                return
+        for question in lowest(pain.causes, BASICS_LEVEL):
+            if self.work_on_cause(pain, question):
+                return
+
+    def work_on_cause(self, pain: Pain, question: str) -> bool:
+        step = self.next_step(question)
+        if step is None:
+            return False
+        self.add(step, "pain", f"works on the likely cause of the main pain, {pain.label}: "
+                               f"{_in_sentence(self.name(question))} is at level {self.plan.answers[question]}")
+        self.pain_items.append(step)
+        self.causes.append(question)
+        return True
 
     def choose_functions(self) -> None:
         """Each function the PMO should own first gets its first step early, unless the answers show it exists."""
@@ -381,7 +466,7 @@ class _Planner:
         queue = list(self.drivers)
         while queue:
             item_id = queue.pop(0)
-            for required in self.roadmap.items[item_id].requires:
+            for required in self.requires(item_id):
                 if not self.needed(required):
                     continue  # the answers show it is in place, or it does not fit here
                 if self.roadmap.items[required].setup_only and required not in self.drivers:
@@ -389,6 +474,81 @@ class _Planner:
                 if required not in self.drivers:
                     queue.append(required)
                 self.add(required, "prerequisite", f"needed before “{self.roadmap.items[item_id].title}”")
+
+    def add_steps(self) -> None:
+        """No item raises a practice by more than two levels: 1 -> 4 takes a step to 3 first.
+
+        An item whose jump has no earlier step among its prerequisites gets the practice's next
+        step as one; where there is none, it is left for a later assessment, with everything that
+        needs it.
+        """
+        changed = True
+        while changed:
+            changed = False
+            for item_id in list(self.drivers):
+                if item_id not in self.drivers:
+                    continue
+                item = self.roadmap.items[item_id]
+                for question, now, to in self.gaps(item):
+                    if now is None or to - now <= 2 or (self.level_before(item_id, question) or 0) >= to - 2:
+                        continue
+                    step = self.next_step(question)
+                    if step is None or step == item_id or self.roadmap.items[step].raises[question] >= to:
+                        self.drop(item_id)
+                    else:
+                        self.add(step, "prerequisite", f"the first step on {_in_sentence(self.name(question))} "
+                                                       f"before “{item.title}”")
+                        self.steps.setdefault(item_id, set()).add(step)
+                    changed = True
+                    break
+            if changed:
+                self.add_prerequisites()
+
+    def drop(self, item_id: str) -> None:
+        """Leave an item out, with everything chosen that needs it."""
+        queue = [item_id]
+        while queue:
+            gone = queue.pop()
+            if self.drivers.pop(gone, None) is None:
+                continue
+            for group in (self.urgent, self.first_setup, self.relief, self.functions):
+                group.discard(gone)
+            if gone in self.pain_items:
+                self.pain_items.remove(gone)
+            queue.extend(i for i in self.drivers if gone in self.requires(i))
+
+    def protect(self) -> None:
+        """What the PMO's capacity cap never pushes out: the pain (its first work in the first 90 days),
+        the foundations (mandate and sponsor, intake, decision rights, a portfolio view, and each
+        function the PMO should own first), each high pitfall's first mitigation and a federated
+        model's set-up; with everything they need first."""
+        pitfalls = {p["id"]: p for p in self.plan.pitfalls}
+        protected = set(self.pain_items) | set(self.functions) | self.relief
+        foundations = {i for i in self.drivers if self.priority(i)[0] == 0}
+        for item_id in foundations:
+            self.add(item_id, "foundation", "the PMO's other changes need an active sponsor and a written mandate")
+        protected |= foundations
+        for pitfall_id, pitfall in pitfalls.items():
+            if pitfall["severity"] != "high":
+                continue
+            mitigating = [i for i in self.roadmap.mitigated_by.get(pitfall_id, ()) if i in self.drivers]
+            if mitigating:
+                protected.add(min(mitigating, key=lambda i: (self.roadmap.items[i].to_level, self.roadmap.order[i])))
+        if self.plan.model == "federated":
+            protected |= {i for i, d in self.drivers.items() if "setup" in d and "federated" in
+                          self.roadmap.items[i].setup_for}
+        protected |= self.first_setup
+        for item_id in list(protected):
+            protected |= self.before(item_id)
+        self.protected = protected
+        if self.pain_items:
+            first = self.pain_items[0]
+            self.pain_first = {first} | self.before(first)
+            title = self.roadmap.items[first].title
+            for item_id in self.before(first):
+                if self.priority(item_id)[0] != 0:  # beyond mandate and sponsor, which come first anyway
+                    self.add(item_id, "pain", f"the first step towards “{title}”, on the main pain, "
+                                              f"{self.plan.pain.label}")
 
     # -- 2. order it ----------------------------------------------------------------
 
@@ -410,7 +570,7 @@ class _Planner:
             ready = not any(r in self.drivers for r in item.requires)
             group, sub, bucket, sequence = 1, 0, self.first_pain_rank(), 0.5 if ready else 0.6
         elif "pain" in drivers:  # the pain's work in the order the content lists it, each with its prerequisites
-            group, sub, bucket, sequence = 1, 0, self.plan.pain.improvements.index(item_id), 0.0
+            group, sub, bucket, sequence = 1, 0, self.pain_rank(item_id), 0.0
         elif item_id in self.functions:  # what the PMO should own first starts with the pain
             group, sub, bucket = 1, 0.8, 0
         elif item_id in self.urgent:
@@ -428,8 +588,13 @@ class _Planner:
     def first_pain_rank(self) -> int:
         """Where the pain's first planned step stands in the pain's own list (0 when there is none)."""
         pain = self.plan.pain
-        ranks = [pain.improvements.index(i) for i, d in self.drivers.items() if "pain" in d] if pain else []
+        ranks = [self.pain_rank(i) for i, d in self.drivers.items() if "pain" in d] if pain else []
         return min(ranks, default=0)
+
+    def pain_rank(self, item_id: str) -> int:
+        """The pain's work in the order the content lists it; its likely cause and first steps lead."""
+        improvements = self.plan.pain.improvements
+        return improvements.index(item_id) if item_id in improvements else 0
 
     def ordered(self) -> list[str]:
         """Priority order, where a prerequisite is at least as urgent as what needs it."""
@@ -439,7 +604,7 @@ class _Planner:
         while changed:
             changed = False
             for item_id in self.drivers:
-                for required in self.roadmap.items[item_id].requires:
+                for required in self.requires(item_id):
                     if required not in effective:
                         continue
                     urgent = effective[item_id][:-1] + (own[required][-1],)
@@ -449,6 +614,16 @@ class _Planner:
         return sorted(self.drivers, key=lambda i: (effective[i], own[i]))
 
     # -- 3. schedule it ---------------------------------------------------------------
+
+    def target_only(self, item_id: str) -> bool:
+        """Chosen only for an area's target, or only as a step towards such work."""
+        drivers = set(self.drivers[item_id])
+        if not drivers <= {"target", "prerequisite"}:
+            return False
+        if "prerequisite" not in drivers:
+            return True
+        needing = [i for i in self.drivers if item_id in self.requires(i)]
+        return all(self.target_only(i) for i in needing)
 
     def people(self) -> tuple[int, str]:
         if self.plan.pmo_people:
@@ -522,14 +697,15 @@ class _Planner:
         placed: list[list[tuple[str, float]]] = [[] for _ in slots]
         end_week: dict[str, float] = {}
         start_week: dict[str, float] = {}
-        remaining = list(order)
+        # What the cap never pushes out is placed first, and takes its share of each phase's room.
+        remaining = [i for i in order if i in self.protected] + [i for i in order if i not in self.protected]
         # A PMO leads only so many changes alongside running it: a handful, done well, per person.
         changes, dated = self.changes(), 0
         # Mandate and sponsor first: other work starts once every foundation item has started.
         foundations = [i for i in order if self.priority(i)[0] == 0]
         while remaining:
             for item_id in remaining:
-                prerequisites = [r for r in self.roadmap.items[item_id].requires if r in self.drivers]
+                prerequisites = [r for r in self.requires(item_id) if r in self.drivers]
                 if item_id not in foundations:
                     prerequisites += foundations  # scheduled (started) before anything else
                 if all(r in end_week for r in prerequisites):
@@ -539,20 +715,24 @@ class _Planner:
             remaining.remove(item_id)
             item = self.roadmap.items[item_id]
             effort = self.effort(item)
-            ready = max((end_week[r] for r in item.requires if r in end_week), default=0.0)
+            ready = max((end_week[r] for r in self.requires(item_id) if r in end_week), default=0.0)
             if item_id not in foundations:
                 ready = max([ready] + [start_week[f] for f in foundations if f in start_week])
+            protected = item_id in self.protected
             for index, (phase, limit_items, limit_effort) in enumerate(slots):
                 start = max(ready, phase.start_month * WEEKS_PER_MONTH)
                 if phase is not later:
-                    if dated >= changes:
+                    if index == 0 and not protected and self.target_only(item_id):
+                        continue  # the first 90 days are for what the organisation needs, not for a target
+                    if dated >= changes and not protected:
                         self.beyond_changes = True
                         continue
-                    start = max(start, phase.start_month * WEEKS_PER_MONTH + used[index][1] / pace)
+                    if item_id not in self.pain_first:  # the pain's first work starts when it can
+                        start = max(start, phase.start_month * WEEKS_PER_MONTH + used[index][1] / pace)
                     if start >= phase.end_month * WEEKS_PER_MONTH:
                         continue
                 fits = used[index][1] + effort <= limit_effort + 1e-9 or used[index][0] == 0
-                if used[index][0] + 1 > limit_items or not fits:
+                if not protected and (used[index][0] + 1 > limit_items or not fits):
                     continue
                 used[index][0] += 1
                 used[index][1] += effort
@@ -591,7 +771,8 @@ class _Planner:
     def item_out(self, item_id: str, start_week: float, dated: bool = True) -> dict[str, Any]:
         item = self.roadmap.items[item_id]
         drivers = self.drivers[item_id]
-        practices = [self.practice(q, now, to) for q, now, to in self.gaps(item)]
+        # From the level the practice stands at when the item starts: 1 -> 3 first, then 3 -> 4.
+        practices = [self.practice(q, self.level_before(item_id, q), to) for q, _now, to in self.gaps(item)]
         raised = "; ".join(
             f"{p['name']}: {'unknown (you answered don’t know; check first)' if p['from'] is None else 'level ' + str(p['from'])}"
             f" → {p['to']}" for p in practices)
@@ -605,8 +786,10 @@ class _Planner:
             "dimension": item.dimension,
             "to_level": item.to_level,
             "raises": practices,
-            "requires": [r for r in item.requires if r in self.drivers],
+            "requires": [r for r in self.requires(item_id) if r in self.drivers],
             "drivers": [key for key in DRIVERS if key in drivers],
+            # The pain, the foundations, a high pitfall's first mitigation: the capacity cap trims the rest.
+            "outside_cap": item_id in self.protected,
             "reasons": reasons,
             "reason": raised + (" — " if raised and reasons else "") + "; ".join(reasons),
             "theme": item.theme,
@@ -632,6 +815,7 @@ def build_roadmap(roadmap: RoadmapContent, plan: PlanInput) -> dict[str, Any]:
     """Choose, order and schedule the improvements for these answers, foundations first."""
     planner = _Planner(roadmap, plan)
     planner.choose()
+    planner.protect()
     order = planner.ordered()
     phases = planner.schedule(order)
     phase_out = []
@@ -670,7 +854,9 @@ def build_roadmap(roadmap: RoadmapContent, plan: PlanInput) -> dict[str, Any]:
         pain_items = [i for i in chosen if "pain" in planner.drivers[i]]
         pain = {"id": plan.pain_id, "label": plan.pain.label, "function": plan.pain.function, "items": pain_items,
                 "phase": next((p["id"] for p in phase_out if any(i["id"] in pain_items for i in p["items"])), None),
-                "in_place": planner.pain_in_place}
+                "in_place": planner.pain_in_place, "causes": list(planner.causes),
+                # Its first work, with what that needs: started when it can, in the first 90 days.
+                "first": [i for i in order if i in planner.pain_first]}
     roles = sorted({item["owner"] for p in phase_out for item in p["items"]})
     return {
         "target": {d: plan.target[d] for d in DIMENSIONS if d in plan.target},
@@ -690,12 +876,16 @@ def build_roadmap(roadmap: RoadmapContent, plan: PlanInput) -> dict[str, Any]:
 
 def link_pitfalls(pitfalls: list[dict[str, Any]], roadmap_out: Mapping[str, Any], roadmap: RoadmapContent,
                   answers: Mapping[str, int | None]) -> None:
-    """Fill each pitfall's roadmap_items with the planned improvements that mitigate it, or say why none is."""
-    planned = {item["id"] for phase in roadmap_out["phases"] for item in phase["items"]}
+    """Fill each pitfall's roadmap_items with the dated improvements that mitigate it, or say why none is.
+
+    Work that is not planned yet is not "in the roadmap": it is named in other_items.
+    """
+    dated = {item["id"] for phase in roadmap_out["phases"] if phase["id"] != "later" for item in phase["items"]}
+    waiting = {item["id"] for phase in roadmap_out["phases"] if phase["id"] == "later" for item in phase["items"]}
     for pitfall in pitfalls:
         mitigating = roadmap.mitigated_by.get(pitfall["id"], ())
-        pitfall["roadmap_items"] = [i for i in mitigating if i in planned]
-        pitfall["other_items"] = [i for i in mitigating if i not in planned]
+        pitfall["roadmap_items"] = [i for i in mitigating if i in dated]
+        pitfall["other_items"] = [i for i in mitigating if i not in dated]
         pitfall["plan_note"] = None
         if not pitfall["roadmap_items"]:
             # In place means defined and applied everywhere (level 3 or more), never an answer the
@@ -705,7 +895,10 @@ def link_pitfalls(pitfalls: list[dict[str, Any]], roadmap_out: Mapping[str, Any]
             in_place = [roadmap.items[i].title for i in mitigating
                         if all((answers.get(q) or 0) >= max(level, 3) and q not in weak
                                for q, level in roadmap.items[i].raises.items())]
+            later = [roadmap.items[i].title for i in mitigating if i in waiting]
             pitfall["plan_note"] = (
                 "Some of the practices that usually fix this are already in place (" + "; ".join(in_place[:3]) +
                 "), so the problem lies in how they are used: act on the mitigation above." if in_place else
+                "The work that addresses it is not planned yet (" + "; ".join(later[:2]) + "): act on the "
+                "mitigation above until the next assessment re-plans it." if later else
                 "No planned improvement addresses it directly: act on the mitigation above.")
