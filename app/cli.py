@@ -362,9 +362,12 @@ def tokens_create(email: str, name: str, read_only: bool, expires: str | None) -
             expires_at = datetime.combine(date.fromisoformat(expires), time.max, tzinfo=timezone.utc)
         except ValueError:
             fail(f"--expires must be a date like 2027-06-30, not {expires!r}")
+    scope = "read" if read_only else "read-write"
     try:
-        _token_id, token = store.create_token(db, user["id"], name, "read" if read_only else "read-write",
-                                              expires_at)
+        with store.transaction(db):
+            token_id, token = store.create_token(db, user["id"], name, scope, expires_at)
+            store.audit(db, "token_created", object_kind="token", object_id=token_id, label=" ".join(name.split()),
+                        detail=f"{scope}, for {user['email']}, from the command line")
     except store.StoreError as err:
         fail(str(err))
     click.echo(token)

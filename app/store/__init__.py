@@ -39,6 +39,7 @@ from .accounts import (
     login_slowdown,
     record_login_failure,
     revoke_user_sessions,
+    revoke_user_tokens,
     session_user,
     set_password,
     start_session,

@@ -18,7 +18,7 @@ from sqlite_utils import Database
 from werkzeug.security import generate_password_hash
 
 from .accounts import (PASSWORD_METHOD, DuplicateEmail, InvalidEmail, UnknownRole, check_password_policy,
-                       get_user, normalise_email, revoke_user_sessions)
+                       get_user, normalise_email, revoke_user_sessions, revoke_user_tokens)
 from .audit import record
 from .db import NotFound, StoreError, hash_token, transaction
 from .orgs import ORG_ROLES, set_member
@@ -131,8 +131,7 @@ def reset_password(db: Database, token: str, password: str, password_method: str
                    [generate_password_hash(password, method=password_method), link["user_id"]])
         revoke_user_sessions(db, link["user_id"])
         # Tokens made by whoever knew the old password stop working too.
-        db.execute("UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE user_id = ?",
-                   [(now or _now()).isoformat(), link["user_id"]])
+        revoke_user_tokens(db, link["user_id"], (now or _now()).isoformat())
         _use(db, link["id"], link["user_id"], now)
         record(db, "password_reset", actor_id=link["user_id"], object_kind="user", object_id=link["user_id"],
                label=link["email"], detail="through a reset link; other sessions and API tokens ended")

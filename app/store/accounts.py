@@ -113,8 +113,11 @@ def list_users(db: Database) -> list[dict[str, Any]]:
                                                    "ORDER BY email")]
 
 
-def update_user(db: Database, user_id: int, *, role: str | None = None, active: bool | None = None) -> None:
-    """Change a user's role or deactivate them; deactivation ends all their sessions."""
+def update_user(db: Database, user_id: int, *, role: str | None = None, active: bool | None = None) -> int:
+    """Change a user's role or deactivate them; deactivation ends all their sessions. Deactivating or
+    re-activating revokes their API tokens (a re-activated account never gets old ones back); return
+    how many were revoked."""
+    revoked = 0
     with transaction(db):
         get_user(db, user_id)
         if role is not None:
@@ -127,18 +130,22 @@ def update_user(db: Database, user_id: int, *, role: str | None = None, active: 
             if not active and _is_last_admin(db, user_id):
                 raise LastAdmin("the last active admin cannot be deactivated", "deactivate")
             db.execute("UPDATE users SET active = ? WHERE id = ?", [1 if active else 0, user_id])
+            revoked = revoke_user_tokens(db, user_id)
             if not active:
                 revoke_user_sessions(db, user_id)
+    return revoked
 
 
-def set_password(db: Database, user_id: int, password: str, password_method: str = PASSWORD_METHOD) -> None:
-    """Change a password and end every session of that user."""
+def set_password(db: Database, user_id: int, password: str, password_method: str = PASSWORD_METHOD) -> int:
+    """Change a password, end every session of that user and revoke their API tokens (made by whoever
+    knew the old password); return how many tokens were revoked."""
     user = get_user(db, user_id)
     check_password_policy(password, user["email"])
     with transaction(db):
         db.execute("UPDATE users SET password_hash = ? WHERE id = ?",
                    [generate_password_hash(password, method=password_method), user_id])
         revoke_user_sessions(db, user_id)
+        return revoke_user_tokens(db, user_id)
 
 
 def _is_last_admin(db: Database, user_id: int) -> bool:
@@ -210,6 +217,13 @@ def end_session(db: Database, session_id: str | None) -> None:
     with transaction(db):
         db.execute("UPDATE sessions SET revoked_at = ? WHERE id_hash = ? AND revoked_at IS NULL",
                    [now_iso(), hash_token(session_id)])
+
+
+def revoke_user_tokens(db: Database, user_id: int, at: str | None = None) -> int:
+    """Revoke every live API token of the user; return how many were live."""
+    with transaction(db):
+        return db.execute("UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+                          [at or now_iso(), user_id]).rowcount
 
 
 def revoke_user_sessions(db: Database, user_id: int) -> None:
@@ -310,7 +324,7 @@ def delete_user(db: Database, user_id: int, by: int | None = None) -> None:
         db.execute("DELETE FROM login_failures WHERE email = ?", [user["email"]])
         revoke_user_sessions(db, user_id)
         db.execute("DELETE FROM sessions WHERE user_id = ?", [user_id])
-        db.execute("UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE user_id = ?", [now_iso(), user_id])
+        revoke_user_tokens(db, user_id)
         # Its reset links and the invitations it sent or was sent stop working, and forget its address.
         db.execute("UPDATE account_links SET used_at = COALESCE(used_at, ?) WHERE user_id = ? OR created_by = ? "
                    "OR email = ?", [now_iso(), user_id, user_id, user["email"]])

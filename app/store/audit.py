@@ -51,6 +51,14 @@ ACTIONS = {
     "user_deleted": "deleted a user account",
     "benchmark_joined": "let the organisation take part in the pooled benchmark",
     "benchmark_left": "took the organisation out of the pooled benchmark",
+    "sign_out": "signed out",
+    "password_changed": "changed their own password",
+    "token_created": "made an API token",
+    "token_revoked": "revoked an API token",
+    "org_created": "created the organisation",
+    "org_renamed": "renamed the organisation",
+    "unit_created": "added a unit",
+    "unit_renamed": "renamed a unit",
 }
 MAX_LABEL = 200
 MAX_DETAIL = 300

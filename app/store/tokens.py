@@ -70,12 +70,18 @@ def tokens_of(db: Database, user_id: int) -> list[dict[str, Any]]:
     return [_row(r) for r in db.execute(_SELECT + " WHERE t.user_id = ? ORDER BY t.id DESC", [user_id])]
 
 
-def revoke_token(db: Database, user_id: int, token_id: int) -> None:
-    """Revoke one of the user's tokens at once; raise NotFound for anyone else's."""
+def revoke_token(db: Database, user_id: int, token_id: int) -> str | None:
+    """Revoke one of the user's tokens at once; return its name (None: it was revoked already).
+    Raise NotFound for anyone else's."""
     with transaction(db):
-        if db.execute("SELECT 1 FROM api_tokens WHERE id = ? AND user_id = ?", [token_id, user_id]).fetchone() is None:
+        row = db.execute("SELECT name, revoked_at FROM api_tokens WHERE id = ? AND user_id = ?",
+                         [token_id, user_id]).fetchone()
+        if row is None:
             raise NotFound("no such token")
-        db.execute("UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?", [now_iso(), token_id])
+        if row[1] is not None:
+            return None
+        db.execute("UPDATE api_tokens SET revoked_at = ? WHERE id = ?", [now_iso(), token_id])
+        return row[0]
 
 
 def token_holder(db: Database, token: str) -> dict[str, Any] | None:

@@ -61,11 +61,17 @@ def audited(action: str, org_id: int | None = None, object_kind: str = "", objec
 
     The signed-in user (or the API token's user) is the actor. A change refused inside the block (an abort, a store
     failure) leaves no entry. The block may fill in what it learns (the id of what it created)
-    in the dict it is given.
+    in the dict it is given, or set its "unchanged" to True when nothing changed (no entry then).
     """
     db = get_db()
     user = g.get("user") or g.get("api_user")
     entry = {"org_id": org_id, "object_kind": object_kind, "object_id": object_id, "label": label, "detail": detail}
     with store.transaction(db):
         yield entry
-        store.audit(db, action, actor_id=user["id"] if user else None, **entry)
+        if not entry.pop("unchanged", False):
+            store.audit(db, action, actor_id=user["id"] if user else None, **entry)
+
+
+def renamed(entry: dict, old: str, new: str) -> None:
+    """Fill in a rename's entry: the new name as its label, the old one in words; nothing when they are equal."""
+    entry["label"], entry["detail"], entry["unchanged"] = new, f"from “{old}”", old == new

@@ -133,7 +133,11 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    store.end_session(get_db(), session.get("sid"))
+    db = get_db()
+    with store.transaction(db):
+        store.end_session(db, session.get("sid"))
+        if g.get("user"):
+            store.audit(db, "sign_out", actor_id=g.user["id"])
     session.clear()
     flash("You are signed out.", "info")
     return redirect(url_for("main.home"))
@@ -159,12 +163,17 @@ def account():
             form.current.errors.append("This is not your current password.")
         else:
             try:
-                store.set_password(db, g.user["id"], form.password.data, password_method=_hash_method())
+                with audited("password_changed", None, "user", g.user["id"], g.user["email"]) as entry:
+                    revoked = store.set_password(db, g.user["id"], form.password.data, password_method=_hash_method())
+                    entry["detail"] = (f"other sessions ended; {revoked} API token{'s' if revoked != 1 else ''} "
+                                       "revoked")
             except store.StoreError as err:
                 form.password.errors.append(refusal(err))
             else:
                 begin_session(g.user["id"])  # every other session was ended by the change
-                flash("Your password was changed. Other devices were signed out.", "success")
+                flash("Your password was changed. Other devices were signed out"
+                      + (f" and your {revoked} API token{'s' if revoked != 1 else ''} revoked: make new ones."
+                         if revoked else "."), "success")
                 return redirect(url_for("auth.account"))
     return account_page(form=form), status if status != 200 else (400 if form.errors else 200)
 
@@ -187,7 +196,11 @@ def create_token():
     expires_at = (datetime.combine(form.expires.data, datetime.max.time(), tzinfo=timezone.utc)
                   if form.expires.data else None)
     try:
-        _token_id, token = store.create_token(get_db(), g.user["id"], form.name.data, form.scope.data, expires_at)
+        with audited("token_created", None, "token") as entry:
+            token_id, token = store.create_token(get_db(), g.user["id"], form.name.data, form.scope.data, expires_at)
+            made = next(t for t in store.tokens_of(get_db(), g.user["id"]) if t["id"] == token_id)
+            entry.update(object_id=token_id, label=made["name"], detail=made["scope"] + (
+                f", until {made['expires_at'][:10]}" if made["expires_at"] else ""))
     except store.StoreError as err:
         (form.expires if isinstance(err, store.InvalidExpiry) else form.name).errors.append(refusal(err))
         return account_page(token_form=form), 400
@@ -198,7 +211,9 @@ def create_token():
 @login_required
 def revoke_token(token_id: int):
     try:
-        store.revoke_token(get_db(), g.user["id"], token_id)
+        with audited("token_revoked", None, "token", token_id) as entry:
+            name = store.revoke_token(get_db(), g.user["id"], token_id)
+            entry.update(label=name or "", unchanged=name is None)
     except store.NotFound:
         abort(404)
     flash("The token was revoked; it stopped working at once.", "success")
@@ -235,11 +250,12 @@ def update_user(user_id: int):
     role = request.form.get("role", "")
     try:
         with audited("user_changed", None, "user", user_id, user["email"],
-                     f"role {role}" if action == "role" else f"{action}d"):
+                     f"role {role}" if action == "role" else f"{action}d") as entry:
             if action == "role":
                 store.update_user(db, user_id, role=role)
             else:
-                store.update_user(db, user_id, active=action == "activate")
+                revoked = store.update_user(db, user_id, active=action == "activate")
+                entry["detail"] += f"; {revoked} API token{'s' if revoked != 1 else ''} revoked" if revoked else ""
     except store.StoreError as err:
         unchanged(refusal(err))
     flash("The account was updated.", "success")

@@ -17,7 +17,7 @@ from ..db import get_db
 from ..engine.reassessment import next_period
 from ..engine.vocabulary import DIMENSIONS
 from .access import FACILITATOR_ROLES, can_facilitate, login_required, member_view, role_required, unit_scope
-from .audit import audited
+from .audit import audited, renamed
 from .dashboard_data import benchmark_view, dashboard_for, progress_view, units_progress_view
 from .errors import unchanged
 from .forms import InvitationForm, MemberForm, OrgForm
@@ -41,7 +41,9 @@ def create():
     form = OrgForm()
     if form.validate_on_submit():
         try:
-            org_id = store.create_org(get_db(), form.name.data, g.user["id"])
+            with audited("org_created", object_kind="organisation") as entry:
+                org_id = store.create_org(get_db(), form.name.data, g.user["id"])
+                entry.update(org_id=org_id, object_id=org_id, label=store.get_org(get_db(), org_id)["name"])
         except store.StoreError as err:
             form.name.errors.append(refusal(err))
         else:
@@ -86,7 +88,9 @@ def detail(org_id: int):
 @member_view(owner=True)
 def rename(org_id: int):
     try:
-        store.rename_org(get_db(), org_id, request.form.get("name", ""))
+        with audited("org_renamed", org_id, "organisation", org_id) as entry:
+            store.rename_org(get_db(), org_id, request.form.get("name", ""))
+            renamed(entry, g.org["name"], store.get_org(get_db(), org_id)["name"])
     except store.StoreError as err:
         unchanged(refusal(err))
     flash("The organisation was renamed.", "success")

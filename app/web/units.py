@@ -7,6 +7,7 @@ from flask import Blueprint, flash, redirect, request, url_for
 from .. import store
 from ..db import get_db
 from .access import member_view
+from .audit import audited
 from .errors import unchanged
 from .messages import refusal
 
@@ -17,7 +18,9 @@ bp = Blueprint("units", __name__, url_prefix="/orgs/<int:org_id>/units")
 @member_view(owner=True)
 def add(org_id: int):
     try:
-        store.create_unit(get_db(), org_id, request.form.get("name", ""))
+        with audited("unit_created", org_id, "unit") as entry:
+            unit_id = store.create_unit(get_db(), org_id, request.form.get("name", ""))
+            entry.update(object_id=unit_id, label=store.unit_of_org(get_db(), org_id, unit_id)["name"])
     except store.StoreError as err:
         unchanged(refusal(err))
     flash("The unit was added. Assessments can now be made for it.", "success")

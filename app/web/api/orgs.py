@@ -7,6 +7,7 @@ from flask import g
 from ... import store
 from ...db import get_db
 from ...engine.history import history_rows
+from ..audit import audited, renamed
 from ..messages import refusal
 from .core import Answer, ApiError, answer, bp, filtered, member_org, operation, org_unit, page, require_facilitator
 from .models import (
@@ -44,7 +45,9 @@ def create_org(body):
     require_facilitator()
     db = get_db()
     try:
-        org_id = store.create_org(db, body.name, g.api_user["id"])
+        with audited("org_created", object_kind="organisation") as entry:
+            org_id = store.create_org(db, body.name, g.api_user["id"])
+            entry.update(org_id=org_id, object_id=org_id, label=store.get_org(db, org_id)["name"])
     except store.StoreError as err:
         raise ApiError(422, "invalid", refusal(err), "name") from None
     return answer(_organisation(store.get_org(db, org_id), "owner"), 201)
@@ -62,10 +65,12 @@ def get_org(org_id: int):
            body=Rename, write=True, answers=[Answer(200, "The renamed organisation.", Organisation)])
 def rename_org(org_id: int, body):
     """Owners rename; members get 403."""
-    _org, role = member_org(org_id, owner=True)
+    org, role = member_org(org_id, owner=True)
     db = get_db()
     try:
-        store.rename_org(db, org_id, body.name)
+        with audited("org_renamed", org_id, "organisation", org_id) as entry:
+            store.rename_org(db, org_id, body.name)
+            renamed(entry, org["name"], store.get_org(db, org_id)["name"])
     except store.StoreError as err:
         raise ApiError(422, "invalid", refusal(err), "name") from None
     return answer(_organisation(store.get_org(db, org_id), role))
@@ -90,7 +95,9 @@ def create_unit(org_id: int, body):
     member_org(org_id, owner=True)
     db = get_db()
     try:
-        unit_id = store.create_unit(db, org_id, body.name)
+        with audited("unit_created", org_id, "unit") as entry:
+            unit_id = store.create_unit(db, org_id, body.name)
+            entry.update(object_id=unit_id, label=store.unit_of_org(db, org_id, unit_id)["name"])
     except store.DuplicateUnit as err:
         raise ApiError(409, "conflict", refusal(err), "name") from None
     except store.StoreError as err:
@@ -110,10 +117,12 @@ def get_unit(org_id: int, unit_id: int):
 def rename_unit(org_id: int, unit_id: int, body):
     """Owners rename units; a name another unit has gets 409."""
     member_org(org_id, owner=True)
-    org_unit(org_id, unit_id)
+    old = org_unit(org_id, unit_id)["name"]
     db = get_db()
     try:
-        store.rename_unit(db, org_id, unit_id, body.name)
+        with audited("unit_renamed", org_id, "unit", unit_id) as entry:
+            store.rename_unit(db, org_id, unit_id, body.name)
+            renamed(entry, old, store.unit_of_org(db, org_id, unit_id)["name"])
     except store.DuplicateUnit as err:
         raise ApiError(409, "conflict", refusal(err), "name") from None
     except store.StoreError as err:
