@@ -219,6 +219,7 @@ from .workshops import (
     normalise_code,
     participant,
     participants,
+    phone_view,
     remove_batch,
     remove_participant,
     set_expected_headcount,

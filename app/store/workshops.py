@@ -131,6 +131,22 @@ def workshop_by_code(db: Database, code: str) -> dict[str, Any]:
     return _row(db.execute(_SELECT + " WHERE w.join_code = ? AND w.trash_id IS NULL AND " + _LIVE_ORG, [normalise_code(code)]).fetchone())
 
 
+def phone_view(db: Database, code: str) -> dict[str, Any] | None:
+    """What a participant's phone polls for, in one query: the workshop a code opens (id, assessment,
+    questionnaire, revision), its status, whether the room's picture is shown and the round being voted
+    on now (None when there is none). None for an unknown code."""
+    row = db.execute(
+        """SELECT w.id, w.assessment_id, a.questionnaire_id, w.revision, w.status, w.revealed,
+                  (SELECT r.id FROM workshop_rounds r WHERE r.workshop_id = w.id AND r.closed_at IS NULL)
+           FROM workshops w JOIN assessments a ON a.id = w.assessment_id
+           WHERE w.join_code = ? AND w.trash_id IS NULL AND a.trash_id IS NULL AND """ + _LIVE_ORG,
+        [normalise_code(code)]).fetchone()
+    if row is None:
+        return None
+    keys = ("id", "assessment_id", "questionnaire_id", "revision", "status", "revealed", "round")
+    return dict(zip(keys, row), revealed=bool(row[5]))
+
+
 def workshops_of(db: Database, org_id: int) -> list[dict[str, Any]]:
     rows = db.execute(_SELECT + " WHERE w.org_id = ? AND w.trash_id IS NULL ORDER BY w.created_at DESC, w.id DESC", [org_id]).fetchall()
     return [_row(r) for r in rows]

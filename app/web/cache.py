@@ -21,11 +21,23 @@ class LRUCache:
                 self._items.move_to_end(key)
                 return self._items[key]
         value = build()  # outside the lock: two workers' threads may build the same value, never block
+        self.put(key, value)
+        return value
+
+    def peek(self, key: Hashable) -> Any:
+        """The value kept under ``key`` (None when there is none), counted as a use."""
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        return None
+
+    def put(self, key: Hashable, value: Any) -> None:
         with self._lock:
             self._items[key] = value
+            self._items.move_to_end(key)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
-        return value
 
     def clear(self) -> None:
         with self._lock:

@@ -17,7 +17,7 @@ from typing import Any, Callable, Mapping
 
 from flask import current_app
 
-from .. import service
+from .. import service, store
 from ..db import get_db
 from .cache import LRUCache
 from .current import content
@@ -45,8 +45,11 @@ _LOCKS = LRUCache(256)
 _GUARD = threading.Lock()
 
 
-def picture(workshop: Mapping[str, Any]) -> Picture:
-    """The workshop's current picture: cached while its revision stands, recomputed at most once a second."""
+def picture(workshop: Mapping[str, Any], load: Callable[[], Mapping[str, Any]] | None = None) -> Picture:
+    """The workshop's current picture: cached while its revision stands, recomputed at most once a second.
+
+    ``workshop`` needs only its id and revision when ``load`` is given: ``load()`` reads the whole
+    workshop only when the picture must be computed."""
     key = (current_app.config["DATABASE"], workshop["id"])
     min_age = current_app.config["LIVE_MIN_AGE"]
     found = _fresh(key, workshop["revision"], min_age)
@@ -57,7 +60,7 @@ def picture(workshop: Mapping[str, Any]) -> Picture:
         found = _fresh(key, workshop["revision"], min_age)
         if found is not None:
             return found
-        summary = service.room_summary(get_db(), content(), workshop)
+        summary = service.room_summary(get_db(), content(), load() if load is not None else workshop)
         made = Picture(revision=workshop["revision"], computed_at=time.monotonic(), summary=summary)
         with _GUARD:
             _PICTURES[key] = made
@@ -79,3 +82,28 @@ def _fresh(key: tuple, revision: int, min_age: float) -> Picture | None:
 def clear_pictures() -> None:
     with _GUARD:
         _PICTURES.clear()
+    _SEATS.clear()
+
+
+# A phone's participant, as checked at a revision of its workshop: (database, workshop, token hash) -> seat.
+_SEATS = LRUCache(4096)
+
+
+def seat(view: Mapping[str, Any], token: str | None) -> dict[str, Any]:
+    """The participant a phone's cookie names in the workshop of ``view`` (store.phone_view): {id, revision}.
+
+    Checked in the database only when the workshop's revision moved since this worker last checked it:
+    a removal, like every change to a participant or their answers, counts the revision up, so a phone
+    polling a quiet room costs no query beyond the one that read ``view``. Raise store.NotFound for a
+    cookie that names nobody here, store.ParticipantRemoved for someone the facilitator removed.
+    """
+    if not token:
+        raise store.NotFound("not a participant")
+    key = (current_app.config["DATABASE"], view["id"], store.hash_token(token))
+    found = _SEATS.peek(key)
+    if found is not None and found["revision"] == view["revision"]:
+        return found
+    response = store.participant(get_db(), view, token)
+    checked = {"id": response["id"], "revision": view["revision"]}
+    _SEATS.put(key, checked)
+    return checked

@@ -196,9 +196,9 @@ def _sees_room(workshop: dict, answers: dict) -> bool:
     return workshop["revealed"] and bool(answers)
 
 
-def _room(workshop: dict, questionnaire: Questionnaire) -> str:
-    """The room's picture for a phone: one fragment per picture, shared by every phone."""
-    picture = live.picture(workshop)
+def _room(workshop: dict, questionnaire: Questionnaire, load=None) -> str:
+    """The room's picture for a phone: one fragment per picture, shared by every phone (``load``: see live.picture)."""
+    picture = live.picture(workshop, load)
     return picture.fragment("phone-room", lambda: render_template(
         "workshops/_room.html", summary=picture.summary, questionnaire=questionnaire))
 
@@ -206,17 +206,35 @@ def _room(workshop: dict, questionnaire: Questionnaire) -> str:
 def _state(workshop: dict) -> dict:
     """What a phone watches for: the results shown, a round to vote in, the workshop closed."""
     current = store.open_round_of(get_db(), workshop["id"])
-    body = {"status": workshop["status"], "revealed": workshop["revealed"],
-            "round": current["id"] if current else None}
+    return _state_body(workshop["status"], workshop["revealed"], current["id"] if current else None)
+
+
+def _state_body(status: str, revealed: bool, round_id: int | None) -> dict:
+    body = {"status": status, "revealed": revealed, "round": round_id}
     body["key"] = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16]
     return body
 
 
+def _phone(code: str) -> tuple[dict, dict]:
+    """What a polling phone sees, in one query while the room is quiet (store.phone_view, live.seat):
+    the workshop's view and the participant; the same 404 as an unknown code, 403 once removed."""
+    g.private_page = True
+    view = store.phone_view(get_db(), code)
+    if view is None:
+        refuse(404, *NO_WORKSHOP)
+    try:
+        return view, live.seat(view, request.cookies.get(_cookie_name(view)))
+    except store.ParticipantRemoved:
+        refuse(403, *REMOVED)
+    except store.NotFound:
+        refuse(404, *NO_WORKSHOP)
+
+
 @bp.get("/w/<code>/state.json")
 def state(code: str):
-    """Polled by phones every few seconds: small, and 304 while nothing changed."""
-    workshop, _response, _questionnaire = _require_participant(code)
-    body = _state(workshop)
+    """Polled by phones every few seconds: small, one query, and 304 while nothing changed."""
+    view, _seat = _phone(code)
+    body = _state_body(view["status"], view["revealed"], view["round"])
     result = jsonify(body)
     result.set_etag(body["key"])
     result.headers["Cache-Control"] = "private, no-cache"
@@ -226,10 +244,11 @@ def state(code: str):
 @bp.get("/w/<code>/room")
 def room(code: str):
     """The room's picture as a fragment, fetched by a waiting phone when the facilitator shows it."""
-    workshop, response, questionnaire = _require_participant(code)
-    if not _sees_room(workshop, store.load_answers(get_db(), response["id"])):
+    view, seat = _phone(code)
+    if not _sees_room(view, store.load_answers(get_db(), seat["id"])):
         return error_response(404, "Not shown yet", "The facilitator has not shown the results yet.")
-    return _room(workshop, questionnaire)
+    return _room(view, content().questionnaire(view["questionnaire_id"]),
+                 load=lambda: store.workshop_by_code(get_db(), code))
 
 
 @bp.get("/w/<code>/round")
