@@ -15,32 +15,37 @@ from tests.workshop_helpers import Participant, question_ids
 
 
 @pytest.fixture
-def selects(monkeypatch):
-    """The SELECT statements every connection the app opens from now on runs, in order."""
+def statements(monkeypatch):
+    """The SQL statements every connection the app opens from now on runs, in order (PRAGMAs of opening
+    a connection left out)."""
     ran: list[str] = []
     opener = store_module.open_db
 
     def counting(path, *args, **kwargs):
         database = opener(path, *args, **kwargs)
-        database.conn.set_trace_callback(lambda sql: ran.append(sql) if sql.lstrip().upper().startswith("SELECT")
-                                         else None)
+        database.conn.set_trace_callback(ran.append)
         return database
 
     monkeypatch.setattr(store_module, "open_db", counting)
     return ran
 
 
-def test_a_phone_polling_a_quiet_room_costs_one_query(app, workshop, selects):
+def test_a_phone_polling_a_quiet_room_runs_no_query_and_one_after_a_write(app, workshop, statements):
     phone = Participant(app, workshop)
     phone.autosave({question_ids(app, "governance")[0]: 3})
     first = phone.client.get(phone.base + "/state.json")
     assert first.status_code == 200
-    selects.clear()
+    statements.clear()
     again = phone.client.get(phone.base + "/state.json", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
-    assert len(selects) == 1, selects
+    assert statements == ["PRAGMA data_version"]  # nothing was written since: nothing to read
+    other = Participant(app, workshop)
+    other.autosave({question_ids(app, "governance")[0]: 5})
+    statements.clear()
     assert phone.client.get(phone.base + "/state.json").get_json() == first.get_json()
-    assert len(selects) == 2, selects
+    reads = [sql for sql in statements if sql.lstrip().upper().startswith("SELECT")]
+    # The workshop's view, then (its revision moved) the participant checked again: nothing else.
+    assert len(reads) == 3 and "join_code" in reads[0], reads
 
 
 def test_a_removed_participant_is_refused_at_the_next_poll(app, fay, workshop):

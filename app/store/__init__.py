@@ -12,6 +12,7 @@ from .db import (
     NotFound,
     StoreError,
     best_effort,
+    data_version,
     hash_token,
     new_token,
     now_iso,

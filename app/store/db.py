@@ -77,6 +77,12 @@ def open_db(path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Databas
     return db
 
 
+def data_version(db: Database) -> int:
+    """SQLite's count of commits other connections made to the file since this one opened (PRAGMA
+    data_version): unchanged means nothing was written, so what this connection read is still current."""
+    return db.execute("PRAGMA data_version").fetchall()[0][0]
+
+
 @contextlib.contextmanager
 def transaction(db: Database) -> Iterator[Database]:
     """Run a write transaction opened with BEGIN IMMEDIATE.

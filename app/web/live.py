@@ -10,6 +10,7 @@ Threads of the worker asking at once wait for the one computing it.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -87,6 +88,43 @@ def clear_pictures() -> None:
 
 # A phone's participant, as checked at a revision of its workshop: (database, workshop, token hash) -> seat.
 _SEATS = LRUCache(4096)
+# Per thread: a connection kept open for the phones' polls, and the views it read, with the data version
+# they were read at. Connections opened before a fork stay with the process that opened them.
+_READER = threading.local()
+_INHERITED: list[Any] = []
+
+
+def reader():
+    """This thread's kept-open connection to the app's database, for what phones poll (reads only)."""
+    path, pid = current_app.config["DATABASE"], os.getpid()
+    held = getattr(_READER, "held", None)
+    if held is None or held["key"] != (pid, path):
+        if held is not None and held["key"][0] != pid:
+            _INHERITED.append(held["db"])  # never closed here: it belongs to the parent process
+        elif held is not None:
+            held["db"].close()
+        held = _READER.held = {"key": (pid, path), "views": {},
+                               "db": store.open_db(path, current_app.config["BUSY_TIMEOUT_MS"])}
+    return held
+
+
+def phone_view(code: str) -> dict[str, Any] | None:
+    """store.phone_view for a polling phone, without a query while nothing was written to the database.
+
+    The kept-open connection's data version (one PRAGMA, no disk read) changes whenever any other
+    connection, in any worker, commits: until it does, the view read last is still the database's.
+    """
+    held = reader()
+    version = store.data_version(held["db"])  # before the read: a commit during it is seen next time
+    code = store.normalise_code(code)
+    found = held["views"].get(code)
+    if found is not None and found[0] == version:
+        return found[1]
+    view = store.phone_view(held["db"], code)
+    if len(held["views"]) > 256:
+        held["views"].clear()
+    held["views"][code] = (version, view)
+    return view
 
 
 def seat(view: Mapping[str, Any], token: str | None) -> dict[str, Any]:
@@ -103,7 +141,7 @@ def seat(view: Mapping[str, Any], token: str | None) -> dict[str, Any]:
     found = _SEATS.peek(key)
     if found is not None and found["revision"] == view["revision"]:
         return found
-    response = store.participant(get_db(), view, token)
+    response = store.participant(reader()["db"], view, token)
     checked = {"id": response["id"], "revision": view["revision"]}
     _SEATS.put(key, checked)
     return checked

@@ -216,10 +216,10 @@ def _state_body(status: str, revealed: bool, round_id: int | None) -> dict:
 
 
 def _phone(code: str) -> tuple[dict, dict]:
-    """What a polling phone sees, in one query while the room is quiet (store.phone_view, live.seat):
+    """What a polling phone sees, without a query while the room is quiet (live.phone_view, live.seat):
     the workshop's view and the participant; the same 404 as an unknown code, 403 once removed."""
     g.private_page = True
-    view = store.phone_view(get_db(), code)
+    view = live.phone_view(code)
     if view is None:
         refuse(404, *NO_WORKSHOP)
     try:
@@ -232,7 +232,7 @@ def _phone(code: str) -> tuple[dict, dict]:
 
 @bp.get("/w/<code>/state.json")
 def state(code: str):
-    """Polled by phones every few seconds: small, one query, and 304 while nothing changed."""
+    """Polled by phones every few seconds: small, no query while nothing was written, 304 while nothing changed."""
     view, _seat = _phone(code)
     body = _state_body(view["status"], view["revealed"], view["round"])
     result = jsonify(body)
@@ -245,7 +245,7 @@ def state(code: str):
 def room(code: str):
     """The room's picture as a fragment, fetched by a waiting phone when the facilitator shows it."""
     view, seat = _phone(code)
-    if not _sees_room(view, store.load_answers(get_db(), seat["id"])):
+    if not _sees_room(view, store.load_answers(live.reader()["db"], seat["id"])):
         return error_response(404, "Not shown yet", "The facilitator has not shown the results yet.")
     return _room(view, content().questionnaire(view["questionnaire_id"]),
                  load=lambda: store.workshop_by_code(get_db(), code))
