@@ -65,6 +65,8 @@ def create_app(test_config: dict | None = None, content: Content | None = None) 
         # A sign-in is slowed down by at most this many seconds when its account failed from
         # elsewhere (or its address on other accounts): OWASP ASVS 2.2.1's soft lock-out.
         LOGIN_SLOWDOWN_MAX_SECONDS=3.0,
+        # At most this many stand-alone self-assessments are started from one client address per hour.
+        START_LIMIT_PER_HOUR=20,
         # A frozen result's PDF is made in the background when its page is first shown.
         REPORT_PRERENDER=True,
     )

@@ -29,7 +29,8 @@ def purge_command() -> None:
         db.close()
     click.echo(f"purged {done['trash_entries']} trash entr{'y' if done['trash_entries'] == 1 else 'ies'} older than "
                f"{store.TRASH_DAYS} days, {done['anonymous_self_assessments']} anonymous self-assessment(s) older than "
-               f"{periods['anonymous_days']} days, and the individual answers of {done['workshops_answers']} "
+               f"{periods['anonymous_days']} days, {done['never_answered']} never answered after "
+               f"{store.NEVER_ANSWERED_DAYS} day, and the individual answers of {done['workshops_answers']} "
                f"workshop(s) closed more than {periods['workshop_answers_days']} days ago")
 
 

@@ -245,7 +245,9 @@ def start_gunicorn(database: str, workers: int, log: Path):
     import subprocess
 
     port = free_port()
-    env = {**os.environ, "FLASK_DATABASE": database, "FLASK_SECRET_KEY": "load-test"}
+    # Every simulated phone joins from loopback: lift the join limit per address (a room's size).
+    env = {**os.environ, "FLASK_DATABASE": database, "FLASK_SECRET_KEY": "load-test",
+           "FLASK_WORKSHOP_JOINS_PER_ADDRESS": "100000"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
          "--graceful-timeout", "5", "app:create_app()"],

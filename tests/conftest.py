@@ -66,6 +66,9 @@ def make_app(content):
         settings = {"TESTING": True, "DATABASE": str(database), "SECRET_KEY": "test-secret",
                     "PASSWORD_HASH_METHOD": FAST_PASSWORD_METHOD, "LIVE_MIN_AGE": 0,
                     "REPORT_PRERENDER": False,  # seconds of CPU per result page: only where a test asks
+                    # Every test client comes from one address: the /start limit per address would count
+                    # a whole module's respondents together (tests of that limit set their own).
+                    "START_LIMIT_PER_HOUR": 10_000,
                     **config}
         app = create_app(settings, content=None if "CONTENT_ROOT" in config else content)
         app.jinja_env.bytecode_cache = templates

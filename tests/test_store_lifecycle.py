@@ -236,6 +236,8 @@ def test_retention_purges_exactly_what_is_due(fresh_db, client_org, questionnair
     new_anonymous = store.create_self_assessment(fresh_db, questionnaire.id, questionnaire.version)[0]
     old_attached = store.create_self_assessment(fresh_db, questionnaire.id, questionnaire.version)[0]
     ids = {r: store.response_by_id(fresh_db, r)["assessment_id"] for r in (old_anonymous, new_anonymous, old_attached)}
+    for response in (old_anonymous, new_anonymous):  # answered: their retention, not the never-answered day
+        store.save_answers(fresh_db, response, {questionnaire.questions()[0].id: 3})
     store.attach_assessment(fresh_db, ids[old_attached], c.org)
     for response in (old_anonymous, old_attached):
         _age(fresh_db, "assessments", "created_at", ids[response], 181)
@@ -247,7 +249,8 @@ def test_retention_purges_exactly_what_is_due(fresh_db, client_org, questionnair
     _age(fresh_db, "workshops", "closed_at", c.workshop, 91)
     snapshot = store.get_workshop(fresh_db, c.org, c.workshop)["snapshot_id"]
 
-    assert store.purge_due(fresh_db) == {"trash_entries": 1, "anonymous_self_assessments": 1, "workshops_answers": 1}
+    assert store.purge_due(fresh_db) == {"trash_entries": 1, "anonymous_self_assessments": 1, "never_answered": 0,
+                                         "workshops_answers": 1}
     remaining = {r[0] for r in fresh_db.execute("SELECT id FROM assessments")}
     assert ids[old_anonymous] not in remaining and {ids[new_anonymous], ids[old_attached]} <= remaining
     assert c.org_assessment not in remaining and c.unit_assessment in remaining
@@ -259,7 +262,7 @@ def test_retention_purges_exactly_what_is_due(fresh_db, client_org, questionnair
         "SELECT count(*) FROM round_votes v JOIN workshop_rounds r ON r.id = v.round_id WHERE r.workshop_id = ?",
         [c.workshop]).fetchone()[0] == 0
     assert store.load_snapshot(fresh_db, snapshot)["result"]["workshop"]["participants"] == 3  # the aggregate stays
-    assert store.purge_due(fresh_db) == {"trash_entries": 0, "anonymous_self_assessments": 0,
+    assert store.purge_due(fresh_db) == {"trash_entries": 0, "anonymous_self_assessments": 0, "never_answered": 0,
                                          "workshops_answers": 0}  # idempotent
 
 

@@ -85,6 +85,7 @@ from .orgs import (
 )
 from .responses import (
     AssessmentOpen,
+    TooManyStarts,
     assessment_status,
     count_answers,
     create_org_assessment,
@@ -165,6 +166,7 @@ from .audit import ACTIONS as AUDIT_ACTIONS, PAGE_SIZE as AUDIT_PAGE, UnknownAct
 from .lifecycle import (
     RETENTION,
     RETENTION_RANGE,
+    NEVER_ANSWERED_DAYS,
     TRASH_DAYS,
     AnswersPurged,
     InTrash,

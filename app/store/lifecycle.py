@@ -26,6 +26,8 @@ RETENTION = {
     "workshop_answers_days": {"default": 90, "label": "Workshop participants' individual answers after the close"},
 }
 RETENTION_RANGE = (1, 3650)
+# A stand-alone self-assessment nobody answered anything in is purged after this many days.
+NEVER_ANSWERED_DAYS = 1
 
 
 class InTrash(StoreError):
@@ -370,14 +372,15 @@ BATCH = 50
 
 
 def purge_due(db: Database, now: datetime | None = None) -> dict[str, int]:
-    """Purge what is due: trash older than 30 days, never-attached anonymous self-assessments and
-    closed workshops' individual answers past their retention. Return counts by what went.
+    """Purge what is due: trash older than 30 days, never-attached anonymous self-assessments past their
+    retention (never-answered ones after NEVER_ANSWERED_DAYS) and closed workshops' individual answers past
+    their retention. Return counts by what went.
 
     Each batch is its own short write transaction, so requests go on meanwhile; running it
     again finds nothing more to do.
     """
     periods = retention(db)
-    done = {"trash_entries": 0, "anonymous_self_assessments": 0, "workshops_answers": 0}
+    done = {"trash_entries": 0, "anonymous_self_assessments": 0, "never_answered": 0, "workshops_answers": 0}
     while True:
         due = [r[0] for r in db.execute("SELECT id FROM trash WHERE deleted_at < ? ORDER BY id LIMIT ?",
                                         [_cutoff(TRASH_DAYS, now), BATCH])]
@@ -399,6 +402,21 @@ def purge_due(db: Database, now: datetime | None = None) -> dict[str, int]:
         if not due:
             break
         done["anonymous_self_assessments"] += len(due)
+    # Stand-alone self-assessments nobody answered anything in (no answer, no profile, no note) go after a day.
+    while True:
+        with transaction(db):
+            due = [r[0] for r in db.execute(
+                """SELECT a.id FROM assessments a WHERE a.org_id IS NULL AND a.kind = 'self' AND a.created_at < ?
+                   AND NOT EXISTS (SELECT 1 FROM responses r WHERE r.assessment_id = a.id
+                                   AND (r.context_json NOT IN ('', '{}')
+                                        OR EXISTS (SELECT 1 FROM answers x WHERE x.response_id = r.id)
+                                        OR EXISTS (SELECT 1 FROM notes n WHERE n.response_id = r.id)))
+                   LIMIT ?""", [_cutoff(NEVER_ANSWERED_DAYS, now), BATCH])]
+            for assessment_id in due:
+                _cascade(db, "assessments", "id = ?", [assessment_id])
+        if not due:
+            break
+        done["never_answered"] += len(due)
     with transaction(db):
         workshops = db.execute(
             "SELECT id, org_id, assessment_id, title FROM workshops WHERE status = 'closed' AND closed_at < ? "
@@ -408,6 +426,10 @@ def purge_due(db: Database, now: datetime | None = None) -> dict[str, int]:
             record(db, "retention_purged", org_id=org_id, object_kind="workshop", object_id=workshop_id,
                          label=title, detail="participants' individual answers; the result stays")
         done["workshops_answers"] = len(workshops)
+    if done["never_answered"]:
+        record(db, "retention_purged", object_kind="self-assessment",
+               detail=f"{done['never_answered']} stand-alone self-assessments never answered, after "
+                      f"{NEVER_ANSWERED_DAYS} day")
     if done["anonymous_self_assessments"]:
         record(db, "retention_purged", object_kind="self-assessment",
                      detail=f"{done['anonymous_self_assessments']} anonymous self-assessments never attached")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any, Callable, Mapping
 
 from sqlite_utils import Database
@@ -19,12 +20,33 @@ class AssessmentOpen(StoreError):
 # --------------------------------------------------------------------------
 
 
+class TooManyStarts(StoreError):
+    """This address started as many stand-alone self-assessments as the limit allows in the window."""
+
+    def __init__(self, wait: int):
+        super().__init__(f"too many new self-assessments from this address; try again in {wait} seconds")
+        self.wait = wait
+
+
 def create_self_assessment(db: Database, questionnaire_id: str, questionnaire_version: str,
-                           title: str = "") -> tuple[int, str]:
-    """Create an assessment with one response; return (response id, private token)."""
+                           title: str = "", *, address: str | None = None, limit: int | None = None,
+                           window: int = 3600, at: float | None = None) -> tuple[int, str]:
+    """Create an assessment with one response; return (response id, private token).
+
+    With an ``address`` and a ``limit``, raise TooManyStarts when the address started ``limit`` of
+    them in the last ``window`` seconds (counted in the same write transaction, across workers).
+    """
     token = new_token()
     now = now_iso()
+    at = time.time() if at is None else at
     with transaction(db):
+        if address is not None and limit is not None:
+            found = db.execute("SELECT at FROM start_log WHERE address = ? AND at > ? ORDER BY at DESC LIMIT ?",
+                               [address[:64], at - window, limit]).fetchall()
+            if len(found) >= limit:
+                raise TooManyStarts(int(found[-1][0] + window - at) + 1)
+            db.execute("INSERT INTO start_log (address, at) VALUES (?, ?)", [address[:64], at])
+            db.execute("DELETE FROM start_log WHERE at < ?", [at - 24 * 3600])
         assessment_id = db["assessments"].insert({
             "kind": "self",
             "title": title,

@@ -550,3 +550,11 @@ def m018_report_files(db: Database) -> None:
     )
     db.execute("CREATE INDEX report_files_snapshot ON report_files(snapshot_id)")
     db.execute("CREATE INDEX report_files_client ON report_files(client, claimed_at)")
+
+
+@migrations()
+def m019_start_log(db: Database) -> None:
+    # When each stand-alone self-assessment was started and from which client address: /start is
+    # limited per address, across workers. Rows older than a day are deleted as new ones come.
+    db.execute("CREATE TABLE start_log (id INTEGER PRIMARY KEY, address TEXT NOT NULL, at REAL NOT NULL)")
+    db.execute("CREATE INDEX start_log_address ON start_log(address, at)")

@@ -6,12 +6,12 @@ server, one row per answer. The private link resumes where the person left off.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
 from .. import service, store
 from ..db import get_db
 from ..engine.vocabulary import DIMENSIONS
-from .access import attachable_orgs, load_response
+from .access import attachable_orgs, client_address, load_response
 from .answering import STEPS, Flow, answer_dimension, progress, review_page, save_json_answers
 from .current import content, public_url
 from .errors import error_response
@@ -24,7 +24,16 @@ bp = Blueprint("assess", __name__)
 def start():
     """Create a new self-assessment and send the person to its private start page."""
     questionnaire = content().default_questionnaire
-    _response_id, token = store.create_self_assessment(get_db(), questionnaire.id, questionnaire.version)
+    try:
+        _response_id, token = store.create_self_assessment(get_db(), questionnaire.id, questionnaire.version,
+                                                           address=client_address(),
+                                                           limit=current_app.config["START_LIMIT_PER_HOUR"])
+    except store.TooManyStarts as err:
+        minutes = max(1, round(err.wait / 60))
+        response = error_response(429, "Too many new assessments", "Too many new self-assessments were started "
+                                  "from your network in the last hour. Continue one you started with its private "
+                                  f"link, or try again in about {minutes} minute{'s' if minutes != 1 else ''}.")
+        return response
     return redirect(url_for("assess.overview", token=token, new=1))
 
 
