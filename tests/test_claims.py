@@ -98,3 +98,62 @@ def test_every_pitfall_records_the_claims_it_stands_on(content, questionnaire):
                                                  "tools.dashboards": 3, "leadership.data_driven_decisions": 2}, {})
     claims = found["reporting-theater"]["claims"]
     assert claims and not claims[0]["holds"] and "Standard dashboards" in claims[0]["template"]
+
+
+# Check first: (case, answers, context changes, the check expected, or None where none may fire)
+CHECKS = [
+    ("an established PMO with its mandate at 1", {"leadership.mandate": 1}, {"existing_pmo": "established"},
+     "established-without-mandate"),
+    ("a PMO seen as a blocker with stakeholder satisfaction at 4",
+     {"facilitation.service_orientation": 1, "facilitation.delivery_proximity": 2,
+      "leadership.stakeholder_satisfaction": 4}, {"existing_pmo": "established"}, "blocker-yet-satisfied"),
+    ("sponsors who steer on value while benefits are never written down",
+     {"governance.sponsor_accountability": 5, "analytics.benefits_realisation": 1}, {}, "value-steering-without-benefits"),
+    ("nearly every answer at 5 next to a stated pain", {"area:governance": 5, "area:analytics": 5, "area:facilitation": 5,
+                                                       "area:tools": 5, "area:leadership": 4}, {},
+     "nearly-all-top-with-pain"),
+    ("the pain's own practices at 4-5", {"analytics.forecast_accuracy": 5, "analytics.financial_control": 4}, {},
+     "pain-disagrees"),
+    ("a mandate answered as written where there is no PMO", {"leadership.mandate": 4}, {"existing_pmo": "none"},
+     "mandate-without-pmo"),
+]
+
+
+def checks_of(content, questionnaire, answers, context):
+    result = run_assessment(content, answers_with(questionnaire, answers), {**NEUTRAL_CONTEXT, **context})
+    return {c["id"]: c for c in result["check_first"]}, result
+
+
+@pytest.mark.parametrize("case, answers, context, check_id", CHECKS, ids=[row[0] for row in CHECKS])
+def test_check_first_names_answers_that_disagree(content, questionnaire, case, answers, context, check_id):
+    checks, _result = checks_of(content, questionnaire, answers, context)
+    assert check_id in checks
+    entry = checks[check_id]
+    assert entry["text"] and entry["ask"].endswith("?") and entry["would_change"] and entry["evidence"]
+
+
+def test_no_blocker_is_named_where_there_is_no_pmo(content, questionnaire):
+    checks, _result = checks_of(content, questionnaire, {"facilitation.service_orientation": 1,
+                                                         "leadership.stakeholder_satisfaction": 4},
+                                {"existing_pmo": "none"})
+    assert "blocker-yet-satisfied" not in checks
+
+
+def test_a_pain_its_practices_contradict_names_the_likely_cause_for_the_plan(content, questionnaire):
+    checks, result = checks_of(content, questionnaire, {"analytics.forecast_accuracy": 5,
+                                                        "analytics.financial_control": 4,
+                                                        "governance.scope_change_control": 1}, {})
+    entry = checks["pain-disagrees"]
+    assert entry["cause_questions"] == ["governance.scope_change_control"]
+    assert "change control level 1" in entry["text"]
+    assert "unreliable-forecasts" not in {p["id"] for p in result["pitfalls"]}
+    assert "inflated-self-assessment" in {p["id"] for p in result["pitfalls"]}
+
+
+def test_the_pains_pitfall_is_high_where_the_answers_show_the_pain(content, questionnaire):
+    checks, result = checks_of(content, questionnaire, {"analytics.duplicate_detection": 3,
+                                                        "governance.intake_criteria": 2},
+                                {"primary_pain": "duplicate_work", "active_projects": 3})
+    pitfalls = {p["id"]: p for p in result["pitfalls"]}
+    assert pitfalls["unchecked-demand"]["severity"] == "high" and pitfalls["unchecked-demand"]["on_pain"]
+    assert "pain-disagrees" not in checks
