@@ -8,6 +8,7 @@ import csv
 import io
 from typing import Any, Mapping
 
+from ..engine.names import clean_text
 from ..engine.progress import SHEET_COLUMNS, SheetError, sheet_rows
 from .csv_export import table_csv
 from .tables import Table
@@ -18,7 +19,7 @@ SHEET_TITLE = "Progress"
 
 
 def progress_table(view: Mapping[str, Any]) -> Table:
-    return Table("progress", SHEET_TITLE, list(SHEET_COLUMNS), sheet_rows(view))
+    return Table("progress", SHEET_TITLE, list(SHEET_COLUMNS), clean_text(sheet_rows(view)))
 
 
 def render_progress(view: Mapping[str, Any], fmt: str) -> bytes | str:

@@ -133,6 +133,7 @@ from .account_links import (
 from .progress import (
     InvalidProgressDate,
     NoteTooLong,
+    UnsafeProgressText,
     ProgressRefused,
     ReasonNeeded,
     UnknownStatus,

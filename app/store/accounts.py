@@ -11,7 +11,7 @@ from typing import Any
 from sqlite_utils import Database
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .db import NotFound, StoreError, hash_token, now_iso, transaction
+from .db import NotFound, StoreError, hash_token, now_iso, safe_text, transaction
 
 ROLES = ("admin", "facilitator", "member")
 # werkzeug's password hashing method; callers may pass a cheaper one (tests do).
@@ -89,7 +89,8 @@ def create_user(db: Database, email: str, password: str, role: str = "member", n
         if db.execute("SELECT 1 FROM users WHERE email = ?", [email]).fetchone():
             raise DuplicateEmail(f"a user with the email {email} exists already")
         return db["users"].insert({
-            "email": email, "name": name.strip()[:100], "password_hash": password_hash, "role": role,
+            "email": email, "name": safe_text(" ".join(name.split())[:100], "the name", 100), "password_hash": password_hash,
+            "role": role,
             "active": 1, "created_at": now_iso(),
         }).last_pk
 

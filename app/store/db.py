@@ -14,6 +14,8 @@ from typing import Iterator
 
 from sqlite_utils import Database
 
+from ..engine.names import UnsafeName, check_name
+
 BUSY_TIMEOUT_MS = 10_000
 # How long a bookkeeping write (see best_effort) waits for the write lock before it is skipped.
 BEST_EFFORT_WAIT_MS = 250
@@ -26,6 +28,15 @@ MAX_PERIOD = 20
 
 class StoreError(Exception):
     """Base class of the store's named failures."""
+
+
+class InvalidName(StoreError):
+    """A name is empty, longer than ``limit`` characters, or unsafe (``unsafe`` says why)."""
+
+    def __init__(self, message: str, limit: int, unsafe: str | None = None):
+        super().__init__(message)
+        self.limit = limit
+        self.unsafe = unsafe
 
 
 class NotFound(StoreError):
@@ -177,3 +188,12 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def safe_text(text: str, what: str, limit: int) -> str:
+    """``text`` as it is, or InvalidName (with the reason) when engine.names.check_name refuses it.
+    Empty text passes: whether it is needed is the caller's rule."""
+    if text:
+        try:
+            check_name(text, what)
+        except UnsafeName as err:
+            raise InvalidName(str(err), limit, unsafe=str(err)) from None
+    return text

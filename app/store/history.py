@@ -9,7 +9,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..engine.history import summarise
-from .db import MAX_PERIOD, NotFound, StoreError, now_iso, transaction
+from .db import MAX_PERIOD, NotFound, StoreError, now_iso, safe_text, transaction
 from .orgs import clean_name
 from .responses import load_answers, load_notes
 from .rounds import rounds_with_votes
@@ -80,7 +80,7 @@ def unit_of_org(db: Database, org_id: int, unit_id: int) -> dict[str, Any]:
 def set_assessment_details(db: Database, org_id: int, assessment_id: int, *, period: str, assessed_on: str,
                            unit_id: int | None, title: str | None = None) -> None:
     """Label an organisation's assessment with its period, date and unit."""
-    period = " ".join((period or "").split())[:MAX_PERIOD]
+    period = safe_text(" ".join((period or "").split())[:MAX_PERIOD], "the period", MAX_PERIOD)
     if not period:
         raise InvalidPeriod("give the period a label, such as 2026-Q4")
     check_date(assessed_on)

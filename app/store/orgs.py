@@ -7,18 +7,10 @@ from typing import Any
 from sqlite_utils import Database
 
 from .accounts import UnknownRole
-from .db import NotFound, StoreError, now_iso, transaction
+from .db import InvalidName, NotFound, StoreError, now_iso, safe_text, transaction
 
 ORG_ROLES = ("owner", "member")
 MAX_ORG_NAME = 120
-
-
-class InvalidName(StoreError):
-    """A name is empty or longer than ``limit`` characters."""
-
-    def __init__(self, message: str, limit: int):
-        super().__init__(message)
-        self.limit = limit
 
 
 class LastOwner(StoreError):
@@ -30,11 +22,13 @@ class AlreadyAttached(StoreError):
 
 
 def clean_name(name: str | None, limit: int, what: str) -> str:
-    """A name with its whitespace collapsed; raise InvalidName when it is empty or too long."""
+    """A name with its whitespace collapsed; raise InvalidName when it is empty, too long or unsafe
+    (engine.names.check_name: non-characters, controls, bidirectional overrides, nothing visible)."""
     name = " ".join((name or "").split())
     if not name or len(name) > limit:
         raise InvalidName(f"{what} needs 1 to {limit} characters", limit)
-    return name
+    return safe_text(name, what, limit)
+
 
 
 def create_org(db: Database, name: str, creator_id: int) -> int:

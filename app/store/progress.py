@@ -13,7 +13,7 @@ from typing import Any, Mapping, Sequence
 from sqlite_utils import Database
 
 from ..engine.progress import PROGRESS_STATUSES
-from .db import StoreError, transaction
+from .db import InvalidName, StoreError, safe_text, transaction
 from .history import InvalidDate, check_date
 
 MAX_OWNER = 80
@@ -45,6 +45,10 @@ class NoteTooLong(ProgressRefused):
     """A note (or an owner's name) is longer than the one line it is meant to be."""
 
 
+class UnsafeProgressText(ProgressRefused):
+    """An owner's name or a note holds a character engine.names.check_name refuses."""
+
+
 def progress(db: Database, org_id: int, unit_key: int = 0) -> dict[str, dict[str, Any]]:
     """What was recorded per improvement id, for the organisation (unit_key 0) or one unit."""
     rows = db.execute("SELECT item_id, status, due_on, done_on, owner, note, updated_at FROM roadmap_progress "
@@ -73,7 +77,10 @@ def clean_change(change: Mapping[str, Any]) -> dict[str, Any]:
         text = " ".join(str(change.get(key) or "").split())
         if len(text) > limit:
             raise NoteTooLong(f"the {key} can have at most {limit} characters", item_id)
-        clean[key] = text
+        try:
+            clean[key] = safe_text(text, f"the {key}", limit)
+        except InvalidName as err:
+            raise UnsafeProgressText(str(err), item_id) from None
     if status == "dropped" and not clean["note"]:
         raise ReasonNeeded("an improvement that is dropped needs the reason in its note", item_id)
     return clean

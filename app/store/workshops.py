@@ -10,7 +10,8 @@ from typing import Any, Callable, Mapping
 
 from sqlite_utils import Database
 
-from .db import MAX_PERIOD, AssessmentClosed, NotFound, StoreError, hash_token, new_token, now_iso, transaction
+from .db import (MAX_PERIOD, AssessmentClosed, NotFound, StoreError, hash_token, new_token, now_iso, safe_text,
+                 transaction)
 from .responses import insert_snapshot, response_by_token
 
 # No 0/O, 1/I/L: a code read from a projector must not be misread.
@@ -90,12 +91,12 @@ def create_workshop(db: Database, org_id: int, user_id: int, *, title: str, mode
     ``previous_id``: an earlier submitted assessment of the organisation to show beside the room.
     ``period``: the period its result is for (default: today's quarter).
     """
-    title = " ".join((title or "").split())[:MAX_TITLE]
+    title = safe_text(" ".join((title or "").split())[:MAX_TITLE], "the workshop's title", MAX_TITLE)
     if not title:
         raise InvalidTitle("give the workshop a title")
     if mode not in MODES:
         raise UnknownMode("mode must be anonymous or named")
-    roles = list(dict.fromkeys(" ".join(r.split())[:40] for r in roles if r and r.strip()))[:8]
+    roles = list(dict.fromkeys(safe_text(" ".join(r.split())[:40], "a role", 40) for r in roles if r and r.strip()))[:8]
     today = date.today()
     with transaction(db):
         if unit_id is not None and db.execute("SELECT 1 FROM units WHERE id = ? AND org_id = ? AND trash_id IS NULL",
@@ -108,7 +109,8 @@ def create_workshop(db: Database, org_id: int, user_id: int, *, title: str, mode
             "kind": "workshop", "previous_id": previous_id, "title": title, "questionnaire_id": questionnaire_id,
             "questionnaire_version": questionnaire_version, "created_at": now_iso(), "org_id": org_id,
             "unit_id": unit_id,
-            "period": " ".join((period or "").split())[:MAX_PERIOD] or f"{today.year}-Q{(today.month - 1) // 3 + 1}",
+            "period": safe_text(" ".join((period or "").split())[:MAX_PERIOD], "the period", MAX_PERIOD)
+            or f"{today.year}-Q{(today.month - 1) // 3 + 1}",
             "assessed_on": today.isoformat(),
         }).last_pk
         for _ in range(20):
@@ -172,7 +174,8 @@ def join_workshop(db: Database, workshop: Mapping[str, Any], display_name: str =
             raise TooManyJoins(f"{limit} people have joined this workshop from this address")
         db["responses"].insert({
             "assessment_id": workshop["assessment_id"], "token_hash": hash_token(token), "step": "governance",
-            "created_at": now, "updated_at": now, "display_name": " ".join((display_name or "").split())[:60] or None,
+            "created_at": now, "updated_at": now,
+            "display_name": safe_text(" ".join((display_name or "").split())[:60], "the name", 60) or None,
             "role": role, "join_address": joined_from,
         })
     return token

@@ -25,7 +25,7 @@ MESSAGES: dict[type[store.StoreError], Callable] = {
     store.InTrash: lambda err: _sentence(str(err)),
     store.InvalidRetention: lambda err: _sentence(str(err)),
     store.UnreadableArchive: lambda err: _sentence(str(err)),
-    store.InvalidName: lambda err: f"The name needs 1 to {err.limit} characters.",
+    store.InvalidName: lambda err: _sentence(err.unsafe) if err.unsafe else f"The name needs 1 to {err.limit} characters.",
     store.LastOwner: lambda err: "An organisation needs at least one owner.",
     store.AlreadyAttached: lambda err: "This assessment already belongs to an organisation.",
     store.DuplicateUnit: lambda err: f"The organisation has a unit called {err.name!r} already.",
@@ -35,6 +35,7 @@ MESSAGES: dict[type[store.StoreError], Callable] = {
     store.InvalidProgressDate: lambda err: _sentence(str(err)),  # names the due or the done date
     store.ReasonNeeded: lambda err: "An improvement that is dropped needs the reason in its note.",
     store.NoteTooLong: lambda err: _sentence(str(err)),
+    store.UnsafeProgressText: lambda err: _sentence(str(err)),
     store.InvalidTitle: lambda err: "Please give the workshop a title.",
     store.UnknownMode: lambda err: "Choose anonymous or named.",
     store.NothingToClose: lambda err: "Nobody has answered yet, so there is no result to keep; cancel the workshop instead.",

@@ -14,6 +14,7 @@ from typing import Any, Mapping
 from flask import abort, request
 
 from ..engine import InvalidContext, Questionnaire
+from ..engine.names import UnsafeName, check_name
 from ..engine.profile import validate_context_value
 from ..engine.vocabulary import DIMENSIONS, LEVELS
 from .errors import refuse
@@ -162,6 +163,11 @@ def plan_from_form(form: Mapping[str, str], roles: list[str]) -> dict:
     if too_long:
         refuse(400, "The plan could not be changed",
                f"The name for {too_long[0]} is longer than 80 characters. Nothing was changed.")
+    for role, name in ((role, name) for role, name in owners.items() if name):
+        try:
+            check_name(name, f"The name for {role}")
+        except UnsafeName as err:
+            refuse(400, "The plan could not be changed", f"{err}. Nothing was changed.")
     plan["owners"] = {role: name for role, name in owners.items() if name}
     return plan
 

@@ -17,6 +17,7 @@ from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, re
 from .. import store
 from ..db import get_db
 from ..engine import Questionnaire
+from ..engine.names import UnsafeName, check_name
 from ..engine.vocabulary import DIMENSIONS
 from . import live
 from .access import client_address
@@ -128,6 +129,11 @@ def join(code: str):
         role = request.form.get("role", "")
         if workshop["mode"] == "named" and not name:
             errors["name"] = "Please give your name: this workshop shows who answered what to the facilitator."
+        elif workshop["mode"] == "named":
+            try:
+                check_name(name, "Your name")
+            except UnsafeName as err:
+                errors["name"] = f"{err}."
         if workshop["roles"] and role not in workshop["roles"]:
             errors["role"] = "Please choose your role."
         if not workshop["roles"]:
