@@ -117,6 +117,17 @@ def transaction(db: Database) -> Iterator[Database]:
         raise
 
 
+def checkpoint(db: Database) -> None:
+    """Copy the write-ahead log into the database file and empty it (TRUNCATE).
+
+    After a purge, the log still holds earlier copies of the purged pages until the next
+    checkpoint; secure_delete has zeroed them in the database file, so afterwards neither file
+    holds purged text. Inside a transaction it does nothing: the outermost purge checkpoints.
+    """
+    if not db.conn.in_transaction:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+
+
 @contextlib.contextmanager
 def best_effort(db: Database, wait_ms: int = BEST_EFFORT_WAIT_MS) -> Iterator[None]:
     """Run bookkeeping writes (where someone is, when a session was last seen) only if storage takes them.

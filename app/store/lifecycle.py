@@ -16,7 +16,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from .audit import record, redact_org
-from .db import NotFound, StoreError, now_iso, transaction
+from .db import NotFound, StoreError, checkpoint, now_iso, transaction
 
 TRASH_DAYS = 30
 KINDS = ("organisation", "unit", "assessment", "workshop")
@@ -288,11 +288,18 @@ def _cascade(db: Database, table: str, where: str, params: list) -> dict[str, in
 
 
 def purge(db: Database, trash_id: int, user_id: int | None) -> dict[str, int]:
-    """Delete for good what one trash entry holds, with every row referring to it; return rows removed per table."""
+    """Delete for good what one trash entry holds, with every row referring to it; return rows removed per table.
+    When it returns, neither the database file nor its log holds what was purged."""
+    removed = _purge_entry(db, trash_id, user_id)
+    checkpoint(db)
+    return removed
+
+
+def _purge_entry(db: Database, trash_id: int, user_id: int | None) -> dict[str, int]:
     with transaction(db):
         entry = trash_entry(db, trash_id)
         if entry["kind"] == "organisation":
-            return purge_org(db, entry["org_id"], user_id)
+            return _purge_org(db, entry["org_id"], user_id)
         units = [r[0] for r in db.execute("SELECT id FROM units WHERE trash_id = ?", [trash_id])]
         removed = _cascade(db, "trash", "id = ?", [trash_id])
         if units:
@@ -306,7 +313,14 @@ def purge(db: Database, trash_id: int, user_id: int | None) -> dict[str, int]:
 
 
 def purge_org(db: Database, org_id: int, user_id: int | None) -> dict[str, int]:
-    """Delete an organisation and everything of it for good; its audit entries stay, redacted."""
+    """Delete an organisation and everything of it for good; its audit entries stay, redacted. When it
+    returns, neither the database file nor its log holds what was purged."""
+    removed = _purge_org(db, org_id, user_id)
+    checkpoint(db)
+    return removed
+
+
+def _purge_org(db: Database, org_id: int, user_id: int | None) -> dict[str, int]:
     with transaction(db):
         if db.execute("SELECT 1 FROM organisations WHERE id = ?", [org_id]).fetchone() is None:
             raise NotFound("no such organisation")
@@ -321,12 +335,15 @@ def purge_org(db: Database, org_id: int, user_id: int | None) -> dict[str, int]:
 
 
 def purge_standalone(db: Database, assessment_id: int) -> dict[str, int]:
-    """Delete a stand-alone (never attached) self-assessment for good; raise NotFound for any other."""
+    """Delete a stand-alone (never attached) self-assessment for good; raise NotFound for any other.
+    When it returns, neither the database file nor its log holds what was purged."""
     with transaction(db):
         if db.execute("SELECT 1 FROM assessments WHERE id = ? AND org_id IS NULL AND kind = 'self'",
                       [assessment_id]).fetchone() is None:
             raise NotFound("no such stand-alone self-assessment")
-        return _cascade(db, "assessments", "id = ?", [assessment_id])
+        removed = _cascade(db, "assessments", "id = ?", [assessment_id])
+    checkpoint(db)
+    return removed
 
 
 # --------------------------------------------------------------------------
@@ -377,7 +394,8 @@ def purge_due(db: Database, now: datetime | None = None) -> dict[str, int]:
     their retention. Return counts by what went.
 
     Each batch is its own short write transaction, so requests go on meanwhile; running it
-    again finds nothing more to do.
+    again finds nothing more to do. When it returns, neither the database file nor its log holds
+    what was purged.
     """
     periods = retention(db)
     done = {"trash_entries": 0, "anonymous_self_assessments": 0, "never_answered": 0, "workshops_answers": 0}
@@ -388,7 +406,7 @@ def purge_due(db: Database, now: datetime | None = None) -> dict[str, int]:
             break
         for trash_id in due:
             try:
-                purge(db, trash_id, None)
+                _purge_entry(db, trash_id, None)
             except NotFound:  # purged meanwhile (by its organisation, or another run)
                 continue
             done["trash_entries"] += 1
@@ -433,6 +451,7 @@ def purge_due(db: Database, now: datetime | None = None) -> dict[str, int]:
     if done["anonymous_self_assessments"]:
         record(db, "retention_purged", object_kind="self-assessment",
                      detail=f"{done['anonymous_self_assessments']} anonymous self-assessments never attached")
+    checkpoint(db)  # when the command returns, neither the database file nor its log holds what went
     return done
 
 
