@@ -139,8 +139,9 @@ def test_default_targets_are_never_below_today(content, questionnaire, seed):
     held = {d for p in result["pitfalls"] for d in p["holds"]}
     for d in DIMENSIONS:
         level = result["scores"][d]["level"] or 1
-        expected = level if d in held else min(5, level + 1)
+        expected = level if d in held or level >= 4 else level + 1  # a managed area keeps its level
         assert result["roadmap"]["target"][d] >= expected
+        assert level < 4 or result["roadmap"]["target"][d] == level, "never level 5 everywhere by default"
 
 
 @given(seeds)
@@ -298,3 +299,27 @@ def test_each_function_to_own_first_has_its_first_step_in_the_plan(content, ques
             continue  # the pain has its own work; a function the answers show in place needs none
         assert steps[0] in started, (named["id"], steps, sorted(started))
         assert f"starts “{named['title']}”" in started[steps[0]][1]
+
+
+def test_a_managed_organisation_is_planned_on_its_pain_and_weakest_practices_not_level_5_everywhere(
+        content, questionnaire):
+    answers = {q.id: 4 for q in questionnaire.questions()}
+    answers.update({"analytics.forecast_accuracy": 5, "analytics.financial_control": 5,
+                    "governance.status_reporting": 5, "facilitation.lessons_learned": 3,
+                    "tools.integration": 2, "governance.scope_change_control": 3})
+    context = {"org_size": "large", "active_projects": 60, "business_units": 1, "regulated": False,
+               "risk_profile": "medium", "delivery_mix": "hybrid", "primary_pain": "poor_forecasting",
+               "existing_pmo": "established"}
+    roadmap = run_assessment(content, answers, context)["roadmap"]
+    assert roadmap["target"] == dict.fromkeys(DIMENSIONS, 4)
+    items = {i["id"]: (p["id"], i) for p in roadmap["phases"] for i in p["items"]}
+    # The practices lagging the rest get their next step, from where they stand.
+    assert [(r["from"], r["to"]) for r in items["facilitation.lessons-actions"][1]["raises"]] == [(3, 4)]
+    integration = [i for _p, i in items.values() if any(r["question"] == "tools.integration" for r in i["raises"])]
+    assert integration and all(r["to"] <= 4 for i in integration for r in i["raises"])
+    # The pain's own practices score well: its likely cause is worked on in the first 90 days.
+    phase, change = items["governance.change-analysis"]
+    assert phase == "first-90-days" and "likely cause of the main pain" in change["reason"]
+    # Nothing is raised to 5 but for the pain or a pitfall.
+    for _phase, item in items.values():
+        assert max(r["to"] for r in item["raises"]) <= 4 or {"pain", "pitfall"} & set(item["drivers"]), item["id"]

@@ -13,7 +13,7 @@ from .errors import InvalidInput, InvalidLevel
 from .facts import build_facts
 from .models import Questionnaire
 from .profile import validate_context
-from .roadmap import PlanInput, build_roadmap, link_pitfalls
+from .roadmap import MANAGED, PlanInput, build_roadmap, link_pitfalls
 from .rules import check_pain, choose_ownership, choose_oversight, find_checks, find_pitfalls, rank_models
 from .scoring import describe_highlights, score_answers, validate_answers
 from .summary import build_summary
@@ -194,8 +194,10 @@ def choose_target(content: Content, model: str | None, target: Mapping[str, int]
                   scores: Mapping[str, Mapping[str, Any]], pitfalls: list[dict[str, Any]] = ()) -> tuple[dict[str, int], str]:
     """The target per area: what the user set; otherwise the higher of the next level and the model's profile.
 
-    A default target is never below today: an area at level 4 aims for 5 whatever the model says.
-    An area held by a pitfall (tooling ahead of the process it automates) stays where it is.
+    A default target is never below today. An area already managed (level 4 or more) keeps its level:
+    P3M3's middle levels are often enough, so a mature organisation's plan is the work on its pain,
+    its pitfalls and its weakest practices, never "level 5 everywhere". An area held by a pitfall
+    (tooling ahead of the process it automates) stays where it is.
     """
     profile: dict[str, int] = {}
     rulebook = content.rulebook
@@ -207,7 +209,7 @@ def choose_target(content: Content, model: str | None, target: Mapping[str, int]
         current = scores[d]["level"] or 1
         if d in target:
             merged[d] = target[d]
-        elif d in held:
+        elif d in held or current >= MANAGED:
             merged[d] = current
         else:
             merged[d] = max(min(5, current + 1), profile.get(d, 1))

@@ -34,6 +34,8 @@ DRIVERS = ("pain", "own", "foundation", "setup", "pitfall", "weak", "target", "p
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 # Items at or below this level are the basics every organisation needs before measuring.
 BASICS_LEVEL = 3
+# An area at or above this level is managed: its default target is where it stands.
+MANAGED = 4
 # A practice behind a pain, at or below this level, is its likely cause when the pain's own practices score well.
 WEAK_CAUSE = 2
 # Work beyond the planned phases: the most urgent are named, the rest counted. The next
@@ -315,8 +317,12 @@ class _Planner:
                 title = plan.dimension_titles.get(dim, dim)
                 if level <= target and not small_portfolio:
                     self.add(item_id, "target", f"{title} target is level {target}")
-                # A weak practice in an otherwise stronger area gets work whatever the area's target.
-                if now is not None and now <= 2 and now < plan.levels.get(dim, 1) and level <= BASICS_LEVEL:
+                # A weak practice in an otherwise stronger area gets work whatever the area's target; in a
+                # managed area (level 4-5), whose target is where it stands, so does any practice lagging it.
+                area = plan.levels.get(dim, 1)
+                lagging = now is not None and now < area and (
+                    (now <= 2 and level <= BASICS_LEVEL) or (area >= MANAGED and level <= min(area, now + 2)))
+                if lagging:
                     self.add(item_id, "weak", f"{self.name(question)} lags the rest of {title} (level {now})")
         self.choose_relief(fired)
         self.choose_mitigations(fired)
