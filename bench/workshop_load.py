@@ -141,8 +141,19 @@ def participant(run: Run, url: str, code: str, pages: list, seed: int) -> None:
         run.phones.append(session)
 
 
-def facilitator(url: str, org_id: int, workshop_id: int) -> tuple[requests.Session, str]:
-    """A signed-in facilitator's session and a CSRF token for their forms."""
+def facilitator(url: str, org_id: int, workshop_id: int, attempts: int = 5) -> tuple[requests.Session, str]:
+    """A signed-in facilitator's session and a CSRF token for their forms (tried again when a killed
+    worker drops the connection)."""
+    for attempt in range(attempts):
+        try:
+            return _sign_in(url, org_id, workshop_id)
+        except requests.ConnectionError:
+            if attempt + 1 == attempts:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
+def _sign_in(url: str, org_id: int, workshop_id: int) -> tuple[requests.Session, str]:
     session = requests.Session()
     page = session.get(f"{url}/login", timeout=30)
     session.post(f"{url}/login", data={"csrf_token": _csrf(page.text), "email": "facilitator@example.org",

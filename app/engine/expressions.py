@@ -50,9 +50,20 @@ class Condition:
             return False
 
     def matches_reference(self, facts: Mapping[str, Any]) -> bool:
-        """Evaluate with rule-engine itself (slow; used by tests and `rules explain`)."""
+        """Evaluate with rule-engine itself (slow; used by tests and `rules explain`).
+
+        rule-engine converts the whole mapping under a name each time the condition reads it (all fifty
+        answers for one `answers.x`), so it is given only the facts the condition reads: the same values
+        for everything it can reach, and a fact missing from ``reads`` would show as a disagreement.
+        """
+        given: dict[str, Any] = {}
+        for path in self.reads:
+            if path in facts:
+                given[path] = facts[path]
+            else:  # a mapping read as a whole: every fact under it
+                given.update((p, v) for p, v in facts.items() if p.startswith(path + "."))
         try:
-            return bool(self.rule.matches(nest(facts)))
+            return bool(self.rule.matches(nest(given)))
         except re_errors.EvaluationError:
             return False
 
