@@ -47,6 +47,9 @@ CONTRADICTIONS = [
     ("reporting automated at 4 is not told to automate",
      {"leadership.pmo_roles": 2, "tools.automation": 4}, {"existing_pmo": "established", "active_projects": 80},
      "outgrown-scale", "mitigation", "utomate"),
+    ("decision rights at 4 are not told to start a decision-rights matrix",
+     {"leadership.role_clarity": 1, "governance.decision_rights": 4}, {}, "unclear-roles", "mitigation",
+     "decision-rights matrix"),
     ("one unit is not told about units",
      {"governance.standards_consistency": 2}, {}, "inconsistent-standards", "mitigation", "unit"),
 ]

@@ -53,11 +53,12 @@ def check_questionnaire(q: Questionnaire, where: Located) -> None:
 
 
 def check_improvement_words(catalogues: list, words: TermChecker, rulebook) -> None:
-    """An improvement's words must fit every organisation it can be planned for: its condition, or the
-    gates of the only models it sets up (local PMO leads need the units a federated PMO needs)."""
+    """An improvement's words must fit every organisation it can be planned for: its condition, the
+    practices it raises (planned only while one is below its level), or the gates of the only models
+    it sets up (local PMO leads need the units a federated PMO needs)."""
     for doc, located in catalogues:
         for i, item in enumerate(doc.items):
-            reads: set[str] = set()
+            reads: set[str] = {f"answers.{question}" for question in item.raises}
             if item.when:
                 reads |= set(re.findall(r"[a-z_]+(?:\.[a-z_]+)+", item.when))
             if item.setup_only and item.setup_for:
