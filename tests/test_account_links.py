@@ -130,6 +130,27 @@ def test_an_owner_invites_and_the_person_sets_their_own_password(app, member):
     assert all(link.rsplit("/", 1)[-1] not in repr(row) for row in query(app, "SELECT * FROM audit_log"))
 
 
+def test_accepting_an_invitation_while_signed_in_as_someone_else_asks_before_switching(app, member):
+    org = member.create_org("Acme IT")
+    link = path_of(link_in(member.post(f"/orgs/{org}/invitations", {"email": "nia@example.org",
+                                                                     "role": "member"}).text))
+    page = member.get(link)  # the owner opens the link in their own, signed-in browser
+    said = visible_text(page.text)
+    assert page.status_code == 200
+    assert "You are signed in as owner@example.org" in said and "This link is for nia@example.org" in said
+    assert "Sign me out as owner@example.org and continue as nia@example.org" in said
+    form = {"csrf_token": member.csrf, "name": "Nia", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    refused = member.client.post(link, data=form)
+    assert refused.status_code == 400 and "Tick this to sign out" in visible_text(refused.text)
+    assert query(app, "SELECT count(*) FROM users WHERE email = 'nia@example.org'") == [(0,)]
+    assert "owner@example.org" in visible_text(member.get(f"/orgs/{org}").text)  # still the owner, link unused
+    switched = member.client.post(link, data={**form, "switch": "y"})
+    assert switched.status_code == 302
+    assert "nia@example.org" in visible_text(member.get("/account").text)
+    # Someone opening their own link, or signed out, is not asked.
+    assert "data-switch-account" not in app.test_client().get(link).text
+
+
 def test_only_owners_invite(app, member):
     org = member.create_org()
     add_user(app, "plain@example.org")

@@ -119,6 +119,21 @@ def test_an_idle_session_expires_and_touching_keeps_it_alive(fresh_db):
     assert store.session_user(fresh_db, session_id)["id"] == ana
 
 
+def test_an_active_session_still_ends_at_its_absolute_lifetime(fresh_db):
+    ana = new_user(fresh_db, "ana@example.org")
+    session_id = store.start_session(fresh_db, ana)
+    signed_in_at = datetime.now(timezone.utc) - timedelta(seconds=store.accounts.SESSION_ABSOLUTE_SECONDS - 60)
+    with store.transaction(fresh_db):
+        fresh_db.execute("UPDATE sessions SET created_at = ?", [signed_in_at.isoformat()])
+    store.touch_session(fresh_db, session_id)  # used a moment ago, signed in almost 12 hours ago: still on
+    assert store.session_user(fresh_db, session_id)["id"] == ana
+    with store.transaction(fresh_db):
+        fresh_db.execute("UPDATE sessions SET created_at = ?", [(signed_in_at - timedelta(seconds=120)).isoformat()])
+    store.touch_session(fresh_db, session_id)  # used a moment ago, but signed in over 12 hours ago: over
+    assert store.session_user(fresh_db, session_id) is None
+    assert store.accounts.SESSION_ABSOLUTE_SECONDS == 12 * 3600
+
+
 def test_throttling_counts_failures_per_account_and_address_together_in_the_window(fresh_db):
     now = 1_000_000.0
     for _ in range(THROTTLE_LIMIT - 1):

@@ -109,3 +109,19 @@ def test_the_expected_headcount_takes_a_whole_number_or_nothing(app, fay, worksh
     assert fay.post(workshop.base + "/headcount", {"headcount": ""}).status_code == 302
     with opened(app) as db:
         assert store.get_workshop(db, workshop.org_id, workshop.id)["expected_headcount"] is None
+
+
+def test_a_named_workshops_join_page_says_exactly_who_sees_the_answers(app, fay, org_id):
+    from tests.helpers import add_user
+    named = fay.create_workshop(org_id, mode="named", title="Named")
+    member = add_user(app, "mo@example.org", role="member", name="Mo Member")
+    with opened(app) as db:
+        store.set_member(db, org_id, member, "member")  # a member who runs no workshops: not on the list
+    said = visible_text(_client(app, ROOM).get(f"/join/{named.code}").text)
+    assert ("on the facilitator's screen while the workshop runs: Fay (the workshop facilitator of Client Ltd "
+            "on this server)") in said
+    assert "in Client Ltd's data export: Fay (its owner)" in said
+    assert "Mo Member" not in said
+    assert "deleted 90 days after the workshop closes" in said
+    anonymous = visible_text(_client(app, ROOM).get(f"/join/{fay.create_workshop(org_id).code}").text)
+    assert "nobody, including the facilitator, sees your individual answers" in anonymous

@@ -75,6 +75,7 @@ from .orgs import (
     attach_assessment,
     create_org,
     get_org,
+    answer_viewers,
     members,
     membership,
     org_assessments,

@@ -177,6 +177,8 @@ def verify_credentials(db: Database, email: str, password: str) -> int | None:
 # --------------------------------------------------------------------------
 
 SESSION_IDLE_SECONDS = 8 * 3600
+# However active, a session ends this long after sign-in (a working day with a workshop in it).
+SESSION_ABSOLUTE_SECONDS = 12 * 3600
 
 
 def start_session(db: Database, user_id: int) -> str:
@@ -190,18 +192,21 @@ def start_session(db: Database, user_id: int) -> str:
 
 
 def session_user(db: Database, session_id: str | None) -> dict[str, Any] | None:
-    """The active user of a live session, or None when it is unknown, revoked or idle too long."""
+    """The active user of a live session, or None when it is unknown, revoked, idle too long
+    (SESSION_IDLE_SECONDS) or older than SESSION_ABSOLUTE_SECONDS since sign-in, however active."""
     if not session_id or not isinstance(session_id, str) or len(session_id) > 100:
         return None
     row = db.execute(
-        """SELECT u.id, u.email, u.name, u.role, s.last_seen FROM sessions s JOIN users u ON u.id = s.user_id
+        """SELECT u.id, u.email, u.name, u.role, s.last_seen, s.created_at FROM sessions s
+           JOIN users u ON u.id = s.user_id
            WHERE s.id_hash = ? AND s.revoked_at IS NULL AND u.active = 1""",
         [hash_token(session_id)],
     ).fetchone()
     if row is None:
         return None
-    last_seen = datetime.fromisoformat(row[4])
-    if (datetime.now(timezone.utc) - last_seen).total_seconds() > SESSION_IDLE_SECONDS:
+    now = datetime.now(timezone.utc)
+    if ((now - datetime.fromisoformat(row[4])).total_seconds() > SESSION_IDLE_SECONDS
+            or (now - datetime.fromisoformat(row[5])).total_seconds() > SESSION_ABSOLUTE_SECONDS):
         return None
     return {"id": row[0], "email": row[1], "name": row[2], "role": row[3], "last_seen": row[4]}
 

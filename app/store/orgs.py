@@ -75,6 +75,17 @@ def rename_org(db: Database, org_id: int, name: str) -> None:
         db.execute("UPDATE organisations SET name = ? WHERE id = ?", [name, org_id])
 
 
+def answer_viewers(db: Database, org_id: int, facilitator_roles: tuple[str, ...]) -> dict[str, list[str]]:
+    """Who can see a named workshop participant's answers: the organisation's members whose accounts run
+    workshops (``facilitator_roles``: on the console) and its owners (in the organisation's data export),
+    by name (an account without one: its email), active accounts only."""
+    rows = db.execute(
+        """SELECT COALESCE(NULLIF(u.name, ''), u.email), u.role, m.role FROM memberships m JOIN users u ON u.id = m.user_id
+           WHERE m.org_id = ? AND u.active = 1 AND u.deleted_at IS NULL ORDER BY 1""", [org_id]).fetchall()
+    return {"console": [name for name, role, _ in rows if role in facilitator_roles],
+            "export": [name for name, _, membership in rows if membership == "owner"]}
+
+
 def members(db: Database, org_id: int) -> list[dict[str, Any]]:
     rows = db.execute(
         """SELECT u.id, u.email, u.name, m.role, m.created_at FROM memberships m JOIN users u ON u.id = m.user_id

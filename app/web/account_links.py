@@ -18,7 +18,7 @@ from .audit import audited
 from .auth import begin_session
 from .current import public_url
 from .errors import unchanged
-from .forms import InvitationForm, NewPasswordForm
+from .forms import InvitationForm, NewPasswordForm, SwitchAccountPasswordForm
 from .messages import refusal
 
 bp = Blueprint("links", __name__)
@@ -112,7 +112,11 @@ def _use_link(kind: str, token: str, use, welcome):
     g.private_page = True
     db = get_db()
     link = _open(db, kind, token)
-    form = NewPasswordForm()
+    # Signed in as someone else: using the link signs that account out, so the form asks first.
+    other = g.user if g.get("user") and g.user["email"] != link["email"] else None
+    form = SwitchAccountPasswordForm() if other else NewPasswordForm()
+    if other:
+        form.switch.label.text = f"Sign me out as {other['email']} and continue as {link['email']}"
     if kind == "reset":
         del form.name
     if form.validate_on_submit():
@@ -125,7 +129,8 @@ def _use_link(kind: str, token: str, use, welcome):
         else:
             begin_session(user_id)
             return redirect(welcome(link))
-    return render_template("auth/link_use.html", form=form, link=link, kind=kind), 400 if form.errors else 200
+    return render_template("auth/link_use.html", form=form, link=link, kind=kind, other=other), \
+        400 if form.errors else 200
 
 
 def _open(db, kind: str, token: str) -> dict:

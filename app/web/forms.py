@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from ..store.accounts import MAX_PASSWORD, MIN_PASSWORD
@@ -95,6 +95,13 @@ class NewPasswordForm(FlaskForm):
     confirm = PasswordField("Repeat the password", validators=[DataRequired(), EqualTo("password", "The passwords differ.")],
                             render_kw={"autocomplete": "new-password"})
     submit = SubmitField("Save the password")
+
+
+class SwitchAccountPasswordForm(NewPasswordForm):
+    """The same, opened while signed in as someone else: using the link switches accounts, so it asks first."""
+    switch = BooleanField("Sign me out and continue with this account",
+                          validators=[DataRequired("Tick this to sign out of the account you are signed in with "
+                                                   "and continue with this one. Nothing was changed.")])
 
 
 class ConfirmDeleteForm(FlaskForm):

@@ -20,7 +20,7 @@ from ..engine import Questionnaire
 from ..engine.names import UnsafeName, check_name
 from ..engine.vocabulary import DIMENSIONS
 from . import live
-from .access import client_address
+from .access import FACILITATOR_ROLES, client_address
 from .answering import Flow, answer_dimension, progress, review_page, save_json_answers
 from .current import content
 from .errors import error_response, refuse
@@ -153,8 +153,11 @@ def join(code: str):
             response.set_cookie(_cookie_name(workshop), token, max_age=COOKIE_DAYS * 24 * 3600, httponly=True,
                                 samesite="Lax", secure=request.is_secure, path="/")
             return response
-    return render_template("workshops/join.html", workshop=workshop, errors=errors, name=name, role=role), \
-        400 if errors else 200
+    # A named workshop says exactly who will see the name with the answers, and for how long.
+    viewers = store.answer_viewers(db, workshop["org_id"], FACILITATOR_ROLES) if workshop["mode"] == "named" else None
+    return render_template("workshops/join.html", workshop=workshop, errors=errors, name=name, role=role,
+                           viewers=viewers, org_name=store.get_org(db, workshop["org_id"])["name"],
+                           kept_days=store.retention(db)["workshop_answers_days"]), 400 if errors else 200
 
 
 @bp.get("/w/<code>")
