@@ -23,7 +23,7 @@ from .engine.aggregate import (aggregate_answers, agreement, dimension_band, dis
 from .engine import benchmark, reassessment
 from .engine.assessment import replan
 from .engine.vocabulary import DIMENSIONS
-from .reports.model import build_report, history_from_store
+from .reports.model import build_report, build_rollup_report, history_from_store, rollup_section
 from .reports.questionnaire import questionnaire_as_dict
 
 
@@ -488,22 +488,43 @@ def report_history(db: Database, org_id: int, unit: Mapping[str, Any] | None) ->
 
 def org_report(db: Database, c: Content, org: Mapping[str, Any], unit: Mapping[str, Any] | None,
                start: date, benchmark_hours: float = 24) -> dict[str, Any] | None:
-    """The organisation's (or one unit's) latest result with its history and roadmap progress; None before any."""
-    rows = report_history(db, org["id"], unit)
+    """The organisation's (or one unit's) latest result with its history and roadmap progress; None before any.
+
+    The whole organisation's report carries the roll-up of its units (side by side, the mean and
+    minimum per area, pitfalls across units, progress per unit); assessed only unit by unit, it is
+    built from that roll-up alone, never from one unit's result.
+    """
+    every = store.history(db, org["id"], "all")
+    rows = [r for r in every if r["unit_id"] == (unit["id"] if unit else None)]
+    units = store.units(db, org["id"])
+    names = {u["id"]: u["name"] for u in units}
+    rollup = None
+    # The whole organisation's report says where it stands in the pooled benchmark, when it takes part.
+    pooled = None
+    if unit is None:
+        data = hist.build_dashboard(every, units, None, dimension_titles(c))
+        rollup = rollup_section(data, units_progress(db, org["id"], data) if data.get("unit_latest") else None)
+        pooled = org_benchmark(c, store.pooled_benchmark(db, benchmark_hours), org["id"])
     if not rows:
-        return None
+        if rollup is None:
+            return None
+        latest = data["unit_latest"][-1][1]
+        frozen = store.load_snapshot(db, latest["snapshot_id"])["result"]["questionnaire"]
+        questionnaire = {"id": frozen["id"], "version": frozen["version"], "title": frozen.get("title", frozen["id"])}
+        return build_rollup_report(org["name"], rollup, questionnaire, history=history_from_store(every, names),
+                                   benchmark=pooled)
     latest = rows[-1]
     snapshot = store.load_snapshot(db, latest["snapshot_id"])
     result = snapshot["result"]
-    names = {u["id"]: u["name"] for u in store.units(db, org["id"])}
     progress = store.progress(db, org["id"], unit["id"] if unit else 0)
     subject = {"kind": "organisation", "organisation": org["name"], "unit": unit["name"] if unit else "",
                "title": latest.get("title") or "", "period": latest["period"], "assessed_on": latest["assessed_on"]}
-    # The whole organisation's report says where it stands in the pooled benchmark, when it takes part.
-    pooled = org_benchmark(c, store.pooled_benchmark(db, benchmark_hours), org["id"]) if unit is None else None
-    return build_report(result, _questionnaire_data(c, result), subject=subject, start=start,
-                        history=history_from_store(rows, names), progress=progress,
-                        workshop_stats=None, benchmark=pooled)
+    report = build_report(result, _questionnaire_data(c, result), subject=subject, start=start,
+                          history=history_from_store(rows, names), progress=progress,
+                          workshop_stats=None, benchmark=pooled)
+    if rollup is not None:
+        report["rollup"] = rollup
+    return report
 
 
 def import_answers(db: Database, c: Content, data: Mapping[str, Any]) -> tuple[int, str]:

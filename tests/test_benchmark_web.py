@@ -219,7 +219,8 @@ def test_the_whole_organisations_report_has_the_benchmark_in_every_format(app):
     own = pooled_org(app, owner_id, "Own", 0, units=(2.0, 4.0))
     peers(app, MIN_GROUP)
     html = owner.get(f"/orgs/{own}/report.html").text
-    section = html[html.index('id="benchmark-title"'):html.index('id="appendix-title"')]
+    start = html.index('id="benchmark-title"')
+    section = html[start:html.index("</section>", start)]
     assert "combined picture of its 2 units' latest results" in visible_text(section)
     (rows,) = tables(section, "benchmark")
     assert rows[-1][:3] == ["Overall", "3", "upper middle quarter"]

@@ -282,3 +282,62 @@ def test_a_unit_in_the_trash_leaves_the_roll_up_the_units_chart_and_compare(make
     person.post(f"/orgs/{org}/trash/{trash_id}/restore")
     names, bars, _page = whole()
     assert {"Retail", "Platforms"} <= set(names) and "Platforms" in bars
+
+
+# --------------------------------------------------------------------------
+# The organisation's report is the roll-up, not one unit's result
+# --------------------------------------------------------------------------
+
+
+def test_the_whole_organisation_tab_offers_every_report_of_the_roll_up(units_world):
+    page = units_world.member.get(f"/orgs/{units_world.org}").text
+    for fmt in ("html", "pdf", "xlsx", "pptx"):
+        assert f'href="/orgs/{units_world.org}/report.{fmt}"' in page, fmt
+
+
+def test_the_organisation_report_puts_its_units_side_by_side_with_mean_and_minimum(units_world):
+    a = units_world.a
+    latest = {"Retail": a["retail-q2"], "Platforms": a["platforms-q1"]}
+    response = units_world.member.get(f"/orgs/{units_world.org}/report.html")
+    assert response.status_code == 200
+    text = visible_text(response.text)
+    assert "PMO maturity report: Acme IT" in text and "latest results of its 2 units" in text
+    # Page 1 is no unit's result: no single recommendation, profile or roadmap of one unit.
+    assert "Recommended PMO model" not in text and "Who was assessed" not in text
+    (rows,) = tables(response.text, "data-rollup-units")
+    labels = a["retail-q2"].result["questionnaire"]["dimensions"]
+    names = [row[0] for row in rows[1:]]
+    assert names[:5] == [labels[d] for d in DIMENSIONS] and names[5] == "Overall"
+    header = rows[0]
+    for dim_row in rows[1:6]:
+        d = DIMENSIONS[names.index(dim_row[0])]
+        cells = dict(zip(header, dim_row))
+        for name, assessment in latest.items():
+            assert cells[f"{name} {assessment.period}"] == fmt(score(assessment.result, d))
+        assert cells["Mean"] == fmt(round(mean(score(x.result, d) for x in latest.values()), 2))
+        assert cells["Minimum"] == fmt(min(score(x.result, d) for x in latest.values()))
+    pitfalls = {p["title"] for x in latest.values() for p in x.result["pitfalls"]}
+    for title in pitfalls:
+        assert title in text
+    assert "Roadmap progress per unit" in text
+
+
+def test_the_organisation_report_files_are_the_roll_up(units_world):
+    import io
+
+    from openpyxl import load_workbook
+    from pptx import Presentation
+
+    base = f"/orgs/{units_world.org}/report"
+    book = load_workbook(io.BytesIO(units_world.member.get(base + ".xlsx").data))
+    assert book.sheetnames[:4] == ["Summary", "Units", "Pitfalls across units", "Progress per unit"]
+    assert [row[0].value for row in book["Units"].iter_rows(min_row=2)] == [
+        "Retail", "Platforms", "Organisation mean", "Organisation minimum"]
+    deck = Presentation(io.BytesIO(units_world.member.get(base + ".pptx").data))
+    titles = [s.shapes.title.text for s in deck.slides if s.shapes.title is not None]
+    assert "The units side by side" in titles and "Pitfalls across the units" in titles
+    assert not any(t.startswith("Recommended model") for t in titles)
+    csv_text = units_world.member.get(base + ".csv?table=units").text
+    assert "Organisation mean" in csv_text
+    pdf = units_world.member.get(base + ".pdf")
+    assert pdf.status_code == 200 and pdf.data[:4] == b"%PDF"

@@ -20,6 +20,7 @@ from pptx.util import Emu, Inches, Pt
 
 from ..engine.whatif import NO_CHANGE
 from .guard import guard_formula
+from .levels import format_score
 from .model import CLOSE_CALL
 
 NAVY = RGBColor(0x15, 0x32, 0x5C)
@@ -177,6 +178,8 @@ class Deck:
 def render_pptx(report: Mapping[str, Any], template: str | Path | None = None) -> bytes:
     """The report as a deck of 8 to 12 slides, as PPTX bytes."""
     deck = Deck(template)
+    if report["kind"] == "rollup":
+        return _rollup_deck(deck, report)
     body_w = deck.width - 2 * deck.margin
     half = body_w // 2
     subject = report["subject"]
@@ -204,12 +207,12 @@ def render_pptx(report: Mapping[str, Any], template: str | Path | None = None) -
     radar.value_axis.minimum_scale, radar.value_axis.maximum_scale, radar.value_axis.major_unit = 0, 5, 1
     radar.plots[0].series[0].format.line.color.rgb = BLUE
     radar.plots[0].series[1].format.line.color.rgb = ORANGE
-    score = "–" if overall.get("score") is None else f"{overall['score']:.1f} / 5"
+    score = "–" if overall.get("score") is None else f"{format_score(overall['score'])} / 5"  # as the web and PDF
     deck.text_box(slide, [f"Overall {score}: level {overall.get('level') or '–'}, {overall.get('label', '')}",
                           overall.get("description", "")],
                   left=deck.margin + half, width=half, height=Inches(1.7), size=17, bold_first=True)
     deck.table(slide, ["Capability area", "Score", "Level", "Target"],
-               [(a["title"], "–" if a["score"] is None else f"{a['score']:.2f}", a["level_text"], a["target"] or "–")
+               [(a["title"], format_score(a["score"]), a["level_text"], a["target"] or "–")
                 for a in report["areas"]],
                [3, 1.2, 3, 1.2], left=deck.margin + half, top=deck.body_top + Inches(1.9), width=half, size=14)
 
@@ -275,7 +278,7 @@ def render_pptx(report: Mapping[str, Any], template: str | Path | None = None) -
 
     slide = deck.slide("Capability areas: where to improve")
     deck.table(slide, ["Capability area", "Score", "Weakest practice", "Next level"],
-               [(a["title"], "–" if a["score"] is None else f"{a['score']:.2f}",
+               [(a["title"], format_score(a["score"]),
                  _short(a["weakest"][0]["text"], 90) if a["weakest"] else "–",
                  f"{a['next_level']['level']}: {a['next_level']['name']}" if a["next_level"] else "–")
                 for a in report["areas"]], [2, 1, 6, 2.2], size=15)
@@ -284,9 +287,50 @@ def render_pptx(report: Mapping[str, Any], template: str | Path | None = None) -
         _workshop_slide(deck, report["workshop"], body_w)
     if report.get("history") and len(report["history"]["trend"]) > 1:
         _trend_slide(deck, report["history"], body_w)
+    if report.get("rollup"):
+        _rollup_slides(deck, report["rollup"])
     if report.get("benchmark"):
         _benchmark_slide(deck, report["benchmark"])
     return deck.save()
+
+
+def _rollup_deck(deck: Deck, report: Mapping[str, Any]) -> bytes:
+    """An organisation assessed unit by unit: the roll-up's slides, never one unit's result."""
+    subject = report["subject"]
+    deck.title_slide(report["title"], f"The whole organisation, from the latest results of its {subject['units']} "
+                                      f"units · period {subject['period']} · prepared {subject['prepared_on']}")
+    _rollup_slides(deck, report["rollup"])
+    if report.get("benchmark"):
+        _benchmark_slide(deck, report["benchmark"])
+    return deck.save()
+
+
+def _rollup_slides(deck: Deck, rollup: Mapping[str, Any]) -> None:
+    """The units side by side with the organisation's mean and minimum, pitfalls across units, progress."""
+    units = rollup["units"]
+    slide = deck.slide("The units side by side")
+    headers = ["Capability area", *[u["name"] for u in units], "Mean", "Minimum"]
+    rows = [(title, *[format_score(u["scores"].get(d)) for u in units], format_score(rollup["mean"][d]),
+             format_score(rollup["minimum"][d])) for d, title in rollup["areas"].items()]
+    rows.append(("Overall", *[format_score(u["overall"]) for u in units], format_score(rollup["mean"]["overall"]),
+                 format_score(rollup["minimum"]["overall"])))
+    table_h = Pt(14 * 2.2) * (len(rows) + 1)
+    deck.table(slide, headers, rows, [2.4, *[1.2] * len(units), 1.1, 1.1], size=14)
+    if rollup["federated"]["text"]:
+        deck.text_box(slide, [rollup["federated"]["text"]], top=deck.body_top + table_h + Inches(0.2),
+                      height=Inches(1.2), size=16)
+    slide = deck.slide("Pitfalls across the units")
+    if rollup["pitfalls"]:
+        deck.table(slide, ["Pitfall", "Severity", "Units affected"],
+                   [(p["title"], p["severity"], f"{p['count']} of {len(units)}: {', '.join(p['units'])}")
+                    for p in rollup["pitfalls"][:8]], [5, 1.4, 4], size=14)
+    else:
+        deck.text_box(slide, ["No unit's latest result flags a pitfall."])
+    if rollup["progress"]:
+        slide = deck.slide("Roadmap progress per unit")
+        deck.table(slide, ["Unit", "Roadmap of", "Done", "Started", "Planned", "Dropped", "Overdue"],
+                   [(p["unit"], p["period"], p["done"], p["started"], p["planned"], p["dropped"], p["overdue"])
+                    for p in rollup["progress"]], [3, 1.6, 1, 1, 1, 1, 1], size=15)
 
 
 def _benchmark_slide(deck: Deck, found: Mapping[str, Any]) -> None:

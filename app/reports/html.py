@@ -45,4 +45,6 @@ def render_html(report: Mapping[str, Any], *, charts: Mapping[str, str] | None =
                 toolbar: Mapping[str, Any] | None = None) -> str:
     """The whole report as HTML; charts are drawn unless given."""
     charts = report_charts(report) if charts is None else charts
-    return environment().get_template("report.html").render(report=report, charts=charts, toolbar=toolbar)
+    # An organisation assessed unit by unit has a report of its own: the roll-up, no single result.
+    template = "rollup.html" if report["kind"] == "rollup" else "report.html"
+    return environment().get_template(template).render(report=report, charts=charts, toolbar=toolbar)

@@ -405,3 +405,79 @@ def history_from_store(rows: Sequence[Mapping[str, Any]], unit_names: Mapping[An
     return [{"period": r["period"], "assessed_on": r["assessed_on"], "unit": unit_names.get(r["unit_id"], ""),
              "title": r.get("title") or "", "scores": r["summary"]["scores"], "overall": r["summary"]["overall"],
              "model": r["summary"].get("model") or ""} for r in rows]
+
+
+# --------------------------------------------------------------------------
+# The whole organisation, from its units: the roll-up
+# --------------------------------------------------------------------------
+
+MODEL_TITLES = {"supportive": "Supportive", "controlling": "Controlling", "directive": "Directive",
+                "federated": "Federated"}
+
+
+def rollup_section(dashboard: Mapping[str, Any], unit_progress: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The units side by side, the organisation's mean and minimum per area, the pitfalls across units
+    and each unit's roadmap progress, from the dashboard's roll-up (``history.build_dashboard``);
+    None when no unit has a result."""
+    if not dashboard.get("unit_latest"):
+        return None
+    titles = dict(dashboard["labels"])
+    areas = {d: titles.get(d, d) for d in DIMENSIONS}
+    units = [{"name": name, "period": row["period"], "assessed_on": row["assessed_on"],
+              "scores": {d: row["summary"]["scores"].get(d) for d in areas}, "overall": row["summary"]["overall"],
+              "model": MODEL_TITLES.get(row["summary"].get("model") or "", row["summary"].get("model") or "")}
+             for name, row in dashboard["unit_latest"]]
+    summary = dashboard["rollup"]
+    federated = dashboard["federated"]
+    if federated["suggested"]:
+        wide = ", ".join(areas.get(d, d) for d in federated["wide"])
+        why = (f"the units are a level or more apart in {wide}" if wide else
+               "the units' results recommend different models")
+        advice = (f"A federated PMO fits better than one central model: {why}. A small central PMO sets common "
+                  "standards and reporting; each unit runs its own delivery PMO.")
+    else:
+        advice = "The units are close enough for one central PMO model." if len(units) > 1 else ""
+    progress = []
+    for row in (unit_progress or {}).get("units", []):
+        counts = row["counts"]
+        progress.append({"unit": row["unit"], "period": row["period"], **counts, "total": row["total"],
+                         "overdue": row["overdue"],
+                         "percent_done": round(100 * counts["done"] / row["total"]) if row["total"] else None})
+    return {
+        "areas": areas,
+        "units": units,
+        "mean": {k: summary[k]["mean"] for k in (*areas, "overall")},
+        "minimum": {k: summary[k]["min"] for k in (*areas, "overall")},
+        "spread": dict(federated["spread"]),
+        "federated": {"suggested": federated["suggested"], "text": advice},
+        "pitfalls": [{"title": p["title"], "severity": p["severity"], "units": list(p["units"]),
+                      "count": len(p["units"])} for p in dashboard.get("unit_pitfalls", [])],
+        "progress": progress,
+    }
+
+
+def build_rollup_report(organisation: str, rollup: Mapping[str, Any], questionnaire: Mapping[str, Any], *,
+                        history: Sequence[Mapping[str, Any]] | None = None,
+                        benchmark: Mapping[str, Any] | None = None, today: date | None = None) -> dict[str, Any]:
+    """The report of an organisation assessed unit by unit: built from the roll-up, never from one
+    unit's result. ``questionnaire``: the frozen id, version and title of the units' latest results."""
+    today = today or date.today()
+    units = rollup["units"]
+    periods = sorted({u["period"] for u in units})
+    report: dict[str, Any] = {
+        "kind": "rollup",
+        "title": f"PMO maturity report: {organisation}",
+        "subject": {"kind": "rollup", "organisation": organisation, "unit": "", "title": "",
+                    "period": periods[-1] if len(periods) == 1 else f"{periods[0]} to {periods[-1]}",
+                    "assessed_on": max(u["assessed_on"] for u in units), "prepared_on": today.isoformat(),
+                    "units": len(units)},
+        "questionnaire": dict(questionnaire),
+        "overall": {"score": rollup["mean"]["overall"], "minimum": rollup["minimum"]["overall"],
+                    "level_text": describe_level(rollup["mean"]["overall"])},
+        "rollup": dict(rollup),
+    }
+    if history:
+        report["history"] = _history(history, rollup["areas"])
+    if benchmark:
+        report["benchmark"] = _benchmark(benchmark, rollup["areas"])
+    return report

@@ -232,6 +232,8 @@ def _drawn(name: str, report: Mapping[str, Any]) -> str:
 
 def report_charts(report: Mapping[str, Any]) -> dict[str, str]:
     """Every chart the report shows, as SVG text by name."""
+    if report["kind"] == "rollup":
+        return {}  # tables side by side: a unit's scores mixed into one trend would mislead
     charts = {"radar": _drawn("radar", report)}
     if report["roadmap"]["items"]:
         charts["timeline"] = _drawn("timeline", report)

@@ -29,6 +29,8 @@ class Table:
 
 def report_tables(report: Mapping[str, Any]) -> dict[str, Table]:
     """Every table of a report, by name, in the order a reader meets them."""
+    if report["kind"] == "rollup":
+        return {**rollup_tables(report["rollup"]), **_history_benchmark_tables(report)}
     tables = {
         "profile": Table("profile", "Profile", [("field", "Profile question", 48), ("value", "Answer", 48)],
                          [{"field": p["label"], "value": p["value"]} for p in report["profile"]]),
@@ -92,6 +94,40 @@ def report_tables(report: Mapping[str, Any]) -> dict[str, Table]:
                   **{f"later_level_{k}": r["second_counts"][k] for k in LEVEL_KEYS},
                   "proposed_level": r["proposed"], "agreed_level": r["agreed"], "outcome": r["summary"]}
                  for r in report["workshop"]["rounds"]])
+    if report.get("rollup"):
+        tables.update(rollup_tables(report["rollup"]))
+    tables.update(_history_benchmark_tables(report))
+    return tables
+
+
+def rollup_tables(rollup: Mapping[str, Any]) -> dict[str, Table]:
+    """The organisation's roll-up: units side by side, pitfalls across units, progress per unit."""
+    areas = rollup["areas"]
+    units_columns = [("unit", "Unit", 24), ("period", "Period", 10), ("assessed_on", "Assessed on", 12),
+                     *[(d, title, 12) for d, title in areas.items()], ("overall", "Overall", 9),
+                     ("model", "Recommended model", 18)]
+    unit_rows = [{"unit": u["name"], "period": u["period"], "assessed_on": u["assessed_on"], **u["scores"],
+                  "overall": u["overall"], "model": u["model"]} for u in rollup["units"]]
+    unit_rows += [{"unit": "Organisation mean", **{d: rollup["mean"][d] for d in areas}, "overall": rollup["mean"]["overall"]},
+                  {"unit": "Organisation minimum", **{d: rollup["minimum"][d] for d in areas},
+                   "overall": rollup["minimum"]["overall"]}]
+    return {
+        "units": Table("units", "Units", units_columns, unit_rows),
+        "unit_pitfalls": Table("unit_pitfalls", "Pitfalls across units", [
+            ("pitfall", "Pitfall", 40), ("severity", "Severity", 9), ("units_affected", "Units affected", 10),
+            ("units", "Which units", 40)],
+            [{"pitfall": p["title"], "severity": p["severity"], "units_affected": p["count"],
+              "units": ", ".join(p["units"])} for p in rollup["pitfalls"]]),
+        "unit_progress": Table("unit_progress", "Progress per unit", [
+            ("unit", "Unit", 24), ("period", "Roadmap of", 10), ("done", "Done", 7), ("started", "Started", 8),
+            ("planned", "Planned", 8), ("dropped", "Dropped", 8), ("overdue", "Overdue", 8), ("total", "All", 6)],
+            [{k: p[k] for k in ("unit", "period", "done", "started", "planned", "dropped", "overdue", "total")}
+             for p in rollup["progress"]]),
+    }
+
+
+def _history_benchmark_tables(report: Mapping[str, Any]) -> dict[str, Table]:
+    tables: dict[str, Table] = {}
     if report.get("history"):
         tables["history"] = Table("history", "History", [
             ("period", "Period", 10), ("assessed_on", "Assessed on", 12), ("unit", "Unit", 20),

@@ -171,6 +171,35 @@ def _summary_sheet(book, report: Mapping[str, Any], fmt: Mapping[str, Any]) -> N
         write_cell(sheet, row + 1, 0, report["benchmark"]["text"], fmt)
 
 
+def _rollup_summary_sheet(book, report: Mapping[str, Any], fmt: Mapping[str, Any]) -> None:
+    """The first sheet of an organisation assessed unit by unit: its mean and minimum, then the
+    federated advice; the units side by side are on the next sheet."""
+    sheet = book.add_worksheet("Summary")
+    sheet.set_column(0, 0, 34)
+    sheet.set_column(1, 2, 14)
+    subject, rollup = report["subject"], report["rollup"]
+    sheet.write_string(0, 0, guard_formula(report["title"]), fmt["title"])
+    sheet.write_string(1, 0, guard_formula(
+        f"The whole organisation, from the latest results of its {subject['units']} units · period "
+        f"{subject['period']} · prepared {subject['prepared_on']}"), fmt["subtitle"])
+    row = 3
+    for col, header in enumerate(["Capability area", "Organisation mean", "Minimum"]):
+        sheet.write_string(row, col, header, fmt["header"])
+    for dim, title in [*rollup["areas"].items(), ("overall", "Overall")]:
+        row += 1
+        write_cell(sheet, row, 0, title, fmt)
+        write_cell(sheet, row, 1, rollup["mean"][dim], fmt)
+        write_cell(sheet, row, 2, rollup["minimum"][dim], fmt)
+    if rollup["federated"]["text"]:
+        row += 2
+        sheet.merge_range(row, 0, row, 5, guard_formula(rollup["federated"]["text"]), fmt["text"])
+        sheet.set_row(row, 48)
+    if report.get("benchmark"):
+        row += 2
+        sheet.write_string(row, 0, "Pooled benchmark", fmt["section"])
+        write_cell(sheet, row + 1, 0, report["benchmark"]["text"], fmt)
+
+
 def table_xlsx(table: Table, title: str) -> bytes:
     """A workbook of one table (a sheet to fill in and import back), with the report's formats."""
     out = io.BytesIO()
@@ -187,9 +216,13 @@ def render_xlsx(report: Mapping[str, Any]) -> bytes:
     book = xlsxwriter.Workbook(out, SHEET_OPTIONS)
     book.set_properties({"title": report["title"], "author": "PMO Advisor", "comments": "PMO maturity report"})
     fmt = _formats(book)
-    _summary_sheet(book, report, fmt)
+    if report["kind"] == "rollup":
+        _rollup_summary_sheet(book, report, fmt)
+    else:
+        _summary_sheet(book, report, fmt)
     tables = report_tables(report)
-    for name in ("answers", "pitfalls", "roadmap", "workshop", "rounds", "history", "benchmark"):
+    for name in ("units", "unit_pitfalls", "unit_progress", "answers", "pitfalls", "roadmap", "workshop", "rounds",
+                 "history", "benchmark"):
         if name in tables:
             _table_sheet(book, tables[name], fmt)
     book.close()
