@@ -7,6 +7,7 @@ skipped with a visible reason, unless PMO_REQUIRE_BROWSER=1 (set by CI) makes th
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 from pathlib import Path
 from urllib.parse import urlparse
@@ -84,19 +85,33 @@ def server(live_app):
     live.stop()
 
 
-@pytest.fixture
-def demo(live_app, server):
-    """The demo organisation (three quarters) and its benchmark peers, on the live server."""
-    with live_app.app_context():
+@pytest.fixture(scope="session")
+def demo_template(make_app, tmp_path_factory):
+    """The demo organisation (three quarters) and its benchmark peers, made once per run in a database of
+    its own (about ten seconds of engine and writes); each test's `demo` gets a copy of it."""
+    app = make_app(tmp_path_factory.mktemp("demo") / "demo.sqlite3", TESTING=False, SECRET_KEY="browser")
+    with app.app_context():
         from app.db import get_db
         db = get_db()
-        outcome = create_demo(db, live_app.extensions["pmo_content"], quarters=3,
-                              password_method=FAST_PASSWORD_METHOD)
+        outcome = create_demo(db, app.extensions["pmo_content"], quarters=3, password_method=FAST_PASSWORD_METHOD)
         units = store.units(db, outcome["org_id"])
         rows = store.history(db, outcome["org_id"], units[0]["id"])
         every = store.history(db, outcome["org_id"], "all")
-    return {**outcome, "unit": units[0]["id"], "ids": [r["id"] for r in rows], "base": server.url,
-            "all_ids": [r["id"] for r in every]}
+    return app.config["DATABASE"], {**outcome, "unit": units[0]["id"], "ids": [r["id"] for r in rows],
+                                    "all_ids": [r["id"] for r in every]}
+
+
+@pytest.fixture
+def demo(live_app, server, demo_template):
+    """The demo on the live server: a copy of the session's demo database, this test's own to change."""
+    path, found = demo_template
+    source, target = sqlite3.connect(path), sqlite3.connect(live_app.config["DATABASE"])
+    try:
+        source.backup(target)  # SQLite's online backup: the whole database, write-ahead log and all
+    finally:
+        source.close()
+        target.close()
+    return {**found, "base": server.url}
 
 
 def sign_in(page, demo):
