@@ -102,6 +102,7 @@ def create_demo(db: Database, content: Content, quarters: int = 6, seed: int = 7
         peers = create_peers(db, content, periods[-2:], seed, password_method)
         if peers:  # a demo made before the benchmark existed takes part from now on
             store.set_benchmark_opt_in(db, existing[0], True)
+        store.refresh_benchmark(db)  # its panel shows what the demo now holds, not last night's population
         return {"created": False, "org_id": existing[0], "peers": peers}
     rng = random.Random(seed)
     questionnaire = content.default_questionnaire
@@ -138,6 +139,7 @@ def create_demo(db: Database, content: Content, quarters: int = 6, seed: int = 7
                                    user_id=user_id, unit_key=unit_id)
     store.set_benchmark_opt_in(db, org_id, True)
     peers = create_peers(db, content, periods[-2:], seed, password_method)
+    store.refresh_benchmark(db)
     return {"created": True, "org_id": org_id, "assessments": assessments, "email": DEMO_EMAIL, "password": password,
             "peers": peers}
 
@@ -160,19 +162,28 @@ def peer_email(index: int) -> str:
     return f"{local}+{index + 1}@{domain}"
 
 
+def _peer_owner(db: Database, index: int, password_method: str) -> int:
+    """The owner account of peer number ``index`` (made the first time)."""
+    user = store.user_by_email(db, peer_email(index))
+    return user["id"] if user else store.create_user(
+        db, peer_email(index), secrets.token_urlsafe(24), name="Demo benchmark peer", password_method=password_method)
+
+
 def create_peers(db: Database, content: Content, periods: list[tuple[str, str]], seed: int,
                  password_method: str) -> int:
     """The benchmark peers that do not exist yet, each with two quarters and opted in; return how many.
 
     Each has an owner account of its own: the benchmark counts only organisations with different owners."""
     created = 0
+    legacy = store.user_by_email(db, PEERS_EMAIL)  # the one owner of every peer of an earlier demo
     for index, (name, (profile, level, units)) in enumerate(PEERS.items()):
-        if db.execute("SELECT 1 FROM organisations WHERE name = ?", [name]).fetchone():
+        existing = db.execute("SELECT id FROM organisations WHERE name = ?", [name]).fetchone()
+        if existing:
+            if legacy is not None and store.membership(db, existing[0], legacy["id"]) == "owner":
+                store.set_member(db, existing[0], _peer_owner(db, index, password_method), "owner")
+                store.remove_member(db, existing[0], legacy["id"])
             continue
-        email = peer_email(index)
-        user = store.user_by_email(db, email)
-        user_id = user["id"] if user else store.create_user(
-            db, email, secrets.token_urlsafe(24), name="Demo benchmark peer", password_method=password_method)
+        user_id = _peer_owner(db, index, password_method)
         rng = random.Random(seed * 100 + index)
         org_id = store.create_org(db, name, user_id)
         scopes = [store.create_unit(db, org_id, unit) for unit in units] or [None]

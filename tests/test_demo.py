@@ -11,7 +11,7 @@ import pytest
 
 from app import store
 from app.demo import DEMO_ORG, PEERS
-from app.service import compute_result
+from app.service import compute_result, org_benchmark
 from tests.helpers import AuthActions, query, visible_text
 from tests.history_helpers import tables
 
@@ -106,3 +106,26 @@ def test_demo_quarters_are_not_dated_in_the_future():
     quarters = quarters_back(today, 6)
     assert [label for label, _day in quarters] == ["2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
     assert max(day for _label, day in quarters) <= today.isoformat()
+
+
+def test_an_earlier_demos_peers_get_an_owner_each_so_its_benchmark_shows(make_app, tmp_path):
+    from app.demo import PEERS_EMAIL
+    from tests.helpers import add_user, opened
+    app = make_app(tmp_path / "earlier.sqlite3")
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    # As an earlier demo made them: every peer owned by one account, which the benchmark counts once.
+    legacy = add_user(app, PEERS_EMAIL)
+    with opened(app) as db:
+        peers = [r[0] for r in db.execute("SELECT id FROM organisations WHERE name LIKE '%(demo peer)'")]
+        for org in peers:
+            db.execute("UPDATE memberships SET user_id = ? WHERE org_id = ? AND role = 'owner'", [legacy, org])
+        db.conn.commit()
+        store.refresh_benchmark(db)
+        (org_id,), = db.execute("SELECT id FROM organisations WHERE name = ?", [DEMO_ORG]).fetchall()
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0  # run again, as an upgrade would
+    owners = query(app, "SELECT DISTINCT m.user_id FROM memberships m JOIN organisations o ON o.id = m.org_id "
+                        "WHERE o.name LIKE '%(demo peer)' AND m.role = 'owner'")
+    assert len(owners) == len(peers) and (legacy,) not in owners
+    with opened(app) as db:  # and the demo's panel shows at once: the demo refreshed the benchmark
+        found = org_benchmark(app.extensions["pmo_content"], store.pooled_benchmark(db), org_id)
+    assert found["shown"] is True
