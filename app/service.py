@@ -377,7 +377,7 @@ def chosen_assessments(db: Database, org_id: int, ids: Sequence[int]) -> list[di
 def comparison(c: Content, chosen: Sequence[Mapping[str, Any]], names: Sequence[str]) -> dict[str, Any]:
     """Chosen assessments overlaid against the target, with their deltas."""
     data = hist.comparison(chosen, names, dimension_titles(c))
-    series = data.pop("series")
+    series = data["series"]
     data["radar"] = charts.overlay_radar(series, data["target"], data["labels"])
     # Small multiples: one radar per assessment, on the same scale, each in its overlay colour.
     data["multiples"] = [charts.small_radar(name, scores, data["target"], data["labels"], index)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from html import unescape
 from typing import Any, Callable
 
 from app import store
@@ -122,6 +123,26 @@ def figure(html: str, figure_id: str) -> dict:
     found = re.search(rf'<script type="application/json" id="{figure_id}-data">(.*?)</script>', html, flags=re.S)
     assert found, f"no {figure_id} chart data"
     return json.loads(found.group(1))
+
+
+def drawn_series(html: str, chart_id: str) -> dict[str, list[float | None]]:
+    """The series of a chart drawn on the server (SVG), by name: their values, one per category."""
+    start = html.index(f'id="{chart_id}"')
+    end = html.index("</figure>", start)
+    found = re.findall(r'data-series="([^"]*)" data-values="([^"]*)"', html[start:end])
+    assert found, f"no {chart_id} chart drawn"
+    series: dict[str, list[float | None]] = {}
+    for name, values in found:  # a chart drawn for two widths gives each series twice, alike
+        series.setdefault(unescape(name), [float(v) if v else None for v in values.split(" ")])
+    return series
+
+
+def drawn_categories(html: str, chart_id: str) -> list[str]:
+    """The categories (periods) along a chart drawn on the server."""
+    start = html.index(f'id="{chart_id}"')
+    found = re.search(r'data-categories="([^"]*)"', html[start:html.index("</figure>", start)])
+    assert found, f"no {chart_id} chart drawn"
+    return json.loads(unescape(found.group(1)))
 
 
 def section(html: str, heading_id: str) -> str:

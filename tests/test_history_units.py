@@ -10,7 +10,8 @@ import pytest
 
 from app.engine.vocabulary import DIMENSIONS
 from tests.helpers import query, visible_text
-from tests.history_helpers import ALL_TWO, FIRST, Member, SECOND, figure, fmt, score, section, tables
+from tests.history_helpers import (ALL_TWO, FIRST, Member, SECOND, drawn_categories, drawn_series, figure, fmt, score,
+                                    section, tables)
 
 
 # --------------------------------------------------------------------------
@@ -100,9 +101,8 @@ def test_whole_organisation_trend_is_the_mean_of_its_units(units_world):
     a = units_world.a
     page = units_world.member.get(f"/orgs/{units_world.org}").text
     assert "Organisation trend (mean of the units)" in visible_text(page)
-    overall = {t["name"]: t for t in figure(page, "trend")["data"]}["Overall"]
-    assert overall["x"] == ["2025-Q1", "2025-Q2"]
-    assert overall["y"] == [round(mean([score(a["retail-q1"].result, "overall"),
+    assert drawn_categories(page, "trend") == ["2025-Q1", "2025-Q2"]
+    assert drawn_series(page, "trend")["Overall"] == [round(mean([score(a["retail-q1"].result, "overall"),
                                         score(a["platforms-q1"].result, "overall")]), 2),
                             score(a["retail-q2"].result, "overall")]
 

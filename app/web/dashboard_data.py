@@ -16,6 +16,7 @@ from .. import service, store
 from ..db import get_db
 from .cache import LRUCache
 from .current import content
+from .room_charts import scores_radar_svg, trend_svg
 
 CACHE_SIZE = 256
 _CACHE = LRUCache(CACHE_SIZE)
@@ -35,7 +36,20 @@ def dashboard_for(org: dict, unit: dict | None) -> dict[str, Any]:
     """The organisation's (or one unit's) dashboard."""
     db = get_db()
     key = (org["id"], unit["id"] if unit else None, store.generation(db, org["id"]))
-    return cached(key, lambda: service.dashboard(db, content(), org, unit))
+    return cached(key, lambda: with_drawings(service.dashboard(db, content(), org, unit)))
+
+
+def with_drawings(data: dict) -> dict:
+    """The dashboard's first-screen charts drawn on the server (no chart library needed to show them)."""
+    labels, plots = data["labels"], data["plots"]
+    data["drawings"] = {}
+    if "trend" in plots:
+        data["drawings"]["trend"] = trend_svg(plots["trend"], labels, "Scores per capability area and overall "
+                                              "over time")
+    if "radar" in plots:
+        data["drawings"]["radar"] = scores_radar_svg(plots["radar"]["series"], labels, plots["radar"]["target"],
+                                                     title="Radar of the latest scores against the target")
+    return data
 
 
 def progress_view(org_id: int, unit: dict | None, data: dict) -> dict[str, Any] | None:
@@ -61,7 +75,17 @@ def units_progress_view(org_id: int, data: dict) -> dict[str, Any] | None:
 def comparison_for(org_id: int, chosen: Sequence[dict], names: Sequence[str]) -> dict[str, Any]:
     """Chosen assessments overlaid against the target, with their deltas."""
     key = (org_id, "compare", tuple(r["id"] for r in chosen), store.generation(get_db(), org_id))
-    return cached(key, lambda: service.comparison(content(), chosen, names))
+    return cached(key, lambda: compared_drawings(service.comparison(content(), chosen, names)))
+
+
+def compared_drawings(data: dict) -> dict:
+    """The comparison's radars drawn on the server: the overlay and one per assessment."""
+    labels, target = data["labels"], data["target"]
+    data["overlay_svg"] = scores_radar_svg(data["series"], labels, target, title="Radar overlay of "
+                                           + ", ".join(name for name, _ in data["series"]) + " and the target")
+    data["multiple_svgs"] = [scores_radar_svg([(name, scores)], labels, target, title=f"Radar of {name}", first=i)
+                             for i, (name, scores) in enumerate(data["series"])]
+    return data
 
 
 def benchmark_stamp() -> tuple:

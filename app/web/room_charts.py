@@ -7,6 +7,7 @@ inside its view box (anchored away from the centre), so none is cut off at any s
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any, Mapping, Sequence
 
@@ -160,17 +161,19 @@ def _marker(index: int, x: float, y: float, size: float, colour: str, label: str
 
 
 def _values_text(values: Sequence[float | None]) -> str:
-    return " ".join("" if v is None else f"{v:g}" for v in values)
+    """The values a series draws, exactly (for tests and tools reading the drawing)."""
+    return " ".join("" if v is None else repr(v) for v in values)
 
 
 def scores_radar_svg(series: Sequence[tuple[str, Mapping[str, float | None]]], labels: Mapping[str, str],
                      target: Mapping[str, int] | None = None, *, title: str = "", font: int = 16,
-                     radius: int = 110) -> Markup:
+                     radius: int = 110, first: int = 0) -> Markup:
     """One or more score series ({area: score}) and the target on a 0–5 radar, with a legend.
 
     Drawn on the server as the room's radar is, so a page that shows it needs no chart library.
     One series is filled and its labels give each area's score (and target); several are told
-    apart by colour, dash and marker, named in the legend under the drawing.
+    apart by colour, dash and marker, named in the legend under the drawing. ``first``: the style
+    the first series takes (a small multiple keeps its colour in the overlay).
     """
     count = len(DIMENSIONS)
     width, height, cx, cy = _canvas(labels, font, radius)
@@ -183,7 +186,7 @@ def scores_radar_svg(series: Sequence[tuple[str, Mapping[str, float | None]]], l
         parts.append(f'<polygon points="{_polygon(cx, cy, radius, [v or 0 for v in values])}" fill="none" '
                      f'stroke="{TARGET_COLOUR}" stroke-width="2" stroke-dasharray="7 5" data-series="Target" '
                      f'data-values="{_values_text(values)}"><title>Target</title></polygon>')
-    for index, (name, scores) in enumerate(series):
+    for index, (name, scores) in enumerate(series, start=first):
         colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
         values = [scores.get(d) for d in DIMENSIONS]
         fill = f'fill="{colour}" fill-opacity="0.15"' if len(series) == 1 else 'fill="none"'
@@ -207,7 +210,7 @@ def scores_radar_svg(series: Sequence[tuple[str, Mapping[str, float | None]]], l
     parts.append("</svg>")
     legend = []
     if len(series) > 1 or target:
-        for index, (name, _scores) in enumerate(series):
+        for index, (name, _scores) in enumerate(series, start=first):
             colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
             dash = SERIES_DASHES[index % len(SERIES_DASHES)]
             legend.append(_legend_item(name, colour, dash, _marker(index, 14, 6, 3.5, colour, name)))
@@ -233,3 +236,72 @@ def result_radar_svg(result: Mapping[str, Any], labels: Mapping[str, str]) -> Ma
                      for d in DIMENSIONS)
     return scores_radar_svg([("Current maturity", scores)], labels, target,
                             title=f"Radar chart of maturity scores: {said}")
+
+
+# The trend's lines, in the plotly charts' colours and dashes (charts.DIMENSION_COLOURS, DASHES).
+AREA_COLOURS = {"governance": "#0b5cad", "analytics": "#2b8a3e", "facilitation": "#cc6a00", "tools": "#862e9c",
+                "leadership": "#c92a2a"}
+OVERALL_COLOUR = "#212529"
+
+
+def _trend_drawing(points: Sequence[Mapping[str, Any]], lines: Sequence[tuple[str, str, str, str, float]],
+                   width: int, font: int, title: str) -> str:
+    """One drawing of the trend, ``width`` units wide (text at ``font``)."""
+    height = round(width * 0.42) + 2 * font
+    left, right, top, bottom = font * 2.2, width - font * 0.8, font * 0.8, height - font * 2.2
+    count = len(points)
+    step = (right - left) / max(count, 1)
+
+    def x(i: int) -> float:
+        return left + step * (i + 0.5)
+
+    def y(v: float) -> float:
+        return bottom - (v - 0.8) / 4.4 * (bottom - top)
+
+    periods = json.dumps([p["label"] for p in points])
+    parts = [f'<svg class="trend-chart" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg" '
+             f'role="img" aria-label="{escape(title)}" font-family="{FONT}" font-size="{font}" '
+             f'data-categories="{escape(periods)}">']
+    for level in LEVELS:
+        parts.append(f'<line x1="{left:.1f}" x2="{right:.1f}" y1="{y(level):.1f}" y2="{y(level):.1f}" '
+                     f'stroke="{GRID}" stroke-width="{1.5 if level == 1 else 0.8}"/>'
+                     f'<text x="{left - font * 0.5:.1f}" y="{y(level) + font * 0.35:.1f}" text-anchor="end" '
+                     f'fill="{MUTED}">{level}</text>')
+    every = max(1, math.ceil(count / max(1, int((right - left) / (font * 5.5)))))  # labels that fit side by side
+    for i, p in enumerate(points):
+        if i % every == 0:
+            parts.append(f'<text x="{x(i):.1f}" y="{bottom + font * 1.4:.1f}" text-anchor="middle" '
+                         f'fill="{INK}">{escape(p["label"])}</text>')
+    for index, (name, key, colour, dash, stroke) in enumerate(lines):
+        values = [(p["overall"] if key == "overall" else p["scores"].get(key)) for p in points]
+        runs, run = [], []
+        for i, v in enumerate(values):  # a gap where an area has no score
+            if v is None:
+                runs, run = (runs + [run] if run else runs), []
+            else:
+                run.append(f"{x(i):.1f},{y(v):.1f}")
+        runs += [run] if run else []
+        parts.append(f'<g data-series="{escape(name)}" data-values="{_values_text(values)}">')
+        for run in runs:
+            parts.append(f'<polyline points="{" ".join(run)}" fill="none" stroke="{colour}" stroke-width="{stroke}"'
+                         + (f' stroke-dasharray="{dash}"' if dash else "") + ' stroke-linejoin="round"/>')
+        for i, v in enumerate(values):
+            if v is not None:
+                parts.append(_marker(index, x(i), y(v), font * 0.3, colour,
+                                     f"{name}, {points[i]['label']}: {v:.2f}"))
+        parts.append("</g>")
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def trend_svg(points: Sequence[Mapping[str, Any]], labels: Mapping[str, str], title: str) -> Markup:
+    """Scores per capability area and overall over time (``points``: {label, scores, overall}, oldest first),
+    drawn twice: for a wide box and, with fewer period labels, for a phone (CSS shows the one that fits)."""
+    lines = [(labels.get(d, d.title()), d, AREA_COLOURS.get(d, SERIES_COLOURS[i % len(SERIES_COLOURS)]),
+              SERIES_DASHES[i % len(SERIES_DASHES)], 2.0) for i, d in enumerate(DIMENSIONS)]
+    lines.append(("Overall", "overall", OVERALL_COLOUR, "2 5", 3.5))
+    legend = "".join(_legend_item(name, colour, dash, _marker(i, 14, 6, 3.5, colour, name))
+                     for i, (name, _key, colour, dash, _stroke) in enumerate(lines))
+    return Markup(f'<div class="svg-chart trend"><div class="svg-wide">{_trend_drawing(points, lines, 760, 15, title)}'
+                  f'</div><div class="svg-narrow">{_trend_drawing(points, lines, 380, 14, title)}</div>'
+                  f'<ul class="chart-legend" aria-hidden="true">{legend}</ul></div>')
