@@ -107,8 +107,10 @@ def contexts(browser, site):
 def settle(page) -> None:
     """Wait until every plotly chart on the page is drawn (axe must see what a person sees)."""
     page.wait_for_load_state("load")
+    # A function, not an expression: polling an expression needs eval, which the page's CSP refuses
+    # (plotly's charts are drawn once the page is idle, so the first check may find them undrawn).
     page.wait_for_function(
-        "[...document.querySelectorAll('[data-figure]')].every(el => el.getAttribute('data-drawn') === 'true')",
+        "() => [...document.querySelectorAll('[data-figure]')].every(el => el.getAttribute('data-drawn') === 'true')",
         timeout=TIMEOUT)
 
 
