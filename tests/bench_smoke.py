@@ -16,7 +16,7 @@ BENCH = PROJECT_ROOT / "bench"
 
 # Every script, its smallest input, and the figures its last line promises (its docstring's "Last line").
 SMALLEST = {
-    "engine.py": (["--n", "3"], ["assessments_per_s"]),
+    "engine.py": (["--n", "3"], ["assessments_per_s", "assessments_per_cpu_s"]),
     "import_bomb.py": (["--only", "billion laughs"], ["bytes", "read_ms", "peak_mb", "rss_mb"]),
     "health.py": (["--probes", "3", "--requests", "5"], ["probe_ms", "healthz_cached_ms", "healthz_uncached_ms"]),
     "history.py": (["--orgs", "1", "--assessments", "2", "--respondents", "1", "--requests", "2", "--workers", "1"],
