@@ -39,9 +39,25 @@ def db_cli() -> None:
 
 @db_cli.command("migrate")
 def migrate_command() -> None:
-    """Apply pending schema migrations."""
-    applied = migrate_database(current_app)
-    click.echo(f"applied {len(applied)} migration(s)" + (": " + ", ".join(applied) if applied else ""))
+    """Apply pending schema migrations and say what the database now holds."""
+    # The app migrates when it starts (AUTO_MIGRATE), so a new database was made just before this.
+    applied = current_app.extensions.get("pmo_migrated_at_start", []) + migrate_database(current_app)
+    path = current_app.config["DATABASE"]
+    db = store.open_db(path)
+    try:
+        state = store.schema_state(db)
+    finally:
+        db.close()
+    holds = f"{len(state['tables'])} tables ({', '.join(state['tables'])})"
+    if applied and len(applied) == state["migrations"]:
+        click.echo(f"created a new database at {path}: applied all {len(applied)} migrations, "
+                   f"which made {holds}")
+    elif applied:
+        click.echo(f"updated the database at {path}: applied {len(applied)} migration(s) "
+                   f"({', '.join(applied)}); it now has {holds}")
+    else:
+        click.echo(f"the database at {path} is up to date: {state['migrations']} migrations applied, "
+                   f"{holds}; nothing to do")
 
 
 @db_cli.command("backup")
@@ -61,4 +77,4 @@ def init_app(app: Flask) -> None:
     app.teardown_appcontext(close_db)
     app.cli.add_command(db_cli)
     if app.config["AUTO_MIGRATE"]:
-        migrate_database(app)
+        app.extensions["pmo_migrated_at_start"] = migrate_database(app)

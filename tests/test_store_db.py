@@ -81,3 +81,14 @@ def test_concurrent_read_then_write_transactions_do_not_fail_with_locked(tmp_pat
     assert errors == []
     check = store.open_db(path)
     assert check.execute("SELECT count(*) FROM answers").fetchone()[0] == 180
+
+
+def test_db_migrate_on_a_new_database_says_what_it_created(make_app, tmp_path):
+    app = make_app(tmp_path / "new.sqlite3")
+    first = app.test_cli_runner().invoke(args=["db", "migrate"])
+    assert first.exit_code == 0
+    count = len(store.migrations._migrations)
+    assert f"created a new database at {tmp_path / 'new.sqlite3'}: applied all {count} migrations" in first.output
+    assert "assessments" in first.output and "applied 0" not in first.output
+    again = make_app(tmp_path / "new.sqlite3").test_cli_runner().invoke(args=["db", "migrate"])
+    assert f"is up to date: {count} migrations applied" in again.output and "nothing to do" in again.output

@@ -216,3 +216,19 @@ def test_a_second_visit_to_the_join_link_goes_straight_to_the_workshop(app, work
         assert again.location.endswith(f"/w/{workshop.code}")
     assert p.client.get_cookie(workshop.cookie).value == p.token
     assert response_count(app, workshop) == 1
+
+
+@pytest.mark.parametrize(("typed", "words", "status"), [
+    ("ABC", "A workshop code has 8 letters and digits, like ABCD-2345; this one has 3.", 400),
+    ("ABCD-23O5", "Workshop codes never contain O", 400),
+    ("ZZZZ-9999", "No open workshop has this code. Check the code on the projector and try again", 404),
+])
+def test_a_wrong_code_keeps_the_form_and_the_code_and_says_what_was_wrong(client, workshop, typed, words, status):
+    response = client.post("/join", data={"csrf_token": page_csrf(client, "/join"), "code": typed},
+                           follow_redirects=True)
+    assert response.status_code == status
+    text = visible_text(response.text)
+    assert words in text and "Try again" in text
+    assert re.search(rf'name="code"[^>]*value="{typed}"', response.text) or \
+        re.search(rf'name="code"[^>]*value="{typed.replace("-", "")}"', response.text)
+    assert 'action="/join"' in response.text

@@ -189,7 +189,7 @@ from .lifecycle import (
     trash_of,
 )
 from .report_files import client_renders, claim_report_file, drop_report_claim, report_file, save_report_file
-from .schema import migrate, migrations
+from .schema import migrate, migrations, schema_state
 from .tokens import (
     SCOPES as TOKEN_SCOPES,
     InvalidExpiry,
@@ -203,6 +203,7 @@ from .tokens import (
     tokens_of,
 )
 from .workshops import (
+    CODE_ALPHABET as JOIN_CODE_ALPHABET,
     CODE_LENGTH as JOIN_CODE_LENGTH,
     MODES as WORKSHOP_MODES,
     REOPEN_SECONDS,

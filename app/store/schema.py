@@ -20,6 +20,12 @@ def migrate(db: Database) -> list[str]:
     return pending
 
 
+def schema_state(db: Database) -> dict:
+    """What the database holds: how many migrations are applied and its tables (not the bookkeeping)."""
+    tables = sorted(t for t in db.table_names() if not t.startswith(("_", "sqlite_")))
+    return {"migrations": len(migrations.applied(db)), "tables": tables}
+
+
 # --------------------------------------------------------------------------
 
 

@@ -66,8 +66,27 @@ def _cookie_name(workshop: dict) -> str:
     return f"{COOKIE_PREFIX}{workshop['id']}"
 
 
-def _no_workshop():
-    return error_response(404, *NO_WORKSHOP)
+def _no_workshop(code: str):
+    """The join form again, with the code as typed and what was wrong: a dead end helps nobody.
+
+    Unknown and closed codes get the same words, so a closed workshop cannot be told from none.
+    """
+    return render_template("workshops/join_code.html", code=code, error=(
+        "No open workshop has this code. Check the code on the projector and try again, or ask the "
+        "facilitator.")), 404
+
+
+def _code_format_problem(typed: str) -> str | None:
+    """Why a typed code cannot be a workshop code, in words; None when it could be one."""
+    code = store.normalise_code(typed)
+    if len(code) != store.JOIN_CODE_LENGTH:
+        return (f"A workshop code has {store.JOIN_CODE_LENGTH} letters and digits, like ABCD-2345; "
+                f"this one has {len(code)}.")
+    wrong = sorted(set(code) - set(store.JOIN_CODE_ALPHABET))
+    if wrong:
+        return (f"Workshop codes never contain {', '.join(wrong)} (no 0, O, 1, I or L, so they cannot be "
+                "mixed up). Check the code on the projector.")
+    return None
 
 
 REMOVED = ("Removed from the workshop", "The facilitator removed this device from the workshop, so its answers "
@@ -98,11 +117,11 @@ def _require_participant(code: str) -> tuple[dict, dict, Questionnaire]:
 def join_form():
     """Where people type the code shown on the projector."""
     if request.method == "POST":
-        code = store.normalise_code(request.form.get("code", ""))
-        if len(code) < store.JOIN_CODE_LENGTH:
-            return render_template("workshops/join_code.html", error="The code has 8 letters and digits."), 400
-        return redirect(url_for("participate.join", code=code))
-    return render_template("workshops/join_code.html", error=None)
+        typed = request.form.get("code", "")[:40]
+        if problem := _code_format_problem(typed):
+            return render_template("workshops/join_code.html", code=typed, error=problem), 400
+        return redirect(url_for("participate.join", code=store.normalise_code(typed)))
+    return render_template("workshops/join_code.html", code="", error=None)
 
 
 @bp.route("/join/<code>", methods=["GET", "POST"])
@@ -116,7 +135,7 @@ def join(code: str):
         return error_response(429, "Too many attempts", "Too many wrong workshop codes from this network. "
                                                         "Wait a few minutes and try again.")
     if workshop is None or workshop["status"] != "open" or workshop["reopened_at"]:
-        return _no_workshop()
+        return _no_workshop(code)
     try:
         store.participant(db, workshop, request.cookies.get(_cookie_name(workshop)))
         return redirect(url_for("participate.overview", code=workshop["join_code"]))  # already joined
@@ -144,7 +163,7 @@ def join(code: str):
                                             role=role or None, address=client_address(),
                                             limit=current_app.config["WORKSHOP_JOINS_PER_ADDRESS"])
             except store.AssessmentClosed:
-                return _no_workshop()
+                return _no_workshop(code)
             except store.TooManyJoins:
                 return error_response(429, "This room is full from your network",
                                       f"{current_app.config['WORKSHOP_JOINS_PER_ADDRESS']} people have already joined "
