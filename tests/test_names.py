@@ -149,3 +149,17 @@ def test_a_name_stored_before_the_check_does_not_break_a_report(assessed, fmt):
     response = person.get(f"/orgs/{org}/report.{fmt}")
     assert response.status_code == 200
     assert len(response.data) > 1000
+
+
+@pytest.mark.parametrize("fmt", ["pptx", "xlsx"])
+def test_a_unit_name_stored_before_the_check_does_not_break_the_units_report(make_app, tmp_path, fmt):
+    app = make_app(tmp_path / "db.sqlite3")
+    person = Member(app, "units@example.org")
+    org = person.create_org("Acme IT")
+    unit = person.add_unit(org, "North")
+    person.assess(org, "2025-Q1", "2025-02-14", ALL_TWO, unit=unit)
+    with opened(app) as db:
+        db.execute("UPDATE units SET name = ? WHERE id = ?", ["North\ufffe", unit])
+        db.conn.commit()
+    response = person.get(f"/orgs/{org}/report.{fmt}")
+    assert response.status_code == 200

@@ -29,6 +29,10 @@ BINARY_FORMATS = ("pdf", "xlsx", "pptx")
 
 def render_file(report: Mapping[str, Any], fmt: str, *, template: str | Path | None = None) -> bytes:
     """The report as a PDF, XLSX or PPTX file's bytes."""
+    from ..engine.names import clean_text
+
+    # Names stored before the app refused non-characters (U+FFFE) would break the XML writers for good.
+    report = clean_text(report)
     if fmt == "pdf":
         from .pdf import render_pdf
 

@@ -12,7 +12,6 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from ..engine.aggregate import agreement
 from ..engine.benchmark import MIN_GROUP
-from ..engine.names import clean_text
 from ..engine.progress import item_dates
 from ..engine.summary import capacity_text, reader_reasons, summary_of
 from ..engine.vocabulary import DIMENSIONS
@@ -97,8 +96,7 @@ def build_report(result: Mapping[str, Any], questionnaire: Mapping[str, Any] | N
         report["history"] = _history(history, area_titles)
     if benchmark:
         report["benchmark"] = _benchmark(benchmark, area_titles)
-    # Names stored before the app refused non-characters would break the XML writers (PPTX, XLSX) for good.
-    return clean_text(report)
+    return report
 
 
 def _title(kind: str, subject: Mapping[str, Any]) -> str:
