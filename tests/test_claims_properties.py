@@ -24,11 +24,11 @@ from tests.uneven import uneven_organisation
 ORGANISATIONS = 2000
 
 
-def advice_for(content, questionnaire, answers, context):
+def advice_for(content, questionnaire, answers, context, labels=None):
     """The advice's words for one organisation: pitfalls, ownership and check first (no roadmap)."""
     rulebook = content.rulebook
     facts = build_facts(questionnaire, score_answers(questionnaire, answers), answers, context)
-    labels = choice_labels(questionnaire)
+    labels = labels or choice_labels(questionnaire)
     recommendation, _outcome = rank_models(rulebook, facts, labels)
     facts["model"] = recommendation["model"]
     ownership = choose_ownership(rulebook, facts, labels)
@@ -64,11 +64,11 @@ class Reference:
 
 @pytest.fixture(scope="module")
 def organisations(content, questionnaire):
-    rng = random.Random(22)
+    rng, labels = random.Random(22), choice_labels(questionnaire)
     out = []
     for _ in range(ORGANISATIONS):
         answers, context = uneven_organisation(rng, questionnaire)
-        out.append((answers, context, *advice_for(content, questionnaire, answers, context)))
+        out.append((answers, context, *advice_for(content, questionnaire, answers, context, labels)))
     return out
 
 
@@ -106,14 +106,19 @@ def test_every_level_a_sentence_cites_is_the_answer_given(content, questionnaire
     assert not wrong, f"{len(wrong)} cited levels differ from the answers, e.g. {wrong[:3]}"
 
 
+def misfits(terms, reference, facts) -> list:
+    """The terms whose condition does not hold for this organisation: words it must never read."""
+    return [term for term in terms if not reference.holds(term.condition, facts)]
+
+
 def test_every_word_fits_the_organisation(content, organisations):
     wrong, reference = [], Reference()
     for _answers, context, facts, ownership, pitfalls, checks in organisations:
+        unfit = misfits(content.rulebook.terms, reference, facts)
         for where, texts, _claims in rendered(ownership, pitfalls, checks):
-            for term in content.rulebook.terms:
-                found = next((m.group(0) for t in texts for m in [term.pattern.search(t)] if m), None)
-                if found and not reference.holds(term.condition, facts):
-                    wrong.append((where, found, term.needs, context))
+            text = " | ".join(texts)
+            wrong += [(where, found.group(0), term.needs, context)
+                      for term in unfit for found in [term.pattern.search(text)] if found]
     assert not wrong, f"{len(wrong)} words do not fit their organisation, e.g. {wrong[:3]}"
 
 
@@ -153,9 +158,8 @@ def test_every_word_of_the_plan_fits_the_organisation(content, questionnaire):
         facts = build_facts(questionnaire, score_answers(questionnaire, answers), answers, result["context"])
         for phase in result["roadmap"]["phases"]:
             for item in phase["items"]:
-                texts = [item["title"], item["description"], item["reason"], *item["deliverables"]]
-                for term in content.rulebook.terms:
-                    found = next((m.group(0) for t in texts for m in [term.pattern.search(t)] if m), None)
-                    if found and not reference.holds(term.condition, facts):
-                        wrong.append((item["id"], found, term.needs, context))
+                text = " | ".join([item["title"], item["description"], item["reason"], *item["deliverables"]])
+                wrong += [(item["id"], found.group(0), term.needs, context)
+                          for term in misfits(content.rulebook.terms, reference, facts)
+                          for found in [term.pattern.search(text)] if found]
     assert not wrong, f"{len(wrong)} plan items use words that do not fit, e.g. {wrong[:3]}"

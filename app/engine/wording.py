@@ -90,7 +90,12 @@ def render(template: str, facts: Mapping[str, Any], labels: Mapping[str, Any] | 
             return labels.get("model", {}).get(fact, fact)
         return format_fact(path, fact)
 
-    return singular(PLACEHOLDER.sub(value, LIST_PLACEHOLDER.sub(answers, template)))
+    if "{" not in template:  # most sentences have nothing to fill in
+        return template
+    if "= " in template:
+        template = LIST_PLACEHOLDER.sub(answers, template)
+    filled = PLACEHOLDER.sub(value, template)
+    return singular(filled) if "1 " in filled else filled
 
 
 ONE_OF = re.compile(r"\b1 (business units or domains|units or domains|business units|active projects|units|projects)\b")
