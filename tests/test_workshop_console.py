@@ -230,3 +230,14 @@ def test_someone_idle_without_submitting_is_flagged_for_the_facilitator(app, fay
     assert "idle" in rows[ghost_id] and "25 min ago" in rows[ghost_id]
     assert [text for pid, text in rows.items() if pid != ghost_id][0].count("idle") == 0
     assert "just now" in [text for pid, text in rows.items() if pid != ghost_id][0]
+
+
+def test_the_console_names_the_projectors_view_in_words(app, fay, workshop, split_room):
+    first, _people = split_room
+    questionnaire = app.extensions["pmo_content"].default_questionnaire
+    page = visible_text(fay.client.get(workshop.base).text)
+    assert "Now: The room's radar ." in page  # (visible_text spaces out the end of the <strong>)
+    assert fay.post(workshop.base + "/screen", {"screen": f"question:{first}"}).status_code == 302
+    page = visible_text(fay.client.get(workshop.base).text)
+    assert f"Now: Question: {questionnaire.question(first).short_name} ." in page
+    assert f"question:{first}" not in page

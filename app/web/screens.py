@@ -52,6 +52,24 @@ def parse(name: str, questionnaire: Questionnaire, rounds: list[Mapping[str, Any
     return None
 
 
+def label(screen: Screen, questionnaire: Questionnaire, rounds: list[Mapping[str, Any]]) -> str:
+    """A view as the facilitator reads it ("Question: Intake criteria"), never its stored name."""
+    if screen.kind == "radar":
+        return "The room's radar"
+    if screen.kind == "disputed":
+        return "The most disputed questions"
+    if screen.kind == "question":
+        return f"Question: {questionnaire.question(screen.arg).short_name}"
+    if screen.kind == "roles":
+        return "By role"
+    if screen.kind == "heatmap":
+        return f"Heat map: {questionnaire.dimension(screen.arg).title}"
+    found = next((r for r in rounds if str(r["id"]) == screen.arg), None)
+    if found is None:
+        return "A second round"
+    return f"Round {found['number']}: {questionnaire.question(found['question']).short_name}"
+
+
 def step(current: Screen, views: list[Screen], rounds: list[Mapping[str, Any]], forward: bool) -> Screen:
     """The view after (or before) the current one; a question's round counts as that question."""
     if current.kind == "round":

@@ -169,6 +169,7 @@ def _console(workshop: dict) -> dict:
     return {"org": g.org, "workshop": workshop, "summary": summary, "questionnaire": questionnaire, "people": people,
             "join_url": join_url(workshop), "code": pretty_code(workshop["join_code"]), "levels": LEVELS,
             "can_run": can_run, "screen": current, "views": screens.sequence(summary, workshop),
+            "screen_label": lambda screen: screens.label(screen, questionnaire, summary["rounds"]),
             "open_round": next((r for r in summary["rounds"] if r["open"]), None),
             "answer_count": sum(p["answered"] for p in people), "show_answers": show_answers,
             "idle_minutes": IDLE_MINUTES, "joins": joins_per_minute(people),
