@@ -160,3 +160,13 @@ def test_the_pains_pitfall_is_high_where_the_answers_show_the_pain(content, ques
     pitfalls = {p["id"]: p for p in result["pitfalls"]}
     assert pitfalls["unchecked-demand"]["severity"] == "high" and pitfalls["unchecked-demand"]["on_pain"]
     assert "pain-disagrees" not in checks
+
+
+def test_the_report_prints_check_first_before_the_roadmap(content, questionnaire):
+    from app.reports.html import render_html
+    from app.reports.model import build_report
+
+    _checks, result = checks_of(content, questionnaire, {"leadership.mandate": 1}, {"existing_pmo": "established"})
+    html = render_html(build_report(result), charts={})
+    assert "Check first" in html and html.index("Check first") < html.index('id="roadmap-title"')
+    assert "Can someone show the PMO&#39;s written mandate" in html

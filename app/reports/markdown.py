@@ -150,7 +150,7 @@ def render_markdown(result: Mapping[str, Any]) -> str:
         for check in checks:
             lines.append(f"- {check['text']}")
             lines.append(f"  - Ask: {check['ask']}")
-            lines.append(f"  - What would change: {check['would_change']}")
+            lines.append(f"  - If the answer is lower: {check['would_change']}")
         lines.append("")
 
     roadmap = result.get("roadmap") or {}

@@ -83,6 +83,9 @@ def build_report(result: Mapping[str, Any], questionnaire: Mapping[str, Any] | N
         "notes": [{"area": area_titles.get(k, k), "text": v} for k, v in (result.get("notes") or {}).items()
                   if k in area_titles and v],
         "ownership": result.get("ownership") or {},
+        # Answers that disagree: printed before the roadmap, with the question to ask in the room.
+        "check_first": [{"text": c.get("text", ""), "ask": c.get("ask", ""), "would_change": c.get("would_change", "")}
+                        for c in result.get("check_first") or [] if isinstance(c, Mapping)],
         "warnings": list(result.get("warnings") or []),
         "method": list(METHOD),
     }
