@@ -18,7 +18,7 @@ import pytest
 from app import store
 from app.engine.vocabulary import DIMENSIONS
 from tests.browser.a11y import axe_violations
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import LiveServer, wait_until
 from tests.helpers import CONTEXT_FORM, Respondent, opened
 from tests.history_helpers import FIRST, PASSWORD, SECOND, Member
 from tests.workshop_helpers import Participant, Workshop
@@ -107,11 +107,10 @@ def contexts(browser, site):
 def settle(page) -> None:
     """Wait until every plotly chart on the page is drawn (axe must see what a person sees)."""
     page.wait_for_load_state("load")
-    # A function, not an expression: polling an expression needs eval, which the page's CSP refuses
-    # (plotly's charts are drawn once the page is idle, so the first check may find them undrawn).
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('[data-figure]')].every(el => el.getAttribute('data-drawn') === 'true')",
-        timeout=TIMEOUT)
+    # Charts are drawn when they come near the screen or once the browser is idle: draw them all now.
+    page.evaluate("() => window.pmoDrawCharts && window.pmoDrawCharts()")
+    wait_until(page, "() => [...document.querySelectorAll('[data-figure]')]"
+                     ".every(el => el.getAttribute('data-drawn') === 'true')", timeout_ms=TIMEOUT)
 
 
 def audit(context, url: str, expect_status: int = 200):

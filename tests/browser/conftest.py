@@ -27,6 +27,25 @@ CHROMIUM = os.environ.get("PMO_CHROMIUM", "/usr/bin/chromium")
 # passes as soon as the page is ready, so this costs nothing when the machine is idle.
 PAGE_TIMEOUT_MS = 60_000
 expect.set_options(timeout=PAGE_TIMEOUT_MS)  # expect() retries its assertion for as long
+
+
+def wait_until(page, predicate: str, arg=None, timeout_ms: int = PAGE_TIMEOUT_MS, every_s: float = 0.1):
+    """Poll a JavaScript function until it returns a truthy value, from Python.
+
+    Playwright's wait_for_function polls with eval inside the page, which the app's CSP
+    (script-src 'self') refuses as soon as the first check is false; page.evaluate is not eval.
+    """
+    import time
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        value = page.evaluate(predicate, arg)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"still false after {timeout_ms} ms: {predicate}")
+        page.wait_for_timeout(every_s * 1000)
+
+
 CHROMIUM_ARGS = [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",

@@ -121,7 +121,7 @@ def test_printed_report_has_no_overlapping_text_and_no_split_card(server, page, 
 
 def test_printed_result_page_keeps_cards_whole_and_prints_no_controls(server, page, result_token, tmp_path):
     page.goto(f"{server.url}/r/{result_token}/result")
-    page.wait_for_selector("#radar svg.main-svg", state="attached")
+    page.wait_for_selector("#radar svg", state="attached")
     pages, words = printed(page, tmp_path, "result")
     text = " ".join(pages)
     assert "Re-plan the roadmap" not in text and "Download" not in text and "Sign in" not in text

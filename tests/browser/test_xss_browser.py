@@ -59,7 +59,7 @@ def test_pages_of_normal_use_run_no_injected_script(server, page, live_app):
     assert page.locator("[data-org-name]").inner_text() == PAYLOAD
     page.get_by_role("link", name=PAYLOAD, exact=True).click()
     page.wait_for_url(re.compile(r"/result$"))
-    page.wait_for_selector("#radar[data-drawn=true]", state="attached")
+    page.wait_for_selector("#radar svg", state="attached")
     assert PAYLOAD in page.inner_text("main")  # the notes
 
     visit(f"/orgs/{org}")
