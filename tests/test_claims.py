@@ -50,6 +50,8 @@ CONTRADICTIONS = [
     ("decision rights at 4 are not told to start a decision-rights matrix",
      {"leadership.role_clarity": 1, "governance.decision_rights": 4}, {}, "unclear-roles", "mitigation",
      "decision-rights matrix"),
+    ("no PMO is not called a blocker teams avoid",
+     {"facilitation.service_orientation": 1}, {"existing_pmo": "none"}, "over-governance", "why", "avoid the PMO"),
     ("one unit is not told about units",
      {"governance.standards_consistency": 2}, {}, "inconsistent-standards", "mitigation", "unit"),
 ]

@@ -270,7 +270,7 @@ def test_a_stated_pain_that_the_answers_contradict_is_called_out(content, questi
     result = assess(content, questionnaire, 3, {"primary_pain": "poor_forecasting"},
                     analytics__forecast_accuracy=5, analytics__financial_control=5, governance__status_reporting=4)
     note = result["ownership"]["pain_note"]
-    assert note and "forecasting is at level 5" in note["text"] and "do not show it" in note["text"]
+    assert note and "forecasting is answered at level 5" in note["text"]
     assert [c["id"] for c in result["check_first"]][:1] == ["pain-disagrees"]
     # The pain's own practices are in place: the work goes to its likely cause, the lowest of them.
     result = assess(content, questionnaire, 3, {"primary_pain": "poor_forecasting"},
