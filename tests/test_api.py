@@ -285,6 +285,7 @@ def test_progress_is_read_and_updated_all_or_nothing(app, fac, questionnaire):
     _assessed(fac, questionnaire, org, "2026-Q1", 2)
     progress = fac.get(f"/api/v1/orgs/{org}/progress").get_json()
     first, second = progress["items"][0]["id"], progress["items"][1]["id"]
+    titles = {i["id"]: i["title"] for i in progress["items"]}
     refused = fac.patch(f"/api/v1/orgs/{org}/progress", json={"items": [
         {"item_id": first, "status": "done"}, {"item_id": "not-in-the-roadmap", "status": "done"}]})
     assert refused.status_code == 422 and error_of(refused)["field"] == "items.1.item_id"
@@ -303,7 +304,12 @@ def test_progress_is_read_and_updated_all_or_nothing(app, fac, questionnaire):
     assert (updated.get_json()["done"], updated.get_json()["dropped"]) == (1, 1)
     logged = query(app, "SELECT action, actor_id, detail FROM audit_log WHERE org_id = ? AND action != 'org_created'",
                    [org])
-    assert logged == [("progress_updated", fac.user_id, f"through the API: {first} done, {second} dropped")]
+    assert logged == [("progress_updated", fac.user_id,
+                       f"through the API: {titles[first]}: done, {titles[second]}: dropped")]
+    # Sent again unchanged: nothing changed, so nothing more is logged.
+    assert fac.patch(f"/api/v1/orgs/{org}/progress", json={"items": [
+        {"item_id": first, "status": "done", "done_on": "2026-03-01", "owner": "Sam"}]}).status_code == 200
+    assert len(query(app, "SELECT 1 FROM audit_log WHERE org_id = ? AND action = 'progress_updated'", [org])) == 1
 
 
 def test_workshops_listed_summarised_for_facilitators_and_closed(app):

@@ -223,7 +223,7 @@ def test_the_audit_log_records_each_listed_action_without_answers_or_secrets(wor
         "member_added", "member_role_changed", "member_removed", "workshop_opened", "workshop_revealed",
         "consensus_set", "consensus_cleared", "workshop_closed", "rescored", "target_changed", "exported"}
     assert [(e["action"], e["actor"], e["detail"]) for e in alices_log] == [
-        ("progress_updated", world.a.email, f"{item} started")]
+        ("progress_updated", world.a.email, f"{latest['summary']['roadmap'][0]['title']}: started")]
     assert all(e["actor"] == world.b.email for e in org_log)
     closed = [e for e in org_log if e["action"] == "workshop_closed"][0]
     assert (closed["label"], closed["object_id"]) == (BOB_WORKSHOP, world.b_workshop)

@@ -241,3 +241,12 @@ def test_the_console_names_the_projectors_view_in_words(app, fay, workshop, spli
     page = visible_text(fay.client.get(workshop.base).text)
     assert f"Now: Question: {questionnaire.question(first).short_name} ." in page
     assert f"question:{first}" not in page
+
+
+def test_the_audit_log_names_the_agreed_question_not_its_id(app, fay, workshop, split_room):
+    first, _people = split_room
+    questionnaire = app.extensions["pmo_content"].default_questionnaire
+    assert fay.post(workshop.base + "/consensus", {"question_id": first, "level": "3"}).status_code == 302
+    with opened(app) as db:
+        (detail,), = db.execute("SELECT detail FROM audit_log WHERE action = 'consensus_set'").fetchall()
+    assert detail == f"{questionnaire.question(first).short_name} at level 3"

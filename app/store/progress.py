@@ -87,10 +87,11 @@ def clean_change(change: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def save_progress(db: Database, org_id: int, changes: Sequence[Mapping[str, Any]], *, user_id: int | None,
-                  unit_key: int = 0) -> int:
+                  unit_key: int = 0, written_out: list | None = None) -> int:
     """Record many improvements' progress at once: all or nothing; return how many changed.
 
     Changes that repeat what is recorded are not written again, so "updated by" stays true.
+    ``written_out``, when given, receives the changes that were written (for the audit log).
     """
     cleaned = [clean_change(change) for change in changes]
     # Microseconds: two saves in one second must still change the dashboard's cache key.
@@ -115,6 +116,8 @@ def save_progress(db: Database, org_id: int, changes: Sequence[Mapping[str, Any]
                  change["owner"], change["note"], now, user_id],
             )
             written += 1
+            if written_out is not None:
+                written_out.append(change)
     return written
 
 

@@ -48,10 +48,23 @@ def levels_text(target: dict) -> str:
     return ", ".join(f"{k} {v}" for k, v in sorted(target.items()))
 
 
-def progress_detail(changes: list[dict]) -> str:
-    """What the log keeps of a progress save: which improvements and their status (no notes, no owners)."""
-    shown = ", ".join(f"{c['item_id']} {c.get('status') or 'unchanged'}" for c in changes[:8])
+def progress_detail(changes: list[dict], titles: dict[str, str]) -> str:
+    """What the log keeps of a progress save: the improvements that changed, by title, and their
+    status (no notes, no owners)."""
+    shown = ", ".join(f"{titles.get(c['item_id'], c['item_id'])}: {c.get('status') or 'unchanged'}"
+                      for c in changes[:8])
     return shown + (f" and {len(changes) - 8} more" if len(changes) > 8 else "")
+
+
+@contextmanager
+def audited_progress(org_id: int, unit: dict | None, titles: dict[str, str], prefix: str = "") -> Iterator[list]:
+    """Save progress inside this block, passing the list it gives as ``written_out``: the log then names
+    only the improvements that changed, by title, and says nothing when nothing changed."""
+    written: list[dict] = []
+    with audited("progress_updated", org_id, "roadmap", None, unit["name"] if unit else "") as entry:
+        yield written
+        entry["detail"] = prefix + progress_detail(written, titles)
+        entry["unchanged"] = not written
 
 
 @contextmanager

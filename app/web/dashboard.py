@@ -9,7 +9,7 @@ from ..db import get_db
 from ..engine.progress import SheetError, read_sheet, sheet_rows
 from ..reports.progress_sheet import read_progress_file, render_progress
 from .access import member_view, unit_of_org, unit_scope
-from .audit import audited, progress_detail
+from .audit import audited_progress
 from .current import content
 from .dashboard_data import comparison_for, dashboard_for, progress_view
 from .errors import unchanged
@@ -68,10 +68,9 @@ def update_progress(org_id: int):
     if unknown:
         unchanged(f"{unknown[0] or 'An improvement'} is not in the current roadmap.")
     try:
-        with audited("progress_updated", org_id, "roadmap", None, unit["name"] if unit else "",
-                     progress_detail(changes)):
+        with audited_progress(org_id, unit, titles) as written:
             saved = store.save_progress(get_db(), org_id, changes, user_id=g.user["id"],
-                                        unit_key=unit["id"] if unit else 0)
+                                        unit_key=unit["id"] if unit else 0, written_out=written)
     except store.ProgressRefused as err:
         unchanged(f"{titles.get(err.item_id, err.item_id)}: {refusal(err)}")
     message = f"Progress saved: {saved} improvement{'s' if saved != 1 else ''} changed." if saved else \
@@ -139,10 +138,9 @@ def import_progress(org_id: int):
         # The sheet may be as large as the one exported for this roadmap, and no larger.
         header, rows = read_progress_file(upload.read(), name, len(sheet_rows(progress_view(org_id, unit, data))))
         changes = read_sheet(header, rows, titles)
-        with audited("progress_updated", org_id, "roadmap", None, unit["name"] if unit else "",
-                     f"from the sheet {name}: " + progress_detail(changes)):
+        with audited_progress(org_id, unit, titles, f"from the sheet {name}: ") as written:
             saved = store.save_progress(get_db(), org_id, changes, user_id=g.user["id"],
-                                        unit_key=unit["id"] if unit else 0)
+                                        unit_key=unit["id"] if unit else 0, written_out=written)
     except SheetError as err:
         unchanged(f"{str(err)[:1].upper()}{str(err)[1:]}.")
     except store.ProgressRefused as err:

@@ -421,7 +421,9 @@ def record_consensus(org_id: int, workshop_id: int):
     try:
         # The question and the level, never the note's words: the log holds no answers' content.
         with audited("consensus_set" if level is not None else "consensus_cleared", org_id, "workshop",
-                     workshop["id"], workshop["title"], question_id + (f" at level {level}" if level else "")):
+                     workshop["id"], workshop["title"],
+                     content().questionnaire(workshop["questionnaire_id"]).question(question_id).short_name
+                     + (f" at level {level}" if level else "")):
             store.set_consensus(get_db(), workshop["id"], question_id, level, note, g.user["id"])
     except store.AssessmentClosed:
         abort(409, description="The workshop is closed; its result can no longer change.")

@@ -6,7 +6,7 @@ from flask import g
 
 from ... import service, store
 from ...db import get_db
-from ..audit import audited, progress_detail
+from ..audit import audited_progress
 from ..dashboard_data import dashboard_for
 from ..messages import refusal
 from .core import Answer, ApiError, answer, bp, member_org, operation, org_unit
@@ -51,10 +51,10 @@ def update_progress(org_id: int, body):
     changes = [{**change.model_dump(), "due_on": change.due_on and change.due_on.isoformat(),
                 "done_on": change.done_on and change.done_on.isoformat()} for change in body.items]
     try:
-        with audited("progress_updated", org_id, "roadmap", None, unit["name"] if unit else "",
-                     "through the API: " + progress_detail(changes)):
+        titles = {i["id"]: i["title"] for i in data["latest"]["summary"]["roadmap"]} if "latest" in data else {}
+        with audited_progress(org_id, unit, titles, "through the API: ") as written:
             store.save_progress(get_db(), org_id, changes, user_id=g.api_user["id"],
-                                unit_key=unit["id"] if unit else 0)
+                                unit_key=unit["id"] if unit else 0, written_out=written)
     except store.ProgressRefused as err:
         index = next((i for i, c in enumerate(changes) if c["item_id"] == err.item_id), None)
         raise ApiError(422, "invalid", f"{err.item_id}: {refusal(err)}. Nothing was changed.",
