@@ -105,6 +105,7 @@ from .responses import (
     save_answers,
     save_context,
     set_step,
+    result_stamp,
     snapshot_result_json,
     snapshot_stamp,
     submit_response,

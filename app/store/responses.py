@@ -332,6 +332,20 @@ def snapshot_stamp(db: Database, snapshot_id: int) -> dict[str, Any]:
     return {"id": row[0], "content_hash": row[1], "created_at": row[2]}
 
 
+def result_stamp(db: Database, org_id: int, assessment_id: int) -> dict[str, Any]:
+    """An organisation's assessment's status and what identifies its current frozen result (snapshot id and
+    content hash, None while open), in one query; raise NotFound for one not listed (another organisation's,
+    in the trash, or a cancelled workshop's)."""
+    row = db.execute(
+        """SELECT a.status, s.id, s.content_hash FROM assessments a LEFT JOIN snapshots s ON s.id = a.snapshot_id
+           WHERE a.id = ? AND a.org_id = ? AND a.trash_id IS NULL
+             AND NOT EXISTS (SELECT 1 FROM workshops w WHERE w.assessment_id = a.id AND w.cancelled_at IS NOT NULL)""",
+        [assessment_id, org_id]).fetchone()
+    if row is None:
+        raise NotFound("no such assessment")
+    return {"status": row[0], "id": row[1], "content_hash": row[2]}
+
+
 def snapshot_result_json(db: Database, snapshot_id: int) -> str:
     """A snapshot's frozen result as it was stored (JSON text, not parsed); raise NotFound."""
     row = db.execute("SELECT result_json FROM snapshots WHERE id = ?", [snapshot_id]).fetchone()

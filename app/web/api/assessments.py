@@ -123,15 +123,16 @@ def submit_assessment(org_id: int, assessment_id: int):
     return answer({"assessment_id": assessment_id, "status": "closed", "snapshot_id": snapshot_id})
 
 
-def _snapshot_id(org_id: int, assessment_id: int) -> int:
-    row = _assessment(org_id, assessment_id)
-    if row["status"] != "closed":
-        raise ApiError(409, "not_submitted", "The assessment has no result until it is submitted.")
-    return store.current_snapshot_id(get_db(), org_id, assessment_id)
+def not_submitted() -> ApiError:
+    return ApiError(409, "not_submitted", "The assessment has no result until it is submitted.")
 
 
 def _snapshot(org_id: int, assessment_id: int) -> dict:
-    return store.load_snapshot(get_db(), _snapshot_id(org_id, assessment_id))
+    row = _assessment(org_id, assessment_id)
+    if row["status"] != "closed":
+        raise not_submitted()
+    db = get_db()
+    return store.load_snapshot(db, store.current_snapshot_id(db, org_id, assessment_id))
 
 
 @operation(bp, "GET", "/v1/orgs/<int:org_id>/assessments/<int:assessment_id>/result", summary="The frozen result",
@@ -142,7 +143,12 @@ def get_result(org_id: int, assessment_id: int):
     """A frozen result never changes: send its ETag as If-None-Match and get 304 until it is re-scored."""
     member_org(org_id)
     db = get_db()
-    stamp = store.snapshot_stamp(db, _snapshot_id(org_id, assessment_id))
+    try:  # one query: the whole list of the organisation's assessments is not read to find this one
+        stamp = store.result_stamp(db, org_id, assessment_id)
+    except store.NotFound:
+        raise not_found() from None
+    if stamp["status"] != "closed" or stamp["id"] is None:
+        raise not_submitted()
     tag = f"s{stamp['id']}-{stamp['content_hash'][:16]}"
     if request.if_none_match.contains(tag):  # the client has it: the result is not even read
         return frozen(b"", tag)
