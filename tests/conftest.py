@@ -47,6 +47,25 @@ def questionnaire(content):
     return content.default_questionnaire
 
 
+UNEVEN_ORGANISATIONS = 2000
+
+
+@pytest.fixture(scope="session")
+def uneven_results(content, questionnaire):
+    """(seed, answers, context, result) for 2,000 random, uneven organisations, assessed once for every
+    test file that checks the advice's invariants over them (a seed reproduces one)."""
+    import random
+
+    from app.engine import run_assessment
+    from tests.uneven import uneven_organisation
+
+    out = []
+    for seed in range(UNEVEN_ORGANISATIONS):
+        answers, context = uneven_organisation(random.Random(seed), questionnaire)
+        out.append((seed, answers, context, run_assessment(content, answers, context)))
+    return out
+
+
 @pytest.fixture(scope="session")
 def bad_questionnaires(tmp_path_factory) -> dict[str, Path]:
     """Known-bad questionnaire files by name (tests/content/patches.yaml), built once."""

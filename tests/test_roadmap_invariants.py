@@ -2,46 +2,25 @@
 
 An uneven organisation has a base level per capability area with three to six practices set
 apart (any level, or don't know) and a random context, as the review rounds draw them. The
-organisations come from a seeded loop, so a failure names its seed and reproduces; they are
-assessed once per module and every invariant reads the same results.
+organisations come from a seeded loop (tests/uneven.py), so a failure names its seed and reproduces;
+they are assessed once per session and every invariant reads the same results.
 """
 
 from __future__ import annotations
 
-import random
-
 import pytest
 
-from app.engine import run_assessment
 from app.engine.facts import build_facts
 from app.engine.scoring import score_answers
-from bench.common import random_context
 
-ORGANISATIONS = 2000
 FIRST = "first-90-days"
 FIRST_TWO = ("first-90-days", "months-4-6")
 
 
-def uneven_organisation(rng: random.Random, questionnaire) -> tuple[dict, dict]:
-    """A base level per area, three to six practices set apart, and a random context."""
-    answers = {}
-    for dimension in questionnaire.dimensions:
-        base = rng.randint(1, 5)
-        answers.update({q.id: base for q in dimension.questions})
-    for question in rng.sample(sorted(answers), rng.randint(3, 6)):
-        answers[question] = rng.choice([1, 2, 3, 4, 5, None])
-    context = random_context(rng)
-    return answers, context
-
-
 @pytest.fixture(scope="module")
-def organisations(content, questionnaire):
-    """(seed, answers, context, result) for each organisation."""
-    out = []
-    for seed in range(ORGANISATIONS):
-        answers, context = uneven_organisation(random.Random(seed), questionnaire)
-        out.append((seed, answers, context, run_assessment(content, answers, context)))
-    return out
+def organisations(uneven_results):
+    """(seed, answers, context, result) for each of 2,000 uneven organisations (tests/uneven.py)."""
+    return uneven_results
 
 
 def dated(result) -> list[tuple[str, dict]]:

@@ -161,7 +161,11 @@ def test_close_call_exactly_when_the_runner_up_is_within_the_margin(content, org
     top, runner = rec["ranking"][0], rec["ranking"][1]
     # Judged on the fit a person sees, not on raw points.
     within = runner["eligible"] and top["fit"] - runner["fit"] <= content.rulebook.hybrid_margin
-    assert rec["close_call"] is within and (rec["hybrid_with"] == runner["model"]) is within
+    if rec["close_on"] is None:
+        assert rec["close_call"] is within and (rec["hybrid_with"] == runner["model"]) is within
+    else:  # or one profile count a little different would tip it: a named hybrid, not a cliff edge
+        assert not within and rec["close_call"] and rec["hybrid_with"] == rec["close_on"]["model"]
+        assert abs(rec["close_on"]["to"] - rec["close_on"]["from"]) <= 0.5 * rec["close_on"]["from"]
 
 
 def test_directive_oversight_of_the_critical_programmes_is_stated_explicitly(content, questionnaire):

@@ -14,11 +14,12 @@ from .facts import build_facts
 from .models import Questionnaire
 from .profile import validate_context
 from .roadmap import MANAGED, PlanInput, build_roadmap, link_pitfalls
-from .rules import check_pain, choose_ownership, choose_oversight, find_checks, find_pitfalls, rank_models
+from .rules import (check_pain, choose_design, choose_ownership, choose_oversight, find_checks, find_pitfalls,
+                    rank_models, set_model_facts)
 from .scoring import describe_highlights, score_answers, validate_answers
 from .summary import build_summary
 from .vocabulary import DIMENSIONS, LEVELS
-from .whatif import ChangeWording, what_would_change
+from .whatif import ChangeWording, fold_cliff_edges, what_would_change
 from .wording import level_phrase, render
 
 
@@ -354,8 +355,10 @@ def advise(content: Content, questionnaire: Questionnaire, scored: dict[str, Any
                                               change_wording(questionnaire, rulebook, answers),
                                               question_weights={q.id: q.weight for q in questionnaire.questions()})
     recommendation["what_would_change"] = changes
-    facts["model"] = recommendation["model"]
+    fold_cliff_edges(recommendation)
+    set_model_facts(facts, recommendation)
     recommendation["oversight"] = choose_oversight(rulebook, facts, labels)
+    recommendation["design"] = choose_design(rulebook, facts, labels)
     ownership = choose_ownership(rulebook, facts, labels)
     pitfalls = find_pitfalls(rulebook, facts, labels)
     return Advice(recommendation, ownership, pitfalls, facts, find_checks(rulebook, facts, labels))
@@ -371,7 +374,7 @@ def explain_rules(content: Content, answers: Mapping[str, Any], context: Mapping
     facts = build_facts(questionnaire, scored, clean_answers, clean_context)
     rulebook = content.rulebook
     recommendation, outcome = rank_models(rulebook, facts)
-    facts["model"] = recommendation["model"]
+    set_model_facts(facts, recommendation)
     find_pitfalls(rulebook, facts)  # the pitfalls of maturity read whether the pain's pitfall is flagged
 
     def entry(rule_id: str, condition, **extra) -> dict[str, Any]:
@@ -418,7 +421,7 @@ def replan(content: Content, result: Mapping[str, Any], target: Mapping[str, Any
     answers = {q: level for q, level in new.get("answers", {}).items() if questionnaire.question(q) is not None}
     scored = {"scores": new["scores"], "overall": new["overall"]}
     facts = build_facts(questionnaire, scored, answers, new["context"])
-    facts["model"] = new["recommendation"].get("model")
+    set_model_facts(facts, new["recommendation"])
     advice = Advice(new["recommendation"], new.get("ownership", {}), new["pitfalls"], facts)
     full_target, source = choose_target(content, new["recommendation"].get("model"), clean_target, new["scores"],
                                         new["pitfalls"])

@@ -90,6 +90,9 @@ FACT_SPECS: tuple[FactSpec, ...] = (
     FactSpec("model", "text", "Recommended PMO model",
              "the recommended model; known to pitfall, oversight and ownership rules only",
              "the top eligible model of the ranking", after_model=True),
+    FactSpec("close_to", "text", "The model in a close call with the recommended one",
+             "the eligible runner-up within the close-call margin of the recommended model, or 'none'",
+             "recommendation.hybrid_with, or 'none'", after_model=True),
 )
 
 
@@ -131,7 +134,8 @@ def fact_table(questionnaire: Questionnaire) -> dict[str, Fact]:
                                    values=tuple(vocabulary.get("values", ())), **{**base, "type": kind})
         else:
             values = (tuple(DIMENSIONS) if spec.pattern in ("lowest_dimension", "highest_dimension")
-                      else tuple(MODELS) if spec.pattern == "model" else ())
+                      else tuple(MODELS) if spec.pattern == "model"
+                      else (*MODELS, "none") if spec.pattern == "close_to" else ())
             table[spec.pattern] = Fact(spec.pattern, label=spec.label, values=values, **base)
     return table
 

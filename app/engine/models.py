@@ -257,6 +257,22 @@ class Oversight(Strict):
     text: str = Field(min_length=40, description="One paragraph: what it means and why; placeholders allowed.")
 
 
+class Design(Strict):
+    """The PMO that fits, in the organisation's terms: a recommended model dressed for the case.
+
+    The model label stays one of the four; the design says what the PMO is and does here (a part-time
+    method owner, a lean portfolio office, hub and spoke...). The first design whose models include
+    the recommended one and whose condition holds is the one the result gives.
+    """
+
+    id: str = Field(pattern=RULE_ID)
+    models: list[ModelId] = Field(min_length=1, description="The recommended models this design dresses.")
+    when: str | None = Field(default=None, description="Condition; may read 'model' and 'close_to'.")
+    title: str = Field(min_length=10, description="The design's name, as a client hears it.")
+    text: ClaimText = Field(min_length=1, description="What the PMO is and does here, in two or three "
+                                                      "sentences; sentences may carry the condition they state.")
+
+
 class ModelRules(Strict):
     kind: Literal["model_rules"]
     base_fit: int = Field(default=50, ge=0, le=100, description="Points every model starts from.")
@@ -271,6 +287,8 @@ class ModelRules(Strict):
     tie_break: list[ModelId] = Field(description="On equal points the earlier model ranks first: lighter first.")
     models: dict[ModelId, ModelDefinition]
     oversight: list[Oversight] = Field(default_factory=list)
+    designs: list[Design] = Field(default_factory=list,
+                                  description="The PMO that fits, in the organisation's terms; first match wins.")
     phrases: dict[str, str] = Field(
         default_factory=dict,
         description="How a change of each context key reads in 'what would change'; {to} and {from} are the "

@@ -523,6 +523,11 @@ class _Planner:
                 self.pain_items.remove(gone)
             queue.extend(i for i in self.drivers if gone in self.requires(i))
 
+    def federating(self, item_id: str) -> bool:
+        """Part of a federated model's set-up (unit leads, shared minimum standards, the forum): in the first year."""
+        return (self.plan.model == "federated" and "setup" in self.drivers[item_id]
+                and "federated" in self.roadmap.items[item_id].setup_for)
+
     def protect(self) -> None:
         """What the PMO's capacity cap never pushes out: the pain (its first work in the first 90 days),
         the foundations (mandate and sponsor, intake, decision rights, a portfolio view, and each
@@ -540,9 +545,7 @@ class _Planner:
             mitigating = [i for i in self.roadmap.mitigated_by.get(pitfall_id, ()) if i in self.drivers]
             if mitigating:
                 protected.add(min(mitigating, key=lambda i: (self.roadmap.items[i].to_level, self.roadmap.order[i])))
-        if self.plan.model == "federated":
-            protected |= {i for i, d in self.drivers.items() if "setup" in d and "federated" in
-                          self.roadmap.items[i].setup_for}
+        protected |= {i for i in self.drivers if self.federating(i)}
         protected |= self.first_setup
         for item_id in list(protected):
             protected |= self.before(item_id)
@@ -581,6 +584,8 @@ class _Planner:
             group, sub, bucket = 1, 0.8, 0
         elif item_id in self.urgent:
             group, sub = 1, 1
+        elif self.federating(item_id):  # unit leads and shared standards come in the first year
+            group, sub, bucket = 1, 1.5, 0
         elif item_id in self.first_setup:
             group, sub, bucket = 1, 2, 0
         elif item.early and item.to_level <= BASICS_LEVEL:  # co-design and pilots shape what follows them

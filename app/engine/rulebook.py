@@ -163,6 +163,15 @@ class TermChecker:
 
 
 @dataclass(frozen=True)
+class CompiledDesign:
+    id: str
+    models: tuple[str, ...]
+    condition: Condition | None
+    title: str
+    text: CompiledText
+
+
+@dataclass(frozen=True)
 class Rulebook:
     base_fit: int
     hybrid_margin: int
@@ -175,6 +184,7 @@ class Rulebook:
     gates: tuple[CompiledGate, ...]
     oversight: tuple[CompiledOversight, ...]
     phrases: Mapping[str, str]
+    designs: tuple[CompiledDesign, ...]
     pitfalls: tuple[CompiledPitfall, ...]
     own_first: tuple[CompiledOwnership, ...]
     dont_own: tuple[CompiledOwnership, ...]
@@ -301,6 +311,7 @@ def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]
     model_rules: list[CompiledModelRule] = []
     gates: list[CompiledGate] = []
     oversight: list[CompiledOversight] = []
+    designs: list[CompiledDesign] = []
     pitfalls: list[CompiledPitfall] = []
     own_first: list[CompiledOwnership] = []
     dont_own: list[CompiledOwnership] = []
@@ -356,6 +367,20 @@ def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]
             if condition is not None:
                 words.check(item.text, condition.reads, located, loc + ("text",), item.id)
                 oversight.append(CompiledOversight(item.id, item.model, condition, item.title, item.text))
+        for d, design in enumerate(doc.designs):
+            loc = ("designs", d)
+            _unique(located, loc + ("id",), design.id, seen)
+            condition = None
+            if design.when is not None:
+                condition = compiler.condition(design.when, located, loc + ("when",), with_model=True,
+                                               label=design.id)
+                if condition is None:
+                    continue
+            text = compiler.text(design.text, located, loc + ("text",), with_model=True, label=design.id)
+            if text is None:
+                continue
+            words.check(text, condition.reads if condition else (), located, loc + ("text",), design.id)
+            designs.append(CompiledDesign(design.id, tuple(design.models), condition, design.title, text))
 
     for doc, located in documents.get("pitfalls", []):
         doc: PitfallRules
@@ -474,6 +499,7 @@ def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]
         model_rules=tuple(model_rules),
         gates=tuple(gates),
         oversight=tuple(oversight),
+        designs=tuple(designs),
         pitfalls=tuple(pitfalls),
         own_first=tuple(own_first),
         dont_own=tuple(dont_own),

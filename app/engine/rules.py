@@ -133,6 +133,24 @@ def choose_oversight(rulebook: Rulebook, facts: Mapping[str, Any],
     return None
 
 
+def choose_design(rulebook: Rulebook, facts: Mapping[str, Any],
+                  labels: Mapping[str, Any] | None = None) -> dict[str, Any] | None:
+    """The PMO that fits, in the organisation's terms: the first design for the model whose condition holds."""
+    for design in rulebook.designs:
+        if facts.get("model") in design.models and (design.condition is None or design.condition.matches(facts)):
+            template, claims = design.text.select(facts)
+            return {"id": design.id, "model": facts["model"], "title": design.title,
+                    "text": render(template, facts, labels), "claims": claims,
+                    "evidence": design.condition.evidence(facts) if design.condition else {}}
+    return None
+
+
+def set_model_facts(facts: dict[str, Any], recommendation: Mapping[str, Any]) -> None:
+    """What the rules after the ranking read: the recommended model, and the one in a close call with it."""
+    facts["model"] = recommendation.get("model")
+    facts["close_to"] = recommendation.get("hybrid_with") or "none"
+
+
 # --------------------------------------------------------------------------
 # Pitfalls and ownership
 # --------------------------------------------------------------------------

@@ -212,6 +212,29 @@ class ChangeSearch:
         return found
 
 
+# A profile count (projects, units) that flips the recommendation within this share of today's value
+# is a cliff edge, not advice: "if there were 80 active projects (now 60)". The call is close.
+CLIFF_EDGE = 0.5
+
+
+def fold_cliff_edges(recommendation: dict[str, Any]) -> None:
+    """A cliff edge on one profile count is not offered: the close call it shows becomes a named hybrid."""
+    eligible = {entry["model"] for entry in recommendation.get("ranking", []) if entry.get("eligible")}
+    recommendation["close_on"] = None
+    kept = []
+    for change in recommendation.get("what_would_change", []):
+        before, after = change["from"], change["to"]
+        if (change["kind"] == "context" and isinstance(before, int) and not isinstance(before, bool)
+                and before > 0 and abs(after - before) <= CLIFF_EDGE * before):
+            if recommendation.get("hybrid_with") is None and change["model"] in eligible:
+                recommendation["hybrid_with"] = change["model"]
+                recommendation["close_call"] = True
+                recommendation["close_on"] = {key: change[key] for key in ("fact", "from", "to", "model")}
+            continue
+        kept.append(change)
+    recommendation["what_would_change"] = kept
+
+
 def what_would_change(rulebook: Rulebook, facts: Mapping[str, Any], outcome: FitOutcome,
                       weights: Mapping[str, float], answered_weight: Mapping[str, float],
                       describe: "ChangeWording", limit: int = 4,
