@@ -3,7 +3,10 @@ and a phase of roadmap progress saved in one go without the page reloading or th
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from app import store
 from tests.browser.conftest import sign_in
@@ -69,6 +72,33 @@ def test_a_phase_of_progress_saves_in_one_go_and_stays_open(page, demo, live_app
         recorded = store.progress(get_db(), demo["org_id"], demo["unit"])
     assert (recorded[first]["status"], recorded[first]["done_on"]) == ("done", "2026-01-15")
     assert (recorded[second]["status"], recorded[second]["note"]) == ("dropped", "The vendor does this for us now")
+    assert page.watch.errors() == []
+
+
+def test_dropping_an_improvement_without_a_reason_says_why_it_was_not_saved(page, demo, live_app):
+    sign_in(page, demo)
+    page.goto(f"{demo['base']}/orgs/{demo['org_id']}?unit={demo['unit']}")
+    phase = page.locator("details.progress-phase").nth(1)
+    phase.locator("summary").click()
+    item = phase.locator("[data-item]").nth(0)
+    item_id = item.get_attribute("data-item")
+    title = item.locator("legend").evaluate("l => l.firstChild.textContent.trim()")
+    with live_app.app_context():
+        from app.db import get_db
+        before = store.progress(get_db(), demo["org_id"], demo["unit"]).get(item_id)
+    phase.locator(f'select[name="status:{item_id}"]').select_option("dropped")
+    phase.locator(f'input[name="note:{item_id}"]').fill("")
+    phase.locator("button[type=submit]").click()
+    status = phase.locator("[data-progress-status]")
+    expect(status).to_contain_text(f"Not saved: “{title}” is dropped, so its note needs the reason")
+    note = phase.locator(f'input[name="note:{item_id}"]')
+    expect(note).to_have_class(re.compile(r"\bis-invalid\b"))
+    expect(note).to_be_focused()
+    # The owner's placeholder reads as an example, not a name already filled in.
+    assert item.locator(f'input[name="owner:{item_id}"]').get_attribute("placeholder").startswith("e.g. ")
+    with live_app.app_context():
+        from app.db import get_db
+        assert store.progress(get_db(), demo["org_id"], demo["unit"]).get(item_id) == before
     assert page.watch.errors() == []
 
 

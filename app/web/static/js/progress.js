@@ -22,6 +22,22 @@
     });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
+      // Said before sending: a dropped improvement without its reason (the server refuses it too).
+      var missing = null;
+      form.querySelectorAll("[data-item]").forEach(function (item) {
+        var note = item.querySelector('input[name^="note:"]');
+        var empty = item.querySelector("select").value === "dropped" && !note.value.trim();
+        note.classList.toggle("is-invalid", empty);
+        note.setAttribute("aria-invalid", empty ? "true" : "false");
+        if (empty && !missing) { missing = item; }
+      });
+      if (missing) {
+        status.className = "small text-danger";
+        status.textContent = "Not saved: “" + missing.querySelector("legend").firstChild.textContent.trim() +
+          "” is dropped, so its note needs the reason. Write it, then save again.";
+        missing.querySelector('input[name^="note:"]').focus();
+        return;
+      }
       var items = [];
       form.querySelectorAll("[data-item]").forEach(function (item) {
         var id = item.getAttribute("data-item");
