@@ -13,7 +13,10 @@ import threading
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
+
+from app.web.api.core import encode_cursor
 from schemathesis import GenerationMode
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 from openapi_spec_validator import validate
 from werkzeug.serving import make_server
 
@@ -29,7 +32,8 @@ EXAMPLES = {GenerationMode.POSITIVE: 6, GenerationMode.NEGATIVE: 4}
 def live(make_app, tmp_path_factory):
     """The app on a database with a facilitator, an organisation, a unit and a workshop, served on
     127.0.0.1; the facilitator's token."""
-    app = make_app(tmp_path_factory.mktemp("live") / "db.sqlite3", API_RATE_LIMIT=100_000)
+    app = make_app(tmp_path_factory.mktemp("live") / "db.sqlite3", API_RATE_LIMIT=100_000,
+                   API_AUTH_FAILURE_LIMIT=100_000)  # schemathesis sends many wrong tokens from one address
     questionnaire = app.extensions["pmo_content"].default_questionnaire
     user = add_user(app, "fuzz@example.org", role="facilitator")
     with opened(app) as database:
@@ -91,7 +95,15 @@ def test_the_live_app_keeps_its_description(live):
                       suppress_health_check=list(HealthCheck), phases=[Phase.generate])
             def run(case):
                 ran[operation.label] = ran.get(operation.label, 0) + 1
-                case.call_and_validate(base_url=base, headers={"Authorization": f"Bearer {token}"})
+                if mode is GenerationMode.POSITIVE and "cursor" in (case.query or {}):
+                    # A cursor is valid only if this API gave it, which no schema can say: a valid
+                    # request carries a real one (bad cursors are the negative mode's and test_api's).
+                    case.query["cursor"] = encode_cursor(1)
+                # Positive data may still be refused by the state it meets (a roadmap item this result
+                # does not have, a cursor this API never gave): a schema describes shapes, not state.
+                # Every other check stands: no 5xx, statuses and bodies as described, bad shapes refused.
+                case.call_and_validate(base_url=base, headers={"Authorization": f"Bearer {token}"},
+                                       excluded_checks=[positive_data_acceptance])
 
             try:
                 run()

@@ -24,6 +24,12 @@ _ASTRAL_NONCHARACTERS = "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x
 _CONTROLS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff"
 # Bidirectional embeddings, overrides and isolates (marks, U+200E/U+200F, stay: right-to-left names need them).
 _BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
+# What the API describes a name as (OpenAPI `pattern`, so a generated client and a fuzzer know): no
+# character ``check_name`` refuses, and at least one that shows. Literal characters rather than
+# escapes, so Python's re, pydantic's regex engine and JSON Schema tools read it alike.
+_NEVER = "\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufdd0-\ufdef\ufffe\uffff"
+_INVISIBLE = "\\s\u0300-\u036f\u200b-\u200f\u2060-\u2065\ufeff"
+NAME_PATTERN = f"^[^{_NEVER}]*[^{_NEVER}{_INVISIBLE}][^{_NEVER}]*$"
 _UNSAFE = re.compile(f"[\ufdd0-\ufdef\ufffe\uffff{_CONTROLS}{_BIDI_CONTROLS}]")
 _UNSAFE_ASTRAL = re.compile(f"[{_ASTRAL_NONCHARACTERS}]")
 _LINE_BREAKS = re.compile("[\t\n\r]")

@@ -31,6 +31,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 # Requests per token and window, counted in memory and added up in the database every few
 # seconds (usage.py), so the limit holds across workers without a write per request.
 RATE_LIMIT = 300
+AUTH_FAILURE_LIMIT = 10  # wrong tokens from one address before it must wait (store.api_auth_blocked_for)
 RATE_WINDOW_SECONDS = 60
 
 
@@ -143,7 +144,8 @@ def authenticate(write: bool) -> None:
     # never lock it out; only more wrong ones from there are refused.
     holder = store.token_holder(db, token.strip())
     if holder is None:
-        wait = store.api_auth_blocked_for(db, address)
+        wait = store.api_auth_blocked_for(db, address, limit=int(current_app.config.get("API_AUTH_FAILURE_LIMIT",
+                                                                                         AUTH_FAILURE_LIMIT)))
         if wait:
             raise ApiError(429, "too_many_failures", "Too many wrong tokens from this address; try again later.",
                            headers={"Retry-After": str(wait)})

@@ -13,13 +13,14 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ...engine.progress import PROGRESS_STATUSES
+from ...engine.names import NAME_PATTERN
 from ...engine.vocabulary import DIMENSIONS
 
 Id = Annotated[int, Field(strict=True, ge=1, le=2**63 - 1)]
 Limit = Annotated[int, Field(strict=True, ge=1, le=200, description="Rows per page (1-200, default 50).")]
 Cursor = Annotated[str, Field(max_length=64, description="The `next` value of the previous page.")]
 # A name that is not only spaces (whitespace is collapsed before it is kept).
-Name = Annotated[str, Field(min_length=1, max_length=120, pattern=r"\S")]
+Name = Annotated[str, Field(min_length=1, max_length=120, pattern=NAME_PATTERN)]
 Dimension = Literal[DIMENSIONS]
 
 
@@ -95,11 +96,11 @@ class UnitPage(Output):
 
 
 class NewUnit(Input):
-    name: Annotated[str, Field(min_length=1, max_length=80, pattern=r"\S")]
+    name: Annotated[str, Field(min_length=1, max_length=80, pattern=NAME_PATTERN)]
 
 
 class UnitRename(Input):
-    name: Annotated[str, Field(min_length=1, max_length=80, pattern=r"\S")]
+    name: Annotated[str, Field(min_length=1, max_length=80, pattern=NAME_PATTERN)]
 
 
 # --------------------------------------------------------------------------
