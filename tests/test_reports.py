@@ -434,3 +434,14 @@ def test_the_report_says_why_work_waits_for_a_small_pmo(content):
     assert "months" not in heading  # no dates for work that has none
     waiting = html.split('<h3 class="phase">Not planned yet', 1)[1].split("</section>", 1)[0]
     assert not re.search(r"20\d\d", waiting), "an item that is not planned has no dates"
+
+
+@pytest.mark.parametrize(("score", "level", "shown"), [
+    (2.4, 2, "Level 2: Repeatable</p>"),
+    (2.8, 2, "Level 2: Repeatable <span class=\"muted\">(level 2, nearly 3)</span></p>"),
+])
+def test_the_overall_level_is_said_once(self_case, score, level, shown):
+    _result, report = self_case
+    overall = {**report["overall"], "score": score, "level": level, "label": "Repeatable",
+               "level_text": describe_level(score)}
+    assert shown in render_html({**report, "overall": overall}, charts={"radar": ""})

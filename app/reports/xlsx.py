@@ -85,7 +85,8 @@ def _summary_sheet(book, report: Mapping[str, Any], fmt: Mapping[str, Any]) -> N
     sheet.write_string(row, 0, "Overall maturity", fmt["label"])
     write_cell(sheet, row, 1, overall.get("score"), {**fmt, "number": fmt["big"]})
     sheet.write_string(row, 2, f"Level {overall.get('level') or '–'}: {overall.get('label', '')}", fmt["text"])
-    sheet.write_string(row + 1, 2, overall["level_text"], fmt["subtitle"])
+    if overall["level_text"] != f"level {overall.get('level')}":  # "level 1, nearly 2" says more; "level 2" repeats
+        sheet.write_string(row + 1, 2, overall["level_text"], fmt["subtitle"])
     rec = report["recommendation"]
     row += 3
     sheet.write_string(row, 0, "Recommended PMO model", fmt["label"])
