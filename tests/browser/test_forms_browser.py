@@ -77,3 +77,16 @@ def test_a_workshop_for_a_period_already_assessed_is_warned_about_before_it_open
     page.get_by_label("Add a second result for this period").check()
     page.get_by_role("button", name="Open the workshop").click()
     page.wait_for_url(re.compile(r"/workshops/\d+$"))
+
+
+def test_a_wrong_workshop_code_keeps_the_code_and_offers_to_try_again_on_a_phone(server, phone):
+    phone.goto(server.url + "/join")
+    phone.get_by_label("Workshop code").fill("zzzz-9999")
+    phone.get_by_role("button", name="Join").click()
+    expect(phone.locator("#code-error")).to_contain_text("No open workshop has this code")
+    expect(phone.get_by_label("Workshop code")).to_have_value("ZZZZ9999")
+    shoot(phone, "join-wrong-code-390")
+    phone.get_by_label("Workshop code").fill("abc")
+    phone.get_by_role("button", name="Try again").click()
+    expect(phone.locator("#code-error")).to_contain_text("A workshop code has 8 letters and digits")
+    expect(phone.get_by_label("Workshop code")).to_have_value("abc")
