@@ -330,6 +330,10 @@ class _Planner:
         self.choose_functions()
         self.add_prerequisites()
         self.add_steps()
+        if plan.pain is not None and not self.pain_items:  # its work needed steps the catalogue lacks here
+            self.choose_cause(plan.pain)
+            self.add_prerequisites()
+            self.add_steps()
         # The first step of each set-up (the model's, the oversight's) comes with the pain.
         for target in (plan.model, plan.oversight):
             steps = [i for i, d in self.drivers.items() if target and target in self.roadmap.items[i].setup_for
