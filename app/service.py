@@ -97,6 +97,8 @@ def workshop_summary(c: Content, workshop: dict, responses: list[dict], agreed: 
         "band": dimension_band(questionnaire, started),
         "roles": roles,
         "roles_hidden": {role: sizes.get(role, 0) for role in workshop["roles"] if role not in roles},
+        # Who joined in each role, answered or not: the console counts people from the moment they join.
+        "role_joins": dict(Counter(r["role"] for r in responses if r.get("role"))),
         "min_group": minimum,
         "labels": {d.id: d.title for d in questionnaire.dimensions},
         "rounds": [round_summary(r, stats.get(r["question_id"]), agreed.get(r["question_id"])) for r in rounds],

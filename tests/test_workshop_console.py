@@ -129,7 +129,7 @@ def test_role_comparison_explains_itself_when_a_role_is_too_small(app, fay, work
     for _ in range(2):
         Participant(app, workshop, role="Delivery").autosave({question_ids(app)[0]: 2})
     said = visible_text(fay.client.get(workshop.base + "/panel").text)
-    assert "Role figures appear from 3 people per role" in said and "Delivery (2)" in said
+    assert "Role figures appear from 3 people per role" in said and "Delivery (2 joined, 2 answered)" in said
 
 
 def test_disagreement_is_said_in_words_on_the_console(app, fay, workshop):
@@ -250,3 +250,10 @@ def test_the_audit_log_names_the_agreed_question_not_its_id(app, fay, workshop, 
     with opened(app) as db:
         (detail,), = db.execute("SELECT detail FROM audit_log WHERE action = 'consensus_set'").fetchall()
     assert detail == f"{questionnaire.question(first).short_name} at level 3"
+
+
+def test_the_console_counts_people_per_role_from_the_moment_they_join(app, fay, workshop):
+    joined = [Participant(app, workshop, role="Delivery") for _ in range(2)]
+    joined[0].autosave({question_ids(app)[0]: 3})
+    panel = visible_text(fay.client.get(workshop.base + "/panel").text)
+    assert "Delivery (2 joined, 1 answered)" in panel and "Exec (0 joined, 0 answered)" in panel
