@@ -63,7 +63,7 @@ def test_pdf_names_the_model_the_overall_level_and_every_pitfall(room_case, pdf_
     result, _report = room_case
     text = " ".join(pdf_pages)
     assert result["recommendation"]["title"] in text
-    assert f"Level {result['overall']['level']}: {result['overall']['label']}" in text
+    assert f"Level {result['overall']['level']} ({result['overall']['label']})" in text
     assert result["pitfalls"], "the fixture should flag pitfalls"
     for pitfall in result["pitfalls"]:
         assert squash(pitfall["title"]) in text
@@ -72,22 +72,22 @@ def test_pdf_names_the_model_the_overall_level_and_every_pitfall(room_case, pdf_
 def test_pdf_page_one_is_the_summary(room_case, pdf_pages):
     result, report = room_case
     first = pdf_pages[0]
-    for needle in ("Overall maturity", "Who was assessed", "Recommended PMO model", "Most severe pitfalls",
-                   "The first 90 days", result["recommendation"]["title"]):
+    for needle in ("Where you stand", "The PMO that fits", "Pitfalls that matter most", "The first 90 days",
+                   "The plan in one line", result["recommendation"]["title"]):
         assert needle.lower() in first.lower()  # labels are set in capitals by the stylesheet
     for pitfall in report["top_pitfalls"]:
         assert squash(pitfall["title"]) in first
-    for entry in report["profile"]:
-        assert squash(entry["value"]) in first
+    assert squash(result["summary"]["plan"]["text"]) in first
     assert report["first_days"] and squash(report["first_days"][0]["owner"]) in first
-    assert "Appendix" not in first
+    assert "Appendix" not in first and "Who was assessed" not in first
 
 
 def test_pdf_has_the_detail_the_workshop_and_the_history(room_case, pdf_pages):
     _result, report = room_case
     text = " ".join(pdf_pages)
-    for needle in ("Capability areas", "Why this model", "Pitfalls", "Roadmap", "How the room answered",
-                   "Trend since the first assessment", "Appendix: every answer", "Method"):
+    for needle in ("Capability areas", "Why this design", "Pitfalls", "Roadmap", "How the room answered",
+                   "Trend since the first assessment", "Appendix", "Who was assessed", "How each model fits",
+                   "Every answer", "Method"):
         assert needle in text
     for item in report["roadmap"]["items"]:
         assert squash(item["title"]) in text
@@ -191,12 +191,18 @@ def test_xlsx_roadmap_has_dates_owners_and_prerequisites(self_case, self_book):
     rows = sheet_rows(self_book["Roadmap"])
     items = [i for p in result["roadmap"]["phases"] for i in p["items"]]
     assert [r["Id"] for r in rows] == [i["id"] for i in items]
+    later = {i["id"] for p in result["roadmap"]["phases"] if p["id"] == "later" for i in p["items"]}
     for row, item in zip(rows, items):
+        assert row["Owner"] == item["owner"]
+        assert (row["After (prerequisites)"] or "") == " ".join(item["requires"])
+        if item["id"] in later:  # not planned yet: no dates, no 'planned' status
+            assert (row["Start"], row["End"], row["Phase months"]) == (None, None, None)
+            assert row["Status"] == "not planned yet"
+            continue
         begin = START + timedelta(weeks=item["start_week"])
         assert row["Start"] == begin.isoformat()
         assert row["End"] == (begin + timedelta(weeks=item["duration_weeks"])).isoformat()
-        assert row["Owner"] == item["owner"] and row["Status"] == "planned"
-        assert (row["After (prerequisites)"] or "") == " ".join(item["requires"])
+        assert row["Status"] == "planned"
 
 
 def test_xlsx_workshop_sheet_has_each_questions_distribution_and_agreed_level(room_case, room_book):
@@ -286,8 +292,8 @@ def slide_titles(deck) -> list[str]:
 def test_deck_has_eight_to_twelve_slides_in_the_consultants_order(self_deck, room_deck):
     assert 8 <= len(self_deck.slides) <= 12 and 8 <= len(room_deck.slides) <= 12
     titles = slide_titles(self_deck)
-    for expected in ("Who was assessed", "Maturity overview", "Pitfalls to watch", "Roadmap timeline",
-                     "The first 90 days"):
+    assert titles[1:3] == ["Summary", "Pitfalls that matter most, and the first 90 days"]
+    for expected in ("Appendix: who was assessed", "Maturity overview", "Pitfalls to watch", "Roadmap timeline"):
         assert expected in titles
     assert any(t.startswith("Recommended model") for t in titles)
     assert len(room_deck.slides) == len(self_deck.slides) + 2
@@ -319,7 +325,7 @@ def test_deck_timeline_is_an_editable_gantt_of_the_roadmap(self_case, self_deck)
 
     result, _report = self_case
     gantt = next(c for c in charts_of(self_deck) if c.chart_type == XL_CHART_TYPE.BAR_STACKED)
-    items = [i for p in result["roadmap"]["phases"] for i in p["items"]][:16]
+    items = [i for p in result["roadmap"]["phases"] if p["id"] != "later" for i in p["items"]][:16]
     offsets, durations = gantt.plots[0].series
     assert list(reversed(offsets.values)) == pytest.approx([i["start_week"] for i in items], abs=0.15)
     assert list(reversed(durations.values)) == pytest.approx([i["duration_weeks"] for i in items], abs=0.15)
@@ -398,6 +404,7 @@ def test_directive_oversight_and_a_close_call_reach_every_format(content, self_c
     result["recommendation"]["oversight"] = {"title": "Directive oversight of critical programmes",
                                              "text": "Run the two regulated programmes under directive control."}
     result["recommendation"]["close_call"] = True
+    del result["summary"]  # built again from the recommendation changed here
     report = build_report(result, questionnaire_as_dict(content.default_questionnaire))
     html = render_html(report, charts={})
     assert "Run the two regulated programmes under directive control." in html and CLOSE_CALL in html
@@ -437,11 +444,15 @@ def test_the_report_says_why_work_waits_for_a_small_pmo(content):
 
 
 @pytest.mark.parametrize(("score", "level", "shown"), [
-    (2.4, 2, "Level 2: Repeatable</p>"),
-    (2.8, 2, "Level 2: Repeatable <span class=\"muted\">(level 2, nearly 3)</span></p>"),
+    (2.4, 2, "Level 2 (Repeatable)</span>"),
+    (2.8, 2, "Level 2 (Repeatable), nearly 3</span>"),
 ])
 def test_the_overall_level_is_said_once(self_case, score, level, shown):
+    from app.reports.model import overall_words
+
     _result, report = self_case
     overall = {**report["overall"], "score": score, "level": level, "label": "Repeatable",
                "level_text": describe_level(score)}
-    assert shown in render_html({**report, "overall": overall}, charts={"radar": ""})
+    html = render_html({**report, "overall": overall, "overall_words": overall_words(overall)}, charts={"radar": ""})
+    said = html.split("data-overall-score", 1)[1].split("</p>", 1)[0]
+    assert shown in said and "(level" not in said

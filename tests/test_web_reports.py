@@ -44,7 +44,7 @@ def test_result_page_offers_every_download_and_each_works(submitted):
         text = download(submitted.client, url.replace("&amp;", "&"), "text/csv").data.decode("utf-8")
         assert text.startswith("\ufeff")
     report = submitted.client.get(links["html"])
-    assert report.status_code == 200 and "Appendix: every answer" in report.text
+    assert report.status_code == 200 and "Every answer" in report.text
 
 
 def test_report_page_is_the_print_ready_report_with_its_own_toolbar(submitted):

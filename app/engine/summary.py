@@ -291,7 +291,7 @@ def summary_sections(summary: Mapping[str, Any]) -> list[tuple[str, str, list[st
         out.append(("design", SECTION_TITLES["design"], lines))
     pitfalls = summary.get("pitfalls") or []
     out.append(("pitfalls", SECTION_TITLES["pitfalls"],
-                [f"{p['title']} ({p['severity']}): {p['mitigation']}" for p in pitfalls]
+                [f"{p['title']} ({p['severity']})" for p in pitfalls]
                 or ["No pitfalls were flagged by these answers."]))
     days = summary.get("first_90_days") or []
     out.append(("first_90_days", SECTION_TITLES["first_90_days"],
@@ -299,7 +299,7 @@ def summary_sections(summary: Mapping[str, Any]) -> list[tuple[str, str, list[st
     if summary.get("check_first"):
         out.append(("check_first", SECTION_TITLES["check_first"],
                     [c["text"] + (f" Ask: {c['ask']}" if c.get("ask") else "")
-                     + (f" If the answer is lower: {c['would_change']}" if c.get("would_change") else "")
+                     + (f" What would change: {c['would_change']}" if c.get("would_change") else "")
                      for c in summary["check_first"]]))
     out.append(("plan", SECTION_TITLES["plan"], [summary["plan"]["text"]]))
     return out

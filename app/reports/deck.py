@@ -191,9 +191,33 @@ def render_pptx(report: Mapping[str, Any], template: str | Path | None = None) -
              f"prepared {subject['prepared_on']}"]
     deck.title_slide(report["title"], " · ".join(f for f in facts if f))
 
-    slide = deck.slide("Who was assessed")
-    deck.table(slide, ["Profile question", "Answer"], [(p["label"], p["value"]) for p in report["profile"]],
-               [3, 2], size=15)
+    # The summary opens the deck, in the words and numbers every format prints.
+    summary = report["summary"]
+    slide = deck.slide("Summary")
+    design = summary.get("design")
+    paragraphs = [f"Overall {report['overall_words']}" + (f": {format_score(report['overall']['score'])} of 5"
+                                                          if report["overall"].get("score") is not None else ""),
+                  " ".join(summary["situation"][1:] if report["overall"].get("score") is not None
+                           else summary["situation"])]
+    if design:
+        paragraphs.append(f"The PMO that fits: {design['title']}. {_short(design['text'], 260)}")
+    paragraphs.append(f"The plan in one line: {summary['plan']['text']}")
+    deck.text_box(slide, paragraphs, size=16, bold_first=True)
+
+    slide = deck.slide("Pitfalls that matter most, and the first 90 days")
+    if summary["pitfalls"]:
+        deck.table(slide, ["Severity", "Pitfall"], [(p["severity"], p["title"]) for p in summary["pitfalls"]],
+                   [1, 5], top=deck.body_top, size=14)
+    else:
+        deck.text_box(slide, ["No pitfalls were flagged by these answers."], height=Inches(0.6), size=14)
+    first = report["first_days"]
+    if first:
+        deck.table(slide, ["The first 90 days", "Owner", "Start", "End"],
+                   [(i["title"], i["owner"], i["start"].isoformat(), i["end"].isoformat()) for i in first],
+                   [6, 2.5, 1.5, 1.5], top=deck.body_top + int(deck.body_height * 0.45), size=12)
+    else:
+        deck.text_box(slide, ["No change is planned to end within the first 90 days."],
+                      top=deck.body_top + int(deck.body_height * 0.45), height=Inches(0.6), size=14)
 
     slide = deck.slide("Maturity overview")
     overall = report["overall"]
@@ -208,8 +232,7 @@ def render_pptx(report: Mapping[str, Any], template: str | Path | None = None) -
     radar.plots[0].series[0].format.line.color.rgb = BLUE
     radar.plots[0].series[1].format.line.color.rgb = ORANGE
     score = "–" if overall.get("score") is None else f"{format_score(overall['score'])} / 5"  # as the web and PDF
-    deck.text_box(slide, [f"Overall {score}: level {overall.get('level') or '–'}, {overall.get('label', '')}",
-                          overall.get("description", "")],
+    deck.text_box(slide, [f"Overall {score}: {report['overall_words']}", overall.get("description", "")],
                   left=deck.margin + half, width=half, height=Inches(1.7), size=17, bold_first=True)
     deck.table(slide, ["Capability area", "Score", "Level", "Target"],
                [(a["title"], format_score(a["score"]), a["level_text"], a["target"] or "–")
@@ -222,7 +245,8 @@ def render_pptx(report: Mapping[str, Any], template: str | Path | None = None) -
         paragraphs.append(f"{rec['oversight']['title']}: {rec['oversight']['text']}")
     if rec.get("close_call"):
         paragraphs.append(CLOSE_CALL)
-    deck.text_box(slide, paragraphs, width=int(body_w * 0.55), size=17)
+    paragraphs.append("What would change it: " + " ".join((rec.get("what_would_change") or [NO_CHANGE])[:2]))
+    deck.text_box(slide, paragraphs, width=int(body_w * 0.55), size=15)
     if rec.get("ranking"):
         fits = deck.chart(slide, XL_CHART_TYPE.BAR_CLUSTERED, [m["title"] for m in reversed(rec["ranking"])],
                           [("Fit (0–100)", [m["fit"] for m in reversed(rec["ranking"])])],
@@ -231,9 +255,6 @@ def render_pptx(report: Mapping[str, Any], template: str | Path | None = None) -
         fits.has_legend = False
         fits.value_axis.minimum_scale, fits.value_axis.maximum_scale = 0, 100
         fits.plots[0].has_data_labels = True
-
-    slide = deck.slide("What would change the recommendation")
-    deck.text_box(slide, rec.get("what_would_change") or [NO_CHANGE], size=18)
 
     slide = deck.slide("Pitfalls to watch")
     pitfalls = report["pitfalls"][:6]
@@ -244,7 +265,7 @@ def render_pptx(report: Mapping[str, Any], template: str | Path | None = None) -
         deck.text_box(slide, ["No pitfalls were flagged by these answers."])
 
     slide = deck.slide("Roadmap timeline")
-    items = report["roadmap"]["items"][:TIMELINE_ITEMS]
+    items = report["roadmap"]["dated_items"][:TIMELINE_ITEMS]
     start = report["roadmap"]["start"]
     if items:
         gantt = deck.chart(slide, XL_CHART_TYPE.BAR_STACKED, [_short(i["title"], 60) for i in reversed(items)],
@@ -260,21 +281,12 @@ def render_pptx(report: Mapping[str, Any], template: str | Path | None = None) -
         gantt.has_legend = False
         gantt.category_axis.tick_labels.font.size = Pt(10)
         gantt.value_axis.has_major_gridlines = True
-        if len(report["roadmap"]["items"]) > TIMELINE_ITEMS:
-            deck.text_box(slide, [f"The first {TIMELINE_ITEMS} of {len(report['roadmap']['items'])} improvements; "
-                                  "the workbook has them all."], top=deck.height - Inches(0.6), height=Inches(0.4),
-                          size=11)
+        shown = (f"The first {TIMELINE_ITEMS} shown; the workbook has them all. "
+                 if len(report["roadmap"]["dated_items"]) > TIMELINE_ITEMS else "")
+        deck.text_box(slide, [shown + _short(summary["plan"]["text"], 200)], top=deck.height - Inches(0.6),
+                      height=Inches(0.4), size=11)
     else:
         deck.text_box(slide, [report["roadmap"].get("message") or "Nothing to plan: the target is reached."])
-
-    slide = deck.slide("The first 90 days")
-    first = report["first_days"][:10]
-    if first:
-        deck.table(slide, ["Improvement", "Owner", "Start", "End"],
-                   [(i["title"], i["owner"], i["start"].isoformat(), i["end"].isoformat()) for i in first],
-                   [6, 2.5, 1.5, 1.5], size=15)
-    else:
-        deck.text_box(slide, ["Nothing starts in the first 90 days."])
 
     slide = deck.slide("Capability areas: where to improve")
     deck.table(slide, ["Capability area", "Score", "Weakest practice", "Next level"],
@@ -291,6 +303,10 @@ def render_pptx(report: Mapping[str, Any], template: str | Path | None = None) -
         _rollup_slides(deck, report["rollup"])
     if report.get("benchmark"):
         _benchmark_slide(deck, report["benchmark"])
+
+    slide = deck.slide("Appendix: who was assessed")
+    deck.table(slide, ["Profile question", "Answer"], [(p["label"], p["value"]) for p in report["profile"]],
+               [3, 2], size=15)
     return deck.save()
 
 

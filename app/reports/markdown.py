@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from ..engine.summary import summary_of, summary_sections
+from ..engine.summary import capacity_text, day, summary_of, summary_sections
 from ..engine.whatif import NO_CHANGE
 from ..engine.wording import level_phrase
 from .evidence import describe_evidence, labels_of
@@ -41,73 +41,44 @@ def summary_markdown(summary: Mapping[str, Any]) -> list[str]:
     return lines
 
 
+APPENDIX = "## Appendix"
+
+
 def render_markdown(result: Mapping[str, Any]) -> str:
-    """Return the whole result as a Markdown document."""
+    """Return the whole result as a Markdown document: the summary, the body a client reads, then
+    the appendix with the working (who was assessed, each model's fit and points, every reason)."""
     labels = result["questionnaire"].get("dimensions", {})
     facts = labels_of(result, None)
-    lines: list[str] = []
+    summary = summary_of(result)
     q = result["questionnaire"]
     overall = result["overall"]
-    lines.append("# PMO maturity result")
-    lines.append("")
-    lines += summary_markdown(summary_of(result))
-    lines.append(f"Questionnaire: {q.get('title', q['id'])} ({q['id']} v{q['version']})")
-    lines.append("")
-    if overall["score"] is not None:
-        lines.append(f"**Overall maturity: {overall['score']:.2f} / 5, {level_phrase(overall['score'])} "
-                     f"({overall['label']}).** "
-                     f"{overall.get('description', '')}")
-    else:
-        lines.append(f"**Overall maturity: {overall['label']}.**")
-    lines.append("")
+    lines: list[str] = ["# PMO maturity result", ""]
+    lines += summary_markdown(summary)
     for warning in result.get("warnings", []):
         lines.append(f"> Note: {warning}")
     if result.get("warnings"):
         lines.append("")
 
-    lines += ["## Scores", "", "| Capability area | Score | Level | Answered |", "|---|---|---|---|"]
+    lines += ["## Scores", ""]
+    if overall["score"] is not None:
+        lines += [f"Overall {summary['overall']['text']}. {overall.get('description', '')}", ""]
+    lines += ["| Capability area | Score | Level | Target |", "|---|---|---|---|"]
+    target = (result.get("roadmap") or {}).get("target") or {}
     for dim, s in result["scores"].items():
-        level = "insufficient" if s["insufficient"] else level_phrase(s["score"])
-        lines.append(f"| {labels.get(dim, dim)} | {_fmt(s['score'])} | {level} | {s['answered']} of {s['total']} |")
+        level = "insufficient answers" if s["insufficient"] else level_phrase(s["score"])
+        lines.append(f"| {labels.get(dim, dim)} | {_fmt(s['score'])} | {level} | {target.get(dim, '–')} |")
     lines.append("")
-    hl = result.get("highlights") or {}
-    if hl.get("strongest"):
-        lines.append(f"Strongest: {labels.get(hl['strongest'], hl['strongest'])}. "
-                     f"Weakest: {labels.get(hl['weakest'], hl['weakest'])}.")
-        lines.append("")
-    if hl.get("lowest_questions"):
-        lines += ["### Where to improve first", ""]
-        for item in hl["lowest_questions"]:
-            lines.append(f"- **{item['text']}** (now level {item['level']}). "
-                         f"To reach level {item['next_level']}: {item['next']}")
-        lines.append("")
 
     rec = result.get("recommendation") or {}
     if rec.get("model"):
-        lines += ["## Recommended PMO model", ""]
-        hybrid = f", a close call with **{rec['hybrid_with']}**" if rec.get("hybrid_with") else ""
-        oversight = rec.get("oversight")
-        lines.append(f"**{rec.get('title') or rec['model'].title()}**{hybrid}"
-                     f"{' ' + oversight['title'] if oversight else ''}.")
-        if rec.get("summary"):
-            lines += ["", rec["summary"]]
-        if oversight:
-            lines += ["", oversight["text"]]
-        lines.append("")
-        for entry in rec.get("ranking", []):
-            lines.append(f"### {entry.get('title') or entry['model'].title()}: fit {entry['fit']}/100"
-                         f"{'' if entry.get('eligible', True) else ' (ruled out)'}")
-            lines.append("")
-            for gate in entry.get("ruled_out", []):
-                lines.append(f"- Ruled out: {gate['text']} — {_evidence(gate.get('evidence', {}), facts)}")
-            for reason in entry.get("reasons", []):
-                sign = reason.get("points")
-                pts = f" ({'+' if sign and sign > 0 else ''}{sign})" if sign is not None else ""
-                lines.append(f"- {reason['text']}{pts} — {_evidence(reason.get('evidence', {}), facts)}")
-            lines.append("")
+        lines += ["## Why this design", ""]
+        chosen = next((r for r in rec.get("ranking") or [] if r["model"] == rec["model"]), {"reasons": []})
+        if rec.get("close_call"):
+            lines += ["A close call: the runner-up fits almost as well, so read what would change this.", ""]
+        support = [r for r in chosen.get("reasons", []) if (r.get("points") or 0) > 0]
+        lines += [f"- {r['text']}" for r in support[:3]] + [""]
         lines += ["### What would change the recommendation", ""]
-        for change in rec.get("what_would_change") or []:
-            lines.append(f"- {change['text'] if isinstance(change, dict) else change}")
+        lines += [f"- {c['text'] if isinstance(c, dict) else c}" for c in rec.get("what_would_change") or []]
         if not rec.get("what_would_change"):
             lines.append(NO_CHANGE)
         lines.append("")
@@ -117,77 +88,110 @@ def render_markdown(result: Mapping[str, Any]) -> str:
         lines += ["> " + own["pain_note"]["text"], ""]
     if own.get("own_first"):
         lines += ["## What the PMO should own first", ""]
-        for item in own["own_first"]:
-            lines.append(f"- **{item['title']}**: {item['why']}")
-        lines.append("")
+        lines += [f"- **{item['title']}**: {item['why']}" for item in own["own_first"]] + [""]
     if own.get("dont_own"):
         lines += ["## What the PMO should not own", ""]
-        for item in own["dont_own"]:
-            lines.append(f"- **{item['title']}**: {item['why']}")
-        lines.append("")
+        lines += [f"- {item['title']}" for item in own["dont_own"]] + [""]
 
+    roadmap = result.get("roadmap") or {}
+    titles = {i["id"]: i["title"] for ph in roadmap.get("phases", []) for i in ph["items"]}
     pitfalls = result.get("pitfalls") or []
     lines += ["## Pitfalls", ""]
     if not pitfalls:
         lines += ["No pitfalls were flagged by these answers.", ""]
-    for p in pitfalls:
-        lines.append(f"### {p['title']} ({p['severity']})")
-        lines.append("")
-        lines.append(p["why"])
-        lines.append("")
-        lines.append(f"- Evidence: {_evidence(p.get('evidence', {}), facts)}")
-        lines.append(f"- Mitigation: {p['mitigation']}")
-        titles = {i["id"]: i["title"] for ph in (result.get("roadmap") or {}).get("phases", []) for i in ph["items"]}
+    # The summary's three in full; the others by name here, in full in the appendix.
+    first = {p["id"] for p in summary["pitfalls"]}
+    for p in sorted(pitfalls, key=lambda p: p["id"] not in first):
+        if p["id"] not in first:
+            continue
+        lines += [f"### {p['title']} ({p['severity']})", "", p["why"], "", f"- What to do: {p['mitigation']}"]
         if p.get("roadmap_items"):
-            lines.append("- In the roadmap: " + "; ".join(titles.get(i, i) for i in p["roadmap_items"]))
+            named = [titles.get(i, i) for i in p["roadmap_items"]]
+            more = f"; and {len(named) - 3} more" if len(named) > 3 else ""
+            lines.append("- In the roadmap: " + "; ".join(named[:3]) + more)
         elif p.get("plan_note"):
             lines.append(f"- {p['plan_note']}")
         lines.append("")
+    others = [p for p in pitfalls if p["id"] not in first]
+    if others:
+        lines += ["### Also watch", ""] + [f"- {p['title']} ({p['severity']})" for p in others] + [""]
 
-    if checks:
-        lines += ["## Check first", "", "Answers that disagree with each other, with the profile or with the stated pain. "
-                  "Ask about them in the room before acting on the advice.", ""]
-        for check in checks:
-            lines.append(f"- {check['text']}")
-            lines.append(f"  - Ask: {check['ask']}")
-            lines.append(f"  - If the answer is lower: {check['would_change']}")
-        lines.append("")
-
-    roadmap = result.get("roadmap") or {}
     lines += ["## Roadmap", ""]
-    if roadmap.get("target"):
-        lines.append("Target: " + ", ".join(f"{labels.get(d, d)} {lvl}" for d, lvl in roadmap["target"].items()))
-        lines.append("")
     if roadmap.get("message"):
         lines += [roadmap["message"], ""]
-    if roadmap.get("capacity"):
-        cap = roadmap["capacity"]
-        lines += [f"Sized for a PMO of {cap['pmo_people']} ({cap['source']}).", ""]
-    titles = {i["id"]: i["title"] for ph in roadmap.get("phases", []) for i in ph["items"]}
-    for phase in roadmap.get("phases", []):
-        when = (f"{phase['start_date']} to {phase['end_date']}" if phase.get("start_date")
+    plan = summary["plan"]
+    if plan["changes"]:
+        lines += [f"{plan['changes']} changes over {plan['months']} months"
+                  + (f", from {day(roadmap['start_date'])}" if roadmap.get("start_date") else "")
+                  + (f"; PMO size: {capacity_text(roadmap.get('capacity'))}." if roadmap.get("capacity") else "."), ""]
+    for index, phase in enumerate(roadmap.get("phases", [])):
+        if phase["id"] == "later":
+            lines += [f"### Not planned yet ({plan['waiting']})", ""]
+            lines += [(phase.get("note") or "") + " They are listed in the appendix, without dates.", ""]
+            continue
+        when = (f"{day(phase['start_date'])} to {day(phase['end_date'])}" if phase.get("start_date")
                 else f"months {phase['start_month']}–{phase['end_month']}")
-        lines.append(f"### {phase['title']}" + ("" if phase["id"] == "later" else f" ({when})"))
-        lines.append("")
-        if phase.get("note"):
-            lines += [phase["note"], ""]
+        lines += [f"### {phase['title']} ({when})", ""]
+        if index >= 2:  # further out, the changes by name; owners and dates are in the appendix
+            lines += [f"- {item['title']}" for item in phase["items"]] + [""]
+            continue
         for item in phase["items"]:
-            extra = []
-            if item.get("start_date"):
-                extra.append(f"{item['start_date']} to {item['end_date']}")
-            if item.get("owner"):
-                extra.append(f"owner: {item['owner']}" + (f" ({item['owner_name']})" if item.get("owner_name") else ""))
-            if item.get("effort_weeks") is not None:
-                extra.append(f"effort: {item['effort_weeks']} person-weeks")
-            if item.get("requires"):
-                extra.append("after: " + "; ".join(titles.get(r, r) for r in item["requires"]))
-            suffix = f" ({'; '.join(extra)})" if extra else ""
-            practices = "; ".join(
-                f"{p['name']} {'unknown' if p['from'] is None else p['from']} → {p['to']}" for p in item.get("raises", []))
-            area = labels.get(item['dimension'], item['dimension'])
-            lines.append(f"- **{item['title']}** [{area}: {practices or 'level ' + str(item['to_level'])}]{suffix}. "
-                         f"Why: {'; '.join(item.get('reasons') or [item['reason']])}")
-        if phase.get("more"):
-            lines.append(f"- …and {phase['more']} more, to re-plan at the next assessment.")
+            who = item.get("owner") or ""
+            if item.get("owner_name"):
+                who += f" ({item['owner_name']})"
+            dates = f"{day(item['start_date'])} to {day(item['end_date'])}" if item.get("start_date") else ""
+            meta = "; ".join(part for part in (who, dates) if part)
+            lines.append(f"- **{item['title']}** ({meta})")
         lines.append("")
+
+    lines += appendix_markdown(result, facts, titles)
+    lines += [f"Questionnaire: {q.get('title', q['id'])} ({q['id']} v{q['version']})"]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def appendix_markdown(result: Mapping[str, Any], facts: Mapping[str, Any], titles: Mapping[str, str]) -> list[str]:
+    """The working behind the advice: who was assessed, each model's fit and points, every reason."""
+    lines = [APPENDIX, "", "### Who was assessed", ""]
+    fields = result["questionnaire"].get("context") or {}
+    for key, value in (result.get("context") or {}).items():
+        spec = fields.get(key, {})
+        shown = ("yes" if value else "no") if isinstance(value, bool) else (spec.get("choices") or {}).get(value, value)
+        lines.append(f"- {spec.get('label', key)}: {shown}")
+    lines.append("")
+    rec = result.get("recommendation") or {}
+    for entry in rec.get("ranking", []):
+        lines.append(f"### {entry.get('title') or entry['model'].title()}: fit {entry['fit']}/100"
+                     f"{'' if entry.get('eligible', True) else ' (ruled out)'}")
+        lines.append("")
+        for gate in entry.get("ruled_out", []):
+            lines.append(f"- Ruled out: {gate['text']} — {_evidence(gate.get('evidence', {}), facts)}")
+        for reason in entry.get("reasons", []):
+            sign = reason.get("points")
+            pts = f" ({'+' if sign and sign > 0 else ''}{sign})" if sign is not None else ""
+            lines.append(f"- {reason['text']}{pts} — {_evidence(reason.get('evidence', {}), facts)}")
+        lines.append("")
+    pitfalls = result.get("pitfalls") or []
+    if pitfalls:
+        lines += ["### Every pitfall, with the answers behind it", ""]
+        for p in pitfalls:
+            lines.append(f"- **{p['title']}** ({p['severity']}): {p['why']} What to do: {p['mitigation']} "
+                         f"Answers: {_evidence(p.get('evidence', {}), facts)}")
+        lines.append("")
+    phases = (result.get("roadmap") or {}).get("phases", [])
+    if phases:
+        lines += ["### Every change, with every reason behind it", ""]
+        for phase in phases:
+            lines.append(f"- {phase['title']}:")
+            for item in phase["items"]:
+                extra = [item["owner"]] if item.get("owner") else []
+                if item.get("start_date"):
+                    extra.append(f"{day(item['start_date'])} to {day(item['end_date'])}")
+                if item.get("effort_weeks") is not None:
+                    extra.append(f"effort: {item['effort_weeks']} person-weeks")
+                if item.get("requires"):
+                    extra.append("after: " + "; ".join(titles.get(r, r) for r in item["requires"]))
+                lines.append(f"  - {item['title']}: {item['reason']}" + (f" ({'; '.join(extra)})" if extra else ""))
+            if phase.get("more"):
+                lines.append(f"  - …and {phase['more']} more, to re-plan at the next assessment.")
+        lines.append("")
+    return lines

@@ -13,16 +13,15 @@ from typing import Any, Iterable, Mapping, Sequence
 from ..engine.aggregate import agreement
 from ..engine.benchmark import MIN_GROUP
 from ..engine.progress import item_dates
-from ..engine.summary import capacity_text, reader_reasons, summary_of
+from ..engine.summary import capacity_text, overall_text, reader_reasons, summary_of
 from ..engine.vocabulary import DIMENSIONS
 from .evidence import describe_evidence, labels_of
 from .levels import describe_level
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
-FIRST_DAYS = 90
+LATER = "later"  # the roadmap's phase of work not planned yet
+NOT_PLANNED = "not planned yet"
 CLOSE_CALL = "A close call: the runner-up fits almost as well, so read what would change this."
-# How many of the first 90 days' improvements the one-page summary names (the rest are linked).
-FIRST_DAYS_SHOWN = 3
 LEVEL_KEYS = ("1", "2", "3", "4", "5")
 
 METHOD = (
@@ -89,9 +88,15 @@ def build_report(result: Mapping[str, Any], questionnaire: Mapping[str, Any] | N
         "warnings": list(result.get("warnings") or []),
         "method": list(METHOD),
     }
-    report["top_pitfalls"] = report["pitfalls"][:3]
-    report["first_days"] = [item for item in roadmap["items"] if item["start"] < start + timedelta(days=FIRST_DAYS)]
-    report["first_days_shown"] = report["first_days"][:FIRST_DAYS_SHOWN]
+    # The summary's choices, so every writer prints the same three pitfalls and the same first 90 days.
+    summary = report["summary"]
+    by_pitfall = {p["id"]: p for p in report["pitfalls"]}
+    report["top_pitfalls"] = [by_pitfall[p["id"]] for p in summary["pitfalls"] if p["id"] in by_pitfall]
+    by_item = {i["id"]: i for i in roadmap["items"]}
+    report["first_days"] = [by_item[i["id"]] for i in summary["first_90_days"] if i["id"] in by_item]
+    report["first_days_shown"] = report["first_days"]
+    report["overall_words"] = overall_words(result["overall"])
+    report["capacity_text"] = capacity_text((result.get("roadmap") or {}).get("capacity"))
     report["radar"] = _radar(report["areas"])
     if result.get("workshop"):
         report["workshop"] = _workshop(result, questions, area_titles, workshop_stats)
@@ -100,6 +105,15 @@ def build_report(result: Mapping[str, Any], questionnaire: Mapping[str, Any] | N
     if benchmark:
         report["benchmark"] = _benchmark(benchmark, area_titles)
     return report
+
+
+def overall_words(overall: Mapping[str, Any]) -> str:
+    """The overall level in the one wording every format uses: 'Level 2 (Repeatable)', 'Level 1 (Ad hoc), nearly 2'."""
+    words = overall_text(overall)
+    if overall.get("score") is None:
+        return words
+    words = words.split(", ", 1)[1]
+    return words[:1].upper() + words[1:]
 
 
 def _title(kind: str, subject: Mapping[str, Any]) -> str:
@@ -247,11 +261,14 @@ def _roadmap(result: Mapping[str, Any], titles: Mapping[str, str], start: date,
              progress: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     roadmap = result.get("roadmap") or {}
     all_titles = {i["id"]: i["title"] for p in roadmap.get("phases", []) for i in p["items"]}
+    pain = (roadmap.get("pain") or {}).get("label")
     phases, items = [], []
     for phase in roadmap.get("phases", []):
         phase_items = []
+        planned = phase["id"] != LATER
         for item in phase["items"]:
-            begin, end = item_dates(item, start)
+            # What is not planned yet has no dates and no 'planned' status, in every format.
+            begin, end = item_dates(item, start) if planned else (None, None)
             record = progress.get(item["id"]) or {}
             role = item.get("owner") or ""
             name = record.get("owner") or item.get("owner_name") or ""
@@ -264,19 +281,21 @@ def _roadmap(result: Mapping[str, Any], titles: Mapping[str, str], start: date,
                 "metric": item.get("metric", ""), "deliverables": list(item.get("deliverables") or []),
                 "requires": [{"id": r, "title": all_titles.get(r, r)} for r in item.get("requires") or []],
                 "description": item.get("description", ""), "reason": item.get("reason", ""),
-                "status": record.get("status") or item.get("status") or "planned",
+                "status": record.get("status") or item.get("status") or ("planned" if planned else NOT_PLANNED),
                 "mitigates": list(item.get("mitigates") or []),
+                "why": reader_reasons(item, pain, 2),
             }
             phase_items.append(entry)
             items.append(entry)
         phases.append({"id": phase["id"], "title": phase["title"], "start_month": phase["start_month"],
                        "end_month": phase["end_month"],
-                       "start": start + timedelta(days=round(phase["start_month"] * 30.44)),
-                       "end": start + timedelta(days=round(phase["end_month"] * 30.44)), "items": phase_items,
-                       "note": phase.get("note") or ""})
-    return {"start": start, "phases": phases, "items": items, "target": dict(roadmap.get("target") or {}),
-            "person_weeks": roadmap.get("person_weeks"), "message": roadmap.get("message"),
-            "months": phases[-1]["end_month"] if phases else 0}
+                       "start": start + timedelta(days=round(phase["start_month"] * 30.44)) if planned else None,
+                       "end": start + timedelta(days=round(phase["end_month"] * 30.44)) if planned else None,
+                       "items": phase_items, "note": phase.get("note") or ""})
+    dated = [p for p in phases if p["id"] != LATER]
+    return {"start": start, "phases": phases, "items": items, "dated_items": [i for i in items if i["start"]],
+            "target": dict(roadmap.get("target") or {}), "person_weeks": roadmap.get("person_weeks"),
+            "message": roadmap.get("message"), "months": dated[-1]["end_month"] if dated else 0}
 
 
 def _answers(result: Mapping[str, Any], questions: list[dict], titles: Mapping[str, str]) -> list[dict[str, Any]]:

@@ -91,8 +91,8 @@ def radar_svg(report: Mapping[str, Any], width: float = 3.8, height: float = 2.8
 
 
 def timeline_svg(report: Mapping[str, Any], width: float = 7.0) -> str:
-    """The roadmap as a Gantt chart: one bar per improvement, coloured by capability area."""
-    items = report["roadmap"]["items"]
+    """The roadmap as a Gantt chart: one bar per planned improvement, coloured by capability area."""
+    items = report["roadmap"]["dated_items"]
     areas = list(dict.fromkeys(a["title"] for a in report["areas"]))
     colour = {a: AREA_COLOURS[i % len(AREA_COLOURS)] for i, a in enumerate(areas)}
     start = report["roadmap"]["start"]
@@ -110,7 +110,7 @@ def timeline_svg(report: Mapping[str, Any], width: float = 7.0) -> str:
         months = max([report["roadmap"]["months"]] + [(i["end"] - start).days / 30.44 for i in items] + [1])
         ax.set_xlim(0, math.ceil(months))
         ax.set_xlabel("Months from the start", fontsize=8)  # the date is in the text above: one chart for any start
-        for phase in report["roadmap"]["phases"][1:]:
+        for phase in [p for p in report["roadmap"]["phases"] if p["start"]][1:]:
             ax.axvline(phase["start_month"], color=GRID, linewidth=0.8, linestyle=":")
         ax.grid(axis="x", color=GRID, linewidth=0.4)
         ax.set_axisbelow(True)

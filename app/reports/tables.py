@@ -64,7 +64,8 @@ def report_tables(report: Mapping[str, Any]) -> dict[str, Table]:
             ("deliverables", "Delivers", 40), ("reason", "Why", 50)],
             [{"id": i["id"], "title": i["title"], "capability_area": i["area"], "to_level": i["to_level"],
               "phase": i["phase"], "phase_months": _months(report, i["phase_id"]),
-              "start_date": i["start"].isoformat(), "end_date": i["end"].isoformat(), "owner": i["owner"],
+              "start_date": i["start"].isoformat() if i["start"] else "",
+              "end_date": i["end"].isoformat() if i["end"] else "", "owner": i["owner"],
               "effort_person_weeks": i["effort_weeks"], "duration_weeks": i["duration_weeks"],
               "requires": " ".join(r["id"] for r in i["requires"]), "status": i["status"], "metric": i["metric"],
               "deliverables": "; ".join(i["deliverables"]), "reason": i["reason"]}
@@ -146,4 +147,4 @@ def _history_benchmark_tables(report: Mapping[str, Any]) -> dict[str, Table]:
 
 def _months(report: Mapping[str, Any], phase_id: str) -> str:
     phase = next(p for p in report["roadmap"]["phases"] if p["id"] == phase_id)
-    return f"{phase['start_month']}-{phase['end_month']}"
+    return f"{phase['start_month']}-{phase['end_month']}" if phase["start"] else ""

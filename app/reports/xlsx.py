@@ -12,6 +12,7 @@ from typing import Any, Mapping
 import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from ..engine.summary import summary_sections
 from .guard import guard_formula
 from .model import CLOSE_CALL
 from .tables import Table, report_tables
@@ -80,30 +81,29 @@ def _summary_sheet(book, report: Mapping[str, Any], fmt: Mapping[str, Any]) -> N
                                f"{report['questionnaire']['title']} v{report['questionnaire']['version']}") if part]
     sheet.write_string(1, 0, guard_formula(" · ".join(facts)), fmt["subtitle"])
 
+    # The summary first, in the words and numbers every format prints.
     row = 3
     overall = report["overall"]
     sheet.write_string(row, 0, "Overall maturity", fmt["label"])
     write_cell(sheet, row, 1, overall.get("score"), {**fmt, "number": fmt["big"]})
-    sheet.write_string(row, 2, f"Level {overall.get('level') or '–'}: {overall.get('label', '')}", fmt["text"])
-    if overall["level_text"] != f"level {overall.get('level')}":  # "level 1, nearly 2" says more; "level 2" repeats
-        sheet.write_string(row + 1, 2, overall["level_text"], fmt["subtitle"])
+    sheet.write_string(row, 2, report["overall_words"], fmt["text"])
+    for _key, heading, lines in summary_sections(report["summary"]):
+        row += 1
+        sheet.write_string(row, 0, heading, fmt["label"])
+        for line in lines:
+            sheet.merge_range(row, 1, row, 5, guard_formula(line), fmt["text"])
+            sheet.set_row(row, 15 * max(1, min(8, len(line) // 95 + 1)))
+            row += 1
     rec = report["recommendation"]
-    row += 3
-    sheet.write_string(row, 0, "Recommended PMO model", fmt["label"])
-    sheet.write_string(row, 1, guard_formula(rec.get("title") or "none"), fmt["section"])
-    sheet.write_string(row + 1, 0, "Why", fmt["label"])
-    why = " ".join(rec.get("sentences") or [])
-    if rec.get("oversight"):
-        why += f" {rec['oversight']['title']}: {rec['oversight']['text']}"
     if rec.get("close_call"):
-        why += " " + CLOSE_CALL
-    sheet.merge_range(row + 1, 1, row + 1, 5, why, fmt["text"])
-    sheet.set_row(row + 1, 48)
-    sheet.write_string(row + 2, 0, "What would change it", fmt["label"])
-    sheet.merge_range(row + 2, 1, row + 2, 5, " ".join(rec.get("what_would_change") or []) or "–", fmt["text"])
-    sheet.set_row(row + 2, 48)
+        sheet.merge_range(row, 1, row, 5, CLOSE_CALL, fmt["text"])
+        row += 1
+    sheet.write_string(row, 0, "What would change it", fmt["label"])
+    sheet.merge_range(row, 1, row, 5, " ".join(rec.get("what_would_change") or []) or "–", fmt["text"])
+    sheet.set_row(row, 48)
 
-    row += 4
+    row += 2
+    chart_row = row
     sheet.write_string(row, 0, "Scores", fmt["section"])
     row += 1
     headers = ["Capability area", "Score", "Level", "Target", "Answered"]
@@ -129,7 +129,7 @@ def _summary_sheet(book, report: Mapping[str, Any], fmt: Mapping[str, Any]) -> N
     chart.set_y_axis({"min": 0, "max": 5, "major_unit": 1})
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 460, "height": 340})
-    sheet.insert_chart(xl_rowcol_to_cell(3, 5), chart)
+    sheet.insert_chart(xl_rowcol_to_cell(chart_row, 5), chart)
 
     row += 2
     sheet.write_string(row, 0, "Profile", fmt["section"])
@@ -160,7 +160,7 @@ def _summary_sheet(book, report: Mapping[str, Any], fmt: Mapping[str, Any]) -> N
     row += 1
     for col, header in enumerate(["Improvement", "Start", "End", "Owner"]):
         sheet.write_string(row, col, header, fmt["header"])
-    for item in report["first_days"]:
+    for item in report["first_days"]:  # the summary's, with their dates
         row += 1
         write_cell(sheet, row, 0, item["title"], fmt)
         write_cell(sheet, row, 1, item["start"].isoformat(), fmt)

@@ -52,13 +52,14 @@ def roadmap_csv(result: Mapping[str, Any], start: date) -> str:
                      "owner", "effort_person_weeks", "duration_weeks", "metric", "deliverables", "requires", "reason"])
     labels = result["questionnaire"].get("dimensions", {})
     for phase in result["roadmap"].get("phases", []):
+        planned = phase["id"] != "later"  # what is not planned yet has no dates
         for item in phase["items"]:
             begin = start + timedelta(weeks=item["start_week"])
             end = begin + timedelta(weeks=item["duration_weeks"])
             writer.writerow([guard_formula(v) for v in (
-                phase["title"], f"{phase['start_month']}-{phase['end_month']}", item["id"], item["title"],
-                labels.get(item["dimension"], item["dimension"]), item["to_level"], begin.isoformat(),
-                end.isoformat(), item["owner"], item["effort_weeks"], item["duration_weeks"], item["metric"],
+                phase["title"], f"{phase['start_month']}-{phase['end_month']}" if planned else "", item["id"],
+                item["title"], labels.get(item["dimension"], item["dimension"]), item["to_level"],
+                begin.isoformat() if planned else "", end.isoformat() if planned else "", item["owner"], item["effort_weeks"], item["duration_weeks"], item["metric"],
                 "; ".join(item.get("deliverables", [])), " ".join(item["requires"]), item["reason"])])
     return out.getvalue()
 

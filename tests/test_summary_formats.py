@@ -1,0 +1,172 @@
+"""One story, told first (issue 22 §1 and §6): every format prints the same summary first, with the
+same N, M and K; the body a client reads stays at about 1,800 words; what is not planned yet has no
+dates and no 'planned' status anywhere; client text carries no internal ids or words."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date
+
+import pytest
+
+from app.engine import run_assessment
+from app.reports import render_file
+from app.reports.csv_export import render_csv
+from app.reports.html import render_html
+from app.reports.markdown import APPENDIX, render_markdown
+from app.reports.model import build_report
+from app.reports.questionnaire import questionnaire_as_dict
+from tests.helpers import visible_text
+from tests.test_scenarios import ROWS, answers_for
+
+START = date(2027, 1, 4)
+# About 1,800 words: the reviewers' limit, with room for an organisation a little wordier than these.
+BODY_WORDS = 1_900
+# Tiny to enterprise, every pain, no PMO to established.
+SPREAD = ["tiny-agile-startup-duplicate-work", "uniform-4-small-agile-established",
+          "uniform-1-medium-no-pmo-duplicate-work", "uniform-2-medium-poor-forecasting",
+          "medium-waterfall-go-lives-and-change", "large-no-pmo-sixty-projects",
+          "regulated-hospital-pmo-seen-as-blocker", "large-four-units-federated-duplicate-work",
+          "enterprise-two-units-poor-forecasting", "uniform-3-large-strategic-misalignment",
+          "medium-four-domains-no-pmo-resource-conflicts", "uniform-5-enterprise-regulated"]
+ORGS = {p.values[0].id: p.values[0] for p in ROWS}
+
+
+@pytest.fixture(scope="module")
+def cases(content):
+    """Each organisation's result and report, built once."""
+    questionnaire = content.default_questionnaire
+    plain = questionnaire_as_dict(questionnaire)
+    out = {}
+    for name in SPREAD:
+        org = ORGS[name]
+        result = run_assessment(content, answers_for(org, questionnaire), org.context,
+                                plan={"start_date": START.isoformat()})
+        out[name] = result, build_report(result, plain, start=START,
+                                         subject={"kind": "self", "organisation": "Client"})
+    return out
+
+
+def test_the_spread_covers_sizes_pains_and_pmos():
+    contexts = [ORGS[name].context for name in SPREAD]
+    assert {c["org_size"] for c in contexts} == {"small", "medium", "large", "enterprise"}
+    assert {c["primary_pain"] for c in contexts} == {"duplicate_work", "poor_forecasting", "weak_execution",
+                                                     "resource_conflicts", "strategic_misalignment"}
+    assert {c["existing_pmo"] for c in contexts} == {"none", "informal", "established"}
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+def html_body(report) -> tuple[str, str]:
+    """The HTML report's page one and the body up to the appendix, as text."""
+    html = render_html(report, charts={})
+    before = html.split("data-appendix", 1)[0]
+    return visible_text(before.split('<section class="detail"', 1)[0]), visible_text(before)
+
+
+def key_texts(result) -> list[str]:
+    """What every format's summary must say, word for word."""
+    summary = result["summary"]
+    texts = [summary["plan"]["text"]] + [p["title"] for p in summary["pitfalls"]]
+    texts += [i["title"] for i in summary["first_90_days"]]
+    if summary["design"]:
+        texts.append(summary["design"]["title"])
+    return texts
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@pytest.mark.parametrize("name", SPREAD)
+def test_markdown_prints_the_summary_first_and_a_body_of_about_1800_words(name, cases):
+    result, _report = cases[name]
+    text = render_markdown(result)
+    assert [line for line in text.splitlines() if line.startswith("## ")][0] == "## Summary"
+    summary = text.split("\n## ", 2)[1]
+    for needle in key_texts(result):
+        assert needle in summary
+    body = text.split(APPENDIX, 1)[0]
+    assert words(body) <= BODY_WORDS, f"{words(body)} words before the appendix"
+    assert "/100" not in body and "(+" not in body, "fit points belong in the appendix"
+
+
+@pytest.mark.parametrize("name", SPREAD)
+def test_the_pdf_report_prints_the_summary_on_page_one_and_a_short_body(name, cases):
+    result, report = cases[name]
+    first, body = html_body(report)
+    for needle in key_texts(result):
+        assert squash(needle) in first
+    assert words(body) <= BODY_WORDS, f"{words(body)} words before the appendix"
+    assert "/100" not in body
+
+
+@pytest.mark.parametrize("name", SPREAD[:6])
+def test_the_workbook_and_the_deck_open_with_the_same_summary(name, cases):
+    from openpyxl import load_workbook
+    from pptx import Presentation
+
+    result, report = cases[name]
+    book = load_workbook(io.BytesIO(render_file(report, "xlsx")))
+    cells = [str(c.value) for row in book["Summary"].iter_rows() for c in row if c.value is not None]
+    scores_at = cells.index("Scores")
+    for needle in key_texts(result):
+        assert any(needle in c for c in cells[:scores_at]), f"{needle!r} is not in the Summary sheet's summary"
+    deck = Presentation(io.BytesIO(render_file(report, "pptx")))
+    opening = " ".join(shape.text_frame.text for slide in list(deck.slides)[1:3] for shape in slide.shapes
+                       if shape.has_text_frame)
+    opening += " ".join(cell.text for slide in list(deck.slides)[1:3] for shape in slide.shapes if shape.has_table
+                        for row in shape.table.rows for cell in row.cells)
+    for needle in key_texts(result):
+        assert needle in opening, f"{needle!r} is not on the deck's opening slides"
+
+
+@pytest.mark.parametrize("name", [n for n in SPREAD if n != "uniform-5-enterprise-regulated"])
+def test_the_numbers_agree_with_the_roadmap_in_every_format(name, cases):
+    result, report = cases[name]
+    plan = result["summary"]["plan"]
+    dated = [i for p in result["roadmap"]["phases"] if p["id"] != "later" for i in p["items"]]
+    assert plan["changes"] == len(dated) == len(report["roadmap"]["dated_items"])
+    text = render_markdown(result)
+    assert f"{plan['changes']} changes over {plan['months']} months" in text.split(APPENDIX)[0]
+    # No other count of the plan's changes anywhere in the body.
+    counts = {int(n) for n in re.findall(r"(\d+) (?:changes|improvements)\b", text.split(APPENDIX)[0])}
+    assert counts <= {plan["changes"]}
+
+
+def test_what_is_not_planned_has_no_dates_or_planned_status_in_any_format(cases):
+    name = "tiny-agile-startup-duplicate-work"
+    result, report = cases[name]
+    later = [i for p in result["roadmap"]["phases"] if p["id"] == "later" for i in p["items"]]
+    assert later, "this organisation's small PMO leaves work waiting"
+    waiting = {i["id"] for i in later}
+    rows = list(csv.DictReader(io.StringIO(render_csv(report, "roadmap").lstrip("\ufeff"))))
+    for row in rows:
+        if row["id"] in waiting:
+            assert (row["start_date"], row["end_date"], row["phase_months"]) == ("", "", "")
+            assert row["status"] == "not planned yet"
+        else:
+            assert row["start_date"] and row["status"] == "planned"
+    for item in report["roadmap"]["items"]:
+        if item["id"] in waiting:
+            assert item["start"] is None and item["end"] is None
+    html = render_html(report, charts={})
+    for item in later:  # in the appendix, without a date
+        entry = re.search(rf'<li id="item-{re.escape(item["id"])}">(.*?)</li>', html, flags=re.S).group(1)
+        assert not re.search(r"20\d\d|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec", entry)
+
+
+@pytest.mark.parametrize("name", SPREAD)
+def test_client_text_has_no_internal_ids_or_words(name, cases):
+    result, report = cases[name]
+    texts = [render_markdown(result), visible_text(render_html(report, charts={}))]
+    ids = [q for q in result["questionnaire"]["questions"]] + [p["id"] for p in result["pitfalls"] if "-" in p["id"]]
+    for text in texts:
+        for internal in ids:
+            assert internal not in text, f"{internal} is shown to the client"
+        assert "rule of thumb" not in text and "default for" not in text
+        assert not re.search(r"Level \d: [A-Z][a-z]+ \(level \d", text)
