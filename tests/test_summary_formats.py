@@ -133,8 +133,8 @@ def test_the_numbers_agree_with_the_roadmap_in_every_format(name, cases):
     assert plan["changes"] == len(dated) == len(report["roadmap"]["dated_items"])
     text = render_markdown(result)
     assert f"{plan['changes']} changes over {plan['months']} months" in text.split(APPENDIX)[0]
-    # No other count of the plan's changes anywhere in the body.
-    counts = {int(n) for n in re.findall(r"(\d+) (?:changes|improvements)\b", text.split(APPENDIX)[0])}
+    # No other count of the plan's changes anywhere in the body (what a PMO 'can lead' is its capacity).
+    counts = {int(n) for n in re.findall(r"(?<!about )\b(\d+) (?:changes|improvements)\b", text.split(APPENDIX)[0])}
     assert counts <= {plan["changes"]}
 
 

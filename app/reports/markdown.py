@@ -89,9 +89,6 @@ def render_markdown(result: Mapping[str, Any]) -> str:
     if own.get("own_first"):
         lines += ["## What the PMO should own first", ""]
         lines += [f"- **{item['title']}**: {item['why']}" for item in own["own_first"]] + [""]
-    if own.get("dont_own"):
-        lines += ["## What the PMO should not own", ""]
-        lines += [f"- {item['title']}" for item in own["dont_own"]] + [""]
 
     roadmap = result.get("roadmap") or {}
     titles = {i["id"]: i["title"] for ph in roadmap.get("phases", []) for i in ph["items"]}
@@ -158,6 +155,10 @@ def appendix_markdown(result: Mapping[str, Any], facts: Mapping[str, Any], title
         shown = ("yes" if value else "no") if isinstance(value, bool) else (spec.get("choices") or {}).get(value, value)
         lines.append(f"- {spec.get('label', key)}: {shown}")
     lines.append("")
+    own = result.get("ownership") or {}
+    if own.get("dont_own"):
+        lines += ["### What the PMO should not own", ""]
+        lines += [f"- **{item['title']}**: {item['why']}" for item in own["dont_own"]] + [""]
     rec = result.get("recommendation") or {}
     for entry in rec.get("ranking", []):
         lines.append(f"### {entry.get('title') or entry['model'].title()}: fit {entry['fit']}/100"

@@ -189,9 +189,11 @@ def _timeline_view(report: Mapping[str, Any]) -> dict[str, Any]:
     start = roadmap["start"]  # dates move with the start; the chart counts months from it
     return {"areas": [{"title": a["title"]} for a in report["areas"]],
             "roadmap": {"start": EPOCH, "months": roadmap["months"],
-                        "phases": [{"start_month": p["start_month"]} for p in roadmap["phases"]],
-                        "items": [{"title": i["title"], "area": i["area"], "start": EPOCH + (i["start"] - start),
-                                   "end": EPOCH + (i["end"] - start)} for i in roadmap["items"]]}}
+                        # Only planned phases and changes are drawn: what is not planned yet has no dates.
+                        "phases": [{"start_month": p["start_month"], "start": EPOCH} for p in roadmap["phases"]
+                                   if p["start"]],
+                        "dated_items": [{"title": i["title"], "area": i["area"], "start": EPOCH + (i["start"] - start),
+                                         "end": EPOCH + (i["end"] - start)} for i in roadmap["dated_items"]]}}
 
 
 def _trend_view(report: Mapping[str, Any]) -> dict[str, Any]:
