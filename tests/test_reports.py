@@ -73,7 +73,7 @@ def test_pdf_page_one_is_the_summary(room_case, pdf_pages):
     result, report = room_case
     first = pdf_pages[0]
     for needle in ("Where you stand", "The PMO that fits", "Pitfalls that matter most", "The first 90 days",
-                   "The plan in one line", result["recommendation"]["title"]):
+                   "The plan in one line", result["summary"]["design"]["title"]):
         assert needle.lower() in first.lower()  # labels are set in capitals by the stylesheet
     for pitfall in report["top_pitfalls"]:
         assert squash(pitfall["title"]) in first

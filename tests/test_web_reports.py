@@ -85,10 +85,10 @@ def test_result_page_summary_matches_the_reports_first_page(submitted):
         assert page.count(f'id="item-{item_id}"') == 1
 
 
-def test_the_recommended_model_is_described_once(submitted):
+def test_the_recommended_design_is_described_once(submitted):
     result = submitted.result()
     text = visible_text(submitted.client.get(submitted.base + "/result").text)
-    assert text.count(result["recommendation"]["summary"]) == 1
+    assert text.count(result["summary"]["design"]["text"]) == 1
 
 
 # --------------------------------------------------------------------------- workshops and organisations
