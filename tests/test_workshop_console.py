@@ -257,3 +257,22 @@ def test_the_console_counts_people_per_role_from_the_moment_they_join(app, fay, 
     joined[0].autosave({question_ids(app)[0]: 3})
     panel = visible_text(fay.client.get(workshop.base + "/panel").text)
     assert "Delivery (2 joined, 1 answered)" in panel and "Exec (0 joined, 0 answered)" in panel
+
+
+def test_a_vote_counts_as_activity_on_the_console(app, fay, workshop, split_room):
+    first, people = split_room
+    voter = people[0]
+    with opened(app) as db:  # the voter's answers were 25 minutes ago
+        old = (datetime.now(timezone.utc) - timedelta(minutes=25)).isoformat(timespec="seconds")
+        voter_id = store.response_by_token(db, voter.token)["id"]
+        db.execute("UPDATE answers SET updated_at = ? WHERE response_id = ?", [old, voter_id])
+        db.execute("UPDATE responses SET updated_at = ? WHERE id = ?", [old, voter_id])
+    assert fay.post(workshop.base + "/rounds", {"question_id": first}).status_code == 302
+    with opened(app) as db:
+        round_id = store.open_round_of(db, workshop.id)["id"]
+    assert voter.client.post(f"{voter.base}/round/{round_id}", json={"level": 3},
+                             headers={"X-CSRFToken": voter.csrf}).status_code == 200
+    panel = fay.client.get(workshop.base + "/panel").text
+    rows = {int(m.group(1)): visible_text(m.group(2))
+            for m in re.finditer(r'data-participant="(\d+)">(.*?)</tr>', panel, re.S)}
+    assert "just now" in rows[voter_id] and "idle" not in rows[voter_id]

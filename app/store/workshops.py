@@ -230,11 +230,14 @@ def responses_with_answers(db: Database, assessment_id: int) -> list[dict[str, A
 
 def participants(db: Database, assessment_id: int) -> list[dict[str, Any]]:
     """Every participant (not removed) with their status, how many questions they answered and when they
-    joined and were last active (their latest answer), in the order they joined: the facilitator's list."""
+    joined and were last active (their latest answer or second-round vote), in the order they joined:
+    the facilitator's list."""
     rows = db.execute(
         """SELECT r.id, r.display_name, r.role, r.status, r.created_at,
                   max(r.updated_at, COALESCE((SELECT max(a.updated_at) FROM answers a WHERE a.response_id = r.id),
-                                             r.updated_at)),
+                                             r.updated_at),
+                      COALESCE((SELECT max(v.updated_at) FROM round_votes v WHERE v.response_id = r.id),
+                               r.updated_at)),
                   (SELECT count(*) FROM answers a WHERE a.response_id = r.id)
            FROM responses r WHERE r.assessment_id = ? AND r.removed_at IS NULL ORDER BY r.id""",
         [assessment_id],
