@@ -127,15 +127,21 @@ def create_demo(db: Database, content: Content, quarters: int = 6, seed: int = 7
             assess(db, content, org_id, user_id, context, levels, rng, period, assessed_on, unit_id=unit_id,
                    title=f"{unit_name} {period}")
             assessments += 1
-        # The first phase of the latest roadmap was done last quarter; the next one has started.
+        # Work of the latest roadmap's first phase that was due to start by today is done (never
+        # before it was planned to start); the rest of that phase and the next phase have started.
         latest = store.history(db, org_id, unit_id)[-1]["summary"]
         phases = list(dict.fromkeys(item["phase"] for item in latest["roadmap"]))
+        day = (today or date.today()).isoformat()
         for item in latest["roadmap"]:
             status = {0: "done", 1: "started"}.get(phases.index(item["phase"]))
+            start = item.get("start_date") or periods[-1][1]
+            if status == "done" and start > day:
+                status = "started"
             if status:
                 store.set_progress(db, org_id, item["id"], status, owner=item["owner"] or "",
-                                   # Done last quarter; started work is due when the roadmap plans to end it.
-                                   **({"done_on": periods[-2][1]} if status == "done" else {"due_on": item["end_date"]}),
+                                   # Started work is due when the roadmap plans to end it.
+                                   **({"done_on": min(day, item.get("end_date") or day)} if status == "done"
+                                      else {"due_on": item["end_date"]}),
                                    user_id=user_id, unit_key=unit_id)
     store.set_benchmark_opt_in(db, org_id, True)
     peers = create_peers(db, content, periods[-2:], seed, password_method)

@@ -12,7 +12,7 @@ import pytest
 from app import store
 from app.demo import DEMO_ORG, PEERS
 from app.service import compute_result, org_benchmark
-from tests.helpers import AuthActions, query, visible_text
+from tests.helpers import AuthActions, opened, query, visible_text
 from tests.history_helpers import tables
 
 
@@ -129,3 +129,18 @@ def test_an_earlier_demos_peers_get_an_owner_each_so_its_benchmark_shows(make_ap
     with opened(app) as db:  # and the demo's panel shows at once: the demo refreshed the benchmark
         found = org_benchmark(app.extensions["pmo_content"], store.pooled_benchmark(db), org_id)
     assert found["shown"] is True
+
+
+def test_demo_work_is_never_done_before_it_was_planned_to_start(demo):
+    rows = query(demo.app, "SELECT p.unit_key, p.item_id, p.status, p.done_on FROM roadmap_progress p")
+    assert any(status == "done" for _unit, _item, status, _done in rows), "the demo shows some work done"
+    with opened(demo.app) as db:
+        (org_id,), = query(demo.app, "SELECT id FROM organisations WHERE name = ?", [DEMO_ORG])
+        starts = {}
+        for unit in store.units(db, org_id):
+            for item in store.history(db, org_id, unit["id"])[-1]["summary"]["roadmap"]:
+                starts[(unit["id"], item["id"])] = item["start_date"]
+    for unit, item, status, done_on in rows:
+        if status == "done":
+            assert starts[(unit, item)] and done_on >= starts[(unit, item)], (item, done_on, starts[(unit, item)])
+            assert done_on <= date.today().isoformat()
