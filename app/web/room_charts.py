@@ -162,7 +162,7 @@ def _marker(index: int, x: float, y: float, size: float, colour: str, label: str
 
 def _values_text(values: Sequence[float | None]) -> str:
     """The values a series draws, exactly (for tests and tools reading the drawing)."""
-    return " ".join("" if v is None else repr(v) for v in values)
+    return " ".join("" if v is None else str(int(v)) if float(v).is_integer() else repr(v) for v in values)
 
 
 def scores_radar_svg(series: Sequence[tuple[str, Mapping[str, float | None]]], labels: Mapping[str, str],
