@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import yaml
@@ -65,8 +66,9 @@ def test_assess_markdown(runner, tmp_path, questionnaire):
     result = runner.invoke(args=["assess", "--answers", path, "--format", "markdown"])
     assert result.exit_code == 0
     assert result.stdout.startswith("# PMO maturity result")
-    n = len(questionnaire.dimension("governance").questions)
-    assert f"| Governance | 3.00 | level 3 | {n} of {n} |" in result.stdout
+    # The scores table: area, score, level and the target the roadmap works towards (never below today).
+    row = re.search(r"^\| Governance \| 3\.00 \| level 3 \| (\d) \|$", result.stdout, flags=re.M)
+    assert row and int(row.group(1)) >= 3
 
 
 def test_assess_with_missing_context_warns_and_assumes(runner, tmp_path, questionnaire):
