@@ -10,7 +10,7 @@ import pytest
 
 from app.engine import run_assessment
 from app.engine.assessment import replan
-from app.engine.summary import build_summary, plan_line, reader_reasons, summary_of, summary_sections
+from app.engine.summary import build_summary, plan_line, reader_reasons, situation, summary_of, summary_sections
 from tests.test_scenarios import ROWS, answers_for
 
 START = {"start_date": "2027-01-04"}
@@ -97,6 +97,26 @@ def test_situation_is_two_or_three_sentences_true_of_the_answers(org, results):
     assert ("already score well" in text) == bool(result["ownership"].get("pain_note"))
     for name, level in _levels_cited(text, result):
         assert level == result["answers"][name], f"{name} is cited at level {level}"
+    if "; behind it: " in text:
+        behind = text.split("; behind it: ", 1)[1].split(".", 1)[0]
+        assert all(level <= 2 for _, level in _levels_cited(behind, result)), behind
+
+
+@pytest.mark.parametrize("levels, behind", [
+    ({"analytics.capacity_model": 1, "facilitation.conflict_resolution": 5, "tools.resource_planning": 2},
+     "capacity model at level 1 and resource planning tools at level 2"),
+    ({"analytics.capacity_model": 3, "facilitation.conflict_resolution": 5, "tools.resource_planning": 4}, None),
+])
+def test_only_a_weak_practice_is_said_to_be_behind_the_pain(levels, behind, results):
+    result = copy.deepcopy(results[SCENARIOS[0].values[0]])
+    result["answers"].update(levels)
+    result["roadmap"].setdefault("pain", {})["label"] = "conflicts over people and capacity"
+    result.setdefault("ownership", {})["pain_note"] = None
+    text = " ".join(situation(result, list(levels)))
+    if behind:
+        assert f"; behind it: {behind}." in text
+    else:
+        assert "behind it" not in text and "You named conflicts over people and capacity as the main pain." in text
 
 
 def _levels_cited(text: str, result):

@@ -187,7 +187,8 @@ def situation(result: Mapping[str, Any], pain_questions: Iterable[str] = ()) -> 
     if contradicted:  # name only the practices that do score well
         known = sorted((pair for pair in known if pair[1] >= 4), key=lambda pair: -pair[1])
     else:
-        known = sorted(known, key=lambda pair: pair[1])
+        # Only a weak practice (level 1-2) is said to be behind the pain: one at 3 or more is not.
+        known = sorted((pair for pair in known if pair[1] <= 2), key=lambda pair: pair[1])
     practices = _and([f"{practice_name(result, q)} at level {level}" for q, level in known[:3]])
     if label and contradicted:
         out.append(f"You named {label} as the main pain, yet the practices behind it already score well"
