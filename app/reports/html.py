@@ -12,16 +12,15 @@ from typing import Any, Mapping
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from ..engine.summary import day as summary_day
 from ..engine.whatif import NO_CHANGE
 from .levels import format_score
 from .svg import report_charts
 
 
 def day(value: date | str | None) -> str:
-    if not value:
-        return ""
-    day = date.fromisoformat(value) if isinstance(value, str) else value
-    return f"{day.day} {day:%b %Y}"
+    """A date as people read it: '4 Jan 2027' (the engine's one wording, as the summary says it)."""
+    return summary_day(value.isoformat() if isinstance(value, date) else value)
 
 
 def day_short(value: date | str | None) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import sqlite3
 import time
 
@@ -106,11 +104,8 @@ def init_web(app: Flask) -> None:
 
     @app.template_filter("long_date")
     def _long_date(iso: str | None) -> str:
-        """An ISO date as people read it: 4 Jan 2027."""
-        if not iso:
-            return ""
-        day = date.fromisoformat(str(iso)[:10])
-        return f"{day.day} {day.strftime('%b')} {day.year}"
+        """An ISO date as people read it: 4 Jan 2027 (the engine's one wording)."""
+        return day(str(iso) if iso else None)
 
     @app.template_filter("script_json")
     def _script_json(text: str):
