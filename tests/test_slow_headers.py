@@ -36,6 +36,20 @@ def slow_client(port: int, stop: threading.Event) -> None:
                 return
 
 
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (gunicorn's workers), read from /proc."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    if int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        found.append(int(entry))
+            except (OSError, ValueError, IndexError):
+                pass
+    return found
+
+
 @pytest.mark.slow
 def test_healthz_answers_while_8_slow_clients_hold_connections(tmp_path):
     port = free_port()
@@ -56,6 +70,13 @@ def test_healthz_answers_while_8_slow_clients_hold_connections(tmp_path):
                 pass
             assert time.monotonic() < deadline, "gunicorn did not start"
             time.sleep(0.3)
+        # The first answer comes from the first worker up; until the others have loaded the app, that one
+        # worker would take every slow client (and then the probe) alone. Wait for all four to be forked,
+        # then for them to load the app.
+        while len(_children(server.pid)) < 4:
+            assert time.monotonic() < deadline, "gunicorn did not start its workers"
+            time.sleep(0.3)
+        time.sleep(5)
         clients = [threading.Thread(target=slow_client, args=(port, stop), daemon=True) for _ in range(SLOW_CLIENTS)]
         for client in clients:
             client.start()
