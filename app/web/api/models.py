@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ...engine.progress import PROGRESS_STATUSES
+from ...engine.result_model import Result  # noqa: F401  (the API answers with it)
 from ...engine.names import NAME_PATTERN
 from ...engine.vocabulary import DIMENSIONS
 
@@ -132,18 +133,6 @@ class AssessmentQuery(FilteredQuery):
     status: Literal["open", "closed"] | None = None
 
 
-class Result(BaseModel):
-    """A frozen result: the same JSON as `flask assess --format json` (DESIGN.md lists its keys)."""
-
-    model_config = ConfigDict(extra="allow")
-    questionnaire: dict[str, Any]
-    scores: dict[str, Any]
-    overall: dict[str, Any]
-    recommendation: dict[str, Any]
-    pitfalls: list[Any]
-    roadmap: dict[str, Any]
-
-
 class ExportQuery(Input):
     format: Literal["pdf", "xlsx", "pptx"]
     start: Annotated[date, Field(description="Roadmap start date (default today).")] | None = None
@@ -167,6 +156,11 @@ class ProgressQuery(Input):
 ProgressStatus = Literal[PROGRESS_STATUSES]
 
 
+class Regression(BaseModel):
+    from_: float = Field(alias="from", description="The area's score at the assessment before.")
+    to: float = Field(description="Its score now.")
+
+
 class ProgressItem(BaseModel):
     model_config = ConfigDict(extra="allow")
     id: str
@@ -181,7 +175,25 @@ class ProgressItem(BaseModel):
     planned_start: str | None
     planned_end: str | None
     overdue: bool
-    regression: dict[str, Any] | None
+    regression: Regression | None = Field(description="Set when the area fell back: the item is planned again.")
+
+
+class ProgressPhase(BaseModel):
+    """A phase of the roadmap with how far its improvements got (its items are in Progress.items)."""
+
+    model_config = ConfigDict(extra="allow")
+    id: str
+    title: str
+    start_month: int
+    end_month: int | None
+    start_date: str | None = None
+    end_date: str | None = None
+    counts: dict[ProgressStatus, int]
+    total: int
+    planned_start: str | None
+    planned_end: str | None
+    overdue: int
+    percent_done: int | None
 
 
 class Progress(Output):
@@ -192,7 +204,7 @@ class Progress(Output):
     overdue: int = Field(description="Improvements past their due date (or planned end) and not done or dropped.")
     total: int
     items: list[ProgressItem]
-    phases: list[dict[str, Any]]
+    phases: list[ProgressPhase]
 
 
 class ProgressChange(Input):
@@ -236,15 +248,50 @@ class WorkshopPage(Output):
     next: str | None
 
 
+class Band(Output):
+    """The respondents' scores of one capability area."""
+
+    median: float | None
+    min: float | None
+    max: float | None
+    respondents: int
+
+
+class Consensus(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    level: int = Field(ge=1, le=5, description="The level the room agreed on.")
+    note: str | None
+
+
+class Discussion(Output):
+    """One question, ranked by how much the room disagrees."""
+
+    question: str
+    dimension: Dimension
+    text: str
+    median: float | None
+    iqr: float | None
+    stdev: float | None
+    spread: int | None
+    answered: int
+    dont_know: int
+    consensus: Consensus | None = Field(description="What the room agreed on, once recorded.")
+
+
+class RoleMedians(Output):
+    respondents: int
+    medians: dict[Dimension, float | None]
+
+
 class WorkshopSummary(Output):
     """The room as it stands: aggregates only, never a person's answers."""
 
     status: Literal["open", "closed"]
     revealed: bool
-    counts: dict[str, int]
-    band: dict[str, Any]
-    discussion: list[dict[str, Any]]
-    roles: dict[str, Any]
+    counts: dict[Literal["joined", "in_progress", "submitted", "not_started"], int]
+    band: dict[Dimension, Band]
+    discussion: list[Discussion]
+    roles: dict[str, RoleMedians] = Field(description="Per role with enough people, the medians per area.")
 
 
 # --------------------------------------------------------------------------
@@ -281,6 +328,49 @@ class HistoryPage(Output):
     next: str | None
 
 
+class Option(Output):
+    level: int = Field(ge=1, le=5)
+    text: str
+
+
+class QuestionShown(Output):
+    id: str
+    text: str
+    help: str
+    weight: float
+    options: list[Option]
+
+
+class DimensionShown(Output):
+    id: Dimension
+    title: str
+    description: str
+    weight: float
+    questions: list[QuestionShown]
+
+
+class LevelShown(Output):
+    level: int = Field(ge=1, le=5)
+    name: str
+    description: str
+
+
+class ChoiceShown(Output):
+    value: str
+    label: str
+
+
+class ContextShown(Output):
+    key: str
+    label: str
+    help: str
+    type: Literal["choice", "integer", "boolean"]
+    values: list[str] | None = None
+    choices: list[ChoiceShown] | None = None
+    min: int | None = None
+    max: int | None = None
+
+
 class Questionnaire(BaseModel):
     """The questionnaire, as `flask questionnaire show --format json` prints it."""
 
@@ -288,6 +378,7 @@ class Questionnaire(BaseModel):
     id: str
     version: str
     title: str
-    dimensions: list[dict[str, Any]]
-    context: list[dict[str, Any]]
+    levels: list[LevelShown]
+    dimensions: list[DimensionShown]
+    context: list[ContextShown]
 

@@ -1,0 +1,388 @@
+"""The shape of a result, as pydantic models: what `run_assessment` returns, described once.
+
+The engine builds its result as plain dicts (fast, JSON-ready); these models say what is in them,
+so the API description, and every client generated from it, has typed models end to end
+(tests/test_api_types.py checks a sample of real results against them, key by key). A model
+keeps keys it does not declare (``extra="allow"``): a result frozen by a later version still reads.
+Keys added to a result after DESIGN.md's contract (summary, check first, importance, ...) are
+optional here, because results frozen before them lack them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .vocabulary import DIMENSIONS, MODELS
+
+Dimension = Literal[DIMENSIONS]
+Model = Literal[MODELS]
+# The value of one fact a rule read (an answer, a score, a context field or a derived fact).
+Fact = str | int | float | bool | None
+Evidence = Annotated[dict[str, Fact], Field(description="Each fact the rule read, by name, with its value.")]
+
+
+class Part(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class Claim(Part):
+    when: str = Field(description="The condition the sentence states, as a rule expression.")
+    holds: bool
+    template: str
+
+
+class QuestionnaireRef(Part):
+    id: str
+    version: str
+    title: str | None = None
+    dimensions: dict[Dimension, str] | None = Field(None, description="Each capability area's title.")
+    questions: dict[str, str] | None = Field(None, description="Each question's text, by question id.")
+    names: dict[str, str] | None = Field(None, description="Each practice's short name, by question id.")
+    labels: dict[str, dict[str, str]] | None = Field(
+        None, description="Each question's short label per level ('1'-'5'), by question id.")
+    context: dict[str, ContextLabels] | None = Field(None, description="Each context field's question and choices.")
+
+
+class ContextLabels(Part):
+    label: str
+    choices: dict[str, str]
+
+
+class DimensionScore(Part):
+    score: float | None = Field(description="1.0-5.0; null when too few questions were answered.")
+    level: int | None
+    level_text: str | None = None
+    answered: int
+    dont_know: int | None = None
+    total: int
+    insufficient: bool | None = None
+
+
+class Overall(Part):
+    score: float | None
+    level: int | None
+    level_text: str | None = None
+    label: str | None
+    description: str | None = None
+    left_out: list[str] | None = None
+
+
+class LowQuestion(Part):
+    id: str
+    dimension: Dimension
+    text: str
+    level: int
+    current: str
+    next_level: int | None
+    next: str | None
+
+
+class Highlights(Part):
+    strongest: Dimension | None
+    weakest: Dimension | None
+    lowest_questions: list[LowQuestion]
+
+
+class Reason(Part):
+    rule: str
+    text: str
+    evidence: Evidence
+    points: int | None = None
+
+
+class Ranking(Part):
+    model: Model
+    title: str | None = None
+    fit: int = Field(ge=0, le=100)
+    points: int | None = None
+    eligible: bool | None = None
+    ruled_out: list[Reason] = []
+    reasons: list[Reason]
+
+
+class RuleChange(Part):
+    rule: str
+    applies_after: bool
+
+
+class WhatWouldChange(Part):
+    kind: str
+    fact: str
+    from_: float | int | None = Field(alias="from")
+    to: float | int | None
+    model: Model
+    instead_of: Model | None = None
+    text: str
+    fits_after: dict[Model, int] = {}
+    rules_changed: list[RuleChange] = []
+
+
+class CloseOn(Part):
+    fact: str
+    from_: float | int | None = Field(alias="from")
+    to: float | int | None
+    model: Model
+
+
+class Oversight(Part):
+    id: str
+    model: Model
+    title: str
+    model_title: str | None = None
+    text: str
+    evidence: Evidence
+
+
+class Design(Part):
+    id: str
+    model: Model
+    title: str
+    text: str
+    claims: list[Claim] = []
+    evidence: Evidence
+
+
+class Recommendation(Part):
+    model: Model
+    hybrid_with: Model | None
+    ranking: list[Ranking]
+    what_would_change: list[WhatWouldChange]
+    title: str | None = None
+    summary: str | None = None
+    close_call: bool | None = None
+    hybrid_margin: int | None = None
+    oversight: Oversight | None = None
+    close_on: CloseOn | None = None
+    design: Design | None = None
+
+
+class Function(Part):
+    id: str
+    title: str
+    why: str
+    evidence: Evidence
+    claims: list[Claim] = []
+
+
+class PainNote(Part):
+    pain: str
+    text: str
+    evidence: Evidence
+
+
+class Ownership(Part):
+    own_first: list[Function]
+    dont_own: list[Function]
+    named: list[Function] = []
+    pain_note: PainNote | None = None
+
+
+class PitfallResult(Part):
+    id: str
+    title: str
+    severity: Literal["high", "medium", "low"]
+    why: str
+    evidence: Evidence
+    mitigation: str
+    roadmap_items: list[str]
+    precondition: str | None = None
+    holds: list[str] = []
+    on_pain: bool | None = None
+    claims: list[Claim] = []
+    other_items: list[str] = []
+    plan_note: str | None = None
+
+
+class CheckFirst(Part):
+    id: str
+    text: str
+    ask: str | None = None
+    would_change: str | None = None
+    pain: str | None = None
+    cause_questions: list[str] = []
+    evidence: Evidence = {}
+    claims: list[Claim] = []
+
+
+class Raise(Part):
+    question: str
+    name: str
+    from_: int | None = Field(alias="from")
+    to: int
+    from_label: str | None
+    to_label: str
+
+
+class RoadmapItem(Part):
+    id: str
+    title: str
+    dimension: Dimension
+    to_level: int
+    requires: list[str]
+    reason: str
+    raises: list[Raise] = []
+    drivers: list[str] = []
+    outside_cap: bool | None = None
+    reasons: list[str] = []
+    theme: str | None = None
+    owner: str | None = None
+    owner_role: str | None = None
+    owner_name: str | None = None
+    effort_weeks: float | None = None
+    duration_weeks: float | None = None
+    start_week: float | None = None
+    end_week: float | None = None
+    start_date: str | None = None
+    end_date: str | None = None
+    deliverables: list[str] = []
+    metric: str | None = None
+    mitigates: list[str] = []
+    relieves: list[str] = []
+    setup_for: list[str] = []
+    description: str | None = None
+
+
+class RoadmapPhase(Part):
+    id: str
+    title: str
+    start_month: int
+    end_month: int | None
+    items: list[RoadmapItem]
+    start_date: str | None = None
+    end_date: str | None = None
+    more: int | None = None
+    note: str | None = None
+
+
+class Capacity(Part):
+    pmo_people: int | float
+    source: str
+    changes: int | None = None
+    improvement_share: float | None = None
+    effort_scale: float | None = None
+
+
+class PainPlan(Part):
+    id: str
+    label: str
+    function: str | None = None
+    items: list[str] = []
+    phase: str | None = None
+    in_place: bool | None = None
+    causes: list[str] = []
+    first: list[str] = []
+
+
+class Roadmap(Part):
+    target: dict[Dimension, int]
+    phases: list[RoadmapPhase]
+    current: dict[Dimension, int | None] | None = None
+    start_date: str | None = None
+    capacity: Capacity | None = None
+    roles: list[str] = []
+    items: int | None = Field(None, description="How many improvements the plan holds.")
+    person_weeks: float | None = None
+    pain: PainPlan | None = None
+    message: str | None = None
+    target_source: str | None = None
+
+
+class SummaryOverall(Part):
+    label: str | None
+    level: int | None
+    score: float | None
+    text: str
+
+
+class SummaryDesign(Part):
+    model: Model
+    title: str
+    text: str
+    oversight: SummaryOversight | None = None
+
+
+class SummaryOversight(Part):
+    title: str
+    text: str
+
+
+class SummaryPain(Part):
+    id: str
+    label: str
+    questions: list[str] = []
+
+
+class SummaryPitfall(Part):
+    id: str
+    title: str
+    severity: Literal["high", "medium", "low"]
+    mitigation: str
+    on_pain: bool | None = None
+
+
+class SummaryStep(Part):
+    id: str
+    title: str
+    when: str | None = None
+    why: str | None = None
+    owner: str | None = None
+    owner_name: str | None = None
+    start_date: str | None = None
+    end_date: str | None = None
+    start_week: float | None = None
+    end_week: float | None = None
+
+
+class SummaryCheck(Part):
+    text: str
+    ask: str | None = None
+    would_change: str | None = None
+
+
+class SummaryPlan(Part):
+    text: str
+    changes: int | None = None
+    months: int | None = None
+    waiting: int | None = None
+    why: str | None = None
+
+
+class Summary(Part):
+    """The story every format prints first (engine/summary.py)."""
+
+    situation: list[str]
+    overall: SummaryOverall | None = None
+    design: SummaryDesign | None = None
+    pain: SummaryPain | None = None
+    pitfalls: list[SummaryPitfall] = []
+    first_90_days: list[SummaryStep] = []
+    check_first: list[SummaryCheck] = []
+    plan: SummaryPlan | None = None
+
+
+class Result(Part):
+    """A result: the same JSON as `flask assess --format json` (DESIGN.md lists its keys)."""
+
+    questionnaire: QuestionnaireRef
+    scores: dict[Dimension, DimensionScore]
+    overall: Overall
+    recommendation: Recommendation
+    pitfalls: list[PitfallResult]
+    roadmap: Roadmap
+    content: dict[str, str] | None = Field(None, description="The content's hash the result was computed with.")
+    context: dict[str, str | int | bool | None] | None = Field(None, description="The profile, by context key.")
+    answers: dict[str, int | None] | None = Field(None, description="Each answer's level (null: don't know).")
+    highlights: Highlights | None = None
+    ownership: Ownership | None = None
+    check_first: list[CheckFirst] = []
+    plan: dict[str, str | int | float | bool | None] | None = Field(None, description="The planning choices.")
+    warnings: list[str] = []
+    summary: Summary | None = None
+    notes: dict[str, str] | None = Field(None, description="Notes per capability area or question.")
+
+
+for _model in list(globals().values()):
+    if isinstance(_model, type) and issubclass(_model, BaseModel) and _model is not BaseModel:
+        _model.model_rebuild()
