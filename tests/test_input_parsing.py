@@ -76,9 +76,9 @@ def numeric_cases(x, raw: str) -> list[tuple]:
         ("b", "POST", f"/orgs/{w.org_b}/workshops/new",
          {"title": "New", "mode": "anonymous", "roles": "", **CONTEXT_FORM, "active_projects": raw}, 400,
          "needs a whole number"),
-        ("b", "POST", f"/r/{w.b_token}/target", targets, 400, "must be a level from 1 to 5"),
+        ("b", "POST", f"/r/{w.b_token}/target", targets, 400, "needs a level from 1 to 5"),
         ("b", "POST", f"/orgs/{w.org_b}/workshops/{w.b_closed_workshop}/target", targets, 400,
-         "must be a level from 1 to 5"),
+         "needs a level from 1 to 5"),
         ("b", "POST", f"/orgs/{w.org_b}/workshops/{w.b_workshop}/consensus",
          {"question_id": x.first, "level": raw}, 400, "must be 1 to 5"),
         ("b", "POST", f"/r/{w.b_private_member_token}/d/{DIMENSIONS[0]}", {f"q-{x.first}": raw}, 400,
@@ -118,6 +118,10 @@ def test_unicode_digits_are_refused_with_the_reason_and_store_nothing_wrong(nume
         # The profile keeps what was typed: the valid answers are saved, the wrong one is not.
         assert all(change.startswith("responses: ") for change in changes)
         # (test_web_questionnaire checks which answers are saved.)
+    elif path.endswith("/target"):
+        # The plan form keeps its valid choices too (test_web_results checks which): a re-plan, logged.
+        assert {change.split(":")[0] for change in changes} <= {"snapshots", "assessments", "audit_log",
+                                                                "benchmark_generation"}
     else:
         assert changes == []
 

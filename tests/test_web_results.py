@@ -75,15 +75,20 @@ def test_changing_the_target_replans_and_keeps_the_old_snapshot(app, submitted):
 
 
 @pytest.mark.parametrize("value", ["0", "6", "x", ""])
-def test_bad_target_gets_400_and_changes_nothing(app, submitted, value):
+def test_a_bad_target_keeps_the_other_choices_and_says_which_area(app, submitted, value):
     before = submitted.result()
-    form = {f"target-{d}": "3" for d in DIMENSIONS}
+    form = {f"target-{d}": "4" for d in DIMENSIONS}
     form["target-analytics"] = value
+    form["plan-people"] = "3"
     response = submitted.post("/target", form)
     assert response.status_code == 400
-    assert "must be a level from 1 to 5" in visible_text(response.text)
-    assert submitted.result() == before
-    assert snapshot_count(app) == 1
+    text = visible_text(response.text)
+    assert f"The target for Analytics needs a level from 1 to 5; “{value}” is not one." in text
+    assert "Traceback" not in text and "target-analytics" not in text
+    after = submitted.result()
+    assert after["roadmap"]["target"] == {**{d: 4 for d in DIMENSIONS}, "analytics": before["roadmap"]["target"]["analytics"]}
+    assert after["plan"]["pmo_people"] == 3
+    assert 'name="plan-people" value="3"' in response.text, "what was typed comes back in the form"
 
 
 def test_the_plan_takes_a_start_date_the_pmos_people_and_owner_names(app, submitted):
@@ -107,16 +112,34 @@ def test_the_plan_takes_a_start_date_the_pmos_people_and_owner_names(app, submit
 
 
 @pytest.mark.parametrize("field, value, message", [
-    ("plan-start", "next week", "The start date must look like 2027-01-15"),
-    ("plan-people", "0", "must be a whole number from 1 to 200"),
-    ("plan-people", "²", "must be a whole number from 1 to 200"),
+    ("plan-start", "next week", "The start date needs a day such as 15 Jan 2027; “next week” is not one."),
+    ("plan-people", "0", "“People in the PMO” needs a whole number from 1 to 200; “0” is not one."),
+    ("plan-people", "²", "“People in the PMO” needs a whole number from 1 to 200; “²” is not one."),
 ])
-def test_a_bad_planning_choice_gets_400_and_changes_nothing(app, submitted, field, value, message):
+def test_a_bad_planning_choice_comes_back_as_typed_and_the_valid_ones_are_saved(app, submitted, field, value,
+                                                                                 message):
     before = submitted.result()
-    form = {f"target-{d}": "3" for d in DIMENSIONS}
-    form[field] = value
+    role = before["roadmap"]["roles"][0]
+    form = {f"target-{d}": "4" for d in DIMENSIONS}
+    form.update({"plan-start": "2027-01-04", "plan-people": "2", f"owner-{role}": "Sam Jones", field: value})
     response = submitted.post("/target", form)
     assert response.status_code == 400 and message in visible_text(response.text)
+    assert f'value="{value}"' in response.text and 'value="Sam Jones"' in response.text
+    after = submitted.result()
+    assert after["roadmap"]["target"] == {d: 4 for d in DIMENSIONS}
+    assert after["plan"]["owners"] == {role: "Sam Jones"}
+    kept = {"plan-start": ("start_date", "2027-01-04"), "plan-people": ("pmo_people", 2)}
+    for name, (key, good) in kept.items():
+        assert after["plan"].get(key) == (before["plan"] or {}).get(key) if name == field else after["plan"][key] == good
+    assert snapshot_count(app) == 2
+
+
+def test_a_plan_form_with_nothing_valid_changes_nothing(app, submitted):
+    before = submitted.result()
+    form = {f"target-{d}": str(before["roadmap"]["target"][d]) for d in DIMENSIONS}
+    form.update({"plan-start": before["plan"]["start_date"], "plan-people": "0"})
+    response = submitted.post("/target", form)
+    assert response.status_code == 400
     assert submitted.result() == before and snapshot_count(app) == 1
 
 

@@ -127,49 +127,58 @@ def json_body() -> Any:
         return None
 
 
-def target_from_form(form: Mapping[str, str]) -> dict[str, int]:
-    """The target of the result page's form; abort with 400 (nothing changed) on a bad level."""
-    target = {}
+def read_plan_form(form: Mapping[str, str], result: Mapping[str, Any]) -> tuple[dict[str, int], dict, dict[str, str]]:
+    """The result page's plan form: (target, plan, errors by field name).
+
+    A field that cannot be read keeps the result's current value in the target and plan returned,
+    so what was valid can be saved; its error says in plain words what it takes.
+    """
+    roadmap = result["roadmap"]
+    current = result.get("plan") or {}
+    labels = result["questionnaire"].get("dimensions", {})
+    errors: dict[str, str] = {}
+    target: dict[str, int] = {}
     for dim in DIMENSIONS:
         raw = form.get(f"target-{dim}", "")
         level = parse_level(raw)
         if level is None:
-            refuse(400, "The target could not be changed",
-                   f"The target for {dim} must be a level from 1 to 5, not {raw!r}. Nothing was changed.")
+            errors[f"target-{dim}"] = f"The target for {labels.get(dim, dim)} needs a level from 1 to 5; “{raw}” is not one."
+            level = (roadmap.get("target") or {}).get(dim) or 1
         target[dim] = level
-    return target
-
-
-def plan_from_form(form: Mapping[str, str], roles: list[str]) -> dict:
-    """The roadmap's planning choices from the result page's form: a start date, the PMO's people
-    and a name for each role the roadmap names; 400 (nothing changed) on what cannot be read."""
     plan: dict = {}
     raw_start = (form.get("plan-start") or "").strip()
     if raw_start:
         try:
             plan["start_date"] = date.fromisoformat(raw_start).isoformat()
         except ValueError:
-            refuse(400, "The plan could not be changed",
-                   f"The start date must look like 2027-01-15, not {raw_start!r}. Nothing was changed.")
+            errors["plan-start"] = f"The start date needs a day such as 15 Jan 2027; “{raw_start}” is not one."
+    if "start_date" not in plan and current.get("start_date") and "plan-start" in errors:
+        plan["start_date"] = current["start_date"]
     raw_people = (form.get("plan-people") or "").strip()
     if raw_people:
         people = parse_int(raw_people)
         if people is None or not 1 <= people <= 200:
-            refuse(400, "The plan could not be changed",
-                   f"The PMO's people must be a whole number from 1 to 200, not {raw_people!r}. Nothing was changed.")
-        plan["pmo_people"] = people
-    owners = {role: form.get(f"owner-{role}", "").strip() for role in roles}
-    too_long = [role for role, name in owners.items() if len(name) > 80]
-    if too_long:
-        refuse(400, "The plan could not be changed",
-               f"The name for {too_long[0]} is longer than 80 characters. Nothing was changed.")
-    for role, name in ((role, name) for role, name in owners.items() if name):
-        try:
-            check_name(name, f"The name for {role}")
-        except UnsafeName as err:
-            refuse(400, "The plan could not be changed", f"{err}. Nothing was changed.")
-    plan["owners"] = {role: name for role, name in owners.items() if name}
-    return plan
+            errors["plan-people"] = _number_message("People in the PMO", raw_people, 1, 200)
+            if current.get("pmo_people"):
+                plan["pmo_people"] = current["pmo_people"]
+        else:
+            plan["pmo_people"] = people
+    owners: dict[str, str] = {}
+    for role in roadmap.get("roles", []):
+        name = (form.get(f"owner-{role}") or "").strip()
+        problem = f"The name for {role} can have at most 80 characters." if len(name) > 80 else None
+        if name and problem is None:
+            try:
+                check_name(name, f"The name for {role}")
+            except UnsafeName as err:
+                problem = f"{err}."
+        if problem:
+            errors[f"owner-{role}"] = problem
+            name = (current.get("owners") or {}).get(role, "")
+        if name:
+            owners[role] = name
+    plan["owners"] = owners
+    return target, plan, errors
 
 
 def start_date_from(args: Mapping[str, str]) -> date:

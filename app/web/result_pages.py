@@ -5,14 +5,19 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, timedelta
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from flask import Response
 
+from .. import service
+from ..db import get_db
+from ..engine import InvalidInput
 from ..engine.summary import capacity_text, reader_reasons, summary_of
 from ..engine.vocabulary import DIMENSIONS, LEVELS
 from ..reports.guard import guard_formula
+from .audit import levels_text
 from .current import content
+from .params import read_plan_form
 from .room_charts import result_radar_svg
 
 
@@ -20,8 +25,10 @@ def roadmap_titles(result: Mapping[str, Any]) -> dict[str, str]:
     return {item["id"]: item["title"] for phase in result["roadmap"].get("phases", []) for item in phase["items"]}
 
 
-def result_context(snapshot: Mapping[str, Any], links: Mapping[str, str]) -> dict[str, Any]:
-    """The template values every page showing a frozen result needs."""
+def result_context(snapshot: Mapping[str, Any], links: Mapping[str, str],
+                   plan_form: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The template values every page showing a frozen result needs (``plan_form``: the plan form
+    as typed and its errors, when it comes back refused)."""
     result = snapshot["result"]
     catalogue = content().roadmap
     labels = result["questionnaire"].get("dimensions", {})
@@ -41,7 +48,33 @@ def result_context(snapshot: Mapping[str, Any], links: Mapping[str, str]) -> dic
         "today": date.today().isoformat(),
         # Drawn on the server: the first screen needs no chart library.
         "radar_svg": result_radar_svg(result, labels),
+        "plan_form": plan_form or {"typed": {}, "errors": {}},
     }
+
+
+def _plan_fields(target: Mapping[str, int], plan: Mapping[str, Any]) -> tuple:
+    return (dict(target), plan.get("start_date"), plan.get("pmo_people"), dict(plan.get("owners") or {}))
+
+
+def replan_from_form(form: Mapping[str, str], snapshot: Mapping[str, Any], assessment_id: int,
+                     audit: Callable[[str], Any]) -> dict[str, Any] | None:
+    """Re-plan a result from its plan form: the fields that are valid are kept even when others are not.
+
+    Return None when all was kept, else the form as typed and the errors by field, for the page to show.
+    ``audit(detail)`` gives the audit block the change runs in.
+    """
+    result = snapshot["result"]
+    target, plan, errors = read_plan_form(form, result)
+    current = _plan_fields(result["roadmap"].get("target") or {}, result.get("plan") or {})
+    if not errors or _plan_fields(target, plan) != current:
+        try:
+            with audit(levels_text(target)):
+                service.change_target(get_db(), content(), assessment_id, snapshot, target, plan)
+        except InvalidInput as err:
+            errors[""] = f"{err}."
+    if not errors:
+        return None
+    return {"typed": {key: form.get(key, "") for key in form if key != "csrf_token"}, "errors": errors}
 
 
 def roadmap_csv(result: Mapping[str, Any], start: date) -> str:

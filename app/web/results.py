@@ -6,18 +6,17 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_wtf.csrf import generate_csrf
 
 from .. import service, store
 from ..db import get_db
-from ..engine import InvalidInput
 from .access import attachable_orgs, load_response, load_snapshot
-from .audit import audited, levels_text
+from .audit import audited
 from .current import content
-from .errors import error_response
 from .page_cache import frozen_page, page_key_for_user
 from .reports import prerender_self_report
-from .params import plan_from_form, start_date_from, target_from_form
-from .result_pages import report_downloads, result_context, roadmap_csv_response
+from .params import start_date_from
+from .result_pages import replan_from_form, report_downloads, result_context, roadmap_csv_response
 
 bp = Blueprint("results", __name__)
 
@@ -37,25 +36,30 @@ def result_page(token: str):
            response["period"], response["assessed_on"])
 
     def render(csrf_token) -> str:
-        snapshot = store.load_snapshot(db, stamp["id"])
-        links = {"json": url_for("results.result_json", token=token),
-                 "target": url_for("results.change_target", token=token),
-                 "csv": url_for("results.roadmap_export", token=token)}
-        report = service.self_report(db, content(), response, snapshot, date.today())
-        prerender_self_report(response, snapshot)  # the PDF is ready by the time someone clicks it
-        return render_template(
-            "results/result.html",
-            token=token,
-            **result_context(snapshot, links),
-            report=report,
-            downloads=report_downloads("reports.result_report", report, token=token),
-            response=response,
-            attach_orgs=attach,
-            org=org,
-            csrf_token=csrf_token,
-        )
+        return _render_result(token, response, store.load_snapshot(db, stamp["id"]), attach, org, csrf_token)
 
     return frozen_page(key, stamp["created_at"], render)
+
+
+def _render_result(token: str, response: dict, snapshot: dict, attach: list, org: dict | None, csrf_token,
+                   plan_form: dict | None = None) -> str:
+    db = get_db()
+    links = {"json": url_for("results.result_json", token=token),
+             "target": url_for("results.change_target", token=token),
+             "csv": url_for("results.roadmap_export", token=token)}
+    report = service.self_report(db, content(), response, snapshot, date.today())
+    prerender_self_report(response, snapshot)  # the PDF is ready by the time someone clicks it
+    return render_template(
+        "results/result.html",
+        token=token,
+        **result_context(snapshot, links, plan_form),
+        report=report,
+        downloads=report_downloads("reports.result_report", report, token=token),
+        response=response,
+        attach_orgs=attach,
+        org=org,
+        csrf_token=csrf_token,
+    )
 
 
 @bp.get("/r/<token>/result.json")
@@ -73,14 +77,14 @@ def change_target(token: str):
     response, snapshot = load_snapshot(token)
     if snapshot is None:
         abort(404)
-    target = target_from_form(request.form)
-    plan = plan_from_form(request.form, snapshot["result"]["roadmap"].get("roles", []))
-    try:
-        with audited("target_changed", response["org_id"], "assessment", response["assessment_id"],
-                     response["title"], levels_text(target)):
-            service.change_target(get_db(), content(), response["assessment_id"], snapshot, target, plan)
-    except InvalidInput as err:
-        return error_response(400, "The plan could not be changed", f"{err}. Nothing was changed.")
+    plan_form = replan_from_form(request.form, snapshot, response["assessment_id"],
+                                 lambda text: audited("target_changed", response["org_id"], "assessment",
+                                                      response["assessment_id"], response["title"], text))
+    if plan_form:  # what was typed comes back with what was wrong; the valid fields were kept
+        response, snapshot = load_snapshot(token)
+        org = store.get_org(get_db(), response["org_id"]) if response["org_id"] else None
+        page = _render_result(token, response, snapshot, attachable_orgs(response), org, generate_csrf, plan_form)
+        return page, 400
     flash("The roadmap was re-planned.", "success")
     return redirect(url_for("results.result_page", token=token) + "#roadmap-heading")
 

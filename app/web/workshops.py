@@ -17,13 +17,12 @@ from flask import Blueprint, Response, abort, flash, g, jsonify, redirect, rende
 
 from .. import service, store
 from ..db import get_db
-from ..engine import InvalidInput
 from ..engine.reassessment import next_period
 from ..engine.summary import day
 from ..engine.vocabulary import LEVELS
 from . import live, room_charts, screens
 from .access import can_facilitate, facilitator_view, member_view
-from .audit import audited, levels_text
+from .audit import audited
 from .current import content, public_url
 from .errors import error_response
 from .messages import refusal
@@ -31,11 +30,9 @@ from .params import (
     optional_id,
     parse_context_form,
     parse_level,
-    plan_from_form,
     start_date_from,
-    target_from_form,
 )
-from .result_pages import report_downloads, result_context, roadmap_csv_response
+from .result_pages import replan_from_form, report_downloads, result_context, roadmap_csv_response
 
 bp = Blueprint("workshops", __name__, url_prefix="/orgs/<int:org_id>/workshops")
 
@@ -540,6 +537,10 @@ def _report_snapshot(org_id: int, workshop_id: int) -> tuple[dict, dict]:
 @bp.get("/<int:workshop_id>/report")
 @member_view()
 def report(org_id: int, workshop_id: int):
+    return _report_page(org_id, workshop_id)
+
+
+def _report_page(org_id: int, workshop_id: int, plan_form: dict | None = None) -> str:
     workshop, snapshot = _report_snapshot(org_id, workshop_id)
     links = {"json": url_for("workshops.report_json", org_id=org_id, workshop_id=workshop_id),
              "target": url_for("workshops.change_target", org_id=org_id, workshop_id=workshop_id),
@@ -548,8 +549,9 @@ def report(org_id: int, workshop_id: int):
     downloads = report_downloads("reports.workshop_report", report, org_id=org_id, workshop_id=workshop_id)
     deadline = store.reopen_deadline(workshop)
     can_reopen = can_facilitate(g.user) and deadline is not None and datetime.now(timezone.utc) <= deadline
-    return render_template("workshops/report.html", org=g.org, workshop=workshop, **result_context(snapshot, links),
-                           report=report, downloads=downloads, heading=f"Workshop result: {workshop['title']}",
+    return render_template("workshops/report.html", org=g.org, workshop=workshop,
+                           **result_context(snapshot, links, plan_form), report=report, downloads=downloads,
+                           heading=f"Workshop result: {workshop['title']}",
                            reopen_until=deadline if can_reopen else None)
 
 
@@ -572,12 +574,10 @@ def report_csv(org_id: int, workshop_id: int):
 @member_view()
 def change_target(org_id: int, workshop_id: int):
     workshop, snapshot = _report_snapshot(org_id, workshop_id)
-    target = target_from_form(request.form)
-    plan = plan_from_form(request.form, snapshot["result"]["roadmap"].get("roles", []))
-    try:
-        with audited("target_changed", org_id, "workshop", workshop_id, workshop["title"], levels_text(target)):
-            service.change_target(get_db(), content(), workshop["assessment_id"], snapshot, target, plan)
-    except InvalidInput as err:
-        return error_response(400, "The plan could not be changed", f"{err}. Nothing was changed.")
+    plan_form = replan_from_form(request.form, snapshot, workshop["assessment_id"],
+                                 lambda text: audited("target_changed", org_id, "workshop", workshop_id,
+                                                      workshop["title"], text))
+    if plan_form:  # what was typed comes back with what was wrong; the valid fields were kept
+        return _report_page(org_id, workshop_id, plan_form), 400
     flash("The roadmap was re-planned.", "success")
     return redirect(url_for("workshops.report", org_id=org_id, workshop_id=workshop_id) + "#roadmap-heading")

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from app import store
 from tests.browser.conftest import sign_in
 from tests.browser.test_questionnaire_browser import fill_context
+from tests.browser.test_report_print import result_token  # noqa: F401  (the fixture)
 
 SHOTS = os.environ.get("PMO_SHOTS")  # a folder: screenshots for a person to look at
 
@@ -90,3 +91,32 @@ def test_a_wrong_workshop_code_keeps_the_code_and_offers_to_try_again_on_a_phone
     phone.get_by_role("button", name="Try again").click()
     expect(phone.locator("#code-error")).to_contain_text("A workshop code has 8 letters and digits")
     expect(phone.get_by_label("Workshop code")).to_have_value("abc")
+
+
+def test_a_bad_plan_choice_keeps_what_was_typed_and_re_plans_with_the_rest(browser, server, result_token):  # noqa: F811
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{server.url}/r/{result_token}/result")
+        page.locator(".plan-form > summary").click()
+        page.select_option("#input-target-tools", "5")
+        page.fill("#input-plan-people", "0")
+        owner = page.locator(".plan-form input[name^='owner-']").first
+        owner.fill("Sam Jones")
+        page.get_by_role("button", name="Re-plan the roadmap").click()
+        error = page.locator("#err-plan-people")
+        expect(error).to_have_text("“People in the PMO” needs a whole number from 1 to 200; “0” is not one.")
+        expect(page.locator(".plan-form [data-error-summary]")).to_be_visible()
+        expect(page.locator("#input-plan-people")).to_have_value("0")
+        expect(page.locator(".plan-form input[name^='owner-']").first).to_have_value("Sam Jones")
+        expect(page.locator("#input-target-tools")).to_have_value("5")
+        page.locator("#input-plan-people").scroll_into_view_if_needed()
+        if SHOTS:
+            page.screenshot(path=os.path.join(SHOTS, "plan-error-390.png"))
+        # What was valid was kept: a fresh look at the page shows the new target and the owner.
+        page.goto(f"{server.url}/r/{result_token}/result")
+        expect(page.locator("#input-target-tools")).to_have_value("5")
+        expect(page.locator(".plan-form input[name^='owner-']").first).to_have_value("Sam Jones")
+        expect(page.locator("#input-plan-people")).to_have_value("")
+    finally:
+        context.close()
