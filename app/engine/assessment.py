@@ -17,7 +17,7 @@ from .roadmap import MANAGED, PlanInput, build_roadmap, link_pitfalls
 from .rules import (check_pain, choose_design, choose_ownership, choose_oversight, find_checks, find_pitfalls,
                     rank_models, set_model_facts)
 from .scoring import describe_highlights, score_answers, validate_answers
-from .summary import build_summary
+from .summary import build_summary, rank_pitfalls
 from .vocabulary import DIMENSIONS, LEVELS
 from .whatif import ChangeWording, fold_cliff_edges, what_would_change
 from .wording import level_phrase, render
@@ -261,6 +261,8 @@ def plan_roadmap(content: Content, questionnaire: Questionnaire, answers: Mappin
     )
     roadmap = build_roadmap(content.roadmap, plan_input)
     link_pitfalls(advice.pitfalls, roadmap, content.roadmap, answers)
+    # Every format lists the pitfalls in the summary's order: the most severe first, the pain's first among equals.
+    advice.pitfalls[:] = rank_pitfalls(advice.pitfalls, pain_id, (roadmap.get("pain") or {}).get("items") or ())
     keep_started_functions(rulebook, advice.ownership, roadmap, pain)
     # The answers show the pain's work is already done: say so, if the answers alone did not.
     if (roadmap.get("pain") or {}).get("in_place") and not advice.ownership.get("pain_note") and pain is not None:

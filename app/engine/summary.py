@@ -5,7 +5,7 @@ so no format counts or words the plan its own way. Pure: it reads the plain resu
 
 - situation: two or three sentences, each true of these answers, tied to the stated pain;
 - design: the PMO design that fits (the recommendation's design when the rules give one);
-- pitfalls: the three that matter most, the pain's pitfall first, then high before medium;
+- pitfalls: the three that matter most: high before medium before low, the pain's first among equals;
 - first_90_days: at most seven dated changes that end within the first 90 days;
 - check_first: answers that disagree, to check in the room before acting on the advice;
 - plan: the plan in one line, "N changes over M months, K waiting", and why work waits.
@@ -118,15 +118,30 @@ def _on_pain(pitfall: Mapping[str, Any], pain_id: str | None, pain_items: Iterab
     return bool(set(pitfall.get("roadmap_items") or ()) & set(pain_items))
 
 
+def cited_floor(pitfall: Mapping[str, Any]) -> int:
+    """The lowest answer a pitfall cites (9 when it cites none): the lower, the more it matters."""
+    levels = [v for k, v in (pitfall.get("evidence") or {}).items()
+              if k.startswith("answers.") and isinstance(v, int) and not isinstance(v, bool)]
+    return min(levels, default=9)
+
+
+def rank_pitfalls(pitfalls: Iterable[Mapping[str, Any]], pain_id: str | None,
+                  pain_items: Iterable[str] = ()) -> list[Any]:
+    """Pitfalls in the order a reader meets them: high before medium before low; among equals, those on
+    the stated pain first, then those citing the lowest answers, then as the rules list them."""
+    items = tuple(pain_items)
+    return [p for _, p in sorted(enumerate(pitfalls), key=lambda pair: (
+        SEVERITY_RANK.get(pair[1].get("severity"), 9), not _on_pain(pair[1], pain_id, items),
+        cited_floor(pair[1]), pair[0]))]
+
+
 def top_pitfalls(result: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The three pitfalls that matter most: the pain's first, then by severity, then as the rules rank them."""
+    """The three pitfalls that matter most: the three most severe, the pain's first among equals."""
     pain = (result.get("roadmap") or {}).get("pain") or {}
     pain_id = (result.get("context") or {}).get("primary_pain")
-    ranked = sorted(enumerate(result.get("pitfalls") or []),
-                    key=lambda pair: (not _on_pain(pair[1], pain_id, pain.get("items") or ()),
-                                      SEVERITY_RANK.get(pair[1].get("severity"), 9), pair[0]))
+    ranked = rank_pitfalls(result.get("pitfalls") or [], pain_id, pain.get("items") or ())
     return [{"id": p["id"], "title": p["title"], "severity": p["severity"], "mitigation": p.get("mitigation", ""),
-             "on_pain": _on_pain(p, pain_id, pain.get("items") or ())} for _, p in ranked[:TOP_PITFALLS]]
+             "on_pain": _on_pain(p, pain_id, pain.get("items") or ())} for p in ranked[:TOP_PITFALLS]]
 
 
 def first_days(result: Mapping[str, Any], pain_label: str | None) -> list[dict[str, Any]]:
