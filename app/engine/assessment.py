@@ -102,7 +102,12 @@ def run_assessment(
 
 
 def choice_labels(questionnaire: Questionnaire) -> dict[str, dict[str, str]]:
-    """Context choices as they read inside a sentence: 'small', 'mostly agile', 'no PMO today'."""
+    """Context choices as they read inside a sentence: 'small', 'mostly agile', 'no PMO today' (built once
+    per questionnaire, shared: read it, never change it)."""
+    return questionnaire.memo("_choice_labels", lambda: _choice_labels(questionnaire))
+
+
+def _choice_labels(questionnaire: Questionnaire) -> dict[str, dict[str, str]]:
     def short(label: str) -> str:
         text = label.split(" (")[0].split(":")[0].strip()
         # 'Intake criteria' reads 'intake criteria'; an acronym such as 'PMO mandate' keeps its case.
@@ -153,18 +158,7 @@ def assess_valid(
     roadmap = plan_roadmap(content, questionnaire, answers, scores, full_target, advice, context, plan or {})
     roadmap["target_source"] = target_source
     result = {
-        "questionnaire": {
-            "id": questionnaire.id,
-            "version": questionnaire.version,
-            "title": questionnaire.title,
-            "dimensions": {d.id: d.title for d in questionnaire.dimensions},
-            # The texts a frozen result is read with, so it reads the same after content changes.
-            "questions": {q.id: q.text for q in questionnaire.questions()},
-            "names": {q.id: q.short_name for q in questionnaire.questions()},
-            "labels": {q.id: {str(level): q.label(level) for level in LEVELS} for q in questionnaire.questions()},
-            "context": {f.key: {"label": f.label, "choices": {c.value: c.label for c in f.choices or ()}}
-                        for f in questionnaire.context},
-        },
+        "questionnaire": questionnaire_block(questionnaire),
         "content": {"hash": content.hash},
         "context": context,
         "answers": {q.id: answers[q.id] for q in questionnaire.questions() if q.id in answers},
@@ -182,6 +176,26 @@ def assess_valid(
     }
     result["summary"] = build_summary(result, pain_questions(content, context))
     return result
+
+
+def questionnaire_block(questionnaire: Questionnaire) -> dict[str, Any]:
+    """The questionnaire as a result carries it: a fresh copy of what is built once per questionnaire."""
+    block = questionnaire.memo("_result_block", lambda: {
+        "id": questionnaire.id,
+        "version": questionnaire.version,
+        "title": questionnaire.title,
+        "dimensions": {d.id: d.title for d in questionnaire.dimensions},
+        # The texts a frozen result is read with, so it reads the same after content changes.
+        "questions": {q.id: q.text for q in questionnaire.questions()},
+        "names": {q.id: q.short_name for q in questionnaire.questions()},
+        "labels": {q.id: {str(level): q.label(level) for level in LEVELS} for q in questionnaire.questions()},
+        "context": {f.key: {"label": f.label, "choices": {c.value: c.label for c in f.choices or ()}}
+                    for f in questionnaire.context},
+    })
+    # Every mapping is copied (its strings are immutable), so a caller may change its result freely.
+    return {**block, "dimensions": dict(block["dimensions"]), "questions": dict(block["questions"]),
+            "names": dict(block["names"]), "labels": {q: dict(v) for q, v in block["labels"].items()},
+            "context": {k: {"label": v["label"], "choices": dict(v["choices"])} for k, v in block["context"].items()}}
 
 
 def pain_questions(content: Content, context: Mapping[str, Any]) -> tuple[str, ...]:
@@ -254,9 +268,12 @@ def plan_roadmap(content: Content, questionnaire: Questionnaire, answers: Mappin
         start_date=dt.date.fromisoformat(start) if start else None,
         pmo_people=plan.get("pmo_people"),
         owners=plan.get("owners", {}),
-        practice_names={q.id: q.short_name for q in questionnaire.questions()},
-        level_labels={q.id: {level: q.label(level) for level in LEVELS} for q in questionnaire.questions()},
-        dimension_titles={d.id: d.title for d in questionnaire.dimensions},
+        practice_names=questionnaire.memo("_practice_names", lambda: {q.id: q.short_name
+                                                                      for q in questionnaire.questions()}),
+        level_labels=questionnaire.memo("_level_labels", lambda: {
+            q.id: {level: q.label(level) for level in LEVELS} for q in questionnaire.questions()}),
+        dimension_titles=questionnaire.memo("_dimension_titles", lambda: {d.id: d.title
+                                                                          for d in questionnaire.dimensions}),
         **limits,
     )
     roadmap = build_roadmap(content.roadmap, plan_input)

@@ -6,7 +6,8 @@ The loader (``loader.py``) validates each YAML file against the model of its ``k
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import functools
+from typing import Any, Callable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -188,10 +189,15 @@ class Questionnaire(Strict):
         return self.levels[level - 1]
 
     def _questions(self) -> dict[str, Question]:
-        cached = self.__dict__.get("_question_index")
+        return self.memo("_question_index", lambda: {q.id: q for d in self.dimensions for q in d.questions})
+
+    def memo(self, key: str, build: Callable[[], Any]) -> Any:
+        """What ``build`` derives from this (frozen) questionnaire, built once: lookups the engine
+        reads on every assessment. The value is shared; callers must not change it."""
+        cached = self.__dict__.get(key)
         if cached is None:
-            cached = {q.id: q for d in self.dimensions for q in d.questions}
-            object.__setattr__(self, "_question_index", cached)
+            cached = build()
+            object.__setattr__(self, key, cached)
         return cached
 
 
@@ -522,9 +528,9 @@ class Improvement(Strict):
             raise ValueError(f"id {self.id!r} must start with {self.dimension + '.'!r}")
         return self
 
-    @property
+    @functools.cached_property
     def to_level(self) -> int:
-        """The highest level it brings any of its practices to."""
+        """The highest level it brings any of its practices to (the model is frozen: worked out once)."""
         return max(self.raises.values())
 
 

@@ -233,30 +233,37 @@ class _Planner:
         self.pain_first: set[str] = set()  # the pain's first work: starts in the first phase, whatever else
         self.beyond_changes = False  # work waits because the PMO leads only so many changes
         self.last_end_week = 0.0  # when the last planned change ends
+        self._gaps: dict[str, tuple[tuple[str, int | None, int], ...]] = {}  # item -> gaps(item), worked out once
+        self._applies: dict[str, bool] = {}  # item -> whether its `when` holds, evaluated once
 
     # -- what the answers say ----------------------------------------------------
 
-    def gaps(self, item: Improvement) -> list[tuple[str, int | None, int]]:
+    def gaps(self, item: Improvement) -> tuple[tuple[str, int | None, int], ...]:
         """The practices this item would raise that are below its level: (question, now, to).
 
         Level 5 is not every practice's destination (P3M3 says the middle levels are often
         enough), so an optimising item is planned only while its first, main practice is below 5.
+        The answers do not change while planning, so each item's gaps are worked out once.
         """
-        if item.to_level == 5:
-            main, level = next(iter(item.raises.items()))
-            now = self.plan.answers.get(main)
-            if now is not None and now >= level:
-                return []
-        out = []
-        for question, level in item.raises.items():
-            now = self.plan.answers.get(question)
-            if now is None or now < level:
-                out.append((question, now, level))
+        known = self._gaps.get(item.id)
+        if known is not None:
+            return known
+        out: tuple[tuple[str, int | None, int], ...] = ()
+        main, level = next(iter(item.raises.items()))
+        now = self.plan.answers.get(main)
+        if item.to_level != 5 or now is None or now < level:
+            answers = self.plan.answers
+            out = tuple((question, answers.get(question), to) for question, to in item.raises.items()
+                        if answers.get(question) is None or answers[question] < to)
+        self._gaps[item.id] = out
         return out
 
     def applies(self, item_id: str) -> bool:
-        condition = self.roadmap.conditions.get(item_id)
-        return condition is None or condition.matches(self.plan.facts)
+        known = self._applies.get(item_id)
+        if known is None:  # the facts do not change while planning: each condition is evaluated once
+            condition = self.roadmap.conditions.get(item_id)
+            known = self._applies[item_id] = condition is None or condition.matches(self.plan.facts)
+        return known
 
     def needed(self, item_id: str) -> bool:
         return self.applies(item_id) and bool(self.gaps(self.roadmap.items[item_id]))
