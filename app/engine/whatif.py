@@ -38,6 +38,18 @@ NO_CHANGE = "No single weak practice, capability area or change in the portfolio
 SCORE_PATHS = ("overall", "overall_level", "lowest", "highest", "spread", "lowest_dimension", "highest_dimension")
 
 
+def readers_of(rulebook: Rulebook, paths: tuple[str, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The model rules and the gates that read any of these fact paths, in rulebook order (indexed once
+    per set of paths: a search changes the same few sets again and again)."""
+    index = rulebook.cache.setdefault("readers_of", {})
+    found = index.get(paths)
+    if found is None:
+        found = index[paths] = (
+            tuple(sorted({i for path in paths for i in rulebook.readers.get(path, ())})),
+            tuple(sorted({i for path in paths for i in rulebook.gate_readers.get(path, ())})))
+    return found
+
+
 class ChangeSearch:
     def __init__(self, rulebook: Rulebook, facts: Mapping[str, Any], outcome: FitOutcome,
                  weights: Mapping[str, float], answered_weight: Mapping[str, float],
@@ -50,22 +62,29 @@ class ChangeSearch:
         self.answered_weight = answered_weight
         self.scores = {d: facts.get(f"scores.{d}") for d in DIMENSIONS}
         self.evaluations = 0
+        # The fit after each set of flipped rules and gates: candidates often flip the same few.
+        self.outcomes: dict[tuple[tuple[int, ...], tuple[int, ...]], FitOutcome] = {}
 
     # -- evaluating one candidate ---------------------------------------------------
 
     def outcome_after(self, changed: Mapping[str, Any]) -> FitOutcome:
         """The fit after a change, re-evaluating only the rules and gates that read a changed fact."""
         facts = {**self.facts, **changed}
-        fired = list(self.outcome.fired)
-        held = list(self.outcome.gates_held)
-        rules = {i for path in changed for i in self.rulebook.readers.get(path, ())}
-        gates = {i for path in changed for i in self.rulebook.gate_readers.get(path, ())}
-        for i in rules:
-            fired[i] = self.rulebook.model_rules[i].condition.matches(facts)
-        for i in gates:
-            held[i] = self.rulebook.gates[i].condition.matches(facts)
+        rules, gates = readers_of(self.rulebook, tuple(changed))
+        fired, held = self.outcome.fired, self.outcome.gates_held
+        model_rules, model_gates = self.rulebook.model_rules, self.rulebook.gates
+        flipped_rules = tuple(i for i in rules if model_rules[i].condition.matches(facts) != fired[i])
+        flipped_gates = tuple(i for i in gates if model_gates[i].condition.matches(facts) != held[i])
         self.evaluations += len(rules) + len(gates)
-        return outcome_from(self.rulebook, tuple(fired), tuple(held))
+        if not flipped_rules and not flipped_gates:
+            return self.outcome  # nothing it reads changes its answer: the fit is today's
+        key = (flipped_rules, flipped_gates)
+        after = self.outcomes.get(key)
+        if after is None:
+            after = self.outcomes[key] = outcome_from(
+                self.rulebook, tuple(not hit if i in flipped_rules else hit for i, hit in enumerate(fired)),
+                tuple(not ok if i in flipped_gates else ok for i, ok in enumerate(held)))
+        return after
 
     def score_change(self, dim: str, value: float) -> dict[str, Any]:
         scores = {**self.scores, dim: value}
