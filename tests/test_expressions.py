@@ -240,6 +240,17 @@ def test_fast_evaluation_agrees_with_rule_engine_on_every_shipped_condition(cont
     ("answers.tools.adoption <= 2", {"answers.tools.adoption": None}),
     ("context.business_units == 2", {"context.business_units": 2}),
     ("context.org_size in ['large', 'enterprise']", {"context.org_size": "large"}),
+    # The one-call shapes: a fact against a number (with or without a default) or against a text.
+    ("overall >= 3.5", {"overall": None}),
+    ("overall >= 3.5", {"overall": 3.5}),
+    ("(answers.tools.adoption ?? 0) >= 3", {"answers.tools.adoption": 3}),
+    ("not ((answers.tools.adoption ?? 5) <= 2)", {"answers.tools.adoption": None}),
+    ("not (answers.tools.adoption <= 2)", {"answers.tools.adoption": None}),
+    ("context.primary_pain == 'duplicate_work'", {"context.primary_pain": "duplicate_work"}),
+    ("context.primary_pain == 'duplicate_work'", {"context.primary_pain": None}),
+    ("context.primary_pain != 'duplicate_work'", {"context.primary_pain": None}),
+    ("context.delivery_mix != 'waterfall' and context.risk_profile == 'high'",
+     {"context.delivery_mix": "agile", "context.risk_profile": "high"}),
 ])
 def test_fast_evaluation_agrees_with_rule_engine_on_float_edges_and_nulls(contexts, text, facts):
     condition = compile_condition(text, contexts[False])

@@ -200,6 +200,9 @@ def _translate(node: Any, reads: list[str], thresholds: dict[str, set[float]], r
         op = _COMPARE[node.type]
         left = _translate(node.left, reads, thresholds, rule, strings)
         right = _translate(node.right, reads, thresholds, rule, strings)
+        fast = _fact_against_number(node, op)
+        if fast is not None:  # the common `fact < 2.5` and `(fact ?? 5) <= 2`, in one call
+            return fast
         return lambda f: op(left(f), right(f))
     if isinstance(node, re_ast.ComparisonExpression) and node.type in ("eq", "ne"):
         _note_threshold(node.left, node.right, thresholds)
@@ -208,6 +211,12 @@ def _translate(node: Any, reads: list[str], thresholds: dict[str, set[float]], r
         _note_strings(node.right, node.left, strings)
         left = _translate(node.left, reads, thresholds, rule, strings)
         right = _translate(node.right, reads, thresholds, rule, strings)
+        path, (ok, value) = _path_of(node.left), _literal(node.right)
+        if path is not None and ok and isinstance(value, str):
+            # Against a text, Python's == is rule-engine's: a null, a number or a boolean is never equal.
+            if node.type == "eq":
+                return lambda f: f.get(path) == value
+            return lambda f: f.get(path) != value
         if node.type == "eq":
             return lambda f: _same(left(f), right(f))
         return lambda f: not _same(left(f), right(f))
@@ -240,6 +249,32 @@ def _translate(node: Any, reads: list[str], thresholds: dict[str, set[float]], r
     # Anything else: read what it reads, and let rule-engine evaluate the whole condition.
     _collect_paths(node, reads)
     return lambda f: rule.evaluate(nest(f))
+
+
+def _fact_against_number(node: Any, op: Callable) -> Callable | None:
+    """``fact <op> number`` or ``(fact ?? number) <op> number`` as one closure, else None.
+
+    It gives what the general translation gives: a null fact still raises TypeError in the
+    comparison, which ``Condition.matches`` reads as false.
+    """
+    ok, limit = _literal(node.right)
+    if not ok or not isinstance(limit, float):
+        return None
+    side = node.left
+    if isinstance(side, re_ast.CoalesceExpression):
+        path = _path_of(side.left)
+        has_default, default = _literal(side.right)
+        if path is None or not has_default or not isinstance(default, float):
+            return None
+
+        def compare_or_default(f: Mapping[str, Any]) -> Any:
+            value = f.get(path)
+            return op(default if value is None else value, limit)
+        return compare_or_default
+    path = _path_of(side)
+    if path is None:
+        return None
+    return lambda f: op(f.get(path), limit)
 
 
 def _same(a: Any, b: Any) -> bool:
