@@ -40,12 +40,15 @@ def dated_plan(plan: Mapping[str, Any] | None) -> dict[str, Any]:
 
 def compute_result(c: Content, questionnaire_id: str, answers: dict, context: dict,
                    target: dict | None, notes: dict | None = None,
-                   plan: Mapping[str, Any] | None = None) -> tuple[dict, dict]:
+                   plan: Mapping[str, Any] | None = None,
+                   evidence: Mapping[str, Mapping[str, str]] | None = None) -> tuple[dict, dict]:
     """Run the engine on stored answers and build the figures, to be frozen in a snapshot."""
     questionnaire = c.questionnaire(questionnaire_id)
     # Stored answers to questions a later content version dropped are ignored, not fatal.
     known = {qid: level for qid, level in answers.items() if questionnaire.question(qid) is not None}
-    result = run_assessment(c, known, context, target or None, questionnaire_id, plan=dated_plan(plan))
+    evidence = {qid: detail for qid, detail in (evidence or {}).items() if qid in known}
+    result = run_assessment(c, known, context, target or None, questionnaire_id, plan=dated_plan(plan),
+                            evidence=evidence)
     result["notes"] = dict(notes or {})
     return result, figures_for(result)
 
@@ -60,7 +63,7 @@ def assess_document(c: Content, document: Mapping[str, Any], start: date | None 
     if start is not None or not plan.get("start_date"):
         plan["start_date"] = (start or date.today()).isoformat()
     result = run_assessment(c, document["answers"], document["context"], document["target"] or None,
-                            document["questionnaire"], plan=plan)
+                            document["questionnaire"], plan=plan, evidence=document.get("evidence"))
     result["notes"] = dict(document.get("notes") or {})
     return result
 
@@ -177,8 +180,10 @@ def submit_response(db: Database, c: Content, response_id: int, questionnaire: Q
     notes = store.load_notes(db, response_id)
     return store.submit_response(
         db, response_id,
+        # Runs inside the submit's write transaction: the evidence read here is the evidence stored.
         lambda answers, context: compute_result(c, questionnaire.id, answers, context, target,
-                                                notes=notes, plan=plan),
+                                                notes=notes, plan=plan,
+                                                evidence=store.load_evidence(db, response_id)),
         questionnaire_version=questionnaire.version, content_hash=c.hash,
     )
 
@@ -224,7 +229,7 @@ def rescore_assessment(db: Database, c: Content, org_id: int, assessment_id: int
                                                   inputs["target"], plan=inputs["plan"], rounds=inputs["rounds"])
     else:
         result, figures = compute_result(c, questionnaire.id, inputs["answers"], inputs["context"], inputs["target"],
-                                         notes=inputs["notes"], plan=inputs["plan"])
+                                         notes=inputs["notes"], plan=inputs["plan"], evidence=inputs["evidence"])
     return store.replace_snapshot(db, assessment_id, result, figures, reason=f"re-scored under content {c.hash[:12]}",
                                   questionnaire_version=questionnaire.version, content_hash=c.hash)
 
@@ -534,7 +539,7 @@ def import_answers(db: Database, c: Content, data: Mapping[str, Any]) -> tuple[i
     questionnaire = c.questionnaire(data.get("questionnaire"))
     return store.import_self_assessment(db, questionnaire.id, questionnaire.version, answers=data["answers"],
                                         context=data["context"], notes=data.get("notes") or {},
-                                        target=data.get("target"))
+                                        target=data.get("target"), evidence=data.get("evidence"))
 
 
 # --------------------------------------------------------------------------

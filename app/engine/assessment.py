@@ -10,6 +10,7 @@ from typing import Any, Mapping
 
 from .content import Content
 from .errors import InvalidInput, InvalidLevel
+from .evidence import answer_evidence, evidence_coverage, validate_evidence
 from .facts import build_facts
 from .models import Questionnaire
 from .profile import validate_context
@@ -91,14 +92,20 @@ def run_assessment(
     target: Mapping[str, Any] | None = None,
     questionnaire_id: str | None = None,
     plan: Mapping[str, Any] | None = None,
+    evidence: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Validate the inputs, score them and return the whole result as plain JSON-ready values."""
+    """Validate the inputs, score them and return the whole result as plain JSON-ready values.
+
+    ``evidence`` is {question_id: {evidence, reference, confidence}} for answers that carry more than a level.
+    """
     questionnaire = content.questionnaire(questionnaire_id)
     clean_answers = validate_answers(questionnaire, answers or {})
     clean_context, warnings = validate_context(questionnaire, context)
     clean_target = validate_target(target)
     clean_plan = validate_plan(plan)
-    return assess_valid(content, questionnaire, clean_answers, clean_context, clean_target, warnings, clean_plan)
+    clean_evidence = validate_evidence(questionnaire, evidence)
+    return assess_valid(content, questionnaire, clean_answers, clean_context, clean_target, warnings, clean_plan,
+                        clean_evidence)
 
 
 def choice_labels(questionnaire: Questionnaire) -> dict[str, dict[str, str]]:
@@ -138,8 +145,10 @@ def assess_valid(
     target: dict[str, int],
     warnings: list[str] | None = None,
     plan: dict[str, Any] | None = None,
+    evidence: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     """Compute the result from inputs that are already validated."""
+    evidence = evidence or {}
     scored = score_answers(questionnaire, answers)
     scores, overall = scored["scores"], scored["overall"]
     warnings = list(warnings or [])
@@ -162,6 +171,9 @@ def assess_valid(
         "content": {"hash": content.hash},
         "context": context,
         "answers": {q.id: answers[q.id] for q in questionnaire.questions() if q.id in answers},
+        # What shows each answer and how sure the people who gave it are, under its question id.
+        "evidence": answer_evidence(questionnaire, answers, evidence),
+        "evidence_coverage": evidence_coverage(questionnaire, answers, evidence),
         "scores": scores,
         "overall": overall,
         "highlights": describe_highlights(questionnaire, scores, answers),

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, 
 from .assessment import MAX_PMO_PEOPLE, validate_plan, validate_target
 from .content import Content
 from .errors import InvalidInput
+from .evidence import CONFIDENCES, MAX_EVIDENCE, MAX_REFERENCE, InvalidEvidence, split_answer
 from .profile import validate_context_value
 from .scoring import validate_answers
 from .models import ContextField
@@ -39,6 +40,18 @@ class BadDocument(InvalidInput):
 
 class _Closed(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class Answer(_Closed):
+    """An answer with what shows it: the level, a short note of the evidence, a reference and how sure it is."""
+
+    level: Level | None = Field(description="A level 1-5, or null for don't know.")
+    evidence: Annotated[str, Field(max_length=MAX_EVIDENCE)] | None = Field(
+        None, description="What shows the level: a short note.")
+    reference: Annotated[str, Field(max_length=MAX_REFERENCE)] | None = Field(
+        None, description="A document name or a link, kept as text and never fetched.")
+    confidence: Literal[CONFIDENCES] | None = Field(  # type: ignore[valid-type]
+        None, description="evidence (shown by evidence), judgement (our judgement, the default) or guess (a guess).")
 
 
 class Plan(_Closed):
@@ -87,8 +100,9 @@ def document_model(content: Content) -> type[BaseModel]:
         __doc__="Answers, profile and options of one assessment, as `flask assess --answers FILE` reads them.",
         questionnaire=(Literal[tuple(sorted(content.questionnaires))] | None,
                        Field(None, description="The questionnaire's id; default the current one.")),
-        answers=(dict[QuestionId, Level | None] | None,
-                 Field(None, description="A level 1-5 per question id, or null for don't know.")),
+        answers=(dict[QuestionId, Level | Answer | None] | None,
+                 Field(None, description="A level 1-5 per question id, or null for don't know; or a mapping "
+                                         "with the level, its evidence, a reference and the confidence.")),
         context=(context | None, None),
         target=(dict[Dimension, Level] | None, Field(None, description="The target level per capability area.")),
         notes=(dict[Dimension, Annotated[str, Field(max_length=MAX_NOTE)]] | None,
@@ -100,7 +114,7 @@ def document_model(content: Content) -> type[BaseModel]:
 
 
 def parse_document(content: Content, data: Any) -> dict[str, Any]:
-    """Check an answers document; return {questionnaire, answers, context, target, notes, plan}.
+    """Check an answers document; return {questionnaire, answers, context, target, notes, plan, evidence}.
 
     Raise BadDocument naming the first field that is wrong and what was expected.
     """
@@ -117,9 +131,20 @@ def parse_document(content: Content, data: Any) -> dict[str, Any]:
     except InvalidInput as err:
         raise BadDocument(str(err), "questionnaire") from None
 
-    answers = _mapping(data, "answers", "'answers' must be a mapping of question id to level")
-    for qid, level in answers.items():
+    given = _mapping(data, "answers", "'answers' must be a mapping of question id to level")
+    answers: dict[Any, Any] = {}
+    evidence: dict[str, dict[str, str]] = {}
+    for qid, value in given.items():
+        if questionnaire.question(str(qid)) is None:
+            _check(f"answers.{qid}", validate_answers, questionnaire, {qid: None})
+        try:
+            level, detail = split_answer(value, f"answers.{qid}")
+        except InvalidEvidence as err:
+            raise BadDocument(str(err), err.field) from None
         _check(f"answers.{qid}", validate_answers, questionnaire, {qid: level})
+        answers[qid] = level
+        if detail is not None:
+            evidence[str(qid)] = detail
     context = _mapping(data, "context", "'context' must be a mapping of profile key to value")
     for key, value in context.items():
         _check(f"context.{key}", validate_context_value, questionnaire, str(key), value)
@@ -143,7 +168,7 @@ def parse_document(content: Content, data: Any) -> dict[str, Any]:
     # The profile as given: keys left out are filled, with a warning each, when the result is computed.
     return {"questionnaire": questionnaire.id, "answers": validate_answers(questionnaire, answers),
             "context": {str(k): v for k, v in context.items()}, "target": validate_target(target),
-            "notes": dict(notes), "plan": plan}
+            "notes": dict(notes), "plan": plan, "evidence": evidence}
 
 
 def _mapping(data: Mapping[str, Any], key: str, message: str) -> Mapping[str, Any]:

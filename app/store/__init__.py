@@ -99,6 +99,7 @@ from .responses import (
     save_note,
     insert_snapshot,
     load_answers,
+    load_evidence,
     load_snapshot,
     replace_snapshot,
     response_by_token,

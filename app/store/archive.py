@@ -14,10 +14,12 @@ from typing import Any, Mapping
 from sqlite_utils import Database
 
 from ..engine.history import summarise
+from ..engine.evidence import clean_detail
 from .audit import entries, record
 from .db import NotFound, StoreError, hash_token, new_token, now_iso, transaction
 from .history import MAX_UNIT_NAME
 from .orgs import MAX_ORG_NAME, InvalidName, clean_name
+from .responses import insert_answers, load_evidence
 from .workshops import new_join_code
 
 FORMAT = "pmo-advisor-organisation"
@@ -60,6 +62,7 @@ def export_org(db: Database, org_id: int) -> dict[str, Any]:
             response["context"] = _json(response.pop("context_json")) or {}
             response["answers"] = dict(db.execute("SELECT question_id, level FROM answers WHERE response_id = ?",
                                                   [response["id"]]).fetchall())
+            response["evidence"] = load_evidence(db, response["id"])
             response["notes"] = dict(db.execute("SELECT dimension, text FROM notes WHERE response_id = ?",
                                                 [response["id"]]).fetchall())
         assessment["responses"] = responses
@@ -207,8 +210,9 @@ def _import_assessment(db: Database, org_id: int, a: Mapping[str, Any], units: d
         unknown = sorted(set(r["answers"]) - questions) if questions is not None else []
         if unknown:
             raise ValueError(f"answers to questions this server does not know: {', '.join(map(str, unknown[:3]))}")
-        db.conn.executemany("INSERT INTO answers (response_id, question_id, level, updated_at) VALUES (?, ?, ?, ?)",
-                            [(response_id, q, level, now) for q, level in r["answers"].items()])
+        evidence = {q: clean_detail(d, f"answers.{q}") for q, d in (r.get("evidence") or {}).items()
+                    if q in r["answers"]}
+        insert_answers(db, response_id, r["answers"], evidence, now)
         db.conn.executemany("INSERT INTO notes (response_id, dimension, text, updated_at) VALUES (?, ?, ?, ?)",
                             [(response_id, d, text, now) for d, text in r["notes"].items()])
     current = None

@@ -11,7 +11,7 @@ from sqlite_utils import Database
 from ..engine.history import summarise
 from .db import MAX_PERIOD, NotFound, StoreError, now_iso, safe_text, transaction
 from .orgs import clean_name
-from .responses import load_answers, load_notes
+from .responses import load_answers, load_evidence, load_notes
 from .rounds import rounds_with_votes
 from .workshops import consensus, responses_with_answers
 
@@ -209,4 +209,5 @@ def assessment_inputs(db: Database, assessment_id: int) -> dict[str, Any]:
         "target": target,
         "plan": plan,
         "notes": load_notes(db, response[0]),
+        "evidence": load_evidence(db, response[0]),
     }

@@ -13,14 +13,15 @@ from typing import Any, Mapping
 from sqlite_utils import Database
 
 from .db import NotFound, now_iso, transaction
-from .responses import insert_org_assessment, require_open
+from .responses import insert_answers, insert_org_assessment, require_open
 
 
 def create_reassessment(db: Database, org_id: int, user_id: int, questionnaire_id: str, questionnaire_version: str,
                         *, previous_id: int, answers: Mapping[str, int | None], context: Mapping[str, Any],
                         period: str | None, assessed_on: str | None, unit_id: int | None, title: str = "",
                         target: Mapping[str, int] | None = None,
-                        plan: Mapping[str, Any] | None = None) -> int:
+                        plan: Mapping[str, Any] | None = None,
+                        evidence: Mapping[str, Mapping[str, str]] | None = None) -> int:
     """Start an assessment prefilled from ``previous_id`` (of the same organisation); return the response id.
 
     The answers are stored unconfirmed and kept as last time's levels; all in one transaction.
@@ -35,8 +36,7 @@ def create_reassessment(db: Database, org_id: int, user_id: int, questionnaire_i
             assessed_on=assessed_on, unit_id=unit_id, context=context, previous_id=previous_id,
             target_json=json.dumps(dict(target)) if target else None, plan_json=json.dumps(dict(plan)) if plan else None)
         now = now_iso()
-        db.conn.executemany("INSERT INTO answers (response_id, question_id, level, updated_at) VALUES (?, ?, ?, ?)",
-                            [(response_id, q, level, now) for q, level in answers.items()])
+        insert_answers(db, response_id, answers, evidence, now)
         db.conn.executemany("INSERT INTO prefills (response_id, question_id, level) VALUES (?, ?, ?)",
                             [(response_id, q, level) for q, level in answers.items()])
     return response_id

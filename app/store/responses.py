@@ -65,7 +65,8 @@ def create_self_assessment(db: Database, questionnaire_id: str, questionnaire_ve
 
 def import_self_assessment(db: Database, questionnaire_id: str, questionnaire_version: str, *,
                            answers: Mapping[str, int | None], context: Mapping[str, Any],
-                           notes: Mapping[str, str], target: Mapping[str, int] | None) -> tuple[int, str]:
+                           notes: Mapping[str, str], target: Mapping[str, int] | None,
+                           evidence: Mapping[str, Mapping[str, str]] | None = None) -> tuple[int, str]:
     """Create a self-assessment that already holds imported answers, all in one transaction;
     return (response id, private token). The answers were validated before; nothing is half-stored."""
     token = new_token()
@@ -80,8 +81,7 @@ def import_self_assessment(db: Database, questionnaire_id: str, questionnaire_ve
             "assessment_id": assessment_id, "token_hash": hash_token(token), "created_at": now, "updated_at": now,
             "context_json": json.dumps(dict(context)), "step": "review",
         }).last_pk
-        db.conn.executemany("INSERT INTO answers (response_id, question_id, level, updated_at) VALUES (?, ?, ?, ?)",
-                            [(response_id, qid, level, now) for qid, level in answers.items()])
+        insert_answers(db, response_id, answers, evidence, now)
         db.conn.executemany("INSERT INTO notes (response_id, dimension, text, updated_at) VALUES (?, ?, ?, ?)",
                             [(response_id, dim, text.strip()[:2000], now) for dim, text in notes.items() if text.strip()])
     return response_id, token
@@ -125,7 +125,8 @@ def create_org_assessment(db: Database, org_id: int, user_id: int, questionnaire
                           assessed_on: str | None = None, unit_id: int | None = None,
                           answers: Mapping[str, int | None] | None = None, context: Mapping[str, Any] | None = None,
                           notes: Mapping[str, str] | None = None, target: Mapping[str, int] | None = None,
-                          plan: Mapping[str, Any] | None = None) -> int:
+                          plan: Mapping[str, Any] | None = None,
+                          evidence: Mapping[str, Mapping[str, str]] | None = None) -> int:
     """Start an assessment of an organisation answered by one member; return the response id.
 
     Answers, profile, notes, target and plan given here (validated before) are stored in the
@@ -138,8 +139,7 @@ def create_org_assessment(db: Database, org_id: int, user_id: int, questionnaire
             target_json=json.dumps(dict(target)) if target else None,
             plan_json=json.dumps(dict(plan)) if plan else None)
         now = now_iso()
-        db.conn.executemany("INSERT INTO answers (response_id, question_id, level, updated_at) VALUES (?, ?, ?, ?)",
-                            [(response_id, qid, level, now) for qid, level in (answers or {}).items()])
+        insert_answers(db, response_id, answers or {}, evidence, now)
         db.conn.executemany("INSERT INTO notes (response_id, dimension, text, updated_at) VALUES (?, ?, ?, ?)",
                             [(response_id, dim, text.strip()[:2000], now)
                              for dim, text in (notes or {}).items() if text.strip()])
@@ -184,6 +184,31 @@ def load_notes(db: Database, response_id: int) -> dict[str, str]:
     return dict(db.execute("SELECT dimension, text FROM notes WHERE response_id = ?", [response_id]).fetchall())
 
 
+_DETAIL = ("evidence", "reference", "confidence")
+
+
+def _detail(detail: Mapping[str, str] | None) -> tuple[str, str, str]:
+    detail = detail or {}
+    return (detail.get("evidence") or "", detail.get("reference") or "", detail.get("confidence") or "judgement")
+
+
+def insert_answers(db: Database, response_id: int, answers: Mapping[str, int | None],
+                   evidence: Mapping[str, Mapping[str, str]] | None, now: str) -> None:
+    """Insert a new response's answers with their evidence and confidence (call inside a transaction)."""
+    evidence = evidence or {}
+    db.conn.executemany(
+        "INSERT INTO answers (response_id, question_id, level, evidence, reference, confidence, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(response_id, qid, level, *_detail(evidence.get(qid)), now) for qid, level in answers.items()])
+
+
+def load_evidence(db: Database, response_id: int) -> dict[str, dict[str, str]]:
+    """Return {question_id: {evidence, reference, confidence}} for the answers that carry more than a level."""
+    rows = db.execute("SELECT question_id, evidence, reference, confidence FROM answers WHERE response_id = ? "
+                      "AND (evidence != '' OR reference != '' OR confidence != 'judgement')", [response_id])
+    return {r[0]: dict(zip(_DETAIL, r[1:])) for r in rows.fetchall()}
+
+
 def load_answers(db: Database, response_id: int) -> dict[str, int | None]:
     """Return {question_id: level or None (don't know)} for one response."""
     return {
@@ -207,9 +232,13 @@ def require_open(db: Database, response_id: int) -> None:
 
 
 def save_answers(db: Database, response_id: int, answers: Mapping[str, int | None],
-                 step: str | None = None) -> int:
-    """Upsert answers of one response (and its current step); return how many rows were written."""
+                 step: str | None = None, evidence: Mapping[str, Mapping[str, str]] | None = None) -> int:
+    """Upsert answers of one response (and its current step); return how many rows were written.
+
+    ``evidence`` replaces the evidence and confidence of the answers it names; the others keep theirs.
+    """
     now = now_iso()
+    evidence = evidence or {}
     with transaction(db):
         require_open(db, response_id)
         db.conn.executemany(
@@ -219,7 +248,20 @@ def save_answers(db: Database, response_id: int, answers: Mapping[str, int | Non
             SET level = excluded.level, updated_at = excluded.updated_at
             WHERE answers.level IS NOT excluded.level
             """,
-            [(response_id, qid, level, now) for qid, level in answers.items()],
+            [(response_id, qid, level, now) for qid, level in answers.items() if qid not in evidence],
+        )
+        db.conn.executemany(
+            """
+            INSERT INTO answers (response_id, question_id, level, evidence, reference, confidence, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (response_id, question_id) DO UPDATE
+            SET level = excluded.level, evidence = excluded.evidence, reference = excluded.reference,
+                confidence = excluded.confidence, updated_at = excluded.updated_at
+            WHERE answers.level IS NOT excluded.level OR answers.evidence != excluded.evidence
+               OR answers.reference != excluded.reference OR answers.confidence != excluded.confidence
+            """,
+            [(response_id, qid, level, *_detail(evidence[qid]), now) for qid, level in answers.items()
+             if qid in evidence],
         )
         _touch(db, response_id, step, now)
     return len(answers)

@@ -564,3 +564,17 @@ def m019_start_log(db: Database) -> None:
     # limited per address, across workers. Rows older than a day are deleted as new ones come.
     db.execute("CREATE TABLE start_log (id INTEGER PRIMARY KEY, address TEXT NOT NULL, at REAL NOT NULL)")
     db.execute("CREATE INDEX start_log_address ON start_log(address, at)")
+
+
+@migrations()
+def m020_answer_evidence(db: Database) -> None:
+    # What shows an answer (a short note and a reference, kept as text) and how sure its people are:
+    # shown by evidence, our judgement (the default, so earlier answers read as before) or a guess.
+    # Kept in the answer's own row, so deleting or purging an answer takes its evidence along.
+    db.execute("ALTER TABLE answers ADD COLUMN evidence TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE answers ADD COLUMN reference TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE answers ADD COLUMN confidence TEXT NOT NULL DEFAULT 'judgement' "
+               "CHECK (confidence IN ('evidence', 'judgement', 'guess'))")
+    # The evidence a workshop's room agreed on, recorded by the facilitator against the consensus level.
+    db.execute("ALTER TABLE consensus ADD COLUMN evidence TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE consensus ADD COLUMN reference TEXT NOT NULL DEFAULT ''")

@@ -90,7 +90,8 @@ def create_assessment(org_id: int, body):
             title=" ".join(placement.title.split()), period=" ".join((placement.period or "").split()) or None,
             assessed_on=placement.assessed_on.isoformat() if placement.assessed_on else None,
             unit_id=placement.unit_id, answers=document["answers"], context=document["context"],
-            notes=document["notes"], target=document["target"], plan=document["plan"])
+            notes=document["notes"], target=document["target"], plan=document["plan"],
+            evidence=document["evidence"])
     except store.NotFound:
         raise not_found() from None
     return answer(_assessment(org_id, store.response_by_id(get_db(), response_id)["assessment_id"]), 201)

@@ -1,0 +1,205 @@
+"""Evidence and confidence per answer: checked, stored with the answers, frozen in the snapshot, echoed."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from app import store
+from app.engine import run_assessment
+from app.engine.evidence import InvalidEvidence, clean_detail, evidence_coverage, split_answer
+from app.engine.inputs import BadDocument, parse_document
+from app.service import compute_result
+from tests.api_helpers import ApiClient, make_token
+from tests.helpers import FULL_CONTEXT, add_user
+
+BLANK = {"evidence": "", "reference": "", "confidence": "judgement"}
+
+
+# --------------------------------------------------------------------------
+# The engine: one answer's evidence, and the share shown by evidence
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("given, expected", [
+    ({}, BLANK),
+    ({"level": 3}, BLANK),
+    ({"confidence": "guess"}, {**BLANK, "confidence": "guess"}),
+    ({"evidence": "  steering\n minutes ", "confidence": "evidence"},
+     {**BLANK, "evidence": "steering minutes", "confidence": "evidence"}),
+    ({"reference": "https://intranet/pmo/minutes", "evidence": None, "confidence": None},
+     {**BLANK, "reference": "https://intranet/pmo/minutes"}),
+])
+def test_an_answers_evidence_is_cleaned_and_defaults_to_our_judgement(given, expected):
+    assert clean_detail(given, "answers.q") == expected
+
+
+@pytest.mark.parametrize("given, field, words", [
+    ({"confidence": "maybe"}, "answers.q.confidence", "expected one of evidence, judgement, guess"),
+    ({"confidence": "Evidence"}, "answers.q.confidence", "'Evidence'"),
+    ({"colour": "red"}, "answers.q.colour", "unknown key 'colour'"),
+    ({"evidence": 3}, "answers.q.evidence", "must be text"),
+    ({"evidence": "x" * 501}, "answers.q.evidence", "at most 500"),
+    ({"reference": "x" * 301}, "answers.q.reference", "at most 300"),
+    ("steering minutes", "answers.q", "must be a mapping"),
+])
+def test_bad_evidence_is_refused_naming_the_field(given, field, words):
+    with pytest.raises(InvalidEvidence) as caught:
+        clean_detail(given, "answers.q")
+    assert caught.value.field == field and words in str(caught.value)
+
+
+@pytest.mark.parametrize("value, level, detail", [
+    (3, 3, None),
+    (None, None, None),
+    ({"level": 2, "confidence": "guess"}, 2, {**BLANK, "confidence": "guess"}),
+    ({"level": None, "evidence": "nobody knows"}, None, {**BLANK, "evidence": "nobody knows"}),
+])
+def test_an_answer_is_a_level_or_a_mapping_with_its_level(value, level, detail):
+    assert split_answer(value) == (level, detail)
+
+
+def test_an_answer_mapping_without_a_level_says_so():
+    with pytest.raises(InvalidEvidence) as caught:
+        split_answer({"evidence": "minutes"}, "answers.q")
+    assert caught.value.field == "answers.q.level"
+
+
+def test_coverage_counts_answers_shown_by_evidence_per_area_leaving_out_dont_know(questionnaire):
+    governance = [q.id for q in questionnaire.dimension("governance").questions]
+    answers = {qid: 3 for qid in governance[:4]} | {governance[4]: None}
+    evidence = {governance[0]: {"confidence": "evidence"}, governance[1]: {"confidence": "guess"},
+                governance[4]: {"confidence": "evidence"}}
+    coverage = evidence_coverage(questionnaire, answers, evidence)
+    assert coverage["areas"]["governance"] == {"answered": 4, "shown": 1, "guesses": 1, "share": 0.25}
+    assert coverage["areas"]["tools"] == {"answered": 0, "shown": 0, "guesses": 0, "share": None}
+    assert coverage["overall"] == {"answered": 4, "shown": 1, "guesses": 1, "share": 0.25}
+
+
+def test_the_result_echoes_each_answers_evidence_under_its_question_id(content, questionnaire):
+    first, second = (q.id for q in questionnaire.questions()[:2])
+    answers = {q.id: 3 for q in questionnaire.questions()}
+    result = run_assessment(content, answers, FULL_CONTEXT, evidence={
+        first: {"evidence": "steering minutes", "reference": "SharePoint/PMO/minutes", "confidence": "evidence"}})
+    assert result["evidence"][first] == {"evidence": "steering minutes", "reference": "SharePoint/PMO/minutes",
+                                         "confidence": "evidence"}
+    assert result["evidence"][second] == BLANK
+    assert set(result["evidence"]) == set(answers)
+    assert result["evidence_coverage"]["overall"]["shown"] == 1
+
+
+def test_evidence_changes_no_score_and_no_advice(content, questionnaire):
+    answers = {q.id: 2 for q in questionnaire.questions()}
+    plain = run_assessment(content, answers, FULL_CONTEXT, plan={"start_date": "2027-01-04"})
+    guessed = run_assessment(content, answers, FULL_CONTEXT, plan={"start_date": "2027-01-04"},
+                             evidence={qid: {"confidence": "evidence"} for qid in answers})
+    for key in ("scores", "overall", "recommendation", "pitfalls", "roadmap"):
+        assert plain[key] == guessed[key]
+
+
+def test_evidence_for_an_unknown_question_is_refused(content):
+    with pytest.raises(InvalidEvidence):
+        run_assessment(content, {}, FULL_CONTEXT, evidence={"governance.nothing": {"confidence": "guess"}})
+
+
+# --------------------------------------------------------------------------
+# The answers document (CLI and API)
+# --------------------------------------------------------------------------
+
+
+def test_a_document_answer_may_carry_evidence_and_confidence(content, questionnaire):
+    qid = questionnaire.questions()[0].id
+    parsed = parse_document(content, {"answers": {qid: {"level": 3, "evidence": "steering minutes",
+                                                        "reference": "SharePoint/PMO/minutes", "confidence": "guess"}}})
+    assert parsed["answers"] == {qid: 3}
+    assert parsed["evidence"] == {qid: {"evidence": "steering minutes", "reference": "SharePoint/PMO/minutes",
+                                        "confidence": "guess"}}
+
+
+@pytest.mark.parametrize("answer, field", [
+    ({"level": 3, "confidence": "maybe"}, "confidence"),
+    ({"level": 3, "colour": "red"}, "colour"),
+    ({"level": 7}, None),
+    ({"evidence": "x"}, "level"),
+])
+def test_a_bad_answer_mapping_names_where_it_is_wrong(content, questionnaire, answer, field):
+    qid = questionnaire.questions()[0].id
+    with pytest.raises(BadDocument) as caught:
+        parse_document(content, {"answers": {qid: answer}})
+    assert caught.value.field == (f"answers.{qid}.{field}" if field else f"answers.{qid}")
+
+
+def test_the_cli_echoes_evidence_per_answer_in_json(runner, tmp_path, questionnaire):
+    qid = questionnaire.questions()[0].id
+    path = tmp_path / "answers.yaml"
+    path.write_text(f"""answers:
+  {qid}: {{level: 3, evidence: "steering minutes", reference: "SharePoint/PMO/minutes", confidence: guess}}
+context: {json.dumps(FULL_CONTEXT)}
+""")
+    result = runner.invoke(args=["assess", "--answers", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["evidence"][qid] == {
+        "evidence": "steering minutes", "reference": "SharePoint/PMO/minutes", "confidence": "guess"}
+
+
+def test_the_cli_refuses_a_bad_confidence_with_one_line(runner, tmp_path, questionnaire):
+    qid = questionnaire.questions()[0].id
+    path = tmp_path / "answers.yaml"
+    path.write_text(yaml.safe_dump({"answers": {qid: {"level": 3, "confidence": "sure"}}}))
+    result = runner.invoke(args=["assess", "--answers", str(path), "--format", "json"])
+    assert result.exit_code == 2
+    assert f"answers.{qid}.confidence is 'sure'; expected one of evidence, judgement, guess" in result.stderr
+
+
+def test_the_api_stores_evidence_with_a_new_assessment_and_freezes_it(app, questionnaire):
+    user = add_user(app, "ev@example.org", role="facilitator")
+    api = ApiClient(app, make_token(app, user))
+    org = api.post("/api/v1/orgs", json={"name": "Evidence Ltd"}).get_json()
+    qid = questionnaire.questions()[0].id
+    answers = {q.id: 3 for q in questionnaire.questions()} | {
+        qid: {"level": 4, "evidence": "portfolio board minutes", "confidence": "evidence"}}
+    created = api.post(f"/api/v1/orgs/{org['id']}/assessments", json={"answers": answers, "context": FULL_CONTEXT})
+    assert created.status_code == 201, created.get_json()
+    submitted = api.post(f"/api/v1/orgs/{org['id']}/assessments/{created.get_json()['id']}/submit")
+    assert submitted.status_code in (200, 201), submitted.get_json()
+    result = api.get(f"/api/v1/orgs/{org['id']}/assessments/{created.get_json()['id']}/result").get_json()
+    assert result["answers"][qid] == 4
+    assert result["evidence"][qid] == {"evidence": "portfolio board minutes", "reference": "",
+                                       "confidence": "evidence"}
+
+
+# --------------------------------------------------------------------------
+# The store: kept with the answers, frozen in the snapshot, gone with them
+# --------------------------------------------------------------------------
+
+
+def test_evidence_is_stored_with_answers_and_frozen_at_submit(fresh_db, content, questionnaire):
+    response_id, _token = store.create_self_assessment(fresh_db, questionnaire.id, questionnaire.version)
+    first, second = (q.id for q in questionnaire.questions()[:2])
+    store.save_answers(fresh_db, response_id, {first: 3, second: 2},
+                       evidence={first: {"evidence": "minutes", "reference": "", "confidence": "evidence"}})
+    store.save_answers(fresh_db, response_id, {first: 4})  # a level alone keeps the evidence
+    assert store.load_evidence(fresh_db, response_id) == {
+        first: {"evidence": "minutes", "reference": "", "confidence": "evidence"}}
+    store.save_answers(fresh_db, response_id, {first: 4}, evidence={first: {"confidence": "guess"}})
+    assert store.load_evidence(fresh_db, response_id) == {first: {**BLANK, "confidence": "guess"}}
+    store.save_context(fresh_db, response_id, FULL_CONTEXT)
+
+    def compute(answers, context):
+        return compute_result(content, questionnaire.id, answers, context, None,
+                              evidence=store.load_evidence(fresh_db, response_id))
+
+    snapshot_id = store.submit_response(fresh_db, response_id, compute, questionnaire_version="1", content_hash="h")
+    frozen = store.load_snapshot(fresh_db, snapshot_id)["result"]
+    assert frozen["evidence"][first] == {**BLANK, "confidence": "guess"}
+    assert frozen["evidence"][second] == BLANK
+
+
+def test_the_database_refuses_a_confidence_it_does_not_know(fresh_db, questionnaire):
+    import sqlite3
+    response_id, _token = store.create_self_assessment(fresh_db, questionnaire.id, questionnaire.version)
+    with pytest.raises(sqlite3.IntegrityError):
+        store.save_answers(fresh_db, response_id, {questionnaire.questions()[0].id: 3},
+                           evidence={questionnaire.questions()[0].id: {"confidence": "certain"}})
