@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .evidence import CONFIDENCES
 from .vocabulary import DIMENSIONS, MODELS
 
 Dimension = Literal[DIMENSIONS]
@@ -362,6 +363,25 @@ class Summary(Part):
     plan: SummaryPlan | None = None
 
 
+class AnswerEvidence(Part):
+    evidence: str = Field(description="What shows the level: a short note.")
+    reference: str = Field(description="A document name or a link, kept as text and never fetched.")
+    confidence: Literal[CONFIDENCES] = Field(  # type: ignore[valid-type]
+        description="evidence (shown by evidence), judgement (our judgement, the default) or guess (a guess).")
+
+
+class CoverageCount(Part):
+    answered: int = Field(description="Answers given (don't know left out).")
+    shown: int = Field(description="Of those, answers shown by evidence.")
+    guesses: int = Field(description="Of those, answers that are a guess.")
+    share: float | None = Field(description="The share shown by evidence, 0-1 (null: nothing answered).")
+
+
+class EvidenceCoverage(Part):
+    areas: dict[Dimension, CoverageCount]
+    overall: CoverageCount
+
+
 class Result(Part):
     """A result: the same JSON as `flask assess --format json` (DESIGN.md lists its keys)."""
 
@@ -374,6 +394,10 @@ class Result(Part):
     content: dict[str, str] | None = Field(None, description="The content's hash the result was computed with.")
     context: dict[str, str | int | bool | None] | None = Field(None, description="The profile, by context key.")
     answers: dict[str, int | None] | None = Field(None, description="Each answer's level (null: don't know).")
+    evidence: dict[str, AnswerEvidence] | None = Field(
+        None, description="Each answer's evidence, reference and confidence, under its question id.")
+    evidence_coverage: EvidenceCoverage | None = Field(
+        None, description="Per capability area and overall, how many answers are shown by evidence.")
     highlights: Highlights | None = None
     ownership: Ownership | None = None
     check_first: list[CheckFirst] = []
