@@ -22,6 +22,7 @@ from .engine.aggregate import (aggregate_answers, agreement, dimension_band, dis
                                question_stats, role_medians)
 from .engine import benchmark, reassessment
 from .engine.assessment import replan
+from .engine.inputs import parse_document
 from .engine.vocabulary import DIMENSIONS
 from .reports.model import build_report, build_rollup_report, history_from_store, rollup_section
 from .reports.questionnaire import questionnaire_as_dict
@@ -535,11 +536,14 @@ def org_report(db: Database, c: Content, org: Mapping[str, Any], unit: Mapping[s
 
 
 def import_answers(db: Database, c: Content, data: Mapping[str, Any]) -> tuple[int, str]:
-    """Start a self-assessment holding the answers of a filled template, ready for review."""
-    questionnaire = c.questionnaire(data.get("questionnaire"))
-    return store.import_self_assessment(db, questionnaire.id, questionnaire.version, answers=data["answers"],
-                                        context=data["context"], notes=data.get("notes") or {},
-                                        target=data.get("target"), evidence=data.get("evidence"))
+    """Start a self-assessment holding the answers of a filled template, ready for review.
+
+    Raise BadDocument when what the template holds is not an acceptable answers document."""
+    document = parse_document(c, data)
+    questionnaire = c.questionnaire(document["questionnaire"])
+    return store.import_self_assessment(db, questionnaire.id, questionnaire.version, answers=document["answers"],
+                                        context=document["context"], notes=document["notes"],
+                                        target=document["target"] or None, evidence=document["evidence"])
 
 
 # --------------------------------------------------------------------------

@@ -84,7 +84,8 @@ def test_template_has_a_level_drop_down_for_every_question_and_the_profile(templ
     assert level_rule.type == "list" and "don't know" in level_rule.formula1
     assert str(level_rule.sqref) == f"C2:C{len(ids) + 1}"
     first = questionnaire.questions()[0]
-    assert [answers.cell(2, col).value for col in range(5, 10)] == [first.options[k] for k in sorted(first.options)]
+    # Level, confidence, evidence, reference and the capability area, then the level texts.
+    assert [answers.cell(2, col).value for col in range(8, 13)] == [first.options[k] for k in sorted(first.options)]
     profile = book["Profile"]
     keys = [row[0].value for row in profile.iter_rows(min_row=2)]
     assert keys == [f.key for f in questionnaire.context]

@@ -203,3 +203,61 @@ def test_the_database_refuses_a_confidence_it_does_not_know(fresh_db, questionna
     with pytest.raises(sqlite3.IntegrityError):
         store.save_answers(fresh_db, response_id, {questionnaire.questions()[0].id: 3},
                            evidence={questionnaire.questions()[0].id: {"confidence": "certain"}})
+
+
+# --------------------------------------------------------------------------
+# The XLSX answers template carries evidence and confidence
+# --------------------------------------------------------------------------
+
+
+def _filled_template(questionnaire, rows: dict, headings=None) -> bytes:
+    """The answers template with {question id: (level, confidence, evidence, reference)} typed in."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from app.reports.template import write_template
+
+    book = load_workbook(io.BytesIO(write_template(questionnaire)))
+    sheet = book["Answers"]
+    for row in sheet.iter_rows(min_row=2):
+        if row[0].value in rows:
+            for cell, value in zip(row[2:6], rows[row[0].value]):
+                cell.value = value
+    if headings is not None:  # a template made before answers carried evidence
+        sheet.delete_cols(4, 3)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_the_template_carries_evidence_and_confidence_into_the_answers_document(content, questionnaire):
+    from app.reports.template import read_template
+
+    first, second, third = (q.id for q in questionnaire.questions()[:3])
+    data = read_template(_filled_template(questionnaire, {
+        first: (3, "shown by evidence", "steering minutes", "SharePoint/PMO/minutes"),
+        second: (2, "a guess", None, None),
+        third: (4, None, None, None)}), content)
+    parsed = parse_document(content, data)
+    assert parsed["answers"] == {first: 3, second: 2, third: 4}
+    assert parsed["evidence"] == {
+        first: {"evidence": "steering minutes", "reference": "SharePoint/PMO/minutes", "confidence": "evidence"},
+        second: {**BLANK, "confidence": "guess"}}
+
+
+def test_a_template_made_before_evidence_still_reads(content, questionnaire):
+    from app.reports.template import read_template
+
+    first = questionnaire.questions()[0].id
+    data = read_template(_filled_template(questionnaire, {first: (3,)}, headings="earlier"), content)
+    assert parse_document(content, data)["answers"] == {first: 3}
+
+
+def test_a_bad_confidence_cell_is_named(content, questionnaire):
+    from app.reports.template import TemplateProblem, read_template
+
+    first = questionnaire.questions()[0].id
+    with pytest.raises(TemplateProblem, match=r"Answers!D2: confidence must be one of: shown by evidence; "
+                                              r"our judgement; a guess; not certain"):
+        read_template(_filled_template(questionnaire, {first: (3, "certain", None, None)}), content)

@@ -53,7 +53,7 @@ def test_a_hostile_answers_workbook_is_refused_and_nothing_is_stored(app, client
 def test_a_sheet_larger_than_the_template_says_where_it_ends(client, template, questionnaire):
     response = upload_answers(client, replace_sheet(template, "Answers", huge_sheet(ANSWER_HEADINGS)))
     rows = 1 + sum(len(d.questions) for d in questionnaire.dimensions)
-    last = "ABCDEFGHIJ"[len(ANSWER_HEADINGS) + len(questionnaire.levels) - 1]
+    last = "ABCDEFGHIJKLMNOP"[len(ANSWER_HEADINGS) + len(questionnaire.levels) - 1]
     assert (f"Answers: the sheet reaches XFD1048576, but the answers template's Answers sheet is A1:{last}{rows}"
             in visible_text(response.text))
 

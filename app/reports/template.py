@@ -17,11 +17,14 @@ import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..engine.errors import InvalidContext
+from ..engine.evidence import CONFIDENCE_LABELS, CONFIDENCES, MAX_EVIDENCE, MAX_REFERENCE, clean_detail
 from ..engine.profile import validate_context_value
 from .workbook import MAX_BYTES, TemplateProblem, UploadedWorkbook, looks_like_xlsx  # noqa: F401 (re-exported)
 
 DONT_KNOW = "don't know"
-ANSWER_HEADINGS = ("Question id", "Question", "Level", "Capability area")
+ANSWER_HEADINGS = ("Question id", "Question", "Level", "Confidence", "Evidence", "Reference", "Capability area")
+# Templates made before answers carried evidence: read as before.
+EARLIER_ANSWER_HEADINGS = ("Question id", "Question", "Level", "Capability area")
 PROFILE_HEADINGS = ("Profile field", "Question", "Answer", "Allowed answers")
 AREA_HEADINGS = ("Capability area id", "Capability area", "Target level", "Note")
 SHEETS = ("Answers", "Profile", "Areas")
@@ -55,6 +58,8 @@ def write_template(questionnaire) -> bytes:
     steps = [
         "1. On the Answers sheet, choose a level from 1 to 5 for each question in column C, or \"don't know\". "
         "The level texts are in the columns to the right; pick the one that describes what actually happens today.",
+        "   Optionally say how sure you are in column D (shown by evidence, our judgement, a guess; empty is our "
+        "judgement), what shows it in column E and where to find it (a document name or a link) in column F.",
         "2. On the Profile sheet, answer every profile question in column C (the drop-down lists the answers).",
         "3. On the Areas sheet you may set a target level per capability area and write a note.",
         "4. Leave the ids in column A and the sheet names as they are. Import the file in PMO Advisor "
@@ -72,7 +77,7 @@ def write_template(questionnaire) -> bytes:
     lists.hide()
 
     answers = book.add_worksheet("Answers")
-    widths = (30, 60, 11, 16) + (42,) * 5
+    widths = (30, 60, 11, 18, 30, 24, 16) + (42,) * 5
     for col, width in enumerate(widths):
         answers.set_column(col, col, width)
     for col, heading in enumerate(ANSWER_HEADINGS):
@@ -86,7 +91,10 @@ def write_template(questionnaire) -> bytes:
             answers.write_string(row, 0, question.id, muted)
             answers.write_string(row, 1, question.text, wrap)
             answers.write_blank(row, 2, None, entry)
-            answers.write_string(row, 3, dim.title, muted)
+            answers.write_blank(row, 3, None, entry)
+            answers.write_blank(row, 4, None, wrap)
+            answers.write_blank(row, 5, None, wrap)
+            answers.write_string(row, 6, dim.title, muted)
             for offset, level in enumerate(sorted(question.options)):
                 answers.write_string(row, len(ANSWER_HEADINGS) + offset, question.options[level], muted)
             answers.set_row(row, 75)
@@ -95,6 +103,13 @@ def write_template(questionnaire) -> bytes:
         "input_title": "Level", "input_message": "1 (ad hoc) to 5 (optimising), or don't know",
         "error_title": "Not a level", "error_message": "Choose a level from 1 to 5, or don't know.",
     })
+    answers.data_validation(1, 3, row, 3, {
+        "validate": "list", "source": list(CONFIDENCE_LABELS.values()),
+        "input_title": "Confidence", "input_message": "Empty means our judgement.",
+        "error_title": "Not a confidence", "error_message": "Choose shown by evidence, our judgement or a guess.",
+    })
+    answers.data_validation(1, 4, row, 4, {"validate": "length", "criteria": "<=", "value": MAX_EVIDENCE,
+                                           "error_message": f"At most {MAX_EVIDENCE} characters."})
     answers.freeze_panes(1, 3)
 
     profile = book.add_worksheet("Profile")
@@ -182,19 +197,32 @@ def sheet_blocks(questionnaire) -> dict[str, tuple[int, int]]:
     }
 
 
+def _has_headings(first: tuple, headings: tuple[str, ...]) -> bool:
+    return tuple(_text(v) for v in first[:len(headings)]) == headings
+
+
 def _rows(book: UploadedWorkbook, sheet: str, headings: tuple[str, ...],
           block: tuple[int, int]) -> list[tuple[int, tuple]]:
+    return _laid_out_rows(book, sheet, headings, block)[1]
+
+
+def _laid_out_rows(book: UploadedWorkbook, sheet: str, headings: tuple[str, ...], block: tuple[int, int],
+                   earlier: tuple[str, ...] | None = None) -> tuple[tuple[str, ...], list[tuple[int, tuple]]]:
+    """The headings the sheet has (``headings``, or the ``earlier`` layout's) and its non-empty rows."""
     if sheet not in book.sheetnames:
         raise TemplateProblem(f"the workbook has no sheet named {sheet!r} (it has: {', '.join(book.sheetnames)}); "
                               "use the answers template")
     rows = book.rows(sheet, *block)
     first = rows[0] if rows else ()
+    if earlier is not None and _has_headings(first, earlier):
+        headings = earlier
     for col, heading in enumerate(headings):
         found = _text(first[col]) if col < len(first) else ""
         if found != heading:
             raise TemplateProblem(f"{_cell(sheet, 0, col)}: expected the heading {heading!r}, not {found!r}; "
                                   "use the answers template")
-    return [(index, row) for index, row in enumerate(rows[1:], start=1) if any(v not in (None, "") for v in row)]
+    return headings, [(index, row) for index, row in enumerate(rows[1:], start=1)
+                      if any(v not in (None, "") for v in row)]
 
 
 def _level(value: Any, where: str) -> int | None:
@@ -246,9 +274,10 @@ def read_template(data: bytes, content, name: str = "the file") -> dict[str, Any
             raise TemplateProblem(f"About!B2: unknown questionnaire {questionnaire_id!r}")
         blocks = sheet_blocks(questionnaire)
 
-        answers: dict[str, int | None] = {}
+        answers: dict[str, Any] = {}
         seen: dict[str, int] = {}
-        for row, values in _rows(book, "Answers", ANSWER_HEADINGS, blocks["Answers"]):
+        layout, rows = _laid_out_rows(book, "Answers", ANSWER_HEADINGS, blocks["Answers"], EARLIER_ANSWER_HEADINGS)
+        for row, values in rows:
             qid = _text(values[0])
             if questionnaire.question(qid) is None:
                 raise TemplateProblem(f"{_cell('Answers', row, 0)}: unknown question id {_shown(values[0])!r}")
@@ -260,6 +289,10 @@ def read_template(data: bytes, content, name: str = "the file") -> dict[str, Any
             if level in (None, ""):
                 continue  # not answered
             answers[qid] = _level(level, _cell("Answers", row, 2))
+            if layout == ANSWER_HEADINGS:
+                detail = _evidence((tuple(values) + (None,) * 6)[3:6], row)
+                if detail is not None:  # the answers file's mapping: the level with its evidence
+                    answers[qid] = {"level": answers[qid], **detail}
 
         context: dict[str, Any] = {}
         fields = {f.key: f for f in questionnaire.context}
@@ -297,3 +330,21 @@ def read_template(data: bytes, content, name: str = "the file") -> dict[str, Any
         book.close()
     return {"questionnaire": questionnaire.id, "answers": answers, "context": context,
             "target": target or None, "notes": notes}
+
+
+def _evidence(values: tuple, row: int) -> dict[str, str] | None:
+    """An answer's confidence, evidence and reference cells (columns D-F); None when all are empty."""
+    confidence, text, reference = (_text(v) for v in values)
+    if not (confidence or text or reference):
+        return None
+    chosen = None
+    if confidence:
+        by_name = {**{c: c for c in CONFIDENCES}, **{label: c for c, label in CONFIDENCE_LABELS.items()}}
+        chosen = by_name.get(confidence.lower())
+        if chosen is None:
+            raise TemplateProblem(f"{_cell('Answers', row, 3)}: confidence must be one of: "
+                                  f"{'; '.join(CONFIDENCE_LABELS.values())}; not {_shown(confidence)}")
+    for column, value, limit in ((4, text, MAX_EVIDENCE), (5, reference, MAX_REFERENCE)):
+        if len(value) > limit:
+            raise TemplateProblem(f"{_cell('Answers', row, column)}: at most {limit} characters, not {len(value)}")
+    return clean_detail({"confidence": chosen, "evidence": text, "reference": reference})

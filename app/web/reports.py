@@ -20,6 +20,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import service, store
 from ..db import get_db
+from ..engine.inputs import BadDocument
 from ..reports import MEDIA_TYPES, render_file
 from ..reports.csv_export import render_csv
 from ..reports.html import render_html
@@ -218,5 +219,8 @@ def import_answers():
         data = read_template(upload.read(), content(), name=name)
     except TemplateProblem as err:
         return render_template("reports/import.html", problem=f"{err}. Nothing was stored."), 400
-    _response_id, token = service.import_answers(get_db(), content(), data)
+    try:
+        _response_id, token = service.import_answers(get_db(), content(), data)
+    except BadDocument as err:
+        return render_template("reports/import.html", problem=f"{err}. Nothing was stored."), 400
     return redirect(url_for("assess.review", token=token, imported=1))
