@@ -1,6 +1,6 @@
 """A report's PDF is made once and shared (issue 23: uncached PDFs tied up every worker; issue 25:
 the first PDF took seconds): kept for every worker, one render per report at a time, made in the
-background when the result is first shown, limited per client, and never lost with a render."""
+background as soon as the result is submitted, limited per client, and never lost with a render."""
 
 from __future__ import annotations
 
@@ -107,16 +107,15 @@ def test_a_client_with_a_render_under_way_waits_for_it_before_starting_another(a
     assert refused.status_code == 429 and calls == []
 
 
-def test_the_pdf_is_made_in_the_background_when_the_result_is_first_shown(make_app, db_path, questionnaire,
-                                                                         monkeypatch):
+def test_the_pdf_is_made_in_the_background_as_soon_as_the_result_is_submitted(make_app, db_path, questionnaire,
+                                                                              monkeypatch):
     from tests.helpers import Respondent
 
     app = make_app(db_path, REPORT_PRERENDER=True)
     respondent = Respondent(app.test_client(), questionnaire)
     respondent.fill_context()
     respondent.answer_all(lambda q: 3)
-    assert respondent.submit().status_code == 302
-    assert respondent.client.get(respondent.base + "/result").status_code == 200
+    assert respondent.submit().status_code == 302  # the result page is not asked for: the render starts here
     renders._executor().submit(lambda: None).result(timeout=300)  # one render thread: this waits for it
     db = store.open_db(app.config["DATABASE"])
     assert db.execute("SELECT state FROM report_files").fetchall() == [("done",)]
@@ -147,3 +146,21 @@ def test_while_the_server_makes_another_report_a_new_render_is_asked_to_come_bac
     store.drop_report_claim(db, "another visitor's render")
     assert submitted.client.get(f"{submitted.base}/report.pdf?start=2027-02-01").status_code == 200
     assert calls == ["pdf"]
+
+
+def test_a_worker_is_prepared_to_make_pdfs_while_someone_answers():
+    import subprocess
+    import sys
+
+    from app import PROJECT_ROOT
+
+    # A fresh process, as a gunicorn worker is: the first questionnaire page loads the renderer in the
+    # render thread, before anything is submitted.
+    code = ("import sys, tempfile; from app import create_app; from app.web import renders; "
+            "app = create_app({'DATABASE': tempfile.mktemp(suffix='.sqlite3'), 'SECRET_KEY': 't', "
+            "'WTF_CSRF_ENABLED': False}); client = app.test_client(); "
+            "page = client.get(client.post('/start').location); "
+            "renders._executor().submit(lambda: None).result(timeout=300); "
+            "print(page.status_code, 'weasyprint' in sys.modules, 'matplotlib.backends.backend_svg' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300)
+    assert done.stdout.split() == ["200", "True", "True"], done.stderr[-2000:]

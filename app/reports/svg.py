@@ -58,6 +58,14 @@ def _wrap(text: str, width: int, lines: int = 2) -> str:
     return "\n".join(wrapped)
 
 
+def warm_up() -> None:
+    """Load matplotlib's drawing and fonts once (a small chart, kept nowhere), so the first real chart is quick."""
+    with rc_context(RC):
+        fig = Figure(figsize=(1, 1))
+        fig.add_subplot().set_title("PMO Advisor")
+        _svg(fig)
+
+
 def radar_svg(report: Mapping[str, Any], width: float = 3.8, height: float = 2.8) -> str:
     """Scores per capability area against the target, on a 0–5 radar."""
     radar = report["radar"]

@@ -11,13 +11,22 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from .. import service, store
 from ..db import get_db
 from ..engine.vocabulary import DIMENSIONS
-from .access import attachable_orgs, client_address, load_response
+from .access import attachable_orgs, client_address, load_response, load_snapshot
 from .answering import STEPS, Flow, answer_dimension, progress, review_page, save_json_answers
 from .current import content, public_url
 from .errors import error_response
 from .params import parse_context_form
+from . import renders
+from .reports import prerender_self_report
 
 bp = Blueprint("assess", __name__)
+
+
+@bp.before_request
+def prepare_reports():
+    """Someone answering will soon want the PDF: load the renderer in this worker while they answer."""
+    if current_app.config.get("REPORT_PRERENDER"):
+        renders.warm_up()
 
 
 @bp.post("/start")
@@ -141,4 +150,7 @@ def submit(token: str):
                 "Answer the organisation profile before submitting: " + ", ".join(missing) + ". Nothing was submitted.",
             )
         service.submit_response(get_db(), content(), response["id"], questionnaire, response["target"])
+        # The PDF is started now, before the result page is asked for: it is ready when someone clicks it.
+        submitted, snapshot = load_snapshot(token)
+        prerender_self_report(submitted, snapshot)
     return redirect(Flow(token).result_url)

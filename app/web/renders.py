@@ -1,6 +1,6 @@
 """A report's PDF made once and shared: by every worker (it is kept in the database), by concurrent
 requests (one render per report at a time; the others wait for it), and before anyone asks (a
-frozen result's PDF is made in the background when its page is first shown).
+frozen result's PDF is made in the background as soon as it is submitted).
 
 Nothing is lost when a background render is: its claim goes stale and the next request makes the
 PDF itself. Renders cost seconds of CPU, so each client may start only a few (issue 23: a new
@@ -143,8 +143,11 @@ def _check_limit(db: Database, client: str, now: float) -> None:
 
 
 # --------------------------------------------------------------------------
-# Background renders: one thread per worker process, at a lower CPU priority than requests.
+# Background renders: one thread per worker process.
 # --------------------------------------------------------------------------
+# The thread runs at the requests' priority: a render made ahead is one somebody is about to ask for
+# (a lower priority starved it on a busy machine, and the click after submit waited 8 s for it), and
+# the server makes only RENDERS_ON_SERVER at once, so it never takes more than that many cores.
 
 _EXECUTOR: ThreadPoolExecutor | None = None
 _EXECUTOR_PID: int | None = None
@@ -155,17 +158,40 @@ def _executor() -> ThreadPoolExecutor:
     global _EXECUTOR, _EXECUTOR_PID
     with _LOCK:
         if _EXECUTOR is None or _EXECUTOR_PID != os.getpid():  # a forked worker needs its own thread
-            _EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-render",
-                                           initializer=_lower_priority)
+            _EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-render")
             _EXECUTOR_PID = os.getpid()
         return _EXECUTOR
 
 
-def _lower_priority() -> None:
-    try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)  # this thread only (Linux)
-    except (AttributeError, OSError):
-        pass
+def _warm() -> None:
+    """Load WeasyPrint, matplotlib and the fonts (about 1.5 s of CPU, once per process)."""
+    from weasyprint import HTML
+
+    from ..reports.svg import warm_up as warm_charts
+
+    warm_charts()
+    HTML(string="<p>PMO Advisor</p>").write_pdf()
+
+
+_WARMED_PID: int | None = None
+
+
+def warm_up() -> None:
+    """Prepare this worker to make PDFs, once, in its render thread: someone answering a questionnaire
+    submits it within minutes, and the first PDF then does not pay for loading the libraries."""
+    global _WARMED_PID
+    with _LOCK:
+        if _WARMED_PID == os.getpid():
+            return
+        _WARMED_PID = os.getpid()
+
+    def job() -> None:
+        try:
+            _warm()
+        except Exception:  # the first render pays for it instead
+            log.exception("preparing the PDF renderer failed")
+
+    _executor().submit(job)
 
 
 def render_later(database: str, key: tuple[Hashable, ...], snapshot_id: int,
