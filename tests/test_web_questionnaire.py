@@ -269,3 +269,41 @@ def test_bootstrap_is_served_locally(client):
     addresses = re.findall(r'<(?:link|script)[^>]*\s(?:href|src)="([^"]+)"', page.text)
     assert addresses and all(a.startswith("/") and not a.startswith("//") for a in addresses), addresses
     assert "/bootstrap/static/css/bootstrap.min.css" in addresses
+
+
+def test_review_lists_every_answer_with_its_level_wording_and_a_link_to_change_it(respondent):
+    respondent.fill_context()
+    questions = respondent.questionnaire.dimension("governance").questions
+    first, unsure, skipped = questions[0], questions[1], questions[2]
+    respondent.answer_dimension("governance", lambda q: None if q is unsure else "skip" if q is skipped else 3)
+    page = respondent.client.get(respondent.base + "/review").text
+    text = visible_text(page)
+    assert f"{first.short_name} Level 3 {first.label(3)}" in text
+    assert f"{unsure.short_name} Don't know (not scored)" in text
+    assert f"{skipped.short_name} Not answered" in text
+    assert f'href="{respondent.base}/d/governance?return=review#{first.id}"' in page
+
+
+def test_review_counts_dont_know_one_way(respondent):
+    """'Answered' counts don't know, in the progress line and in each area; never 50 of 50 beside 11 of 12."""
+    respondent.fill_context()
+    questions = respondent.questionnaire.dimension("governance").questions
+    respondent.answer_all(lambda q: None if q is questions[0] else 3)
+    text = visible_text(respondent.client.get(respondent.base + "/review").text)
+    total, area = len(respondent.questionnaire.questions()), len(questions)
+    assert f"{total} of {total} answered" in text
+    assert f"{area} of {area} answered, 1 “don't know”" in text
+    assert f"{area - 1} of {area} answered" not in text
+
+
+def test_changing_an_answer_from_the_review_returns_to_it(respondent):
+    respondent.fill_context()
+    respondent.answer_all(lambda q: 3)
+    question = respondent.questionnaire.dimension("tools").questions[0]
+    page = respondent.client.get(respondent.base + "/d/tools?return=review").text
+    assert "Back to review" in visible_text(page)
+    response = respondent.post("/d/tools", {f"q-{question.id}": "4", "action": "review"})
+    assert response.status_code == 302 and response.location.endswith("/review#answers-tools")
+    text = visible_text(respondent.client.get(respondent.base + "/review").text)
+    assert f"{question.short_name} Level 4 {question.label(4)}" in text
+    assert "Back to review" not in visible_text(respondent.client.get(respondent.base + "/d/tools").text)

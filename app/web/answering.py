@@ -159,7 +159,8 @@ def answer_dimension(flow: Flow, response: dict, questionnaire: Questionnaire, d
         if note is not None and len(note) > MAX_NOTE:
             return error_response(400, "That note could not be saved",
                                   "A note can have at most 2,000 characters. Nothing was saved.")
-        target = dimension if action == "confirm" else flow.neighbour(dimension, action)
+        target = (dimension if action == "confirm" else "review" if action == "review"
+                  else flow.neighbour(dimension, action))
         prefill = store.prefill_of(db, response["id"])
         try:
             with store.transaction(db):  # the answers, their confirmations and the note are kept together, or none
@@ -172,6 +173,8 @@ def answer_dimension(flow: Flow, response: dict, questionnaire: Questionnaire, d
                     store.save_note(db, response["id"], dimension, note)
         except store.AssessmentClosed:
             return flow.closed_redirect()
+        if target == "review" and action == "review":  # an edit from the review goes back to its answer
+            return redirect(flow.url("review") + f"#answers-{dimension}")
         return redirect(with_filter(flow.url(target), show if target in DIMENSIONS else None))
     if response["step"] != dimension:
         with store.best_effort(db):
@@ -199,6 +202,7 @@ def answer_dimension(flow: Flow, response: dict, questionnaire: Questionnaire, d
         progress=progress(questionnaire, answers, dimension, flow),
         numbers={q.id: i for i, q in enumerate(questionnaire.questions(), 1)},
         back_label=flow.back_label(dimension),
+        returning=request.args.get("return") == "review",
         next_label="Review answers" if dimension == DIMENSIONS[-1] else "Next",
     )
 
@@ -234,6 +238,31 @@ def save_json_answers(response: dict, questionnaire: Questionnaire):
     return jsonify({"saved": saved, "answered": answered, "total": len(questionnaire.questions())})
 
 
+def review_rows(questionnaire: Questionnaire, answers: dict[str, int | None], edit_url) -> list[dict]:
+    """Per capability area: every question with the answer given, and the counts.
+
+    "Answered" counts every question given an answer, "don't know" included (as the progress bar
+    does); "don't know" is then said apart, since it is not scored.
+    """
+    scores = score_answers(questionnaire, answers)["scores"]
+    rows = []
+    for dim in questionnaire.dimensions:
+        items = []
+        for q in dim.questions:
+            level = answers.get(q.id, "open")
+            state = "open" if level == "open" else "dont_know" if level is None else "answered"
+            items.append({"id": q.id, "name": q.short_name, "state": state,
+                          "level": level if state == "answered" else None,
+                          "label": q.label(level) if state == "answered" else None,
+                          "edit": edit_url(dim.id, q.id)})
+        given = sum(1 for i in items if i["state"] != "open")
+        rows.append({"id": dim.id, "title": dim.title, "answered": given,
+                     "dont_know": sum(1 for i in items if i["state"] == "dont_know"),
+                     "open": len(items) - given, "total": len(items),
+                     "insufficient": scores[dim.id]["insufficient"], "items": items})
+    return rows
+
+
 def review_page(flow: Flow, response: dict, questionnaire: Questionnaire):
     """Everything answered so far per capability area, what is missing, and the submit button."""
     if response["status"] == "submitted":
@@ -245,16 +274,7 @@ def review_page(flow: Flow, response: dict, questionnaire: Questionnaire):
     answers = store.load_answers(db, response["id"])
     missing_context = ([f for f in questionnaire.context if f.key not in response["context"]]
                        if "context" in flow.steps else [])
-    scores = score_answers(questionnaire, answers)["scores"]
-    rows = [{
-        "id": dim.id,
-        "title": dim.title,
-        "answered": scores[dim.id]["answered"],
-        "dont_know": scores[dim.id]["dont_know"],
-        "open": scores[dim.id]["total"] - scores[dim.id]["answered"] - scores[dim.id]["dont_know"],
-        "total": scores[dim.id]["total"],
-        "insufficient": scores[dim.id]["insufficient"],
-    } for dim in questionnaire.dimensions]
+    rows = review_rows(questionnaire, answers, lambda dim, qid: f"{flow.url(dim)}?return=review#{qid}")
     again = service.reassessment_view(db, response, questionnaire, with_changes="context" in flow.steps)
     return render_template(
         "assess/review.html",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 from playwright.sync_api import expect
@@ -108,3 +109,34 @@ def test_questionnaire_page_fits_a_phone_screen(server, phone):
     expect(phone.locator("fieldset.question:visible")).to_have_count(total)
     expect(phone.locator("[data-pager-head]")).to_be_hidden()
     assert phone.watch.errors() == []
+
+
+def test_on_a_phone_the_review_lists_each_answer_and_changes_one_in_place(live_app, server, browser, questionnaire):
+    from tests.helpers import Respondent
+
+    respondent = Respondent(live_app.test_client(), questionnaire)
+    respondent.fill_context()
+    respondent.answer_all(lambda q: 3)
+    question = questionnaire.dimension("tools").questions[1]
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    phone = context.new_page()
+    try:
+        phone.goto(f"{server.url}/r/{respondent.token}/review")
+        row = phone.locator(f"[data-answer='{question.id}']")
+        expect(row).to_contain_text(f"Level 3{question.label(3)}")
+        link = row.get_by_role("link", name=f"Change {question.short_name}")
+        link.scroll_into_view_if_needed()
+        box = link.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, "the Change link is on the screen"
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+        if os.environ.get("PMO_SHOTS"):
+            phone.screenshot(path=os.path.join(os.environ["PMO_SHOTS"], "review-390.png"))
+        link.click()
+        phone.wait_for_url(re.compile(r"/d/tools\?return=review"))
+        expect(phone.locator(f"fieldset[id='{question.id}']")).to_be_visible()
+        phone.locator(f"label[for='{question.id}-5']").click()
+        phone.get_by_role("button", name="Back to review").click()
+        phone.wait_for_url(re.compile(r"/review#answers-tools$"))
+        expect(phone.locator(f"[data-answer='{question.id}']")).to_contain_text(f"Level 5{question.label(5)}")
+    finally:
+        context.close()
