@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import io
 from datetime import date, timedelta
 
@@ -197,3 +198,18 @@ def test_the_three_most_severe_pitfalls_show_and_the_rest_wait_one_click_away(re
     for p in pitfalls[3:]:
         assert page.index(f'id="pitfall-{p["id"]}"') > fold
     assert f"{len(pitfalls) - 3} more pitfall" in page
+
+
+def test_a_target_below_todays_level_is_refused_and_not_offered(app, submitted):
+    before = submitted.result()
+    weak = next(d for d in DIMENSIONS if before["scores"][d]["level"] >= 2)
+    today = before["scores"][weak]["level"]
+    page = submitted.client.get(submitted.base + "/result").text
+    offered = re.search(rf'<select[^>]*name="target-{weak}"[^>]*>(.*?)</select>', page, re.S).group(1)
+    assert re.findall(r'value="(\d)"', offered) == [str(lv) for lv in range(today, 6)]
+    form = {f"target-{d}": str(before["roadmap"]["target"][d]) for d in DIMENSIONS}
+    form.update({"plan-start": before["plan"]["start_date"], f"target-{weak}": str(today - 1)})
+    response = submitted.post("/target", form)
+    assert response.status_code == 400
+    assert f"can be no lower than today's level {today}" in visible_text(response.text)
+    assert submitted.result()["roadmap"]["target"][weak] == before["roadmap"]["target"][weak]

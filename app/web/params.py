@@ -141,9 +141,14 @@ def read_plan_form(form: Mapping[str, str], result: Mapping[str, Any]) -> tuple[
     for dim in DIMENSIONS:
         raw = form.get(f"target-{dim}", "")
         level = parse_level(raw)
+        today = result["scores"][dim]["level"] or 1
         if level is None:
             errors[f"target-{dim}"] = f"The target for {labels.get(dim, dim)} needs a level from 1 to 5; “{raw}” is not one."
-            level = (roadmap.get("target") or {}).get(dim) or 1
+        elif level < today:  # a target is never below where the area stands
+            errors[f"target-{dim}"] = (f"The target for {labels.get(dim, dim)} can be no lower than today's level "
+                                       f"{today}; choose {today} to keep it where it is.")
+        if f"target-{dim}" in errors:
+            level = (roadmap.get("target") or {}).get(dim) or today
         target[dim] = level
     plan: dict = {}
     raw_start = (form.get("plan-start") or "").strip()
