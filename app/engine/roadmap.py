@@ -18,6 +18,7 @@ input gives identical output.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
@@ -55,6 +56,15 @@ class RoadmapContent:
     capacity: Capacity
     roles: tuple[RoleMap, ...]
     mitigated_by: Mapping[str, tuple[str, ...]]  # pitfall id -> improvement ids
+
+    @functools.cached_property
+    def raised_by(self) -> Mapping[str, tuple[str, ...]]:
+        """Question id -> the improvements that raise it, in catalogue order (an index built once)."""
+        index: dict[str, list[str]] = {}
+        for item_id, item in self.items.items():
+            for question in item.raises:
+                index.setdefault(question, []).append(item_id)
+        return {question: tuple(ids) for question, ids in index.items()}
 
 
 # --------------------------------------------------------------------------
@@ -235,6 +245,13 @@ class _Planner:
         self.last_end_week = 0.0  # when the last planned change ends
         self._gaps: dict[str, tuple[tuple[str, int | None, int], ...]] = {}  # item -> gaps(item), worked out once
         self._applies: dict[str, bool] = {}  # item -> whether its `when` holds, evaluated once
+        self._needed: dict[str, bool] = {}
+        # What follows from the chosen work and its steps, kept until either changes (see _changed).
+        self._requires: dict[str, tuple[str, ...]] = {}
+        self._before: dict[str, set[str]] = {}
+        self._priorities: dict[str, tuple] | None = None  # once the work is chosen and protected
+        self._people: tuple[int, str] | None = None
+        self.severity_of = {p["id"]: p["severity"] for p in plan.pitfalls}  # fired pitfall -> severity
 
     # -- what the answers say ----------------------------------------------------
 
@@ -266,22 +283,42 @@ class _Planner:
         return known
 
     def needed(self, item_id: str) -> bool:
-        return self.applies(item_id) and bool(self.gaps(self.roadmap.items[item_id]))
+        known = self._needed.get(item_id)
+        if known is None:
+            known = self._needed[item_id] = self.applies(item_id) and bool(self.gaps(self.roadmap.items[item_id]))
+        return known
 
     def name(self, question: str) -> str:
         return self.plan.practice_names.get(question, question.split(".", 1)[-1].replace("_", " ").capitalize())
 
     def add(self, item_id: str, driver: str, reason: str) -> None:
+        if item_id not in self.drivers:
+            self._changed()
+        elif driver not in self.drivers[item_id]:
+            self._priorities = None  # an item's priority reads its drivers
         reasons = self.drivers.setdefault(item_id, {}).setdefault(driver, [])
         if reason not in reasons and len(reasons) < 3:
             reasons.append(reason)
 
+    def _changed(self) -> None:
+        """The chosen work or its steps changed: forget what was worked out from them."""
+        self._requires.clear()
+        self._before.clear()
+        self._priorities = None
+
     def requires(self, item_id: str) -> tuple[str, ...]:
         """What must end before this item starts: the catalogue's prerequisites and any earlier step."""
-        return tuple(self.roadmap.items[item_id].requires) + tuple(sorted(self.steps.get(item_id, ())))
+        known = self._requires.get(item_id)
+        if known is None:
+            known = self._requires[item_id] = (tuple(self.roadmap.items[item_id].requires)
+                                               + tuple(sorted(self.steps.get(item_id, ()))))
+        return known
 
     def before(self, item_id: str) -> set[str]:
         """Every chosen item that ends before this one starts (its prerequisites, transitively)."""
+        known = self._before.get(item_id)
+        if known is not None:
+            return set(known)
         seen: set[str] = set()
         queue = [r for r in self.requires(item_id) if r in self.drivers]
         while queue:
@@ -289,7 +326,8 @@ class _Planner:
             if other not in seen:
                 seen.add(other)
                 queue.extend(r for r in self.requires(other) if r in self.drivers)
-        return seen
+        self._before[item_id] = seen
+        return set(seen)
 
     def level_before(self, item_id: str, question: str) -> int | None:
         """The practice's level when this item starts: the answer, or what earlier steps bring it to."""
@@ -428,10 +466,13 @@ class _Planner:
     def next_step(self, question: str) -> str | None:
         """The first needed improvement that raises this practice, at most two levels above today."""
         now = self.plan.answers.get(question)
-        steps = [i for i, item in self.roadmap.items.items()
-                 if question in item.raises and self.needed(i) and (not item.setup_only or i in self.drivers)
-                 and now is not None and now < item.raises[question] <= now + 2
-                 and all(not gap_now or to - gap_now <= 2 for _q, gap_now, to in self.gaps(item))]
+        if now is None:
+            return None
+        items = self.roadmap.items
+        steps = [i for i in self.roadmap.raised_by.get(question, ())  # the items that raise it, indexed
+                 if self.needed(i) and (not items[i].setup_only or i in self.drivers)
+                 and now < items[i].raises[question] <= now + 2
+                 and all(not gap_now or to - gap_now <= 2 for _q, gap_now, to in self.gaps(items[i]))]
         return min(steps, key=lambda i: (self.roadmap.items[i].raises[question], self.roadmap.order[i]), default=None)
 
     def choose_cause(self, pain: Pain) -> None:
@@ -516,6 +557,7 @@ class _Planner:
                         self.add(step, "prerequisite", f"the first step on {_in_sentence(self.name(question))} "
                                                        f"before “{item.title}”")
                         self.steps.setdefault(item_id, set()).add(step)
+                        self._changed()
                     changed = True
                     break
             if changed:
@@ -528,6 +570,7 @@ class _Planner:
             gone = queue.pop()
             if self.drivers.pop(gone, None) is None:
                 continue
+            self._changed()
             for group in (self.urgent, self.first_setup, self.relief, self.functions):
                 group.discard(gone)
             if gone in self.pain_items:
@@ -578,7 +621,7 @@ class _Planner:
         optimisation, and within each intake and decision rights, reporting, engagement, standards,
         capacity, tooling."""
         item, drivers = self.roadmap.items[item_id], self.drivers[item_id]
-        fired = {p["id"]: p["severity"] for p in self.plan.pitfalls}
+        fired = self.severity_of
         severity = min((SEVERITY_RANK[fired[p]] for p in item.mitigates if p in fired), default=3)
         bucket = 0 if item.to_level <= BASICS_LEVEL else item.to_level - BASICS_LEVEL
         sequence = float(THEMES.index(item.theme))
@@ -607,6 +650,12 @@ class _Planner:
                 bucket, sequence = 0, min(sequence, THEMES.index("reporting") + 0.5)
         return (group, sub, bucket, sequence, item.to_level, severity, self.roadmap.order[item_id])
 
+    def priorities(self) -> dict[str, tuple]:
+        """Each chosen item's priority, worked out once the work is chosen and protected (it is final then)."""
+        if self._priorities is None:
+            self._priorities = {i: self.priority(i) for i in self.drivers}
+        return self._priorities
+
     def first_pain_rank(self) -> int:
         """Where the pain's first planned step stands in the pain's own list (0 when there is none)."""
         pain = self.plan.pain
@@ -620,7 +669,7 @@ class _Planner:
 
     def ordered(self) -> list[str]:
         """Priority order, where a prerequisite is at least as urgent as what needs it."""
-        own = {i: self.priority(i) for i in self.drivers}
+        own = self.priorities()
         effective = dict(own)
         changed = True
         while changed:
@@ -648,6 +697,11 @@ class _Planner:
         return all(self.target_only(i) for i in needing)
 
     def people(self) -> tuple[int, str]:
+        if self._people is None:
+            self._people = self._count_people()
+        return self._people
+
+    def _count_people(self) -> tuple[int, str]:
         if self.plan.pmo_people:
             return self.plan.pmo_people, "given"
         capacity = self.roadmap.capacity
@@ -724,13 +778,14 @@ class _Planner:
         # A PMO leads only so many changes alongside running it: a handful, done well, per person.
         changes, dated = self.changes(), 0
         # Mandate and sponsor first: other work starts once every foundation item has started.
-        foundations = [i for i in order if self.priority(i)[0] == 0]
+        priorities = self.priorities()
+        foundations = [i for i in order if priorities[i][0] == 0]
+        # Foundations are scheduled (started) before anything else.
+        waits_for = {i: [r for r in self.requires(i) if r in self.drivers] + ([] if i in foundations else foundations)
+                     for i in remaining}
         while remaining:
             for item_id in remaining:
-                prerequisites = [r for r in self.requires(item_id) if r in self.drivers]
-                if item_id not in foundations:
-                    prerequisites += foundations  # scheduled (started) before anything else
-                if all(r in end_week for r in prerequisites):
+                if all(r in end_week for r in waits_for[item_id]):
                     break
             else:  # pragma: no cover - cycles are rejected at load
                 raise ValueError("prerequisite cycle among " + ", ".join(remaining))

@@ -70,7 +70,11 @@ class ChangeSearch:
     def outcome_after(self, changed: Mapping[str, Any]) -> FitOutcome:
         """The fit after a change, re-evaluating only the rules and gates that read a changed fact."""
         facts = {**self.facts, **changed}
-        rules, gates = readers_of(self.rulebook, tuple(changed))
+        # A rule reads only its facts: one whose facts keep their values keeps its answer, unevaluated.
+        base = self.facts
+        moved = tuple(path for path, value in changed.items()
+                      if type(value) is not type(base.get(path)) or value != base.get(path))
+        rules, gates = readers_of(self.rulebook, moved)
         fired, held = self.outcome.fired, self.outcome.gates_held
         model_rules, model_gates = self.rulebook.model_rules, self.rulebook.gates
         flipped_rules = tuple(i for i in rules if model_rules[i].condition.matches(facts) != fired[i])
