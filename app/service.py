@@ -19,7 +19,7 @@ from . import charts, store
 from .engine import Content, Questionnaire, run_assessment
 from .engine import history as hist
 from .engine.aggregate import (aggregate_answers, agreement, dimension_band, disagreement, per_question,
-                               question_stats, role_medians)
+                               question_stats, respondent_scores, role_medians)
 from .engine import benchmark, reassessment
 from .engine.assessment import replan
 from .engine.inputs import parse_document
@@ -86,7 +86,8 @@ def workshop_summary(c: Content, workshop: dict, responses: list[dict], agreed: 
     for row in ranked:
         row["consensus"] = agreed.get(row["question"])
     minimum = WORKSHOP_MIN_GROUP  # in named mode too: the room sees only combined results
-    roles = role_medians(questionnaire, started, minimum_group=minimum) if workshop["roles"] else {}
+    scores = respondent_scores(questionnaire, started)  # each respondent scored once, for the band and the roles
+    roles = role_medians(questionnaire, started, minimum_group=minimum, scores=scores) if workshop["roles"] else {}
     sizes = Counter(r["role"] for r in started if r.get("role"))
     return {
         "counts": {
@@ -98,7 +99,7 @@ def workshop_summary(c: Content, workshop: dict, responses: list[dict], agreed: 
         "stats": stats,
         "discussion": ranked,
         "agreed": dict(agreed),
-        "band": dimension_band(questionnaire, started),
+        "band": dimension_band(questionnaire, started, scores),
         "roles": roles,
         "roles_hidden": {role: sizes.get(role, 0) for role in workshop["roles"] if role not in roles},
         # Who joined in each role, answered or not: the console counts people from the moment they join.

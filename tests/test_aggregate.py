@@ -259,3 +259,35 @@ def test_a_role_figure_never_comes_from_fewer_people_than_the_minimum(questionna
 def test_agreement_says_how_the_room_answered_in_words(levels, kind, text, short):
     said = agreement(question_stats(levels))
     assert said == {"kind": kind, "text": text, "short": short}
+
+
+def _reference_stats(levels: list) -> dict:
+    """question_stats as the definitions say, straight from the statistics module over the values."""
+    import statistics
+
+    answered = sorted(level for level in levels if level is not None)
+    stats = {"answered": len(answered), "dont_know": sum(1 for level in levels if level is None),
+             "counts": {level: answered.count(level) for level in LEVELS}}
+    if not answered:
+        return {**stats, "median": None, "min": None, "max": None, "spread": None, "iqr": None, "stdev": None}
+    q1, q3 = quartiles(answered)
+    return {**stats, "median": statistics.median(answered), "min": answered[0], "max": answered[-1],
+            "spread": answered[-1] - answered[0], "iqr": round(q3 - q1, 2),
+            "stdev": round(statistics.pstdev(answered), 2)}
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_question_stats_worked_out_per_tally_equal_the_statistics_of_the_values(seed):
+    import random
+
+    rng = random.Random(seed)
+    levels = [rng.choice([None, 1, 2, 3, 4, 5]) for _ in range(rng.choice([1, 2, 3, 7, 40, 300]))]
+    assert question_stats(levels) == _reference_stats(levels)
+    assert question_stats(iter(levels)) == _reference_stats(levels)
+
+
+def test_changing_the_stats_of_one_question_leaves_the_next_with_the_same_answers_alone():
+    first = question_stats([2, 3, 3])
+    first["counts"][3] = 99
+    first["agreement"] = "changed"
+    assert question_stats([3, 2, 3]) == _reference_stats([2, 3, 3])

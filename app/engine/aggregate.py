@@ -3,6 +3,7 @@ answers a workshop's result is computed from (consensus where recorded, median e
 
 from __future__ import annotations
 
+import functools
 import statistics
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -21,12 +22,33 @@ def quartiles(values: Sequence[int]) -> tuple[float, float]:
 
 
 def question_stats(levels: Iterable[int | None]) -> dict[str, Any]:
-    """Counts per level, don't-know count, median, range, IQR and standard deviation of one question."""
+    """Counts per level, don't-know count, median, range, IQR and standard deviation of one question.
+
+    They depend only on how many gave each level and how many did not know, so they are worked
+    out once per such tally (a room of 300 has few distinct ones) and copied out.
+    """
     given = list(levels)
-    answered = sorted(level for level in given if level is not None)
+    tally = dict.fromkeys(LEVELS, 0)
+    for level in given:
+        if level in tally and not isinstance(level, bool):
+            tally[level] += 1
+        elif level is not None:  # not a level: worked out from the values themselves
+            return _stats(sorted(level for level in given if level is not None),
+                          sum(1 for level in given if level is None))
+    stats = _tally_stats(tuple(tally.values()), len(given) - sum(tally.values()))
+    return {**stats, "counts": dict(stats["counts"])}
+
+
+@functools.lru_cache(maxsize=4096)
+def _tally_stats(counts: tuple[int, ...], dont_know: int) -> dict[str, Any]:
+    """question_stats of the levels LEVELS given counts[i] times each (shared: copy before changing it)."""
+    return _stats([level for level, n in zip(LEVELS, counts) for _ in range(n)], dont_know)  # sorted, as LEVELS
+
+
+def _stats(answered: list, dont_know: int) -> dict[str, Any]:
     stats: dict[str, Any] = {
         "answered": len(answered),
-        "dont_know": sum(1 for level in given if level is None),
+        "dont_know": dont_know,
         "counts": {level: answered.count(level) for level in LEVELS},
     }
     if answered:
@@ -108,9 +130,13 @@ def respondent_scores(questionnaire: Questionnaire, responses: Sequence[Mapping[
     return out
 
 
-def dimension_band(questionnaire: Questionnaire, responses: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Median, minimum and maximum of the respondents' scores per dimension (the radar's band)."""
-    scores = respondent_scores(questionnaire, responses)
+def dimension_band(questionnaire: Questionnaire, responses: Sequence[Mapping[str, Any]],
+                   scores: Sequence[Mapping[str, float]] | None = None) -> dict[str, dict[str, Any]]:
+    """Median, minimum and maximum of the respondents' scores per dimension (the radar's band).
+
+    ``scores``: respondent_scores of these responses, when the caller has them already."""
+    if scores is None:
+        scores = respondent_scores(questionnaire, responses)
     band = {}
     for dim in DIMENSIONS:
         values = sorted(s[dim] for s in scores if dim in s)
@@ -135,22 +161,27 @@ def disagreement(questionnaire: Questionnaire, stats: Mapping[str, Mapping[str, 
 
 
 def role_medians(questionnaire: Questionnaire, responses: Sequence[Mapping[str, Any]],
-                 minimum_group: int = 1) -> dict[str, dict[str, Any]]:
+                 minimum_group: int = 1, scores: Sequence[Mapping[str, float]] | None = None) -> dict[str, dict[str, Any]]:
     """Per role: how many respondents, and the median of their scores per dimension.
 
     Roles with fewer than ``minimum_group`` respondents are left out, and so is a role's
     figure for a dimension fewer than that many of them answered, so that nobody's answers
-    can be read off a group of one or two.
+    can be read off a group of one or two. ``scores``: respondent_scores of ``responses``, when the caller
+    has them already (each respondent is scored once).
     """
+    if scores is None:
+        scores = respondent_scores(questionnaire, responses)
     groups: dict[str, list[Mapping[str, Any]]] = {}
-    for response in responses:
+    scored: dict[str, list[Mapping[str, float]]] = {}
+    for response, score in zip(responses, scores):
         if response.get("role"):
             groups.setdefault(response["role"], []).append(response)
+            scored.setdefault(response["role"], []).append(score)
     out = {}
     for role, members in groups.items():
         if len(members) < minimum_group:
             continue
-        band = dimension_band(questionnaire, members)
+        band = dimension_band(questionnaire, members, scored[role])
         out[role] = {"respondents": len(members),
                      "medians": {d: band[d]["median"] if band[d]["respondents"] >= minimum_group else None
                                  for d in DIMENSIONS}}
