@@ -419,9 +419,10 @@ def start_reassessment(db: Database, c: Content, org_id: int, user_id: int, *, u
     result = store.load_snapshot(db, previous["snapshot_id"])["result"]
     target, plan = store.planning_choices(db, previous["id"])
     plan = {k: v for k, v in (plan or {}).items() if k != "start_date"}  # the new roadmap starts when it is made
+    answers = reassessment.prefill_answers(questionnaire, result.get("answers") or {})
     return store.create_reassessment(
         db, org_id, user_id, questionnaire.id, questionnaire.version, previous_id=previous["id"],
-        answers=reassessment.prefill_answers(questionnaire, result.get("answers") or {}),
+        answers=answers, evidence=reassessment.prefill_evidence(answers, result.get("evidence") or {}),
         context=reassessment.prefill_context(questionnaire, result.get("context") or {}),
         period=period, assessed_on=assessed_on, unit_id=unit_id, title=title, target=target, plan=plan or None)
 
@@ -436,8 +437,12 @@ def reassessment_view(db: Database, response: Mapping[str, Any], questionnaire: 
     answers = store.load_answers(db, response["id"])
     unconfirmed = store.unconfirmed_answers(db, response["id"])
     view = {**prefill, "states": reassessment.answer_states(prefill["levels"], answers, unconfirmed)}
+    previous = store.load_snapshot(db, prefill["snapshot_id"])["result"]
+    # Evidence still as it came from last time, marked "from last time (period)" until confirmed or edited.
+    view["carried"] = reassessment.carried_evidence(previous.get("evidence") or {}, store.load_evidence(db, response["id"]),
+                                                    unconfirmed)
     if with_changes:
-        previous_context = store.load_snapshot(db, prefill["snapshot_id"])["result"].get("context") or {}
+        previous_context = previous.get("context") or {}
         view["changes"] = reassessment.changes_since(questionnaire, prefill["levels"], answers, unconfirmed,
                                                      previous_context, response["context"])
     return view

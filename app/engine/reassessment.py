@@ -11,6 +11,7 @@ import re
 from datetime import date
 from typing import Any, Collection, Mapping
 
+from .evidence import is_blank
 from .models import Questionnaire
 from .profile import validate_context_value
 from .errors import InvalidContext
@@ -53,6 +54,19 @@ def prefill_answers(questionnaire: Questionnaire, previous: Mapping[str, int | N
         if level is None or level in question.options:
             out[qid] = level
     return out
+
+
+def prefill_evidence(answers: Mapping[str, int | None],
+                     previous: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, str]]:
+    """Last period's evidence of the answers carried forward (those that said more than a level)."""
+    return {qid: dict(detail) for qid, detail in previous.items() if qid in answers and not is_blank(detail)}
+
+
+def carried_evidence(previous: Mapping[str, Mapping[str, str]], current: Mapping[str, Mapping[str, str]],
+                     unconfirmed: set[str]) -> set[str]:
+    """The questions whose evidence is still last time's, as carried forward, and not yet confirmed."""
+    return {qid for qid, detail in previous.items()
+            if qid in unconfirmed and not is_blank(detail) and dict(current.get(qid) or {}) == dict(detail)}
 
 
 def prefill_context(questionnaire: Questionnaire, previous: Mapping[str, Any]) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from .. import service, store
 from ..db import get_db
 from ..engine import InvalidInput, InvalidLevel, Questionnaire, UnknownQuestion
+from ..engine.evidence import CONFIDENCE_LABELS, CONFIDENCES, clean_detail, is_blank, validate_evidence
 from ..engine.reassessment import FILTERS
 from ..engine.scoring import score_answers, validate_answers
 from ..engine.vocabulary import DIMENSIONS
@@ -122,6 +123,30 @@ def parse_answer_form(questionnaire: Questionnaire, dimension: str, form) -> dic
     return answers
 
 
+def parse_evidence_form(questionnaire: Questionnaire, dimension: str, form,
+                        answers: dict[str, int | None]) -> dict[str, dict[str, str]]:
+    """Read each question's `c-` (confidence), `e-` (evidence) and `r-` (reference) fields of one page.
+
+    Evidence belongs to an answer: evidence given for a question left unanswered is refused (InvalidInput).
+    """
+    found: dict[str, dict[str, str]] = {}
+    for number, question in enumerate(questionnaire.dimension(dimension).questions, 1):
+        keys = (f"c-{question.id}", f"e-{question.id}", f"r-{question.id}")
+        if not any(key in form for key in keys):
+            continue
+        confidence = form.get(keys[0]) or None
+        if confidence is not None and confidence not in CONFIDENCES:
+            raise InvalidInput(f"confidence {confidence!r} is not offered for question {question.id!r}")
+        detail = clean_detail({"confidence": confidence, "evidence": form.get(keys[1], ""),
+                               "reference": form.get(keys[2], "")}, f"question {number}")
+        if question.id in answers:
+            found[question.id] = detail
+        elif not is_blank(detail):
+            raise InvalidInput(f"question {number} has evidence but no answer; choose a level (or don't know) "
+                               "and the evidence is kept with it")
+    return found
+
+
 def shown_filter(raw: str | None) -> str | None:
     """The re-assessment filter asked for (?show=unconfirmed or changed), None for every question."""
     return raw if raw in FILTERS else None
@@ -132,11 +157,20 @@ def with_filter(url: str, show: str | None) -> str:
 
 
 def confirmations(form, levels: dict, stored: dict[str, int | None], answers: dict[str, int | None],
-                  confirm_all: bool) -> dict[str, bool]:
+                  confirm_all: bool, evidence: dict | None = None, stored_evidence: dict | None = None
+                  ) -> dict[str, bool]:
     """Which prefilled answers on the posted page are confirmed: ticked, changed by this post (an
-    active choice), or every one with "confirm all"."""
-    return {qid: confirm_all or form.get(f"confirm-{qid}") == "1" or stored.get(qid, level) != level
+    active choice, its evidence too), or every one with "confirm all"."""
+    evidence, stored_evidence = evidence or {}, stored_evidence or {}
+
+    def edited(qid: str) -> bool:
+        return qid in evidence and evidence[qid] != {**_BLANK, **stored_evidence.get(qid, {})}
+
+    return {qid: confirm_all or form.get(f"confirm-{qid}") == "1" or stored.get(qid, level) != level or edited(qid)
             for qid, level in answers.items() if qid in levels}
+
+
+_BLANK = clean_detail({})
 
 
 def answer_dimension(flow: Flow, response: dict, questionnaire: Questionnaire, dimension: str):
@@ -153,6 +187,7 @@ def answer_dimension(flow: Flow, response: dict, questionnaire: Questionnaire, d
         action = request.form.get("action", "next")
         try:
             answers = parse_answer_form(questionnaire, dimension, request.form)
+            evidence = parse_evidence_form(questionnaire, dimension, request.form, answers)
         except InvalidInput as err:
             return error_response(400, "Those answers could not be saved", f"{err}. Nothing was saved.")
         note = request.form.get("note")
@@ -167,8 +202,10 @@ def answer_dimension(flow: Flow, response: dict, questionnaire: Questionnaire, d
                 if prefill:
                     stored = store.load_answers(db, response["id"])
                     store.confirm_answers(db, response["id"], confirmations(
-                        request.form, prefill["levels"], stored, answers, action == "confirm"))
-                store.save_answers(db, response["id"], answers, step=target if target in flow.steps else dimension)
+                        request.form, prefill["levels"], stored, answers, action == "confirm",
+                        evidence, store.load_evidence(db, response["id"])))
+                store.save_answers(db, response["id"], answers, step=target if target in flow.steps else dimension,
+                                   evidence=evidence)
                 if note is not None:
                     store.save_note(db, response["id"], dimension, note)
         except store.AssessmentClosed:
@@ -180,6 +217,7 @@ def answer_dimension(flow: Flow, response: dict, questionnaire: Questionnaire, d
         with store.best_effort(db):
             store.set_step(db, response["id"], dimension)
     answers = store.load_answers(db, response["id"])
+    evidence = store.load_evidence(db, response["id"])
     again = service.reassessment_view(db, response, questionnaire)
     questions = questionnaire.dimension(dimension).questions
     if again:
@@ -197,6 +235,10 @@ def answer_dimension(flow: Flow, response: dict, questionnaire: Questionnaire, d
         dimension=questionnaire.dimension(dimension),
         questions=questions,
         answers=answers,
+        evidence=evidence,
+        confidence_labels=CONFIDENCE_LABELS,
+        # Evidence is asked of one respondent; in a workshop it comes from the room (the facilitator's console).
+        asks_evidence=flow.endpoint != "participate",
         again=again,
         note=store.load_notes(db, response["id"]).get(dimension, ""),
         progress=progress(questionnaire, answers, dimension, flow),
@@ -211,11 +253,17 @@ def save_json_answers(response: dict, questionnaire: Questionnaire):
     """Validate and save a JSON batch of answers; a replayed batch changes nothing."""
     payload = json_body()
     if (not isinstance(payload, dict) or not isinstance(payload.get("answers", {}), dict)
-            or not isinstance(payload.get("confirm", {}), dict) or not ({"answers", "confirm"} & payload.keys())):
+            or not isinstance(payload.get("confirm", {}), dict) or not isinstance(payload.get("evidence", {}), dict)
+            or not ({"answers", "confirm"} & payload.keys())):
         return jsonify({"error": 'expected JSON {"answers": {question_id: level or null}, '
-                                 '"confirm": {question_id: true or false}}'}), 400
+                                 '"confirm": {question_id: true or false}, '
+                                 '"evidence": {question_id: {evidence, reference, confidence}}}'}), 400
     try:
         answers = validate_answers(questionnaire, payload.get("answers", {}))
+        evidence = validate_evidence(questionnaire, payload.get("evidence"))
+        unanswered = [qid for qid in evidence if qid not in answers]
+        if unanswered:
+            raise InvalidInput(f"evidence for {unanswered[0]!r} comes with its answer's level")
         confirm = payload.get("confirm", {})
         unknown = [qid for qid in confirm if questionnaire.question(str(qid)) is None]
         if unknown:
@@ -227,7 +275,7 @@ def save_json_answers(response: dict, questionnaire: Questionnaire):
     db = get_db()
     try:
         with store.transaction(db):
-            saved = store.save_answers(db, response["id"], answers)
+            saved = store.save_answers(db, response["id"], answers, evidence=evidence)
             # An answer saved as it changes is an active choice: in a re-assessment it counts as confirmed.
             confirm = {**{qid: True for qid in answers}, **confirm}
             if confirm and store.prefill_of(db, response["id"]):

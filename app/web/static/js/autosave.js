@@ -13,6 +13,7 @@
   var bar = document.querySelector("[data-progress-bar]");
   var pending = {};         // question id -> level (null: don't know)
   var pendingConfirm = {};  // question id -> confirmed (re-assessments)
+  var pendingEvidence = {}; // question id -> {evidence, reference, confidence}, sent with the answer's level
   var timer = null;
   var sending = false;
   var retries = 0;          // failed attempts in a row
@@ -29,6 +30,9 @@
     Object.keys(batch.answers).forEach(function (k) { if (!(k in pending)) { pending[k] = batch.answers[k]; } });
     Object.keys(batch.confirm).forEach(function (k) {
       if (!(k in pendingConfirm)) { pendingConfirm[k] = batch.confirm[k]; }
+    });
+    Object.keys(batch.evidence).forEach(function (k) {
+      if (!(k in pendingEvidence)) { pendingEvidence[k] = batch.evidence[k]; }
     });
   }
 
@@ -51,9 +55,10 @@
   function flush() {
     timer = null;
     if (sending) { return; }
-    var batch = { answers: pending, confirm: pendingConfirm };
+    var batch = { answers: pending, confirm: pendingConfirm, evidence: pendingEvidence };
     pending = {};
     pendingConfirm = {};
+    pendingEvidence = {};
     if (Object.keys(batch.answers).length + Object.keys(batch.confirm).length === 0) { return; }
     sending = true;
     if (retries === 0) { show("Saving…"); }
@@ -108,12 +113,53 @@
     if (badge) { badge.textContent = STATE_TEXT[state]; }
   }
 
+  // An answer's evidence box (collapsed below its levels): what it holds, and a one-line summary of it.
+  var SURE_TEXT = { evidence: "shown by evidence", judgement: "our judgement", guess: "a guess" };
+  function field(kind, qid) { return form.querySelector('[name="' + kind + "-" + qid + '"]'); }
+  function evidenceOf(qid) {
+    var sure = form.querySelector('[name="c-' + qid + '"]:checked');
+    return { confidence: sure ? sure.value : "judgement", evidence: field("e", qid).value.trim(),
+             reference: field("r", qid).value.trim() };
+  }
+  function levelOf(qid) {
+    var chosen = form.querySelector('[name="q-' + qid + '"]:checked');
+    if (!chosen) { return undefined; }
+    return chosen.value === "dk" ? null : parseInt(chosen.value, 10);
+  }
+  function summarise(qid) {
+    var box = form.querySelector('[data-evidence="' + qid + '"]');
+    if (!box) { return; }
+    var ev = evidenceOf(qid);
+    box.querySelector("[data-evidence-summary]").textContent =
+      SURE_TEXT[ev.confidence] + (ev.evidence || ev.reference ? ", noted" : "");
+  }
+
   form.addEventListener("change", function (event) {
     var input = event.target;
     if (!input.name) { return; }
     var fieldset = input.closest("fieldset[data-previous]");
-    if (input.name.indexOf("q-") === 0) {
+    var kind = input.name.slice(0, 2);
+    if ((kind === "c-" || kind === "e-" || kind === "r-") && field("e", input.name.slice(2))) {
+      var qid = input.name.slice(2);
+      summarise(qid);
+      var level = levelOf(qid);
+      if (level === undefined) {
+        show("Choose a level for this question: its evidence is saved with it.", "failed");
+        return;
+      }
+      pending[qid] = level;
+      pendingEvidence[qid] = evidenceOf(qid);
+      var carried = input.closest("fieldset").querySelector("[data-carried]");
+      if (carried) { carried.hidden = true; }  // edited: no longer last time's as it was
+      if (fieldset) {  // editing the evidence confirms the answer, as a change of level does
+        var tick = fieldset.querySelector("input[name^='confirm-']");
+        if (tick) { tick.checked = true; }
+        showState(fieldset, String(level === null ? "dk" : level) === fieldset.getAttribute("data-previous")
+          ? "confirmed" : "changed");
+      }
+    } else if (input.name.indexOf("q-") === 0) {
       pending[input.name.slice(2)] = input.value === "dk" ? null : parseInt(input.value, 10);
+      if (field("e", input.name.slice(2))) { pendingEvidence[input.name.slice(2)] = evidenceOf(input.name.slice(2)); }
       if (fieldset) {  // the server counts any change as confirmed
         var box = fieldset.querySelector("input[name^='confirm-']");
         if (box) { box.checked = true; }
