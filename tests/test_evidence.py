@@ -261,3 +261,120 @@ def test_a_bad_confidence_cell_is_named(content, questionnaire):
     with pytest.raises(TemplateProblem, match=r"Answers!D2: confidence must be one of: shown by evidence; "
                                               r"our judgement; a guess; not certain"):
         read_template(_filled_template(questionnaire, {first: (3, "certain", None, None)}), content)
+
+
+# --------------------------------------------------------------------------
+# The questionnaire's pages: one tap below the level, autosaved like it
+# --------------------------------------------------------------------------
+
+
+def test_the_questionnaire_keeps_evidence_posted_with_the_level_and_shows_it_collapsed(respondent, questionnaire):
+    from tests.helpers import visible_text
+
+    first, second = (q.id for q in questionnaire.dimension("governance").questions[:2])
+    posted = respondent.post("/d/governance", {f"q-{first}": "3", f"c-{first}": "evidence",
+                                               f"e-{first}": "steering minutes", f"r-{first}": "SharePoint/PMO",
+                                               f"q-{second}": "2", f"c-{second}": "judgement", f"e-{second}": "",
+                                               f"r-{second}": "", "action": "back"})
+    assert posted.status_code == 302, posted.text
+    page = respondent.client.get(respondent.base + "/d/governance").text
+    box = page.split(f'data-evidence="{first}"')[1].split("</details>")[0]
+    assert "<details" in page.split(f'data-evidence="{first}"')[0][-80:] and " open" not in page.split(
+        f'data-evidence="{first}"')[0][-80:]  # collapsed by default
+    assert "shown by evidence, noted" in visible_text(box)
+    assert 'value="steering minutes"' in box and 'value="SharePoint/PMO"' in box
+    assert respondent.fill_context().status_code == 302
+    respondent.answer_all()  # levels alone, as a page without the boxes posts them: the evidence stays
+    assert respondent.submit().status_code == 302
+    assert respondent.result()["evidence"][first] == {
+        "evidence": "steering minutes", "reference": "SharePoint/PMO", "confidence": "evidence"}
+
+
+def test_evidence_without_an_answer_is_refused_and_nothing_is_saved(respondent, questionnaire):
+    first, second = (q.id for q in questionnaire.dimension("governance").questions[:2])
+    refused = respondent.post("/d/governance", {f"q-{first}": "3", f"c-{second}": "guess", "action": "next"})
+    assert refused.status_code == 400
+    assert "question 2 has evidence but no answer" in refused.text
+    from tests.helpers import checked_answers
+    assert checked_answers(respondent.client.get(respondent.base + "/d/governance").text) == {}
+
+
+def test_autosave_keeps_evidence_with_the_level(respondent, questionnaire):
+    first, second = (q.id for q in questionnaire.questions()[:2])
+    headers = {"X-CSRFToken": respondent.csrf}
+    saved = respondent.client.post(respondent.base + "/answers", headers=headers, json={
+        "answers": {first: 4}, "evidence": {first: {"confidence": "guess", "evidence": "", "reference": ""}}})
+    assert saved.status_code == 200, saved.text
+    refused = respondent.client.post(respondent.base + "/answers", headers=headers, json={
+        "answers": {first: 4}, "evidence": {second: {"confidence": "guess"}}})
+    assert refused.status_code == 400 and "comes with its answer's level" in refused.get_json()["error"]
+    bad = respondent.client.post(respondent.base + "/answers", headers=headers, json={
+        "answers": {first: 4}, "evidence": {first: {"confidence": "sure"}}})
+    assert bad.status_code == 400 and "'sure'" in bad.get_json()["error"]
+    page = respondent.client.get(respondent.base + "/d/governance").text
+    box = page.split(f'data-evidence="{first}"')[1].split("</details>")[0]
+    assert f'id="c-{first.replace(".", "-")}-guess" checked' in box
+
+
+def test_a_reassessment_carries_evidence_marked_from_last_time_until_confirmed(app):
+    from tests.helpers import visible_text
+    from tests.history_helpers import Member, OrgRespondent
+
+    member = Member(app, "evidence-again@example.org")
+    org = member.create_org()
+    last = member.start(org, "2026-Q3", "2026-08-14")
+    assert last.fill_context(FULL_CONTEXT).status_code == 302
+    last.answer_all(lambda q: 3)
+    first = member.questionnaire.dimension("governance").questions[0].id
+    assert last.post("/d/governance", {f"q-{first}": "3", f"c-{first}": "evidence", f"e-{first}": "board minutes",
+                                       f"r-{first}": "", "action": "back"}).status_code == 302
+    assert last.submit().status_code == 302
+    started = member.post(f"/orgs/{org}/assessments", {"period": "2026-Q4", "assessed_on": "2026-11-14", "unit": "",
+                                                       "start_from": "previous"})
+    token = started.location.split("/r/")[1].split("?")[0]
+    again = OrgRespondent(member.client, member.questionnaire, token, member.csrf)
+
+    def box() -> str:
+        page = member.get(again.base + "/d/governance").text
+        return page.split(f'data-evidence="{first}"')[1].split("</details>")[0]
+
+    assert "from last time (2026-Q3)" in visible_text(box()) and 'value="board minutes"' in box()
+    confirmed = member.client.post(again.base + "/answers", json={"confirm": {first: True}},
+                                   headers={"X-CSRFToken": member.csrf})
+    assert confirmed.status_code == 200
+    assert "from last time" not in visible_text(box()) and 'value="board minutes"' in box()
+
+
+# --------------------------------------------------------------------------
+# Check first: the advice resting on a guess
+# --------------------------------------------------------------------------
+
+
+def _high_pitfall_answer(content, questionnaire, answers):
+    result = run_assessment(content, answers, FULL_CONTEXT)
+    high = [p for p in result["pitfalls"] if p["severity"] == "high"]
+    return next(name.removeprefix("answers.") for p in high for name in p["evidence"] if name.startswith("answers."))
+
+
+@pytest.mark.parametrize("confidence, listed", [("guess", True), ("judgement", False), ("evidence", False)])
+def test_a_guess_that_drives_a_high_pitfall_appears_under_check_first(content, questionnaire, confidence, listed):
+    answers = {q.id: 2 for q in questionnaire.questions()}
+    driver = _high_pitfall_answer(content, questionnaire, answers)
+    result = run_assessment(content, answers, FULL_CONTEXT, evidence={driver: {"confidence": confidence}})
+    checks = [c for c in result["check_first"] if c["id"] == "guessed-answers"]
+    assert bool(checks) is listed
+    if listed:
+        assert checks[0]["evidence"] == {f"answers.{driver}": 2}
+        assert questionnaire.question(driver).short_name in checks[0]["text"]
+        assert any(questionnaire.question(driver).short_name in c["text"] for c in result["summary"]["check_first"])
+
+
+def test_a_guess_the_advice_does_not_rest_on_is_not_listed(content, questionnaire):
+    from app.engine.evidence import advice_answers
+
+    answers = {q.id: 2 for q in questionnaire.questions()}
+    plain = run_assessment(content, answers, FULL_CONTEXT)
+    cited = set(advice_answers(plain["recommendation"], plain["pitfalls"]))
+    uncited = next(q.id for q in questionnaire.questions() if q.id not in cited)
+    result = run_assessment(content, answers, FULL_CONTEXT, evidence={uncited: {"confidence": "guess"}})
+    assert [c for c in result["check_first"] if c["id"] == "guessed-answers"] == []

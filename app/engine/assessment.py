@@ -10,7 +10,7 @@ from typing import Any, Mapping
 
 from .content import Content
 from .errors import InvalidInput, InvalidLevel
-from .evidence import answer_evidence, evidence_coverage, validate_evidence
+from .evidence import answer_evidence, check_guesses, evidence_coverage, validate_evidence
 from .facts import build_facts
 from .models import Questionnaire
 from .profile import validate_context
@@ -181,7 +181,9 @@ def assess_valid(
         "ownership": advice.ownership,
         "pitfalls": advice.pitfalls,
         # Answers that disagree with the pain, with each other or with the profile: ask before acting.
-        "check_first": advice.check_first,
+        "check_first": advice.check_first + check_guesses(
+            advice.recommendation, advice.pitfalls, answers, evidence,
+            {q.id: q.short_name for q in questionnaire.questions()}),
         "roadmap": roadmap,
         "plan": plan or {},
         "warnings": warnings,

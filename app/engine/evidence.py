@@ -119,3 +119,41 @@ def evidence_coverage(questionnaire: Questionnaire, answers: Mapping[str, int | 
 
     areas = {d.id: count([q.id for q in d.questions]) for d in questionnaire.dimensions}
     return {"areas": areas, "overall": count([q.id for q in questionnaire.questions()])}
+
+
+def advice_answers(recommendation: Mapping[str, Any], pitfalls: list[Mapping[str, Any]]) -> list[str]:
+    """The answers the advice rests on: read by a reason for the recommended model or by a high pitfall,
+    in the order they are first cited."""
+    ranking = recommendation.get("ranking") or []
+    chosen = next((r for r in ranking if r.get("model") == recommendation.get("model")), None)
+    cited: list[Mapping[str, Any]] = [reason.get("evidence") or {} for reason in (chosen or {}).get("reasons", [])]
+    cited += [p.get("evidence") or {} for p in pitfalls if p.get("severity") == "high"]
+    found: list[str] = []
+    for facts in cited:
+        for name in facts:
+            qid = name.removeprefix("answers.")
+            if name.startswith("answers.") and qid not in found:
+                found.append(qid)
+    return found
+
+
+def check_guesses(recommendation: Mapping[str, Any], pitfalls: list[Mapping[str, Any]],
+                  answers: Mapping[str, int | None], evidence: Mapping[str, Mapping[str, str]],
+                  names: Mapping[str, str]) -> list[dict[str, Any]]:
+    """A "check first" entry naming the answers the advice rests on that are a guess (none when there are none)."""
+    guessed = [qid for qid in advice_answers(recommendation, pitfalls)
+               if answers.get(qid) is not None and (evidence.get(qid) or {}).get("confidence") == "guess"]
+    if not guessed:
+        return []
+    listed = [f"{names.get(qid, qid)} (level {answers[qid]})" for qid in guessed]
+    said = listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
+    one = len(guessed) == 1
+    return [{
+        "id": "guessed-answers",
+        "text": f"The advice rests on {'an answer' if one else 'answers'} given as a guess: {said}.",
+        "ask": f"What would show {'it' if one else 'each of them'}? Check {'it' if one else 'them'} before acting "
+               "on the advice.",
+        "would_change": "A different level here can change the PMO that fits, a pitfall or the first steps.",
+        "evidence": {f"answers.{qid}": answers[qid] for qid in guessed},
+        "claims": [],
+    }]
