@@ -56,7 +56,9 @@ def test_a_phone_answers_with_evidence_and_confidence_one_question_per_screen(se
     expect(details.locator("[data-evidence-summary]")).to_have_text("a guess, noted")
     if SHOTS:
         phone.screenshot(path=os.path.join(SHOTS, "evidence-phone-open.png"))
-    wait_until(phone, "() => document.getElementById('save-status').classList.contains('saved')")
+    # Saved: nothing waiting to be sent (the evidence's change included) and the last batch acknowledged.
+    wait_until(phone, "() => window.pmoAutosave.idle() "
+                      "&& document.getElementById('save-status').classList.contains('saved')")
 
     phone.reload()
     question = phone.locator(f"fieldset.question[id='{first.id}']")
