@@ -31,9 +31,10 @@ run: migrate
 	$(BIN)/flask --app app serve --host $(HOST) --port $(PORT)
 
 ## test: install what tests need and run the whole suite (unit, web, browser) on every core.
-## Whole files go to one worker (--dist loadfile), so a file's tests run in order and share its fixtures.
+## A file's tests go to one worker, in order, sharing its fixtures (an xdist group per file, set in
+## tests/conftest.py), slow files first; a module with SPREAD = True has its tests shared out one by one.
 test: install-dev
-	$(BIN)/python -m pytest -n auto --dist loadfile --durations=15
+	$(BIN)/python -m pytest -n auto --dist loadgroup --no-loadscope-reorder --durations=15
 
 content-check: install
 	$(BIN)/flask --app app content check

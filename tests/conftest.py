@@ -23,6 +23,35 @@ from tests.workshop_helpers import Facilitator
 from tests.world import World, build_world
 
 
+# --------------------------------------------------------------------------
+# How `make test` shares the suite between its workers (--dist loadgroup --no-loadscope-reorder)
+# --------------------------------------------------------------------------
+
+# The few files that start servers or browsers take most of the run's time, yet xdist's own order
+# (files with the most tests first) left them for the end, where one of them held up the whole
+# run while the other worker idled. They go first instead, longest-running kinds first.
+FIRST = ("slow", "browser")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Run the slow files first, and keep each file's tests on one worker, in order, sharing its
+    fixtures (an xdist group per file) unless the module says `SPREAD = True`: its tests are
+    independent of each other, so each may go to whichever worker is free."""
+    def kind(item) -> int:
+        if item.get_closest_marker("slow"):
+            return 0
+        return 1 if "/browser/" in item.path.as_posix() else 2
+
+    rank: dict[Path, int] = {}
+    for item in items:
+        rank[item.path] = min(rank.get(item.path, 2), kind(item))
+    items.sort(key=lambda item: rank[item.path])  # stable: a file's tests stay together, in order
+    for item in items:
+        if not getattr(getattr(item, "module", None), "SPREAD", False):
+            item.add_marker(pytest.mark.xdist_group(item.path.relative_to(config.rootpath).as_posix()))
+
+
 class MemoryBytecodeCache(jinja2.BytecodeCache):
     """Compiled templates shared by the many apps of a test run (each app would compile them again)."""
 
