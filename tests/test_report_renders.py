@@ -164,3 +164,17 @@ def test_a_worker_is_prepared_to_make_pdfs_while_someone_answers():
             "print(page.status_code, 'weasyprint' in sys.modules, 'matplotlib.backends.backend_svg' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300)
     assert done.stdout.split() == ["200", "True", "True"], done.stderr[-2000:]
+
+
+def test_a_render_made_ahead_waits_until_the_worker_has_served_its_requests(app, snapshot_id, monkeypatch):
+    monkeypatch.setattr(renders, "QUIET_AT_MOST", 60.0)
+    calls: list = []
+    renders.request_started()  # the result page, being made
+    try:
+        renders.render_later(app.config["DATABASE"], KEY, snapshot_id, lambda db: counting_build(calls)())
+        time.sleep(0.5)
+        assert calls == []
+    finally:
+        renders.request_finished()
+    renders._executor().submit(lambda: None).result(timeout=60)
+    assert len(calls) == 1

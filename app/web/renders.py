@@ -186,6 +186,7 @@ def warm_up() -> None:
         _WARMED_PID = os.getpid()
 
     def job() -> None:
+        _wait_for_quiet()  # the page that asked for it first
         try:
             _warm()
         except Exception:  # the first render pays for it instead
@@ -194,10 +195,43 @@ def warm_up() -> None:
     _executor().submit(job)
 
 
+# A render in the background shares this process's interpreter with the requests' threads: started while
+# the result page is being made, it would slow that page. It waits until the worker has been quiet for a
+# moment (the page and its assets sent), or for QUIET_AT_MOST seconds, and starts then.
+QUIET_SECONDS = 0.3
+QUIET_AT_MOST = 3.0
+_IN_FLIGHT = 0
+_LAST_DONE = 0.0
+
+
+def request_started() -> None:
+    global _IN_FLIGHT
+    with _LOCK:
+        _IN_FLIGHT += 1
+
+
+def request_finished() -> None:
+    global _IN_FLIGHT, _LAST_DONE
+    with _LOCK:
+        _IN_FLIGHT = max(0, _IN_FLIGHT - 1)
+        _LAST_DONE = time.monotonic()
+
+
+def _wait_for_quiet() -> None:
+    deadline = time.monotonic() + QUIET_AT_MOST
+    while time.monotonic() < deadline:
+        with _LOCK:
+            if _IN_FLIGHT == 0 and time.monotonic() - _LAST_DONE >= QUIET_SECONDS:
+                return
+        time.sleep(0.05)
+
+
 def render_later(database: str, key: tuple[Hashable, ...], snapshot_id: int,
                  build: Callable[[Database], bytes]) -> None:
-    """Make the file under ``key`` in the background, unless it is kept or under way already."""
+    """Make the file under ``key`` in the background, unless it is kept or under way already, once this
+    worker is quiet (its requests served)."""
     def job() -> None:
+        _wait_for_quiet()
         db = store.open_db(database)
         try:
             shared_file(db, key, snapshot_id, lambda: build(db), None, wait=False)

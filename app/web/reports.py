@@ -39,6 +39,19 @@ FILE_FORMATS = ("pdf", "xlsx", "pptx")
 _FILES = LRUCache(48)  # made files are 20–150 KB each
 
 
+@bp.before_app_request
+def count_request_in() -> None:
+    """Count the requests this worker is serving: a render made ahead waits for them (renders.render_later)."""
+    renders.request_started()
+    g.counted_request = True
+
+
+@bp.teardown_app_request
+def count_request_out(_error=None) -> None:
+    if g.pop("counted_request", False):
+        renders.request_finished()
+
+
 def download(data: bytes | str, fmt: str, stem: str) -> Response:
     return Response(data, mimetype=MEDIA_TYPES[fmt].split(";")[0],
                     headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"',
