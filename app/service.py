@@ -96,6 +96,9 @@ def workshop_summary(c: Content, workshop: dict, responses: list[dict], agreed: 
             "submitted": sum(1 for r in responses if r["status"] == "submitted"),
             "not_started": sum(1 for r in responses if not r["answers"] and r["status"] != "submitted"),
         },
+        # Answers in so far (don't know counts: it was answered), against what the people who joined could give.
+        "answers_in": {"given": sum(1 for r in responses for q in r["answers"] if questionnaire.question(q) is not None),
+                       "possible": len(responses) * len(questionnaire.questions())},
         "stats": stats,
         "discussion": ranked,
         "agreed": dict(agreed),

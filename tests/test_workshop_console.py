@@ -276,3 +276,27 @@ def test_a_vote_counts_as_activity_on_the_console(app, fay, workshop, split_room
     rows = {int(m.group(1)): visible_text(m.group(2))
             for m in re.finditer(r'data-participant="(\d+)">(.*?)</tr>', panel, re.S)}
     assert "just now" in rows[voter_id] and "idle" not in rows[voter_id]
+
+
+def test_the_projectors_answering_screen_counts_answers_and_people(app, fay, workshop):
+    questions = question_ids(app)
+    Participant(app, workshop).autosave({q: 3 for q in questions[:10]})
+    done = Participant(app, workshop)
+    done.autosave({q: None if i == 0 else 2 for i, q in enumerate(questions)})  # don't know counts as answered
+    done.submit()
+    Participant(app, workshop)
+    assert fay.post(workshop.base + "/start").status_code == 302
+    stage = visible_text(fay.client.get(workshop.base + "/projector").text)
+    assert f"{10 + len(questions)} of {3 * len(questions)} answers in" in stage
+    assert "1 of 3 people finished" in stage
+
+
+def test_the_projectors_radar_leaves_areas_nobody_answered_off_its_lines(app, fay, workshop):
+    governance = [q for q in question_ids(app) if q.startswith("governance.")]
+    for level in (2, 4):
+        Participant(app, workshop).autosave({q: level for q in governance})
+    fay.reveal(workshop)
+    page = fay.client.get(workshop.base + "/projector").text
+    medians = re.search(r'<polygon points="([^"]*)"[^>]*data-medians', page).group(1)
+    assert len(medians.split()) == 1, "one area answered: one point, none drawn at the centre"
+    assert "1 of 5 capability areas have answers" in visible_text(page)

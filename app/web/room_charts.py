@@ -31,9 +31,10 @@ def _point(cx: float, cy: float, radius: float, index: int, count: int, value: f
     return cx + r * math.cos(angle), cy + r * math.sin(angle)
 
 
-def _polygon(cx: float, cy: float, radius: float, values: Sequence[float]) -> str:
+def _polygon(cx: float, cy: float, radius: float, values: Sequence[float | None]) -> str:
+    """The points of a radar's line; an area without a value (None) is left out, never drawn at 0."""
     return " ".join(f"{x:.1f},{y:.1f}" for x, y in (_point(cx, cy, radius, i, len(values), v)
-                                                    for i, v in enumerate(values)))
+                                                    for i, v in enumerate(values) if v is not None))
 
 
 def _canvas(labels: Mapping[str, str], font: float, radius: float) -> tuple[float, float, float, float]:
@@ -98,9 +99,9 @@ def band_radar_svg(band: Mapping[str, Mapping[str, Any]], labels: Mapping[str, s
     count = len(DIMENSIONS)
     width, height, cx, cy = _canvas(labels, font, radius)
 
-    def value(d: str, key: str) -> float:
-        v = band[d].get(key)
-        return 0.0 if v is None else float(v)
+    def value(d: str, key: str) -> float | None:
+        v = band[d].get(key)  # None: nobody answered in this area yet, so it is left off the lines
+        return None if v is None else float(v)
 
     parts = [f'<svg class="radar" viewBox="0 0 {width:.0f} {height:.0f}" xmlns="http://www.w3.org/2000/svg" '
              f'role="img" aria-label="{escape(title or "Median per capability area with the range")}" '
@@ -109,25 +110,27 @@ def band_radar_svg(band: Mapping[str, Mapping[str, Any]], labels: Mapping[str, s
     lows = [value(d, "min") for d in DIMENSIONS]
     medians = [value(d, "median") for d in DIMENSIONS]
     if baseline:
-        values = [float((baseline.get("scores") or {}).get(d) or 0) for d in DIMENSIONS]
+        values = [(baseline.get("scores") or {}).get(d) for d in DIMENSIONS]
         parts.append(f'<polygon points="{_polygon(cx, cy, radius, values)}" fill="none" stroke="{MUTED}" '
                      f'stroke-width="4" stroke-dasharray="3 7" stroke-linecap="round" data-baseline>'
                      f'<title>Last result ({escape(baseline.get("period", ""))})</title></polygon>')
-    if any(highs):
+    if any(v is not None for v in highs):
         outer = _polygon(cx, cy, radius, highs)
         inner = _polygon(cx, cy, radius, lows)
         parts.append(f'<path d="M{outer.replace(" ", " L")} Z M{inner.replace(" ", " L")} Z" fill="{BAND}" '
                      f'fill-rule="evenodd" stroke="none"><title>Range from the lowest to the highest participant'
                      f'</title></path>')
         for i, (name, data) in enumerate((roles or {}).items()):
-            values = [float(data["medians"].get(d) or 0) for d in DIMENSIONS]
+            values = [data["medians"].get(d) for d in DIMENSIONS]
             parts.append(f'<polygon points="{_polygon(cx, cy, radius, values)}" fill="none" '
                          f'stroke="{ROLE_COLOURS[i % len(ROLE_COLOURS)]}" stroke-width="4" '
                          f'stroke-dasharray="{ROLE_DASHES[i % len(ROLE_DASHES)]}"><title>{escape(name)}</title>'
                          f'</polygon>')
         parts.append(f'<polygon points="{_polygon(cx, cy, radius, medians)}" fill="none" stroke="{MEDIAN}" '
-                     f'stroke-width="6" stroke-linejoin="round"/>')
+                     f'stroke-width="6" stroke-linejoin="round" data-medians/>')
         for i, v in enumerate(medians):
+            if v is None:
+                continue
             x, y = _point(cx, cy, radius, i, count, v)
             parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{font * 0.3:.1f}" fill="{MEDIAN}"/>')
     notes = {d: "no answers" if band[d].get("median") is None else f"median {band[d]['median']:.1f}"
@@ -183,7 +186,7 @@ def scores_radar_svg(series: Sequence[tuple[str, Mapping[str, float | None]]], l
              *_frame(cx, cy, radius, font)]
     if target:
         values = [target.get(d) for d in DIMENSIONS]
-        parts.append(f'<polygon points="{_polygon(cx, cy, radius, [v or 0 for v in values])}" fill="none" '
+        parts.append(f'<polygon points="{_polygon(cx, cy, radius, values)}" fill="none" '
                      f'stroke="{TARGET_COLOUR}" stroke-width="2" stroke-dasharray="7 5" data-series="Target" '
                      f'data-values="{_values_text(values)}"><title>Target</title></polygon>')
     for index, (name, scores) in enumerate(series, start=first):
@@ -191,7 +194,7 @@ def scores_radar_svg(series: Sequence[tuple[str, Mapping[str, float | None]]], l
         values = [scores.get(d) for d in DIMENSIONS]
         fill = f'fill="{colour}" fill-opacity="0.15"' if len(series) == 1 else 'fill="none"'
         dash = SERIES_DASHES[index % len(SERIES_DASHES)]
-        parts.append(f'<polygon points="{_polygon(cx, cy, radius, [v or 0 for v in values])}" {fill} '
+        parts.append(f'<polygon points="{_polygon(cx, cy, radius, values)}" {fill} '
                      f'stroke="{colour}" stroke-width="2.5" stroke-linejoin="round"'
                      + (f' stroke-dasharray="{dash}"' if dash else "")
                      + f' data-series="{escape(name)}" data-values="{_values_text(values)}"/>')

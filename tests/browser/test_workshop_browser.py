@@ -11,13 +11,18 @@ No page logs an error, opens a dialog or requests anything outside 127.0.0.1.
 
 from __future__ import annotations
 
+import os
 import re
 from urllib.parse import urlparse
+
+from playwright.sync_api import expect
 
 from app import store
 from tests.browser.conftest import PageWatch
 from tests.helpers import FULL_CONTEXT
 from tests.workshop_helpers import seed_room
+
+SHOTS = os.environ.get("PMO_SHOTS")  # a folder: screenshots for a person to look at
 
 EMAIL = "facilitator@example.org"
 PASSWORD = "projector facilitator password"
@@ -68,6 +73,13 @@ def join(phone, url: str, workshop: dict, role: str = "Exec") -> None:
     phone.get_by_label(role, exact=True).check()
     phone.get_by_role("button", name="Start answering").click()
     phone.wait_for_url(re.compile(f"/w/{workshop['code']}$"))
+
+
+def run_from_a_laptop(server, browser):
+    """The facilitator signed in on a laptop, and the projector's window in the same session."""
+    facilitator = new_page(browser, {"viewport": {"width": 1366, "height": 768}})
+    sign_in(facilitator, server.url)
+    return facilitator, new_page(browser, PROJECTOR, storage_state=facilitator.context.storage_state())
 
 
 def clean(*pages) -> None:
@@ -183,9 +195,7 @@ def test_a_phone_that_comes_back_during_a_vote_votes_and_returns_to_its_question
 def test_a_room_of_30_on_phones_and_a_projector(server, browser):
     app = server.app
     workshop = prepare(app)
-    facilitator = new_page(browser, {"viewport": {"width": 1366, "height": 768}})
-    sign_in(facilitator, server.url)
-    projector = new_page(browser, PROJECTOR, storage_state=facilitator.context.storage_state())
+    facilitator, projector = run_from_a_laptop(server, browser)
     phone = new_page(browser, PHONE)
     try:
         projector.goto(server.url + workshop["base"] + "/projector")
@@ -210,7 +220,7 @@ def test_a_room_of_30_on_phones_and_a_projector(server, browser):
         # Start: the QR code moves to a corner. Reveal: every phone shows the room by itself.
         facilitator.goto(server.url + workshop["base"])
         facilitator.get_by_role("button", name="Start answering").click()
-        projector.wait_for_selector(".qr-small")
+        projector.wait_for_selector(".qr-corner img")
         assert projector.locator(".qr-big").count() == 0
         facilitator.get_by_role("button", name="Show results to the room").click()
         phone.wait_for_selector("[data-room-picture]")
@@ -306,3 +316,51 @@ def test_the_facilitator_removes_a_ghost_and_the_counts_change(server, browser):
         clean(facilitator)
     finally:
         facilitator.context.close()
+
+
+def test_the_projector_shows_answers_so_far_a_large_corner_code_and_only_answered_areas(server, browser):
+    app = server.app
+    workshop = prepare(app)
+    facilitator, projector = run_from_a_laptop(server, browser)
+    try:
+        seed_room(app, workshop["org_id"], workshop["id"], people=3, submit=False)
+        db = store.open_db(app.config["DATABASE"])
+        try:
+            token = store.join_workshop(db, store.get_workshop(db, workshop["org_id"], workshop["id"]), role="Exec")
+            store.save_answers(db, store.response_by_token(db, token)["id"], {q: 3 for q in workshop["governance"]})
+        finally:
+            db.close()
+        facilitator.goto(server.url + workshop["base"])
+        facilitator.get_by_role("button", name="Start answering").click()
+        projector.goto(server.url + workshop["base"] + "/projector")
+        total = 4 * len(workshop["questions"])
+        expect(projector.locator("[data-answers-in]")).to_contain_text(f"of {total:,} answers in")
+        expect(projector.locator("[data-view=answering]")).to_contain_text("0 of 4 people finished")
+        for size in ({"width": 1920, "height": 1080}, {"width": 1366, "height": 768}):
+            projector.set_viewport_size(size)
+            assert fits(projector) == {"below": 0, "beside": 0, "scroll": 0}, (size, fits(projector))
+            if SHOTS:
+                projector.screenshot(path=os.path.join(SHOTS, f"projector-answering-{size['width']}.png"))
+        projector.set_viewport_size({"width": 1920, "height": 1080})
+        qr = projector.locator(".qr-corner img").bounding_box()
+        assert qr["width"] >= 160 and qr["height"] >= 160, qr
+        # Only the newcomer answered so far: the radar shows governance alone, and says so.
+        db = store.open_db(app.config["DATABASE"])
+        try:
+            db.execute("DELETE FROM answers WHERE response_id IN (SELECT id FROM responses WHERE assessment_id = ?) "
+                       "AND question_id NOT LIKE 'governance.%'", [store.get_workshop(db, workshop["org_id"], workshop["id"])["assessment_id"]])
+            db.conn.commit()
+        finally:
+            db.close()
+        facilitator.get_by_role("button", name="Show results to the room").click()
+        projector.reload()
+        projector.wait_for_selector("[data-view=radar]")
+        expect(projector.locator("[data-areas-answered]")).to_contain_text("1 of 5 capability areas have answers")
+        assert len(projector.get_attribute("polygon[data-medians]", "points").split()) == 1
+        assert fits(projector) == {"below": 0, "beside": 0, "scroll": 0}
+        if SHOTS:
+            projector.screenshot(path=os.path.join(SHOTS, "projector-radar-partial-1920.png"))
+        clean(facilitator, projector)
+    finally:
+        for p in (facilitator, projector):
+            p.context.close()
