@@ -489,6 +489,20 @@ def test_pitfalls_across_units_count_each_once_most_widespread_first():
     assert [(p["id"], p["units"]) for p in out] == [("p2", ["A", "B", "C"]), ("p1", ["A"]), ("p3", ["C"])]
 
 
+def test_pitfalls_across_units_list_the_most_severe_first_at_its_highest_severity():
+    def severe(summary_, levels):
+        for pitfall in summary_["pitfalls"]:
+            pitfall["severity"] = levels.get(pitfall["id"], pitfall["severity"])
+        return summary_
+
+    latest = [("A", severe(summary(pitfalls=["wide", "rare"]), {"wide": "medium", "rare": "low"})),
+              ("B", severe(summary(pitfalls=["wide", "once"]), {"wide": "low", "once": "high"})),
+              ("C", severe(summary(pitfalls=["wide", "rare"]), {"wide": "medium", "rare": "high"}))]
+    out = pitfalls_across(latest)
+    assert [(p["id"], p["severity"], len(p["units"])) for p in out] == [
+        ("rare", "high", 2), ("once", "high", 1), ("wide", "medium", 3)]
+
+
 def dated(rid: int, period: str, assessed_on: str, governance: float) -> dict:
     return {"id": rid, "period": period, "assessed_on": assessed_on, "unit_id": None,
             "summary": summary({"governance": governance})}

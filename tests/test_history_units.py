@@ -77,9 +77,15 @@ def test_whole_organisation_shows_pitfalls_across_units_and_their_combined_progr
     assert len(items) == len(affected) > 0
     for title, names in affected.items():
         assert any(f"{title} · {len(names)} of 2 units ({', '.join(names)})" in item for item in items), title
-    counts = [len(affected[t]) for t in affected]
-    order = [next(len(n) for t, n in affected.items() if item.split(" ", 1)[1].startswith(t + " ·")) for item in items]
-    assert order == sorted(order, reverse=True) and sorted(order) == sorted(counts), "most widespread first"
+    rank = {"high": 0, "medium": 1, "low": 2}
+    severity = {}
+    for assessment in latest.values():
+        for pitfall in assessment.result["pitfalls"]:
+            severity[pitfall["title"]] = min(severity.get(pitfall["title"], 3), rank[pitfall["severity"]])
+    order = [next((severity[t], -len(n)) for t, n in affected.items() if item.split(" ", 1)[1].startswith(t + " ·"))
+             for item in items]
+    assert order == sorted(order), "the most severe first (never medium above high), then the most widespread"
+    assert [item.split(" ", 1)[0] for item in items] == [["high", "medium", "low"][s] for s, _n in order]
     (rows,) = tables(page, "data-units-progress")
     totals = {name: sum(len(p["items"]) for p in x.result["roadmap"]["phases"]) for name, x in latest.items()}
     body = {row[0].split(" (")[0]: row[1:] for row in rows[1:]}

@@ -177,13 +177,16 @@ SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
 
 def pitfalls_across(latest: Sequence[tuple[str, Mapping[str, Any]]]) -> list[dict[str, Any]]:
-    """Pitfalls of the units' latest results: each once, with the units it affects, most widespread first."""
+    """Pitfalls of the units' latest results: each once, with the units it affects and its highest severity
+    among them; the most severe first, then the most widespread."""
     found: dict[str, dict[str, Any]] = {}
     for name, summary in latest:
         for pitfall in summary["pitfalls"]:
             entry = found.setdefault(pitfall["id"], {**pitfall, "units": []})
             entry["units"].append(name)
-    return sorted(found.values(), key=lambda p: (-len(p["units"]), SEVERITY_ORDER.get(p["severity"], 3), p["title"]))
+            if SEVERITY_ORDER.get(pitfall["severity"], 3) < SEVERITY_ORDER.get(entry["severity"], 3):
+                entry["severity"] = pitfall["severity"]
+    return sorted(found.values(), key=lambda p: (SEVERITY_ORDER.get(p["severity"], 3), -len(p["units"]), p["title"]))
 
 
 def spread(latest: Sequence[tuple[str, Mapping[str, Any]]]) -> dict[str, float | None]:
