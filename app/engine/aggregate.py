@@ -8,7 +8,7 @@ import statistics
 from typing import Any, Iterable, Mapping, Sequence
 
 from .models import Questionnaire
-from .scoring import score_answers
+from .scoring import dimension_score
 from .vocabulary import DIMENSIONS, LEVELS
 from .wording import number_word
 
@@ -93,10 +93,12 @@ def agreement(stats: Mapping[str, Any]) -> dict[str, str]:
 
 def per_question(questionnaire: Questionnaire, responses: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
     """Stats of every question over the respondents' answers ({question id: level or None})."""
-    return {
-        q.id: question_stats(r["answers"][q.id] for r in responses if q.id in r["answers"])
-        for q in questionnaire.questions()
-    }
+    given: dict[str, list[int | None]] = {q.id: [] for q in questionnaire.questions()}
+    for response in responses:  # one pass over everyone's answers
+        for question, level in response["answers"].items():
+            if question in given:
+                given[question].append(level)
+    return {question: question_stats(levels) for question, levels in given.items()}
 
 
 def aggregate_answers(questionnaire: Questionnaire, responses: Sequence[Mapping[str, Any]],
@@ -125,8 +127,8 @@ def respondent_scores(questionnaire: Questionnaire, responses: Sequence[Mapping[
     """Each respondent's score per dimension (dimensions they left unanswered are missing)."""
     out = []
     for response in responses:
-        scored = score_answers(questionnaire, response["answers"])["scores"]
-        out.append({d: scored[d]["score"] for d in DIMENSIONS if scored[d]["score"] is not None})
+        scored = {dim.id: dimension_score(dim, response["answers"])[0] for dim in questionnaire.dimensions}
+        out.append({d: scored[d] for d in DIMENSIONS if scored[d] is not None})
     return out
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any, Mapping
 
-from .models import Questionnaire
+from .models import Dimension, Questionnaire
 from .errors import InvalidLevel, UnknownQuestion
 from .vocabulary import LEVELS
 from .wording import level_phrase
@@ -39,24 +39,29 @@ def level_of(score: float | None) -> int | None:
     return None if score is None else max(1, min(5, math.floor(score)))
 
 
+def dimension_score(dim: Dimension, answers: Mapping[str, int | None]) -> tuple[float | None, int, int]:
+    """(score, answered, don't know) of one dimension: the weighted mean of its answered levels, two decimals."""
+    weighted = weight_sum = 0.0
+    answered = dont_know = 0
+    for question in dim.questions:
+        if question.id not in answers:
+            continue
+        level = answers[question.id]
+        if level is None:
+            dont_know += 1
+            continue
+        answered += 1
+        weighted += question.weight * level
+        weight_sum += question.weight
+    return (round(weighted / weight_sum, 2) if weight_sum else None), answered, dont_know
+
+
 def score_answers(questionnaire: Questionnaire, answers: Mapping[str, int | None]) -> dict[str, Any]:
     """Score validated answers; return {'scores': {dimension: ...}, 'overall': ...}."""
     scores: dict[str, dict[str, Any]] = {}
     for dim in questionnaire.dimensions:
-        weighted = weight_sum = 0.0
-        answered = dont_know = 0
-        for question in dim.questions:
-            if question.id not in answers:
-                continue
-            level = answers[question.id]
-            if level is None:
-                dont_know += 1
-                continue
-            answered += 1
-            weighted += question.weight * level
-            weight_sum += question.weight
+        score, answered, dont_know = dimension_score(dim, answers)
         total = len(dim.questions)
-        score = round(weighted / weight_sum, 2) if weight_sum else None
         scores[dim.id] = {
             "score": score,
             "level": level_of(score),
