@@ -251,6 +251,17 @@ def test_fast_evaluation_agrees_with_rule_engine_on_every_shipped_condition(cont
     ("context.primary_pain != 'duplicate_work'", {"context.primary_pain": None}),
     ("context.delivery_mix != 'waterfall' and context.risk_profile == 'high'",
      {"context.delivery_mix": "agile", "context.risk_profile": "high"}),
+    # Runs of and / or are one loop over their parts, stopping where rule-engine stops.
+    ("context.regulated and overall >= 3.5 and context.business_units >= 2",
+     {"context.regulated": True, "overall": 4.0, "context.business_units": 2}),
+    ("context.regulated and overall >= 3.5 and context.business_units >= 2",
+     {"context.regulated": False, "overall": None, "context.business_units": 2}),
+    ("context.regulated or overall >= 3.5 or context.business_units >= 2",
+     {"context.regulated": False, "overall": None, "context.business_units": 3}),
+    ("context.regulated or context.business_units >= 2 or overall >= 3.5",
+     {"context.regulated": False, "context.business_units": 3, "overall": None}),
+    ("context.regulated or context.business_units >= 2 or overall >= 3.5",
+     {"context.regulated": False, "context.business_units": 1, "overall": 3.0}),
 ])
 def test_fast_evaluation_agrees_with_rule_engine_on_float_edges_and_nulls(contexts, text, facts):
     condition = compile_condition(text, contexts[False])

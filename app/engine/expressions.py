@@ -187,13 +187,28 @@ def _translate(node: Any, reads: list[str], thresholds: dict[str, set[float]], r
     ok, value = _literal(node)
     if ok:
         return lambda f, v=value: v
-    if isinstance(node, re_ast.LogicExpression):
-        left = _translate(node.left, reads, thresholds, rule, strings)
-        right = _translate(node.right, reads, thresholds, rule, strings)
-        if node.type == "and":
-            return lambda f: bool(left(f) and right(f))
-        if node.type == "or":
+    if isinstance(node, re_ast.LogicExpression) and node.type in ("and", "or"):
+        # `a and b and c` is one closure over its three parts, left to right, stopping as Python does.
+        parts = [_translate(part, reads, thresholds, rule, strings) for part in _chain(node, node.type)]
+        if len(parts) == 2:
+            left, right = parts
+            if node.type == "and":
+                return lambda f: bool(left(f) and right(f))
             return lambda f: bool(left(f) or right(f))
+        if node.type == "and":
+            def every(f: Mapping[str, Any]) -> bool:
+                for part in parts:  # a plain loop: faster than all() over a generator
+                    if not part(f):
+                        return False
+                return True
+            return every
+
+        def some(f: Mapping[str, Any]) -> bool:
+            for part in parts:
+                if part(f):
+                    return True
+            return False
+        return some
     if isinstance(node, re_ast.ArithmeticComparisonExpression) and node.type in _COMPARE:
         _note_threshold(node.left, node.right, thresholds)
         _note_threshold(node.right, node.left, thresholds)
@@ -249,6 +264,13 @@ def _translate(node: Any, reads: list[str], thresholds: dict[str, set[float]], r
     # Anything else: read what it reads, and let rule-engine evaluate the whole condition.
     _collect_paths(node, reads)
     return lambda f: rule.evaluate(nest(f))
+
+
+def _chain(node: Any, kind: str) -> list[Any]:
+    """The operands of a run of the same logic operator, in reading order: a and (b and c) -> [a, b, c]."""
+    if isinstance(node, re_ast.LogicExpression) and node.type == kind:
+        return _chain(node.left, kind) + _chain(node.right, kind)
+    return [node]
 
 
 def _fact_against_number(node: Any, op: Callable) -> Callable | None:
