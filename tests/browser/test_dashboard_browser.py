@@ -3,6 +3,7 @@ and a phase of roadmap progress saved in one go without the page reloading or th
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -10,6 +11,8 @@ from playwright.sync_api import expect
 
 from app import store
 from tests.browser.conftest import sign_in
+
+SHOTS = os.environ.get("PMO_SHOTS")  # a folder: screenshots for a person to look at
 
 # Every radar's labels must lie inside its drawing, at a phone's width and a laptop's.
 LABELS_OUTSIDE = """() => {
@@ -121,3 +124,27 @@ def test_charts_keep_their_height_when_the_page_is_printed(page, demo):
         page.emulate_media(media="screen")
         assert heights and all(h > 100 for _id, h in heights), (path, heights)
     assert page.watch.errors() == []
+
+
+def test_the_unit_tabs_pitfalls_over_time_use_the_width_instead_of_a_long_column(page, demo):
+    page.set_viewport_size({"width": 1366, "height": 768})
+    sign_in(page, demo)
+    page.goto(f"{demo['base']}/orgs/{demo['org_id']}?unit={demo['unit']}")
+    section = page.locator("section[aria-labelledby=pitfall-history-heading]")
+    if SHOTS:
+        section.scroll_into_view_if_needed()
+        page.screenshot(path=os.path.join(SHOTS, "unit-pitfalls-1366.png"))
+    box = section.bounding_box()
+    models = page.locator("section[aria-labelledby=models-heading]").bounding_box()
+    print(f"pitfalls over time: {box['width']:.0f} x {box['height']:.0f} px; models {models['height']:.0f} px")
+    assert box["width"] >= 700, "the pitfalls take the width beside the short list of models"
+    steps = [step.bounding_box() for step in section.locator(".pitfall-step").all()]
+    assert len(steps) >= 2 and abs(steps[1]["y"] - steps[0]["y"]) < 2, "the steps stand side by side"
+    assert box["height"] <= max(step["height"] for step in steps) + 60, "no step below another on a laptop"
+    page.set_viewport_size({"width": 390, "height": 844})
+    wide = page.evaluate("""() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 391)
+        .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""")
+    assert section.evaluate("e => e.getBoundingClientRect().right") <= 390, wide
+    if SHOTS:
+        section.scroll_into_view_if_needed()
+        page.screenshot(path=os.path.join(SHOTS, "unit-pitfalls-390.png"))
