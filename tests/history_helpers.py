@@ -172,8 +172,13 @@ def arrow(before: float, now: float) -> str:
     return f"▲ {delta:+.2f}" if delta > 0 else f"▼ {delta:+.2f}" if delta < 0 else "= 0.00"
 
 
-def to_target(score: float, target: int) -> int:
-    return 100 if target <= 1 else max(0, min(100, round(100 * (score - 1) / (target - 1))))
+def to_target(score: float, target: int, baseline: float | None = None) -> int:
+    """Percent to target as the dashboard shows it: from the baseline (else level 1), 100 only when reached."""
+    goal = max(target, baseline) if baseline is not None else target
+    if score >= goal:
+        return 100
+    start = baseline if baseline is not None and baseline < goal else 1.0
+    return max(0, min(99, round(100 * (score - start) / (goal - start))))
 
 
 def score(result: dict, key: str) -> float:

@@ -117,6 +117,23 @@ def test_percent_to_target(score, target, percent):
     assert percent_to_target(score, target) == percent
 
 
+@pytest.mark.parametrize(
+    ("score", "target", "baseline", "percent"),
+    [
+        (2.5, 3, 2.0, 50),   # from the first assessment's 2.0, halfway to 3
+        (2.0, 3, 2.0, 0),    # no change since the baseline
+        (1.8, 3, 2.0, 0),    # below the baseline
+        (2.9, 3, 2.0, 90),
+        (2.99, 3, 1.0, 99),  # never rounded up to 100 before the target is reached
+        (3.0, 3, 2.0, 100),
+        (2.62, 2, 3.0, 81),  # a drop in an area whose target is to hold: not the target reached
+        (3.0, 2, 3.0, 100),
+    ],
+)
+def test_percent_to_target_from_the_baseline(score, target, baseline, percent):
+    assert percent_to_target(score, target, baseline) == percent
+
+
 def test_progress_to_target_is_per_dimension_and_none_without_a_target():
     s = summary({"governance": 3.0, "analytics": 1.0, "tools": 5.0},
                 target={"governance": 4, "analytics": 3, "tools": 3})

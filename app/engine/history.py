@@ -106,17 +106,26 @@ def delta_table(previous: Mapping[str, Any] | None, current: Mapping[str, Any]) 
     return rows
 
 
-def percent_to_target(score: float | None, target: int | None) -> int | None:
-    """How far from level 1 towards the target the score has come, 0-100."""
+def percent_to_target(score: float | None, target: int | None, baseline: float | None = None) -> int | None:
+    """How far the score has come towards the target, 0-100; 100 only once the target is reached.
+
+    Measured from the baseline (the first assessment's score) when there is one, else from level 1.
+    A target at or below the baseline (an area meant to hold where it was) counts as the baseline
+    itself, so a drop is never shown as the target reached.
+    """
     if score is None or not target:
         return None
-    if target <= 1:
+    goal = max(target, baseline) if baseline is not None else target
+    if score >= goal:
         return 100
-    return max(0, min(100, round(100 * (score - 1) / (target - 1))))
+    start = baseline if baseline is not None and baseline < goal else 1.0
+    return max(0, min(99, round(100 * (score - start) / (goal - start))))
 
 
-def progress_to_target(summary: Mapping[str, Any]) -> dict[str, int | None]:
-    return {d: percent_to_target(summary["scores"][d], summary["target"].get(d)) for d in DIMENSIONS}
+def progress_to_target(summary: Mapping[str, Any], baseline: Mapping[str, Any] | None = None) -> dict[str, int | None]:
+    """Per area, percent_to_target of ``summary`` measured from the ``baseline`` summary (the first assessment)."""
+    return {d: percent_to_target(summary["scores"][d], summary["target"].get(d),
+                                 baseline["scores"].get(d) if baseline else None) for d in DIMENSIONS}
 
 
 def versions_differ(summaries: Iterable[Mapping[str, Any]]) -> bool:
@@ -286,7 +295,7 @@ def build_dashboard(rows_all: Sequence[Mapping[str, Any]], units: Sequence[Mappi
             "latest": latest,
             "previous": previous,
             "deltas": delta_table(previous["summary"] if previous else None, latest["summary"]),
-            "to_target": progress_to_target(latest["summary"]),
+            "to_target": progress_to_target(latest["summary"], rows[0]["summary"] if previous else None),
             "models": [{**m, "period": r["period"], "id": r["id"]} for m, r in zip(model_history(summaries), rows)],
             "pitfalls": [{**p, "period": r["period"], "previous_period": before["period"]}
                          for p, before, r in zip(pitfall_history(summaries), rows, rows[1:])],
