@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import sqlite3
 import zipfile
 
 import pytest
@@ -35,10 +36,31 @@ def _room(db, workshop: dict) -> dict:
                        for r in store.rounds_with_votes(db, workshop["id"])]}
 
 
+@pytest.fixture(scope="module")
+def exported_once(tmp_path_factory, content, questionnaire):
+    """The client built and exported once for the module (the archive's PDF and Excel reports take
+    seconds to make): the database it was exported from, the client's ids and the archive."""
+    path = tmp_path_factory.mktemp("exported") / "source.sqlite3"
+    database = store.open_db(path)
+    try:
+        store.migrate(database)
+        client = build_client(database, content, questionnaire)
+        archive = service.export_archive(database, content, store.get_org(database, client.org))
+    finally:
+        database.close()
+    return path, client, archive
+
+
 @pytest.fixture
-def exported(fresh_db, content, questionnaire):
-    client = build_client(fresh_db, content, questionnaire)
-    return client, service.export_archive(fresh_db, content, store.get_org(fresh_db, client.org))
+def exported(fresh_db, exported_once):
+    """The client in `fresh_db`, this test's own copy of the database it was exported from, and its archive."""
+    path, client, archive = exported_once
+    source = sqlite3.connect(path)
+    try:
+        source.backup(fresh_db.conn)  # SQLite's online backup: the whole database
+    finally:
+        source.close()
+    return client, archive
 
 
 @pytest.fixture
