@@ -12,7 +12,8 @@ from app.engine import run_assessment
 from app.engine.roadmap import link_pitfalls
 from tests.test_pitfalls import NEUTRAL_CONTEXT, answers_with
 
-TOOLS_ON = {"tools.tool_fit": 4}
+# An advanced control (good tooling is an asset, not too much too soon: round 203).
+TOOLS_ON = {"governance.prioritisation_model": 4}
 
 # (case, answers, context changes, pitfall id, field, words it must not contain)
 CONTRADICTIONS = [
@@ -43,7 +44,8 @@ CONTRADICTIONS = [
     ("waterfall-only work is not told about agile work (forecasts)",
      {"analytics.forecast_accuracy": 1}, {"delivery_mix": "waterfall"}, "unreliable-forecasts", "mitigation", "agile"),
     ("waterfall-only work is not told about agile work (governance)",
-     {"facilitation.service_orientation": 1}, {"delivery_mix": "waterfall"}, "over-governance", "mitigation", "agile"),
+     {"facilitation.service_orientation": 1, "governance.tailored_methodology": 2}, {"delivery_mix": "waterfall"},
+     "over-governance", "mitigation", "agile"),
     ("reporting automated at 4 is not told to automate",
      {"leadership.pmo_roles": 2, "tools.automation": 4}, {"existing_pmo": "established", "active_projects": 80},
      "outgrown-scale", "mitigation", "utomate"),
@@ -51,7 +53,8 @@ CONTRADICTIONS = [
      {"leadership.role_clarity": 1, "governance.decision_rights": 4}, {}, "unclear-roles", "mitigation",
      "decision-rights matrix"),
     ("no PMO is not called a blocker teams avoid",
-     {"facilitation.service_orientation": 1}, {"existing_pmo": "none"}, "over-governance", "why", "avoid the PMO"),
+     {"facilitation.service_orientation": 1, "governance.tailored_methodology": 2}, {"existing_pmo": "none"},
+     "over-governance", "why", "avoid the PMO"),
     ("one unit is not told about units",
      {"governance.standards_consistency": 2}, {}, "inconsistent-standards", "mitigation", "unit"),
 ]
@@ -121,7 +124,39 @@ CHECKS = [
      "pain-disagrees"),
     ("a mandate answered as written where there is no PMO", {"leadership.mandate": 4}, {"existing_pmo": "none"},
      "mandate-without-pmo"),
+    # Round 203: a check per kind of disagreement.
+    ("conflict resolution at 5 beside resource conflicts that show",
+     {"facilitation.conflict_resolution": 5, "analytics.capacity_model": 1}, {"primary_pain": "resource_conflicts"},
+     "strong-practice-against-pain"),
+    ("gates at 4 beside weak delivery discipline that shows",
+     {"governance.stage_gates": 4, "governance.status_reporting": 1}, {"primary_pain": "weak_execution"},
+     "strong-practice-against-pain"),
+    ("integration at 5 with data nobody owns", {"tools.integration": 5, "tools.data_quality": 1}, {},
+     "automation-on-unowned-data"),
+    ("green reports, red reality", {"tools.dashboards": 5, "analytics.forecast_accuracy": 2}, {},
+     "green-reports-red-reality"),
+    ("facilitation at 5 while nobody asks stakeholders",
+     {"area:facilitation": 5, "leadership.stakeholder_satisfaction": 1}, {}, "facilitation-without-feedback"),
+    ("portfolio reviews and influence at 4 with no list of the work",
+     {"facilitation.portfolio_reviews": 4, "leadership.prioritisation_influence": 4, "analytics.portfolio_view": 1},
+     {"existing_pmo": "none"}, "portfolio-routines-without-a-portfolio"),
+    ("answers of 4 or 5 almost everywhere", {"area:governance": 4, "area:analytics": 5, "area:facilitation": 4,
+                                             "area:tools": 4, "area:leadership": 4}, {}, "nearly-all-top-with-pain"),
 ]
+
+
+@pytest.mark.parametrize("answers, context, check_id", [
+    # The pain's own practice at 3 is no contradiction.
+    ({"facilitation.conflict_resolution": 3, "analytics.capacity_model": 1}, {"primary_pain": "resource_conflicts"},
+     "strong-practice-against-pain"),
+    ({"tools.integration": 5, "tools.data_quality": 3}, {}, "automation-on-unowned-data"),
+    ({"tools.dashboards": 5, "analytics.forecast_accuracy": 3}, {}, "green-reports-red-reality"),
+    ({"area:facilitation": 5, "leadership.stakeholder_satisfaction": 3}, {}, "facilitation-without-feedback"),
+    ({"facilitation.portfolio_reviews": 4, "analytics.portfolio_view": 3}, {}, "portfolio-routines-without-a-portfolio"),
+])
+def test_check_first_stays_quiet_where_the_answers_agree(content, questionnaire, answers, context, check_id):
+    checks, _result = checks_of(content, questionnaire, answers, context)
+    assert check_id not in checks
 
 
 def checks_of(content, questionnaire, answers, context):

@@ -163,3 +163,53 @@ def test_every_word_of_the_plan_fits_the_organisation(content, questionnaire):
                           for term in misfits(content.rulebook.terms, reference, facts)
                           for found in [term.pattern.search(text)] if found]
     assert not wrong, f"{len(wrong)} plan items use words that do not fit, e.g. {wrong[:3]}"
+
+
+# ---- Strength claims (round 203): a sentence that says a practice is in place, formal or ahead holds
+# only where the answers reach the level the words promise. Each row: the words, and what they need.
+
+def _answer(facts, question, default=0):
+    value = facts.get(f"answers.{question}")
+    return default if value is None else value
+
+
+def _score(facts, area):
+    value = facts.get(f"scores.{area}")
+    return None if value is None else float(value)
+
+
+STRENGTH_CLAIMS = [
+    # "The tooling is in place": the shared tool itself or its dashboards, not a resource planner alone.
+    ("The tooling is in place",
+     lambda f: max(_answer(f, "tools.tool_fit"), _answer(f, "tools.dashboards")) >= 3),
+    # "Formal": the cited controls at 3 or more (checked below), never an area score standing in for them.
+    ("Governance is formal (governance", lambda f: False),
+    # "Well ahead": a gap of a level or more, with the tools themselves at 3 or more.
+    ("well ahead",
+     lambda f: (_score(f, "tools") or 0) >= 3.0 and (_score(f, "tools") or 0) >= (_score(f, "governance") or 0) + 1.0),
+    # "Each budget holder": more than one budget, i.e. several units or a large organisation.
+    ("Each budget holder",
+     lambda f: (f.get("context.business_units") or 1) >= 2 or f.get("context.org_size") in ("large", "enterprise")),
+    # Good tools and capacity are not "too much too soon", and neither is an established PMO at level 3.
+    ("Trying to do too much too soon",
+     lambda f: not (f.get("context.existing_pmo") == "established" and (f.get("overall") or 0) >= 3.0)),
+]
+# Words that claim a strength for the practices cited in the brackets right after them.
+STRENGTH_WORDS = re.compile(r"\b(?:in place|formal|go out regularly|are running|already score well)"
+                            r"[^.()]*\(([^)]*)\)")
+CITED_LEVEL = re.compile(r"level (\d)")
+
+
+def test_a_strength_is_claimed_only_where_the_answers_reach_it(organisations):
+    wrong = []
+    for _answers, context, facts, ownership, pitfalls, checks in organisations:
+        for where, texts, _claims in rendered(ownership, pitfalls, checks):
+            for text in texts:
+                for words, holds in STRENGTH_CLAIMS:
+                    if words in text and not holds(facts):
+                        wrong.append((where, words, context))
+                for cited in STRENGTH_WORDS.findall(text):
+                    low = [int(n) for n in CITED_LEVEL.findall(cited) if int(n) < 3]
+                    if low:
+                        wrong.append((where, cited, context))
+    assert not wrong, f"{len(wrong)} strengths claimed beyond the answers, e.g. {wrong[:3]}"

@@ -41,7 +41,7 @@ CASES: dict[str, tuple[tuple[dict, dict], tuple[dict, dict], tuple[dict, dict]]]
         ({"leadership.executive_sponsor": None, "leadership.mandate": None}, {}),
     ),
     "over-governance": (
-        ({"facilitation.service_orientation": 1}, {}),
+        ({"facilitation.service_orientation": 1, "governance.tailored_methodology": 2}, {}),
         ({"facilitation.service_orientation": 4, "facilitation.delivery_proximity": 4,
           "governance.tailored_methodology": 4}, {}),
         ({"area:governance": 2, "facilitation.service_orientation": 1}, {}),
@@ -198,6 +198,24 @@ CASES: dict[str, tuple[tuple[dict, dict], tuple[dict, dict], tuple[dict, dict]]]
         ({**MATURE, "tools.integration": 4}, {"business_units": 3}),
         ({**MATURE, "tools.integration": 3}, {}),
     ),
+    # Round 203: the pitfalls reviewers expected.
+    "compliance-exposure": (
+        ({"governance.stage_gates": 1, "governance.vendor_management": 1}, {"regulated": True}),
+        ({"governance.stage_gates": 3, "governance.vendor_management": 4}, {"regulated": True}),
+        ({"governance.stage_gates": 1, "governance.vendor_management": 1}, {"regulated": False}),
+    ),
+    "too-much-in-flight": (
+        ({"governance.prioritisation_model": 1}, {"primary_pain": "resource_conflicts", "active_projects": 5,
+                                                  "org_size": "small"}),
+        ({"governance.prioritisation_model": 4, "analytics.capacity_model": 3},
+         {"primary_pain": "resource_conflicts", "active_projects": 5, "org_size": "small"}),
+        ({"governance.prioritisation_model": 1}, {"primary_pain": "resource_conflicts", "active_projects": 30}),
+    ),
+    "pmo-as-reporter": (
+        ({"facilitation.service_orientation": 2, "leadership.capability_building": 1}, ESTABLISHED),
+        ({"facilitation.service_orientation": 4, "leadership.capability_building": 1}, ESTABLISHED),
+        ({"facilitation.service_orientation": 1, "leadership.capability_building": 1}, {"existing_pmo": "none"}),
+    ),
     "benefits-not-portfolio-wide": (
         ({"analytics.benefits_realisation": 3}, {"business_units": 3, "active_projects": 60, **ESTABLISHED}),
         ({"analytics.benefits_realisation": 4}, {"business_units": 3, "active_projects": 60, **ESTABLISHED}),
@@ -311,16 +329,17 @@ def test_pitfalls_are_listed_highest_severity_first(content, questionnaire):
 # problem, the pain's pitfall on top, fewer weak-evidence pitfalls, mature organisations not left empty.
 
 def test_too_much_too_soon_names_only_advanced_practices_and_missing_basics(content, questionnaire):
-    # o07: prioritisation "Loudest voice wins" and gates at 2 are not advanced; tooling at 4 is.
+    # o07: prioritisation "Loudest voice wins" and gates at 2 are not advanced; portfolio risk at 4 is;
+    # good tooling is an asset, not too much too soon (round 203), so it is not cited.
     found = fired(content, questionnaire, ({"governance.prioritisation_model": 1, "governance.stage_gates": 2,
-                                            "area:tools": 4, "leadership.mandate": 1, "governance.intake_criteria": 2},
-                                           {}))
+                                            "area:tools": 4, "analytics.portfolio_risk": 4, "leadership.mandate": 1,
+                                            "governance.intake_criteria": 2}, {}))
     why = found["too-much-too-soon"]["why"]
-    assert "tool fit level 4" in why and "PMO mandate level 1" in why and "intake criteria level 2" in why
+    assert "portfolio risk level 4" in why and "PMO mandate level 1" in why and "intake criteria level 2" in why
     assert "prioritisation" not in why and "gates" not in why and "decision rights" not in why
+    assert "tool fit" not in why
     assert set(found["too-much-too-soon"]["evidence"]) == {
-        "answers.tools.tool_fit", "answers.tools.resource_planning", "answers.tools.automation",
-        "answers.leadership.mandate", "answers.governance.intake_criteria"}
+        "answers.analytics.portfolio_risk", "answers.leadership.mandate", "answers.governance.intake_criteria"}
 
 
 def test_too_much_too_soon_stays_quiet_when_the_basics_are_in_place(content, questionnaire):
@@ -479,3 +498,74 @@ def test_list_placeholders_always_name_something_when_a_pitfall_fires(content, q
         for pitfall in run_assessment(content, answers, context)["pitfalls"]:
             assert "(none" not in pitfall["why"] and " none)" not in pitfall["why"], (seed, pitfall["id"])
             assert pitfall["evidence"], (seed, pitfall["id"])
+
+
+# ---- Round 203: stock sentences that claimed a strength the answers do not show. Each row: a case on
+# which the sentence was said, and (pitfall, words) that must not be said there.
+
+@pytest.mark.parametrize("case,pitfall_id,words", [
+    # Good tools and a good capacity model beside missing basics are assets, not too much too soon.
+    (({"leadership.mandate": 1, "tools.tool_fit": 4, "tools.resource_planning": 4, "analytics.capacity_model": 4},
+      {}), "too-much-too-soon", None),
+    # An established PMO at level 3 is past "too soon", whatever basic it still lacks.
+    (({"governance.decision_rights": 2, "governance.stage_gates": 4, "analytics.portfolio_risk": 4,
+       "leadership.capability_building": 4}, ESTABLISHED), "too-much-too-soon", None),
+    # Tools at 2 beside governance at 1 are two weak areas, not a platform "well ahead".
+    (({"area:tools": 2, "tools.tool_fit": 3, "area:governance": 1, "tools.process_first": 3}, {}),
+     "tool-before-process", None),
+    # A resource planner beside a tool that does not fit and no dashboards is not "the tooling in place".
+    (({"tools.tool_fit": 2, "tools.dashboards": 1, "tools.resource_planning": 3, "tools.adoption": 1}, {}),
+     "poor-tool-adoption", None),
+    # A blocker PMO whose method does flex (tailoring 3) is a PMO that does not help, not heavy governance.
+    (({"facilitation.service_orientation": 1, "governance.tailored_methodology": 3}, {}), "over-governance", None),
+    # One budget in a five-project firm: no "each budget holder".
+    (({"governance.prioritisation_model": 2},
+      {"primary_pain": "strategic_misalignment", "active_projects": 5, "org_size": "small"}),
+     "funding-without-strategy", "Each budget holder"),
+])
+def test_a_strength_is_not_claimed_where_the_answers_do_not_show_it(content, questionnaire, case, pitfall_id, words):
+    found = fired(content, questionnaire, case)
+    if words is None:
+        assert pitfall_id not in found
+    else:
+        assert pitfall_id in found and words not in found[pitfall_id]["why"]
+
+
+def test_several_budget_holders_are_named_where_there_are_several_budgets(content, questionnaire):
+    found = fired(content, questionnaire, ({"governance.prioritisation_model": 2},
+                                           {"primary_pain": "strategic_misalignment", "business_units": 3}))
+    assert "Each budget holder" in found["funding-without-strategy"]["why"]
+
+
+@pytest.mark.parametrize("case,pitfall_id,severity", [
+    # Regulated, high-risk work with gates at 2: the exposure is high.
+    (({"governance.stage_gates": 2}, {"regulated": True, "risk_profile": "high"}), "compliance-exposure", "high"),
+    # A late programme in high-risk work with weak delivery discipline: dates nobody checks are the pitfall.
+    (({"analytics.forecast_accuracy": 2, "governance.escalation_thresholds": 2},
+      {"primary_pain": "weak_execution", "risk_profile": "high"}), "unreliable-forecasts", "high"),
+    # Resource conflicts in a small shop are too much work in flight, and that is high.
+    (({"analytics.capacity_model": 2}, {"primary_pain": "resource_conflicts", "active_projects": 4,
+                                        "org_size": "small"}), "too-much-in-flight", "high"),
+    # An established PMO with no route for agile work: one method for every kind of work.
+    (({"governance.tailored_methodology": 1}, {**ESTABLISHED, "delivery_mix": "agile"}),
+     "waterfall-for-everything", "medium"),
+    # Teams avoid the PMO, though it sits close to delivery: a reporter, not a helper, and high.
+    (({"facilitation.service_orientation": 1}, {}), "pmo-as-reporter", "high"),
+])
+def test_the_pitfalls_reviewers_expected_fire_with_their_severity(content, questionnaire, case, pitfall_id, severity):
+    found = fired(content, questionnaire, case)
+    assert found[pitfall_id]["severity"] == severity
+    assert found[pitfall_id]["evidence"]
+
+
+def test_a_small_shop_fighting_over_people_is_not_told_to_build_a_capacity_model_by_skill(content, questionnaire):
+    found = fired(content, questionnaire, ({"analytics.capacity_model": 1, "governance.prioritisation_model": 1},
+                                           {"primary_pain": "resource_conflicts", "active_projects": 4,
+                                            "org_size": "small"}))
+    assert "capacity-blind-spots" not in found and "too-much-in-flight" in found
+
+
+def test_one_method_for_agile_work_names_the_pmo_and_the_delivery(content, questionnaire):
+    found = fired(content, questionnaire, ({"governance.tailored_methodology": 1}, {**ESTABLISHED, "delivery_mix": "agile"}))
+    assert found["waterfall-for-everything"]["title"] == "One method for every kind of work"
+    assert "tailoring level 1" in found["waterfall-for-everything"]["why"]
