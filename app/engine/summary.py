@@ -89,7 +89,10 @@ def reader_reasons(item: Mapping[str, Any], pain_label: str | None = None, limit
             if not out or not out[0].startswith("works on your main pain"):
                 out.insert(0, "works on your main pain: " + reason.split(", ", 1)[-1])
             continue
-        if reason.startswith("mitigates “"):
+        if reason.endswith("”, which the PMO should own first") and reason.startswith("starts “"):
+            job = reason[len("starts “"):-len("”, which the PMO should own first")]
+            out.append("a first step towards " + (job[:1].lower() + job[1:] if not job[1:2].isupper() else job))
+        elif reason.startswith("mitigates “"):
             out.append("guards against " + reason[len("mitigates "):].rsplit(" (", 1)[0])
         elif reason.endswith(tuple(f"target is level {n}" for n in range(1, 6))):
             continue  # an area target: said below only when nothing else is
@@ -299,11 +302,12 @@ def summary_sections(summary: Mapping[str, Any]) -> list[tuple[str, str, list[st
     out: list[tuple[str, str, list[str]]] = [("situation", SECTION_TITLES["situation"], [" ".join(summary["situation"])])]
     design = summary.get("design")
     if design:
-        lines = [design["title"] + (f": {design['text']}" if design.get("text") else ".")]
+        # Title and text as two sentences: the text may hold a colon of its own (no "A: B: c").
+        lines = [design["title"].rstrip(".") + "." + (f" {design['text']}" if design.get("text") else "")]
         oversight = design.get("oversight")
         if oversight and oversight.get("text"):
             title = oversight.get("title", "").removeprefix("with ")
-            lines.append((title[:1].upper() + title[1:] + ": " if title else "") + oversight["text"])
+            lines.append((title[:1].upper() + title[1:].rstrip(".") + ". " if title else "") + oversight["text"])
         out.append(("design", SECTION_TITLES["design"], lines))
     pitfalls = summary.get("pitfalls") or []
     out.append(("pitfalls", SECTION_TITLES["pitfalls"],

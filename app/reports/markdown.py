@@ -132,7 +132,14 @@ def render_markdown(result: Mapping[str, Any]) -> str:
         if index >= 2:  # further out, the changes by name; owners and dates are in the appendix
             lines += [f"- {item['title']}" for item in phase["items"]] + [""]
             continue
+        listed = {i["id"] for i in summary["first_90_days"]} if index == 0 else set()
+        if listed & {item["id"] for item in phase["items"]}:
+            lines += [f"The changes listed in the summary's first 90 days, and:" if
+                      any(item["id"] not in listed for item in phase["items"])
+                      else "The changes listed in the summary's first 90 days.", ""]
         for item in phase["items"]:
+            if item["id"] in listed:
+                continue
             who = item.get("owner") or ""
             if item.get("owner_name"):
                 who += f" ({item['owner_name']})"
@@ -172,12 +179,15 @@ def appendix_markdown(result: Mapping[str, Any], facts: Mapping[str, Any], title
             lines.append(f"- {reason['text']}{pts} — {_evidence(reason.get('evidence', {}), facts)}")
         lines.append("")
     pitfalls = result.get("pitfalls") or []
-    if pitfalls:
-        lines += ["### Every pitfall, with the answers behind it", ""]
-        for p in pitfalls:
-            lines.append(f"- **{p['title']}** ({p['severity']}): {p['why']} What to do: {p['mitigation']} "
-                         f"Answers: {_evidence(p.get('evidence', {}), facts)}")
+    shown = {p["id"] for p in summary_of(result)["pitfalls"]}
+    others = [p for p in pitfalls if p["id"] not in shown]
+    if others:  # the body prints the three in full and the others by name: here, the others in full
+        lines += ["### The other pitfalls", ""]
+        lines += [f"- **{p['title']}** ({p['severity']}): {p['why']} What to do: {p['mitigation']}" for p in others]
         lines.append("")
+    if pitfalls:
+        lines += ["### The answers behind each pitfall", ""]
+        lines += [f"- {p['title']}: {_evidence(p.get('evidence', {}), facts)}" for p in pitfalls] + [""]
     phases = (result.get("roadmap") or {}).get("phases", [])
     if phases:
         lines += ["### Every change, with every reason behind it", ""]
@@ -189,8 +199,6 @@ def appendix_markdown(result: Mapping[str, Any], facts: Mapping[str, Any], title
                     extra.append(f"{day(item['start_date'])} to {day(item['end_date'])}")
                 if item.get("effort_weeks") is not None:
                     extra.append(f"effort: {item['effort_weeks']} person-weeks")
-                if item.get("requires"):
-                    extra.append("after: " + "; ".join(titles.get(r, r) for r in item["requires"]))
                 lines.append(f"  - {item['title']}: {item['reason']}" + (f" ({'; '.join(extra)})" if extra else ""))
             if phase.get("more"):
                 lines.append(f"  - …and {phase['more']} more, to re-plan at the next assessment.")
