@@ -42,7 +42,7 @@ ALL_PITFALLS = frozenset({
     "inconsistent-standards", "disconnected-from-delivery", "tool-before-process", "too-much-too-soon",
     "capacity-blind-spots", "reporting-theater", "waterfall-for-everything", "outgrown-scale",
     "benefits-unmanaged", "stale-mandate", "value-unproven", "risk-blind-portfolio", "unprepared-go-lives",
-    "uncontrolled-change"})
+    "uncontrolled-change", "compliance-exposure", "too-much-in-flight", "pmo-as-reporter"})
 NO_PMO_PRECONDITION = frozenset({"disconnected-from-delivery", "outgrown-scale", "value-unproven", "stale-mandate"})
 
 
@@ -113,8 +113,10 @@ ROWS = [
     # Issue 10: "controlling with hybrid federated for 8 projects in 3 technology domains".
     row("small-three-domains-resource-conflicts",
         ctx("small", 8, 3, False, "medium", "hybrid", "resource_conflicts", "informal"),
+        # Eight projects: people fought over are too much work in flight, not a capacity model by skill.
         2, set=dict(resource_planning=2, conflict_resolution=1, tool_fit=2),
-        model_in={"supportive", "controlling"}, oversight=False, directive=False, fire={"capacity-blind-spots"},
+        model_in={"supportive", "controlling"}, oversight=False, directive=False, fire={"too-much-in-flight"},
+        quiet={"capacity-blind-spots"},
         first_two={"analytics.capacity-review", "facilitation.conflict-route"}),
     row("small-agile-saas-strategic-misalignment",
         ctx("small", 12, 1, False, "low", "agile", "strategic_misalignment", "informal"),
