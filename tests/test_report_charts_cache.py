@@ -82,3 +82,19 @@ def test_the_timeline_draws_one_bar_per_dated_change_within_its_axis_and_its_tit
     early = copy.deepcopy(svg._timeline_view(report))
     early["roadmap"]["dated_items"][0]["start"] -= timedelta(days=60)
     assert min(bar_lefts(svg.timeline_svg(early))) >= axis - 0.1
+
+
+def test_the_radar_draws_the_scores_and_the_target_with_each_area_named_as_text(content):
+    report = report_for(content, self_result(content), START)
+    radar = report["radar"]
+    drawing = svg.radar_svg(svg._radar_view(report))
+    scores = re.search(r'<polygon points="([^"]+)" fill="#1f4e8c"', drawing).group(1).split()
+    assert len(scores) == len(radar["labels"])
+    # The first area stands at the top: its point's height above the centre is its score, 5 at the outer ring.
+    top = float(scores[0].split(",")[1])
+    assert 2.8 * 72 / 2 - top == pytest.approx(2.8 * 72 * 0.4 * radar["score"][0] / 5, abs=0.2)
+    for label in radar["labels"]:
+        assert f">{html.escape(label)}</text>" in drawing  # text, searchable in the PDF
+    target = radar["target"]
+    segments = sum(1 for i, t in enumerate(target) if t is not None and target[(i + 1) % len(target)] is not None)
+    assert segments and drawing.count('stroke-dasharray="5 2"') == segments + 1  # and the legend's line

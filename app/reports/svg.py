@@ -1,5 +1,7 @@
-"""Vector charts for print, drawn with matplotlib to SVG (the timeline, the largest, as plain SVG by hand):
-no browser, no network.
+"""Vector charts for print, as SVG: no browser, no network. The radar and the timeline are drawn by hand as a
+few plain elements (WeasyPrint lays out each SVG element's style and each letter of its text on its own, so
+matplotlib's hundreds of styled elements cost a third of a render); the trend and the room's answers are drawn
+with matplotlib, imported only when one of them is drawn.
 
 Each function takes the report model and returns an SVG document as text, with its text
 kept as text (searchable, crisp in the PDF). Figures are built with the object API
@@ -16,11 +18,10 @@ import textwrap
 import threading
 from collections import OrderedDict
 from datetime import date
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
-from matplotlib import rc_context
-from matplotlib.backends.backend_svg import FigureCanvasSVG
-from matplotlib.figure import Figure
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 INK = "#1f2d3d"
 MUTED = "#6c757d"
@@ -44,7 +45,22 @@ RC = {
 }
 
 
-def _svg(fig: Figure) -> str:
+def _figure(**kwargs) -> "Figure":
+    """A matplotlib figure (imported on first use: a self-assessment's report draws no matplotlib chart)."""
+    from matplotlib.figure import Figure
+
+    return Figure(**kwargs)
+
+
+def _rc():
+    from matplotlib import rc_context
+
+    return rc_context(RC)
+
+
+def _svg(fig: "Figure") -> str:
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+
     out = io.StringIO()
     FigureCanvasSVG(fig)
     fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
@@ -60,48 +76,58 @@ def _wrap(text: str, width: int, lines: int = 2) -> str:
     return "\n".join(wrapped)
 
 
-def warm_up() -> None:
-    """Load matplotlib's drawing and fonts once (a small chart, kept nowhere), so the first real chart is quick."""
-    with rc_context(RC):
-        fig = Figure(figsize=(1, 1))
-        fig.add_subplot().set_title("PMO Advisor")
-        _svg(fig)
+def _attr(text: str) -> str:
+    return html.escape(text, quote=True)
 
 
 def radar_svg(report: Mapping[str, Any], width: float = 3.8, height: float = 2.8) -> str:
-    """Scores per capability area against the target, on a 0–5 radar."""
+    """Scores per capability area against the target, on a 0–5 radar (plain SVG by hand, as the timeline)."""
     radar = report["radar"]
     labels = radar["labels"]
     count = len(labels)
-    angles = [2 * math.pi * i / count for i in range(count)]
-    with rc_context(RC):
-        fig = Figure(figsize=(width, height))
-        ax = fig.add_subplot(projection="polar")
-        ax.set_theta_offset(math.pi / 2)  # the first area at the top, the others clockwise
-        ax.set_theta_direction(-1)
-        closed = angles + angles[:1]
-        targets = [t if t is not None else math.nan for t in radar["target"]]
-        if any(t == t for t in targets):
-            ax.plot(closed, targets + targets[:1], color=TARGET, linewidth=1.4, linestyle="--", label="Target")
-        scores = [s if s is not None else 0 for s in radar["score"]]
-        ax.plot(closed, scores + scores[:1], color=SCORE, linewidth=1.8, label="Score")
-        ax.fill(closed, scores + scores[:1], color=SCORE, alpha=0.18)
-        ax.set_ylim(0, 5)
-        ax.set_yticks([1, 2, 3, 4, 5])
-        ax.set_yticklabels(["1", "2", "3", "4", "5"], color=MUTED, fontsize=7)
-        ax.set_rlabel_position(360 / count / 2)
-        ax.set_xticks(angles)
-        ax.set_xticklabels(labels, fontsize=8.5)
-        ax.tick_params(axis="x", pad=2)
-        ax.grid(color=GRID, linewidth=0.6)
-        ax.spines["polar"].set_color(GRID)
-        ax.legend(loc="lower left", bbox_to_anchor=(-0.45, -0.08), ncol=1, frameon=False, fontsize=8)
-        fig.subplots_adjust(left=0.2, right=0.8, top=0.9, bottom=0.1)
-        return _svg(fig)
+    full_w, full_h = width * 72, height * 72
+    cx, cy, radius = full_w / 2, full_h / 2, full_h * 0.4
 
+    def point(index: float, value: float) -> tuple[float, float]:
+        angle = -math.pi / 2 + 2 * math.pi * index / count  # the first area at the top, the others clockwise
+        return cx + radius * value / 5 * math.cos(angle), cy + radius * value / 5 * math.sin(angle)
 
-def _attr(text: str) -> str:
-    return html.escape(text, quote=True)
+    def points(values) -> str:
+        return " ".join("%.1f,%.1f" % point(i, v) for i, v in enumerate(values))
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{full_w:.1f}pt" height="{full_h:.1f}pt" '
+             f'viewBox="0 0 {full_w:.1f} {full_h:.1f}" font-family="DejaVu Sans, sans-serif" font-size="8.5" '
+             f'fill="{INK}">']
+    for level in range(1, 6):
+        parts.append(f'<polygon points="{points([level] * count)}" fill="none" stroke="{GRID}" stroke-width="0.6"/>')
+    for index in range(count):
+        x, y = point(index, 5)
+        parts.append(f'<line x1="{cx:.1f}" y1="{cy:.1f}" x2="{x:.1f}" y2="{y:.1f}" stroke="{GRID}" stroke-width="0.6"/>')
+    for level in range(1, 6):  # the scale, between the first two areas
+        x, y = point(0.5, level)
+        parts.append(f'<text x="{x:.1f}" y="{y:.1f}" font-size="7" fill="{MUTED}">{level}</text>')
+    targets = radar["target"]
+    for index in range(count):  # the target, where there is one (a gap where an area has none)
+        here, there = targets[index], targets[(index + 1) % count]
+        if here is not None and there is not None:
+            (x1, y1), (x2, y2) = point(index, here), point(index + 1, there)
+            parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{TARGET}" '
+                         'stroke-width="1.4" stroke-dasharray="5 2"/>')
+    scores = [s if s is not None else 0 for s in radar["score"]]
+    parts.append(f'<polygon points="{points(scores)}" fill="{SCORE}" fill-opacity="0.18" stroke="{SCORE}" '
+                 'stroke-width="1.8" stroke-linejoin="round"/>')
+    for index, label in enumerate(labels):
+        x, y = point(index, 5.5)
+        anchor = "middle" if abs(x - cx) < 2 else "start" if x > cx else "end"
+        parts.append(f'<text x="{x:.1f}" y="{y + 3:.1f}" text-anchor="{anchor}">{_attr(label)}</text>')
+    legend = ([("Target", f'stroke="{TARGET}" stroke-width="1.4" stroke-dasharray="5 2"')]
+              if any(t is not None for t in targets) else []) + [("Score", f'stroke="{SCORE}" stroke-width="1.8"')]
+    for row, (name, stroke) in enumerate(legend):
+        y = full_h - 8 - 11 * (len(legend) - 1 - row)
+        parts.append(f'<line x1="4" y1="{y - 3:.1f}" x2="18" y2="{y - 3:.1f}" {stroke}/>'
+                     f'<text x="22" y="{y:.1f}" font-size="8">{name}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
 
 
 def timeline_svg(report: Mapping[str, Any], width: float = 7.0) -> str:
@@ -164,8 +190,8 @@ def trend_svg(report: Mapping[str, Any], width: float = 7.0, height: float = 2.8
     history = report["history"]
     points = history["trend"]
     periods = [p["period"] or p["assessed_on"] for p in points]
-    with rc_context(RC):
-        fig = Figure(figsize=(width, height))
+    with _rc():
+        fig = _figure(figsize=(width, height))
         ax = fig.add_subplot()
         for i, (dim, title) in enumerate(history["areas"].items()):
             values = [p["scores"].get(dim) if p["scores"].get(dim) is not None else math.nan for p in points]
@@ -189,8 +215,8 @@ def disagreement_svg(report: Mapping[str, Any], width: float = 7.0, limit: int =
     """How the room answered the most disputed questions: answers per level, stacked."""
     rows = report["workshop"]["disputed"][:limit]
     height = 0.8 + 0.42 * max(len(rows), 1)
-    with rc_context(RC):
-        fig = Figure(figsize=(width, height))
+    with _rc():
+        fig = _figure(figsize=(width, height))
         ax = fig.add_subplot()
         lefts = [0] * len(rows)
         for index, key in enumerate(("1", "2", "3", "4", "5")):

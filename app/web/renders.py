@@ -164,12 +164,9 @@ def _executor() -> ThreadPoolExecutor:
 
 
 def _warm() -> None:
-    """Load WeasyPrint, matplotlib and the fonts (about 1.5 s of CPU, once per process)."""
+    """Load WeasyPrint and the fonts (about a second of CPU, once per process)."""
     from weasyprint import HTML
 
-    from ..reports.svg import warm_up as warm_charts
-
-    warm_charts()
     HTML(string="<p>PMO Advisor</p>").write_pdf()
 
 
