@@ -552,7 +552,8 @@ def import_answers(db: Database, c: Content, data: Mapping[str, Any]) -> tuple[i
     questionnaire = c.questionnaire(document["questionnaire"])
     return store.import_self_assessment(db, questionnaire.id, questionnaire.version, answers=document["answers"],
                                         context=document["context"], notes=document["notes"],
-                                        target=document["target"] or None, evidence=document["evidence"])
+                                        target=document["target"] or None, evidence=document["evidence"],
+                                        plan=document["plan"] or None)
 
 
 # --------------------------------------------------------------------------

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from .content import Content
-from .errors import InvalidInput, InvalidLevel
+from .errors import InvalidInput, InvalidLevel, InvalidPlan  # noqa: F401  (InvalidPlan: callers import it here)
 from .evidence import answer_evidence, check_guesses, evidence_coverage, validate_evidence
 from .facts import build_facts
+from .importance import area_priorities, check_practices, derive_importance, validate_importance
 from .models import Questionnaire
 from .profile import validate_context
 from .roadmap import MANAGED, PlanInput, build_roadmap, link_pitfalls
@@ -22,10 +23,6 @@ from .summary import build_summary, rank_pitfalls
 from .vocabulary import DIMENSIONS, LEVELS
 from .whatif import ChangeWording, fold_cliff_edges, what_would_change
 from .wording import level_phrase, render
-
-
-class InvalidPlan(InvalidInput):
-    """A planning choice (start date, PMO people, owner names) is not acceptable."""
 
 
 def validate_target(target: Mapping[str, Any] | None) -> dict[str, int]:
@@ -48,14 +45,14 @@ MAX_PMO_PEOPLE = 200
 
 
 def validate_plan(plan: Mapping[str, Any] | None) -> dict[str, Any]:
-    """Return planning choices {start_date, pmo_people, owners}; raise InvalidPlan naming what is wrong."""
+    """Return planning choices {start_date, pmo_people, owners, importance}; raise InvalidPlan naming what is wrong."""
     if plan is None:
         return {}
     if not isinstance(plan, Mapping):
-        raise InvalidPlan("plan must be a mapping with start_date, pmo_people and owners")
-    unknown = sorted(set(plan) - {"start_date", "pmo_people", "owners"})
+        raise InvalidPlan("plan must be a mapping with start_date, pmo_people, owners and importance")
+    unknown = sorted(set(plan) - {"start_date", "pmo_people", "owners", "importance"})
     if unknown:
-        raise InvalidPlan(f"unknown key {unknown[0]!r} in plan; expected start_date, pmo_people or owners")
+        raise InvalidPlan(f"unknown key {unknown[0]!r} in plan; expected start_date, pmo_people, owners or importance")
     clean: dict[str, Any] = {}
     start = plan.get("start_date")
     if start is not None:
@@ -82,6 +79,9 @@ def validate_plan(plan: Mapping[str, Any] | None) -> dict[str, Any]:
                 isinstance(k, str) and isinstance(v, str) and len(v) <= 80 for k, v in owners.items()):
             raise InvalidPlan("plan.owners must map a role to a person's name (at most 80 characters)")
         clean["owners"] = {k.strip(): v.strip() for k, v in owners.items() if v.strip()}
+    importance = validate_importance(plan.get("importance"))
+    if importance:
+        clean["importance"] = importance
     return clean
 
 
@@ -104,6 +104,7 @@ def run_assessment(
     clean_target = validate_target(target)
     clean_plan = validate_plan(plan)
     clean_evidence = validate_evidence(questionnaire, evidence)
+    check_practices(clean_plan.get("importance", {}), (q.id for q in questionnaire.questions()))
     return assess_valid(content, questionnaire, clean_answers, clean_context, clean_target, warnings, clean_plan,
                         clean_evidence)
 
@@ -164,7 +165,9 @@ def assess_valid(
                         "organisation profile alone.")
     full_target, target_source = choose_target(content, advice.recommendation["model"], target, scores,
                                                advice.pitfalls)
-    roadmap = plan_roadmap(content, questionnaire, answers, scores, full_target, advice, context, plan or {})
+    importance = weigh(content, plan or {}, context, scores, full_target)
+    roadmap = plan_roadmap(content, questionnaire, answers, scores, full_target, advice, context, plan or {},
+                           importance=importance)
     roadmap["target_source"] = target_source
     result = {
         "questionnaire": questionnaire_block(questionnaire),
@@ -176,7 +179,8 @@ def assess_valid(
         "evidence_coverage": evidence_coverage(questionnaire, answers, evidence),
         "scores": scores,
         "overall": overall,
-        "highlights": describe_highlights(questionnaire, scores, answers),
+        "highlights": describe_highlights(questionnaire, scores, answers, importance=importance, target=full_target),
+        "importance": importance,
         "recommendation": advice.recommendation,
         "ownership": advice.ownership,
         "pitfalls": advice.pitfalls,
@@ -210,6 +214,14 @@ def questionnaire_block(questionnaire: Questionnaire) -> dict[str, Any]:
     return {**block, "dimensions": dict(block["dimensions"]), "questions": dict(block["questions"]),
             "names": dict(block["names"]), "labels": {q: dict(v) for q, v in block["labels"].items()},
             "context": {k: {"label": v["label"], "choices": dict(v["choices"])} for k, v in block["context"].items()}}
+
+
+def weigh(content: Content, plan: Mapping[str, Any], context: Mapping[str, Any],
+          scores: Mapping[str, Mapping[str, Any]], target: Mapping[str, int]) -> dict[str, Any]:
+    """Each area's importance (set in the plan, else from the stated pain), gap to target and priority."""
+    importance = derive_importance(plan.get("importance") or {}, pain_questions(content, context))
+    area_priorities(importance, scores, target)
+    return importance
 
 
 def pain_questions(content: Content, context: Mapping[str, Any]) -> tuple[str, ...]:
@@ -253,7 +265,8 @@ def choose_target(content: Content, model: str | None, target: Mapping[str, int]
 
 def plan_roadmap(content: Content, questionnaire: Questionnaire, answers: Mapping[str, int | None],
                  scores: Mapping[str, Any], target: Mapping[str, int], advice: Advice,
-                 context: Mapping[str, Any], plan: Mapping[str, Any], **limits: Any) -> dict[str, Any]:
+                 context: Mapping[str, Any], plan: Mapping[str, Any], importance: Mapping[str, Any] | None = None,
+                 **limits: Any) -> dict[str, Any]:
     """Build the roadmap and link each pitfall to the planned improvements that mitigate it."""
     if content.roadmap is None or not target:
         return {"target": dict(target), "phases": [], "items": 0, "person_weeks": 0,
@@ -288,6 +301,7 @@ def plan_roadmap(content: Content, questionnaire: Questionnaire, answers: Mappin
             q.id: {level: q.label(level) for level in LEVELS} for q in questionnaire.questions()}),
         dimension_titles=questionnaire.memo("_dimension_titles", lambda: {d.id: d.title
                                                                           for d in questionnaire.dimensions}),
+        importance=importance if importance is not None else weigh(content, plan, context, scores, target),
         **limits,
     )
     roadmap = build_roadmap(content.roadmap, plan_input)
@@ -458,8 +472,12 @@ def replan(content: Content, result: Mapping[str, Any], target: Mapping[str, Any
     advice = Advice(new["recommendation"], new.get("ownership", {}), new["pitfalls"], facts)
     full_target, source = choose_target(content, new["recommendation"].get("model"), clean_target, new["scores"],
                                         new["pitfalls"])
+    importance = weigh(content, clean_plan, new["context"], new["scores"], full_target)
     new["roadmap"] = plan_roadmap(content, questionnaire, answers, new["scores"], full_target, advice,
-                                  new["context"], clean_plan)
+                                  new["context"], clean_plan, importance=importance)
+    new["importance"] = importance
+    new["highlights"] = describe_highlights(questionnaire, new["scores"], answers, importance=importance,
+                                            target=full_target)
     new["roadmap"]["target_source"] = source
     new["plan"] = clean_plan
     new["content"] = {**new.get("content", {}), "roadmap_hash": content.hash}

@@ -34,3 +34,7 @@ class InvalidContext(InvalidInput):
 
 class UnknownQuestionnaire(InvalidInput):
     """No questionnaire has the requested id."""
+
+
+class InvalidPlan(InvalidInput):
+    """A planning choice (start date, PMO people, owner names, importance) is not acceptable."""

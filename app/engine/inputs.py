@@ -15,12 +15,13 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, 
 
 from .assessment import MAX_PMO_PEOPLE, validate_plan, validate_target
 from .content import Content
+from .importance import check_practices
 from .errors import InvalidInput
 from .evidence import CONFIDENCES, MAX_EVIDENCE, MAX_REFERENCE, InvalidEvidence, split_answer
 from .profile import validate_context_value
 from .scoring import validate_answers
 from .models import ContextField
-from .vocabulary import DIMENSIONS
+from .vocabulary import DIMENSIONS, IMPORTANCE_LEVELS
 
 DOCUMENT_KEYS = ("questionnaire", "answers", "context", "target", "notes", "plan")
 MAX_NOTE = 2000
@@ -62,6 +63,9 @@ class Plan(_Closed):
     pmo_people: Annotated[int, Field(strict=True, ge=1, le=MAX_PMO_PEOPLE)] | None = None
     owners: dict[str, Annotated[str, Field(max_length=MAX_OWNER)]] | None = Field(
         None, description="A person's name for each role the roadmap names.")
+    importance: dict[str, Literal[IMPORTANCE_LEVELS]] | None = Field(
+        None, description="How much a capability area (or a practice, by question id) matters: low, normal or "
+                          "high. Unset areas are high where the stated pain shows, else normal.")
 
 
 def _context_type(field: ContextField) -> Any:
@@ -158,6 +162,7 @@ def parse_document(content: Content, data: Any) -> dict[str, Any]:
         if not isinstance(text, str):
             raise BadDocument("'notes' must be a mapping of capability area to text", f"notes.{dim}")
     plan = _check("plan", validate_plan, data.get("plan"))
+    _check("plan.importance", check_practices, plan.get("importance", {}), (q.id for q in questionnaire.questions()))
 
     try:
         document_model(content).model_validate(dict(data))

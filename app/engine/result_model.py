@@ -15,10 +15,11 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .evidence import CONFIDENCES
-from .vocabulary import DIMENSIONS, MODELS
+from .vocabulary import DIMENSIONS, IMPORTANCE_LEVELS, MODELS
 
 Dimension = Literal[DIMENSIONS]
 Model = Literal[MODELS]
+ImportanceLevel = Literal[IMPORTANCE_LEVELS]
 # The value of one fact a rule read (an answer, a score, a context field or a derived fact).
 Fact = str | int | float | bool | None
 Evidence = Annotated[dict[str, Fact], Field(description="Each fact the rule read, by name, with its value.")]
@@ -78,6 +79,7 @@ class LowQuestion(Part):
     current: str
     next_level: int | None
     next: str | None
+    priority: int | None = Field(None, description="Its gap to the area's target (levels) × its importance weight.")
 
 
 class Highlights(Part):
@@ -243,6 +245,8 @@ class RoadmapItem(Part):
     relieves: list[str] = []
     setup_for: list[str] = []
     description: str | None = None
+    priority: float | None = Field(None, description="Its area's gap to the target × the importance of what "
+                                                     "it raises (low 1, normal 2, high 3).")
 
 
 class RoadmapPhase(Part):
@@ -382,6 +386,34 @@ class EvidenceCoverage(Part):
     overall: CoverageCount
 
 
+class AreaImportance(Part):
+    level: ImportanceLevel
+    source: Literal["set", "pain", "default"] = Field(
+        description="set by the organisation, high because the stated pain shows in it, or normal by default.")
+    gap: float | None = Field(None, description="The target minus the score (never below 0); null when unscored.")
+    priority: float | None = Field(None, description="The gap × the importance weight (low 1, normal 2, high 3).")
+
+
+class PracticeImportance(Part):
+    level: ImportanceLevel
+    source: Literal["set", "pain"]
+
+
+class Importance(Part):
+    """How much each area (and each rated practice) matters, and the priority that gives its gap."""
+
+    areas: dict[Dimension, AreaImportance]
+    practices: dict[str, PracticeImportance] = Field(description="Practices rated on their own, by question id.")
+
+
+class PlanChoices(Part):
+    start_date: str | None = None
+    pmo_people: int | None = None
+    owners: dict[str, str] | None = Field(None, description="A person's name for each role.")
+    importance: dict[str, ImportanceLevel] | None = Field(
+        None, description="Importance set per capability area or practice (question id).")
+
+
 class Result(Part):
     """A result: the same JSON as `flask assess --format json` (DESIGN.md lists its keys)."""
 
@@ -399,9 +431,10 @@ class Result(Part):
     evidence_coverage: EvidenceCoverage | None = Field(
         None, description="Per capability area and overall, how many answers are shown by evidence.")
     highlights: Highlights | None = None
+    importance: Importance | None = None
     ownership: Ownership | None = None
     check_first: list[CheckFirst] = []
-    plan: dict[str, str | int | float | bool | None] | None = Field(None, description="The planning choices.")
+    plan: PlanChoices | None = Field(None, description="The planning choices.")
     warnings: list[str] = []
     summary: Summary | None = None
     notes: dict[str, str] | None = Field(None, description="Notes per capability area or question.")

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
 from .expressions import Condition
+from .importance import WEIGHTS, weight_of
 from .located import Located
 from .models import THEMES, Capacity, Improvement, ImprovementCatalogue, Pain, Phase, PhasePlan, Questionnaire, RoleMap
 from .rulebook import ConditionCompiler
@@ -219,6 +220,8 @@ class PlanInput:
     level_labels: Mapping[str, Mapping[int, str]] = field(default_factory=dict)
     dimension_titles: Mapping[str, str] = field(default_factory=dict)
     max_items: int | None = None
+    # Each area's importance, gap and priority, and the rated practices (engine/importance.py).
+    importance: Mapping[str, Any] | None = None
 
 
 def _in_sentence(name: str) -> str:
@@ -648,7 +651,21 @@ class _Planner:
             group, sub = 2, 0
             if "setup" in drivers:  # the rest of the set-up follows intake, decision rights and reporting
                 bucket, sequence = 0, min(sequence, THEMES.index("reporting") + 0.5)
-        return (group, sub, bucket, sequence, item.to_level, severity, self.roadmap.order[item_id])
+            # Within a stage of the sequence, the work that matters most comes first: gap × importance.
+            return (group, sub, bucket, -self.weighted(item_id), sequence, item.to_level, severity,
+                    self.roadmap.order[item_id])
+        return (group, sub, bucket, 0.0, sequence, item.to_level, severity, self.roadmap.order[item_id])
+
+    def weighted(self, item_id: str) -> float:
+        """The item's priority: its area's gap to the target × the importance of what it raises (the
+        highest of its practices', else its area's); 0 without importance."""
+        importance = self.plan.importance
+        if not importance:
+            return 0.0
+        item = self.roadmap.items[item_id]
+        gap = importance["areas"][item.dimension].get("gap") or 0.0
+        weights = [weight_of(importance, q) for q, _now, _to in self.gaps(item)]
+        return round(gap * max(weights, default=WEIGHTS[importance["areas"][item.dimension]["level"]]), 2)
 
     def priorities(self) -> dict[str, tuple]:
         """Each chosen item's priority, worked out once the work is chosen and protected (it is final then)."""
@@ -885,6 +902,7 @@ class _Planner:
             "relieves": list(item.relieves),
             "setup_for": list(item.setup_for),
             "description": item.description,
+            "priority": self.weighted(item_id),
         }
 
 

@@ -7,6 +7,7 @@ from typing import Any, Mapping
 
 from .models import Dimension, Questionnaire
 from .errors import InvalidLevel, UnknownQuestion
+from .importance import practice_priority
 from .vocabulary import LEVELS
 from .wording import level_phrase
 
@@ -100,8 +101,12 @@ def score_overall(questionnaire: Questionnaire, scores: Mapping[str, Mapping[str
 
 
 def describe_highlights(questionnaire: Questionnaire, scores: Mapping[str, Mapping[str, Any]],
-                        answers: Mapping[str, int | None], how_many: int = 3) -> dict[str, Any]:
-    """Name the strongest and weakest dimension and the lowest-scoring questions with their next step."""
+                        answers: Mapping[str, int | None], how_many: int = 3,
+                        importance: Mapping[str, Any] | None = None,
+                        target: Mapping[str, int] | None = None) -> dict[str, Any]:
+    """Name the strongest and weakest dimension and where to improve first: the practices with the
+    highest priority (gap to the target × importance, when given), lowest level first among equals,
+    each with its next step."""
     scored = [(d.id, scores[d.id]["score"]) for d in questionnaire.dimensions if scores[d.id]["score"] is not None]
     strongest = max(scored, key=lambda item: item[1])[0] if scored else None
     weakest = min(scored, key=lambda item: item[1])[0] if scored else None
@@ -111,7 +116,12 @@ def describe_highlights(questionnaire: Questionnaire, scores: Mapping[str, Mappi
         for qid, level in answers.items()
         if level is not None and level < max(LEVELS)
     ]
-    candidates.sort(key=lambda q: (answers[q.id], -q.weight, order[q.id]))
+    def priority(question) -> int:
+        if importance is None or target is None:
+            return 0
+        return practice_priority(importance, question.id, answers[question.id], target)
+
+    candidates.sort(key=lambda q: (-priority(q), answers[q.id], -q.weight, order[q.id]))
     lowest = []
     for question in candidates[:how_many]:
         level = answers[question.id]
@@ -123,5 +133,6 @@ def describe_highlights(questionnaire: Questionnaire, scores: Mapping[str, Mappi
             "current": question.options[level],
             "next_level": level + 1,
             "next": question.options[level + 1],
+            **({"priority": priority(question)} if importance is not None and target is not None else {}),
         })
     return {"strongest": strongest, "weakest": weakest, "lowest_questions": lowest}

@@ -28,3 +28,6 @@ CONTEXT_KEYS: dict[str, dict] = {
 }
 
 SEVERITIES: tuple[str, ...] = ("high", "medium", "low")
+
+# How much a capability area (or a practice) matters to the organisation, lowest first.
+IMPORTANCE_LEVELS: tuple[str, ...] = ("low", "normal", "high")

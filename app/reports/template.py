@@ -19,6 +19,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from ..engine.errors import InvalidContext
 from ..engine.evidence import CONFIDENCE_LABELS, CONFIDENCES, MAX_EVIDENCE, MAX_REFERENCE, clean_detail
 from ..engine.profile import validate_context_value
+from ..engine.vocabulary import IMPORTANCE_LEVELS
 from .workbook import MAX_BYTES, TemplateProblem, UploadedWorkbook, looks_like_xlsx  # noqa: F401 (re-exported)
 
 DONT_KNOW = "don't know"
@@ -27,6 +28,9 @@ ANSWER_HEADINGS = ("Question id", "Question", "Level", "Confidence", "Evidence",
 EARLIER_ANSWER_HEADINGS = ("Question id", "Question", "Level", "Capability area")
 PROFILE_HEADINGS = ("Profile field", "Question", "Answer", "Allowed answers")
 AREA_HEADINGS = ("Capability area id", "Capability area", "Target level", "Note")
+# Added later, so a template filled before it reads as before.
+IMPORTANCE_HEADING = "Importance"
+IMPORTANCE_COL = len(AREA_HEADINGS)
 SHEETS = ("Answers", "Profile", "Areas")
 ABOUT_FIRST_LEVEL_ROW = 10  # the About sheet's level texts start on this row (from 0)
 
@@ -61,7 +65,8 @@ def write_template(questionnaire) -> bytes:
         "   Optionally say how sure you are in column D (shown by evidence, our judgement, a guess; empty is our "
         "judgement), what shows it in column E and where to find it (a document name or a link) in column F.",
         "2. On the Profile sheet, answer every profile question in column C (the drop-down lists the answers).",
-        "3. On the Areas sheet you may set a target level per capability area and write a note.",
+        "3. On the Areas sheet you may set a target level per capability area, write a note and say how much "
+        "the area matters (low, normal or high; left empty, the areas where your main pain shows are high).",
         "4. Leave the ids in column A and the sheet names as they are. Import the file in PMO Advisor "
         "(Import answers) or run: flask --app app assess --answers this-file.xlsx",
     ]
@@ -148,18 +153,22 @@ def write_template(questionnaire) -> bytes:
     profile.freeze_panes(1, 0)
 
     areas = book.add_worksheet("Areas")
-    for col, width in enumerate((20, 24, 13, 70)):
+    for col, width in enumerate((20, 24, 13, 70, 13)):
         areas.set_column(col, col, width)
-    for col, heading in enumerate(AREA_HEADINGS):
+    for col, heading in enumerate(AREA_HEADINGS + (IMPORTANCE_HEADING,)):
         areas.write_string(0, col, heading, header)
     for row, dim in enumerate(questionnaire.dimensions, start=1):
         areas.write_string(row, 0, dim.id, muted)
         areas.write_string(row, 1, dim.title, wrap)
         areas.write_blank(row, 2, None, entry)
         areas.write_blank(row, 3, None, wrap)
+        areas.write_blank(row, IMPORTANCE_COL, None, entry)
     areas.data_validation(1, 2, len(questionnaire.dimensions), 2, {
         "validate": "list", "source": ["1", "2", "3", "4", "5"],
         "input_message": "Leave empty to follow the recommended model's profile."})
+    areas.data_validation(1, IMPORTANCE_COL, len(questionnaire.dimensions), IMPORTANCE_COL, {
+        "validate": "list", "source": list(IMPORTANCE_LEVELS),
+        "input_message": "Leave empty: high where your main pain shows, else normal."})
     answers.activate()
     book.close()
     return out.getvalue()
@@ -193,7 +202,7 @@ def sheet_blocks(questionnaire) -> dict[str, tuple[int, int]]:
         "Answers": (1 + sum(len(d.questions) for d in questionnaire.dimensions),
                     len(ANSWER_HEADINGS) + len(questionnaire.levels)),
         "Profile": (1 + len(questionnaire.context), len(PROFILE_HEADINGS)),
-        "Areas": (1 + len(questionnaire.dimensions), len(AREA_HEADINGS)),
+        "Areas": (1 + len(questionnaire.dimensions), len(AREA_HEADINGS) + 1),
     }
 
 
@@ -312,8 +321,11 @@ def read_template(data: bytes, content, name: str = "the file") -> dict[str, Any
 
         target: dict[str, int] = {}
         notes: dict[str, str] = {}
+        importance: dict[str, str] = {}
         if "Areas" in book.sheetnames:
             areas = {d.id for d in questionnaire.dimensions}
+            headings = book.rows("Areas", *blocks["Areas"])[:1] or [()]
+            rated = len(headings[0]) > IMPORTANCE_COL and _text(headings[0][IMPORTANCE_COL]) == IMPORTANCE_HEADING
             for row, values in _rows(book, "Areas", AREA_HEADINGS, blocks["Areas"]):
                 dim = _text(values[0])
                 if dim not in areas:
@@ -326,10 +338,16 @@ def read_template(data: bytes, content, name: str = "the file") -> dict[str, Any
                 note = values[3] if len(values) > 3 else None
                 if note not in (None, ""):
                     notes[dim] = str(note).strip()[:2000]
+                level = _text(values[IMPORTANCE_COL]).lower() if rated and len(values) > IMPORTANCE_COL else ""
+                if level and level not in IMPORTANCE_LEVELS:
+                    raise TemplateProblem(f"{_cell('Areas', row, IMPORTANCE_COL)}: importance must be low, normal "
+                                          f"or high, not {_shown(values[IMPORTANCE_COL])}")
+                if level:
+                    importance[dim] = level
     finally:
         book.close()
     return {"questionnaire": questionnaire.id, "answers": answers, "context": context,
-            "target": target or None, "notes": notes}
+            "target": target or None, "notes": notes, **({"plan": {"importance": importance}} if importance else {})}
 
 
 def _evidence(values: tuple, row: int) -> dict[str, str] | None:

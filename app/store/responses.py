@@ -66,7 +66,8 @@ def create_self_assessment(db: Database, questionnaire_id: str, questionnaire_ve
 def import_self_assessment(db: Database, questionnaire_id: str, questionnaire_version: str, *,
                            answers: Mapping[str, int | None], context: Mapping[str, Any],
                            notes: Mapping[str, str], target: Mapping[str, int] | None,
-                           evidence: Mapping[str, Mapping[str, str]] | None = None) -> tuple[int, str]:
+                           evidence: Mapping[str, Mapping[str, str]] | None = None,
+                           plan: Mapping[str, Any] | None = None) -> tuple[int, str]:
     """Create a self-assessment that already holds imported answers, all in one transaction;
     return (response id, private token). The answers were validated before; nothing is half-stored."""
     token = new_token()
@@ -76,6 +77,7 @@ def import_self_assessment(db: Database, questionnaire_id: str, questionnaire_ve
             "kind": "self", "title": "", "questionnaire_id": questionnaire_id,
             "questionnaire_version": questionnaire_version, "created_at": now,
             "target_json": json.dumps(dict(target)) if target else None,
+            "plan_json": json.dumps(dict(plan)) if plan else None,
         }).last_pk
         response_id = db["responses"].insert({
             "assessment_id": assessment_id, "token_hash": hash_token(token), "created_at": now, "updated_at": now,
@@ -89,11 +91,13 @@ def import_self_assessment(db: Database, questionnaire_id: str, questionnaire_ve
 
 _RESPONSE_COLUMNS = ("id", "assessment_id", "step", "context_json", "status", "created_at", "updated_at",
                      "submitted_at", "user_id", "questionnaire_id", "questionnaire_version", "title", "kind",
-                     "assessment_status", "target_json", "snapshot_id", "org_id", "period", "assessed_on")
+                     "assessment_status", "target_json", "snapshot_id", "org_id", "period", "assessed_on",
+                     "plan_json")
 _RESPONSE_SELECT = """
     SELECT r.id, r.assessment_id, r.step, r.context_json, r.status, r.created_at, r.updated_at,
            r.submitted_at, r.user_id, a.questionnaire_id, a.questionnaire_version, a.title, a.kind,
-           a.status AS assessment_status, a.target_json, a.snapshot_id, a.org_id, a.period, a.assessed_on
+           a.status AS assessment_status, a.target_json, a.snapshot_id, a.org_id, a.period, a.assessed_on,
+           a.plan_json
     FROM responses r JOIN assessments a ON a.id = r.assessment_id
 """
 
@@ -105,6 +109,8 @@ def _response_row(row) -> dict[str, Any]:
     response["context"] = json.loads(response.pop("context_json"))
     target = response.pop("target_json")
     response["target"] = json.loads(target) if target else {}
+    plan = response.pop("plan_json")
+    response["plan"] = json.loads(plan) if plan else None
     return response
 
 

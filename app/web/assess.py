@@ -149,7 +149,8 @@ def submit(token: str):
                 400, "The profile is not complete",
                 "Answer the organisation profile before submitting: " + ", ".join(missing) + ". Nothing was submitted.",
             )
-        service.submit_response(get_db(), content(), response["id"], questionnaire, response["target"])
+        service.submit_response(get_db(), content(), response["id"], questionnaire, response["target"],
+                                plan=response["plan"])
         # The PDF is started now, before the result page is asked for: it is ready when someone clicks it.
         submitted, snapshot = load_snapshot(token)
         prerender_self_report(submitted, snapshot)

@@ -16,7 +16,7 @@ from flask import abort, request
 from ..engine import InvalidContext, Questionnaire
 from ..engine.names import UnsafeName, check_name
 from ..engine.profile import validate_context_value
-from ..engine.vocabulary import DIMENSIONS, LEVELS
+from ..engine.vocabulary import DIMENSIONS, IMPORTANCE_LEVELS, LEVELS
 from .errors import refuse
 
 
@@ -183,6 +183,18 @@ def read_plan_form(form: Mapping[str, str], result: Mapping[str, Any]) -> tuple[
         if name:
             owners[role] = name
     plan["owners"] = owners
+    # Importance per area from the form; importance set per practice (through the API or a file) is kept.
+    importance = {key: level for key, level in (current.get("importance") or {}).items() if key not in DIMENSIONS}
+    for dim in DIMENSIONS:
+        raw = (form.get(f"importance-{dim}") or "").strip()
+        if raw and raw not in IMPORTANCE_LEVELS:
+            errors[f"importance-{dim}"] = (f"The importance of {labels.get(dim, dim)} is low, normal or high; "
+                                           f"“{raw}” is not one of them.")
+            raw = (current.get("importance") or {}).get(dim, "")
+        if raw:
+            importance[dim] = raw
+    if importance:
+        plan["importance"] = importance
     return target, plan, errors
 
 
