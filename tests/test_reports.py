@@ -154,8 +154,8 @@ def sheet_rows(sheet) -> list[dict]:
 
 
 def test_xlsx_has_the_sheets_for_each_kind_of_report(self_book, room_book):
-    assert self_book.sheetnames == ["Summary", "Answers", "Pitfalls", "Roadmap"]
-    assert room_book.sheetnames == ["Summary", "Answers", "Pitfalls", "Roadmap", "Workshop", "History"]
+    assert self_book.sheetnames == ["Summary", "Priority", "Answers", "Pitfalls", "Roadmap"]
+    assert room_book.sheetnames == ["Summary", "Priority", "Answers", "Pitfalls", "Roadmap", "Workshop", "History"]
 
 
 def test_xlsx_summary_has_a_native_radar_of_the_scores_and_target(self_case, self_book):

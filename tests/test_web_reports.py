@@ -38,7 +38,7 @@ def test_result_page_offers_every_download_and_each_works(submitted):
     assert len(csv_links) == 5
     assert download(submitted.client, links["pdf"], "application/pdf").data.startswith(b"%PDF-")
     book = load_workbook(io.BytesIO(download(submitted.client, links["xlsx"], XLSX).data))
-    assert book.sheetnames[:4] == ["Summary", "Answers", "Pitfalls", "Roadmap"]
+    assert book.sheetnames[:5] == ["Summary", "Priority", "Answers", "Pitfalls", "Roadmap"]
     assert download(submitted.client, links["pptx"], PPTX).data.startswith(b"PK")
     for url in csv_links:
         text = download(submitted.client, url.replace("&amp;", "&"), "text/csv").data.decode("utf-8")

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from pptx import Presentation
-from pptx.chart.data import CategoryChartData
+from pptx.chart.data import CategoryChartData, XyChartData
+from pptx.enum.chart import XL_LABEL_POSITION, XL_MARKER_STYLE, XL_TICK_LABEL_POSITION
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.enum.text import PP_ALIGN
@@ -239,6 +240,9 @@ def render_pptx(report: Mapping[str, Any], template: str | Path | None = None) -
                 for a in report["areas"]],
                [3, 1.2, 3, 1.2], left=deck.margin + half, top=deck.body_top + Inches(1.9), width=half, size=14)
 
+    if report.get("matrix"):
+        _matrix_slide(deck, report, body_w)
+
     slide = deck.slide(f"Recommended model: {rec.get('title') or 'none'}")
     paragraphs = list(rec.get("sentences") or ["No model could be recommended from these answers."])
     if rec.get("oversight"):
@@ -308,6 +312,46 @@ def render_pptx(report: Mapping[str, Any], template: str | Path | None = None) -
     deck.table(slide, ["Profile question", "Answer"], [(p["label"], p["value"]) for p in report["profile"]],
                [3, 2], size=15)
     return deck.save()
+
+
+def _matrix_slide(deck: Deck, report: Mapping[str, Any], body_w: int) -> None:
+    """Importance against maturity as a native XY scatter: one series per area, named by its label, each
+    in its own lane of its importance band (report["matrix"]), so no two labels share a line."""
+    slide = deck.slide("Where to improve first")
+    data = XyChartData()
+    for point in report["matrix"]:
+        series = data.add_series(_text(f"{point['title']} {point['score']:.1f}"), number_format="0.0")
+        series.add_data_point(point["score"], point["y"])
+    width = int(body_w * 0.6)
+    chart = slide.shapes.add_chart(XL_CHART_TYPE.XY_SCATTER, deck.margin, deck.body_top, width, deck.body_height,
+                                   data).chart
+    chart.has_legend = False
+    x_axis, y_axis = chart.category_axis, chart.value_axis
+    x_axis.minimum_scale, x_axis.maximum_scale, x_axis.major_unit = 1, 5, 1
+    x_axis.has_title = True
+    x_axis.axis_title.text_frame.text = "Maturity score (1–5)"
+    # Importance: low 1, normal 2, high 3; the gridlines at the half steps divide the bands.
+    y_axis.minimum_scale, y_axis.maximum_scale, y_axis.major_unit = 0.5, 3.5, 1
+    y_axis.tick_label_position = XL_TICK_LABEL_POSITION.NONE
+    y_axis.has_title = True
+    y_axis.axis_title.text_frame.text = "Importance (low → high)"
+    for series, point in zip(chart.plots[0].series, report["matrix"]):
+        series.marker.style, series.marker.size = XL_MARKER_STYLE.CIRCLE, 9
+        series.marker.format.fill.solid()
+        series.marker.format.fill.fore_color.rgb = BLUE
+        series.format.line.fill.background()
+        label = series.points[0].data_label  # python-pptx gives a scatter's labels point by point
+        label.position = XL_LABEL_POSITION.RIGHT if point["score"] < 4 else XL_LABEL_POSITION.LEFT
+        label.text_frame.text = _text(f"{point['title']} {point['score']:.1f}")
+        label.text_frame.paragraphs[0].runs[0].font.size = Pt(12)
+    ranked = sorted(report["matrix"], key=lambda p: -(p["priority"] or 0))
+    rows = [(p["title"], p["importance"].capitalize(), format_score(p["score"]),
+             "–" if p["priority"] is None else f"{p['priority']:.1f}") for p in ranked]
+    deck.table(slide, ["Area", "Importance", "Score", "Priority"], rows, [2.6, 2.2, 1.4, 1.6],
+               left=deck.margin + width + Inches(0.2), top=deck.body_top, width=body_w - width - Inches(0.2), size=12)
+    deck.text_box(slide, [report.get("matrix_caption", "")], left=deck.margin + width + Inches(0.2),
+                  top=deck.body_top + int(deck.body_height * 0.6), width=body_w - width - Inches(0.2),
+                  height=int(deck.body_height * 0.35), size=12)
 
 
 def _rollup_deck(deck: Deck, report: Mapping[str, Any]) -> bytes:

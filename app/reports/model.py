@@ -17,6 +17,7 @@ from ..engine.summary import capacity_text, overall_text, reader_reasons, summar
 from ..engine.vocabulary import DIMENSIONS
 from .evidence import describe_evidence, labels_of
 from .levels import describe_level
+from .matrix import CAPTION as MATRIX_CAPTION, matrix_points
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 LATER = "later"  # the roadmap's phase of work not planned yet
@@ -98,6 +99,9 @@ def build_report(result: Mapping[str, Any], questionnaire: Mapping[str, Any] | N
     report["overall_words"] = overall_words(result["overall"])
     report["capacity_text"] = capacity_text((result.get("roadmap") or {}).get("capacity"))
     report["radar"] = _radar(report["areas"])
+    # Importance against maturity, one point per area: page 2 of the PDF, a slide and a sheet chart.
+    report["matrix"] = matrix_points(result)
+    report["matrix_caption"] = MATRIX_CAPTION
     if result.get("workshop"):
         report["workshop"] = _workshop(result, questions, area_titles, workshop_stats)
     if history:

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any, Mapping
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+from .matrix import matrix_svg
+
 INK = "#1f2d3d"
 MUTED = "#6c757d"
 SCORE = "#1f4e8c"
@@ -305,4 +307,6 @@ def report_charts(report: Mapping[str, Any]) -> dict[str, str]:
         charts["trend"] = _drawn("trend", report)
     if report.get("workshop") and report["workshop"]["disputed"]:
         charts["disagreement"] = _drawn("disagreement", report)
+    if report.get("matrix"):
+        charts["matrix"] = matrix_svg(report["matrix"])
     return charts

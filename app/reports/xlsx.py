@@ -172,6 +172,45 @@ def _summary_sheet(book, report: Mapping[str, Any], fmt: Mapping[str, Any]) -> N
         write_cell(sheet, row + 1, 0, report["benchmark"]["text"], fmt)
 
 
+def _matrix_sheet(book, report: Mapping[str, Any], fmt: Mapping[str, Any]) -> None:
+    """Importance against maturity: the points as a table and a native scatter chart with one series per
+    area, named by its label and placed in its own lane of its importance band (report["matrix"])."""
+    sheet = book.add_worksheet("Priority")
+    sheet.set_column(0, 0, 24)
+    sheet.set_column(1, 3, 11)
+    sheet.set_column(4, 4, 17)
+    sheet.write_string(0, 0, "Where to improve first", fmt["section"])
+    sheet.merge_range(1, 0, 1, 4, report.get("matrix_caption", ""), fmt["text"])
+    sheet.set_row(1, 45)
+    headers = ["Capability area", "Importance", "Score", "Priority", "Importance (chart)"]
+    for col, header in enumerate(headers):
+        sheet.write_string(3, col, header, fmt["header"])
+    chart = book.add_chart({"type": "scatter"})
+    for index, point in enumerate(report["matrix"]):
+        row = 4 + index
+        write_cell(sheet, row, 0, f"{point['title']} {point['score']:.1f}", fmt)
+        write_cell(sheet, row, 1, point["importance"], fmt)
+        write_cell(sheet, row, 2, point["score"], fmt)
+        write_cell(sheet, row, 3, point["priority"], fmt)
+        write_cell(sheet, row, 4, point["y"], fmt)
+        chart.add_series({"name": ["Priority", row, 0], "categories": ["Priority", row, 2, row, 2],
+                          "values": ["Priority", row, 4, row, 4],
+                          "marker": {"type": "circle", "size": 8, "fill": {"color": "#1F4E8C"},
+                                     "border": {"color": "#1F4E8C"}},
+                          "data_labels": {"series_name": True, "position": "right" if point["score"] < 4 else "left"}})
+    chart.set_title({"name": "Importance against maturity"})
+    chart.set_x_axis({"name": "Maturity score (1–5)", "min": 1, "max": 5, "major_unit": 1,
+                      "major_gridlines": {"visible": True, "line": {"color": "#D0D7DE"}}})
+    # Importance: low 1, normal 2, high 3; the gridlines at the half steps divide the bands.
+    chart.set_y_axis({"name": "Importance (low → high)", "min": 0.5, "max": 3.5, "major_unit": 1,
+                      "num_font": {"color": "#FFFFFF"}, "major_gridlines": {"visible": True,
+                                                                            "line": {"color": "#D0D7DE"}}})
+    chart.set_legend({"none": True})
+    chart.set_size({"width": 560, "height": 400})
+    sheet.fit_to_pages(1, 0)
+    sheet.insert_chart(xl_rowcol_to_cell(4 + len(report["matrix"]) + 1, 0), chart)
+
+
 def _rollup_summary_sheet(book, report: Mapping[str, Any], fmt: Mapping[str, Any]) -> None:
     """The first sheet of an organisation assessed unit by unit: its mean and minimum, then the
     federated advice; the units side by side are on the next sheet."""
@@ -221,6 +260,8 @@ def render_xlsx(report: Mapping[str, Any]) -> bytes:
         _rollup_summary_sheet(book, report, fmt)
     else:
         _summary_sheet(book, report, fmt)
+        if report.get("matrix"):
+            _matrix_sheet(book, report, fmt)
     tables = report_tables(report)
     for name in ("units", "unit_pitfalls", "unit_progress", "answers", "pitfalls", "roadmap", "workshop", "rounds",
                  "history", "benchmark"):

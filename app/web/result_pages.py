@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any, Callable, Mapping
 
 from flask import Response
+from markupsafe import Markup
 
 from .. import service
 from ..db import get_db
@@ -15,6 +16,7 @@ from ..engine import InvalidInput
 from ..engine.summary import capacity_text, reader_reasons, summary_of
 from ..engine.vocabulary import DIMENSIONS, LEVELS
 from ..reports.guard import guard_formula
+from ..reports.matrix import CAPTION as MATRIX_CAPTION, matrix_points, matrix_svg
 from .audit import levels_text
 from .current import content
 from .params import read_plan_form
@@ -49,6 +51,9 @@ def result_context(snapshot: Mapping[str, Any], links: Mapping[str, str],
         # Drawn on the server: the first screen needs no chart library.
         "radar_svg": result_radar_svg(result, labels),
         "plan_form": plan_form or {"typed": {}, "errors": {}},
+        "matrix_svg": Markup(matrix_svg(matrix_points(result))),
+        "matrix_points": matrix_points(result),
+        "matrix_caption": MATRIX_CAPTION,
     }
 
 
