@@ -12,6 +12,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from ..engine.aggregate import agreement
 from ..engine.benchmark import MIN_GROUP
+from ..engine.evidence import CONFIDENCE_LABELS
 from ..engine.progress import item_dates
 from ..engine.summary import capacity_text, overall_text, reader_reasons, summary_of
 from ..engine.vocabulary import DIMENSIONS
@@ -80,6 +81,8 @@ def build_report(result: Mapping[str, Any], questionnaire: Mapping[str, Any] | N
         "pitfalls": _pitfalls(result.get("pitfalls") or [], roadmap, labels),
         "roadmap": roadmap,
         "answers": _answers(result, questions, area_titles),
+        # The share of all answers shown by evidence (None in results frozen before evidence).
+        "evidence": (result.get("evidence_coverage") or {}).get("overall"),
         "notes": [{"area": area_titles.get(k, k), "text": v} for k, v in (result.get("notes") or {}).items()
                   if k in area_titles and v],
         "ownership": result.get("ownership") or {},
@@ -200,6 +203,8 @@ def _areas(result: Mapping[str, Any], questions: list[dict], titles: Mapping[str
             "dont_know": s.get("dont_know", 0), "insufficient": bool(s.get("insufficient")),
             "target": target.get(dim), "strongest": strongest, "weakest": weakest,
             "note": (result.get("notes") or {}).get(dim) or "",
+            # How many of the area's answers are shown by evidence (None in results frozen before evidence).
+            "evidence": ((result.get("evidence_coverage") or {}).get("areas") or {}).get(dim),
             "next_level": ({"level": next_level["level"], "name": next_level["name"],
                             "description": next_level["description"]} if next_level else None),
         })
@@ -306,6 +311,7 @@ def _answers(result: Mapping[str, Any], questions: list[dict], titles: Mapping[s
     answers = result.get("answers") or {}
     notes = result.get("notes") or {}
     consensus = (result.get("workshop") or {}).get("consensus") or {}
+    evidence = result.get("evidence") or {}
     rows = []
     for q in questions:
         if q["id"] not in answers and q["id"] not in (result["questionnaire"].get("questions") or {}):
@@ -313,10 +319,13 @@ def _answers(result: Mapping[str, Any], questions: list[dict], titles: Mapping[s
         level = answers.get(q["id"])
         option = q["options"].get(level) or {} if level is not None else {}
         note = notes.get(q["id"]) or (consensus.get(q["id"]) or {}).get("note") or ""
+        shown = evidence.get(q["id"]) or {}
         rows.append({
             "id": q["id"], "area_id": q["area"], "area": titles.get(q["area"], q["area"]), "question": q["text"],
             "level": level, "answered": q["id"] in answers,
             "level_label": option.get("label", ""), "level_text": option.get("text", ""), "note": note,
+            "confidence": CONFIDENCE_LABELS.get(shown.get("confidence", "")) if shown else "",
+            "evidence": shown.get("evidence", ""), "reference": shown.get("reference", ""),
         })
     return rows
 

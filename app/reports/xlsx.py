@@ -116,7 +116,9 @@ def _summary_sheet(book, report: Mapping[str, Any], fmt: Mapping[str, Any]) -> N
         write_cell(sheet, row, 1, area["score"], fmt)
         write_cell(sheet, row, 2, area["level_text"], fmt)
         write_cell(sheet, row, 3, area["target"], fmt)
-        write_cell(sheet, row, 4, f"{area['answered']} of {area['total']}", fmt)
+        shown = (area.get("evidence") or {}).get("shown")
+        write_cell(sheet, row, 4, f"{area['answered']} of {area['total']}"
+                   + (f"; {shown} shown by evidence" if shown else ""), fmt)
     last = row
 
     chart = book.add_chart({"type": "radar", "subtype": "with_markers"})
