@@ -22,6 +22,7 @@ from .engine.aggregate import (aggregate_answers, agreement, dimension_band, dis
                                question_stats, respondent_scores, role_medians)
 from .engine import benchmark, reassessment
 from .engine.assessment import replan
+from .engine.evidence import room_evidence
 from .engine.inputs import parse_document
 from .engine.vocabulary import DIMENSIONS
 from .reports.model import build_report, build_rollup_report, history_from_store, rollup_section
@@ -140,7 +141,10 @@ def compute_workshop_result(c: Content, workshop: dict, responses: list[dict],
     questionnaire = c.questionnaire(workshop["questionnaire_id"])
     started = [r for r in responses if r["answers"]]
     answers = aggregate_answers(questionnaire, started, {q: a["level"] for q, a in agreed.items()})
-    result = run_assessment(c, answers, workshop["context"], target or None, questionnaire.id, plan=dated_plan(plan))
+    # Confidence comes from the room: the spread and how many answered, or the evidence it agreed on.
+    evidence = {q: e for q, e in room_evidence(questionnaire, started, agreed).items() if q in answers}
+    result = run_assessment(c, answers, workshop["context"], target or None, questionnaire.id, plan=dated_plan(plan),
+                            evidence=evidence)
     summary = workshop_summary(c, workshop, responses, agreed, rounds)
     result["notes"] = {}
     result["workshop"] = {
@@ -149,7 +153,8 @@ def compute_workshop_result(c: Content, workshop: dict, responses: list[dict],
         "participants": summary["counts"]["joined"],
         "answered": len(started),
         "submitted": summary["counts"]["submitted"],
-        "consensus": {q: {"level": a["level"], "note": a["note"]} for q, a in agreed.items()},
+        "consensus": {q: {"level": a["level"], "note": a["note"], "evidence": a.get("evidence") or "",
+                          "reference": a.get("reference") or ""} for q, a in agreed.items()},
         "disagreement": [
             {**{k: row[k] for k in ("question", "dimension", "text", "median", "iqr", "stdev", "spread", "counts",
                                     "answered", "dont_know", "consensus")},

@@ -378,3 +378,133 @@ def test_a_guess_the_advice_does_not_rest_on_is_not_listed(content, questionnair
     uncited = next(q.id for q in questionnaire.questions() if q.id not in cited)
     result = run_assessment(content, answers, FULL_CONTEXT, evidence={uncited: {"confidence": "guess"}})
     assert [c for c in result["check_first"] if c["id"] == "guessed-answers"] == []
+
+
+# --------------------------------------------------------------------------
+# Results and reports: the share shown by evidence, and each answer's evidence in the appendix
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def evidenced_report(content):
+    from datetime import date
+
+    from app.reports.model import build_report
+    from app.reports.questionnaire import questionnaire_as_dict
+
+    questionnaire = content.default_questionnaire
+    first, second, third = (q.id for q in questionnaire.dimension("governance").questions[:3])
+    result = run_assessment(content, {q.id: 3 for q in questionnaire.questions()}, FULL_CONTEXT, evidence={
+        first: {"evidence": "steering minutes", "reference": "https://intranet.example/pmo", "confidence": "evidence"},
+        second: {"evidence": "", "reference": "javascript:alert(1)", "confidence": "guess"},
+        third: {"evidence": "<b>bold</b>", "confidence": "evidence"}})
+    return build_report(result, questionnaire_as_dict(questionnaire), start=date(2027, 1, 4)), (first, second, third)
+
+
+def test_the_pdf_appendix_lists_each_answers_evidence_and_links_only_http(evidenced_report):
+    from app.reports.html import render_html
+
+    report, (first, second, third) = evidenced_report
+    html = render_html(report)
+    assert "2 of 50 answers are shown by evidence and 1 is a guess" in html
+    assert "Governance" in html and "2 shown by evidence" in html
+    assert ('<a href="https://intranet.example/pmo" rel="noopener noreferrer nofollow">'
+            'https://intranet.example/pmo</a>') in html
+    assert 'href="javascript' not in html and "(javascript:alert(1))" in html  # text, never a link
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html
+    assert html.count("data-answer-evidence") == 3  # only answers that say more than our judgement
+
+
+def test_the_xlsx_answers_and_scores_carry_evidence(evidenced_report):
+    import io
+
+    from openpyxl import load_workbook
+
+    from app.reports.xlsx import render_xlsx
+
+    report, (first, second, _third) = evidenced_report
+    book = load_workbook(io.BytesIO(render_xlsx(report)))
+    rows = list(book["Answers"].iter_rows(values_only=True))
+    head = rows[0]
+    by_id = {row[0]: dict(zip(head, row)) for row in rows[1:]}
+    assert (by_id[first]["Confidence"], by_id[first]["Evidence"], by_id[first]["Reference"]) == (
+        "shown by evidence", "steering minutes", "https://intranet.example/pmo")
+    assert by_id[second]["Confidence"] == "a guess"
+    summary = list(book["Summary"].iter_rows(values_only=True))
+    governance = next(r for r in summary if r[0] == "Governance" and r[4])
+    assert governance[4] == "12 of 12; 2 shown by evidence"
+    from app.reports.tables import report_tables
+    scores = report_tables(report)["scores"]  # the CSV's scores table
+    row = dict(zip(scores.keys, scores.values()[0]))
+    assert (row["shown_by_evidence"], row["evidence_share"]) == (2, round(2 / 12, 2))
+
+
+def test_the_result_page_shows_the_share_shown_by_evidence_per_area(respondent, questionnaire):
+    from tests.helpers import visible_text
+
+    first = questionnaire.dimension("tools").questions[0].id
+    assert respondent.fill_context().status_code == 302
+    respondent.answer_all()
+    assert respondent.post("/d/tools", {f"q-{first}": "3", f"c-{first}": "evidence", f"e-{first}": "tool audit",
+                                        f"r-{first}": "", "action": "back"}).status_code == 302
+    assert respondent.submit().status_code == 302
+    page = respondent.client.get(respondent.base + "/result").text
+    shares = [visible_text(part.split("by evidence")[0]) + " by evidence" for part in page.split("data-evidence-share>")[1:]]
+    tools = len(questionnaire.dimension("tools").questions)
+    assert f"1 of {tools} shown by evidence" in shares  # 'shown' is left out on a phone
+    assert len(shares) == 5
+
+
+# --------------------------------------------------------------------------
+# Workshops: confidence from the room, evidence agreed in the room
+# --------------------------------------------------------------------------
+
+
+def _room(levels_per_person: list[int | None], question_id: str, others: int = 0) -> list[dict]:
+    """People who answered ``question_id`` as given, and ``others`` who answered only something else."""
+    return ([{"answers": {question_id: level, "x": 1}} for level in levels_per_person]
+            + [{"answers": {"x": 1}} for _ in range(others)])
+
+
+@pytest.mark.parametrize("levels, others, agreed, expected", [
+    ([3, 3, 4, 3], 0, None, "judgement"),                 # close: our judgement
+    ([1, 3, 4, 3], 0, None, "guess"),                     # split (two or more apart): low
+    ([3, 3], 3, None, "guess"),                           # two of five answered: few
+    ([3], 0, None, "guess"),                              # one person
+    ([3, 3, 3], 2, None, "judgement"),                    # three of five: enough
+    ([1, 4, 5], 0, {"level": 4, "evidence": "", "reference": ""}, "judgement"),  # agreed in the room
+    ([1, 4, 5], 0, {"level": 4, "evidence": "board minutes", "reference": ""}, "evidence"),
+    ([3, 3, 3], 0, {"level": 3, "evidence": "", "reference": "SharePoint/PMO"}, "evidence"),
+])
+def test_a_workshops_confidence_comes_from_the_room(questionnaire, levels, others, agreed, expected):
+    from app.engine.evidence import room_evidence
+
+    qid = questionnaire.questions()[0].id
+    found = room_evidence(questionnaire, _room(levels, qid, others), {qid: agreed} if agreed else {})
+    assert found[qid]["confidence"] == expected
+
+
+def test_the_facilitator_records_evidence_against_the_consensus_and_the_log_keeps_no_text(app):
+    from tests.helpers import opened
+    from tests.workshop_helpers import Facilitator, Participant, question_ids
+
+    fay = Facilitator(app)
+    workshop = fay.create_workshop(fay.create_org())
+    first, second = question_ids(app)[:2]
+    for level in (1, 3, 5):
+        assert Participant(app, workshop).autosave({first: level, second: 3}).status_code == 200
+    recorded = fay.post(workshop.base + "/consensus", {"question_id": first, "level": "3", "note": "",
+                                                       "evidence": "quarterly steering minutes",
+                                                       "reference": "https://intranet.example/steering"})
+    assert recorded.status_code == 302
+    console = fay.client.get(workshop.base).text
+    assert 'value="quarterly steering minutes"' in console
+    with opened(app) as db:
+        (detail,), = db.execute("SELECT detail FROM audit_log WHERE action = 'consensus_set'").fetchall()
+    assert detail.endswith("at level 3; the evidence agreed in the room changed")
+    assert "steering" not in detail
+    assert fay.close(workshop).status_code == 302
+    result = fay.client.get(workshop.base + "/report.json").get_json()
+    assert result["evidence"][first] == {"evidence": "quarterly steering minutes",
+                                         "reference": "https://intranet.example/steering", "confidence": "evidence"}
+    assert result["evidence"][second]["confidence"] == "judgement"  # all three at 3

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from .aggregate import agreement, per_question
 from .errors import InvalidInput
 from .models import Questionnaire
 
@@ -157,3 +158,36 @@ def check_guesses(recommendation: Mapping[str, Any], pitfalls: list[Mapping[str,
         "evidence": {f"answers.{qid}": answers[qid] for qid in guessed},
         "claims": [],
     }]
+
+
+# In a workshop the room's confidence is low when its levels are two or more apart (a split room) or
+# when fewer than this share of the people who answered anything gave this question a level.
+ROOM_FEW = 0.5
+
+
+def room_evidence(questionnaire: Questionnaire, responses: list[Mapping[str, Any]],
+                  agreed: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, str]]:
+    """A workshop's evidence and confidence per question, from the room.
+
+    Evidence the facilitator recorded with the agreed level makes the answer shown by evidence; an
+    agreed level without it is the room's judgement. Where no level was agreed, the confidence is a
+    guess when the room is split (levels two or more apart) or few answered (fewer than half of the
+    people who answered anything, or one person), and otherwise our judgement.
+    """
+    started = [r for r in responses if r.get("answers")]
+    stats = per_question(questionnaire, started)
+    out: dict[str, dict[str, str]] = {}
+    for question in questionnaire.questions():
+        consensus = agreed.get(question.id)
+        if consensus is not None:
+            text, reference = consensus.get("evidence") or "", consensus.get("reference") or ""
+            out[question.id] = {"evidence": text, "reference": reference,
+                                "confidence": "evidence" if text or reference else DEFAULT_CONFIDENCE}
+            continue
+        given = stats[question.id]["answered"]
+        if not given:
+            continue
+        few = given < 2 or given < ROOM_FEW * len(started)
+        out[question.id] = {**blank(), "confidence": "guess" if few or agreement(stats[question.id])["kind"] == "split"
+                            else DEFAULT_CONFIDENCE}
+    return out

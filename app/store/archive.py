@@ -81,8 +81,10 @@ def export_org(db: Database, org_id: int) -> dict[str, Any]:
     for workshop in workshops:
         workshop["roles"] = _json(workshop.pop("roles_json")) or []
         workshop["context"] = _json(workshop.pop("context_json")) or {}
-        workshop["consensus"] = {q: {"level": level, "note": note} for q, level, note in db.execute(
-            "SELECT question_id, level, note FROM consensus WHERE workshop_id = ?", [workshop["id"]])}
+        workshop["consensus"] = {q: {"level": level, "note": note, "evidence": evidence, "reference": reference}
+                                 for q, level, note, evidence, reference in db.execute(
+            "SELECT question_id, level, note, evidence, reference FROM consensus WHERE workshop_id = ?",
+            [workshop["id"]])}
         workshop["rounds"] = _rows(db, """SELECT id, question_id, number, opened_at, closed_at FROM workshop_rounds
                                           WHERE workshop_id = ? ORDER BY id""", [workshop["id"]])
         for each in workshop["rounds"]:  # votes by the response ids of the assessment's "responses"
@@ -241,8 +243,10 @@ def _import_workshop(db: Database, org_id: int, w: Mapping[str, Any], assessment
         "answers_purged_at": w.get("answers_purged_at"), "started_at": w.get("started_at"),
         "cancelled_at": w.get("cancelled_at"), "reopened_at": w.get("reopened_at"), "screen": w.get("screen") or "radar",
     }).last_pk
-    db.conn.executemany("INSERT INTO consensus (workshop_id, question_id, level, note, updated_at) VALUES (?, ?, ?, ?, ?)",
-                        [(workshop_id, q, c["level"], c.get("note") or "", now) for q, c in w["consensus"].items()])
+    db.conn.executemany("INSERT INTO consensus (workshop_id, question_id, level, note, evidence, reference, updated_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        [(workshop_id, q, c["level"], c.get("note") or "", str(c.get("evidence") or "")[:500],
+                          str(c.get("reference") or "")[:300], now) for q, c in w["consensus"].items()])
     for each in w.get("rounds") or []:
         round_id = db["workshop_rounds"].insert({
             "workshop_id": workshop_id, "question_id": each["question_id"], "number": each["number"],

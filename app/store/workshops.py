@@ -307,13 +307,15 @@ def set_screen(db: Database, workshop_id: int, screen: str) -> None:
 
 
 def consensus(db: Database, workshop_id: int) -> dict[str, dict[str, Any]]:
-    rows = db.execute("SELECT question_id, level, note FROM consensus WHERE workshop_id = ?", [workshop_id])
-    return {r[0]: {"level": r[1], "note": r[2]} for r in rows}
+    rows = db.execute("SELECT question_id, level, note, evidence, reference FROM consensus WHERE workshop_id = ?",
+                      [workshop_id])
+    return {r[0]: {"level": r[1], "note": r[2], "evidence": r[3], "reference": r[4]} for r in rows}
 
 
 def set_consensus(db: Database, workshop_id: int, question_id: str, level: int | None, note: str,
-                  user_id: int | None) -> None:
-    """Record (or, with level None, remove) the level the room agreed on for one question."""
+                  user_id: int | None, evidence: str | None = None, reference: str | None = None) -> None:
+    """Record (or, with level None, remove) the level the room agreed on for one question, and (when given)
+    the evidence the room agreed shows it; evidence None keeps what was recorded before."""
     with transaction(db):
         require_open_workshop(db, workshop_id)
         if level is None:
@@ -326,6 +328,11 @@ def set_consensus(db: Database, workshop_id: int, question_id: str, level: int |
                updated_by = excluded.updated_by""",
             [workshop_id, question_id, level, " ".join((note or "").split())[:500], now_iso(), user_id],
         )
+        if evidence is not None or reference is not None:
+            db.execute("UPDATE consensus SET evidence = COALESCE(?, evidence), reference = COALESCE(?, reference) "
+                       "WHERE workshop_id = ? AND question_id = ?",
+                       [None if evidence is None else " ".join(evidence.split())[:500],
+                        None if reference is None else " ".join(reference.split())[:300], workshop_id, question_id])
 
 
 def close_workshop(db: Database, workshop: Mapping[str, Any],

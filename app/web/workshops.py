@@ -17,6 +17,7 @@ from flask import Blueprint, Response, abort, flash, g, jsonify, redirect, rende
 
 from .. import service, store
 from ..db import get_db
+from ..engine.evidence import MAX_EVIDENCE, MAX_REFERENCE
 from ..engine.reassessment import next_period
 from ..engine.summary import day
 from ..engine.vocabulary import LEVELS
@@ -415,13 +416,23 @@ def record_consensus(org_id: int, workshop_id: int):
     note = request.form.get("note", "")
     if len(note) > MAX_NOTE:
         abort(400, description="The note can have at most 500 characters. Nothing was recorded.")
+    evidence, reference = request.form.get("evidence"), request.form.get("reference")
+    if len(evidence or "") > MAX_EVIDENCE or len(reference or "") > MAX_REFERENCE:
+        abort(400, description=f"The evidence can have at most {MAX_EVIDENCE} characters and the reference "
+                               f"{MAX_REFERENCE}. Nothing was recorded.")
     try:
-        # The question and the level, never the note's words: the log holds no answers' content.
+        # The question and the level, never the note's or the evidence's words: the log holds no answers'
+        # content; it says only that the evidence changed.
+        before = store.consensus(get_db(), workshop["id"]).get(question_id) or {}
+        changed = any(value is not None and " ".join(value.split()) != (before.get(key) or "")
+                      for key, value in (("evidence", evidence), ("reference", reference)))
         with audited("consensus_set" if level is not None else "consensus_cleared", org_id, "workshop",
                      workshop["id"], workshop["title"],
                      content().questionnaire(workshop["questionnaire_id"]).question(question_id).short_name
-                     + (f" at level {level}" if level else "")):
-            store.set_consensus(get_db(), workshop["id"], question_id, level, note, g.user["id"])
+                     + (f" at level {level}" if level else "")
+                     + ("; the evidence agreed in the room changed" if changed and level is not None else "")):
+            store.set_consensus(get_db(), workshop["id"], question_id, level, note, g.user["id"],
+                                evidence=evidence, reference=reference)
     except store.AssessmentClosed:
         abort(409, description="The workshop is closed; its result can no longer change.")
     flash("Consensus recorded." if raw else "Consensus removed; the median is used again.", "success")
