@@ -77,8 +77,10 @@ def test_everyones_answers_come_back_in_one_list(fresh_db, room):
 def test_consensus_is_recorded_replaced_and_removed(fresh_db, room):
     fay, _org, workshop = room
     store.set_consensus(fresh_db, workshop["id"], "governance.intake_criteria", 3, "agreed  after  talk", fay)
-    store.set_consensus(fresh_db, workshop["id"], "governance.intake_criteria", 4, "", fay)
-    assert store.consensus(fresh_db, workshop["id"]) == {"governance.intake_criteria": {"level": 4, "note": ""}}
+    store.set_consensus(fresh_db, workshop["id"], "governance.intake_criteria", 4, "", fay, evidence=" board  minutes ")
+    store.set_consensus(fresh_db, workshop["id"], "governance.intake_criteria", 4, "", fay)  # the evidence stays
+    assert store.consensus(fresh_db, workshop["id"]) == {"governance.intake_criteria": {
+        "level": 4, "note": "", "evidence": "board minutes", "reference": ""}}
     store.set_consensus(fresh_db, workshop["id"], "governance.intake_criteria", None, "", fay)
     assert store.consensus(fresh_db, workshop["id"]) == {}
     with pytest.raises(store.NotFound):

@@ -67,7 +67,8 @@ def test_consensus_overrides_the_median_in_the_closed_result(app, fay, workshop,
     expected = {qid: expected_median_low(rooms, qid) for qid in question_ids(app)}
     assert {qid: level for qid, level in result["answers"].items() if qid != disputed} == \
            {qid: level for qid, level in expected.items() if qid != disputed}
-    assert result["workshop"]["consensus"][disputed] == {"level": 2, "note": "Intake exists on paper only"}
+    assert result["workshop"]["consensus"][disputed] == {"level": 2, "note": "Intake exists on paper only",
+                                                         "evidence": "", "reference": ""}
     assert result["workshop"]["participants"] == 3 and result["workshop"]["submitted"] == 3
 
 
