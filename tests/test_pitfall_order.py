@@ -76,3 +76,19 @@ def test_the_top_three_are_the_most_severe_and_also_watch_keeps_the_order(result
         if [p["id"] for p in result["pitfalls"][:3]] != top:  # the page's first three are the summary's
             wrong.append(("page", top, [p["id"] for p in result["pitfalls"][:3]]))
     assert not wrong, f"{len(wrong)} results list pitfalls out of order, e.g. {wrong[:2]}"
+
+
+@pytest.mark.parametrize("pain,answers,context,named", [
+    # The go-lives that surprise operations are the pain's own pitfall: its answer is behind the pain.
+    ("weak_execution", {"facilitation.transition_to_service": 1, "governance.status_reporting": 2},
+     {"risk_profile": "high", "regulated": True}, "transition into service at level 1"),
+    # Units applying their own standards are behind duplicate work.
+    ("duplicate_work", {"governance.standards_consistency": 1, "analytics.duplicate_detection": 2},
+     {"business_units": 4}, "consistent standards at level 1"),
+])
+def test_the_situation_names_the_answers_behind_the_pains_own_pitfalls(content, questionnaire, pain, answers, context,
+                                                                        named):
+    from tests.test_pitfalls import NEUTRAL_CONTEXT, answers_with
+    result = run_assessment(content, answers_with(questionnaire, answers),
+                            {**NEUTRAL_CONTEXT, **context, "primary_pain": pain})
+    assert named in " ".join(result["summary"]["situation"])

@@ -202,6 +202,16 @@ def situation(result: Mapping[str, Any], pain_questions: Iterable[str] = ()) -> 
     label = pain.get("label")
     known = [(q, answers[q]) for q in pain_questions if answers.get(q) is not None]
     contradicted = bool((result.get("ownership") or {}).get("pain_note"))
+    # The answers the pain's own high pitfalls cite are behind it too (transition into service at 1
+    # behind weak delivery discipline whose go-lives surprise operations).
+    asked = {q for q, _ in known}
+    for pitfall in result.get("pitfalls") or []:
+        if pitfall.get("on_pain") and pitfall.get("severity") == "high":
+            for path in pitfall.get("evidence") or {}:
+                q = path[len("answers."):] if path.startswith("answers.") else None
+                if q and q not in asked and isinstance(answers.get(q), int):
+                    known.append((q, answers[q]))
+                    asked.add(q)
     if contradicted:  # name only the practices that do score well
         known = sorted((pair for pair in known if pair[1] >= 4), key=lambda pair: -pair[1])
     else:
