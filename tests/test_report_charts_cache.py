@@ -37,10 +37,10 @@ def report_for(content, result, start):
 def test_a_report_for_another_start_date_draws_no_chart_again(content, drawn):
     result = self_result(content)
     first = svg.report_charts(report_for(content, result, START))
-    assert drawn == ["radar", "timeline"]
+    assert drawn == ["radar", "timeline", "matrix"]
     later = svg.report_charts(report_for(content, result, START + timedelta(days=45)))
     assert later == first
-    assert drawn == ["radar", "timeline"]
+    assert drawn == ["radar", "timeline", "matrix"]
 
 
 def test_a_chart_is_drawn_again_when_its_data_differs(content, drawn):
@@ -50,14 +50,14 @@ def test_a_chart_is_drawn_again_when_its_data_differs(content, drawn):
     first_area = next(iter(changed["scores"]))
     changed["scores"][first_area]["score"] = 4.75
     charts = svg.report_charts(report_for(content, changed, START))
-    assert drawn == ["radar", "timeline", "radar"]  # the timeline's data did not change
+    assert drawn == ["radar", "timeline", "matrix", "radar", "matrix"]  # the timeline's data did not change
     assert charts["radar"] != svg.report_charts(report_for(content, result, START))["radar"]
 
 
 def test_every_chart_of_a_full_report_is_kept(content, drawn):
     _result, report = workshop_report(content)
     first = svg.report_charts(report)
-    assert set(first) == {"radar", "timeline", "trend", "disagreement"}
+    assert set(first) == {"radar", "timeline", "trend", "disagreement", "matrix"}
     assert svg.report_charts(report) == first
     assert sorted(drawn) == sorted(first)
 

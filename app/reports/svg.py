@@ -273,7 +273,8 @@ def _disagreement_view(report: Mapping[str, Any]) -> dict[str, Any]:
 
 
 CHARTS = {"radar": (_radar_view, radar_svg), "timeline": (_timeline_view, timeline_svg),
-          "trend": (_trend_view, trend_svg), "disagreement": (_disagreement_view, disagreement_svg)}
+          "trend": (_trend_view, trend_svg), "disagreement": (_disagreement_view, disagreement_svg),
+          "matrix": (lambda report: report["matrix"], matrix_svg)}
 _DRAWN: "OrderedDict[str, str]" = OrderedDict()
 _DRAWN_SIZE = 256  # charts are 10–60 KB of SVG text each
 _LOCK = threading.Lock()
@@ -308,5 +309,5 @@ def report_charts(report: Mapping[str, Any]) -> dict[str, str]:
     if report.get("workshop") and report["workshop"]["disputed"]:
         charts["disagreement"] = _drawn("disagreement", report)
     if report.get("matrix"):
-        charts["matrix"] = matrix_svg(report["matrix"])
+        charts["matrix"] = _drawn("matrix", report)
     return charts
