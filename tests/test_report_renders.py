@@ -178,3 +178,14 @@ def test_a_render_made_ahead_waits_until_the_worker_has_served_its_requests(app,
         renders.request_finished()
     renders._executor().submit(lambda: None).result(timeout=60)
     assert len(calls) == 1
+
+
+def test_a_render_wanted_soon_runs_at_the_requests_priority_and_one_that_can_wait_below_it():
+    import os
+
+    def niceness() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    own = niceness()
+    assert renders._executor(soon=True).submit(niceness).result(timeout=60) == own  # made at submit
+    assert renders._executor(soon=False).submit(niceness).result(timeout=60) > min(own, 18)  # an older result's

@@ -143,24 +143,36 @@ def _check_limit(db: Database, client: str, now: float) -> None:
 
 
 # --------------------------------------------------------------------------
-# Background renders: one thread per worker process.
+# Background renders: two threads per worker process.
 # --------------------------------------------------------------------------
-# The thread runs at the requests' priority: a render made ahead is one somebody is about to ask for
-# (a lower priority starved it on a busy machine, and the click after submit waited 8 s for it), and
-# the server makes only RENDERS_ON_SERVER at once, so it never takes more than that many cores.
+# A render made at submit runs at the requests' priority: somebody is about to click it (at a lower
+# priority a busy machine starved it, and the click after submit waited 8 s). One made when an older
+# result's page is shown can wait, so its thread runs at a lower priority than requests. The server
+# makes only RENDERS_ON_SERVER at once either way, so renders never take more than that many cores.
 
-_EXECUTOR: ThreadPoolExecutor | None = None
+_EXECUTORS: dict[bool, ThreadPoolExecutor] = {}
 _EXECUTOR_PID: int | None = None
 _LOCK = threading.Lock()
 
 
-def _executor() -> ThreadPoolExecutor:
-    global _EXECUTOR, _EXECUTOR_PID
+def _executor(soon: bool = True) -> ThreadPoolExecutor:
+    """The render thread for renders wanted soon (at the requests' priority), or the one for the others."""
+    global _EXECUTOR_PID
     with _LOCK:
-        if _EXECUTOR is None or _EXECUTOR_PID != os.getpid():  # a forked worker needs its own thread
-            _EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-render")
+        if _EXECUTOR_PID != os.getpid():  # a forked worker needs its own threads
+            _EXECUTORS.clear()
             _EXECUTOR_PID = os.getpid()
-        return _EXECUTOR
+        if soon not in _EXECUTORS:
+            _EXECUTORS[soon] = ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-render",
+                                                  initializer=None if soon else _lower_priority)
+        return _EXECUTORS[soon]
+
+
+def _lower_priority() -> None:
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)  # this thread only (Linux)
+    except (AttributeError, OSError):
+        pass
 
 
 def _warm() -> None:
@@ -224,9 +236,9 @@ def _wait_for_quiet() -> None:
 
 
 def render_later(database: str, key: tuple[Hashable, ...], snapshot_id: int,
-                 build: Callable[[Database], bytes]) -> None:
+                 build: Callable[[Database], bytes], soon: bool = True) -> None:
     """Make the file under ``key`` in the background, unless it is kept or under way already, once this
-    worker is quiet (its requests served)."""
+    worker is quiet (its requests served); ``soon`` False: at a lower priority than requests."""
     def job() -> None:
         _wait_for_quiet()
         db = store.open_db(database)
@@ -237,4 +249,4 @@ def render_later(database: str, key: tuple[Hashable, ...], snapshot_id: int,
         finally:
             db.close()
 
-    _executor().submit(job)
+    _executor(soon).submit(job)

@@ -139,14 +139,15 @@ def self_report_key(db, response: Mapping[str, Any], snapshot: Mapping[str, Any]
             response.get("assessed_on"), response.get("submitted_at"))
 
 
-def prerender_self_report(response: Mapping[str, Any], snapshot: Mapping[str, Any]) -> None:
-    """Make the PDF of a self-assessment's report (from today) in the background, before anyone asks."""
+def prerender_self_report(response: Mapping[str, Any], snapshot: Mapping[str, Any], soon: bool = True) -> None:
+    """Make the PDF of a self-assessment's report (from today) in the background, before anyone asks;
+    ``soon`` (just submitted) at the requests' priority, else below it."""
     if not current_app.config.get("REPORT_PRERENDER"):
         return
     database, c, start = current_app.config["DATABASE"], content(), date.today()
     key = pdf_key(self_report_key(get_db(), response, snapshot), start)
     renders.render_later(database, key, snapshot["id"], lambda db: render_file(
-        service.self_report(db, c, response, snapshot, start), "pdf"))
+        service.self_report(db, c, response, snapshot, start), "pdf"), soon)
 
 
 # --------------------------------------------------------------------------

@@ -48,7 +48,9 @@ def _render_result(token: str, response: dict, snapshot: dict, attach: list, org
              "target": url_for("results.change_target", token=token),
              "csv": url_for("results.roadmap_export", token=token)}
     report = service.self_report(db, content(), response, snapshot, date.today())
-    prerender_self_report(response, snapshot)  # the PDF is ready by the time someone clicks it
+    # Made at submit already, unless submitted elsewhere (the API, an import) or on another day: below the
+    # requests' priority.
+    prerender_self_report(response, snapshot, soon=False)
     return render_template(
         "results/result.html",
         token=token,
