@@ -11,6 +11,7 @@ import pytest
 from app.engine.located import Located
 from app.engine.models import ImprovementCatalogue, Pain, PhasePlan
 from app.engine.roadmap import PlanInput, build_roadmap, compile_roadmap
+from app.engine.summary import capacity_text
 from app.engine.vocabulary import DIMENSIONS
 
 
@@ -233,25 +234,48 @@ def test_capacity_comes_from_the_pmo_people_and_limits_each_phase(roadmap, quest
     assert len(first_four["items"]) >= len(first_one["items"])
 
 
-@pytest.mark.parametrize("size, pmo, projects, people, source", [
-    ("small", "established", 5, 1, "organisation's size"),
-    ("small", "established", 25, 3, "established PMO running 25 projects"),  # at most 50 people supported
-    ("medium", "established", 35, 4, "established PMO running 35 projects"),
-    ("large", "established", 90, 8, "established PMO running 90 projects"),
-    ("enterprise", "established", 220, 15, "established PMO running 220 projects"),
-    ("enterprise", "established", 25, 8, "organisation's size"),  # the size default when it is larger
-    ("enterprise", "none", 300, 2, "a new PMO"),
-    ("large", "informal", 120, 3, "informal PMO"),
+@pytest.mark.parametrize("size, pmo, projects, people, source, reads", [
+    ("small", "established", 5, 1, "organisation's size", "assumed: 1 person for 5 projects; set your own"),
+    ("small", "established", 25, 3, "sized to the portfolio", "about 3–4 people"),  # at most 50 people supported
+    ("medium", "established", 35, 4, "sized to the portfolio", "about 4–6 people for 35 projects"),
+    ("large", "established", 90, 8, "sized to the portfolio", "about 8–11 people"),
+    ("enterprise", "established", 220, 15, "sized to the portfolio", "about 15–21 people for 220 projects"),
+    ("enterprise", "established", 25, 8, "organisation's size", "about 8–11 people"),  # the size default is larger
+    # A new or informal PMO starts at about half the size its portfolio needs, never below its default.
+    ("medium", "none", 12, 2, "a new PMO", "assumed: 2 people for 12 projects; set your own"),
+    ("large", "none", 105, 4, "about half", "assumed: about 4–6 people for 105 projects; set your own"),
+    ("enterprise", "none", 147, 5, "about half", "about 5–7 people for 147 projects"),
+    ("enterprise", "none", 300, 9, "about half", "about 9–13 people for 300 projects"),
+    ("large", "informal", 120, 5, "about half", "about 5–7 people"),
+    ("large", "informal", 20, 3, "informal PMO", "assumed: about 3–4 people for 20 projects"),
 ], ids=lambda v: str(v))
-def test_the_default_pmo_people_follow_the_size_and_an_established_pmos_portfolio(
-        roadmap, questionnaire, size, pmo, projects, people, source):
+def test_the_default_pmo_people_follow_the_portfolio_and_read_as_a_range(
+        roadmap, questionnaire, size, pmo, projects, people, source, reads):
     # DOMAIN.md's fit: PMO staff = 0.2 x N^(2/3) for N people supported, about three per active project.
     result = plan(roadmap, questionnaire, 1, org_size=size, existing_pmo=pmo,
                   facts={"context.active_projects": projects})
     assert result["capacity"]["pmo_people"] == people and source in result["capacity"]["source"]
+    assert reads in capacity_text(result["capacity"]), capacity_text(result["capacity"])
     given = plan(roadmap, questionnaire, 1, org_size=size, existing_pmo=pmo, pmo_people=5,
                  facts={"context.active_projects": projects})
     assert (given["capacity"]["pmo_people"], given["capacity"]["source"]) == (5, "given")
+    assert capacity_text(given["capacity"]) == "5 people, as you set"
+
+
+def test_pmo_size_grows_with_active_projects(roadmap, questionnaire):
+    for size in ("medium", "large", "enterprise"):
+        for pmo in ("none", "informal", "established"):
+            sizes = [plan(roadmap, questionnaire, 1, org_size=size, existing_pmo=pmo,
+                          facts={"context.active_projects": n})["capacity"]["pmo_people"] for n in (5, 30, 105, 300)]
+            assert sizes == sorted(sizes) and sizes[-1] > sizes[0], (size, pmo, sizes)
+
+
+def test_a_part_time_method_owner_is_a_fraction_of_one_persons_time(roadmap, questionnaire):
+    result = plan(roadmap, questionnaire, 1, org_size="small", existing_pmo="none", design="part-time-method-owner",
+                  facts={"context.active_projects": 5})
+    text = capacity_text(result["capacity"])
+    assert "a fraction of one person's time" in text and "1 person" not in text, text
+    assert result["capacity"]["changes"] <= 4
 
 
 def test_the_default_capacity_and_effort_follow_the_organisations_size(roadmap, questionnaire):
@@ -265,8 +289,8 @@ def test_the_default_capacity_and_effort_follow_the_organisations_size(roadmap, 
 
 
 @pytest.mark.parametrize("people, per_person, max_items, dated, note", [
-    (1, 2, 9, 2, "a PMO of 1 person can lead about 2 changes well"),
-    (2, 2, 9, 4, "a PMO of 2 people can lead about 4 changes well"),
+    (1, 2, 9, 2, "A PMO of 1 person can lead about 2 changes at a time"),
+    (2, 2, 9, 4, "A PMO of 2 people can lead about 4 changes at a time"),
     (1, 50, 1, None, "do not fit in the next 12 months beside the planned work of a PMO of 1 person"),
 ], ids=["one person", "two people", "phase limits"])
 def test_a_small_pmo_leads_a_handful_of_changes_and_says_why_the_rest_waits(questionnaire, people, per_person,

@@ -35,6 +35,7 @@ def fits(content, questionnaire, answers, context, result):
     """Whether a catalogue item's condition holds for this organisation."""
     facts = build_facts(questionnaire, score_answers(questionnaire, answers), answers, context)
     facts["model"] = result["recommendation"]["model"]
+    facts["design"] = (result["recommendation"].get("design") or {}).get("id") or "none"
     return lambda item_id: (content.roadmap.conditions.get(item_id) is None
                             or content.roadmap.conditions[item_id].matches(facts))
 

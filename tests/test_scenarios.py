@@ -96,12 +96,13 @@ ROWS = [
         model="supportive", oversight=False, fire={"no-mandate"},
         quiet={"poor-tool-adoption", "tool-before-process", "over-governance", "compliance-over-value",
                "waterfall-for-everything", *NO_PMO_PRECONDITION},
-        first={"leadership.find-sponsor", "leadership.pmo-mandate"},
+        # Six projects and no PMO: a part-time method owner, whose first work is a named leader and one list.
+        first={"leadership.list-owner", "governance.owner-ranked-list"},
         raised_first_two={"intake_criteria", "duplicate_detection"}),
     row("uniform-1-small-weak-execution", ctx("small", 4, 1, False, "low", "agile", "weak_execution", "none"),
         1, model="supportive", oversight=False,
         quiet={"poor-tool-adoption", "tool-before-process", "waterfall-for-everything", *NO_PMO_PRECONDITION},
-        first={"leadership.find-sponsor", "leadership.pmo-mandate"}),
+        first={"leadership.list-owner"}),
     # Issue 10: "controlling with hybrid directive for 5 projects at high risk".
     row("small-regulated-fintech-five-projects",
         ctx("small", 5, 1, True, "high", "waterfall", "weak_execution", "informal"),
@@ -122,7 +123,8 @@ ROWS = [
         ctx("small", 12, 1, False, "low", "agile", "strategic_misalignment", "informal"),
         2, set=dict(prioritisation_model=1, prioritisation_influence=1, tailored_methodology=3),
         model_in={"supportive", "controlling"}, oversight=False, quiet={"waterfall-for-everything"},
-        first_two={"governance.strategy-scoring"}),
+        # No seat where priorities are set: an investment board, whose criteria score the work first.
+        first_two={"governance.board-criteria"}),
     row("uniform-4-small-agile-established",
         ctx("small", 10, 1, False, "low", "agile", "resource_conflicts", "established"),
         4, model_in={"supportive", "controlling"}, oversight=False, quiet=ALL_PITFALLS, pain_note=None),
@@ -159,7 +161,7 @@ ROWS = [
         ctx("medium", 25, 1, False, "medium", "hybrid", "strategic_misalignment", "informal"),
         (2, 3, 2, 2, 2), set=dict(pmo_performance=3, prioritisation_model=1, prioritisation_influence=2),
         model_in={"supportive", "controlling"}, quiet={"too-much-too-soon"},
-        first_two={"governance.strategy-scoring"}),
+        first_two={"governance.board-criteria"}),
     # A young PMO without a mandate that wrote many rules at once and announces them untested.
     row("medium-young-pmo-too-much-too-soon",
         ctx("medium", 30, 2, False, "medium", "hybrid", "weak_execution", "informal"),
@@ -265,7 +267,8 @@ ROWS = [
                                   prioritisation_model=2),
         model_in={"supportive", "controlling"}, directive=False,
         fire={"over-governance", "disconnected-from-delivery"},
-        first_two={"governance.gate-analytics", "governance.delivery-routes", "facilitation.codesign"},
+        # Regulated and high-risk: the gates are tiered by risk, never cut on a first measurement.
+        first_two={"governance.gate-tiering", "governance.delivery-routes", "facilitation.codesign"},
         raised_first_two={"delivery_proximity"}),
     # Issue 10: over-governance must not read tailored gates (level 4) as heavy governance.
     row("large-regulated-bank-critical-programmes",
@@ -514,8 +517,12 @@ def principle_problems(org: Org, answers, result, content) -> list[str]:
         problems.append("empty plan" if not at else "a plan for an organisation at 5 everywhere")
 
     # Sequence: mandate and sponsor first without an established PMO, and before standards.
+    # A part-time method owner (no PMO) starts with the leader who owns the list instead.
+    part_time = rec["design"]["id"] == "part-time-method-owner"
     if c["existing_pmo"] != "established":
-        for question, item in (("mandate", "leadership.pmo-mandate"), ("executive_sponsor", "leadership.find-sponsor")):
+        firsts = ((("executive_sponsor", "leadership.list-owner"),) if part_time else
+                  (("mandate", "leadership.pmo-mandate"), ("executive_sponsor", "leadership.find-sponsor")))
+        for question, item in firsts:
             if a[question] < 3 and at.get(item) != 0:
                 problems.append(f"{item} not in the first phase without an established PMO (phase {at.get(item)})")
         late = [s for s in STANDARDS if s in at and "leadership.pmo-mandate" in at
@@ -540,8 +547,9 @@ def principle_problems(org: Org, answers, result, content) -> list[str]:
     # gates and documents are enforced for all, measuring and trimming them starts in the first two phases.
     heavy = next((p for p in result["pitfalls"] if p["id"] == "over-governance"), None)
     if heavy and heavy["severity"] == "high" and a["stage_gates"] == 3 and a["minimum_artefacts"] == 3:
-        if at.get("governance.gate-analytics", 99) > 1:
-            problems.append(f"governance weighs on teams but its cut is in phase {at.get('governance.gate-analytics')}")
+        cut = "governance.gate-tiering" if c["regulated"] or c["risk_profile"] == "high" else "governance.gate-analytics"
+        if at.get(cut, 99) > 1:
+            problems.append(f"governance weighs on teams but its cut is in phase {at.get(cut)}")
 
     # A small shop's plan names a handful of PMO roles.
     if c["org_size"] == "small" and len(set(roadmap["roles"]) & PMO_ROLES) > 3:

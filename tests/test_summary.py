@@ -46,9 +46,11 @@ def test_plan_line_counts_what_the_roadmap_dates_and_what_waits(org, results):
     assert plan["months"] == (math.ceil(max(i["end_week"] for i in items) / WEEKS_PER_MONTH - 1e-9) if items else 0)
     if items:
         assert plan["text"].startswith(f"{plan['changes']} change")
-        assert f"over {plan['months']} month" in plan["text"]
+        assert f"planned over the next {plan['months']} month" in plan["text"]
     if plan["waiting"]:
-        assert plan["why"] and plan["why"] in plan["text"]
+        assert plan["why"] and f"; {plan['waiting']} more wait" in plan["text"] and f"({plan['why']})." in plan["text"]
+    # One plain line: no colon chains, no second sentence about the PMO's months.
+    assert not items or (":" not in plan["text"] and "In 18 months" not in plan["text"]), plan["text"]
 
 
 @pytest.mark.parametrize("org", SCENARIOS)

@@ -286,6 +286,8 @@ def plan_roadmap(content: Content, questionnaire: Questionnaire, answers: Mappin
         pitfalls=advice.pitfalls,
         model=recommendation.get("model"),
         oversight=(recommendation.get("oversight") or {}).get("id"),
+        design=(recommendation.get("design") or {}).get("id"),
+        design_title=(recommendation.get("design") or {}).get("title"),
         pain_id=pain_id,
         pain=pain,
         functions=named_functions(rulebook, advice.ownership, pain),
@@ -406,6 +408,7 @@ def advise(content: Content, questionnaire: Questionnaire, scored: dict[str, Any
     set_model_facts(facts, recommendation)
     recommendation["oversight"] = choose_oversight(rulebook, facts, labels)
     recommendation["design"] = choose_design(rulebook, facts, labels)
+    facts["design"] = (recommendation["design"] or {}).get("id") or "none"
     ownership = choose_ownership(rulebook, facts, labels)
     pitfalls = find_pitfalls(rulebook, facts, labels)
     return Advice(recommendation, ownership, pitfalls, facts, find_checks(rulebook, facts, labels))

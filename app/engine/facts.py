@@ -93,6 +93,10 @@ FACT_SPECS: tuple[FactSpec, ...] = (
     FactSpec("close_to", "text", "The model in a close call with the recommended one",
              "the eligible runner-up within the close-call margin of the recommended model, or 'none'",
              "recommendation.hybrid_with, or 'none'", after_model=True),
+    FactSpec("design", "text", "The PMO design that fits",
+             "the id of the design the rules give for the recommended model (pmo-models.yaml designs), or 'none'; "
+             "known to pitfall, ownership and roadmap rules",
+             "recommendation.design.id, or 'none'", after_model=True),
 )
 
 

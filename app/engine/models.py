@@ -479,7 +479,10 @@ Theme = Literal["ownership", "intake", "reporting", "engagement", "standards", "
 OwnerRole = Literal["CIO", "Executive sponsor", "PMO director", "PMO lead", "Portfolio analyst", "Programme manager",
                     "Project controller", "Delivery manager", "Finance partner", "Tooling lead",
                     "Operations lead", "Procurement lead"]
-SetupFor = Literal["supportive", "controlling", "directive", "federated", "directive-oversight"]
+# A model, directive oversight, or a PMO design (rules/pmo-models.yaml designs) whose promises the item keeps.
+SetupFor = Literal["supportive", "controlling", "directive", "federated", "directive-oversight",
+                   "part-time-method-owner", "lean-portfolio-office", "investment-board-office", "hub-and-spoke",
+                   "controlling-with-assurance"]
 
 
 class Improvement(Strict):
@@ -559,6 +562,9 @@ class Capacity(Strict):
         description="How many changes an organisation absorbs at once, by org_size: scales each phase's max_items.")
     new_pmo_people: int = Field(default=2, ge=1, description="At most this many people by default where there is "
                                                               "no PMO yet: a new PMO starts small.")
+    start_share: float = Field(
+        default=0.5, gt=0, le=1, description="A new or informal PMO starts at about this share of the size the "
+                                             "rule of thumb gives for its portfolio (never below its default).")
     staff_per_project: float = Field(
         default=3.0, gt=0, description="People on the work supported per active project, for sizing an "
                                        "established PMO whose size is not given.")

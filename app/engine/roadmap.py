@@ -43,6 +43,14 @@ WEAK_CAUSE = 2
 # Work beyond the planned phases: the most urgent are named, the rest counted. The next
 # assessment re-plans them anyway, and a list of thirty "later" items reads as a wish list.
 LATER_SHOWN = 8
+# The design for a handful of projects and no PMO: a fraction of one person's time, not a PMO.
+PART_TIME = "part-time-method-owner"
+# A sized default reads as a range whose top is about this much above the number the plan assumes.
+SIZE_SPREAD = 1.4
+# At most this many changes start in the first 90 days for a part-time method owner (beyond the pain's first
+# work and the foundations it needs).
+PART_TIME_FIRST = 4
+PMO_ROLES = ("PMO director", "PMO lead", "Portfolio analyst", "Project controller", "Tooling lead")
 
 
 @dataclass(frozen=True)
@@ -206,6 +214,8 @@ class PlanInput:
     pitfalls: Sequence[Mapping[str, Any]] = ()
     model: str | None = None
     oversight: str | None = None  # e.g. "directive-oversight"
+    design: str | None = None  # the PMO design that fits (pmo-models.yaml designs), e.g. "hub-and-spoke"
+    design_title: str | None = None
     pain_id: str | None = None
     pain: Pain | None = None
     # The other functions the PMO should own first: (title, the work that starts each, best first).
@@ -357,6 +367,9 @@ class _Planner:
                 self.add(item_id, "setup", f"sets up the {plan.model} model")
             if plan.oversight and plan.oversight in setups:
                 self.add(item_id, "setup", "sets up directive oversight of the critical programmes")
+            if plan.design and plan.design in setups:
+                self.add(item_id, "setup", f"part of the PMO that fits here ({_in_sentence(plan.design_title)})"
+                         if plan.design_title else "part of the PMO that fits here")
             if item.setup_only and item_id not in self.drivers:
                 continue  # a structure of another model: not planned for a target alone
             for question, now, level in self.gaps(item):
@@ -580,10 +593,20 @@ class _Planner:
                 self.pain_items.remove(gone)
             queue.extend(i for i in self.drivers if gone in self.requires(i))
 
+    def designing(self, item_id: str) -> bool:
+        """The recommended design's own work (its promises), chosen as its set-up."""
+        return (self.plan.design is not None and "setup" in self.drivers[item_id]
+                and self.plan.design in self.roadmap.items[item_id].setup_for)
+
     def federating(self, item_id: str) -> bool:
-        """Part of a federated model's set-up (unit leads, shared minimum standards, the forum): in the first year."""
-        return (self.plan.model == "federated" and "setup" in self.drivers[item_id]
-                and "federated" in self.roadmap.items[item_id].setup_for)
+        """Part of the design's set-up, its promises, early: a federated model's or hub and spoke's unit
+        leads, shared minimum standards and forum in the first year; a design's own work (a lean
+        office's backlog, an investment board, a part-time owner's ranked list) with the first work."""
+        setup_for = self.roadmap.items[item_id].setup_for
+        if "setup" not in self.drivers[item_id]:
+            return False
+        return ((self.plan.design is not None and self.plan.design in setup_for)
+                or (self.plan.model == "federated" and "federated" in setup_for))
 
     def protect(self) -> None:
         """What the PMO's capacity cap never pushes out: the pain (its first work in the first 90 days),
@@ -637,6 +660,8 @@ class _Planner:
             group, sub, bucket, sequence = 1, 0, self.first_pain_rank(), 0.5 if ready else 0.6
         elif "pain" in drivers:  # the pain's work in the order the content lists it, each with its prerequisites
             group, sub, bucket, sequence = 1, 0, self.pain_rank(item_id), 0.0
+        elif self.designing(item_id):  # the design's own promises start with the pain
+            group, sub, bucket = 1, 0.5, 0
         elif item_id in self.functions:  # what the PMO should own first starts with the pain
             group, sub, bucket = 1, 0.8, 0
         elif item_id in self.urgent:
@@ -713,47 +738,84 @@ class _Planner:
         needing = [i for i in self.drivers if item_id in self.requires(i)]
         return all(self.target_only(i) for i in needing)
 
+    def part_time(self) -> bool:
+        """The design is a part-time method owner: a fraction of one person's time, not a PMO."""
+        return not self.plan.pmo_people and self.plan.design == PART_TIME
+
     def people(self) -> tuple[int, str]:
         if self._people is None:
             self._people = self._count_people()
         return self._people
 
     def _count_people(self) -> tuple[int, str]:
+        """The PMO's people the plan assumes, and where the number comes from.
+
+        Not given, it follows the portfolio (DOMAIN.md's rule of thumb, PMO staff = a * N ** b for N
+        people on the work): an established PMO at that size, a new or informal one at about half of
+        it (it starts small and grows as it earns scope), never below the default for the
+        organisation's size and starting point.
+        """
         if self.plan.pmo_people:
             return self.plan.pmo_people, "given"
+        if self.part_time():
+            return 1, "part-time"
         capacity = self.roadmap.capacity
         default = capacity.default_people[self.plan.org_size]
-        if self.plan.existing_pmo == "none" and default > capacity.new_pmo_people:
-            return capacity.new_pmo_people, "default for a new PMO: it starts small"
-        if self.plan.existing_pmo == "informal" and default > capacity.new_pmo_people + 1:
-            return capacity.new_pmo_people + 1, "default for an informal PMO"
         projects = self.plan.facts.get("context.active_projects")
-        if self.plan.existing_pmo == "established" and isinstance(projects, int) and projects > 0:
-            # An established PMO is about the size its portfolio needs: the sizing rule of thumb
-            # for the people its projects involve, when that is more than the size default.
+        fitted = 0.0
+        if isinstance(projects, int) and projects > 0:
             a, b = capacity.staff_fit
             supported = min(capacity.staff_per_project * projects, capacity.staff_ceiling[self.plan.org_size])
-            fitted = round(a * supported ** b)
-            if fitted > default:
-                return fitted, (f"default for an established PMO running {projects} projects "
-                                "(a rule of thumb: set your real number)")
+            fitted = a * supported ** b
+        if self.plan.existing_pmo in ("none", "informal"):
+            start = min(default, capacity.new_pmo_people + (self.plan.existing_pmo == "informal"))
+            grown = math.floor(fitted * capacity.start_share)
+            if grown > start:
+                return grown, "sized to the portfolio, starting at about half the usual size"
+            return start, "default for a new PMO: it starts small" if self.plan.existing_pmo == "none" else (
+                "default for an informal PMO" if start < default else "default for the organisation's size")
+        if round(fitted) > default:
+            return round(fitted), "sized to the portfolio"
         return default, "default for the organisation's size"
 
+    def size_range(self) -> list[int]:
+        """The PMO's size as a range people read ('about 4-6'): the plan assumes its low end."""
+        people, source = self.people()
+        if source in ("given", "part-time") or people < 3:
+            return [people, people]
+        return [people, max(people, round(people * SIZE_SPREAD))]
+
     def changes(self) -> int:
-        """How many changes the PMO can lead over the planned phases."""
-        return self.roadmap.capacity.changes_per_person * self.people()[0]
+        """How many changes the PMO can lead over the planned phases (a part-time owner: half a person's)."""
+        per_person = self.roadmap.capacity.changes_per_person
+        return max(1, per_person // 2) if self.part_time() else per_person * self.people()[0]
+
+    def who(self) -> str:
+        """The PMO as the plan line names it: 'a PMO of about 3 people', 'a fraction of one person's time'."""
+        people, source = self.people()
+        if source == "part-time":
+            return "a fraction of one person's time"
+        if source == "given":
+            return f"a PMO of {people} {'person' if people == 1 else 'people'}"
+        return f"a PMO of about {people} {'person' if people == 1 else 'people'}"
+
+    def later_why(self) -> str:
+        """Why work waits, as the plan in one line gives it in brackets."""
+        months = self.roadmap.phases[-1].end_month
+        if self.beyond_changes:
+            return f"{self.who()} can lead about {self.changes()} at a time"
+        return f"they do not fit in {months} months beside the planned work of {self.who()}"
 
     def later_note(self) -> str:
         """Why work waits: the PMO's number of changes, or its time, over the planned phases."""
-        people, _ = self.people()
         months = self.roadmap.phases[-1].end_month
-        who = f"a PMO of {people} {'person' if people == 1 else 'people'}"
+        who = self.who()
         if self.beyond_changes:
             month = math.ceil(self.last_end_week / WEEKS_PER_MONTH)
-            return (f"In {months} months {who} can lead about {self.changes()} changes well alongside running "
-                    f"the PMO. The planned ones end by month {month}: make them routine, re-assess, and re-plan "
-                    "these then.")
-        return (f"These do not fit in the next {months} months beside the planned work of {who}: re-plan them "
+            return (f"{who[:1].upper() + who[1:]} can lead about {self.changes()} changes at a time alongside "
+                    f"running the work. The planned ones end by month {month}: make them routine, re-assess, "
+                    "and re-plan these then.")
+        return (f"These do not fit in the next {months} months beside the planned work of {who}; re-plan them "
                 "at the next assessment.")
 
     def effort(self, item: Improvement) -> float:
@@ -821,6 +883,9 @@ class _Planner:
                     if dated >= changes and not protected:
                         self.beyond_changes = True
                         continue
+                    if (index == 0 and self.part_time() and used[index][0] >= PART_TIME_FIRST
+                            and item_id not in self.pain_first and item_id not in foundations):
+                        continue  # a fraction of a post starts a handful of changes in its first 90 days
                     if item_id not in self.pain_first:  # the pain's first work starts when it can
                         start = max(start, phase.start_month * WEEKS_PER_MONTH + used[index][1] / pace)
                     if start >= phase.end_month * WEEKS_PER_MONTH:
@@ -844,6 +909,8 @@ class _Planner:
 
     def owner(self, role: str) -> str:
         people, _ = self.people()
+        if self.part_time() and role in PMO_ROLES:
+            return "Method owner"  # not a PMO: one named person, a fraction of a post
         for role_map in self.roadmap.roles:
             if people <= role_map.up_to_people:
                 return role_map.map.get(role, role)
@@ -929,6 +996,7 @@ def build_roadmap(roadmap: RoadmapContent, plan: PlanInput) -> dict[str, Any]:
             "items": [planner.item_out(i, start, dated=phase.id != "later") for i, start in placed],
             "more": more,
             "note": planner.later_note() if phase.id == "later" else None,
+            "why": planner.later_why() if phase.id == "later" else None,
         })
     shown = {item["id"] for phase in phase_out for item in phase["items"]}
     for phase in phase_out:  # a prerequisite left uncounted in "later" is not linked to
@@ -958,6 +1026,8 @@ def build_roadmap(roadmap: RoadmapContent, plan: PlanInput) -> dict[str, Any]:
         "current": dict(plan.levels),
         "start_date": plan.start_date.isoformat() if plan.start_date else None,
         "capacity": {"pmo_people": people, "source": source, "changes": planner.changes(),
+                     "range": planner.size_range(), "part_time": planner.part_time(),
+                     "projects": plan.facts.get("context.active_projects"),
                      "improvement_share": roadmap.capacity.improvement_share,
                      "effort_scale": roadmap.capacity.effort_scale[plan.org_size]},
         "roles": roles,

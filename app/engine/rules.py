@@ -149,6 +149,7 @@ def set_model_facts(facts: dict[str, Any], recommendation: Mapping[str, Any]) ->
     """What the rules after the ranking read: the recommended model, and the one in a close call with it."""
     facts["model"] = recommendation.get("model")
     facts["close_to"] = recommendation.get("hybrid_with") or "none"
+    facts["design"] = (recommendation.get("design") or {}).get("id") or "none"
 
 
 # --------------------------------------------------------------------------

@@ -59,18 +59,26 @@ def waiting_count(roadmap: Mapping[str, Any]) -> int:
 
 
 def plan_line(roadmap: Mapping[str, Any]) -> dict[str, Any]:
-    """The plan in one line: how many changes, over how many months, how many wait, and why."""
+    """The plan in one line: how many changes, over how many months, how many wait, and why.
+
+    '16 changes planned over the next 9 months; 32 more wait until the first ones land (a PMO of
+    about 3 people can lead about 16 at a time).'
+    """
     dated = dated_items(roadmap)
     # The planned work's own span: the month its last change ends.
     months = math.ceil(max((i.get("end_week") or 0 for i in dated), default=0) / WEEKS_PER_MONTH - 1e-9)
     waiting = waiting_count(roadmap)
-    later = next((p for p in roadmap.get("phases") or [] if p.get("id") == "later"), None)
-    why = (later or {}).get("note") or ""
+    later = next((p for p in roadmap.get("phases") or [] if p.get("id") == "later"), None) or {}
+    why = later.get("why") or ""
     if not dated:
         text = roadmap.get("message") or "No changes are planned."
     else:
-        text = f"{plural(len(dated), 'change')} over {plural(months, 'month')}, {waiting or 'none'} waiting"
-        text += f": {why}" if waiting and why else "."
+        text = f"{plural(len(dated), 'change')} planned over the next {plural(months, 'month')}"
+        if waiting:
+            when = "until the first ones land" if "at a time" in why else "for the next assessment"
+            text += f"; {waiting} more {'waits' if waiting == 1 else 'wait'} {when}" + (f" ({why})." if why else ".")
+        else:
+            text += "; nothing waits."
     return {"changes": len(dated), "months": months, "waiting": waiting, "why": why if waiting else "",
             "text": text}
 
@@ -336,8 +344,14 @@ def summary_sections(summary: Mapping[str, Any]) -> list[tuple[str, str, list[st
 
 
 def capacity_text(capacity: Mapping[str, Any] | None) -> str:
-    """The PMO's size the plan assumes, in plain words: 'assumed: 3 people; set your own'."""
+    """The PMO's size the plan assumes, in plain words: 'assumed: about 4–6 people for 105 projects; set your own'."""
     if not capacity:
         return ""
-    who = plural(capacity["pmo_people"], "person", "people")
-    return f"{who}, as you set" if capacity.get("source") == "given" else f"assumed: {who}; set your own"
+    if capacity.get("source") == "given":
+        return f"{plural(capacity['pmo_people'], 'person', 'people')}, as you set"
+    if capacity.get("part_time"):
+        return "assumed: a fraction of one person's time, not a PMO; set your own"
+    low, high = capacity.get("range") or (capacity["pmo_people"],) * 2
+    who = f"about {low}–{high} people" if high > low else plural(low, "person", "people")
+    projects = capacity.get("projects")
+    return f"assumed: {who}" + (f" for {plural(projects, 'project')}" if projects else "") + "; set your own"
