@@ -61,7 +61,8 @@ def gunicorn(database: str, workers: int = 2, extra_env: dict | None = None):
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + 30
+        # Workers importing the app on a loaded 2-core machine can take well over 30 s.
+        deadline = time.time() + 180
         import requests
 
         while True:

@@ -252,6 +252,9 @@ def count_stored(database: str, acknowledged: dict[str, dict]) -> tuple[int, int
     return stored, lost, total - distinct
 
 
+STARTUP_SECONDS = 180
+
+
 def start_gunicorn(database: str, workers: int, log: Path):
     import subprocess
 
@@ -265,8 +268,9 @@ def start_gunicorn(database: str, workers: int, log: Path):
         cwd=ROOT, env=env, start_new_session=True, stderr=open(log, "w"), stdout=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
-    while time.time() < deadline:
+    # Four workers importing the app on a loaded 2-core machine can take well over 30 s.
+    deadline = time.time() + STARTUP_SECONDS
+    while time.time() < deadline and proc.poll() is None:
         try:
             if requests.get(url + "/healthz", timeout=1).ok:
                 return proc, url
