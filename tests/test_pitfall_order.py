@@ -92,3 +92,17 @@ def test_the_situation_names_the_answers_behind_the_pains_own_pitfalls(content, 
     result = run_assessment(content, answers_with(questionnaire, answers),
                             {**NEUTRAL_CONTEXT, **context, "primary_pain": pain})
     assert named in " ".join(result["summary"]["situation"])
+
+
+@pytest.mark.parametrize("close_call,expected", [(True, "No single answer tips the balance"),
+                                                  (False, "would change this recommendation")])
+def test_a_close_call_is_not_followed_by_nothing_would_change_it(content, questionnaire, close_call, expected):
+    from app.reports.markdown import render_markdown
+    from tests.test_pitfalls import NEUTRAL_CONTEXT, answers_with
+    result = run_assessment(content, answers_with(questionnaire, {}), NEUTRAL_CONTEXT)
+    result["recommendation"]["close_call"] = close_call
+    result["recommendation"]["what_would_change"] = []
+    text = render_markdown(result)
+    assert expected in text
+    if close_call:
+        assert "A close call" in text and "would change this recommendation" not in text

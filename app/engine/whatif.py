@@ -35,6 +35,10 @@ MAX_SHRINK = 0.5
 LEVER_LEVEL = 3
 # Said where nothing would change the recommendation, in every format.
 NO_CHANGE = "No single weak practice, capability area or change in the portfolio would change this recommendation."
+# A close call has no single answer that tips it either, but "would change this recommendation" would
+# contradict the "close call" said just above it.
+NO_CHANGE_CLOSE = ("No single answer tips the balance: the runner-up fits almost as well, so the choice rests on "
+                   "the whole profile and on what the leadership team wants the PMO to be.")
 SCORE_PATHS = ("overall", "overall_level", "lowest", "highest", "spread", "lowest_dimension", "highest_dimension")
 
 

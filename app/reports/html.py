@@ -13,7 +13,7 @@ from typing import Any, Mapping
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..engine.summary import day as summary_day
-from ..engine.whatif import NO_CHANGE
+from ..engine.whatif import NO_CHANGE, NO_CHANGE_CLOSE
 from .levels import format_score
 from .svg import report_charts
 
@@ -37,6 +37,7 @@ def environment() -> Environment:
                       lstrip_blocks=True)
     env.filters.update({"day": day, "day_short": day_short, "score": format_score})
     env.globals["no_change"] = NO_CHANGE
+    env.globals["no_change_close"] = NO_CHANGE_CLOSE
     return env
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from ..engine.summary import capacity_text, day, summary_of, summary_sections
-from ..engine.whatif import NO_CHANGE
+from ..engine.whatif import NO_CHANGE, NO_CHANGE_CLOSE
 from ..engine.wording import level_phrase
 from .evidence import describe_evidence, labels_of
 
@@ -80,7 +80,7 @@ def render_markdown(result: Mapping[str, Any]) -> str:
         lines += ["### What would change the recommendation", ""]
         lines += [f"- {c['text'] if isinstance(c, dict) else c}" for c in rec.get("what_would_change") or []]
         if not rec.get("what_would_change"):
-            lines.append(NO_CHANGE)
+            lines.append(NO_CHANGE_CLOSE if rec.get("close_call") else NO_CHANGE)
         lines.append("")
     own = result.get("ownership") or {}
     checks = result.get("check_first") or []

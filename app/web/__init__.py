@@ -33,7 +33,7 @@ from . import (
 from .compressed import init_compression
 from .. import charts
 from .current import content, public_url
-from ..engine.whatif import NO_CHANGE
+from ..engine.whatif import NO_CHANGE, NO_CHANGE_CLOSE
 from ..reports.evidence import describe_evidence, labels_of
 from ..reports.html import day, day_short
 from ..reports.levels import format_score
@@ -93,7 +93,7 @@ def init_web(app: Flask) -> None:
 
     @app.context_processor
     def _globals():
-        return {"content": content(), "no_change": NO_CHANGE}
+        return {"content": content(), "no_change": NO_CHANGE, "no_change_close": NO_CHANGE_CLOSE}
 
     app.add_template_global(public_url)
     app.add_template_global(charts.figure_table, "chart_table")
