@@ -508,3 +508,123 @@ def test_the_facilitator_records_evidence_against_the_consensus_and_the_log_keep
     assert result["evidence"][first] == {"evidence": "quarterly steering minutes",
                                          "reference": "https://intranet.example/steering", "confidence": "evidence"}
     assert result["evidence"][second]["confidence"] == "judgement"  # all three at 3
+
+
+# --------------------------------------------------------------------------
+# One snapshot whichever way the answers come: the web, the CLI (YAML and JSON), the API, the XLSX template
+# --------------------------------------------------------------------------
+
+
+def test_web_cli_api_and_xlsx_give_the_same_answers_evidence_and_scores(app, runner, respondent, questionnaire,
+                                                                         tmp_path):
+    import io
+
+    from openpyxl import load_workbook
+
+    from app.reports.template import write_template
+    from tests.test_cli_reports import fill_template
+
+    ids = [q.id for q in questionnaire.questions()]
+    levels = {qid: (i % 5) + 1 for i, qid in enumerate(ids)} | {ids[7]: None}
+    given = {ids[0]: {"evidence": "steering minutes", "reference": "SharePoint/PMO/minutes", "confidence": "guess"},
+             ids[14]: {"evidence": "capacity plan", "reference": "https://intranet.example/capacity",
+                       "confidence": "evidence"},
+             ids[30]: {"evidence": "", "reference": "", "confidence": "guess"}}
+    document = {"answers": {qid: ({"level": level, **given[qid]} if qid in given else level)
+                            for qid, level in levels.items()},
+                "context": FULL_CONTEXT}
+    compared = ("answers", "evidence", "evidence_coverage", "scores", "check_first")
+
+    def kept(result: dict) -> dict:
+        return {key: result[key] for key in compared}
+
+    # The CLI, from YAML and from JSON.
+    results = {}
+    for name, text in (("answers.yaml", yaml.safe_dump(document)), ("answers.json", json.dumps(document))):
+        (tmp_path / name).write_text(text)
+        cli = runner.invoke(args=["assess", "--answers", str(tmp_path / name), "--format", "json"])
+        assert cli.exit_code == 0, cli.output
+        results[name] = kept(json.loads(cli.stdout))
+    # The XLSX answers template, filled in as in Excel.
+    filled = fill_template(write_template(questionnaire), questionnaire, levels, FULL_CONTEXT)
+    book = load_workbook(io.BytesIO(filled))
+    for row in book["Answers"].iter_rows(min_row=2):
+        if row[0].value in given:
+            detail = given[row[0].value]
+            row[3].value = {"guess": "a guess", "evidence": "shown by evidence"}[detail["confidence"]]
+            row[4].value, row[5].value = detail["evidence"] or None, detail["reference"] or None
+    out = io.BytesIO()
+    book.save(out)
+    (tmp_path / "filled.xlsx").write_bytes(out.getvalue())
+    cli = runner.invoke(args=["assess", "--answers", str(tmp_path / "filled.xlsx"), "--format", "json"])
+    assert cli.exit_code == 0, cli.output
+    results["xlsx"] = kept(json.loads(cli.stdout))
+    # The API: an organisation's assessment, submitted and frozen.
+    user = add_user(app, "roundtrip@example.org", role="facilitator")
+    api = ApiClient(app, make_token(app, user))
+    org = api.post("/api/v1/orgs", json={"name": "Round Trip Ltd"}).get_json()
+    created = api.post(f"/api/v1/orgs/{org['id']}/assessments", json=document).get_json()
+    assert api.post(f"/api/v1/orgs/{org['id']}/assessments/{created['id']}/submit").status_code in (200, 201)
+    results["api"] = kept(api.get(f"/api/v1/orgs/{org['id']}/assessments/{created['id']}/result").get_json())
+    # The web questionnaire, page by page with the evidence boxes.
+    assert respondent.fill_context().status_code == 302
+    for dim in questionnaire.dimensions:
+        form = {"action": "next"}
+        for q in dim.questions:
+            form[f"q-{q.id}"] = "dk" if levels[q.id] is None else str(levels[q.id])
+            detail = given.get(q.id, BLANK)
+            form |= {f"c-{q.id}": detail["confidence"], f"e-{q.id}": detail["evidence"],
+                     f"r-{q.id}": detail["reference"]}
+        assert respondent.post(f"/d/{dim.id}", form).status_code == 302
+    assert respondent.submit().status_code == 302
+    results["web"] = kept(respondent.result())
+
+    first = results.pop("answers.yaml")
+    assert first["evidence"][ids[14]]["confidence"] == "evidence" and first["answers"][ids[7]] is None
+    for name, result in results.items():
+        assert result == first, name
+
+
+# --------------------------------------------------------------------------
+# Compare: how the share shown by evidence changes over time
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("shares, expected", [
+    ([None, None], None),
+    ([0.1, 0.35], {"values": [0.1, 0.35], "delta": 25, "direction": "up"}),
+    ([None, 0.2, 0.1], {"values": [None, 0.2, 0.1], "delta": -10, "direction": "down"}),
+    ([0.2], {"values": [0.2], "delta": None, "direction": "unknown"}),
+])
+def test_the_share_shown_by_evidence_is_compared_first_to_last(shares, expected):
+    from app.engine.history import evidence_row
+
+    assert evidence_row([{"evidence_share": share} for share in shares]) == expected
+
+
+def test_compare_shows_the_share_shown_by_evidence_rising(app):
+    from tests.helpers import visible_text
+    from tests.history_helpers import Member
+
+    member = Member(app, "evidence-compare@example.org")
+    org = member.create_org()
+    ids = []
+    for period, shown in (("2026-Q2", 0), ("2026-Q3", 3)):
+        respondent = member.start(org, period, f"{period[:4]}-0{int(period[-1]) * 3}-14")
+        assert respondent.fill_context(FULL_CONTEXT).status_code == 302
+        respondent.answer_all(lambda q: 3)
+        questions = member.questionnaire.dimension("governance").questions
+        form = {"action": "back"} | {f"q-{q.id}": "3" for q in questions}
+        for q in questions[:shown]:
+            form |= {f"c-{q.id}": "evidence", f"e-{q.id}": "minutes", f"r-{q.id}": ""}
+        assert respondent.post("/d/governance", form).status_code == 302
+        assert respondent.submit().status_code == 302
+        response_id = int(respondent.token[1:].split(".")[0])
+        from tests.helpers import query
+        (assessment_id,), = query(app, "SELECT assessment_id FROM responses WHERE id = ?", [response_id])
+        ids.append(assessment_id)
+    page = member.get(f"/orgs/{org}/compare?" + "&".join(f"a={i}" for i in ids))
+    assert page.status_code == 200, page.text[:300]
+    row = visible_text(page.text.split("data-evidence-row>")[1].split("</tr>")[0])
+    share = round(3 / len(member.questionnaire.questions()) * 100)
+    assert row == f"Answers shown by evidence 0% {share}% +{share} points"
