@@ -48,6 +48,8 @@ def summarise(result: Mapping[str, Any]) -> dict[str, Any]:
                     "end_month": p["end_month"], "start_date": p.get("start_date"), "end_date": p.get("end_date")}
                    for p in roadmap.get("phases", [])],
         "answers": dict(result.get("answers") or {}),
+        # The share of the answers shown by evidence (None for results frozen before evidence was kept).
+        "evidence_share": ((result.get("evidence_coverage") or {}).get("overall") or {}).get("share"),
         # What the pooled benchmark groups by (size band, delivery mix).
         "profile": {k: (result.get("context") or {}).get(k) for k in ("org_size", "delivery_mix")},
     }
@@ -338,6 +340,17 @@ def comparison_table(summaries: Sequence[Mapping[str, Any]]) -> list[dict[str, A
     return rows
 
 
+def evidence_row(summaries: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
+    """Every chosen assessment's share of answers shown by evidence, oldest first, and the change from the
+    first to the last that has one (in percentage points); None when none of them kept evidence."""
+    shares = [s.get("evidence_share") for s in summaries]
+    known = [share for share in shares if share is not None]
+    if not known:
+        return None
+    delta = round((known[-1] - known[0]) * 100) if len(known) > 1 else None
+    return {"values": shares, "delta": delta, "direction": direction(delta)}
+
+
 def comparison(chosen: Sequence[Mapping[str, Any]], names: Sequence[str],
                default_labels: Mapping[str, str]) -> dict[str, Any]:
     """Two to six chosen assessments (oldest first) side by side: deltas, question changes, versions."""
@@ -345,6 +358,8 @@ def comparison(chosen: Sequence[Mapping[str, Any]], names: Sequence[str],
     return {
         "series": [(name, r["summary"]["scores"]) for name, r in zip(names, chosen)],
         "table": comparison_table([r["summary"] for r in chosen]),
+        # A rising share of answers shown by evidence is progress too.
+        "evidence": evidence_row([r["summary"] for r in chosen]),
         # Only questions both results have (matching ids) are compared.
         "question_deltas": question_deltas(chosen[0]["summary"], chosen[-1]["summary"]),
         "versions_differ": versions_differ([r["summary"] for r in chosen]),
