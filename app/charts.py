@@ -137,9 +137,10 @@ def timeline_figure(roadmap: Mapping[str, Any], labels: Mapping[str, str] | None
                           xaxis={"visible": False}, yaxis={"visible": False})
         return fig.to_plotly_json()
     order = [f"{i + 1}. {item['title']}" for i, (_p, item) in enumerate(items)]
-    # On a phone the full titles leave no room for the bars: the page's script swaps in these
-    # shortened labels and phase marks when the chart is narrower than NARROW_PX.
-    short = {name: _shortened(name, 24) for name in order}
+    # On a phone the full titles leave no room for the bars, and a title cut short says nothing:
+    # the page's script swaps in each change's number, which the page prints before its title, and
+    # phase marks, when the chart is narrower than NARROW_PX. The tooltip keeps the whole title.
+    short = {name: name.split(".", 1)[0] for name in order}
     for dim in DIMENSIONS:
         rows = [(name, item) for name, (_p, item) in zip(order, items) if item["dimension"] == dim]
         if not rows:
@@ -154,10 +155,10 @@ def timeline_figure(roadmap: Mapping[str, Any], labels: Mapping[str, str] | None
             x=([item["duration_weeks"] * 7 * 86_400_000 for _, item in rows] if dated else
                [round(item["duration_weeks"] / WEEKS_PER_MONTH, 2) for _, item in rows]),
             marker={"color": DIMENSION_COLOURS[dim]},
-            customdata=[[item["owner"], item["effort_weeks"], item.get("start_date") or "", item.get("end_date") or ""]
-                        for _, item in rows],
-            hovertemplate=(("%{y}<br>%{customdata[2]} to %{customdata[3]}" if dated else
-                            "%{y}<br>months %{base:.1f} to %{x:.1f} after start") +
+            customdata=[[item["owner"], item["effort_weeks"], item.get("start_date") or "", item.get("end_date") or "",
+                         name] for name, item in rows],
+            hovertemplate=(("%{customdata[4]}<br>%{customdata[2]} to %{customdata[3]}" if dated else
+                            "%{customdata[4]}<br>months %{base:.1f} to %{x:.1f} after start") +
                            "<br>owner %{customdata[0]}, %{customdata[1]} person-weeks<extra></extra>"),
         ))
     shapes, annotations, narrow_annotations = [], [], []
@@ -189,8 +190,9 @@ def timeline_figure(roadmap: Mapping[str, Any], labels: Mapping[str, str] | None
         font={"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 12},
         template="none",
         meta={"narrow": {
-            "yaxis": {"categoryorder": "array", "categoryarray": [short[name] for name in reversed(order)],
-                      "automargin": True},
+            # Numbers as names of categories, not values: every change has its row and its label.
+            "yaxis": {"type": "category", "categoryorder": "array",
+                      "categoryarray": [short[name] for name in reversed(order)], "automargin": True},
             "annotations": narrow_annotations,
             # The legend stacks one area per line on a phone: give it its own room under the axis.
             "height": height + 60, "margin": {"l": 10, "r": 20, "t": 40, "b": 160},
@@ -202,14 +204,6 @@ def timeline_figure(roadmap: Mapping[str, Any], labels: Mapping[str, str] | None
         }},
     )
     return fig.to_plotly_json()
-
-
-def _shortened(text: str, limit: int) -> str:
-    """Text cut at a word boundary to at most `limit` characters, with an ellipsis when cut."""
-    if len(text) <= limit:
-        return text
-    cut = text[:limit - 1].rsplit(" ", 1)[0]
-    return cut.rstrip(",;:") + "…"
 
 
 def _middle_date(start: str, end: str) -> str:

@@ -31,6 +31,14 @@ def test_the_result_radar_fits_a_phone_with_whole_labels_and_no_toolbar(server, 
     # The timeline below is still drawn by plotly, without scrolling to it: fetched once the page has loaded.
     phone.wait_for_selector("#timeline[data-drawn]", state="attached", timeout=60_000)
     assert events[:2] == ["load", "plotly"]
+    # Its labels are never cut short: on a phone each bar carries its change's number, printed before the
+    # change's title below.
+    ticks = phone.locator("#timeline .ytick text").evaluate_all("els => els.map(e => e.textContent)")
+    assert ticks and all(t.isdigit() for t in ticks), ticks
+    planned = phone.locator(".roadmap-item h4 > .text-muted").count()
+    assert sorted(map(int, ticks)) == list(range(1, planned + 1)), "every change has its number on the axis"
+    first = phone.locator(".roadmap-item h4").first.inner_text()
+    assert first.startswith("1. "), first
     assert phone.locator(".modebar").count() == 0
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     assert phone.watch.errors() == []
