@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from app.engine.summary import day
 from tests.helpers import query, visible_text
 from tests.history_helpers import ALL_TWO, Member, figure, fmt, levels_for, roadmap_items, score, without_csrf
 
@@ -62,7 +63,7 @@ def test_progress_marks_items_done_and_started_with_date_and_owner(app, member):
     text = visible_text(page)
     assert f"The roadmap of 2025-Q1: 1 of {len(items)} improvements done." in text
     # The phase's planned window is the roadmap's own (dated from the day it was made).
-    assert f"{first_phase['title']} · {first_phase['start_date']} to {first_phase['end_date']} · " \
+    assert f"{first_phase['title']} · {day(first_phase['start_date'])} to {day(first_phase['end_date'])} · " \
            f"1 of {len(first_phase['items'])} done · 1 overdue" in text
     bars = {t["name"]: t["x"] for t in figure(page, "progress")["data"]}
     assert bars["Done"] == [1] + [0] * (len(phases) - 1)
@@ -228,7 +229,7 @@ def test_each_improvement_shows_its_planned_window_description_and_separate_due_
     assert mark(member, org, item["id"], "started", on_date="2099-01-01").status_code == 302
     row = item_row(member.get(f"/orgs/{org}").text, item["id"])
     text = visible_text(row)
-    assert f"Planned {item['start_date']} to {item['end_date']}" in text
+    assert f"Planned {day(item['start_date'])} to {day(item['end_date'])}" in text
     assert item["description"][:60] in text
     assert "Due date" in text and "Done date" in text
     assert re.search(rf'id="due-{re.escape(item["id"])}" name="due:[^"]+" value="2099-01-01"', row)
@@ -244,7 +245,7 @@ def test_overdue_improvements_are_flagged_on_the_dashboard(member):
     assert mark(member, org, finished["id"], "done", on_date="2025-03-01").status_code == 302
     page = member.get(f"/orgs/{org}").text
     flagged = re.search(r"<div[^>]*data-overdue-list[^>]*>(.*?)</div>", page, flags=re.S)
-    assert flagged and f"{late['title']} (due 2025-03-01)" in visible_text(flagged.group(1))
+    assert flagged and f"{late['title']} (due 1 Mar 2025)" in visible_text(flagged.group(1))
     assert later["title"] not in visible_text(flagged.group(1)) and finished["title"] not in flagged.group(1)
     assert "data-overdue" in item_row(page, late["id"]) and "data-overdue" not in item_row(page, later["id"])
     # Nothing else of the first phase has a due date, and the roadmap's plan ends in the future.

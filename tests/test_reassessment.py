@@ -258,7 +258,7 @@ def test_dashboard_offers_to_reassess_for_the_next_period(quarter):
 def test_result_page_gives_the_assessment_date_not_the_day_it_was_submitted(quarter):
     member, _org, first = quarter
     text = visible_text(member.get(f"/r/{first.token}/result").text)
-    assert "2025-Q1, assessed on 2025-02-14" in text
+    assert "2025-Q1, assessed on 14 Feb 2025" in text
     assert f"submitted {date.today().isoformat()}" not in text
 
 
