@@ -628,3 +628,31 @@ def test_compare_shows_the_share_shown_by_evidence_rising(app):
     row = visible_text(page.text.split("data-evidence-row>")[1].split("</tr>")[0])
     share = round(3 / len(member.questionnaire.questions()) * 100)
     assert row == f"Answers shown by evidence 0% {share}% +{share} points"
+
+
+# --------------------------------------------------------------------------
+# Export, import and purge: evidence goes where its answer goes
+# --------------------------------------------------------------------------
+
+
+def test_evidence_travels_in_the_organisations_export_and_goes_with_a_purge(fresh_db, questionnaire):
+    from tests.helpers import new_user
+
+    owner = new_user(fresh_db, "owner-evidence@example.org")
+    org = store.create_org(fresh_db, "Evidence Export Ltd", owner)
+    first = questionnaire.questions()[0].id
+    detail = {"evidence": "portfolio board minutes", "reference": "SharePoint/PMO", "confidence": "evidence"}
+    response_id = store.create_org_assessment(fresh_db, org, owner, questionnaire.id, questionnaire.version,
+                                              answers={first: 3}, context=FULL_CONTEXT, evidence={first: detail})
+    archive = store.export_org(fresh_db, org)
+    (assessment,) = archive["assessments"]
+    assert assessment["responses"][0]["evidence"] == {first: detail}
+    other = new_user(fresh_db, "importer-evidence@example.org")
+    archive["organisation"]["name"] = "Evidence Export Copy"
+    copy = store.import_org(fresh_db, json.loads(json.dumps(archive)), other)["org_id"]
+    copied = fresh_db.execute("SELECT r.id FROM responses r JOIN assessments a ON a.id = r.assessment_id "
+                              "WHERE a.org_id = ?", [copy]).fetchone()[0]
+    assert store.load_evidence(fresh_db, copied) == {first: detail}
+    store.purge_org(fresh_db, org, owner)
+    assert fresh_db.execute("SELECT count(*) FROM answers WHERE evidence = 'portfolio board minutes' "
+                            "AND response_id = ?", [response_id]).fetchone()[0] == 0
