@@ -66,8 +66,16 @@ CASES = {
         3, {"governance__stage_gates": 4, "governance__minimum_artefacts": 4, "facilitation__transition_to_service": 1},
         {"org_size": "large", "active_projects": 47, "regulated": True, "risk_profile": "high",
          "primary_pain": "weak_execution", "delivery_mix": "waterfall"},
-        "controlling-with-assurance", {"facilitation.release-readiness": (FIRST,)},
+        "controlling-with-assurance",
+        # Outages after releases: the failed go-lives reviewed and incidents counted, then the readiness check.
+        {"facilitation.go-live-review": (FIRST,), "facilitation.release-readiness": (FIRST,)},
         ["governance.gate-analytics"]),  # never "cut the rest" of the gates where the work is high-risk
+    "telecom-flagship-a-year-late": (
+        3, {"analytics__portfolio_risk": 2, "analytics__forecast_accuracy": 2},
+        {"org_size": "enterprise", "active_projects": 221, "business_units": 9, "regulated": True,
+         "risk_profile": "high", "primary_pain": "weak_execution", "existing_pmo": "established"},
+        "hub-and-spoke", {"governance.programme-health-check": (FIRST,), "leadership.local-pmo-leads": FIRST_THREE},
+        []),
 }
 
 
@@ -81,6 +89,12 @@ def test_a_designs_promises_are_dated_early_and_what_it_rejects_is_not_planned(
         assert at.get(item_id) in phases, (item_id, at.get(item_id), sorted(at))
     for item_id in never:
         assert item_id not in at, (item_id, at[item_id])
+    # Directive oversight starts with the most critical programme in weeks 1-6, not at day 84.
+    if "governance.programme-health-check" in early:
+        assert items_at(result)["governance.programme-health-check"]["end_week"] <= 6
+    if "facilitation.go-live-review" in early:
+        assert (items_at(result)["facilitation.release-readiness"]["start_week"]
+                >= items_at(result)["facilitation.go-live-review"]["end_week"])
     # Forecasts from throughput start only once the work is in the teams' tools.
     items = {item["id"]: item for _phase, item in dated(result)}
     if "analytics.throughput-forecasts" in items and "tools.working-record" in items:
@@ -129,6 +143,10 @@ def test_every_design_promise_the_plan_chooses_is_dated_and_one_starts_in_the_fi
 
 
 STOP = {"a", "an", "the", "and", "or", "of", "for", "each", "every", "to", "in", "with", "by", "on", "one", "its"}
+
+
+def items_at(result) -> dict:
+    return {item["id"]: item for _phase, item in dated(result)}
 
 
 def _words(title: str) -> list[str]:

@@ -86,10 +86,12 @@ def test_the_main_pain_has_work_in_the_first_two_phases(content, questionnaire, 
     else:
         # No pain work only where the answers already show the practices behind the pain.
         candidates = content.rulebook.pains[context["primary_pain"]].improvements
+        facts = {f"context.{k}": v for k, v in context.items()}
+        facts.update(model=result["recommendation"]["model"], design=result["recommendation"]["design"]["id"])
         for item_id in candidates:
             catalogue = content.roadmap.items[item_id]
             condition = content.roadmap.conditions.get(item_id)
-            fits = condition is None or condition.matches({f"context.{k}": v for k, v in context.items()})
+            fits = condition is None or condition.matches(facts)
             in_place = all((answers.get(q) or 0) >= level for q, level in catalogue.raises.items())
             assert in_place or not fits, item_id
 
