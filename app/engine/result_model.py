@@ -259,6 +259,7 @@ class RoadmapPhase(Part):
     end_date: str | None = None
     more: int | None = None
     note: str | None = None
+    why: str | None = Field(None, description="Why the phase holds what it holds, in a sentence.")
 
 
 class Capacity(Part):
@@ -267,6 +268,9 @@ class Capacity(Part):
     changes: int | None = None
     improvement_share: float | None = None
     effort_scale: float | None = None
+    range: list[int] | None = Field(None, description="The PMO size that fits the portfolio: fewest and most people.")
+    part_time: bool | None = Field(None, description="Whether the PMO is a part-time role rather than a team.")
+    projects: int | None = Field(None, description="The active projects the size was worked out for.")
 
 
 class PainPlan(Part):
