@@ -31,10 +31,10 @@ run: migrate
 	$(BIN)/flask --app app serve --host $(HOST) --port $(PORT)
 
 ## test: install what tests need and run the whole suite (unit, web, browser) on every core.
-## A file's tests go to one worker, in order, sharing its fixtures (an xdist group per file, set in
-## tests/conftest.py), slow files first; a module with SPREAD = True has its tests shared out one by one.
+## A file's tests go to one worker, in order, sharing its fixtures (--dist loadfile), slow files first;
+## tests/conftest.py names the files shared out test by test (SPREAD) or kept together (TOGETHER).
 test: install-dev
-	$(BIN)/python -m pytest -n auto --dist loadgroup --no-loadscope-reorder --durations=15
+	$(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder --durations=15
 
 content-check: install
 	$(BIN)/flask --app app content check

@@ -24,20 +24,22 @@ from tests.world import World, build_world
 
 
 # --------------------------------------------------------------------------
-# How `make test` shares the suite between its workers (--dist loadgroup --no-loadscope-reorder)
+# How `make test` shares the suite between its workers (--dist loadfile --no-loadscope-reorder)
 # --------------------------------------------------------------------------
 
-# The few files that start servers or browsers take most of the run's time, yet xdist's own order
-# (files with the most tests first) left them for the end, where one of them held up the whole
-# run while the other worker idled. They go first instead, longest-running kinds first.
-FIRST = ("slow", "browser")
+# Files whose tests are independent of each other and of order: each test goes to whichever worker
+# is free (every bench smoke starts its own processes and takes many seconds).
+SPREAD = {"tests/test_bench_smoke.py", "tests/test_bench_smoke_servers.py"}
+# Files that go to one worker together: the session fixture they share is built once per run, not
+# once per worker (`uneven_results`: 2,000 organisations assessed).
+TOGETHER = {"tests/test_designs.py": "uneven-organisations", "tests/test_roadmap_invariants.py": "uneven-organisations"}
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Run the slow files first, and keep each file's tests on one worker, in order, sharing its
-    fixtures (an xdist group per file) unless the module says `SPREAD = True`: its tests are
-    independent of each other, so each may go to whichever worker is free."""
+    """Run the slow files first: the few that start servers or browsers take most of the run's time,
+    yet xdist's own order (files with the most tests first) left them for the end, where one of them
+    held up the whole run while the other worker idled."""
     def kind(item) -> int:
         if item.get_closest_marker("slow"):
             return 0
@@ -47,9 +49,22 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         rank[item.path] = min(rank.get(item.path, 2), kind(item))
     items.sort(key=lambda item: rank[item.path])  # stable: a file's tests stay together, in order
-    for item in items:
-        if not getattr(getattr(item, "module", None), "SPREAD", False):
-            item.add_marker(pytest.mark.xdist_group(item.path.relative_to(config.rootpath).as_posix()))
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """--dist loadfile, with the exceptions above: a file's tests go to one worker, in order, sharing
+    its fixtures, except the SPREAD files' tests (one by one) and the TOGETHER files (as one).
+    (xdist's loadgroup cannot do this under pytest 9: it renames items by a field pytest no longer reads.)"""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class Scheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return nodeid if path in SPREAD else TOGETHER.get(path, path)
+
+    return Scheduling(config, log)
 
 
 def share_url_builders() -> None:

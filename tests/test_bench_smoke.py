@@ -9,7 +9,6 @@ from tests.bench_smoke import SMALLEST, check_figure_line, scripts
 
 SERVERS = ("history.py", "http.py", "api.py", "workshop_load.py", "pdf.py")  # in test_bench_smoke_servers.py
 BROWSER = ("pages.py",)  # needs Chromium: in tests/browser/test_bench_pages_browser.py
-SPREAD = True  # each script runs on its own, on whichever worker is free (tests/conftest.py)
 
 
 def test_every_bench_script_has_a_smoke_test():

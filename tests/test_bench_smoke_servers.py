@@ -8,8 +8,6 @@ import pytest
 from tests.bench_smoke import check_figure_line
 from tests.test_bench_smoke import SERVERS
 
-SPREAD = True  # each script runs on its own: the five go to whichever worker is free (tests/conftest.py)
-
 
 @pytest.mark.slow
 @pytest.mark.parametrize("script", SERVERS)
