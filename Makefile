@@ -33,8 +33,10 @@ run: migrate
 ## test: install what tests need and run the whole suite (unit, web, browser) on every core.
 ## A file's tests go to one worker, in order, sharing its fixtures (--dist loadfile), slow files first;
 ## tests/conftest.py names the files shared out test by test (SPREAD) or kept together (TOGETHER).
+## It keeps compiled modules even where PYTHONDONTWRITEBYTECODE is set: the suite starts dozens of
+## Python processes, and each would compile the app and rewrite the test modules again.
 test: install-dev
-	$(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder --durations=15
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder --durations=15
 
 content-check: install
 	$(BIN)/flask --app app content check
