@@ -70,6 +70,11 @@ CASES = {
         # Outages after releases: the failed go-lives reviewed and incidents counted, then the readiness check.
         {"facilitation.go-live-review": (FIRST,), "facilitation.release-readiness": (FIRST,)},
         ["governance.gate-analytics"]),  # never "cut the rest" of the gates where the work is high-risk
+    "established-pmo-seen-as-bureaucracy": (
+        3, {"facilitation__service_orientation": 1, "facilitation__delivery_proximity": 1},
+        {"org_size": "large", "active_projects": 60, "existing_pmo": "established", "primary_pain": "weak_execution",
+         "delivery_mix": "waterfall"},
+        "standards-office", {"facilitation.retire-artefacts": (FIRST,)}, []),
     "telecom-flagship-a-year-late": (
         3, {"analytics__portfolio_risk": 2, "analytics__forecast_accuracy": 2},
         {"org_size": "enterprise", "active_projects": 221, "business_units": 9, "regulated": True,
@@ -95,6 +100,12 @@ def test_a_designs_promises_are_dated_early_and_what_it_rejects_is_not_planned(
     if "facilitation.go-live-review" in early:
         assert (items_at(result)["facilitation.release-readiness"]["start_week"]
                 >= items_at(result)["facilitation.go-live-review"]["end_week"])
+    # A PMO seen as bureaucracy removes work as its first visible step.
+    if "facilitation.retire-artefacts" in early:
+        items = items_at(result)
+        start = items["facilitation.retire-artefacts"]["start_week"]
+        assert start <= 2 and all(items[c]["start_week"] >= start for c in
+                                  ("governance.change-control", "governance.status-standard") if c in items)
     # Forecasts from throughput start only once the work is in the teams' tools.
     items = {item["id"]: item for _phase, item in dated(result)}
     if "analytics.throughput-forecasts" in items and "tools.working-record" in items:
