@@ -190,7 +190,7 @@ def test_details_change_the_period_label_and_unit(app, member):
     assert "Latest result · FY25 H1" in visible_text(member.get(f"/orgs/{org}?unit={unit}").text)
     whole = member.get(f"/orgs/{org}").text
     assert "Latest result" not in visible_text(whole)  # the organisation itself has no assessment now
-    assert "FY25 H1 2025-03-31" in visible_text(section(whole, "assessments-heading"))
+    assert "FY25 H1 31 Mar 2025" in visible_text(section(whole, "assessments-heading"))
     (row,) = tables(whole, "data-units-table")[0][1:2]
     assert row[:2] == ["Retail", "FY25 H1"]
 

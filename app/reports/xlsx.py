@@ -7,6 +7,7 @@ Every text cell goes through the formula guard and is written as a string, never
 from __future__ import annotations
 
 import io
+from datetime import date
 from typing import Any, Mapping
 
 import xlsxwriter
@@ -33,6 +34,7 @@ def _formats(book) -> dict[str, Any]:
         "text": book.add_format({"text_wrap": True, "valign": "top"}),
         "number": book.add_format({"num_format": "0.00", "valign": "top"}),
         "integer": book.add_format({"num_format": "0", "valign": "top"}),
+        "date": book.add_format({"num_format": "d mmm yyyy", "valign": "top"}),
         "big": book.add_format({"bold": True, "font_size": 20, "font_color": NAVY, "num_format": "0.00",
                                 "align": "left"}),
     }
@@ -48,8 +50,20 @@ def write_cell(sheet, row: int, col: int, value: Any, fmt: Mapping[str, Any]) ->
         sheet.write_number(row, col, value, fmt["integer"])
     elif isinstance(value, float):
         sheet.write_number(row, col, value, fmt["number"])
+    elif isinstance(value, date):
+        sheet.write_datetime(row, col, value, fmt["date"])
     else:
         sheet.write_string(row, col, guard_formula(str(value)), fmt["text"])
+
+
+def _as_date(value: Any) -> Any:
+    """An ISO date string as a date; anything else as it is."""
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
 
 
 def _table_sheet(book, table: Table, fmt: Mapping[str, Any]) -> None:
@@ -57,9 +71,11 @@ def _table_sheet(book, table: Table, fmt: Mapping[str, Any]) -> None:
     for col, (_key, header, width) in enumerate(table.columns):
         sheet.set_column(col, col, width)
         sheet.write_string(0, col, header, fmt["header"])
+    dated = {col for col, (key, _header, _width) in enumerate(table.columns) if key.endswith(("_date", "_on"))}
     for row, values in enumerate(table.values(), start=1):
         for col, value in enumerate(values):
-            write_cell(sheet, row, col, value, fmt)
+            # A date column holds real dates (a spreadsheet sorts and counts them), shown as 7 Dec 2026.
+            write_cell(sheet, row, col, _as_date(value) if col in dated else value, fmt)
     sheet.freeze_panes(1, 0)
     if table.rows:
         sheet.autofilter(0, 0, len(table.rows), len(table.columns) - 1)
