@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections import Counter
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -65,6 +66,22 @@ def pytest_xdist_make_scheduler(config, log):
             return nodeid if path in SPREAD else TOGETHER.get(path, path)
 
     return Scheduling(config, log)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """After --durations' slowest tests, the slowest files (setup, call and teardown summed): with whole
+    files per worker, a long file is what holds up a run."""
+    if not config.getoption("durations", None):
+        return
+    by_file: Counter[str] = Counter()
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            if getattr(report, "when", None) in ("setup", "call", "teardown"):
+                by_file[report.nodeid.split("::", 1)[0]] += report.duration
+    if by_file:
+        terminalreporter.write_sep("=", "slowest files (setup + call + teardown)")
+        for path, seconds in by_file.most_common(10):
+            terminalreporter.write_line(f"{seconds:8.2f}s {path}")
 
 
 def share_url_builders() -> None:
