@@ -213,3 +213,21 @@ def test_a_strength_is_claimed_only_where_the_answers_reach_it(organisations):
                     if low:
                         wrong.append((where, cited, context))
     assert not wrong, f"{len(wrong)} strengths claimed beyond the answers, e.g. {wrong[:3]}"
+
+
+# Words that claim a weakness for the practices cited in the brackets right after them (round 204:
+# "shared standards are not measured unit by unit (consistency level 5)"). An answer at 4 or 5 is
+# never the evidence of a weakness.
+WEAKNESS_WORDS = re.compile(r"\b(?:are not|is not|not agreed|not integrated|not measured|unwritten|thin|missing|"
+                            r"vague|by hand|no longer|never checked)[^.()]*\(([^)]*)\)")
+
+
+def test_no_weakness_is_claimed_from_an_answer_at_4_or_5(organisations):
+    wrong = []
+    for _answers, context, _facts, ownership, pitfalls, checks in organisations:
+        for where, texts, _claims in rendered(ownership, pitfalls, checks):
+            for text in texts:
+                for found in WEAKNESS_WORDS.finditer(text):
+                    if any(int(n) >= 4 for n in CITED_LEVEL.findall(found.group(1))):
+                        wrong.append((where, found.group(0)[:120]))
+    assert not wrong, f"{len(wrong)} weaknesses cited from answers at 4 or 5, e.g. {sorted(set(wrong))[:6]}"

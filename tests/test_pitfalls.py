@@ -76,7 +76,7 @@ CASES: dict[str, tuple[tuple[dict, dict], tuple[dict, dict], tuple[dict, dict]]]
         ({"facilitation.delivery_proximity": 1}, {"existing_pmo": "none"}),
     ),
     "tool-before-process": (
-        ({"tools.process_first": 2, "governance.intake_criteria": 2}, {}),
+        ({"tools.process_first": 2, "tools.tool_fit": 4, "governance.intake_criteria": 2}, {}),
         ({"tools.process_first": 4, **GOVERNANCE_STRONG}, {}),
         ({"area:tools": 1}, {}),
     ),

@@ -1047,6 +1047,8 @@ def link_pitfalls(pitfalls: list[dict[str, Any]], roadmap_out: Mapping[str, Any]
     """
     dated = {item["id"] for phase in roadmap_out["phases"] if phase["id"] != "later" for item in phase["items"]}
     waiting = {item["id"] for phase in roadmap_out["phases"] if phase["id"] == "later" for item in phase["items"]}
+    # Where the answers are doubted, what they call in place is what they claim, not a fact.
+    doubted = any(p["id"] == "inflated-self-assessment" for p in pitfalls)
     for pitfall in pitfalls:
         mitigating = roadmap.mitigated_by.get(pitfall["id"], ())
         pitfall["roadmap_items"] = [i for i in mitigating if i in dated]
@@ -1062,6 +1064,9 @@ def link_pitfalls(pitfalls: list[dict[str, Any]], roadmap_out: Mapping[str, Any]
                                for q, level in roadmap.items[i].raises.items())]
             later = [roadmap.items[i].title for i in mitigating if i in waiting]
             pitfall["plan_note"] = (
+                "The answers say some of the practices that usually fix this are already in place (" +
+                "; ".join(in_place[:3]) + "): check that first; if they are, the problem lies in how they are "
+                "used, so act on the mitigation above." if in_place and doubted else
                 "Some of the practices that usually fix this are already in place (" + "; ".join(in_place[:3]) +
                 "), so the problem lies in how they are used: act on the mitigation above." if in_place else
                 "The work that addresses it is not planned yet (" + "; ".join(later[:2]) + "): act on the "

@@ -1,0 +1,95 @@
+"""Sentences about the client that must be true of its answers (issue 22, round 204's causes).
+
+Each row is a minimal answer set of our own: the answers that make a stock sentence false, and
+the sentence that must not be said, beside the answers where it is true and is said.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from app.engine import run_assessment
+from tests.test_pitfalls import ESTABLISHED, NEUTRAL_CONTEXT, answers_with
+
+WEAK_EXECUTION = {"primary_pain": "weak_execution"}
+
+
+def result_for(content, questionnaire, answers, context):
+    return run_assessment(content, answers_with(questionnaire, answers), {**NEUTRAL_CONTEXT, **context})
+
+
+def pitfall(content, questionnaire, answers, context, pitfall_id):
+    found = {p["id"]: p for p in result_for(content, questionnaire, answers, context)["pitfalls"]}
+    assert pitfall_id in found, sorted(found)
+    return found[pitfall_id]
+
+
+@pytest.mark.parametrize("pitfall_id,answers,context,said,not_said", [
+    # Shared standards and gates at 5: the projects do not keep "the discipline their manager brings".
+    ("weak-delivery-discipline",
+     {"governance.standards_consistency": 5, "governance.stage_gates": 5, "facilitation.delivery_proximity": 2},
+     WEAK_EXECUTION, "these gaps in them", "the discipline its manager brings"),
+    ("weak-delivery-discipline",
+     {"governance.standards_consistency": 2, "facilitation.delivery_proximity": 2},
+     WEAK_EXECUTION, "the discipline its manager brings", "these gaps in them"),
+    # Gates at 5: the approval can be shown; only the missing record is said to be missing.
+    ("compliance-exposure", {"governance.stage_gates": 5, "governance.intake_criteria": 4,
+                             "governance.scope_change_control": 1},
+     {"regulated": True}, "how a project's scope changed", "how a project was approved"),
+    ("compliance-exposure", {"governance.stage_gates": 1, "governance.vendor_management": 4},
+     {"regulated": True}, "how a project was approved", "how a supplier was chosen"),
+    # Regulator-fixed dates: a scope buffer and contingency, not ranges; the estimate never set the date.
+    ("optimistic-forecasts", {"analytics.forecast_accuracy": 3},
+     {"regulated": True, "active_projects": 60}, "scope buffer", "the estimate made to win approval"),
+    ("optimistic-forecasts", {"analytics.forecast_accuracy": 3},
+     {"regulated": False, "active_projects": 60}, "ranges instead of single dates", "scope buffer"),
+    # Consistency at 5 is not cited as unmeasured; the weak link (integration) is.
+    ("mature-units-drift", {"area:governance": 4, "area:analytics": 4, "area:facilitation": 4,
+                            "area:leadership": 4, "area:tools": 4, "tools.integration": 3,
+                            "governance.standards_consistency": 5},
+     {"business_units": 3, **ESTABLISHED}, "not integrated (integration level 3)", "not measured unit by unit"),
+    # A threshold sentence is true of the client's number: 236 projects do not "collapse at 80".
+    ("outgrown-scale", {"tools.automation": 2}, {"active_projects": 236, **ESTABLISHED},
+     "do not hold at 236", "collapses at 80"),
+])
+def test_a_stock_sentence_is_said_only_where_the_answers_make_it_true(content, questionnaire, pitfall_id, answers,
+                                                                        context, said, not_said):
+    found = pitfall(content, questionnaire, answers, context, pitfall_id)
+    text = " ".join([found["title"], found["why"], found["mitigation"]])
+    assert said in text
+    assert not_said not in text
+
+
+def test_tools_behind_governance_are_not_tooling_bought_to_bring_order(content, questionnaire):
+    # Process before tools at 2 and rules missing, but the tools (2) are behind governance (3): two gaps.
+    behind = result_for(content, questionnaire, {"area:tools": 2, "tools.tool_fit": 3, "tools.process_first": 2,
+                                                 "governance.decision_rights": 2}, {})
+    assert "tool-before-process" not in {p["id"] for p in behind["pitfalls"]}
+    ahead = result_for(content, questionnaire, {"area:tools": 4, "tools.process_first": 2,
+                                                "governance.decision_rights": 2}, {})
+    assert "tool-before-process" in {p["id"] for p in ahead["pitfalls"]}
+
+
+@pytest.mark.parametrize("answers,towards,never", [
+    # The mandate is written and agreed (3): the first step is towards a sponsor, not a mandate.
+    ({"leadership.mandate": 3, "leadership.executive_sponsor": 1}, "an active executive sponsor", "mandate"),
+    ({"leadership.mandate": 1, "leadership.executive_sponsor": 4}, "a written mandate", "sponsor"),
+])
+def test_a_first_step_is_never_towards_what_is_already_in_place(content, questionnaire, answers, towards, never):
+    result = result_for(content, questionnaire, answers, {})
+    own = [item["title"] for item in result["ownership"]["own_first"]]
+    assert any(title.lower() == towards for title in own), own
+    assert not any(never in title.lower() for title in own), own
+
+
+def test_practices_in_place_are_what_the_answers_claim_when_the_answers_are_doubted(content, questionnaire):
+    # Nearly every answer at 5 beside a stated pain: the answers are doubted, so "already in place" is theirs.
+    result = result_for(content, questionnaire, {"area:leadership": 5, "area:governance": 5, "area:analytics": 5,
+                                                 "area:facilitation": 5, "area:tools": 5},
+                        {"primary_pain": "resource_conflicts", **ESTABLISHED})
+    assert "inflated-self-assessment" in {p["id"] for p in result["pitfalls"]}
+    notes = [p["plan_note"] for p in result["pitfalls"] if p.get("plan_note") and "in place" in p["plan_note"]]
+    assert notes
+    for note in notes:
+        assert note.startswith("The answers say"), note
+        assert not note.startswith("Some of the practices")
