@@ -29,6 +29,44 @@ def item_dates(item: Mapping[str, Any], start: date) -> tuple[date, date]:
     return start, start
 
 
+def roadmap_start(result: Mapping[str, Any]) -> date | None:
+    """The day a dated roadmap begins (None for a roadmap counted in weeks only)."""
+    own = (result.get("roadmap") or {}).get("start_date")
+    return date.fromisoformat(own[:10]) if own else None
+
+
+def moved(result: Mapping[str, Any], start: date) -> Mapping[str, Any]:
+    """The result with its dated roadmap (and the summary's first 90 days) beginning on ``start``.
+
+    A report asked for from another start date moves every date by the same number of days, so
+    the phases, the changes and the summary never disagree; a roadmap that begins on ``start``
+    already, or is not dated, comes back as it is."""
+    own = roadmap_start(result)
+    if own is None or own == start:
+        return result
+    shift = start - own
+
+    def later(iso: str | None) -> str | None:
+        return (date.fromisoformat(iso[:10]) + shift).isoformat() if iso else iso
+
+    def dated(entry: Mapping[str, Any]) -> dict[str, Any]:
+        return {**entry, "start_date": later(entry.get("start_date")), "end_date": later(entry.get("end_date"))}
+
+    roadmap = result["roadmap"]
+    phases = [{**dated(phase), "items": [dated(item) for item in phase.get("items", [])]}
+              for phase in roadmap.get("phases", [])]
+    out = {**result, "roadmap": {**roadmap, "start_date": start.isoformat(), "phases": phases}}
+    summary = result.get("summary")
+    if isinstance(summary, Mapping) and summary.get("first_90_days"):
+        from .summary import day  # the one wording of a date
+
+        first = [{**dated(item), "when": (f"{day(later(item.get('start_date')))} to "
+                                          f"{day(later(item.get('end_date')))}") if item.get("start_date") else ""}
+                 for item in summary["first_90_days"]]
+        out["summary"] = {**summary, "first_90_days": first}
+    return out
+
+
 def phase_dates(phase: Mapping[str, Any], start: date) -> tuple[date, date]:
     """A phase's planned start and end, counted in months from ``start`` unless the roadmap dated it."""
     if phase.get("start_date") and phase.get("end_date"):

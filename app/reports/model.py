@@ -13,7 +13,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from ..engine.aggregate import agreement
 from ..engine.benchmark import MIN_GROUP
 from ..engine.evidence import CONFIDENCE_LABELS
-from ..engine.progress import item_dates
+from ..engine.progress import item_dates, moved, roadmap_start
 from ..engine.summary import capacity_text, overall_text, reader_reasons, summary_of
 from ..engine.vocabulary import DIMENSIONS
 from .evidence import describe_evidence, labels_of
@@ -50,14 +50,16 @@ def build_report(result: Mapping[str, Any], questionnaire: Mapping[str, Any] | N
 
     ``questionnaire`` is the questionnaire as plain data (level texts for the answers);
     ``subject`` says who was assessed (kind, organisation, unit, title, period, assessed_on);
-    ``start`` dates the roadmap (default: today); ``history`` lists an organisation's
+    ``start`` dates the roadmap (default: the day it was dated, else today); ``history`` lists an organisation's
     assessments oldest first ({period, assessed_on, unit, title, scores, overall, model});
     ``workshop_stats`` are a workshop's per-question statistics; ``progress`` is recorded
     roadmap progress per item id; ``benchmark`` is where the organisation stands in the pooled
     benchmark (service.org_benchmark), when it takes part.
     """
     today = today or date.today()
-    start = start or today
+    # A dated roadmap keeps its own days unless another start is asked for; then every date moves.
+    start = start or roadmap_start(result) or today
+    result = moved(result, start)
     subject = dict(subject or {})
     frozen = result["questionnaire"]
     # Frozen results are stored with sorted keys: put areas and profile back in the questionnaire's order.

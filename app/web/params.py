@@ -198,9 +198,11 @@ def read_plan_form(form: Mapping[str, str], result: Mapping[str, Any]) -> tuple[
     return target, plan, errors
 
 
-def start_date_from(args: Mapping[str, str]) -> date:
-    """The roadmap export's start date (today by default); abort with 400 when it is not a date."""
-    raw = args.get("start") or date.today().isoformat()
+def start_date_from(args: Mapping[str, str]) -> date | None:
+    """The start date a roadmap export was asked for (None: the roadmap's own); abort with 400 when it is not a date."""
+    raw = args.get("start")
+    if not raw:
+        return None
     try:
         return date.fromisoformat(raw)
     except ValueError:

@@ -61,8 +61,8 @@ def download(data: bytes | str, fmt: str, stem: str) -> Response:
 def _send(fmt: str, key: tuple, build_report: Callable[[], dict], stem: str, toolbar: Mapping[str, Any],
           snapshot_id: int):
     """One format of a report, made once per worker under ``key`` (the PDF once for all workers)."""
-    start = start_date_from(request.args)
-    stem = f"{stem}-{start.isoformat()}"
+    start = start_date_from(request.args)  # None: the roadmap's own dates, as on the result page
+    stem = f"{stem}-{(start or date.today()).isoformat()}"
     if fmt == "html":
         html = _FILES.get((current_app.config["DATABASE"], *key, "html", start),
                           lambda: render_html(build_report(start), toolbar=toolbar))
@@ -100,7 +100,7 @@ def _later(status: int, title: str, message: str, retry_after: int) -> Response:
     return response
 
 
-def pdf_key(key: tuple, start: date) -> tuple:
+def pdf_key(key: tuple, start: date | None) -> tuple:
     """What a report's PDF is kept under, for every worker."""
     return (*key, "pdf", start)
 
@@ -144,7 +144,7 @@ def prerender_self_report(response: Mapping[str, Any], snapshot: Mapping[str, An
     ``soon`` (just submitted) at the requests' priority, else below it."""
     if not current_app.config.get("REPORT_PRERENDER"):
         return
-    database, c, start = current_app.config["DATABASE"], content(), date.today()
+    database, c, start = current_app.config["DATABASE"], content(), None
     key = pdf_key(self_report_key(get_db(), response, snapshot), start)
     renders.render_later(database, key, snapshot["id"], lambda db: render_file(
         service.self_report(db, c, response, snapshot, start), "pdf"), soon)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, Callable, Mapping
 
 from flask import Response
@@ -13,6 +13,7 @@ from markupsafe import Markup
 from .. import service
 from ..db import get_db
 from ..engine import InvalidInput
+from ..engine.progress import item_dates, moved, roadmap_start
 from ..engine.summary import capacity_text, reader_reasons, summary_of
 from ..engine.vocabulary import DIMENSIONS, LEVELS
 from ..reports.guard import guard_formula
@@ -83,7 +84,8 @@ def replan_from_form(form: Mapping[str, str], snapshot: Mapping[str, Any], asses
 
 
 def roadmap_csv(result: Mapping[str, Any], start: date) -> str:
-    """One row per roadmap item, with dates counted from ``start``."""
+    """One row per roadmap item, with dates counted from ``start`` (a dated roadmap's own days moved there)."""
+    result = moved(result, start)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["phase", "phase_months", "id", "title", "capability_area", "to_level", "start_date", "end_date",
@@ -92,8 +94,7 @@ def roadmap_csv(result: Mapping[str, Any], start: date) -> str:
     for phase in result["roadmap"].get("phases", []):
         planned = phase["id"] != "later"  # what is not planned yet has no dates
         for item in phase["items"]:
-            begin = start + timedelta(weeks=item["start_week"])
-            end = begin + timedelta(weeks=item["duration_weeks"])
+            begin, end = item_dates(item, start)
             writer.writerow([guard_formula(v) for v in (
                 phase["title"], f"{phase['start_month']}-{phase['end_month']}" if planned else "", item["id"],
                 item["title"], labels.get(item["dimension"], item["dimension"]), item["to_level"],
@@ -102,8 +103,10 @@ def roadmap_csv(result: Mapping[str, Any], start: date) -> str:
     return out.getvalue()
 
 
-def roadmap_csv_response(result: Mapping[str, Any], start: date, filename: str) -> Response:
-    """The roadmap as a CSV download."""
+def roadmap_csv_response(result: Mapping[str, Any], start: date | None, stem: str) -> Response:
+    """The roadmap as a CSV download, from ``start`` (None: the roadmap's own start, else today)."""
+    start = start or roadmap_start(result) or date.today()
+    filename = f"{stem}-{start.isoformat()}.csv"
     return Response(roadmap_csv(result, start), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 

@@ -96,5 +96,4 @@ def roadmap_export(token: str):
     _response, snapshot = load_snapshot(token)
     if snapshot is None:
         abort(404)
-    start = start_date_from(request.args)
-    return roadmap_csv_response(snapshot["result"], start, f"pmo-roadmap-{start.isoformat()}.csv")
+    return roadmap_csv_response(snapshot["result"], start_date_from(request.args), "pmo-roadmap")

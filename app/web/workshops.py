@@ -577,8 +577,7 @@ def report_json(org_id: int, workshop_id: int):
 @member_view()
 def report_csv(org_id: int, workshop_id: int):
     _workshop_row, snapshot = _report_snapshot(org_id, workshop_id)
-    start = start_date_from(request.args)
-    return roadmap_csv_response(snapshot["result"], start, f"workshop-roadmap-{start}.csv")
+    return roadmap_csv_response(snapshot["result"], start_date_from(request.args), "workshop-roadmap")
 
 
 @bp.post("/<int:workshop_id>/target")
