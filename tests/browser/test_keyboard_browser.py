@@ -55,8 +55,9 @@ def press_enter_on(page, selector: str, text: str | None = None) -> None:
 
 def answer_questions(page) -> int:
     """Answer each radio group on the page by keyboard (levels 2, 3, 4, ... in turn); return how many."""
+    # the level's radios; the confidence radios ("c-…") wait in the collapsed evidence box
     names = page.evaluate("[...new Set([...document.querySelectorAll('fieldset.question input[type=radio]')]"
-                          ".map(i => i.name))]")
+                          ".map(i => i.name).filter(n => !n.startsWith('c-')))]")
     for i, name in enumerate(names):
         choose(page, name, 1 + i % 3)
     return len(names)
@@ -68,7 +69,7 @@ def answer_screen_by_screen(page) -> int:
     answered = 0
     while True:
         names = page.evaluate("[...new Set([...document.querySelectorAll('fieldset.question:not([hidden]) "
-                              "input[type=radio]')].map(i => i.name))]")
+                              "input[type=radio]')].map(i => i.name).filter(n => !n.startsWith('c-')))]")
         assert len(names) <= 1, "a phone shows one question per screen"
         for name in names:
             choose(page, name, 1 + answered % 3)
