@@ -231,3 +231,23 @@ def test_no_weakness_is_claimed_from_an_answer_at_4_or_5(organisations):
                     if any(int(n) >= 4 for n in CITED_LEVEL.findall(found.group(1))):
                         wrong.append((where, found.group(0)[:120]))
     assert not wrong, f"{len(wrong)} weaknesses cited from answers at 4 or 5, e.g. {sorted(set(wrong))[:6]}"
+
+
+def test_a_pitfall_citing_the_pains_own_weak_practice_is_high(content, organisations):
+    """A pitfall whose evidence is only the stated pain's own practices at level 1-2 is how that pain
+    shows: it is never left at medium or low, unless a high pitfall on the pain already names those
+    practices (round 204: unchecked benefits under misaligned work were "medium")."""
+    wrong = []
+    for _answers, context, _facts, _own, pitfalls, _checks in organisations:
+        pain = content.rulebook.pains[context["primary_pain"]]
+        # The pain's weak practices a high pitfall on the pain already names need no second high.
+        named = {path for p in pitfalls if p["id"] in pain.pitfalls and p["severity"] == "high"
+                 for path in p["evidence"]}
+        for p in pitfalls:
+            cited = [(path[len("answers."):], level) for path, level in p["evidence"].items()
+                     if path.startswith("answers.")]
+            symptom = cited and all(q in pain.questions and isinstance(level, int) and level <= 2
+                                    for q, level in cited)
+            if symptom and p["severity"] != "high" and not {"answers." + q for q, _ in cited} <= named:
+                wrong.append((context["primary_pain"], p["id"], p["severity"]))
+    assert not wrong, f"{len(wrong)} pitfalls on the pain are not high, e.g. {sorted(set(wrong))[:4]}"

@@ -35,9 +35,9 @@ def pitfall(content, questionnaire, answers, context, pitfall_id):
     # Gates at 5: the approval can be shown; only the missing record is said to be missing.
     ("compliance-exposure", {"governance.stage_gates": 5, "governance.intake_criteria": 4,
                              "governance.scope_change_control": 1},
-     {"regulated": True}, "how a project's scope changed", "how a project was approved"),
+     {"regulated": True}, "scope and change control level 1", "how a project was approved"),
     ("compliance-exposure", {"governance.stage_gates": 1, "governance.vendor_management": 4},
-     {"regulated": True}, "how a project was approved", "how a supplier was chosen"),
+     {"regulated": True}, "stage gates level 1", "supplier"),
     # Regulator-fixed dates: a scope buffer and contingency, not ranges; the estimate never set the date.
     ("optimistic-forecasts", {"analytics.forecast_accuracy": 3},
      {"regulated": True, "active_projects": 60}, "scope buffer", "the estimate made to win approval"),
@@ -93,3 +93,15 @@ def test_practices_in_place_are_what_the_answers_claim_when_the_answers_are_doub
     for note in notes:
         assert note.startswith("The answers say"), note
         assert not note.startswith("Some of the practices")
+
+
+@pytest.mark.parametrize("answers,pitfall_id", [
+    # Work not aligned with strategy, shown by its own practices: benefits never checked, outcomes unmeasured.
+    ({"analytics.benefits_realisation": 2}, "benefits-unmanaged"),
+    ({"analytics.benefits_realisation": 2, "leadership.business_outcomes": 2}, "compliance-over-value"),
+])
+def test_the_pitfall_that_is_the_stated_pain_is_high(content, questionnaire, answers, pitfall_id):
+    context = {**ESTABLISHED, "primary_pain": "strategic_misalignment"}
+    assert pitfall(content, questionnaire, answers, context, pitfall_id)["severity"] == "high"
+    elsewhere = {**ESTABLISHED, "primary_pain": "poor_forecasting"}
+    assert pitfall(content, questionnaire, answers, elsewhere, pitfall_id)["severity"] == "medium"
