@@ -28,10 +28,10 @@ def pitfall(content, questionnaire, answers, context, pitfall_id):
     # Shared standards and gates at 5: the projects do not keep "the discipline their manager brings".
     ("weak-delivery-discipline",
      {"governance.standards_consistency": 5, "governance.stage_gates": 5, "facilitation.delivery_proximity": 2},
-     WEAK_EXECUTION, "these gaps in them", "the discipline its manager brings"),
+     WEAK_EXECUTION, "these gaps let problems surface late", "the discipline its manager brings"),
     ("weak-delivery-discipline",
      {"governance.standards_consistency": 2, "facilitation.delivery_proximity": 2},
-     WEAK_EXECUTION, "the discipline its manager brings", "these gaps in them"),
+     WEAK_EXECUTION, "the discipline its manager brings", "these gaps let problems"),
     # Gates at 5: the approval can be shown; only the missing record is said to be missing.
     ("compliance-exposure", {"governance.stage_gates": 5, "governance.intake_criteria": 4,
                              "governance.scope_change_control": 1},
