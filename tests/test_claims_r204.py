@@ -105,3 +105,22 @@ def test_the_pitfall_that_is_the_stated_pain_is_high(content, questionnaire, ans
     assert pitfall(content, questionnaire, answers, context, pitfall_id)["severity"] == "high"
     elsewhere = {**ESTABLISHED, "primary_pain": "poor_forecasting"}
     assert pitfall(content, questionnaire, answers, elsewhere, pitfall_id)["severity"] == "medium"
+
+
+def test_no_dated_change_is_also_called_already_in_place(content, questionnaire):
+    """A change the plan dates is work still to do: no note in the same result calls it in place."""
+    import random
+
+    from tests.uneven import uneven_organisation
+
+    rng, wrong = random.Random(2204), []
+    for _ in range(120):
+        answers, context = uneven_organisation(rng, questionnaire)
+        result = run_assessment(content, answers, context)
+        dated = {item["title"] for phase in result["roadmap"]["phases"] if phase["id"] != "later"
+                 for item in phase["items"]}
+        for p in result["pitfalls"]:
+            note = p.get("plan_note") or ""
+            if "already in place" in note:
+                wrong += [(p["id"], title) for title in dated if title in note]
+    assert not wrong, f"{len(wrong)} dated changes also called in place, e.g. {wrong[:3]}"
