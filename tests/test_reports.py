@@ -459,3 +459,23 @@ def test_the_overall_level_is_said_once(self_case, score, level, shown):
     html = render_html({**report, "overall": overall, "overall_words": overall_words(overall)}, charts={"radar": ""})
     said = html.split("data-overall-score", 1)[1].split("</p>", 1)[0]
     assert shown in said and "(level" not in said
+
+
+def test_pdf_says_check_first_once_and_adds_only_what_to_ask(content, tmp_path):
+    """Page 1's summary lists what to check; the later section adds the questions, not the list again."""
+    from app.engine import run_assessment
+    from app.reports.model import build_report
+    from app.reports.questionnaire import questionnaire_as_dict
+    from tests.test_pitfalls import NEUTRAL_CONTEXT, answers_with
+
+    questionnaire = content.default_questionnaire
+    result = run_assessment(content, answers_with(questionnaire, {"leadership.mandate": 1}),
+                            {**NEUTRAL_CONTEXT, "existing_pmo": "established"})
+    assert result["check_first"]
+    path = tmp_path / "report.pdf"
+    path.write_bytes(render_file(build_report(result, questionnaire_as_dict(questionnaire)), "pdf"))
+    text = squash(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout)
+    assert text.count("Check first") == 1
+    for check in result["check_first"]:
+        assert text.count(squash(check["text"])) == 1, check["text"]
+        assert squash(check["ask"]) in text
