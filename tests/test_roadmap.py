@@ -289,8 +289,8 @@ def test_the_default_capacity_and_effort_follow_the_organisations_size(roadmap, 
 
 
 @pytest.mark.parametrize("people, per_person, max_items, dated, note", [
-    (1, 2, 9, 2, "A PMO of 1 person can lead about 2 changes at a time"),
-    (2, 2, 9, 4, "A PMO of 2 people can lead about 4 changes at a time"),
+    (1, 2, 9, 2, "A PMO of 1 person can lead about 2 changes in 12 months"),
+    (2, 2, 9, 4, "A PMO of 2 people can lead about 4 changes in 12 months"),
     (1, 50, 1, None, "do not fit in the next 12 months beside the planned work of a PMO of 1 person"),
 ], ids=["one person", "two people", "phase limits"])
 def test_a_small_pmo_leads_a_handful_of_changes_and_says_why_the_rest_waits(questionnaire, people, per_person,
@@ -310,6 +310,7 @@ def test_a_small_pmo_leads_a_handful_of_changes_and_says_why_the_rest_waits(ques
         last = max(i["end_week"] for i in planned)
         assert f"end by month {math.ceil(last / (52 / 12))}:" in later["note"]
     assert all(p["note"] is None for p in result["phases"] if p["id"] != "later")
+    assert "at a time" not in later["note"] + later["why"], "the cap is over the planned months, not at a time"
 
 
 def test_a_one_person_pmo_names_its_few_roles(roadmap, questionnaire):

@@ -36,6 +36,14 @@ def test_result_page_shows_the_advice(submitted):
     assert "Improvement roadmap" in text
 
 
+def test_the_roadmap_tells_the_summarys_plan_line_and_no_count_of_its_own(submitted):
+    result = submitted.result()
+    page = submitted.client.get(submitted.base + "/result").text
+    roadmap = visible_text(page.split('id="roadmap-heading"', 1)[1])
+    assert result["summary"]["plan"]["text"] in roadmap
+    assert not re.search(r"changes? over \d+ months?", visible_text(page)), "one story: the plan line"
+
+
 def test_reasons_show_the_answers_behind_them_in_plain_words(submitted):
     text = visible_text(submitted.client.get(submitted.base + "/result").text)
     assert "Answers behind this" in text
@@ -108,7 +116,7 @@ def test_the_plan_takes_a_start_date_the_pmos_people_and_owner_names(app, submit
     named = [i for p in roadmap["phases"] for i in p["items"] if i["owner"] == role]
     assert named and all(i["owner_name"] == "Sam Jones" for i in named)
     page = visible_text(submitted.client.get(submitted.base + "/result").text)
-    assert "from 4 Jan 2027" in page and f"{role}: Sam Jones" in page
+    assert "Starting 4 Jan 2027" in page and f"{role}: Sam Jones" in page
     assert after["scores"] == before["scores"] and after["recommendation"] == before["recommendation"]
 
 

@@ -803,7 +803,7 @@ class _Planner:
         """Why work waits, as the plan in one line gives it in brackets."""
         months = self.roadmap.phases[-1].end_month
         if self.beyond_changes:
-            return f"{self.who()} can lead about {self.changes()} at a time"
+            return f"{self.who()} can lead about {self.changes()} in {months} months"
         return f"they do not fit in {months} months beside the planned work of {self.who()}"
 
     def later_note(self) -> str:
@@ -812,8 +812,8 @@ class _Planner:
         who = self.who()
         if self.beyond_changes:
             month = math.ceil(self.last_end_week / WEEKS_PER_MONTH)
-            return (f"{who[:1].upper() + who[1:]} can lead about {self.changes()} changes at a time alongside "
-                    f"running the work. The planned ones end by month {month}: make them routine, re-assess, "
+            return (f"{who[:1].upper() + who[1:]} can lead about {self.changes()} changes in {months} "
+                    f"months alongside running the work. The planned ones end by month {month}: make them routine, re-assess, "
                     "and re-plan these then.")
         return (f"These do not fit in the next {months} months beside the planned work of {who}; re-plan them "
                 "at the next assessment.")

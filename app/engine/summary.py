@@ -13,7 +13,6 @@ so no format counts or words the plan its own way. Pure: it reads the plain resu
 
 from __future__ import annotations
 
-import math
 from typing import Any, Iterable, Mapping
 
 from .wording import level_phrase
@@ -22,7 +21,6 @@ FIRST_DAYS = 90
 FIRST_DAYS_MAX = 7
 TOP_PITFALLS = 3
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
-WEEKS_PER_MONTH = 52 / 12
 PMO_TODAY = {"none": "no PMO today", "informal": "an informal PMO", "established": "an established PMO"}
 
 
@@ -61,21 +59,25 @@ def waiting_count(roadmap: Mapping[str, Any]) -> int:
 def plan_line(roadmap: Mapping[str, Any]) -> dict[str, Any]:
     """The plan in one line: how many changes, over how many months, how many wait, and why.
 
-    '16 changes planned over the next 9 months; 32 more wait until the first ones land (a PMO of
-    about 3 people can lead about 16 at a time).'
+    '16 changes start within the next 18 months; 32 more wait until the first ones land (a PMO of
+    about 2 people can lead about 16 in 18 months).'
+
+    The months are the phases' that hold the planned changes: a change starting in the last of
+    them may end a little later, so the line counts where changes start, as the phases do.
     """
     dated = dated_items(roadmap)
-    # The planned work's own span: the month its last change ends.
-    months = math.ceil(max((i.get("end_week") or 0 for i in dated), default=0) / WEEKS_PER_MONTH - 1e-9)
+    holding = [p for p in roadmap.get("phases") or [] if p.get("id") != "later" and p.get("items")]
+    months = holding[-1].get("end_month") or 0 if holding else 0
     waiting = waiting_count(roadmap)
     later = next((p for p in roadmap.get("phases") or [] if p.get("id") == "later"), None) or {}
     why = later.get("why") or ""
     if not dated:
         text = roadmap.get("message") or "No changes are planned."
     else:
-        text = f"{plural(len(dated), 'change')} planned over the next {plural(months, 'month')}"
+        text = f"{plural(len(dated), 'change')} {'starts' if len(dated) == 1 else 'start'} within the next " \
+               f"{plural(months, 'month')}"
         if waiting:
-            when = "until the first ones land" if "at a time" in why else "for the next assessment"
+            when = "until the first ones land" if "can lead about" in why else "for the next assessment"
             text += f"; {waiting} more {'waits' if waiting == 1 else 'wait'} {when}" + (f" ({why})." if why else ".")
         else:
             text += "; nothing waits."

@@ -118,9 +118,10 @@ def render_markdown(result: Mapping[str, Any]) -> str:
         lines += [roadmap["message"], ""]
     plan = summary["plan"]
     if plan["changes"]:
-        lines += [f"{plan['changes']} changes over {plan['months']} months"
-                  + (f", from {day(roadmap['start_date'])}" if roadmap.get("start_date") else "")
-                  + (f"; PMO size: {capacity_text(roadmap.get('capacity'))}." if roadmap.get("capacity") else "."), ""]
+        lines += [plan["text"]
+                  + (f" Starting {day(roadmap['start_date'])}" if roadmap.get("start_date") else "")
+                  + (f"; PMO size: {capacity_text(roadmap.get('capacity'))}." if roadmap.get("capacity") else
+                     ("." if roadmap.get("start_date") else "")), ""]
     for index, phase in enumerate(roadmap.get("phases", [])):
         if phase["id"] == "later":
             lines += [f"### Not planned yet ({plan['waiting']})", ""]
