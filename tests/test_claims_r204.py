@@ -124,3 +124,18 @@ def test_no_dated_change_is_also_called_already_in_place(content, questionnaire)
             if "already in place" in note:
                 wrong += [(p["id"], title) for title in dated if title in note]
     assert not wrong, f"{len(wrong)} dated changes also called in place, e.g. {wrong[:3]}"
+
+
+@pytest.mark.parametrize("resource_planning,planned,never", [
+    # A resource planning tool in real use (4-5): the first capacity step uses it, not a new matrix.
+    (5, "in the resource planning tool", "staffing matrix"),
+    (2, "staffing matrix", "in the resource planning tool"),
+])
+def test_the_first_capacity_step_uses_the_tool_the_client_has(content, questionnaire, resource_planning, planned,
+                                                                never):
+    result = result_for(content, questionnaire, {"analytics.capacity_model": 1,
+                                                 "tools.resource_planning": resource_planning},
+                        {"primary_pain": "resource_conflicts", "active_projects": 40})
+    titles = [item["title"] for phase in result["roadmap"]["phases"] for item in phase["items"]]
+    assert any(planned in t for t in titles), titles
+    assert not any(never in t for t in titles), titles
