@@ -47,8 +47,8 @@ LATER_SHOWN = 8
 PART_TIME = "part-time-method-owner"
 # A sized default reads as a range whose top is about this much above the number the plan assumes.
 SIZE_SPREAD = 1.4
-# At most this many changes start in the first 90 days for a part-time method owner (beyond the pain's first
-# work and the foundations it needs).
+# At most this many changes start in a quarter for a part-time method owner, protected ones too (beyond the
+# pain's first work and the foundations it needs): a fraction of a post cannot lead seven at once.
 PART_TIME_FIRST = 4
 PMO_ROLES = ("PMO director", "PMO lead", "Portfolio analyst", "Project controller", "Tooling lead")
 
@@ -883,9 +883,10 @@ class _Planner:
                     if dated >= changes and not protected:
                         self.beyond_changes = True
                         continue
-                    if (index == 0 and self.part_time() and used[index][0] >= PART_TIME_FIRST
+                    quarters = max(1, round((phase.end_month - phase.start_month) / 3))
+                    if (self.part_time() and used[index][0] >= PART_TIME_FIRST * quarters
                             and item_id not in self.pain_first and item_id not in foundations):
-                        continue  # a fraction of a post starts a handful of changes in its first 90 days
+                        continue  # a fraction of a post starts a handful of changes a quarter, protected or not
                     if item_id not in self.pain_first:  # the pain's first work starts when it can
                         start = max(start, phase.start_month * WEEKS_PER_MONTH + used[index][1] / pace)
                     if start >= phase.end_month * WEEKS_PER_MONTH:
