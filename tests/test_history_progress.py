@@ -355,3 +355,33 @@ def test_a_bad_progress_sheet_changes_nothing(member, rows, message):
     assert response.status_code == 400
     assert message.replace("FIRST", first) in visible_text(response.text)
     assert progress_rows(member.app, org) == []
+
+
+@pytest.mark.parametrize("bad, field, message", [
+    ({"status": "dropped", "note": ""}, "note", "An improvement that is dropped needs the reason in its note"),
+    ({"due_on": "next week"}, "due", "The due date must look like 2026-11-25"),
+    ({"owner": "x" * 81}, "ow", "The owner can have at most 80 characters"),
+])
+def test_a_refused_progress_form_keeps_what_was_typed_and_says_why_beside_the_field(member, bad, field, message):
+    """Posted without the page's script: the dashboard comes back with every typed value and the reason
+    next to the field; nothing is saved."""
+    org = member.create_org()
+    a = member.assess(org, "2025-Q1", "2025-02-14", ALL_TWO)
+    phase = a.result["roadmap"]["phases"][1]
+    good, other = phase["items"][0]["id"], phase["items"][1]["id"]
+    wrong = {"status": "started", **bad}
+    form = {"phase": phase["id"], **item_form(good, "done", done_on="2025-03-01", owner="Ana Lopes", note="Kept"),
+            **item_form(other, **wrong)}
+    response = member.post(f"/orgs/{org}/progress", form)
+    assert response.status_code == 400
+    page = response.text
+    assert message in visible_text(page) and "Nothing was changed" in visible_text(page)
+    assert progress_rows(member.app, org) == []
+    kept = item_row(page, good)
+    assert shown_status(page, good) == "done" and 'value="2025-03-01"' in kept and 'value="Ana Lopes"' in kept
+    assert 'value="Kept"' in kept and "data-field-error" not in kept
+    refused = item_row(page, other)
+    assert shown_status(page, other) == wrong["status"]
+    assert f'id="err-{field}-{other}" data-field-error>{message}' in refused
+    assert f'aria-describedby="err-{field}-{other}"' in refused
+    assert re.findall(r'<details class="mb-2 progress-phase" id="phase-([\w-]+)" open>', page) == [phase["id"]]

@@ -24,9 +24,10 @@ FIELDS = ("status", "due_on", "done_on", "owner", "note")
 class ProgressRefused(StoreError):
     """One change of a progress save cannot be kept; ``item_id`` names the improvement."""
 
-    def __init__(self, message: str, item_id: str = ""):
+    def __init__(self, message: str, item_id: str = "", field: str = ""):
         super().__init__(message)
         self.item_id = item_id
+        self.field = field  # which of the change's fields was refused (status, due_on, done_on, owner, note)
 
 
 class UnknownStatus(ProgressRefused):
@@ -62,7 +63,7 @@ def clean_change(change: Mapping[str, Any]) -> dict[str, Any]:
     item_id = str(change.get("item_id") or "")[:80]
     status = change.get("status") or ""
     if status not in PROGRESS_STATUSES:
-        raise UnknownStatus(f"status must be one of {', '.join(PROGRESS_STATUSES)}", item_id)
+        raise UnknownStatus(f"status must be one of {', '.join(PROGRESS_STATUSES)}", item_id, "status")
     clean = {"item_id": item_id, "status": status}
     for key in ("due_on", "done_on"):
         value = str(change.get(key) or "").strip()
@@ -71,18 +72,18 @@ def clean_change(change: Mapping[str, Any]) -> dict[str, Any]:
                 check_date(value)
             except InvalidDate:
                 raise InvalidProgressDate(f"the {'due' if key == 'due_on' else 'done'} date must look like "
-                                          "2026-11-25", item_id) from None
+                                          "2026-11-25", item_id, key) from None
         clean[key] = value or None
     for key, limit in (("owner", MAX_OWNER), ("note", MAX_NOTE)):
         text = " ".join(str(change.get(key) or "").split())
         if len(text) > limit:
-            raise NoteTooLong(f"the {key} can have at most {limit} characters", item_id)
+            raise NoteTooLong(f"the {key} can have at most {limit} characters", item_id, key)
         try:
             clean[key] = safe_text(text, f"the {key}", limit)
         except InvalidName as err:
-            raise UnsafeProgressText(str(err), item_id) from None
+            raise UnsafeProgressText(str(err), item_id, key) from None
     if status == "dropped" and not clean["note"]:
-        raise ReasonNeeded("an improvement that is dropped needs the reason in its note", item_id)
+        raise ReasonNeeded("an improvement that is dropped needs the reason in its note", item_id, "note")
     return clean
 
 

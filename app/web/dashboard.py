@@ -14,6 +14,7 @@ from .current import content
 from .dashboard_data import comparison_for, dashboard_for, progress_view
 from .errors import unchanged
 from .messages import refusal
+from .orgs import dashboard_page
 from .params import json_body, optional_id, parse_int
 from .reports import download
 
@@ -72,7 +73,14 @@ def update_progress(org_id: int):
             saved = store.save_progress(get_db(), org_id, changes, user_id=g.user["id"],
                                         unit_key=unit["id"] if unit else 0, written_out=written)
     except store.ProgressRefused as err:
-        unchanged(f"{titles.get(err.item_id, err.item_id)}: {refusal(err)}")
+        if isinstance(body, dict):
+            unchanged(f"{titles.get(err.item_id, err.item_id)}: {refusal(err)}")
+        # A form posted without the page's script: the dashboard again, everything typed kept, the
+        # refusal said beside its field; nothing was saved.
+        return dashboard_page(org_id, unit, open_phase=request.form.get("phase", ""), typed=changes,
+                              refused={"item_id": err.item_id, "field": err.field or "status",
+                                       "title": titles.get(err.item_id, err.item_id),
+                                       "message": refusal(err)}, status=400)
     message = f"Progress saved: {saved} improvement{'s' if saved != 1 else ''} changed." if saved else \
         "Progress saved: nothing had changed."
     if isinstance(body, dict):

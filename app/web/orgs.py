@@ -8,6 +8,7 @@ access.py). Its other areas have a module each: members, assessments, units, das
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
@@ -56,17 +57,28 @@ def create():
 @member_view()
 def detail(org_id: int):
     """The organisation's dashboard: latest result, trends, deltas, progress, units; its assessments."""
+    return dashboard_page(org_id, unit_scope(org_id), open_phase=request.args.get("open", ""))
+
+
+def dashboard_page(org_id: int, unit: dict | None, *, open_phase: str = "", typed: list[dict] | None = None,
+                   refused: dict | None = None, status: int = 200):
+    """The dashboard; after a refused progress form, with what was typed back in its fields and
+    ``refused`` ({item_id, field, message}) said beside the field it is about."""
     db = get_db()
-    unit = unit_scope(org_id)
     data = dashboard_for(g.org, unit)
     opted_in = store.benchmark_opt_in(db, org_id)
+    progress = progress_view(org_id, unit, data)
+    if typed and progress:
+        progress = with_typed(progress, typed, refused)
+        open_phase = next((phase["id"] for phase in progress["phases"] for item in phase["items"]
+                           if item.get("error")), open_phase)  # the phase holding the field to fix
     return render_template(
         "orgs/detail.html",
         org=g.org,
         role=g.org_role,
         unit=unit,
         dash=data,
-        progress=progress_view(org_id, unit, data),
+        progress=progress,
         units_progress=None if unit else units_progress_view(org_id, data),
         opted_in=opted_in,
         bench=benchmark_view(org_id, request.args.get("mix") == "1") if opted_in and unit is None else None,
@@ -79,9 +91,26 @@ def detail(org_id: int):
         defaults={"period": next_period(data["latest"]["period"] if "latest" in data else None, date.today()),
                   "assessed_on": date.today().isoformat()},
         statuses=store.PROGRESS_STATUSES,
-        open_phase=request.args.get("open", ""),
+        open_phase=open_phase,
+        refused=refused,
         dimensions=DIMENSIONS,
-    )
+    ), status
+
+
+def with_typed(progress: dict, typed: list[dict], refused: dict | None) -> dict:
+    """A copy of the (cached) progress view showing what the form sent instead of what is saved."""
+    progress = copy.deepcopy(progress)
+    sent = {change["item_id"]: change for change in typed}
+    for phase in progress["phases"]:
+        for item in phase["items"]:
+            change = sent.get(item["id"])
+            if change is None:
+                continue
+            item.update(status=change["status"], due_on=change["due_on"], done_on=change["done_on"],
+                        owner_name=change["owner"], note=change["note"])
+            if refused and refused["item_id"] == item["id"]:
+                item["error"] = refused
+    return progress
 
 
 @bp.post("/<int:org_id>/rename")

@@ -148,3 +148,49 @@ def test_the_unit_tabs_pitfalls_over_time_use_the_width_instead_of_a_long_column
     if SHOTS:
         section.scroll_into_view_if_needed()
         page.screenshot(path=os.path.join(SHOTS, "unit-pitfalls-390.png"))
+
+
+@pytest.mark.parametrize("size", [(390, 844), (1366, 768)])
+def test_a_progress_form_posted_without_javascript_keeps_what_was_typed_and_marks_the_field(browser, demo, live_app,
+                                                                                           size):
+    """Without the page's script the phase's form posts as a plain form: a refusal brings the dashboard back
+    with everything typed, the reason beside the field, and nothing saved (it was an error page)."""
+    ctx = browser.new_context(viewport={"width": size[0], "height": size[1]}, java_script_enabled=False)
+    page = ctx.new_page()
+    try:
+        sign_in(page, demo)
+        page.goto(f"{demo['base']}/orgs/{demo['org_id']}?unit={demo['unit']}")
+        phase = page.locator("details.progress-phase").nth(1)
+        phase.locator("summary").click()
+        items = phase.locator("[data-item]")
+        first, second = items.nth(0).get_attribute("data-item"), items.nth(1).get_attribute("data-item")
+        with live_app.app_context():
+            from app.db import get_db
+            before = store.progress(get_db(), demo["org_id"], demo["unit"])
+        phase.locator(f'select[name="status:{first}"]').select_option("done")
+        phase.locator(f'input[name="done:{first}"]').fill("2026-01-15")
+        phase.locator(f'input[name="owner:{first}"]').fill("Ana Lopes")
+        phase.locator(f'select[name="status:{second}"]').select_option("dropped")
+        phase.locator(f'input[name="note:{second}"]').fill("")
+        phase.locator("button[type=submit]").click()
+        page.wait_for_load_state()
+        expect(page.locator("[data-progress-refused]")).to_contain_text("Nothing was changed")
+        phase = page.locator("details.progress-phase[open]")
+        expect(phase).to_have_count(1)
+        note = phase.locator(f'input[name="note:{second}"]')
+        expect(note).to_have_class(re.compile(r"\bis-invalid\b"))
+        error = phase.locator(f'[id="err-note-{second}"]')
+        expect(error).to_have_text("An improvement that is dropped needs the reason in its note.")
+        expect(error).to_be_visible()
+        expect(phase.locator(f'select[name="status:{second}"]')).to_have_value("dropped")
+        expect(phase.locator(f'select[name="status:{first}"]')).to_have_value("done")
+        expect(phase.locator(f'input[name="done:{first}"]')).to_have_value("2026-01-15")
+        expect(phase.locator(f'input[name="owner:{first}"]')).to_have_value("Ana Lopes")
+        if SHOTS:
+            error.scroll_into_view_if_needed()
+            page.screenshot(path=os.path.join(SHOTS, f"progress-nojs-{size[0]}.png"))
+        with live_app.app_context():
+            from app.db import get_db
+            assert store.progress(get_db(), demo["org_id"], demo["unit"]) == before
+    finally:
+        ctx.close()
