@@ -364,3 +364,29 @@ def test_the_projector_shows_answers_so_far_a_large_corner_code_and_only_answere
     finally:
         for p in (facilitator, projector):
             p.context.close()
+
+
+def test_the_participants_table_on_a_phone_scrolls_inside_a_labelled_region_and_is_not_cut(server, browser):
+    workshop = prepare(server.app)
+    seed_room(server.app, workshop["org_id"], workshop["id"], people=4, submit=False)
+    facilitator = new_page(browser, PHONE)
+    try:
+        sign_in(facilitator, server.url)
+        facilitator.goto(server.url + workshop["base"])
+        region = facilitator.get_by_role("region", name="Participants table", exact=True)
+        expect(region).to_have_attribute("tabindex", "0")
+        assert region.locator("tr[data-participant]").count() == 4
+        # The page itself never runs wider than the phone: what does not fit scrolls inside the region.
+        assert facilitator.evaluate("document.documentElement.scrollWidth") <= 390
+        box = region.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+        last = region.locator("thead th").last
+        last.scroll_into_view_if_needed()
+        edge = last.bounding_box()
+        assert edge["x"] >= 0 and edge["x"] + edge["width"] <= 391, "the last column can be scrolled into view"
+        if os.environ.get("PMO_SHOTS"):
+            region.scroll_into_view_if_needed()
+            facilitator.screenshot(path=os.path.join(os.environ["PMO_SHOTS"], "console-people-390.png"))
+        clean(facilitator)
+    finally:
+        facilitator.context.close()
