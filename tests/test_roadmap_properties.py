@@ -300,6 +300,8 @@ def test_each_function_to_own_first_has_its_first_step_in_the_plan(content, ques
     answers, context = organisation(questionnaire, seed)
     result = run_assessment(content, answers, context)
     facts = {f"context.{k}": v for k, v in context.items()}
+    # the answers too: a step can have a variant for what the client has (a staffing matrix, or the tool in use)
+    facts.update({f"answers.{q}": v for q, v in answers.items()})
     facts.update(model=result["recommendation"]["model"], design=result["recommendation"]["design"]["id"])
     functions = {o.id: o for o in content.rulebook.own_first}
     pain_function = content.rulebook.pains[context["primary_pain"]].function
