@@ -87,6 +87,7 @@ def test_the_main_pain_has_work_in_the_first_two_phases(content, questionnaire, 
         # No pain work only where the answers already show the practices behind the pain.
         candidates = content.rulebook.pains[context["primary_pain"]].improvements
         facts = {f"context.{k}": v for k, v in context.items()}
+        facts.update({f"answers.{q}": v for q, v in answers.items()})  # the steps' variants read the answers
         facts.update(model=result["recommendation"]["model"], design=result["recommendation"]["design"]["id"])
         for item_id in candidates:
             catalogue = content.roadmap.items[item_id]
