@@ -397,7 +397,8 @@ def evidenced_report(content):
     result = run_assessment(content, {q.id: 3 for q in questionnaire.questions()}, FULL_CONTEXT, evidence={
         first: {"evidence": "steering minutes", "reference": "https://intranet.example/pmo", "confidence": "evidence"},
         second: {"evidence": "", "reference": "javascript:alert(1)", "confidence": "guess"},
-        third: {"evidence": "<b>bold</b>", "confidence": "evidence"}})
+        third: {"evidence": "<b>bold</b>", "confidence": "evidence"}},
+        plan={"importance": {"governance": "low", second: "high"}})
     return build_report(result, questionnaire_as_dict(questionnaire), start=date(2027, 1, 4)), (first, second, third)
 
 
@@ -415,6 +416,29 @@ def test_the_pdf_appendix_lists_each_answers_evidence_and_links_only_http(eviden
     assert html.count("data-answer-evidence") == 3  # only answers that say more than our judgement
 
 
+def test_the_pdf_appendix_gives_each_answer_its_importance_and_confidence(evidenced_report):
+    from app.reports.html import render_html
+
+    report, (first, second, third) = evidenced_report
+    html = render_html(report)
+    appendix = html.split("<h3>Every answer</h3>")[1].split("<h3>")[0]
+    metas = [m.split("</p>")[0] for m in appendix.split("data-answer-meta>")[1:]]
+    assert len(metas) == 50  # every answer says how much it matters and how sure it is
+    by_area = {}
+    for block in appendix.split("<h4>")[1:]:
+        by_area[block.split(" <span")[0].split("</h4>")[0]] = block
+    governance = by_area["Governance"]
+    assert "· low importance, as you rated it" in governance.split("</h4>")[0]
+    rows = governance.split('<div class="answer">')[1:]
+    assert "Low importance</span>" in rows[0] and "Shown by evidence</strong>: steering minutes" in rows[0]
+    assert "High importance (rated for this practice)</span>" in rows[1] and "A guess" in rows[1]
+    assert "Low importance</span> · Our judgement</p>" in rows[3]
+    # Left to the pain, the area where the main pain shows is high and says why.
+    pained = [a for a in report["areas"] if (a["importance"] or {}).get("source") == "pain"]
+    assert pained and all("high importance, where your main pain shows" in by_area[a["title"]].split("</h4>")[0]
+                          for a in pained)
+
+
 def test_the_xlsx_answers_and_scores_carry_evidence(evidenced_report):
     import io
 
@@ -430,6 +454,7 @@ def test_the_xlsx_answers_and_scores_carry_evidence(evidenced_report):
     assert (by_id[first]["Confidence"], by_id[first]["Evidence"], by_id[first]["Reference"]) == (
         "shown by evidence", "steering minutes", "https://intranet.example/pmo")
     assert by_id[second]["Confidence"] == "a guess"
+    assert (by_id[first]["Importance"], by_id[second]["Importance"]) == ("low", "high")
     summary = list(book["Summary"].iter_rows(values_only=True))
     governance = next(r for r in summary if r[0] == "Governance" and r[4])
     assert governance[4] == "12 of 12; 2 shown by evidence"

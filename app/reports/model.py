@@ -207,6 +207,8 @@ def _areas(result: Mapping[str, Any], questions: list[dict], titles: Mapping[str
             "note": (result.get("notes") or {}).get(dim) or "",
             # How many of the area's answers are shown by evidence (None in results frozen before evidence).
             "evidence": ((result.get("evidence_coverage") or {}).get("areas") or {}).get(dim),
+            # How much the area matters and why (set, pain or default); None in results frozen before importance.
+            "importance": ((result.get("importance") or {}).get("areas") or {}).get(dim),
             "next_level": ({"level": next_level["level"], "name": next_level["name"],
                             "description": next_level["description"]} if next_level else None),
         })
@@ -314,6 +316,7 @@ def _answers(result: Mapping[str, Any], questions: list[dict], titles: Mapping[s
     notes = result.get("notes") or {}
     consensus = (result.get("workshop") or {}).get("consensus") or {}
     evidence = result.get("evidence") or {}
+    importance = result.get("importance") or {}
     rows = []
     for q in questions:
         if q["id"] not in answers and q["id"] not in (result["questionnaire"].get("questions") or {}):
@@ -328,8 +331,16 @@ def _answers(result: Mapping[str, Any], questions: list[dict], titles: Mapping[s
             "level_label": option.get("label", ""), "level_text": option.get("text", ""), "note": note,
             "confidence": CONFIDENCE_LABELS.get(shown.get("confidence", "")) if shown else "",
             "evidence": shown.get("evidence", ""), "reference": shown.get("reference", ""),
+            **_answer_importance(importance, q["id"], q["area"]),
         })
     return rows
+
+
+def _answer_importance(importance: Mapping[str, Any], question: str, area: str) -> dict[str, Any]:
+    """How much an answer's practice matters: its own rating where it has one, else its area's ('' before importance)."""
+    own = (importance.get("practices") or {}).get(question)
+    entry = own or (importance.get("areas") or {}).get(area) or {}
+    return {"importance": entry.get("level", ""), "importance_own": (own or {}).get("source", "")}
 
 
 def _workshop(result: Mapping[str, Any], questions: list[dict], titles: Mapping[str, str],

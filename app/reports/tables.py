@@ -48,11 +48,13 @@ def report_tables(report: Mapping[str, Any]) -> dict[str, Table]:
         "answers": Table("answers", "Answers", [
             ("question_id", "Question id", 28), ("capability_area", "Capability area", 14), ("question", "Question", 60),
             ("level", "Level", 7), ("level_text", "Level text", 70), ("confidence", "Confidence", 16),
-            ("evidence", "Evidence", 40), ("reference", "Reference", 30), ("note", "Note", 40)],
+            ("evidence", "Evidence", 40), ("reference", "Reference", 30), ("importance", "Importance", 11),
+            ("note", "Note", 40)],
             [{"question_id": a["id"], "capability_area": a["area"], "question": a["question"],
               "level": a["level"] if a["level"] is not None else "don't know",
               "level_text": a["level_text"], "confidence": a.get("confidence", ""), "evidence": a.get("evidence", ""),
-              "reference": a.get("reference", ""), "note": a["note"]} for a in report["answers"]]),
+              "reference": a.get("reference", ""), "importance": a.get("importance", ""),
+              "note": a["note"]} for a in report["answers"]]),
         "pitfalls": Table("pitfalls", "Pitfalls", [
             ("id", "Id", 24), ("title", "Pitfall", 36), ("severity", "Severity", 9), ("why", "Why it matters", 60),
             ("evidence", "Evidence", 50), ("mitigation", "What to do", 60), ("roadmap_items", "In the roadmap", 40)],
