@@ -21,8 +21,9 @@ from .engine import history as hist
 from .engine.aggregate import (aggregate_answers, agreement, dimension_band, disagreement, per_question,
                                question_stats, respondent_scores, role_medians)
 from .engine import benchmark, reassessment
-from .engine.assessment import replan
+from .engine.assessment import pain_questions, replan
 from .engine.evidence import room_evidence
+from .engine.importance import derive_importance
 from .engine.inputs import parse_document
 from .engine.vocabulary import DIMENSIONS
 from .reports.model import build_report, build_rollup_report, history_from_store, rollup_section
@@ -214,10 +215,21 @@ def close_workshop(db: Database, c: Content, workshop: Mapping[str, Any]) -> int
     """
     questionnaire = c.questionnaire(workshop["questionnaire_id"])
     rounds = store.rounds_with_votes(db, workshop["id"])
-    return store.close_workshop(
-        db, workshop,
-        lambda responses, agreed: compute_workshop_result(c, dict(workshop), responses, agreed, rounds=rounds),
-        questionnaire_version=questionnaire.version, content_hash=c.hash)
+
+    def compute(responses: list[dict], agreed: dict[str, dict]) -> tuple[dict, dict]:
+        # Read inside the close's transaction: the importance set in the console is the one frozen.
+        target, plan = store.planning_choices(db, workshop["assessment_id"])
+        return compute_workshop_result(c, dict(workshop), responses, agreed, target, plan=plan, rounds=rounds)
+
+    return store.close_workshop(db, workshop, compute, questionnaire_version=questionnaire.version,
+                                content_hash=c.hash)
+
+
+def workshop_importance(c: Content, workshop: Mapping[str, Any]) -> dict[str, dict[str, str]]:
+    """How much each area matters in a workshop's result so far: {area: {level, source}}, set in the
+    console or else derived from the profile's stated pain."""
+    given = (workshop.get("plan") or {}).get("importance") or {}
+    return derive_importance(given, pain_questions(c, workshop["context"]))["areas"]
 
 
 def rescore_assessment(db: Database, c: Content, org_id: int, assessment_id: int) -> int:

@@ -535,6 +535,56 @@ def test_the_facilitator_records_evidence_against_the_consensus_and_the_log_keep
     assert result["evidence"][second]["confidence"] == "judgement"  # all three at 3
 
 
+def _importance_select(page: str, dim: str) -> str:
+    return page.split(f'id="importance-{dim}"')[1].split("</select>")[0]
+
+
+def test_the_facilitator_sets_importance_per_area_in_the_console_and_closing_freezes_it(app, fay, workshop):
+    from app import service
+    from tests.helpers import opened
+    from tests.workshop_helpers import Participant, question_ids
+
+    with opened(app) as db:
+        derived = service.workshop_importance(app.extensions["pmo_content"],
+                                              store.get_workshop(db, workshop.org_id, workshop.id))
+    pained = next(dim for dim, imp in derived.items() if imp["source"] == "pain")
+    console = fay.client.get(workshop.base).text
+    assert '<option value="" selected>Auto (high)</option>' in _importance_select(console, pained)
+    set_ = fay.post(workshop.base + "/importance", {"importance-governance": "low", "importance-tools": "high",
+                                                    "importance-analytics": ""})
+    assert set_.status_code == 302 and set_.location.endswith("#importance-heading")
+    console = fay.client.get(workshop.base).text
+    assert '<option value="low" selected>' in _importance_select(console, "governance")
+    assert '<option value="high" selected>' in _importance_select(console, "tools")
+    assert '<option value="" selected>' in _importance_select(console, "analytics")
+    with opened(app) as db:
+        (detail,), = db.execute("SELECT detail FROM audit_log WHERE action = 'workshop_importance_set'").fetchall()
+    assert detail == "importance: Governance low, Tools high; the other areas from the main pain"
+    assert Participant(app, workshop).autosave({question_ids(app)[0]: 3}).status_code == 200
+    assert fay.close(workshop).status_code == 302
+    result = fay.client.get(workshop.base + "/report.json").get_json()
+    assert result["plan"]["importance"] == {"governance": "low", "tools": "high"}
+    areas = result["importance"]["areas"]
+    assert (areas["governance"]["level"], areas["governance"]["source"]) == ("low", "set")
+    assert (areas["tools"]["level"], areas["tools"]["source"]) == ("high", "set")
+    assert areas["analytics"]["source"] != "set"
+    # Frozen: a closed workshop's importance changes only by re-planning its result, never from the console.
+    assert fay.post(workshop.base + "/importance", {"importance-tools": "low"}).status_code == 409
+    assert fay.client.get(workshop.base + "/report.json").get_json()["importance"]["areas"]["tools"]["level"] == "high"
+
+
+@pytest.mark.parametrize("field, value", [("importance-tools", "urgent"), ("importance-governance", "High ")])
+def test_a_bad_importance_in_the_console_is_refused_and_changes_nothing(app, fay, workshop, field, value):
+    from tests.helpers import opened, visible_text
+
+    assert fay.post(workshop.base + "/importance", {"importance-leadership": "low"}).status_code == 302
+    refused = fay.post(workshop.base + "/importance", {"importance-leadership": "high", field: value})
+    assert refused.status_code == 400
+    assert "is Auto, low, normal or high" in visible_text(refused.text) and "Nothing was changed" in refused.text
+    with opened(app) as db:
+        assert store.get_workshop(db, workshop.org_id, workshop.id)["plan"] == {"importance": {"leadership": "low"}}
+
+
 # --------------------------------------------------------------------------
 # One snapshot whichever way the answers come: the web, the CLI (YAML and JSON), the API, the XLSX template
 # --------------------------------------------------------------------------

@@ -237,6 +237,7 @@ from .workshops import (
     set_consensus,
     set_revealed,
     set_screen,
+    set_workshop_importance,
     start_workshop,
     submit_participant,
     workshop_by_code,

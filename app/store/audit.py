@@ -41,6 +41,7 @@ ACTIONS = {
     "participant_removed": "removed a workshop participant",
     "participants_removed": "removed the workshop participants who joined in one minute",
     "workshop_headcount_set": "set the number of people a workshop expects",
+    "workshop_importance_set": "set how much each area matters in a workshop",
     "rescored": "re-scored an assessment",
     "target_changed": "changed a target",
     "progress_updated": "updated roadmap progress",

@@ -24,7 +24,7 @@ MODES = ("anonymous", "named")
 _WORKSHOP_COLUMNS = ("id", "org_id", "assessment_id", "title", "mode", "roles_json", "join_code", "context_json",
                      "revealed", "status", "created_by", "created_at", "closed_at", "unit_id", "questionnaire_id",
                      "questionnaire_version", "snapshot_id", "period", "started_at", "screen", "cancelled_at",
-                     "reopened_at", "revision", "expected_headcount")
+                     "reopened_at", "revision", "expected_headcount", "plan_json")
 # A closed workshop can be re-opened by its facilitator for this long after it closed.
 REOPEN_SECONDS = 24 * 3600
 
@@ -68,6 +68,8 @@ def _row(row) -> dict[str, Any]:
     workshop = dict(zip(_WORKSHOP_COLUMNS, row))
     workshop["roles"] = json.loads(workshop.pop("roles_json"))
     workshop["context"] = json.loads(workshop.pop("context_json"))
+    plan_json = workshop.pop("plan_json")
+    workshop["plan"] = json.loads(plan_json) if plan_json else {}
     workshop["revealed"] = bool(workshop["revealed"])
     workshop["cancelled"] = workshop["cancelled_at"] is not None
     workshop["started"] = workshop["started_at"] is not None
@@ -77,7 +79,7 @@ def _row(row) -> dict[str, Any]:
 _SELECT = """SELECT w.id, w.org_id, w.assessment_id, w.title, w.mode, w.roles_json, w.join_code, w.context_json,
                     w.revealed, w.status, w.created_by, w.created_at, w.closed_at, a.unit_id, a.questionnaire_id,
                     a.questionnaire_version, a.snapshot_id, a.period, w.started_at, w.screen, w.cancelled_at,
-                    w.reopened_at, w.revision, w.expected_headcount
+                    w.reopened_at, w.revision, w.expected_headcount, a.plan_json
              FROM workshops w JOIN assessments a ON a.id = w.assessment_id"""
 # A workshop of an organisation in the trash opens for nobody, participants included.
 _LIVE_ORG = "NOT EXISTS (SELECT 1 FROM organisations o WHERE o.id = w.org_id AND o.trash_id IS NOT NULL)"
@@ -304,6 +306,29 @@ def set_screen(db: Database, workshop_id: int, screen: str) -> None:
     """Which results view the projector shows (the web checks the name)."""
     with transaction(db):
         db.execute("UPDATE workshops SET screen = ? WHERE id = ?", [screen[:120], workshop_id])
+
+
+def set_workshop_importance(db: Database, workshop: Mapping[str, Any], areas: Mapping[str, str]) -> dict[str, str]:
+    """Set how much each capability area matters ({area: low|normal|high}; an area left out is derived
+    from the pain again), keeping importance set per practice; return the importance now planned with.
+
+    Kept with the assessment's planning choices, so closing freezes it with the result.
+    Raise AssessmentClosed when the workshop is closed.
+    """
+    with transaction(db):
+        require_open_workshop(db, workshop["id"])
+        (plan_json,) = db.execute("SELECT plan_json FROM assessments WHERE id = ?",
+                                  [workshop["assessment_id"]]).fetchone()
+        plan = json.loads(plan_json) if plan_json else {}
+        practices = {k: v for k, v in (plan.get("importance") or {}).items() if "." in k}
+        importance = {**dict(areas), **practices}
+        if importance:
+            plan["importance"] = importance
+        else:
+            plan.pop("importance", None)
+        db.execute("UPDATE assessments SET plan_json = ? WHERE id = ?",
+                   [json.dumps(plan) if plan else None, workshop["assessment_id"]])
+    return importance
 
 
 def consensus(db: Database, workshop_id: int) -> dict[str, dict[str, Any]]:

@@ -20,7 +20,7 @@ from ..db import get_db
 from ..engine.evidence import MAX_EVIDENCE, MAX_REFERENCE
 from ..engine.reassessment import next_period
 from ..engine.summary import day
-from ..engine.vocabulary import LEVELS
+from ..engine.vocabulary import DIMENSIONS, IMPORTANCE_LEVELS, LEVELS
 from . import live, room_charts, screens
 from .access import can_facilitate, facilitator_view, member_view
 from .audit import audited
@@ -164,7 +164,7 @@ def _console(workshop: dict) -> dict:
         for person in people:
             person["answers"] = answers.get(person["id"], {})
     current = screens.parse(workshop["screen"], questionnaire, summary["rounds"]) or screens.Screen("radar")
-    return {"org": g.org, "workshop": workshop, "summary": summary, "questionnaire": questionnaire, "people": people,
+    return {"org": g.org, "importance": service.workshop_importance(content(), workshop), "workshop": workshop, "summary": summary, "questionnaire": questionnaire, "people": people,
             "join_url": join_url(workshop), "code": pretty_code(workshop["join_code"]), "levels": LEVELS,
             "can_run": can_run, "screen": current, "views": screens.sequence(summary, workshop),
             "screen_label": lambda screen: screens.label(screen, questionnaire, summary["rounds"]),
@@ -394,6 +394,35 @@ def set_headcount(org_id: int, workshop_id: int):
     flash(f"Expecting {headcount} people: joins beyond that are flagged." if headcount else
           "No expected number of people.", "success")
     return _back(workshop, "#joins-heading")
+
+
+@bp.post("/<int:workshop_id>/importance")
+@facilitator_view
+def set_importance(org_id: int, workshop_id: int):
+    """How much each capability area matters, as the room decides it; Auto: derived from the stated pain."""
+    workshop = _workshop(org_id, workshop_id)
+    labels = {d.id: d.title for d in content().questionnaire(workshop["questionnaire_id"]).dimensions}
+    areas = {}
+    for dim in DIMENSIONS:
+        raw = (request.form.get(f"importance-{dim}") or "").strip()
+        if raw and raw not in IMPORTANCE_LEVELS:
+            return error_response(400, "Not changed", f"The importance of {labels.get(dim, dim)} is Auto, low, "
+                                                      f"normal or high; “{raw[:20]}” is not one. Nothing was changed.")
+        if raw:
+            areas[dim] = raw
+    said = ", ".join(f"{labels.get(dim, dim)} {level}" for dim, level in areas.items())
+    if not said:
+        said = "every area from the main pain"
+    elif len(areas) < len(DIMENSIONS):
+        said += "; the other areas from the main pain"
+    try:
+        with audited("workshop_importance_set", org_id, "workshop", workshop["id"], workshop["title"],
+                     f"importance: {said}"):
+            store.set_workshop_importance(get_db(), workshop, areas)
+    except store.AssessmentClosed:
+        abort(409, description="The workshop is closed; its result can no longer change.")
+    flash("Importance recorded: the result plans with it when the workshop closes.", "success")
+    return _back(workshop, "#importance-heading")
 
 
 def _form_question(workshop, nothing_done: str) -> str:

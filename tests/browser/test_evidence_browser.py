@@ -73,3 +73,37 @@ def test_a_phone_answers_with_evidence_and_confidence_one_question_per_screen(se
         question.locator("details[data-evidence] > summary").click()
         question.scroll_into_view_if_needed()
         phone.screenshot(path=os.path.join(SHOTS, "evidence-laptop.png"))
+
+
+def test_the_facilitator_sets_importance_per_area_in_the_console_on_a_phone_and_a_room_screen(server, browser):
+    from tests.browser.test_workshop_browser import PHONE, PROJECTOR, clean, new_page, prepare, sign_in
+    from tests.workshop_helpers import seed_room
+
+    workshop = prepare(server.app)
+    seed_room(server.app, workshop["org_id"], workshop["id"], people=4, submit=False)
+    for name, options in (("390", PHONE), ("1366", {"viewport": {"width": 1366, "height": 768}}),
+                          ("1920", PROJECTOR)):
+        page = new_page(browser, options)
+        try:
+            sign_in(page, server.url)
+            page.goto(server.url + workshop["base"])
+            section = page.locator("#importance")
+            tools = section.get_by_label("Tools", exact=True)
+            expect(tools).to_be_visible()
+            # Every area's choice is on the screen's width, and the page never runs wider than it.
+            width = page.viewport_size["width"]
+            for select in section.locator("select").all():
+                box = select.bounding_box()
+                assert box["x"] >= 0 and box["x"] + box["width"] <= width, (name, box)
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            level = {"390": "high", "1366": "low", "1920": "normal"}[name]
+            tools.select_option(level)
+            section.get_by_role("button", name="Record importance").click()
+            page.wait_for_url("**#importance-heading")
+            expect(page.locator("#importance").get_by_label("Tools", exact=True)).to_have_value(level)
+            if SHOTS:
+                page.locator("#importance").scroll_into_view_if_needed()
+                page.screenshot(path=os.path.join(SHOTS, f"console-importance-{name}.png"))
+            clean(page)
+        finally:
+            page.context.close()
