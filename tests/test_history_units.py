@@ -141,12 +141,14 @@ def test_unit_scope_of_a_unit_not_in_the_organisation_is_404(units_world, unit):
     assert units_world.member.get(f"/orgs/{units_world.org}?unit={value}").status_code == 404
 
 
-def test_assessment_for_another_organisations_unit_is_404_and_creates_nothing(units_world):
+def test_assessment_for_another_organisations_unit_is_refused_as_unknown_and_creates_nothing(units_world):
     before = query(units_world.app, "SELECT count(*) FROM assessments")
     response = units_world.member.post(f"/orgs/{units_world.org}/assessments",
                                        {"period": "2025-Q3", "assessed_on": "2025-08-14",
                                         "unit": str(units_world.other_unit)})
-    assert response.status_code == 404
+    # The same answer as for a unit that does not exist: the form again, nothing said of the other one.
+    assert response.status_code == 400
+    assert "That unit is not one of this organisation's" in visible_text(response.text)
     assert query(units_world.app, "SELECT count(*) FROM assessments") == before
 
 

@@ -63,7 +63,7 @@ def numeric_cases(x, raw: str) -> list[tuple]:
     w = x.w
     targets = {f"target-{d}": "3" for d in DIMENSIONS} | {f"target-{DIMENSIONS[0]}": raw}
     return [
-        ("b", "POST", f"/orgs/{w.org_b}/assessments", {"unit": raw}, 400, "Unknown unit"),
+        ("b", "POST", f"/orgs/{w.org_b}/assessments", {"unit": raw}, 400, "That unit is not one of this organisation's"),
         ("b", "POST", f"/r/{x.loose_token}/attach", {"org_id": raw}, 400, "Choose an organisation"),
         ("b", "GET", f"/orgs/{w.org_b}/compare?a={raw}&a={w.b_assessment}", None, 400, "Choose between 2 and 6"),
         ("b", "POST", f"/orgs/{w.org_b}/progress", {"unit": raw, "item_id": "x", "status": "done"}, 400,
@@ -72,7 +72,8 @@ def numeric_cases(x, raw: str) -> list[tuple]:
         ("b", "POST", f"/orgs/{w.org_b}/assessments/{w.b_assessment}/details",
          {"unit": raw, "period": "2030-Q1", "assessed_on": "2030-01-01"}, 400, "Unknown unit"),
         ("b", "POST", f"/orgs/{w.org_b}/workshops/new",
-         {"title": "New", "mode": "anonymous", "roles": "", "unit": raw, **CONTEXT_FORM}, 400, "Unknown unit"),
+         {"title": "New", "mode": "anonymous", "roles": "", "unit": raw, **CONTEXT_FORM}, 400,
+         "That unit is not one of this organisation's"),
         ("b", "POST", f"/orgs/{w.org_b}/workshops/new",
          {"title": "New", "mode": "anonymous", "roles": "", **CONTEXT_FORM, "active_projects": raw}, 400,
          "needs a whole number"),

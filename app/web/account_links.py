@@ -17,9 +17,9 @@ from .access import account_or_404, member_view, role_required
 from .audit import audited
 from .auth import begin_session
 from .current import public_url
-from .errors import unchanged
-from .forms import InvitationForm, NewPasswordForm, SwitchAccountPasswordForm
+from .forms import InvitationForm, NewPasswordForm, SwitchAccountPasswordForm, form_errors
 from .messages import refusal
+from .orgs import refused_form
 
 bp = Blueprint("links", __name__)
 
@@ -30,13 +30,13 @@ def invite(org_id: int):
     """Make a one-time invitation link for a person without an account, and show it once."""
     form = InvitationForm()
     if not form.validate_on_submit():
-        unchanged("; ".join(e for errors in form.errors.values() for e in errors))
+        return refused_form(org_id, "invitation", form_errors(form))
     try:
         with audited("member_invited", org_id, "member", None, form.email.data.strip().lower(),
                      f"as {form.role.data}"):
             token = store.create_invitation(get_db(), org_id, form.email.data, form.role.data, g.user["id"])
     except store.StoreError as err:
-        unchanged(refusal(err))
+        return refused_form(org_id, "invitation", {"email": refusal(err)})
     return _link_made(f"Invitation for {form.email.data.strip().lower()}",
                       public_url("links.accept", link_token=token), f"{store.INVITATION_DAYS} days",
                       "They open it, choose their own password and are a "

@@ -12,6 +12,12 @@ from ..store.accounts import MAX_PASSWORD, MIN_PASSWORD
 EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter an email address like name@example.org.")
 
 
+def form_errors(form: FlaskForm) -> dict[str, str]:
+    """A refused form's errors by field name, each field's messages in one line (a missing CSRF token under
+    "csrf_token": the page's security check, said at the top)."""
+    return {name: " ".join(errors) for name, errors in form.errors.items()}
+
+
 class LoginForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)], render_kw={"autocomplete": "username"})
     password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_PASSWORD)],

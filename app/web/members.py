@@ -8,9 +8,9 @@ from .. import store
 from ..db import get_db
 from .access import member_view
 from .audit import audited
-from .errors import unchanged
-from .forms import MemberForm
+from .forms import MemberForm, form_errors
 from .messages import refusal
+from .orgs import refused_form
 
 bp = Blueprint("members", __name__, url_prefix="/orgs/<int:org_id>/members")
 
@@ -20,18 +20,17 @@ bp = Blueprint("members", __name__, url_prefix="/orgs/<int:org_id>/members")
 def add(org_id: int):
     form = MemberForm()
     if not form.validate_on_submit():
-        message = "; ".join(e for errors in form.errors.values() for e in errors)
-        abort(400, description=f"{message} Nothing was changed.")
+        return refused_form(org_id, "member", form_errors(form))
     db = get_db()
     user = store.user_by_email(db, form.email.data)
     if user is None:
-        abort(400, description="There is no account with that email. An admin can create one first. "
-                               "Nothing was changed.")
+        return refused_form(org_id, "member", {"email": "There is no account with that email. Invite the person "
+                                                        "with a link instead, or ask an admin to create one."})
     try:
         with audited("member_added", org_id, "member", user["id"], user["email"], f"as {form.role.data}"):
             store.set_member(db, org_id, user["id"], form.role.data)
     except store.StoreError as err:
-        unchanged(refusal(err))
+        return refused_form(org_id, "member", {"role": refusal(err)})
     flash(f"{user['email']} is now a {form.role.data} of {g.org['name']}.", "success")
     return redirect(url_for("orgs.detail", org_id=org_id))
 
@@ -52,8 +51,8 @@ def update(org_id: int, user_id: int):
             with audited("member_role_changed", org_id, "member", user_id, email, f"now {action}"):
                 store.set_member(db, org_id, user_id, action)
         else:
-            abort(400, description="Unknown action. Nothing was changed.")
+            return refused_form(org_id, f"member-{user_id}", {"action": "Choose one of the buttons offered."})
     except store.StoreError as err:
-        unchanged(refusal(err))
+        return refused_form(org_id, f"member-{user_id}", {"action": refusal(err)})
     flash("Membership updated.", "success")
     return redirect(url_for("orgs.detail", org_id=org_id))

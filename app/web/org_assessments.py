@@ -3,16 +3,19 @@ and attach a stand-alone self-assessment to the organisation."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, flash, g, redirect, request, url_for
 
 from .. import service, store
 from ..db import get_db
-from .access import load_response, login_required, member_token, member_view, require_member, unit_of_org
+from .access import load_response, login_required, member_token, member_view, require_member
 from .audit import audited
 from .current import content
 from .errors import unchanged
 from .messages import refusal
-from .params import optional_date, optional_id
+from .orgs import refused_form
+from .params import optional_id, parse_int
 
 bp = Blueprint("org_assessments", __name__, url_prefix="/orgs/<int:org_id>/assessments")
 # Attaching starts from the assessment's own private link, outside /orgs.
@@ -29,25 +32,31 @@ def _title(raw: str | None) -> str:
 @member_view()
 def start(org_id: int):
     """Start a self-assessment of this organisation, answered by the signed-in member: blank, or
-    (start_from=previous) with the scope's last profile and answers prefilled."""
+    (start_from=previous) with the scope's last profile and answers prefilled. A choice it cannot take
+    brings the dashboard back with everything typed and the reason beside its field; nothing is created."""
     questionnaire = content().default_questionnaire
-    period = " ".join(request.form.get("period", "").split())[:store.MAX_PERIOD] or None
-    assessed_on = optional_date(request.form.get("assessed_on"),
-                                "The date must look like 2026-11-25. Nothing was created.")
-    unit_id = optional_id(request.form.get("unit"), "Unknown unit. Nothing was created.")
-    title = _title(request.form.get("title"))
+    typed = {key: request.form.get(key, "") for key in ("period", "assessed_on", "unit", "title", "start_from")}
+    period = " ".join(typed["period"].split())[:store.MAX_PERIOD] or None
+    title = _title(typed["title"])
     db = get_db()
-    if request.form.get("start_from", "blank") not in ("blank", "previous"):
-        abort(400, description="Start from the last result or blank. Nothing was created.")
-    if request.form.get("start_from") == "previous":
-        if unit_id is not None:
-            unit_of_org(org_id, unit_id)
-        try:
-            response_id = service.start_reassessment(db, content(), org_id, g.user["id"], unit_id=unit_id,
-                                                     period=period, assessed_on=assessed_on, title=title)
-        except store.NotFound:
-            abort(400, description="There is no submitted assessment of this scope to start from yet; start a "
-                                   "blank one instead. Nothing was created.")
+    errors = {}
+    if typed["assessed_on"] and not _is_date(typed["assessed_on"]):
+        errors["assessed_on"] = "Give the date as a calendar day, such as 2026-11-25."
+    unit_id = parse_int(typed["unit"]) if typed["unit"] else None
+    if typed["unit"] and (unit_id is None or unit_id not in {u["id"] for u in store.units(db, org_id)}):
+        errors["unit"] = "That unit is not one of this organisation's: choose one from the list."
+    if typed["start_from"] not in ("", "blank", "previous"):
+        errors["start_from"] = "Start from the last result, or blank."
+    elif typed["start_from"] == "previous" and "unit" not in errors \
+            and service.latest_of_scope(db, org_id, unit_id) is None:
+        errors["start_from"] = ("The chosen scope has no submitted assessment to start from yet: "
+                                "choose Blank, or another unit.")
+    if errors:
+        return refused_form(org_id, "start", errors, typed)
+    assessed_on = typed["assessed_on"] or None
+    if typed["start_from"] == "previous":
+        response_id = service.start_reassessment(db, content(), org_id, g.user["id"], unit_id=unit_id,
+                                                 period=period, assessed_on=assessed_on, title=title)
         flash("Last period's profile and answers are filled in. Confirm or change each answer; "
               "the review shows what changed.", "info")
         return redirect(url_for("assess.overview", token=member_token(response_id), new=1))
@@ -58,6 +67,14 @@ def start(org_id: int):
     except store.NotFound:
         abort(404)
     return redirect(url_for("assess.overview", token=member_token(response_id), new=1))
+
+
+def _is_date(raw: str) -> bool:
+    try:
+        date.fromisoformat(raw)
+    except ValueError:
+        return False
+    return True
 
 
 @bp.get("/<int:assessment_id>")

@@ -61,10 +61,12 @@ def detail(org_id: int):
 
 
 def dashboard_page(org_id: int, unit: dict | None, *, open_phase: str = "", typed: list[dict] | None = None,
-                   refused: dict | None = None, status: int = 200):
+                   refused: dict | None = None, status: int = 200, sent: dict | None = None):
     """The dashboard; after a refused progress form, with what was typed back in its fields and
-    ``refused`` ({item_id, field, message}) said beside the field it is about."""
+    ``refused`` ({item_id, field, message}) said beside the field it is about; after a refused small
+    form, ``sent`` ({form, values, errors}: see refused_form) puts what was typed back in that form."""
     db = get_db()
+    sent = sent or {"form": None, "values": {}, "errors": {}, "items": []}
     data = dashboard_for(g.org, unit)
     opted_in = store.benchmark_opt_in(db, org_id)
     progress = progress_view(org_id, unit, data)
@@ -85,16 +87,40 @@ def dashboard_page(org_id: int, unit: dict | None, *, open_phase: str = "", type
         # A unit's tab lists only that unit's assessments; the whole organisation's lists all.
         assessments=[a for a in store.org_assessments(db, org_id) if unit is None or a["unit_id"] == unit["id"]],
         members=store.members(db, org_id),
-        member_form=MemberForm(),
-        invitation_form=InvitationForm(),
+        # Bound to the request only when it was the form refused: the two share their field names.
+        member_form=MemberForm() if sent["form"] == "member" else MemberForm(formdata=None),
+        invitation_form=InvitationForm() if sent["form"] == "invitation" else InvitationForm(formdata=None),
         invitations=store.pending_invitations(db, org_id) if g.org_role == "owner" else [],
         defaults={"period": next_period(data["latest"]["period"] if "latest" in data else None, date.today()),
                   "assessed_on": date.today().isoformat()},
         statuses=store.PROGRESS_STATUSES,
         open_phase=open_phase,
         refused=refused,
+        sent=sent,
         dimensions=DIMENSIONS,
     ), status
+
+
+# The dashboard's small forms: each field's element id and its label in the error summary.
+SMALL_FORMS = {
+    "rename": {"name": ("org-name", "New name")},
+    "unit": {"name": ("unit-name", "Unit name")},
+    "member": {"email": ("email", "Email of an existing user"), "role": ("role", "Role")},
+    "invitation": {"email": ("invite-email", "Invite someone without an account"), "role": ("invite-role", "Role")},
+    "start": {"period": ("new-period", "Period"), "assessed_on": ("new-date", "Date"), "unit": ("new-unit", "Unit"),
+              "title": ("new-title", "Title"), "start_from": ("from-previous", "Start from")},
+}
+
+
+def refused_form(org_id: int, form: str, errors: dict[str, str], values: dict[str, str] | None = None):
+    """The dashboard again after one of its small forms was refused (400): what was typed back in
+    ``form`` (values by field; a WTForms form re-reads the request itself), each reason beside its
+    field and, linked to it, in the summary at the top. Nothing was changed."""
+    fields = SMALL_FORMS.get(form, {})
+    items = [(fields[name][0], f"{fields[name][1]}: {message}") if name in fields else
+             (None if name == "csrf_token" else f"{form}-{name}", message) for name, message in errors.items()]
+    return dashboard_page(org_id, None, sent={"form": form, "values": values or {}, "errors": errors, "items": items},
+                          status=400)
 
 
 def with_typed(progress: dict, typed: list[dict], refused: dict | None) -> dict:
@@ -116,14 +142,15 @@ def with_typed(progress: dict, typed: list[dict], refused: dict | None) -> dict:
 @bp.post("/<int:org_id>/rename")
 @member_view(owner=True)
 def rename(org_id: int):
+    name = request.form.get("name", "")
     try:
         with audited("org_renamed", org_id, "organisation", org_id) as entry:
-            store.rename_org(get_db(), org_id, request.form.get("name", ""))
+            store.rename_org(get_db(), org_id, name)
             renamed(entry, g.org["name"], store.get_org(get_db(), org_id)["name"])
     except store.StoreError as err:
-        unchanged(refusal(err))
+        return refused_form(org_id, "rename", {"name": refusal(err)}, {"name": name})
     flash("The organisation was renamed.", "success")
-    return redirect(url_for("orgs.detail", org_id=org_id))
+    return redirect(url_for("orgs.detail", org_id=org_id) + "#data-heading")
 
 
 @bp.post("/<int:org_id>/benchmark")

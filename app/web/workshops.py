@@ -18,6 +18,7 @@ from flask import Blueprint, Response, abort, flash, g, jsonify, redirect, rende
 from .. import service, store
 from ..db import get_db
 from ..engine.evidence import MAX_EVIDENCE, MAX_REFERENCE
+from ..engine.names import UnsafeName, check_name
 from ..engine.reassessment import next_period
 from ..engine.summary import day
 from ..engine.vocabulary import DIMENSIONS, IMPORTANCE_LEVELS, LEVELS
@@ -27,12 +28,7 @@ from .audit import audited
 from .current import content, public_url
 from .errors import error_response
 from .messages import refusal
-from .params import (
-    optional_id,
-    parse_context_form,
-    parse_level,
-    start_date_from,
-)
+from .params import parse_context_form, parse_int, parse_level, start_date_from
 from .result_pages import replan_from_form, report_downloads, result_context, roadmap_csv_response
 
 bp = Blueprint("workshops", __name__, url_prefix="/orgs/<int:org_id>/workshops")
@@ -78,10 +74,15 @@ def create(org_id: int):
             errors["title"] = "Please give the workshop a title."
         if form["mode"] not in store.WORKSHOP_MODES:
             errors["mode"] = "Choose anonymous or named."
-        unit_id = optional_id(form["unit"], "Unknown unit. Nothing was created.")
+        if problem := _unsafe(form["roles"].split(","), "a role"):
+            errors["roles"] = problem
+        unit_id = parse_int(form["unit"]) if form["unit"] else None
+        if form["unit"] and unit_id not in {u["id"] for u in units}:
+            errors["unit"] = "That unit is not one of this organisation's: choose one from the list."
         # Starting from the last result shows it beside the room on the projector.
         previous = service.latest_of_scope(db, org_id, unit_id) if form["start_from"] == "previous" else None
-        if problem := _period_problem(db, org_id, unit_id, units, form["period"], form["same_period"] == "1"):
+        if problem := _unsafe([form["period"]], "the period") or _period_problem(
+                db, org_id, unit_id, units, form["period"], form["same_period"] == "1"):
             errors["period"] = problem
         if not errors:
             try:
@@ -101,6 +102,17 @@ def create(org_id: int):
     return render_template("workshops/new.html", org=g.org, questionnaire=questionnaire, values=values,
                            errors=errors, form=form, units=units,
                            last_results=_last_results(db, org_id, units)), 400 if errors else 200
+
+
+def _unsafe(texts: list[str], what: str) -> str | None:
+    """Why one of the names typed cannot be kept (a hidden control character, nothing visible), or None."""
+    try:
+        for text in texts:
+            if text.strip():
+                check_name(" ".join(text.split()), what)
+    except UnsafeName as err:
+        return f"{str(err)[:1].upper()}{str(err)[1:].rstrip('.')}."
+    return None
 
 
 def _next_period(db, org_id: int) -> str:
@@ -164,7 +176,8 @@ def _console(workshop: dict) -> dict:
         for person in people:
             person["answers"] = answers.get(person["id"], {})
     current = screens.parse(workshop["screen"], questionnaire, summary["rounds"]) or screens.Screen("radar")
-    return {"org": g.org, "importance": service.workshop_importance(content(), workshop), "workshop": workshop, "summary": summary, "questionnaire": questionnaire, "people": people,
+    return {"org": g.org, "importance": service.workshop_importance(content(), workshop), "workshop": workshop,
+            "summary": summary, "headcount_sent": None, "questionnaire": questionnaire, "people": people,
             "join_url": join_url(workshop), "code": pretty_code(workshop["join_code"]), "levels": LEVELS,
             "can_run": can_run, "screen": current, "views": screens.sequence(summary, workshop),
             "screen_label": lambda screen: screens.label(screen, questionnaire, summary["rounds"]),
@@ -382,8 +395,10 @@ def set_headcount(org_id: int, workshop_id: int):
     workshop = _workshop(org_id, workshop_id)
     raw = request.form.get("headcount", "").strip()
     if raw and not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= MAX_HEADCOUNT):
-        return error_response(400, "Not changed", f"The expected number of people is a whole number from 1 to "
-                                                  f"{MAX_HEADCOUNT}, or empty; “{raw[:20]}” is not one. Nothing was changed.")
+        # The console again, the number as typed in its field and the reason beside it; nothing was changed.
+        return render_template("workshops/detail.html", **{**_console(workshop), "headcount_sent": {
+            "value": raw, "error": f"Give a whole number from 1 to {MAX_HEADCOUNT}, or leave it empty. "
+                                   "Nothing was changed."}}), 400
     headcount = int(raw) if raw else None
     try:
         with audited("workshop_headcount_set", org_id, "workshop", workshop["id"], workshop["title"],

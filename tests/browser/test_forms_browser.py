@@ -120,3 +120,24 @@ def test_a_bad_plan_choice_keeps_what_was_typed_and_re_plans_with_the_rest(brows
         expect(page.locator("#input-plan-people")).to_have_value("")
     finally:
         context.close()
+
+
+def test_a_refused_unit_name_stays_typed_with_its_reason_on_a_phone(demo, phone):
+    sign_in(phone, demo)
+    phone.goto(f"{demo['base']}/orgs/{demo['org_id']}")
+    existing = phone.locator("#units-heading ~ ul li a").first.inner_text()
+    phone.fill("#unit-name", existing)
+    phone.get_by_role("button", name="Add unit").click()
+    summary = phone.locator("[data-error-summary]")
+    expect(summary).to_be_focused()  # read out first, with a link to the field
+    expect(summary).to_contain_text(f"Unit name: The organisation has a unit called '{existing}' already.")
+    expect(phone.locator("#unit-name")).to_have_value(existing)
+    expect(phone.locator("#unit-name-error")).to_be_visible()
+    summary.get_by_role("link").click()
+    expect(phone.locator("#unit-name")).to_be_in_viewport()
+    if SHOTS:
+        phone.screenshot(path=os.path.join(SHOTS, "unit-name-error-390.png"))
+    # Fixing the one field is enough.
+    phone.fill("#unit-name", existing + " East")
+    phone.get_by_role("button", name="Add unit").click()
+    expect(phone.locator("#units-heading ~ ul")).to_contain_text(existing + " East")

@@ -1,5 +1,6 @@
 // The console's live parts refresh themselves every few seconds (304 while unchanged). A part
-// is left alone while someone works in it: a field has the focus or a box is open.
+// is left alone while someone works in it: a field has the focus, a box is open, or a field holds a
+// value the server refused (its reason beside it) until it is sent again.
 (function () {
   "use strict";
   var parts = document.querySelectorAll("[data-live-fragment]");
@@ -12,7 +13,7 @@
 
   function busy(part) {
     return part.contains(document.activeElement) && document.activeElement !== document.body ||
-      !!part.querySelector("details[open]");
+      !!part.querySelector("details[open], [aria-invalid='true']");
   }
 
   function refresh(part, i) {
