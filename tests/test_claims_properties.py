@@ -251,3 +251,22 @@ def test_a_pitfall_citing_the_pains_own_weak_practice_is_high(content, organisat
             if symptom and p["severity"] != "high" and not {"answers." + q for q, _ in cited} <= named:
                 wrong.append((context["primary_pain"], p["id"], p["severity"]))
     assert not wrong, f"{len(wrong)} pitfalls on the pain are not high, e.g. {sorted(set(wrong))[:4]}"
+
+
+# A strength claimed for a whole capability area ("Facilitation is answered as strong") needs the
+# area's score, not one practice (round 205: said where facilitation scored 1.70).
+AREA_STRENGTH = re.compile(r"\b(Governance|Analytics|Facilitation|Tools|Leadership) (?:is|are) (?:answered as )?"
+                           r"(?:strong|in place|mature|well established)\b")
+
+
+def test_no_strength_claim_about_an_area_whose_score_is_below_3(questionnaire, organisations):
+    areas = {d.title: d.id for d in questionnaire.dimensions}
+    wrong = []
+    for _answers, context, facts, ownership, pitfalls, checks in organisations:
+        for where, texts, _claims in rendered(ownership, pitfalls, checks):
+            for text in texts:
+                for title in AREA_STRENGTH.findall(text):
+                    score = _score(facts, areas[title])
+                    if score is None or score < 3:
+                        wrong.append((where, title, score))
+    assert not wrong, f"{len(wrong)} areas called strong below level 3, e.g. {sorted(set(wrong))[:4]}"

@@ -54,6 +54,11 @@ def pitfall(content, questionnaire, answers, context, pitfall_id):
 ])
 def test_a_stock_sentence_is_said_only_where_the_answers_make_it_true(content, questionnaire, pitfall_id, answers,
                                                                         context, said, not_said):
+    assert_said(content, questionnaire, pitfall_id, answers, context, said, not_said)
+
+
+def assert_said(content, questionnaire, pitfall_id, answers, context, said, not_said):
+    """The pitfall fires for these answers, says ``said`` and never ``not_said``."""
     found = pitfall(content, questionnaire, answers, context, pitfall_id)
     text = " ".join([found["title"], found["why"], found["mitigation"]])
     assert said in text

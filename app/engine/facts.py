@@ -80,6 +80,12 @@ FACT_SPECS: tuple[FactSpec, ...] = (
              "context.existing_pmo != 'none' and one of answers.facilitation.service_orientation and "
              "answers.facilitation.delivery_proximity <= 1 and the other <= 2",
              depends_on=("context.existing_pmo",)),
+    FactSpec("tools_doubted", "boolean", "Reporting tools answered beyond their ground",
+             "reporting or its tools answered as advanced (reporting by audience, dashboards, integration or "
+             "automation at 4-5) while what they stand on is answered as weak (portfolio view or tool fit at 1-2): "
+             "what the tools are said to do is the answers' claim, to check first",
+             "one of answers.analytics.reporting_cadence, answers.tools.dashboards, answers.tools.integration, "
+             "answers.tools.automation >= 4 and one of answers.analytics.portfolio_view, answers.tools.tool_fit <= 2"),
     FactSpec("answers.{question}", "number", "{question text}",
              "the level chosen for a question, 1-5, or unknown (don't know or unanswered)",
              "the answer as given"),
@@ -215,14 +221,22 @@ def derive_from_scores(scores: Mapping[str, float | None], weights: Mapping[str,
 
 
 def derive_from_context(facts: Mapping[str, Any]) -> dict[str, Any]:
-    """Facts computed from the profile (with answers): projects per unit, and a PMO seen as a blocker."""
+    """Facts computed from the profile (with answers): projects per unit, a PMO seen as a blocker, and
+    reporting tools answered beyond the ground they stand on."""
     projects, units = facts.get("context.active_projects"), facts.get("context.business_units")
     per_unit = round(projects / units, 1) if isinstance(projects, (int, float)) and units else None
     service = facts.get("answers.facilitation.service_orientation")
     proximity = facts.get("answers.facilitation.delivery_proximity")
     blocker = (facts.get("context.existing_pmo") not in (None, "none") and service is not None
                and proximity is not None and min(service, proximity) <= 1 and max(service, proximity) <= 2)
-    return {"projects_per_unit": per_unit, "pmo_blocker": blocker}
+    advanced = any((facts.get(f"answers.{q}") or 0) >= 4 for q in TOOL_CLAIMS)
+    weak_ground = any((facts.get(f"answers.{q}") or 5) <= 2 for q in TOOL_GROUND)
+    return {"projects_per_unit": per_unit, "pmo_blocker": blocker, "tools_doubted": advanced and weak_ground}
+
+
+# Reporting and its tools answered as advanced (TOOL_CLAIMS at 4-5) over weak ground (TOOL_GROUND at 1-2).
+TOOL_CLAIMS = ("analytics.reporting_cadence", "tools.dashboards", "tools.integration", "tools.automation")
+TOOL_GROUND = ("analytics.portfolio_view", "tools.tool_fit")
 
 
 def build_facts(questionnaire: Questionnaire, scored: Mapping[str, Any], answers: Mapping[str, int | None],

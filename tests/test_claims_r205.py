@@ -1,0 +1,108 @@
+"""Sentences about the client that must be true of its answers (issue 22, round 205's causes).
+
+Each row is a minimal answer set of our own: the answers that make a stock sentence false, and
+the sentence that must not be said, beside the answers where it is true and is said.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_claims_r204 import assert_said, result_for
+from tests.test_pitfalls import ESTABLISHED
+
+AGILE_EXECUTION = {"primary_pain": "weak_execution", "delivery_mix": "agile"}
+
+
+@pytest.mark.parametrize("pitfall_id,answers,context,said,not_said", [
+    # Service to teams at 2 is a status collector; "a blocker" needs service at 1 (or the PMO seen as one).
+    ("disconnected-from-delivery",
+     {"facilitation.service_orientation": 2, "facilitation.delivery_proximity": 2}, ESTABLISHED,
+     "a status collector rather than as help", "blocker"),
+    ("disconnected-from-delivery",
+     {"facilitation.service_orientation": 1, "facilitation.delivery_proximity": 2}, ESTABLISHED,
+     "avoid it as a blocker", "status collector"),
+    # Agile teams are not held to gates or a document set: neither is cited, and no "manager's discipline".
+    ("weak-delivery-discipline",
+     {"governance.stage_gates": 1, "governance.minimum_artefacts": 1, "governance.sponsor_accountability": 1},
+     AGILE_EXECUTION, "Each team keeps its own discipline", "stage gates"),
+    ("weak-delivery-discipline",
+     {"governance.stage_gates": 1, "governance.minimum_artefacts": 1, "governance.sponsor_accountability": 1},
+     AGILE_EXECUTION, "sponsor accountability level 1", "the discipline its manager brings"),
+    # For agile work, the dependencies between teams are where discipline shows.
+    ("weak-delivery-discipline", {"analytics.dependency_tracking": 1}, AGILE_EXECUTION,
+     "dependency management level 1", "minimum document set"),
+    ("weak-delivery-discipline", {"governance.stage_gates": 1, "governance.standards_consistency": 2},
+     {"primary_pain": "weak_execution", "delivery_mix": "waterfall"},
+     "the discipline its manager brings", "Each team"),
+    # Reports and tools answered as advanced over no list of the work: what the answers say, not a fact.
+    ("reporting-theater",
+     {"analytics.reporting_cadence": 4, "analytics.portfolio_view": 1, "leadership.data_driven_decisions": 2}, {},
+     "Reports are said to go out regularly (reporting by audience level 4",
+     "Reports go out regularly"),
+    ("reporting-theater",
+     {"analytics.reporting_cadence": 4, "analytics.portfolio_view": 3, "leadership.data_driven_decisions": 2}, {},
+     "Reports go out regularly (reporting by audience level 4", "said to"),
+    ("poor-tool-adoption",
+     {"tools.dashboards": 4, "tools.integration": 5, "tools.tool_fit": 2, "tools.adoption": 2}, {},
+     "The answers put the tooling in place (dashboards level 4", "The tooling is in place"),
+    ("poor-tool-adoption", {"tools.dashboards": 4, "tools.adoption": 2}, {},
+     "The tooling is in place (tool fit level 3", "The answers put"),
+])
+def test_a_stock_sentence_is_said_only_where_the_answers_make_it_true(content, questionnaire, pitfall_id, answers,
+                                                                        context, said, not_said):
+    assert_said(content, questionnaire, pitfall_id, answers, context, said, not_said)
+
+
+def test_agile_work_without_gates_is_not_weak_discipline_for_want_of_gates(content, questionnaire):
+    result = result_for(content, questionnaire, {"governance.stage_gates": 1, "governance.minimum_artefacts": 1},
+                        AGILE_EXECUTION)
+    assert "weak-delivery-discipline" not in {p["id"] for p in result["pitfalls"]}
+
+
+@pytest.mark.parametrize("answers,flagged", [
+    ({"tools.dashboards": 4, "analytics.portfolio_view": 1}, True),
+    ({"tools.integration": 5, "tools.tool_fit": 2}, True),
+    ({"tools.dashboards": 4, "tools.integration": 5}, False),
+    ({"analytics.portfolio_view": 1, "tools.tool_fit": 1}, False),
+])
+def test_check_first_flags_tools_answered_beyond_their_ground(content, questionnaire, answers, flagged):
+    checks = {c["id"] for c in result_for(content, questionnaire, answers, {})["check_first"]}
+    assert ("tools-without-their-ground" in checks) is flagged
+
+
+@pytest.mark.parametrize("answers,said,not_said", [
+    # One practice at 4 in an area that scores under 3 is not a strong area.
+    ({"area:facilitation": 2, "facilitation.conflict_resolution": 4, "leadership.stakeholder_satisfaction": 1},
+     "Some facilitation practices are answered as strong (conflict resolution level 4)",
+     "Facilitation is answered as strong"),
+    ({"area:facilitation": 4, "leadership.stakeholder_satisfaction": 1},
+     "Facilitation is answered as strong", "Some facilitation"),
+])
+def test_an_area_is_called_strong_only_where_it_scores_so(content, questionnaire, answers, said, not_said):
+    checks = {c["id"]: c for c in result_for(content, questionnaire, answers, {})["check_first"]}
+    text = checks["facilitation-without-feedback"]["text"]
+    assert said in text
+    assert not_said not in text
+
+
+def test_generous_answers_are_not_said_to_be_fixed_by_practices_in_place(content, questionnaire):
+    everything_five = {f"area:{d}": 5 for d in ("governance", "analytics", "facilitation", "tools", "leadership")}
+    result = result_for(content, questionnaire, everything_five, {"primary_pain": "poor_forecasting", **ESTABLISHED})
+    inflated = next(p for p in result["pitfalls"] if p["id"] == "inflated-self-assessment")
+    assert "in place" not in (inflated.get("plan_note") or "")
+    assert not inflated["roadmap_items"]
+
+
+@pytest.mark.parametrize("sponsor,said,not_said", [
+    (2, "an executive's to grant, and sponsorship is at level 2", "with the authority to say no"),
+    (4, "with the authority to say no", "to grant"),
+])
+def test_the_authority_to_say_no_is_said_to_exist_only_with_a_sponsor(content, questionnaire, sponsor, said,
+                                                                      not_said):
+    result = result_for(content, questionnaire, {"leadership.executive_sponsor": sponsor,
+                                                 "governance.intake_criteria": 2},
+                        {"primary_pain": "duplicate_work"})
+    reasons = " ".join(r["text"] for m in result["recommendation"]["ranking"] for r in m["reasons"])
+    assert said in reasons
+    assert not_said not in reasons
