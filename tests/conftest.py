@@ -32,8 +32,11 @@ from tests.world import World, build_world
 # is free (every bench smoke starts its own processes and takes many seconds).
 SPREAD = {"tests/test_bench_smoke.py", "tests/test_bench_smoke_servers.py"}
 # Files that go to one worker together: the session fixture they share is built once per run, not
-# once per worker (`uneven_results`: 2,000 organisations assessed).
-TOGETHER = {"tests/test_designs.py": "uneven-organisations", "tests/test_roadmap_invariants.py": "uneven-organisations"}
+# once per worker (`uneven_results`: 2,000 organisations assessed, about 20 s of CPU; every file that asks
+# for it is here, tests/test_suite_layout.py checks).
+UNEVEN_FILES = ("tests/test_designs.py", "tests/test_design_plans.py", "tests/test_importance.py",
+                "tests/test_roadmap_invariants.py")
+TOGETHER = {path: "uneven-organisations" for path in UNEVEN_FILES}
 
 
 @pytest.hookimpl(tryfirst=True)
