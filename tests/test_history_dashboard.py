@@ -53,7 +53,8 @@ def test_dashboard_shows_the_latest_period_and_deltas_against_the_previous(two_q
     assert rows[0] == ["Capability area", "2025-Q1", "2025-Q2", "Change", "Target", "To target"]
     labels, target = second["questionnaire"]["dimensions"], second["roadmap"]["target"]
     expected = [[labels[d], fmt(score(first, d)), fmt(score(second, d)), arrow(score(first, d), score(second, d)),
-                 str(target[d]), f"{to_target(score(second, d), target[d], score(first, d))}%"] for d in DIMENSIONS]
+                 "keep" if target[d] <= score(second, d) else str(target[d]),  # held: never a target below today
+                 f"{to_target(score(second, d), target[d], score(first, d))}%"] for d in DIMENSIONS]
     expected.append(["Overall", fmt(score(first, "overall")), fmt(score(second, "overall")),
                      arrow(score(first, "overall"), score(second, "overall")), "", ""])
     assert rows[1:] == expected

@@ -21,7 +21,7 @@ from pptx.util import Emu, Inches, Pt
 
 from ..engine.whatif import NO_CHANGE
 from .guard import guard_formula
-from .levels import format_score
+from .levels import format_score, target_words
 from .model import CLOSE_CALL
 
 NAVY = RGBColor(0x15, 0x32, 0x5C)
@@ -236,7 +236,8 @@ def render_pptx(report: Mapping[str, Any], template: str | Path | None = None) -
     deck.text_box(slide, [f"Overall {score}: {report['overall_words']}", overall.get("description", "")],
                   left=deck.margin + half, width=half, height=Inches(1.7), size=17, bold_first=True)
     deck.table(slide, ["Capability area", "Score", "Level", "Target"],
-               [(a["title"], format_score(a["score"]), a["level_text"], a["target"] or "–")
+               [(a["title"], format_score(a["score"]), a["level_text"],
+                 target_words(a["score"], a["target"], short=True) or "–")
                 for a in report["areas"]],
                [3, 1.2, 3, 1.2], left=deck.margin + half, top=deck.body_top + Inches(1.9), width=half, size=14)
 

@@ -10,3 +10,14 @@ from ..engine.wording import level_phrase as describe_level  # noqa: F401  (the 
 def format_score(score: float | None, places: int = 2) -> str:
     """A score as text: '2.05', or an en dash when there is none."""
     return "–" if score is None else f"{score:.{places}f}"
+
+
+def target_words(score: float | None, target: int | None, short: bool = False) -> str:
+    """An area's target as said beside its score: 'target 3', or 'keep this level' where the plan holds the
+    area where it stands (a target at or below today's score: a managed area's default, an area a pitfall
+    holds, or a user's choice of today's level), never 'target 2' beside 2.62. ``short``: '3' or 'keep'."""
+    if target is None:
+        return ""
+    if score is not None and target <= round(score, 2):
+        return "keep" if short else "keep this level"
+    return str(target) if short else f"target {target}"

@@ -8,6 +8,7 @@ from ..engine.summary import capacity_text, day, summary_of, summary_sections
 from ..engine.whatif import NO_CHANGE, NO_CHANGE_CLOSE
 from ..engine.wording import level_phrase
 from .evidence import describe_evidence, labels_of
+from .levels import target_words
 
 
 def _fmt(score: float | None) -> str:
@@ -66,7 +67,8 @@ def render_markdown(result: Mapping[str, Any]) -> str:
     target = (result.get("roadmap") or {}).get("target") or {}
     for dim, s in result["scores"].items():
         level = "insufficient answers" if s["insufficient"] else level_phrase(s["score"])
-        lines.append(f"| {labels.get(dim, dim)} | {_fmt(s['score'])} | {level} | {target.get(dim, '–')} |")
+        lines.append(f"| {labels.get(dim, dim)} | {_fmt(s['score'])} | {level} | "
+                     f"{target_words(s['score'], target.get(dim), short=True) or '–'} |")
     lines.append("")
 
     rec = result.get("recommendation") or {}

@@ -17,7 +17,7 @@ from ..engine.progress import item_dates, moved, roadmap_start
 from ..engine.summary import capacity_text, overall_text, reader_reasons, summary_of
 from ..engine.vocabulary import DIMENSIONS
 from .evidence import describe_evidence, labels_of
-from .levels import describe_level
+from .levels import describe_level, target_words
 from .matrix import CAPTION as MATRIX_CAPTION, matrix_points
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
@@ -203,7 +203,8 @@ def _areas(result: Mapping[str, Any], questions: list[dict], titles: Mapping[str
             "id": dim, "title": titles.get(dim, dim), "score": s.get("score"), "level": level,
             "level_text": describe_level(s.get("score")), "answered": s.get("answered"), "total": s.get("total"),
             "dont_know": s.get("dont_know", 0), "insufficient": bool(s.get("insufficient")),
-            "target": target.get(dim), "strongest": strongest, "weakest": weakest,
+            "target": target.get(dim), "target_words": target_words(s.get("score"), target.get(dim)),
+            "strongest": strongest, "weakest": weakest,
             "note": (result.get("notes") or {}).get(dim) or "",
             # How many of the area's answers are shown by evidence (None in results frozen before evidence).
             "evidence": ((result.get("evidence_coverage") or {}).get("areas") or {}).get(dim),

@@ -36,7 +36,7 @@ from .current import content, public_url
 from ..engine.whatif import NO_CHANGE, NO_CHANGE_CLOSE
 from ..reports.evidence import describe_evidence, labels_of
 from ..reports.html import day, day_short
-from ..reports.levels import format_score
+from ..reports.levels import format_score, target_words
 from .params import refuse_repeated_fields
 
 csrf = CSRFProtect()
@@ -88,6 +88,7 @@ def init_web(app: Flask) -> None:
     init_compression(app)
 
     app.add_template_filter(format_score, "score")
+    app.add_template_global(target_words)
     app.add_template_filter(day_short, "day_short")
     app.add_template_filter(day, "day")
 
