@@ -183,6 +183,9 @@ def test_a_result_frozen_before_summaries_gets_one_built_from_it(results):
     (["mitigates “No clear mandate or executive sponsor” (high)"], ["pitfall"],
      ["guards against “No clear mandate or executive sponsor”"]),
     (["Governance target is level 3"], ["target"], ["lifts intake criteria from level 1 to 2"]),
+    # The pitfall by name, without the list of levels its own text already gives.
+    (["cuts before it adds, for “Too heavy” (high: stage gates level 3, service to project teams level 1)"],
+     ["pitfall"], ["cuts before it adds, for “Too heavy”"]),
 ])
 def test_reasons_are_written_for_people_and_a_target_is_never_alone(reasons, drivers, expected):
     item = {"reasons": reasons, "drivers": drivers, "to_level": 2,

@@ -32,6 +32,9 @@ SPREAD = ["tiny-agile-startup-duplicate-work", "uniform-4-small-agile-establishe
           "enterprise-two-units-poor-forecasting", "uniform-3-large-strategic-misalignment",
           "medium-four-domains-no-pmo-resource-conflicts", "uniform-5-enterprise-regulated"]
 ORGS = {p.values[0].id: p.values[0] for p in ROWS}
+# The whole Markdown report, appendix included: the reviewers read 150-290 lines (round 205) and wanted
+# about 170; the appendix adds only what the body does not say.
+REPORT_LINES = 185
 
 
 @pytest.fixture(scope="module")
@@ -172,3 +175,57 @@ def test_client_text_has_no_internal_ids_or_words(name, cases):
             assert internal not in text, f"{internal} is shown to the client"
         assert "rule of thumb" not in text and "default for" not in text
         assert not re.search(r"Level \d: [A-Z][a-z]+ \(level \d", text)
+
+
+@pytest.fixture(scope="module")
+def library(content):
+    """Every organisation of the scenario library (tiny to enterprise, every pain and kind of PMO), its
+    result and its Markdown report."""
+    questionnaire = content.default_questionnaire
+    out = {}
+    for org in ORGS.values():
+        result = run_assessment(content, answers_for(org, questionnaire), org.context,
+                                plan={"start_date": START.isoformat()})
+        out[org.id] = result, render_markdown(result)
+    return out
+
+
+def test_every_markdown_report_of_the_library_stays_short(library):
+    long = {name: (len(text.splitlines()), words(text.split(APPENDIX, 1)[0]))
+            for name, (_result, text) in library.items()}
+    assert len(long) >= 30
+    too_long = {name: size for name, size in long.items() if size[0] > REPORT_LINES or size[1] > BODY_WORDS}
+    assert not too_long, f"(lines, body words) over {REPORT_LINES} lines or {BODY_WORDS} words: {too_long}"
+
+
+def test_the_appendix_does_not_repeat_the_roadmap(library):
+    for name, (result, text) in library.items():
+        # Outside the pitfalls' own words (a mitigation may say what a change says).
+        appendix = re.sub(r"### The other pitfalls\n.*?\n\n", "", text.split(APPENDIX, 1)[1], flags=re.S)
+        dated = [i["title"] for p in result["roadmap"]["phases"] if p["id"] != "later" for i in p["items"]]
+        repeated = [title for title in dated if title in appendix]
+        assert not repeated, f"{name}: the appendix repeats planned changes: {repeated[:3]}"
+        body = text.split(APPENDIX, 1)[0]
+        for title in dated:  # each planned change is in the roadmap once, with its reason or under it
+            assert title in body.split("## Roadmap", 1)[1] or title in body.split("### The first 90 days")[1]
+
+
+def test_no_fit_points_or_area_codes_anywhere_a_client_reads(library):
+    for name, (result, text) in library.items():
+        found = re.findall(r"\([+-]\d+\)|target is level \d|level \d → \d|→", text)
+        assert not found, f"{name}: {found[:3]}"
+        compare = text.split("### How the models compare", 1)[1].lstrip("\n").split("\n\n", 1)[0]
+        rows = [line for line in compare.splitlines() if line.startswith("| ") and "---" not in line][1:]
+        assert [row.split(" | ")[0].lstrip("| ").removesuffix(" (recommended)") for row in rows] == [
+            r.get("title") or r["model"].title() for r in result["recommendation"]["ranking"]]
+
+
+def test_a_change_planned_only_for_an_area_aim_says_where_its_practices_stand(library):
+    """An area target is never the only reason a reader sees: its group names today's level."""
+    seen = 0
+    for name, (result, text) in library.items():
+        for line in text.splitlines():
+            if line.startswith("- Lifts ") and " practices " in line:
+                seen += 1
+                assert re.match(r"- Lifts [A-Z][a-z]+ practices now at levels? \d(–\d)? towards level \d: ", line), line
+    assert seen

@@ -104,6 +104,8 @@ def reader_reasons(item: Mapping[str, Any], pain_label: str | None = None, limit
             out.append("a first step towards " + (job[:1].lower() + job[1:] if not job[1:2].isupper() else job))
         elif reason.startswith("mitigates “"):
             out.append("guards against " + reason[len("mitigates "):].rsplit(" (", 1)[0])
+        elif reason.startswith("cuts before it adds, for “"):  # the pitfall by name; its answers are in its text
+            out.append(reason.split("” (", 1)[0] + "”")
         elif reason.endswith(tuple(f"target is level {n}" for n in range(1, 6))):
             continue  # an area target: said below only when nothing else is
         else:

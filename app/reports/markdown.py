@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from ..engine.summary import capacity_text, day, summary_of, summary_sections
+from ..engine.summary import SEVERITY_RANK, capacity_text, plural, summary_of, summary_sections
 from ..engine.whatif import NO_CHANGE, NO_CHANGE_CLOSE
 from ..engine.wording import level_phrase
 from .evidence import describe_evidence, labels_of
 from .levels import target_words
+from .reasons import also_watch, change_groups, change_why, fact_phrase, group_line, model_rows, span
 
 
 def _fmt(score: float | None) -> str:
@@ -18,16 +19,6 @@ def _fmt(score: float | None) -> str:
 def _evidence(evidence: Mapping[str, Any], labels: Mapping[str, Any]) -> str:
     """The answers behind a rule in plain words: 'Decision rights: Level 2: Clear for big projects'."""
     return "; ".join(f"{e['label']}: {e['value']}" for e in describe_evidence(evidence, labels))
-
-
-def _value(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if v is None:
-        return "null"
-    if isinstance(v, float):
-        return f"{v:g}"
-    return str(v)
 
 
 def summary_markdown(summary: Mapping[str, Any]) -> list[str]:
@@ -62,7 +53,7 @@ def render_markdown(result: Mapping[str, Any]) -> str:
 
     lines += ["## Scores", ""]
     if overall["score"] is not None:
-        lines += [f"Overall {summary['overall']['text']}. {overall.get('description', '')}", ""]
+        lines += [overall.get("description", ""), ""]
     lines += ["| Capability area | Score | Level | Target |", "|---|---|---|---|"]
     target = (result.get("roadmap") or {}).get("target") or {}
     for dim, s in result["scores"].items():
@@ -78,7 +69,7 @@ def render_markdown(result: Mapping[str, Any]) -> str:
         if rec.get("close_call"):
             lines += ["A close call: the runner-up fits almost as well, so read what would change this.", ""]
         support = [r for r in chosen.get("reasons", []) if (r.get("points") or 0) > 0]
-        lines += [f"- {r['text']}" for r in support[:3]] + [""]
+        lines += [f"- {r['text']}" for r in support[:2]] + [""]  # the others, and the points, in the appendix
         lines += ["### What would change the recommendation", ""]
         lines += [f"- {c['text'] if isinstance(c, dict) else c}" for c in rec.get("what_would_change") or []]
         if not rec.get("what_would_change"):
@@ -106,34 +97,39 @@ def render_markdown(result: Mapping[str, Any]) -> str:
         lines += [f"### {p['title']} ({p['severity']})", "", p["why"], "", f"- What to do: {p['mitigation']}"]
         if p.get("roadmap_items"):
             named = [titles.get(i, i) for i in p["roadmap_items"]]
-            more = f"; and {len(named) - 3} more" if len(named) > 3 else ""
-            lines.append("- In the roadmap: " + "; ".join(named[:3]) + more)
+            more = f"; and {len(named) - 2} more" if len(named) > 2 else ""
+            lines.append("- In the roadmap: " + "; ".join(named[:2]) + more)
         elif p.get("plan_note"):
             lines.append(f"- {p['plan_note']}")
         lines.append("")
     others = [p for p in pitfalls if p["id"] not in first]
     if others:
-        lines += ["### Also watch", ""] + [f"- {p['title']} ({p['severity']})" for p in others] + [""]
+        # The other high ones by name; the rest only counted (reviewers: eight names to watch is noise).
+        watch, rest = also_watch(others)
+        lines += ["### Also watch", ""] + [f"- {p['title']} ({p['severity']})" for p in watch]
+        if rest:
+            lines.append(f"- {plural(len(rest), 'other pitfall')} of {' or '.join(sorted({p['severity'] for p in rest}, key=SEVERITY_RANK.get))} "
+                         "severity, in the appendix")
+        lines.append("")
 
     lines += ["## Roadmap", ""]
     if roadmap.get("message"):
         lines += [roadmap["message"], ""]
     plan = summary["plan"]
     if plan["changes"]:
-        lines += [plan["text"]
-                  + (f" Starting {day(roadmap['start_date'])}" if roadmap.get("start_date") else "")
-                  + (f"; PMO size: {capacity_text(roadmap.get('capacity'))}." if roadmap.get("capacity") else
-                     ("." if roadmap.get("start_date") else "")), ""]
+        # The phases carry their dates; the line adds the PMO size the plan assumes.
+        lines += [plan["text"] + (f" PMO size: {capacity_text(roadmap.get('capacity'))}."
+                                  if roadmap.get("capacity") else ""), ""]
     for index, phase in enumerate(roadmap.get("phases", [])):
         if phase["id"] == "later":
             lines += [f"### Not planned yet ({plan['waiting']})", ""]
             lines += [(phase.get("note") or "") + " They are listed in the appendix, without dates.", ""]
             continue
-        when = (f"{day(phase['start_date'])} to {day(phase['end_date'])}" if phase.get("start_date")
+        when = (span(phase["start_date"], phase["end_date"]) if phase.get("start_date")
                 else f"months {phase['start_month']}–{phase['end_month']}")
         lines += [f"### {phase['title']} ({when})", ""]
-        if index >= 2:  # further out, the changes by name; owners and dates are in the appendix
-            lines += [f"- {item['title']}" for item in phase["items"]] + [""]
+        if index >= 1:  # after the first 90 days, the changes by name, under the reason each is planned for
+            lines += [f"- {group_line(g)}" for g in change_groups(phase["items"], result)] + [""]
             continue
         listed = {i["id"] for i in summary["first_90_days"]} if index == 0 else set()
         if listed & {item["id"] for item in phase["items"]}:
@@ -146,64 +142,51 @@ def render_markdown(result: Mapping[str, Any]) -> str:
             who = item.get("owner") or ""
             if item.get("owner_name"):
                 who += f" ({item['owner_name']})"
-            dates = f"{day(item['start_date'])} to {day(item['end_date'])}" if item.get("start_date") else ""
-            meta = "; ".join(part for part in (who, dates) if part)
-            lines.append(f"- **{item['title']}** ({meta})")
+            meta = "; ".join(part for part in (who, span(item.get("start_date"), item.get("end_date"))) if part)
+            lines.append(f"- **{item['title']}** ({meta}): {change_why(item, result)}.")
         lines.append("")
 
-    lines += appendix_markdown(result, facts, titles)
+    lines += appendix_markdown(result, facts)
     lines += [f"Questionnaire: {q.get('title', q['id'])} ({q['id']} v{q['version']})"]
     return "\n".join(lines).rstrip() + "\n"
 
 
-def appendix_markdown(result: Mapping[str, Any], facts: Mapping[str, Any], titles: Mapping[str, str]) -> list[str]:
-    """The working behind the advice: who was assessed, each model's fit and points, every reason."""
+def appendix_markdown(result: Mapping[str, Any], facts: Mapping[str, Any]) -> list[str]:
+    """The working behind the advice: who was assessed, how the models compare and what decided them, the
+    other pitfalls and their answers, and what is not planned yet. The roadmap itself is not repeated."""
     lines = [APPENDIX, "", "### Who was assessed", ""]
-    fields = result["questionnaire"].get("context") or {}
-    for key, value in (result.get("context") or {}).items():
-        spec = fields.get(key, {})
-        shown = ("yes" if value else "no") if isinstance(value, bool) else (spec.get("choices") or {}).get(value, value)
-        lines.append(f"- {spec.get('label', key)}: {shown}")
-    lines.append("")
+    profile = "; ".join(fact_phrase(f"context.{key}", value, result, facts)
+                        for key, value in (result.get("context") or {}).items() if value is not None)
+    lines += [profile[:1].upper() + profile[1:] + ".", ""]
     own = result.get("ownership") or {}
     if own.get("dont_own"):
         lines += ["### What the PMO should not own", ""]
         lines += [f"- **{item['title']}**: {item['why']}" for item in own["dont_own"]] + [""]
-    rec = result.get("recommendation") or {}
-    for entry in rec.get("ranking", []):
-        lines.append(f"### {entry.get('title') or entry['model'].title()}: fit {entry['fit']}/100"
-                     f"{'' if entry.get('eligible', True) else ' (ruled out)'}")
-        lines.append("")
-        for gate in entry.get("ruled_out", []):
-            lines.append(f"- Ruled out: {gate['text']} — {_evidence(gate.get('evidence', {}), facts)}")
-        for reason in entry.get("reasons", []):
-            sign = reason.get("points")
-            pts = f" ({'+' if sign and sign > 0 else ''}{sign})" if sign is not None else ""
-            lines.append(f"- {reason['text']}{pts} — {_evidence(reason.get('evidence', {}), facts)}")
+    rows = model_rows(result)
+    if rows:
+        lines += ["### How the models compare", "", "| Model | Fit | What decided it |", "|---|---|---|"]
+        lines += [f"| {row['title']}{' (recommended)' if row['chosen'] else ''} | "
+                  f"{str(row['fit']) + ' of 100' if row['eligible'] else 'ruled out'} | {row['decided']} |" for row in rows]
         lines.append("")
     pitfalls = result.get("pitfalls") or []
     shown = {p["id"] for p in summary_of(result)["pitfalls"]}
     others = [p for p in pitfalls if p["id"] not in shown]
+    top = [p for p in pitfalls if p["id"] in shown]
+    if top:
+        lines += ["### The answers behind the pitfalls that matter most", ""]
+        lines += [f"- {p['title']}: {_evidence(p.get('evidence', {}), facts)}" for p in top] + [""]
     if others:  # the body prints the three in full and the others by name: here, the others in full
         lines += ["### The other pitfalls", ""]
-        lines += [f"- **{p['title']}** ({p['severity']}): {p['why']} What to do: {p['mitigation']}" for p in others]
+        lines += [f"- **{p['title']}** ({p['severity']}): {p['why']} What to do: {p['mitigation']} "
+                  f"The answers behind it: {_evidence(p.get('evidence', {}), facts)}." for p in others]
         lines.append("")
-    if pitfalls:
-        lines += ["### The answers behind each pitfall", ""]
-        lines += [f"- {p['title']}: {_evidence(p.get('evidence', {}), facts)}" for p in pitfalls] + [""]
-    phases = (result.get("roadmap") or {}).get("phases", [])
-    if phases:
-        lines += ["### Every change, with every reason behind it", ""]
-        for phase in phases:
-            lines.append(f"- {phase['title']}:")
-            for item in phase["items"]:
-                extra = [item["owner"]] if item.get("owner") else []
-                if item.get("start_date"):
-                    extra.append(f"{day(item['start_date'])} to {day(item['end_date'])}")
-                if item.get("effort_weeks") is not None:
-                    extra.append(f"effort: {item['effort_weeks']} person-weeks")
-                lines.append(f"  - {item['title']}: {item['reason']}" + (f" ({'; '.join(extra)})" if extra else ""))
-            if phase.get("more"):
-                lines.append(f"  - …and {phase['more']} more, to re-plan at the next assessment.")
+    later = [phase for phase in (result.get("roadmap") or {}).get("phases", []) if phase["id"] == "later"]
+    for phase in later:
+        if not phase["items"]:
+            continue
+        lines += ["### Not planned yet", ""]
+        lines += [f"- {group_line(g)}" for g in change_groups(phase["items"], result)]
+        if phase.get("more"):
+            lines.append(f"- …and {phase['more']} more, to re-plan at the next assessment.")
         lines.append("")
     return lines

@@ -1,0 +1,179 @@
+"""Why the advice says what it says, in people's words, the same in every format: the answers that
+decided each model's fit (no points), and each change grouped under the reason it is planned for (no
+area codes). Pure: reads the plain result only.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping
+
+from ..engine.summary import PMO_TODAY, day, plural, practice_name, reader_reasons
+from .evidence import fact_label, fact_value, labels_of
+
+# The one place each profile answer is said short: "7 business units or domains", "not regulated".
+PROFILE_PHRASES = {
+    "active_projects": lambda v, _: plural(v, "active project"),
+    "business_units": lambda v, _: plural(v, "business unit or domain", "business units or domains"),
+    "regulated": lambda v, _: "regulated" if v else "not regulated",
+    "risk_profile": lambda v, _: f"{v} risk",
+    "delivery_mix": lambda v, _: f"{v} delivery",
+    "existing_pmo": lambda v, _: PMO_TODAY.get(v, str(v)),
+    "primary_pain": lambda v, label: f"main pain: {label[:1].lower() + label[1:]}",
+    "org_size": lambda v, label: label[:1].lower() + label[1:],
+}
+
+
+def fact_phrase(path: str, value: Any, result: Mapping[str, Any], labels: Mapping[str, Any] | None = None) -> str:
+    """One answer or score as a reader says it: 'executive sponsor at level 2', '131 active projects',
+    'Governance at 1.85'."""
+    labels = labels or labels_of(result, None)
+    head, _, rest = path.partition(".")
+    if head == "context" and rest in PROFILE_PHRASES and value is not None:
+        return PROFILE_PHRASES[rest](value, fact_value(path, value, labels))
+    if head == "answers":
+        name = practice_name(result, rest)
+        return f"{name} unknown" if value is None else f"{name} at level {value}"
+    if head in ("scores", "level") and isinstance(value, (int, float)):
+        area = labels["dimensions"].get(rest, rest)
+        return f"{area} at level {value}" if head == "level" else f"{area} at {value:.2f}"
+    if path == "overall" and isinstance(value, (int, float)):
+        return f"overall maturity {value:.2f}"
+    label = fact_label(path, labels)
+    return f"{label[:1].lower() + label[1:]}: {fact_value(path, value, labels)}"
+
+
+def _phrases(evidence_sets: Iterable[Mapping[str, Any]], result: Mapping[str, Any], labels: Mapping[str, Any],
+             seen: set[str], limit: int) -> list[str]:
+    out = []
+    for evidence in evidence_sets:
+        for path, value in evidence.items():
+            if path in seen or len(out) >= limit:
+                continue
+            seen.add(path)
+            out.append(fact_phrase(path, value, result, labels))
+    return out
+
+
+def model_rows(result: Mapping[str, Any], limit: int = 3) -> list[dict[str, Any]]:
+    """Each model once, best fit first: its fit and the few answers that decided it, for and against.
+
+    A ruled-out model gives the answers that rule it out; the others the answers behind their weightiest
+    reasons, each answer said once per model.
+    """
+    rec = result.get("recommendation") or {}
+    labels = labels_of(result, None)
+    rows = []
+    for entry in rec.get("ranking") or []:
+        seen: set[str] = set()
+        reasons = sorted(entry.get("reasons") or [], key=lambda r: -abs(r.get("points") or 0))
+        gates = [g.get("evidence") or {} for g in entry.get("ruled_out") or []]
+        ruled_out = _phrases(gates, result, labels, seen, limit) if gates else []
+        against = [] if gates else _phrases((r.get("evidence") or {} for r in reasons if (r.get("points") or 0) < 0),
+                                            result, labels, seen, 1)
+        backing = [] if gates else _phrases((r.get("evidence") or {} for r in reasons if (r.get("points") or 0) > 0),
+                                            result, labels, seen, limit - len(against))
+        rows.append({"model": entry["model"], "title": entry.get("title") or entry["model"].title(),
+                     "fit": entry["fit"], "chosen": entry["model"] == rec.get("model"),
+                     "eligible": entry.get("eligible", True), "ruled_out": ruled_out, "for": backing,
+                     "against": against, "decided": decided_text(ruled_out, backing, against)})
+    return rows
+
+
+def decided_text(ruled_out: list[str], backing: list[str], against: list[str]) -> str:
+    """'For: 7 business units or domains, 131 active projects. Against: Governance at 1.85.'"""
+    if ruled_out:
+        return "Ruled out by " + _join(ruled_out) + "."
+    parts = ([f"For: {_join(backing)}."] if backing else []) + ([f"Against: {_join(against)}."] if against else [])
+    return " ".join(parts) or "No answer moved it up or down."
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _lower(text: str) -> str:
+    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
+
+
+def _quoted(reason: str) -> str:
+    """The title inside a reason's curly quotes."""
+    return reason.split("“", 1)[1].split("”", 1)[0] if "“" in reason else reason
+
+
+# Groups in the order a reader weighs them: the pain first, an area's aim last.
+GROUP_ORDER = ("pain", "own", "foundation", "setup", "pitfall", "weak", "prerequisite", "target")
+
+
+def reason_group(item: Mapping[str, Any], result: Mapping[str, Any]) -> tuple[str, str]:
+    """(key, label) of the reason a change is planned for first, in words: the pain, a function the PMO
+    should own first, the foundations, the design's set-up, a pitfall, a practice that lags, what a later
+    change needs, or (only when nothing else) the practices it lifts, now at a named level."""
+    roadmap = result.get("roadmap") or {}
+    pain = (roadmap.get("pain") or {}).get("label")
+    reasons = list(item.get("reasons") or [])
+    if "pain" in (item.get("drivers") or []) or any("main pain" in r for r in reasons):
+        return "pain", f"Works on your main pain, {pain}" if pain else "Works on your main pain"
+    for reason in reasons:
+        if reason.startswith("starts “") and reason.endswith("which the PMO should own first"):
+            job = _quoted(reason)
+            return f"own:{job}", f"A first step towards {_lower(job)}, which the PMO should own first"
+        if reason.startswith("the PMO's other changes need"):
+            return "foundation", "The foundations the other changes need: an active sponsor and a written mandate"
+        if reason.startswith(("sets up", "part of the PMO that fits")):
+            return "setup", "Sets up the PMO that fits"
+        if reason.startswith("mitigates “") or reason.startswith("cuts before it adds, for “"):
+            title = _quoted(reason)
+            return f"pitfall:{title}", f"Guards against “{title}”"
+        if " lags the rest of " in reason:
+            return "weak", "Lifts a practice that lags the rest of its area"
+        if reason.startswith(("needed before", "the first step on")) and "target" not in (item.get("drivers") or []):
+            return "prerequisite", "Needed before a later change"
+    area = (result.get("questionnaire") or {}).get("dimensions", {}).get(item.get("dimension"), item.get("dimension"))
+    target = (roadmap.get("target") or {}).get(item.get("dimension")) or item.get("to_level")
+    return f"target:{item.get('dimension')}", f"Lifts {area} practices towards level {target}"
+
+
+def change_groups(items: Iterable[Mapping[str, Any]], result: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Changes grouped under the reason each is planned for first, the pain's group first and an area's
+    aim last; within a group, in plan order: [{key, label, items}]. A group of changes
+    planned only for an area's aim says where its practices stand today, so the aim is never the only reason."""
+    groups: dict[str, dict[str, Any]] = {}
+    for item in items:
+        key, label = reason_group(item, result)
+        group = groups.setdefault(key, {"key": key, "label": label, "items": [], "from": set()})
+        group["items"].append(item)
+        group["from"] |= {p["from"] for p in item.get("raises") or [] if p.get("from") is not None}
+    out = []
+    for group in sorted(groups.values(), key=lambda g: GROUP_ORDER.index(g["key"].split(":", 1)[0])):
+        levels = sorted(group.pop("from"))
+        if group["key"].startswith("target:") and levels:
+            now = f"level {levels[0]}" if len(levels) == 1 else f"levels {levels[0]}–{levels[-1]}"
+            group["label"] = group["label"].replace(" practices towards", f" practices now at {now} towards")
+        out.append(group)
+    return out
+
+
+def group_line(group: Mapping[str, Any]) -> str:
+    """A group as one line of text: 'Guards against “X”: A; B.'"""
+    return f"{group['label']}: " + "; ".join(i["title"] for i in group["items"]) + "."
+
+
+def change_why(item: Mapping[str, Any], result: Mapping[str, Any]) -> str:
+    """The first reason a change is planned, as the summary's first 90 days say it."""
+    pain = ((result.get("roadmap") or {}).get("pain") or {}).get("label")
+    return reader_reasons(item, pain, 1)[0]
+
+
+def span(start: str | None, end: str | None) -> str:
+    """Two ISO dates as one span people read: '15 Mar – 26 Apr 2027', '15 Dec 2026 – 26 Jan 2027'."""
+    if not start or not end:
+        return day(start or end)
+    first, last = day(start), day(end)
+    return (first.rsplit(" ", 1)[0] if first[-4:] == last[-4:] else first) + " – " + last
+
+
+def also_watch(others: list[Mapping[str, Any]], most: int = 4) -> tuple[list[Mapping[str, Any]], list[Mapping[str, Any]]]:
+    """The pitfalls beyond the three that matter most, split into those named in the body (the high ones,
+    at most ``most``; the first when none is high) and those only counted there, in full in the appendix."""
+    named = [p for p in others if p.get("severity") == "high"][:most] or list(others[:1])
+    return named, [p for p in others if p not in named]
