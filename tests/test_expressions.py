@@ -284,3 +284,25 @@ def test_evidence_is_the_value_of_every_fact_read(contexts):
     condition = compile_condition("scores.governance < 2.5 and (answers.tools.adoption ?? 5) <= 2", contexts[False])
     facts = {"scores.governance": 2.1, "answers.tools.adoption": None, "overall": 3.0}
     assert condition.evidence(facts) == {"scores.governance": 2.1, "answers.tools.adoption": None}
+
+
+# --------------------------------------------------------------------------
+# rule-engine's parser tables, shipped instead of built in every process (app/engine/__init__.py)
+# --------------------------------------------------------------------------
+
+def test_the_shipped_parser_tables_are_what_ply_builds_for_rule_engines_grammar(tmp_path):
+    """PLY would silently build the tables again (0.8 s of CPU per process) when they no longer match."""
+    import sys
+
+    from rule_engine._vendor.ply import yacc
+    from rule_engine.parser import Parser
+
+    from app.engine import parser_tables
+
+    assert sys.modules["rule_engine.parser.parsetab"] is parser_tables
+    yacc.yacc(module=Parser.__new__(Parser), debug=False, write_tables=True, outputdir=str(tmp_path),
+              tabmodule="parser_tables", errorlog=yacc.NullLogger())
+    built = tmp_path / "parser_tables.py"
+    shipped = PROJECT_ROOT / "app" / "engine" / "parser_tables.py"
+    assert built.read_text() == shipped.read_text(), \
+        f"rule-engine's grammar changed: cp {built} {shipped.relative_to(PROJECT_ROOT)}"
