@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template
 from .. import service, store
 from ..db import get_db
 from ..engine.progress import SheetError, read_sheet, sheet_rows
+from ..engine.summary import day
 from ..reports.progress_sheet import read_progress_file, render_progress
 from .access import member_view, unit_of_org, unit_scope
 from .audit import audited_progress
@@ -45,7 +46,7 @@ def compare(org_id: int):
     names = [row["period"] + (f" · {units[row['unit_id']]}" if common is None and row["unit_id"] in units else "")
              for row in chosen]
     if len(set(names)) < len(names):  # two of one period: their dates tell them apart
-        names = [f"{name} ({row['assessed_on']})" for name, row in zip(names, chosen)]
+        names = [f"{name} ({day(row['assessed_on'])})" for name, row in zip(names, chosen)]
     return render_template("orgs/compare.html", org=g.org, chosen=chosen, names=names, scope=common,
                            data=comparison_for(org_id, chosen, names),
                            questionnaire=content().default_questionnaire)
