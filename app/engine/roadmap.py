@@ -567,7 +567,10 @@ class _Planner:
                     if now is None or to - now <= 2 or (self.level_before(item_id, question) or 0) >= to - 2:
                         continue
                     step = self.next_step(question)
-                    if step is None or step == item_id or self.roadmap.items[step].raises[question] >= to:
+                    # A step it already has that still leaves the jump too big is no step (it asked for the
+                    # same one for ever: 1 -> 5 with a step to 2).
+                    if (step is None or step == item_id or self.roadmap.items[step].raises[question] >= to
+                            or step in self.steps.get(item_id, ())):
                         self.drop(item_id)
                     else:
                         self.add(step, "prerequisite", f"the first step on {_in_sentence(self.name(question))} "
