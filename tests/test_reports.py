@@ -86,7 +86,7 @@ def test_pdf_has_the_detail_the_workshop_and_the_history(room_case, pdf_pages):
     _result, report = room_case
     text = " ".join(pdf_pages)
     for needle in ("Capability areas", "Why this design", "Pitfalls", "Roadmap", "How the room answered",
-                   "Trend since the first assessment", "Appendix", "Who was assessed", "How each model fits",
+                   "Trend since the first assessment", "Appendix", "Who was assessed", "How the models compare",
                    "Every answer", "Method"):
         assert needle in text
     for item in report["roadmap"]["items"]:

@@ -19,6 +19,7 @@ from ..engine.vocabulary import DIMENSIONS
 from .evidence import describe_evidence, labels_of
 from .levels import describe_level, target_words
 from .matrix import CAPTION as MATRIX_CAPTION, matrix_points
+from .reasons import also_watch, change_groups, model_rows
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 LATER = "later"  # the roadmap's phase of work not planned yet
@@ -79,7 +80,7 @@ def build_report(result: Mapping[str, Any], questionnaire: Mapping[str, Any] | N
         "profile": _profile(result, [f["key"] for f in (questionnaire or {}).get("context", [])]),
         "overall": _overall(result["overall"]),
         "areas": _areas(result, questions, area_titles, levels),
-        "recommendation": _recommendation(result.get("recommendation") or {}, labels),
+        "recommendation": _recommendation(result, labels),
         "pitfalls": _pitfalls(result.get("pitfalls") or [], roadmap, labels),
         "roadmap": roadmap,
         "answers": _answers(result, questions, area_titles),
@@ -101,6 +102,9 @@ def build_report(result: Mapping[str, Any], questionnaire: Mapping[str, Any] | N
     by_item = {i["id"]: i for i in roadmap["items"]}
     report["first_days"] = [by_item[i["id"]] for i in summary["first_90_days"] if i["id"] in by_item]
     report["first_days_shown"] = report["first_days"]
+    # Beyond the three: the other high ones named in the body, the rest counted there and given in the appendix.
+    report["also_watch"], report["watch_rest"] = also_watch(
+        [p for p in report["pitfalls"] if p["id"] not in {t["id"] for t in report["top_pitfalls"]}])
     report["overall_words"] = overall_words(result["overall"])
     report["capacity_text"] = capacity_text((result.get("roadmap") or {}).get("capacity"))
     report["radar"] = _radar(report["areas"])
@@ -231,9 +235,10 @@ def _radar(areas: list[dict]) -> dict[str, Any]:
     }
 
 
-def _recommendation(rec: Mapping[str, Any], labels: Mapping[str, Any]) -> dict[str, Any]:
+def _recommendation(result: Mapping[str, Any], labels: Mapping[str, Any]) -> dict[str, Any]:
+    rec = result.get("recommendation") or {}
     if not rec.get("model"):
-        return {"model": None, "sentences": [], "ranking": [], "what_would_change": [], "reasons": [],
+        return {"model": None, "sentences": [], "ranking": [], "compare": [], "what_would_change": [], "reasons": [],
                 "oversight": None, "close_call": False}
     ranking = rec.get("ranking") or []
     chosen = next((r for r in ranking if r["model"] == rec["model"]), {"reasons": []})
@@ -247,6 +252,8 @@ def _recommendation(rec: Mapping[str, Any], labels: Mapping[str, Any]) -> dict[s
     if len(sentences) < 3 and rec.get("summary"):
         sentences.append(rec["summary"])
     return {
+        # The models side by side: fit and the answers that decided it, for and against (no points).
+        "compare": model_rows(result),
         "model": rec["model"], "title": title, "hybrid_with": rec.get("hybrid_with"),
         "summary": rec.get("summary", ""), "sentences": sentences[:3], "reasons": reasons,
         "ranking": [{"model": r["model"], "title": r.get("title") or r["model"].title(), "fit": r["fit"]}
@@ -294,18 +301,24 @@ def _roadmap(result: Mapping[str, Any], titles: Mapping[str, str], start: date,
                 "effort_weeks": item.get("effort_weeks"), "duration_weeks": item.get("duration_weeks"),
                 "metric": item.get("metric", ""), "deliverables": list(item.get("deliverables") or []),
                 "requires": [{"id": r, "title": all_titles.get(r, r)} for r in item.get("requires") or []],
-                "description": item.get("description", ""), "reason": item.get("reason", ""),
+                # Why, in people's words (the engine's chain names area targets and level codes).
+                "description": item.get("description", ""), "reason": "; ".join(reader_reasons(item, pain)),
                 "status": record.get("status") or item.get("status") or ("planned" if planned else NOT_PLANNED),
                 "mitigates": list(item.get("mitigates") or []),
-                "why": reader_reasons(item, pain, 2),
+                "why": reader_reasons(item, pain, 1),
             }
             phase_items.append(entry)
             items.append(entry)
+        by_id = {entry["id"]: entry for entry in phase_items}
+        # The changes under the reason each is planned for: later phases and what is not planned yet print them so.
+        groups = [{"label": g["label"], "items": [by_id[i["id"]] for i in g["items"]]}
+                  for g in change_groups(phase["items"], result)]
         phases.append({"id": phase["id"], "title": phase["title"], "start_month": phase["start_month"],
                        "end_month": phase["end_month"],
                        "start": start + timedelta(days=round(phase["start_month"] * 30.44)) if planned else None,
                        "end": start + timedelta(days=round(phase["end_month"] * 30.44)) if planned else None,
-                       "items": phase_items, "note": phase.get("note") or ""})
+                       "items": phase_items, "groups": groups, "more": phase.get("more") or 0,
+                       "note": phase.get("note") or ""})
     dated = [p for p in phases if p["id"] != LATER]
     return {"start": start, "phases": phases, "items": items, "dated_items": [i for i in items if i["start"]],
             "target": dict(roadmap.get("target") or {}), "person_weeks": roadmap.get("person_weeks"),

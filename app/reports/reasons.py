@@ -38,8 +38,11 @@ def fact_phrase(path: str, value: Any, result: Mapping[str, Any], labels: Mappin
         return f"{area} at level {value}" if head == "level" else f"{area} at {value:.2f}"
     if path == "overall" and isinstance(value, (int, float)):
         return f"overall maturity {value:.2f}"
-    label = fact_label(path, labels)
-    return f"{label[:1].lower() + label[1:]}: {fact_value(path, value, labels)}"
+    if path == "pmo_blocker" and isinstance(value, bool):
+        return "the PMO seen as a blocker" if value else "the PMO not seen as a blocker"
+    if path == "projects_per_unit" and isinstance(value, (int, float)):
+        return f"{value:g} projects per unit"
+    return f"{_lower(fact_label(path, labels))}: {fact_value(path, value, labels)}"
 
 
 def _phrases(evidence_sets: Iterable[Mapping[str, Any]], result: Mapping[str, Any], labels: Mapping[str, Any],
@@ -142,13 +145,16 @@ def change_groups(items: Iterable[Mapping[str, Any]], result: Mapping[str, Any])
         key, label = reason_group(item, result)
         group = groups.setdefault(key, {"key": key, "label": label, "items": [], "from": set()})
         group["items"].append(item)
-        group["from"] |= {p["from"] for p in item.get("raises") or [] if p.get("from") is not None}
+        group["from"] |= {p.get("from") for p in item.get("raises") or []}
     out = []
     for group in sorted(groups.values(), key=lambda g: GROUP_ORDER.index(g["key"].split(":", 1)[0])):
-        levels = sorted(group.pop("from"))
-        if group["key"].startswith("target:") and levels:
-            now = f"level {levels[0]}" if len(levels) == 1 else f"levels {levels[0]}–{levels[-1]}"
-            group["label"] = group["label"].replace(" practices towards", f" practices now at {now} towards")
+        found = group.pop("from")
+        levels = sorted(level for level in found if level is not None)
+        if group["key"].startswith("target:"):
+            now = (f"now at level {levels[0]}" if len(levels) == 1 else f"now at levels {levels[0]}–{levels[-1]}"
+                   ) if levels else ""
+            now = " or ".join(part for part in (now, "answered “don't know”" if None in found else "") if part)
+            group["label"] = group["label"].replace(" practices towards", f" practices {now} towards")
         out.append(group)
     return out
 
