@@ -25,10 +25,17 @@ def planned(result):
     return [(phase, item) for phase in result["roadmap"]["phases"] for item in phase["items"]]
 
 
+# Pitfalls no improvement fixes: generous answers are mitigated by checking them with evidence before
+# acting (check first), not by a change in the plan.
+CHECKED_NOT_PLANNED = {"inflated-self-assessment"}
+
+
 def test_the_catalogue_covers_every_practice_and_every_pitfall(content, questionnaire):
     raised = {q for item in content.roadmap.items.values() for q in item.raises}
     assert raised == {q.id for q in questionnaire.questions()}
     for pitfall in content.rulebook.pitfalls:
+        if pitfall.id in CHECKED_NOT_PLANNED:
+            continue
         assert content.roadmap.mitigated_by.get(pitfall.id), f"nothing mitigates {pitfall.id}"
     for pain in content.rulebook.pains.values():
         assert all(i in content.roadmap.items for i in pain.improvements)
