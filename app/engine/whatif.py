@@ -54,6 +54,15 @@ def readers_of(rulebook: Rulebook, paths: tuple[str, ...]) -> tuple[tuple[int, .
     return found
 
 
+def _tests(rulebook: Rulebook) -> tuple[tuple[Callable[[Mapping[str, Any]], bool], ...], ...]:
+    """Each model rule's and gate's test, in rulebook order (looked up once per rulebook)."""
+    found = rulebook.cache.get("model_tests")
+    if found is None:
+        found = rulebook.cache["model_tests"] = (tuple(r.condition.matches for r in rulebook.model_rules),
+                                                 tuple(g.condition.matches for g in rulebook.gates))
+    return found
+
+
 class ChangeSearch:
     def __init__(self, rulebook: Rulebook, facts: Mapping[str, Any], outcome: FitOutcome,
                  weights: Mapping[str, float], answered_weight: Mapping[str, float],
@@ -65,6 +74,10 @@ class ChangeSearch:
         self.weights = weights
         self.answered_weight = answered_weight
         self.scores = {d: facts.get(f"scores.{d}") for d in DIMENSIONS}
+        # The weights and weighted scores of the known areas, for the overall score a change crosses.
+        known = [d for d in DIMENSIONS if self.scores[d] is not None]
+        self._known_weight = sum(weights[d] for d in known)
+        self._weighted = {d: weights[d] * self.scores[d] for d in known}
         self.evaluations = 0
         # The fit after each set of flipped rules and gates: candidates often flip the same few.
         self.outcomes: dict[tuple[tuple[int, ...], tuple[int, ...]], FitOutcome] = {}
@@ -73,16 +86,21 @@ class ChangeSearch:
 
     def outcome_after(self, changed: Mapping[str, Any]) -> FitOutcome:
         """The fit after a change, re-evaluating only the rules and gates that read a changed fact."""
-        facts = {**self.facts, **changed}
-        # A rule reads only its facts: one whose facts keep their values keeps its answer, unevaluated.
         base = self.facts
-        moved = tuple(path for path, value in changed.items()
-                      if type(value) is not type(base.get(path)) or value != base.get(path))
-        rules, gates = readers_of(self.rulebook, moved)
+        facts = base.copy()
+        facts.update(changed)
+        # A rule reads only its facts: one whose facts keep their values keeps its answer, unevaluated.
+        get = base.get
+        moved = []
+        for path, value in changed.items():
+            old = get(path)
+            if type(value) is not type(old) or value != old:
+                moved.append(path)
+        rules, gates = readers_of(self.rulebook, tuple(moved))
         fired, held = self.outcome.fired, self.outcome.gates_held
-        model_rules, model_gates = self.rulebook.model_rules, self.rulebook.gates
-        flipped_rules = tuple(i for i in rules if model_rules[i].condition.matches(facts) != fired[i])
-        flipped_gates = tuple(i for i in gates if model_gates[i].condition.matches(facts) != held[i])
+        rule_tests, gate_tests = _tests(self.rulebook)
+        flipped_rules = tuple([i for i in rules if rule_tests[i](facts) != fired[i]])
+        flipped_gates = tuple([i for i in gates if gate_tests[i](facts) != held[i]])
         self.evaluations += len(rules) + len(gates)
         if not flipped_rules and not flipped_gates:
             return self.outcome  # nothing it reads changes its answer: the fit is today's
@@ -131,10 +149,8 @@ class ChangeSearch:
 
     def _overall_crossing(self, dim: str, threshold: float) -> tuple[float, ...]:
         """The score of ``dim`` at which the overall score reaches ``threshold``."""
-        known = [d for d in DIMENSIONS if self.scores[d] is not None]
-        total = sum(self.weights[d] for d in known)
-        rest = sum(self.weights[d] * self.scores[d] for d in known if d != dim)
-        value = (threshold * total - rest) / self.weights[dim]
+        rest = sum(weighted for d, weighted in self._weighted.items() if d != dim)
+        value = (threshold * self._known_weight - rest) / self.weights[dim]
         return (round(value, 2),) if 1.0 <= value <= 5.0 else ()
 
     def context_candidates(self, key: str) -> list[Any]:
@@ -146,7 +162,11 @@ class ChangeSearch:
         if spec["type"] == "boolean":
             return [not current]
         values: set[int] = set()
-        paths = [f"context.{key}"] + [p for p, f in self.rulebook.facts.items() if f"context.{key}" in f.depends_on]
+        index = self.rulebook.cache.setdefault("paths_from_context", {})
+        paths = index.get(key)
+        if paths is None:  # the key's own fact and those derived from it, found once per rulebook
+            paths = index[key] = [f"context.{key}"] + [p for p, f in self.rulebook.facts.items()
+                                                       if f"context.{key}" in f.depends_on]
         for path in paths:
             for t in self.rulebook.model_thresholds.get(path, ()):
                 if path == "projects_per_unit":  # a threshold on projects per unit, in projects or units
@@ -165,8 +185,11 @@ class ChangeSearch:
         """(question, level now, changed facts) for each practice the model rules or gates read
         that stands at level 1-2, raised to LEVER_LEVEL, with its area's score moved to match."""
         out = []
-        read = set(self.rulebook.readers) | set(self.rulebook.gate_readers)
-        for path in sorted(p for p in read if p.startswith("answers.")):
+        paths = self.rulebook.cache.get("lever_paths")
+        if paths is None:  # the practices the model rules and gates read, sorted once per rulebook
+            read = set(self.rulebook.readers) | set(self.rulebook.gate_readers)
+            paths = self.rulebook.cache["lever_paths"] = tuple(sorted(p for p in read if p.startswith("answers.")))
+        for path in paths:
             question = path.removeprefix("answers.")
             now = self.facts.get(path)
             dim = question.split(".", 1)[0]
