@@ -259,6 +259,7 @@ class _Planner:
         self._gaps: dict[str, tuple[tuple[str, int | None, int], ...]] = {}  # item -> gaps(item), worked out once
         self._applies: dict[str, bool] = {}  # item -> whether its `when` holds, evaluated once
         self._needed: dict[str, bool] = {}
+        self._weighted: dict[str, float] = {}  # item -> weighted(item), worked out once
         # What follows from the chosen work and its steps, kept until either changes (see _changed).
         self._requires: dict[str, tuple[str, ...]] = {}
         self._before: dict[str, set[str]] = {}
@@ -687,13 +688,18 @@ class _Planner:
     def weighted(self, item_id: str) -> float:
         """The item's priority: its area's gap to the target × the importance of what it raises (the
         highest of its practices', else its area's); 0 without importance."""
+        known = self._weighted.get(item_id)
+        if known is not None:  # importance and the answers do not change while planning: worked out once
+            return known
         importance = self.plan.importance
         if not importance:
             return 0.0
         item = self.roadmap.items[item_id]
         gap = importance["areas"][item.dimension].get("gap") or 0.0
         weights = [weight_of(importance, q) for q, _now, _to in self.gaps(item)]
-        return round(gap * max(weights, default=WEIGHTS[importance["areas"][item.dimension]["level"]]), 2)
+        known = self._weighted[item_id] = round(
+            gap * max(weights, default=WEIGHTS[importance["areas"][item.dimension]["level"]]), 2)
+        return known
 
     def priorities(self) -> dict[str, tuple]:
         """Each chosen item's priority, worked out once the work is chosen and protected (it is final then)."""
