@@ -19,6 +19,7 @@ from app.engine.assessment import choice_labels
 from app.engine.facts import build_facts, nest
 from app.engine.rules import choose_ownership, find_checks, find_pitfalls, rank_models
 from app.engine.scoring import score_answers
+from app.engine.summary import rank_pitfalls
 from tests.uneven import uneven_organisation
 
 ORGANISATIONS = 2000
@@ -127,17 +128,24 @@ def test_an_organisation_with_a_stated_pain_never_gets_an_empty_pitfall_list(org
     assert not empty, f"{len(empty)} organisations get no pitfall, e.g. {empty[:2]}"
 
 
-def test_the_pains_pitfall_is_present_and_high_or_check_first_says_why(content, organisations):
+def test_the_pains_pitfall_is_present_high_and_among_the_three(content, organisations):
+    """Invariant 4 (round 205): the stated pain always has its pitfall, high, among the three that matter
+    most, also where the answers do not show it; then check first says why they disagree."""
     missing = []
     for answers, context, _facts, _own, pitfalls, checks in organisations:
-        pain = content.rulebook.pains[context["primary_pain"]]
-        flagged = any(p["id"] in pain.pitfalls and p["severity"] == "high" for p in pitfalls)
-        explained = [c for c in checks if c["id"] == "pain-disagrees" and c.get("pain") == context["primary_pain"]]
-        if not flagged and not explained:
-            missing.append((context["primary_pain"], {q: answers.get(q) for q in pain.questions}))
+        pain_id = context["primary_pain"]
+        pain = content.rulebook.pains[pain_id]
+        stands = [p for p in pitfalls if p["pain_pitfall"]]
+        three = [p["id"] for p in rank_pitfalls(pitfalls, pain_id) if p["severity"] != "low"][:3]
+        explained = [c for c in checks if c["id"] == "pain-disagrees" and c.get("pain") == pain_id]
+        ok = (len(stands) == 1 and stands[0]["severity"] == "high" and stands[0]["on_pain"]
+              and (stands[0]["id"] in pain.pitfalls or stands[0]["for_pain"]) and three[:1] == [stands[0]["id"]]
+              and (not stands[0]["for_pain"] or explained))
+        if not ok:
+            missing.append((pain_id, [(p["id"], p["severity"]) for p in pitfalls][:4]))
         if explained:
             assert all(answers.get(q) is not None and answers[q] <= 2 for q in explained[0]["cause_questions"])
-    assert not missing, f"{len(missing)} organisations neither flag their pain nor say why, e.g. {missing[:2]}"
+    assert not missing, f"{len(missing)} organisations lack their pain's pitfall at the top, e.g. {missing[:2]}"
 
 
 def test_a_mature_organisation_gets_the_pitfalls_of_maturity(organisations):

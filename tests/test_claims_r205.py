@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_claims_r204 import assert_said, result_for
+from app.reports.markdown import render_markdown
+from tests.test_claims_r204 import assert_said, pitfall, result_for
 from tests.test_pitfalls import ESTABLISHED
 
 AGILE_EXECUTION = {"primary_pain": "weak_execution", "delivery_mix": "agile"}
@@ -106,3 +107,96 @@ def test_the_authority_to_say_no_is_said_to_exist_only_with_a_sponsor(content, q
     reasons = " ".join(r["text"] for m in result["recommendation"]["ranking"] for r in m["reasons"])
     assert said in reasons
     assert not_said not in reasons
+
+
+# ---- The stated pain always has its pitfall (round 205, case 04's kind: all 5s beside a pain) --------
+
+ALL_FIVE = {f"area:{d}": 5 for d in ("governance", "analytics", "facilitation", "tools", "leadership")}
+
+
+@pytest.mark.parametrize("pain", ["duplicate_work", "poor_forecasting", "weak_execution", "resource_conflicts",
+                                  "strategic_misalignment"])
+def test_the_pain_is_the_first_pitfall_even_where_every_answer_is_5(content, questionnaire, pain):
+    result = result_for(content, questionnaire, ALL_FIVE, {"primary_pain": pain, **ESTABLISHED})
+    first = result["summary"]["pitfalls"][0]
+    found = {p["id"]: p for p in result["pitfalls"]}
+    assert first["id"] == "pain-not-shown" and first["severity"] == "high"
+    why = found["pain-not-shown"]["why"]
+    assert "the answers say what prevents it is in place" in why and "take these answers as the policy" in why
+    # Most answers at 5 and a pain they contradict: the generous answers are high too, and nothing low heads it.
+    assert found["inflated-self-assessment"]["severity"] == "high"
+    assert all(p["severity"] != "low" for p in result["summary"]["pitfalls"])
+
+
+def test_the_pains_weak_practices_beside_a_sound_one_are_named(content, questionnaire):
+    result = result_for(content, questionnaire, {"analytics.forecast_accuracy": 3, "analytics.financial_control": 2},
+                        {"primary_pain": "poor_forecasting"})
+    why = next(p for p in result["pitfalls"] if p["id"] == "pain-not-shown")["why"]
+    assert "Weaker beside it: financial control level 2." in why
+
+
+def test_generous_answers_beside_a_pain_they_show_are_medium(content, questionnaire):
+    result = result_for(content, questionnaire, {**ALL_FIVE, "analytics.capacity_model": 1},
+                        {"primary_pain": "resource_conflicts", **ESTABLISHED})
+    found = {p["id"]: p for p in result["pitfalls"]}
+    assert found["inflated-self-assessment"]["severity"] == "medium"
+    assert "pain-not-shown" not in found
+    assert result["summary"]["pitfalls"][0]["id"] == "capacity-blind-spots"
+
+
+# ---- Root causes: a practice at its weakest that causes the stated pain is named and worked on --------
+
+def test_every_root_cause_is_a_high_pitfall_on_its_pain_and_the_plan_works_on_it(content, questionnaire):
+    table = [p for p in content.rulebook.pitfalls if p.cause_of]
+    assert {p.cause_of for p in table} == set(content.rulebook.pains), "every pain has a root cause"
+    for row in table:
+        practice = next(path for path in row.condition.reads if path.startswith("answers."))[len("answers."):]
+        result = result_for(content, questionnaire, {practice: 1}, {"primary_pain": row.cause_of})
+        found = {p["id"]: p for p in result["pitfalls"]}
+        assert row.id in found, row.id
+        assert found[row.id]["severity"] == "high" and found[row.id]["on_pain"], row.id
+        assert found[row.id]["roadmap_items"], f"{row.id}: no dated work on the cause"
+        elsewhere = next(p for p in content.rulebook.pains if p != row.cause_of)
+        assert row.id not in {p["id"] for p in result_for(content, questionnaire, {practice: 1},
+                                                            {"primary_pain": elsewhere})["pitfalls"]}
+
+
+# ---- Severity calibration --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("answers,context,severity", [
+    # Capacity planned on headcount is high on conflicts over people, or with no model behind unreliable
+    # forecasts; not beside duplicate work across separately staffed units (round 205).
+    ({"analytics.capacity_model": 1}, {"primary_pain": "duplicate_work", "business_units": 7,
+                                       "active_projects": 130}, "medium"),
+    ({"analytics.capacity_model": 1}, {"primary_pain": "strategic_misalignment"}, "medium"),
+    ({"analytics.capacity_model": 1}, {"primary_pain": "poor_forecasting"}, "high"),
+    ({"analytics.capacity_model": 2}, {"primary_pain": "resource_conflicts"}, "high"),
+])
+def test_capacity_on_headcount_is_high_only_where_the_pain_bears_on_capacity(content, questionnaire, answers,
+                                                                            context, severity):
+    assert pitfall(content, questionnaire, answers, context, "capacity-blind-spots")["severity"] == severity
+
+
+@pytest.mark.parametrize("areas,projects,severity", [
+    # Tools a level and a half ahead: high for a real portfolio, not for six projects (round 205) ...
+    ({"area:tools": 4, "area:governance": 2}, 6, "medium"),
+    ({"area:tools": 4, "area:governance": 2}, 30, "high"),
+    # ... unless the gap is large.
+    ({"area:tools": 5, "area:governance": 2}, 6, "high"),
+])
+def test_tooling_ahead_of_governance_is_high_for_a_small_portfolio_only_when_far_ahead(content, questionnaire, areas,
+                                                                                     projects, severity):
+    found = pitfall(content, questionnaire, areas, {"active_projects": projects}, "tool-before-process")
+    assert found["severity"] == severity
+
+
+def test_also_watch_names_at_most_three_and_leaves_the_rest_to_the_appendix(content, questionnaire):
+    result = result_for(content, questionnaire, {"area:leadership": 1, "area:governance": 1, "area:analytics": 1,
+                                                 "area:tools": 4, "facilitation.service_orientation": 1},
+                        {"existing_pmo": "established", "regulated": True, "risk_profile": "high",
+                         "active_projects": 60, "business_units": 3})
+    top = {p["id"] for p in result["summary"]["pitfalls"]}
+    assert len([p for p in result["pitfalls"] if p["severity"] == "high" and p["id"] not in top]) > 3
+    section = render_markdown(result).split("## Roadmap")[0].split("### Also watch")[1]
+    named = [line for line in section.splitlines() if line.startswith("- ") and "in the appendix" not in line]
+    assert len(named) == 3 and "in the appendix" in section

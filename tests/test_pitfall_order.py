@@ -73,8 +73,10 @@ def test_the_top_three_are_the_most_severe_and_also_watch_keeps_the_order(result
         ranks = [RANK[p["severity"]] for p in shown + watch]
         if ranks != sorted(ranks):  # a high never under a medium; a low never in the top while a medium waits
             wrong.append([(p["id"], p["severity"]) for p in shown + watch])
-        if [p["id"] for p in result["pitfalls"][:3]] != top:  # the page's first three are the summary's
-            wrong.append(("page", top, [p["id"] for p in result["pitfalls"][:3]]))
+        # The page's first three are the summary's; a low one is never among them (round 205).
+        headline = [p["id"] for p in result["pitfalls"] if p["severity"] != "low"][:3]
+        if headline != top or any(p["severity"] == "low" for p in result["summary"]["pitfalls"]):
+            wrong.append(("page", top, headline))
     assert not wrong, f"{len(wrong)} results list pitfalls out of order, e.g. {wrong[:2]}"
 
 

@@ -30,6 +30,7 @@ ESTABLISHED = {"existing_pmo": "established"}
 NO_CENTRAL_STANDARD = {"governance.minimum_artefacts": 2, "governance.stage_gates": 2, "governance.status_reporting": 2}
 DIVISIONS = {"business_units": 5, "active_projects": 70}
 MATURE = {"area:governance": 4, "area:analytics": 4, "area:facilitation": 4, "area:tools": 4, "area:leadership": 4}
+ALL_FIVE = {"area:governance": 5, "area:analytics": 5, "area:facilitation": 5, "area:tools": 5, "area:leadership": 5}
 FEDERATED_BANK = {"org_size": "enterprise", "business_units": 6, "active_projects": 300, **ESTABLISHED}
 
 # pitfall id -> (problem, opposite, precondition missing); each case is (answers, context changes).
@@ -177,11 +178,18 @@ CASES: dict[str, tuple[tuple[dict, dict], tuple[dict, dict], tuple[dict, dict]]]
         ({"governance.escalation_thresholds": 2}, {}),
     ),
     # The neutral organisation names unreliable forecasts as its pain with forecasting at 3: the
-    # answers do not show the pain. Forecasting at 2 or 1 shows it (its pitfall is high).
-    "inflated-self-assessment": (
+    # answers do not show the pain, which is still a pitfall. Forecasting at 2 or 1 shows it (its own
+    # pitfall is high).
+    "pain-not-shown": (
         ({}, {}),
         ({"analytics.forecast_accuracy": 2}, {}),
         ({"analytics.forecast_accuracy": 1}, {}),
+    ),
+    # Most answers at 4 or 5 beside a stated pain.
+    "inflated-self-assessment": (
+        (ALL_FIVE, {}),
+        (MATURE, {}),
+        ({**ALL_FIVE, "area:leadership": 1}, {}),
     ),
     "gold-plating": (
         (MATURE, {}),
@@ -216,6 +224,42 @@ CASES: dict[str, tuple[tuple[dict, dict], tuple[dict, dict], tuple[dict, dict]]]
         ({"facilitation.service_orientation": 4, "leadership.capability_building": 1}, ESTABLISHED),
         ({"facilitation.service_orientation": 1, "leadership.capability_building": 1}, {"existing_pmo": "none"}),
     ),
+    # Round 205: the root causes (rules/pitfalls.yaml root_causes), each on its own pain only.
+    "suppliers-set-the-dates": (
+        ({"governance.vendor_management": 1}, {}),
+        ({"governance.vendor_management": 2}, {}),
+        ({"governance.vendor_management": 1}, {"primary_pain": "duplicate_work"}),
+    ),
+    "slips-through-dependencies": (
+        ({"analytics.dependency_tracking": 1}, {}),
+        ({"analytics.dependency_tracking": 2}, {}),
+        ({"analytics.dependency_tracking": 1}, {"active_projects": 3}),
+    ),
+    "hidden-dependencies": (
+        ({"analytics.dependency_tracking": 1}, {"primary_pain": "weak_execution"}),
+        ({"analytics.dependency_tracking": 2}, {"primary_pain": "weak_execution"}),
+        ({"analytics.dependency_tracking": 1}, {"primary_pain": "resource_conflicts"}),
+    ),
+    "skills-left-to-chance": (
+        ({"leadership.capability_building": 1}, {"primary_pain": "weak_execution"}),
+        ({"leadership.capability_building": 3}, {"primary_pain": "weak_execution"}),
+        ({"leadership.capability_building": 1}, {}),
+    ),
+    "everything-at-once": (
+        ({"governance.prioritisation_model": 1}, {"primary_pain": "resource_conflicts"}),
+        ({"governance.prioritisation_model": 2}, {"primary_pain": "resource_conflicts"}),
+        ({"governance.prioritisation_model": 1}, {"primary_pain": "resource_conflicts", "active_projects": 8}),
+    ),
+    "no-list-of-the-work": (
+        ({"analytics.portfolio_view": 1}, {"primary_pain": "duplicate_work"}),
+        ({"analytics.portfolio_view": 2}, {"primary_pain": "duplicate_work"}),
+        ({"analytics.portfolio_view": 1}, {}),
+    ),
+    "no-deciding-forum": (
+        ({"facilitation.portfolio_reviews": 1}, {"primary_pain": "strategic_misalignment"}),
+        ({"facilitation.portfolio_reviews": 2}, {"primary_pain": "strategic_misalignment"}),
+        ({"facilitation.portfolio_reviews": 1}, {}),
+    ),
     "benefits-not-portfolio-wide": (
         ({"analytics.benefits_realisation": 3}, {"business_units": 3, "active_projects": 60, **ESTABLISHED}),
         ({"analytics.benefits_realisation": 4}, {"business_units": 3, "active_projects": 60, **ESTABLISHED}),
@@ -246,7 +290,7 @@ def test_every_pitfall_has_its_three_cases_and_the_required_ones_exist(content):
 
 
 def test_the_neutral_organisation_walks_into_no_pitfall_but_the_pain_its_answers_do_not_show(content, questionnaire):
-    assert list(fired(content, questionnaire, ({}, {}))) == ["inflated-self-assessment"]
+    assert list(fired(content, questionnaire, ({}, {}))) == ["pain-not-shown"]
 
 
 @pytest.mark.parametrize("pitfall_id", sorted(CASES))
@@ -304,7 +348,9 @@ def test_pitfall_text_names_plain_values_and_no_internal_ids(content, questionna
 def test_dont_know_is_never_evidence_of_a_pitfall(content, questionnaire):
     unknown = {q.id: None for q in questionnaire.questions()}
     result = run_assessment(content, unknown, NEUTRAL_CONTEXT)
-    assert [p["id"] for p in result["pitfalls"]] == []
+    # Only the stated pain itself, which the answers do not explain; it cites no answer.
+    assert [p["id"] for p in result["pitfalls"]] == ["pain-not-shown"]
+    assert list(result["pitfalls"][0]["evidence"]) == ["context.primary_pain"]
 
 
 def test_mature_regulated_enterprises_have_pitfalls_where_their_answers_show_them(content, questionnaire):

@@ -76,12 +76,13 @@ def test_first_90_days_are_at_most_seven_dated_changes_that_end_in_time(org, res
 def test_three_pitfalls_the_most_severe_the_pains_first_among_equals(org, results):
     result = results[org]
     top = result["summary"]["pitfalls"]
-    assert len(top) == min(3, len(result["pitfalls"]))
+    # A low pitfall is something to watch, never one of the three (round 205).
+    assert len(top) == min(3, len([p for p in result["pitfalls"] if p["severity"] != "low"]))
     rank = {"high": 0, "medium": 1, "low": 2}
     ranks = [rank[p["severity"]] for p in top]
-    assert ranks == sorted(ranks)
+    assert ranks == sorted(ranks) and 2 not in ranks
     left_out = [rank[p["severity"]] for p in result["pitfalls"] if p["id"] not in {t["id"] for t in top}]
-    assert not left_out or min(left_out) >= max(ranks), "a more severe pitfall is left out of the three"
+    assert not left_out or not ranks or min(left_out) >= max(ranks), "a more severe pitfall is left out of the three"
     for a, b in zip(top, top[1:]):  # among equals, the pain's first
         assert not (a["severity"] == b["severity"] and b["on_pain"] and not a["on_pain"]), "a pain pitfall after another"
 

@@ -87,12 +87,13 @@ def add_pitfall_mitigations(pitfall_docs: list, roadmap):
     as if the improvement's own 'mitigates' named the pitfall."""
     mitigated_by = {pitfall: list(items) for pitfall, items in roadmap.mitigated_by.items()}
     for doc, located in pitfall_docs:
-        for p, pitfall in enumerate(doc.pitfalls):
-            for i, item_id in enumerate(pitfall.mitigated_by):
-                if item_id not in roadmap.items:
-                    located.problem(("pitfalls", p, "mitigated_by", i), f"unknown improvement {item_id!r}")
-                elif item_id not in mitigated_by.setdefault(pitfall.id, []):
-                    mitigated_by[pitfall.id].append(item_id)
+        for section in ("pitfalls", "root_causes"):
+            for p, pitfall in enumerate(getattr(doc, section)):
+                for i, item_id in enumerate(pitfall.mitigated_by):
+                    if item_id not in roadmap.items:
+                        located.problem((section, p, "mitigated_by", i), f"unknown improvement {item_id!r}")
+                    elif item_id not in mitigated_by.setdefault(pitfall.id, []):
+                        mitigated_by[pitfall.id].append(item_id)
     ordered = {pitfall: tuple(sorted(items, key=roadmap.order.__getitem__)) for pitfall, items in mitigated_by.items()}
     return dataclasses.replace(roadmap, mitigated_by=ordered)
 
@@ -270,7 +271,7 @@ def load_content(root: Path | str) -> Content:
     if default is not None:
         rulebook = compile_rulebook(default, {kind: documents[kind][:1] for kind in SINGLE_KINDS})
 
-    pitfall_ids = (frozenset(p.id for doc, _ in documents["pitfalls"] for p in doc.pitfalls)
+    pitfall_ids = (frozenset(p.id for doc, _ in documents["pitfalls"] for p in doc.pitfalls + doc.root_causes)
                    if documents["pitfalls"] else None)
     roadmap = compile_roadmap(documents["improvements"], documents["phases"][:1], pitfall_ids, default)
     if documents["improvements"] and not documents["phases"]:

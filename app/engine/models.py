@@ -382,11 +382,34 @@ class Pitfall(Strict):
     holds: list[DimensionId] = Field(default_factory=list,
                                      description="Capability areas whose default target is not raised while this "
                                                  "pitfall stands (e.g. no more tooling before the process).")
+    for_pain: bool = Field(default=False,
+                           description="Said for the stated pain when none of the pain's own pitfalls is flagged "
+                                       "by the answers (its condition reads pain_flagged): it is on the pain, it "
+                                       "never counts as the pain flagged, and the pain's work is its mitigation.")
+
+
+class RootCause(Strict):
+    """A practice at its weakest that directly causes a stated pain: a pitfall on that pain, high."""
+
+    id: str = Field(pattern=RULE_ID)
+    pain: Literal["duplicate_work", "poor_forecasting", "weak_execution", "resource_conflicts",
+                  "strategic_misalignment"]
+    practice: str = Field(pattern=r"^[a-z]+\.[a-z0-9_]+$", description="The question id of the practice.")
+    at_most: int = Field(default=1, ge=1, le=2, description="The practice is the cause at this level or lower.")
+    when: str | None = Field(default=None, description="A further condition, e.g. the delivery style it needs.")
+    title: ClaimText = Field(min_length=1)
+    why: ClaimText = Field(min_length=1, description="Must cite the practice, e.g. {answers.governance.x}.")
+    mitigation: ClaimText = Field(min_length=1)
+    mitigated_by: list[str] = Field(default_factory=list, description="Improvement ids that work on the cause.")
 
 
 class PitfallRules(Strict):
     kind: Literal["pitfalls"]
     pitfalls: list[Pitfall] = Field(min_length=1)
+    root_causes: list[RootCause] = Field(
+        default_factory=list,
+        description="Pain -> the practices that directly cause it: each row is a pitfall on that pain, high, "
+                    "where the practice is at its weakest.")
 
 
 class OwnershipItem(Strict):

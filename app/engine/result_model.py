@@ -193,6 +193,10 @@ class PitfallResult(Part):
     precondition: str | None = None
     holds: list[str] = []
     on_pain: bool | None = None
+    for_pain: bool | None = Field(default=None, description="Said for the stated pain because none of the pain's "
+                                                            "own pitfalls is shown by the answers.")
+    pain_pitfall: bool | None = Field(default=None, description="The pitfall that is the stated pain (one per "
+                                                                "result): ranked first among the high ones.")
     claims: list[Claim] = []
     other_items: list[str] = []
     plan_note: str | None = None

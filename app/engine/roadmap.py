@@ -1059,8 +1059,10 @@ def link_pitfalls(pitfalls: list[dict[str, Any]], roadmap_out: Mapping[str, Any]
     waiting = {item["id"] for phase in roadmap_out["phases"] if phase["id"] == "later" for item in phase["items"]}
     # Where the answers are doubted, what they call in place is what they claim, not a fact.
     doubted = any(p["id"] == "inflated-self-assessment" for p in pitfalls)
+    pain_work = tuple((roadmap_out.get("pain") or {}).get("items") or ())
     for pitfall in pitfalls:
-        mitigating = roadmap.mitigated_by.get(pitfall["id"], ())
+        # The pitfall said for the stated pain is mitigated by the pain's own work.
+        mitigating = pain_work if pitfall.get("for_pain") else roadmap.mitigated_by.get(pitfall["id"], ())
         pitfall["roadmap_items"] = [i for i in mitigating if i in dated]
         pitfall["other_items"] = [i for i in mitigating if i not in dated]
         pitfall["plan_note"] = None
@@ -1074,6 +1076,9 @@ def link_pitfalls(pitfalls: list[dict[str, Any]], roadmap_out: Mapping[str, Any]
                                for q, level in roadmap.items[i].raises.items())]
             later = [roadmap.items[i].title for i in mitigating if i in waiting]
             pitfall["plan_note"] = (
+                "The answers say the practices behind it are in place, so the plan has no work on it yet: check "
+                "them first (see Check first), then plan again from what the evidence shows."
+                if pitfall.get("for_pain") else
                 "The answers say some of the practices that usually fix this are already in place (" +
                 "; ".join(in_place[:3]) + "): check that first; if they are, the problem lies in how they are "
                 "used, so act on the mitigation above." if in_place and doubted else

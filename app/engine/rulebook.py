@@ -65,6 +65,8 @@ class CompiledPitfall:
     holds: tuple[str, ...] = ()
     high_when: Condition | None = None
     mitigated_by: tuple[str, ...] = ()
+    for_pain: bool = False  # said for the stated pain when none of its own pitfalls is flagged
+    cause_of: str | None = None  # a root cause of this pain (root_causes): on that pain, high
 
     @property
     def reads(self) -> tuple[str, ...]:
@@ -305,6 +307,33 @@ def _unique(located: Located, loc: tuple, rule_id: str, seen: set[str], what: st
     seen.add(rule_id)
 
 
+def compile_root_cause(compiler: ConditionCompiler, words: TermChecker, located: Located, loc: tuple, cause,
+                       questionnaire: Questionnaire) -> CompiledPitfall | None:
+    """A row of the root-cause table as a pitfall: on its pain, where the practice is at its weakest, high."""
+    if questionnaire.question(cause.practice) is None:
+        located.problem(loc + ("practice",), f"unknown question {cause.practice!r}")
+        return None
+    requires = f"context.primary_pain == '{cause.pain}' and context.active_projects >= 1"
+    precondition = compiler.condition(requires + (f" and ({cause.when})" if cause.when else ""), located,
+                                      loc + (("when",) if cause.when else ("pain",)), with_model=True,
+                                      label=cause.id)
+    condition = compiler.condition(f"(answers.{cause.practice} ?? 5) <= {cause.at_most}", located,
+                                   loc + ("practice",), with_model=True, label=cause.id)
+    texts = [compiler.text(getattr(cause, name), located, loc + (name,), with_model=True, label=cause.id)
+             for name in ("title", "why", "mitigation")]
+    if precondition is None or condition is None or None in texts:
+        return None
+    if not any(f"answers.{cause.practice}" in text for text in texts[1].alternatives):
+        located.problem(loc + ("why",), f"the explanation must cite the practice: {{answers.{cause.practice}}}")
+    title, why, mitigation = texts
+    compiled = CompiledPitfall(cause.id, title, "high", precondition,
+                               f"{cause.pain.replace('_', ' ')} named as the main pain", condition, why, (),
+                               mitigation, (), None, tuple(cause.mitigated_by), cause_of=cause.pain)
+    for name, text, governing in compiled.texts():
+        words.check(text, {path for c in governing for path in c.reads}, located, loc + name, cause.id)
+    return compiled
+
+
 def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]) -> Rulebook | None:
     """Compile the model, pitfall and ownership rules; problems go to each file's Located."""
     compiler = ConditionCompiler(questionnaire)
@@ -420,11 +449,16 @@ def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]
                 compiled = CompiledPitfall(
                     pitfall.id, title, pitfall.severity, precondition,
                     pitfall.requires.text if pitfall.requires else "", condition, why, tuple(variants),
-                    mitigation, tuple(pitfall.holds), high_when, tuple(pitfall.mitigated_by))
+                    mitigation, tuple(pitfall.holds), high_when, tuple(pitfall.mitigated_by), pitfall.for_pain)
                 pitfalls.append(compiled)
                 for name, text, governing in compiled.texts():
                     reads = {path for c in governing for path in c.reads}
                     words.check(text, reads, located, loc + name, pitfall.id)
+        for i, cause in enumerate(doc.root_causes):
+            compiled = compile_root_cause(compiler, words, located, ("root_causes", i), cause, questionnaire)
+            _unique(located, ("root_causes", i, "id"), cause.id, seen, "pitfall id")
+            if compiled is not None:
+                pitfalls.append(compiled)
 
     for doc, located in documents.get("ownership", []):
         doc: OwnershipRules

@@ -164,11 +164,17 @@ def find_pitfalls(rulebook: Rulebook, facts: dict[str, Any],
                   labels: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
     """Every pitfall whose precondition and condition hold, highest severity first, with its evidence.
 
-    Pitfalls that read whether the main pain's pitfall is flagged (the pitfalls of maturity) are
-    found after the others, once that is known; ``facts`` gains ``pain_flagged``.
+    Pitfalls that read whether the main pain's pitfall is flagged (the pitfalls of maturity, and the
+    one said for the pain when its own are not) are found after the others, once that is known;
+    ``facts`` gains ``pain_flagged``: one of the pain's own pitfalls fired high on the answers.
+
+    The pitfalls on the pain are its own, its root causes and the one said for it; the one that is
+    the pain (``pain_pitfall``) is its first own pitfall flagged high, else the one said for it.
     """
-    pain = rulebook.pains.get(facts.get("context.primary_pain"))
-    on_pain = set(pain.pitfalls) if pain is not None else set()
+    pain_id = facts.get("context.primary_pain")
+    pain = rulebook.pains.get(pain_id)
+    flags = set(pain.pitfalls) if pain is not None else set()
+    on_pain = flags | {p.id for p in rulebook.pitfalls if pain is not None and (p.for_pain or p.cause_of == pain_id)}
     found = []
     order = rulebook.cache.get("pitfall_order")
     if order is None:  # the pitfalls of maturity last, once; the order never changes
@@ -178,7 +184,7 @@ def find_pitfalls(rulebook: Rulebook, facts: dict[str, Any],
     order, first_late = order
     for index in order:
         if index == first_late:
-            facts[PAIN_FLAGGED] = any(e["id"] in on_pain and e["severity"] == "high" for _s, _i, e in found)
+            facts[PAIN_FLAGGED] = any(e["id"] in flags and e["severity"] == "high" for _s, _i, e in found)
         pitfall = rulebook.pitfalls[index]
         if pitfall.precondition is not None and not pitfall.precondition.matches(facts):
             continue
@@ -196,15 +202,24 @@ def find_pitfalls(rulebook: Rulebook, facts: dict[str, Any],
             "why": render(why, facts, labels),
             # The evidence is what the explanation cites: the answers that show the problem, and
             # context only where the sentence uses it (never the precondition for its own sake).
-            "evidence": {path: facts.get(path) for path in template_paths(why, facts)},
+            "evidence": ({"context.primary_pain": pain_id} if pitfall.for_pain else {})
+                        | {path: facts.get(path) for path in template_paths(why, facts)},
             "mitigation": render(mitigation, facts, labels),
             "holds": list(pitfall.holds),
             "roadmap_items": [],
             "on_pain": pitfall.id in on_pain,
+            "for_pain": pitfall.for_pain,
+            "pain_pitfall": False,
             # The claims its sentences stand on, so the advice can be re-checked against the answers.
             "claims": title_claims + why_claims + mitigation_claims,
         }))
-    facts[PAIN_FLAGGED] = any(e["id"] in on_pain and e["severity"] == "high" for _s, _i, e in found)
+    facts[PAIN_FLAGGED] = any(e["id"] in flags and e["severity"] == "high" for _s, _i, e in found)
+    entries = {e["id"]: e for _s, _i, e in found}
+    stands_for = next((entries[i] for i in (pain.pitfalls if pain is not None else ())
+                       if i in entries and entries[i]["severity"] == "high"),
+                      next((e for e in entries.values() if e["for_pain"] and e["id"] in on_pain), None))
+    if stands_for is not None:
+        stands_for["pain_pitfall"] = True
     return [entry for _s, _i, entry in sorted(found, key=lambda item: item[:2])]
 
 

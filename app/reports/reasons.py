@@ -178,7 +178,7 @@ def span(start: str | None, end: str | None) -> str:
     return (first.rsplit(" ", 1)[0] if first[-4:] == last[-4:] else first) + " – " + last
 
 
-def also_watch(others: list[Mapping[str, Any]], most: int = 4) -> tuple[list[Mapping[str, Any]], list[Mapping[str, Any]]]:
+def also_watch(others: list[Mapping[str, Any]], most: int = 3) -> tuple[list[Mapping[str, Any]], list[Mapping[str, Any]]]:
     """The pitfalls beyond the three that matter most, split into those named in the body (the high ones,
     at most ``most``; the first when none is high) and those only counted there, in full in the appendix."""
     named = [p for p in others if p.get("severity") == "high"][:most] or list(others[:1])
