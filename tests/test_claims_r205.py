@@ -49,6 +49,11 @@ AGILE_EXECUTION = {"primary_pain": "weak_execution", "delivery_mix": "agile"}
      "The answers put the tooling in place (dashboards level 4", "The tooling is in place"),
     ("poor-tool-adoption", {"tools.dashboards": 4, "tools.adoption": 2}, {},
      "The tooling is in place (tool fit level 3", "The answers put"),
+    # Separate local lists are no agreed order either.
+    ("everything-at-once", {"governance.prioritisation_model": 2}, {"primary_pain": "resource_conflicts"},
+     "each leader keeps a list of their own", "escalates hardest"),
+    ("everything-at-once", {"governance.prioritisation_model": 1}, {"primary_pain": "resource_conflicts"},
+     "escalates hardest", "a list of their own"),
 ])
 def test_a_stock_sentence_is_said_only_where_the_answers_make_it_true(content, questionnaire, pitfall_id, answers,
                                                                         context, said, not_said):
@@ -70,6 +75,20 @@ def test_agile_work_without_gates_is_not_weak_discipline_for_want_of_gates(conte
 def test_check_first_flags_tools_answered_beyond_their_ground(content, questionnaire, answers, flagged):
     checks = {c["id"] for c in result_for(content, questionnaire, answers, {})["check_first"]}
     assert ("tools-without-their-ground" in checks) is flagged
+
+
+@pytest.mark.parametrize("satisfaction,context,flagged", [
+    # A PMO rated highly by its stakeholders beside a main pain the answers show: ask who answered.
+    (5, {"primary_pain": "weak_execution", **ESTABLISHED}, True),
+    (4, {"primary_pain": "weak_execution", **ESTABLISHED}, False),
+    (5, {"primary_pain": "weak_execution", "existing_pmo": "none"}, False),
+    (5, {"primary_pain": "resource_conflicts", **ESTABLISHED}, False),  # the answers do not show this pain
+])
+def test_check_first_asks_about_a_satisfied_pmo_beside_a_pain_that_shows(content, questionnaire, satisfaction,
+                                                                         context, flagged):
+    answers = {"governance.sponsor_accountability": 1, "leadership.stakeholder_satisfaction": satisfaction}
+    checks = {c["id"] for c in result_for(content, questionnaire, answers, context)["check_first"]}
+    assert ("satisfied-beside-the-pain" in checks) is flagged
 
 
 @pytest.mark.parametrize("answers,said,not_said", [

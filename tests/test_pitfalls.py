@@ -247,7 +247,7 @@ CASES: dict[str, tuple[tuple[dict, dict], tuple[dict, dict], tuple[dict, dict]]]
     ),
     "everything-at-once": (
         ({"governance.prioritisation_model": 1}, {"primary_pain": "resource_conflicts"}),
-        ({"governance.prioritisation_model": 2}, {"primary_pain": "resource_conflicts"}),
+        ({"governance.prioritisation_model": 3}, {"primary_pain": "resource_conflicts"}),
         ({"governance.prioritisation_model": 1}, {"primary_pain": "resource_conflicts", "active_projects": 8}),
     ),
     "no-list-of-the-work": (
