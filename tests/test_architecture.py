@@ -10,6 +10,7 @@ A test plants each kind of violation in a copy of the app to prove the scan woul
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import shutil
 from dataclasses import dataclass
@@ -73,15 +74,28 @@ def _resolve(root: Path, module: str, is_package: bool, node: ast.ImportFrom) ->
     return names
 
 
+@functools.lru_cache(maxsize=None)
+def parsed(text: str) -> ast.Module:
+    """A file's syntax tree, parsed once per text: the scans read the app and its copies many times."""
+    return ast.parse(text)
+
+
+def statements(node: ast.AST):
+    """The statements directly inside a node: an import is a statement, and no expression holds one."""
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, (ast.stmt, ast.excepthandler, ast.match_case)):
+            yield child
+
+
 def imports_in(path: Path, root: Path) -> list[Import]:
     """Every import statement of a file, wherever it is, with relative names resolved."""
     module = module_name(path, root)
-    tree = ast.parse(path.read_text())
+    tree = parsed(path.read_text())
     found = []
 
     def visit(node: ast.AST, in_function: bool) -> None:
-        for child in ast.iter_child_nodes(node):
-            nested = in_function or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+        for child in statements(node):
+            nested = in_function or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef))
             if isinstance(child, ast.Import):
                 found.extend(Import(module, alias.name, child.lineno, in_function) for alias in child.names)
             elif isinstance(child, ast.ImportFrom):
