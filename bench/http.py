@@ -1,8 +1,9 @@
 """Load a results page and a trivial endpoint of the same app under gunicorn, each with the
 same number of concurrent client connections, one after the other in the same run.
 
-Usage: python bench/http.py [--seconds 8] [--workers 2] [--clients 8] [--window 1]
+Usage: python bench/http.py [--seconds 8] [--workers 2] [--clients 8] [--window 1] [--identity]
 The two alternate in windows of --window seconds, so both see the same background load.
+--identity: the clients accept no compression (Accept-Encoding: identity); by default they accept gzip.
 Also prints the rate of repeat visits that revalidate (If-None-Match, answered 304).
 Last line: results_rps=N trivial_rps=M ratio=R
 """
@@ -81,7 +82,13 @@ def load_arguments(doc: str) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--window", type=float, default=1.0, help="seconds per window; the two alternate")
+    parser.add_argument("--identity", action="store_true", help="accept no compression (default: gzip)")
     return parser.parse_args()
+
+
+def encoding_headers(args: argparse.Namespace) -> dict:
+    """What the clients accept: no compression with --identity, else what a browser's gzip allows."""
+    return {"Accept-Encoding": "identity" if getattr(args, "identity", False) else "gzip, deflate"}
 
 
 def alternate(first: str, second: str, args: argparse.Namespace,
@@ -89,8 +96,9 @@ def alternate(first: str, second: str, args: argparse.Namespace,
     """Load ``first`` (with ``headers``) and ``second`` in alternating windows, so both see the same background
     load on a shared machine: (first's requests per second, second's, first's count, second's count)."""
     counts, spent = [0, 0], [0.0, 0.0]
+    accept = encoding_headers(args)
     for _ in range(max(1, round(args.seconds / args.window))):
-        for index, (url, sent) in enumerate(((first, headers), (second, None))):
+        for index, (url, sent) in enumerate(((first, {**accept, **(headers or {})}), (second, accept))):
             count, seconds = load(url, args.window, args.clients, sent)
             counts[index], spent[index] = counts[index] + count, spent[index] + seconds
     return counts[0] / spent[0], counts[1] / spent[1], counts[0], counts[1]
@@ -110,7 +118,8 @@ def main() -> None:
             results_rps, trivial_rps, results, trivial = alternate(url + path, url + "/healthz", args)
             repeat, repeat_s = load(url + path, args.seconds / 2, args.clients, {"If-None-Match": etag}, 304,
                                     session.cookies)
-    print(f"clients={args.clients} workers={args.workers} seconds={args.seconds:g} requests: results={results} "
+    print(f"accept-encoding={encoding_headers(args)['Accept-Encoding']!r} "
+          f"clients={args.clients} workers={args.workers} seconds={args.seconds:g} requests: results={results} "
           f"trivial={trivial} repeat_visits_304={repeat} ({repeat / repeat_s:.0f}/s)")
     print(f"results_rps={results_rps:.0f} trivial_rps={trivial_rps:.0f} ratio={results_rps / trivial_rps:.2f}")
 
