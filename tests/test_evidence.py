@@ -705,6 +705,143 @@ def test_compare_shows_the_share_shown_by_evidence_rising(app):
     assert row == f"Answers shown by evidence 0% {share}% +{share} points"
 
 
+@pytest.mark.parametrize("previous, current, area, expected", [
+    (None, {"evidence_share": None, "evidence_shares": {}}, "governance", None),   # frozen before evidence
+    ({"evidence_share": 0.0, "evidence_shares": {"governance": 0.0}},               # nobody gave any, then or now
+     {"evidence_share": 0.0, "evidence_shares": {"governance": 0.0}}, "governance", None),
+    ({"evidence_share": 0.1, "evidence_shares": {"governance": 0.25}},              # all evidence gone is shown
+     {"evidence_share": 0.0, "evidence_shares": {"governance": 0.0}}, "governance",
+     {"previous": 0.25, "current": 0.0, "delta": -25, "direction": "down"}),
+    (None, {"evidence_share": 0.1, "evidence_shares": {"governance": 0.25}}, "governance",
+     {"previous": None, "current": 0.25, "delta": None, "direction": "unknown"}),
+    ({"evidence_share": 0.0, "evidence_shares": {"governance": 0.0}},
+     {"evidence_share": 0.1, "evidence_shares": {"governance": 0.25}}, "governance",
+     {"previous": 0.0, "current": 0.25, "delta": 25, "direction": "up"}),
+    ({"evidence_share": 0.3, "evidence_shares": {"tools": 0.5}},
+     {"evidence_share": 0.1, "evidence_shares": {"tools": 0.12}}, "tools",
+     {"previous": 0.5, "current": 0.12, "delta": -38, "direction": "down"}),
+    ({"evidence_share": 0.3}, {"evidence_share": 0.1}, "overall",
+     {"previous": 0.3, "current": 0.1, "delta": -20, "direction": "down"}),
+    ({"evidence_share": None, "evidence_shares": {}}, {"evidence_share": 0.1, "evidence_shares": {"tools": 0.2}},
+     "tools", {"previous": None, "current": 0.2, "delta": None, "direction": "unknown"}),
+])
+def test_the_share_shown_by_evidence_per_area_is_compared_with_the_previous_result(previous, current, area, expected):
+    from app.engine.history import evidence_deltas
+
+    found = evidence_deltas(previous, current)
+    assert (found if found is None else found[area]) == expected
+
+
+@pytest.fixture
+def evidenced_history(app):
+    """An organisation with two closed assessments: none shown by evidence in 2026-Q2, three governance
+    answers in 2026-Q3 (of 12 in governance and 50 in all)."""
+    from app import service
+    from tests.helpers import opened, query
+    from tests.history_helpers import Member
+
+    member = Member(app, "evidence-history@example.org")
+    org = member.create_org()
+    (user_id,), = query(app, "SELECT id FROM users WHERE email = ?", [member.email])
+    questionnaire = member.questionnaire
+    governance = [q.id for q in questionnaire.dimension("governance").questions]
+    ids = []
+    with opened(app) as db:
+        for period, shown in (("2026-Q2", 0), ("2026-Q3", 3)):
+            response_id = store.create_org_assessment(
+                db, org, user_id, questionnaire.id, questionnaire.version, period=period,
+                assessed_on=f"2026-0{int(period[-1]) * 3}-14", answers={q.id: 3 for q in questionnaire.questions()},
+                context=FULL_CONTEXT, evidence={q: {"evidence": "minutes", "reference": "", "confidence": "evidence"}
+                                                for q in governance[:shown]})
+            service.submit_response(db, app.extensions["pmo_content"], response_id, questionnaire)
+            ids.append(db.execute("SELECT assessment_id FROM responses WHERE id = ?", [response_id]).fetchone()[0])
+    return member, org, ids, user_id
+
+
+def test_the_dashboard_shows_each_areas_share_shown_by_evidence_and_its_change(evidenced_history):
+    from tests.helpers import visible_text
+
+    member, org, _ids, _user = evidenced_history
+    page = member.get(f"/orgs/{org}").text
+    assert "<th scope=\"col\">Shown by evidence</th>" in page
+
+    def cell(key: str) -> str:
+        return visible_text(page.split(f'data-evidence-share="{key}">')[1].split("</td>")[0])
+
+    assert cell("governance") == "25% +25 points"
+    assert cell("tools") == "0% +0 points"
+    assert cell("overall") == "6% +6 points"
+    assert "a rising share is progress too" in visible_text(page)
+
+
+def test_the_history_api_and_csv_carry_the_share_shown_by_evidence(app, evidenced_history):
+    import csv
+    import io
+
+    from tests.api_helpers import ApiClient, make_token
+
+    member, org, ids, user_id = evidenced_history
+    api = ApiClient(app, make_token(app, user_id))
+    rows = api.get(f"/api/v1/orgs/{org}/history").get_json()["items"]
+    assert [(r["assessment_id"], r["evidence_share"], r["evidence_shares"]["governance"], r["evidence_shares"]["tools"])
+            for r in rows] == [(ids[0], 0.0, 0.0, 0.0), (ids[1], 0.06, 0.25, 0.0)]
+    table = member.get(f"/orgs/{org}/report.csv?table=history")
+    assert table.status_code == 200
+    found = {(r["period"], r["capability_area"]): r["evidence_share"]
+             for r in csv.DictReader(io.StringIO(table.get_data(as_text=True).lstrip("\ufeff")))}
+    assert (found[("2026-Q2", "Governance")], found[("2026-Q3", "Governance")]) == ("0.0", "0.25")
+
+
+def test_a_summary_kept_before_the_per_area_shares_gets_them_when_history_reads_it(app, evidenced_history):
+    from tests.helpers import opened
+
+    _member, org, ids, _user = evidenced_history
+    with opened(app) as db:
+        (snapshot_id, summary_json), = db.execute("SELECT s.id, s.summary_json FROM snapshots s JOIN assessments a "
+                                                  "ON a.snapshot_id = s.id WHERE a.id = ?", [ids[1]]).fetchall()
+        old = json.loads(summary_json)
+        del old["evidence_shares"]
+        db.execute("UPDATE snapshots SET summary_json = ? WHERE id = ?", [json.dumps(old), snapshot_id])
+        db.conn.commit()
+        latest = store.history(db, org, "all")[-1]["summary"]
+        assert latest["evidence_shares"]["governance"] == 0.25
+        kept = json.loads(db.execute("SELECT summary_json FROM snapshots WHERE id = ?", [snapshot_id]).fetchone()[0])
+    assert kept["evidence_shares"]["governance"] == 0.25  # written back once, not recomputed on every read
+
+
+def test_markdown_and_pptx_give_each_areas_share_shown_by_evidence(content, evidenced_report):
+    import io
+
+    from pptx import Presentation
+
+    from app.reports.deck import render_pptx
+    from app.reports.markdown import render_markdown
+
+    report, (first, second, third) = evidenced_report
+    result = run_assessment(content, {q.id: 3 for q in content.default_questionnaire.questions()}, FULL_CONTEXT,
+                            evidence={first: {"confidence": "evidence", "evidence": "minutes"},
+                                      second: {"confidence": "guess"}})
+    appendix = render_markdown(result).split("## Appendix")[1]
+    assert ("### Answers shown by evidence\n\nGovernance 8%, Analytics 0%, Facilitation 0%, Tools 0%, Leadership 0%; "
+            "all areas 2% (1 of 50 answers); 1 answer is a guess.\n") in appendix
+    # Nobody said more than our judgement: nothing is added.
+    plain = run_assessment(content, {q.id: 3 for q in content.default_questionnaire.questions()}, FULL_CONTEXT)
+    assert "shown by evidence" not in render_markdown(plain)
+    deck = Presentation(io.BytesIO(render_pptx(report)))
+    tables = [shape.table for slide in deck.slides for shape in slide.shapes if shape.has_table]
+    scores = next(t for t in tables if t.cell(0, 0).text == "Capability area" and t.cell(0, 1).text == "Score")
+    header = [c.text for c in scores.rows[0].cells]
+    assert header[-1] == "By evidence"
+    by_area = {row.cells[0].text: row.cells[len(header) - 1].text for row in list(scores.rows)[1:]}
+    assert (by_area["Governance"], by_area["Tools"]) == ("17%", "0%")
+    from app.reports.model import build_report
+    from app.reports.questionnaire import questionnaire_as_dict
+    plain_deck = Presentation(io.BytesIO(render_pptx(build_report(plain, questionnaire_as_dict(
+        content.default_questionnaire)))))
+    assert not any(shape.table.cell(0, c).text == "By evidence" for slide in plain_deck.slides
+                   for shape in slide.shapes if shape.has_table for c in range(len(shape.table.columns)))
+
+
 # --------------------------------------------------------------------------
 # Export, import and purge: evidence goes where its answer goes
 # --------------------------------------------------------------------------

@@ -48,8 +48,11 @@ def summarise(result: Mapping[str, Any]) -> dict[str, Any]:
                     "end_month": p["end_month"], "start_date": p.get("start_date"), "end_date": p.get("end_date")}
                    for p in roadmap.get("phases", [])],
         "answers": dict(result.get("answers") or {}),
-        # The share of the answers shown by evidence (None for results frozen before evidence was kept).
+        # The share of the answers shown by evidence, overall and per area (None for results frozen before
+        # evidence was kept).
         "evidence_share": ((result.get("evidence_coverage") or {}).get("overall") or {}).get("share"),
+        "evidence_shares": {d: (((result.get("evidence_coverage") or {}).get("areas") or {}).get(d) or {}).get("share")
+                            for d in DIMENSIONS},
         # What the pooled benchmark groups by (size band, delivery mix).
         "profile": {k: (result.get("context") or {}).get(k) for k in ("org_size", "delivery_mix")},
     }
@@ -73,6 +76,8 @@ def history_rows(rows: Sequence[Mapping[str, Any]], unit_names: Mapping[int, str
                         for d in DIMENSIONS},
             "target": dict(summary.get("target") or {}), "model": summary.get("model"),
             "hybrid_with": summary.get("hybrid_with"), "pitfalls": [p["id"] for p in summary.get("pitfalls", [])],
+            "evidence_share": summary.get("evidence_share"),
+            "evidence_shares": {d: (summary.get("evidence_shares") or {}).get(d) for d in DIMENSIONS},
             "questionnaire_version": row["questionnaire_version"], "content_hash": row["content_hash"],
             "scored_at": row["scored_at"],
         })
@@ -105,6 +110,29 @@ def delta_table(previous: Mapping[str, Any] | None, current: Mapping[str, Any]) 
         delta = round(now - before, 2) if now is not None and before is not None else None
         rows.append({"dimension": key, "previous": before, "current": now, "delta": delta,
                      "direction": direction(delta)})
+    return rows
+
+
+def evidence_deltas(previous: Mapping[str, Any] | None, current: Mapping[str, Any]) -> dict[str, dict[str, Any]] | None:
+    """Per area (and overall): the share of answers shown by evidence then and now and the change in
+    percentage points (a rising share is progress too); None when the current result kept no evidence or
+    neither result has an answer shown by evidence (nothing changes for people who skip it)."""
+    if current.get("evidence_share") is None:
+        return None
+    if not any(share for s in (previous or {}, current)
+               for share in (s.get("evidence_share"), *(s.get("evidence_shares") or {}).values())):
+        return None
+
+    def share(summary: Mapping[str, Any] | None, key: str) -> float | None:
+        if summary is None:
+            return None
+        return summary.get("evidence_share") if key == "overall" else (summary.get("evidence_shares") or {}).get(key)
+
+    rows = {}
+    for key in (*DIMENSIONS, "overall"):
+        now, before = share(current, key), share(previous, key)
+        delta = round((now - before) * 100) if now is not None and before is not None else None
+        rows[key] = {"previous": before, "current": now, "delta": delta, "direction": direction(delta)}
     return rows
 
 
@@ -297,6 +325,7 @@ def build_dashboard(rows_all: Sequence[Mapping[str, Any]], units: Sequence[Mappi
             "latest": latest,
             "previous": previous,
             "deltas": delta_table(previous["summary"] if previous else None, latest["summary"]),
+            "evidence": evidence_deltas(previous["summary"] if previous else None, latest["summary"]),
             "to_target": progress_to_target(latest["summary"], rows[0]["summary"] if previous else None),
             "models": [{**m, "period": r["period"], "id": r["id"]} for m, r in zip(model_history(summaries), rows)],
             "pitfalls": [{**p, "period": r["period"], "previous_period": before["period"]}

@@ -22,7 +22,7 @@ from pptx.util import Emu, Inches, Pt
 from ..engine.whatif import NO_CHANGE
 from .guard import guard_formula
 from .levels import format_score, target_words
-from .model import CLOSE_CALL
+from .model import CLOSE_CALL, evidence_given, share_words
 
 NAVY = RGBColor(0x15, 0x32, 0x5C)
 BLUE = RGBColor(0x1F, 0x4E, 0x8C)
@@ -235,11 +235,14 @@ def render_pptx(report: Mapping[str, Any], template: str | Path | None = None) -
     score = "–" if overall.get("score") is None else f"{format_score(overall['score'])} / 5"  # as the web and PDF
     deck.text_box(slide, [f"Overall {score}: {report['overall_words']}", overall.get("description", "")],
                   left=deck.margin + half, width=half, height=Inches(1.7), size=17, bold_first=True)
-    deck.table(slide, ["Capability area", "Score", "Level", "Target"],
+    # The share of each area's answers shown by evidence, where the result kept evidence.
+    evidenced = evidence_given(report.get("evidence"))
+    deck.table(slide, ["Capability area", "Score", "Level", "Target", *(["By evidence"] if evidenced else [])],
                [(a["title"], format_score(a["score"]), a["level_text"],
-                 target_words(a["score"], a["target"], short=True) or "–")
-                for a in report["areas"]],
-               [3, 1.2, 3, 1.2], left=deck.margin + half, top=deck.body_top + Inches(1.9), width=half, size=14)
+                 target_words(a["score"], a["target"], short=True) or "–",
+                 *([share_words(a.get("evidence"))] if evidenced else [])) for a in report["areas"]],
+               [3, 1.2, 3, 1.2] if not evidenced else [2.6, 1.4, 2.2, 1.4, 2.0], left=deck.margin + half,
+               top=deck.body_top + Inches(1.9), width=half, size=14 if not evidenced else 13)
 
     if report.get("matrix"):
         _matrix_slide(deck, report, body_w)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from ..engine.summary import SEVERITY_RANK, capacity_text, plural, summary_of, summary_sections
+from ..engine.vocabulary import DIMENSIONS
 from ..engine.whatif import NO_CHANGE, NO_CHANGE_CLOSE
 from ..engine.wording import level_phrase
 from .evidence import describe_evidence, labels_of
 from .levels import target_words
+from .model import evidence_given, share_words
 from .reasons import also_watch, change_groups, change_why, fact_phrase, group_line, model_rows, span
 
 
@@ -168,6 +170,17 @@ def appendix_markdown(result: Mapping[str, Any], facts: Mapping[str, Any]) -> li
         lines += [f"| {row['title']}{' (recommended)' if row['chosen'] else ''} | "
                   f"{str(row['fit']) + ' of 100' if row['eligible'] else 'ruled out'} | {row['decided']} |" for row in rows]
         lines.append("")
+    coverage = result.get("evidence_coverage") or {}
+    if evidence_given(coverage.get("overall")):
+        areas = result["questionnaire"].get("dimensions", {})
+        overall = coverage["overall"]
+        per_area = ", ".join(f"{areas[d]} {share_words((coverage.get('areas') or {}).get(d))}"
+                             for d in DIMENSIONS if d in areas)
+        guesses = overall.get("guesses") or 0
+        lines += ["### Answers shown by evidence", "",
+                  f"{per_area}; all areas {share_words(overall)} ({overall['shown']} of {overall['answered']} answers)"
+                  + (f"; {plural(guesses, 'answer')} {'is a guess' if guesses == 1 else 'are guesses'}"
+                     if guesses else "") + ".", ""]
     pitfalls = result.get("pitfalls") or []
     shown = {p["id"] for p in summary_of(result)["pitfalls"]}
     others = [p for p in pitfalls if p["id"] not in shown]

@@ -120,6 +120,18 @@ def build_report(result: Mapping[str, Any], questionnaire: Mapping[str, Any] | N
     return report
 
 
+def evidence_given(coverage: Mapping[str, Any] | None) -> bool:
+    """Whether anyone said more than 'our judgement' (an answer shown by evidence or a guess): where
+    nobody did, the share shown by evidence is left out, so nothing changes for people who skip it."""
+    return bool(coverage and ((coverage.get("shown") or 0) or (coverage.get("guesses") or 0)))
+
+
+def share_words(coverage: Mapping[str, Any] | None) -> str:
+    """An area's share of answers shown by evidence as a reader sees it ('17%'), '–' where none was kept."""
+    share = (coverage or {}).get("share")
+    return "–" if share is None else f"{round(share * 100)}%"
+
+
 def overall_words(overall: Mapping[str, Any]) -> str:
     """The overall level in the one wording every format uses: 'Level 2 (Repeatable)', 'Level 1 (Ad hoc), nearly 2'."""
     words = overall_text(overall)
@@ -420,10 +432,13 @@ def _history(rows: Sequence[Mapping[str, Any]], titles: Mapping[str, str]) -> di
         "period": r.get("period") or "", "assessed_on": r.get("assessed_on") or "", "unit": r.get("unit") or "",
         "title": r.get("title") or "", "scores": dict(r.get("scores") or {}), "overall": r.get("overall"),
         "model": r.get("model") or "",
+        # The share of answers shown by evidence, overall and per area (None before evidence was kept).
+        "evidence_share": r.get("evidence_share"), "evidence_shares": dict(r.get("evidence_shares") or {}),
     } for r in rows]
     long_rows = [{"period": a["period"], "assessed_on": a["assessed_on"], "unit": a["unit"], "title": a["title"],
                   "area": titles.get(dim, dim), "score": a["scores"].get(dim), "level_text": describe_level(
-                      a["scores"].get(dim))} for a in assessments for dim in titles]
+                      a["scores"].get(dim)), "evidence_share": a["evidence_shares"].get(dim)}
+                 for a in assessments for dim in titles]
     whole = [a for a in assessments if not a["unit"]] or assessments
     first, last = whole[0], whole[-1]
     change = {dim: (round(last["scores"][dim] - first["scores"][dim], 2)
@@ -464,7 +479,8 @@ def history_from_store(rows: Sequence[Mapping[str, Any]], unit_names: Mapping[An
     """An organisation's history rows (``store.history``) in the shape ``build_report`` reads."""
     return [{"period": r["period"], "assessed_on": r["assessed_on"], "unit": unit_names.get(r["unit_id"], ""),
              "title": r.get("title") or "", "scores": r["summary"]["scores"], "overall": r["summary"]["overall"],
-             "model": r["summary"].get("model") or ""} for r in rows]
+             "model": r["summary"].get("model") or "", "evidence_share": r["summary"].get("evidence_share"),
+             "evidence_shares": dict(r["summary"].get("evidence_shares") or {})} for r in rows]
 
 
 # --------------------------------------------------------------------------

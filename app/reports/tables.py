@@ -140,9 +140,10 @@ def _history_benchmark_tables(report: Mapping[str, Any]) -> dict[str, Table]:
         tables["history"] = Table("history", "History", [
             ("period", "Period", 10), ("assessed_on", "Assessed on", 12), ("unit", "Unit", 20),
             ("title", "Assessment", 30), ("capability_area", "Capability area", 14), ("score", "Score", 8),
-            ("level_text", "Level", 20)],
+            ("level_text", "Level", 20), ("evidence_share", "Share shown by evidence", 12)],
             [{"period": r["period"], "assessed_on": r["assessed_on"], "unit": r["unit"], "title": r["title"],
-              "capability_area": r["area"], "score": r["score"], "level_text": r["level_text"]}
+              "capability_area": r["area"], "score": r["score"], "level_text": r["level_text"],
+              "evidence_share": r["evidence_share"]}
              for r in report["history"]["rows"]])
     if report.get("benchmark") and report["benchmark"]["shown"]:
         tables["benchmark"] = Table("benchmark", "Benchmark", [

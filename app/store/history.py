@@ -116,7 +116,7 @@ def history(db: Database, org_id: int, unit_id: int | None | str = "all") -> lis
     out = []
     for (assessment_id, title, period, assessed_on, unit, kind, snapshot_id, summary_json, version,
          content_hash, scored_at) in rows:
-        summary = json.loads(summary_json) if summary_json else _backfill_summary(db, snapshot_id)
+        summary = _summary(db, snapshot_id, summary_json)
         out.append({"id": assessment_id, "title": title, "period": period or assessed_on[:7],
                     "assessed_on": assessed_on, "unit_id": unit, "kind": kind, "snapshot_id": snapshot_id,
                     "questionnaire_version": version, "content_hash": content_hash, "scored_at": scored_at,
@@ -124,8 +124,16 @@ def history(db: Database, org_id: int, unit_id: int | None | str = "all") -> lis
     return out
 
 
+def _summary(db: Database, snapshot_id: int, summary_json: str | None) -> dict[str, Any]:
+    summary = json.loads(summary_json) if summary_json else None
+    if summary is None or "evidence_shares" not in summary:
+        summary = _backfill_summary(db, snapshot_id)
+    return summary
+
+
 def _backfill_summary(db: Database, snapshot_id: int) -> dict[str, Any]:
-    """Snapshots frozen before summaries existed get one the first time they are read."""
+    """Snapshots frozen before summaries existed (or before they kept the evidence share per area) get one
+    the first time they are read."""
     result = json.loads(db.execute("SELECT result_json FROM snapshots WHERE id = ?", [snapshot_id]).fetchone()[0])
     summary = summarise(result)
     with transaction(db):
@@ -138,7 +146,7 @@ def snapshot_summary(db: Database, snapshot_id: int) -> dict[str, Any]:
     row = db.execute("SELECT summary_json FROM snapshots WHERE id = ?", [snapshot_id]).fetchone()
     if row is None:
         raise NotFound("no such snapshot")
-    return json.loads(row[0]) if row[0] else _backfill_summary(db, snapshot_id)
+    return _summary(db, snapshot_id, row[0])
 
 
 def snapshots_of(db: Database, assessment_id: int) -> list[dict[str, Any]]:

@@ -318,6 +318,9 @@ class HistoryRow(Output):
     model: str | None
     hybrid_with: str | None
     pitfalls: list[str]
+    evidence_share: float | None = Field(description="The share of its answers shown by evidence, 0-1 (null for "
+                                                     "results frozen before evidence was kept).")
+    evidence_shares: dict[Dimension, float | None] = Field(description="The share shown by evidence per area.")
     questionnaire_version: str
     content_hash: str
     scored_at: str
