@@ -448,23 +448,28 @@ def start_reassessment(db: Database, c: Content, org_id: int, user_id: int, *, u
 
 
 def reassessment_view(db: Database, response: Mapping[str, Any], questionnaire: Questionnaire,
-                      with_changes: bool = False) -> dict[str, Any] | None:
+                      with_changes: bool = False, *, answers: Mapping[str, int | None] | None = None,
+                      evidence: Mapping[str, Mapping[str, str]] | None = None) -> dict[str, Any] | None:
     """For a prefilled response: last time's levels and each answer's state (and, ``with_changes``,
-    what changed since last time, for the review page); None for a response that was not prefilled."""
+    what changed since last time, for the review page); None for a response that was not prefilled.
+
+    ``answers`` and ``evidence``: the response's own, when the page has read them already.
+    """
     prefill = store.prefill_of(db, response["id"])
     if prefill is None:
         return None
-    answers = store.load_answers(db, response["id"])
+    answers = store.load_answers(db, response["id"]) if answers is None else answers
     unconfirmed = store.unconfirmed_answers(db, response["id"])
     view = {**prefill, "states": reassessment.answer_states(prefill["levels"], answers, unconfirmed)}
-    previous = store.load_snapshot(db, prefill["snapshot_id"])["result"]
+    # Of last time's result only what the page needs, in one read: its evidence (and, for the review, its
+    # profile), never the whole frozen result (about 100 KB of JSON).
+    previous = store.snapshot_parts(db, prefill["snapshot_id"], "evidence", *(("context",) if with_changes else ()))
     # Evidence still as it came from last time, marked "from last time (period)" until confirmed or edited.
-    view["carried"] = reassessment.carried_evidence(previous.get("evidence") or {}, store.load_evidence(db, response["id"]),
-                                                    unconfirmed)
+    evidence = store.load_evidence(db, response["id"]) if evidence is None else evidence
+    view["carried"] = reassessment.carried_evidence(previous["evidence"] or {}, evidence, unconfirmed)
     if with_changes:
-        previous_context = previous.get("context") or {}
         view["changes"] = reassessment.changes_since(questionnaire, prefill["levels"], answers, unconfirmed,
-                                                     previous_context, response["context"])
+                                                     previous["context"] or {}, response["context"])
     return view
 
 

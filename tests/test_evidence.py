@@ -316,8 +316,10 @@ def test_autosave_keeps_evidence_with_the_level(respondent, questionnaire):
     assert f'id="c-{first.replace(".", "-")}-guess" checked' in box
 
 
-def test_a_reassessment_carries_evidence_marked_from_last_time_until_confirmed(app):
-    from tests.helpers import visible_text
+@pytest.fixture
+def carried(app):
+    """A re-assessment started from a result whose first governance answer was shown by evidence
+    ('board minutes'): the member, the new respondent and that question's id."""
     from tests.history_helpers import Member, OrgRespondent
 
     member = Member(app, "evidence-again@example.org")
@@ -332,7 +334,13 @@ def test_a_reassessment_carries_evidence_marked_from_last_time_until_confirmed(a
     started = member.post(f"/orgs/{org}/assessments", {"period": "2026-Q4", "assessed_on": "2026-11-14", "unit": "",
                                                        "start_from": "previous"})
     token = started.location.split("/r/")[1].split("?")[0]
-    again = OrgRespondent(member.client, member.questionnaire, token, member.csrf)
+    return member, OrgRespondent(member.client, member.questionnaire, token, member.csrf), first
+
+
+def test_a_reassessment_carries_evidence_marked_from_last_time_until_confirmed(carried):
+    from tests.helpers import visible_text
+
+    member, again, first = carried
 
     def box() -> str:
         page = member.get(again.base + "/d/governance").text
@@ -343,6 +351,61 @@ def test_a_reassessment_carries_evidence_marked_from_last_time_until_confirmed(a
                                    headers={"X-CSRFToken": member.csrf})
     assert confirmed.status_code == 200
     assert "from last time" not in visible_text(box()) and 'value="board minutes"' in box()
+
+
+def test_a_reassessments_pages_read_only_last_times_evidence_once_never_the_whole_result(carried, monkeypatch):
+    from tests.helpers import visible_text
+
+    member, again, first = carried
+    reads = []
+    parts = store.snapshot_parts
+
+    def counted(db, snapshot_id, *keys):
+        reads.append(keys)
+        return parts(db, snapshot_id, *keys)
+
+    def whole(*_args, **_kwargs):
+        raise AssertionError("a re-assessment's page read last time's whole result")
+
+    monkeypatch.setattr(store, "snapshot_parts", counted)
+    monkeypatch.setattr(store, "load_snapshot", whole)
+    page = member.get(again.base + "/d/governance")
+    assert page.status_code == 200 and reads == [("evidence",)]
+    assert "from last time (2026-Q3)" in visible_text(page.text.split(f'data-evidence="{first}"')[1].split("</details>")[0])
+    reads.clear()
+    assert member.get(again.base).status_code == 200 and reads == [("evidence",)]
+    reads.clear()
+    assert member.get(again.base + "/review").status_code == 200 and reads == [("evidence", "context")]
+
+
+def evidenced_assessment(db, questionnaire, name: str, evidence: str) -> tuple[int, int, int, str, dict]:
+    """An organisation (its owner made here) with an open assessment whose first answer, level 3, is shown by
+    ``evidence``: (owner, organisation, response id, question id, the answer's evidence)."""
+    from tests.helpers import new_user
+
+    owner = new_user(db, f"{name.split()[0].lower()}-owner@example.org")
+    org = store.create_org(db, name, owner)
+    first = questionnaire.questions()[0].id
+    detail = {"evidence": evidence, "reference": "SharePoint/PMO", "confidence": "evidence"}
+    response_id = store.create_org_assessment(db, org, owner, questionnaire.id, questionnaire.version,
+                                              answers={first: 3}, context=FULL_CONTEXT, evidence={first: detail})
+    return owner, org, response_id, first, detail
+
+
+def test_snapshot_parts_reads_named_parts_of_a_frozen_result(fresh_db, content, questionnaire):
+    from app import service
+    from app.store.db import NotFound
+
+    _owner, _org, response_id, first, detail = evidenced_assessment(fresh_db, questionnaire, "Parts Ltd", "minutes")
+    snapshot_id = service.submit_response(fresh_db, content, response_id, questionnaire)
+    whole = store.load_snapshot(fresh_db, snapshot_id)["result"]
+    assert store.snapshot_parts(fresh_db, snapshot_id, "evidence", "context", "overall", "nothing_here") == {
+        "evidence": whole["evidence"], "context": whole["context"], "overall": whole["overall"], "nothing_here": None}
+    assert whole["evidence"][first] == detail
+    with pytest.raises(ValueError):
+        store.snapshot_parts(fresh_db, snapshot_id, "evidence.x")
+    with pytest.raises(NotFound):
+        store.snapshot_parts(fresh_db, snapshot_id + 99, "evidence")
 
 
 # --------------------------------------------------------------------------
@@ -850,12 +913,8 @@ def test_markdown_and_pptx_give_each_areas_share_shown_by_evidence(content, evid
 def test_evidence_travels_in_the_organisations_export_and_goes_with_a_purge(fresh_db, questionnaire):
     from tests.helpers import new_user
 
-    owner = new_user(fresh_db, "owner-evidence@example.org")
-    org = store.create_org(fresh_db, "Evidence Export Ltd", owner)
-    first = questionnaire.questions()[0].id
-    detail = {"evidence": "portfolio board minutes", "reference": "SharePoint/PMO", "confidence": "evidence"}
-    response_id = store.create_org_assessment(fresh_db, org, owner, questionnaire.id, questionnaire.version,
-                                              answers={first: 3}, context=FULL_CONTEXT, evidence={first: detail})
+    owner, org, response_id, first, detail = evidenced_assessment(fresh_db, questionnaire, "Evidence Export Ltd",
+                                                                  "portfolio board minutes")
     archive = store.export_org(fresh_db, org)
     (assessment,) = archive["assessments"]
     assert assessment["responses"][0]["evidence"] == {first: detail}

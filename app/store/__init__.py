@@ -101,6 +101,7 @@ from .responses import (
     load_answers,
     load_evidence,
     load_snapshot,
+    snapshot_parts,
     replace_snapshot,
     response_by_token,
     save_answers,

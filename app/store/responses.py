@@ -426,6 +426,19 @@ def load_snapshot(db: Database, snapshot_id: int) -> dict[str, Any]:
     }
 
 
+def snapshot_parts(db: Database, snapshot_id: int, *keys: str) -> dict[str, Any]:
+    """Some top-level parts of a snapshot's result ({key: value, None when absent}), without reading the whole
+    result: SQLite picks them out of its JSON; raise NotFound."""
+    for key in keys:
+        if not key.isidentifier():  # a path SQLite would read further than one key
+            raise ValueError(f"not a result key: {key!r}")
+    row = db.execute(f"SELECT json_array({', '.join('json_extract(result_json, ?)' for _ in keys)}) "
+                     "FROM snapshots WHERE id = ?", [*(f"$.{key}" for key in keys), snapshot_id]).fetchone()
+    if row is None:
+        raise NotFound("no such snapshot")
+    return dict(zip(keys, json.loads(row[0])))
+
+
 def assessment_status(db: Database, org_id: int, assessment_id: int) -> str:
     """An organisation's assessment's status (open or closed); raise NotFound."""
     row = db.execute("SELECT status FROM assessments WHERE id = ? AND org_id = ? AND trash_id IS NULL",

@@ -218,7 +218,7 @@ def answer_dimension(flow: Flow, response: dict, questionnaire: Questionnaire, d
             store.set_step(db, response["id"], dimension)
     answers = store.load_answers(db, response["id"])
     evidence = store.load_evidence(db, response["id"])
-    again = service.reassessment_view(db, response, questionnaire)
+    again = service.reassessment_view(db, response, questionnaire, answers=answers, evidence=evidence)
     questions = questionnaire.dimension(dimension).questions
     if again:
         states = again["states"]
@@ -323,7 +323,8 @@ def review_page(flow: Flow, response: dict, questionnaire: Questionnaire):
     missing_context = ([f for f in questionnaire.context if f.key not in response["context"]]
                        if "context" in flow.steps else [])
     rows = review_rows(questionnaire, answers, lambda dim, qid: f"{flow.url(dim)}?return=review#{qid}")
-    again = service.reassessment_view(db, response, questionnaire, with_changes="context" in flow.steps)
+    again = service.reassessment_view(db, response, questionnaire, with_changes="context" in flow.steps,
+                                      answers=answers)
     return render_template(
         "assess/review.html",
         flow=flow,

@@ -51,7 +51,8 @@ def overview(token: str):
     """The private start page: the resume link, progress so far and where to continue."""
     response, questionnaire = load_response(token)
     answers = store.load_answers(get_db(), response["id"])
-    again = service.reassessment_view(get_db(), response, questionnaire) if response["status"] != "submitted" else None
+    again = (service.reassessment_view(get_db(), response, questionnaire, answers=answers)
+             if response["status"] != "submitted" else None)
     return render_template(
         "assess/overview.html",
         again=again,
