@@ -27,6 +27,7 @@ SMALLEST = {
                ["api_rps", "trivial_rps", "ratio"]),
     "pdf.py": (["--workers", "1", "--requests", "2"],
                ["render_ms", "kept_ms", "healthz_p50_ms", "healthz_max_ms", "ok", "limited", "busy"]),
+    "pdf_render.py": (["--orgs", "1", "--runs", "1"], ["render_cpu_ms", "first_cpu_ms", "max_cpu_ms", "pages"]),
     "pages.py": (["--runs", "1", "--quarters", "2", "--read-seconds", "0"],
                  ["result_ms", "dashboard_ms", "compare_ms", "console_ms", "pdf_click_ms"]),
     "workshop_load.py": (["--participants", "2", "--workers", "1", "--threads", "2"],

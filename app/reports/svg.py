@@ -1,11 +1,12 @@
-"""Vector charts for print, as SVG: no browser, no network. The radar and the timeline are drawn by hand as a
-few plain elements (WeasyPrint lays out each SVG element's style and each letter of its text on its own, so
-matplotlib's hundreds of styled elements cost a third of a render); the trend and the room's answers are drawn
-with matplotlib, imported only when one of them is drawn.
+"""Vector charts for print, as SVG: no browser, no network. The radar is drawn by hand as a few plain elements
+(WeasyPrint lays out each SVG element's style and each letter of its text on its own, so matplotlib's hundreds
+of styled elements cost a third of a render); the roadmap's timeline, whose forty titles cost a fifth of a render
+as SVG text, is an HTML table of bars; the trend and the room's answers are drawn with matplotlib, imported only
+when one of them is drawn.
 
-Each function takes the report model and returns an SVG document as text, with its text
-kept as text (searchable, crisp in the PDF). Figures are built with the object API
-(``Figure``), never pyplot, so nothing global is touched in a server process.
+Each function takes the report model and returns an SVG document (the timeline: an HTML table) as text, with
+its text kept as text (searchable, crisp in the PDF). Figures are built with the object API (``Figure``), never
+pyplot, so nothing global is touched in a server process.
 """
 
 from __future__ import annotations
@@ -132,59 +133,36 @@ def radar_svg(report: Mapping[str, Any], width: float = 3.8, height: float = 2.8
     return "".join(parts)
 
 
-def timeline_svg(report: Mapping[str, Any], width: float = 7.0) -> str:
+def timeline_html(report: Mapping[str, Any]) -> str:
     """The roadmap as a Gantt chart: one bar per planned improvement, coloured by capability area.
 
-    Drawn by hand as a few plain SVG elements, not by matplotlib: WeasyPrint lays out each SVG element's
-    style and each letter of its text on its own, and matplotlib's 540 elements took a fifth of a render.
+    An HTML table, not SVG: WeasyPrint lays out and draws each letter of an SVG text on its own, and the
+    titles of forty changes cost a fifth of a PDF; as table rows the titles are ordinary lines of text
+    (searchable, wrapped, printed the same by browsers). Each bar is placed in months from the start.
     """
     items = report["roadmap"]["dated_items"]
     areas = list(dict.fromkeys(a["title"] for a in report["areas"]))
     colour = {a: AREA_COLOURS[i % len(AREA_COLOURS)] for i, a in enumerate(areas)}
     start = report["roadmap"]["start"]
-    row, font = 18.72, 7.5  # points: 0.26 inch per improvement, as the chart always had
-    full = width * 72
-    left, right, top = full * 0.47, full - 8, 32.0
-    bottom = top + row * max(len(items), 1)
-    height = bottom + 30
     months = math.ceil(max([report["roadmap"]["months"]] + [(i["end"] - start).days / 30.44 for i in items] + [1]))
-    scale = (right - left) / months
-
-    def x(month: float) -> float:
-        return left + month * scale
-
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{full:.0f}pt" height="{height:.0f}pt" '
-             f'viewBox="0 0 {full:.0f} {height:.0f}" font-family="DejaVu Sans, sans-serif" font-size="{font}" '
-             f'fill="{INK}">']
     step = 1 if months <= 12 else 2 if months <= 24 else 3
-    for month in range(0, months + 1, step):  # the month grid and its labels
-        parts.append(f'<line x1="{x(month):.1f}" y1="{top:.1f}" x2="{x(month):.1f}" y2="{bottom:.1f}" '
-                     f'stroke="{GRID}" stroke-width="0.4"/>'
-                     f'<text x="{x(month):.1f}" y="{bottom + 10:.1f}" text-anchor="middle">{month}</text>')
-    for phase in [p for p in report["roadmap"]["phases"] if p["start"]][1:]:
-        parts.append(f'<line x1="{x(phase["start_month"]):.1f}" y1="{top:.1f}" x2="{x(phase["start_month"]):.1f}" '
-                     f'y2="{bottom:.1f}" stroke="{MUTED}" stroke-width="0.8" stroke-dasharray="2 2"/>')
-    for index, item in enumerate(items):
+    ticks = list(range(0, months, step))
+    grid = 100 * step / months  # one grid line per tick, as the track's repeated background
+    legend = "".join(f'<span class="key"><span class="swatch" style="background:{colour[a]}"></span>{_attr(a)}</span>'
+                     for a in areas)
+    rows = []
+    for item in items:
         begin = (item["start"] - start).days / 30.44
         end = begin + max((item["end"] - item["start"]).days / 30.44, 0.15)
-        begin, end = max(begin, 0), min(end, months)  # within the axis, never over the labels
-        y = top + row * index
-        if end > begin:
-            parts.append(f'<rect x="{x(begin):.1f}" y="{y + row * 0.19:.1f}" width="{(end - begin) * scale:.1f}" '
-                         f'height="{row * 0.62:.1f}" fill="{colour.get(item["area"], SCORE)}"/>')
-        parts.append(f'<text x="{left - 4:.1f}" y="{y + row * 0.5 + font * 0.35:.1f}" text-anchor="end">'
-                     f'{_attr(_wrap(item["title"], 52, 1))}</text>')
-    parts.append(f'<line x1="{left:.1f}" y1="{bottom:.1f}" x2="{right:.1f}" y2="{bottom:.1f}" stroke="{GRID}"/>'
-                 f'<text x="{(left + right) / 2:.1f}" y="{bottom + 24:.1f}" text-anchor="middle" font-size="8">'
-                 "Months from the start</text>")  # the date is in the text above: one chart for any start
-    widths = [24 + len(area) * font * 0.6 for area in areas]
-    legend_x = max(4.0, (full - sum(widths)) / 2)  # centred, within the drawing
-    for area, space in zip(areas, widths):  # the legend over the bars, one entry per capability area
-        parts.append(f'<rect x="{legend_x:.1f}" y="{top - 19:.1f}" width="8" height="8" fill="{colour[area]}"/>'
-                     f'<text x="{legend_x + 11:.1f}" y="{top - 12:.1f}">{_attr(area)}</text>')
-        legend_x += space
-    parts.append("</svg>")
-    return "".join(parts)
+        begin, end = max(begin, 0), min(end, months)  # within the axis
+        bar = (f'<span class="bar" style="margin-left:{100 * begin / months:.2f}%;width:{100 * (end - begin) / months:.2f}%;'
+               f'background:{colour.get(item["area"], SCORE)}"></span>') if end > begin else ""
+        rows.append(f'<tr><th scope="row">{_attr(_wrap(item["title"], 52, 1))}</th>'
+                    f'<td class="track" style="background-size:{grid:.3f}% 100%">{bar}</td></tr>')
+    axis = "".join(f'<td>{tick}</td>' for tick in ticks)
+    return (f'<table class="gantt"><thead><tr><td></td><td class="legend">{legend}</td></tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody><tfoot><tr><td></td><td class="axis"><table><tr>{axis}'
+            f'</tr></table>Months from the start</td></tr></tfoot></table>')
 
 
 def trend_svg(report: Mapping[str, Any], width: float = 7.0, height: float = 2.8) -> str:
@@ -272,7 +250,7 @@ def _disagreement_view(report: Mapping[str, Any]) -> dict[str, Any]:
                                       for r in report["workshop"]["disputed"][:8]]}}
 
 
-CHARTS = {"radar": (_radar_view, radar_svg), "timeline": (_timeline_view, timeline_svg),
+CHARTS = {"radar": (_radar_view, radar_svg), "timeline": (_timeline_view, timeline_html),
           "trend": (_trend_view, trend_svg), "disagreement": (_disagreement_view, disagreement_svg),
           "matrix": (lambda report: report["matrix"], matrix_svg)}
 _DRAWN: "OrderedDict[str, str]" = OrderedDict()
