@@ -906,6 +906,91 @@ def test_markdown_and_pptx_give_each_areas_share_shown_by_evidence(content, evid
 
 
 # --------------------------------------------------------------------------
+# Deleting and purging leave no evidence text behind; the audit log never holds it
+# --------------------------------------------------------------------------
+
+# Words only one place's evidence holds: an organisation assessment's, a workshop room's, a stand-alone one's.
+TEXTS = {"assessment": ("Quagga steering minutes", "Quagga/SharePoint/minutes"),
+         "workshop": ("Quagga board pack", "Quagga/boardroom/pack"),
+         "standalone": ("Quagga intake log", "Quagga/intake")}
+
+
+def _stored(path) -> bytes:
+    from pathlib import Path
+
+    wal = Path(f"{path}-wal")
+    return Path(path).read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+
+
+def _evidence_everywhere(db, content, questionnaire) -> dict[str, int]:
+    """Each kind of place evidence is kept: a submitted organisation assessment, a closed workshop whose room
+    agreed on evidence, a stand-alone self-assessment; return their ids (and the organisation's and owner's)."""
+    from app import service
+    from tests.helpers import new_user
+
+    def detail(place: str) -> dict:
+        return {"evidence": TEXTS[place][0], "reference": TEXTS[place][1], "confidence": "evidence"}
+
+    owner = new_user(db, "purge-owner@example.org", role="facilitator")
+    org = store.create_org(db, "Purge Ltd", owner)
+    first = questionnaire.questions()[0].id
+    response_id = store.create_org_assessment(db, org, owner, questionnaire.id, questionnaire.version,
+                                              period="2026-Q1", assessed_on="2026-02-01", answers={first: 3},
+                                              context=FULL_CONTEXT, evidence={first: detail("assessment")})
+    service.submit_response(db, content, response_id, questionnaire)
+    workshop_id = store.create_workshop(db, org, owner, title="Board workshop", mode="anonymous", roles=[],
+                                        context=FULL_CONTEXT, questionnaire_id=questionnaire.id,
+                                        questionnaire_version=questionnaire.version)
+    workshop = store.get_workshop(db, org, workshop_id)
+    for level in (2, 4):
+        token = store.join_workshop(db, workshop)
+        store.save_answers(db, store.response_by_token(db, token)["id"], {first: level})
+    store.set_consensus(db, workshop_id, first, 3, "", owner, evidence=TEXTS["workshop"][0],
+                        reference=TEXTS["workshop"][1])
+    service.close_workshop(db, content, workshop)
+    alone, _token = store.create_self_assessment(db, questionnaire.id, questionnaire.version)
+    store.save_answers(db, alone, {first: 3}, evidence={first: detail("standalone")})
+    return {"owner": owner, "org": org, "assessment": store.response_by_id(db, response_id)["assessment_id"],
+            "workshop": workshop_id, "standalone": store.response_by_id(db, alone)["assessment_id"]}
+
+
+@pytest.mark.parametrize("way, places", [
+    ("assessment", ["assessment"]),              # moved to the trash, then purged
+    ("workshop", ["workshop"]),                  # the room's agreed evidence and its frozen result
+    ("organisation", ["assessment", "workshop"]),
+    ("standalone", ["standalone"]),              # deleted by its link holder, at once
+    ("retention", ["standalone"]),               # never attached, past its retention
+])
+def test_deleting_and_purging_leaves_no_evidence_text_in_the_database_or_the_audit_log(tmp_path, content,
+                                                                                         questionnaire, way, places):
+    from datetime import datetime, timedelta, timezone
+
+    path = tmp_path / "pmo.sqlite3"
+    db = store.open_db(path)
+    store.migrate(db)
+    ids = _evidence_everywhere(db, content, questionnaire)
+    texts = [text for place in places for text in TEXTS[place]]
+    assert all(text.encode() in _stored(path) for text in texts)  # the search finds what is there
+    if way == "standalone":
+        store.purge_standalone(db, ids["standalone"])
+    elif way == "retention":
+        store.purge_due(db, now=datetime.now(timezone.utc) + timedelta(days=store.retention(db)["anonymous_days"] + 1))
+    else:
+        store.purge(db, store.delete(db, ids["org"], way, ids["org"] if way == "organisation" else ids[way],
+                                     ids["owner"]), ids["owner"])
+    stored = _stored(path)
+    assert [text for text in texts if text.encode() in stored] == []
+    # What stays stays: the other places' evidence is untouched.
+    assert all(text.encode() in stored for place in TEXTS if place not in places for text in TEXTS[place])
+    # The log says what was deleted and purged (an organisation's things), never the evidence's words.
+    audit = db.execute("SELECT action, label, detail FROM audit_log").fetchall()
+    if way not in ("standalone", "retention"):
+        assert "purged" in {row[0] for row in audit}
+    assert [row for row in audit if "Quagga" in f"{row[1]} {row[2]}"] == []
+    db.close()
+
+
+# --------------------------------------------------------------------------
 # Export, import and purge: evidence goes where its answer goes
 # --------------------------------------------------------------------------
 
