@@ -10,12 +10,19 @@ PORT   ?= 5000
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# pip compiles every installed module on one core (about 26 s of CPU for the 6,400 files, most of them
+# plotly's); compileall does the same work on every core, and skips what is already compiled.
+INSTALL = $(BIN)/python -m pip install --quiet --no-compile
+COMPILE = $(BIN)/python -m compileall -q -j 0 $(VENV)/lib
+
 $(VENV)/.installed: requirements.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(INSTALL) -r requirements.txt
+	$(COMPILE)
 	touch $@
 
 $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(INSTALL) -r requirements-dev.txt
+	$(COMPILE)
 	touch $@
 
 install: $(VENV)/.installed
