@@ -153,19 +153,20 @@ def _title(kind: str, subject: Mapping[str, Any]) -> str:
 def _questions(result: Mapping[str, Any], questionnaire: Mapping[str, Any] | None) -> list[dict[str, Any]]:
     """Every question in questionnaire order, with its area and option texts where known."""
     frozen_texts: dict[str, str] = result["questionnaire"].get("questions") or {}
+    names: dict[str, str] = result["questionnaire"].get("names") or {}  # short names: 'Intake criteria'
     if questionnaire:
         out = []
         for d in questionnaire["dimensions"]:
             for q in d["questions"]:
                 options = {int(o["level"]): o for o in q.get("options", [])}
                 out.append({"id": q["id"], "area": d["id"], "text": frozen_texts.get(q["id"], q["text"]),
-                            "options": options})
+                            "name": names.get(q["id"]) or q.get("short_name") or "", "options": options})
         known = {q["id"] for q in out}
         # Questions the frozen result asked that the current questionnaire no longer has.
-        out += [{"id": qid, "area": qid.split(".", 1)[0], "text": text, "options": {}}
+        out += [{"id": qid, "area": qid.split(".", 1)[0], "text": text, "name": names.get(qid, ""), "options": {}}
                 for qid, text in frozen_texts.items() if qid not in known]
         return out
-    return [{"id": qid, "area": qid.split(".", 1)[0], "text": text, "options": {}}
+    return [{"id": qid, "area": qid.split(".", 1)[0], "text": text, "name": names.get(qid, ""), "options": {}}
             for qid, text in frozen_texts.items()]
 
 
@@ -235,7 +236,8 @@ def _areas(result: Mapping[str, Any], questions: list[dict], titles: Mapping[str
 def _practice(question: Mapping[str, Any], level: int) -> dict[str, Any]:
     option = question["options"].get(level) or {}
     following = question["options"].get(level + 1) or {}
-    return {"id": question["id"], "text": question["text"], "level": level,
+    return {"id": question["id"], "text": question["text"], "name": question.get("name") or question["text"],
+            "level": level,
             "level_text": option.get("text", ""), "next_text": following.get("text", "")}
 
 
