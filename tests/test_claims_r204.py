@@ -112,23 +112,34 @@ def test_the_pitfall_that_is_the_stated_pain_is_high(content, questionnaire, ans
     assert pitfall(content, questionnaire, answers, elsewhere, pitfall_id)["severity"] == "medium"
 
 
-def test_no_dated_change_is_also_called_already_in_place(content, questionnaire):
-    """A change the plan dates is work still to do: no note in the same result calls it in place."""
+def test_what_is_called_already_in_place_is_practices_at_their_level(content, questionnaire):
+    """A note names what is in place by its practices and their answers, each at level 3 or more, never by the
+    title of a change (a title says more than the answer it raises, and a dated change is work still to do)."""
     import random
+    import re
 
+    from app.engine.assessment import choice_labels
     from tests.uneven import uneven_organisation
 
-    rng, wrong = random.Random(2204), []
+    question_of = {name: path.split(".", 1)[1] for path, name in choice_labels(questionnaire)["names"].items()}
+    rng, wrong, seen = random.Random(2204), [], 0
     for _ in range(120):
         answers, context = uneven_organisation(rng, questionnaire)
         result = run_assessment(content, answers, context)
-        dated = {item["title"] for phase in result["roadmap"]["phases"] if phase["id"] != "later"
-                 for item in phase["items"]}
         for p in result["pitfalls"]:
             note = p.get("plan_note") or ""
-            if "already in place" in note:
-                wrong += [(p["id"], title) for title in dated if title in note]
-    assert not wrong, f"{len(wrong)} dated changes also called in place, e.g. {wrong[:3]}"
+            if "already in place (" not in note:
+                continue
+            seen += 1
+            listed = note.split("already in place (", 1)[1].split(")", 1)[0]
+            if not re.fullmatch(r".+? level \d((, | and ).+? level \d)*", listed):
+                wrong.append((p["id"], listed))
+            for name, level in re.findall(r"(.+?) level (\d)(?:, | and |$)", listed):
+                question = question_of.get(name)
+                if question is None or answers.get(question) != int(level) or int(level) < 3:
+                    wrong.append((p["id"], name, level))
+    assert seen, "no note called anything in place: the test checks nothing"
+    assert not wrong, f"{len(wrong)} practices called in place that the answers do not show, e.g. {wrong[:3]}"
 
 
 @pytest.mark.parametrize("resource_planning,planned,never", [

@@ -307,7 +307,8 @@ def plan_roadmap(content: Content, questionnaire: Questionnaire, answers: Mappin
         **limits,
     )
     roadmap = build_roadmap(content.roadmap, plan_input)
-    link_pitfalls(advice.pitfalls, roadmap, content.roadmap, answers)
+    link_pitfalls(advice.pitfalls, roadmap, content.roadmap, answers, choice_labels(questionnaire)["names"],
+                  plan_input.facts)
     # Every format lists the pitfalls in the summary's order: the most severe first, the pain's first among equals.
     advice.pitfalls[:] = rank_pitfalls(advice.pitfalls, pain_id, (roadmap.get("pain") or {}).get("items") or ())
     keep_started_functions(rulebook, advice.ownership, roadmap, pain)

@@ -29,6 +29,7 @@ from .located import Located
 from .models import THEMES, Capacity, Improvement, ImprovementCatalogue, Pain, Phase, PhasePlan, Questionnaire, RoleMap
 from .rulebook import ConditionCompiler
 from .vocabulary import DIMENSIONS
+from .wording import join_words
 
 WEEKS_PER_MONTH = 52 / 12
 # Why an improvement is in the plan, most telling first.
@@ -1050,10 +1051,14 @@ def build_roadmap(roadmap: RoadmapContent, plan: PlanInput) -> dict[str, Any]:
 
 
 def link_pitfalls(pitfalls: list[dict[str, Any]], roadmap_out: Mapping[str, Any], roadmap: RoadmapContent,
-                  answers: Mapping[str, int | None]) -> None:
+                  answers: Mapping[str, int | None], names: Mapping[str, str] | None = None,
+                  facts: Mapping[str, Any] | None = None) -> None:
     """Fill each pitfall's roadmap_items with the dated improvements that mitigate it, or say why none is.
 
-    Work that is not planned yet is not "in the roadmap": it is named in other_items.
+    Work that is not planned yet is not "in the roadmap": it is named in other_items. What is in place
+    is named by its practices and their levels (``names``: 'answers.<question>' -> name in a sentence),
+    never by a change's title, which says more than the answer it raises, and only from changes that
+    apply to this organisation (``facts``).
     """
     dated = {item["id"] for phase in roadmap_out["phases"] if phase["id"] != "later" for item in phase["items"]}
     waiting = {item["id"] for phase in roadmap_out["phases"] if phase["id"] == "later" for item in phase["items"]}
@@ -1071,18 +1076,22 @@ def link_pitfalls(pitfalls: list[dict[str, Any]], roadmap_out: Mapping[str, Any]
             # pitfall itself cites as the problem.
             weak = {path.split(".", 1)[1] for path, level in pitfall.get("evidence", {}).items()
                     if path.startswith("answers.") and isinstance(level, int) and level <= 2}
-            in_place = [roadmap.items[i].title for i in mitigating
-                        if all((answers.get(q) or 0) >= max(level, 3) and q not in weak
-                               for q, level in roadmap.items[i].raises.items())]
+            done = [roadmap.items[i] for i in mitigating
+                    if (facts is None or i not in roadmap.conditions or roadmap.conditions[i].matches(facts))
+                    and all((answers.get(q) or 0) >= max(level, 3) and q not in weak
+                            for q, level in roadmap.items[i].raises.items())]
+            in_place = list(dict.fromkeys(
+                f"{(names or {}).get('answers.' + q) or q.split('.', 1)[-1].replace('_', ' ')} level {answers[q]}"
+                for item in done for q in item.raises))
             later = [roadmap.items[i].title for i in mitigating if i in waiting]
             pitfall["plan_note"] = (
                 "The answers say the practices behind it are in place, so the plan has no work on it yet: check "
                 "them first (see Check first), then plan again from what the evidence shows."
                 if pitfall.get("for_pain") else
                 "The answers say some of the practices that usually fix this are already in place (" +
-                "; ".join(in_place[:3]) + "): check that first; if they are, the problem lies in how they are "
+                join_words(in_place[:3]) + "): check that first; if they are, the problem lies in how they are "
                 "used, so act on the mitigation above." if in_place and doubted else
-                "Some of the practices that usually fix this are already in place (" + "; ".join(in_place[:3]) +
+                "Some of the practices that usually fix this are already in place (" + join_words(in_place[:3]) +
                 "), so the problem lies in how they are used: act on the mitigation above." if in_place else
                 "The work that addresses it is not planned yet (" + "; ".join(later[:2]) + "): act on the "
                 "mitigation above until the next assessment re-plans it." if later else
