@@ -6,7 +6,9 @@ the sentence that must not be said, beside the answers where it is true and is s
 
 from __future__ import annotations
 
-from tests.test_claims_r204 import pitfall
+import pytest
+
+from tests.test_claims_r204 import assert_said, pitfall
 
 # A handful of projects and no PMO: the design is a part-time method owner, not a PMO.
 HANDFUL = {"active_projects": 4, "existing_pmo": "none", "org_size": "small", "primary_pain": "resource_conflicts"}
@@ -20,3 +22,20 @@ def test_a_change_whose_practice_is_low_is_not_called_in_place(content, question
     note = found["plan_note"] or ""
     assert "already in place (executive sponsor level 3)" in note
     assert "project list" not in note and "introduces the PMO" not in note
+
+
+@pytest.mark.parametrize("pitfall_id,answers,context,said,not_said", [
+    # "Could not show them" needs a record that is missing (1); one record at 2 on high-risk work is patchy.
+    ("compliance-exposure", {"governance.stage_gates": 2}, {"regulated": True, "risk_profile": "high"},
+     "an auditor's sample would find gaps", "could not show them"),
+    ("compliance-exposure", {"governance.stage_gates": 1}, {"regulated": True},
+     "could not show them", "auditor's sample"),
+    # Forecasting at 2 re-forecasts without a baseline: its dates are not "never checked".
+    ("unreliable-forecasts", {"analytics.forecast_accuracy": 2}, {"primary_pain": "poor_forecasting"},
+     "Dates re-forecast with no baseline to check them against", "never checked"),
+    ("unreliable-forecasts", {"analytics.forecast_accuracy": 1}, {"primary_pain": "poor_forecasting"},
+     "Dates promised but never checked", "re-forecast with no baseline"),
+])
+def test_a_stock_sentence_is_said_only_where_the_answers_make_it_true(content, questionnaire, pitfall_id, answers,
+                                                                        context, said, not_said):
+    assert_said(content, questionnaire, pitfall_id, answers, context, said, not_said)
