@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_claims_r204 import assert_said, pitfall
+from tests.test_claims_r204 import assert_said, pitfall, result_for
 
 # A handful of projects and no PMO: the design is a part-time method owner, not a PMO.
 HANDFUL = {"active_projects": 4, "existing_pmo": "none", "org_size": "small", "primary_pain": "resource_conflicts"}
@@ -39,3 +39,33 @@ def test_a_change_whose_practice_is_low_is_not_called_in_place(content, question
 def test_a_stock_sentence_is_said_only_where_the_answers_make_it_true(content, questionnaire, pitfall_id, answers,
                                                                         context, said, not_said):
     assert_said(content, questionnaire, pitfall_id, answers, context, said, not_said)
+
+
+ROLES_UNSETTLED = {"leadership.role_clarity": 2, "governance.decision_rights": 2}
+
+
+@pytest.mark.parametrize("pitfall_id,answers,context,said", [
+    # Told it needs no PMO, an organisation hears of the list's owner and the method owner, never of a PMO.
+    ("no-mandate", {"leadership.executive_sponsor": 2, "leadership.mandate": 2}, HANDFUL,
+     "a senior leader owns the list of projects"),
+    ("no-mandate", {"leadership.executive_sponsor": 3, "leadership.mandate": 2}, HANDFUL,
+     "Name the senior leader who owns the list of projects"),
+    ("unclear-roles", ROLES_UNSETTLED, HANDFUL, "the list's owner, the project lead or the method owner"),
+])
+def test_an_organisation_told_it_needs_no_pmo_hears_no_advice_about_a_pmo(content, questionnaire, pitfall_id,
+                                                                         answers, context, said):
+    result = result_for(content, questionnaire, answers, context)
+    assert (result["recommendation"]["design"] or {}).get("id") == "part-time-method-owner"
+    found = {p["id"]: p for p in result["pitfalls"]}[pitfall_id]
+    text = " ".join([found["title"], found["why"], found["mitigation"]])
+    assert said in text
+    assert "PMO" not in text
+
+
+@pytest.mark.parametrize("pitfall_id,answers,said", [
+    ("no-mandate", {"leadership.executive_sponsor": 2, "leadership.mandate": 2}, "The most common way a PMO fails"),
+    ("unclear-roles", ROLES_UNSETTLED, "business owners and PMO staff"),
+])
+def test_an_organisation_designing_a_pmo_still_hears_about_it(content, questionnaire, pitfall_id, answers, said):
+    assert_said(content, questionnaire, pitfall_id, answers, {"existing_pmo": "none", "active_projects": 30}, said,
+                "method owner")
