@@ -121,6 +121,8 @@ def test_8_no_first_90_days_item_has_an_area_target_as_its_only_reason(organisat
         for item in items.values():
             for required in item["requires"]:
                 needs.setdefault(required, []).append(item["id"])
+            for shaped in item.get("shapes", ()):  # listening, co-design and pilots start before what they shape
+                needs.setdefault(item["id"], []).append(shaped)
 
         def for_target_only(item_id: str) -> bool:
             drivers = set(items[item_id]["drivers"])

@@ -212,7 +212,7 @@ def test_a_phase_is_worked_through_at_the_pmo_pace_not_all_on_its_first_day(cont
             continue
         before = 0.0
         for item in phase["items"]:
-            if item["id"] in roadmap["pain"]["first"]:  # the pain's first work starts as soon as it can
+            if item["id"] in roadmap["first_work"]:  # the pain's first work, a decisive step: as soon as they can
                 before += item["effort_weeks"]
                 continue
             assert item["start_week"] >= phase["start_month"] * WEEKS_PER_MONTH + before / pace - 0.01, item["id"]

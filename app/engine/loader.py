@@ -69,6 +69,9 @@ def check_improvement_words(catalogues: list, words: TermChecker, rulebook) -> N
                 words.check(getattr(item, name), reads, located, ("items", i, name), item.id)
             for d, deliverable in enumerate(item.deliverables):
                 words.check(deliverable, reads, located, ("items", i, "deliverables", d), item.id)
+            for v, lever in enumerate(item.levers):  # said only where the lever's condition holds too
+                lever_reads = reads | set(re.findall(r"[a-z_]+(?:\.[a-z_]+)+", lever.when))
+                words.check(lever.why, lever_reads, located, ("items", i, "levers", v, "why"), item.id)
 
 
 def check_pains(ownership: list, roadmap) -> None:

@@ -508,6 +508,18 @@ SetupFor = Literal["supportive", "controlling", "directive", "federated", "direc
                    "controlling-with-assurance"]
 
 
+class Lever(Strict):
+    """Where its condition holds, an improvement is decisive here: it is planned, and dated by the phase
+    given whatever the PMO's capacity (escalation thresholds behind weak delivery, supplier terms where
+    vendors set the dates)."""
+
+    when: str = Field(min_length=3, description="Condition on answers, context, model and design.")
+    why: str = Field(min_length=10, description="The reason a reader sees, in plain words.")
+    by: str = Field(default="first-90-days", pattern=RULE_ID,
+                    description="The phase id it starts in at the latest (its prerequisites allowing).")
+    pain: bool = Field(default=False, description="It works on the stated pain (the condition names the pain).")
+
+
 class Improvement(Strict):
     id: str = Field(pattern=r"^[a-z]+\.[a-z0-9-]+$", description="'<dimension>.<slug>'; stable, never reused.")
     title: str = Field(min_length=10, description="An action, starting with a verb.")
@@ -522,6 +534,21 @@ class Improvement(Strict):
                                                        "(e.g. a PPM platform for a large portfolio).")
     setup_for: list[SetupFor] = Field(default_factory=list,
                                       description="Models (or directive oversight) this sets up.")
+    defines: list[SetupFor] = Field(
+        default_factory=list,
+        description="The designs (or the oversight) whose defining set-up step this is, among its setup_for: "
+                    "where one is recommended and the answers do not show the step in place, it starts in the "
+                    "first 90 days, whatever the PMO's capacity (an investment board's chair and terms).")
+    levers: list[Lever] = Field(default_factory=list,
+                                description="Where a lever's condition holds, the item is planned and dated by "
+                                            "its phase, whatever the PMO's capacity.")
+    not_early_when: str | None = Field(
+        default=None, description="Condition: where it holds, the item never starts in the first 90 days and is not "
+                                  "the pain's first work (starter templates and document sets for agile-only teams).")
+    started_after: list[str] = Field(
+        default_factory=list,
+        description="Improvements that, when planned, start no later than this one: listening, co-design and "
+                    "pilots shape a standard's rollout and are pointless after it.")
     setup_only: bool = Field(default=False, description="Planned only as the set-up of its models (a structure "
                                                         "such as local PMO leads), never for a target alone.")
     early: bool = Field(default=False, description="Shapes the changes that follow it (co-design, pilots): when "

@@ -228,6 +228,7 @@ class RoadmapItem(Part):
     dimension: Dimension
     to_level: int
     requires: list[str]
+    shapes: list[str] = Field([], description="Planned work it shapes and so starts no later than.")
     reason: str
     raises: list[Raise] = []
     drivers: list[str] = []
@@ -288,6 +289,14 @@ class PainPlan(Part):
     first: list[str] = []
 
 
+class DefiningStep(Part):
+    id: str
+    title: str
+    for_: str = Field(alias="for", description="The design, model or oversight it defines.")
+    phase: str | None = Field(None, description="The phase it starts in; none when it is in place already.")
+    in_place: str | None = Field(None, description="Why it is not planned: the answers that show it in place.")
+
+
 class Roadmap(Part):
     target: dict[Dimension, int]
     phases: list[RoadmapPhase]
@@ -298,6 +307,9 @@ class Roadmap(Part):
     items: int | None = Field(None, description="How many improvements the plan holds.")
     person_weeks: float | None = None
     pain: PainPlan | None = None
+    first_work: list[str] = Field([], description="The pain's first work and the decisive steps, with what they "
+                                                  "need: each starts as soon as it can.")
+    defining: list[DefiningStep] = Field([], description="The defining set-up step of the design that fits.")
     message: str | None = None
     target_source: str | None = None
 

@@ -26,7 +26,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from .expressions import Condition
 from .importance import WEIGHTS, weight_of
 from .located import Located
-from .models import THEMES, Capacity, Improvement, ImprovementCatalogue, Pain, Phase, PhasePlan, Questionnaire, RoleMap
+from .models import THEMES, Capacity, Improvement, ImprovementCatalogue, Lever, Pain, Phase, PhasePlan, Questionnaire, RoleMap
 from .rulebook import ConditionCompiler
 from .vocabulary import DIMENSIONS
 from .wording import join_words
@@ -66,6 +66,8 @@ class RoadmapContent:
     capacity: Capacity
     roles: tuple[RoleMap, ...]
     mitigated_by: Mapping[str, tuple[str, ...]]  # pitfall id -> improvement ids
+    levers: Mapping[str, tuple[tuple[Condition, Lever], ...]] = field(default_factory=dict)  # item -> its levers
+    not_early: Mapping[str, Condition] = field(default_factory=dict)  # item -> where it never starts in the first 90 days
 
     @functools.cached_property
     def raised_by(self) -> Mapping[str, tuple[str, ...]]:
@@ -99,6 +101,8 @@ def compile_roadmap(catalogues: Iterable[tuple[ImprovementCatalogue, Located]],
 
     compiler = ConditionCompiler(questionnaire) if questionnaire is not None else None
     conditions: dict[str, Condition] = {}
+    levers: dict[str, list[tuple[Condition, Lever]]] = {}
+    not_early: dict[str, Condition] = {}
     for item_id, item in items.items():
         located, index = where[item_id]
         for r, required in enumerate(item.requires):
@@ -126,6 +130,27 @@ def compile_roadmap(catalogues: Iterable[tuple[ImprovementCatalogue, Located]],
                                            label=item_id)
             if condition is not None:
                 conditions[item_id] = condition
+        for d, design in enumerate(item.defines):
+            if design not in item.setup_for:
+                located.problem(("items", index, "defines", d),
+                                f"{design!r} is defined but not set up: name it in setup_for too")
+        for r, earlier in enumerate(item.started_after):
+            if earlier not in items:
+                located.problem(("items", index, "started_after", r), f"unknown improvement {earlier!r}")
+            elif item_id in items[earlier].requires:
+                located.problem(("items", index, "started_after", r),
+                                f"{earlier!r} requires this item, so it cannot start first")
+        if compiler is not None and item.not_early_when is not None:
+            condition = compiler.condition(item.not_early_when, located, ("items", index, "not_early_when"),
+                                           with_model=True, label=item_id)
+            if condition is not None:
+                not_early[item_id] = condition
+        for v, lever in enumerate(item.levers):
+            if compiler is not None:
+                condition = compiler.condition(lever.when, located, ("items", index, "levers", v, "when"),
+                                               with_model=True, label=item_id)
+                if condition is not None:
+                    levers.setdefault(item_id, []).append((condition, lever))
 
     for cycle in _cycles(items):
         located, index = where[cycle[0]]
@@ -148,6 +173,12 @@ def compile_roadmap(catalogues: Iterable[tuple[ImprovementCatalogue, Located]],
         for index, phase_id in enumerate(ids):
             if ids.index(phase_id) != index:
                 located.problem(("phases", index, "id"), f"phase id {phase_id!r} is used twice")
+        for item_id, item in items.items():
+            for v, lever in enumerate(item.levers):
+                if lever.by not in ids:
+                    located_item, index = where[item_id]
+                    located_item.problem(("items", index, "levers", v, "by"),
+                                         f"unknown phase {lever.by!r}; the phases are " + ", ".join(ids))
 
     if plan is None or not items:
         return None
@@ -164,6 +195,8 @@ def compile_roadmap(catalogues: Iterable[tuple[ImprovementCatalogue, Located]],
         capacity=plan.capacity,
         roles=tuple(sorted(plan.roles, key=lambda r: r.up_to_people)),
         mitigated_by={k: tuple(v) for k, v in mitigated_by.items()},
+        levers={k: tuple(v) for k, v in levers.items()},
+        not_early=not_early,
     )
 
 
@@ -177,7 +210,7 @@ def _cycles(items: Mapping[str, Improvement]) -> list[list[str]]:
     def visit(node: str) -> None:
         state[node] = 1
         stack.append(node)
-        for nxt in items[node].requires:
+        for nxt in (*items[node].requires, *items[node].started_after):
             if nxt not in items:
                 continue
             if state.get(nxt) == 1:
@@ -255,6 +288,9 @@ class _Planner:
         self.steps: dict[str, set[str]] = {}  # item -> the earlier step a practice takes first (at most +2)
         self.protected: set[str] = set()  # outside the PMO's capacity cap: the cap trims everything else
         self.pain_first: set[str] = set()  # the pain's first work: starts in the first phase, whatever else
+        self.decisive: dict[str, int] = {}  # item -> the phase it starts in at the latest (a design's defining step, a lever)
+        self.defining: set[str] = set()  # the defining set-up step of the design that fits
+        self.first_work: set[str] = set()  # the pain's first work and the decisive steps, with what they need: start when they can
         self.beyond_changes = False  # work waits because the PMO leads only so many changes
         self.last_end_week = 0.0  # when the last planned change ends
         self._gaps: dict[str, tuple[tuple[str, int | None, int], ...]] = {}  # item -> gaps(item), worked out once
@@ -296,6 +332,11 @@ class _Planner:
             condition = self.roadmap.conditions.get(item_id)
             known = self._applies[item_id] = condition is None or condition.matches(self.plan.facts)
         return known
+
+    def not_early(self, item_id: str) -> bool:
+        """Whether the item never starts in the first 90 days here (templates for agile-only teams)."""
+        condition = self.roadmap.not_early.get(item_id)
+        return condition is not None and condition.matches(self.plan.facts)
 
     def needed(self, item_id: str) -> bool:
         known = self._needed.get(item_id)
@@ -391,6 +432,7 @@ class _Planner:
         self.choose_mitigations(fired)
         self.choose_pain()
         self.choose_functions()
+        self.choose_decisive()
         self.add_prerequisites()
         self.add_steps()
         if plan.pain is not None and not self.pain_items:  # its work needed steps the catalogue lacks here
@@ -467,6 +509,9 @@ class _Planner:
         applicable = [i for i in pain.improvements if i in self.roadmap.items and self.applies(i)]
         candidates = [i for i in applicable if self.needed(i)]
         self.pain_in_place = bool(applicable) and not candidates
+        # The pain's work starts in the first 90 days: never what must wait beyond them, nor what needs it.
+        candidates = [i for i in candidates
+                      if not any(self.not_early(r) for r in (i, *self.roadmap.items[i].requires))]
 
         def weakest(item_id: str) -> int:
             levels = [now if now is not None else 0 for _q, now, _l in self.gaps(self.roadmap.items[item_id])]
@@ -538,6 +583,25 @@ class _Planner:
                 self.functions.add(item_id)
                 break
 
+    def choose_decisive(self) -> None:
+        """The steps that cannot wait: the defining set-up step of the design (or the oversight) that fits,
+        unless the answers show it in place, and each lever whose condition holds here. Each starts by its
+        phase, whatever the PMO's capacity."""
+        plan, phases = self.plan, [p.id for p in self.roadmap.phases]
+        for item_id, item in self.roadmap.items.items():
+            if not self.needed(item_id):
+                continue
+            for design in item.defines:
+                if design in (plan.design, plan.oversight, plan.model) and (not item.setup_only or item_id in self.drivers):
+                    self.decisive[item_id] = 0
+                    self.defining.add(item_id)
+            for condition, lever in self.roadmap.levers.get(item_id, ()):
+                if (item.setup_only and item_id not in self.drivers) or not condition.matches(plan.facts):
+                    continue
+                self.add(item_id, "pain" if lever.pain and plan.pain is not None else "setup", lever.why)
+                by = phases.index(lever.by)
+                self.decisive[item_id] = min(by, self.decisive.get(item_id, by))
+
     def add_prerequisites(self) -> None:
         queue = list(self.drivers)
         while queue:
@@ -594,6 +658,8 @@ class _Planner:
             self._changed()
             for group in (self.urgent, self.first_setup, self.relief, self.functions):
                 group.discard(gone)
+            self.decisive.pop(gone, None)
+            self.defining.discard(gone)
             if gone in self.pain_items:
                 self.pain_items.remove(gone)
             queue.extend(i for i in self.drivers if gone in self.requires(i))
@@ -632,17 +698,40 @@ class _Planner:
                 protected.add(min(mitigating, key=lambda i: (self.roadmap.items[i].to_level, self.roadmap.order[i])))
         protected |= {i for i in self.drivers if self.federating(i)}
         protected |= self.first_setup
+        protected |= set(self.decisive)
         for item_id in list(protected):
             protected |= self.before(item_id)
-        self.protected = protected
+        self.protected = self.with_shapers(protected)
         if self.pain_items:
             first = self.pain_items[0]
             self.pain_first = {first} | self.before(first)
+        first_work = set(self.pain_first)
+        for item_id in self.decisive:
+            first_work |= {item_id} | self.before(item_id)
+        self.first_work = self.with_shapers(first_work)
+        if self.pain_items:
             title = self.roadmap.items[first].title
             for item_id in self.before(first):
                 if self.priority(item_id)[0] != 0:  # beyond mandate and sponsor, which come first anyway
                     self.add(item_id, "pain", f"the first step towards “{title}”, on the main pain, "
                                               f"{self.plan.pain.label}")
+
+    def shapers(self, item_id: str) -> list[str]:
+        """The chosen work that starts no later than this item: listening, co-design, pilots."""
+        return [i for i in self.roadmap.items[item_id].started_after if i in self.drivers]
+
+    def with_shapers(self, items: set[str]) -> set[str]:
+        """These items, and what shapes them with everything that needs first (protected alike)."""
+        out, queue = set(items), list(items)
+        while queue:
+            shaped = queue.pop()
+            for shaper in self.shapers(shaped):
+                self.add(shaper, "prerequisite", "starts before the standards it shapes")
+                for added in {shaper} | self.before(shaper):
+                    if added not in out:
+                        out.add(added)
+                        queue.append(added)
+        return out
 
     # -- 2. order it ----------------------------------------------------------------
 
@@ -665,6 +754,8 @@ class _Planner:
             group, sub, bucket, sequence = 1, 0, self.first_pain_rank(), 0.5 if ready else 0.6
         elif "pain" in drivers:  # the pain's work in the order the content lists it, each with its prerequisites
             group, sub, bucket, sequence = 1, 0, self.pain_rank(item_id), 0.0
+        elif item_id in self.decisive:  # a design's defining step, a lever: by its phase, whatever the cap
+            group, sub, bucket = 1, 0.2, self.decisive[item_id]
         elif self.designing(item_id):  # the design's own promises start with the pain
             group, sub, bucket = 1, 0.5, 0
         elif item_id in self.functions:  # what the PMO should own first starts with the pain
@@ -870,34 +961,38 @@ class _Planner:
         priorities = self.priorities()
         foundations = [i for i in order if priorities[i][0] == 0]
         # Foundations are scheduled (started) before anything else.
-        waits_for = {i: [r for r in self.requires(i) if r in self.drivers] + ([] if i in foundations else foundations)
-                     for i in remaining}
+        waits_for = {i: [r for r in self.requires(i) if r in self.drivers] + self.shapers(i)
+                     + ([] if i in foundations else foundations) for i in remaining}
         while remaining:
             for item_id in remaining:
-                if all(r in end_week for r in waits_for[item_id]):
+                if all(r in start_week for r in waits_for[item_id]):
                     break
             else:  # pragma: no cover - cycles are rejected at load
                 raise ValueError("prerequisite cycle among " + ", ".join(remaining))
             remaining.remove(item_id)
             item = self.roadmap.items[item_id]
             effort = self.effort(item)
-            ready = max((end_week[r] for r in self.requires(item_id) if r in end_week), default=0.0)
+            ready = max([end_week[r] for r in self.requires(item_id) if r in end_week]
+                        + [start_week[r] for r in self.shapers(item_id)], default=0.0)
             if item_id not in foundations:
                 ready = max([ready] + [start_week[f] for f in foundations if f in start_week])
             protected = item_id in self.protected
+            first = item_id in self.first_work  # the pain's first work, a decisive step: starts when it can
             for index, (phase, limit_items, limit_effort) in enumerate(slots):
                 start = max(ready, phase.start_month * WEEKS_PER_MONTH)
                 if phase is not later:
                     if index == 0 and not protected and self.target_only(item_id):
                         continue  # the first 90 days are for what the organisation needs, not for a target
+                    if index == 0 and self.not_early(item_id) and not first:
+                        continue  # starter templates wait until agile-only teams' real needs are known
                     if dated >= changes and not protected:
                         self.beyond_changes = True
                         continue
                     quarters = max(1, round((phase.end_month - phase.start_month) / 3))
                     if (self.part_time() and used[index][0] >= PART_TIME_FIRST * quarters
-                            and item_id not in self.pain_first and item_id not in foundations):
+                            and item_id not in self.pain_first | self.defining and item_id not in foundations):
                         continue  # a fraction of a post starts a handful of changes a quarter, protected or not
-                    if item_id not in self.pain_first:  # the pain's first work starts when it can
+                    if not first:
                         start = max(start, phase.start_month * WEEKS_PER_MONTH + used[index][1] / pace)
                     if start >= phase.end_month * WEEKS_PER_MONTH:
                         continue
@@ -917,6 +1012,20 @@ class _Planner:
         return [(slots[i][0], placed[i]) for i in range(len(slots)) if placed[i]]
 
     # -- 4. describe it ---------------------------------------------------------------
+
+    def defining_steps(self, phase_of: Mapping[str, str]) -> list[dict[str, Any]]:
+        """The defining set-up step of the design that fits (and of the oversight): where it is planned, or
+        the answers that show it in place already."""
+        plan, out = self.plan, []
+        for item_id, item in self.roadmap.items.items():
+            designs = [d for d in item.defines if d in (plan.design, plan.oversight, plan.model)]
+            if not designs or not self.applies(item_id):
+                continue
+            shown = [f"{self.name(q)} is at level {plan.answers[q]}" for q, level in item.raises.items()
+                     if plan.answers.get(q) is not None and plan.answers[q] >= level]
+            out.append({"id": item_id, "title": item.title, "for": designs[0], "phase": phase_of.get(item_id),
+                        "in_place": None if self.gaps(item) else "already in place: " + "; ".join(shown)})
+        return out
 
     def owner(self, role: str) -> str:
         people, _ = self.people()
@@ -959,6 +1068,8 @@ class _Planner:
             "to_level": item.to_level,
             "raises": practices,
             "requires": [r for r in self.requires(item_id) if r in self.drivers],
+            # The planned work it shapes, and so starts no later than (listening, co-design, pilots).
+            "shapes": [i for i in self.drivers if item_id in self.shapers(i)],
             "drivers": [key for key in DRIVERS if key in drivers],
             # The pain, the foundations, a high pitfall's first mitigation: the capacity cap trims the rest.
             "outside_cap": item_id in self.protected,
@@ -1013,6 +1124,7 @@ def build_roadmap(roadmap: RoadmapContent, plan: PlanInput) -> dict[str, Any]:
     for phase in phase_out:  # a prerequisite left uncounted in "later" is not linked to
         for item in phase["items"]:
             item["requires"] = [r for r in item["requires"] if r in shown]
+            item["shapes"] = [r for r in item["shapes"] if r in shown]
     people, source = planner.people()
     chosen = [i for _phase, placed in phases for i, _start in placed]
     total = sum(planner.effort(roadmap.items[i]) for i in chosen)
@@ -1032,6 +1144,7 @@ def build_roadmap(roadmap: RoadmapContent, plan: PlanInput) -> dict[str, Any]:
                 # Its first work, with what that needs: started when it can, in the first 90 days.
                 "first": [i for i in order if i in planner.pain_first]}
     roles = sorted({item["owner"] for p in phase_out for item in p["items"]})
+    phase_of = {item["id"]: p["id"] for p in phase_out for item in p["items"]}
     return {
         "target": {d: plan.target[d] for d in DIMENSIONS if d in plan.target},
         "current": dict(plan.levels),
@@ -1046,6 +1159,9 @@ def build_roadmap(roadmap: RoadmapContent, plan: PlanInput) -> dict[str, Any]:
         "items": len(chosen),
         "person_weeks": round(total, 1),
         "pain": pain,
+        # The pain's first work and the decisive steps, with what they need: each starts as soon as it can.
+        "first_work": [i for i in order if i in planner.first_work],
+        "defining": planner.defining_steps(phase_of),
         "message": message,
     }
 

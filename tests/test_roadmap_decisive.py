@@ -1,0 +1,190 @@
+"""Decisive steps early, prerequisites in order (issue 22, round 205).
+
+A design's defining set-up step (`defines` in roadmaps/improvements.yaml) and each lever whose
+condition holds (`levers`) start by their phase whatever the PMO's capacity; what shapes a
+standard's rollout (`started_after`: listening, co-design, pilots) starts no later than it; the
+register and decision rights come before the reviews that rank, merge or stop work. Table-driven
+cases, then invariants over the 2,000 uneven organisations (tests/uneven.py).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from app.engine import run_assessment
+from app.engine.facts import build_facts
+from app.engine.scoring import score_answers
+from tests.test_roadmap_invariants import dated, everything
+from tests.test_rules import BASE, answers_at
+
+FIRST = ("first-90-days",)
+FIRST_TWO = ("first-90-days", "months-4-6")
+PHASES = ("first-90-days", "months-4-6", "months-7-12", "months-13-18")
+
+CASES = {
+    # id: (levels, answer overrides, context, dated in these phases, never in the first 90 days)
+    "investment-board-chair-and-terms": (
+        2, {"leadership__prioritisation_influence": 1},
+        {"active_projects": 40, "primary_pain": "strategic_misalignment", "existing_pmo": "none"},
+        {"leadership.investment-board": FIRST}, []),
+    "critical-programmes-under-directive-oversight": (
+        3, {"governance__escalation_thresholds": 1, "governance__decision_rights": 2},
+        {"org_size": "enterprise", "active_projects": 200, "business_units": 1, "regulated": True,
+         "risk_profile": "high", "primary_pain": "weak_execution", "existing_pmo": "established"},
+        {"governance.critical-programmes": FIRST, "governance.escalation-route": FIRST}, []),
+    "hub-and-spoke-unit-leads": (
+        2, {"leadership__pmo_roles": 2},
+        {"org_size": "enterprise", "active_projects": 140, "business_units": 7, "existing_pmo": "informal",
+         "primary_pain": "duplicate_work"},
+        {"leadership.local-pmo-leads": FIRST}, []),
+    "no-forum-decides": (
+        3, {"facilitation__portfolio_reviews": 1, "leadership__prioritisation_influence": 3},
+        {"active_projects": 30, "primary_pain": "strategic_misalignment", "existing_pmo": "informal"},
+        {"facilitation.review-slot": FIRST}, []),
+    "vendors-set-the-dates": (
+        2, {"governance__vendor_management": 1, "analytics__forecast_accuracy": 2},
+        {"active_projects": 20, "delivery_mix": "waterfall", "primary_pain": "poor_forecasting"},
+        {"governance.supplier-terms": FIRST, "analytics.forecast-baselines": FIRST,
+         "analytics.reforecast-cadence": FIRST}, []),
+    "projects-lose-to-operations": (
+        2, {"analytics__capacity_model": 1, "governance__prioritisation_model": 2},
+        {"active_projects": 28, "primary_pain": "resource_conflicts"},
+        {"analytics.wip-limit": FIRST_TWO, "governance.ranked-list": FIRST}, []),
+    "execution-without-coaching": (
+        3, {"leadership__capability_building": 1, "facilitation__delivery_proximity": 2},
+        {"org_size": "large", "active_projects": 80, "business_units": 2, "primary_pain": "weak_execution",
+         "existing_pmo": "established"},
+        {"leadership.coaching-offer": FIRST_TWO}, []),
+    "agile-teams-hidden-dependencies": (
+        2, {"analytics__dependency_tracking": 1, "tools__adoption": 4},
+        {"active_projects": 40, "business_units": 3, "delivery_mix": "agile", "primary_pain": "weak_execution"},
+        {"facilitation.quarterly-planning": FIRST},
+        ["governance.core-templates", "governance.minimum-artefacts"]),
+    "agile-regulated-hidden-dependencies": (
+        2, {"analytics__dependency_tracking": 1},
+        {"active_projects": 40, "business_units": 3, "delivery_mix": "agile", "regulated": True,
+         "primary_pain": "weak_execution"},
+        {"analytics.dependency-register": FIRST},
+        ["governance.core-templates", "governance.minimum-artefacts"]),
+}
+
+
+@pytest.mark.parametrize("levels, overrides, context, early, not_first", CASES.values(), ids=CASES.keys())
+def test_decisive_steps_are_dated_early(content, questionnaire, levels, overrides, context, early, not_first):
+    result = run_assessment(content, answers_at(questionnaire, levels, **overrides), {**BASE, **context})
+    at = {item["id"]: phase for phase, item in dated(result)}
+    for item_id, phases in early.items():
+        assert at.get(item_id) in phases, (item_id, at.get(item_id), sorted(at))
+    for item_id in not_first:
+        assert at.get(item_id) != "first-90-days", item_id
+
+
+def test_listening_and_pilots_start_before_the_standards_they_shape(content, questionnaire):
+    # An established PMO with weak delivery discipline: it listens and pilots before the rollout.
+    result = run_assessment(content, answers_at(questionnaire, 2, facilitation__pilots_quick_wins=1),
+                            {**BASE, "org_size": "large", "active_projects": 80, "existing_pmo": "established",
+                             "primary_pain": "weak_execution", "risk_profile": "high", "regulated": True})
+    items = {item["id"]: item for _phase, item in dated(result)}
+    standards = [i for i in ("governance.status-standard", "governance.decision-gates", "governance.change-control",
+                             "governance.intake-route") if i in items]
+    assert standards and "facilitation.pilots" in items and "facilitation.retire-artefacts" in items
+    for shaper in ("facilitation.pilots", "facilitation.retire-artefacts"):
+        assert all(items[shaper]["start_week"] <= items[s]["start_week"] for s in standards), shaper
+
+
+def facts_for(questionnaire, answers, context, result):
+    facts = build_facts(questionnaire, score_answers(questionnaire, answers), answers, context)
+    facts["model"] = result["recommendation"]["model"]
+    facts["design"] = (result["recommendation"].get("design") or {}).get("id") or "none"
+    return facts
+
+
+def needed(item, answers) -> bool:
+    main, level = next(iter(item.raises.items()))
+    if item.to_level == 5 and (answers.get(main) or 0) >= level:
+        return False
+    return any(answers.get(q) is None or answers[q] < to for q, to in item.raises.items())
+
+
+def test_every_designs_defining_step_is_in_the_first_two_phases_or_said_to_be_in_place(
+        content, questionnaire, uneven_results):
+    seen = 0
+    for seed, answers, context, result in uneven_results:
+        recommendation = result["recommendation"]
+        chosen = {recommendation["model"], (recommendation.get("design") or {}).get("id"),
+                  (recommendation.get("oversight") or {}).get("id")}
+        facts = facts_for(questionnaire, answers, context, result)
+        told = {d["id"]: d for d in result["roadmap"]["defining"]}
+        at = {item["id"]: phase for phase, item in dated(result)}
+        for item_id, item in content.roadmap.items.items():
+            condition = content.roadmap.conditions.get(item_id)
+            if not set(item.defines) & chosen or (condition is not None and not condition.matches(facts)):
+                continue
+            seen += 1
+            assert item_id in told, (seed, item_id)
+            if needed(item, answers):
+                assert at.get(item_id) in FIRST_TWO, (seed, item_id, at.get(item_id))
+                assert told[item_id]["in_place"] is None
+            else:
+                assert told[item_id]["in_place"].startswith("already in place: "), (seed, item_id)
+                assert item_id not in at
+    assert seen > 100, seen
+
+
+def test_every_lever_that_holds_is_dated_by_the_first_two_phases(content, questionnaire, uneven_results):
+    held = 0
+    for seed, answers, context, result in uneven_results:
+        facts = facts_for(questionnaire, answers, context, result)
+        at = {item["id"]: phase for phase, item in dated(result)}
+        for item_id, levers in content.roadmap.levers.items():
+            item = content.roadmap.items[item_id]
+            condition = content.roadmap.conditions.get(item_id)
+            if (condition is not None and not condition.matches(facts)) or not needed(item, answers):
+                continue
+            for lever, spec in levers:
+                if lever.matches(facts):
+                    held += 1
+                    assert at.get(item_id) in FIRST_TWO, (seed, item_id, at.get(item_id))
+                    # By its phase, where what it needs allows (a part-time owner starts four changes a quarter).
+                    if spec.by == "first-90-days" and not result["roadmap"]["capacity"]["part_time"] and not any(at.get(r) != "first-90-days"
+                                                              for r in item.requires if r in at):
+                        assert at[item_id] == "first-90-days", (seed, item_id)
+    assert held > 100, held
+
+
+# The register (one list of the work) before what reads it; decision rights before merge or stop decisions.
+BEFORE = [("analytics.portfolio-register", "analytics.capacity-review"),
+          ("analytics.portfolio-register", "analytics.overlap-review"),
+          ("analytics.portfolio-register", "governance.ranked-list"),
+          ("governance.decision-rights", "analytics.overlap-review"),
+          ("governance.owner-ranked-list", "analytics.wip-limit")]
+
+
+def test_prerequisites_end_before_and_shapers_start_no_later_than_what_needs_them(uneven_results):
+    pairs = 0
+    for seed, _answers, _context, result in uneven_results:
+        items = {item["id"]: (phase, item) for phase, item in everything(result)}
+        for item_id, (phase, item) in items.items():
+            if phase == "later":
+                continue
+            for required in item["requires"]:
+                assert items[required][0] != "later", (seed, item_id, required)
+                assert items[required][1]["end_week"] <= item["start_week"] + 1e-6, (seed, item_id, required)
+        for first, then in BEFORE:
+            if first in items and then in items and items[then][0] != "later":
+                pairs += 1
+                assert items[first][1]["end_week"] <= items[then][1]["start_week"] + 1e-6, (seed, first, then)
+        for shaper, (phase, item) in items.items():
+            for shaped in item["shapes"]:
+                if items[shaped][0] != "later":
+                    assert phase != "later", (seed, shaper, shaped)
+                    assert item["start_week"] <= items[shaped][1]["start_week"] + 1e-6, (seed, shaper, shaped)
+    assert pairs > 100, pairs
+
+
+def test_agile_only_work_gets_no_starter_templates_in_the_first_90_days(uneven_results):
+    for seed, _answers, context, result in uneven_results:
+        if context["delivery_mix"] != "agile":
+            continue
+        first = {item["id"] for phase, item in dated(result) if phase == "first-90-days"}
+        assert not first & {"governance.core-templates", "governance.minimum-artefacts"}, seed
