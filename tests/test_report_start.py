@@ -12,6 +12,7 @@ import pytest
 
 from app.engine import run_assessment
 from app.engine.progress import moved
+from app.engine.workdays import is_working_day
 from app.reports.model import build_report
 from app.reports.questionnaire import questionnaire_as_dict
 from app.web.result_pages import roadmap_csv
@@ -50,15 +51,19 @@ def test_another_start_moves_the_phases_the_changes_and_the_summary_together(dat
     start = DATED + timedelta(days=days)
     report = build_report(result, plain, start=start)
     frozen = frozen_items(result)
+    starts = {}
     for item in report["roadmap"]["dated_items"]:
-        assert item["start"] == date.fromisoformat(frozen[item["id"]]["start_date"]) + timedelta(days=days)
+        # Moved by the same days, then onto the next working day (never a weekend or the year-end break).
+        shifted = date.fromisoformat(frozen[item["id"]]["start_date"]) + timedelta(days=days)
+        assert shifted <= item["start"] <= shifted + timedelta(days=12) and is_working_day(item["start"]), item["id"]
+        starts[item["id"]] = item["start"].isoformat()
         phase = next(p for p in report["roadmap"]["phases"] if p["id"] == item["phase_id"])
         # a change sits inside its phase's window, never years away from it
         assert phase["start"] - timedelta(days=31) <= item["start"] <= phase["end"], (item["id"], phase["id"])
     first = report["summary"]["first_90_days"]
     assert first
     for entry, before in zip(first, result["summary"]["first_90_days"]):
-        assert entry["start_date"] == (date.fromisoformat(before["start_date"]) + timedelta(days=days)).isoformat()
+        assert entry["start_date"] == starts[entry["id"]]  # the summary tells the roadmap's own dates
         assert entry["when"] != before["when"] or days == 0
     assert result["roadmap"]["start_date"] == DATED.isoformat()  # the frozen result itself is untouched
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any, Iterable, Mapping
 
+from .workdays import snap_schedule
+
 PROGRESS_STATUSES = ("planned", "started", "done", "dropped")
 # Statuses that are finished with: never overdue.
 CLOSED_STATUSES = ("done", "dropped")
@@ -38,9 +40,11 @@ def roadmap_start(result: Mapping[str, Any]) -> date | None:
 def moved(result: Mapping[str, Any], start: date) -> Mapping[str, Any]:
     """The result with its dated roadmap (and the summary's first 90 days) beginning on ``start``.
 
-    A report asked for from another start date moves every date by the same number of days, so
-    the phases, the changes and the summary never disagree; a roadmap that begins on ``start``
-    already, or is not dated, comes back as it is."""
+    A report asked for from another start date moves every date by the same number of days, then
+    moves each change onto working days as the roadmap's own scheduler does (none starts on a
+    weekend or over the year-end break, each still after what it needs), so the phases, the changes
+    and the summary never disagree; a roadmap that begins on ``start`` already, or is not dated,
+    comes back as it is."""
     own = roadmap_start(result)
     if own is None or own == start:
         return result
@@ -53,16 +57,28 @@ def moved(result: Mapping[str, Any], start: date) -> Mapping[str, Any]:
         return {**entry, "start_date": later(entry.get("start_date")), "end_date": later(entry.get("end_date"))}
 
     roadmap = result["roadmap"]
-    phases = [{**dated(phase), "items": [dated(item) for item in phase.get("items", [])]}
+    shifted = [dated(item) for phase in roadmap.get("phases", []) for item in phase.get("items", [])]
+    snapped = {item_id: (begin.isoformat(), end.isoformat())
+               for item_id, (begin, end) in snap_schedule(shifted).items()}
+
+    def working(entry: Mapping[str, Any]) -> dict[str, Any]:
+        out = dated(entry)
+        if out["id"] in snapped:
+            out["start_date"], out["end_date"] = snapped[out["id"]]
+        return out
+
+    phases = [{**dated(phase), "items": [working(item) for item in phase.get("items", [])]}
               for phase in roadmap.get("phases", [])]
     out = {**result, "roadmap": {**roadmap, "start_date": start.isoformat(), "phases": phases}}
     summary = result.get("summary")
     if isinstance(summary, Mapping) and summary.get("first_90_days"):
         from .summary import day  # the one wording of a date
 
-        first = [{**dated(item), "when": (f"{day(later(item.get('start_date')))} to "
-                                          f"{day(later(item.get('end_date')))}") if item.get("start_date") else ""}
-                 for item in summary["first_90_days"]]
+        first = []
+        for item in summary["first_90_days"]:
+            moved_item = working(item) if item.get("id") else dated(item)
+            first.append({**moved_item, "when": f"{day(moved_item['start_date'])} to {day(moved_item['end_date'])}"
+                          if moved_item.get("start_date") else ""})
         out["summary"] = {**summary, "first_90_days": first}
     return out
 

@@ -26,10 +26,12 @@ from typing import Any, Iterable, Mapping, Sequence
 from .expressions import Condition
 from .importance import WEIGHTS, weight_of
 from .located import Located
-from .models import THEMES, Capacity, Improvement, ImprovementCatalogue, Lever, Pain, Phase, PhasePlan, Questionnaire, RoleMap
+from .models import (THEMES, Capacity, Improvement, ImprovementCatalogue, Lever, Pain, Phase, PhasePlan, Questionnaire,
+                     RoleMap)
 from .rulebook import ConditionCompiler
 from .vocabulary import DIMENSIONS
 from .wording import join_words
+from .workdays import end_after, next_working_day
 
 WEEKS_PER_MONTH = 52 / 12
 # Why an improvement is in the plan, most telling first.
@@ -67,7 +69,7 @@ class RoadmapContent:
     roles: tuple[RoleMap, ...]
     mitigated_by: Mapping[str, tuple[str, ...]]  # pitfall id -> improvement ids
     levers: Mapping[str, tuple[tuple[Condition, Lever], ...]] = field(default_factory=dict)  # item -> its levers
-    not_early: Mapping[str, Condition] = field(default_factory=dict)  # item -> where it never starts in the first 90 days
+    not_early: Mapping[str, Condition] = field(default_factory=dict)  # item -> where it never starts in 90 days
 
     @functools.cached_property
     def raised_by(self) -> Mapping[str, tuple[str, ...]]:
@@ -288,11 +290,13 @@ class _Planner:
         self.steps: dict[str, set[str]] = {}  # item -> the earlier step a practice takes first (at most +2)
         self.protected: set[str] = set()  # outside the PMO's capacity cap: the cap trims everything else
         self.pain_first: set[str] = set()  # the pain's first work: starts in the first phase, whatever else
-        self.decisive: dict[str, int] = {}  # item -> the phase it starts in at the latest (a design's defining step, a lever)
+        self.decisive: dict[str, int] = {}  # item -> the phase it starts by (a design's defining step, a lever)
         self.defining: set[str] = set()  # the defining set-up step of the design that fits
-        self.first_work: set[str] = set()  # the pain's first work and the decisive steps, with what they need: start when they can
+        self.unbounded: set[str] = set()  # protected work that takes no phase's room from the rest
+        self.first_work: set[str] = set()  # the pain's first work and the decisive steps: start when they can
         self.beyond_changes = False  # work waits because the PMO leads only so many changes
         self.last_end_week = 0.0  # when the last planned change ends
+        self.ends: dict[str, float] = {}  # item -> the week it ends (working days counted in a dated plan)
         self._gaps: dict[str, tuple[tuple[str, int | None, int], ...]] = {}  # item -> gaps(item), worked out once
         self._applies: dict[str, bool] = {}  # item -> whether its `when` holds, evaluated once
         self._needed: dict[str, bool] = {}
@@ -592,7 +596,8 @@ class _Planner:
             if not self.needed(item_id):
                 continue
             for design in item.defines:
-                if design in (plan.design, plan.oversight, plan.model) and (not item.setup_only or item_id in self.drivers):
+                if design in (plan.design, plan.oversight, plan.model) and (
+                        not item.setup_only or item_id in self.drivers):
                     self.decisive[item_id] = 0
                     self.defining.add(item_id)
             for condition, lever in self.roadmap.levers.get(item_id, ()):
@@ -705,10 +710,16 @@ class _Planner:
         if self.pain_items:
             first = self.pain_items[0]
             self.pain_first = {first} | self.before(first)
+        # What takes no phase's room from the rest: the pain's first work, a decisive step, the foundations,
+        # the functions to own first, a cut and a design's set-up, with what each needs first.
+        unbounded = set(foundations) | self.functions | self.relief | {i for i in self.drivers if self.federating(i)}
+        for item_id in list(unbounded):
+            unbounded |= self.before(item_id)
         first_work = set(self.pain_first)
         for item_id in self.decisive:
             first_work |= {item_id} | self.before(item_id)
         self.first_work = self.with_shapers(first_work)
+        self.unbounded = self.with_shapers(unbounded) | self.first_work
         if self.pain_items:
             title = self.roadmap.items[first].title
             for item_id in self.before(first):
@@ -994,20 +1005,27 @@ class _Planner:
                         continue  # a fraction of a post starts a handful of changes a quarter, protected or not
                     if not first:
                         start = max(start, phase.start_month * WEEKS_PER_MONTH + used[index][1] / pace)
+                    start = self.working_week(start)
                     if start >= phase.end_month * WEEKS_PER_MONTH:
                         continue
                 fits = used[index][1] + effort <= limit_effort + 1e-9 or used[index][0] == 0
                 if not protected and (used[index][0] + 1 > limit_items or not fits):
                     continue
+                # Protected work beyond what cannot wait (the pain's first work, a decisive step, the
+                # foundations, the functions to own first, a cut, a design's set-up) takes a phase's room like
+                # the rest and moves to the next phase with room: never out of the plan.
+                if (protected and used[index][0] + 1 > limit_items and index < len(phases) - 1
+                        and item_id not in self.unbounded):
+                    continue
                 used[index][0] += 1
                 used[index][1] += effort
                 start = round(start, 2)  # as shown, so what depends on it starts after its shown end
                 placed[index].append((item_id, start))
+                end_week[item_id] = self.ends[item_id] = self.end_of(start, item.duration_weeks)
                 if phase is not later:
                     dated += 1
-                    self.last_end_week = max(self.last_end_week, start + item.duration_weeks)
+                    self.last_end_week = max(self.last_end_week, end_week[item_id])
                 start_week[item_id] = start
-                end_week[item_id] = start + item.duration_weeks
                 break
         return [(slots[i][0], placed[i]) for i in range(len(slots)) if placed[i]]
 
@@ -1035,6 +1053,21 @@ class _Planner:
             if people <= role_map.up_to_people:
                 return role_map.map.get(role, role)
         return role
+
+    def working_week(self, week: float) -> float:
+        """The week on which work planned for ``week`` can start: a working day, in a dated plan."""
+        if self.plan.start_date is None:
+            return week
+        day = self.plan.start_date + dt.timedelta(days=round(week * 7))
+        return max(week, (next_working_day(day) - self.plan.start_date).days / 7)
+
+    def end_of(self, start_week: float, weeks: float) -> float:
+        """When work of ``weeks`` starting in ``start_week`` ends: in a dated plan, its working days
+        counted, so a change over the year-end break ends that much later."""
+        if self.plan.start_date is None:
+            return round(start_week + weeks, 2)
+        begin = self.plan.start_date + dt.timedelta(days=round(start_week * 7))
+        return round((end_after(begin, weeks) - self.plan.start_date).days / 7, 2)
 
     def date(self, week: float) -> str | None:
         if self.plan.start_date is None:
@@ -1082,9 +1115,9 @@ class _Planner:
             "effort_weeks": effort,
             "duration_weeks": item.duration_weeks,
             "start_week": start_week,
-            "end_week": round(start_week + item.duration_weeks, 2),
+            "end_week": self.ends.get(item_id, round(start_week + item.duration_weeks, 2)),
             "start_date": self.date(start_week) if dated else None,
-            "end_date": self.date(start_week + item.duration_weeks) if dated else None,
+            "end_date": self.date(self.ends.get(item_id, start_week + item.duration_weeks)) if dated else None,
             "deliverables": list(item.deliverables),
             "metric": item.metric,
             "mitigates": list(item.mitigates),
