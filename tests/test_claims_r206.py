@@ -69,3 +69,16 @@ def test_an_organisation_told_it_needs_no_pmo_hears_no_advice_about_a_pmo(conten
 def test_an_organisation_designing_a_pmo_still_hears_about_it(content, questionnaire, pitfall_id, answers, said):
     assert_said(content, questionnaire, pitfall_id, answers, {"existing_pmo": "none", "active_projects": 30}, said,
                 "method owner")
+
+
+ALL_FOUR = {f"area:{d}": 4 for d in ("governance", "analytics", "facilitation", "tools", "leadership")}
+
+
+@pytest.mark.parametrize("pain", ["duplicate_work", "poor_forecasting", "weak_execution", "resource_conflicts",
+                                  "strategic_misalignment"])
+def test_what_would_change_never_says_a_pitfall_already_high_becomes_high(content, questionnaire, pain):
+    result = result_for(content, questionnaire, ALL_FOUR, {"primary_pain": pain})
+    assert {p["id"]: p["severity"] for p in result["pitfalls"]}.get("pain-not-shown") == "high"
+    changes = [c.get("would_change") or "" for c in result["check_first"]]
+    assert any("already high" in text for text in changes), changes
+    assert not any("becomes high" in text for text in changes), changes
