@@ -194,3 +194,33 @@ def test_a_progress_form_posted_without_javascript_keeps_what_was_typed_and_mark
             assert store.progress(get_db(), demo["org_id"], demo["unit"]) == before
     finally:
         ctx.close()
+
+
+def test_the_unit_tabs_tables_fit_a_phone_with_every_column_on_screen(page, demo):
+    """At 390 px the 'Change since' and Assessments tables stack each row as a card: Target, To target,
+    Status and Delete stay on screen, none needs a sideways scroll."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, demo)
+    page.goto(f"{demo['base']}/orgs/{demo['org_id']}?unit={demo['unit']}")
+    for table in ("[data-delta-table]", "[data-assessments-table]"):
+        cells = page.locator(f"{table} tbody td[data-label]")
+        assert cells.count() > 0, table
+        outside = page.evaluate("""sel => [...document.querySelectorAll(sel + ' tbody td, ' + sel + ' tbody th')]
+            .filter(e => e.getBoundingClientRect().width && e.getBoundingClientRect().right > 391)
+            .map(e => (e.dataset.label || e.textContent.trim()).slice(0, 30) + ' ' + Math.round(e.getBoundingClientRect().right))""",
+                                table)
+        assert outside == [], (table, outside)
+        assert page.locator(table).evaluate("e => e.parentElement.scrollWidth - e.parentElement.clientWidth") <= 0
+    for label in ("Target", "To target"):
+        cell = page.locator(f"[data-delta-table] tbody td[data-label='{label}']").first
+        expect(cell).to_be_visible()
+    delete = page.locator("[data-assessments-table] tbody a.btn-outline-danger").first
+    expect(delete).to_be_visible()
+    assert delete.bounding_box()["x"] + delete.bounding_box()["width"] <= 390
+    if SHOTS:
+        page.locator("[data-delta-table]").scroll_into_view_if_needed()
+        page.screenshot(path=os.path.join(SHOTS, "unit-change-390.png"))
+        page.locator("[data-assessments-table]").scroll_into_view_if_needed()
+        page.screenshot(path=os.path.join(SHOTS, "unit-assessments-390.png"))
+    page.set_viewport_size({"width": 1366, "height": 768})  # a laptop keeps the ordinary table with its header
+    expect(page.locator("[data-delta-table] thead th", has_text="Target").first).to_be_visible()
