@@ -155,6 +155,24 @@ def test_starting_from_a_last_result_the_scope_lacks_says_so_and_keeps_the_form(
     assert query(app, "SELECT COUNT(*) FROM assessments WHERE org_id = ?", [org]) == [(1,)]
 
 
+def test_starting_an_assessment_for_a_period_the_scope_has_already_asks_first(app, owner, org):
+    owner.assess(org, "2026-Q4", "2026-10-15", ALL_TWO)
+    assert value(owner.get(f"/orgs/{org}").text, "new-period") == "2027-Q1"
+    typed = {"period": "2026-Q4", "assessed_on": "2026-12-07", "unit": "", "title": "Again", "start_from": "previous"}
+    page = owner.post(f"/orgs/{org}/assessments", typed)
+    assert page.status_code == 400
+    assert error_beside(page.text, "new-period").startswith(
+        "The whole organisation already has an assessment for 2026-Q4 (assessed on 15 Oct 2026).")
+    assert "Add a second result for this period" in visible_text(page.text)
+    assert value(page.text, "new-period") == "2026-Q4" and value(page.text, "new-title") == "Again"
+    assert query(app, "SELECT COUNT(*) FROM assessments WHERE org_id = ?", [org]) == [(1,)]
+    # Another unit's 2026-Q4 is no clash; ticked, the second result of the period is meant.
+    unit = owner.add_unit(org, "Retail")
+    assert owner.post(f"/orgs/{org}/assessments", {**typed, "unit": str(unit), "start_from": "blank"}).status_code == 302
+    assert owner.post(f"/orgs/{org}/assessments", {**typed, "same_period": "1"}).status_code == 302
+    assert query(app, "SELECT COUNT(*) FROM assessments WHERE org_id = ?", [org]) == [(3,)]
+
+
 # --------------------------------------------------------------------------
 # The workshop's forms
 # --------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from .errors import unchanged
 from .messages import refusal
 from .orgs import refused_form
 from .params import optional_id, parse_int
+from .periods import next_free_period, period_problem
 
 bp = Blueprint("org_assessments", __name__, url_prefix="/orgs/<int:org_id>/assessments")
 # Attaching starts from the assessment's own private link, outside /orgs.
@@ -35,16 +36,19 @@ def start(org_id: int):
     (start_from=previous) with the scope's last profile and answers prefilled. A choice it cannot take
     brings the dashboard back with everything typed and the reason beside its field; nothing is created."""
     questionnaire = content().default_questionnaire
-    typed = {key: request.form.get(key, "") for key in ("period", "assessed_on", "unit", "title", "start_from")}
-    period = " ".join(typed["period"].split())[:store.MAX_PERIOD] or None
-    title = _title(typed["title"])
+    typed = {key: request.form.get(key, "")
+             for key in ("period", "assessed_on", "unit", "title", "start_from", "same_period")}
     db = get_db()
+    period = " ".join(typed["period"].split()) or next_free_period(db, org_id)
+    title = _title(typed["title"])
     errors = {}
     if typed["assessed_on"] and not _is_date(typed["assessed_on"]):
         errors["assessed_on"] = "Give the date as a calendar day, such as 2026-11-25."
     unit_id = parse_int(typed["unit"]) if typed["unit"] else None
     if typed["unit"] and (unit_id is None or unit_id not in {u["id"] for u in store.units(db, org_id)}):
         errors["unit"] = "That unit is not one of this organisation's: choose one from the list."
+    elif problem := period_problem(db, org_id, unit_id, store.units(db, org_id), period, typed["same_period"] == "1"):
+        errors["period"] = problem
     if typed["start_from"] not in ("", "blank", "previous"):
         errors["start_from"] = "Start from the last result, or blank."
     elif typed["start_from"] == "previous" and "unit" not in errors \

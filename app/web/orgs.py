@@ -23,6 +23,7 @@ from .dashboard_data import benchmark_view, dashboard_for, progress_view, units_
 from .errors import unchanged
 from .forms import InvitationForm, MemberForm, OrgForm
 from .messages import refusal
+from .periods import SAME_PERIOD_LABEL
 
 bp = Blueprint("orgs", __name__, url_prefix="/orgs")
 
@@ -98,6 +99,7 @@ def dashboard_page(org_id: int, unit: dict | None, *, open_phase: str = "", type
         refused=refused,
         sent=sent,
         dimensions=DIMENSIONS,
+        same_period_label=SAME_PERIOD_LABEL,
     ), status
 
 

@@ -19,8 +19,6 @@ from .. import service, store
 from ..db import get_db
 from ..engine.evidence import MAX_EVIDENCE, MAX_REFERENCE
 from ..engine.names import UnsafeName, check_name
-from ..engine.reassessment import next_period
-from ..engine.summary import day
 from ..engine.vocabulary import DIMENSIONS, IMPORTANCE_LEVELS, LEVELS
 from . import live, room_charts, screens
 from .access import can_facilitate, facilitator_view, member_view
@@ -29,6 +27,7 @@ from .current import content, public_url
 from .errors import error_response
 from .messages import refusal
 from .params import parse_context_form, parse_int, parse_level, start_date_from
+from .periods import SAME_PERIOD_LABEL, next_free_period, period_problem
 from .result_pages import replan_from_form, report_downloads, result_context, roadmap_csv_response
 
 bp = Blueprint("workshops", __name__, url_prefix="/orgs/<int:org_id>/workshops")
@@ -62,10 +61,10 @@ def create(org_id: int):
     values = dict(store.latest_context(db, org_id))
     errors: dict[str, str] = {}
     form = {"title": "", "mode": "anonymous", "roles": DEFAULT_ROLES, "unit": "", "start_from": "previous",
-            "period": _next_period(db, org_id), "same_period": ""}
+            "period": next_free_period(db, org_id), "same_period": ""}
     if request.method == "POST":
         form = {k: request.form.get(k, "") for k in form}
-        form["period"] = " ".join(form["period"].split()) or _next_period(db, org_id)
+        form["period"] = " ".join(form["period"].split()) or next_free_period(db, org_id)
         parsed, missing, invalid = parse_context_form(questionnaire, request.form)
         errors = {**missing, **invalid}
         values.update({k: request.form.get(k) for k in invalid})
@@ -81,7 +80,7 @@ def create(org_id: int):
             errors["unit"] = "That unit is not one of this organisation's: choose one from the list."
         # Starting from the last result shows it beside the room on the projector.
         previous = service.latest_of_scope(db, org_id, unit_id) if form["start_from"] == "previous" else None
-        if problem := _unsafe([form["period"]], "the period") or _period_problem(
+        if problem := _unsafe([form["period"]], "the period") or period_problem(
                 db, org_id, unit_id, units, form["period"], form["same_period"] == "1"):
             errors["period"] = problem
         if not errors:
@@ -101,7 +100,8 @@ def create(org_id: int):
                 return redirect(url_for("workshops.detail", org_id=org_id, workshop_id=workshop_id))
     return render_template("workshops/new.html", org=g.org, questionnaire=questionnaire, values=values,
                            errors=errors, form=form, units=units,
-                           last_results=_last_results(db, org_id, units)), 400 if errors else 200
+                           last_results=_last_results(db, org_id, units),
+                           same_period_label=SAME_PERIOD_LABEL), 400 if errors else 200
 
 
 def _unsafe(texts: list[str], what: str) -> str | None:
@@ -112,27 +112,6 @@ def _unsafe(texts: list[str], what: str) -> str | None:
                 check_name(" ".join(text.split()), what)
     except UnsafeName as err:
         return f"{str(err)[:1].upper()}{str(err)[1:].rstrip('.')}."
-    return None
-
-
-def _next_period(db, org_id: int) -> str:
-    """The period after the organisation's latest result (any scope), or today's quarter."""
-    rows = store.history(db, org_id, "all")
-    return next_period(rows[-1]["period"] if rows else None, date.today())
-
-
-def _period_problem(db, org_id: int, unit_id: int | None, units: list[dict], period: str, same_anyway: bool) -> str | None:
-    """Why the period cannot be used as it is: too long, or this scope already has a result for it
-    (unless the facilitator chose to add a second result for it)."""
-    if len(period) > store.MAX_PERIOD:
-        return f"The period is a short label of at most {store.MAX_PERIOD} characters, such as 2027-Q1."
-    taken = [a for a in store.org_assessments(db, org_id)
-             if a["period"] == period and a["unit_id"] == unit_id and a["status"] == "closed"]
-    if taken and not same_anyway:
-        scope = next((u["name"] for u in units if u["id"] == unit_id), "The whole organisation")
-        when = f" (assessed on {day(taken[0]['assessed_on'])})" if taken[0]["assessed_on"] else ""
-        return (f"{scope} already has an assessment for {period}{when}. "
-                "Choose the next period, or tick “Add a second result for this period” below.")
     return None
 
 
