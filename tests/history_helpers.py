@@ -155,12 +155,16 @@ def section(html: str, heading_id: str) -> str:
 def pitfall_steps(html: str) -> dict[str, dict[str, list[str]]]:
     """The pitfall history as {'Q1 → Q2': {'new': [titles], 'resolved': [...], 'persisting': [...]}}."""
     steps = {}
-    for label, items in re.findall(r'<p class="mb-1 fw-semibold small">(.*?)</p>\s*<ul[^>]*>(.*?)</ul>',
-                                   section(html, "pitfall-history-heading"), flags=re.S):
+    for step in section(html, "pitfall-history-heading").split('<div class="pitfall-step">')[1:]:
+        label = re.search(r'<p class="mb-1 fw-semibold small">(.*?)</p>', step, flags=re.S).group(1)
         kinds: dict[str, list[str]] = {"new": [], "resolved": [], "persisting": []}
-        for kind, title in re.findall(r'<li><span class="badge[^"]*">(new|resolved|persisting)</span>(.*?)</li>',
-                                      items, flags=re.S):
+        for kind, title in re.findall(r'<li><span class="badge[^"]*">(new|resolved)</span>(.*?)</li>', step,
+                                      flags=re.S):
             kinds[kind].append(visible_text(title))
+        persisting = re.search(r'<details[^>]*data-persisting>.*?<ul[^>]*>(.*?)</ul>', step, flags=re.S)
+        if persisting:  # the pitfalls that persist fold under a count
+            kinds["persisting"] = [visible_text(t) for t in re.findall(r"<li>(.*?)</li>", persisting.group(1),
+                                                                      flags=re.S)]
         steps[visible_text(label)] = kinds
     return steps
 

@@ -141,6 +141,10 @@ def test_the_unit_tabs_pitfalls_over_time_use_the_width_instead_of_a_long_column
     steps = [step.bounding_box() for step in section.locator(".pitfall-step").all()]
     assert len(steps) >= 2 and abs(steps[1]["y"] - steps[0]["y"]) < 2, "the steps stand side by side"
     assert box["height"] <= max(step["height"] for step in steps) + 60, "no step below another on a laptop"
+    # Only what changed is listed; the pitfalls that persist fold under a count, so the section stays about
+    # as short as the list of models beside it instead of a long column beside an empty one.
+    assert section.locator("details[data-persisting]").count() >= 1
+    assert box["height"] <= max(450, models["height"] * 2), f"pitfalls over time {box['height']:.0f} px tall"
     page.set_viewport_size({"width": 390, "height": 844})
     wide = page.evaluate("""() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 391)
         .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""")
