@@ -34,7 +34,9 @@ def summarise(result: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "questionnaire": {"id": result["questionnaire"]["id"], "version": result["questionnaire"]["version"]},
         "dimensions": result["questionnaire"].get("dimensions", {}),
-        "scores": {d: result["scores"][d]["score"] for d in DIMENSIONS},
+        # An area left out for too few answers has no score in history, so no change is drawn from it.
+        "scores": {d: None if result["scores"][d]["insufficient"] else result["scores"][d]["score"]
+                   for d in DIMENSIONS},
         "insufficient": [d for d in DIMENSIONS if result["scores"][d]["insufficient"]],
         "overall": result["overall"]["score"],
         "overall_label": result["overall"]["label"],
@@ -56,6 +58,15 @@ def summarise(result: Mapping[str, Any]) -> dict[str, Any]:
         # What the pooled benchmark groups by (size band, delivery mix).
         "profile": {k: (result.get("context") or {}).get(k) for k in ("org_size", "delivery_mix")},
     }
+
+
+def scored_only(summary: dict[str, Any]) -> dict[str, Any]:
+    """The summary with no score for an area it left out for too few answers (summaries frozen before
+    summarise dropped them kept the partial score)."""
+    left_out = summary.get("insufficient") or []
+    if any(summary["scores"].get(d) is not None for d in left_out):
+        summary["scores"] = {d: None if d in left_out else score for d, score in summary["scores"].items()}
+    return summary
 
 
 def history_rows(rows: Sequence[Mapping[str, Any]], unit_names: Mapping[int, str]) -> list[dict[str, Any]]:

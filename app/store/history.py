@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from ..engine.history import summarise
+from ..engine.history import scored_only, summarise
 from .db import MAX_PERIOD, NotFound, StoreError, now_iso, safe_text, transaction
 from .orgs import clean_name
 from .responses import load_answers, load_evidence, load_notes
@@ -128,7 +128,7 @@ def _summary(db: Database, snapshot_id: int, summary_json: str | None) -> dict[s
     summary = json.loads(summary_json) if summary_json else None
     if summary is None or "evidence_shares" not in summary:
         summary = _backfill_summary(db, snapshot_id)
-    return summary
+    return scored_only(summary)
 
 
 def _backfill_summary(db: Database, snapshot_id: int) -> dict[str, Any]:
