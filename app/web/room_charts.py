@@ -14,6 +14,7 @@ from typing import Any, Mapping, Sequence
 from markupsafe import Markup, escape
 
 from ..engine.vocabulary import DIMENSIONS, LEVELS
+from ..reports.levels import format_score
 
 MEDIAN = "#0b5cad"
 BAND = "rgba(11, 92, 173, 0.18)"
@@ -207,7 +208,7 @@ def scores_radar_svg(series: Sequence[tuple[str, Mapping[str, float | None]]], l
     if len(series) == 1:
         scores = series[0][1]
         for d in DIMENSIONS:
-            said = "not scored" if scores.get(d) is None else f"{scores[d]:.1f}"
+            said = "not scored" if scores.get(d) is None else format_score(scores[d])
             notes[d] = said + (f" · target {target[d]}" if target and target.get(d) else "")
     parts.extend(_area_labels(cx, cy, radius, font, labels, notes))
     parts.append("</svg>")
@@ -233,9 +234,11 @@ def _legend_item(name: str, colour: str, dash: str, marker: str) -> str:
 
 def result_radar_svg(result: Mapping[str, Any], labels: Mapping[str, str]) -> Markup:
     """A frozen result's scores against its target; its text alternative reads every score."""
-    scores = {d: result["scores"][d]["score"] for d in DIMENSIONS if d in result["scores"]}
+    # An area left out for too few answers is not scored here either; scores read as the tables print them.
+    scores = {d: None if result["scores"][d].get("insufficient") else result["scores"][d]["score"]
+              for d in DIMENSIONS if d in result["scores"]}
     target = result.get("roadmap", {}).get("target") or None
-    said = ", ".join(f"{labels.get(d, d)} {'not scored' if scores.get(d) is None else format(scores[d], '.1f')}"
+    said = ", ".join(f"{labels.get(d, d)} {'not scored' if scores.get(d) is None else format_score(scores[d])}"
                      for d in DIMENSIONS)
     return scores_radar_svg([("Current maturity", scores)], labels, target,
                             title=f"Radar chart of maturity scores: {said}")
