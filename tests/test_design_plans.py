@@ -71,10 +71,13 @@ CASES = {
         {"facilitation.go-live-review": (FIRST,), "facilitation.release-readiness": (FIRST,)},
         ["governance.gate-analytics"]),  # never "cut the rest" of the gates where the work is high-risk
     "established-pmo-seen-as-bureaucracy": (
-        3, {"facilitation__service_orientation": 1, "facilitation__delivery_proximity": 1},
+        3, {"facilitation__service_orientation": 1, "facilitation__delivery_proximity": 1,
+            "leadership__capability_building": 2},
         {"org_size": "large", "active_projects": 60, "existing_pmo": "established", "primary_pain": "weak_execution",
          "delivery_mix": "waterfall"},
-        "standards-office", {"facilitation.retire-artefacts": (FIRST,)}, []),
+        # Teams avoid the PMO: it serves them first (partners in the delivery areas, coaching on live work).
+        "service-first-office", {"facilitation.retire-artefacts": (FIRST,), "facilitation.delivery-liaisons": FIRST_TWO,
+                                 "leadership.coaching-offer": FIRST_TWO}, []),
     "telecom-flagship-a-year-late": (
         3, {"analytics__portfolio_risk": 2, "analytics__forecast_accuracy": 2},
         {"org_size": "enterprise", "active_projects": 221, "business_units": 9, "regulated": True,

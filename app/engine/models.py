@@ -242,7 +242,9 @@ class ModelRule(Strict):
     id: str = Field(pattern=RULE_ID)
     when: str = Field(min_length=1, description="rule-engine condition over the facts.")
     points: dict[ModelId, int] = Field(min_length=1, description="Points added (or taken, if negative) per model.")
-    reason: str = Field(min_length=10, description="One sentence; {fact.path} placeholders show the fact's value.")
+    reason: ClaimText = Field(min_length=1, description="One sentence; {fact.path} placeholders show the fact's "
+                                                        "value; a claim where it states what the answers may not "
+                                                        "bear out (doubted answers).")
 
     @field_validator("points")
     @classmethod
@@ -277,6 +279,20 @@ class Design(Strict):
     title: str = Field(min_length=10, description="The design's name, as a client hears it.")
     text: ClaimText = Field(min_length=1, description="What the PMO is and does here, in two or three "
                                                       "sentences; sentences may carry the condition they state.")
+    why: ClaimText | None = Field(default=None, min_length=1,
+                                  description="Why this design fits, said first under 'Why this design'; sentences "
+                                              "may carry the condition they state.")
+    hides: list[str] = Field(default_factory=list,
+                             description="Ids of model rules whose reasons argue for what this design does not do "
+                                         "(gates for a lean portfolio office): not said under 'Why this design'.")
+
+
+class Focus(Strict):
+    """A sentence on what this client needs most, said in whichever design is given, where it holds."""
+
+    id: str = Field(pattern=RULE_ID)
+    when: str = Field(min_length=1, description="What the sentence says about the organisation; may read 'design'.")
+    text: str = Field(min_length=20, description="One sentence; {fact.path} placeholders show the answers it cites.")
 
 
 class ModelRules(Strict):
@@ -295,6 +311,10 @@ class ModelRules(Strict):
     oversight: list[Oversight] = Field(default_factory=list)
     designs: list[Design] = Field(default_factory=list,
                                   description="The PMO that fits, in the organisation's terms; first match wins.")
+    focus: list[Focus] = Field(default_factory=list,
+                               description="Sentences on what this client needs most, added to the design where "
+                                           "their condition holds, in order.")
+    max_focus: int = Field(default=3, ge=0, le=6, description="At most this many focus sentences per design.")
     phrases: dict[str, str] = Field(
         default_factory=dict,
         description="How a change of each context key reads in 'what would change'; {to} and {from} are the "
@@ -505,7 +525,7 @@ OwnerRole = Literal["CIO", "Executive sponsor", "PMO director", "PMO lead", "Por
 # A model, directive oversight, or a PMO design (rules/pmo-models.yaml designs) whose promises the item keeps.
 SetupFor = Literal["supportive", "controlling", "directive", "federated", "directive-oversight",
                    "part-time-method-owner", "lean-portfolio-office", "investment-board-office", "hub-and-spoke",
-                   "controlling-with-assurance"]
+                   "controlling-with-assurance", "service-first-office"]
 
 
 class Lever(Strict):
@@ -651,6 +671,10 @@ class PhasePlan(Strict):
     max_items: int = Field(default=6, ge=1, description="Default limit of improvements started per phase.")
     capacity: Capacity
     roles: list[RoleMap] = Field(default_factory=list, description="Smallest PMO first.")
+    role_words: dict[OwnerRole, str] = Field(
+        default_factory=dict,
+        description="How a role reads to the client, where the catalogue's role name is not true of every "
+                    "organisation (a law firm or a council has no CIO): one table, used for every owner shown.")
     phases: list[Phase] = Field(min_length=1)
 
 

@@ -145,6 +145,14 @@ class Design(Part):
     text: str
     claims: list[Claim] = []
     evidence: Evidence
+    why: str | None = None
+    hides: list[str] = []
+
+
+class DesignReason(Part):
+    rule: str
+    text: str
+    evidence: Evidence
 
 
 class Recommendation(Part):
@@ -159,6 +167,7 @@ class Recommendation(Part):
     oversight: Oversight | None = None
     close_on: CloseOn | None = None
     design: Design | None = None
+    why: list[DesignReason] = []
 
 
 class Function(Part):

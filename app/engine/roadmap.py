@@ -67,6 +67,7 @@ class RoadmapContent:
     max_items: int
     capacity: Capacity
     roles: tuple[RoleMap, ...]
+    role_words: Mapping[str, str]
     mitigated_by: Mapping[str, tuple[str, ...]]  # pitfall id -> improvement ids
     levers: Mapping[str, tuple[tuple[Condition, Lever], ...]] = field(default_factory=dict)  # item -> its levers
     not_early: Mapping[str, Condition] = field(default_factory=dict)  # item -> where it never starts in 90 days
@@ -196,6 +197,7 @@ def compile_roadmap(catalogues: Iterable[tuple[ImprovementCatalogue, Located]],
         max_items=plan.max_items,
         capacity=plan.capacity,
         roles=tuple(sorted(plan.roles, key=lambda r: r.up_to_people)),
+        role_words=dict(plan.role_words),
         mitigated_by={k: tuple(v) for k, v in mitigated_by.items()},
         levers={k: tuple(v) for k, v in levers.items()},
         not_early=not_early,
@@ -1045,7 +1047,8 @@ class _Planner:
                         "in_place": None if self.gaps(item) else "already in place: " + "; ".join(shown)})
         return out
 
-    def owner(self, role: str) -> str:
+    def held_by(self, role: str) -> str:
+        """The role that holds a catalogue role in a PMO of this size (phases.yaml roles)."""
         people, _ = self.people()
         if self.part_time() and role in PMO_ROLES:
             return "Method owner"  # not a PMO: one named person, a fraction of a post
@@ -1068,6 +1071,11 @@ class _Planner:
             return round(start_week + weeks, 2)
         begin = self.plan.start_date + dt.timedelta(days=round(start_week * 7))
         return round((end_after(begin, weeks) - self.plan.start_date).days / 7, 2)
+
+    def owner(self, role: str) -> str:
+        """Who owns a change here, in words true of any organisation (phases.yaml role_words)."""
+        held = self.held_by(role)
+        return self.roadmap.role_words.get(held, held)
 
     def date(self, week: float) -> str | None:
         if self.plan.start_date is None:
@@ -1111,7 +1119,8 @@ class _Planner:
             "theme": item.theme,
             "owner": role,
             "owner_role": item.owner,
-            "owner_name": self.plan.owners.get(role),
+            # A name given for the role by its earlier name ('CIO', before role_words) still counts.
+            "owner_name": self.plan.owners.get(role) or self.plan.owners.get(self.held_by(item.owner)),
             "effort_weeks": effort,
             "duration_weeks": item.duration_weeks,
             "start_week": start_week,

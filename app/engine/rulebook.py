@@ -22,7 +22,7 @@ class CompiledModelRule:
     id: str
     condition: Condition
     points: Mapping[str, int]
-    reason: str
+    reason: CompiledText
 
 
 @dataclass(frozen=True)
@@ -171,6 +171,15 @@ class CompiledDesign:
     condition: Condition | None
     title: str
     text: CompiledText
+    why: CompiledText | None = None
+    hides: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CompiledFocus:
+    id: str
+    condition: Condition
+    text: str
 
 
 @dataclass(frozen=True)
@@ -187,6 +196,8 @@ class Rulebook:
     oversight: tuple[CompiledOversight, ...]
     phrases: Mapping[str, str]
     designs: tuple[CompiledDesign, ...]
+    focus: tuple[CompiledFocus, ...]
+    max_focus: int
     pitfalls: tuple[CompiledPitfall, ...]
     own_first: tuple[CompiledOwnership, ...]
     dont_own: tuple[CompiledOwnership, ...]
@@ -341,12 +352,13 @@ def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]
     gates: list[CompiledGate] = []
     oversight: list[CompiledOversight] = []
     designs: list[CompiledDesign] = []
+    focus: list[CompiledFocus] = []
     pitfalls: list[CompiledPitfall] = []
     own_first: list[CompiledOwnership] = []
     dont_own: list[CompiledOwnership] = []
     settings: dict[str, Any] = dict(base_fit=50, hybrid_margin=8, fit_scale=25.0, ruled_out_fit=30, min_change=0.25,
                                     tie_break=("supportive", "controlling", "federated", "directive"),
-                                    models={}, phrases={})
+                                    models={}, phrases={}, max_focus=3)
     max_own, pains = 4, {}
     pain_texts: dict[str, CompiledPain] = {}
     checks: list[CompiledCheck] = []
@@ -371,15 +383,15 @@ def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]
         doc: ModelRules
         settings = dict(base_fit=doc.base_fit, hybrid_margin=doc.hybrid_margin, fit_scale=doc.fit_scale,
                         ruled_out_fit=doc.ruled_out_fit, min_change=doc.min_change, tie_break=tuple(doc.tie_break),
-                        models=doc.models, phrases=doc.phrases)
+                        models=doc.models, phrases=doc.phrases, max_focus=doc.max_focus)
         seen: set[str] = set()
         for i, rule in enumerate(doc.rules):
             _unique(located, ("rules", i, "id"), rule.id, seen)
             condition = compiler.condition(rule.when, located, ("rules", i, "when"), with_model=False, label=rule.id)
-            compiler.template(rule.reason, located, ("rules", i, "reason"), with_model=False, label=rule.id)
-            if condition is not None:
-                words.check(rule.reason, condition.reads, located, ("rules", i, "reason"), rule.id)
-                model_rules.append(CompiledModelRule(rule.id, condition, dict(rule.points), rule.reason))
+            reason = compiler.text(rule.reason, located, ("rules", i, "reason"), with_model=False, label=rule.id)
+            if condition is not None and reason is not None:
+                words.check(reason, condition.reads, located, ("rules", i, "reason"), rule.id)
+                model_rules.append(CompiledModelRule(rule.id, condition, dict(rule.points), reason))
         for model, definition in doc.models.items():
             for g, gate in enumerate(definition.requires):
                 loc = ("models", model, "requires", g)
@@ -406,10 +418,25 @@ def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]
                 if condition is None:
                     continue
             text = compiler.text(design.text, located, loc + ("text",), with_model=True, label=design.id)
-            if text is None:
+            why = compiler.text(design.why, located, loc + ("why",), with_model=True, label=design.id)
+            if text is None or (design.why is not None and why is None):
                 continue
-            words.check(text, condition.reads if condition else (), located, loc + ("text",), design.id)
-            designs.append(CompiledDesign(design.id, tuple(design.models), condition, design.title, text))
+            reads = condition.reads if condition else ()
+            words.check(text, reads, located, loc + ("text",), design.id)
+            words.check(why, reads, located, loc + ("why",), design.id)
+            for h, rule_id in enumerate(design.hides):
+                if rule_id not in {rule.id for rule in doc.rules}:
+                    located.problem(loc + ("hides", h), f"{rule_id!r} is not a model rule (in {design.id!r})")
+            designs.append(CompiledDesign(design.id, tuple(design.models), condition, design.title, text, why,
+                                          tuple(design.hides)))
+        for f, item in enumerate(doc.focus):
+            loc = ("focus", f)
+            _unique(located, loc + ("id",), item.id, seen)
+            condition = compiler.condition(item.when, located, loc + ("when",), with_model=True, label=item.id)
+            compiler.template(item.text, located, loc + ("text",), with_model=True, label=item.id)
+            if condition is not None:
+                words.check(item.text, condition.reads, located, loc + ("text",), item.id)
+                focus.append(CompiledFocus(item.id, condition, item.text))
 
     for doc, located in documents.get("pitfalls", []):
         doc: PitfallRules
@@ -534,6 +561,7 @@ def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]
         gates=tuple(gates),
         oversight=tuple(oversight),
         designs=tuple(designs),
+        focus=tuple(focus),
         pitfalls=tuple(pitfalls),
         own_first=tuple(own_first),
         dont_own=tuple(dont_own),

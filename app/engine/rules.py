@@ -80,7 +80,7 @@ def rank_models(rulebook: Rulebook, facts: Mapping[str, Any],
     for rule, hit in zip(rulebook.model_rules, outcome.fired):
         if not hit:
             continue
-        text = render(rule.reason, facts, labels)
+        text = render(rule.reason.template(facts), facts, labels)
         evidence = rule.condition.evidence(facts)
         for model, points in rule.points.items():
             reasons[model].append({"rule": rule.id, "text": text, "evidence": evidence, "points": points})
@@ -133,16 +133,46 @@ def choose_oversight(rulebook: Rulebook, facts: Mapping[str, Any],
     return None
 
 
-def choose_design(rulebook: Rulebook, facts: Mapping[str, Any],
+def choose_design(rulebook: Rulebook, facts: dict[str, Any],
                   labels: Mapping[str, Any] | None = None) -> dict[str, Any] | None:
-    """The PMO that fits, in the organisation's terms: the first design for the model whose condition holds."""
+    """The PMO that fits, in the organisation's terms: the first design for the model whose condition holds,
+    with the sentences on what this client needs most (the focus) that hold for it.
+
+    ``facts`` gains ``design``, the id of the design given (or 'none').
+    """
+    facts["design"] = "none"
     for design in rulebook.designs:
         if facts.get("model") in design.models and (design.condition is None or design.condition.matches(facts)):
+            facts["design"] = design.id
             template, claims = design.text.select(facts)
+            sentences = [template]
+            for item in rulebook.focus:
+                if len(sentences) > rulebook.max_focus:
+                    break
+                if item.condition.matches(facts):
+                    sentences.append(item.text)
+                    claims.append({"when": item.condition.text, "holds": True, "template": item.text})
+            why, why_claims = design.why.select(facts) if design.why is not None else ("", [])
             return {"id": design.id, "model": facts["model"], "title": design.title,
-                    "text": render(template, facts, labels), "claims": claims,
+                    "text": render(" ".join(sentences), facts, labels), "claims": claims + why_claims,
+                    "why": render(why, facts, labels), "hides": list(design.hides),
                     "evidence": design.condition.evidence(facts) if design.condition else {}}
     return None
+
+
+def design_reasons(recommendation: Mapping[str, Any], limit: int = 3) -> list[dict[str, Any]]:
+    """What 'Why this design' says: the design's own reason first, then the model's strongest reasons,
+    leaving out those that argue for what the design does not do (gates for a lean portfolio office)."""
+    design = recommendation.get("design") or {}
+    out = []
+    if design.get("why"):
+        out.append({"rule": design["id"], "text": design["why"], "evidence": design.get("evidence") or {}})
+    hidden = set(design.get("hides") or ())
+    chosen = next((r for r in recommendation.get("ranking") or [] if r["model"] == recommendation.get("model")),
+                  {"reasons": []})
+    out += [{"rule": r["rule"], "text": r["text"], "evidence": r.get("evidence") or {}}
+            for r in chosen["reasons"] if (r.get("points") or 0) > 0 and r["rule"] not in hidden]
+    return out[:limit]
 
 
 def set_model_facts(facts: dict[str, Any], recommendation: Mapping[str, Any]) -> None:

@@ -267,9 +267,20 @@ class ChangeSearch:
 CLIFF_EDGE = 0.5
 
 
+# How a folded cliff edge reads, with no number to aim at: (fewer, more) of each profile count.
+NEAR_PROFILE = {"context.active_projects": ("a markedly smaller portfolio", "a markedly larger portfolio"),
+                "context.business_units": ("fewer business units or domains", "more business units or domains")}
+
+
 def fold_cliff_edges(recommendation: dict[str, Any]) -> None:
-    """A cliff edge on one profile count is not offered: the close call it shows becomes a named hybrid."""
-    eligible = {entry["model"] for entry in recommendation.get("ranking", []) if entry.get("eligible")}
+    """A cliff edge on one profile count is not offered: the model it favours becomes a named hybrid.
+
+    It is not a close call (that is a runner-up within the margin, which has no cliff edge to fold):
+    "what would change" says which way the profile would have to move, without a number to aim at.
+    """
+    ranking = recommendation.get("ranking", [])
+    eligible = {entry["model"] for entry in ranking if entry.get("eligible")}
+    titles = {entry["model"]: entry.get("title") or entry["model"].title() for entry in ranking}
     recommendation["close_on"] = None
     kept = []
     for change in recommendation.get("what_would_change", []):
@@ -278,8 +289,14 @@ def fold_cliff_edges(recommendation: dict[str, Any]) -> None:
                 and before > 0 and abs(after - before) <= CLIFF_EDGE * before):
             if recommendation.get("hybrid_with") is None and change["model"] in eligible:
                 recommendation["hybrid_with"] = change["model"]
-                recommendation["close_call"] = True
                 recommendation["close_on"] = {key: change[key] for key in ("fact", "from", "to", "model")}
+                fewer, more = NEAR_PROFILE.get(change["fact"], ("a smaller " + change["fact"].split(".")[-1],
+                                                                "a larger " + change["fact"].split(".")[-1]))
+                now = (f"{before} active projects" if change["fact"] == "context.active_projects"
+                       else f"{before}")
+                kept.append({**change, "kind": "profile",
+                             "text": f"With {fewer if after < before else more} (now {now}), the "
+                                     f"{titles.get(change['model'], change['model'])} would fit better."})
             continue
         kept.append(change)
     recommendation["what_would_change"] = kept

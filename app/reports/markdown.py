@@ -70,7 +70,7 @@ def render_markdown(result: Mapping[str, Any]) -> str:
         chosen = next((r for r in rec.get("ranking") or [] if r["model"] == rec["model"]), {"reasons": []})
         if rec.get("close_call"):
             lines += ["A close call: the runner-up fits almost as well, so read what would change this.", ""]
-        support = [r for r in chosen.get("reasons", []) if (r.get("points") or 0) > 0]
+        support = rec.get("why") or [r for r in chosen.get("reasons", []) if (r.get("points") or 0) > 0]
         lines += [f"- {r['text']}" for r in support[:2]] + [""]  # the others, and the points, in the appendix
         lines += ["### What would change the recommendation", ""]
         lines += [f"- {c['text'] if isinstance(c, dict) else c}" for c in rec.get("what_would_change") or []]

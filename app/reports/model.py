@@ -262,14 +262,18 @@ def _recommendation(result: Mapping[str, Any], labels: Mapping[str, Any]) -> dic
     first = f"We recommend a {title}" + (f", with elements of a {rec['hybrid_with']} PMO" if rec.get("hybrid_with")
                                          else "") + "."
     support = sorted((r for r in reasons if (r["points"] or 0) > 0), key=lambda r: -(r["points"] or 0))
-    sentences = [first] + [r["text"] for r in support[:2]]
+    # What "Why this design" says: the design's own reason and the model's that fit it (older results:
+    # the model's strongest reasons).
+    why = [{"text": r["text"], "points": 1, "evidence": describe_evidence(r.get("evidence") or {}, labels)}
+           for r in rec.get("why") or []] or support
+    sentences = [first] + [r["text"] for r in why[:2]]
     if len(sentences) < 3 and rec.get("summary"):
         sentences.append(rec["summary"])
     return {
         # The models side by side: fit and the answers that decided it, for and against (no points).
         "compare": model_rows(result),
         "model": rec["model"], "title": title, "hybrid_with": rec.get("hybrid_with"),
-        "summary": rec.get("summary", ""), "sentences": sentences[:3], "reasons": reasons,
+        "summary": rec.get("summary", ""), "sentences": sentences[:3], "reasons": reasons, "why": why[:3],
         "ranking": [{"model": r["model"], "title": r.get("title") or r["model"].title(), "fit": r["fit"]}
                     for r in ranking],
         "what_would_change": [c["text"] if isinstance(c, Mapping) else str(c)
