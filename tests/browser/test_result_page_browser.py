@@ -56,6 +56,13 @@ def test_a_phone_reads_the_body_in_ten_screens_before_the_appendix(browser, serv
     try:
         top = page.evaluate("document.querySelector('#appendix').getBoundingClientRect().top + window.scrollY")
         assert top <= 10 * PHONE["height"], f"the appendix starts {top / PHONE['height']:.1f} screens down"
+        # A change's first reason shows; the others open with what it involves, nothing is lost.
+        more = page.locator("[data-why-more]").first
+        assert not more.is_visible()
+        more.locator("xpath=ancestor::details[1]/summary").click()
+        assert more.is_visible() and more.inner_text().startswith("Also why now:")
+        page.emulate_media(media="print")  # the print has no details to open: every reason is in the line
+        assert page.locator("[data-why-now] > span").first.is_visible()
         # Details open on demand: a later phase opens with a tap.
         later = page.locator("details.phase-more").first
         assert later.get_attribute("open") is None
