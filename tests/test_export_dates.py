@@ -19,8 +19,8 @@ import pytest
 from app import store
 from tests.api_helpers import ApiClient, make_token
 from tests.helpers import page_csrf, query, visible_text
-from tests.world import (build_world, org_assessment, route_cases, sign_in_admin, submit_through_web, world_ids,
-                         world_strings)
+from tests.world import (build_world, member_token_for, org_assessment, route_cases, sign_in_admin,
+                         submit_through_web, world_ids, world_strings)
 
 ISO_DATE = r"\d{4}-\d{2}-\d{2}"
 ISO = re.compile(rf"{ISO_DATE}(T\d{{2}}:\d{{2}}(:\d{{2}}(\.\d+)?)?(Z|[+-]\d{{2}}:\d{{2}})?)?")
@@ -173,3 +173,62 @@ def test_pages_write_dates_the_readable_way(dated):
         readable += [page for _ in re.finditer(READABLE, text)]
     assert {f"/orgs/{dated.org_b}", "/account", "/admin/audit"} <= set(readable), set(readable)  # dates were shown
     assert problems == [], "\n".join(problems)
+
+
+def deck_text(data: bytes) -> str:
+    """Every text a PowerPoint deck shows: its text boxes and its tables' cells."""
+    from pptx import Presentation
+
+    texts = []
+    for slide in Presentation(io.BytesIO(data)).slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                texts.append(shape.text_frame.text)
+            if shape.has_table:
+                texts += [cell.text for row in shape.table.rows for cell in row.cells]
+    return "\n".join(texts)
+
+
+def planned_token(dated) -> str:
+    """The member link of Bob's result at level 2, which has changes in its first 90 days."""
+    (response_id,), = query(dated.app, "SELECT r.id FROM responses r JOIN assessments a ON a.id = r.assessment_id "
+                                       "WHERE a.title = 'Bob Q3'")
+    return member_token_for(dated.app, response_id)
+
+
+def test_the_decks_write_dates_the_readable_way(dated):
+    """Both PowerPoint decks (a result's and the organisation's) say 'Assessed 7 Dec 2026', and the first
+    90 days' start and end the same way, never ISO."""
+    client = dated.b.client
+    for url in (f"/r/{planned_token(dated)}/report.pptx", f"/orgs/{dated.org_b}/report.pptx"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = deck_text(response.data)
+        assert re.findall(rf"\b{ISO_DATE}\b", text) == [], url
+        assert re.search(rf"prepared {READABLE.pattern}", text), url
+    text = deck_text(client.get(f"/r/{planned_token(dated)}/report.pptx").data)
+    assert re.search(rf"Assessed {READABLE.pattern}", text) and "The first 90 days" in text
+
+
+def test_the_workbooks_first_90_days_are_real_dates(dated):
+    """The Summary sheet's first 90 days hold dates a spreadsheet sorts, as the Roadmap sheet does."""
+    import openpyxl
+
+    response = dated.b.client.get(f"/r/{planned_token(dated)}/report.xlsx")
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data))["Summary"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    header = next(i for i, row in enumerate(rows) if row[:3] == ["Improvement", "Start", "End"])
+    items = [row for row in rows[header + 1:] if row[0]][:1]
+    assert items and all(isinstance(value, datetime) for value in items[0][1:3]), rows[header:header + 3]
+
+
+def test_the_benchmark_says_as_of_the_readable_way():
+    """The pooled benchmark's sentence (the dashboard, the organisation's HTML and PDF reports) says
+    'as of 7 Dec 2026'."""
+    from app.reports.model import _benchmark
+
+    found = {"basis": "organisation", "size_band": "51-200", "filter": "size", "shown": True, "size": 6,
+             "as_of": "2026-12-07", "quarters": {}, "standing": {}, "overall": 3, "overall_standing": "third"}
+    text = _benchmark(found, {"governance": "Governance"})["text"]
+    assert "as of 7 Dec 2026." in text and not re.search(rf"\b{ISO_DATE}\b", text)

@@ -19,6 +19,7 @@ from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
+from ..engine.summary import day
 from ..engine.whatif import NO_CHANGE
 from .guard import guard_formula
 from .levels import format_score, target_words
@@ -187,9 +188,9 @@ def render_pptx(report: Mapping[str, Any], template: str | Path | None = None) -
     rec = report["recommendation"]
 
     facts = [subject.get("organisation") or "" if report["kind"] == "workshop" else "",
-             f"Assessed {subject['assessed_on']}" if subject.get("assessed_on") else "",
+             f"Assessed {day(subject['assessed_on'])}" if subject.get("assessed_on") else "",
              f"period {subject['period']}" if subject.get("period") else "",
-             f"prepared {subject['prepared_on']}"]
+             f"prepared {day(subject['prepared_on'])}"]
     deck.title_slide(report["title"], " · ".join(f for f in facts if f))
 
     # The summary opens the deck, in the words and numbers every format prints.
@@ -214,7 +215,7 @@ def render_pptx(report: Mapping[str, Any], template: str | Path | None = None) -
     first = report["first_days"]
     if first:
         deck.table(slide, ["The first 90 days", "Owner", "Start", "End"],
-                   [(i["title"], i["owner"], i["start"].isoformat(), i["end"].isoformat()) for i in first],
+                   [(i["title"], i["owner"], day(i["start"].isoformat()), day(i["end"].isoformat())) for i in first],
                    [6, 2.5, 1.5, 1.5], top=deck.body_top + int(deck.body_height * 0.45), size=12)
     else:
         deck.text_box(slide, ["No change is planned to end within the first 90 days."],
@@ -362,7 +363,7 @@ def _rollup_deck(deck: Deck, report: Mapping[str, Any]) -> bytes:
     """An organisation assessed unit by unit: the roll-up's slides, never one unit's result."""
     subject = report["subject"]
     deck.title_slide(report["title"], f"The whole organisation, from the latest results of its {subject['units']} "
-                                      f"units · period {subject['period']} · prepared {subject['prepared_on']}")
+                                      f"units · period {subject['period']} · prepared {day(subject['prepared_on'])}")
     _rollup_slides(deck, report["rollup"])
     if report.get("benchmark"):
         _benchmark_slide(deck, report["benchmark"])

@@ -14,7 +14,7 @@ from ..engine.aggregate import agreement
 from ..engine.benchmark import MIN_GROUP
 from ..engine.evidence import CONFIDENCE_LABELS
 from ..engine.progress import item_dates, moved, roadmap_start
-from ..engine.summary import capacity_text, overall_text, reader_reasons, summary_of
+from ..engine.summary import capacity_text, day, overall_text, reader_reasons, summary_of
 from ..engine.vocabulary import DIMENSIONS
 from .evidence import describe_evidence, labels_of
 from .levels import describe_level, target_words
@@ -476,7 +476,7 @@ def _benchmark(found: Mapping[str, Any], titles: Mapping[str, str]) -> dict[str,
     rows.append({"area": "Overall", "quarter": found["overall"], "standing": found["overall_standing"]})
     return {"shown": True, "rows": rows, "size": found["size"],
             "text": (f"Compared: {basis}, with the {found['size']} other organisations on this server that take part "
-                     f"(each with different owners), in {group}, as of {found['as_of']}. Standing is given by "
+                     f"(each with different owners), in {group}, as of {day(found['as_of'])}. Standing is given by "
                      "quarter (1 is the bottom quarter, 4 the top), never as an exact rank; "
                      "their names and scores are never shown.")}
 

@@ -181,8 +181,8 @@ def _summary_sheet(book, report: Mapping[str, Any], fmt: Mapping[str, Any]) -> N
     for item in report["first_days"]:  # the summary's, with their dates
         row += 1
         write_cell(sheet, row, 0, item["title"], fmt)
-        write_cell(sheet, row, 1, item["start"].isoformat(), fmt)
-        write_cell(sheet, row, 2, item["end"].isoformat(), fmt)
+        write_cell(sheet, row, 1, item["start"], fmt)  # real dates, as on the Roadmap sheet
+        write_cell(sheet, row, 2, item["end"], fmt)
         write_cell(sheet, row, 3, item["owner"], fmt)
     if report.get("benchmark"):  # the quarters are on their own sheet
         row += 2
