@@ -127,3 +127,16 @@ def test_printed_result_page_keeps_cards_whole_and_prints_no_controls(server, pa
     assert "Re-plan the roadmap" not in text and "Download" not in text and "Sign in" not in text
     assert cards_split(page, ".card", DEFAULT_PAGE) == []
     assert overlapping(words) == []
+
+
+def test_no_printed_page_of_the_result_ends_with_a_heading(server, page, result_token, tmp_path):
+    """A heading stays with what it heads: none is the last thing on a printed page (issue 24 §5)."""
+    page.goto(f"{server.url}/r/{result_token}/result")
+    page.wait_for_selector("#radar svg", state="attached")
+    headings = page.evaluate("""() => [...document.querySelectorAll('main h2, main h3, main h4')]
+        .map(h => h.textContent.replace(/\\s+/g, ' ').trim()).filter(t => t.length > 3)""")
+    pages, _words = printed(page, tmp_path, "result-headings")
+    pages = [p for p in pages if p]
+    print(f"{len(pages)} printed pages; last words: " + " | ".join(p[-40:] for p in pages))
+    stranded = [(number + 1, h) for number, text in enumerate(pages[:-1]) for h in headings if text.endswith(h)]
+    assert stranded == [], f"headings alone at the foot of a page: {stranded}"
