@@ -3,6 +3,8 @@ plotly.js, which only the roadmap's timeline needs, is fetched after the page ha
 
 from __future__ import annotations
 
+import os
+
 from tests.helpers import Respondent
 
 
@@ -42,3 +44,35 @@ def test_the_result_radar_fits_a_phone_with_whole_labels_and_no_toolbar(server, 
     assert phone.locator(".modebar").count() == 0
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     assert phone.watch.errors() == []
+
+
+def test_the_timeline_is_drawn_again_when_a_laptops_window_narrows_to_a_phone(server, page):
+    """Loaded at 1366 and narrowed to 390 (a window narrowed, a tablet turned), the timeline takes the phone's
+    drawing: numbered rows that fit its box, not the laptop's 774 px chart spilling over the next heading."""
+    from tests.browser.conftest import wait_until
+    app = server.app
+    respondent = Respondent(app.test_client(), app.extensions["pmo_content"].default_questionnaire)
+    respondent.fill_context()
+    respondent.answer_all(lambda q: 2 if q.id.startswith(("governance", "leadership")) else 3)
+    assert respondent.submit().status_code == 302
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(server.url + respondent.base + "/result", wait_until="load", timeout=60_000)
+    page.wait_for_selector("#timeline[data-drawn]", state="attached", timeout=60_000)
+    wide = page.locator("#timeline .ytick text").evaluate_all("els => els.map(e => e.textContent)")
+    assert wide and not all(t.isdigit() for t in wide), "a laptop's timeline names each change"
+    page.set_viewport_size({"width": 390, "height": 844})
+    wait_until(page, """() => {
+        const el = document.querySelector('#timeline[data-drawn]');
+        const ticks = el ? [...el.querySelectorAll('.ytick text')].map(t => t.textContent) : [];
+        return ticks.length && ticks.every(t => /^\\d+$/.test(t));
+    }""")
+    spill = page.evaluate("""() => {
+        const box = document.querySelector('#timeline').getBoundingClientRect();
+        const svg = document.querySelector('#timeline .main-svg').getBoundingClientRect();
+        return svg.right - box.right;
+    }""")
+    assert spill <= 1, f"the timeline spills {spill:.0f} px past its box"
+    if os.environ.get("PMO_SHOTS"):  # a folder: a screenshot for a person to look at
+        page.locator("#timeline").scroll_into_view_if_needed()
+        page.screenshot(path=os.path.join(os.environ["PMO_SHOTS"], "timeline-narrowed-390.png"))
+    assert page.watch.errors() == []

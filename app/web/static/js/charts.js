@@ -36,6 +36,7 @@
     // are in the table under each chart instead.
     var config = { responsive: true, displaylogo: false, displayModeBar: false };
     var small = window.matchMedia && window.matchMedia("(max-width: 767.98px)").matches;
+    el.setAttribute("data-layout", layoutKey(el));
     window.Plotly.newPlot(el, fig.data || [], fig.layout || {}, config).then(function () {
       return small ? unclip(el, fig.layout || {}) : null;
     }).then(function () {
@@ -74,6 +75,25 @@
       if (trace.meta && trace.meta.narrow_y) { trace.y = trace.meta.narrow_y; }
     });
   }
+  // Which drawing fits the element now: a figure's narrow variant and the phone's margins depend on it.
+  function layoutKey(el) {
+    var small = window.matchMedia && window.matchMedia("(max-width: 767.98px)").matches;
+    return (el.clientWidth < NARROW_PX ? "narrow" : "wide") + (small ? "-small" : "");
+  }
+  // A window narrowed (or a phone turned) past a chart's breakpoint draws that chart again from its
+  // figure, so a timeline drawn for a laptop never spills out of a phone's box.
+  var resizing = null;
+  window.addEventListener("resize", function () {
+    window.clearTimeout(resizing);
+    resizing = window.setTimeout(function () {
+      document.querySelectorAll("[data-figure][data-drawn]").forEach(function (el) {
+        if (!window.Plotly || el.getAttribute("data-layout") === layoutKey(el)) { return; }
+        el.removeAttribute("data-drawn");
+        window.Plotly.purge(el);
+        drawNow(el);
+      });
+    }, 150);
+  });
   window.pmoDrawCharts = function (root) {
     (root || document).querySelectorAll("[data-figure]").forEach(draw);
   };
