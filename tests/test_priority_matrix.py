@@ -107,7 +107,7 @@ def test_the_pdf_shows_the_matrix_on_page_two(report, tmp_path):
     pages = [" ".join(page.split()) for page in text.split("\f")]
     assert "Where to improve first" in pages[1]
     for point in report["matrix"]:
-        assert f"{point['title']} {point['score']:.1f}" in pages[1]
+        assert f"{point['title']} {point['score']:.2f}" in pages[1]
 
 
 def test_the_deck_has_a_native_scatter_of_the_matrix(report):
@@ -116,7 +116,7 @@ def test_the_deck_has_a_native_scatter_of_the_matrix(report):
     chart = next(shape.chart for shape in slide.shapes if shape.has_chart)
     assert chart.chart_type == XL_CHART_TYPE.XY_SCATTER
     series = list(chart.plots[0].series)
-    assert [s.name for s in series] == [f"{p['title']} {p['score']:.1f}" for p in report["matrix"]]
+    assert [s.name for s in series] == [f"{p['title']} {p['score']:.2f}" for p in report["matrix"]]
     assert [(s.values[0]) for s in series] == [p["y"] for p in report["matrix"]]
     labels = [s.points[0].data_label.text_frame.text for s in series]
     assert labels == [s.name for s in series]

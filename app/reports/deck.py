@@ -24,6 +24,7 @@ from ..engine.whatif import NO_CHANGE
 from .guard import guard_formula
 from .levels import format_score, target_words
 from .model import CLOSE_CALL, evidence_given, share_words
+from .matrix import matrix_label
 
 NAVY = RGBColor(0x15, 0x32, 0x5C)
 BLUE = RGBColor(0x1F, 0x4E, 0x8C)
@@ -325,7 +326,7 @@ def _matrix_slide(deck: Deck, report: Mapping[str, Any], body_w: int) -> None:
     slide = deck.slide("Where to improve first")
     data = XyChartData()
     for point in report["matrix"]:
-        series = data.add_series(_text(f"{point['title']} {point['score']:.1f}"), number_format="0.0")
+        series = data.add_series(_text(matrix_label(point)), number_format="0.00")
         series.add_data_point(point["score"], point["y"])
     width = int(body_w * 0.6)
     chart = slide.shapes.add_chart(XL_CHART_TYPE.XY_SCATTER, deck.margin, deck.body_top, width, deck.body_height,
@@ -347,7 +348,7 @@ def _matrix_slide(deck: Deck, report: Mapping[str, Any], body_w: int) -> None:
         series.format.line.fill.background()
         label = series.points[0].data_label  # python-pptx gives a scatter's labels point by point
         label.position = XL_LABEL_POSITION.RIGHT if point["score"] < 4 else XL_LABEL_POSITION.LEFT
-        label.text_frame.text = _text(f"{point['title']} {point['score']:.1f}")
+        label.text_frame.text = _text(matrix_label(point))
         label.text_frame.paragraphs[0].runs[0].font.size = Pt(12)
     ranked = sorted(report["matrix"], key=lambda p: -(p["priority"] or 0))
     rows = [(p["title"], p["importance"].capitalize(), format_score(p["score"]),

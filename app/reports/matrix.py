@@ -13,6 +13,7 @@ from typing import Any, Mapping
 from markupsafe import escape
 
 from ..engine.vocabulary import DIMENSIONS, IMPORTANCE_LEVELS
+from .levels import format_score
 
 # Importance on the vertical axis: low 1, normal 2, high 3; an area's lane moves it within ±SPREAD.
 BAND_Y = {level: index + 1 for index, level in enumerate(IMPORTANCE_LEVELS)}
@@ -44,7 +45,7 @@ def matrix_points(result: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def matrix_label(point: Mapping[str, Any]) -> str:
-    return f"{point['title']} {point['score']:.1f}"
+    return f"{point['title']} {format_score(point['score'])}"
 
 
 INK = "#212529"
@@ -73,7 +74,7 @@ def matrix_svg(points: list[Mapping[str, Any]], *, font: int = 14) -> str:
     def y(value: float) -> float:
         return bottom - (value - 0.5) * band
 
-    said = "; ".join(f"{p['title']}: {p['importance']} importance, score {p['score']:.1f}" for p in points)
+    said = "; ".join(f"{p['title']}: {p['importance']} importance, score {format_score(p['score'])}" for p in points)
     parts = [f'<svg class="priority-matrix" viewBox="0 0 {width:.0f} {height:.0f}" xmlns="http://www.w3.org/2000/svg" '
              f'role="img" aria-label="Priority matrix, importance against maturity. {escape(said)}" '
              f'font-family="{FONT}">',

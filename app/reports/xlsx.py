@@ -16,6 +16,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from ..engine.summary import summary_sections
 from .guard import guard_formula
 from .model import CLOSE_CALL
+from .matrix import matrix_label
 from .tables import Table, report_tables
 
 SHEET_OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
@@ -206,7 +207,7 @@ def _matrix_sheet(book, report: Mapping[str, Any], fmt: Mapping[str, Any]) -> No
     chart = book.add_chart({"type": "scatter"})
     for index, point in enumerate(report["matrix"]):
         row = 4 + index
-        write_cell(sheet, row, 0, f"{point['title']} {point['score']:.1f}", fmt)
+        write_cell(sheet, row, 0, matrix_label(point), fmt)
         write_cell(sheet, row, 1, point["importance"], fmt)
         write_cell(sheet, row, 2, point["score"], fmt)
         write_cell(sheet, row, 3, point["priority"], fmt)
