@@ -275,7 +275,7 @@ def test_a_part_time_method_owner_is_a_fraction_of_one_persons_time(roadmap, que
                   facts={"context.active_projects": 5})
     text = capacity_text(result["capacity"])
     assert "a fraction of one person's time" in text and "1 person" not in text, text
-    assert result["capacity"]["changes"] <= 4
+    assert result["capacity"]["changes"] <= 8  # a handful a quarter, four at most, over the plan
 
 
 def test_the_default_capacity_and_effort_follow_the_organisations_size(roadmap, questionnaire):

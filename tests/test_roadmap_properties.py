@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from app.engine import run_assessment
 from app.engine.models import THEMES
+from app.engine.roadmap import PART_TIME_FIRST
 from app.engine.vocabulary import DIMENSIONS
 from bench.common import random_answers, random_context
 
@@ -137,8 +138,9 @@ def test_each_phase_stays_within_the_pmos_capacity(content, questionnaire, seed)
     # A PMO leads a handful of changes per person; what waits says why.
     dated = [i for p in roadmap["phases"] if p["id"] != "later" for i in p["items"]]
     per_person = content.roadmap.capacity.changes_per_person
-    # A part-time method owner leads half of what one person in a PMO would.
-    assert roadmap["capacity"]["changes"] == (per_person // 2 if roadmap["capacity"]["part_time"] else people * per_person)
+    # A part-time method owner leads the handful a quarter it starts (PART_TIME_FIRST), over the plan.
+    assert roadmap["capacity"]["changes"] == (PART_TIME_FIRST * 2 if roadmap["capacity"]["part_time"]
+                                              else people * per_person)
     assert len(dated) <= max(roadmap["capacity"]["changes"], sum(i["outside_cap"] for i in dated))
     for phase in roadmap["phases"]:
         assert (phase["note"] is not None) == (phase["id"] == "later"), phase["id"]

@@ -295,9 +295,11 @@ class _Planner:
         self.decisive: dict[str, int] = {}  # item -> the phase it starts by (a design's defining step, a lever)
         self.defining: set[str] = set()  # the defining set-up step of the design that fits
         self.unbounded: set[str] = set()  # protected work that takes no phase's room from the rest
+        self.must: set[str] = set()  # protected work the PMO's change budget never pushes out
         self.first_work: set[str] = set()  # the pain's first work and the decisive steps: start when they can
         self.beyond_changes = False  # work waits because the PMO leads only so many changes
         self.last_end_week = 0.0  # when the last planned change ends
+        self.dated = 0  # how many changes the plan dates
         self.ends: dict[str, float] = {}  # item -> the week it ends (working days counted in a dated plan)
         self._gaps: dict[str, tuple[tuple[str, int | None, int], ...]] = {}  # item -> gaps(item), worked out once
         self._applies: dict[str, bool] = {}  # item -> whether its `when` holds, evaluated once
@@ -697,12 +699,14 @@ class _Planner:
         for item_id in foundations:
             self.add(item_id, "foundation", "the PMO's other changes need an active sponsor and a written mandate")
         protected |= foundations
+        high_first = set()
         for pitfall_id, pitfall in pitfalls.items():
             if pitfall["severity"] != "high":
                 continue
             mitigating = [i for i in self.roadmap.mitigated_by.get(pitfall_id, ()) if i in self.drivers]
             if mitigating:
-                protected.add(min(mitigating, key=lambda i: (self.roadmap.items[i].to_level, self.roadmap.order[i])))
+                high_first.add(min(mitigating, key=lambda i: (self.roadmap.items[i].to_level, self.roadmap.order[i])))
+        protected |= high_first
         protected |= {i for i in self.drivers if self.federating(i)}
         protected |= self.first_setup
         protected |= set(self.decisive)
@@ -722,6 +726,19 @@ class _Planner:
             first_work |= {item_id} | self.before(item_id)
         self.first_work = self.with_shapers(first_work)
         self.unbounded = self.with_shapers(unbounded) | self.first_work
+        # What the change budget never pushes out: what takes no phase's room, the pain's work, each high
+        # pitfall's first mitigation (a part-time owner: the pain's first work, its defining step, the
+        # foundations, each high pitfall's first mitigation, which its note calls in the roadmap, and the
+        # design's set-up, which its paragraph promises).
+        if self.part_time():
+            setup = {i for i in self.drivers if "setup" in self.drivers[i]
+                     and self.plan.design in self.roadmap.items[i].setup_for}
+            must = self.pain_first | self.defining | foundations | high_first | setup
+        else:
+            must = self.unbounded | set(self.pain_items) | high_first
+        for item_id in list(must):
+            must |= self.before(item_id)
+        self.must = self.with_shapers(must)
         if self.pain_items:
             title = self.roadmap.items[first].title
             for item_id in self.before(first):
@@ -900,9 +917,9 @@ class _Planner:
         return [people, max(people, round(people * SIZE_SPREAD))]
 
     def changes(self) -> int:
-        """How many changes the PMO can lead over the planned phases (a part-time owner: half a person's)."""
+        """How many changes the PMO can lead over the planned phases (a part-time owner: two quarters' handful)."""
         per_person = self.roadmap.capacity.changes_per_person
-        return max(1, per_person // 2) if self.part_time() else per_person * self.people()[0]
+        return PART_TIME_FIRST * 2 if self.part_time() else per_person * self.people()[0]
 
     def who(self) -> str:
         """The PMO as the plan line names it: 'a PMO of about 3 people', 'a fraction of one person's time'."""
@@ -917,8 +934,18 @@ class _Planner:
         """Why work waits, as the plan in one line gives it in brackets."""
         months = self.roadmap.phases[-1].end_month
         if self.beyond_changes:
-            return f"{self.who()} can lead about {self.changes()} in {months} months"
+            return f"{self.who()} can lead about {self.changes()} in {months} months" + self.overrun()
         return f"they do not fit in {months} months beside the planned work of {self.who()}"
+
+    def overrun(self) -> str:
+        """What the plan says when the work that cannot wait is more than the PMO leads: never a plan
+        that quietly starts more than the PMO can lead."""
+        if self.dated <= self.changes():
+            return ""
+        if self.part_time():
+            return f"; the {self.dated} that cannot wait need more of that time"
+        per_person = self.roadmap.capacity.changes_per_person
+        return f"; the {self.dated} that cannot wait need about {math.ceil(self.dated / per_person)} people"
 
     def later_note(self) -> str:
         """Why work waits: the PMO's number of changes, or its time, over the planned phases."""
@@ -998,9 +1025,9 @@ class _Planner:
                         continue  # the first 90 days are for what the organisation needs, not for a target
                     if index == 0 and self.not_early(item_id) and not first:
                         continue  # starter templates wait until agile-only teams' real needs are known
-                    if dated >= changes and not protected:
+                    if dated >= changes and item_id not in self.must:
                         self.beyond_changes = True
-                        continue
+                        continue  # the PMO leads only so many changes: protected ones count too
                     quarters = max(1, round((phase.end_month - phase.start_month) / 3))
                     if (self.part_time() and used[index][0] >= PART_TIME_FIRST * quarters
                             and item_id not in self.pain_first | self.defining and item_id not in foundations):
@@ -1029,6 +1056,7 @@ class _Planner:
                     self.last_end_week = max(self.last_end_week, end_week[item_id])
                 start_week[item_id] = start
                 break
+        self.dated = dated
         return [(slots[i][0], placed[i]) for i in range(len(slots)) if placed[i]]
 
     # -- 4. describe it ---------------------------------------------------------------
