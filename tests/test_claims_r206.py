@@ -6,6 +6,8 @@ the sentence that must not be said, beside the answers where it is true and is s
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.test_claims_r204 import assert_said, pitfall, result_for
@@ -82,3 +84,17 @@ def test_what_would_change_never_says_a_pitfall_already_high_becomes_high(conten
     changes = [c.get("would_change") or "" for c in result["check_first"]]
     assert any("already high" in text for text in changes), changes
     assert not any("becomes high" in text for text in changes), changes
+
+
+@pytest.mark.parametrize("consistency,said,not_said", [
+    # Standards applied widely (4-5): the practices do not "vary from team to team".
+    (5, "standards already hold widely (consistency level 5)", "vary from team to team"),
+    (4, "standards already hold widely (consistency level 4)", "vary from team to team"),
+    (2, "vary from team to team", "already hold widely"),
+])
+def test_a_mid_maturity_reason_says_practices_vary_only_where_standards_do(content, questionnaire, consistency,
+                                                                          said, not_said):
+    result = result_for(content, questionnaire, {"governance.standards_consistency": consistency}, {})
+    assert 2.5 <= result["overall"]["score"] < 3.5
+    text = json.dumps(result, ensure_ascii=False)
+    assert said in text and not_said not in text
