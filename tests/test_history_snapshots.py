@@ -18,8 +18,8 @@ from tests.history_helpers import ALL_TWO, Assessment, Member, snapshot_id_of, w
 # Frozen snapshots and re-scoring
 # --------------------------------------------------------------------------
 
-REASON_BEFORE = "a portfolio this size also needs a firm minimum"
-REASON_AFTER = "a portfolio this size also needs a short list of rules (edited)"
+REASON_BEFORE = "voluntary standards no longer give leaders a reliable, comparable picture"
+REASON_AFTER = "voluntary standards no longer give leaders a comparable picture (edited)"
 QUESTION_BEFORE = "How clearly are decision rights over the portfolio defined"
 QUESTION_AFTER = "Edited: who decides over the portfolio"
 
