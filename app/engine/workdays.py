@@ -59,10 +59,10 @@ def snap_schedule(items: Iterable[Mapping[str, Any]]) -> dict[str, tuple[date, d
     pending = list(dated)
     while pending:
         # The first whose prerequisites and shapers are placed (a prerequisite ends before its item starts).
+        unplaced = {i["id"] for i in pending}
         for item in pending:
-            waits = [r for r in item.get("requires") or () if r in {i["id"] for i in pending}]
-            waits += [s for s in shaped_by.get(item["id"], ()) if s in {i["id"] for i in pending}]
-            if not waits:
+            if not any(r in unplaced for r in item.get("requires") or ()) \
+                    and not any(s in unplaced for s in shaped_by.get(item["id"], ())):
                 break
         else:  # pragma: no cover - a roadmap's prerequisites never form a cycle
             item = pending[0]
