@@ -81,6 +81,15 @@ class RoadmapContent:
                 index.setdefault(question, []).append(item_id)
         return {question: tuple(ids) for question, ids in index.items()}
 
+    @functools.cached_property
+    def shaped_by(self) -> Mapping[str, frozenset[str]]:
+        """Item id -> the improvements that start no later than it names (their started_after), built once."""
+        index: dict[str, set[str]] = {}
+        for item_id, item in self.items.items():
+            for earlier in item.started_after:
+                index.setdefault(earlier, set()).add(item_id)
+        return {earlier: frozenset(ids) for earlier, ids in index.items()}
+
 
 # --------------------------------------------------------------------------
 # Load-time checks
@@ -380,9 +389,13 @@ class _Planner:
 
     def before(self, item_id: str) -> set[str]:
         """Every chosen item that ends before this one starts (its prerequisites, transitively)."""
+        return set(self._chosen_before(item_id))
+
+    def _chosen_before(self, item_id: str) -> set[str]:
+        """before(item_id) as it is kept: read it, never change it."""
         known = self._before.get(item_id)
         if known is not None:
-            return set(known)
+            return known
         seen: set[str] = set()
         queue = [r for r in self.requires(item_id) if r in self.drivers]
         while queue:
@@ -391,13 +404,13 @@ class _Planner:
                 seen.add(other)
                 queue.extend(r for r in self.requires(other) if r in self.drivers)
         self._before[item_id] = seen
-        return set(seen)
+        return seen
 
     def level_before(self, item_id: str, question: str) -> int | None:
         """The practice's level when this item starts: the answer, or what earlier steps bring it to."""
         now = self.plan.answers.get(question)
         to = self.roadmap.items[item_id].raises[question]
-        steps = [self.roadmap.items[i].raises[question] for i in self.before(item_id)
+        steps = [self.roadmap.items[i].raises[question] for i in self._chosen_before(item_id)
                  if question in self.roadmap.items[i].raises and self.roadmap.items[i].raises[question] < to]
         if now is None:
             return max(steps, default=None)
@@ -749,6 +762,13 @@ class _Planner:
     def shapers(self, item_id: str) -> list[str]:
         """The chosen work that starts no later than this item: listening, co-design, pilots."""
         return [i for i in self.roadmap.items[item_id].started_after if i in self.drivers]
+
+    def shaped(self, item_id: str) -> list[str]:
+        """The chosen work this item starts no later than, in the order it was chosen."""
+        shaped = self.roadmap.shaped_by.get(item_id)
+        if not shaped or item_id not in self.drivers:
+            return []
+        return [i for i in self.drivers if i in shaped]
 
     def with_shapers(self, items: set[str]) -> set[str]:
         """These items, and what shapes them with everything that needs first (protected alike)."""
@@ -1138,7 +1158,7 @@ class _Planner:
             "raises": practices,
             "requires": [r for r in self.requires(item_id) if r in self.drivers],
             # The planned work it shapes, and so starts no later than (listening, co-design, pilots).
-            "shapes": [i for i in self.drivers if item_id in self.shapers(i)],
+            "shapes": self.shaped(item_id),
             "drivers": [key for key in DRIVERS if key in drivers],
             # The pain, the foundations, a high pitfall's first mitigation: the capacity cap trims the rest.
             "outside_cap": item_id in self.protected,
