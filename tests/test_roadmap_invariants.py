@@ -58,6 +58,8 @@ def test_1_the_stated_pain_has_dated_work_in_the_first_90_days(content, question
                 to = item.raises.get(question)
                 if not to or item.setup_only or not applies(item_id) or not answers[question] < to <= answers[question] + 2:
                     continue
+                if any((answers.get(q) or 0) >= level for q, level in item.in_place_at.items()):
+                    continue  # another practice its title names shows the work done
                 gaps = {q: level - answers[q] for q, level in item.raises.items()
                         if answers.get(q) is not None and answers[q] < level}
                 main, level = next(iter(item.raises.items()))
@@ -98,6 +100,23 @@ def test_5_no_dated_item_raises_a_practice_already_at_its_level(organisations):
             for practice in item["raises"]:
                 now = answers.get(practice["question"])
                 assert now is None or now < practice["to"], (seed, item["id"], practice["question"])
+
+
+def test_5_no_item_tells_a_practice_its_title_names_to_start_where_it_is_in_place(content, organisations):
+    # "Take data straight from the teams' own tools" beside tool integration at 5, "Write down who decides"
+    # beside decision rights at 5 (round 207): a practice the title names, raised or not, is below the
+    # level that shows the work done (tests/test_roadmap_content.py ties titles to practices).
+    from tests.test_roadmap_content import named_practices
+
+    told = 0
+    for seed, answers, _context, result in organisations:
+        for _phase, item in everything(result):
+            catalogue = content.roadmap.items[item["id"]]
+            for question in named_practices(catalogue.title):
+                level = catalogue.in_place_at.get(question) or catalogue.raises[question]
+                told += 1
+                assert (answers.get(question) or 0) < level, (seed, item["id"], question, answers.get(question))
+    assert told > 1000, told
 
 
 def test_7_no_item_raises_a_practice_by_more_than_two_levels(organisations):

@@ -549,6 +549,11 @@ class Improvement(Strict):
         description="The questions this improvement raises and the level it brings each to (2-5). It is "
                     "planned only while one of them is below its level; when all stand there, it is met.")
     theme: Theme = Field(description="Sequencing theme: ownership, intake and reporting come before optimisation.")
+    in_place_at: dict[str, int] = Field(
+        default_factory=dict,
+        description="Other practices its title names, and the level at which each shows the work done: where any "
+                    "stands there, the item is not planned, whatever it raises ('Take data straight from the teams' "
+                    "own tools' where tool integration is at 3 or more).")
     requires: list[str] = Field(default_factory=list, description="Ids of improvements that must come first.")
     when: str | None = Field(default=None, description="Condition: the improvement only fits where it holds "
                                                        "(e.g. a PPM platform for a large portfolio).")
@@ -587,7 +592,7 @@ class Improvement(Strict):
                     "earns the trust the rest of the plan needs.")
     description: str = Field(min_length=20, description="What is done, in plain language.")
 
-    @field_validator("raises")
+    @field_validator("raises", "in_place_at")
     @classmethod
     def _raise_levels(cls, raises: dict[str, int]) -> dict[str, int]:
         for question, level in raises.items():

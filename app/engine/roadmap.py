@@ -134,9 +134,10 @@ def compile_roadmap(catalogues: Iterable[tuple[ImprovementCatalogue, Located]],
                 located.problem(("items", index, "relieves", r),
                                 f"{pitfall!r} is relieved but not mitigated: name it in mitigates too")
         if questionnaire is not None:
-            for question in item.raises:
-                if questionnaire.question(question) is None:
-                    located.problem(("items", index, "raises", question), f"unknown question {question!r}")
+            for key, questions in (("raises", item.raises), ("in_place_at", item.in_place_at)):
+                for question in questions:
+                    if questionnaire.question(question) is None:
+                        located.problem(("items", index, key, question), f"unknown question {question!r}")
         if compiler is not None and item.when is not None:
             condition = compiler.condition(item.when, located, ("items", index, "when"), with_model=True,
                                            label=item_id)
@@ -358,8 +359,15 @@ class _Planner:
     def needed(self, item_id: str) -> bool:
         known = self._needed.get(item_id)
         if known is None:
-            known = self._needed[item_id] = self.applies(item_id) and bool(self.gaps(self.roadmap.items[item_id]))
+            item = self.roadmap.items[item_id]
+            known = self._needed[item_id] = (self.applies(item_id) and bool(self.gaps(item))
+                                             and not self.shown_done(item))
         return known
+
+    def shown_done(self, item: Improvement) -> bool:
+        """Whether another practice its title names shows the work done (decision rights published)."""
+        answers = self.plan.answers
+        return any((answers.get(q) or 0) >= level for q, level in item.in_place_at.items())
 
     def name(self, question: str) -> str:
         return self.plan.practice_names.get(question, question.split(".", 1)[-1].replace("_", " ").capitalize())
@@ -1091,8 +1099,11 @@ class _Planner:
                 continue
             shown = [f"{self.name(q)} is at level {plan.answers[q]}" for q, level in item.raises.items()
                      if plan.answers.get(q) is not None and plan.answers[q] >= level]
+            shown += [f"{self.name(q)} is at level {plan.answers[q]}" for q, level in item.in_place_at.items()
+                      if (plan.answers.get(q) or 0) >= level]
             out.append({"id": item_id, "title": item.title, "for": designs[0], "phase": phase_of.get(item_id),
-                        "in_place": None if self.gaps(item) else "already in place: " + "; ".join(shown)})
+                        "in_place": None if self.gaps(item) and not self.shown_done(item)
+                        else "already in place: " + "; ".join(shown)})
         return out
 
     def held_by(self, role: str) -> str:

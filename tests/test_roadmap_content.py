@@ -1,0 +1,98 @@
+"""What the roadmap contains (issue 22, round 207): no step for a practice already in place.
+
+A catalogue item's title can name a practice it does not raise ("Take data straight from the
+teams' own tools" raises closeness to delivery, yet speaks of tool integration). Such a practice is
+named in `in_place_at` with the level that shows the work done, and the item is never planned
+where it stands there. The phrases below find the practices a title names; the catalogue test
+fails for a title that names one it neither raises nor lists. The property over the 2,000 uneven
+organisations is in tests/test_roadmap_invariants.py.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app.engine import run_assessment
+from tests.test_rules import BASE, answers_at
+
+# Words in a title that tell the reader to start a practice: (pattern, the practice).
+NAMED = [
+    (r"\bwho decides\b|\bwho approves\b|\bdecision rights\b", "governance.decision_rights"),
+    (r"teams' own tools|\bfeeds\b", "tools.integration"),
+    (r"\bbaseline of dates\b", "analytics.forecast_accuracy"),
+    (r"\bstatus report template\b", "governance.status_reporting"),
+    (r"\bstaffing matrix\b", "analytics.capacity_model"),
+    (r"\bportfolio register\b", "analytics.portfolio_view"),
+    (r"\bescalation thresholds\b", "governance.escalation_thresholds"),
+    (r"\bchange log\b", "governance.scope_change_control"),
+    (r"\bproject templates\b", "governance.minimum_artefacts"),
+    (r"\bdashboards?\b", "tools.dashboards"),
+    (r"\bautomate\b", "tools.automation"),
+]
+
+
+def named_practices(title: str) -> set[str]:
+    """The practices a title tells the reader to start, by the phrases above."""
+    return {question for pattern, question in NAMED if re.search(pattern, title, re.IGNORECASE)}
+
+
+def planned(result) -> dict[str, str]:
+    return {item["id"]: phase["id"] for phase in result["roadmap"]["phases"] if phase["id"] != "later"
+            for item in phase["items"]}
+
+
+def test_every_practice_a_title_names_is_raised_or_shows_the_work_in_place(content):
+    loose = [f"{item_id}: {question}" for item_id, item in content.roadmap.items.items()
+             for question in named_practices(item.title)
+             if question not in item.raises and question not in item.in_place_at]
+    assert not loose, "name these in raises or in_place_at: " + "; ".join(loose)
+
+
+def test_the_phrases_find_the_practices_they_are_meant_to(content):
+    # The table above is only as good as what it finds: each phrase names at least one catalogue title.
+    titles = [item.title for item in content.roadmap.items.values()]
+    for pattern, question in NAMED:
+        assert any(re.search(pattern, t, re.IGNORECASE) for t in titles), (pattern, question)
+
+
+# Round 207's two steps for practices already in place, as minimal organisations of our own.
+IN_PLACE = {
+    # id: (levels, overrides, context, the answers that make the practice weak)
+    "feeds-from-team-tools-already-run": (
+        3, {"facilitation__delivery_proximity": 3, "tools__integration": 5, "tools__automation": 5},
+        {"org_size": "large", "active_projects": 90, "existing_pmo": "established",
+         "primary_pain": "strategic_misalignment", "delivery_mix": "waterfall", "regulated": True},
+        {"tools__integration": 2}),
+    "decision-rights-already-published": (
+        2, {"governance__decision_rights": 5, "leadership__role_clarity": 2},
+        {"org_size": "small", "active_projects": 3, "existing_pmo": "none", "primary_pain": "resource_conflicts",
+         "delivery_mix": "agile"},
+        {"governance__decision_rights": 2}),
+}
+
+
+def told_to_start(content, result, answers) -> list[tuple[str, str]]:
+    """(item, practice) for each planned item whose title names a practice already at the level that shows
+    its work done: the item's own level for it, else 4."""
+    out = []
+    for phase in result["roadmap"]["phases"]:
+        for item in phase["items"]:
+            catalogue = content.roadmap.items[item["id"]]
+            for question in named_practices(catalogue.title):
+                level = catalogue.in_place_at.get(question) or catalogue.raises.get(question) or 4
+                if (answers.get(question) or 0) >= level:
+                    out.append((item["id"], question))
+    return out
+
+
+@pytest.mark.parametrize("levels, overrides, context, weaker", IN_PLACE.values(), ids=IN_PLACE.keys())
+def test_no_step_is_planned_for_a_practice_its_title_names_that_is_in_place(
+        content, questionnaire, levels, overrides, context, weaker):
+    answers = answers_at(questionnaire, levels, **overrides)
+    assert told_to_start(content, run_assessment(content, answers, {**BASE, **context}), answers) == []
+    # The same organisation with that practice weak is told to start it: the test can tell them apart.
+    weak = answers_at(questionnaire, levels, **{**overrides, **weaker})
+    named = {q for _i, q in told_to_start(content, run_assessment(content, weak, {**BASE, **context}), answers)}
+    assert named & {k.replace("__", ".") for k in weaker}
