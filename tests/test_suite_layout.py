@@ -19,3 +19,24 @@ def test_every_file_reading_the_uneven_organisations_runs_on_one_worker():
     assert asking, "some test files read the uneven organisations"
     assert asking == grouped, f"put these in conftest.TOGETHER: {sorted(asking - grouped)}; " \
                               f"these no longer read them: {sorted(grouped - asking)}"
+
+
+def routes(app) -> dict[str, tuple]:
+    """What each of an app's routes was parsed into: its parts, trace, arguments and converters."""
+    return {rule.endpoint + " " + rule.rule: (rule._parts, rule._trace, rule.arguments,
+                                            {name: (type(c), c.regex, c.map is app.url_map)
+                                             for name, c in rule._converters.items()})
+            for rule in app.url_map.iter_rules()}
+
+
+def test_apps_sharing_parsed_routes_route_as_werkzeug_parses_them(make_app, tmp_path, monkeypatch):
+    """conftest parses each route's text once for every app of a run; a later app must get what Werkzeug's own
+    parsing gives, with converters bound to its own map."""
+    from werkzeug.routing.rules import Rule
+
+    first, second = make_app(tmp_path / "1.sqlite3"), make_app(tmp_path / "2.sqlite3")
+    monkeypatch.setattr(Rule, "_parse_rule", Rule._parse_rule.original)
+    own = make_app(tmp_path / "3.sqlite3")
+    assert routes(first) == routes(second) == routes(own)
+    assert all(bound for *_, converters in routes(second).values() for _type, _regex, bound in converters.values())
+    assert second.test_client().get("/no/such/page").status_code == 404
