@@ -82,6 +82,13 @@ class RoadmapContent:
         return {question: tuple(ids) for question, ids in index.items()}
 
     @functools.cached_property
+    def gap_specs(self) -> tuple[tuple[str, str, int, bool, tuple[tuple[str, int], ...]], ...]:
+        """Per item, in catalogue order: (id, its first and main practice, that practice's level, whether it
+        is an optimising item (to level 5), every (practice, level) it raises), built once."""
+        return tuple((item_id, *next(iter(item.raises.items())), item.to_level == 5, tuple(item.raises.items()))
+                     for item_id, item in self.items.items())
+
+    @functools.cached_property
     def shaped_by(self) -> Mapping[str, frozenset[str]]:
         """Item id -> the improvements that start no later than it names (their started_after), built once."""
         index: dict[str, set[str]] = {}
@@ -311,9 +318,9 @@ class _Planner:
         self.last_end_week = 0.0  # when the last planned change ends
         self.dated = 0  # how many changes the plan dates
         self.ends: dict[str, float] = {}  # item -> the week it ends (working days counted in a dated plan)
-        self._gaps: dict[str, tuple[tuple[str, int | None, int], ...]] = {}  # item -> gaps(item), worked out once
-        self._applies: dict[str, bool] = {}  # item -> whether its `when` holds, evaluated once
-        self._needed: dict[str, bool] = {}
+        self._gaps: dict[str, tuple[tuple[str, int | None, int], ...]] = {}  # item -> gaps(item), see survey
+        self._applies: dict[str, bool] = {}  # item -> whether its `when` holds
+        self._needed: dict[str, bool] = {}  # item -> whether it fits and a practice it raises is below its level
         self._weighted: dict[str, float] = {}  # item -> weighted(item), worked out once
         # What follows from the chosen work and its steps, kept until either changes (see _changed).
         self._requires: dict[str, tuple[str, ...]] = {}
@@ -321,35 +328,38 @@ class _Planner:
         self._priorities: dict[str, tuple] | None = None  # once the work is chosen and protected
         self._people: tuple[int, str] | None = None
         self.severity_of = {p["id"]: p["severity"] for p in plan.pitfalls}  # fired pitfall -> severity
+        self.survey()
 
     # -- what the answers say ----------------------------------------------------
 
-    def gaps(self, item: Improvement) -> tuple[tuple[str, int | None, int], ...]:
-        """The practices this item would raise that are below its level: (question, now, to).
+    def survey(self) -> None:
+        """Each item's gaps, whether its `when` holds and whether it is needed, worked out in one pass: the
+        answers and the facts do not change while planning, and choosing asks about every item anyway."""
+        get, facts, conditions = self.plan.answers.get, self.plan.facts, self.roadmap.conditions
+        items = self.roadmap.items
+        gaps, applies, needed = self._gaps, self._applies, self._needed
+        for item_id, main, level, optimising, raises in self.roadmap.gap_specs:
+            now = get(main)
+            # Level 5 is not every practice's destination (P3M3 says the middle levels are often enough),
+            # so an optimising item is planned only while its first, main practice is below 5.
+            if not optimising or now is None or now < level:
+                out = tuple([(question, at, to) for question, to in raises
+                             if (at := get(question)) is None or at < to])
+            else:
+                out = ()
+            gaps[item_id] = out
+            condition = conditions.get(item_id)
+            holds = applies[item_id] = condition is None or condition.matches(facts)
+            # A practice its title names may show the work done already (decision rights published).
+            needed[item_id] = holds and bool(out) and not self.shown_done(items[item_id])
 
-        Level 5 is not every practice's destination (P3M3 says the middle levels are often
-        enough), so an optimising item is planned only while its first, main practice is below 5.
-        The answers do not change while planning, so each item's gaps are worked out once.
-        """
-        known = self._gaps.get(item.id)
-        if known is not None:
-            return known
-        out: tuple[tuple[str, int | None, int], ...] = ()
-        main, level = next(iter(item.raises.items()))
-        now = self.plan.answers.get(main)
-        if item.to_level != 5 or now is None or now < level:
-            answers = self.plan.answers
-            out = tuple((question, answers.get(question), to) for question, to in item.raises.items()
-                        if answers.get(question) is None or answers[question] < to)
-        self._gaps[item.id] = out
-        return out
+    def gaps(self, item: Improvement) -> tuple[tuple[str, int | None, int], ...]:
+        """The practices this item would raise that are below its level: (question, now, to)."""
+        return self._gaps[item.id]
 
     def applies(self, item_id: str) -> bool:
-        known = self._applies.get(item_id)
-        if known is None:  # the facts do not change while planning: each condition is evaluated once
-            condition = self.roadmap.conditions.get(item_id)
-            known = self._applies[item_id] = condition is None or condition.matches(self.plan.facts)
-        return known
+        """Whether the item's `when` holds here."""
+        return self._applies[item_id]
 
     def not_early(self, item_id: str) -> bool:
         """Whether the item never starts in the first 90 days here (templates for agile-only teams)."""
@@ -357,12 +367,8 @@ class _Planner:
         return condition is not None and condition.matches(self.plan.facts)
 
     def needed(self, item_id: str) -> bool:
-        known = self._needed.get(item_id)
-        if known is None:
-            item = self.roadmap.items[item_id]
-            known = self._needed[item_id] = (self.applies(item_id) and bool(self.gaps(item))
-                                             and not self.shown_done(item))
-        return known
+        """Whether the item fits here and the answers show a practice it raises below its level."""
+        return self._needed[item_id]
 
     def shown_done(self, item: Improvement) -> bool:
         """Whether another practice its title names shows the work done (decision rights published)."""
