@@ -30,7 +30,9 @@ def test_the_result_radar_fits_a_phone_with_whole_labels_and_no_toolbar(server, 
     assert cut == []
     labels = radar.evaluate("svg => [...svg.querySelectorAll('text[data-area]')].map(t => t.firstChild.textContent)")
     assert "Leadership" in labels
-    # The timeline below is still drawn by plotly, without scrolling to it: fetched once the page has loaded.
+    # The timeline below is drawn by plotly when a phone opens it (it is folded there): fetched after the
+    # page has loaded.
+    phone.locator("details.timeline-card > summary").click()
     phone.wait_for_selector("#timeline[data-drawn]", state="attached", timeout=60_000)
     assert events[:2] == ["load", "plotly"]
     # Its labels are never cut short: on a phone each bar carries its change's number, printed before the

@@ -51,11 +51,18 @@ def test_downloads_sit_in_one_menu(browser, server, result_token):  # noqa: F811
         context.close()
 
 
+# A real phone: a mobile viewport (no scrollbar, the page laid out at the device's width) at three device
+# pixels per CSS pixel, with touch, as a tester's phone emulation has it.
+REAL_PHONE = {"is_mobile": True, "has_touch": True, "device_scale_factor": 3}
+
+
 def test_a_phone_reads_the_body_in_ten_screens_before_the_appendix(browser, server, result_token):  # noqa: F811
-    context, page = opened(browser, server, result_token, PHONE, is_mobile=True, has_touch=True)
+    context, page = opened(browser, server, result_token, PHONE, **REAL_PHONE)
     try:
+        assert page.evaluate("window.innerWidth") == PHONE["width"]
         top = page.evaluate("document.querySelector('#appendix').getBoundingClientRect().top + window.scrollY")
-        assert top <= 10 * PHONE["height"], f"the appendix starts {top / PHONE['height']:.1f} screens down"
+        # At most ten screens, with room to spare for a longer answer set than the test's.
+        assert top <= 9.5 * PHONE["height"], f"the appendix starts {top / PHONE['height']:.1f} screens down"
         # A change's first reason shows; the others open with what it involves, nothing is lost.
         more = page.locator("[data-why-more]").first
         assert not more.is_visible()
@@ -68,5 +75,43 @@ def test_a_phone_reads_the_body_in_ten_screens_before_the_appendix(browser, serv
         assert later.get_attribute("open") is None
         later.locator(":scope > summary").click()
         assert later.get_attribute("open") is not None
+    finally:
+        context.close()
+
+
+def test_a_phone_opens_the_timeline_what_would_change_and_a_pitfalls_changes_on_demand(
+        browser, server, result_token):  # noqa: F811
+    context, page = opened(browser, server, result_token, PHONE, **REAL_PHONE)
+    try:
+        timeline = page.locator("details.timeline-card")
+        assert timeline.get_attribute("open") is None and not page.locator("#timeline").is_visible()
+        timeline.locator(":scope > summary").click()
+        page.wait_for_selector("#timeline[data-drawn]", state="attached")
+        ticks = page.locator("#timeline .ytick text").evaluate_all("els => els.map(e => e.textContent)")
+        assert ticks and all(t.isdigit() for t in ticks), "opened on a phone, the timeline numbers its rows"
+        assert page.evaluate("document.querySelector('#timeline .main-svg').getBoundingClientRect().right"
+                             " <= document.querySelector('#timeline').getBoundingClientRect().right + 1")
+        changes = page.locator("details.would-change")
+        assert not changes.locator("ul").is_visible()
+        changes.locator(":scope > summary").click()
+        assert changes.locator("ul li").first.is_visible()
+        pitfall = page.locator("article.pitfall").first
+        assert not pitfall.locator("[data-pitfall-changes]").is_visible()
+        why = pitfall.locator("details.pitfall-why")
+        assert "change" in why.locator("summary").inner_text()
+        why.locator("summary").click()
+        assert why.get_by_text("In the roadmap:").is_visible()
+    finally:
+        context.close()
+
+
+def test_a_laptop_shows_the_timeline_what_would_change_and_a_pitfalls_changes_open(
+        browser, server, result_token):  # noqa: F811
+    context, page = opened(browser, server, result_token, LAPTOP)
+    try:
+        page.wait_for_selector("#timeline[data-drawn]", state="attached")
+        assert page.locator("details.timeline-card").get_attribute("open") is not None
+        assert page.locator("details.would-change ul li").first.is_visible()
+        assert page.locator("article.pitfall [data-pitfall-changes]").first.is_visible()
     finally:
         context.close()

@@ -21,8 +21,18 @@
     return loading;
   }
 
+  // A chart folded on a phone (details[data-open-wide]) is open from a laptop's width on.
+  var wide = window.matchMedia && window.matchMedia("(min-width: 768px)").matches;
+  document.querySelectorAll("details[data-open-wide]").forEach(function (box) {
+    if (wide) { box.open = true; }
+  });
+  // A chart inside a closed <details> has no size to draw at: it is drawn when it is opened.
+  document.addEventListener("toggle", function (event) {
+    if (event.target.open) { event.target.querySelectorAll("[data-figure]").forEach(draw); }
+  }, true);
+
   function draw(el) {
-    if (el.getAttribute("data-drawing")) { return; }
+    if (el.getAttribute("data-drawing") || !el.getClientRects().length) { return; }
     el.setAttribute("data-drawing", "true");
     plotly().then(function () { drawNow(el); });
   }
