@@ -140,3 +140,17 @@ def test_no_printed_page_of_the_result_ends_with_a_heading(server, page, result_
     print(f"{len(pages)} printed pages; last words: " + " | ".join(p[-40:] for p in pages))
     stranded = [(number + 1, h) for number, text in enumerate(pages[:-1]) for h in headings if text.endswith(h)]
     assert stranded == [], f"headings alone at the foot of a page: {stranded}"
+
+
+def test_no_printed_page_of_the_result_is_left_mostly_empty(server, page, result_token, tmp_path):
+    """Every printed page but the last is at least half filled: the summary's end no longer forces a page
+    break after 'Check first', and a long column of cards no longer leaves a page mostly blank (issue 24, C)."""
+    page.goto(f"{server.url}/r/{result_token}/result")
+    page.wait_for_selector("#radar svg", state="attached")
+    pages, words = printed(page, tmp_path, "result-fill")
+    a4_height = 842  # points
+    lowest: dict[int, float] = {}
+    for number, box, _text in words:
+        lowest[number] = max(lowest.get(number, 0.0), box[3])
+    filled = [round(lowest.get(n, 0.0) / a4_height, 2) for n in range(len([p for p in pages if p]))]
+    assert all(share >= 0.5 for share in filled[:-1]), f"share of each page filled: {filled}"
