@@ -1,4 +1,4 @@
-"""The request-scoped database connection, the start-up migration and the `db` commands."""
+"""The request's database connection (each thread's, kept open), the start-up migration and the `db` commands."""
 
 from __future__ import annotations
 
@@ -10,17 +10,22 @@ from sqlite_utils import Database
 from . import store
 
 
+# Each thread's connection, kept open between its requests (store.KeptConnections): reset after each.
+_KEPT = store.KeptConnections()
+
+
 def get_db() -> Database:
-    """Return this request's connection, opened on first use."""
+    """Return this request's connection: the thread's kept one, reset since its last request."""
     if "db" not in g:
-        g.db = store.open_db(current_app.config["DATABASE"], current_app.config["BUSY_TIMEOUT_MS"])
+        g.db = _KEPT.get(current_app.config["DATABASE"], current_app.config["BUSY_TIMEOUT_MS"])
     return g.db
 
 
 def close_db(_exc: BaseException | None = None) -> None:
+    """End the request's use of its connection: nothing it opened (a transaction, a cursor) stays open."""
     db = g.pop("db", None)
     if db is not None:
-        db.close()
+        _KEPT.release(db)
 
 
 def migrate_database(app: Flask) -> list[str]:

@@ -17,9 +17,10 @@ from tests.workshop_helpers import Participant, question_ids
 @pytest.fixture
 def statements(monkeypatch):
     """The SQL statements every connection the app opens from now on runs, in order (PRAGMAs of opening
-    a connection left out)."""
+    a connection left out). The connections kept open so far are closed: each thread opens new ones."""
     ran: list[str] = []
     opener = store_module.open_db
+    store.close_kept_connections()
 
     def counting(path, *args, **kwargs):
         database = opener(path, *args, **kwargs)
@@ -27,6 +28,7 @@ def statements(monkeypatch):
         return database
 
     monkeypatch.setattr(store_module, "open_db", counting)
+    monkeypatch.setattr(store_module.db, "open_db", counting)  # what the kept connections are opened with
     return ran
 
 

@@ -9,9 +9,11 @@ when content files change later.
 from .db import (
     BUSY_TIMEOUT_MS,
     AssessmentClosed,
+    KeptConnections,
     NotFound,
     StoreError,
     best_effort,
+    close_kept_connections,
     data_version,
     hash_token,
     new_token,

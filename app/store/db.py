@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import logging
 import os
 import secrets
 import sqlite3
+import threading
+import weakref
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
@@ -74,9 +77,14 @@ def storage_fault(err: BaseException) -> str | None:
 # --------------------------------------------------------------------------
 
 
-def open_db(path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
-    """Open the database file with a busy timeout, foreign keys and durable commits."""
-    conn = sqlite3.connect(str(path), timeout=busy_timeout_ms / 1000, check_same_thread=False)
+def open_db(path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS, *, kept: bool = False) -> Database:
+    """Open the database file with a busy timeout, foreign keys and durable commits.
+
+    ``kept``: the connection will serve one request after another (see KeptConnections), so it
+    remembers its cursors, to close those a request left unfinished.
+    """
+    conn = sqlite3.connect(str(path), timeout=busy_timeout_ms / 1000, check_same_thread=False,
+                           factory=_TrackedConnection if kept else sqlite3.Connection)
     db = Database(conn, execute_plugins=False)
     conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     conn.execute("PRAGMA foreign_keys = ON")
@@ -86,6 +94,129 @@ def open_db(path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Databas
     # file or in a backup copied from it.
     conn.execute("PRAGMA secure_delete = ON")
     return db
+
+
+class _TrackedConnection(sqlite3.Connection):
+    """A connection that remembers (weakly) every cursor it made since it was last reset.
+
+    A SELECT whose rows were not all read keeps its read transaction open, even in autocommit
+    mode, and every later read on the connection shares that transaction's old snapshot: a kept
+    connection must close such cursors before it serves the next request.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cursors: list[weakref.ref] = []
+
+    def cursor(self, factory=sqlite3.Cursor):
+        made = super().cursor(factory)
+        self.cursors.append(weakref.ref(made))
+        return made
+
+    def execute(self, sql, parameters=(), /):
+        return self.cursor().execute(sql, parameters)
+
+    def executemany(self, sql, parameters, /):
+        return self.cursor().executemany(sql, parameters)
+
+    def reset(self) -> None:
+        """Close the cursors still open and roll back a transaction left open: afterwards the
+        connection holds no lock and no snapshot, and its next read sees the latest commit."""
+        cursors, self.cursors = self.cursors, []
+        for ref in cursors:
+            cursor = ref()
+            if cursor is not None:
+                cursor.close()
+        if self.in_transaction:
+            log.warning("a request ended inside a transaction: rolled back")
+            self.rollback()
+
+
+class KeptConnections:
+    """One open connection per thread and database file, reused request after request.
+
+    Opening a connection (and setting its PRAGMAs, reading the schema, and checkpointing the log
+    when the last one closes) cost more than a whole cached page. A kept connection is reset after
+    each use (``release``): no transaction and no unfinished statement is left, so each request's
+    first read starts a fresh read transaction and sees every commit made before it. A connection
+    whose reset fails is closed and the next use opens a new one. When the file's inode changed
+    (another file put in its place, made read-only, or written by a checkpoint) the next use opens
+    a new connection, which meets the file as it is now, as a fresh connection always did. After a
+    fork the child opens its own: a connection is never used by two processes.
+    """
+
+    def __init__(self):
+        self._local = threading.local()
+        self._inherited: list[Database] = []  # opened before a fork: kept from being closed by the child
+        self._opened: weakref.WeakKeyDictionary[Database, int] = weakref.WeakKeyDictionary()  # -> its process
+        self._generation = 0  # counted up by close_all: every thread then opens a new connection
+        self._lock = threading.Lock()
+        _KEPT.add(self)
+
+    def get(self, path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
+        """This thread's connection to ``path`` (opened on first use)."""
+        key = (os.getpid(), self._generation, str(path), busy_timeout_ms, _file_id(path))
+        held = getattr(self._local, "held", None)
+        if held is not None and held[0] == key:
+            return held[1]
+        if held is not None:
+            self._drop(held)
+        db = open_db(path, busy_timeout_ms, kept=True)
+        self._local.held = (key, db)
+        with self._lock:
+            self._opened[db] = os.getpid()
+        return db
+
+    def release(self, db: Database) -> None:
+        """End a use of ``db``: reset it for the next one, or close it when that fails."""
+        try:
+            db.conn.reset()
+        except sqlite3.Error:
+            log.warning("a kept database connection could not be reset: closed", exc_info=True)
+            held = getattr(self._local, "held", None)
+            if held is not None and held[1] is db:
+                self._local.held = None
+            with contextlib.suppress(sqlite3.Error):
+                db.close()
+
+    def close_all(self) -> None:
+        """Close every connection this process kept (at exit, or in a test; no thread may be using one):
+        the next use on any thread opens a new one."""
+        with self._lock:
+            self._generation += 1
+            kept = [db for db, pid in self._opened.items() if pid == os.getpid()]
+        for db in kept:
+            with contextlib.suppress(sqlite3.Error):
+                db.close()
+
+    def _drop(self, held: tuple) -> None:
+        key, db = held
+        self._local.held = None
+        if key[0] != os.getpid():
+            self._inherited.append(db)  # closing it here could release the parent's locks
+        else:
+            with contextlib.suppress(sqlite3.Error):
+                db.close()
+
+
+_KEPT: weakref.WeakSet[KeptConnections] = weakref.WeakSet()
+
+
+@atexit.register
+def close_kept_connections() -> None:
+    """Close the connections every KeptConnections of this process holds (a clean exit checkpoints the log)."""
+    for kept in list(_KEPT):
+        kept.close_all()
+
+
+def _file_id(path: str | Path) -> tuple[int, int, int] | None:
+    """The file at ``path`` and when its inode last changed: another file put in its place, or its
+    permissions or attributes changed (made read-only), or written by a checkpoint."""
+    try:
+        stats = os.stat(path)
+    except OSError:
+        return None
+    return stats.st_dev, stats.st_ino, stats.st_ctime_ns
 
 
 def data_version(db: Database) -> int:
@@ -169,6 +300,10 @@ def probe_storage(path: str | Path, busy_timeout_ms: int = 1000,
     free = stats.f_bavail * stats.f_frsize
     if free < min_free_bytes:
         return "full", f"{free} bytes free on the database's file system"
+    # Asked of the file system, not of SQLite: while this process keeps other connections to the file
+    # open, SQLite may hand the probe a descriptor opened for writing before the file was made read-only.
+    if Path(path).exists() and not os.access(path, os.W_OK):
+        return "read-only", f"{path} cannot be written"
     db = None
     try:
         db = open_db(path, busy_timeout_ms)

@@ -20,6 +20,7 @@ from . import (
     dashboard,
     errors,
     lifecycle,
+    live,
     main,
     members,
     org_assessments,
@@ -85,6 +86,7 @@ def init_web(app: Flask) -> None:
     app.register_error_handler(HTTPException, errors.http_error)
     app.register_error_handler(Exception, errors.unexpected_error)
     app.after_request(_security_headers)
+    app.teardown_appcontext(live.release_reader)
     init_compression(app)
 
     app.add_template_filter(format_score, "score")

@@ -10,13 +10,12 @@ Threads of the worker asking at once wait for the one computing it.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
-from flask import current_app
+from flask import current_app, g
 
 from .. import service, store
 from ..db import get_db
@@ -88,24 +87,28 @@ def clear_pictures() -> None:
 
 # A phone's participant, as checked at a revision of its workshop: (database, workshop, token hash) -> seat.
 _SEATS = LRUCache(4096)
-# Per thread: a connection kept open for the phones' polls, and the views it read, with the data version
-# they were read at. Connections opened before a fork stay with the process that opened them.
-_READER = threading.local()
-_INHERITED: list[Any] = []
+# Per thread: a connection kept open for the phones' polls (reads only; not the request's connection, whose
+# own commits would not move its data version), and the views it read, with the data version they were read at.
+_READERS = store.KeptConnections()
+_VIEWS = threading.local()
 
 
 def reader():
-    """This thread's kept-open connection to the app's database, for what phones poll (reads only)."""
-    path, pid = current_app.config["DATABASE"], os.getpid()
-    held = getattr(_READER, "held", None)
-    if held is None or held["key"] != (pid, path):
-        if held is not None and held["key"][0] != pid:
-            _INHERITED.append(held["db"])  # never closed here: it belongs to the parent process
-        elif held is not None:
-            held["db"].close()
-        held = _READER.held = {"key": (pid, path), "views": {},
-                               "db": store.open_db(path, current_app.config["BUSY_TIMEOUT_MS"])}
+    """This thread's kept-open connection to the app's database, for what phones poll (reads only), and the
+    views read on it; reset when the request ends (release_reader)."""
+    db = _READERS.get(current_app.config["DATABASE"], current_app.config["BUSY_TIMEOUT_MS"])
+    g.live_reader = db
+    held = getattr(_VIEWS, "held", None)
+    if held is None or held["db"] is not db:
+        held = _VIEWS.held = {"db": db, "views": {}}
     return held
+
+
+def release_reader(_exc: BaseException | None = None) -> None:
+    """End the request's use of the reader: no statement it began keeps an old snapshot for the next."""
+    db = g.pop("live_reader", None)
+    if db is not None:
+        _READERS.release(db)
 
 
 def phone_view(code: str) -> dict[str, Any] | None:
