@@ -160,7 +160,8 @@ def test_the_design_says_at_most_two_focus_sentences_beyond_its_own(content, que
     own = next(d for d in rulebook.designs if d.id == design["id"])
     focus = [c for c in design["claims"] if c["when"] in {f.condition.text for f in rulebook.focus}]
     assert len(focus) == rulebook.max_focus == 2, (design["id"], design["text"])
-    assert len(design["claims"]) == len(own.text.claims) + len(focus) + (len(own.why.claims) if own.why else 0)
+    assert len(design["claims"]) == (len(own.text.claims) + len(focus) + (len(own.why.claims) if own.why else 0)
+                                     + len(own.title.claims))
 
 
 def test_every_level_the_design_cites_is_the_answer_given(questionnaire, uneven_results):

@@ -344,7 +344,7 @@ def test_the_organisation_report_files_are_the_roll_up(units_world):
     deck = Presentation(io.BytesIO(units_world.member.get(base + ".pptx").data))
     titles = [s.shapes.title.text for s in deck.slides if s.shapes.title is not None]
     assert "The units side by side" in titles and "Pitfalls across the units" in titles
-    assert not any(t.startswith("Recommended model") for t in titles)
+    assert not any(t.startswith("Recommended design") for t in titles)
     csv_text = units_world.member.get(base + ".csv?table=units").text
     assert "Organisation mean" in csv_text
     pdf = units_world.member.get(base + ".pdf")

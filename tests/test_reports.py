@@ -62,7 +62,7 @@ def test_a_level_is_said_the_same_way_everywhere(score, said):
 def test_pdf_names_the_model_the_overall_level_and_every_pitfall(room_case, pdf_pages):
     result, _report = room_case
     text = " ".join(pdf_pages)
-    assert result["recommendation"]["title"] in text
+    assert squash(result["recommendation"]["design"]["label"]) in text
     assert f"Level {result['overall']['level']} ({result['overall']['label']})" in text
     assert result["pitfalls"], "the fixture should flag pitfalls"
     for pitfall in result["pitfalls"]:
@@ -298,7 +298,7 @@ def test_deck_has_eight_to_twelve_slides_in_the_consultants_order(self_deck, roo
     assert titles[1:3] == ["Summary", "Pitfalls that matter most, and the first 90 days"]
     for expected in ("Appendix: who was assessed", "Maturity overview", "Pitfalls to watch", "Roadmap timeline"):
         assert expected in titles
-    assert any(t.startswith("Recommended model") for t in titles)
+    assert any(t.startswith("Recommended design") for t in titles)
     assert len(room_deck.slides) == len(self_deck.slides) + 2
 
 
@@ -407,6 +407,10 @@ def test_directive_oversight_and_a_close_call_reach_every_format(content, self_c
     result["recommendation"]["oversight"] = {"title": "Directive oversight of critical programmes",
                                              "text": "Run the two regulated programmes under directive control."}
     result["recommendation"]["close_call"] = True
+    # A runner-up the design does not already combine (hub and spoke is itself a close call, not said twice).
+    result["recommendation"]["hybrid_with"] = next(
+        m for m in ("supportive", "controlling", "federated", "directive") if m != result["recommendation"]["model"]
+        and m not in {b["model"] for b in result["recommendation"]["design"]["borrows"]})
     del result["summary"]  # built again from the recommendation changed here
     report = build_report(result, questionnaire_as_dict(content.default_questionnaire))
     html = render_html(report, charts={})

@@ -226,8 +226,11 @@ def test_no_fit_points_or_area_codes_anywhere_a_client_reads(library):
         assert not found, f"{name}: {found[:3]}"
         compare = text.split("### How the models compare", 1)[1].lstrip("\n").split("\n\n", 1)[0]
         rows = [line for line in compare.splitlines() if line.startswith("| ") and "---" not in line][1:]
-        assert [row.split(" | ")[0].lstrip("| ").removesuffix(" (recommended)") for row in rows] == [
-            r.get("title") or r["model"].title() for r in result["recommendation"]["ranking"]]
+        rec = result["recommendation"]
+        design = rec.get("design") or {}
+        assert [row.split(" | ")[0].lstrip("| ").removesuffix(" — recommended") for row in rows] == [
+            (design.get("label") or design.get("title")) if r["model"] == rec["model"] and design
+            else r.get("title") or r["model"].title() for r in rec["ranking"]]
 
 
 def test_a_change_planned_only_for_an_area_aim_says_where_its_practices_stand(library):

@@ -16,8 +16,9 @@ from .importance import area_priorities, check_practices, derive_importance, val
 from .models import Questionnaire
 from .profile import validate_context
 from .roadmap import MANAGED, PlanInput, build_roadmap, link_pitfalls
-from .rules import (check_pain, choose_design, choose_ownership, choose_oversight, design_reasons, find_checks,
-                    find_pitfalls, rank_models, set_model_facts)
+from .rules import (check_pain, choose_design, choose_ownership, choose_oversight, design_reasons,
+                    drop_changes_within_design, find_checks, find_pitfalls, mark_design_models, rank_models,
+                    set_model_facts)
 from .scoring import describe_highlights, score_answers, validate_answers
 from .summary import build_summary, rank_pitfalls
 from .vocabulary import DIMENSIONS, LEVELS
@@ -409,6 +410,8 @@ def advise(content: Content, questionnaire: Questionnaire, scored: dict[str, Any
     set_model_facts(facts, recommendation)
     recommendation["oversight"] = choose_oversight(rulebook, facts, labels)
     recommendation["design"] = choose_design(rulebook, facts, labels)
+    drop_changes_within_design(recommendation)
+    mark_design_models(recommendation)
     recommendation["why"] = design_reasons(recommendation)
     ownership = choose_ownership(rulebook, facts, labels)
     pitfalls = find_pitfalls(rulebook, facts, labels)

@@ -265,18 +265,38 @@ class Oversight(Strict):
     text: str = Field(min_length=40, description="One paragraph: what it means and why; placeholders allowed.")
 
 
+class Borrow(Strict):
+    """A model a design takes a part from beside the recommended one: where the design uses it, the
+    comparison says how and never calls it 'ruled out' (it may still be too much as the whole PMO)."""
+
+    model: ModelId
+    when: str | None = Field(default=None, description="Condition; may read 'model' and 'close_to'.")
+    how: str = Field(min_length=10, description="What the design takes from the model, in a phrase: 'a named "
+                                                "lead in each unit runs delivery oversight there'.")
+
+
 class Design(Strict):
     """The PMO that fits, in the organisation's terms: a recommended model dressed for the case.
 
-    The model label stays one of the four; the design says what the PMO is and does here (a part-time
-    method owner, a lean portfolio office, hub and spoke...). The first design whose models include
-    the recommended one and whose condition holds is the one the result gives.
+    The model id stays one of the four; the design says what the PMO is and does here (a part-time
+    method owner, a lean portfolio office, hub and spoke...), and its label is what every format calls
+    the recommendation, naming the models it borrows from. The first design whose models include the
+    recommended one and whose condition holds is the one the result gives.
     """
 
     id: str = Field(pattern=RULE_ID)
     models: list[ModelId] = Field(min_length=1, description="The recommended models this design dresses.")
     when: str | None = Field(default=None, description="Condition; may read 'model' and 'close_to'.")
-    title: str = Field(min_length=10, description="The design's name, as a client hears it.")
+    title: ClaimText = Field(min_length=1, description="The design's name, as a client hears it; sentences may "
+                                                       "carry the condition they state.")
+    label: ClaimText | None = Field(
+        default=None, min_length=1,
+        description="The design's short name with the models it borrows from, as the comparison of models and "
+                    "every format name the recommendation: 'Hub and spoke (federated, with a controlling "
+                    "centre)'. Without one, the title is used.")
+    borrows: list[Borrow] = Field(default_factory=list,
+                                  description="Models besides the recommended one that the design takes a part "
+                                              "from: never said to be ruled out beside it.")
     text: ClaimText = Field(min_length=1, description="What the PMO is and does here, in two or three "
                                                       "sentences; sentences may carry the condition they state.")
     why: ClaimText | None = Field(default=None, min_length=1,

@@ -103,6 +103,9 @@ class Ranking(Part):
     eligible: bool | None = None
     ruled_out: list[Reason] = []
     reasons: list[Reason]
+    in_design: str | None = Field(None, description="Its part in the recommended design: 'recommended' for the "
+                                                    "model the design dresses, else what the design takes from it "
+                                                    "(then it is never said to be ruled out), or null.")
 
 
 class RuleChange(Part):
@@ -138,10 +141,19 @@ class Oversight(Part):
     evidence: Evidence
 
 
+class Borrowed(Part):
+    model: Model
+    how: str = Field(description="What the design takes from the model, in a phrase.")
+
+
 class Design(Part):
     id: str
     model: Model
     title: str
+    label: str | None = Field(None, description="The design's short name with the models it borrows from: what "
+                                                "every format calls the recommendation.")
+    borrows: list[Borrowed] = Field([], description="Models besides the recommended one the design takes a part "
+                                                    "from (never ruled out beside it).")
     text: str
     claims: list[Claim] = []
     evidence: Evidence
@@ -333,6 +345,7 @@ class SummaryOverall(Part):
 class SummaryDesign(Part):
     model: Model
     title: str
+    label: str | None = Field(None, description="The design's short name with the models it borrows from.")
     text: str
     oversight: SummaryOversight | None = None
 

@@ -165,14 +165,23 @@ class TermChecker:
 
 
 @dataclass(frozen=True)
+class CompiledBorrow:
+    model: str
+    condition: Condition | None
+    how: str
+
+
+@dataclass(frozen=True)
 class CompiledDesign:
     id: str
     models: tuple[str, ...]
     condition: Condition | None
-    title: str
+    title: CompiledText
     text: CompiledText
     why: CompiledText | None = None
     hides: tuple[str, ...] = ()
+    label: CompiledText | None = None
+    borrows: tuple[CompiledBorrow, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -345,6 +354,15 @@ def compile_root_cause(compiler: ConditionCompiler, words: TermChecker, located:
     return compiled
 
 
+def optional_condition(compiler: ConditionCompiler, when: str | None, located: Located, loc: tuple,
+                       label: str) -> tuple[bool, Condition | None]:
+    """(compiled, condition) of an optional condition that may read the model: (True, None) when there is none."""
+    if when is None:
+        return True, None
+    condition = compiler.condition(when, located, loc, with_model=True, label=label)
+    return condition is not None, condition
+
+
 def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]) -> Rulebook | None:
     """Compile the model, pitfall and ownership rules; problems go to each file's Located."""
     compiler = ConditionCompiler(questionnaire)
@@ -411,24 +429,34 @@ def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]
         for d, design in enumerate(doc.designs):
             loc = ("designs", d)
             _unique(located, loc + ("id",), design.id, seen)
-            condition = None
-            if design.when is not None:
-                condition = compiler.condition(design.when, located, loc + ("when",), with_model=True,
-                                               label=design.id)
-                if condition is None:
-                    continue
+            ok, condition = optional_condition(compiler, design.when, located, loc + ("when",), design.id)
+            if not ok:
+                continue
             text = compiler.text(design.text, located, loc + ("text",), with_model=True, label=design.id)
             why = compiler.text(design.why, located, loc + ("why",), with_model=True, label=design.id)
-            if text is None or (design.why is not None and why is None):
+            title = compiler.text(design.title, located, loc + ("title",), with_model=True, label=design.id)
+            name = compiler.text(design.label, located, loc + ("label",), with_model=True, label=design.id)
+            if text is None or title is None or (design.why is not None and why is None) or (
+                    design.label is not None and name is None):
                 continue
             reads = condition.reads if condition else ()
-            words.check(text, reads, located, loc + ("text",), design.id)
-            words.check(why, reads, located, loc + ("why",), design.id)
+            for part, value in (("text", text), ("why", why), ("title", title), ("label", name)):
+                words.check(value, reads, located, loc + (part,), design.id)
             for h, rule_id in enumerate(design.hides):
                 if rule_id not in {rule.id for rule in doc.rules}:
                     located.problem(loc + ("hides", h), f"{rule_id!r} is not a model rule (in {design.id!r})")
-            designs.append(CompiledDesign(design.id, tuple(design.models), condition, design.title, text, why,
-                                          tuple(design.hides)))
+            borrows = []
+            for b, borrow in enumerate(design.borrows):
+                where = loc + ("borrows", b)
+                compiler.template(borrow.how, located, where + ("how",), with_model=True, label=design.id)
+                ok, held = optional_condition(compiler, borrow.when, located, where + ("when",), design.id)
+                if not ok:
+                    continue
+                words.check(borrow.how, set(reads) | set(held.reads if held else ()), located, where + ("how",),
+                            design.id)
+                borrows.append(CompiledBorrow(borrow.model, held, borrow.how))
+            designs.append(CompiledDesign(design.id, tuple(design.models), condition, title, text, why,
+                                          tuple(design.hides), name, tuple(borrows)))
         for f, item in enumerate(doc.focus):
             loc = ("focus", f)
             _unique(located, loc + ("id",), item.id, seen)

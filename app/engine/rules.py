@@ -153,11 +153,56 @@ def choose_design(rulebook: Rulebook, facts: dict[str, Any],
                     sentences.append(item.text)
                     claims.append({"when": item.condition.text, "holds": True, "template": item.text})
             why, why_claims = design.why.select(facts) if design.why is not None else ("", [])
-            return {"id": design.id, "model": facts["model"], "title": design.title,
-                    "text": render(" ".join(sentences), facts, labels), "claims": claims + why_claims,
+            title, title_claims = design.title.select(facts)
+            # The label's conditions read the model only: what it is named, not a claim about the organisation.
+            label = design.label.select(facts)[0] if design.label is not None else title
+            borrows = [{"model": b.model, "how": render(b.how, facts, labels)} for b in design.borrows
+                       if b.model != facts["model"] and (b.condition is None or b.condition.matches(facts))]
+            return {"id": design.id, "model": facts["model"], "title": render(title, facts, labels),
+                    "label": render(label, facts, labels), "borrows": borrows,
+                    "text": render(" ".join(sentences), facts, labels),
+                    "claims": claims + why_claims + title_claims,
                     "why": render(why, facts, labels), "hides": list(design.hides),
                     "evidence": design.condition.evidence(facts) if design.condition else {}}
     return None
+
+
+def design_models(recommendation: Mapping[str, Any]) -> dict[str, str]:
+    """The models the recommended design is built from, each with what it takes from it: the recommended
+    model itself, the models the design borrows from, and directive control of the critical few."""
+    design = recommendation.get("design") or {}
+    out = {recommendation["model"]: ""} if recommendation.get("model") else {}
+    for borrow in design.get("borrows") or []:
+        out.setdefault(borrow["model"], borrow["how"])
+    oversight = recommendation.get("oversight")
+    if oversight and oversight.get("model"):
+        out.setdefault(oversight["model"], "direct oversight of the critical programmes only")
+    return out
+
+
+def close_call_outside_design(recommendation: Mapping[str, Any]) -> bool:
+    """A close call worth saying: the runner-up is not already part of the design (hub and spoke is the
+    close call between controlling and federated, made one design)."""
+    return bool(recommendation.get("close_call")) and recommendation.get("hybrid_with") not in design_models(
+        recommendation)
+
+
+def mark_design_models(recommendation: dict[str, Any]) -> None:
+    """Each ranked model says its part in the design (``in_design``): 'recommended' for the model the design
+    dresses, what the design takes from a model it borrows from, or None."""
+    used = design_models(recommendation)
+    for entry in recommendation.get("ranking") or []:
+        model = entry["model"]
+        entry["in_design"] = ("recommended" if model == recommendation.get("model")
+                              else used[model] if model in used else None)
+
+
+def drop_changes_within_design(recommendation: dict[str, Any]) -> None:
+    """'What would change' offers no model the design already uses: 'the Federated PMO would overtake the
+    Controlling PMO' beside a hub and spoke that is both says nothing about the design."""
+    used = design_models(recommendation)
+    recommendation["what_would_change"] = [c for c in recommendation.get("what_would_change") or []
+                                           if c.get("model") not in used]
 
 
 def design_reasons(recommendation: Mapping[str, Any], limit: int = 3) -> list[dict[str, Any]]:

@@ -182,12 +182,14 @@ def design_of(recommendation: Mapping[str, Any]) -> dict[str, Any] | None:
         return None
     design = recommendation.get("design")
     if isinstance(design, Mapping) and design.get("title"):
-        out = {"title": design["title"], "text": design.get("text") or design.get("summary") or ""}
+        out = {"title": design["title"], "label": design.get("label") or design["title"],
+               "text": design.get("text") or design.get("summary") or ""}
     else:
         title = recommendation.get("title") or recommendation["model"].title()
         hybrid = recommendation.get("hybrid_with")
         out = {"title": title + (f", with elements of a {hybrid} PMO" if hybrid else ""),
                "text": recommendation.get("summary") or ""}
+        out["label"] = out["title"]
     oversight = recommendation.get("oversight")
     out["oversight"] = ({"title": oversight.get("title", ""), "text": oversight.get("text", "")}
                         if isinstance(oversight, Mapping) else None)

@@ -249,7 +249,7 @@ def render_pptx(report: Mapping[str, Any], template: str | Path | None = None) -
     if report.get("matrix"):
         _matrix_slide(deck, report, body_w)
 
-    slide = deck.slide(f"Recommended model: {rec.get('title') or 'none'}")
+    slide = deck.slide(f"Recommended design: {rec.get('title') or 'none'}")
     paragraphs = list(rec.get("sentences") or ["No model could be recommended from these answers."])
     if rec.get("oversight"):
         paragraphs.append(f"{rec['oversight']['title']}: {rec['oversight']['text']}")

@@ -6,6 +6,7 @@ from typing import Any, Mapping
 
 from ..engine.summary import SEVERITY_RANK, capacity_text, plural, summary_of, summary_sections
 from ..engine.vocabulary import DIMENSIONS
+from ..engine.rules import close_call_outside_design
 from ..engine.whatif import NO_CHANGE, NO_CHANGE_CLOSE
 from ..engine.wording import level_phrase
 from .evidence import describe_evidence, labels_of
@@ -68,14 +69,14 @@ def render_markdown(result: Mapping[str, Any]) -> str:
     if rec.get("model"):
         lines += ["## Why this design", ""]
         chosen = next((r for r in rec.get("ranking") or [] if r["model"] == rec["model"]), {"reasons": []})
-        if rec.get("close_call"):
+        if close_call_outside_design(rec):
             lines += ["A close call: the runner-up fits almost as well, so read what would change this.", ""]
         support = rec.get("why") or [r for r in chosen.get("reasons", []) if (r.get("points") or 0) > 0]
         lines += [f"- {r['text']}" for r in support[:2]] + [""]  # the others, and the points, in the appendix
         lines += ["### What would change the recommendation", ""]
         lines += [f"- {c['text'] if isinstance(c, dict) else c}" for c in rec.get("what_would_change") or []]
         if not rec.get("what_would_change"):
-            lines.append(NO_CHANGE_CLOSE if rec.get("close_call") else NO_CHANGE)
+            lines.append(NO_CHANGE_CLOSE if close_call_outside_design(rec) else NO_CHANGE)
         lines.append("")
     own = result.get("ownership") or {}
     checks = result.get("check_first") or []
@@ -167,8 +168,8 @@ def appendix_markdown(result: Mapping[str, Any], facts: Mapping[str, Any]) -> li
     rows = model_rows(result)
     if rows:
         lines += ["### How the models compare", "", "| Model | Fit | What decided it |", "|---|---|---|"]
-        lines += [f"| {row['title']}{' (recommended)' if row['chosen'] else ''} | "
-                  f"{str(row['fit']) + ' of 100' if row['eligible'] else 'ruled out'} | {row['decided']} |" for row in rows]
+        lines += [f"| {row['title']}{' — recommended' if row['chosen'] else ''} | {row['fit_text']} | {row['decided']} |"
+                  for row in rows]
         lines.append("")
     coverage = result.get("evidence_coverage") or {}
     if evidence_given(coverage.get("overall")):

@@ -19,6 +19,7 @@ from ..engine.vocabulary import DIMENSIONS
 from .evidence import describe_evidence, labels_of
 from .levels import describe_level, target_words
 from .matrix import CAPTION as MATRIX_CAPTION, matrix_points
+from ..engine.rules import close_call_outside_design
 from .reasons import also_watch, change_groups, model_rows
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
@@ -259,8 +260,14 @@ def _recommendation(result: Mapping[str, Any], labels: Mapping[str, Any]) -> dic
     reasons = [{"text": r["text"], "points": r.get("points"),
                 "evidence": describe_evidence(r.get("evidence") or {}, labels)} for r in chosen.get("reasons", [])]
     title = rec.get("title") or rec["model"].title()
-    first = f"We recommend a {title}" + (f", with elements of a {rec['hybrid_with']} PMO" if rec.get("hybrid_with")
-                                         else "") + "."
+    design = rec.get("design") or {}
+    close = close_call_outside_design(rec)
+    if design.get("label") or design.get("title"):  # named as the design the client is given
+        title = design.get("label") or design["title"]
+        first = f"We recommend {title[:1].lower() + title[1:] if not title[1:2].isupper() else title}."
+    else:
+        first = f"We recommend a {title}" + (f", with elements of a {rec['hybrid_with']} PMO"
+                                             if rec.get("hybrid_with") else "") + "."
     support = sorted((r for r in reasons if (r["points"] or 0) > 0), key=lambda r: -(r["points"] or 0))
     # What "Why this design" says: the design's own reason and the model's that fit it (older results:
     # the model's strongest reasons).
@@ -281,7 +288,7 @@ def _recommendation(result: Mapping[str, Any], labels: Mapping[str, Any]) -> dic
         # Directive control of the few critical programmes beside the model, when the rules call for it.
         "oversight": ({"title": rec["oversight"].get("title", ""), "text": rec["oversight"].get("text", "")}
                       if isinstance(rec.get("oversight"), Mapping) else None),
-        "close_call": bool(rec.get("close_call")),
+        "close_call": close,
     }
 
 

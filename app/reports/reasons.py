@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
+from ..engine.rules import design_models
 from ..engine.summary import PMO_TODAY, day, plural, practice_name, reader_reasons
 from .evidence import fact_label, fact_value, labels_of
 
@@ -60,11 +61,15 @@ def _phrases(evidence_sets: Iterable[Mapping[str, Any]], result: Mapping[str, An
 def model_rows(result: Mapping[str, Any], limit: int = 3) -> list[dict[str, Any]]:
     """Each model once, best fit first: its fit and the few answers that decided it, for and against.
 
-    A ruled-out model gives the answers that rule it out; the others the answers behind their weightiest
-    reasons, each answer said once per model.
+    The recommended model's row is named as the design the client is given ('Hub and spoke (federated,
+    with a controlling centre)'); a model the design borrows from says what the design takes from it and
+    is never 'ruled out' (at most not as the whole PMO). A ruled-out model gives the answers that rule it
+    out; the others the answers behind their weightiest reasons, each answer said once per model.
     """
     rec = result.get("recommendation") or {}
     labels = labels_of(result, None)
+    used = design_models(rec) if rec.get("model") else {}
+    design = rec.get("design") or {}
     rows = []
     for entry in rec.get("ranking") or []:
         seen: set[str] = set()
@@ -75,15 +80,32 @@ def model_rows(result: Mapping[str, Any], limit: int = 3) -> list[dict[str, Any]
                                             result, labels, seen, 1)
         backing = [] if gates else _phrases((r.get("evidence") or {} for r in reasons if (r.get("points") or 0) > 0),
                                             result, labels, seen, limit - len(against))
-        rows.append({"model": entry["model"], "title": entry.get("title") or entry["model"].title(),
-                     "fit": entry["fit"], "chosen": entry["model"] == rec.get("model"),
-                     "eligible": entry.get("eligible", True), "ruled_out": ruled_out, "for": backing,
-                     "against": against, "decided": decided_text(ruled_out, backing, against)})
+        chosen = entry["model"] == rec.get("model")
+        title = entry.get("title") or entry["model"].title()
+        eligible = entry.get("eligible", True)
+        how = None if chosen else used.get(entry["model"])
+        if chosen:
+            title = design.get("label") or design.get("title") or title
+        decided = decided_text(ruled_out, backing, against, how)
+        rows.append({"model": entry["model"], "title": title, "fit": entry["fit"], "chosen": chosen,
+                     "eligible": eligible, "ruled_out": ruled_out, "for": backing, "against": against,
+                     "in_design": how, "decided": decided,
+                     "fit_text": (f"{entry['fit']} of 100" if eligible
+                                  else "part of the design" if how else "ruled out")})
     return rows
 
 
-def decided_text(ruled_out: list[str], backing: list[str], against: list[str]) -> str:
-    """'For: 7 business units or domains, 131 active projects. Against: Governance at 1.85.'"""
+def decided_text(ruled_out: list[str], backing: list[str], against: list[str], in_design: str | None = None) -> str:
+    """'For: 7 business units or domains, 131 active projects. Against: Governance at 1.85.'
+
+    A model the design borrows from says so first: 'In the design: a named contact in each unit. Not as the
+    whole PMO: 9.6 projects per unit.'"""
+    if in_design:
+        head = f"In the design: {in_design}."
+        if ruled_out:
+            return f"{head} Not as the whole PMO, given {_join(ruled_out)}."
+        return " ".join([head] + ([f"For: {_join(backing)}."] if backing else [])
+                        + ([f"Against: {_join(against)}."] if against else []))
     if ruled_out:
         return "Ruled out by " + _join(ruled_out) + "."
     parts = ([f"For: {_join(backing)}."] if backing else []) + ([f"Against: {_join(against)}."] if against else [])

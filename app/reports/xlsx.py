@@ -170,10 +170,13 @@ def _summary_sheet(book, report: Mapping[str, Any], fmt: Mapping[str, Any]) -> N
 
     row += 2
     sheet.write_string(row, 0, "Model fit", fmt["section"])
-    for entry in rec.get("ranking") or []:
+    # The recommended model's row names the design; a model the design borrows from says what it takes.
+    for entry in rec.get("compare") or []:
         row += 1
-        write_cell(sheet, row, 0, entry["title"], fmt)
-        write_cell(sheet, row, 1, entry["fit"], fmt)
+        write_cell(sheet, row, 0, entry["title"] + (" — recommended" if entry["chosen"] else ""), fmt)
+        write_cell(sheet, row, 1, entry["fit"] if entry["eligible"] else entry["fit_text"], fmt)
+        if entry.get("in_design"):
+            sheet.merge_range(row, 2, row, 5, guard_formula(f"In the design: {entry['in_design']}"), fmt["text"])
     row += 2
     sheet.write_string(row, 0, "First 90 days", fmt["section"])
     row += 1

@@ -18,6 +18,7 @@ from ..engine.summary import capacity_text, reader_reasons, summary_of
 from ..engine.vocabulary import DIMENSIONS, LEVELS
 from ..reports.guard import guard_formula
 from ..reports.matrix import CAPTION as MATRIX_CAPTION, matrix_points, matrix_svg
+from ..engine.rules import close_call_outside_design
 from ..reports.reasons import model_rows
 from .audit import levels_text
 from .current import content
@@ -43,6 +44,8 @@ def result_context(snapshot: Mapping[str, Any], links: Mapping[str, str],
         # Every reason a change is planned, in people's words, under the change itself (none elsewhere).
         "why_now": lambda item: reader_reasons(item, pain),
         "model_rows": model_rows(result),
+        # A close call the design does not already combine (hub and spoke is one between two models).
+        "close_call": close_call_outside_design(result.get("recommendation") or {}),
         "capacity_text": capacity_text(result["roadmap"].get("capacity")),
         "snapshot": snapshot,
         "questionnaire": content().questionnaires.get(result["questionnaire"]["id"]),
