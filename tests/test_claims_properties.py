@@ -199,8 +199,12 @@ STRENGTH_CLAIMS = [
     ("Each budget holder",
      lambda f: (f.get("context.business_units") or 1) >= 2 or f.get("context.org_size") in ("large", "enterprise")),
     # Good tools and capacity are not "too much too soon", and neither is an established PMO at level 3.
-    ("Trying to do too much too soon",
+    ("Advanced controls built before the basics",
      lambda f: not (f.get("context.existing_pmo") == "established" and (f.get("overall") or 0) >= 3.0)),
+    # "Regularly" is the reporting calendar's word (round 207: said beside reports on request).
+    ("go out regularly", lambda f: _answer(f, "analytics.reporting_cadence") >= 3),
+    # "Follow one written standard": status reporting at 3 or more.
+    ("follow one written standard", lambda f: _answer(f, "governance.status_reporting") >= 3),
 ]
 # Words that claim a strength for the practices cited in the brackets right after them.
 STRENGTH_WORDS = re.compile(r"\b(?:in place|formal|go out regularly|are running|already score well)"
@@ -244,7 +248,8 @@ def test_no_weakness_is_claimed_from_an_answer_at_4_or_5(organisations):
 def test_a_pitfall_citing_the_pains_own_weak_practice_is_high(content, organisations):
     """A pitfall whose evidence is only the stated pain's own practices at level 1-2 is how that pain
     shows: it is never left at medium or low, unless a high pitfall on the pain already names those
-    practices (round 204: unchecked benefits under misaligned work were "medium")."""
+    practices (round 204: unchecked benefits under misaligned work were "medium"), or the portfolio's
+    scale holds it down (round 207: unchecked benefits "high" for a law firm's 7 projects)."""
     wrong = []
     for _answers, context, _facts, _own, pitfalls, _checks in organisations:
         pain = content.rulebook.pains[context["primary_pain"]]
@@ -256,7 +261,8 @@ def test_a_pitfall_citing_the_pains_own_weak_practice_is_high(content, organisat
                      if path.startswith("answers.")]
             symptom = cited and all(q in pain.questions and isinstance(level, int) and level <= 2
                                     for q, level in cited)
-            if symptom and p["severity"] != "high" and not {"answers." + q for q, _ in cited} <= named:
+            held_down = p["capped"]  # by the portfolio's scale
+            if symptom and p["severity"] != "high" and not held_down and not {"answers." + q for q, _ in cited} <= named:
                 wrong.append((context["primary_pain"], p["id"], p["severity"]))
     assert not wrong, f"{len(wrong)} pitfalls on the pain are not high, e.g. {sorted(set(wrong))[:4]}"
 
@@ -278,3 +284,35 @@ def test_no_strength_claim_about_an_area_whose_score_is_below_3(questionnaire, o
                     if score is None or score < 3:
                         wrong.append((where, title, score))
     assert not wrong, f"{len(wrong)} areas called strong below level 3, e.g. {sorted(set(wrong))[:4]}"
+
+
+def test_a_pitfall_that_points_to_check_first_finds_it_there(organisations):
+    """"See Check first" names a question Check first asks (at most three are shown, one per doubt)."""
+    wrong = []
+    for _answers, context, _facts, _own, pitfalls, checks in organisations:
+        pointing = [p["id"] for p in pitfalls if "see Check first" in p["why"]]
+        if pointing and "tools-without-their-ground" not in {c["id"] for c in checks}:
+            wrong.append((pointing, [c["id"] for c in checks]))
+    assert not wrong, f"{len(wrong)} pitfalls point to a check that is not shown, e.g. {wrong[:3]}"
+
+
+def test_dashboards_tied_to_decisions_are_no_evidence_that_leaders_do_not_decide(organisations):
+    """Round 207: "leaders rarely decide from them" cited "Dashboards: Tied to decisions" (4) as its evidence.
+    Dashboards at 4 or 5 are cited only as the answers' claim ("said to be")."""
+    wrong = []
+    for _answers, context, facts, _own, pitfalls, _checks in organisations:
+        for p in pitfalls:
+            cited = p["evidence"].get("answers.tools.dashboards")
+            if isinstance(cited, int) and cited >= 4 and "decide" in p["why"] and "said to be" not in p["why"]:
+                wrong.append((p["id"], cited))
+    assert not wrong, f"{len(wrong)} pitfalls cite dashboards tied to decisions as evidence, e.g. {wrong[:3]}"
+
+
+def test_check_first_asks_at_most_three_questions_one_per_doubt(content, organisations):
+    groups = {c.id: c.group for c in content.rulebook.checks}
+    wrong = []
+    for _answers, context, _facts, _own, _pitfalls, checks in organisations:
+        asked = [groups.get(c["id"]) for c in checks if groups.get(c["id"])]
+        if len(checks) > 3 or len(asked) != len(set(asked)):
+            wrong.append([c["id"] for c in checks])
+    assert not wrong, f"{len(wrong)} organisations get too many or duplicate checks, e.g. {wrong[:3]}"

@@ -401,12 +401,28 @@ def test_standards_text_cites_only_the_standards_that_are_defined(content, quest
     assert "status reporting level 3" in why and "document" not in why and "gates" not in why
 
 
-def test_divisions_with_no_common_method_are_the_first_federation_risk(content, questionnaire):
-    # o08 and o11: five divisional methods and no central standard to diverge from yet.
-    found = fired(content, questionnaire, ({**NO_CENTRAL_STANDARD, "governance.standards_consistency": 1}, DIVISIONS))
+@pytest.mark.parametrize("context,design,title,said", [
+    # o08 and o11: five divisional methods and no central standard to diverge from yet. Where the design
+    # lets each unit deliver its own way (hub and spoke at medium risk), the risk is the missing common
+    # minimum, not the units' own methods (round 207: "Each unit running projects its own way (high)"
+    # beside "Each unit keeps its own way of delivering").
+    (DIVISIONS, "hub-and-spoke", "No common minimum across the units yet", "Each of the 5 business units"),
+    # Regulated, high-risk work under one set of standards: the units' own ways are the pitfall.
+    ({**DIVISIONS, "regulated": True, "risk_profile": "high"}, None, "Each unit running projects its own way",
+     "each of the 5 business units"),
+])
+def test_divisions_with_no_common_method_are_the_first_federation_risk(content, questionnaire, context, design,
+                                                                       title, said):
+    answers = {**NO_CENTRAL_STANDARD, "governance.standards_consistency": 1}
+    result = run_assessment(content, answers_with(questionnaire, answers), {**NEUTRAL_CONTEXT, **context})
+    found = {p["id"]: p for p in result["pitfalls"]}
+    if design:
+        assert result["recommendation"]["design"]["id"] == design
     assert "inconsistent-standards" not in found
-    assert found["unit-methods-diverge"]["title"] == "Each unit running projects its own way"
-    assert "each of the 5 business units" in found["unit-methods-diverge"]["why"]
+    assert found["unit-methods-diverge"]["title"] == title
+    assert said in found["unit-methods-diverge"]["why"]
+    if design:
+        assert "own way" not in found["unit-methods-diverge"]["title"]
 
 
 def test_a_federated_portfolio_whose_standards_are_not_measured_by_unit_gets_a_low_drift_pitfall(

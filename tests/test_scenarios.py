@@ -143,8 +143,10 @@ ROWS = [
         raised_first_two={"duplicate_detection", "prioritisation_model"}),
     row("uniform-2-medium-poor-forecasting",
         ctx("medium", 35, 2, False, "medium", "hybrid", "poor_forecasting", "informal"),
+        # One waterfall method (2) beside gates and standards kept only here and there (2): nobody is forced
+        # through it, so Check first asks which method the agile teams follow (round 207).
         2, model_in={"supportive", "controlling"}, oversight=False,
-        fire={"benefits-unmanaged", "waterfall-for-everything"}, raised_first_two={"forecast_accuracy"}),
+        fire={"benefits-unmanaged"}, quiet={"waterfall-for-everything"}, raised_first_two={"forecast_accuracy"}),
     row("medium-four-domains-no-pmo-resource-conflicts",
         ctx("medium", 24, 4, False, "medium", "hybrid", "resource_conflicts", "none"),
         2, set=dict(capacity_model=1, conflict_resolution=2, mandate=1, executive_sponsor=1),

@@ -403,12 +403,25 @@ class Variant(Strict):
                                                "own advice would not fit them.")
 
 
+class SeverityCap(Strict):
+    when: str = Field(min_length=1, description="Where the pitfall matters less, e.g. context.active_projects < 10.")
+    severity: Literal["medium", "low"]
+    text: str = Field(min_length=5, description="Why, in plain words: 'a portfolio of fewer than 10 projects'.")
+
+
 class Pitfall(Strict):
     id: str = Field(pattern=RULE_ID)
     title: ClaimText = Field(min_length=1)
     severity: Literal["high", "medium", "low"]
     high_when: str | None = Field(default=None, description="When this holds too, the severity is high: "
                                                              "the evidence is at its worst or on the main pain.")
+    pattern_when: str | None = Field(
+        default=None, description="When this holds too, the answers show the pitfall as a strong contrast between "
+                                  "what exists and what is used (reports nobody decides from, good tools nobody "
+                                  "uses, a PMO teams do not ask): it is high and ranks first after the pain's own.")
+    caps: list[SeverityCap] = Field(default_factory=list,
+                                    description="Where a cap's condition holds (a small portfolio, say), the severity "
+                                                "is at most its severity, whatever else holds; the first that holds.")
     requires: Precondition | None = Field(default=None, description="The precondition; checked before 'when'.")
     when: str = Field(min_length=1, description="The evidence of the problem.")
     why: ClaimText = Field(min_length=1, description="Why it matters; {fact.path} placeholders allowed.")
@@ -506,6 +519,10 @@ class Check(Strict):
     text: ClaimText = Field(min_length=1, description="What disagrees, in the organisation's terms.")
     ask: ClaimText = Field(min_length=1, description="The question to ask in the room.")
     would_change: ClaimText = Field(min_length=1, description="Which advice would change if the answer were lower.")
+    group: str | None = Field(default=None, pattern=RULE_ID,
+                              description="Checks that ask about the same doubt: only the first that holds is shown.")
+    pinned: bool = Field(default=False, description="Pitfalls point to it ('see Check first'): shown whenever it "
+                                                    "holds, within max_shown, ahead of the checks not pinned.")
 
 
 class Term(Strict):
@@ -520,6 +537,10 @@ class Term(Strict):
 
 class CheckRules(Strict):
     kind: Literal["checks"]
+    max_shown: int = Field(default=3, ge=1, le=10,
+                           description="Check first shows at most this many, in file order (the disagreement with "
+                                       "the pain first): order the checks by how much a wrong answer would change "
+                                       "the advice.")
     checks: list[Check] = Field(min_length=1)
 
 

@@ -218,6 +218,9 @@ class PitfallResult(Part):
                                                             "own pitfalls is shown by the answers.")
     pain_pitfall: bool | None = Field(default=None, description="The pitfall that is the stated pain (one per "
                                                                 "result): ranked first among the high ones.")
+    pattern: bool | None = Field(default=None, description="The answers show it as a strong contrast between what "
+                                                           "exists and what is used: high, ranked after the pain's.")
+    capped: bool | None = Field(default=None, description="Its severity is held down by the portfolio's scale.")
     claims: list[Claim] = []
     other_items: list[str] = []
     plan_note: str | None = None
@@ -367,6 +370,8 @@ class SummaryPitfall(Part):
     severity: Literal["high", "medium", "low"]
     mitigation: str
     on_pain: bool | None = None
+    pattern: bool | None = Field(default=None, description="The answers show it as a strong contrast: ranked "
+                                                           "after the pain's own pitfall, before the others.")
 
 
 class SummaryStep(Part):

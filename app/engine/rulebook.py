@@ -42,6 +42,9 @@ class CompiledOversight:
     text: str
 
 
+SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
+
+
 @dataclass(frozen=True)
 class CompiledVariant:
     condition: Condition
@@ -67,6 +70,8 @@ class CompiledPitfall:
     mitigated_by: tuple[str, ...] = ()
     for_pain: bool = False  # said for the stated pain when none of its own pitfalls is flagged
     cause_of: str | None = None  # a root cause of this pain (root_causes): on that pain, high
+    pattern_when: Condition | None = None  # a strong contrast in the answers: high, ranked after the pain's
+    caps: tuple[tuple[Condition, str], ...] = ()  # where it matters less (scale): the severity is at most this
 
     @property
     def reads(self) -> tuple[str, ...]:
@@ -74,6 +79,8 @@ class CompiledPitfall:
         paths = (self.precondition.reads if self.precondition else ()) + self.condition.reads
         for variant in self.variants:
             paths += variant.condition.reads
+        for extra in (self.high_when, self.pattern_when, *(cap for cap, _severity in self.caps)):
+            paths += extra.reads if extra is not None else ()
         return tuple(dict.fromkeys(paths))
 
     def texts(self) -> list[tuple[tuple, CompiledText, tuple[Condition, ...]]]:
@@ -89,16 +96,28 @@ class CompiledPitfall:
 
     def explanation(self, facts: Mapping[str, Any]) -> tuple[CompiledText, CompiledText, str, CompiledText]:
         """The title, explanation, severity and mitigation true for these facts: the first variant that
-        holds, else the pitfall's own; evidence at its worst (high_when) raises the severity to high."""
+        holds, else the pitfall's own; evidence at its worst (high_when) or a strong contrast in the answers
+        (pattern_when) raises the severity to high, and a cap (a small portfolio) lowers it last."""
         title, why, severity, mitigation = self.title, self.why, self.severity, self.mitigation
         for variant in self.variants:
             if variant.condition.matches(facts):
                 title, why = variant.title or title, variant.why
                 severity, mitigation = variant.severity or severity, variant.mitigation or mitigation
                 break
-        if self.high_when is not None and self.high_when.matches(facts):
+        if (self.high_when is not None and self.high_when.matches(facts)) or self.shows_pattern(facts):
             severity = "high"
+        cap = self.cap(facts)
+        if cap is not None and SEVERITY_RANK[severity] < SEVERITY_RANK[cap]:
+            severity = cap
         return title, why, severity, mitigation
+
+    def shows_pattern(self, facts: Mapping[str, Any]) -> bool:
+        """The answers show this pitfall as a strong contrast (what exists against what is used)."""
+        return self.pattern_when is not None and self.pattern_when.matches(facts) and self.cap(facts) is None
+
+    def cap(self, facts: Mapping[str, Any]) -> str | None:
+        """The most its severity can be here (a small portfolio, say), or None."""
+        return next((severity for condition, severity in self.caps if condition.matches(facts)), None)
 
 
 @dataclass(frozen=True)
@@ -129,6 +148,8 @@ class CompiledCheck:
     text: CompiledText
     ask: CompiledText
     would_change: CompiledText
+    group: str | None = None
+    pinned: bool = False
 
 
 @dataclass(frozen=True)
@@ -222,6 +243,7 @@ class Rulebook:
     gate_readers: Mapping[str, tuple[int, ...]]
     model_thresholds: Mapping[str, frozenset[float]]
     cache: dict = field(default_factory=dict, compare=False, repr=False)
+    max_checks: int = 3  # check first shows at most this many, the disagreement with the pain first
 
     @property
     def fact_paths(self) -> frozenset[str]:
@@ -376,7 +398,7 @@ def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]
     dont_own: list[CompiledOwnership] = []
     settings: dict[str, Any] = dict(base_fit=50, hybrid_margin=8, fit_scale=25.0, ruled_out_fit=30, min_change=0.25,
                                     tie_break=("supportive", "controlling", "federated", "directive"),
-                                    models={}, phrases={}, max_focus=3)
+                                    models={}, phrases={}, max_focus=3, max_checks=3)
     max_own, pains = 4, {}
     pain_texts: dict[str, CompiledPain] = {}
     checks: list[CompiledCheck] = []
@@ -495,16 +517,20 @@ def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]
                     ok = False
                 else:
                     variants.append(CompiledVariant(vc, texts[0], texts[1], variant.severity, texts[2]))
-            high_when = None
-            if pitfall.high_when is not None:
-                high_when = compiler.condition(pitfall.high_when, located, loc + ("high_when",), with_model=True,
-                                               label=pitfall.id)
-                ok = ok and high_when is not None
+            extra = {}
+            for name, text, where in (("high_when", pitfall.high_when, ("high_when",)),
+                                      ("pattern_when", pitfall.pattern_when, ("pattern_when",)),
+                                      *((c, cap.when, ("caps", c, "when")) for c, cap in enumerate(pitfall.caps))):
+                if text is not None:
+                    extra[name] = compiler.condition(text, located, loc + where, with_model=True, label=pitfall.id)
+                    ok = ok and extra[name] is not None
             if condition is not None and ok:
                 compiled = CompiledPitfall(
                     pitfall.id, title, pitfall.severity, precondition,
                     pitfall.requires.text if pitfall.requires else "", condition, why, tuple(variants),
-                    mitigation, tuple(pitfall.holds), high_when, tuple(pitfall.mitigated_by), pitfall.for_pain)
+                    mitigation, tuple(pitfall.holds), extra.get("high_when"), tuple(pitfall.mitigated_by),
+                    pitfall.for_pain, pattern_when=extra.get("pattern_when"),
+                    caps=tuple((extra[c], cap.severity) for c, cap in enumerate(pitfall.caps)))
                 pitfalls.append(compiled)
                 for name, text, governing in compiled.texts():
                     reads = {path for c in governing for path in c.reads}
@@ -568,7 +594,8 @@ def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]
                 continue
             for name, text in zip(("text", "ask", "would_change"), texts):
                 words.check(text, condition.reads, located, loc + (name,), check.id)
-            checks.append(CompiledCheck(check.id, condition, *texts))
+            checks.append(CompiledCheck(check.id, condition, *texts, group=check.group, pinned=check.pinned))
+        settings["max_checks"] = doc.max_shown
 
     readers: dict[str, list[int]] = {}
     gate_readers: dict[str, list[int]] = {}

@@ -285,6 +285,10 @@ def find_pitfalls(rulebook: Rulebook, facts: dict[str, Any],
             "on_pain": pitfall.id in on_pain,
             "for_pain": pitfall.for_pain,
             "pain_pitfall": False,
+            # The answers show it as a strong contrast (reports nobody decides from, tools nobody uses):
+            # high, and first after the pain's own; or its severity is held down by the portfolio's scale.
+            "pattern": pitfall.shows_pattern(facts),
+            "capped": pitfall.cap(facts) is not None,
             # The claims its sentences stand on, so the advice can be re-checked against the answers.
             "claims": title_claims + why_claims + mitigation_claims,
         }))
@@ -300,7 +304,8 @@ def find_pitfalls(rulebook: Rulebook, facts: dict[str, Any],
 
 def find_checks(rulebook: Rulebook, facts: Mapping[str, Any],
                 labels: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
-    """Check first: answers that disagree with the stated pain, with each other or with the profile.
+    """Check first: answers that disagree with the stated pain, with each other or with the profile, at most
+    ``max_checks`` of them, one per group of checks that ask about the same doubt.
 
     The pain comes first when its pitfall is not flagged high: the result then says why the answers
     disagree with the pain, and names the weak answers that may cause it (``cause_questions``).
@@ -315,12 +320,25 @@ def find_checks(rulebook: Rulebook, facts: Mapping[str, Any],
         entry["cause_questions"] = [q for q in pain.pain.causes
                                     if isinstance(facts.get(f"answers.{q}"), int) and facts[f"answers.{q}"] <= 2]
         out.append(entry)
+    # The checks are listed by how much a wrong answer would change the advice; one question per doubt
+    # (group), and those a pitfall points to ("see Check first") are kept within the limit.
+    holding, asked = [], set()
     for check in rulebook.checks:
-        if check.condition.matches(facts):
-            entry = _check_entry(check.id, check.text, check.ask, check.would_change, facts, labels)
-            entry["evidence"] = {path: value for path, value in check.condition.evidence(facts).items()
-                                 if value is not None}
-            out.append(entry)
+        if (check.group is not None and check.group in asked) or not check.condition.matches(facts):
+            continue
+        if check.group is not None:
+            asked.add(check.group)
+        holding.append(check)
+    room = rulebook.max_checks - len(out)
+    pinned = [c for c in holding if c.pinned][:room]
+    shown = {c.id for c in pinned} | {c.id for c in [c for c in holding if not c.pinned][:room - len(pinned)]}
+    for check in holding:
+        if check.id not in shown:
+            continue
+        entry = _check_entry(check.id, check.text, check.ask, check.would_change, facts, labels)
+        entry["evidence"] = {path: value for path, value in check.condition.evidence(facts).items()
+                             if value is not None}
+        out.append(entry)
     return out
 
 

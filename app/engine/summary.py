@@ -143,11 +143,12 @@ def cited_floor(pitfall: Mapping[str, Any]) -> int:
 def rank_pitfalls(pitfalls: Iterable[Mapping[str, Any]], pain_id: str | None,
                   pain_items: Iterable[str] = ()) -> list[Any]:
     """Pitfalls in the order a reader meets them: high before medium before low; among equals, the one
-    that is the stated pain first, then the others on it, then those citing the lowest answers, then as
-    the rules list them."""
+    that is the stated pain first, then those the answers show as a strong contrast (reports nobody
+    decides from, tools nobody uses), then the others on the pain, then those citing the lowest answers,
+    then as the rules list them."""
     items = tuple(pain_items)
     return [p for _, p in sorted(enumerate(pitfalls), key=lambda pair: (
-        SEVERITY_RANK.get(pair[1].get("severity"), 9), not pair[1].get("pain_pitfall"),
+        SEVERITY_RANK.get(pair[1].get("severity"), 9), not pair[1].get("pain_pitfall"), not pair[1].get("pattern"),
         not _on_pain(pair[1], pain_id, items), cited_floor(pair[1]), pair[0]))]
 
 
@@ -158,7 +159,7 @@ def top_pitfalls(result: Mapping[str, Any]) -> list[dict[str, Any]]:
     pain_id = (result.get("context") or {}).get("primary_pain")
     ranked = rank_pitfalls(result.get("pitfalls") or [], pain_id, pain.get("items") or ())
     return [{"id": p["id"], "title": p["title"], "severity": p["severity"], "mitigation": p.get("mitigation", ""),
-             "on_pain": _on_pain(p, pain_id, pain.get("items") or ())}
+             "on_pain": _on_pain(p, pain_id, pain.get("items") or ()), "pattern": bool(p.get("pattern"))}
             for p in ranked if p.get("severity") != "low"][:TOP_PITFALLS]
 
 
