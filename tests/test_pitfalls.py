@@ -250,6 +250,25 @@ CASES: dict[str, tuple[tuple[dict, dict], tuple[dict, dict], tuple[dict, dict]]]
         ({"governance.prioritisation_model": 3}, {"primary_pain": "resource_conflicts"}),
         ({"governance.prioritisation_model": 1}, {"primary_pain": "resource_conflicts", "active_projects": 8}),
     ),
+    # Round 207: pitfalls the reviewers expected that the answers support.
+    "nobody-arbitrates": (
+        ({"facilitation.conflict_resolution": 1}, {"primary_pain": "resource_conflicts"}),
+        ({"facilitation.conflict_resolution": 2}, {"primary_pain": "resource_conflicts"}),
+        ({"facilitation.conflict_resolution": 1}, {}),
+    ),
+    "units-resist-the-centre": (
+        ({"governance.standards_consistency": 1, "governance.decision_rights": 2, "analytics.portfolio_view": 2},
+         {"business_units": 5}),
+        ({"governance.standards_consistency": 3, "governance.decision_rights": 2, "analytics.portfolio_view": 2},
+         {"business_units": 5}),
+        ({"governance.standards_consistency": 1, "governance.decision_rights": 2, "analytics.portfolio_view": 2},
+         {"business_units": 5, **ESTABLISHED}),
+    ),
+    "first-picture-wrong": (
+        ({"tools.data_quality": 1, "analytics.portfolio_view": 2, "tools.tool_fit": 2, "tools.dashboards": 2}, {}),
+        ({"tools.data_quality": 3, "analytics.portfolio_view": 2, "tools.tool_fit": 2, "tools.dashboards": 2}, {}),
+        ({"tools.data_quality": 1, "analytics.portfolio_view": 2, "tools.tool_fit": 3, "tools.dashboards": 2}, {}),
+    ),
     "no-list-of-the-work": (
         ({"analytics.portfolio_view": 1}, {"primary_pain": "duplicate_work"}),
         ({"analytics.portfolio_view": 2}, {"primary_pain": "duplicate_work"}),
