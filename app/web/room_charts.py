@@ -141,6 +141,65 @@ def band_radar_svg(band: Mapping[str, Mapping[str, Any]], labels: Mapping[str, s
     return Markup("".join(parts))
 
 
+# Advance widths in em of DejaVu Sans, about the widest sans-serif a browser falls back to, so a label
+# measured with them fits in any other font too (bold is about a tenth wider).
+_NARROW, _SEMI, _WIDE = set("iljI.,:;'|! ·()"), set("trf-"), set("mwMW")
+
+
+def _text_width(text: str, size: float, bold: bool = False) -> float:
+    """About how wide a line of text is drawn, from its characters' classes."""
+    em = sum(0.32 if c in _NARROW else 0.46 if c in _SEMI else 0.92 if c in _WIDE else 0.78 if c.isupper()
+             else 0.64 for c in text)
+    return em * size * (1.1 if bold else 1.0)
+
+
+def _scores_layout(labels: Mapping[str, str], notes: Mapping[str, str], font: float, radius: float
+                   ) -> tuple[float, float, float, float, list[str]]:
+    """A scores radar's size, centre and area labels: the circle takes the width, each label outside it.
+
+    The top label sits above its point and the bottom two under theirs; the two side points are near the
+    edges, so their labels sit above them against the edge, high enough to clear the circle's upper sides.
+    That leaves the circle most of a phone's width instead of the half a label beside each point leaves.
+    """
+    note_size, step, gap = font * 0.85, font * 0.85 * 1.2, font * 0.45
+    pad = font * 2  # room beyond a side point for its marker
+    slope = (1 - math.sin(math.radians(18))) / math.cos(math.radians(18))  # the circle's upper side
+    blocks = []
+    for i, d in enumerate(DIMENSIONS):
+        lines = [labels.get(d, d)] + ([notes[d]] if notes.get(d) else [])
+        width = max([_text_width(lines[0], font, True), *(_text_width(n, note_size) for n in lines[1:])])
+        blocks.append((d, lines, width, font + step * (len(lines) - 1)))
+    half = max(math.cos(math.radians(18)) * radius + pad,
+               *(math.cos(math.radians(54)) * radius + w / 2 + 2 for _d, _l, w, _h in blocks[2:4]),
+               blocks[0][2] / 2 + 2)
+    placed = []  # (d, lines, anchor, x, top) around a centre at (0, 0)
+    for i, (d, lines, width, height) in enumerate(blocks):
+        angle = -math.pi / 2 + 2 * math.pi * i / len(DIMENSIONS)
+        vx, vy = radius * math.cos(angle), radius * math.sin(angle)
+        if i == 0:
+            placed.append((d, lines, "middle", 0.0, vy - gap - height))
+        elif math.sin(angle) > 0.5:
+            x = max(-half + width / 2 + 2, min(half - width / 2 - 2, vx))
+            placed.append((d, lines, "middle", x, vy + gap))
+        else:
+            edge = half - 2
+            clear = max(0.0, width - (edge - abs(vx))) * slope
+            top = vy - gap - clear - height
+            placed.append((d, lines, "end" if vx > 0 else "start", edge if vx > 0 else -edge, top))
+    top = min(min(t for *_r, t in placed), -radius) - 4
+    bottom = max(max(t + h for (_d, _l, _w, h), (*_r, t) in zip(blocks, placed)), radius) + 4
+    cx, cy = half, -top
+    parts = []
+    for d, lines, anchor, x, block_top in placed:
+        baseline = cy + block_top + font * 0.8
+        parts.append(f'<text x="{cx + x:.1f}" y="{baseline:.1f}" text-anchor="{anchor}" font-size="{font}" '
+                     f'font-weight="600" fill="{INK}" data-area="{d}">{escape(lines[0])}'
+                     + "".join(f'<tspan x="{cx + x:.1f}" dy="{step:.1f}" font-size="{note_size:.1f}" '
+                               f'font-weight="400" fill="{MUTED}">{escape(n)}</tspan>' for n in lines[1:])
+                     + "</text>")
+    return 2 * half, bottom - top, cx, cy, parts
+
+
 # Series differ by more than colour (WCAG 1.4.1): each has its own dash and marker too, in the
 # order of the plotly charts' palette, so a radar here and a chart there agree.
 SERIES_COLOURS = ("#0b5cad", "#d9480f", "#2b8a3e", "#862e9c", "#cc6a00", "#0c8599", "#5c7cfa")
@@ -171,7 +230,7 @@ def _values_text(values: Sequence[float | None]) -> str:
 
 def scores_radar_svg(series: Sequence[tuple[str, Mapping[str, float | None]]], labels: Mapping[str, str],
                      target: Mapping[str, int] | None = None, *, title: str = "", font: int = 16,
-                     radius: int = 110, first: int = 0) -> Markup:
+                     radius: int = 170, first: int = 0) -> Markup:
     """One or more score series ({area: score}) and the target on a 0–5 radar, with a legend.
 
     Drawn on the server as the room's radar is, so a page that shows it needs no chart library.
@@ -180,8 +239,13 @@ def scores_radar_svg(series: Sequence[tuple[str, Mapping[str, float | None]]], l
     the first series takes (a small multiple keeps its colour in the overlay).
     """
     count = len(DIMENSIONS)
-    width, height, cx, cy = _canvas(labels, font, radius)
-    height, cy = height + font * 0.5, cy + font * 0.5  # the top label's note needs a little more room
+    notes: dict[str, str] = {}
+    if len(series) == 1:
+        scores = series[0][1]
+        for d in DIMENSIONS:
+            said = "not scored" if scores.get(d) is None else format_score(scores[d])
+            notes[d] = said + (f" · target {target[d]}" if target and target.get(d) else "")
+    width, height, cx, cy, area_labels = _scores_layout(labels, notes, font, radius)
     parts = [f'<svg class="radar scores-radar" viewBox="0 0 {width:.0f} {height:.0f}" '
              f'xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(title)}" font-family="{FONT}">',
              *_frame(cx, cy, radius, font)]
@@ -204,13 +268,7 @@ def scores_radar_svg(series: Sequence[tuple[str, Mapping[str, float | None]]], l
                 x, y = _point(cx, cy, radius, i, count, v)
                 parts.append(_marker(index, x, y, font * 0.28, colour,
                                      f"{name}: {labels.get(d, d)} {v:.2f}"))
-    notes: dict[str, str] = {}
-    if len(series) == 1:
-        scores = series[0][1]
-        for d in DIMENSIONS:
-            said = "not scored" if scores.get(d) is None else format_score(scores[d])
-            notes[d] = said + (f" · target {target[d]}" if target and target.get(d) else "")
-    parts.extend(_area_labels(cx, cy, radius, font, labels, notes))
+    parts.extend(area_labels)
     parts.append("</svg>")
     legend = []
     if len(series) > 1 or target:

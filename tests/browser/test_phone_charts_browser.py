@@ -78,3 +78,40 @@ def test_the_timeline_is_drawn_again_when_a_laptops_window_narrows_to_a_phone(se
         page.locator("#timeline").scroll_into_view_if_needed()
         page.screenshot(path=os.path.join(os.environ["PMO_SHOTS"], "timeline-narrowed-390.png"))
     assert page.watch.errors() == []
+
+
+def test_the_result_radar_takes_most_of_a_phones_width_with_readable_labels(server, browser):
+    """Issue 24 §9: the circle was about 160 px across inside a 366 px drawing, each side given to a label.
+    Now the labels sit outside the circle in the corners, and the circle takes most of the width."""
+    app = server.app
+    respondent = Respondent(app.test_client(), app.extensions["pmo_content"].default_questionnaire)
+    respondent.fill_context()
+    respondent.answer_all(lambda q: 2 if q.id.startswith(("governance", "leadership")) else 3)
+    assert respondent.submit().status_code == 302
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                  device_scale_factor=3)
+    try:
+        phone = context.new_page()
+        phone.goto(server.url + respondent.base + "/result", wait_until="load", timeout=60_000)
+        found = phone.locator("#radar svg.scores-radar").evaluate("""svg => {
+            const box = svg.getBoundingClientRect();
+            const ring = [...svg.querySelectorAll('polygon')].find(p => p.getAttribute('stroke-width') === '2');
+            const texts = [...svg.querySelectorAll('text')].map(t => t.getBoundingClientRect());
+            const names = [...svg.querySelectorAll('text[data-area]')];
+            return {width: box.width, ring: ring.getBoundingClientRect().width,
+                    cut: texts.filter(r => r.left < box.left - 0.5 || r.right > box.right + 0.5
+                                            || r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5).length,
+                    font: Math.min(...names.map(t => parseFloat(t.getAttribute('font-size'))))
+                          * box.width / svg.viewBox.baseVal.width,
+                    overlaps: names.some((a, i) => names.some((b, j) => {
+                        if (i === j) { return false; }
+                        const r = a.getBoundingClientRect(), s = b.getBoundingClientRect();
+                        return r.left < s.right && s.left < r.right && r.top < s.bottom && s.top < r.bottom;
+                    }))};
+        }""")
+        assert found["width"] >= 340, found
+        assert found["ring"] >= 0.7 * found["width"], f"the circle is {found['ring']:.0f} px of {found['width']:.0f}"
+        assert found["cut"] == 0 and not found["overlaps"], found
+        assert found["font"] >= 13, f"area names are drawn at {found['font']:.1f} px"
+    finally:
+        context.close()
