@@ -253,3 +253,24 @@ def test_units_resisting_the_centre(content, questionnaire, answers, context, fi
 def test_a_first_portfolio_picture_on_data_nobody_owns(content, questionnaire, answers, fires):
     found = pitfalls_of(result_for(content, questionnaire, answers, {"active_projects": 40}))
     assert ("first-picture-wrong" in found) is fires
+
+
+@pytest.mark.parametrize("pitfall_id,answers,context,said,not_said", [
+    # Agile work under one waterfall method, with teams that do not find the PMO a burden (service 4).
+    ("over-governance", {"governance.tailored_methodology": 2, "facilitation.service_orientation": 4},
+     {"delivery_mix": "agile"}, "does not flex to the way mostly agile teams deliver", "burden"),
+    ("over-governance", {"governance.tailored_methodology": 2, "facilitation.service_orientation": 2},
+     {"delivery_mix": "agile"}, "burden: service to teams is level 2", "does not flex to the way agile"),
+    ("unclear-roles", {"leadership.role_clarity": 3, "governance.decision_rights": 1}, {},
+     "A responsibility matrix exists", "Nobody can say"),
+    # Standards consistency not known: standards and gates are neither said to exist nor to be missing.
+    ("weak-delivery-discipline", {"governance.standards_consistency": None, "governance.sponsor_accountability": 2},
+     {"primary_pain": "weak_execution"}, "These gaps let problems surface late", "Standards and gates exist"),
+    ("weak-delivery-discipline", {"governance.sponsor_accountability": 2}, {"primary_pain": "weak_execution"},
+     "Standards and gates exist", "keeps the discipline its manager brings"),
+])
+def test_a_stock_sentence_is_said_only_where_the_answers_it_cites_make_it_true(content, questionnaire, pitfall_id,
+                                                                              answers, context, said, not_said):
+    found = pitfalls_of(result_for(content, questionnaire, answers, context))[pitfall_id]
+    assert said in text_of(found)
+    assert not_said not in text_of(found)
