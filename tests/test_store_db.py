@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 
 import pytest
 
@@ -55,37 +56,87 @@ def test_failed_write_transaction_rolls_back(fresh_db):
     assert store.load_answers(fresh_db, response_id) == {}
 
 
-def test_concurrent_read_then_write_transactions_do_not_fail_with_locked(tmp_path):
+def _write_at_once(tmp_path, threads: int, transactions: int, write, busy_timeout_ms: int = store.BUSY_TIMEOUT_MS):
+    """``threads`` threads, each with a connection of its own, each running ``transactions`` write transactions
+    at once (``write(database, response_id, name)`` inside each); return the errors and the answers stored."""
     path = tmp_path / "busy.sqlite3"
     setup = store.open_db(path)
     store.migrate(setup)
     response_id, _token = store.create_self_assessment(setup, "pmo-maturity", "1.0")
     setup.close()
-    errors = []
+    errors, barrier = [], threading.Barrier(threads)
 
     def writer(n):
-        database = store.open_db(path)
+        database = store.open_db(path, busy_timeout_ms=busy_timeout_ms)
+        barrier.wait()
         try:
-            for i in range(30):
+            for i in range(transactions):
                 with store.transaction(database):
-                    database.execute("SELECT count(*) FROM answers").fetchone()
-                    database.execute(
-                        "INSERT INTO answers (response_id, question_id, level, updated_at) VALUES (?, ?, 3, 'now') "
-                        "ON CONFLICT DO UPDATE SET level = 3",
-                        [response_id, f"tools.q{n}_{i}"])
+                    write(database, response_id, f"tools.q{n}_{i}")
         except sqlite3.OperationalError as exc:  # "database is locked" would land here
             errors.append(exc)
         finally:
             database.close()
 
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(6)]
-    for t in threads:
+    running = [threading.Thread(target=writer, args=(n,)) for n in range(threads)]
+    for t in running:
         t.start()
-    for t in threads:
+    for t in running:
         t.join()
-    assert errors == []
     check = store.open_db(path)
-    assert check.execute("SELECT count(*) FROM answers").fetchone()[0] == 180
+    try:
+        return errors, check.execute("SELECT count(*) FROM answers").fetchone()[0]
+    finally:
+        check.close()
+
+
+def test_concurrent_read_then_write_transactions_do_not_fail_with_locked(tmp_path):
+    def read_then_write(database, response_id, name):
+        database.execute("SELECT count(*) FROM answers").fetchone()
+        database.execute("INSERT INTO answers (response_id, question_id, level, updated_at) VALUES (?, ?, 3, 'now') "
+                         "ON CONFLICT DO UPDATE SET level = 3", [response_id, name])
+
+    assert _write_at_once(tmp_path, 6, 30, read_then_write) == ([], 180)
+
+
+def test_many_threads_writing_at_once_each_get_their_turn_within_the_busy_timeout(tmp_path):
+    """A room's worth of writers in one process: each transaction is short, so no writer has more than
+    a fraction of the timeout's work ahead of it, and none may be refused as locked (SQLite's own
+    polling let late sleepers lose to new arrivals past the timeout)."""
+    def short_write(database, response_id, name):
+        database.execute("INSERT INTO answers (response_id, question_id, level, updated_at) VALUES (?, ?, 3, 'now')",
+                         [response_id, name])
+        time.sleep(0.004)  # the write lock held as by a request's few statements
+
+    assert _write_at_once(tmp_path, 16, 12, short_write, busy_timeout_ms=1500) == ([], 16 * 12)
+
+
+def test_a_write_waiting_past_the_busy_timeout_is_refused_as_locked(tmp_path):
+    path = tmp_path / "held.sqlite3"
+    setup = store.open_db(path)
+    store.migrate(setup)
+    setup.close()
+    holder, waiter = store.open_db(path), store.open_db(path, busy_timeout_ms=100)
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        with store.transaction(holder):
+            held.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    held.wait(10)
+    try:
+        with pytest.raises(sqlite3.OperationalError) as refused:
+            with store.transaction(waiter):
+                pass
+        assert store.storage_fault(refused.value) == "locked"
+    finally:
+        release.set()
+        thread.join()
+        holder.close()
+        waiter.close()
 
 
 def test_db_migrate_on_a_new_database_says_what_it_created(make_app, tmp_path):

@@ -84,7 +84,8 @@ def open_db(path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS, *, kept: b
     remembers its cursors, to close those a request left unfinished.
     """
     conn = sqlite3.connect(str(path), timeout=busy_timeout_ms / 1000, check_same_thread=False,
-                           factory=_TrackedConnection if kept else sqlite3.Connection)
+                           factory=_TrackedConnection if kept else _Connection)
+    conn.path, conn.wait_ms = os.path.realpath(path), int(busy_timeout_ms)
     db = Database(conn, execute_plugins=False)
     conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     conn.execute("PRAGMA foreign_keys = ON")
@@ -96,7 +97,14 @@ def open_db(path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS, *, kept: b
     return db
 
 
-class _TrackedConnection(sqlite3.Connection):
+class _Connection(sqlite3.Connection):
+    """A connection that knows its file and how long a write waits for the lock (see transaction)."""
+
+    path = ""
+    wait_ms = BUSY_TIMEOUT_MS
+
+
+class _TrackedConnection(_Connection):
     """A connection that remembers (weakly) every cursor it made since it was last reset.
 
     A SELECT whose rows were not all read keeps its read transaction open, even in autocommit
@@ -231,21 +239,60 @@ def transaction(db: Database) -> Iterator[Database]:
 
     A deferred transaction that reads and then writes fails with "database is locked"
     when another writer got there first; taking the write lock up front makes
-    concurrent writers wait (up to the busy timeout) instead.
+    concurrent writers wait (up to the busy timeout) instead. Within a process, the threads
+    wanting to write queue for their turn first (see _writers_turn), so SQLite's lock is asked
+    for by one thread per process.
     """
     if db.conn.in_transaction:
         with db.atomic():
             yield db
         return
-    db.conn.execute("BEGIN IMMEDIATE")
+    with _writers_turn(db.conn):
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+            db.conn.execute("COMMIT")  # a full disk can refuse the commit itself: then nothing is kept
+        except BaseException:
+            if db.conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):  # the first error is the one to report
+                    db.conn.execute("ROLLBACK")
+            raise
+
+
+# Per database file, the lock this process's writing threads queue on.
+_WRITERS: dict[str, threading.RLock] = {}
+_WRITERS_GUARD = threading.Lock()
+
+
+@contextlib.contextmanager
+def _writers_turn(conn: sqlite3.Connection) -> Iterator[None]:
+    """Wait (up to the connection's busy timeout) until no other thread of this process is writing to the file.
+
+    SQLite's busy handler polls for the write lock, sleeping up to 100 ms between tries: with dozens
+    of threads polling, a waiter that sleeps long loses to those that just arrived, and a room of 300
+    saw writes wait past the 10 s timeout (503 "database is locked") while others went through in
+    milliseconds. Threads waiting here are woken in turn when the lock is released, and only one
+    thread per process polls SQLite's lock, against the few other processes.
+    """
+    path = getattr(conn, "path", "")
+    if not path:  # a connection not opened by open_db
+        yield
+        return
+    with _WRITERS_GUARD:
+        lock = _WRITERS.setdefault(path, threading.RLock())
+    if not lock.acquire(timeout=conn.wait_ms / 1000):
+        raise _locked(f"another thread of this process held the write lock for {conn.wait_ms} ms")
     try:
-        yield db
-        db.conn.execute("COMMIT")  # a full disk can refuse the commit itself: then nothing is kept
-    except BaseException:
-        if db.conn.in_transaction:
-            with contextlib.suppress(sqlite3.Error):  # the first error is the one to report
-                db.conn.execute("ROLLBACK")
-        raise
+        yield
+    finally:
+        lock.release()
+
+
+def _locked(detail: str) -> sqlite3.OperationalError:
+    """The error SQLite raises when the write lock stays held past the busy timeout."""
+    err = sqlite3.OperationalError(f"database is locked ({detail})")
+    err.sqlite_errorcode, err.sqlite_errorname = sqlite3.SQLITE_BUSY, "SQLITE_BUSY"
+    return err
 
 
 def checkpoint(db: Database) -> None:
@@ -269,6 +316,9 @@ def best_effort(db: Database, wait_ms: int = BEST_EFFORT_WAIT_MS) -> Iterator[No
     """
     previous = db.conn.execute("PRAGMA busy_timeout").fetchone()[0]
     db.conn.execute(f"PRAGMA busy_timeout = {int(wait_ms)}")
+    queued = getattr(db.conn, "wait_ms", None)
+    if queued is not None:  # the same wait for this process's other writers (see transaction)
+        db.conn.wait_ms = wait_ms
     try:
         yield
     except sqlite3.OperationalError as err:
@@ -278,6 +328,8 @@ def best_effort(db: Database, wait_ms: int = BEST_EFFORT_WAIT_MS) -> Iterator[No
         log.info("bookkeeping write skipped: storage %s (%s)", fault, err)
     finally:
         db.conn.execute(f"PRAGMA busy_timeout = {int(previous)}")
+        if queued is not None:
+            db.conn.wait_ms = queued
 
 
 # Less free space than this on the database's file system counts as full: SQLite needs room
