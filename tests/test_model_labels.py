@@ -143,3 +143,38 @@ def test_no_design_ever_rules_out_a_model_it_uses(content, questionnaire):
         used = {e["model"] for e in rec["ranking"] if e.get("in_design")}
         assert not {c["model"] for c in rec["what_would_change"]} & used, (context, rec["what_would_change"])
     assert len(seen) >= 6, seen
+
+
+# Round 207: the model swung on tool integration (a bank) and on analytics (a PMO that wants to be a
+# centre of excellence). Only the structure a consultant lets decide the model is offered.
+LEVER_CASES = {
+    "bank-on-tool-integration": (
+        {"tools__integration": 2, "leadership__executive_sponsor": 2, "governance__decision_rights": 3},
+        {"org_size": "enterprise", "active_projects": 149, "business_units": 4, "regulated": True,
+         "risk_profile": "high", "existing_pmo": "informal", "primary_pain": "poor_forecasting"}),
+    "established-pmo-on-analytics": (
+        {"leadership__executive_sponsor": 2, "leadership__mandate": 2, "facilitation__service_orientation": 2},
+        {"org_size": "large", "active_projects": 78, "business_units": 3, "existing_pmo": "established",
+         "primary_pain": "weak_execution"}),
+}
+
+
+@pytest.mark.parametrize("overrides, changes", LEVER_CASES.values(), ids=LEVER_CASES.keys())
+def test_what_would_change_names_only_structural_levers(content, questionnaire, overrides, changes):
+    levers = content.rulebook.levers
+    assert "scores.tools" not in levers and "answers.tools.integration" not in levers
+    for levels in (2, 3):
+        result = assess(content, questionnaire, levels, overrides, changes)
+        for change in result["recommendation"]["what_would_change"]:
+            assert change["fact"] in levers, change["text"]
+            assert not any(word in change["text"].lower() for word in ("tool", "analytics", "facilitation"))
+
+
+def test_every_lever_offered_to_uneven_organisations_is_structural(content, questionnaire):
+    rng = random.Random(2208)
+    offered = set()
+    for _ in range(300):
+        answers, context = uneven_organisation(rng, questionnaire)
+        for change in run_assessment(content, answers, context)["recommendation"]["what_would_change"]:
+            offered.add(change["fact"])
+    assert offered and offered <= content.rulebook.levers, offered - content.rulebook.levers

@@ -335,6 +335,12 @@ class ModelRules(Strict):
                                description="Sentences on what this client needs most, added to the design where "
                                            "their condition holds, in order.")
     max_focus: int = Field(default=3, ge=0, le=6, description="At most this many focus sentences per design.")
+    levers: list[str] = Field(
+        default_factory=list,
+        description="The facts 'what would change the recommendation' may offer (answers.<id>, scores.<area>, "
+                    "context.<key>): what a consultant lets decide the model (units, size, governance maturity, "
+                    "sponsor, mandate, decision rights), never a tool or analytics score. Empty: every fact the "
+                    "model rules read.")
     phrases: dict[str, str] = Field(
         default_factory=dict,
         description="How a change of each context key reads in 'what would change'; {to} and {from} are the "

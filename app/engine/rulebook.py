@@ -242,6 +242,8 @@ class Rulebook:
     readers: Mapping[str, tuple[int, ...]]
     gate_readers: Mapping[str, tuple[int, ...]]
     model_thresholds: Mapping[str, frozenset[float]]
+    # The facts 'what would change' may offer as levers; empty: every fact the model rules read.
+    levers: frozenset[str] = frozenset()
     cache: dict = field(default_factory=dict, compare=False, repr=False)
     max_checks: int = 3  # check first shows at most this many, the disagreement with the pain first
 
@@ -398,7 +400,7 @@ def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]
     dont_own: list[CompiledOwnership] = []
     settings: dict[str, Any] = dict(base_fit=50, hybrid_margin=8, fit_scale=25.0, ruled_out_fit=30, min_change=0.25,
                                     tie_break=("supportive", "controlling", "federated", "directive"),
-                                    models={}, phrases={}, max_focus=3, max_checks=3)
+                                    models={}, phrases={}, max_focus=3, max_checks=3, levers=frozenset())
     max_own, pains = 4, {}
     pain_texts: dict[str, CompiledPain] = {}
     checks: list[CompiledCheck] = []
@@ -423,7 +425,10 @@ def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]
         doc: ModelRules
         settings = dict(base_fit=doc.base_fit, hybrid_margin=doc.hybrid_margin, fit_scale=doc.fit_scale,
                         ruled_out_fit=doc.ruled_out_fit, min_change=doc.min_change, tie_break=tuple(doc.tie_break),
-                        models=doc.models, phrases=doc.phrases, max_focus=doc.max_focus)
+                        models=doc.models, phrases=doc.phrases, max_focus=doc.max_focus, levers=frozenset(doc.levers))
+        for i, path in enumerate(doc.levers):
+            if path not in compiler.facts or not path.startswith(("answers.", "scores.", "context.")):
+                located.problem(("levers", i), f"{path!r} is not an answer, an area's score or a profile fact")
         seen: set[str] = set()
         for i, rule in enumerate(doc.rules):
             _unique(located, ("rules", i, "id"), rule.id, seen)

@@ -193,7 +193,7 @@ class ChangeSearch:
             question = path.removeprefix("answers.")
             now = self.facts.get(path)
             dim = question.split(".", 1)[0]
-            if now is None or now >= LEVER_LEVEL or self.scores.get(dim) is None:
+            if now is None or now >= LEVER_LEVEL or self.scores.get(dim) is None or not self.lever(path):
                 continue
             weight = self.question_weights.get(question, 1.0)
             total = self.answered_weight.get(dim) or weight
@@ -210,12 +210,17 @@ class ChangeSearch:
 
     # -- the search -------------------------------------------------------------------
 
+    def lever(self, path: str) -> bool:
+        """Whether a change of this fact may be offered (the rulebook's levers; none listed: any)."""
+        levers = self.rulebook.levers
+        return not levers or path in levers
+
     def search(self) -> list[dict[str, Any]]:
         top = self.outcome.top
         found: list[dict[str, Any]] = []
         for dim in DIMENSIONS:
             current = self.scores[dim]
-            if current is None:
+            if current is None or not self.lever(f"scores.{dim}"):
                 continue
             best: dict[str, dict[str, Any]] = {}
             for value in self.score_candidates(dim):
@@ -239,7 +244,7 @@ class ChangeSearch:
                 found.append({"kind": "answer", "question": question, "fact": f"answers.{question}", "from": now,
                               "to": LEVER_LEVEL, "size": 0, "after": after, "overall_after": changed["overall"]})
         for key, spec in CONTEXT_KEYS.items():
-            if key in FIXED_CONTEXT:
+            if key in FIXED_CONTEXT or not self.lever(f"context.{key}"):
                 continue
             current = self.facts.get(f"context.{key}")
             best = {}
