@@ -349,3 +349,18 @@ def test_the_organisation_report_files_are_the_roll_up(units_world):
     assert "Organisation mean" in csv_text
     pdf = units_world.member.get(base + ".pdf")
     assert pdf.status_code == 200 and pdf.data[:4] == b"%PDF"
+
+
+def test_page_one_of_the_organisation_pdf_carries_the_roll_up(units_world, tmp_path):
+    """Page 1 was the title and the score box, about 85% blank (issue 24, D): the units side by side and the
+    pitfalls across them follow the score on the same page."""
+    import subprocess
+
+    path = tmp_path / "org.pdf"
+    path.write_bytes(units_world.member.get(f"/orgs/{units_world.org}/report.pdf").data)
+    first = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(path), "-"], capture_output=True, text=True,
+                           check=True).stdout
+    first = " ".join(first.split()).lower()  # the score box's label prints in capitals
+    assert "overall maturity across the units" in first
+    assert "the units side by side" in first and "mean" in first and "minimum" in first
+    assert "pitfalls across the units" in first

@@ -189,3 +189,22 @@ def test_a_render_wanted_soon_runs_at_the_requests_priority_and_one_that_can_wai
     own = niceness()
     assert renders._executor(soon=True).submit(niceness).result(timeout=60) == own  # made at submit
     assert renders._executor(soon=False).submit(niceness).result(timeout=60) > min(own, 18)  # an older result's
+
+
+def test_a_pdf_kept_from_an_earlier_layout_is_made_again(submitted, monkeypatch):
+    """A kept PDF is tied to the report writers' code and templates: after a release that changes the layout
+    (the organisation report's blank page one, issue 24 D) the next request makes it again."""
+    calls: list = []
+    fake_pdf(monkeypatch, calls)
+    monkeypatch.setattr(report_views, "LAYOUT", "the earlier release")
+    url = f"{submitted.base}/report.pdf?start=2027-03-01"
+    assert submitted.client.get(url).data == b"%PDF-fake" and calls == ["pdf"]
+    report_views._FILES.clear()  # another worker, or this one restarted with the new release
+    assert submitted.client.get(url).status_code == 200 and calls == ["pdf"]  # kept: same layout
+    monkeypatch.setattr(report_views, "LAYOUT", "this release")
+    report_views._FILES.clear()
+    assert submitted.client.get(url).status_code == 200 and calls == ["pdf", "pdf"]
+
+
+def test_the_layout_stamp_follows_the_report_templates():
+    assert report_views.LAYOUT == report_views._layout_stamp() and len(report_views.LAYOUT) == 16

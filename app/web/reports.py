@@ -11,7 +11,9 @@ workers, shared by concurrent requests, limited per client, and made ahead of ti
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
+from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from flask import (Blueprint, Response, abort, current_app, g, make_response, redirect, render_template, request,
@@ -100,9 +102,22 @@ def _later(status: int, title: str, message: str, retry_after: int) -> Response:
     return response
 
 
+def _layout_stamp() -> str:
+    """A digest of the report writers' code, templates and print style: a PDF kept in the database from
+    before a release that changed its layout is made again, not served with the old one."""
+    root = Path(__file__).resolve().parent.parent / "reports"
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".html", ".css")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+LAYOUT = _layout_stamp()
+
+
 def pdf_key(key: tuple, start: date | None) -> tuple:
-    """What a report's PDF is kept under, for every worker."""
-    return (*key, "pdf", start)
+    """What a report's PDF is kept under, for every worker (and every release of its layout)."""
+    return (*key, "pdf", start, LAYOUT)
 
 
 def _toolbar(back: str, endpoint: str, **values) -> dict[str, Any]:
