@@ -325,6 +325,7 @@ class _Planner:
         # What follows from the chosen work and its steps, kept until either changes (see _changed).
         self._requires: dict[str, tuple[str, ...]] = {}
         self._before: dict[str, set[str]] = {}
+        self._needing_index: dict[str, list[str]] | None = None
         self._priorities: dict[str, tuple] | None = None  # once the work is chosen and protected
         self._people: tuple[int, str] | None = None
         self.severity_of = {p["id"]: p["severity"] for p in plan.pitfalls}  # fired pitfall -> severity
@@ -391,6 +392,7 @@ class _Planner:
         """The chosen work or its steps changed: forget what was worked out from them."""
         self._requires.clear()
         self._before.clear()
+        self._needing_index = None
         self._priorities = None
 
     def requires(self, item_id: str) -> tuple[str, ...]:
@@ -722,7 +724,7 @@ class _Planner:
         model's set-up; with everything they need first."""
         pitfalls = {p["id"]: p for p in self.plan.pitfalls}
         protected = set(self.pain_items) | set(self.functions) | self.relief
-        foundations = {i for i in self.drivers if self.priority(i)[0] == 0}
+        foundations = {i for i in self.drivers if self.foundation(i)}
         for item_id in foundations:
             self.add(item_id, "foundation", "the PMO's other changes need an active sponsor and a written mandate")
         protected |= foundations
@@ -769,7 +771,7 @@ class _Planner:
         if self.pain_items:
             title = self.roadmap.items[first].title
             for item_id in self.before(first):
-                if self.priority(item_id)[0] != 0:  # beyond mandate and sponsor, which come first anyway
+                if not self.foundation(item_id):  # beyond mandate and sponsor, which come first anyway
                     self.add(item_id, "pain", f"the first step towards “{title}”, on the main pain, "
                                               f"{self.plan.pain.label}")
 
@@ -809,7 +811,7 @@ class _Planner:
         severity = min((SEVERITY_RANK[fired[p]] for p in item.mitigates if p in fired), default=3)
         bucket = 0 if item.to_level <= BASICS_LEVEL else item.to_level - BASICS_LEVEL
         sequence = float(THEMES.index(item.theme))
-        if item.theme == "ownership" and self.plan.foundations_first and item.to_level <= BASICS_LEVEL:
+        if self.foundation(item_id):
             group, sub = 0, 0
         elif item_id in self.relief:
             # Cutting a burden comes right after the pain's first step, at any level: removing work
@@ -840,6 +842,12 @@ class _Planner:
             return (group, sub, bucket, -self.weighted(item_id), sequence, item.to_level, severity,
                     self.roadmap.order[item_id])
         return (group, sub, bucket, 0.0, sequence, item.to_level, severity, self.roadmap.order[item_id])
+
+    def foundation(self, item_id: str) -> bool:
+        """Mandate and sponsor, where the PMO is not yet established: the first group of priority(), which
+        comes before everything else."""
+        item = self.roadmap.items[item_id]
+        return item.theme == "ownership" and self.plan.foundations_first and item.to_level <= BASICS_LEVEL
 
     def weighted(self, item_id: str) -> float:
         """The item's priority: its area's gap to the target × the importance of what it raises (the
@@ -900,8 +908,18 @@ class _Planner:
             return False
         if "prerequisite" not in drivers:
             return True
-        needing = [i for i in self.drivers if item_id in self.requires(i)]
+        needing = self._needing().get(item_id, ())
         return all(self.target_only(i) for i in needing)
+
+    def _needing(self) -> dict[str, list[str]]:
+        """Chosen item -> the chosen items that require it, in the order they were chosen (kept until the
+        chosen work or its steps change)."""
+        if self._needing_index is None:
+            self._needing_index = {}
+            for other in self.drivers:
+                for required in self.requires(other):
+                    self._needing_index.setdefault(required, []).append(other)
+        return self._needing_index
 
     def part_time(self) -> bool:
         """The design is a part-time method owner: a fraction of one person's time, not a PMO."""
