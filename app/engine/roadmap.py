@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import heapq
 import math
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
@@ -1053,20 +1054,28 @@ class _Planner:
         priorities = self.priorities()
         foundations = [i for i in order if priorities[i][0] == 0]
         # Foundations are scheduled (started) before anything else.
+        founding = set(foundations)
         waits_for = {i: [r for r in self.requires(i) if r in self.drivers] + self.shapers(i)
-                     + ([] if i in foundations else foundations) for i in remaining}
-        while remaining:
-            for item_id in remaining:
-                if all(r in start_week for r in waits_for[item_id]):
-                    break
-            else:  # pragma: no cover - cycles are rejected at load
-                raise ValueError("prerequisite cycle among " + ", ".join(remaining))
-            remaining.remove(item_id)
+                     + ([] if i in founding else foundations) for i in remaining}
+        # The next item is the first in `remaining` whose waits have all started; once ready, an item stays
+        # ready, so the ready ones wait in a heap by their place in the list instead of rescanning it.
+        place = {item_id: k for k, item_id in enumerate(remaining)}
+        unmet = {item_id: set(waits_for[item_id]) for item_id in remaining}
+        waiting_on: dict[str, list[str]] = {}
+        for item_id, waits in unmet.items():
+            for other in waits:
+                waiting_on.setdefault(other, []).append(item_id)
+        ready_now = [place[i] for i in remaining if not unmet[i]]
+        heapq.heapify(ready_now)
+        for _ in range(len(remaining)):
+            if not ready_now:  # pragma: no cover - cycles are rejected at load
+                raise ValueError("prerequisite cycle among " + ", ".join(i for i in remaining if unmet[i]))
+            item_id = remaining[heapq.heappop(ready_now)]
             item = self.roadmap.items[item_id]
             effort = self.effort(item)
             ready = max([end_week[r] for r in self.requires(item_id) if r in end_week]
                         + [start_week[r] for r in self.shapers(item_id)], default=0.0)
-            if item_id not in foundations:
+            if item_id not in founding:
                 ready = max([ready] + [start_week[f] for f in foundations if f in start_week])
             protected = item_id in self.protected
             first = item_id in self.first_work  # the pain's first work, a decisive step: starts when it can
@@ -1082,7 +1091,7 @@ class _Planner:
                         continue  # the PMO leads only so many changes: protected ones count too
                     quarters = max(1, round((phase.end_month - phase.start_month) / 3))
                     if (self.part_time() and used[index][0] >= PART_TIME_FIRST * quarters
-                            and item_id not in self.pain_first | self.defining and item_id not in foundations):
+                            and item_id not in self.pain_first | self.defining and item_id not in founding):
                         continue  # a fraction of a post starts a handful of changes a quarter, protected or not
                     if not first:
                         start = max(start, phase.start_month * WEEKS_PER_MONTH + used[index][1] / pace)
@@ -1108,6 +1117,11 @@ class _Planner:
                     self.last_end_week = max(self.last_end_week, end_week[item_id])
                 start_week[item_id] = start
                 break
+            for other in waiting_on.get(item_id, ()):
+                waits = unmet[other]
+                waits.discard(item_id)
+                if not waits:
+                    heapq.heappush(ready_now, place[other])
         self.dated = dated
         return [(slots[i][0], placed[i]) for i in range(len(slots)) if placed[i]]
 
