@@ -83,11 +83,12 @@ class RoadmapContent:
         return {question: tuple(ids) for question, ids in index.items()}
 
     @functools.cached_property
-    def gap_specs(self) -> tuple[tuple[str, str, int, bool, tuple[tuple[str, int], ...]], ...]:
+    def gap_specs(self) -> tuple[tuple[str, str, int, bool, tuple[tuple[str, int], ...], bool], ...]:
         """Per item, in catalogue order: (id, its first and main practice, that practice's level, whether it
-        is an optimising item (to level 5), every (practice, level) it raises), built once."""
-        return tuple((item_id, *next(iter(item.raises.items())), item.to_level == 5, tuple(item.raises.items()))
-                     for item_id, item in self.items.items())
+        is an optimising item (to level 5), every (practice, level) it raises, whether a practice may
+        show it done (in_place_at)), built once."""
+        return tuple((item_id, *next(iter(item.raises.items())), item.to_level == 5, tuple(item.raises.items()),
+                      bool(item.in_place_at)) for item_id, item in self.items.items())
 
     @functools.cached_property
     def shaped_by(self) -> Mapping[str, frozenset[str]]:
@@ -329,6 +330,7 @@ class _Planner:
         self._needing_index: dict[str, list[str]] | None = None
         self._priorities: dict[str, tuple] | None = None  # once the work is chosen and protected
         self._people: tuple[int, str] | None = None
+        self._held_by: dict[str, str] = {}  # catalogue role -> who holds it here (see held_by)
         self.severity_of = {p["id"]: p["severity"] for p in plan.pitfalls}  # fired pitfall -> severity
         self.survey()
 
@@ -338,9 +340,8 @@ class _Planner:
         """Each item's gaps, whether its `when` holds and whether it is needed, worked out in one pass: the
         answers and the facts do not change while planning, and choosing asks about every item anyway."""
         get, facts, conditions = self.plan.answers.get, self.plan.facts, self.roadmap.conditions
-        items = self.roadmap.items
-        gaps, applies, needed = self._gaps, self._applies, self._needed
-        for item_id, main, level, optimising, raises in self.roadmap.gap_specs:
+        items, gaps, applies, needed = self.roadmap.items, self._gaps, self._applies, self._needed
+        for item_id, main, level, optimising, raises, done_at in self.roadmap.gap_specs:
             now = get(main)
             # Level 5 is not every practice's destination (P3M3 says the middle levels are often enough),
             # so an optimising item is planned only while its first, main practice is below 5.
@@ -353,7 +354,7 @@ class _Planner:
             condition = conditions.get(item_id)
             holds = applies[item_id] = condition is None or condition.matches(facts)
             # A practice its title names may show the work done already (decision rights published).
-            needed[item_id] = holds and bool(out) and not self.shown_done(items[item_id])
+            needed[item_id] = holds and bool(out) and not (done_at and self.shown_done(items[item_id]))
 
     def gaps(self, item: Improvement) -> tuple[tuple[str, int | None, int], ...]:
         """The practices this item would raise that are below its level: (question, now, to)."""
@@ -1145,7 +1146,14 @@ class _Planner:
         return out
 
     def held_by(self, role: str) -> str:
-        """The role that holds a catalogue role in a PMO of this size (phases.yaml roles)."""
+        """The role that holds a catalogue role in a PMO of this size (phases.yaml roles); the PMO's size is
+        settled once asked, so each role's holder is worked out once."""
+        known = self._held_by.get(role)
+        if known is None:
+            known = self._held_by[role] = self._holder(role)
+        return known
+
+    def _holder(self, role: str) -> str:
         people, _ = self.people()
         if self.part_time() and role in PMO_ROLES:
             return "Method owner"  # not a PMO: one named person, a fraction of a post
