@@ -164,6 +164,51 @@ def share_rule_parsing() -> None:
 share_rule_parsing()
 
 
+def share_compiled_conditions() -> None:
+    """Compile each rule condition once per worker, not once per content load.
+
+    Loading the content compiles its 471 conditions with rule-engine: about half of the second or so a
+    load costs, and the suite loads it some seventy times (every known-bad content file, and apps on a
+    content root of their own). A compiled condition (or the ConditionError it raises) is a function of
+    its text and the facts' types only, so a load whose questionnaire gives the same types gets the same
+    one; everything else a load checks runs every time. tests/test_suite_layout.py compares the two.
+    """
+    from app.engine import facts, rulebook
+    from app.engine.expressions import ConditionError
+
+    compile_condition, rule_context = rulebook.compile_condition, rulebook.rule_context
+    if getattr(compile_condition, "shared", False):
+        return
+    compiled: dict[tuple[str, str], object] = {}
+
+    def typed_context(questionnaire, with_model):
+        context = rule_context(questionnaire, with_model)
+        context.fact_types = repr(sorted(facts.fact_types(questionnaire, with_model).items()))
+        return context
+
+    def shared(text, context):
+        types = getattr(context, "fact_types", None)
+        if types is None or not isinstance(text, str):
+            return compile_condition(text, context)
+        key = (text, types)
+        if key not in compiled:
+            try:
+                compiled[key] = compile_condition(text, context)
+            except ConditionError as err:
+                compiled[key] = err
+        found = compiled[key]
+        if isinstance(found, ConditionError):
+            raise ConditionError(str(found))
+        return found
+
+    shared.shared = True
+    shared.original = (compile_condition, rule_context)
+    rulebook.compile_condition, rulebook.rule_context = shared, typed_context
+
+
+share_compiled_conditions()
+
+
 class MemoryBytecodeCache(jinja2.BytecodeCache):
     """Compiled templates shared by the many apps of a test run (each app would compile them again)."""
 

@@ -4,6 +4,7 @@ expensive session fixture go to one worker together, so it is built once per run
 from __future__ import annotations
 
 import re
+import shutil
 
 from app import PROJECT_ROOT
 from tests.conftest import TOGETHER
@@ -40,3 +41,31 @@ def test_apps_sharing_parsed_routes_route_as_werkzeug_parses_them(make_app, tmp_
     assert routes(first) == routes(second) == routes(own)
     assert all(bound for *_, converters in routes(second).values() for _type, _regex, bound in converters.values())
     assert second.test_client().get("/no/such/page").status_code == 404
+
+
+def test_content_loaded_with_shared_conditions_is_what_a_load_of_its_own_gives(tmp_path, monkeypatch):
+    """conftest compiles each rule condition once per worker; a later load must give the same content, and a
+    bad condition the same problems, as a load that compiles everything itself."""
+    from app import PROJECT_ROOT
+    from app.engine import ContentError, load_content, rulebook
+
+    root = tmp_path / "content"
+    for folder in ("questionnaires", "rules", "roadmaps"):
+        shutil.copytree(PROJECT_ROOT / folder, root / folder)
+    rules = root / "rules" / "pitfalls.yaml"
+    when = re.search(r"^\s*when: (.+)$", rules.read_text(), re.M).group(1)
+    rules.write_text(rules.read_text().replace(when, when + " and answers.tools.no_such_question >= 2", 1))
+
+    def load(where):
+        try:
+            return load_content(where)
+        except ContentError as err:
+            return err.describe()
+
+    shared = [load(PROJECT_ROOT), load(PROJECT_ROOT), load(root), load(root)]
+    compile_condition, rule_context = rulebook.compile_condition.original
+    monkeypatch.setattr(rulebook, "compile_condition", compile_condition)
+    monkeypatch.setattr(rulebook, "rule_context", rule_context)
+    own = [load(PROJECT_ROOT), load(root)]
+    assert "no_such_question" in own[1]
+    assert shared == [own[0], own[0], own[1], own[1]]
