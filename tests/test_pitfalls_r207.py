@@ -274,3 +274,54 @@ def test_a_stock_sentence_is_said_only_where_the_answers_it_cites_make_it_true(c
     found = pitfalls_of(result_for(content, questionnaire, answers, context))[pitfall_id]
     assert said in text_of(found)
     assert not_said not in text_of(found)
+
+
+# ---- Round 943's kinds (a spread run before landing) -----------------------------------------------------
+
+@pytest.mark.parametrize("check_id,answers,context,opposite,opposite_context", [
+    # Portfolio reviews that decide (4) while the loudest voice ranks the work.
+    ("influence-without-a-ranking", {"facilitation.portfolio_reviews": 4, "governance.prioritisation_model": 1}, {},
+     {"facilitation.portfolio_reviews": 4, "governance.prioritisation_model": 2}, {}),
+    # Forecasts measured and calibrated (5) with no list of the work and no common status.
+    ("forecasts-without-a-record", {"analytics.forecast_accuracy": 5, "analytics.portfolio_view": 1},
+     {"primary_pain": "resource_conflicts"},
+     {"analytics.forecast_accuracy": 5, "analytics.portfolio_view": 2}, {"primary_pain": "resource_conflicts"}),
+])
+def test_check_first_asks_about_decisions_and_forecasts_with_nothing_under_them(
+        content, questionnaire, check_id, answers, context, opposite, opposite_context):
+    test_check_first_asks_about_each_contrast_and_not_otherwise(content, questionnaire, check_id, answers, context,
+                                                               opposite, opposite_context)
+
+
+def test_forecasts_without_a_record_do_not_repeat_the_pain_disagreeing(content, questionnaire):
+    checks = [c["id"] for c in result_for(content, questionnaire, {"analytics.forecast_accuracy": 5,
+                                                                   "analytics.portfolio_view": 1},
+                                          {"primary_pain": "poor_forecasting"})["check_first"]]
+    assert "pain-disagrees" in checks and "forecasts-without-a-record" not in checks
+
+
+def test_a_handful_of_projects_with_no_pmo_do_not_put_governance_weight_in_the_three(content, questionnaire):
+    answers = {"facilitation.service_orientation": 1, "governance.tailored_methodology": 2}
+    small = pitfalls_of(result_for(content, questionnaire, answers, {"existing_pmo": "none", "active_projects": 6}))
+    assert small["over-governance"]["severity"] == "medium"
+    large = pitfalls_of(result_for(content, questionnaire, answers, {"existing_pmo": "none", "active_projects": 30}))
+    assert large["over-governance"]["severity"] == "high"
+
+
+def test_a_pmo_is_called_a_blocker_only_where_the_service_answer_says_so(content, questionnaire):
+    # Closeness 1 and service 2 ("a status collector"): the service answer cited does not say "blocker".
+    found = pitfalls_of(result_for(content, questionnaire, {"facilitation.service_orientation": 2,
+                                                            "facilitation.delivery_proximity": 1}, ESTABLISHED))
+    why = found["disconnected-from-delivery"]["why"]
+    assert "status collector" in why and "blocker" not in why
+
+
+def test_priorities_nobody_owns_rank_in_the_three_also_with_a_fading_sponsor(content, questionnaire):
+    # A handful of projects, no PMO, partners overriding: influence 1 beside a vague mandate and a fading sponsor.
+    answers = {"leadership.prioritisation_influence": 1, "leadership.mandate": 2, "leadership.executive_sponsor": 2,
+               "facilitation.portfolio_reviews": 1, "facilitation.service_orientation": 1,
+               "governance.prioritisation_model": 4, "analytics.benefits_realisation": 1}
+    result = result_for(content, questionnaire, answers, {"existing_pmo": "none", "active_projects": 6,
+                                                           "org_size": "small",
+                                                           "primary_pain": "strategic_misalignment"})
+    assert "no-mandate" in [p["id"] for p in result["summary"]["pitfalls"]]
