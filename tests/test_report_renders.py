@@ -134,16 +134,74 @@ def test_a_kept_pdf_goes_with_its_assessment(app, submitted, snapshot_id):
     assert db.execute("SELECT count(*) FROM report_files").fetchone()[0] == 0
 
 
-def test_while_the_server_makes_another_report_a_new_render_is_asked_to_come_back(app, submitted, snapshot_id,
-                                                                                 monkeypatch):
+def slow_fake_pdf(monkeypatch, calls: list, seconds: float):
+    def render(report, fmt, **kw):
+        calls.append(fmt)
+        time.sleep(seconds)
+        return b"%PDF-fake"
+    monkeypatch.setattr(report_views, "render_file", render)
+
+
+def test_concurrent_requests_for_the_same_pdf_wait_for_one_render(submitted, monkeypatch):
     calls: list = []
-    fake_pdf(monkeypatch, calls)
+    slow_fake_pdf(monkeypatch, calls, 0.5)
+    url = f"{submitted.base}/report.pdf?start=2027-02-01"
+    threads = [threading.Thread(target=lambda: codes.append(submitted.client.get(url).status_code))
+               for _ in range(4)]
+    codes: list = []
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert codes == [200] * 4
+    assert calls == ["pdf"]
+
+
+def _another_render_under_way(app, snapshot_id) -> str:
     db = store.open_db(app.config["DATABASE"])
     store.claim_report_file(db, "another visitor's render", snapshot_id, renders.client_key("198.51.100.7"),
                             time.time(), 1e9)
+    db.close()
+    return "another visitor's render"
+
+
+def test_while_the_server_makes_another_report_a_new_render_waits_its_turn(app, submitted, snapshot_id,
+                                                                         monkeypatch):
+    calls: list = []
+    fake_pdf(monkeypatch, calls)
+    other = _another_render_under_way(app, snapshot_id)
+
+    def finish_the_other():
+        time.sleep(0.8)
+        db = store.open_db(app.config["DATABASE"])
+        store.drop_report_claim(db, other)
+        db.close()
+
+    finisher = threading.Thread(target=finish_the_other)
+    finisher.start()
+    waited = submitted.client.get(f"{submitted.base}/report.pdf?start=2027-02-01")
+    finisher.join()
+    assert waited.status_code == 200 and waited.data == b"%PDF-fake"
+    assert calls == ["pdf"]
+    assert renders._WAITING == 0  # its place in the waiting room given back
+
+
+@pytest.mark.parametrize("limit", ["waiting room full", "waited too long"])
+def test_a_new_render_is_asked_to_come_back_only_when_it_cannot_wait(app, submitted, snapshot_id, monkeypatch, limit):
+    calls: list = []
+    fake_pdf(monkeypatch, calls)
+    other = _another_render_under_way(app, snapshot_id)
+    if limit == "waiting room full":
+        monkeypatch.setattr(renders, "RENDER_WAITERS", 0)
+    else:
+        monkeypatch.setattr(renders, "QUEUE_WAIT_SECONDS", 0.3)
     busy = submitted.client.get(f"{submitted.base}/report.pdf?start=2027-02-01")
     assert busy.status_code == 503 and int(busy.headers["Retry-After"]) > 0 and calls == []
-    store.drop_report_claim(db, "another visitor's render")
+    assert "Try again in" in busy.text
+    assert renders._WAITING == 0
+    db = store.open_db(app.config["DATABASE"])
+    store.drop_report_claim(db, other)
+    db.close()
     assert submitted.client.get(f"{submitted.base}/report.pdf?start=2027-02-01").status_code == 200
     assert calls == ["pdf"]
 

@@ -193,7 +193,8 @@ from .lifecycle import (
     trash_entry,
     trash_of,
 )
-from .report_files import client_renders, claim_report_file, drop_report_claim, report_file, save_report_file
+from .report_files import (client_renders, claim_report_file, drop_report_claim, renders_under_way, report_file,
+                           save_report_file)
 from .schema import migrate, migrations, schema_state
 from .tokens import (
     SCOPES as TOKEN_SCOPES,

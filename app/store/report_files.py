@@ -57,3 +57,10 @@ def client_renders(db: Database, client: str, since: float, stale_since: float) 
     row = db.execute("SELECT count(*), coalesce(sum(state = 'rendering' AND claimed_at >= ?), 0) FROM report_files "
                      "WHERE client = ? AND claimed_at >= ?", [stale_since, client, since]).fetchone()
     return row[0], row[1]
+
+
+def renders_under_way(db: Database, since: float) -> int:
+    """How many renders (of any report) were claimed since ``since`` and are not finished: a read, for
+    requests waiting for a render slot to ask before they try to claim one."""
+    return db.execute("SELECT count(*) FROM report_files WHERE state = 'rendering' AND claimed_at > ?",
+                      [since]).fetchone()[0]

@@ -5,7 +5,10 @@ frozen result's PDF is made in the background as soon as it is submitted).
 Nothing is lost when a background render is: its claim goes stale and the next request makes the
 PDF itself. Renders cost seconds of CPU, so each client may start only a few (issue 23: a new
 ``?start=`` per request tied up every worker); waiting for a render someone else started, or
-getting a file already made, is free.
+getting a file already made, is free. The server makes RENDERS_ON_SERVER at once: a request for
+another report waits its turn, up to RENDER_WAITERS of them in each worker (its other threads stay
+free for everything else) and for QUEUE_WAIT_SECONDS at most; only beyond that is it told to come
+back (503 with Retry-After).
 """
 
 from __future__ import annotations
@@ -35,6 +38,10 @@ RENDERS_AT_ONCE = 1
 # for everything else, so a request that would start one more is told at once to come back.
 RENDERS_ON_SERVER = 1
 RETRY_BUSY_SECONDS = 10
+# Requests of one worker that may wait for the server's render slot at once, and for how long.
+RENDER_WAITERS = 4  # of its 8 threads (gunicorn.conf.py): the others stay free
+QUEUE_WAIT_SECONDS = 45  # under a reverse proxy's usual 60 s read timeout
+QUEUE_STEP_SECONDS = 0.25
 
 
 class ComeBackLater(Exception):
@@ -69,33 +76,74 @@ def shared_file(db: Database, key: tuple[Hashable, ...], snapshot_id: int, build
     """The file under ``key``: kept, or being made by someone else (wait for it), or made here.
 
     ``client`` (a client_key) is held to the per-client limit when this call would start a render
-    (raise TooManyRenders); None is the server's own background render, which waits for a free
-    render slot, where a request is told to come back (ServerBusy). With
-    ``wait`` False, a render under way elsewhere is left to finish and None is returned.
+    (raise TooManyRenders); None is the server's own background render. While the server makes as
+    many renders as it may, a request waits its turn in the worker's waiting room, and is told to
+    come back (ServerBusy) only when the room is full or its wait too long; the background render
+    waits without a place in the room. With ``wait`` False, a render under way elsewhere is left to
+    finish and None is returned.
     """
     name = file_key(key)
     started = time.monotonic()
-    while True:
-        row = _read(db, name)
-        if row is not None and row["state"] == "done":
-            return row["data"]
-        now = time.time()
-        waited = time.monotonic() - started
-        if row is None or now - row["claimed_at"] >= CLAIM_SECONDS:
-            if client is not None:
-                _check_limit(db, client, now)
-            claimed = _claim(db, name, snapshot_id, client or "", now)
-            if claimed is None:  # storage refuses writes: make it here, unshared
-                return build()
-            if claimed == "claimed":
-                return _render(db, name, build)
-            if claimed == "busy" and client is not None:
-                raise ServerBusy(RETRY_BUSY_SECONDS)
-        elif not wait:
-            return None
-        if waited > CLAIM_SECONDS + 10:  # never wait for ever: a request makes it here, the background gives up
-            return build() if client is not None else None
-        time.sleep(WAIT_STEP_SECONDS)
+    queued = busy = False  # a place in the waiting room; the server was found busy before
+    try:
+        while True:
+            row = _read(db, name)
+            if row is not None and row["state"] == "done":
+                return row["data"]
+            now = time.time()
+            waited = time.monotonic() - started
+            if row is None or now - row["claimed_at"] >= CLAIM_SECONDS:
+                if client is not None:
+                    _check_limit(db, client, now)
+                claimed = "busy" if busy and _slots_taken(db, now) else _claim(db, name, snapshot_id, client or "", now)
+                busy = claimed == "busy"
+                if claimed is None:  # storage refuses writes: make it here, unshared
+                    return build()
+                if claimed == "claimed":
+                    return _render(db, name, build)
+                if busy and client is not None:
+                    if not queued and not (queued := _enter_waiting_room()):
+                        raise ServerBusy(RETRY_BUSY_SECONDS)
+                    if waited > QUEUE_WAIT_SECONDS:
+                        raise ServerBusy(RETRY_BUSY_SECONDS)
+            elif not wait:
+                return None
+            if waited > CLAIM_SECONDS + 10:  # never wait for ever: a request makes it here, the background gives up
+                return build() if client is not None else None
+            time.sleep(QUEUE_STEP_SECONDS if busy else WAIT_STEP_SECONDS)
+    finally:
+        if queued:
+            _leave_waiting_room()
+
+
+_WAITING = 0  # this worker's requests waiting for the server's render slot
+
+
+def _enter_waiting_room() -> bool:
+    """Take a place among this worker's requests waiting for a render slot; False when they are all taken."""
+    global _WAITING
+    with _LOCK:
+        if _WAITING >= RENDER_WAITERS:
+            return False
+        _WAITING += 1
+        return True
+
+
+def _leave_waiting_room() -> None:
+    global _WAITING
+    with _LOCK:
+        _WAITING = max(0, _WAITING - 1)
+
+
+def _slots_taken(db: Database, now: float) -> bool:
+    """Whether the server still makes as many renders as it may (a read: a waiting request claims only
+    when a slot looks free, instead of taking the write lock on every look)."""
+    try:
+        return store.renders_under_way(db, now - CLAIM_SECONDS) >= RENDERS_ON_SERVER
+    except Exception as err:
+        if store.storage_fault(err) is None:
+            raise
+        return False
 
 
 def _read(db: Database, name: str) -> dict | None:
