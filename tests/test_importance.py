@@ -17,6 +17,7 @@ from app.engine.importance import WEIGHTS, area_priorities, derive_importance, v
 from app.engine.inputs import BadDocument, parse_document
 from app.engine.vocabulary import DIMENSIONS
 from tests.helpers import FULL_CONTEXT
+from tests.test_roadmap_invariants import started
 from tests.uneven import uneven_organisation
 
 FIRST = "first-90-days"
@@ -166,15 +167,15 @@ def test_importance_never_moves_the_pains_first_step_out_of_the_first_90_days(co
     checked = 0
     for seed, answers, context, result in uneven_results[:400]:
         pain = result["roadmap"].get("pain") or {}
-        first = [p["id"] for p in result["roadmap"]["phases"] for i in p["items"] if i["id"] in pain.get("first", ())]
+        first = [started(p, i) for p in result["roadmap"]["phases"] for i in p["items"] if i["id"] in pain.get("first", ())]
         if not first or first[0] != FIRST:
             continue
         weighed = run_assessment(content, answers, context,
                                  plan={**result["plan"], "importance": adverse(context, content)})
-        phase_of = {i["id"]: p["id"] for p in weighed["roadmap"]["phases"] for i in p["items"]}
+        phase_of = {i["id"]: started(p, i) for p in weighed["roadmap"]["phases"] for i in p["items"]}
         assert phase_of.get(weighed["roadmap"]["pain"]["first"][0]) == FIRST, seed
-        started = [i["id"] for p in result["roadmap"]["phases"] if p["id"] == FIRST for i in p["items"]
-                   if "pain" in i["drivers"]]
-        assert all(phase_of.get(i) == FIRST for i in started), seed
+        began = [i["id"] for p in result["roadmap"]["phases"] for i in p["items"]
+                 if started(p, i) == FIRST and "pain" in i["drivers"]]
+        assert all(phase_of.get(i) == FIRST for i in began), seed
         checked += 1
     assert checked > 100

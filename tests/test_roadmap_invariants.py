@@ -23,12 +23,24 @@ def organisations(uneven_results):
     return uneven_results
 
 
+def started(phase: dict, item: dict) -> str:
+    """The phase a change starts in: one started in the first 90 days that lands after them is listed in
+    the next phase, where it lands."""
+    return FIRST if item.get("started_early") else phase["id"]
+
+
+def first_full(result) -> bool:
+    """Whether seven changes start in the first 90 days, the most they hold: a decisive step beyond them
+    starts in the next phase, as soon as what it needs allows."""
+    return sum(phase == FIRST for phase, _item in dated(result)) >= 7
+
+
 def dated(result) -> list[tuple[str, dict]]:
-    return [(p["id"], i) for p in result["roadmap"]["phases"] if p["id"] != "later" for i in p["items"]]
+    return [(started(p, i), i) for p in result["roadmap"]["phases"] if p["id"] != "later" for i in p["items"]]
 
 
 def everything(result) -> list[tuple[str, dict]]:
-    return [(p["id"], i) for p in result["roadmap"]["phases"] for i in p["items"]]
+    return [(started(p, i), i) for p in result["roadmap"]["phases"] for i in p["items"]]
 
 
 def fits(content, questionnaire, answers, context, result):
@@ -155,3 +167,16 @@ def test_8_no_first_90_days_item_has_an_area_target_as_its_only_reason(organisat
         for phase, item in dated(result):
             if phase == FIRST:
                 assert not for_target_only(item["id"]), (seed, item["id"], item["drivers"])
+
+
+def test_10_the_first_90_days_list_only_what_ends_within_them_and_at_most_seven_start(organisations):
+    for seed, _answers, _context, result in organisations:
+        roadmap = result["roadmap"]
+        first = [p for p in roadmap["phases"] if p["id"] == FIRST]
+        for item in first[0]["items"] if first else ():
+            assert item["end_week"] <= 13.0 + 1e-6, (seed, item["id"], item["end_week"])
+        starting = [item for phase, item in dated(result) if phase == FIRST]
+        # Beyond the pain's first work, the mandate and sponsor and decisive steps: the PMO's handful.
+        rest = [i for i in starting if i["id"] not in roadmap["first_work"] and "foundation" not in i["drivers"]]
+        assert len(rest) <= roadmap["capacity"]["first_starts"], (seed, [i["id"] for i in rest])
+        assert len(starting) <= 7, (seed, [i["id"] for i in starting])

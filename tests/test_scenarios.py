@@ -133,14 +133,16 @@ ROWS = [
         3, set=dict(intake_criteria=4, duplicate_detection=5, prioritisation_model=4, portfolio_view=4),
         model_in={"supportive", "controlling"}, pain_note=True),
     # --- Medium organisations.
-    # Issue 10: no PMO, every answer at 1, duplicate work: the first phase must hold intake.
+    # Issue 10: no PMO, every answer at 1, duplicate work: intake starts by the second phase. (A new PMO of two
+    # starts with its sponsor, mandate, decision rights, register and overlap review; intake could not land
+    # within the 90 days after them, so it starts in week 13, round 207.)
     row("uniform-1-medium-no-pmo-duplicate-work",
         ctx("medium", 25, 2, False, "medium", "hybrid", "duplicate_work", "none"),
         1, model="supportive", oversight=False, fire={"no-mandate", "unclear-roles"},
         quiet={"poor-tool-adoption", "tool-before-process", "too-much-too-soon", "waterfall-for-everything",
                "over-governance", "compliance-over-value", "reporting-theater", *NO_PMO_PRECONDITION},
-        first={"leadership.find-sponsor", "leadership.pmo-mandate"}, raised_first={"intake_criteria"},
-        raised_first_two={"duplicate_detection", "prioritisation_model"}),
+        first={"leadership.find-sponsor", "leadership.pmo-mandate"},
+        raised_first_two={"intake_criteria", "duplicate_detection", "prioritisation_model"}),
     row("uniform-2-medium-poor-forecasting",
         ctx("medium", 35, 2, False, "medium", "hybrid", "poor_forecasting", "informal"),
         # One waterfall method (2) beside gates and standards kept only here and there (2): nobody is forced
@@ -359,9 +361,10 @@ def short(question_id: str) -> str:
 
 
 def phase_of(result, content) -> dict[str, int]:
-    """Item id -> index of its phase in the phase plan (phases beyond the plan count as 'later')."""
+    """Item id -> index of the phase it starts in (phases beyond the plan count as 'later'); one started in
+    the first 90 days that lands after them is listed where it lands."""
     order = {p.id: i for i, p in enumerate(content.roadmap.phases)}
-    return {item["id"]: order.get(phase["id"], len(order))
+    return {item["id"]: 0 if item.get("started_early") else order.get(phase["id"], len(order))
             for phase in result["roadmap"]["phases"] for item in phase["items"]}
 
 

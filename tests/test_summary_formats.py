@@ -76,6 +76,7 @@ def key_texts(result) -> list[str]:
     summary = result["summary"]
     texts = [summary["plan"]["text"]] + [p["title"] for p in summary["pitfalls"]]
     texts += [i["title"] for i in summary["first_90_days"]]
+    texts += [i["title"] for i in summary.get("landing_later") or ()]  # started in the 90 days, landing after
     if summary["design"]:
         texts.append(summary["design"]["title"])
     return texts

@@ -79,7 +79,12 @@ def moved(result: Mapping[str, Any], start: date) -> Mapping[str, Any]:
             moved_item = working(item) if item.get("id") else dated(item)
             first.append({**moved_item, "when": f"{day(moved_item['start_date'])} to {day(moved_item['end_date'])}"
                           if moved_item.get("start_date") else ""})
-        out["summary"] = {**summary, "first_90_days": first}
+        landing = []
+        for item in summary.get("landing_later") or []:
+            moved_item = working(item)
+            landing.append({**moved_item, "when": f"lands {day(moved_item['end_date'])}" if moved_item.get("end_date")
+                          else ""})
+        out["summary"] = {**summary, "first_90_days": first, "landing_later": landing}
     return out
 
 

@@ -266,6 +266,8 @@ class RoadmapItem(Part):
     duration_weeks: float | None = None
     start_week: float | None = None
     end_week: float | None = None
+    started_early: bool | None = Field(None, description="Started in the first 90 days and listed in the phase "
+                                                         "where it lands, after them.")
     start_date: str | None = None
     end_date: str | None = None
     deliverables: list[str] = []
@@ -300,6 +302,8 @@ class Capacity(Part):
     range: list[int] | None = Field(None, description="The PMO size that fits the portfolio: fewest and most people.")
     part_time: bool | None = Field(None, description="Whether the PMO is a part-time role rather than a team.")
     projects: int | None = Field(None, description="The active projects the size was worked out for.")
+    first_starts: int | None = Field(None, description="How many changes start in the first 90 days beyond the "
+                                                       "pain's first work, the mandate and sponsor and decisive steps.")
 
 
 class PainPlan(Part):
@@ -410,6 +414,8 @@ class Summary(Part):
     pain: SummaryPain | None = None
     pitfalls: list[SummaryPitfall] = []
     first_90_days: list[SummaryStep] = []
+    landing_later: list[SummaryStep] = Field([], description="What cannot wait, started in the first 90 days, "
+                                                             "that lands after them.")
     check_first: list[SummaryCheck] = []
     plan: SummaryPlan | None = None
 

@@ -54,6 +54,10 @@ SIZE_SPREAD = 1.4
 # At most this many changes start in a quarter for a part-time method owner, protected ones too (beyond the
 # pain's first work and the foundations it needs): a fraction of a post cannot lead seven at once.
 PART_TIME_FIRST = 4
+# At most this many changes start in the first 90 days, and fewer for a smaller PMO: about three plus one per
+# person, one fewer where the PMO does not exist yet (it spends its first weeks being set up).
+FIRST_STARTS_MAX = 7
+FIRST_STARTS_BASE = 3
 PMO_ROLES = ("PMO director", "PMO lead", "Portfolio analyst", "Project controller", "Tooling lead")
 
 
@@ -320,6 +324,7 @@ class _Planner:
         self.last_end_week = 0.0  # when the last planned change ends
         self.dated = 0  # how many changes the plan dates
         self.ends: dict[str, float] = {}  # item -> the week it ends (working days counted in a dated plan)
+        self.landing_later: set[str] = set()  # starts in the first 90 days, cannot wait, lands after them
         self._gaps: dict[str, tuple[tuple[str, int | None, int], ...]] = {}  # item -> gaps(item), see survey
         self._applies: dict[str, bool] = {}  # item -> whether its `when` holds
         self._needed: dict[str, bool] = {}  # item -> whether it fits and a practice it raises is below its level
@@ -1028,6 +1033,12 @@ class _Planner:
         end and once the effort placed before it in the phase has been worked through at the
         PMO's pace (people times their share), so work spreads over the whole phase instead
         of starting on its first day and leaving its last months idle.
+
+        The first 90 days are a promise: at most seven changes start there (fewer for a smaller PMO or
+        one that does not exist yet, first_starts), and each ends within them. Only what cannot wait (the
+        pain's first work, the mandate and sponsor, a step decisive by then, with what each needs) starts
+        there whatever its length; where it lands after them, it is listed in the next phase, as
+        started early.
         """
         people, _ = self.people()
         share = self.roadmap.capacity.improvement_share
@@ -1056,6 +1067,17 @@ class _Planner:
         foundations = [i for i in order if priorities[i][0] == 0]
         # Foundations are scheduled (started) before anything else.
         founding = set(foundations)
+        # The first 90 days: what starts there whatever the count (the pain's first work, the mandate and sponsor,
+        # a step decisive by then, with what each needs), then a handful more, within seven starts.
+        now = self.with_shapers(set(self.pain_first)) | founding
+        for item_id in order:  # each step decisive by then, with what it needs, while seven starts hold them
+            if self.decisive.get(item_id) == 0 and item_id not in now:
+                step = self.with_shapers({item_id} | self.before(item_id))
+                if len(now | step) <= FIRST_STARTS_MAX:
+                    now |= step
+        pending = set(now)  # not started yet: the first 90 days keep their room
+        room = max(0, FIRST_STARTS_MAX - len(now))
+        others = 0  # changes started in the first 90 days beyond those
         waits_for = {i: [r for r in self.requires(i) if r in self.drivers] + self.shapers(i)
                      + ([] if i in founding else foundations) for i in remaining}
         # The next item is the first in `remaining` whose waits have all started; once ready, an item stays
@@ -1099,6 +1121,16 @@ class _Planner:
                     start = self.working_week(start)
                     if start >= phase.end_month * WEEKS_PER_MONTH:
                         continue
+                    # The first 90 days hold a few changes that land within them, fewer for a smaller PMO. A
+                    # decisive step starts there whatever its length, within seven starts; the pain's first
+                    # work and the mandate and sponsor start there whatever the count.
+                    if index == 0 and item_id not in now and (
+                            used[index][0] + len(pending) >= FIRST_STARTS_MAX
+                            or not first and others >= (room if self.designing(item_id)
+                                                        else min(room, self.first_starts()))
+                            or not first
+                            and self.end_of(start, item.duration_weeks) > phase.end_month * WEEKS_PER_MONTH + 1e-9):
+                        continue
                 fits = used[index][1] + effort <= limit_effort + 1e-9 or used[index][0] == 0
                 if not protected and (used[index][0] + 1 > limit_items or not fits):
                     continue
@@ -1109,6 +1141,9 @@ class _Planner:
                         and item_id not in self.unbounded):
                     continue
                 used[index][0] += 1
+                pending.discard(item_id)
+                if index == 0 and item_id not in now:
+                    others += 1
                 used[index][1] += effort
                 start = round(start, 2)  # as shown, so what depends on it starts after its shown end
                 placed[index].append((item_id, start))
@@ -1124,7 +1159,24 @@ class _Planner:
                 if not waits:
                     heapq.heappush(ready_now, place[other])
         self.dated = dated
+        # What cannot wait but lands after the first 90 days is listed where it lands, in the next phase, as
+        # started early: the first 90 days list only what ends within them.
+        window = phases[0].end_month * WEEKS_PER_MONTH + 1e-9
+        late = [(i, start) for i, start in placed[0] if end_week[i] > window]
+        if late and len(phases) > 1:
+            self.landing_later = {i for i, _start in late}
+            placed[0] = [pair for pair in placed[0] if pair[0] not in self.landing_later]
+            placed[1] = late + placed[1]
         return [(slots[i][0], placed[i]) for i in range(len(slots)) if placed[i]]
+
+    def first_starts(self) -> int:
+        """How many changes start in the first 90 days beyond what cannot wait: a handful, fewer for a
+        smaller PMO or one that does not exist yet."""
+        if self.part_time():  # a fraction of a post: no more than a new PMO of one person
+            return min(PART_TIME_FIRST, FIRST_STARTS_BASE)
+        people = self.people()[0]
+        return max(FIRST_STARTS_BASE, min(FIRST_STARTS_MAX,
+                                          FIRST_STARTS_BASE + people - (self.plan.existing_pmo == "none")))
 
     # -- 4. describe it ---------------------------------------------------------------
 
@@ -1230,6 +1282,8 @@ class _Planner:
             "duration_weeks": item.duration_weeks,
             "start_week": start_week,
             "end_week": self.ends.get(item_id, round(start_week + item.duration_weeks, 2)),
+            # Started in the first 90 days, where it cannot wait, and listed in the phase where it lands.
+            "started_early": item_id in self.landing_later,
             "start_date": self.date(start_week) if dated else None,
             "end_date": self.date(self.ends.get(item_id, start_week + item.duration_weeks)) if dated else None,
             "deliverables": list(item.deliverables),
@@ -1298,6 +1352,9 @@ def build_roadmap(roadmap: RoadmapContent, plan: PlanInput) -> dict[str, Any]:
         "start_date": plan.start_date.isoformat() if plan.start_date else None,
         "capacity": {"pmo_people": people, "source": source, "changes": planner.changes(),
                      "range": planner.size_range(), "part_time": planner.part_time(),
+                     # How many changes start in the first 90 days beyond the pain's first work, the mandate and
+                     # sponsor and a design's decisive steps.
+                     "first_starts": planner.first_starts(),
                      "projects": plan.facts.get("context.active_projects"),
                      "improvement_share": roadmap.capacity.improvement_share,
                      "effort_scale": roadmap.capacity.effort_scale[plan.org_size]},

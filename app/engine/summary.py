@@ -7,6 +7,7 @@ so no format counts or words the plan its own way. Pure: it reads the plain resu
 - design: the PMO design that fits (the recommendation's design when the rules give one);
 - pitfalls: the three that matter most: high before medium before low, the pain's first among equals;
 - first_90_days: at most seven dated changes that end within the first 90 days;
+- landing_later: what cannot wait, started in the first 90 days, that lands after them (said apart);
 - check_first: answers that disagree, to check in the room before acting on the advice;
 - plan: the plan in one line, "N changes over M months, K waiting", and why work waits.
 """
@@ -177,6 +178,21 @@ def first_days(result: Mapping[str, Any], pain_label: str | None) -> list[dict[s
             for i in fits if i["id"] in keep]
 
 
+def landing_later(result: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The changes that cannot wait, started in the first 90 days, that land after them: said apart, with
+    the day each lands, so the first 90 days list only what ends within them."""
+    items = [i for i in dated_items(result.get("roadmap") or {}) if i.get("started_early")]
+    return [{"id": i["id"], "title": i["title"], "owner": i.get("owner") or "", "start_date": i.get("start_date"),
+             "end_date": i.get("end_date"), "start_week": i.get("start_week"), "end_week": i.get("end_week"),
+             "when": f"lands {day(i['end_date'])}" if i.get("end_date") else ""} for i in items]
+
+
+def landing_line(items: Iterable[Mapping[str, Any]]) -> str:
+    """'Started now, landing after the 90 days: A (lands 10 Mar 2027); B (lands 7 Apr 2027).'"""
+    parts = [i["title"] + (f" ({i['when']})" if i.get("when") else "") for i in items]
+    return "Started now, landing after the 90 days: " + "; ".join(parts) + "." if parts else ""
+
+
 def design_of(recommendation: Mapping[str, Any]) -> dict[str, Any] | None:
     """The PMO design that fits: the rules' design when given, else the model's title and description."""
     if not recommendation.get("model"):
@@ -280,6 +296,7 @@ def build_summary(result: Mapping[str, Any], pain_questions: Iterable[str] = ())
         "design": design_of(result.get("recommendation") or {}),
         "pitfalls": top_pitfalls(result),
         "first_90_days": first_days(result, pain.get("label")),
+        "landing_later": landing_later(result),
         "check_first": [{"text": c.get("text", ""), "ask": c.get("ask", ""), "would_change": c.get("would_change", "")}
                         for c in result.get("check_first") or [] if isinstance(c, Mapping)],
         "plan": plan_line(roadmap),
@@ -343,7 +360,8 @@ def summary_sections(summary: Mapping[str, Any]) -> list[tuple[str, str, list[st
                 or ["No pitfalls were flagged by these answers."]))
     days = summary.get("first_90_days") or []
     out.append(("first_90_days", SECTION_TITLES["first_90_days"],
-                [first_day_line(i) for i in days] or ["No change is planned to end within the first 90 days."]))
+                ([first_day_line(i) for i in days] or ["No change is planned to end within the first 90 days."])
+                + [line for line in (landing_line(summary.get("landing_later") or ()),) if line]))
     if summary.get("check_first"):
         out.append(("check_first", SECTION_TITLES["check_first"],
                     [c["text"] + (f" Ask: {c['ask']}" if c.get("ask") else "")

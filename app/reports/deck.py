@@ -214,9 +214,12 @@ def render_pptx(report: Mapping[str, Any], template: str | Path | None = None) -
     else:
         deck.text_box(slide, ["No pitfalls were flagged by these answers."], height=Inches(0.6), size=14)
     first = report["first_days"]
-    if first:
-        deck.table(slide, ["The first 90 days", "Owner", "Start", "End"],
-                   [(i["title"], i["owner"], day(i["start"].isoformat()), day(i["end"].isoformat())) for i in first],
+    # What cannot wait lands after the 90 days: its row says so, so the table's ends stay true.
+    rows = [(i["title"], i["owner"], day(i["start"].isoformat()), day(i["end"].isoformat())) for i in first] + [
+        (f"{i['title']} (started now, lands after the 90 days)", i["owner"], day(i["start_date"]), day(i["end_date"]))
+        for i in summary.get("landing_later") or ()]
+    if rows:
+        deck.table(slide, ["The first 90 days", "Owner", "Start", "End"], rows,
                    [6, 2.5, 1.5, 1.5], top=deck.body_top + int(deck.body_height * 0.45), size=12)
     else:
         deck.text_box(slide, ["No change is planned to end within the first 90 days."],

@@ -126,7 +126,7 @@ def _quoted(reason: str) -> str:
 
 
 # Groups in the order a reader weighs them: the pain first, an area's aim last.
-GROUP_ORDER = ("pain", "own", "foundation", "setup", "pitfall", "weak", "prerequisite", "target")
+GROUP_ORDER = ("early", "pain", "own", "foundation", "setup", "pitfall", "weak", "prerequisite", "target")
 
 
 def reason_group(item: Mapping[str, Any], result: Mapping[str, Any]) -> tuple[str, str]:
@@ -136,6 +136,8 @@ def reason_group(item: Mapping[str, Any], result: Mapping[str, Any]) -> tuple[st
     roadmap = result.get("roadmap") or {}
     pain = (roadmap.get("pain") or {}).get("label")
     reasons = list(item.get("reasons") or [])
+    if item.get("started_early"):  # listed where it lands; the summary gives the day each lands
+        return "early", "Started in the first 90 days"
     if "pain" in (item.get("drivers") or []) or any("main pain" in r for r in reasons):
         return "pain", f"Works on your main pain, {pain}" if pain else "Works on your main pain"
     for reason in reasons:
