@@ -95,6 +95,13 @@ class RoadmapContent:
                       bool(item.in_place_at)) for item_id, item in self.items.items())
 
     @functools.cached_property
+    def decisive_candidates(self) -> tuple[tuple[str, Improvement], ...]:
+        """(id, item) of every item that defines a design or has a lever, in catalogue order, built once: the
+        only ones that can be decisive steps."""
+        return tuple((item_id, item) for item_id, item in self.items.items()
+                     if item.defines or item_id in self.levers)
+
+    @functools.cached_property
     def shaped_by(self) -> Mapping[str, frozenset[str]]:
         """Item id -> the improvements that start no later than it names (their started_after), built once."""
         index: dict[str, set[str]] = {}
@@ -446,8 +453,9 @@ class _Planner:
         fired = {p["id"]: p for p in plan.pitfalls}
         projects = plan.facts.get("context.active_projects")
         small_portfolio = isinstance(projects, int) and projects < self.roadmap.capacity.targets_from_projects
+        needed = self._needed
         for item_id, item in items.items():
-            if not self.needed(item_id):
+            if not needed[item_id]:
                 continue
             setups = set(item.setup_for)
             if plan.model in setups:
@@ -632,7 +640,7 @@ class _Planner:
         unless the answers show it in place, and each lever whose condition holds here. Each starts by its
         phase, whatever the PMO's capacity."""
         plan, phases = self.plan, [p.id for p in self.roadmap.phases]
-        for item_id, item in self.roadmap.items.items():
+        for item_id, item in self.roadmap.decisive_candidates:
             if not self.needed(item_id):
                 continue
             for design in item.defines:
