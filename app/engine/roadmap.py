@@ -402,9 +402,11 @@ class _Planner:
         if reason not in reasons and len(reasons) < 3:
             reasons.append(reason)
 
-    def _changed(self) -> None:
-        """The chosen work or its steps changed: forget what was worked out from them."""
-        self._requires.clear()
+    def _changed(self, steps: bool = False) -> None:
+        """The chosen work or its steps changed: forget what was worked out from them (what an item requires
+        follows from the catalogue and its steps alone, so it is kept while only the chosen work changes)."""
+        if steps:
+            self._requires.clear()
         self._before.clear()
         self._needing_index = None
         self._priorities = None
@@ -695,7 +697,7 @@ class _Planner:
                         self.add(step, "prerequisite", f"the first step on {_in_sentence(self.name(question))} "
                                                        f"before “{item.title}”")
                         self.steps.setdefault(item_id, set()).add(step)
-                        self._changed()
+                        self._changed(steps=True)
                     changed = True
                     break
             if changed:
