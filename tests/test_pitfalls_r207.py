@@ -325,3 +325,19 @@ def test_priorities_nobody_owns_rank_in_the_three_also_with_a_fading_sponsor(con
                                                            "org_size": "small",
                                                            "primary_pain": "strategic_misalignment"})
     assert "no-mandate" in [p["id"] for p in result["summary"]["pitfalls"]]
+
+
+def test_a_design_that_lets_units_deliver_their_own_way_hears_of_the_common_minimum(content, questionnaire):
+    # Seven units at medium risk, standards defined (3) but kept only in some units (1): a light federated
+    # design, so the units' own ways are not the pitfall; the common minimum kept unevenly is.
+    answers = {"governance.standards_consistency": 1, "governance.status_reporting": 3}
+    context = {"business_units": 7, "active_projects": 120, "org_size": "enterprise", "existing_pmo": "none",
+               "primary_pain": "duplicate_work"}
+    result = result_for(content, questionnaire, answers, context)
+    assert result["recommendation"]["design"]["id"] in ("light-central-office", "hub-and-spoke", "federated-centre")
+    found = pitfalls_of(result)["inconsistent-standards"]
+    assert found["title"] == "The common minimum kept unevenly across units"
+    assert "apply their own versions" not in found["why"]
+    regulated = pitfalls_of(result_for(content, questionnaire, answers, {**context, "regulated": True,
+                                                                         "risk_profile": "high"}))
+    assert regulated["inconsistent-standards"]["title"] == "Standards applied differently in each unit"
