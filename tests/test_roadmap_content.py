@@ -96,3 +96,58 @@ def test_no_step_is_planned_for_a_practice_its_title_names_that_is_in_place(
     weak = answers_at(questionnaire, levels, **{**overrides, **weaker})
     named = {q for _i, q in told_to_start(content, run_assessment(content, weak, {**BASE, **context}), answers)}
     assert named & {k.replace("__", ".") for k in weaker}
+
+
+# Order (round 207): the list of the work before the ranked list (a part-time owner's ranked list is that list),
+# who works on what before a limit on work in flight (part of a part-time owner's limit), and for unreliable forecasts on moving scope the change log in the first 90 days and escalation
+# thresholds by months 4-6.
+ORDER = {
+    # id: (levels, overrides, context, [(first, then)], {item: phases it starts in})
+    "small-shop-conflicts-over-people": (
+        2, {"analytics__portfolio_view": 1, "analytics__capacity_model": 1, "governance__prioritisation_model": 1},
+        {"org_size": "small", "active_projects": 4, "existing_pmo": "none", "primary_pain": "resource_conflicts",
+         "delivery_mix": "agile"},
+        [("analytics.portfolio-register", "governance.owner-ranked-list"),
+         ("analytics.staffing-matrix", "analytics.wip-limit")], {}),
+    "small-firm-overrides": (
+        2, {"analytics__portfolio_view": 1, "leadership__role_clarity": 1, "governance__decision_rights": 2},
+        {"org_size": "small", "active_projects": 7, "existing_pmo": "none", "primary_pain": "strategic_misalignment"},
+        [("analytics.portfolio-register", "governance.owner-ranked-list")], {}),
+    "operations-beat-projects": (
+        2, {"analytics__capacity_model": 1, "tools__resource_planning": 1},
+        {"active_projects": 20, "primary_pain": "resource_conflicts"},
+        [("analytics.staffing-matrix", "analytics.wip-limit")],
+        {"analytics.staffing-matrix": ("first-90-days",)}),
+    "forecasts-on-moving-scope": (
+        2, {"governance__scope_change_control": 1, "governance__escalation_thresholds": 1,
+            "analytics__forecast_accuracy": 2},
+        {"active_projects": 23, "delivery_mix": "waterfall", "primary_pain": "poor_forecasting"},
+        [("analytics.forecast-baselines", "analytics.reforecast-cadence")],
+        {"governance.change-control": ("first-90-days",), "analytics.forecast-baselines": ("first-90-days",),
+         "governance.escalation-route": ("first-90-days", "months-4-6")}),
+}
+
+
+@pytest.mark.parametrize("levels, overrides, context, pairs, phases", ORDER.values(), ids=ORDER.keys())
+def test_what_a_step_needs_comes_first_and_the_pains_levers_come_early(
+        content, questionnaire, levels, overrides, context, pairs, phases):
+    result = run_assessment(content, answers_at(questionnaire, levels, **overrides), {**BASE, **context})
+    items = {i["id"]: i for p in result["roadmap"]["phases"] if p["id"] != "later" for i in p["items"]}
+    at = planned(result)
+    everything = {i["id"] for p in result["roadmap"]["phases"] for i in p["items"]}
+    for first, then in pairs:  # `first` ends before `then` starts, or is not planned at all (it is part of it)
+        assert then in items, (then, sorted(items))
+        if first in everything:
+            assert first in items and items[first]["end_week"] <= items[then]["start_week"] + 1e-6, (first, then)
+    for item_id, allowed in phases.items():
+        assert at.get(item_id) in allowed, (item_id, at.get(item_id))
+
+
+def test_a_baseline_of_dates_is_not_said_to_guard_against_changing_scope(content, questionnaire):
+    # "Guards against 'Scope that changes without anyone deciding': Hold a baseline of dates" (round 207).
+    result = run_assessment(content, answers_at(questionnaire, 2, governance__scope_change_control=1),
+                            {**BASE, "active_projects": 23, "primary_pain": "poor_forecasting"})
+    scope = next(p for p in result["pitfalls"] if p["id"] == "uncontrolled-change")
+    assert "analytics.forecast-baselines" in planned(result)
+    assert "analytics.forecast-baselines" not in scope["roadmap_items"] + scope["other_items"]
+    assert "governance.change-control" in scope["roadmap_items"]
