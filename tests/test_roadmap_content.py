@@ -151,3 +151,37 @@ def test_a_baseline_of_dates_is_not_said_to_guard_against_changing_scope(content
     assert "analytics.forecast-baselines" in planned(result)
     assert "analytics.forecast-baselines" not in scope["roadmap_items"] + scope["other_items"]
     assert "governance.change-control" in scope["roadmap_items"]
+
+
+# Steps consistent with the design (round 207): teams or units that keep their own way of delivering get no
+# starter templates or gates from the centre; a light centre names its unit contacts first;
+# an established PMO teams do not ask for help publishes its services by months 4-6.
+DESIGNS = {
+    # id: (levels, overrides, context, design, never planned, {item: phases it starts in})
+    "lean-portfolio-office": (
+        2, {"governance__status_reporting": 1, "governance__minimum_artefacts": 1},
+        {"active_projects": 30, "delivery_mix": "agile", "primary_pain": "weak_execution"},
+        "lean-portfolio-office", ["governance.core-templates"], {}),
+    "light-central-office": (
+        2, {"governance__minimum_artefacts": 1, "governance__stage_gates": 1, "leadership__pmo_roles": 1},
+        {"org_size": "large", "active_projects": 45, "business_units": 8, "primary_pain": "duplicate_work"},
+        "light-central-office", ["governance.core-templates", "governance.decision-gates"],
+        {"leadership.unit-contacts": ("first-90-days",)}),
+    "established-pmo-teams-do-not-ask": (
+        3, {"facilitation__service_orientation": 2, "facilitation__delivery_proximity": 3},
+        {"org_size": "large", "active_projects": 78, "existing_pmo": "established", "primary_pain": "weak_execution",
+         "business_units": 1},
+        None, [], {"facilitation.service-catalogue": ("first-90-days", "months-4-6")}),
+}
+
+
+@pytest.mark.parametrize("levels, overrides, context, design, never, phases", DESIGNS.values(), ids=DESIGNS.keys())
+def test_steps_fit_the_design(content, questionnaire, levels, overrides, context, design, never, phases):
+    result = run_assessment(content, answers_at(questionnaire, levels, **overrides), {**BASE, **context})
+    if design:
+        assert result["recommendation"]["design"]["id"] == design
+    everything = {i["id"] for p in result["roadmap"]["phases"] for i in p["items"]}
+    assert not everything & set(never), sorted(everything & set(never))
+    at = planned(result)
+    for item_id, allowed in phases.items():
+        assert at.get(item_id) in allowed, (item_id, at.get(item_id))
