@@ -227,8 +227,11 @@ def render_pptx(report: Mapping[str, Any], template: str | Path | None = None) -
 
     slide = deck.slide("Maturity overview")
     overall = report["overall"]
-    radar = deck.chart(slide, XL_CHART_TYPE.RADAR_MARKERS, report["radar"]["labels"],
-                       [("Score", [s if s is not None else 0 for s in report["radar"]["score"]]),
+    # An area with no score (left out for too few answers) is a gap on the line and says so, never a 0.
+    radar = deck.chart(slide, XL_CHART_TYPE.RADAR_MARKERS,
+                       [label if score is not None else f"{label} (not scored)"
+                        for label, score in zip(report["radar"]["labels"], report["radar"]["score"])],
+                       [("Score", list(report["radar"]["score"])),
                         ("Target", [t if t is not None else 0 for t in report["radar"]["target"]])],
                        left=deck.margin, top=deck.body_top, width=half, height=deck.body_height)
     radar.has_legend = True

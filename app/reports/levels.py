@@ -4,6 +4,8 @@ pages and the CLI never disagree."""
 
 from __future__ import annotations
 
+from typing import Any, Mapping
+
 from ..engine.wording import level_phrase as describe_level  # noqa: F401  (the engine's one rule)
 
 
@@ -21,3 +23,9 @@ def target_words(score: float | None, target: int | None, short: bool = False) -
     if score is not None and target <= round(score, 2):
         return "keep" if short else "keep this level"
     return str(target) if short else f"target {target}"
+
+
+def not_scored_words(area: Mapping[str, Any]) -> str:
+    """What an area left out for too few answers says in place of its level: 'not scored: 4 of 10 answered,
+    fewer than half'."""
+    return f"not scored: {area.get('answered', 0)} of {area.get('total', 0)} answered, fewer than half"

@@ -10,8 +10,8 @@ from ..engine.rules import close_call_outside_design
 from ..engine.whatif import NO_CHANGE, NO_CHANGE_CLOSE
 from ..engine.wording import level_phrase
 from .evidence import describe_evidence, labels_of
-from .levels import target_words
-from .model import evidence_given, share_words
+from .levels import not_scored_words, target_words
+from .model import evidence_given, score_help, share_words
 from .reasons import also_watch, change_groups, change_why, fact_phrase, group_line, model_rows, span
 
 
@@ -55,14 +55,16 @@ def render_markdown(result: Mapping[str, Any]) -> str:
         lines.append("")
 
     lines += ["## Scores", ""]
-    if overall["score"] is not None:
-        lines += [overall.get("description", ""), ""]
+    # How an area's score is made, said once beside the table (its weights make it differ from a plain average).
+    lines += [" ".join(filter(None, [overall.get("description", "") if overall["score"] is not None else "",
+                                     score_help(None)])), ""]
     lines += ["| Capability area | Score | Level | Target |", "|---|---|---|---|"]
     target = (result.get("roadmap") or {}).get("target") or {}
     for dim, s in result["scores"].items():
-        level = "insufficient answers" if s["insufficient"] else level_phrase(s["score"])
-        lines.append(f"| {labels.get(dim, dim)} | {_fmt(s['score'])} | {level} | "
-                     f"{target_words(s['score'], target.get(dim), short=True) or '–'} |")
+        score = None if s["insufficient"] else s["score"]  # an area left out has no score here either
+        level = not_scored_words(s) if s["insufficient"] else level_phrase(score)
+        lines.append(f"| {labels.get(dim, dim)} | {_fmt(score)} | {level} | "
+                     f"{target_words(score, target.get(dim), short=True) or '–'} |")
     lines.append("")
 
     rec = result.get("recommendation") or {}

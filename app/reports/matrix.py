@@ -24,13 +24,15 @@ CAPTION = ("Top left: matters most and is least mature. Priority weighs each are
 
 def matrix_points(result: Mapping[str, Any]) -> list[dict[str, Any]]:
     """One point per scored area: its title, score, importance, priority and its y (importance with
-    its lane's offset: the lowest score of a band at the bottom of the band)."""
+    its lane's offset: the lowest score of a band at the bottom of the band). An area left out for too few
+    answers has no point: its partial score would read as a result."""
     importance = result.get("importance") or {}
     areas = importance.get("areas") or {}
     titles = (result.get("questionnaire") or {}).get("dimensions") or {}
     points = []
     for dim in DIMENSIONS:
-        score = (result.get("scores") or {}).get(dim, {}).get("score")
+        entry = (result.get("scores") or {}).get(dim, {})
+        score = None if entry.get("insufficient") else entry.get("score")
         if score is None or dim not in areas:
             continue
         entry = areas[dim]

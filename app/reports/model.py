@@ -17,7 +17,7 @@ from ..engine.progress import item_dates, moved, roadmap_start
 from ..engine.summary import capacity_text, day, overall_text, reader_reasons, summary_of
 from ..engine.vocabulary import DIMENSIONS
 from .evidence import describe_evidence, labels_of
-from .levels import describe_level, target_words
+from .levels import describe_level, not_scored_words, target_words
 from .matrix import CAPTION as MATRIX_CAPTION, matrix_points
 from ..engine.rules import close_call_outside_design
 from .reasons import also_watch, change_groups, model_rows
@@ -95,6 +95,7 @@ def build_report(result: Mapping[str, Any], questionnaire: Mapping[str, Any] | N
                         for c in result.get("check_first") or [] if isinstance(c, Mapping)],
         "warnings": list(result.get("warnings") or []),
         "method": list(METHOD),
+        "score_help": score_help(questionnaire),
     }
     # The summary's choices, so every writer prints the same three pitfalls and the same first 90 days.
     summary = report["summary"]
@@ -149,6 +150,26 @@ def _title(kind: str, subject: Mapping[str, Any]) -> str:
     if kind == "workshop":
         return f"Workshop report: {subject.get('title') or who or 'PMO maturity'}"
     return f"PMO maturity report: {who}" if who else "PMO maturity report"
+
+
+def score_help(questionnaire: Mapping[str, Any] | None) -> str:
+    """One line under an area scores table: how an area's score is made, with the practices that weigh more
+    by name, so a score that differs from the plain average of its answers is explained."""
+    heavier = [(q.get("name") or q["id"].split(".", 1)[-1].replace("_", " ").capitalize(), q.get("weight", 1.0))
+               for d in (questionnaire or {}).get("dimensions", []) for q in d.get("questions", [])
+               if q.get("weight", 1.0) != 1.0]
+    if questionnaire is None:  # the questionnaire is not at hand: say that there are weights, not which
+        weights = " (a few foundational practices count more)"
+    elif heavier:
+        names = [n for n, _w in heavier]
+        said = " and ".join(f"{w:g} times" for w in sorted({w for _n, w in heavier}))
+        weights = (f" ({', '.join(names[:-1])} and {names[-1]} count {said})" if len(names) > 1
+                   else f" ({names[0]} counts {said})")
+    else:
+        weights = ""
+    mean = "the weighted mean" if weights else "the mean"
+    return (f"Area score: {mean} of the levels answered{weights}, without “don't know”; "
+            "under half answered, not scored.")
 
 
 def _questions(result: Mapping[str, Any], questionnaire: Mapping[str, Any] | None) -> list[dict[str, Any]]:
@@ -215,13 +236,18 @@ def _areas(result: Mapping[str, Any], questions: list[dict], titles: Mapping[str
         strong_ids = {p["id"] for p in strongest}
         weakest = [_practice(q, lvl) for q, lvl in sorted(answered, key=lambda p: (p[1], p[0]["id"]))
                    if q["id"] not in strong_ids][:2]
-        level = s.get("level")
+        # An area left out for too few answers has no score anywhere a reader looks (its partial score would
+        # read as a result): it says how many of its questions were answered instead.
+        insufficient = bool(s.get("insufficient"))
+        score = None if insufficient else s.get("score")
+        level = None if insufficient else s.get("level")
         next_level = levels.get(level + 1) if level else None
         areas.append({
-            "id": dim, "title": titles.get(dim, dim), "score": s.get("score"), "level": level,
-            "level_text": describe_level(s.get("score")), "answered": s.get("answered"), "total": s.get("total"),
-            "dont_know": s.get("dont_know", 0), "insufficient": bool(s.get("insufficient")),
-            "target": target.get(dim), "target_words": target_words(s.get("score"), target.get(dim)),
+            "id": dim, "title": titles.get(dim, dim), "score": score, "level": level,
+            "level_text": not_scored_words(s) if insufficient else describe_level(score),
+            "answered": s.get("answered"), "total": s.get("total"),
+            "dont_know": s.get("dont_know", 0), "insufficient": insufficient,
+            "target": target.get(dim), "target_words": target_words(score, target.get(dim)),
             "strongest": strongest, "weakest": weakest,
             "note": (result.get("notes") or {}).get(dim) or "",
             # How many of the area's answers are shown by evidence (None in results frozen before evidence).

@@ -116,13 +116,15 @@ def radar_svg(report: Mapping[str, Any], width: float = 3.8, height: float = 2.8
             (x1, y1), (x2, y2) = point(index, here), point(index + 1, there)
             parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{TARGET}" '
                          'stroke-width="1.4" stroke-dasharray="5 2"/>')
-    scores = [s if s is not None else 0 for s in radar["score"]]
-    parts.append(f'<polygon points="{points(scores)}" fill="{SCORE}" fill-opacity="0.18" stroke="{SCORE}" '
-                 'stroke-width="1.8" stroke-linejoin="round"/>')
+    # An area with no score (left out for too few answers) is left off the line, never drawn at 0.
+    scored = [(i, s) for i, s in enumerate(radar["score"]) if s is not None]
+    parts.append(f'<polygon points="{" ".join("%.1f,%.1f" % point(i, v) for i, v in scored)}" fill="{SCORE}" '
+                 f'fill-opacity="0.18" stroke="{SCORE}" stroke-width="1.8" stroke-linejoin="round"/>')
     for index, label in enumerate(labels):
         x, y = point(index, 5.5)
         anchor = "middle" if abs(x - cx) < 2 else "start" if x > cx else "end"
-        parts.append(f'<text x="{x:.1f}" y="{y + 3:.1f}" text-anchor="{anchor}">{_attr(label)}</text>')
+        said = label if radar["score"][index] is not None else f"{label} (not scored)"
+        parts.append(f'<text x="{x:.1f}" y="{y + 3:.1f}" text-anchor="{anchor}">{_attr(said)}</text>')
     legend = ([("Target", f'stroke="{TARGET}" stroke-width="1.4" stroke-dasharray="5 2"')]
               if any(t is not None for t in targets) else []) + [("Score", f'stroke="{SCORE}" stroke-width="1.8"')]
     for row, (name, stroke) in enumerate(legend):
