@@ -223,6 +223,18 @@ def test_the_workbooks_first_90_days_are_real_dates(dated):
     assert items and all(isinstance(value, datetime) for value in items[0][1:3]), rows[header:header + 3]
 
 
+@pytest.mark.parametrize("which", ["result", "organisation"])
+def test_the_workbooks_words_write_dates_the_readable_way(dated, which):
+    """The Summary sheet's line under its title says 'prepared 7 Dec 2026' as the pages do, not ISO text."""
+    import openpyxl
+
+    url = f"/r/{planned_token(dated)}/report.xlsx" if which == "result" else f"/orgs/{dated.org_b}/report.xlsx"
+    sheet = openpyxl.load_workbook(io.BytesIO(dated.b.client.get(url).data))["Summary"]
+    words = [cell.value for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)]
+    assert not [w for w in words if re.search(rf"\b{ISO_DATE}\b", w)]
+    assert any(re.search(rf"prepared {READABLE.pattern}", w) for w in words)
+
+
 def test_the_benchmark_says_as_of_the_readable_way():
     """The pooled benchmark's sentence (the dashboard, the organisation's HTML and PDF reports) says
     'as of 7 Dec 2026'."""

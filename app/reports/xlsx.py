@@ -13,7 +13,7 @@ from typing import Any, Mapping
 import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from ..engine.summary import summary_sections
+from ..engine.summary import day, summary_sections
 from .guard import guard_formula
 from .model import CLOSE_CALL
 from .matrix import matrix_label
@@ -93,8 +93,8 @@ def _summary_sheet(book, report: Mapping[str, Any], fmt: Mapping[str, Any]) -> N
     sheet.write_string(0, 0, guard_formula(report["title"]), fmt["title"])
     facts = [part for part in (report["kind"] == "workshop" and subject.get("organisation"),
                                subject.get("period") and f"period {subject['period']}",
-                               subject.get("assessed_on") and f"assessed {subject['assessed_on']}",
-                               f"prepared {subject['prepared_on']}",
+                               subject.get("assessed_on") and f"assessed {day(subject['assessed_on'])}",
+                               f"prepared {day(subject['prepared_on'])}",
                                f"{report['questionnaire']['title']} v{report['questionnaire']['version']}") if part]
     sheet.write_string(1, 0, guard_formula(" · ".join(facts)), fmt["subtitle"])
 
@@ -243,7 +243,7 @@ def _rollup_summary_sheet(book, report: Mapping[str, Any], fmt: Mapping[str, Any
     sheet.write_string(0, 0, guard_formula(report["title"]), fmt["title"])
     sheet.write_string(1, 0, guard_formula(
         f"The whole organisation, from the latest results of its {subject['units']} units · period "
-        f"{subject['period']} · prepared {subject['prepared_on']}"), fmt["subtitle"])
+        f"{subject['period']} · prepared {day(subject['prepared_on'])}"), fmt["subtitle"])
     row = 3
     for col, header in enumerate(["Capability area", "Organisation mean", "Minimum"]):
         sheet.write_string(row, col, header, fmt["header"])
