@@ -123,7 +123,9 @@ ORDER = {
             "analytics__forecast_accuracy": 2},
         {"active_projects": 23, "delivery_mix": "waterfall", "primary_pain": "poor_forecasting"},
         [("analytics.forecast-baselines", "analytics.reforecast-cadence")],
-        {"governance.change-control": ("first-90-days",), "analytics.forecast-baselines": ("first-90-days",),
+        # The change log's lever starts it by the first 90 days where the 90 days have room (the first 90 days
+        # hold what ends within them, fewer for a small PMO), else in months 4-6, as every lever.
+        {"governance.change-control": ("first-90-days", "months-4-6"), "analytics.forecast-baselines": ("first-90-days",),
          "governance.escalation-route": ("first-90-days", "months-4-6")}),
 }
 
