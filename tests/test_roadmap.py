@@ -243,9 +243,10 @@ def test_capacity_comes_from_the_pmo_people_and_limits_each_phase(roadmap, quest
     ("enterprise", "established", 25, 8, "organisation's size", "about 8–11 people"),  # the size default is larger
     # A new or informal PMO starts at about half the size its portfolio needs, never below its default.
     ("medium", "none", 12, 2, "a new PMO", "assumed: 2 people for 12 projects; set your own"),
-    ("large", "none", 105, 4, "about half", "assumed: about 4–6 people for 105 projects; set your own"),
-    ("enterprise", "none", 147, 5, "about half", "about 5–7 people for 147 projects"),
-    ("enterprise", "none", 300, 9, "about half", "about 9–13 people for 300 projects"),
+    ("large", "none", 105, 4, "about half", "assumed: about 4–6 people to start, growing to the 9–13 that 105 projects "
+                                            "need; set your own"),
+    ("enterprise", "none", 147, 5, "about half", "about 5–7 people to start, growing to the 12–17 that 147 projects"),
+    ("enterprise", "none", 300, 9, "about half", "about 9–13 people to start, growing to the 19–27 that 300"),
     ("large", "informal", 120, 5, "about half", "about 5–7 people"),
     ("large", "informal", 20, 3, "informal PMO", "assumed: about 3–4 people for 20 projects"),
 ], ids=lambda v: str(v))

@@ -697,6 +697,10 @@ class Capacity(Strict):
         default=(0.2, 2 / 3), description="PMO people = a * N ** b for N people supported (a published fit of "
                                           "P3O-style guides): the default for an established PMO, when larger "
                                           "than the default for the organisation's size.")
+    assurance_share: float = Field(
+        default=0.25, ge=0, le=1, description="A PMO for regulated or high-risk work is about this share larger "
+                                             "than its portfolio alone needs: evidence auditors follow, risk "
+                                             "tiers, health checks on the top tier.")
     changes_per_person: int = Field(
         default=8, ge=1, description="Changes a PMO leads per person over the planned phases, alongside running "
                                      "it; beyond them work waits, not planned yet (a handful of things done well).")

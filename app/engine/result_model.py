@@ -304,6 +304,9 @@ class Capacity(Part):
     projects: int | None = Field(None, description="The active projects the size was worked out for.")
     first_starts: int | None = Field(None, description="How many changes start in the first 90 days beyond the "
                                                        "pain's first work, the mandate and sponsor and decisive steps.")
+    full_range: list[int] | None = Field(None, description="Where a new or informal PMO starts at about half: "
+                                                           "the size its portfolio needs, fewest and most people.")
+    assured: bool | None = Field(None, description="Whether the size counts regulated or high-risk work's assurance.")
 
 
 class PainPlan(Part):

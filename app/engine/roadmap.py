@@ -961,12 +961,9 @@ class _Planner:
             return 1, "part-time"
         capacity = self.roadmap.capacity
         default = capacity.default_people[self.plan.org_size]
-        projects = self.plan.facts.get("context.active_projects")
-        fitted = 0.0
-        if isinstance(projects, int) and projects > 0:
-            a, b = capacity.staff_fit
-            supported = min(capacity.staff_per_project * projects, capacity.staff_ceiling[self.plan.org_size])
-            fitted = a * supported ** b
+        # A new or informal PMO starts small, at about half what the portfolio alone needs; it grows to
+        # the full size (with its stakes' assurance) as it earns scope.
+        fitted = self.fitted_people(assured=self.plan.existing_pmo == "established")
         if self.plan.existing_pmo in ("none", "informal"):
             start = min(default, capacity.new_pmo_people + (self.plan.existing_pmo == "informal"))
             grown = math.floor(fitted * capacity.start_share)
@@ -978,12 +975,36 @@ class _Planner:
             return round(fitted), "sized to the portfolio"
         return default, "default for the organisation's size"
 
+    def assured(self) -> bool:
+        """Regulated or high-risk work: the PMO also keeps evidence, tiers and health checks."""
+        facts = self.plan.facts
+        return facts.get("context.regulated") is True or facts.get("context.risk_profile") == "high"
+
+    def fitted_people(self, assured: bool = True) -> float:
+        """The PMO the portfolio needs (DOMAIN.md's rule of thumb, PMO staff = a * N ** b for N people on
+        the work), a share more for regulated or high-risk work: it grows with the projects and the stakes."""
+        capacity = self.roadmap.capacity
+        projects = self.plan.facts.get("context.active_projects")
+        if not isinstance(projects, int) or isinstance(projects, bool) or projects <= 0:
+            return 0.0
+        a, b = capacity.staff_fit
+        supported = min(capacity.staff_per_project * projects, capacity.staff_ceiling[self.plan.org_size])
+        return a * supported ** b * (1 + capacity.assurance_share * (assured and self.assured()))
+
     def size_range(self) -> list[int]:
         """The PMO's size as a range people read ('about 4-6'): the plan assumes its low end."""
         people, source = self.people()
         if source in ("given", "part-time") or people < 3:
             return [people, people]
         return [people, max(people, round(people * SIZE_SPREAD))]
+
+    def full_range(self) -> list[int] | None:
+        """Where a new or informal PMO starts at about half: the size it grows to, as a range."""
+        people, source = self.people()
+        if "starting at about half" not in source:
+            return None
+        full = max(people, round(self.fitted_people()))
+        return [full, max(full, round(full * SIZE_SPREAD))]
 
     def changes(self) -> int:
         """How many changes the PMO can lead over the planned phases (a part-time owner: two quarters' handful)."""
@@ -1365,6 +1386,7 @@ def build_roadmap(roadmap: RoadmapContent, plan: PlanInput) -> dict[str, Any]:
                      # How many changes start in the first 90 days beyond the pain's first work, the mandate and
                      # sponsor and a design's decisive steps.
                      "first_starts": planner.first_starts(),
+                     "full_range": planner.full_range(), "assured": planner.assured(),
                      "projects": plan.facts.get("context.active_projects"),
                      "improvement_share": roadmap.capacity.improvement_share,
                      "effort_scale": roadmap.capacity.effort_scale[plan.org_size]},

@@ -382,4 +382,11 @@ def capacity_text(capacity: Mapping[str, Any] | None) -> str:
     low, high = capacity.get("range") or (capacity["pmo_people"],) * 2
     who = f"about {low}–{high} people" if high > low else plural(low, "person", "people")
     projects = capacity.get("projects")
-    return f"assumed: {who}" + (f" for {plural(projects, 'project')}" if projects else "") + "; set your own"
+    # One clause says why the size is what it is: the projects, their stakes, and a new PMO's start.
+    stakes = "regulated or high-risk " if capacity.get("assured") else ""
+    portfolio = f"{projects} {stakes}{'project' if projects == 1 else 'projects'}" if projects else ""
+    full = capacity.get("full_range")
+    if full and portfolio:
+        need = f"{full[0]}–{full[1]}" if full[1] > full[0] else f"{full[0]}"
+        return f"assumed: {who} to start, growing to the {need} that {portfolio} need; set your own"
+    return f"assumed: {who}" + (f" for {portfolio}" if portfolio else "") + "; set your own"
