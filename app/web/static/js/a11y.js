@@ -40,4 +40,21 @@
     pending = setTimeout(scrollable, 150);
   });
   window.pmoScrollable = scrollable;
+
+  // A sticky Back/Next bar covers the bottom of the view: a field that takes focus under it (Chromium
+  // counts a field at the very bottom as seen and does not scroll) is scrolled up above it, with its label.
+  var bar = document.querySelector(".sticky-actions");
+  if (bar) {
+    document.addEventListener("focusin", function (event) {
+      var field = event.target;
+      if (bar.contains(field) || getComputedStyle(bar).position !== "sticky") { return; }
+      // After the browser's own scroll to the focused field, which comes after this event.
+      window.requestAnimationFrame(function () {
+        var top = bar.getBoundingClientRect().top;
+        var label = field.labels && field.labels[0];
+        var bottom = Math.max(field.getBoundingClientRect().bottom, label ? label.getBoundingClientRect().bottom : 0);
+        if (bottom > top - 8) { window.scrollBy(0, bottom - top + 24); }
+      });
+    });
+  }
 })();
