@@ -18,7 +18,8 @@ from app.engine.summary import plan_line
 from tests.test_rules import BASE, answers_at
 
 CAPACITY = re.compile(r"can lead about (\d+) in \d+ months")
-OVERRUN = re.compile(r"the (\d+) that cannot wait need (?:about (\d+) people|more of that time)")
+OVERRUN = re.compile(r"the (\d+) that cannot wait (?:need (?:about (\d+) people|more of that time)|are more than "
+                     r"an organisation this size takes on at once)")
 
 CASES = {
     # id: (levels, context)
@@ -48,7 +49,8 @@ def check_line(result) -> None:
     assert overrun, f"more starts than the PMO can lead, unsaid: {line['text']}"
     assert int(overrun.group(1)) == line["changes"], line["text"]
     capacity = result["roadmap"]["capacity"]
-    assert bool(overrun.group(2)) != capacity["part_time"], line["text"]
+    absorbed = capacity["changes"] < capacity["pmo_people"] * 8 and not capacity["part_time"]
+    assert bool(overrun.group(2)) != (capacity["part_time"] or absorbed), line["text"]
     if overrun.group(2):  # enough people for the work that cannot wait, at the rate the line assumes
         per_person = promised / capacity["pmo_people"]
         assert int(overrun.group(2)) >= math.ceil(line["changes"] / per_person), line["text"]
@@ -79,3 +81,29 @@ def test_portfolio_value_reviews_need_a_portfolio(uneven_results):
         ids = {item["id"] for phase in result["roadmap"]["phases"] for item in phase["items"]}
         if isinstance(projects, int) and projects < 10:
             assert "analytics.value-reviews" not in ids, (seed, projects)
+
+
+SIZES = {"small": 8, "medium": 30, "large": 90, "enterprise": 200}
+GRID = [(size, pmo) for size in SIZES for pmo in ("none", "informal", "established")]
+
+
+@pytest.mark.parametrize("size, pmo", GRID, ids=[f"{s}-{p}" for s, p in GRID])
+def test_a_larger_pmo_never_plans_more_than_the_organisation_takes_on(content, questionnaire, size, pmo):
+    # Round 207: 27 to 40 changes in 18 months for PMOs of 6 to 8 people read as a wish list.
+    context = {**BASE, "org_size": size, "active_projects": SIZES[size], "existing_pmo": pmo,
+               "primary_pain": "duplicate_work", "business_units": 3}
+    result = run_assessment(content, answers_at(questionnaire, 2), context)
+    check_line(result)
+    capacity = result["roadmap"]["capacity"]
+    assert capacity["changes"] <= content.roadmap.capacity.absorb_changes[size], capacity
+    line = plan_line(result["roadmap"])
+    if not OVERRUN.search(line["why"]):
+        assert line["changes"] <= capacity["changes"], line["text"]
+
+
+def test_a_part_time_owner_leads_fewer_changes_than_a_pmo_of_one(content, questionnaire):
+    levels, context = CASES["small-law-firm-part-time"]
+    part_time = run_assessment(content, answers_at(questionnaire, levels), {**BASE, **context})
+    one = run_assessment(content, answers_at(questionnaire, levels), {**BASE, **context}, plan={"pmo_people": 1})
+    assert part_time["roadmap"]["capacity"]["part_time"] and not one["roadmap"]["capacity"]["part_time"]
+    assert part_time["roadmap"]["capacity"]["changes"] < one["roadmap"]["capacity"]["changes"]

@@ -704,11 +704,15 @@ class Capacity(Strict):
     changes_per_person: int = Field(
         default=8, ge=1, description="Changes a PMO leads per person over the planned phases, alongside running "
                                      "it; beyond them work waits, not planned yet (a handful of things done well).")
+    absorb_changes: dict[SizeId, int] = Field(
+        default={"small": 10, "medium": 16, "large": 20, "enterprise": 24},
+        description="At most this many changes start over the planned phases, by org_size, whatever the PMO's size: "
+                    "an organisation takes on only so many beside its running projects.")
     targets_from_projects: int = Field(
         default=10, ge=0, description="Below this many active projects, an area's target alone pulls in no work: a "
                                       "small portfolio fixes what hurts, what is weak and what its model needs.")
 
-    @field_validator("default_people", "effort_scale", "absorb_scale", "staff_ceiling")
+    @field_validator("default_people", "effort_scale", "absorb_scale", "staff_ceiling", "absorb_changes")
     @classmethod
     def _every_size(cls, values: dict) -> dict:
         missing = [s for s in CONTEXT_KEYS["org_size"]["values"] if s not in values]

@@ -54,6 +54,8 @@ SIZE_SPREAD = 1.4
 # At most this many changes start in a quarter for a part-time method owner, protected ones too (beyond the
 # pain's first work and the foundations it needs): a fraction of a post cannot lead seven at once.
 PART_TIME_FIRST = 4
+# Over the planned phases a part-time owner leads fewer changes than a PMO of one person (changes_per_person).
+PART_TIME_CHANGES = 6
 # At most this many changes start in the first 90 days, and fewer for a smaller PMO: about three plus one per
 # person, one fewer where the PMO does not exist yet (it spends its first weeks being set up).
 FIRST_STARTS_MAX = 7
@@ -773,13 +775,13 @@ class _Planner:
         self.first_work = self.with_shapers(first_work)
         self.unbounded = self.with_shapers(unbounded) | self.first_work
         # What the change budget never pushes out: what takes no phase's room, the pain's work, each high
-        # pitfall's first mitigation (a part-time owner: the pain's first work, its defining step, the
+        # pitfall's first mitigation (a part-time owner: the pain's first work, its decisive steps, the
         # foundations, each high pitfall's first mitigation, which its note calls in the roadmap, and the
         # design's set-up, which its paragraph promises).
         if self.part_time():
             setup = {i for i in self.drivers if "setup" in self.drivers[i]
                      and self.plan.design in self.roadmap.items[i].setup_for}
-            must = self.pain_first | self.defining | foundations | high_first | setup
+            must = self.pain_first | set(self.decisive) | foundations | high_first | setup
         else:
             must = self.unbounded | set(self.pain_items) | high_first
         for item_id in list(must):
@@ -1007,9 +1009,12 @@ class _Planner:
         return [full, max(full, round(full * SIZE_SPREAD))]
 
     def changes(self) -> int:
-        """How many changes the PMO can lead over the planned phases (a part-time owner: two quarters' handful)."""
-        per_person = self.roadmap.capacity.changes_per_person
-        return PART_TIME_FIRST * 2 if self.part_time() else per_person * self.people()[0]
+        """How many changes the PMO can lead over the planned phases: a handful per person, never more than the
+        organisation takes on beside its projects (absorb_changes), fewer for a part-time owner."""
+        capacity = self.roadmap.capacity
+        if self.part_time():  # a fraction of a post leads fewer than a PMO of one person
+            return PART_TIME_CHANGES
+        return min(capacity.changes_per_person * self.people()[0], capacity.absorb_changes[self.plan.org_size])
 
     def who(self) -> str:
         """The PMO as the plan line names it: 'a PMO of about 3 people', 'a fraction of one person's time'."""
@@ -1035,6 +1040,8 @@ class _Planner:
         if self.part_time():
             return f"; the {self.dated} that cannot wait need more of that time"
         per_person = self.roadmap.capacity.changes_per_person
+        if per_person * self.people()[0] > self.changes():  # the organisation's limit, not the PMO's people
+            return f"; the {self.dated} that cannot wait are more than an organisation this size takes on at once"
         return f"; the {self.dated} that cannot wait need about {math.ceil(self.dated / per_person)} people"
 
     def later_note(self) -> str:
