@@ -187,3 +187,39 @@ def test_steps_fit_the_design(content, questionnaire, levels, overrides, context
     at = planned(result)
     for item_id, allowed in phases.items():
         assert at.get(item_id) in allowed, (item_id, at.get(item_id))
+
+
+# Area targets that fit (round 207): at most two levels above today, never beyond what the design needs, and
+# an area kept where it stands says why.
+TARGETS = {
+    # id: (levels, overrides, context, design, {area: target}, {area: words in why})
+    "federated-centre-from-level-1": (
+        1, {"leadership__executive_sponsor": 3, "leadership__mandate": 3, "facilitation__workshops": 3},
+        {"org_size": "enterprise", "active_projects": 160, "business_units": 7, "existing_pmo": "none",
+         "primary_pain": "duplicate_work"},
+        None, {"governance": 3}, {}),
+    "light-central-office": (
+        2, {"governance__minimum_artefacts": 1, "governance__stage_gates": 1, "leadership__pmo_roles": 1},
+        {"org_size": "large", "active_projects": 45, "business_units": 8, "primary_pain": "duplicate_work"},
+        "light-central-office", {"governance": 3}, {}),
+    "tools-ahead-of-governance": (
+        1, {"tools__tool_fit": 4, "tools__adoption": 4, "tools__dashboards": 4, "tools__process_first": 3,
+            "tools__automation": 3, "tools__integration": 3, "tools__data_quality": 3, "tools__resource_planning": 3},
+        {"active_projects": 30, "primary_pain": "poor_forecasting"},
+        None, {"tools": 3}, {"tools": "held by a pitfall"}),
+}
+
+
+@pytest.mark.parametrize("levels, overrides, context, design, targets, why", TARGETS.values(), ids=TARGETS.keys())
+def test_area_targets_are_within_reach_fit_the_design_and_say_why_they_keep(
+        content, questionnaire, levels, overrides, context, design, targets, why):
+    result = run_assessment(content, answers_at(questionnaire, levels, **overrides), {**BASE, **context})
+    if design:
+        assert result["recommendation"]["design"]["id"] == design
+    roadmap = result["roadmap"]
+    for area, level in targets.items():
+        assert roadmap["target"][area] == level, (area, roadmap["target"])
+    for area, words in why.items():
+        assert words in roadmap["target_why"][area], roadmap["target_why"]
+    for area, level in roadmap["target"].items():  # never more than two levels above today
+        assert level <= max(result["scores"][area]["level"] or 1, 1) + 2, (area, level)

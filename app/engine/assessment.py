@@ -164,12 +164,14 @@ def assess_valid(
     if overall["score"] is None and advice.recommendation["model"]:
         warnings.append("No capability area has enough answers to be scored: the recommendation rests on the "
                         "organisation profile alone.")
-    full_target, target_source = choose_target(content, advice.recommendation["model"], target, scores,
-                                               advice.pitfalls)
+    full_target, target_source, target_why = choose_target(
+        content, advice.recommendation["model"], target, scores, advice.pitfalls,
+        (advice.recommendation.get("design") or {}).get("id"))
     importance = weigh(content, plan or {}, context, scores, full_target)
     roadmap = plan_roadmap(content, questionnaire, answers, scores, full_target, advice, context, plan or {},
                            importance=importance)
     roadmap["target_source"] = target_source
+    roadmap["target_why"] = target_why
     result = {
         "questionnaire": questionnaire_block(questionnaire),
         "content": {"hash": content.hash},
@@ -233,35 +235,48 @@ def pain_questions(content: Content, context: Mapping[str, Any]) -> tuple[str, .
 
 
 def choose_target(content: Content, model: str | None, target: Mapping[str, int],
-                  scores: Mapping[str, Mapping[str, Any]], pitfalls: list[dict[str, Any]] = ()) -> tuple[dict[str, int], str]:
-    """The target per area: what the user set; otherwise the higher of the next level and the model's profile.
+                  scores: Mapping[str, Mapping[str, Any]], pitfalls: list[dict[str, Any]] = (),
+                  design: str | None = None) -> tuple[dict[str, int], str, dict[str, str]]:
+    """The target per area: what the user set; otherwise the higher of the next level and the model's profile,
+    within reach, and why an area keeps its level where the level alone does not say.
 
-    A default target is never below today. An area already managed (level 4 or more) keeps its level:
-    P3M3's middle levels are often enough, so a mature organisation's plan is the work on its pain,
-    its pitfalls and its weakest practices, never "level 5 everywhere". An area held by a pitfall
-    (tooling ahead of the process it automates) stays where it is.
+    A default target is the next level, or the model's profile where higher, and at most ``reach`` levels
+    above today (18 months of work); the design that fits caps the profile where it asks for more than the
+    design does (a light centre sets no gates: governance 3, not the federated profile's 4). An area already managed (level 4 or
+    more) keeps its level: P3M3's middle levels are often enough, so a mature organisation's plan is the
+    work on its pain, its pitfalls and its weakest practices, never "level 5 everywhere". An area held by a
+    pitfall (tooling ahead of the process it automates) stays where it is, and says so.
     """
     profile: dict[str, int] = {}
     rulebook = content.rulebook
     if model and rulebook is not None and model in rulebook.models:
         profile = dict(rulebook.models[model].target)
-    held = {d for pitfall in pitfalls for d in pitfall.get("holds", ())}
-    merged = {}
+    limits = content.roadmap.targets if content.roadmap is not None else None
+    reach = limits.reach if limits is not None else 2
+    caps = dict(limits.by_design.get(design, {})) if limits is not None and design else {}
+    held = {d: pitfall["title"] for pitfall in pitfalls for d in pitfall.get("holds", ())}
+    merged: dict[str, int] = {}
+    why: dict[str, str] = {}
     for d in DIMENSIONS:
         current = scores[d]["level"] or 1
         if d in target:
             merged[d] = target[d]
-        elif d in held or current >= MANAGED:
+        elif d in held:
+            merged[d] = current
+            why[d] = f"held by a pitfall, “{held[d]}”"
+        elif current >= MANAGED:
             merged[d] = current
         else:
-            merged[d] = max(min(5, current + 1), profile.get(d, 1))
+            # The next level at least; the model's profile where the design needs it; within reach.
+            wanted = max(min(5, current + 1), min(profile.get(d, 1), caps.get(d, 5)))
+            merged[d] = min(wanted, current + reach)
     if not target:
         source = "default"
     elif all(d in target for d in DIMENSIONS):
         source = "user"
     else:
         source = "user and default"
-    return merged, source
+    return merged, source, why
 
 
 def plan_roadmap(content: Content, questionnaire: Questionnaire, answers: Mapping[str, int | None],
@@ -477,8 +492,8 @@ def replan(content: Content, result: Mapping[str, Any], target: Mapping[str, Any
     facts = build_facts(questionnaire, scored, answers, new["context"])
     set_model_facts(facts, new["recommendation"])
     advice = Advice(new["recommendation"], new.get("ownership", {}), new["pitfalls"], facts)
-    full_target, source = choose_target(content, new["recommendation"].get("model"), clean_target, new["scores"],
-                                        new["pitfalls"])
+    full_target, source, why = choose_target(content, new["recommendation"].get("model"), clean_target, new["scores"],
+                                             new["pitfalls"], (new["recommendation"].get("design") or {}).get("id"))
     importance = weigh(content, clean_plan, new["context"], new["scores"], full_target)
     new["roadmap"] = plan_roadmap(content, questionnaire, answers, new["scores"], full_target, advice,
                                   new["context"], clean_plan, importance=importance)
@@ -486,6 +501,7 @@ def replan(content: Content, result: Mapping[str, Any], target: Mapping[str, Any
     new["highlights"] = describe_highlights(questionnaire, new["scores"], answers, importance=importance,
                                             target=full_target)
     new["roadmap"]["target_source"] = source
+    new["roadmap"]["target_why"] = why
     new["plan"] = clean_plan
     new["content"] = {**new.get("content", {}), "roadmap_hash": content.hash}
     new["summary"] = build_summary(new, pain_questions(content, new["context"]))

@@ -726,6 +726,17 @@ class RoleMap(Strict):
     map: dict[OwnerRole, OwnerRole] = Field(description="Catalogue role -> the role that holds it at this size.")
 
 
+class Targets(Strict):
+    """How far a default area target reaches: never further than the plan can credibly take an area."""
+
+    reach: int = Field(default=2, ge=1, le=4, description="A default target is at most this many levels above the "
+                                                           "area's level today (18 months of work).")
+    by_design: dict[SetupFor, dict[DimensionId, int]] = Field(
+        default_factory=dict,
+        description="Per PMO design, the highest default target of an area: a light centre or a lean office sets no "
+                    "gates, so its governance target stays at 3 whatever the model's profile.")
+
+
 class PhasePlan(Strict):
     kind: Literal["phases"]
     max_items: int = Field(default=6, ge=1, description="Default limit of improvements started per phase.")
@@ -736,6 +747,7 @@ class PhasePlan(Strict):
         description="How a role reads to the client, where the catalogue's role name is not true of every "
                     "organisation (a law firm or a council has no CIO): one table, used for every owner shown.")
     phases: list[Phase] = Field(min_length=1)
+    targets: Targets = Field(default_factory=Targets, description="How far default area targets reach.")
 
 
 # Which model validates each ``kind`` of content file.

@@ -343,6 +343,8 @@ class Roadmap(Part):
     defining: list[DefiningStep] = Field([], description="The defining set-up step of the design that fits.")
     message: str | None = None
     target_source: str | None = None
+    target_why: dict[Dimension, str] = Field({}, description="Why an area's target keeps it where it stands, in a "
+                                                           "few words, where the level alone does not say.")
 
 
 class SummaryOverall(Part):

@@ -28,7 +28,7 @@ from .expressions import Condition
 from .importance import WEIGHTS, weight_of
 from .located import Located
 from .models import (THEMES, Capacity, Improvement, ImprovementCatalogue, Lever, Pain, Phase, PhasePlan, Questionnaire,
-                     RoleMap)
+                     RoleMap, Targets)
 from .rulebook import ConditionCompiler
 from .vocabulary import DIMENSIONS
 from .wording import join_words
@@ -78,6 +78,7 @@ class RoadmapContent:
     mitigated_by: Mapping[str, tuple[str, ...]]  # pitfall id -> improvement ids
     levers: Mapping[str, tuple[tuple[Condition, Lever], ...]] = field(default_factory=dict)  # item -> its levers
     not_early: Mapping[str, Condition] = field(default_factory=dict)  # item -> where it never starts in 90 days
+    targets: Targets = field(default_factory=Targets)  # how far default area targets reach
 
     @functools.cached_property
     def raised_by(self) -> Mapping[str, tuple[str, ...]]:
@@ -233,6 +234,7 @@ def compile_roadmap(catalogues: Iterable[tuple[ImprovementCatalogue, Located]],
         mitigated_by={k: tuple(v) for k, v in mitigated_by.items()},
         levers={k: tuple(v) for k, v in levers.items()},
         not_early=not_early,
+        targets=plan.targets,
     )
 
 

@@ -14,14 +14,17 @@ def format_score(score: float | None, places: int = 2) -> str:
     return "–" if score is None else f"{score:.{places}f}"
 
 
-def target_words(score: float | None, target: int | None, short: bool = False) -> str:
+def target_words(score: float | None, target: int | None, short: bool = False, why: str | None = None) -> str:
     """An area's target as said beside its score: 'target 3', or 'keep this level' where the plan holds the
     area where it stands (a target at or below today's score: a managed area's default, an area a pitfall
-    holds, or a user's choice of today's level), never 'target 2' beside 2.62. ``short``: '3' or 'keep'."""
+    holds, or a user's choice of today's level), never 'target 2' beside 2.62. ``short``: '3' or 'keep'.
+    ``why``: a few words on why it keeps its level, where the level alone does not say ('keep: held: tooling
+    ahead of the process it automates')."""
     if target is None:
         return ""
     if score is not None and target <= round(score, 2):
-        return "keep" if short else "keep this level"
+        keep = "keep" if short else "keep this level"
+        return f"{keep} ({why})" if why else keep
     return str(target) if short else f"target {target}"
 
 

@@ -60,11 +60,12 @@ def render_markdown(result: Mapping[str, Any]) -> str:
                                      score_help(None)])), ""]
     lines += ["| Capability area | Score | Level | Target |", "|---|---|---|---|"]
     target = (result.get("roadmap") or {}).get("target") or {}
+    target_why = (result.get("roadmap") or {}).get("target_why") or {}
     for dim, s in result["scores"].items():
         score = None if s["insufficient"] else s["score"]  # an area left out has no score here either
         level = not_scored_words(s) if s["insufficient"] else level_phrase(score)
         lines.append(f"| {labels.get(dim, dim)} | {_fmt(score)} | {level} | "
-                     f"{target_words(score, target.get(dim), short=True) or '–'} |")
+                     f"{target_words(score, target.get(dim), short=True, why=target_why.get(dim)) or '–'} |")
     lines.append("")
 
     rec = result.get("recommendation") or {}

@@ -224,6 +224,7 @@ def _areas(result: Mapping[str, Any], questions: list[dict], titles: Mapping[str
            levels: Mapping[int, Mapping[str, Any]]) -> list[dict[str, Any]]:
     answers = result.get("answers") or {}
     target = (result.get("roadmap") or {}).get("target") or {}
+    target_why = (result.get("roadmap") or {}).get("target_why") or {}
     areas = []
     for dim in titles:
         s = result["scores"].get(dim)
@@ -247,7 +248,8 @@ def _areas(result: Mapping[str, Any], questions: list[dict], titles: Mapping[str
             "level_text": not_scored_words(s) if insufficient else describe_level(score),
             "answered": s.get("answered"), "total": s.get("total"),
             "dont_know": s.get("dont_know", 0), "insufficient": insufficient,
-            "target": target.get(dim), "target_words": target_words(score, target.get(dim)),
+            "target": target.get(dim),
+            "target_words": target_words(score, target.get(dim), why=target_why.get(dim)),
             "strongest": strongest, "weakest": weakest,
             "note": (result.get("notes") or {}).get(dim) or "",
             # How many of the area's answers are shown by evidence (None in results frozen before evidence).
