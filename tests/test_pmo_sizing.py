@@ -46,3 +46,10 @@ def test_a_regulated_high_risk_bank_needs_more_than_a_smaller_insurer_and_says_w
 def test_low_stakes_say_nothing_about_them(roadmap, questionnaire):  # noqa: F811
     capacity, _ = needed(roadmap, questionnaire, "large", "established", 71, "low")
     assert "regulated" not in capacity_text(capacity) and "for 71 projects" in capacity_text(capacity)
+
+
+def test_an_informal_pmo_at_its_default_still_says_what_its_portfolio_needs(roadmap, questionnaire):  # noqa: F811
+    # Round 940: 'about 3-4 people for 66 regulated or high-risk projects' read as the size they need.
+    capacity, needs = needed(roadmap, questionnaire, "large", "informal", 66, "both")
+    assert capacity["pmo_people"] < needs[0]
+    assert "to start, growing to the" in capacity_text(capacity), capacity_text(capacity)

@@ -1005,9 +1005,11 @@ class _Planner:
     def full_range(self) -> list[int] | None:
         """Where a new or informal PMO starts at about half: the size it grows to, as a range."""
         people, source = self.people()
-        if "starting at about half" not in source:
+        if self.plan.existing_pmo not in ("none", "informal") or source in ("given", "part-time"):
             return None
-        full = max(people, round(self.fitted_people()))
+        full = round(self.fitted_people())
+        if full <= people:  # it starts at the size the portfolio needs
+            return None
         return [full, max(full, round(full * SIZE_SPREAD))]
 
     def changes(self) -> int:
