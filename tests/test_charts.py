@@ -20,7 +20,7 @@ def roadmap(titles, dated=True):
 @pytest.mark.parametrize("dated", [True, False])
 def test_timeline_carries_whole_labels_for_phones_in_the_same_order(dated):
     """A phone's label is the change's number, never a title cut short; the tooltip keeps the whole title."""
-    titles = ["Name an executive sponsor who introduces the PMO and chairs its reviews", "Short one"]
+    titles = ["Name an executive sponsor who backs the PMO and chairs its reviews", "Short one"]
     fig = timeline_figure(roadmap(titles, dated))
     narrow = fig["layout"]["meta"]["narrow"]
     full = list(reversed(fig["layout"]["yaxis"]["categoryarray"]))
