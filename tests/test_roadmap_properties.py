@@ -284,6 +284,10 @@ def over_governed(questionnaire, seed: int) -> tuple[dict, dict]:
     answers.update({"governance.stage_gates": 3, "governance.minimum_artefacts": 3,
                     "governance.tailored_methodology": rng.choice([1, 2, 2]),
                     "facilitation.service_orientation": 1})
+    if context["existing_pmo"] == "none" and context["active_projects"] < 10:
+        # A handful of projects with no PMO caps heavy governance at medium (test_pitfalls_r207): the
+        # cuts this file holds are those of a portfolio whose heavy gates are a high pitfall.
+        context = {**context, "active_projects": 10 + rng.randrange(40)}
     return answers, context
 
 
