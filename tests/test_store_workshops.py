@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
 from app import store
 from app.store.workshops import CODE_ALPHABET, JOIN_FAILURE_LIMIT, JOIN_FAILURE_WINDOW
 from tests.helpers import FULL_CONTEXT, new_user
+from tests.storage_faults import read_only
 
 
 @pytest.fixture
@@ -123,6 +126,23 @@ def test_wrong_codes_count_against_the_address_until_the_limit_within_the_window
     assert store.workshop_for_join(fresh_db, code, "198.51.100.1", now=now)["join_code"] == code
     assert store.workshop_for_join(fresh_db, code, "203.0.113.7", now=now + JOIN_FAILURE_WINDOW + 1)["join_code"] \
         == code
+
+
+
+def test_a_known_code_is_found_on_a_read_only_file_and_a_wrong_one_is_refused_uncounted(fresh_db, room, tmp_path):
+    """A join page only reads, so it shows while the file cannot be written; a wrong code cannot be counted
+    against the address then, so it is refused with the fault instead of answered for free."""
+    code, path = room[2]["join_code"], tmp_path / "store.sqlite3"
+    with read_only(path):
+        db = store.open_db(path)  # a connection opened now, as each server thread's after the change
+        try:
+            assert store.workshop_for_join(db, code, "203.0.113.7")["join_code"] == code
+            with pytest.raises(sqlite3.OperationalError) as refused:
+                store.workshop_for_join(db, "ABCD2345", "203.0.113.7")
+            assert store.storage_fault(refused.value) == "read-only"
+        finally:
+            db.close()
+    assert fresh_db.execute("SELECT count(*) FROM join_failures").fetchone()[0] == 0
 
 
 def _close(db, content, workshop):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import sqlite3
 import time
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable, Mapping
@@ -11,7 +12,7 @@ from typing import Any, Callable, Mapping
 from sqlite_utils import Database
 
 from .db import (MAX_PERIOD, AssessmentClosed, NotFound, StoreError, hash_token, new_token, now_iso, safe_text,
-                 transaction)
+                 storage_fault, transaction)
 from .responses import insert_snapshot, response_by_token
 
 # No 0/O, 1/I/L: a code read from a projector must not be misread.
@@ -456,18 +457,33 @@ def workshop_for_join(db: Database, code: str, address: str, now: float | None =
     The count is shared by every worker through the database.
     """
     now = time.time() if now is None else now
-    with transaction(db):
-        count = db.execute("SELECT count(*) FROM join_failures WHERE address = ? AND at > ?",
-                           [address[:64], now - JOIN_FAILURE_WINDOW]).fetchone()[0]
-        if count >= JOIN_FAILURE_LIMIT:
-            raise TooManyJoinAttempts(f"{count} wrong codes from this address in the last "
-                                      f"{JOIN_FAILURE_WINDOW // 60} minutes")
-        try:
-            return workshop_by_code(db, code)
-        except NotFound:
+    try:
+        with transaction(db):
+            return _look_up_join_code(db, code, address, now)
+    except sqlite3.OperationalError as err:
+        if storage_fault(err) != "read-only":
+            raise
+        # The file cannot be written: a known code still shows its page (joining itself is then refused),
+        # a wrong one is refused with the fault, since it cannot be counted against the address.
+        found = _look_up_join_code(db, code, address, now, record=False)
+        if found is None:
+            raise
+        return found
+
+
+def _look_up_join_code(db: Database, code: str, address: str, now: float, record: bool = True) -> dict[str, Any] | None:
+    count = db.execute("SELECT count(*) FROM join_failures WHERE address = ? AND at > ?",
+                       [address[:64], now - JOIN_FAILURE_WINDOW]).fetchone()[0]
+    if count >= JOIN_FAILURE_LIMIT:
+        raise TooManyJoinAttempts(f"{count} wrong codes from this address in the last "
+                                  f"{JOIN_FAILURE_WINDOW // 60} minutes")
+    try:
+        return workshop_by_code(db, code)
+    except NotFound:
+        if record:
             db.execute("INSERT INTO join_failures (address, at) VALUES (?, ?)", [address[:64], now])
             db.execute("DELETE FROM join_failures WHERE at < ?", [now - 24 * 3600])
-            return None
+        return None
 
 
 def workshop_of_assessment(db: Database, org_id: int, assessment_id: int) -> int | None:
