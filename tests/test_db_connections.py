@@ -15,6 +15,7 @@ from flask import g
 
 from app import store
 from app.db import get_db
+from tests.storage_faults import read_only
 
 # Cursors a request left behind, as a cache or a half-read generator would keep them.
 LEFT_OPEN: list = []
@@ -186,3 +187,23 @@ def test_kept_connections_are_closed_at_exit(notes_app):
     kept.close_all()
     with pytest.raises(sqlite3.ProgrammingError):
         opened[0].execute("SELECT 1")
+
+
+@pytest.mark.parametrize("writer_first", [True, False], ids=["writer-served-before", "writer-new"])
+def test_a_write_is_refused_while_the_file_is_read_only_though_other_threads_keep_connections(
+        notes_app, db_path, writer_first):
+    """Another thread's kept connection holds a descriptor opened for writing, which SQLite hands to
+    a connection opened on the same file later: the fault must still refuse the write (503), keep
+    nothing of it, and let reads and, once it clears, writes go on."""
+    client = notes_app.test_client()
+    with ThreadPoolExecutor(1) as writer, ThreadPoolExecutor(1) as other:
+        assert _on_thread(other, lambda: client.get("/t/notes").get_json())["count"] == 2
+        if writer_first:
+            assert _on_thread(writer, lambda: client.get("/t/notes").get_json())["count"] == 2
+        with read_only(db_path):
+            refused = _on_thread(writer, lambda: client.post("/t/notes"))
+            assert refused.status_code == 503, refused.text
+            assert refused.headers["Retry-After"] == "60"
+            assert _on_thread(other, lambda: client.get("/t/notes").get_json())["count"] == 2
+        assert _on_thread(writer, lambda: client.post("/t/notes").status_code) == 200
+        assert _on_thread(other, lambda: client.get("/t/notes").get_json())["count"] == 3

@@ -94,7 +94,17 @@ def open_db(path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS, *, kept: b
     # Deleted rows are overwritten, not left in free pages: a purge leaves no bytes behind, in the
     # file or in a backup copied from it.
     conn.execute("PRAGMA secure_delete = ON")
+    if not _writable(path):
+        # SQLite would open the file read-only by itself, unless another connection of this process
+        # (another thread's kept one) has it open for writing: then SQLite hands this connection that
+        # descriptor, and writes to the log go through while the file is read-only and /healthz says so.
+        conn.execute("PRAGMA query_only = ON")
     return db
+
+
+def _writable(path: str | Path) -> bool:
+    """Whether the file system lets this process write the file (a file not made yet counts as writable)."""
+    return not os.path.exists(path) or os.access(path, os.W_OK)
 
 
 class _Connection(sqlite3.Connection):
@@ -354,7 +364,7 @@ def probe_storage(path: str | Path, busy_timeout_ms: int = 1000,
         return "full", f"{free} bytes free on the database's file system"
     # Asked of the file system, not of SQLite: while this process keeps other connections to the file
     # open, SQLite may hand the probe a descriptor opened for writing before the file was made read-only.
-    if Path(path).exists() and not os.access(path, os.W_OK):
+    if not _writable(path):
         return "read-only", f"{path} cannot be written"
     db = None
     try:
