@@ -244,3 +244,22 @@ def test_a_change_planned_only_for_an_area_aim_says_where_its_practices_stand(li
                 assert re.match(r"- Lifts [A-Z][a-z]+ practices (now at levels? \d(–\d)?|answered “don't know”)"
                                 r"( or answered “don't know”)? towards level \d: ", line), line
     assert seen
+
+
+# The summaries that come closest to the foot of page one: the first ran onto page two under the
+# layout that put Check first across the page, the second ends 11 mm above the foot.
+FULLEST = ["large-tools-ahead-self-rated-process", "enterprise-nine-units-regulated"]
+
+
+@pytest.mark.parametrize("name", FULLEST)
+def test_the_pdf_summary_fits_on_page_one(name, content):
+    """Laid out as the PDF lays it out, the summary alone takes one A4 page, so the matrix opens page two."""
+    from weasyprint import HTML
+
+    org, questionnaire = ORGS[name], content.default_questionnaire
+    result = run_assessment(content, answers_for(org, questionnaire), org.context, plan={"start_date": START.isoformat()})
+    report = build_report(result, questionnaire_as_dict(questionnaire), start=START,
+                          subject={"kind": "self", "organisation": "Client"})
+    summary_only = render_html(report).split("</section>", 1)[0] + "</section></main></body></html>"
+    assert 'class="summary"' in summary_only
+    assert len(HTML(string=summary_only).render().pages) == 1
