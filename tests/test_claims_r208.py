@@ -63,3 +63,22 @@ def test_the_lean_office_adds_no_gates_and_is_not_called_lower_risk(content, que
     text = json.dumps(result)
     assert "The office adds no stage gates" in text
     assert "There are no stage gates" not in text and "lower-risk" not in text
+
+
+MATURE = {f"area:{area}": 4 for area in ("governance", "analytics", "facilitation", "tools", "leadership")}
+
+
+@pytest.mark.parametrize("answers,said", [
+    (MATURE, True),
+    # A high overall beside no decision rights or no view of all work: investment trade-offs are not
+    # built on routine foundations (round 209).
+    ({**MATURE, "governance.decision_rights": 1}, False),
+    ({**MATURE, "analytics.portfolio_view": 2}, False),
+])
+def test_portfolio_trade_offs_are_owned_only_on_the_practices_they_rest_on(content, questionnaire, answers, said):
+    result = result_for(content, questionnaire, answers, {})
+    owned = {item["title"]: item["why"] for item in result["ownership"]["named"]}
+    assert ("Portfolio value and investment trade-offs" in owned) is said
+    if said:
+        assert "decision rights level 4, portfolio view level 4" in owned["Portfolio value and investment trade-offs"]
+    assert "foundations are routine" not in json.dumps(result)
