@@ -72,7 +72,8 @@ def stages(content, inputs):
         t3 = clock()
         facts["model"] = recommendation["model"]
         advice = Advice(recommendation, ownership, pitfalls, facts)
-        target, _ = choose_target(content, recommendation["model"], {}, scored["scores"], pitfalls)
+        target, *_ = choose_target(content, recommendation["model"], {}, scored["scores"], pitfalls,
+                                   (recommendation.get("design") or {}).get("id"))
         plan_roadmap(content, q, clean, scored["scores"], target, advice, ctx, {})
         t4 = clock()
         for name, seconds in zip(spent, (t1 - t0, t2 - t1, t3 - t2, t4 - t3)):

