@@ -163,13 +163,17 @@ def reason_group(item: Mapping[str, Any], result: Mapping[str, Any]) -> tuple[st
 def change_groups(items: Iterable[Mapping[str, Any]], result: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Changes grouped under the reason each is planned for first, the pain's group first and an area's
     aim last; within a group, in plan order: [{key, label, items}]. A group of changes
-    planned only for an area's aim says where its practices stand today, so the aim is never the only reason."""
+    planned only for an area's aim says where its practices stand today (their answers, round 209: 'now at
+    level 2' beside a portfolio view answered 1), so the aim is never the only reason."""
     groups: dict[str, dict[str, Any]] = {}
+    answers = result.get("answers") or {}
     for item in items:
         key, label = reason_group(item, result)
         group = groups.setdefault(key, {"key": key, "label": label, "items": [], "from": set()})
         group["items"].append(item)
-        group["from"] |= {p.get("from") for p in item.get("raises") or []}
+        # Where the practice stands is its own answer, not the level an earlier step of the plan brings it to.
+        group["from"] |= {answers.get(p["question"], p.get("from")) if p.get("question") else p.get("from")
+                          for p in item.get("raises") or []}
     out = []
     for group in sorted(groups.values(), key=lambda g: GROUP_ORDER.index(g["key"].split(":", 1)[0])):
         found = group.pop("from")

@@ -1,0 +1,79 @@
+"""What the roadmap says of itself is true of the answers and of the plan (issue 22, round 209).
+
+- A change planned only for an area's aim says where its practices stand: their own answers, not the
+  level an earlier step brings them to ('now at level 2' beside a portfolio view answered 1).
+- What the PMO should own first is work the plan starts: the function's own work, in the first phases.
+
+Table-driven cases from minimal answer sets, then the same claims over random uneven organisations.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from app.engine import run_assessment
+from app.reports.reasons import change_groups
+from tests.test_rules import BASE, answers_at
+from tests.uneven import uneven_organisation
+
+ORGANISATIONS = 150
+
+
+def _item(question: str, answered_from: int, to: int) -> dict:
+    return {"id": f"x.{question}", "title": f"Lift {question}", "dimension": "analytics", "to_level": to,
+            "drivers": ["target"], "reasons": ["Analytics target is level 3"],
+            "raises": [{"question": question, "from": answered_from, "to": to}]}
+
+
+LABELS = {
+    # name: (answers, items' (question, level the plan brings it to before the item, to), label's "now")
+    "a step earlier in the plan does not raise today's level": (
+        {"analytics.portfolio_view": 1}, [("analytics.portfolio_view", 2, 3)], "now at level 1"),
+    "two practices answered 1 and 2": (
+        {"analytics.portfolio_view": 1, "analytics.forecast_accuracy": 2},
+        [("analytics.portfolio_view", 2, 3), ("analytics.forecast_accuracy", 2, 3)], "now at levels 1–2"),
+    "answered don't know": (
+        {"analytics.portfolio_view": None}, [("analytics.portfolio_view", 2, 3)], "answered “don't know”"),
+}
+
+
+@pytest.mark.parametrize("name", LABELS)
+def test_an_area_aims_group_names_the_practices_own_answers(name):
+    answers, raises, now = LABELS[name]
+    result = {"answers": answers, "roadmap": {"target": {"analytics": 3}},
+              "questionnaire": {"dimensions": {"analytics": "Analytics"}}}
+    groups = change_groups([_item(*r) for r in raises], result)
+    assert [g["label"] for g in groups] == [f"Lifts Analytics practices {now} towards level 3"]
+
+
+def _phases(result):
+    return [phase for phase in result["roadmap"]["phases"]]
+
+
+@pytest.fixture(scope="module")
+def spread(content, questionnaire):
+    out = []
+    for seed in range(ORGANISATIONS):
+        answers, context = uneven_organisation(random.Random(5000 + seed), questionnaire)
+        out.append((seed, answers, context, run_assessment(content, answers, context)))
+    return out
+
+
+def test_every_now_at_level_label_is_the_answers(spread):
+    """Over random organisations, every 'now at level N' a reader sees is the answers of the practices its
+    changes raise."""
+    seen = 0
+    for seed, answers, _context, result in spread:
+        for phase in _phases(result):
+            for group in change_groups(phase["items"], result):
+                match = re.search(r"now at levels? (\d)(?:–(\d))?", group["label"])
+                if not match:
+                    continue
+                seen += 1
+                said = {int(match.group(1)), int(match.group(2) or match.group(1))}
+                levels = sorted({answers.get(r["question"]) for i in group["items"] for r in i["raises"]} - {None})
+                assert said == {levels[0], levels[-1]}, (seed, group["label"], levels)
+    assert seen
