@@ -77,3 +77,49 @@ def test_every_now_at_level_label_is_the_answers(spread):
                 levels = sorted({answers.get(r["question"]) for i in group["items"] for r in i["raises"]} - {None})
                 assert said == {levels[0], levels[-1]}, (seed, group["label"], levels)
     assert seen
+
+
+FIRST_TWO = ("first-90-days", "months-4-6")
+
+OWN_FIRST = {
+    # name: (levels, answer overrides, context, own-first entry, named?)
+    "scoring answered in place, the pain's work goes to benefits": (
+        2, {"governance__prioritisation_model": 3, "leadership__prioritisation_influence": 4,
+            "analytics__benefits_realisation": 2, "analytics__portfolio_view": 1},
+        {"primary_pain": "strategic_misalignment", "delivery_mix": "agile", "active_projects": 47,
+         "business_units": 3, "regulated": True, "org_size": "large"},
+        "strategic-scoring-model", False),
+    "established utility with scoring answered in place": (
+        3, {"governance__prioritisation_model": 3, "governance__decision_rights": 1,
+            "analytics__benefits_realisation": 2, "leadership__business_outcomes": 2},
+        {"primary_pain": "strategic_misalignment", "existing_pmo": "established", "active_projects": 102,
+         "business_units": 4, "regulated": True, "risk_profile": "high", "org_size": "enterprise",
+         "delivery_mix": "waterfall"},
+        "strategic-scoring-model", False),
+    "no ranking at all": (
+        2, {"governance__prioritisation_model": 1},
+        {"primary_pain": "strategic_misalignment", "active_projects": 40},
+        "strategic-scoring-model", True),
+}
+
+
+@pytest.mark.parametrize("name", OWN_FIRST)
+def test_own_first_names_the_pains_function_only_where_the_plan_starts_its_work(content, questionnaire, name):
+    levels, overrides, context, entry, named = OWN_FIRST[name]
+    result = run_assessment(content, answers_at(questionnaire, levels, **overrides), {**BASE, **context})
+    own = [o["id"] for o in result["ownership"]["own_first"]]
+    assert (entry in own) == named, own
+    if named:
+        function = {o.id: o for o in content.rulebook.own_first}[entry]
+        early = {i["id"] for p in result["roadmap"]["phases"] if p["id"] in FIRST_TWO for i in p["items"]}
+        assert set(function.improvements) & early
+
+
+def test_every_function_to_own_first_has_its_own_work_in_the_first_two_phases(content, spread):
+    """'What the PMO should own first' is a promise: each function named, the pain's too, has one of its
+    own changes starting in the first two phases."""
+    functions = {o.id: o for o in content.rulebook.own_first}
+    for seed, _answers, _context, result in spread:
+        early = {i["id"] for p in result["roadmap"]["phases"] if p["id"] in FIRST_TWO for i in p["items"]}
+        for named in result["ownership"]["own_first"]:
+            assert set(functions[named["id"]].improvements) & early, (seed, named["id"])

@@ -352,7 +352,8 @@ STARTS_WITHIN = 2
 
 
 def keep_started_functions(rulebook, ownership: dict[str, Any], roadmap: Mapping[str, Any], pain) -> None:
-    """'What the PMO should own first' names only functions the plan starts in its first two phases.
+    """'What the PMO should own first' names only functions the plan starts in its first two phases, the
+    pain's with its first work in the first phase.
 
     Every function the rules name stays in ownership["named"], so a new target or plan starts from it.
     """
@@ -365,8 +366,11 @@ def keep_started_functions(rulebook, ownership: dict[str, Any], roadmap: Mapping
     pain_started = bool(early) and any("pain" in item["drivers"] for item in early[0]["items"])
 
     def starts(entry: Mapping[str, Any]) -> bool:
-        if pain is not None and entry["id"] == pain.function:
-            return pain_started
+        # The pain's function is named for the pain's first work, and only where that work is the function's
+        # own: 'a prioritisation scoring model' beside a plan whose pain work is benefits reviews is a promise
+        # nothing keeps (round 209).
+        if pain is not None and entry["id"] == pain.function and not pain_started:
+            return False
         return entry["id"] in compiled and bool(set(compiled[entry["id"]].improvements) & started)
 
     ownership["own_first"] = [entry for entry in named if starts(entry)]
