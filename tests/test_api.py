@@ -271,6 +271,10 @@ def test_history_rows_filters_and_changes(fac, questionnaire):
     assert rows[1]["overall_change"] == pytest.approx(rows[1]["overall"] - rows[0]["overall"], abs=0.01)
     assert rows[2]["unit_name"] == "North" and rows[2]["overall_change"] is None  # a unit is its own scope
     assert set(rows[1]["scores"]) == set(DIMENSIONS)
+    for row in rows:  # the design as the pages name it, beside the model it keeps
+        result = fac.get(f"/api/v1/orgs/{org}/assessments/{row['assessment_id']}/result").get_json()
+        assert row["design"] == result["summary"]["design"]["label"]
+        assert row["model"] == result["recommendation"]["model"]
     by_period = fac.get(f"/api/v1/orgs/{org}/history?period=2026-Q1").get_json()["items"]
     assert [r["assessment_id"] for r in by_period] == [second, north]
     by_unit = fac.get(f"/api/v1/orgs/{org}/history?unit={unit}").get_json()["items"]

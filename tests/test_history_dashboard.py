@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 from types import SimpleNamespace
 
 import pytest
 
 from app.engine.vocabulary import DIMENSIONS
-from tests.helpers import visible_text
+from tests.helpers import opened, query, visible_text
 from tests.history_helpers import (
     FIRST,
     Member,
@@ -78,21 +79,44 @@ def test_dashboard_trend_and_radar_carry_every_period(two_quarters):
     assert radar["Target"] == [second["roadmap"]["target"][d] for d in DIMENSIONS]
 
 
-def test_dashboard_shows_model_and_pitfall_history_of_two_assessments(two_quarters):
+def design_label(assessment) -> str:
+    """The design's label as the result page's 'Why this design' and every format name it."""
+    return assessment.result["summary"]["design"]["label"]
+
+
+def test_dashboard_shows_design_and_pitfall_history_of_two_assessments(two_quarters):
     first, second = two_quarters.first, two_quarters.second
     page = two_quarters.member.get(f"/orgs/{two_quarters.org}").text
     models = [visible_text(li) for li in re.findall(r"<li>(.*?)</li>", section(page, "models-heading"), flags=re.S)]
-    expected = []
-    for a, before in ((first, None), (second, first)):
-        rec = a.result["recommendation"]
-        line = f"{a.period} · {rec['model'].capitalize()}"
-        line += f" (with {rec['hybrid_with']})" if rec["hybrid_with"] else ""
-        changed = before is not None and before.result["recommendation"]["model"] != rec["model"]
-        expected.append(line + (" changed" if changed else ""))
-    assert models == expected
+    assert "Recommended design over time" in visible_text(page)
+    if design_label(first) == design_label(second):  # one design kept reads as one line
+        assert models == [f"{first.period} to {second.period} · {design_label(second)}"]
+    else:
+        assert models == [f"{first.period} · {design_label(first)}",
+                          f"{second.period} · {design_label(second)} changed"]
+    # The latest result's card names the same design, not the bare model ('Controlling PMO').
+    latest = re.search(r"<p[^>]*data-latest-design>(.*?)</p>", page, flags=re.S)
+    assert visible_text(latest.group(1)) == f"Recommended: {design_label(second)}"
     step = expected_pitfall_step(first.result, second.result)
     assert step["new"] and step["resolved"] and step["persisting"], "profiles should move pitfalls every way"
     assert pitfall_steps(page) == {"2025-Q1 → 2025-Q2": step}
+
+
+def test_a_summary_frozen_before_designs_were_named_gets_its_design_when_read(member):
+    """History frozen by an older version kept only the model: its design's label is worked out from the
+    frozen result and kept, so the dashboard names the design there too."""
+    org = member.create_org()
+    first = member.assess(org, "2025-Q1", "2025-02-14", FIRST)
+    (snapshot, summary_json), = query(member.app, "SELECT s.id, s.summary_json FROM snapshots s JOIN "
+                                      "assessments a ON a.snapshot_id = s.id WHERE a.id = ?", [first.id])
+    old = json.loads(summary_json)
+    del old["design"]
+    with opened(member.app) as database:
+        database.execute("UPDATE snapshots SET summary_json = ? WHERE id = ?", [json.dumps(old), snapshot])
+    page = member.get(f"/orgs/{org}").text
+    assert f"{first.period} · {design_label(first)}" in visible_text(section(page, "models-heading"))
+    (kept,), = query(member.app, "SELECT summary_json FROM snapshots WHERE id = ?", [snapshot])
+    assert json.loads(kept)["design"] == design_label(first)
 
 
 def test_third_assessment_lists_new_resolved_and_persisting_pitfalls(member):
@@ -117,10 +141,12 @@ def test_third_assessment_lists_new_resolved_and_persisting_pitfalls(member):
     (rows,) = tables(page, "data-delta-table")
     assert rows[0][1:3] == ["2025-Q2", "2025-Q3"]
     assert [r[1] for r in rows[1:]] == [fmt(score(results[1].result, k)) for k in (*DIMENSIONS, "overall")]
-    models = [a.result["recommendation"]["model"] for a in results]
-    changed = [li for li in re.findall(r"<li>(.*?)</li>", section(page, "models-heading"), flags=re.S)
-               if "changed" in li]
-    assert len(changed) == sum(1 for a, b in zip(models, models[1:]) if a != b) >= 1
+    designs = [design_label(a) for a in results]
+    lines = [visible_text(li) for li in re.findall(r"<li>(.*?)</li>", section(page, "models-heading"), flags=re.S)]
+    changes = sum(1 for a, b in zip(designs, designs[1:]) if a != b)
+    assert changes >= 1 and len(lines) == changes + 1
+    assert sum(1 for line in lines if line.endswith(" changed")) == changes
+    assert lines[-1].endswith(f"· {designs[-1]} changed") or lines[-1].endswith(f"· {designs[-1]}")
 
 
 

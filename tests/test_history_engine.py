@@ -551,3 +551,15 @@ def test_two_results_of_one_period_are_never_compared_as_a_drop():
     assert (data["previous"]["id"], data["latest"]["id"]) == (1, 3)
     governance = next(d for d in data["deltas"] if d["dimension"] == "governance")
     assert governance["delta"] == pytest.approx(0.4)
+
+
+@pytest.mark.parametrize("designs, expected", [
+    (["A"], [("Q1", "Q1", "A", False)]),
+    (["A", "A", "A"], [("Q1", "Q3", "A", False)]),
+    (["A", "B", "B", "A"], [("Q1", "Q1", "A", False), ("Q2", "Q3", "B", True), ("Q4", "Q4", "A", True)]),
+])
+def test_design_runs_fold_the_periods_that_kept_one_design(designs, expected):
+    from app.engine.history import design_runs, model_history
+    summaries = [{"model": "controlling", "hybrid_with": None, "design": d} for d in designs]
+    rows = [{**m, "period": f"Q{i + 1}"} for i, m in enumerate(model_history(summaries))]
+    assert [(r["first"], r["last"], r["design"], r["changed"]) for r in design_runs(rows)] == expected

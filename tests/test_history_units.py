@@ -43,15 +43,14 @@ def test_units_side_by_side_with_mean_and_minimum(units_world):
     page = units_world.member.get(f"/orgs/{units_world.org}").text
     (rows,) = tables(page, "data-units-table")
     labels = a["retail-q2"].result["questionnaire"]["dimensions"]
-    assert rows[0] == ["Unit", "Period", *[labels[d] for d in DIMENSIONS], "Overall", "Recommended model"]
+    assert rows[0] == ["Unit", "Period", *[labels[d] for d in DIMENSIONS], "Overall", "Recommended design"]
     latest = {"Retail": a["retail-q2"], "Platforms": a["platforms-q1"]}
     keys = [*DIMENSIONS, "overall"]
     body = {row[0]: row[1:] for row in rows[1:]}
     assert len(rows) == 6, "one row per unit with a submitted assessment, then the mean, minimum and spread"
     for name, assessment in latest.items():
-        model = assessment.result["recommendation"]["model"].capitalize()
         assert body[name][:-1] == [assessment.period, *[fmt(score(assessment.result, k)) for k in keys]]
-        assert body[name][-1].startswith(model)
+        assert body[name][-1] == assessment.result["summary"]["design"]["label"]  # the design, as everywhere
     assert body["Organisation mean"] == ["", *[fmt(round(mean(score(x.result, k) for x in latest.values()), 2))
                                                for k in keys], ""]
     assert body["Organisation minimum"] == ["", *[fmt(min(score(x.result, k) for x in latest.values()))

@@ -14,6 +14,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from .progress import REGRESSION_DROP, apply_progress  # noqa: F401  (history's callers read them here)
 from .reassessment import quarter_of
+from .summary import design_of
 from .vocabulary import DIMENSIONS
 
 
@@ -42,6 +43,9 @@ def summarise(result: Mapping[str, Any]) -> dict[str, Any]:
         "overall_label": result["overall"]["label"],
         "model": recommendation.get("model"),
         "hybrid_with": recommendation.get("hybrid_with"),
+        # The design the client is given, named as every other place names it ('Hub and spoke (a controlling
+        # centre, with federated unit leads)'); None when no model was recommended.
+        "design": design_label(recommendation),
         "pitfalls": [{"id": p["id"], "title": p["title"], "severity": p["severity"]}
                      for p in result.get("pitfalls", [])],
         "target": roadmap.get("target") or {},
@@ -58,6 +62,12 @@ def summarise(result: Mapping[str, Any]) -> dict[str, Any]:
         # What the pooled benchmark groups by (size band, delivery mix).
         "profile": {k: (result.get("context") or {}).get(k) for k in ("org_size", "delivery_mix")},
     }
+
+
+def design_label(recommendation: Mapping[str, Any]) -> str | None:
+    """The recommended design's label (the model's title for results frozen before designs), or None."""
+    design = design_of(recommendation)
+    return design["label"] if design else None
 
 
 def scored_only(summary: dict[str, Any]) -> dict[str, Any]:
@@ -86,7 +96,7 @@ def history_rows(rows: Sequence[Mapping[str, Any]], unit_names: Mapping[int, str
             "changes": {d: _change(before["scores"].get(d) if before else None, summary["scores"].get(d))
                         for d in DIMENSIONS},
             "target": dict(summary.get("target") or {}), "model": summary.get("model"),
-            "hybrid_with": summary.get("hybrid_with"), "pitfalls": [p["id"] for p in summary.get("pitfalls", [])],
+            "hybrid_with": summary.get("hybrid_with"), "design": summary.get("design"), "pitfalls": [p["id"] for p in summary.get("pitfalls", [])],
             "evidence_share": summary.get("evidence_share"),
             "evidence_shares": {d: (summary.get("evidence_shares") or {}).get(d) for d in DIMENSIONS},
             "questionnaire_version": row["questionnaire_version"], "content_hash": row["content_hash"],
@@ -201,13 +211,31 @@ def pitfall_history(summaries: Sequence[Mapping[str, Any]]) -> list[dict[str, An
 
 
 def model_history(summaries: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """The recommended model of each assessment and whether it changed from the one before."""
+    """The recommended model and design of each assessment and whether the design changed from the one
+    before (a model's other design, or another model)."""
     rows: list[dict[str, Any]] = []
     for index, summary in enumerate(summaries):
-        model = summary["model"]
-        rows.append({"model": model, "hybrid_with": summary["hybrid_with"],
-                     "changed": index > 0 and model != summaries[index - 1]["model"]})
+        rows.append({"model": summary["model"], "hybrid_with": summary["hybrid_with"],
+                     "design": summary.get("design"),
+                     "changed": index > 0 and _design_key(summary) != _design_key(summaries[index - 1])})
     return rows
+
+
+def _design_key(summary: Mapping[str, Any]) -> tuple[Any, Any]:
+    return summary["model"], summary.get("design")
+
+
+def design_runs(models: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The designs over time as runs of periods that kept one design (``model_history`` rows with their
+    period, oldest first): six quarters of the same design read as one line, 'first to last'."""
+    runs: list[dict[str, Any]] = []
+    for row in models:
+        if runs and not row["changed"]:
+            runs[-1]["last"] = row["period"]
+            continue
+        runs.append({"first": row["period"], "last": row["period"], "design": row.get("design"),
+                     "model": row["model"], "changed": row["changed"]})
+    return runs
 
 
 def rollup(summaries: Mapping[Any, Mapping[str, Any]]) -> dict[str, dict[str, float | None]]:
@@ -332,13 +360,15 @@ def build_dashboard(rows_all: Sequence[Mapping[str, Any]], units: Sequence[Mappi
     if rows:
         summaries = [r["summary"] for r in rows]
         latest, previous = rows[-1], (rows[-2] if len(rows) > 1 else None)
+        models = [{**m, "period": r["period"], "id": r["id"]} for m, r in zip(model_history(summaries), rows)]
         data.update({
             "latest": latest,
             "previous": previous,
             "deltas": delta_table(previous["summary"] if previous else None, latest["summary"]),
             "evidence": evidence_deltas(previous["summary"] if previous else None, latest["summary"]),
             "to_target": progress_to_target(latest["summary"], rows[0]["summary"] if previous else None),
-            "models": [{**m, "period": r["period"], "id": r["id"]} for m, r in zip(model_history(summaries), rows)],
+            "models": models,
+            "design_runs": design_runs(models),
             "pitfalls": [{**p, "period": r["period"], "previous_period": before["period"]}
                          for p, before, r in zip(pitfall_history(summaries), rows, rows[1:])],
             "versions_differ": versions_differ(summaries),

@@ -542,7 +542,9 @@ def rollup_section(dashboard: Mapping[str, Any], unit_progress: Mapping[str, Any
     areas = {d: titles.get(d, d) for d in DIMENSIONS}
     units = [{"name": name, "period": row["period"], "assessed_on": row["assessed_on"],
               "scores": {d: row["summary"]["scores"].get(d) for d in areas}, "overall": row["summary"]["overall"],
-              "model": MODEL_TITLES.get(row["summary"].get("model") or "", row["summary"].get("model") or "")}
+              "model": MODEL_TITLES.get(row["summary"].get("model") or "", row["summary"].get("model") or ""),
+              # Named as every other place names the recommendation: the design's label.
+              "design": row["summary"].get("design") or ""}
              for name, row in dashboard["unit_latest"]]
     summary = dashboard["rollup"]
     federated = dashboard["federated"]

@@ -113,9 +113,9 @@ def rollup_tables(rollup: Mapping[str, Any]) -> dict[str, Table]:
     areas = rollup["areas"]
     units_columns = [("unit", "Unit", 24), ("period", "Period", 10), ("assessed_on", "Assessed on", 12),
                      *[(d, title, 12) for d, title in areas.items()], ("overall", "Overall", 9),
-                     ("model", "Recommended model", 18)]
+                     ("model", "Recommended model", 18), ("design", "Recommended design", 40)]
     unit_rows = [{"unit": u["name"], "period": u["period"], "assessed_on": u["assessed_on"], **u["scores"],
-                  "overall": u["overall"], "model": u["model"]} for u in rollup["units"]]
+                  "overall": u["overall"], "model": u["model"], "design": u["design"]} for u in rollup["units"]]
     unit_rows += [{"unit": "Organisation mean", **{d: rollup["mean"][d] for d in areas}, "overall": rollup["mean"]["overall"]},
                   {"unit": "Organisation minimum", **{d: rollup["minimum"][d] for d in areas},
                    "overall": rollup["minimum"]["overall"]}]

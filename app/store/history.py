@@ -9,7 +9,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..engine.history import scored_only, summarise
-from .db import MAX_PERIOD, NotFound, StoreError, now_iso, safe_text, transaction
+from .db import MAX_PERIOD, NotFound, StoreError, best_effort, now_iso, safe_text, transaction
 from .orgs import clean_name
 from .responses import load_answers, load_evidence, load_notes
 from .rounds import rounds_with_votes
@@ -126,17 +126,18 @@ def history(db: Database, org_id: int, unit_id: int | None | str = "all") -> lis
 
 def _summary(db: Database, snapshot_id: int, summary_json: str | None) -> dict[str, Any]:
     summary = json.loads(summary_json) if summary_json else None
-    if summary is None or "evidence_shares" not in summary:
+    if summary is None or "evidence_shares" not in summary or "design" not in summary:
         summary = _backfill_summary(db, snapshot_id)
     return scored_only(summary)
 
 
 def _backfill_summary(db: Database, snapshot_id: int) -> dict[str, Any]:
-    """Snapshots frozen before summaries existed (or before they kept the evidence share per area) get one
-    the first time they are read."""
+    """Snapshots frozen before summaries existed (or before they kept the evidence share per area, or the
+    design's label) get one the first time they are read. While the file cannot be written the summary is
+    still made and shown, and kept on a later read."""
     result = json.loads(db.execute("SELECT result_json FROM snapshots WHERE id = ?", [snapshot_id]).fetchone()[0])
     summary = summarise(result)
-    with transaction(db):
+    with best_effort(db), transaction(db):
         db.execute("UPDATE snapshots SET summary_json = ? WHERE id = ?", [json.dumps(summary), snapshot_id])
     return summary
 

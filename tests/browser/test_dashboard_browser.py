@@ -145,7 +145,18 @@ def test_the_unit_tabs_pitfalls_over_time_use_the_width_instead_of_a_long_column
     # as short as the list of models beside it instead of a long column beside an empty one.
     assert section.locator("details[data-persisting]").count() >= 1
     assert box["height"] <= max(450, models["height"] * 2), f"pitfalls over time {box['height']:.0f} px tall"
+    # The designs over time take the width their names need: no empty column between them and the pitfalls.
+    for width, height in ((1366, 768), (1920, 1080)):
+        page.set_viewport_size({"width": width, "height": height})
+        names = page.evaluate("""() => Math.max(...[...document.querySelectorAll(
+            'section[aria-labelledby=models-heading] li, #models-heading')].map(e => {
+                const r = document.createRange(); r.selectNodeContents(e);
+                return Math.max(...[...r.getClientRects()].map(c => c.right)); }))""")
+        left = section.bounding_box()["x"]
+        assert left - names <= 48, f"{left - names:.0f} px empty between the designs and the pitfalls at {width}"
     page.set_viewport_size({"width": 390, "height": 844})
+    stacked = page.locator("section[aria-labelledby=models-heading]").bounding_box()
+    assert section.bounding_box()["y"] >= stacked["y"] + stacked["height"], "on a phone the pitfalls come below"
     wide = page.evaluate("""() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 391)
         .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""")
     assert section.evaluate("e => e.getBoundingClientRect().right") <= 390, wide

@@ -317,6 +317,9 @@ class HistoryRow(Output):
     target: dict[str, int]
     model: str | None
     hybrid_with: str | None
+    design: str | None = Field(None, description="The recommended design as every page names it, with the "
+                                                 "models it borrows from ('Hub and spoke (a controlling centre, "
+                                                 "with federated unit leads)'); null when no model was recommended.")
     pitfalls: list[str]
     evidence_share: float | None = Field(description="The share of its answers shown by evidence, 0-1 (null for "
                                                      "results frozen before evidence was kept).")
