@@ -263,3 +263,23 @@ def test_the_pdf_summary_fits_on_page_one(name, content):
     summary_only = render_html(report).split("</section>", 1)[0] + "</section></main></body></html>"
     assert 'class="summary"' in summary_only
     assert len(HTML(string=summary_only).render().pages) == 1
+
+
+def test_every_card_on_the_pdfs_page_one_stays_inside_the_page(content):
+    """Laid out as the PDF lays it out, no card of page one reaches past the page's right margin (the top
+    row, sized as a table, ran 9 mm past it: WeasyPrint adds the border spacing to the table's width)."""
+    from weasyprint import HTML
+
+    org, questionnaire = ORGS[FULLEST[1]], content.default_questionnaire
+    result = run_assessment(content, answers_for(org, questionnaire), org.context, plan={"start_date": START.isoformat()})
+    report = build_report(result, questionnaire_as_dict(questionnaire), start=START,
+                          subject={"kind": "self", "organisation": "Client"})
+    page = HTML(string=render_html(report)).render().pages[0]._page_box
+    left, right = page.content_box_x(), page.content_box_x() + page.width
+    cards = [box for box in page.descendants() if "card" in ((getattr(box, "element", None) is not None and
+                                                             box.element.get("class")) or "").split()]
+    assert len(cards) >= 5
+    for box in cards:
+        x = box.border_box_x()
+        assert left - 0.5 <= x and x + box.border_width() <= right + 0.5, (
+            f"{box.element.get('class')}: {x - left:.1f} to {x + box.border_width() - right:+.1f} px past the right margin")
