@@ -15,10 +15,15 @@ from tests.workshop_helpers import Participant, Workshop
 
 MAX_TABS = 120  # between two controls; a page with more tab stops than this in a row is itself a defect
 
-FOCUS_VISIBLE = """() => {
-  const el = document.activeElement, style = getComputedStyle(el);
+# What Tab reached, in one round trip to the page: [its HTML (or 'body'), whether it shows a visible focus
+# indicator, whether it is the element sought].
+FOCUSED = """([selector, text]) => {
+  const el = document.activeElement;
+  if (el === document.body) { return ["body", true, false]; }
+  const style = getComputedStyle(el);
   const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
-  return outline || (style.boxShadow && style.boxShadow !== "none");
+  return [el.outerHTML.slice(0, 120), outline || Boolean(style.boxShadow && style.boxShadow !== "none"),
+          el.matches(selector) && (text === null || el.textContent.trim() === text)];
 }"""
 
 
@@ -27,12 +32,9 @@ def tab_to(page, selector: str, text: str | None = None) -> None:
     shows a visible focus indicator."""
     for _ in range(MAX_TABS):
         page.keyboard.press("Tab")
-        tag = page.evaluate("document.activeElement === document.body ? 'body' : document.activeElement.outerHTML"
-                            ".slice(0, 120)")
-        if tag != "body":
-            assert page.evaluate(FOCUS_VISIBLE), f"no visible focus on {tag}"
-        if page.evaluate("([s, t]) => document.activeElement.matches(s) && "
-                         "(t === null || document.activeElement.textContent.trim() === t)", [selector, text]):
+        tag, visible, found = page.evaluate(FOCUSED, [selector, text])
+        assert visible, f"no visible focus on {tag}"
+        if found:
             return
     raise AssertionError(f"{MAX_TABS} presses of Tab did not reach {selector} {text or ''}")
 
