@@ -26,52 +26,55 @@ def test_signed_in_page_has_no_accessibility_violation(site, contexts, name, who
 # Reflow (WCAG 1.4.10) and 200% zoom: no page scrolls sideways
 # --------------------------------------------------------------------------
 
-REFLOW_PAGES = {
-    "320px": ["home", "sign-in", "join a workshop", "area", "review", "result (private link)", "dashboard",
-              "compare", "workshop console", "projector", "participant (results shown)", "users"],
-    "200%": ["home", "area", "result (private link)", "dashboard"],
-}
-NARROW = {"viewport": {"width": 320, "height": 640}}  # 1280 px at 400%
-ZOOMED = {"viewport": {"width": 640, "height": 400}, "device_scale_factor": 2}  # 1280 px at 200%
+REFLOW_PAGES = ["home", "sign-in", "join a workshop", "area", "review", "result (private link)", "dashboard",
+                "compare", "workshop console", "projector", "participant (results shown)", "users"]
+ZOOMED_TOO = {"home", "area", "result (private link)", "dashboard"}  # also checked at 200%
+NARROW = {"width": 320, "height": 640}  # 1280 px at 400%
+ZOOMED = {"width": 640, "height": 400}  # 1280 px at 200%
+# How far the page reaches beyond the window's right edge, in CSS pixels (0: no sideways scrolling), and the
+# outermost elements that reach past it.
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const wide = [...document.querySelectorAll("body *")].filter(el => el.getBoundingClientRect().right > width + 1
+    && !(el.parentElement && el.parentElement.getBoundingClientRect().right > width + 1));
+  return [document.documentElement.scrollWidth - width,
+          wide.slice(0, 3).map(el => el.outerHTML.slice(0, 100)).join(" | ")];
+}"""
+# After the window changes size: the page's resize handlers have run (charts.js redraws a chart whose
+# breakpoint was crossed 150 ms after the last resize event; a later timer of the page's fires after it).
+RESIZED = """() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 300))))"""
 
 
-def overflow(context, url: str) -> tuple[int, str]:
-    """How far the page reaches beyond the window's right edge, in CSS pixels (0: no sideways scrolling),
-    and the outermost elements that reach past it."""
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT)
-    try:
-        page.goto(url)
-        settle(page)
-        return page.evaluate("""() => {
-          const width = document.documentElement.clientWidth;
-          const wide = [...document.querySelectorAll("body *")].filter(el => el.getBoundingClientRect().right > width + 1
-            && !(el.parentElement && el.parentElement.getBoundingClientRect().right > width + 1));
-          return [document.documentElement.scrollWidth - width,
-                  wide.slice(0, 3).map(el => el.outerHTML.slice(0, 100)).join(" | ")];
-        }""")
-    finally:
-        page.close()
-
-
-@pytest.mark.parametrize("size", ["320px", "200%"])
-def test_no_page_scrolls_sideways_at_320px_or_200_percent(site, contexts, browser, size):
+def test_no_page_scrolls_sideways_at_320px_or_200_percent(site, contexts, browser):
+    """Each page is loaded at 320 px wide and measured; the pages ZOOMED_TOO are then widened to 640 px, as
+    zooming a 1280 px window from 400% back to 200% does, drawn again where a chart asks, and measured again
+    (CSS pixels do not depend on the pixel ratio: no style of the app or Bootstrap asks for a resolution)."""
     by_name = {name: (who, path) for name, who, path in PAGES}
     wide = []
     for who in ("anon", "admin", "participant"):
-        options = NARROW if size == "320px" else ZOOMED
-        context = browser.new_context(**options)
+        context = browser.new_context(viewport=NARROW)
         try:
             context.add_cookies(contexts[who].cookies())
-            for name in REFLOW_PAGES[size]:
-                if by_name[name][0] in (who, "phone" if who == "anon" else None):
-                    url = site.url + by_name[name][1](site)
-                    extra, culprits = overflow(context, url)
+            page = context.new_page()
+            page.set_default_timeout(TIMEOUT)
+            for name in REFLOW_PAGES:
+                if by_name[name][0] not in (who, "phone" if who == "anon" else None):
+                    continue
+                url = site.url + by_name[name][1](site)
+                page.set_viewport_size(NARROW)
+                page.goto(url)
+                settle(page)
+                for size in ["320px"] + (["200%"] if name in ZOOMED_TOO else []):
+                    if size == "200%":
+                        page.set_viewport_size(ZOOMED)
+                        page.evaluate(RESIZED)
+                        settle(page)
+                    extra, culprits = page.evaluate(OVERFLOW)
                     if extra > 0:
-                        wide.append(f"{name} ({url}): {extra}px too wide: {culprits}")
+                        wide.append(f"{name} at {size} ({url}): {extra}px too wide: {culprits}")
         finally:
             context.close()
-    assert not wide, f"pages scrolling sideways at {size}:\n" + "\n".join(wide)
+    assert not wide, "pages scrolling sideways:\n" + "\n".join(wide)
 
 
 # --------------------------------------------------------------------------
