@@ -192,7 +192,9 @@ HEAVY = {"id": "over-governance", "title": "Too heavy", "evidence": {
 
 @pytest.mark.parametrize("severity, gates, phase, first_of_its_level", [
     ("high", 3, "p1", True),     # a blocker PMO: the cut comes first, whatever its level
-    ("medium", 3, "p2", False),  # planned, but measuring and optimising wait for the basics
+    # Planned, but measuring and optimising wait for the basics, and the gates it trims are a standard, which
+    # waits beyond the first 90 days (those are for the pain, the top pitfalls and their foundations).
+    ("medium", 3, "p3", False),
     ("high", 2, None, None),     # nothing to cut yet: the gates it would trim do not exist
     (None, 3, None, None),       # the pitfall did not fire
 ], ids=["high", "medium", "nothing to cut", "not fired"])
@@ -323,7 +325,7 @@ def test_a_one_person_pmo_names_its_few_roles(roadmap, questionnaire):
 
 
 def test_dates_run_from_the_chosen_start_and_empty_phases_are_not_shown(roadmap, questionnaire):
-    result = plan(roadmap, questionnaire, 3, answers={"analytics.capacity_model": 1},
+    result = plan(roadmap, questionnaire, 3, answers={"leadership.executive_sponsor": 1},
                   start_date=dt.date(2027, 1, 4))
     (phase,) = result["phases"]
     assert (phase["id"], phase["start_date"]) == ("p1", "2027-01-04")

@@ -318,6 +318,8 @@ class PainPlan(Part):
     in_place: bool | None = None
     causes: list[str] = []
     first: list[str] = []
+    lead: str | None = Field(None, description="The pain's first own item: it starts in the first 90 days, with "
+                                               "what it needs, whatever else.")
 
 
 class DefiningStep(Part):

@@ -60,6 +60,14 @@ PART_TIME_CHANGES = 6
 # person, one fewer where the PMO does not exist yet (it spends its first weeks being set up).
 FIRST_STARTS_MAX = 7
 FIRST_STARTS_BASE = 3
+# The pain's first work: up to this many of its items start in the first 90 days, whatever else, where what
+# they need can end in time.
+PAIN_FIRST = 2
+# The themes whose work waits for the mandate and sponsor to start, even the pain's: decisions and standards.
+WAIT_FOR_MANDATE = ("intake", "standards")
+# The seed's foundations: a weak practice or a function to own first among them may take a first-90-day slot on
+# its own account (capacity, standards, tooling and optimisation wait for them).
+FOUNDATION_THEMES = ("ownership", "intake", "reporting")
 PMO_ROLES = ("PMO director", "PMO lead", "Portfolio analyst", "Project controller", "Tooling lead")
 
 
@@ -347,6 +355,10 @@ class _Planner:
         self._priorities: dict[str, tuple] | None = None  # once the work is chosen and protected
         self._people: tuple[int, str] | None = None
         self._held_by: dict[str, str] = {}  # catalogue role -> who holds it here (see held_by)
+        self._can_wait: dict[str, bool] = {}  # item -> whether it waits beyond the first 90 days (see can_wait)
+        self.high_first: set[str] = set()  # each high pitfall's first mitigation
+        self.pain_lead: str | None = None  # the pain's first own item, which starts in the first 90 days
+        self.pain_next: set[str] = set()  # the pain's next work that can start in the first 90 days, with its needs
         self.severity_of = {p["id"]: p["severity"] for p in plan.pitfalls}  # fired pitfall -> severity
         self.survey()
 
@@ -757,6 +769,7 @@ class _Planner:
             if mitigating:
                 high_first.add(min(mitigating, key=lambda i: (self.roadmap.items[i].to_level, self.roadmap.order[i])))
         protected |= high_first
+        self.high_first = high_first
         protected |= {i for i in self.drivers if self.federating(i)}
         protected |= self.first_setup
         protected |= set(self.decisive)
@@ -764,14 +777,14 @@ class _Planner:
             protected |= self.before(item_id)
         self.protected = self.with_shapers(protected)
         if self.pain_items:
-            first = self.pain_items[0]
-            self.pain_first = {first} | self.before(first)
+            self.pain_first = self.choose_pain_first(foundations)
+            first = min(self.pain_first & set(self.pain_items), key=self.pain_items.index)
         # What takes no phase's room from the rest: the pain's first work, a decisive step, the foundations,
         # the functions to own first, a cut and a design's set-up, with what each needs first.
         unbounded = set(foundations) | self.functions | self.relief | {i for i in self.drivers if self.federating(i)}
         for item_id in list(unbounded):
             unbounded |= self.before(item_id)
-        first_work = set(self.pain_first)
+        first_work = set(self.pain_first) | self.pain_next
         for item_id in self.decisive:
             first_work |= {item_id} | self.before(item_id)
         self.first_work = self.with_shapers(first_work)
@@ -795,6 +808,55 @@ class _Planner:
                 if not self.foundation(item_id):  # beyond mandate and sponsor, which come first anyway
                     self.add(item_id, "pain", f"the first step towards “{title}”, on the main pain, "
                                               f"{self.plan.pain.label}")
+
+    def choose_pain_first(self, foundations: set[str]) -> set[str]:
+        """The pain's first work, with what it needs: its first item (in the pain's order) whose prerequisites
+        can end in time for it to start in the first 90 days; where none can, the one that starts soonest (its
+        prerequisites start now). Beside it (pain_next), the pain's other leading items (up to PAIN_FIRST in
+        all), or what they need that can start in time, within seven starts beside the mandate and sponsor.
+
+        The pain's most telling item often waits on a chain (a limit on work in flight needs a ranked list,
+        which needs decision rights): a capacity review that needs only a staffing map starts first instead of
+        nothing on the pain until month four (round 209)."""
+        window = self.roadmap.phases[0].end_month * WEEKS_PER_MONTH
+        room = min(PART_TIME_FIRST if self.part_time() else FIRST_STARTS_MAX,
+                   max(FIRST_STARTS_BASE, self.first_starts() + len(foundations)))
+        earliest: dict[str, float] = {}
+
+        def start_of(item_id: str) -> float:
+            """The week it can start at the soonest: once its chosen prerequisites end (the standards wait
+            for the mandate and sponsor too, as in schedule)."""
+            if item_id not in earliest:
+                earliest[item_id] = 0.0
+                ends = [self.end_of(start_of(r), self.roadmap.items[r].duration_weeks)
+                        for r in self.requires(item_id) if r in self.drivers]
+                if item_id not in foundations and self.roadmap.items[item_id].theme in WAIT_FOR_MANDATE:
+                    ends += [start_of(f) for f in foundations]
+                earliest[item_id] = self.working_week(max(ends, default=0.0))
+            return earliest[item_id]
+
+        def chain(item_id: str) -> set[str]:
+            return {item_id} | self.with_shapers({item_id} | self.before(item_id))
+
+        in_time = [i for i in self.pain_items if start_of(i) < window]
+        lead = in_time[0] if in_time else min(self.pain_items, key=lambda i: (start_of(i), self.pain_items.index(i)))
+        first = chain(lead)
+        self.pain_lead = lead
+        # The pain's next items, in its order: each, or where it cannot start in time what it needs that can, starts
+        # as soon as it can (after the design's decisive steps), within seven starts.
+        self.pain_next = set()
+        for item_id in self.pain_items[:PAIN_FIRST]:
+            if item_id == lead:
+                continue
+            needs = {i for i in chain(item_id) - first if start_of(i) < window}
+            if len(first | self.pain_next | needs | foundations) > room:
+                break  # the pain's order says what matters: never a later item in a skipped one's place
+            self.pain_next |= needs
+            title = self.roadmap.items[item_id].title
+            for step in needs - {item_id}:
+                if not self.foundation(step) and "pain" not in self.drivers[step]:
+                    self.add(step, "pain", f"the first step towards “{title}”, on the main pain, {self.plan.pain.label}")
+        return first
 
     def shapers(self, item_id: str) -> list[str]:
         """The chosen work that starts no later than this item: listening, co-design, pilots."""
@@ -922,15 +984,39 @@ class _Planner:
 
     # -- 3. schedule it ---------------------------------------------------------------
 
-    def target_only(self, item_id: str) -> bool:
-        """Chosen only for an area's target, or only as a step towards such work."""
-        drivers = set(self.drivers[item_id])
-        if not drivers <= {"target", "prerequisite"}:
-            return False
-        if "prerequisite" not in drivers:
+    def can_wait(self, item_id: str) -> bool:
+        """Whether the item waits beyond the first 90 days: those are for the pain, the top pitfalls and the
+        foundations they need, never for work whose reasons are all minor (round 209: quarterly benefits
+        reviews and a measure per PMO objective, for low pitfalls, before any work on the pain).
+
+        Minor: an area's target; a model's set-up beyond its first step and the design's own work; a low
+        pitfall, or a high or medium one whose first mitigation it is not (measuring and optimising wait for
+        the basics); a practice lagging its area, unless it is at level 1-2 and among the seed's foundations
+        (ownership, intake, reporting); a function to own first beyond those (portfolio value, capacity
+        controls); and steps towards only such work (templates before a document set)."""
+        known = self._can_wait.get(item_id)
+        if known is None:
+            self._can_wait[item_id] = True  # a cycle through steps cannot make it urgent
+            known = self._can_wait[item_id] = not self._urgent_now(item_id)
+        return known
+
+    def _urgent_now(self, item_id: str) -> bool:
+        item, drivers = self.roadmap.items[item_id], self.drivers[item_id]
+        basic = item.to_level <= BASICS_LEVEL
+        if drivers.keys() & {"pain", "foundation"} or item_id in self.relief or item_id in self.decisive:
             return True
-        needing = self._needing().get(item_id, ())
-        return all(self.target_only(i) for i in needing)
+        if "setup" in drivers and (item_id in self.first_setup or self.federating(item_id)):
+            return True  # the design's own work and the model's first step; the rest of a set-up waits
+        if "own" in drivers and basic and item.theme in FOUNDATION_THEMES:
+            return True
+        if "pitfall" in drivers and (item_id in self.urgent or item_id in self.high_first or basic and any(
+                self.severity_of.get(p) == "medium" for p in item.mitigates)):
+            return True
+        if "weak" in drivers and basic and item.theme in FOUNDATION_THEMES and any(
+                now is not None and now <= 2 for _q, now, _to in self.gaps(item)):
+            return True
+        needing = list(self._needing().get(item_id, ())) + self.shaped(item_id)
+        return "prerequisite" in drivers and any(not self.can_wait(i) for i in needing)
 
     def _needing(self) -> dict[str, list[str]]:
         """Chosen item -> the chosen items that require it, in the order they were chosen (kept until the
@@ -1120,8 +1206,12 @@ class _Planner:
         pending = set(now)  # not started yet: the first 90 days keep their room
         room = max(0, FIRST_STARTS_MAX - len(now))
         others = 0  # changes started in the first 90 days beyond those
+        # The pain's first facts (a register, a staffing map, a capacity review) start beside the mandate and
+        # sponsor, not after them: naming a sponsor takes weeks the pain does not wait (round 209). Its decisions
+        # and standards (intake, forums, rules) still wait for them.
+        unfounded = founding | {i for i in self.pain_first if self.roadmap.items[i].theme not in WAIT_FOR_MANDATE}
         waits_for = {i: [r for r in self.requires(i) if r in self.drivers] + self.shapers(i)
-                     + ([] if i in founding else foundations) for i in remaining}
+                     + ([] if i in unfounded else foundations) for i in remaining}
         # The next item is the first in `remaining` whose waits have all started; once ready, an item stays
         # ready, so the ready ones wait in a heap by their place in the list instead of rescanning it.
         place = {item_id: k for k, item_id in enumerate(remaining)}
@@ -1140,15 +1230,15 @@ class _Planner:
             effort = self.effort(item)
             ready = max([end_week[r] for r in self.requires(item_id) if r in end_week]
                         + [start_week[r] for r in self.shapers(item_id)], default=0.0)
-            if item_id not in founding:
+            if item_id not in unfounded:
                 ready = max([ready] + [start_week[f] for f in foundations if f in start_week])
             protected = item_id in self.protected
             first = item_id in self.first_work  # the pain's first work, a decisive step: starts when it can
             for index, (phase, limit_items, limit_effort) in enumerate(slots):
                 start = max(ready, phase.start_month * WEEKS_PER_MONTH)
                 if phase is not later:
-                    if index == 0 and not protected and self.target_only(item_id):
-                        continue  # the first 90 days are for what the organisation needs, not for a target
+                    if index == 0 and item_id not in now and not first and self.can_wait(item_id):
+                        continue  # the first 90 days are for the pain, the top pitfalls and their foundations
                     if index == 0 and self.not_early(item_id) and not first:
                         continue  # starter templates wait until agile-only teams' real needs are known
                     if dated >= changes and item_id not in self.must:
@@ -1385,7 +1475,7 @@ def build_roadmap(roadmap: RoadmapContent, plan: PlanInput) -> dict[str, Any]:
                 "phase": next((p["id"] for p in phase_out if any(i["id"] in pain_items for i in p["items"])), None),
                 "in_place": planner.pain_in_place, "causes": list(planner.causes),
                 # Its first work, with what that needs: started when it can, in the first 90 days.
-                "first": [i for i in order if i in planner.pain_first]}
+                "first": [i for i in order if i in planner.pain_first], "lead": planner.pain_lead}
     roles = sorted({item["owner"] for p in phase_out for item in p["items"]})
     phase_of = {item["id"]: p["id"] for p in phase_out for item in p["items"]}
     return {
