@@ -314,13 +314,47 @@ def test_deck_radar_is_a_native_chart_with_the_results_scores(self_case, self_de
     assert list(target.values) == [result["roadmap"]["target"][d] for d in result["scores"]]
 
 
-def test_deck_model_fit_chart_equals_the_ranking(self_case, self_deck):
+def test_deck_model_fit_chart_equals_the_ranking_and_names_the_design(self_case, self_deck):
     from pptx.enum.chart import XL_CHART_TYPE
 
     result, _report = self_case
     fits = next(c for c in charts_of(self_deck) if c.chart_type == XL_CHART_TYPE.BAR_CLUSTERED)
-    ranking = list(reversed(result["recommendation"]["ranking"]))
-    assert list(fits.plots[0].series[0].values) == [m["fit"] for m in ranking]
+    rec = result["recommendation"]
+    ranking = list(reversed(rec["ranking"]))
+    # A model ruled out shows no fit, as on the web ('ruled out' in its place).
+    assert list(fits.plots[0].series[0].values) == [m["fit"] if m.get("eligible", True) else None for m in ranking]
+    # The recommended model's bar is named by the design, as the web's and the PDF's comparison name it.
+    names = [" ".join(name.split()) for name in fits.plots[0].categories]  # long names come in lines
+    chosen = next(i for i, m in enumerate(ranking) if m["model"] == rec["model"])
+    assert names[chosen] == rec["design"]["label"] != rec["ranking"][0]["title"]
+
+
+def test_deck_says_why_an_area_keeps_its_level(content):
+    """An area a pitfall holds where it stands reads 'keep*' in the deck's scores, with the reason under the
+    table, as the web and the PDF give it beside the area."""
+    from pptx import Presentation
+
+    from app.engine import run_assessment
+    from app.reports.model import build_report
+    from app.reports.questionnaire import questionnaire_as_dict
+    from tests.test_rules import BASE, answers_at
+
+    questionnaire = content.default_questionnaire
+    answers = answers_at(questionnaire, 1, tools__tool_fit=4, tools__adoption=4, tools__dashboards=4,
+                         tools__process_first=3, tools__automation=3, tools__integration=3, tools__data_quality=3,
+                         tools__resource_planning=3)
+    result = run_assessment(content, answers, {**BASE, "active_projects": 30, "primary_pain": "poor_forecasting"})
+    why = result["roadmap"]["target_why"]["tools"]
+    assert "held by a pitfall" in why
+    report = build_report(result, questionnaire_as_dict(questionnaire), start=START, subject={"kind": "self"})
+    deck = Presentation(io.BytesIO(render_file(report, "pptx")))
+    slide = next(s for s in deck.slides if s.shapes.title is not None and s.shapes.title.text == "Maturity overview")
+    table = next(shape.table for shape in slide.shapes if shape.has_table)
+    tools = result["questionnaire"]["dimensions"]["tools"]
+    row = next([cell.text for cell in r.cells] for r in table.rows if r.cells[0].text == tools)
+    assert row[3] == "keep*"
+    texts = [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
+    assert f"* {tools} keeps its level: {why}." in texts
 
 
 def test_deck_timeline_is_an_editable_gantt_of_the_roadmap(self_case, self_deck):

@@ -8,6 +8,7 @@ Every text a person could have typed passes the formula guard (charts embed a wo
 from __future__ import annotations
 
 import io
+import textwrap
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -17,6 +18,7 @@ from pptx.enum.chart import XL_LABEL_POSITION, XL_MARKER_STYLE, XL_TICK_LABEL_PO
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.enum.text import PP_ALIGN
+from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from ..engine.summary import day
@@ -245,12 +247,21 @@ def render_pptx(report: Mapping[str, Any], template: str | Path | None = None) -
                   left=deck.margin + half, width=half, height=Inches(1.7), size=17, bold_first=True)
     # The share of each area's answers shown by evidence, where the result kept evidence.
     evidenced = evidence_given(report.get("evidence"))
+    # An area kept where it stands for a reason its level does not give says why under the table, as the
+    # web and the PDF say it beside the area ('keep*' and '* Tools keeps its level: held by a pitfall, …').
+    held = [a for a in report["areas"] if a.get("target_why") and target_words(a["score"], a["target"], short=True)
+            == "keep"]
+    size = 14 if not evidenced else 13
     deck.table(slide, ["Capability area", "Score", "Level", "Target", *(["By evidence"] if evidenced else [])],
                [(a["title"], format_score(a["score"]), a["level_text"],
-                 target_words(a["score"], a["target"], short=True) or "–",
+                 (target_words(a["score"], a["target"], short=True) or "–") + ("*" if a in held else ""),
                  *([share_words(a.get("evidence"))] if evidenced else [])) for a in report["areas"]],
-               [3, 1.2, 3, 1.2] if not evidenced else [2.6, 1.4, 2.2, 1.4, 2.0], left=deck.margin + half,
-               top=deck.body_top + Inches(1.9), width=half, size=14 if not evidenced else 13)
+               [2.8, 1.1, 2.7, 1.4] if not evidenced else [2.5, 1.3, 2.1, 1.4, 2.0], left=deck.margin + half,
+               top=deck.body_top + Inches(1.9), width=half, size=size)
+    if held:
+        below = deck.body_top + Inches(1.9) + Pt(size * 2.2) * (len(report["areas"]) + 1) + Inches(0.15)
+        deck.text_box(slide, [f"* {a['title']} keeps its level: {a['target_why']}." for a in held],
+                      left=deck.margin + half, top=below, width=half, height=Inches(0.9), size=12)
 
     if report.get("matrix"):
         _matrix_slide(deck, report, body_w)
@@ -262,15 +273,30 @@ def render_pptx(report: Mapping[str, Any], template: str | Path | None = None) -
     if rec.get("close_call"):
         paragraphs.append(CLOSE_CALL)
     paragraphs.append("What would change it: " + " ".join((rec.get("what_would_change") or [NO_CHANGE])[:2]))
-    deck.text_box(slide, paragraphs, width=int(body_w * 0.55), size=15)
-    if rec.get("ranking"):
-        fits = deck.chart(slide, XL_CHART_TYPE.BAR_CLUSTERED, [m["title"] for m in reversed(rec["ranking"])],
-                          [("Fit (0–100)", [m["fit"] for m in reversed(rec["ranking"])])],
-                          left=deck.margin + int(body_w * 0.58), top=deck.body_top, width=int(body_w * 0.42),
-                          height=int(deck.body_height * 0.7), number_format="0")
+    deck.text_box(slide, paragraphs, width=int(body_w * 0.5), size=15)
+    if rec.get("compare"):
+        # Each bar named as the web and the PDF name the model: the recommended one by the design, a model
+        # the design borrows from or one ruled out saying so.
+        rows = list(reversed(rec["compare"]))
+        fits = deck.chart(slide, XL_CHART_TYPE.BAR_CLUSTERED,
+                          # Broken into lines here: a viewer that does not wrap a long name hides its neighbours'.
+                          ["\n".join(textwrap.wrap(m["title"] + ("" if m["chosen"] or m["eligible"]
+                                                                  else f" ({m['fit_text']})"), 40))
+                           for m in rows],
+                          # A model ruled out has no fit to show, as on the web ('ruled out' in its place).
+                          [("Fit (0–100)", [m["fit"] if m["eligible"] else None for m in rows])],
+                          left=deck.margin + int(body_w * 0.52), top=deck.body_top, width=int(body_w * 0.48),
+                          height=int(deck.body_height * 0.85), number_format="0")
         fits.has_legend = False
         fits.value_axis.minimum_scale, fits.value_axis.maximum_scale = 0, 100
+        fits.value_axis.major_unit = 25
+        fits.value_axis.tick_labels.font.size = fits.category_axis.tick_labels.font.size = Pt(12)
+        # Every bar keeps its name: a viewer may skip every other label when a long design's name wraps.
+        axis = fits.category_axis._element
+        axis.insert_element_before(axis.makeelement(qn("c:tickLblSkip"), {"val": "1"}),
+                                   "c:tickMarkSkip", "c:noMultiLvlLbl", "c:extLst")
         fits.plots[0].has_data_labels = True
+        fits.plots[0].data_labels.font.size = Pt(13)
 
     slide = deck.slide("Pitfalls to watch")
     pitfalls = report["pitfalls"][:6]

@@ -250,6 +250,7 @@ def _areas(result: Mapping[str, Any], questions: list[dict], titles: Mapping[str
             "dont_know": s.get("dont_know", 0), "insufficient": insufficient,
             "target": target.get(dim),
             "target_words": target_words(score, target.get(dim), why=target_why.get(dim)),
+            "target_why": target_why.get(dim),  # why an area keeps its level, where the level alone does not say
             "strongest": strongest, "weakest": weakest,
             "note": (result.get("notes") or {}).get(dim) or "",
             # How many of the area's answers are shown by evidence (None in results frozen before evidence).
