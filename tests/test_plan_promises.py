@@ -123,3 +123,74 @@ def test_every_function_to_own_first_has_its_own_work_in_the_first_two_phases(co
         early = {i["id"] for p in result["roadmap"]["phases"] if p["id"] in FIRST_TWO for i in p["items"]}
         for named in result["ownership"]["own_first"]:
             assert set(functions[named["id"]].improvements) & early, (seed, named["id"])
+
+
+FIRST = "first-90-days"
+NOT_A_PMO = "part-time-method-owner"
+
+STAFFING = {
+    # name: (context, pmo_roles answer, the step that names who leads the work, or None)
+    "no PMO, 126 projects": ({"existing_pmo": "none", "active_projects": 126, "org_size": "large",
+                              "primary_pain": "strategic_misalignment", "regulated": True},
+                             1, "leadership.appoint-pmo-lead"),
+    "no PMO, roles answered don't know": ({"existing_pmo": "none", "active_projects": 30}, None,
+                                          "leadership.appoint-pmo-lead"),
+    "no PMO, one or two people with a PMO title": ({"existing_pmo": "none", "active_projects": 31,
+                                                    "primary_pain": "duplicate_work", "business_units": 2}, 2,
+                                                   "leadership.appoint-pmo-lead"),
+    "no PMO, six projects: a part-time role": ({"existing_pmo": "none", "active_projects": 6, "org_size": "small",
+                                               "primary_pain": "strategic_misalignment"},
+                                              1, "leadership.list-owner"),
+    "an informal PMO has its people": ({"existing_pmo": "informal", "active_projects": 30}, 1, None),
+}
+
+
+def _dated(result):
+    return {i["id"]: (p["id"], i) for p in result["roadmap"]["phases"] if p["id"] != "later" for i in p["items"]}
+
+
+@pytest.mark.parametrize("name", STAFFING)
+def test_a_pmo_that_does_not_exist_is_staffed_first(content, questionnaire, name):
+    context, roles, step = STAFFING[name]
+    result = run_assessment(content, answers_at(questionnaire, 2, leadership__pmo_roles=roles), {**BASE, **context})
+    dated = _dated(result)
+    staffing = {"leadership.appoint-pmo-lead", "leadership.list-owner"}
+    assert staffing & set(dated) == ({step} if step else set())
+    if step is None:
+        return
+    phase, item = dated[step]
+    assert phase == FIRST and item["start_week"] == 0, (phase, item["start_week"])
+    assert "leadership.pmo_roles" in {r["question"] for r in item["raises"]}  # it names who does the PMO's work
+    if step == "leadership.appoint-pmo-lead":  # the mandate is written by the lead it names
+        assert dated["leadership.pmo-mandate"][1]["start_week"] >= item["end_week"]
+
+
+def test_every_organisation_without_a_pmo_names_who_leads_the_work_first(spread):
+    """Where no PMO exists and the answers do not show its roles written down, the plan starts by naming its
+    people (for the part-time design, the list's owner and the method owner), on day one."""
+    seen = 0
+    for seed, answers, context, result in spread:
+        roles = answers.get("leadership.pmo_roles")
+        part_time = (result["recommendation"].get("design") or {}).get("id") == NOT_A_PMO
+        if context["existing_pmo"] != "none" or (roles or 0) >= (2 if part_time else 3):
+            continue
+        seen += 1
+        step = "leadership.list-owner" if part_time else "leadership.appoint-pmo-lead"
+        phase, item = _dated(result).get(step, (None, {}))
+        assert phase == FIRST and item["start_week"] == 0, (seed, step, phase)
+    assert seen
+
+
+def test_the_sponsor_and_mandate_reason_is_said_only_of_the_sponsor_and_mandate(spread):
+    """'the PMO's other changes need an active sponsor and a written mandate' is the reason of the steps that
+    name the sponsor and write the mandate, and never said where the design is not a PMO."""
+    seen = 0
+    for seed, _answers, _context, result in spread:
+        design = (result["recommendation"].get("design") or {}).get("id")
+        for _phase, item in _dated(result).values():
+            if "the PMO's other changes need an active sponsor and a written mandate" in item["reasons"]:
+                seen += 1
+                assert design != NOT_A_PMO, (seed, item["id"])
+                assert {r["question"] for r in item["raises"]} & {"leadership.executive_sponsor",
+                                                                  "leadership.mandate"}, (seed, item["id"])
+    assert seen

@@ -759,7 +759,7 @@ class _Planner:
         protected = set(self.pain_items) | set(self.functions) | self.relief
         foundations = {i for i in self.drivers if self.foundation(i)}
         for item_id in foundations:
-            self.add(item_id, "foundation", "the PMO's other changes need an active sponsor and a written mandate")
+            self.add(item_id, "foundation", self.foundation_reason(item_id))
         protected |= foundations
         high_first = set()
         for pitfall_id, pitfall in pitfalls.items():
@@ -857,6 +857,20 @@ class _Planner:
                 if not self.foundation(step) and "pain" not in self.drivers[step]:
                     self.add(step, "pain", f"the first step towards “{title}”, on the main pain, {self.plan.pain.label}")
         return first
+
+    def foundation_reason(self, item_id: str) -> str:
+        """Why a foundation comes first, true of what it does: 'an active sponsor and a written mandate' only for
+        the sponsor and the mandate of a PMO (round 209: said of a step that writes down who does what, in a
+        design that is not a PMO); a step that names the people who lead the work says its own reason."""
+        item, said = self.roadmap.items[item_id], self.drivers.get(item_id, {}).get("setup", [])
+        lever = next((lever.why for _condition, lever in self.roadmap.levers.get(item_id, ()) if lever.why in said), None)
+        if lever:
+            return lever
+        if not {"leadership.executive_sponsor", "leadership.mandate"} & set(item.raises):
+            return "the other changes need who does what settled first"
+        if self.part_time():
+            return "the other changes need a senior leader who backs them"
+        return "the PMO's other changes need an active sponsor and a written mandate"
 
     def shapers(self, item_id: str) -> list[str]:
         """The chosen work that starts no later than this item: listening, co-design, pilots."""
@@ -1387,8 +1401,7 @@ class _Planner:
         raised = "; ".join(
             f"{p['name']}: {'unknown (you answered don’t know; check first)' if p['from'] is None else 'level ' + str(p['from'])}"
             f" → {p['to']}" for p in practices)
-        reasons = [r for key in DRIVERS
-                   for r in drivers.get(key, [])]
+        reasons = list(dict.fromkeys(r for key in DRIVERS for r in drivers.get(key, [])))
         role = self.owner(item.owner)
         effort = self.effort(item)
         return {

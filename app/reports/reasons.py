@@ -146,6 +146,8 @@ def reason_group(item: Mapping[str, Any], result: Mapping[str, Any]) -> tuple[st
             return f"own:{job}", f"A first step towards {_lower(job)}, which the PMO should own first"
         if reason.startswith("the PMO's other changes need"):
             return "foundation", "The foundations the other changes need: an active sponsor and a written mandate"
+        if "foundation" in (item.get("drivers") or []):  # the people who lead and back the work, named first
+            return "foundation:people", "The foundations the other changes need: the people who lead and back them"
         if reason.startswith(("sets up", "part of the PMO that fits")):
             return "setup", "Sets up the PMO that fits"
         if reason.startswith("mitigates “") or reason.startswith("cuts before it adds, for “"):
