@@ -14,13 +14,12 @@ import re
 import pytest
 from rule_engine import errors as re_errors
 
-from app.engine import run_assessment
 from app.engine.assessment import choice_labels
 from app.engine.facts import build_facts, nest
 from app.engine.rules import choose_ownership, find_checks, find_pitfalls, rank_models
 from app.engine.scoring import score_answers
 from app.engine.summary import rank_pitfalls
-from tests.uneven import uneven_organisation
+from tests.uneven import assessed_organisations, uneven_organisation
 
 ORGANISATIONS = 2000
 
@@ -159,11 +158,8 @@ def test_a_mature_organisation_gets_the_pitfalls_of_maturity(organisations):
 def test_every_word_of_the_plan_fits_the_organisation(content, questionnaire):
     """The roadmap's items (titles, descriptions, deliverables, reasons) on a smaller sample: a plan is
     slower to build than the advice."""
-    rng, wrong, reference = random.Random(2201), [], Reference()
-    for _ in range(150):
-        answers, context = uneven_organisation(rng, questionnaire)
-        result = run_assessment(content, answers, context)
-        facts = build_facts(questionnaire, score_answers(questionnaire, answers), answers, result["context"])
+    wrong, reference = [], Reference()
+    for _answers, context, result, facts in assessed_organisations(content, questionnaire, 2201, 150):
         for phase in result["roadmap"]["phases"]:
             for item in phase["items"]:
                 text = " | ".join([item["title"], item["description"], item["reason"], *item["deliverables"]])

@@ -73,7 +73,7 @@ CASES = {
         ["governance.gate-analytics"]),  # never "cut the rest" of the gates where the work is high-risk
     "established-pmo-seen-as-bureaucracy": (
         3, {"facilitation__service_orientation": 1, "facilitation__delivery_proximity": 1,
-            "leadership__capability_building": 2},
+            "leadership__stakeholder_satisfaction": 2, "leadership__capability_building": 2},
         {"org_size": "large", "active_projects": 60, "existing_pmo": "established", "primary_pain": "weak_execution",
          "delivery_mix": "waterfall"},
         # Teams avoid the PMO: it serves them first (partners in the delivery areas, coaching on live work).

@@ -16,7 +16,8 @@ METHOD_SET = "a brief, a plan, a risk and issue log, a status note and a change 
 CASES = {
     # id: (levels, answer overrides, context changes, design, words it must use, words it must not)
     "established-pmo-teams-avoid-across-units": (
-        3, {"facilitation__service_orientation": 2, "facilitation__delivery_proximity": 2},
+        3, {"facilitation__service_orientation": 2, "facilitation__delivery_proximity": 2,
+            "leadership__stakeholder_satisfaction": 2},
         {"org_size": "large", "active_projects": 78, "business_units": 3, "existing_pmo": "established",
          "primary_pain": "weak_execution"},
         "service-first-office", ["catalogue of services with response times", "Its analysts work inside",

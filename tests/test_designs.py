@@ -52,6 +52,7 @@ CASES = {
                                  ["teams keep control"]),
     # An established PMO the teams do not turn to: service first, not more control.
     "established-pmo-teams-avoid": (3, {"facilitation__service_orientation": 2, "facilitation__delivery_proximity": 2,
+                                        "leadership__stakeholder_satisfaction": 2,
                                         "governance__escalation_thresholds": 1},
                                     {"org_size": "large", "active_projects": 88, "existing_pmo": "established",
                                      "primary_pain": "weak_execution", "business_units": 2},

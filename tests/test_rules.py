@@ -125,7 +125,8 @@ def test_a_pmo_seen_as_a_blocker_in_low_risk_agile_work_is_steered_to_trust_befo
                                              "leadership": 3},
                     {"delivery_mix": "agile", "risk_profile": "low", "existing_pmo": "established",
                      "primary_pain": "weak_execution"},
-                    facilitation__service_orientation=1, facilitation__delivery_proximity=1)
+                    facilitation__service_orientation=1, facilitation__delivery_proximity=1,
+                    leadership__stakeholder_satisfaction=2)
     rec = result["recommendation"]
     assert rec["model"] == "supportive"
     reasons = {r["rule"] for r in rec["ranking"][0]["reasons"]}

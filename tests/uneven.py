@@ -18,3 +18,17 @@ def uneven_organisation(rng: random.Random, questionnaire) -> tuple[dict, dict]:
     for question in rng.sample(sorted(answers), rng.choice([0, 0, 0, 1, 3])):
         answers[question] = None
     return answers, random_context(rng)
+
+
+def assessed_organisations(content, questionnaire, seed: int, count: int):
+    """(answers, context, result, facts) for ``count`` uneven organisations drawn from ``seed``."""
+    from app.engine import run_assessment
+    from app.engine.facts import build_facts
+    from app.engine.scoring import score_answers
+
+    rng = random.Random(seed)
+    for _ in range(count):
+        answers, context = uneven_organisation(rng, questionnaire)
+        result = run_assessment(content, answers, context)
+        yield answers, context, result, build_facts(questionnaire, score_answers(questionnaire, answers), answers,
+                                                    result["context"])

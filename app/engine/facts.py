@@ -76,9 +76,11 @@ FACT_SPECS: tuple[FactSpec, ...] = (
              depends_on=("context.active_projects", "context.business_units")),
     FactSpec("pmo_blocker", "boolean", "PMO seen as a blocker",
              "an existing PMO that delivery teams avoid: service to teams or closeness to delivery at level 1 "
-             "and the other at 2 or below",
+             "and the other at 2 or below, and the teams' own word shows it: satisfaction with the PMO at 2 or "
+             "below, or stakeholders' involvement at 1",
              "context.existing_pmo != 'none' and one of answers.facilitation.service_orientation and "
-             "answers.facilitation.delivery_proximity <= 1 and the other <= 2",
+             "answers.facilitation.delivery_proximity <= 1 and the other <= 2 and "
+             "(answers.leadership.stakeholder_satisfaction <= 2 or answers.facilitation.stakeholder_involvement <= 1)",
              depends_on=("context.existing_pmo",)),
     FactSpec("tools_doubted", "boolean", "Reporting tools answered beyond their ground",
              "reporting or its tools answered as advanced (reporting by audience, dashboards, integration or "
@@ -227,8 +229,13 @@ def derive_from_context(facts: Mapping[str, Any]) -> dict[str, Any]:
     per_unit = round(projects / units, 1) if isinstance(projects, (int, float)) and units else None
     service = facts.get("answers.facilitation.service_orientation")
     proximity = facts.get("answers.facilitation.delivery_proximity")
+    # Distance alone (a PMO far from delivery) is not avoidance: the teams' own word must show it too
+    # (round 209: 'the PMO seen as a blocker' for an informal PMO whose stakeholders rate it 4).
+    satisfaction = facts.get("answers.leadership.stakeholder_satisfaction")
+    involvement = facts.get("answers.facilitation.stakeholder_involvement")
     blocker = (facts.get("context.existing_pmo") not in (None, "none") and service is not None
-               and proximity is not None and min(service, proximity) <= 1 and max(service, proximity) <= 2)
+               and proximity is not None and min(service, proximity) <= 1 and max(service, proximity) <= 2
+               and ((satisfaction is not None and satisfaction <= 2) or (involvement is not None and involvement <= 1)))
     advanced = any((facts.get(f"answers.{q}") or 0) >= 4 for q in TOOL_CLAIMS)
     weak_ground = any((facts.get(f"answers.{q}") or 5) <= 2 for q in TOOL_GROUND)
     return {"projects_per_unit": per_unit, "pmo_blocker": blocker, "tools_doubted": advanced and weak_ground}

@@ -572,7 +572,7 @@ OwnerRole = Literal["CIO", "Executive sponsor", "PMO director", "PMO lead", "Por
 # A model, directive oversight, or a PMO design (rules/pmo-models.yaml designs) whose promises the item keeps.
 SetupFor = Literal["supportive", "controlling", "directive", "federated", "directive-oversight",
                    "part-time-method-owner", "lean-portfolio-office", "investment-board-office", "hub-and-spoke",
-                   "controlling-with-assurance", "service-first-office", "light-central-office"]
+                   "controlling-with-assurance", "service-first-office", "light-central-office", "capacity-office"]
 
 
 class Lever(Strict):

@@ -71,9 +71,14 @@ def model_rows(result: Mapping[str, Any], limit: int = 3) -> list[dict[str, Any]
     used = design_models(rec) if rec.get("model") else {}
     design = rec.get("design") or {}
     rows = []
+    # The design's row never argues for what the design does not do: a reason its design sets aside
+    # ('teams first need templates and coaching' beside a forum that merges and stops work) is left out.
+    hidden = set(design.get("hides") or ())
     for entry in rec.get("ranking") or []:
         seen: set[str] = set()
-        reasons = sorted(entry.get("reasons") or [], key=lambda r: -abs(r.get("points") or 0))
+        reasons = sorted((r for r in entry.get("reasons") or []
+                          if entry["model"] != rec.get("model") or r.get("rule") not in hidden),
+                         key=lambda r: -abs(r.get("points") or 0))
         gates = [g.get("evidence") or {} for g in entry.get("ruled_out") or []]
         ruled_out = _phrases(gates, result, labels, seen, limit) if gates else []
         against = [] if gates else _phrases((r.get("evidence") or {} for r in reasons if (r.get("points") or 0) < 0),
