@@ -140,6 +140,10 @@ def test_the_report_shows_result_advice_roadmap_and_disagreement(app, fay, works
     assert "How the room answered" in text
     assert result["workshop"]["disagreement"][0]["question"] == question_ids(app)[0]
     assert result["workshop"]["disagreement"][0]["text"] in text
+    # Medians and ranges are written one way: '3' and '2.5', never '3' beside '3.0'.
+    cells = re.findall(r'<td data-label="(Median|IQR)">([^<]*)</td>', page.text)
+    rows = result["workshop"]["disagreement"]
+    assert cells == [(k, f"{row[k.lower()]:g}") for row in rows for k in ("Median", "IQR")]
     csv = fay.client.get(workshop.base + "/roadmap.csv?start=2027-01-04")
     assert csv.status_code == 200 and csv.text.count("\n") == len(items) + 1
 

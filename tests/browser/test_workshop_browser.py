@@ -390,3 +390,40 @@ def test_the_participants_table_on_a_phone_scrolls_inside_a_labelled_region_and_
         clean(facilitator)
     finally:
         facilitator.context.close()
+
+
+def test_a_closed_workshops_result_on_a_phone_cuts_no_column_of_the_rooms_tables(server, browser):
+    """How the room answered, on a phone: each question of 'where people disagreed most' and each role's
+    medians read as a small card, every number inside the screen (the Agreed column and the last areas of
+    the roles' table ran off it)."""
+    from app import service
+
+    workshop = prepare(server.app, mode="named")
+    seed_room(server.app, workshop["org_id"], workshop["id"], people=6)
+    db = store.open_db(server.app.config["DATABASE"])
+    try:
+        store.set_consensus(db, workshop["id"], workshop["questions"][0], 3, "agreed in the room", None)
+        service.close_workshop(db, server.app.extensions["pmo_content"],
+                               store.get_workshop(db, workshop["org_id"], workshop["id"]))
+    finally:
+        db.close()
+    phone = new_page(browser, PHONE)
+    try:
+        sign_in(phone, server.url)
+        phone.goto(server.url + workshop["base"] + "/report")
+        cells = phone.evaluate("""() => [...document.querySelectorAll(
+            '[data-disagreement] tbody td, [data-role-medians] tbody td, [data-role-medians] tbody th')]
+            .map(c => { const b = c.getBoundingClientRect(); return [c.dataset.label || c.textContent.trim(),
+                                                                  Math.round(b.left), Math.round(b.right)]; })""")
+        assert len(cells) > 20
+        cut = [c for c in cells if c[1] < 0 or c[2] > 390]
+        assert not cut, cut[:5]
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+        agreed = phone.locator("[data-disagreement] td[data-label=Agreed]").first
+        expect(agreed).to_be_visible()
+        if SHOTS:
+            phone.locator("#workshop-heading").scroll_into_view_if_needed()
+            phone.screenshot(path=os.path.join(SHOTS, "workshop-room-390.png"))
+        clean(phone)
+    finally:
+        phone.context.close()
