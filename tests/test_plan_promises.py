@@ -194,3 +194,57 @@ def test_the_sponsor_and_mandate_reason_is_said_only_of_the_sponsor_and_mandate(
                 assert {r["question"] for r in item["raises"]} & {"leadership.executive_sponsor",
                                                                   "leadership.mandate"}, (seed, item["id"])
     assert seen
+
+
+WATERFALL_KIT = {"governance.core-templates", "governance.minimum-artefacts", "governance.status-template",
+                 "governance.status-standard"}
+TEAM_KIT = {"governance.team-essentials", "governance.board-status", "governance.release-status"}
+
+DELIVERY = {
+    # name: (context, governance answers, planned anywhere, never planned)
+    "agile teams, governance at 1": (
+        {"delivery_mix": "agile", "regulated": True, "active_projects": 47, "business_units": 3,
+         "org_size": "large", "primary_pain": "strategic_misalignment"}, 1,
+        {"governance.board-status"}, WATERFALL_KIT),
+    "agile teams with weak delivery": (
+        {"delivery_mix": "agile", "active_projects": 30, "primary_pain": "weak_execution"}, 1,
+        {"governance.board-status", "governance.team-essentials"}, WATERFALL_KIT),
+    "phased projects keep their templates": (
+        {"delivery_mix": "waterfall", "active_projects": 30, "primary_pain": "weak_execution"}, 1,
+        {"governance.status-template"}, TEAM_KIT),
+}
+
+
+def _everything(result):
+    return {i["id"] for p in result["roadmap"]["phases"] for i in p["items"]}
+
+
+@pytest.mark.parametrize("name", DELIVERY)
+def test_the_steps_fit_the_delivery_mix(content, questionnaire, name):
+    """Agile teams are not handed charter, schedule and RAID templates, a document set per project type, a
+    status report template or red/amber/green criteria (round 209, case 09): their status is read from their
+    boards and they agree the few records every piece of work keeps."""
+    context, governance, planned, never = DELIVERY[name]
+    result = run_assessment(content, answers_at(questionnaire, {"governance": governance}), {**BASE, **context})
+    items = _everything(result)
+    assert planned <= items, sorted(planned - items)
+    assert not items & never, sorted(items & never)
+
+
+def test_no_agile_plan_holds_a_waterfall_kit(spread):
+    seen = 0
+    for seed, _answers, context, result in spread:
+        if context["delivery_mix"] == "agile":
+            seen += 1
+            assert not _everything(result) & WATERFALL_KIT, (seed, sorted(_everything(result) & WATERFALL_KIT))
+    assert seen
+
+
+def test_a_step_says_only_what_the_answers_show():
+    """'failed go-lives' is not said where the answer is only that operations hear of a release late; a
+    product team is not 'a project' (round 209, case 08)."""
+    import yaml
+    text = open("roadmaps/improvements.yaml", encoding="utf-8").read()
+    assert "failed go-lives" not in text
+    items = {i["id"]: i for i in yaml.safe_load(text)["items"]}
+    assert "every project" not in items["facilitation.service-catalogue"]["title"]
