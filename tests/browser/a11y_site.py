@@ -113,16 +113,21 @@ def settle(page) -> None:
                      ".every(el => el.getAttribute('data-drawn') === 'true')", timeout_ms=TIMEOUT)
 
 
+def tab(context):
+    """The context's one tab, opened on first use and kept: each audit loads its page into it as a new
+    document. A tab of its own per page cost a renderer process, and its parsing of plotly and axe-core
+    (about 3 s of CPU for plotly alone), for every page audited."""
+    if not context.pages:
+        context.new_page().set_default_timeout(TIMEOUT)
+    return context.pages[0]
+
+
 def audit(context, url: str, expect_status: int = 200):
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT)
-    try:
-        response = page.goto(url)
-        assert response.status == expect_status, f"{url} answered {response.status}"
-        settle(page)
-        return axe_violations(page)
-    finally:
-        page.close()
+    page = tab(context)
+    response = page.goto(url)
+    assert response.status == expect_status, f"{url} answered {response.status}"
+    settle(page)
+    return axe_violations(page)
 
 
 # (name, context, path): every page type, with the path built from the site.
@@ -165,14 +170,10 @@ PAGES = [
 
 def submit_and_audit(context, url: str, fill, expect_status: int) -> list[dict]:
     """Submit a form with mistakes in it; audit the page that answers."""
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT)
-    try:
-        page.goto(url)
-        with page.expect_navigation() as navigation:
-            fill(page)
-        assert navigation.value.status == expect_status
-        settle(page)
-        return axe_violations(page)
-    finally:
-        page.close()
+    page = tab(context)
+    page.goto(url)
+    with page.expect_navigation() as navigation:
+        fill(page)
+    assert navigation.value.status == expect_status
+    settle(page)
+    return axe_violations(page)

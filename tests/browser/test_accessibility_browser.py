@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.a11y import axe_violations, describe
-from tests.browser.a11y_site import LAPTOP, PAGES, TIMEOUT, audit, contexts, site, submit_and_audit  # noqa: F401
+from tests.browser.a11y_site import LAPTOP, PAGES, audit, contexts, site, submit_and_audit, tab  # noqa: F401
 from tests.storage_faults import read_only
 
 SIGNED_IN = ("admin", "admin_phone")
@@ -43,16 +43,12 @@ def test_form_errors_have_no_accessibility_violation(site, contexts, name, who, 
 
 
 def test_storage_fault_page_has_no_accessibility_violation(site, contexts):
-    page = contexts["anon"].new_page()
-    page.set_default_timeout(TIMEOUT)
-    try:
-        page.goto(site.url + "/")
-        with read_only(site.db_path), page.expect_navigation() as navigation:
-            page.get_by_role("button", name="Start the assessment").click()
-        assert navigation.value.status == 503
-        violations = axe_violations(page)
-    finally:
-        page.close()
+    page = tab(contexts["anon"])
+    page.goto(site.url + "/")
+    with read_only(site.db_path), page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Start the assessment").click()
+    assert navigation.value.status == 503
+    violations = axe_violations(page)
     assert not violations, f"axe on the 503 page:\n{describe(violations)}"
 
 
