@@ -223,7 +223,8 @@ def test_also_watch_names_at_most_three_and_leaves_the_rest_to_the_appendix(cont
                         {"existing_pmo": "established", "regulated": True, "risk_profile": "high",
                          "active_projects": 60, "business_units": 3})
     top = {p["id"] for p in result["summary"]["pitfalls"]}
-    assert len([p for p in result["pitfalls"] if p["severity"] == "high" and p["id"] not in top]) > 3
+    # Many pitfalls beyond the three (at most three are high: the rest read medium, round 209).
+    assert len([p for p in result["pitfalls"] if p["severity"] != "low" and p["id"] not in top]) > 3
     section = render_markdown(result).split("## Roadmap")[0].split("### Also watch")[1]
     named = [line for line in section.splitlines() if line.startswith("- ") and "in the appendix" not in line]
-    assert len(named) == 3 and "in the appendix" in section
+    assert 1 <= len(named) <= 3 and "in the appendix" in section

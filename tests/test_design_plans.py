@@ -133,8 +133,10 @@ def test_a_part_time_method_owner_starts_at_most_four_changes_a_quarter_protecte
         if not result["roadmap"]["capacity"]["part_time"]:
             continue
         owners += 1
+        # Beyond the pain's first work (roadmap.PART_TIME_FIRST), which starts whatever the count.
+        first = set((result["roadmap"].get("pain") or {}).get("first") or ())
         for quarter in ("first-90-days", "months-4-6"):
-            started = [item["id"] for phase, item in dated(result) if phase == quarter]
+            started = [item["id"] for phase, item in dated(result) if phase == quarter and item["id"] not in first]
             assert len(started) <= 4, (seed, quarter, started)
     assert owners, "the uneven organisations include part-time method owners"
 

@@ -48,8 +48,12 @@ def fits(content, questionnaire, answers, context, result):
     facts = build_facts(questionnaire, score_answers(questionnaire, answers), answers, context)
     facts["model"] = result["recommendation"]["model"]
     facts["design"] = (result["recommendation"].get("design") or {}).get("id") or "none"
-    return lambda item_id: (content.roadmap.conditions.get(item_id) is None
-                            or content.roadmap.conditions[item_id].matches(facts))
+    # A set-up step only (a unit lead per unit) fits only the design or model it sets up.
+    set_up = {facts["model"], facts["design"], (result["recommendation"].get("oversight") or {}).get("id")}
+    return lambda item_id: ((content.roadmap.conditions.get(item_id) is None
+                             or content.roadmap.conditions[item_id].matches(facts))
+                            and (not content.roadmap.items[item_id].setup_only
+                                 or bool(set(content.roadmap.items[item_id].setup_for) & set_up)))
 
 
 def test_1_the_stated_pain_has_dated_work_in_the_first_90_days(content, questionnaire, organisations):

@@ -18,7 +18,7 @@ from .profile import validate_context
 from .roadmap import MANAGED, PlanInput, build_roadmap, link_pitfalls
 from .rules import (check_pain, choose_design, choose_ownership, choose_oversight, design_reasons,
                     drop_changes_within_design, find_checks, find_pitfalls, mark_design_models, rank_models,
-                    set_model_facts)
+                    set_model_facts, settle_severity)
 from .scoring import describe_highlights, score_answers, validate_answers
 from .summary import build_summary, rank_pitfalls
 from .vocabulary import DIMENSIONS, LEVELS
@@ -434,7 +434,9 @@ def advise(content: Content, questionnaire: Questionnaire, scored: dict[str, Any
     recommendation["why"] = design_reasons(recommendation)
     ownership = choose_ownership(rulebook, facts, labels)
     pitfalls = find_pitfalls(rulebook, facts, labels)
-    return Advice(recommendation, ownership, pitfalls, facts, find_checks(rulebook, facts, labels))
+    checks = find_checks(rulebook, facts, labels)
+    settle_severity(rulebook, pitfalls, checks, context.get("primary_pain"))
+    return Advice(recommendation, ownership, pitfalls, facts, checks)
 
 
 def explain_rules(content: Content, answers: Mapping[str, Any], context: Mapping[str, Any] | None = None,

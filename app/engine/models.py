@@ -441,6 +441,10 @@ class Pitfall(Strict):
     holds: list[DimensionId] = Field(default_factory=list,
                                      description="Capability areas whose default target is not raised while this "
                                                  "pitfall stands (e.g. no more tooling before the process).")
+    rests_on: list[str] = Field(
+        default_factory=list,
+        description="Question ids of the strengths the pitfall stands on (reports that go out, gates that exist): "
+                    "where Check first doubts one of them as cited, the pitfall is low, never one of the three.")
     for_pain: bool = Field(default=False,
                            description="Said for the stated pain when none of the pain's own pitfalls is flagged "
                                        "by the answers (its condition reads pain_flagged): it is on the pain, it "

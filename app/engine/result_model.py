@@ -221,6 +221,9 @@ class PitfallResult(Part):
     pattern: bool | None = Field(default=None, description="The answers show it as a strong contrast between what "
                                                            "exists and what is used: high, ranked after the pain's.")
     capped: bool | None = Field(default=None, description="Its severity is held down by the portfolio's scale.")
+    doubted_by: str | None = Field(default=None, description="The Check first item that doubts an answer it stands "
+                                                            "on: it is low, never one of the three.")
+    severity_note: str | None = Field(default=None, description="Why it reads below the severity its rules give.")
     claims: list[Claim] = []
     other_items: list[str] = []
     plan_note: str | None = None
@@ -234,6 +237,8 @@ class CheckFirst(Part):
     pain: str | None = None
     cause_questions: list[str] = []
     evidence: Evidence = {}
+    doubts: list[str] = Field(default=[], description="The answers it questions: those its text cites at level 3 "
+                                                      "or more.")
     claims: list[Claim] = []
 
 

@@ -72,6 +72,7 @@ class CompiledPitfall:
     cause_of: str | None = None  # a root cause of this pain (root_causes): on that pain, high
     pattern_when: Condition | None = None  # a strong contrast in the answers: high, ranked after the pain's
     caps: tuple[tuple[Condition, str], ...] = ()  # where it matters less (scale): the severity is at most this
+    rests_on: tuple[str, ...] = ()  # answers (question ids) whose strength it stands on: doubted, it is not high
 
     @property
     def reads(self) -> tuple[str, ...]:
@@ -529,13 +530,18 @@ def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]
                 if text is not None:
                     extra[name] = compiler.condition(text, located, loc + where, with_model=True, label=pitfall.id)
                     ok = ok and extra[name] is not None
+            for r, question in enumerate(pitfall.rests_on):
+                if questionnaire.question(question) is None:
+                    located.problem(loc + ("rests_on", r), f"unknown question {question!r}")
+                    ok = False
             if condition is not None and ok:
                 compiled = CompiledPitfall(
                     pitfall.id, title, pitfall.severity, precondition,
                     pitfall.requires.text if pitfall.requires else "", condition, why, tuple(variants),
                     mitigation, tuple(pitfall.holds), extra.get("high_when"), tuple(pitfall.mitigated_by),
                     pitfall.for_pain, pattern_when=extra.get("pattern_when"),
-                    caps=tuple((extra[c], cap.severity) for c, cap in enumerate(pitfall.caps)))
+                    caps=tuple((extra[c], cap.severity) for c, cap in enumerate(pitfall.caps)),
+                    rests_on=tuple(pitfall.rests_on))
                 pitfalls.append(compiled)
                 for name, text, governing in compiled.texts():
                     reads = {path for c in governing for path in c.reads}

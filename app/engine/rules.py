@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from .rulebook import Rulebook
+from .summary import rank_pitfalls
 from .vocabulary import MODELS
 from .wording import render, template_paths
 
@@ -314,7 +315,9 @@ def find_checks(rulebook: Rulebook, facts: Mapping[str, Any],
     pain_id = facts.get("context.primary_pain")
     pain = rulebook.pain_texts.get(pain_id)
     if pain is not None and not facts.get(PAIN_FLAGGED):
-        entry = _check_entry("pain-disagrees", pain.probe, pain.pain.ask or "", pain.would_change, facts, labels)
+        # It doubts the pain's practices answered as strong (4-5); those at 3 it names beside them.
+        entry = _check_entry("pain-disagrees", pain.probe, pain.pain.ask or "", pain.would_change, facts, labels,
+                             doubted_from=STRONG)
         entry["pain"] = pain_id
         entry["evidence"] = {f"answers.{q}": facts.get(f"answers.{q}") for q in pain.pain.questions}
         entry["cause_questions"] = [q for q in pain.pain.causes
@@ -343,16 +346,60 @@ def find_checks(rulebook: Rulebook, facts: Mapping[str, Any],
 
 
 def _check_entry(check_id: str, text, ask, would_change, facts: Mapping[str, Any],
-                 labels: Mapping[str, Any] | None) -> dict[str, Any]:
-    entry: dict[str, Any] = {"id": check_id, "claims": []}
+                 labels: Mapping[str, Any] | None, doubted_from: int = 3) -> dict[str, Any]:
+    entry: dict[str, Any] = {"id": check_id, "claims": [], "doubts": []}
     for name, value in (("text", text), ("ask", ask), ("would_change", would_change)):
         if value is None or isinstance(value, str):
-            entry[name] = render(value or "", facts, labels)
-            continue
-        template, claims = value.select(facts)
+            template = value or ""
+        else:
+            template, claims = value.select(facts)
+            entry["claims"] += claims
         entry[name] = render(template, facts, labels)
-        entry["claims"] += claims
+        if name == "text":
+            entry["doubts"] = doubted_answers(template, facts, doubted_from)
     return entry
+
+
+def doubted_answers(template: str, facts: Mapping[str, Any], level: int = 3) -> list[str]:
+    """The answers a check questions: those its text cites at ``level`` or more (the strengths it doubts;
+    a weak answer it cites is the ground it believes)."""
+    return [path for path in template_paths(template, facts) if path.startswith("answers.")
+            and isinstance(facts.get(path), int) and facts[path] >= level]
+
+
+MOST_HIGH = 3
+
+
+def settle_severity(rulebook: Rulebook, pitfalls: list[dict[str, Any]], checks: list[dict[str, Any]],
+                    pain_id: str | None) -> None:
+    """The severity people read, and the plan works from, once Check first is known.
+
+    A pitfall that stands on a strength Check first doubts (reports said to go out, beside projects that
+    report in their own format) is low, never one of the three: it rests on an answer to check first.
+    Then at most three are high: the three that matter most; the others high on their own read medium,
+    each saying why. The pitfall that is the stated pain is never lowered.
+    """
+    doubted: dict[str, str] = {}
+    for check in checks:
+        for path in check.get("doubts") or ():
+            doubted.setdefault(path, check["id"])
+    rests_on = {p.id: p.rests_on for p in rulebook.pitfalls}
+    for entry in pitfalls:
+        if entry.get("pain_pitfall"):
+            continue
+        cited = entry.get("evidence") or {}
+        check_id = next((doubted[f"answers.{q}"] for q in rests_on.get(entry["id"], ())
+                         if f"answers.{q}" in doubted and f"answers.{q}" in cited), None)
+        if check_id is None:
+            continue
+        entry["doubted_by"] = check_id
+        if entry["severity"] != "low":
+            entry["severity_note"] = f"{entry['severity']} on the answers, but it stands on an answer Check first doubts"
+            entry["severity"] = "low"
+    highs = [p for p in rank_pitfalls(pitfalls, pain_id) if p["severity"] == "high"]
+    for entry in highs[MOST_HIGH:]:
+        entry["severity"] = "medium"
+        entry["severity_note"] = f"high on its own, but one of {len(highs)} high: ranked below the three that matter most"
 
 
 def choose_ownership(rulebook: Rulebook, facts: Mapping[str, Any],

@@ -143,25 +143,27 @@ def cited_floor(pitfall: Mapping[str, Any]) -> int:
 
 def rank_pitfalls(pitfalls: Iterable[Mapping[str, Any]], pain_id: str | None,
                   pain_items: Iterable[str] = ()) -> list[Any]:
-    """Pitfalls in the order a reader meets them: high before medium before low; among equals, the one
-    that is the stated pain first, then those the answers show as a strong contrast (reports nobody
+    """Pitfalls in the order a reader meets them: high before medium before low; among equals, those that
+    stand on an answer Check first doubts last, the one that is the stated pain first, then those the answers show as a strong contrast (reports nobody
     decides from, tools nobody uses), then the others on the pain, then those citing the lowest answers,
     then as the rules list them."""
     items = tuple(pain_items)
     return [p for _, p in sorted(enumerate(pitfalls), key=lambda pair: (
-        SEVERITY_RANK.get(pair[1].get("severity"), 9), not pair[1].get("pain_pitfall"), not pair[1].get("pattern"),
+        SEVERITY_RANK.get(pair[1].get("severity"), 9), bool(pair[1].get("doubted_by")),
+        not pair[1].get("pain_pitfall"), not pair[1].get("pattern"),
         not _on_pain(pair[1], pain_id, items), cited_floor(pair[1]), pair[0]))]
 
 
 def top_pitfalls(result: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The three pitfalls that matter most: the three most severe, the pain's first among equals; a low
-    one never (it is something to watch, not one of the three)."""
+    one never (it is something to watch, not one of the three), nor one that stands on an answer Check
+    first doubts."""
     pain = (result.get("roadmap") or {}).get("pain") or {}
     pain_id = (result.get("context") or {}).get("primary_pain")
     ranked = rank_pitfalls(result.get("pitfalls") or [], pain_id, pain.get("items") or ())
     return [{"id": p["id"], "title": p["title"], "severity": p["severity"], "mitigation": p.get("mitigation", ""),
              "on_pain": _on_pain(p, pain_id, pain.get("items") or ()), "pattern": bool(p.get("pattern"))}
-            for p in ranked if p.get("severity") != "low"][:TOP_PITFALLS]
+            for p in ranked if p.get("severity") != "low" and not p.get("doubted_by")][:TOP_PITFALLS]
 
 
 def first_days(result: Mapping[str, Any], pain_label: str | None) -> list[dict[str, Any]]:
