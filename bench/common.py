@@ -81,3 +81,21 @@ def gunicorn(database: str, workers: int = 2, extra_env: dict | None = None):
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds (user and system) spent so far by a process and its living descendants: what a
+    server spent, which other load on a shared machine slows but does not add to (Linux; 0.0 elsewhere)."""
+    total, pending = 0.0, [pid]
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    while pending:
+        current = pending.pop()
+        try:
+            # The fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(child) for child in (task / "children").read_text().split()]
+        except (OSError, ValueError, IndexError):
+            continue
+    return total

@@ -4,8 +4,11 @@ same number of concurrent client connections, one after the other in the same ru
 Usage: python bench/http.py [--seconds 8] [--workers 2] [--clients 8] [--window 1] [--identity]
 The two alternate in windows of --window seconds, so both see the same background load.
 --identity: the clients accept no compression (Accept-Encoding: identity); by default they accept gzip.
-Also prints the rate of repeat visits that revalidate (If-None-Match, answered 304).
-Last line: results_rps=N trivial_rps=M ratio=R
+Also prints the rate of repeat visits that revalidate (If-None-Match, answered 304), and the server's CPU time
+per request of each (its workers' user and system time, read from /proc), which other load on a shared machine
+does not change as much as it changes requests per second: cpu_ratio is the trivial's CPU per request over the
+results page's.
+Last line: results_rps=N trivial_rps=M ratio=R results_cpu_ms=C trivial_cpu_ms=T cpu_ratio=Q
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import requests
-from bench.common import gunicorn, random_answers, random_context
+from bench.common import cpu_seconds, gunicorn, random_answers, random_context
 
 from app import create_app
 
@@ -92,15 +95,21 @@ def encoding_headers(args: argparse.Namespace) -> dict:
 
 
 def alternate(first: str, second: str, args: argparse.Namespace,
-              headers: dict | None = None) -> tuple[float, float, int, int]:
+              headers: dict | None = None, server_cpu: tuple[int, list[float]] | None = None) -> tuple[float, float, int, int]:
     """Load ``first`` (with ``headers``) and ``second`` in alternating windows, so both see the same background
-    load on a shared machine: (first's requests per second, second's, first's count, second's count)."""
+    load on a shared machine: (first's requests per second, second's, first's count, second's count).
+
+    ``server_cpu``: (the server's pid, a list of two) adds the server's CPU seconds spent on each to the list.
+    """
     counts, spent = [0, 0], [0.0, 0.0]
     accept = encoding_headers(args)
     for _ in range(max(1, round(args.seconds / args.window))):
         for index, (url, sent) in enumerate(((first, {**accept, **(headers or {})}), (second, accept))):
+            before = cpu_seconds(server_cpu[0]) if server_cpu else 0.0
             count, seconds = load(url, args.window, args.clients, sent)
             counts[index], spent[index] = counts[index] + count, spent[index] + seconds
+            if server_cpu:
+                server_cpu[1][index] += cpu_seconds(server_cpu[0]) - before
     return counts[0] / spent[0], counts[1] / spent[1], counts[0], counts[1]
 
 
@@ -109,19 +118,25 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         database = str(Path(tmp) / "bench.sqlite3")
         path = submitted_result(database)
-        with gunicorn(database, workers=args.workers) as (url, _proc):
+        with gunicorn(database, workers=args.workers) as (url, proc):
             session = requests.Session()
             for _ in range(20):  # warm up both endpoints in every worker
                 session.get(url + path).raise_for_status()
                 session.get(url + "/healthz").raise_for_status()
             etag = session.get(url + path).headers["ETag"]
-            results_rps, trivial_rps, results, trivial = alternate(url + path, url + "/healthz", args)
+            cpu = [0.0, 0.0]
+            results_rps, trivial_rps, results, trivial = alternate(url + path, url + "/healthz", args,
+                                                                   server_cpu=(proc.pid, cpu))
+            size = len(session.get(url + path, headers=encoding_headers(args), stream=True).raw.read())
             repeat, repeat_s = load(url + path, args.seconds / 2, args.clients, {"If-None-Match": etag}, 304,
                                     session.cookies)
     print(f"accept-encoding={encoding_headers(args)['Accept-Encoding']!r} "
           f"clients={args.clients} workers={args.workers} seconds={args.seconds:g} requests: results={results} "
-          f"trivial={trivial} repeat_visits_304={repeat} ({repeat / repeat_s:.0f}/s)")
-    print(f"results_rps={results_rps:.0f} trivial_rps={trivial_rps:.0f} ratio={results_rps / trivial_rps:.2f}")
+          f"trivial={trivial} repeat_visits_304={repeat} ({repeat / repeat_s:.0f}/s); results page {size} bytes as sent")
+    results_cpu, trivial_cpu = 1000 * cpu[0] / max(results, 1), 1000 * cpu[1] / max(trivial, 1)
+    print(f"results_rps={results_rps:.0f} trivial_rps={trivial_rps:.0f} ratio={results_rps / trivial_rps:.2f} "
+          f"results_cpu_ms={results_cpu:.2f} trivial_cpu_ms={trivial_cpu:.2f} "
+          f"cpu_ratio={trivial_cpu / results_cpu if results_cpu else 0:.2f}")
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ SMALLEST = {
     "history.py": (["--orgs", "1", "--assessments", "2", "--respondents", "1", "--requests", "2", "--workers", "1"],
                    ["dashboard_ms", "compare_ms", "trivial_ms", "population_ms"]),
     "http.py": (["--seconds", "0.2", "--window", "0.1", "--clients", "1", "--workers", "1"],
-                ["results_rps", "trivial_rps", "ratio"]),
+                ["results_rps", "trivial_rps", "ratio", "results_cpu_ms", "trivial_cpu_ms", "cpu_ratio"]),
     "api.py": (["--seconds", "0.2", "--window", "0.1", "--clients", "1", "--workers", "1"],
                ["api_rps", "trivial_rps", "ratio"]),
     "pdf.py": (["--workers", "1", "--requests", "2"],
