@@ -238,6 +238,32 @@ def test_the_page_is_rendered_once_and_keeps_a_working_csrf_token(submitted, mon
     assert "The roadmap was re-planned" not in submitted.client.get(submitted.base + "/result").text
 
 
+def test_a_browser_that_accepts_gzip_gets_the_page_compressed_with_its_own_working_token(submitted):
+    import gzip
+
+    plain = submitted.client.get(submitted.base + "/result", headers={"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in plain.headers and "Accept-Encoding" in plain.headers["Vary"]
+    packed = submitted.client.get(submitted.base + "/result", headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert packed.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed.headers["Vary"]
+    assert len(packed.data) < len(plain.data) / 3
+    page = gzip.decompress(packed.data).decode()
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    assert page.count(token) == plain.text.count(re.search(r'name="csrf-token" content="([^"]+)"',
+                                                            plain.text).group(1)) >= 2
+    assert "\x00" not in page
+    # The same page as the plain one, but for the token (signed with the time, so it may differ).
+    assert re.sub(r'(csrf-token" content|csrf_token" value)="[^"]+"', "", page) == \
+        re.sub(r'(csrf-token" content|csrf_token" value)="[^"]+"', "", plain.text)
+    form = {"csrf_token": token, **{f"target-{d.id}": "4" for d in submitted.questionnaire.dimensions}}
+    assert submitted.client.post(submitted.base + "/target", data=form).status_code == 302
+    # The compressed bytes differ from the page's: a weak ETag, and a repeat visit still gets a 304.
+    again = submitted.client.get(submitted.base + "/result", headers={"Accept-Encoding": "gzip"})  # the flash
+    etag = submitted.client.get(submitted.base + "/result", headers={"Accept-Encoding": "gzip"}).headers["ETag"]
+    assert etag.startswith('W/"') and again.status_code == 200
+    repeat = submitted.client.get(submitted.base + "/result", headers={"Accept-Encoding": "gzip", "If-None-Match": etag})
+    assert repeat.status_code == 304 and repeat.data == b""
+
+
 def test_another_browser_gets_its_own_etag_and_token(app, submitted):
     first = submitted.client.get(submitted.base + "/result")
     other = app.test_client().get(submitted.base + "/result")
