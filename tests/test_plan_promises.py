@@ -248,3 +248,27 @@ def test_a_step_says_only_what_the_answers_show():
     assert "failed go-lives" not in text
     items = {i["id"]: i for i in yaml.safe_load(text)["items"]}
     assert "every project" not in items["facilitation.service-catalogue"]["title"]
+
+
+def test_a_part_time_design_is_promised_one_ranked_list_and_its_owner_not_a_pmos_machinery(content, questionnaire):
+    """Six projects and no PMO: what to own first is one ranked list on a few criteria and the senior leader
+    who owns it, not a scoring model weighted by strategy or a PMO's mandate (round 209, case 04)."""
+    result = run_assessment(content, answers_at(questionnaire, 2, governance__prioritisation_model=1,
+                                                leadership__mandate=1),
+                            {**BASE, "org_size": "small", "active_projects": 6, "existing_pmo": "none",
+                             "primary_pain": "strategic_misalignment", "delivery_mix": "waterfall"})
+    assert result["recommendation"]["design"]["id"] == NOT_A_PMO
+    own = [o["id"] for o in result["ownership"]["own_first"]]
+    assert own[:2] == ["one-ranked-list", "list-owner"], own
+    assert not {"strategic-scoring-model", "mandate-and-sponsor", "active-sponsor"} & set(own)
+
+
+def test_no_part_time_design_hears_of_a_pmo_in_what_to_own_first(spread):
+    seen = 0
+    for seed, _answers, _context, result in spread:
+        if (result["recommendation"].get("design") or {}).get("id") != NOT_A_PMO:
+            continue
+        for entry in result["ownership"]["own_first"]:
+            seen += 1
+            assert "PMO" not in entry["title"] + entry["why"], (seed, entry["id"])
+    assert seen
