@@ -61,6 +61,63 @@ CASES = {
 }
 
 
+HEAVY_ROUTE = {"governance__stage_gates": 5, "governance__minimum_artefacts": 5, "governance__tailored_methodology": 1}
+SLIP_MAP = "Projects learn of each other's slips"
+
+# The pain read in the right direction: controls already in place and one route for all work are tiered, not
+# added to; reports nobody decides from are cut, not multiplied; no stock sentence where it is not the pain.
+DIRECTION = {
+    "slow-strict-gates-in-regulated-high-risk-work-are-tiered-not-added-to": (
+        3, HEAVY_ROUTE,
+        {"org_size": "large", "active_projects": 60, "business_units": 2, "regulated": True, "risk_profile": "high",
+         "existing_pmo": "established", "primary_pain": "weak_execution"},
+        "controlling-with-assurance", ["tiers it by risk with those who sign off", "rather than adding checks",
+                                       "not by adding checks"],
+        ["someone who checks them", "runs their gates", "can now require and check them"]),
+    "slow-strict-gates-in-ordinary-work-are-tiered-not-added-to": (
+        3, {**HEAVY_ROUTE, "governance__standards_consistency": 4},
+        {"active_projects": 30, "existing_pmo": "established", "delivery_mix": "waterfall",
+         "primary_pain": "weak_execution"},
+        "standards-office", ["tiers the existing controls by risk", "fit them to the risk"],
+        ["sets the few standards every project follows", "someone who checks them", "can now require and check"]),
+    "weak-delivery-with-no-gates-still-gets-a-few-standards": (
+        3, {"governance__stage_gates": 2, "governance__tailored_methodology": 2},
+        {"active_projects": 30, "existing_pmo": "established", "delivery_mix": "waterfall",
+         "primary_pain": "weak_execution"},
+        None, ["a few delivery standards that every project must meet"], ["tiers the existing controls"]),
+    "reports-nobody-decides-from-are-cut-not-multiplied": (
+        3, {"governance__status_reporting": 4, "tools__dashboards": 4, "analytics__decision_kpis": 2,
+            "analytics__forecast_accuracy": 2},
+        {"active_projects": 96, "business_units": 2, "regulated": True, "existing_pmo": "established",
+         "primary_pain": "poor_forecasting"},
+        None, ["cuts them to the few decisions each serves"],
+        ["which the PMO must run"]),
+    "duplicates-never-hear-of-a-fortnightly-dependency-map": (
+        2, {"analytics__dependency_tracking": 1},
+        {"active_projects": 31, "business_units": 2, "existing_pmo": "none", "primary_pain": "duplicate_work"},
+        None, [], [SLIP_MAP]),
+    "conflicts-over-people-never-hear-of-a-fortnightly-dependency-map": (
+        2, {"analytics__dependency_tracking": 1},
+        {"active_projects": 31, "existing_pmo": "informal", "primary_pain": "resource_conflicts"},
+        None, [], [SLIP_MAP]),
+    "slipping-dates-with-untracked-dependencies-keep-the-map": (
+        3, {"analytics__dependency_tracking": 1},
+        {"active_projects": 31, "existing_pmo": "informal", "primary_pain": "poor_forecasting"},
+        None, [SLIP_MAP], []),
+    "a-lean-office-retires-the-gates-answered-as-in-place": (
+        3, {"governance__stage_gates": 4},
+        {"active_projects": 23, "business_units": 2, "delivery_mix": "agile", "risk_profile": "low",
+         "existing_pmo": "established", "primary_pain": "weak_execution"},
+        "lean-portfolio-office", ["stage gates (level 4) give way to a few guardrails"], ["adds no stage gates"]),
+    "a-lean-office-with-no-gates-adds-none-and-no-templates-first": (
+        2, {"governance__stage_gates": 1},
+        {"active_projects": 21, "delivery_mix": "agile", "risk_profile": "medium",
+         "primary_pain": "poor_forecasting"},
+        "lean-portfolio-office", ["adds no stage gates"], ["give way", TEMPLATES_FIRST]),
+}
+CASES.update(DIRECTION)
+
+
 def said_in(result) -> str:
     rec = result["recommendation"]
     design = rec["design"]
@@ -118,3 +175,11 @@ def test_every_reason_the_comparison_gives_is_backed_by_the_answers(content, que
                  for row in model_rows(result)):
             pytest.fail("a blocker the answers do not show")
     assert checked > 500
+
+
+def test_the_forecasting_pain_beside_reports_nobody_acts_on_argues_for_fewer_reports(content, questionnaire):
+    levels, overrides, changes = DIRECTION["reports-nobody-decides-from-are-cut-not-multiplied"][:3]
+    result = run_assessment(content, answers_at(questionnaire, levels, **overrides), {**BASE, **changes})
+    said = [r["text"] for entry in result["recommendation"]["ranking"] for r in entry["reasons"]
+            if r["rule"] == "pain-poor-forecasting"]
+    assert said and all("not more reports" in text for text in said), said

@@ -20,7 +20,7 @@ CASES = {
     # id: (levels, answer overrides, context changes, expected design, words it must use, words it must not)
     "agile-saas-tribes": (3, {}, {"delivery_mix": "agile", "risk_profile": "low", "business_units": 6,
                                   "active_projects": 40, "org_size": "large", "primary_pain": "poor_forecasting"},
-                          "lean-portfolio-office", ["adds no stage gates", "quarterly planning", "6 business units"],
+                          "lean-portfolio-office", ["stage gates (level 3) give way to a few guardrails", "quarterly planning", "6 business units"],
                           ["sets the standards every project follows"]),
     "misaligned-without-authority": (2, {"leadership__prioritisation_influence": 1},
                                      {"primary_pain": "strategic_misalignment", "active_projects": 30},
