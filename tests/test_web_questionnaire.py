@@ -307,3 +307,14 @@ def test_changing_an_answer_from_the_review_returns_to_it(respondent):
     text = visible_text(respondent.client.get(respondent.base + "/review").text)
     assert f"{question.short_name} Level 4 {question.label(4)}" in text
     assert "Back to review" not in visible_text(respondent.client.get(respondent.base + "/d/tools").text)
+
+
+def test_the_profiles_error_summary_lists_the_problems_in_the_order_of_the_questions(app, respondent):
+    """A wrong number in the second question is listed second, not after every unanswered question."""
+    response = respondent.post("/context", {"active_projects": "-5", "regulated": "maybe", "action": "next"})
+    assert response.status_code == 400
+    summary = re.search(r"<div[^>]*data-error-summary>(.*?)</div>", response.text, flags=re.S).group(1)
+    linked = re.findall(r'<a href="#field-([a-z_]+)">', summary)
+    order = [f.key for f in app.extensions["pmo_content"].default_questionnaire.context]
+    assert linked == order
+    assert "“-5” is not one" in re.findall(r"<li>(.*?)</li>", summary)[order.index("active_projects")]

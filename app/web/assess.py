@@ -15,7 +15,7 @@ from .access import attachable_orgs, client_address, load_response, load_snapsho
 from .answering import STEPS, Flow, answer_dimension, progress, review_page, save_json_answers
 from .current import content, public_url
 from .errors import error_response
-from .params import parse_context_form
+from .params import context_errors, parse_context_form
 from . import renders
 from .reports import prerender_self_report
 
@@ -88,7 +88,8 @@ def context_page(token: str):
                 store.save_context(db, response["id"], parsed, step="context")
             values.update(parsed)
             values.update({k: request.form.get(k) for k in invalid})
-            return _render_context(token, questionnaire, response, values, {**missing, **invalid}, status=400)
+            return _render_context(token, questionnaire, response, values,
+                                   context_errors(questionnaire, missing, invalid), status=400)
         target = flow.neighbour("context", action)
         stay = missing and action == "next"
         store.save_context(db, response["id"], parsed,

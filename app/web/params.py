@@ -244,6 +244,13 @@ def parse_context_form(questionnaire: Questionnaire, form) -> tuple[dict, dict[s
     return parsed, missing, errors
 
 
+def context_errors(questionnaire: Questionnaire, missing: dict[str, str], invalid: dict[str, str]) -> dict[str, str]:
+    """The profile form's problems in the order its questions are asked: the error summary lists them as
+    the person meets them on the page (a wrong number second, not after every unanswered question)."""
+    found = {**missing, **invalid}
+    return {f.key: found[f.key] for f in questionnaire.context if f.key in found}
+
+
 def _number_message(label: str, raw: str, low: int | None, high: int | None) -> str:
     if low is not None and high is not None:
         wanted = f"a whole number from {low:,} to {high:,}"

@@ -26,7 +26,7 @@ from .audit import audited
 from .current import content, public_url
 from .errors import error_response
 from .messages import refusal
-from .params import parse_context_form, parse_int, parse_level, start_date_from
+from .params import context_errors, parse_context_form, parse_int, parse_level, start_date_from
 from .periods import SAME_PERIOD_LABEL, next_free_period, period_problem
 from .result_pages import replan_from_form, report_downloads, result_context, roadmap_csv_response
 
@@ -66,7 +66,7 @@ def create(org_id: int):
         form = {k: request.form.get(k, "") for k in form}
         form["period"] = " ".join(form["period"].split()) or next_free_period(db, org_id)
         parsed, missing, invalid = parse_context_form(questionnaire, request.form)
-        errors = {**missing, **invalid}
+        errors = context_errors(questionnaire, missing, invalid)
         values.update({k: request.form.get(k) for k in invalid})
         values.update(parsed)
         if not form["title"].strip():
@@ -162,6 +162,7 @@ def _console(workshop: dict) -> dict:
             "screen_label": lambda screen: screens.label(screen, questionnaire, summary["rounds"]),
             "open_round": next((r for r in summary["rounds"] if r["open"]), None),
             "answer_count": sum(p["answered"] for p in people), "show_answers": show_answers,
+            "discussion_shown": screens.QUESTIONS_SHOWN,
             "idle_minutes": IDLE_MINUTES, "joins": joins_per_minute(people),
             "beyond_headcount": max(0, len(people) - workshop["expected_headcount"])
             if workshop["expected_headcount"] else 0}
