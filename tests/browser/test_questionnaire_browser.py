@@ -92,6 +92,12 @@ def test_questionnaire_page_fits_a_phone_screen(server, phone):
     phone.goto(server.url + "/")
     phone.get_by_role("button", name="Start the assessment").click()
     phone.goto(phone.input_value("#resume-link") + "/d/analytics")
+    # The page opens at its top: the question's #fragment put in the address while loading made Chromium
+    # scroll to the question once loading ended, hiding "Question n of 50" above it.
+    phone.wait_for_load_state("load")
+    phone.wait_for_timeout(1000)  # the browser's own scroll to a fragment comes after the load event
+    assert phone.evaluate("location.hash").startswith("#analytics.")
+    assert phone.evaluate("scrollY") == 0 and phone.locator("[data-pager-position]").bounding_box()["y"] >= 0
     overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
     phone.locator("fieldset.question").first.locator("label").nth(2).tap()

@@ -40,6 +40,15 @@
     return 0;
   }
 
+  // The question's #fragment keeps its place on a reload. Put in the address before the page has loaded,
+  // Chromium scrolls to it when loading ends, hiding the "Question n of 50" line above it: wait till then.
+  function remember(hash) {
+    if (document.readyState === "complete") { history.replaceState(null, "", hash); return; }
+    window.addEventListener("load", function () {
+      setTimeout(function () { history.replaceState(null, "", location.pathname + location.search + hash); }, 0);
+    }, { once: true });
+  }
+
   function show(i, moved) {
     index = Math.max(0, Math.min(steps.length - 1, i));
     steps.forEach(function (q, n) { q.hidden = n !== index; });
@@ -50,7 +59,7 @@
     backButton.textContent = index === 0 ? labels.back : "Back";
     nextButton.textContent = index === steps.length - 1 ? labels.next : "Next";
     form.classList.toggle("on-first", index === 0);
-    if (history.replaceState) { history.replaceState(null, "", "#" + (isNote ? "note" : q.id)); }
+    if (history.replaceState) { remember("#" + (isNote ? "note" : q.id)); }
     if (moved) {
       window.scrollTo(0, 0);
       var title = q.querySelector(isNote ? "label" : "legend");
