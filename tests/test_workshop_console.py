@@ -300,3 +300,27 @@ def test_the_projectors_radar_leaves_areas_nobody_answered_off_its_lines(app, fa
     medians = re.search(r'<polygon points="([^"]*)"[^>]*data-medians', page).group(1)
     assert len(medians.split()) == 1, "one area answered: one point, none drawn at the centre"
     assert "1 of 5 capability areas have answers" in visible_text(page)
+
+
+def test_the_console_opens_the_most_disputed_questions_and_folds_the_rest_and_each_record_form(app, fay, workshop):
+    """Fifty open consensus forms made the console 29 screens long on a phone: the questions the projector
+    steps through stay open, the others fold under a count, and each form folds under one line that says
+    what the room agreed."""
+    from app.web.screens import QUESTIONS_SHOWN
+    from tests.workshop_helpers import seed_room
+
+    seed_room(app, workshop.org_id, workshop.id, people=6)
+    first = question_ids(app)[0]
+    assert fay.post(workshop.base + "/consensus", {"question_id": first, "level": "3", "note": "as agreed"}
+                    ).status_code == 302
+    page = fay.client.get(workshop.base).text
+    cards = page.count('class="card mb-2 discussion-card"')
+    more = page.split("data-more-discussion>", 1)
+    assert cards == len(question_ids(app)) and len(more) == 2
+    assert more[0].count('class="card mb-2 discussion-card"') == QUESTIONS_SHOWN
+    assert re.search(r"<summary>(\d+) more questions, where the room agrees more</summary>", more[1]).group(1) == str(
+        cards - QUESTIONS_SHOWN)
+    forms = re.findall(r'<details class="mt-1 consensus-fold"[^>]*>\s*<summary[^>]*>(.*?)</summary>\s*<form', page,
+                       flags=re.S)
+    assert len(forms) == cards
+    assert "Agreed: level 3 · as agreed (change)" in forms and "Record the level the room agreed" in forms
