@@ -114,3 +114,28 @@ def test_work_for_minor_reasons_waits_beyond_the_first_90_days(content, level, o
         assert ({"pain", "foundation", "setup", "prerequisite", "own", "weak"} & set(item["drivers"])
                 or serious), (item["id"], item["reasons"])
         assert set(item["drivers"]) - {"target"}, (item["id"], item["reasons"])
+
+
+PAINS = ("duplicate_work", "poor_forecasting", "weak_execution", "resource_conflicts", "strategic_misalignment")
+
+
+@pytest.mark.parametrize("pmo", ("established", "informal"))
+@pytest.mark.parametrize("pain", PAINS)
+def test_a_pain_answered_in_place_gets_its_evidence_check_as_first_work(content, pain, pmo):
+    """The pain's own practices and their likely causes answered at 5: the plan had no work on it ('the plan
+    has no work on it yet', round 209); its first work now tests those answers with evidence."""
+    rules = content.rulebook.pains[pain]
+    overrides = {q.replace(".", "__"): 5 for q in (*rules.questions, *rules.causes)}
+    result = assess(content, 4, overrides,
+                    {"org_size": "large", "active_projects": 52, "business_units": 3, "existing_pmo": pmo,
+                     "primary_pain": pain})
+    roadmap = result["roadmap"]
+    lead = roadmap["pain"]["lead"]
+    assert lead is not None and pain in content.roadmap.items[lead].verifies
+    item = listed_first(roadmap).get(lead)
+    assert item is not None, sorted(starting_early(roadmap))
+    assert item["raises"] == [], "it raises nothing until the evidence shows the real level"
+    assert any("tests the answers behind the main pain" in r for r in item["reasons"])
+    pitfall = next((p for p in result["pitfalls"] if p.get("for_pain")), None)
+    if pitfall is not None:  # the pitfall on the pain calls it in the roadmap, not 'no work on it yet'
+        assert lead in pitfall["roadmap_items"] and not pitfall["plan_note"]

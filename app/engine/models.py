@@ -627,6 +627,12 @@ class Improvement(Strict):
                     "pilots shape a standard's rollout and are pointless after it.")
     setup_only: bool = Field(default=False, description="Planned only as the set-up of its models (a structure "
                                                         "such as local PMO leads), never for a target alone.")
+    verifies: list[PainId] = Field(
+        default_factory=list,
+        description="The pains whose answers this step tests with evidence (Check first made a step): where the "
+                    "answers show a pain's own practices in place and the plan has no other work on it, this is its "
+                    "first work, in the first 90 days. It raises nothing until the evidence shows the real level, "
+                    "so it is never planned for its practices.")
     early: bool = Field(default=False, description="Shapes the changes that follow it (co-design, pilots): when "
                                                    "planned, it starts with the first work, not after the rollout.")
     effort_weeks: float = Field(gt=0, le=100, description="Person-weeks of work for a medium organisation.")

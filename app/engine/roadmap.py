@@ -382,7 +382,9 @@ class _Planner:
             condition = conditions.get(item_id)
             holds = applies[item_id] = condition is None or condition.matches(facts)
             # A practice its title names may show the work done already (decision rights published).
-            needed[item_id] = holds and bool(out) and not (done_at and self.shown_done(items[item_id]))
+            # An evidence check raises nothing until the evidence shows the real level (choose_check plans it).
+            needed[item_id] = holds and bool(out) and not (done_at and self.shown_done(items[item_id])) and (
+                not items[item_id].verifies)
 
     def gaps(self, item: Improvement) -> tuple[tuple[str, int | None, int], ...]:
         """The practices this item would raise that are below its level: (question, now, to)."""
@@ -509,6 +511,8 @@ class _Planner:
             self.choose_cause(plan.pain)
             self.add_prerequisites()
             self.add_steps()
+        if plan.pain is not None and not self.pain_items:  # nothing on the pain yet: test its answers first
+            self.choose_check()
         # The first step of each set-up (the model's, the oversight's) comes with the pain.
         for target in (plan.model, plan.oversight):
             steps = [i for i, d in self.drivers.items() if target and target in self.roadmap.items[i].setup_for
@@ -595,6 +599,17 @@ class _Planner:
             self.pain_items.append(item_id)
         if not pool:
             self.choose_cause(pain)
+
+    def choose_check(self) -> None:
+        """Where the plan has no work on the pain (its own practices and their likely causes are answered in
+        place), its first work is the evidence check Check first asks for, made a step: the plan never says
+        'no work on it yet' beside the pain the organisation named."""
+        for item_id, item in self.roadmap.items.items():
+            if self.plan.pain_id in item.verifies and self.applies(item_id):
+                self.add(item_id, "pain", f"tests the answers behind the main pain, {self.plan.pain.label}, "
+                                          "with evidence before more is planned on it")
+                self.pain_items.append(item_id)
+                return
 
     def next_step(self, question: str) -> str | None:
         """The first needed improvement that raises this practice, at most two levels above today."""
@@ -1397,7 +1412,8 @@ class _Planner:
         item = self.roadmap.items[item_id]
         drivers = self.drivers[item_id]
         # From the level the practice stands at when the item starts: 1 -> 3 first, then 3 -> 4.
-        practices = [self.practice(q, self.level_before(item_id, q), to) for q, _now, to in self.gaps(item)]
+        practices = [] if item.verifies else [
+            self.practice(q, self.level_before(item_id, q), to) for q, _now, to in self.gaps(item)]
         raised = "; ".join(
             f"{p['name']}: {'unknown (you answered don’t know; check first)' if p['from'] is None else 'level ' + str(p['from'])}"
             f" → {p['to']}" for p in practices)
