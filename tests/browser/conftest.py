@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -19,6 +20,7 @@ from werkzeug.serving import make_server
 from app import store
 from app.demo import create_demo
 from tests.conftest import FAST_PASSWORD_METHOD
+from tests.helpers import Respondent
 
 
 CHROMIUM = os.environ.get("PMO_CHROMIUM", "/usr/bin/chromium")
@@ -90,6 +92,22 @@ class LiveServer:
     def stop(self):
         self.server.shutdown()
         self.thread.join(timeout=5)
+
+
+@contextmanager
+def served_result(make_app, questionnaire, folder: Path):
+    """A self-assessment submitted on an app of its own (each answer 1 + its id's character codes modulo 4),
+    served live: yields the address of its result page, for a module whose tests only read it."""
+    app = make_app(folder / "browser.sqlite3", TESTING=False, SECRET_KEY="browser")
+    respondent = Respondent(app.test_client(), questionnaire)
+    respondent.fill_context()
+    respondent.answer_all(lambda q: 1 + sum(map(ord, q.id)) % 4)
+    assert respondent.submit().status_code == 302
+    live = LiveServer(app)
+    try:
+        yield f"{live.url}/r/{respondent.token}/result"
+    finally:
+        live.stop()
 
 
 @pytest.fixture

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 import subprocess
+from types import SimpleNamespace
 from xml.etree import ElementTree
 
 import pytest
 
+from tests.browser.conftest import PAGE_TIMEOUT_MS, served_result
 from tests.helpers import Respondent
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -119,38 +121,50 @@ def test_printed_report_has_no_overlapping_text_and_no_split_card(server, page, 
     assert page.watch.errors() == [] and page.watch.outside_requests() == []
 
 
-def test_printed_result_page_keeps_cards_whole_and_prints_no_controls(server, page, result_token, tmp_path):
-    page.goto(f"{server.url}/r/{result_token}/result")
-    page.wait_for_selector("#radar svg", state="attached")
-    pages, words = printed(page, tmp_path, "result")
-    text = " ".join(pages)
+@pytest.fixture(scope="module")
+def printed_result(make_app, questionnaire, browser, tmp_path_factory):
+    """The result page printed once for the tests that read its print (they change nothing): its printed
+    pages and words, the headings the page shows, and the cards the print layout splits. One load and one
+    print instead of three (a print of the result page is several seconds of Chromium's CPU)."""
+    folder = tmp_path_factory.mktemp("printed-result")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        with served_result(make_app, questionnaire, folder) as url:
+            page = context.new_page()
+            page.set_default_timeout(PAGE_TIMEOUT_MS)
+            page.goto(url)
+            page.wait_for_selector("#radar svg", state="attached")
+            headings = page.evaluate("""() => [...document.querySelectorAll('main h2, main h3, main h4')]
+                .map(h => h.textContent.replace(/\\s+/g, ' ').trim()).filter(t => t.length > 3)""")
+            pages, words = printed(page, folder, "result")
+            return SimpleNamespace(pages=pages, words=words, headings=headings,
+                                   split=cards_split(page, ".card", DEFAULT_PAGE))
+    finally:
+        context.close()
+
+
+def test_printed_result_page_keeps_cards_whole_and_prints_no_controls(printed_result):
+    text = " ".join(printed_result.pages)
     assert "Re-plan the roadmap" not in text and "Download" not in text and "Sign in" not in text
-    assert cards_split(page, ".card", DEFAULT_PAGE) == []
-    assert overlapping(words) == []
+    assert printed_result.split == []
+    assert overlapping(printed_result.words) == []
 
 
-def test_no_printed_page_of_the_result_ends_with_a_heading(server, page, result_token, tmp_path):
+def test_no_printed_page_of_the_result_ends_with_a_heading(printed_result):
     """A heading stays with what it heads: none is the last thing on a printed page (issue 24 §5)."""
-    page.goto(f"{server.url}/r/{result_token}/result")
-    page.wait_for_selector("#radar svg", state="attached")
-    headings = page.evaluate("""() => [...document.querySelectorAll('main h2, main h3, main h4')]
-        .map(h => h.textContent.replace(/\\s+/g, ' ').trim()).filter(t => t.length > 3)""")
-    pages, _words = printed(page, tmp_path, "result-headings")
-    pages = [p for p in pages if p]
+    pages = [p for p in printed_result.pages if p]
     print(f"{len(pages)} printed pages; last words: " + " | ".join(p[-40:] for p in pages))
-    stranded = [(number + 1, h) for number, text in enumerate(pages[:-1]) for h in headings if text.endswith(h)]
+    stranded = [(number + 1, h) for number, text in enumerate(pages[:-1]) for h in printed_result.headings
+                if text.endswith(h)]
     assert stranded == [], f"headings alone at the foot of a page: {stranded}"
 
 
-def test_no_printed_page_of_the_result_is_left_mostly_empty(server, page, result_token, tmp_path):
+def test_no_printed_page_of_the_result_is_left_mostly_empty(printed_result):
     """Every printed page but the last is at least half filled: the summary's end no longer forces a page
     break after 'Check first', and a long column of cards no longer leaves a page mostly blank (issue 24, C)."""
-    page.goto(f"{server.url}/r/{result_token}/result")
-    page.wait_for_selector("#radar svg", state="attached")
-    pages, words = printed(page, tmp_path, "result-fill")
     a4_height = 842  # points
     lowest: dict[int, float] = {}
-    for number, box, _text in words:
+    for number, box, _text in printed_result.words:
         lowest[number] = max(lowest.get(number, 0.0), box[3])
-    filled = [round(lowest.get(n, 0.0) / a4_height, 2) for n in range(len([p for p in pages if p]))]
+    filled = [round(lowest.get(n, 0.0) / a4_height, 2) for n in range(len([p for p in printed_result.pages if p]))]
     assert all(share >= 0.5 for share in filled[:-1]), f"share of each page filled: {filled}"
