@@ -239,3 +239,15 @@ def test_the_unit_tabs_tables_fit_a_phone_with_every_column_on_screen(page, demo
         page.screenshot(path=os.path.join(SHOTS, "unit-assessments-390.png"))
     page.set_viewport_size({"width": 1366, "height": 768})  # a laptop keeps the ordinary table with its header
     expect(page.locator("[data-delta-table] thead th", has_text="Target").first).to_be_visible()
+
+
+def test_the_units_side_by_side_keep_each_period_on_one_line_beside_long_design_names(page, demo):
+    """The design's name takes the last column's room: a period never breaks into '2026-' over 'Q4'."""
+    page.set_viewport_size({"width": 1366, "height": 768})
+    sign_in(page, demo)
+    page.goto(f"{demo['base']}/orgs/{demo['org_id']}")
+    cells = page.locator("[data-units-table] [data-unit-period]")
+    assert cells.count() >= 2
+    lines = page.evaluate("""() => [...document.querySelectorAll('[data-units-table] [data-unit-period]')].map(c => {
+        const r = document.createRange(); r.selectNodeContents(c); return r.getClientRects().length; })""")
+    assert lines == [1] * cells.count(), lines
