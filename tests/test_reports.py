@@ -178,6 +178,23 @@ def test_xlsx_summary_has_a_native_radar_of_the_scores_and_target(self_case, sel
     assert values(series[1].val.numRef.f) == [result["roadmap"]["target"].get(d) for d in result["scores"]]
 
 
+def test_xlsx_summary_rows_are_as_tall_as_their_wrapped_text(self_case, self_book):
+    """A first-90-days change, a design's name or a profile question longer than its column wraps onto more
+    lines and its row grows with it (a row one line high let the second line overlap the next row)."""
+    sheet = self_book["Summary"]
+    _result, report = self_case
+    wanted = {item["title"] for item in report["first_days"]} | {q["label"] for q in report["profile"]} | {
+        m["title"] + " — recommended" for m in report["recommendation"]["compare"] if m["chosen"]}
+    checked = 0
+    for row in sheet.iter_rows(min_col=1, max_col=1):
+        cell = row[0]
+        if cell.value in wanted and len(cell.value) > 34:
+            height = sheet.row_dimensions[cell.row].height or 15
+            assert height >= 15 * -(-len(cell.value) // 34), (cell.value, height)
+            checked += 1
+    assert checked >= 3
+
+
 def test_xlsx_answers_equal_the_results(self_case, self_book):
     result, _report = self_case
     rows = sheet_rows(self_book["Answers"])

@@ -57,6 +57,18 @@ def write_cell(sheet, row: int, col: int, value: Any, fmt: Mapping[str, Any]) ->
         sheet.write_string(row, col, guard_formula(str(value)), fmt["text"])
 
 
+# Row height of one line of the default 11-point font, in points; a column's width is about that many characters.
+LINE = 15
+
+
+def fit_row(sheet, row: int, *cells: tuple[str, float]) -> None:
+    """Make a row tall enough for its wrapped text, given (text, column width in characters) per cell: a
+    viewer keeps a row written by the workbook one line high, so two lines overlapped the next row."""
+    lines = max((sum(max(1, -(-len(part) // max(1, int(width * 0.95)))) for part in str(text).split("\n"))
+                 for text, width in cells if text), default=1)
+    sheet.set_row(row, LINE * min(lines, 12))
+
+
 def _as_date(value: Any) -> Any:
     """An ISO date string as a date; anything else as it is."""
     if isinstance(value, str) and len(value) == 10:
@@ -156,7 +168,7 @@ def _summary_sheet(book, report: Mapping[str, Any], fmt: Mapping[str, Any]) -> N
         row += 1
         write_cell(sheet, row, 0, entry["label"], {**fmt, "text": fmt["label"]})
         sheet.merge_range(row, 1, row, 4, guard_formula(entry["value"]), fmt["text"])
-        sheet.set_row(row, 30)
+        fit_row(sheet, row, (entry["label"], 34 * 0.9), (entry["value"], 58))  # the label is bold
 
     notes = [a for a in report["areas"] if a["note"]]
     if notes:
@@ -166,17 +178,20 @@ def _summary_sheet(book, report: Mapping[str, Any], fmt: Mapping[str, Any]) -> N
             row += 1
             write_cell(sheet, row, 0, area["title"], {**fmt, "text": fmt["label"]})
             sheet.merge_range(row, 1, row, 4, guard_formula(area["note"]), fmt["text"])
-            sheet.set_row(row, 45)
+            fit_row(sheet, row, (area["note"], 58))
 
     row += 2
     sheet.write_string(row, 0, "Model fit", fmt["section"])
     # The recommended model's row names the design; a model the design borrows from says what it takes.
     for entry in rec.get("compare") or []:
         row += 1
-        write_cell(sheet, row, 0, entry["title"] + (" — recommended" if entry["chosen"] else ""), fmt)
+        name = entry["title"] + (" — recommended" if entry["chosen"] else "")
+        write_cell(sheet, row, 0, name, fmt)
         write_cell(sheet, row, 1, entry["fit"] if entry["eligible"] else entry["fit_text"], fmt)
-        if entry.get("in_design"):
-            sheet.merge_range(row, 2, row, 5, guard_formula(f"In the design: {entry['in_design']}"), fmt["text"])
+        how = f"In the design: {entry['in_design']}" if entry.get("in_design") else ""
+        if how:
+            sheet.merge_range(row, 2, row, 5, guard_formula(how), fmt["text"])
+        fit_row(sheet, row, (name, 34), (how, 106))
     row += 2
     sheet.write_string(row, 0, "First 90 days", fmt["section"])
     row += 1
@@ -188,6 +203,7 @@ def _summary_sheet(book, report: Mapping[str, Any], fmt: Mapping[str, Any]) -> N
         write_cell(sheet, row, 1, item["start"], fmt)  # real dates, as on the Roadmap sheet
         write_cell(sheet, row, 2, item["end"], fmt)
         write_cell(sheet, row, 3, item["owner"], fmt)
+        fit_row(sheet, row, (item["title"], 34), (item["owner"], 12))
     if report.get("benchmark"):  # the quarters are on their own sheet
         row += 2
         sheet.write_string(row, 0, "Pooled benchmark", fmt["section"])
