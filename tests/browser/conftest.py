@@ -151,19 +151,23 @@ def demo(live_app, server, demo_template):
     return {**found, "base": server.url, "app": live_app}
 
 
-def sign_in(page, demo):
-    """Sign the page's browser in as the demo's owner: a session started on the server as the sign-in form
-    starts one, and its signed cookie given to the browser, without loading the sign-in page, posting it and
+def sign_in_as(page, app, base: str, email: str) -> None:
+    """Sign the page's browser in as this user: a session started on the server as the sign-in form starts
+    one, and its signed cookie given to the browser, without loading the sign-in page, posting it and
     loading the organisations it leads to (about a second of CPU each time). The form itself is walked in
-    a browser by the accessibility site, the keyboard tests' live view and the workshop's facilitator."""
-    app = demo["app"]
+    a browser by the accessibility site and the keyboard tests' live view."""
     with app.app_context():
         from app.db import get_db
         db = get_db()
-        session_id = store.start_session(db, store.user_by_email(db, demo["email"])["id"])
-    page.context.add_cookies([{"name": app.config["SESSION_COOKIE_NAME"], "url": demo["base"], "httpOnly": True,
+        session_id = store.start_session(db, store.user_by_email(db, email)["id"])
+    page.context.add_cookies([{"name": app.config["SESSION_COOKIE_NAME"], "url": base, "httpOnly": True,
                                "sameSite": "Lax",
                                "value": app.session_interface.get_signing_serializer(app).dumps({"sid": session_id})}])
+
+
+def sign_in(page, demo):
+    """Sign the page's browser in as the demo's owner (see sign_in_as)."""
+    sign_in_as(page, demo["app"], demo["base"], demo["email"])
 
 
 class PageWatch:

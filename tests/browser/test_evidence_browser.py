@@ -85,7 +85,7 @@ def test_the_facilitator_sets_importance_per_area_in_the_console_on_a_phone_and_
                           ("1920", PROJECTOR)):
         page = new_page(browser, options)
         try:
-            sign_in(page, server.url)
+            sign_in(page, server)
             page.goto(server.url + workshop["base"])
             section = page.locator("#importance")
             tools = section.get_by_label("Tools", exact=True)

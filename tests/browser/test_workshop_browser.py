@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 from playwright.sync_api import expect
 
 from app import store
-from tests.browser.conftest import PageWatch
+from tests.browser.conftest import PageWatch, sign_in_as
 from tests.helpers import FULL_CONTEXT
 from tests.workshop_helpers import seed_room
 
@@ -60,12 +60,9 @@ def new_page(browser, options: dict, storage_state=None):
     return page
 
 
-def sign_in(page, url: str) -> None:
-    page.goto(url + "/login")
-    page.get_by_label("Email").fill(EMAIL)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/orgs$"))
+def sign_in(page, server) -> None:
+    """Sign the facilitator in (by a session's cookie: see tests/browser/conftest.py)."""
+    sign_in_as(page, server.app, server.url, EMAIL)
 
 
 def join(phone, url: str, workshop: dict, role: str = "Exec") -> None:
@@ -78,7 +75,7 @@ def join(phone, url: str, workshop: dict, role: str = "Exec") -> None:
 def run_from_a_laptop(server, browser):
     """The facilitator signed in on a laptop, and the projector's window in the same session."""
     facilitator = new_page(browser, {"viewport": {"width": 1366, "height": 768}})
-    sign_in(facilitator, server.url)
+    sign_in(facilitator, server)
     return facilitator, new_page(browser, PROJECTOR, storage_state=facilitator.context.storage_state())
 
 
@@ -300,7 +297,7 @@ def test_the_facilitator_removes_a_ghost_and_the_counts_change(server, browser):
     seed_room(server.app, workshop["org_id"], workshop["id"], people=4, submit=False)
     facilitator = new_page(browser, {"viewport": {"width": 1366, "height": 768}})
     try:
-        sign_in(facilitator, server.url)
+        sign_in(facilitator, server)
         facilitator.goto(server.url + workshop["base"])
         people = facilitator.locator("tr[data-participant]")
         assert people.count() == 4 and facilitator.inner_text("[data-count=joined]") == "4"
@@ -371,7 +368,7 @@ def test_the_participants_table_on_a_phone_scrolls_inside_a_labelled_region_and_
     seed_room(server.app, workshop["org_id"], workshop["id"], people=4, submit=False)
     facilitator = new_page(browser, PHONE)
     try:
-        sign_in(facilitator, server.url)
+        sign_in(facilitator, server)
         facilitator.goto(server.url + workshop["base"])
         region = facilitator.get_by_role("region", name="Participants table", exact=True)
         expect(region).to_have_attribute("tabindex", "0")
@@ -409,7 +406,7 @@ def test_a_closed_workshops_result_on_a_phone_cuts_no_column_of_the_rooms_tables
         db.close()
     phone = new_page(browser, PHONE)
     try:
-        sign_in(phone, server.url)
+        sign_in(phone, server)
         phone.goto(server.url + workshop["base"] + "/report")
         cells = phone.evaluate("""() => [...document.querySelectorAll(
             '[data-disagreement] tbody td, [data-role-medians] tbody td, [data-role-medians] tbody th')]
