@@ -344,6 +344,14 @@ def test_the_organisation_report_files_are_the_roll_up(units_world):
     titles = [s.shapes.title.text for s in deck.slides if s.shapes.title is not None]
     assert "The units side by side" in titles and "Pitfalls across the units" in titles
     assert not any(t.startswith("Recommended design") for t in titles)
+    # Each unit's recommendation is named by its design on the units' slide, as on the page and in the PDF.
+    side = next(s for s in deck.slides if s.shapes.title is not None and s.shapes.title.text == "The units side by side")
+    table = next(shape.table for shape in side.shapes if shape.has_table)
+    designs = next([c.text for c in r.cells] for r in table.rows if r.cells[0].text == "Recommended design")
+    latest = {"Retail": units_world.a["retail-q2"], "Platforms": units_world.a["platforms-q1"]}
+    headers = [c.text for c in table.rows[0].cells]
+    for name, assessment in latest.items():
+        assert designs[headers.index(name)] == assessment.result["summary"]["design"]["label"]
     csv_text = units_world.member.get(base + ".csv?table=units").text
     assert "Organisation mean" in csv_text
     pdf = units_world.member.get(base + ".pdf")

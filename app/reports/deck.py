@@ -412,7 +412,9 @@ def _rollup_slides(deck: Deck, rollup: Mapping[str, Any]) -> None:
              format_score(rollup["minimum"][d])) for d, title in rollup["areas"].items()]
     rows.append(("Overall", *[format_score(u["overall"]) for u in units], format_score(rollup["mean"]["overall"]),
                  format_score(rollup["minimum"]["overall"])))
-    table_h = Pt(14 * 2.2) * (len(rows) + 1)
+    # Each unit's recommendation named as the page and the PDF name it: its design (a long name wraps).
+    rows.append(("Recommended design", *[u.get("design") or u["model"] or "–" for u in units], "", ""))
+    table_h = Pt(14 * 2.2) * (len(rows) + 1) + Pt(14 * 1.2) * 4
     deck.table(slide, headers, rows, [2.4, *[1.2] * len(units), 1.1, 1.1], size=14)
     if rollup["federated"]["text"]:
         deck.text_box(slide, [rollup["federated"]["text"]], top=deck.body_top + table_h + Inches(0.2),
