@@ -136,6 +136,9 @@ def test_a_pain_answered_in_place_gets_its_evidence_check_as_first_work(content,
     assert item is not None, sorted(starting_early(roadmap))
     assert item["raises"] == [], "it raises nothing until the evidence shows the real level"
     assert any("tests the answers behind the main pain" in r for r in item["reasons"])
+    said = next(i for i in result["summary"]["first_90_days"] if i["id"] == lead)
+    label = content.rulebook.pains[pain].label
+    assert f"tests your answers on your main pain, {label}, with evidence" in str(said), said
     pitfall = next((p for p in result["pitfalls"] if p.get("for_pain")), None)
     if pitfall is not None:  # the pitfall on the pain calls it in the roadmap, not 'no work on it yet'
         assert lead in pitfall["roadmap_items"] and not pitfall["plan_note"]

@@ -96,6 +96,10 @@ def reader_reasons(item: Mapping[str, Any], pain_label: str | None = None, limit
     if "pain" in drivers and pain_label:
         out.append(f"works on your main pain: {pain_label}")
     for reason in item.get("reasons") or []:
+        if reason.startswith("tests the answers behind the main pain"):  # Check first made a step: say so
+            out[:1] = ["tests your answers on " + reason[len("tests the answers behind "):].replace(
+                "the main pain", "your main pain", 1)]
+            continue
         if reason.startswith("works on the main pain"):
             if not out or not out[0].startswith("works on your main pain"):
                 out.insert(0, "works on your main pain: " + reason.split(", ", 1)[-1])
