@@ -28,7 +28,7 @@ def pitfall(content, questionnaire, answers, context, pitfall_id):
     # Shared standards and gates at 5: the projects do not keep "the discipline their manager brings".
     ("weak-delivery-discipline",
      {"governance.standards_consistency": 5, "governance.stage_gates": 5, "facilitation.delivery_proximity": 2},
-     WEAK_EXECUTION, "these gaps let problems surface late", "the discipline its manager brings"),
+     WEAK_EXECUTION, "what is weak beside them lets problems surface late", "the discipline its manager brings"),
     ("weak-delivery-discipline",
      {"governance.standards_consistency": 2, "facilitation.delivery_proximity": 2},
      WEAK_EXECUTION, "the discipline its manager brings", "these gaps let problems"),

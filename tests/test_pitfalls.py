@@ -172,6 +172,23 @@ CASES: dict[str, tuple[tuple[dict, dict], tuple[dict, dict], tuple[dict, dict]]]
         ({**NO_CENTRAL_STANDARD, "governance.standards_consistency": 4}, DIVISIONS),
         ({**NO_CENTRAL_STANDARD, "governance.standards_consistency": 1}, {"active_projects": 70}),
     ),
+    # Weak delivery with gates and documents at 4-5 and no route fitting the kind of work (round 209).
+    "one-route-for-everything": (
+        ({"governance.stage_gates": 5, "governance.minimum_artefacts": 4, "governance.tailored_methodology": 1},
+         {"primary_pain": "weak_execution"}),
+        ({"governance.stage_gates": 5, "governance.minimum_artefacts": 4, "governance.tailored_methodology": 3},
+         {"primary_pain": "weak_execution"}),
+        ({"governance.stage_gates": 5, "governance.minimum_artefacts": 4, "governance.tailored_methodology": 1}, {}),
+    ),
+    # Agile teams under project gates and status reports at 4-5, with a PMO that stands apart (round 209).
+    "controls-beside-agile-teams": (
+        ({"governance.stage_gates": 4, "governance.status_reporting": 5, "facilitation.delivery_proximity": 1},
+         {"delivery_mix": "agile"}),
+        ({"governance.stage_gates": 4, "governance.status_reporting": 5, "facilitation.delivery_proximity": 3,
+          "facilitation.stakeholder_involvement": 3}, {"delivery_mix": "agile"}),
+        ({"governance.stage_gates": 4, "governance.status_reporting": 5, "facilitation.delivery_proximity": 1},
+         {"delivery_mix": "agile", "existing_pmo": "none"}),
+    ),
     "weak-delivery-discipline": (
         ({"governance.escalation_thresholds": 2}, {"primary_pain": "weak_execution"}),
         ({}, {"primary_pain": "weak_execution"}),

@@ -271,7 +271,7 @@ def test_a_first_portfolio_picture_on_data_nobody_owns(content, questionnaire, a
      "A responsibility matrix exists", "Nobody can say"),
     # Standards consistency not known: standards and gates are neither said to exist nor to be missing.
     ("weak-delivery-discipline", {"governance.standards_consistency": None, "governance.sponsor_accountability": 2},
-     {"primary_pain": "weak_execution"}, "These gaps let problems surface late", "Standards and gates exist"),
+     {"primary_pain": "weak_execution"}, "What is weak there lets problems surface late", "Standards and gates exist"),
     ("weak-delivery-discipline", {"governance.sponsor_accountability": 2}, {"primary_pain": "weak_execution"},
      "Standards and gates exist", "keeps the discipline its manager brings"),
 ])
