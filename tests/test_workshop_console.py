@@ -324,3 +324,14 @@ def test_the_console_opens_the_most_disputed_questions_and_folds_the_rest_and_ea
                        flags=re.S)
     assert len(forms) == cards
     assert "Agreed: level 3 · as agreed (change)" in forms and "Record the level the room agreed" in forms
+
+
+def test_the_closed_note_gives_the_date_with_the_time(app, fay, workshop):
+    """'Closed 20:30 UTC' beside a re-open deadline tomorrow read as if the time had no day."""
+    Participant(app, workshop).autosave({question_ids(app)[0]: 2})
+    assert fay.close(workshop).status_code == 302
+    closed = datetime.now(timezone.utc) - timedelta(hours=1)
+    with opened(app) as db:
+        db.execute("UPDATE workshops SET closed_at = ? WHERE id = ?", [closed.isoformat(timespec="seconds"), workshop.id])
+    said = visible_text(fay.client.get(workshop.base + "/report").text)
+    assert f"Closed {closed.day} {closed:%b %Y}, {closed:%H:%M} UTC." in said
