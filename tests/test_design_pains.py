@@ -183,3 +183,56 @@ def test_the_forecasting_pain_beside_reports_nobody_acts_on_argues_for_fewer_rep
     said = [r["text"] for entry in result["recommendation"]["ranking"] for r in entry["reasons"]
             if r["rule"] == "pain-poor-forecasting"]
     assert said and all("not more reports" in text for text in said), said
+
+
+# ---- What would change, and the comparison's reasons, in words the reader has met ----------------------
+
+
+def test_a_part_time_role_hears_its_own_revisit_threshold_not_another(content, questionnaire):
+    """'Revisit the set-up when the portfolio passes about fifteen projects' is never beside 'If there were 80
+    active projects (now 6), the Controlling PMO would overtake ...' (round 209)."""
+    result = run_assessment(content, answers_at(questionnaire, 3, leadership__executive_sponsor=2),
+                            {**BASE, "org_size": "small", "active_projects": 6, "existing_pmo": "none",
+                             "risk_profile": "low", "primary_pain": "strategic_misalignment"})
+    rec = result["recommendation"]
+    assert rec["design"]["id"] == "part-time-method-owner"
+    texts = [c["text"] for c in rec["what_would_change"] if c["fact"] == "context.active_projects"]
+    assert texts == ["Past about fifteen projects (now 6), revisit the set-up: a small PMO would then fit better "
+                     "than a part-time role."], rec["what_would_change"]
+
+
+def test_what_would_change_names_only_what_the_reader_has_seen(content, questionnaire):
+    """The recommended model is never named by its plain title where the reader met it as a design ('the
+    Controlling PMO would overtake the Federated PMO' beside a service-led centre of excellence)."""
+    seen_named = 0
+    for _answers, context, result, _facts in assessed_organisations(content, questionnaire, 2209, 300):
+        rec = result["recommendation"]
+        design = rec["design"]
+        titles = {e["model"]: e["title"] for e in rec["ranking"]}
+        own = titles[rec["model"]]
+        for change in rec["what_would_change"]:
+            if own not in design["label"]:
+                assert f"the {own} as the better fit" not in change["text"], (context, design["label"], change)
+            seen_named += design["title"][:1].lower() + design["title"][1:] in change["text"]
+    assert seen_named, "no what-if named the design as the reader met it"
+
+
+def test_a_ruled_out_model_says_why_in_a_plain_sentence(content, questionnaire):
+    """'Ruled out by 44 active projects, 3.4 projects per unit and medium' becomes the gate's own sentence."""
+    result = run_assessment(content, answers_at(questionnaire, 2),
+                            {**BASE, "active_projects": 44, "business_units": 13, "risk_profile": "low",
+                             "existing_pmo": "none", "primary_pain": "duplicate_work"})
+    rows = {row["model"]: row for row in model_rows(result)}
+    federated = rows["federated"]["decided"]
+    assert "enough work of their own to run one" in federated and "about 3.4 per unit" in federated, federated
+    assert "Ruled out by" not in " ".join(row["decided"] for row in rows.values())
+
+
+def test_many_small_units_with_duplicates_and_no_pmo_get_a_network_not_a_central_gate(content, questionnaire):
+    result = run_assessment(content, answers_at(questionnaire, 2, analytics__duplicate_detection=1),
+                            {**BASE, "active_projects": 44, "business_units": 13, "risk_profile": "low",
+                             "existing_pmo": "none", "primary_pain": "duplicate_work"})
+    design = result["recommendation"]["design"]
+    assert design["id"] == "light-central-office", design["id"]
+    assert "the centre's authority is the register they all see" in design["text"]
+    assert "checked against the register before it starts" in design["text"]

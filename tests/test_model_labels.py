@@ -80,7 +80,8 @@ def test_directive_oversight_reads_as_part_of_the_design_not_ruled_out(content, 
     row = next(r for r in model_rows(result) if r["model"] == "directive")
     assert row["fit_text"] == "part of the design"
     assert row["decided"].startswith("In the design: direct oversight of the critical programmes only. "
-                                     "Not as the whole PMO, given executive sponsor at level 2"), row["decided"]
+                                     "Not as the whole PMO: running programmes directly needs a sponsor who backs "
+                                     "the PMO's authority; sponsorship is at level 2."), row["decided"]
 
 
 @pytest.fixture(scope="module")

@@ -78,7 +78,7 @@ def test_a_ruled_out_model_says_why_with_the_answers_behind_it(content, question
     federated = next(e for e in rec["ranking"] if e["model"] == "federated")
     (gate,) = federated["ruled_out"]
     assert gate["rule"] == "federated-needs-scale"
-    assert "8 projects across 3 units or domains (2.7 each)" in gate["text"]
+    assert "about 2.7 per unit, 8 in all" in gate["text"]
     assert gate["evidence"]["projects_per_unit"] == 2.7
 
 

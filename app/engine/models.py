@@ -305,6 +305,14 @@ class Design(Strict):
     hides: list[str] = Field(default_factory=list,
                              description="Ids of model rules whose reasons argue for what this design does not do "
                                          "(gates for a lean portfolio office): not said under 'Why this design'.")
+    revisit: ClaimText | None = Field(
+        default=None, min_length=1,
+        description="When the design itself says to revisit the set-up ('Revisit the set-up when the portfolio "
+                    "passes about fifteen projects.'): 'what would change' says this instead of its own threshold "
+                    "on the facts in revisit_on.")
+    revisit_on: list[str] = Field(default_factory=list,
+                                  description="Fact paths whose change the design's revisit sentence speaks for "
+                                              "(context.active_projects).")
 
 
 class Focus(Strict):

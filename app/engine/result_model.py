@@ -159,6 +159,9 @@ class Design(Part):
     evidence: Evidence
     why: str | None = None
     hides: list[str] = []
+    revisit: str = Field("", description="The design's own threshold for revisiting the set-up, said in 'what "
+                                         "would change' instead of another threshold on the same facts.")
+    revisit_on: list[str] = Field([], description="The facts the revisit sentence speaks for.")
 
 
 class DesignReason(Part):

@@ -204,6 +204,8 @@ class CompiledDesign:
     hides: tuple[str, ...] = ()
     label: CompiledText | None = None
     borrows: tuple[CompiledBorrow, ...] = ()
+    revisit: CompiledText | None = None
+    revisit_on: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -464,11 +466,15 @@ def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]
             why = compiler.text(design.why, located, loc + ("why",), with_model=True, label=design.id)
             title = compiler.text(design.title, located, loc + ("title",), with_model=True, label=design.id)
             name = compiler.text(design.label, located, loc + ("label",), with_model=True, label=design.id)
+            revisit = compiler.text(design.revisit, located, loc + ("revisit",), with_model=True, label=design.id)
             if text is None or title is None or (design.why is not None and why is None) or (
-                    design.label is not None and name is None):
+                    design.label is not None and name is None) or (design.revisit is not None and revisit is None):
                 continue
+            for r, path in enumerate(design.revisit_on):
+                if path not in compiler.paths[True]:
+                    located.problem(loc + ("revisit_on", r), f"{path!r} is not a fact (in {design.id!r})")
             reads = condition.reads if condition else ()
-            for part, value in (("text", text), ("why", why), ("title", title), ("label", name)):
+            for part, value in (("text", text), ("why", why), ("title", title), ("label", name), ("revisit", revisit)):
                 words.check(value, reads, located, loc + (part,), design.id)
             for h, rule_id in enumerate(design.hides):
                 if rule_id not in {rule.id for rule in doc.rules}:
@@ -484,7 +490,8 @@ def compile_rulebook(questionnaire: Questionnaire, documents: Mapping[str, list]
                             design.id)
                 borrows.append(CompiledBorrow(borrow.model, held, borrow.how))
             designs.append(CompiledDesign(design.id, tuple(design.models), condition, title, text, why,
-                                          tuple(design.hides), name, tuple(borrows)))
+                                          tuple(design.hides), name, tuple(borrows), revisit,
+                                          tuple(design.revisit_on)))
         for f, item in enumerate(doc.focus):
             loc = ("focus", f)
             _unique(located, loc + ("id",), item.id, seen)

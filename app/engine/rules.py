@@ -159,11 +159,13 @@ def choose_design(rulebook: Rulebook, facts: dict[str, Any],
             label = design.label.select(facts)[0] if design.label is not None else title
             borrows = [{"model": b.model, "how": render(b.how, facts, labels)} for b in design.borrows
                        if b.model != facts["model"] and (b.condition is None or b.condition.matches(facts))]
+            revisit, revisit_claims = design.revisit.select(facts) if design.revisit is not None else ("", [])
             return {"id": design.id, "model": facts["model"], "title": render(title, facts, labels),
                     "label": render(label, facts, labels), "borrows": borrows,
                     "text": render(" ".join(sentences), facts, labels),
-                    "claims": claims + why_claims + title_claims,
+                    "claims": claims + why_claims + title_claims + revisit_claims,
                     "why": render(why, facts, labels), "hides": list(design.hides),
+                    "revisit": render(revisit, facts, labels), "revisit_on": list(design.revisit_on),
                     "evidence": design.condition.evidence(facts) if design.condition else {}}
     return None
 
@@ -199,11 +201,48 @@ def mark_design_models(recommendation: dict[str, Any]) -> None:
 
 
 def drop_changes_within_design(recommendation: dict[str, Any]) -> None:
-    """'What would change' offers no model the design already uses: 'the Federated PMO would overtake the
-    Controlling PMO' beside a hub and spoke that is both says nothing about the design."""
+    """'What would change' speaks of the design the reader was given and of models the reader has seen.
+
+    It offers no model the design already uses ('the Federated PMO would overtake the Controlling PMO' beside
+    a hub and spoke that is both); a change on a fact the design
+    gives its own revisit threshold for says that threshold instead of another ('Revisit the set-up when the
+    portfolio passes about fifteen projects' beside 'if there were 80 active projects'); and the design is
+    named as the reader met it, not by the model it dresses ('would overtake the Federated PMO' beside a
+    service-led centre of excellence, round 209).
+    """
     used = design_models(recommendation)
-    recommendation["what_would_change"] = [c for c in recommendation.get("what_would_change") or []
-                                           if c.get("model") not in used]
+    design = recommendation.get("design") or {}
+    revisit_on, revisit = set(design.get("revisit_on") or ()), design.get("revisit") or ""
+    kept, revisited = [], False
+    for change in recommendation.get("what_would_change") or []:
+        if change.get("model") in used:
+            continue
+        if change.get("fact") in revisit_on:
+            if revisit and not revisited:
+                revisited = True
+                kept.append({**change, "text": revisit})
+            continue
+        kept.append(_named_as_the_design(change, recommendation))
+    recommendation["what_would_change"] = kept
+
+
+def _named_as_the_design(change: dict[str, Any], recommendation: Mapping[str, Any]) -> dict[str, Any]:
+    """'..., the Controlling PMO would overtake the Federated PMO as the better fit.' with the recommended model
+    named as the design given ('... would fit better than a service-led PMO, a centre of excellence teams ask
+    for.') wherever the design is not the model's own plain one."""
+    design = recommendation.get("design") or {}
+    title = design.get("title") or ""
+    old = next((r.get("title") for r in recommendation.get("ranking") or []
+                if r.get("model") == change.get("instead_of")), None)
+    text = change.get("text") or ""
+    if not old or not title or change.get("instead_of") != recommendation.get("model") or title == old:
+        return change
+    for verb in ("would overtake", "would replace"):
+        tail = f" {verb} the {old} as the better fit."
+        if text.endswith(tail):
+            named = title[:1].lower() + title[1:] if not title[1:2].isupper() else title
+            return {**change, "text": text[: -len(tail)] + f" would fit better than {named.rstrip('.')}."}
+    return change
 
 
 def design_reasons(recommendation: Mapping[str, Any], limit: int = 3) -> list[dict[str, Any]]:

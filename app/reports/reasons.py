@@ -91,7 +91,11 @@ def model_rows(result: Mapping[str, Any], limit: int = 3) -> list[dict[str, Any]
         how = None if chosen else used.get(entry["model"])
         if chosen:
             title = design.get("label") or design.get("title") or title
-        decided = decided_text(ruled_out, backing, against, how)
+        # A ruled-out model says why in the gate's own sentence, the first that fails ('A federated PMO needs
+        # units with enough work of their own to run one ...; here there are about 3.4 per unit'), not as a
+        # list of the answers it read ('Ruled out by 44 active projects, 3.4 projects per unit and medium').
+        sentences = [g["text"] for g in entry.get("ruled_out") or [] if g.get("text")]
+        decided = decided_text(ruled_out, backing, against, how, sentences[:1])
         rows.append({"model": entry["model"], "title": title, "fit": entry["fit"], "chosen": chosen,
                      "eligible": eligible, "ruled_out": ruled_out, "for": backing, "against": against,
                      "in_design": how, "decided": decided,
@@ -100,15 +104,20 @@ def model_rows(result: Mapping[str, Any], limit: int = 3) -> list[dict[str, Any]
     return rows
 
 
-def decided_text(ruled_out: list[str], backing: list[str], against: list[str], in_design: str | None = None) -> str:
+def decided_text(ruled_out: list[str], backing: list[str], against: list[str], in_design: str | None = None,
+                 sentences: list[str] | None = None) -> str:
     """'For: 7 business units or domains, 131 active projects. Against: Governance at 1.85.'
 
     A model the design borrows from says so first: 'In the design: a named contact in each unit. Not as the
-    whole PMO: 9.6 projects per unit.'"""
+    whole PMO: 9.6 projects per unit.' A ruled-out model gives the gate's own sentences where there are any."""
     if in_design:
         head = f"In the design: {in_design}."
+        if sentences:
+            return f"{head} Not as the whole PMO: " + " ".join(_lower(s) for s in sentences)
         if ruled_out:
             return f"{head} Not as the whole PMO, given {_join(ruled_out)}."
+    elif sentences:
+        return "Ruled out: " + " ".join(_lower(s) for s in sentences)
         return " ".join([head] + ([f"For: {_join(backing)}."] if backing else [])
                         + ([f"Against: {_join(against)}."] if against else []))
     if ruled_out:
