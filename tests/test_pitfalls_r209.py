@@ -260,8 +260,10 @@ def test_reports_on_a_calendar_are_not_said_to_go_out_regularly_beside_status_in
                "leadership.data_driven_decisions": 1, "analytics.decision_kpis": 1}
     why = pitfalls_of(result_for(content, questionnaire, answers))["reporting-theater"]["why"]
     assert "Reports go out regularly" not in why
-    assert "Reports go out on a calendar (level 3), though projects report status each in their own way (level 1)" \
-        in why
+    assert "Reports go out on a calendar (level 3) on status each project reports in its own format, if at all " \
+           "(level 1), but leaders rarely decide" in why
+    template = pitfalls_of(result_for(content, questionnaire, {**answers, "governance.status_reporting": 2}))
+    assert "on status colours each project judges for itself (level 2)," in template["reporting-theater"]["why"]
     steady = pitfalls_of(result_for(content, questionnaire, {**answers, "governance.status_reporting": 3}))
     assert steady["reporting-theater"]["why"].startswith("Reports go out regularly")
 
