@@ -19,6 +19,7 @@ from .engine import Content
 from .service import submit_response
 
 DEMO_ORG = "Northwind Group (demo)"
+MADE_BY = "with the demo command (flask demo)"  # what the audit log says of what the demo made
 DEMO_EMAIL = "demo@example.org"
 UNITS = {
     "Retail technology": {"org_size": "large", "active_projects": 45, "business_units": 2, "regulated": True,
@@ -114,12 +115,12 @@ def create_demo(db: Database, content: Content, quarters: int = 6, seed: int = 7
                                     password_method=password_method)
     else:
         user_id = user["id"]
-    org_id = store.create_org(db, DEMO_ORG, user_id)
+    org_id = create_org(db, DEMO_ORG, user_id)
     for admin in (u for u in store.list_users(db) if u["role"] == "admin" and u["active"]):
         store.set_member(db, org_id, admin["id"], "owner")
     assessments = 0
     for unit_name, context in UNITS.items():
-        unit_id = store.create_unit(db, org_id, unit_name)
+        unit_id = create_unit(db, org_id, unit_name, user_id)
         levels = dict(START[unit_name])
         for q, (period, assessed_on) in enumerate(periods):
             if q:  # every area improves every quarter, some faster than others
@@ -148,6 +149,24 @@ def create_demo(db: Database, content: Content, quarters: int = 6, seed: int = 7
     store.refresh_benchmark(db)
     return {"created": True, "org_id": org_id, "assessments": assessments, "email": DEMO_EMAIL, "password": password,
             "peers": peers}
+
+
+def create_org(db: Database, name: str, user_id: int) -> int:
+    """Make an organisation and log its creation, as the web does, saying the demo made it."""
+    with store.transaction(db):
+        org_id = store.create_org(db, name, user_id)
+        store.audit(db, "org_created", actor_id=user_id, org_id=org_id, object_kind="organisation",
+                    object_id=org_id, label=name, detail=MADE_BY)
+    return org_id
+
+
+def create_unit(db: Database, org_id: int, name: str, user_id: int) -> int:
+    """Add a unit and log it, as the web does, saying the demo made it."""
+    with store.transaction(db):
+        unit_id = store.create_unit(db, org_id, name)
+        store.audit(db, "unit_created", actor_id=user_id, org_id=org_id, object_kind="unit", object_id=unit_id,
+                    label=name, detail=MADE_BY)
+    return unit_id
 
 
 def assess(db: Database, content: Content, org_id: int, user_id: int, context: dict[str, Any],
@@ -191,8 +210,8 @@ def create_peers(db: Database, content: Content, periods: list[tuple[str, str]],
             continue
         user_id = _peer_owner(db, index, password_method)
         rng = random.Random(seed * 100 + index)
-        org_id = store.create_org(db, name, user_id)
-        scopes = [store.create_unit(db, org_id, unit) for unit in units] or [None]
+        org_id = create_org(db, name, user_id)
+        scopes = [create_unit(db, org_id, unit, user_id) for unit in units] or [None]
         for scope_index, unit_id in enumerate(scopes):
             latest = {d: level + rng.uniform(-0.6, 0.6) + 0.3 * scope_index for d in GAIN_PER_QUARTER}
             for q, (period, assessed_on) in enumerate(periods):

@@ -116,3 +116,14 @@ def test_signing_out_is_logged(app):
     assert logged(app, "sign_out") == [("ivy@example.org", "", "")]
     client.post("/logout", data={"csrf_token": client.csrf})  # signed out already: nothing more
     assert len(logged(app, "sign_out")) == 1
+
+
+def test_an_empty_log_says_what_will_appear_there_and_when(app):
+    """An organisation made before its creation was logged (an older database) showed only "No entries."."""
+    user = add_user(app, "jo@example.org", role="facilitator")
+    with opened(app) as db:
+        org = store.create_org(db, "Made before logging", user)
+    page = signed_in_client(app, "jo@example.org").get(f"/orgs/{org}/audit")
+    said = " ".join(page.get_data(as_text=True).split())
+    assert page.status_code == 200 and "No entries yet." in said
+    assert "Each change to this organisation will be listed here as people make it" in said

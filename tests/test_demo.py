@@ -30,6 +30,15 @@ def demo(make_app, tmp_path_factory):
     return SimpleNamespace(app=app, output=outcome.output)
 
 
+def signed_in_owner(demo):
+    """A client signed in with the login the demo printed, its email and the demo organisation's id."""
+    email, password = re.search(r"Sign in as (\S+) with the password (\S+) ", demo.output).groups()
+    client = demo.app.test_client()
+    assert AuthActions(client).login(email, password).status_code == 302
+    (org_id,), = query(demo.app, "SELECT id FROM organisations WHERE name = ?", [DEMO_ORG])
+    return client, email, org_id
+
+
 def test_demo_creates_an_organisation_with_two_units_and_six_improving_quarters(demo):
     app = demo.app
     assert "with 12 assessments" in demo.output
@@ -73,10 +82,7 @@ def test_demo_snapshots_are_computed_through_the_engine(demo):
 
 
 def test_demo_user_sees_the_units_dashboard(demo):
-    email, password = re.search(r"Sign in as (\S+) with the password (\S+) ", demo.output).groups()
-    client = demo.app.test_client()
-    assert AuthActions(client).login(email, password).status_code == 302
-    (org_id,), = query(demo.app, "SELECT id FROM organisations WHERE name = ?", [DEMO_ORG])
+    client, email, org_id = signed_in_owner(demo)
     page = client.get(f"/orgs/{org_id}")
     assert page.status_code == 200
     (rows,) = tables(page.text, "data-units-table")
@@ -89,6 +95,21 @@ def test_demo_user_sees_the_units_dashboard(demo):
     assert "combined picture of its 2 units' latest results" in visible_text(page.text)
     assert not any(name in page.text for name in PEERS)
     assert not any(name in client.get("/orgs").text for name in PEERS)
+
+
+def test_the_demos_audit_log_says_who_made_the_organisation_and_its_units_and_how(demo):
+    """An organisation made by `flask demo` read "No entries." in its audit log; one made on the web logs its creation."""
+    client, email, org_id = signed_in_owner(demo)
+    page = client.get(f"/orgs/{org_id}/audit")
+    assert page.status_code == 200 and "No entries" not in visible_text(page.text)
+    (log,) = tables(page.text, "data-audit-log")
+    assert sorted(row[1:] for row in log[1:]) == [
+        [email, "Added a unit", "unit “Corporate platforms”", "with the demo command (flask demo)"],
+        [email, "Added a unit", "unit “Retail technology”", "with the demo command (flask demo)"],
+        [email, "Created the organisation", f"organisation “{DEMO_ORG}”", "with the demo command (flask demo)"],
+    ]
+    peers = query(demo.app, "SELECT count(*) FROM audit_log WHERE action = 'org_created' AND org_id != ?", [org_id])
+    assert peers == [(len(PEERS),)]
 
 
 def test_demo_twice_adds_nothing(demo):
