@@ -32,6 +32,7 @@ from . import (
     workshops,
 )
 from .compressed import init_compression
+from .template_cache import init_template_cache
 from .. import charts
 from .current import content, public_url
 from ..engine.whatif import NO_CHANGE, NO_CHANGE_CLOSE
@@ -63,6 +64,7 @@ CSP = "; ".join([
 
 
 def init_web(app: Flask) -> None:
+    init_template_cache(app)  # first: the extensions below create the Jinja environment
     app.before_request(_start_timer)  # first, so the timing covers the whole request
     app.before_request(_refuse_untrusted_host)  # before anything reads the session or the body
     app.before_request(_limit_streamed_body)  # before anything reads the body (the CSRF check does)
