@@ -118,3 +118,29 @@ def test_a_laptop_shows_the_timeline_what_would_change_and_a_pitfalls_changes_op
     assert page.locator("details.timeline-card").get_attribute("open") is not None
     assert page.locator("details.would-change ul li").first.is_visible()
     assert page.locator("article.pitfall [data-pitfall-changes]").first.is_visible()
+
+
+def test_a_laptop_fetches_plotly_only_after_the_page_has_loaded(browser, result_url):
+    """The timeline's box opens on a laptop as the page loads, far below the first screen: plotly.js (1 MB
+    to fetch, seconds of CPU to start) must not hold up the page's load, whatever the network's pace.
+    A context of its own: the page loaded for the first time, plotly.js not in the browser's cache."""
+    import time
+
+    context = browser.new_context(viewport=LAPTOP)
+    page = context.new_page()
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
+    events: list[str] = []
+    page.on("load", lambda _page: events.append("load"))
+    page.on("request", lambda request: "plotly" in request.url and events.append("plotly"))
+
+    def slow(route):  # the page's last script arrives a second late, as on a slow network
+        time.sleep(1)
+        route.continue_()
+
+    page.route("**/static/js/print.js", slow)
+    try:
+        page.goto(result_url)
+        page.wait_for_selector("#timeline[data-drawn]", state="attached")  # drawn once the page is idle
+        assert events[:2] == ["load", "plotly"]
+    finally:
+        context.close()

@@ -26,9 +26,17 @@
   document.querySelectorAll("details[data-open-wide]").forEach(function (box) {
     if (wide) { box.open = true; }
   });
-  // A chart inside a closed <details> has no size to draw at: it is drawn when it is opened.
+  // A chart inside a closed <details> has no size to draw at: it is drawn when it is opened near the
+  // screen. One opened far below (a laptop opens data-open-wide boxes as the page loads) waits to come
+  // near, or for the idle time after load, like any other: fetching plotly.js then would hold up the page.
+  var NEAR_PX = 300;
+  function isNear(el) {
+    var box = el.getBoundingClientRect();
+    return box.bottom > -NEAR_PX && box.top < window.innerHeight + NEAR_PX;
+  }
   document.addEventListener("toggle", function (event) {
-    if (event.target.open) { event.target.querySelectorAll("[data-figure]").forEach(draw); }
+    if (!event.target.open) { return; }
+    event.target.querySelectorAll("[data-figure]").forEach(function (el) { if (isNear(el)) { draw(el); } });
   }, true);
 
   function draw(el) {
@@ -113,7 +121,7 @@
       entries.forEach(function (entry) {
         if (entry.isIntersecting) { near.unobserve(entry.target); draw(entry.target); }
       });
-    }, { rootMargin: "300px 0px" });
+    }, { rootMargin: NEAR_PX + "px 0px" });
     charts.forEach(function (el) { near.observe(el); });
   }
   // The rest once the page is loaded and the browser idle, so a printout or a quick scroll finds them drawn.
