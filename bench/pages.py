@@ -7,7 +7,9 @@ fresh browser context, so nothing is cached by the browser: what a person sees o
 
 Usage: python bench/pages.py [--runs 5] [--quarters 3] [--width 1366 --height 768] [--read-seconds 3]
 --read-seconds: how long a person reads the result before clicking PDF (the first PDF's figure).
-Last line: result_ms=N dashboard_ms=N compare_ms=N console_ms=N pdf_click_ms=N (medians)
+The baseline, in the same run: the sign-in page (the app's stylesheet and scripts, no chart) drawn in a fresh
+browser context, trivial_ms; and the machine's load average when the run ended.
+Last line: result_ms=N dashboard_ms=N compare_ms=N console_ms=N pdf_click_ms=N trivial_ms=N (medians)
 """
 
 from __future__ import annotations
@@ -71,7 +73,8 @@ def prepare(database: str, quarters: int) -> dict:
         db.close()
     compared = "&".join(f"a={r['id']}" for r in rows[-3:])
     return {"email": demo["email"], "password": demo["password"], "dashboard": f"/orgs/{org_id}",
-            "compare": f"/orgs/{org_id}/compare?{compared}", "console": f"/orgs/{org_id}/workshops/{workshop_id}"}
+            "compare": f"/orgs/{org_id}/compare?{compared}", "console": f"/orgs/{org_id}/workshops/{workshop_id}",
+            "trivial": "/login"}
 
 
 def filled_assessment(database: str, seed: int) -> str:
@@ -115,8 +118,10 @@ def main() -> None:
         site = prepare(database, args.quarters)
         with gunicorn(database, workers=args.workers) as (url, _proc):
             figures = measure(url, database, site, args, Path(tmp))
+    load = " ".join(f"{v:.1f}" for v in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
     for name, values in figures.items():
         print(f"{name}: " + " ".join(f"{v:.0f}" for v in values) + " ms")
+    print(f"load average (1, 5, 15 min): {load}")
     print(" ".join(f"{name}_ms={statistics.median(values):.0f}" for name, values in figures.items()))
 
 
@@ -124,7 +129,8 @@ def measure(url: str, database: str, site: dict, args, downloads: Path) -> dict[
     from playwright.sync_api import sync_playwright
 
     viewport = {"width": args.width, "height": args.height}
-    figures: dict[str, list[float]] = {"result": [], "dashboard": [], "compare": [], "console": [], "pdf_click": []}
+    figures: dict[str, list[float]] = {"result": [], "dashboard": [], "compare": [], "console": [], "pdf_click": [],
+                                       "trivial": []}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
@@ -153,8 +159,8 @@ def measure(url: str, database: str, site: dict, args, downloads: Path) -> dict[
                 download.value.save_as(downloads / f"report-{run}.pdf")
                 figures["pdf_click"].append(1000 * (time.perf_counter() - started))
                 context.close()
-                for name in ("dashboard", "compare", "console"):
-                    context = browser.new_context(viewport=viewport, storage_state=state)
+                for name in ("dashboard", "compare", "console", "trivial"):
+                    context = browser.new_context(viewport=viewport, storage_state=state if name != "trivial" else None)
                     page = context.new_page()
                     figures[name].append(timed(page, lambda: page.goto(url + site[name], wait_until="commit"),
                                                url + site[name]))

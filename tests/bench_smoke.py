@@ -29,7 +29,7 @@ SMALLEST = {
                ["render_ms", "kept_ms", "healthz_p50_ms", "healthz_max_ms", "ok", "limited", "busy"]),
     "pdf_render.py": (["--orgs", "1", "--runs", "1"], ["render_cpu_ms", "first_cpu_ms", "max_cpu_ms", "pages"]),
     "pages.py": (["--runs", "1", "--quarters", "2", "--read-seconds", "0"],
-                 ["result_ms", "dashboard_ms", "compare_ms", "console_ms", "pdf_click_ms"]),
+                 ["result_ms", "dashboard_ms", "compare_ms", "console_ms", "pdf_click_ms", "trivial_ms"]),
     "workshop_load.py": (["--participants", "2", "--workers", "1", "--threads", "2"],
                          ["participants", "acknowledged", "stored", "lost", "duplicated", "errors_5xx",
                           "p95_save_ms", "p95_poll_ms", "p95_trivial_ms", "p95_reveal_to_phone_ms"]),
