@@ -310,3 +310,22 @@ def test_check_first_asks_about_the_anomaly(content, questionnaire, check_id, an
         assert entry["ask"].endswith("?") and entry["would_change"].startswith("if ")
         for path in entry["doubts"]:  # what it doubts is what it cites as strong
             assert result["answers"][path.split(".", 1)[1]] >= 3
+
+
+@pytest.mark.parametrize("answers,pattern", [
+    # One status standard at 4 beside decisions and measures at 2, with a tool that does not fit (Check first
+    # doubts the dashboards, not the status standard): still polished reports nobody decides from.
+    ({"governance.status_reporting": 4, "tools.dashboards": 4, "tools.tool_fit": 1, "analytics.reporting_cadence": 2,
+      "leadership.data_driven_decisions": 2, "analytics.decision_kpis": 2}, True),
+    # Reports said to go out on a calendar over that tool: the answers' claim, to check first.
+    ({"governance.status_reporting": 4, "tools.dashboards": 4, "tools.tool_fit": 1, "analytics.reporting_cadence": 4,
+      "leadership.data_driven_decisions": 2, "analytics.decision_kpis": 2}, False),
+])
+def test_a_status_standard_nobody_decides_from_is_a_pattern_beside_doubted_tools(content, questionnaire, answers,
+                                                                               pattern):
+    result = result_for(content, questionnaire, answers, {"active_projects": 80, "existing_pmo": "established"})
+    found = pitfalls_of(result)["reporting-theater"]
+    assert found["pattern"] is pattern
+    if pattern:
+        assert found["severity"] == "high" and "reporting-theater" in top_of(result)
+        assert found["why"].startswith("Status reports follow one written standard (level 4)")
