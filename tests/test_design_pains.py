@@ -53,7 +53,8 @@ CASES = {
         4, {"analytics__capacity_model": 5},
         {"org_size": "large", "active_projects": 52, "business_units": 3, "existing_pmo": "established",
          "primary_pain": "resource_conflicts"},
-        "hub-and-spoke", ["scarce experts the 3 business units or domains share and allocates them"], []),
+        "hub-and-spoke", ["scarce experts the 3 business units or domains share and allocates them",
+                          "end only where one place allocates the experts they share"], []),
     "duplicates-with-no-pmo-are-never-argued-with-templates-first": (
         1, {"leadership__executive_sponsor": 2},
         {"active_projects": 31, "business_units": 2, "existing_pmo": "none", "primary_pain": "duplicate_work"},
