@@ -504,6 +504,10 @@ def principle_problems(org: Org, answers, result, content) -> list[str]:
     # or at the level an earlier step in the plan (one of the item's prerequisites) brings it to.
     items = {item["id"]: item for phase in roadmap["phases"] for item in phase["items"]}
     for item in items.values():
+        if item["verifies"]:  # an evidence check tests answers; it raises nothing by design
+            if c["primary_pain"] not in item["verifies"]:
+                problems.append(f"{item['id']} tests the answers behind a pain that is not the one named")
+            continue
         if not any(r["from"] < r["to"] for r in item["raises"]):
             problems.append(f"{item['id']} scheduled though every practice it raises is already there")
         for r in item["raises"]:
@@ -518,6 +522,7 @@ def principle_problems(org: Org, answers, result, content) -> list[str]:
         if roadmap["target"][area] < min(5, roadmap["current"][area] + (0 if held or managed else 1)):
             problems.append(f"{area} target {roadmap['target'][area]} is not above today's {roadmap['current'][area]}")
     all_fives = all(v == 5 for v in answers.values())
+    at = {i: p for i, p in at.items() if not items[i]["verifies"]}  # testing the fives with evidence plans no rise
     if all_fives != (not at):
         problems.append("empty plan" if not at else "a plan for an organisation at 5 everywhere")
 

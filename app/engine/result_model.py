@@ -283,6 +283,8 @@ class RoadmapItem(Part):
     mitigates: list[str] = []
     relieves: list[str] = []
     setup_for: list[str] = []
+    verifies: list[str] = Field([], description="The pains whose answers this step tests with evidence (a Check "
+                                                "first question made a step); it raises no practice.")
     description: str | None = None
     priority: float | None = Field(None, description="Its area's gap to the target × the importance of what "
                                                      "it raises (low 1, normal 2, high 3).")

@@ -1452,6 +1452,7 @@ class _Planner:
             "mitigates": list(item.mitigates),
             "relieves": list(item.relieves),
             "setup_for": list(item.setup_for),
+            "verifies": list(item.verifies),
             "description": item.description,
             "priority": self.weighted(item_id),
         }
