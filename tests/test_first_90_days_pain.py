@@ -142,3 +142,35 @@ def test_a_pain_answered_in_place_gets_its_evidence_check_as_first_work(content,
     pitfall = next((p for p in result["pitfalls"] if p.get("for_pain")), None)
     if pitfall is not None:  # the pitfall on the pain calls it in the roadmap, not 'no work on it yet'
         assert lead in pitfall["roadmap_items"] and not pitfall["plan_note"]
+
+
+# The pain's core work beyond its first item (round 210), from minimal answer sets of our own:
+# (answers' base level, overrides, context, the pain's core items that start in the first 90 days, what each
+# may wait for there besides the mandate and sponsor)
+CORE_CASES = {
+    # Duplicates, no PMO, a federation of small units: the design says new duplicates stop at the door, so the
+    # check of each new request against the register starts in the 90 days, on the register alone (it waited
+    # for an intake form and a full portfolio view, and landed in months 7-12).
+    "duplicates-many-units": (
+        1, {"tools__automation": 4},
+        {"org_size": "medium", "active_projects": 40, "business_units": 10, "existing_pmo": "none",
+         "primary_pain": "duplicate_work"},
+        {"analytics.duplicate-check": {"analytics.portfolio-register"}}),
+    "duplicates-informal": (
+        2, {"analytics__duplicate_detection": 1, "governance__intake_criteria": 2},
+        {"org_size": "large", "active_projects": 70, "business_units": 3, "existing_pmo": "informal",
+         "primary_pain": "duplicate_work"},
+        {"analytics.duplicate-check": {"analytics.portfolio-register"}}),
+}
+
+
+@pytest.mark.parametrize("level, overrides, context, core", CORE_CASES.values(), ids=CORE_CASES.keys())
+def test_the_pains_core_work_starts_in_the_first_90_days(content, level, overrides, context, core):
+    roadmap = assess(content, level, overrides, context)["roadmap"]
+    early = starting_early(roadmap)
+    for item_id, needs in core.items():
+        assert item_id in early, (item_id, sorted(early))
+        assert "pain" in early[item_id]["drivers"], (item_id, early[item_id]["reasons"])
+        waits = {r for r in content.roadmap.items[item_id].requires if r in {i["id"] for p in roadmap["phases"]
+                                                                            for i in p["items"]}}
+        assert waits <= needs, (item_id, sorted(waits - needs))

@@ -1227,6 +1227,8 @@ class _Planner:
         # The first 90 days: what starts there whatever the count (the pain's first work, the mandate and sponsor,
         # a step decisive by then, with what each needs), then a handful more, within seven starts.
         now = self.with_shapers(set(self.pain_first)) | founding
+        if len(now | self.pain_next) <= FIRST_STARTS_MAX:  # the pain's next work, before the design's steps
+            now |= self.pain_next  # (round 210: the check at the door that a design promises, months 7-12)
         for item_id in order:  # each step decisive by then, with what it needs, while seven starts hold them
             if self.decisive.get(item_id) == 0 and item_id not in now:
                 step = self.with_shapers({item_id} | self.before(item_id))
