@@ -112,6 +112,13 @@ def init_web(app: Flask) -> None:
         """An ISO date as people read it: 4 Jan 2027 (the engine's one wording)."""
         return day(str(iso) if iso else None)
 
+    @app.template_global("print_timeline")
+    def _print_timeline(report) -> Markup:
+        """The report's timeline (an HTML table, the one its PDF prints), for the browser's print of a result."""
+        from ..reports.svg import report_charts
+
+        return Markup(report_charts(report).get("timeline", "")) if report else Markup("")
+
     @app.template_filter("script_json")
     def _script_json(text: str):
         """Make stored JSON safe inside <script type="application/json">."""

@@ -168,3 +168,16 @@ def test_no_printed_page_of_the_result_is_left_mostly_empty(printed_result):
         lowest[number] = max(lowest.get(number, 0.0), box[3])
     filled = [round(lowest.get(n, 0.0) / a4_height, 2) for n in range(len([p for p in printed_result.pages if p]))]
     assert all(share >= 0.5 for share in filled[:-1]), f"share of each page filled: {filled}"
+
+
+def test_the_printed_result_has_the_whole_roadmap_timeline(printed_result, questionnaire):
+    """The browser's print carries the report's timeline (it is folded on screen and was left out of print):
+    every area in its legend, its month axis, and no word of it past the A4 page's right edge (issue 24 §5)."""
+    pages = [p for p in printed_result.pages if p]
+    with_timeline = [n for n, text in enumerate(pages) if "Months from the start" in text]
+    assert len(with_timeline) == 1, "the timeline's axis is printed once"
+    legend = pages[with_timeline[0]]
+    assert [d.title for d in questionnaire.dimensions if d.title not in legend] == []
+    a4_width = 595  # points
+    assert [text for _n, box, text in printed_result.words if box[2] > a4_width or box[0] < 0] == []
+    assert len(pages) <= 10, f"{len(pages)} printed pages"
