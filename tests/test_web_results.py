@@ -26,9 +26,11 @@ def test_result_page_shows_the_advice(submitted):
     result = submitted.result()
     text = visible_text(submitted.client.get(submitted.base + "/result").text)
     assert "The PMO that fits" in text
-    assert result["recommendation"]["title"] in text
+    # The recommended model is named by the design the client gets, as everywhere; the others by their names.
+    assert result["recommendation"]["design"]["label"] in text
     for entry in result["recommendation"]["ranking"]:
-        assert entry["title"] in text
+        if entry["in_design"] != "recommended":
+            assert entry["title"] in text
     for pitfall in result["pitfalls"]:
         assert pitfall["title"] in text
     for item in result["ownership"]["own_first"]:
