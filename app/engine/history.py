@@ -276,7 +276,8 @@ def spread(latest: Sequence[tuple[str, Mapping[str, Any]]]) -> dict[str, float |
     return out
 
 
-def federated_suggestion(latest: Sequence[tuple[str, Mapping[str, Any]]]) -> dict[str, Any]:
+def federated_suggestion(latest: Sequence[tuple[str, Mapping[str, Any]]],
+                         titles: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Whether the units are far enough apart, or advised differently enough, that a federated PMO
     (a small central PMO setting common standards, with a PMO in each unit) fits better than one model.
 
@@ -287,8 +288,41 @@ def federated_suggestion(latest: Sequence[tuple[str, Mapping[str, Any]]]) -> dic
     wide = {d: g for d, g in gaps.items() if g is not None and g >= FEDERATED_SPREAD}
     models = sorted({s["model"] for _name, s in latest if s["model"]})
     known = [g for g in gaps.values() if g is not None]
-    return {"suggested": len(latest) > 1 and (bool(wide) or len(models) > 1),
-            "spread": gaps, "wide": wide, "models": models, "largest": max(known) if known else None}
+    found = {"suggested": len(latest) > 1 and (bool(wide) or len(models) > 1),
+             "spread": gaps, "wide": wide, "models": models, "largest": max(known) if known else None,
+             "designs": [(name, s.get("design") or "none") for name, s in latest]}
+    found["text"] = units_advice(found, titles or {})
+    return found
+
+
+def units_advice(found: Mapping[str, Any], titles: Mapping[str, str]) -> str:
+    """What the whole-organisation tab and the organisation report both say about one PMO model for the units
+    (``found``: ``federated_suggestion``'s answer), true of the units' table beside it: "the same recommended
+    model" only where every unit's design label is the same, else the units' designs named one by one."""
+    designs = found["designs"]
+    if len(designs) < 2:
+        return ""
+    labels = {label for _name, label in designs}
+    wide = ", ".join(f"{gap:.1f} levels apart in {titles.get(d, d).lower()}" for d, gap in found["wide"].items())
+    close = (f"within {found['largest']:.1f} levels of each other in every area"
+             if found["largest"] is not None else "")
+    if len(labels) == 1:
+        said = f"Every unit gets the same recommended design, “{designs[0][1]}”"
+    else:
+        said = "The units get different recommended designs: " + "; ".join(f"{n}, “{label}”" for n, label in designs)
+    if found["suggested"]:
+        why = f", and the units are {wide}" if wide else ""
+        return (f"{said}{why}. One central model rarely fits units this different: consider a small central PMO "
+                "that sets common standards and reports on the portfolio, with a PMO in each unit that works the "
+                "way its unit needs.")
+    if len(labels) == 1:
+        return f"{said}, and the units are {close}: one PMO model can serve them all." if close else (
+            f"{said}: one PMO model can serve them all.")
+    (model,) = found["models"] or ("",)
+    shared = f"All are {model} designs" if model else "They differ"
+    where = f" and the units are {close}" if close else ""
+    return (f"{said}. {shared}{where}: one {model + ' ' if model else ''}PMO can serve them only if it takes up "
+            "what each unit's design adds; compare the designs before choosing one for all units.")
 
 
 # --------------------------------------------------------------------------
@@ -393,7 +427,7 @@ def build_dashboard(rows_all: Sequence[Mapping[str, Any]], units: Sequence[Mappi
             data["rollup"] = rollup(summaries_by_unit)
             named = [(unit_names[uid], s) for uid, s in summaries_by_unit.items()]
             data["unit_pitfalls"] = pitfalls_across(named)
-            data["federated"] = federated_suggestion(named)
+            data["federated"] = federated_suggestion(named, labels)
             data["plots"]["units"] = [(unit_names[uid], s["scores"]) for uid, s in summaries_by_unit.items()]
     return data
 

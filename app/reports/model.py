@@ -549,14 +549,7 @@ def rollup_section(dashboard: Mapping[str, Any], unit_progress: Mapping[str, Any
              for name, row in dashboard["unit_latest"]]
     summary = dashboard["rollup"]
     federated = dashboard["federated"]
-    if federated["suggested"]:
-        wide = ", ".join(areas.get(d, d) for d in federated["wide"])
-        why = (f"the units are a level or more apart in {wide}" if wide else
-               "the units' results recommend different models")
-        advice = (f"A federated PMO fits better than one central model: {why}. A small central PMO sets common "
-                  "standards and reporting; each unit runs its own delivery PMO.")
-    else:
-        advice = "The units are close enough for one central PMO model." if len(units) > 1 else ""
+    advice = federated.get("text") or ""
     progress = []
     for row in (unit_progress or {}).get("units", []):
         counts = row["counts"]
