@@ -161,6 +161,22 @@ CORE_CASES = {
         {"org_size": "large", "active_projects": 70, "business_units": 3, "existing_pmo": "informal",
          "primary_pain": "duplicate_work"},
         {"analytics.duplicate-check": {"analytics.portfolio-register"}}),
+    # Forecasts that miss, dates re-forecast with no baseline and no cost control: the look-back at the last
+    # projects' first forecasts (the pitfall's first advice), the date baseline and the monthly re-forecast all
+    # start in the 90 days (the look-back was missing, round 210).
+    "forecasts-no-baseline": (
+        3, {"analytics__forecast_accuracy": 2, "analytics__financial_control": 1, "governance__stage_gates": 5},
+        {"org_size": "large", "active_projects": 45, "existing_pmo": "established", "delivery_mix": "waterfall",
+         "primary_pain": "poor_forecasting"},
+        {"analytics.forecast-evidence": set(), "analytics.forecast-baselines": {"analytics.portfolio-register"},
+         "analytics.reforecast-cadence": {"analytics.forecast-baselines"}}),
+    # Baselines answered in place (3) yet forecasts named as the pain: the look-back tests that answer in the
+    # 90 days beside the cost baseline (there was a cost baseline only).
+    "forecasts-baselines-answered": (
+        2, {"analytics__forecast_accuracy": 3, "governance__status_reporting": 3, "analytics__financial_control": 2},
+        {"org_size": "medium", "active_projects": 16, "existing_pmo": "informal", "delivery_mix": "waterfall",
+         "primary_pain": "poor_forecasting"},
+        {"analytics.forecast-evidence": set()}),
 }
 
 

@@ -594,7 +594,10 @@ class _Planner:
         basics = [i for i in candidates if weakest(i) <= 2]
         pool = basics or candidates  # where practices are weak, skip work on the ones already at 3-4
         pool.sort(key=pain.improvements.index)  # the content lists the pain's work in the order it matters
-        for item_id in pool[: pain.max_items]:
+        # An evidence check the content lists among the pain's work opens it, beside what the answers call for
+        # (the look-back at the last projects' forecasts that the pitfall's advice begins with, round 210).
+        looks = [i for i in applicable if plan.pain_id in self.roadmap.items[i].verifies] if pool else []
+        for item_id in looks + pool[: pain.max_items]:
             self.add(item_id, "pain", f"works on the main pain, {pain.label}")
             self.pain_items.append(item_id)
         if not pool:
