@@ -1,0 +1,34 @@
+"""Pitfall sentences after round 210 (issue 22) that must be true of the answers they stand beside.
+
+Each row is a minimal answer set of our own (every other answer at 3): the answers that make a stock
+sentence false, and the sentence that must not be said, beside the answers where it is true and is said.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_claims_r204 import assert_said
+
+GATES_AHEAD = {"governance.stage_gates": 4, "analytics.portfolio_view": 1}
+# Governance formal, teams served poorly, one method for all work: the over-governance pattern.
+HEAVY = {"governance.minimum_artefacts": 3, "governance.standards_consistency": 3,
+         "facilitation.service_orientation": 2, "governance.tailored_methodology": 2}
+
+
+@pytest.mark.parametrize("pitfall_id,answers,said,not_said", [
+    # A sponsor at 4 and decision rights at 4 with only the written mandate missing: no "senior backing" lacks.
+    ("too-much-too-soon", {**GATES_AHEAD, "leadership.mandate": 2, "leadership.executive_sponsor": 4,
+                           "governance.decision_rights": 4},
+     "with no written mandate", "senior backing"),
+    ("too-much-too-soon", {**GATES_AHEAD, "leadership.mandate": 2, "leadership.executive_sponsor": 2},
+     "without that senior backing", "with no written mandate"),
+    # Gates answered as analysed and trimmed (4) or risk-based (5) are kept; gates at 3 may be cut.
+    ("over-governance", {**HEAVY, "governance.stage_gates": 4}, "Keep the gates as they stand", "Cut gates"),
+    ("over-governance", {**HEAVY, "governance.stage_gates": 5, "governance.minimum_artefacts": 2},
+     "Keep the gates as they stand", "Cut gates"),
+    ("over-governance", {**HEAVY, "governance.stage_gates": 3}, "Cut gates", "Keep the gates"),
+])
+def test_a_pitfall_sentence_is_said_only_where_the_answers_make_it_true(content, questionnaire, pitfall_id,
+                                                                        answers, said, not_said):
+    assert_said(content, questionnaire, pitfall_id, answers, {}, said, not_said)
