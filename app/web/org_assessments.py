@@ -39,12 +39,12 @@ def start(org_id: int):
     typed = {key: request.form.get(key, "")
              for key in ("period", "assessed_on", "unit", "title", "start_from", "same_period")}
     db = get_db()
-    period = " ".join(typed["period"].split()) or next_free_period(db, org_id)
+    unit_id = parse_int(typed["unit"]) if typed["unit"] else None
+    period = " ".join(typed["period"].split()) or next_free_period(db, org_id, unit_id)
     title = _title(typed["title"])
     errors = {}
     if typed["assessed_on"] and not _is_date(typed["assessed_on"]):
         errors["assessed_on"] = "Give the date as a calendar day, such as 2026-11-25."
-    unit_id = parse_int(typed["unit"]) if typed["unit"] else None
     if typed["unit"] and (unit_id is None or unit_id not in {u["id"] for u in store.units(db, org_id)}):
         errors["unit"] = "That unit is not one of this organisation's: choose one from the list."
     elif problem := period_problem(db, org_id, unit_id, store.units(db, org_id), period, typed["same_period"] == "1"):

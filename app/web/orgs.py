@@ -15,7 +15,6 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 
 from .. import store
 from ..db import get_db
-from ..engine.reassessment import next_period
 from ..engine.vocabulary import DIMENSIONS
 from .access import FACILITATOR_ROLES, can_facilitate, login_required, member_view, role_required, unit_scope
 from .audit import audited, renamed
@@ -23,7 +22,7 @@ from .dashboard_data import benchmark_view, dashboard_for, progress_view, units_
 from .errors import unchanged
 from .forms import InvitationForm, MemberForm, OrgForm
 from .messages import refusal
-from .periods import SAME_PERIOD_LABEL
+from .periods import SAME_PERIOD_LABEL, next_free_period
 
 bp = Blueprint("orgs", __name__, url_prefix="/orgs")
 
@@ -92,7 +91,7 @@ def dashboard_page(org_id: int, unit: dict | None, *, open_phase: str = "", type
         member_form=MemberForm() if sent["form"] == "member" else MemberForm(formdata=None),
         invitation_form=InvitationForm() if sent["form"] == "invitation" else InvitationForm(formdata=None),
         invitations=store.pending_invitations(db, org_id) if g.org_role == "owner" else [],
-        defaults={"period": next_period(data["latest"]["period"] if "latest" in data else None, date.today()),
+        defaults={"period": next_free_period(db, org_id, unit["id"] if unit else None),
                   "assessed_on": date.today().isoformat()},
         statuses=store.PROGRESS_STATUSES,
         open_phase=open_phase,

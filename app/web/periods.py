@@ -12,10 +12,16 @@ from ..engine.summary import day
 SAME_PERIOD_LABEL = "Add a second result for this period (the later one stands for it on the dashboard)"
 
 
-def next_free_period(db, org_id: int) -> str:
-    """The period after the organisation's latest result (any scope), or today's quarter."""
-    rows = store.history(db, org_id, "all")
-    return next_period(rows[-1]["period"] if rows else None, date.today())
+def next_free_period(db, org_id: int, unit_id: int | None = None) -> str:
+    """The period every form offers for a new assessment or workshop of one scope (a unit, or the whole
+    organisation when ``unit_id`` is None): the quarter after that scope's latest result, never before
+    today's, and never one the scope already has a result for; today's quarter for a scope with none."""
+    rows = [r for r in store.history(db, org_id, "all") if r["unit_id"] == unit_id]
+    taken = {r["period"] for r in rows}
+    period = next_period(rows[-1]["period"] if rows else None, date.today())
+    while period in taken:
+        period = next_period(period, date.today())
+    return period
 
 
 def period_problem(db, org_id: int, unit_id: int | None, units: list[dict], period: str,

@@ -64,7 +64,8 @@ def create(org_id: int):
             "period": next_free_period(db, org_id), "same_period": ""}
     if request.method == "POST":
         form = {k: request.form.get(k, "") for k in form}
-        form["period"] = " ".join(form["period"].split()) or next_free_period(db, org_id)
+        unit_id = parse_int(form["unit"]) if form["unit"] else None
+        form["period"] = " ".join(form["period"].split()) or next_free_period(db, org_id, unit_id)
         parsed, missing, invalid = parse_context_form(questionnaire, request.form)
         errors = context_errors(questionnaire, missing, invalid)
         values.update({k: request.form.get(k) for k in invalid})
@@ -75,7 +76,6 @@ def create(org_id: int):
             errors["mode"] = "Choose anonymous or named."
         if problem := _unsafe(form["roles"].split(","), "a role"):
             errors["roles"] = problem
-        unit_id = parse_int(form["unit"]) if form["unit"] else None
         if form["unit"] and unit_id not in {u["id"] for u in units}:
             errors["unit"] = "That unit is not one of this organisation's: choose one from the list."
         # Starting from the last result shows it beside the room on the projector.
