@@ -224,9 +224,9 @@ def test_a_strength_is_claimed_only_where_the_answers_reach_it(organisations):
 
 
 # Words that claim a weakness for the practices cited in the brackets right after them (round 204:
-# "shared standards are not measured unit by unit (consistency level 5)"). An answer at 4 or 5 is
-# never the evidence of a weakness.
-WEAKNESS_WORDS = re.compile(r"\b(?:are not|is not|not agreed|not integrated|not measured|unwritten|thin|missing|"
+# "shared standards are not measured unit by unit (consistency level 5)"; round 210: "closeness to delivery is at
+# level 4" among the practices "your answers show weakest"). An answer at 4 or 5 is never the evidence of a weakness.
+WEAKNESS_WORDS = re.compile(r"\b(?:weakest|are not|is not|not agreed|not integrated|not measured|unwritten|thin|missing|"
                             r"vague|by hand|no longer|never checked)[^.()]*\(([^)]*)\)")
 
 

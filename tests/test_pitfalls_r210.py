@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_claims_r204 import assert_said
+from tests.test_claims_r204 import assert_said, result_for
 
 GATES_AHEAD = {"governance.stage_gates": 4, "analytics.portfolio_view": 1}
 # Governance formal, teams served poorly, one method for all work: the over-governance pattern.
@@ -32,3 +32,22 @@ HEAVY = {"governance.minimum_artefacts": 3, "governance.standards_consistency": 
 def test_a_pitfall_sentence_is_said_only_where_the_answers_make_it_true(content, questionnaire, pitfall_id,
                                                                         answers, said, not_said):
     assert_said(content, questionnaire, pitfall_id, answers, {}, said, not_said)
+
+
+DELIVERY = ("facilitation.delivery_proximity", "governance.sponsor_accountability",
+            "governance.escalation_thresholds", "governance.stage_gates")
+
+
+@pytest.mark.parametrize("levels,said,not_said", [
+    # Closeness to delivery at 4 is a strength: the weakest named are the others, at 3 or below.
+    ((4, 3, 2, 2), "your answers show weakest (sponsor accountability level 3, escalation thresholds level 2",
+     "closeness to delivery"),
+    ((5, 5, 1, 4), "your answers show weakest (escalation thresholds level 1)", "level 5"),
+    # All four at 4 or more: none is called weak.
+    ((4, 5, 4, 4), "all answered at 4 or more", "weakest"),
+])
+def test_the_weakest_practices_behind_delivery_are_never_at_4_or_5(content, questionnaire, levels, said, not_said):
+    result = result_for(content, questionnaire, dict(zip(DELIVERY, levels)), {"primary_pain": "weak_execution"})
+    why = next(item["why"] for item in result["ownership"]["own_first"] if item["id"] == "delivery-standards-and-gates")
+    assert said in why
+    assert not_said not in why
