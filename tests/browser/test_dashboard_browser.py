@@ -93,10 +93,22 @@ def test_dropping_an_improvement_without_a_reason_says_why_it_was_not_saved(page
     phase.locator(f'input[name="note:{item_id}"]').fill("")
     phase.locator("button[type=submit]").click()
     status = phase.locator("[data-progress-status]")
-    expect(status).to_contain_text(f"Not saved: “{title}” is dropped, so its note needs the reason")
+    expect(status).to_contain_text("Not saved")
     note = phase.locator(f'input[name="note:{item_id}"]')
     expect(note).to_have_class(re.compile(r"\bis-invalid\b"))
     expect(note).to_be_focused()
+    # Why, said beside the note (tester 24: the sentence sat by the Save button, out of view) and read with it.
+    error = phase.locator(f'[id="err-note-{item_id}"]')
+    expect(error).to_have_text(f"Not saved: “{title}” is dropped, so its note needs the reason. Write it, then save "
+                               "again.")
+    expect(error).to_be_visible()
+    assert note.get_attribute("aria-describedby") == f"err-note-{item_id}"
+    assert page.evaluate("(n) => n.nextElementSibling.id", note.element_handle()) == f"err-note-{item_id}"
+    if SHOTS:
+        for width, height in ((1366, 768), (390, 844)):
+            page.set_viewport_size({"width": width, "height": height})
+            note.scroll_into_view_if_needed()
+            page.screenshot(path=os.path.join(SHOTS, f"progress-js-{width}.png"))
     # The owner's placeholder reads as an example, not a name already filled in.
     assert item.locator(f'input[name="owner:{item_id}"]').get_attribute("placeholder").startswith("e.g. ")
     with live_app.app_context():

@@ -14,6 +14,27 @@
     note.required = status.value === "dropped";
   }
 
+  function fieldError(note, message) {
+    // The refusal said beside the note it is about, and read with it (aria-describedby), as the page
+    // says the server's refusals; cleared once the note is fine.
+    var id = "err-note-" + note.id.replace(/^note-/, "");
+    var box = document.getElementById(id);
+    if (!message) {
+      if (box) { box.remove(); }
+      note.removeAttribute("aria-describedby");
+      return;
+    }
+    if (!box) {
+      box = document.createElement("div");
+      box.className = "invalid-feedback d-block";
+      box.id = id;
+      box.setAttribute("data-field-error", "");
+      note.insertAdjacentElement("afterend", box);
+    }
+    box.textContent = message;
+    note.setAttribute("aria-describedby", id);
+  }
+
   document.querySelectorAll("form[data-progress-form]").forEach(function (form) {
     var status = form.querySelector("[data-progress-status]");
     var button = form.querySelector('button[type="submit"]');
@@ -29,12 +50,13 @@
         var empty = item.querySelector("select").value === "dropped" && !note.value.trim();
         note.classList.toggle("is-invalid", empty);
         note.setAttribute("aria-invalid", empty ? "true" : "false");
+        fieldError(note, empty ? "Not saved: “" + item.querySelector("legend").firstChild.textContent.trim() +
+          "” is dropped, so its note needs the reason. Write it, then save again." : "");
         if (empty && !missing) { missing = item; }
       });
       if (missing) {
         status.className = "small text-danger";
-        status.textContent = "Not saved: “" + missing.querySelector("legend").firstChild.textContent.trim() +
-          "” is dropped, so its note needs the reason. Write it, then save again.";
+        status.textContent = "Not saved: a dropped improvement needs the reason in its note (marked above).";
         missing.querySelector('input[name^="note:"]').focus();
         return;
       }
