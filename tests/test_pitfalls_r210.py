@@ -51,3 +51,27 @@ def test_the_weakest_practices_behind_delivery_are_never_at_4_or_5(content, ques
     why = next(item["why"] for item in result["ownership"]["own_first"] if item["id"] == "delivery-standards-and-gates")
     assert said in why
     assert not_said not in why
+
+
+@pytest.mark.parametrize("pitfall_id,answers,context,said,not_said", [
+    # Costs seen only at year end (1) or by hand on large projects (2) beside an unreliable-forecasts pain:
+    # the lowest answer behind the pain is cited in its pitfall, with the cost half of the remedy.
+    ("unreliable-forecasts", {"analytics.forecast_accuracy": 2, "analytics.financial_control": 1},
+     {"primary_pain": "poor_forecasting"}, "(financial control level 1)", "year end"),
+    ("unreliable-forecasts", {"analytics.forecast_accuracy": 2, "analytics.financial_control": 2,
+                              "governance.scope_change_control": 2}, {"primary_pain": "poor_forecasting"},
+     "cost to complete compared with actual spend", "year end"),
+    ("unreliable-forecasts", {"analytics.forecast_accuracy": 2, "analytics.financial_control": 1},
+     {"primary_pain": "poor_forecasting", "delivery_mix": "agile"}, "(financial control level 1)", "year end"),
+    ("unreliable-forecasts", {"analytics.forecast_accuracy": 2, "analytics.financial_control": 3},
+     {"primary_pain": "poor_forecasting"}, "Delivery dates", "financial control"),
+    # Tools in place but kept only before deadlines, with nobody owning the data and no list of all the work
+    # yet: the data and the first picture built from it are cited.
+    ("poor-tool-adoption", {"tools.adoption": 2, "tools.data_quality": 1, "analytics.portfolio_view": 1}, {},
+     "nobody owns the data in it (data quality level 1). The first list of all the work", "every dashboard"),
+    ("poor-tool-adoption", {"tools.adoption": 2, "tools.data_quality": 3}, {},
+     "every dashboard built on it is wrong", "data quality"),
+])
+def test_the_lowest_answers_behind_a_pitfall_are_in_its_evidence(content, questionnaire, pitfall_id, answers,
+                                                                context, said, not_said):
+    assert_said(content, questionnaire, pitfall_id, answers, context, said, not_said)
