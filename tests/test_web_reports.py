@@ -51,7 +51,7 @@ def test_report_page_is_the_print_ready_report_with_its_own_toolbar(submitted):
     result = submitted.result()
     html = submitted.client.get(submitted.base + "/report.html?start=2027-01-04").text
     text = visible_text(html)
-    assert result["recommendation"]["title"] in text and "prepared" in text
+    assert result["recommendation"]["design"]["label"] in text and "prepared" in text
     assert 'class="toolbar"' in html and f'href="{submitted.base}/report.pdf?start=2027-01-04"' in html
     assert "<svg" in html  # the print charts are inline vector graphics, no script needed
 
