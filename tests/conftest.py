@@ -84,8 +84,29 @@ def pytest_terminal_summary(terminalreporter, config):
                 by_file[report.nodeid.split("::", 1)[0]] += report.duration
     if by_file:
         terminalreporter.write_sep("=", "slowest files (setup + call + teardown)")
-        for path, seconds in by_file.most_common(10):
+        for path, seconds in by_file.most_common(20):
             terminalreporter.write_line(f"{seconds:8.2f}s {path}")
+    for line in worker_lines(terminalreporter.stats):
+        terminalreporter.write_line(line)
+
+
+def worker_lines(stats: dict) -> list[str]:
+    """Per xdist worker: seconds spent in tests, and when its last test ended (seconds after the first test of
+    the run began). A worker that ends long after the other is the run's tail; busy time far below the end
+    is time spent between tests (collection, start-up, fixtures of the session)."""
+    busy: Counter[str] = Counter()
+    first, last = float("inf"), {}
+    for reports in stats.values():
+        for report in reports:
+            node = getattr(report, "node", None)
+            if getattr(report, "when", None) not in ("setup", "call", "teardown") or node is None:
+                continue
+            worker = node.gateway.id
+            busy[worker] += report.duration
+            first = min(first, report.start)
+            last[worker] = max(last.get(worker, 0.0), report.stop)
+    return [f"worker {worker}: {busy[worker]:.0f} s in tests, its last test ended {last[worker] - first:.0f} s "
+            f"after the first began" for worker in sorted(busy)]
 
 
 def share_url_builders() -> None:
