@@ -16,7 +16,8 @@ from rule_engine import errors as re_errors
 
 from app.engine.assessment import choice_labels
 from app.engine.facts import build_facts, nest
-from app.engine.rules import choose_ownership, find_checks, find_pitfalls, rank_models
+from app.engine.rules import (choose_design, choose_ownership, find_checks, find_pitfalls, rank_models,
+                              set_model_facts)
 from app.engine.scoring import score_answers
 from app.engine.summary import rank_pitfalls
 from tests.uneven import assessed_organisations, uneven_organisation
@@ -30,7 +31,8 @@ def advice_for(content, questionnaire, answers, context, labels=None):
     facts = build_facts(questionnaire, score_answers(questionnaire, answers), answers, context)
     labels = labels or choice_labels(questionnaire)
     recommendation, _outcome = rank_models(rulebook, facts, labels)
-    facts["model"] = recommendation["model"]
+    set_model_facts(facts, recommendation)
+    choose_design(rulebook, facts, labels)  # the design given, as the advice reads it (facts["design"])
     ownership = choose_ownership(rulebook, facts, labels)
     pitfalls = find_pitfalls(rulebook, facts, labels)
     return facts, ownership, pitfalls, find_checks(rulebook, facts, labels)
@@ -312,3 +314,24 @@ def test_check_first_asks_at_most_three_questions_one_per_doubt(content, organis
         if len(checks) > 3 or len(asked) != len(set(asked)):
             wrong.append([c["id"] for c in checks])
     assert not wrong, f"{len(wrong)} organisations get too many or duplicate checks, e.g. {wrong[:3]}"
+
+
+# A pitfall's title never says a practice is missing where the answers put it in place (round 211: "lacks a
+# senior owner or written terms" citing "PMO mandate: Level 3: Written, agreed mandate"). Each row: words in a
+# title, and the answers they need.
+TITLE_NEEDS = [
+    ("written terms", lambda f: _answer(f, "leadership.mandate", 1) <= 2),
+    ("no written mandate", lambda f: _answer(f, "leadership.mandate", 1) <= 2),
+    ("senior owner", lambda f: _answer(f, "leadership.executive_sponsor", 1) <= 2),
+    ("No active executive sponsor", lambda f: _answer(f, "leadership.executive_sponsor", 1) <= 2),
+    ("No clear mandate or executive sponsor",
+     lambda f: min(_answer(f, "leadership.mandate", 1), _answer(f, "leadership.executive_sponsor", 1)) <= 2),
+]
+
+
+def test_a_pitfall_title_never_contradicts_the_answers(organisations):
+    wrong = []
+    for _answers, context, facts, _own, pitfalls, _checks in organisations:
+        for p in pitfalls:
+            wrong += [(p["id"], words) for words, holds in TITLE_NEEDS if words in p["title"] and not holds(facts)]
+    assert not wrong, f"{len(wrong)} pitfall titles contradict the answers, e.g. {sorted(set(wrong))[:4]}"

@@ -50,8 +50,11 @@ ROLES_UNSETTLED = {"leadership.role_clarity": 2, "governance.decision_rights": 2
     # Told it needs no PMO, an organisation hears of the list's owner and the method owner, never of a PMO.
     ("no-mandate", {"leadership.executive_sponsor": 2, "leadership.mandate": 2}, HANDFUL,
      "a senior leader owns the list of projects"),
-    ("no-mandate", {"leadership.executive_sponsor": 3, "leadership.mandate": 2}, HANDFUL,
+    ("no-mandate", {"leadership.executive_sponsor": 2, "leadership.mandate": 2}, HANDFUL,
      "Name the senior leader who owns the list of projects"),
+    # A named sponsor (3) is there already: the list's terms are written with them.
+    ("no-mandate", {"leadership.executive_sponsor": 3, "leadership.mandate": 2}, HANDFUL,
+     "With the leader who backs the list, write half a page"),
     ("unclear-roles", ROLES_UNSETTLED, HANDFUL, "the list's owner, the project lead or the method owner"),
 ])
 def test_an_organisation_told_it_needs_no_pmo_hears_no_advice_about_a_pmo(content, questionnaire, pitfall_id,

@@ -84,10 +84,13 @@ FACT_SPECS: tuple[FactSpec, ...] = (
              depends_on=("context.existing_pmo",)),
     FactSpec("tools_doubted", "boolean", "Reporting tools answered beyond their ground",
              "reporting or its tools answered as advanced (reporting by audience, dashboards, integration or "
-             "automation at 4-5) while what they stand on is answered as weak (portfolio view or tool fit at 1-2): "
-             "what the tools are said to do is the answers' claim, to check first",
+             "automation at 4-5) while what they stand on is answered as weak (portfolio view or tool fit at 1-2; "
+             "a list kept by hand, 2, beside a tool answered as fitting and trusted, fit and adoption at 4-5, is "
+             "not): what the tools are said to do is the answers' claim, to check first",
              "one of answers.analytics.reporting_cadence, answers.tools.dashboards, answers.tools.integration, "
-             "answers.tools.automation >= 4 and one of answers.analytics.portfolio_view, answers.tools.tool_fit <= 2"),
+             "answers.tools.automation >= 4 and one of answers.analytics.portfolio_view, answers.tools.tool_fit <= 2, "
+             "unless answers.tools.tool_fit >= 4 and answers.tools.adoption >= 4 and answers.analytics.portfolio_view "
+             "== 2"),
     FactSpec("answers.{question}", "number", "{question text}",
              "the level chosen for a question, 1-5, or unknown (don't know or unanswered)",
              "the answer as given"),
@@ -238,6 +241,13 @@ def derive_from_context(facts: Mapping[str, Any]) -> dict[str, Any]:
                and ((satisfaction is not None and satisfaction <= 2) or (involvement is not None and involvement <= 1)))
     advanced = any((facts.get(f"answers.{q}") or 0) >= 4 for q in TOOL_CLAIMS)
     weak_ground = any((facts.get(f"answers.{q}") or 5) <= 2 for q in TOOL_GROUND)
+    # A tool answered as fitting and trusted (fit and adoption at 4-5) carries its reports: a list of the work
+    # still kept by hand beside it (portfolio view 2) is a gap the plan fills from the tool, not a doubt about
+    # the client's strongest answers (round 211: "no dashboards before one shared tool holds the work" told a
+    # client with tool fit 4 and adoption 4). No list at all (1) still doubts them.
+    tool_trusted = all((facts.get(f"answers.{q}") or 0) >= 4 for q in ("tools.tool_fit", "tools.adoption"))
+    if tool_trusted and (facts.get("answers.analytics.portfolio_view") or 0) >= 2:
+        weak_ground = False
     return {"projects_per_unit": per_unit, "pmo_blocker": blocker, "tools_doubted": advanced and weak_ground}
 
 
