@@ -89,12 +89,11 @@ def plan_line(roadmap: Mapping[str, Any]) -> dict[str, Any]:
 def reader_reasons(item: Mapping[str, Any], pain_label: str | None = None, limit: int | None = None) -> list[str]:
     """Why a change is planned, written for people: the pain, the pitfall, what it starts or unblocks.
 
-    An area target is never the only reason a reader sees: alone, it becomes what the change lifts.
+    An area target is never the only reason a reader sees: alone, it becomes what the change lifts. 'Works on
+    your main pain' is said only of the pain's own work; a step towards it says which work it prepares, a cause
+    says which practice it works on (round 211: a sponsor for every project 'works on' misalignment).
     """
-    drivers = list(item.get("drivers") or [])
     out: list[str] = []
-    if "pain" in drivers and pain_label:
-        out.append(f"works on your main pain: {pain_label}")
     for reason in item.get("reasons") or []:
         if reason.startswith("tests the answers behind the main pain"):  # Check first made a step: say so
             out[:1] = ["tests your answers on " + reason[len("tests the answers behind "):].replace(
@@ -102,7 +101,11 @@ def reader_reasons(item: Mapping[str, Any], pain_label: str | None = None, limit
             continue
         if reason.startswith("works on the main pain"):
             if not out or not out[0].startswith("works on your main pain"):
-                out.insert(0, "works on your main pain: " + reason.split(", ", 1)[-1])
+                out.insert(0, "works on your main pain: " + (pain_label or reason.split(", ", 1)[-1]))
+            continue
+        if reason.startswith("the first step towards “") and ", on the main pain" in reason:
+            out.append("a first step towards " + reason[len("the first step towards "):].split(", on the main pain")[0]
+                       + ", on your main pain")
             continue
         if reason.endswith("”, which the PMO should own first") and reason.startswith("starts “"):
             job = reason[len("starts “"):-len("”, which the PMO should own first")]

@@ -1,0 +1,83 @@
+"""Roadmap steps that fit the organisation's evidence and delivery mix (issue 22, round 211).
+
+Round 211 read "Use standard delivery terms … for each key supplier: works on your main pain" in an agile
+scale-up with nothing in its answers about suppliers, and "Require an accountable sponsor with written duties
+for every project: works on your main pain: work not aligned with strategy". A supplier step needs a context
+with suppliers (planned or contracted delivery, or a large or regulated organisation, as the suppliers pitfall
+reads it), and "works on your main pain" is said only of the pain's own work.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from app.engine import run_assessment
+from app.engine.summary import reader_reasons
+from tests.test_rules import BASE, answers_at
+
+SUPPLIER_STEPS = ("governance.supplier-terms", "governance.supplier-performance", "governance.supplier-partnerships")
+
+
+def everything(result) -> dict[str, dict]:
+    """Every item in the plan, not planned yet included."""
+    return {item["id"]: item for phase in result["roadmap"]["phases"] for item in phase["items"]}
+
+
+# Unreliable forecasts with supplier management at 1: only a context with suppliers gets supplier terms.
+SUPPLIERS = {
+    # id: (context, supplier terms planned on the pain)
+    "agile-scale-up": ({"delivery_mix": "agile", "active_projects": 27, "risk_profile": "low"}, False),
+    "hybrid-mid-size": ({"delivery_mix": "hybrid", "active_projects": 27, "risk_profile": "low"}, True),
+    "agile-regulated": ({"delivery_mix": "agile", "active_projects": 27, "regulated": True}, True),
+    "agile-large": ({"delivery_mix": "agile", "active_projects": 60, "org_size": "large"}, True),
+}
+
+
+@pytest.mark.parametrize("context, planned", SUPPLIERS.values(), ids=SUPPLIERS.keys())
+def test_supplier_steps_need_a_context_with_suppliers(content, questionnaire, context, planned):
+    answers = answers_at(questionnaire, 2, governance__vendor_management=1)
+    result = run_assessment(content, answers, {**BASE, **context, "primary_pain": "poor_forecasting"})
+    items = everything(result)
+    if not planned:
+        assert not set(SUPPLIER_STEPS) & set(items), sorted(set(SUPPLIER_STEPS) & set(items))
+        return
+    terms = items["governance.supplier-terms"]
+    assert "pain" in terms["drivers"], terms["drivers"]
+    assert "suppliers' dates drive the forecasts" in " ".join(terms["reasons"])
+
+
+def pain_label(content, context) -> str | None:
+    pain = context.get("primary_pain")
+    return content.rulebook.pains[pain].label if pain else None
+
+
+def said_to_work_on_the_pain(content, result, context) -> list[str]:
+    """The planned items whose reader's first reason is 'works on your main pain'."""
+    label = pain_label(content, context)
+    return [item["id"] for phase in result["roadmap"]["phases"] for item in phase["items"]
+            if (reader_reasons(item, label) or [""])[0].startswith("works on your main pain")]
+
+
+def test_a_sponsor_for_every_project_is_a_step_towards_the_pain_not_work_on_it(content, questionnaire):
+    # Misalignment in agile teams, benefits unmanaged: the sponsor duties come before the benefits work.
+    context = {**BASE, "delivery_mix": "agile", "active_projects": 41, "business_units": 4, "regulated": True,
+               "primary_pain": "strategic_misalignment"}
+    answers = answers_at(questionnaire, 3, governance__sponsor_accountability=2, analytics__benefits_realisation=2,
+                         analytics__portfolio_view=1, governance__prioritisation_model=2)
+    result = run_assessment(content, answers, context)
+    sponsor = everything(result)["governance.sponsor-duties"]
+    assert "pain" in sponsor["drivers"]  # it leads to the pain's work, and is scheduled as such
+    said = reader_reasons(sponsor, pain_label(content, context))
+    assert not said[0].startswith("works on your main pain"), said
+    assert said[0].startswith("a first step towards “") and said[0].endswith("”, on your main pain"), said
+    own = content.rulebook.pains["strategic_misalignment"].improvements
+    assert set(said_to_work_on_the_pain(content, result, context)) <= set(own)
+
+
+def test_only_the_pains_own_work_is_said_to_work_on_it(content, uneven_results):
+    wrong = []
+    for seed, _answers, context, result in uneven_results:
+        pain = context.get("primary_pain")
+        own = set(content.rulebook.pains[pain].improvements) if pain else set()
+        wrong += [(seed, i) for i in said_to_work_on_the_pain(content, result, context) if i not in own]
+    assert not wrong, wrong[:10]
