@@ -19,6 +19,7 @@ from app.reports.markdown import APPENDIX, render_markdown
 from app.reports.model import build_report
 from app.reports.questionnaire import questionnaire_as_dict
 from tests.helpers import visible_text
+from tests.report_text import body_and_appendix, repeated_sentences
 from tests.test_scenarios import ROWS, answers_for
 
 START = date(2027, 1, 4)
@@ -136,8 +137,9 @@ def test_the_numbers_agree_with_the_roadmap_in_every_format(name, cases):
     dated = [i for p in result["roadmap"]["phases"] if p["id"] != "later" for i in p["items"]]
     assert plan["changes"] == len(dated) == len(report["roadmap"]["dated_items"])
     text = render_markdown(result)
-    # The roadmap section tells the summary's own plan line, not a second count of its own.
-    assert plan["text"] in text.split("## Roadmap")[1].split(APPENDIX)[0]
+    # The summary's plan line is the one count: said once, and the roadmap section adds no second of its own.
+    assert text.split(APPENDIX)[0].count(plan["text"]) == 1
+    assert text.split(APPENDIX)[0].index(plan["text"]) < text.index("## Roadmap")
     assert not re.search(r"changes over \d+ months", text), "one story in every format: the plan line"
     # No other count of the plan's changes anywhere in the body (what a PMO 'can lead' is its capacity).
     counts = {int(n) for n in re.findall(r"(?<!about )\b(\d+) (?:changes|improvements)\b", text.split(APPENDIX)[0])}
@@ -283,3 +285,14 @@ def test_every_card_on_the_pdfs_page_one_stays_inside_the_page(content):
         x = box.border_box_x()
         assert left - 0.5 <= x and x + box.border_width() <= right + 0.5, (
             f"{box.element.get('class')}: {x - left:.1f} to {x + box.border_width() - right:+.1f} px past the right margin")
+
+
+def test_the_body_says_each_sentence_once(library):
+    """After the summary, a section adds what the summary did not say, or refers back: no sentence of eight
+    words or more appears twice before the appendix (headings and a list's label aside)."""
+    said_twice = {}
+    for name, (_result, text) in library.items():
+        repeated = repeated_sentences(body_and_appendix(text)[0])
+        if repeated:
+            said_twice[name] = sorted(repeated)[:3]
+    assert not said_twice, f"said twice in the body: {said_twice}"

@@ -12,7 +12,8 @@ from ..engine.wording import level_phrase
 from .evidence import describe_evidence, labels_of
 from .levels import not_scored_words, target_words
 from .model import evidence_given, score_help, share_words
-from .reasons import also_watch, change_groups, change_why, fact_phrase, group_line, model_rows, span
+from .reasons import (also_watch, change_groups, change_why, fact_phrase, group_line, later_note, model_rows,
+                      own_first_how, roadmap_places, span)
 
 
 def _fmt(score: float | None) -> str:
@@ -56,8 +57,8 @@ def render_markdown(result: Mapping[str, Any]) -> str:
 
     lines += ["## Scores", ""]
     # How an area's score is made, said once beside the table (its weights make it differ from a plain average).
-    lines += [" ".join(filter(None, [overall.get("description", "") if overall["score"] is not None else "",
-                                     score_help(None)])), ""]
+    if overall.get("description") and overall["score"] is not None:
+        lines += [overall["description"], ""]
     lines += ["| Capability area | Score | Level | Target |", "|---|---|---|---|"]
     target = (result.get("roadmap") or {}).get("target") or {}
     target_why = (result.get("roadmap") or {}).get("target_why") or {}
@@ -87,10 +88,9 @@ def render_markdown(result: Mapping[str, Any]) -> str:
         lines += ["> " + own["pain_note"]["text"], ""]
     if own.get("own_first"):
         lines += ["## What the PMO should own first", ""]
-        lines += [f"- **{item['title']}**: {item['why']}" for item in own["own_first"]] + [""]
+        lines += [f"- **{item['title']}**: {own_first_how(item['why'])}" for item in own["own_first"]] + [""]
 
     roadmap = result.get("roadmap") or {}
-    titles = {i["id"]: i["title"] for ph in roadmap.get("phases", []) for i in ph["items"]}
     pitfalls = result.get("pitfalls") or []
     lines += ["## Pitfalls", ""]
     if not pitfalls:
@@ -101,10 +101,9 @@ def render_markdown(result: Mapping[str, Any]) -> str:
         if p["id"] not in first:
             continue
         lines += [f"### {p['title']} ({p['severity']})", "", p["why"], "", f"- What to do: {p['mitigation']}"]
-        if p.get("roadmap_items"):
-            named = [titles.get(i, i) for i in p["roadmap_items"]]
-            more = f"; and {len(named) - 2} more" if len(named) > 2 else ""
-            lines.append("- In the roadmap: " + "; ".join(named[:2]) + more)
+        places = roadmap_places(p.get("roadmap_items") or (), result)
+        if places:  # where, not the titles again: the roadmap lists each change once
+            lines.append(f"- In the roadmap: {places}.")
         elif p.get("plan_note"):
             lines.append(f"- {p['plan_note']}")
         lines.append("")
@@ -122,14 +121,11 @@ def render_markdown(result: Mapping[str, Any]) -> str:
     if roadmap.get("message"):
         lines += [roadmap["message"], ""]
     plan = summary["plan"]
-    if plan["changes"]:
-        # The phases carry their dates; the line adds the PMO size the plan assumes.
-        lines += [plan["text"] + (f" PMO size: {capacity_text(roadmap.get('capacity'))}."
-                                  if roadmap.get("capacity") else ""), ""]
+    if plan["changes"] and roadmap.get("capacity"):
+        # The summary's plan line counts the changes; here only the PMO size it assumes.
+        lines += [f"PMO size: {capacity_text(roadmap.get('capacity'))}.", ""]
     for index, phase in enumerate(roadmap.get("phases", [])):
-        if phase["id"] == "later":
-            lines += [f"### Not planned yet ({plan['waiting']})", ""]
-            lines += [(phase.get("note") or "") + " They are listed in the appendix, without dates.", ""]
+        if phase["id"] == "later":  # counted in the plan line; listed in the appendix, without dates
             continue
         when = (span(phase["start_date"], phase["end_date"]) if phase.get("start_date")
                 else f"months {phase['start_month']}–{phase['end_month']}")
@@ -150,7 +146,8 @@ def render_markdown(result: Mapping[str, Any]) -> str:
                 who += f" ({item['owner_name']})"
             meta = "; ".join(part for part in (who, span(item.get("start_date"), item.get("end_date"))) if part)
             lines.append(f"- **{item['title']}** ({meta}): {change_why(item, result)}.")
-        lines.append("")
+        if lines[-1]:
+            lines.append("")
 
     lines += appendix_markdown(result, facts)
     lines += [f"Questionnaire: {q.get('title', q['id'])} ({q['id']} v{q['version']})"]
@@ -163,7 +160,7 @@ def appendix_markdown(result: Mapping[str, Any], facts: Mapping[str, Any]) -> li
     lines = [APPENDIX, "", "### Who was assessed", ""]
     profile = "; ".join(fact_phrase(f"context.{key}", value, result, facts)
                         for key, value in (result.get("context") or {}).items() if value is not None)
-    lines += [profile[:1].upper() + profile[1:] + ".", ""]
+    lines += [profile[:1].upper() + profile[1:] + ".", "", score_help(None), ""]
     own = result.get("ownership") or {}
     if own.get("dont_own"):
         lines += ["### What the PMO should not own", ""]
@@ -202,6 +199,8 @@ def appendix_markdown(result: Mapping[str, Any], facts: Mapping[str, Any]) -> li
         if not phase["items"]:
             continue
         lines += ["### Not planned yet", ""]
+        note = later_note(phase, summary_of(result)["plan"])
+        lines += [note, ""] if note else []
         lines += [f"- {group_line(g)}" for g in change_groups(phase["items"], result)]
         if phase.get("more"):
             lines.append(f"- …and {phase['more']} more, to re-plan at the next assessment.")

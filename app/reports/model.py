@@ -20,7 +20,7 @@ from .evidence import describe_evidence, labels_of
 from .levels import describe_level, not_scored_words, target_words
 from .matrix import CAPTION as MATRIX_CAPTION, matrix_points
 from ..engine.rules import close_call_outside_design
-from .reasons import also_watch, change_groups, model_rows
+from .reasons import also_watch, change_groups, later_note, model_rows, roadmap_places
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 LATER = "later"  # the roadmap's phase of work not planned yet
@@ -104,6 +104,10 @@ def build_report(result: Mapping[str, Any], questionnaire: Mapping[str, Any] | N
     by_item = {i["id"]: i for i in roadmap["items"]}
     report["first_days"] = [by_item[i["id"]] for i in summary["first_90_days"] if i["id"] in by_item]
     report["first_days_shown"] = report["first_days"]
+    for pitfall in report["pitfalls"]:
+        pitfall["places"] = roadmap_places([i["id"] for i in pitfall["roadmap"]], result)
+    for phase in roadmap["phases"]:
+        phase["later_note"] = later_note(phase, summary["plan"]) if phase["id"] == LATER else ""
     # Beyond the three: the other high ones named in the body, the rest counted there and given in the appendix.
     report["also_watch"], report["watch_rest"] = also_watch(
         [p for p in report["pitfalls"] if p["id"] not in {t["id"] for t in report["top_pitfalls"]}])

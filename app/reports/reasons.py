@@ -208,6 +208,42 @@ def group_line(group: Mapping[str, Any]) -> str:
     return f"{group['label']}: " + "; ".join(i["title"] for i in group["items"]) + "."
 
 
+def phase_name(phase: Mapping[str, Any]) -> str:
+    """A phase as it reads inside a sentence: 'the first 90 days', 'months 4 to 6'."""
+    title = phase.get("title") or ""
+    return "the first 90 days" if title.lower() == "first 90 days" else _lower(title)
+
+
+def roadmap_places(item_ids: Iterable[str], result: Mapping[str, Any]) -> str:
+    """Where a pitfall's changes are in the roadmap, without saying their titles again (the roadmap and the
+    first 90 days list each change once, and the plan line is the one count of them): 'the first 90 days and
+    months 4 to 6'."""
+    wanted = set(item_ids)
+    places = [phase_name(phase) for phase in (result.get("roadmap") or {}).get("phases") or []
+              if phase.get("id") != "later" and any(item["id"] in wanted for item in phase.get("items") or ())]
+    return _join(places) if places else ""
+
+
+def later_note(phase: Mapping[str, Any], plan: Mapping[str, Any]) -> str:
+    """What the plan line leaves out about the changes not planned yet: when to re-plan them. Its first
+    sentence, what the PMO can lead, is the plan line's own reason and is not said twice."""
+    note = phase.get("note") or ""
+    head, _, rest = note.partition(". ")
+    if rest and "can lead about" in head and "can lead about" in (plan.get("why") or ""):
+        return rest
+    return note
+
+
+def own_first_how(why: str) -> str:
+    """What an 'own first' function does, without the answers it opens with ('Decision rights are at
+    level 2: agree who approves intake …' → 'Agree who approves intake …'): the situation and the
+    pitfalls cite those answers already."""
+    head, colon, how = why.partition(": ")
+    if not colon or not how or "(" in head:
+        return why
+    return how[:1].upper() + how[1:]
+
+
 def change_why(item: Mapping[str, Any], result: Mapping[str, Any]) -> str:
     """The first reason a change is planned, as the summary's first 90 days say it."""
     pain = ((result.get("roadmap") or {}).get("pain") or {}).get("label")
