@@ -24,7 +24,8 @@ CASES = {
             "facilitation__portfolio_reviews": 3, "governance__decision_rights": 1},
         {"org_size": "large", "active_projects": 47, "business_units": 3, "regulated": True,
          "delivery_mix": "agile", "primary_pain": "strategic_misalignment"},
-        "investment-board-office", ["investment board", "Nobody sees all the work today (portfolio view level 1)"],
+        # Agile teams: outcomes funded from one portfolio kanban, not proposals scored for a board (round 211).
+        "investment-board-office", ["portfolio kanban", "Nobody sees all the work today (portfolio view level 1)"],
         ["serves teams first", "named partner in each delivery area", "blocker", "avoid the PMO"]),
     "established-pmo-the-teams-avoid-serves-them-first": (
         3, {"facilitation__service_orientation": 2, "facilitation__delivery_proximity": 1,

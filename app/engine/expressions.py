@@ -71,6 +71,26 @@ class Condition:
         """The value of every fact this condition reads."""
         return {path: facts.get(path) for path in self.reads}
 
+    def deciding(self, facts: Mapping[str, Any]) -> dict[str, Any]:
+        """The facts that make this condition hold: those without which (read as unknown) it would not.
+
+        'Sponsorship at 2 or the mandate at 2' holding on the mandate alone cites the mandate, not a sponsor
+        at 4 (round 211: 'Against: executive sponsor at level 4'). Where no single fact is needed (both at 2),
+        or the condition does not hold, every fact it reads.
+        """
+        evidence = self.evidence(facts)
+        if not self.matches(facts):
+            return evidence
+        needed = {}
+        for path, value in evidence.items():
+            if value is None:
+                continue
+            without = dict(facts)
+            without[path] = None
+            if not self.matches(without):
+                needed[path] = value
+        return needed or evidence
+
 
 def compile_condition(text: str, context: rule_engine.Context) -> Condition:
     """Parse and type-check ``text``; raise ConditionError with a precise message."""

@@ -93,6 +93,8 @@ class Reason(Part):
     text: str
     evidence: Evidence
     points: int | None = None
+    cites: Evidence | None = Field(None, description="The facts among the evidence that make the rule hold (those "
+                                                     "without which it would not): what the comparison cites.")
 
 
 class Ranking(Part):

@@ -83,8 +83,10 @@ def rank_models(rulebook: Rulebook, facts: Mapping[str, Any],
             continue
         text = render(rule.reason.template(facts), facts, labels)
         evidence = rule.condition.evidence(facts)
+        cites = rule.condition.deciding(facts)
         for model, points in rule.points.items():
-            reasons[model].append({"rule": rule.id, "text": text, "evidence": evidence, "points": points})
+            reasons[model].append({"rule": rule.id, "text": text, "evidence": evidence, "points": points,
+                                   "cites": cites})
     ruled_out: dict[str, list[dict[str, Any]]] = {m: [] for m in MODELS}
     for gate, held in zip(rulebook.gates, outcome.gates_held):
         if not held:

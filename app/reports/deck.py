@@ -272,7 +272,9 @@ def render_pptx(report: Mapping[str, Any], template: str | Path | None = None) -
         paragraphs.append(f"{rec['oversight']['title']}: {rec['oversight']['text']}")
     if rec.get("close_call"):
         paragraphs.append(CLOSE_CALL)
-    paragraphs.append("What would change it: " + " ".join((rec.get("what_would_change") or [NO_CHANGE])[:2]))
+    changes = rec.get("what_would_change") or [NO_CHANGE]
+    if any(changes):
+        paragraphs.append("What would change it: " + " ".join(changes[:2]))
     deck.text_box(slide, paragraphs, width=int(body_w * 0.5), size=15)
     if rec.get("compare"):
         # Each bar named as the web and the PDF name the model: the recommended one by the design, a model

@@ -77,11 +77,11 @@ def render_markdown(result: Mapping[str, Any]) -> str:
             lines += ["A close call: the runner-up fits almost as well, so read what would change this.", ""]
         support = rec.get("why") or [r for r in chosen.get("reasons", []) if (r.get("points") or 0) > 0]
         lines += [f"- {r['text']}" for r in support[:2]] + [""]  # the others, and the points, in the appendix
-        lines += ["### What would change the recommendation", ""]
-        lines += [f"- {c['text'] if isinstance(c, dict) else c}" for c in rec.get("what_would_change") or []]
-        if not rec.get("what_would_change"):
-            lines.append(NO_CHANGE_CLOSE if close_call_outside_design(rec) else NO_CHANGE)
-        lines.append("")
+        changes = [f"- {c['text'] if isinstance(c, dict) else c}" for c in rec.get("what_would_change") or []]
+        if not changes and (NO_CHANGE_CLOSE if close_call_outside_design(rec) else NO_CHANGE):
+            changes = [NO_CHANGE_CLOSE if close_call_outside_design(rec) else NO_CHANGE]
+        if changes:
+            lines += ["### What would change the recommendation", ""] + changes + [""]
     own = result.get("ownership") or {}
     checks = result.get("check_first") or []
     if own.get("pain_note") and not any(c.get("id") == "pain-disagrees" for c in checks):

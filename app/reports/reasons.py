@@ -81,11 +81,18 @@ def model_rows(result: Mapping[str, Any], limit: int = 3) -> list[dict[str, Any]
                          key=lambda r: -abs(r.get("points") or 0))
         gates = [g.get("evidence") or {} for g in entry.get("ruled_out") or []]
         ruled_out = _phrases(gates, result, labels, seen, limit) if gates else []
-        against = [] if gates else _phrases((r.get("evidence") or {} for r in reasons if (r.get("points") or 0) < 0),
-                                            result, labels, seen, 1)
-        backing = [] if gates else _phrases((r.get("evidence") or {} for r in reasons if (r.get("points") or 0) > 0),
-                                            result, labels, seen, limit - len(against))
         chosen = entry["model"] == rec.get("model")
+        # Each reason cites the answers that make it hold ('the mandate at 2', not the sponsor at 4 its rule also
+        # read); the design's row is never argued against with what the design stands on ('Against: agile
+        # delivery' beside a lean office for agile teams, round 211).
+        relies = set(design.get("evidence") or ()) if chosen else set()
+        against = [] if gates else _phrases(
+            ({p: v for p, v in _cited(r).items() if p not in relies} for r in reasons if (r.get("points") or 0) < 0),
+            result, labels, seen, 1)
+        backing = [] if gates else _phrases((_cited(r) for r in reasons if (r.get("points") or 0) > 0),
+                                            result, labels, seen, limit - len(against))
+        if chosen and not backing and not gates:  # what the design stands on is its reason
+            backing = _phrases([design.get("evidence") or {}], result, labels, seen, limit - len(against))
         title = entry.get("title") or entry["model"].title()
         eligible = entry.get("eligible", True)
         how = None if chosen else used.get(entry["model"])
@@ -102,6 +109,12 @@ def model_rows(result: Mapping[str, Any], limit: int = 3) -> list[dict[str, Any]
                      "fit_text": (f"{entry['fit']} of 100" if eligible
                                   else "part of the design" if how else "ruled out")})
     return rows
+
+
+def _cited(reason: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The facts a reason cites: those that make its rule hold (a result frozen before them: all it read)."""
+    cites = reason.get("cites")
+    return cites if cites is not None else (reason.get("evidence") or {})
 
 
 def decided_text(ruled_out: list[str], backing: list[str], against: list[str], in_design: str | None = None,

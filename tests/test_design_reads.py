@@ -1,0 +1,146 @@
+"""The design reads as written for this client (round 211): the comparison's For and Against cite the answers
+that decide them (never a strong sponsor against a design, never what the design stands on), the directive
+layer for the critical few needs a sponsor who backs it, and no stock sentence of certainty where nothing would
+change the recommendation. Each case is a minimal answer set of our own."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.engine import run_assessment
+from app.engine.wording import template_paths
+from app.reports.markdown import render_markdown as to_markdown
+from app.reports.reasons import model_rows
+from tests.test_rules import BASE, answers_at
+from tests.uneven import assessed_organisations
+
+
+def assess(content, questionnaire, levels, overrides, changes):
+    return run_assessment(content, answers_at(questionnaire, levels, **overrides), {**BASE, **changes})
+
+
+def rows_of(result) -> dict[str, dict]:
+    return {row["model"]: row for row in model_rows(result)}
+
+
+def against_of(decided: str) -> str:
+    return decided.split("Against:", 1)[1] if "Against:" in decided else ""
+
+
+def for_of(decided: str) -> str:
+    return decided.split("For:", 1)[1].split("Against:", 1)[0] if "For:" in decided else ""
+
+
+# id: (levels, answer overrides, context, model whose row is read, words its For must not say, words its
+#      Against must not say)
+COMPARISON = {
+    # A sponsor at 4 beside a mandate at 2: 'weak sponsorship' holds on the mandate; the sponsor is no reason.
+    "a-strong-sponsor-is-never-against-the-board-serving-office": (
+        3, {"leadership__executive_sponsor": 4, "leadership__mandate": 2, "facilitation__portfolio_reviews": 1},
+        {"active_projects": 43, "regulated": True, "primary_pain": "strategic_misalignment"},
+        None, [], ["executive sponsor"]),
+    "a-strong-sponsor-is-no-reason-for-the-supportive-model": (
+        3, {"leadership__executive_sponsor": 4, "leadership__mandate": 2, "facilitation__portfolio_reviews": 1},
+        {"active_projects": 43, "regulated": True, "primary_pain": "strategic_misalignment"},
+        "supportive", ["executive sponsor at level 4"], []),
+    "a-named-sponsor-is-never-against-the-capacity-office": (
+        3, {"leadership__executive_sponsor": 3, "leadership__mandate": 2, "analytics__capacity_model": 1},
+        {"active_projects": 20, "primary_pain": "resource_conflicts"},
+        None, [], ["executive sponsor"]),
+    # A lean office for agile teams is never argued against with agile delivery.
+    "agile-delivery-is-never-against-the-lean-office": (
+        3, {}, {"active_projects": 39, "business_units": 4, "delivery_mix": "agile", "primary_pain": "weak_execution"},
+        None, [], ["agile delivery"]),
+    "low-risk-is-never-against-the-light-central-office": (
+        2, {}, {"org_size": "large", "active_projects": 60, "business_units": 5, "risk_profile": "low",
+                "primary_pain": "duplicate_work"},
+        None, [], ["low risk", "not regulated"]),
+}
+
+
+@pytest.mark.parametrize("levels, overrides, changes, model, never_for, never_against", COMPARISON.values(),
+                         ids=COMPARISON.keys())
+def test_the_comparison_cites_what_decides_each_model(content, questionnaire, levels, overrides, changes, model,
+                                                      never_for, never_against):
+    result = assess(content, questionnaire, levels, overrides, changes)
+    rows = rows_of(result)
+    row = rows[model or result["recommendation"]["model"]]
+    for words in never_for:
+        assert words not in for_of(row["decided"]), row["decided"]
+    for words in never_against:
+        assert words not in against_of(row["decided"]), row["decided"]
+    if row["chosen"]:
+        assert for_of(row["decided"]), row["decided"]
+
+
+def test_a_recommended_design_is_never_argued_against_with_what_it_stands_on(content, questionnaire):
+    """Over uneven organisations: the recommended row always gives a reason For; its Against never cites an answer
+    at 3 or more the design's own text or condition relies on, nor a sponsor at 3 or more."""
+    checked = 0
+    for _answers, context, result, facts in assessed_organisations(content, questionnaire, 211, 200):
+        rec = result["recommendation"]
+        if not rec.get("model"):
+            continue
+        design = rec["design"]
+        relies = set(design["evidence"]) | {path for claim in design["claims"]
+                                            for path in template_paths(claim["template"], facts)}
+        row = next(r for r in model_rows(result) if r["chosen"])
+        assert for_of(row["decided"]), (context, row["decided"])
+        against = against_of(row["decided"])
+        for path in relies | {"answers.leadership.executive_sponsor"}:
+            value = facts.get(path)
+            if path.startswith("answers.") and isinstance(value, int) and value >= 3:
+                name = path.rsplit(".", 1)[1].replace("_", " ")
+                assert f"at level {value}" not in against or name.split()[0] not in against.lower(), (
+                    context, path, row["decided"])
+        checked += 1
+    assert checked > 150
+
+
+def test_every_cited_fact_decides_its_rule(content, questionnaire):
+    """A fact a reason cites is one without which its rule would not hold, or the rule holds on each alone."""
+    rules = {rule.id: rule for rule in content.rulebook.model_rules}
+    dropped = 0
+    for _answers, _context, result, facts in assessed_organisations(content, questionnaire, 2110, 80):
+        for entry in result["recommendation"]["ranking"]:
+            for reason in entry["reasons"]:
+                cites, evidence = reason["cites"], reason["evidence"]
+                assert set(cites) <= set(evidence), reason
+                dropped += len(evidence) - len(cites)
+                condition = rules[reason["rule"]].condition
+                if cites != {p: v for p, v in evidence.items() if v is not None} or len(cites) == 1:
+                    for path in cites:
+                        assert not condition.matches({**facts, path: None}), (reason["rule"], path)
+    assert dropped, "no reason read a fact that did not decide it"
+
+
+# ---- The directive layer needs a sponsor who backs it ---------------------------------------------------
+
+CRITICAL = {"org_size": "large", "active_projects": 39, "business_units": 2, "regulated": True,
+            "risk_profile": "high", "delivery_mix": "waterfall", "existing_pmo": "established",
+            "primary_pain": "poor_forecasting"}
+
+
+@pytest.mark.parametrize("sponsor, oversight", [(1, False), (2, False), (3, True), (4, True)])
+def test_directive_oversight_needs_a_sponsor_who_backs_it(content, questionnaire, sponsor, oversight):
+    result = assess(content, questionnaire, 3, {"leadership__executive_sponsor": sponsor}, CRITICAL)
+    rec = result["recommendation"]
+    assert bool(rec["oversight"]) is oversight, rec["oversight"]
+    waits = "waits for an executive sponsor who backs the PMO's authority"
+    assert (waits in rec["design"]["text"]) is (not oversight), rec["design"]["text"]
+    if not oversight:
+        assert f"(sponsorship level {sponsor})" in rec["design"]["text"]
+        assert "with authority to re-plan or stop them" not in to_markdown(result).split("## Why this design")[0]
+
+
+# ---- No stock certainty ----------------------------------------------------------------------------------
+
+def test_nothing_that_would_change_it_is_left_unsaid_not_claimed_certain(content, questionnaire):
+    result = assess(content, questionnaire, 3, {"leadership__executive_sponsor": 4, "leadership__mandate": 2,
+                                                "facilitation__portfolio_reviews": 1},
+                    {"active_projects": 43, "regulated": True, "primary_pain": "strategic_misalignment"})
+    rec = result["recommendation"]
+    assert not rec["what_would_change"] and not rec["close_call"], rec["what_would_change"]
+    text = to_markdown(result)
+    assert "would change this recommendation" not in text
+    assert "### What would change the recommendation" not in text
