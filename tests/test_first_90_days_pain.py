@@ -148,14 +148,10 @@ def test_a_pain_answered_in_place_gets_its_evidence_check_as_first_work(content,
 # (answers' base level, overrides, context, the pain's core items that start in the first 90 days, what each
 # may wait for there besides the mandate and sponsor)
 CORE_CASES = {
-    # Duplicates, no PMO, a federation of small units: the design says new duplicates stop at the door, so the
-    # check of each new request against the register starts in the 90 days, on the register alone (it waited
-    # for an intake form and a full portfolio view, and landed in months 7-12).
-    "duplicates-many-units": (
-        1, {"tools__automation": 4},
-        {"org_size": "medium", "active_projects": 40, "business_units": 10, "existing_pmo": "none",
-         "primary_pain": "duplicate_work"},
-        {"analytics.duplicate-check": {"analytics.portfolio-register"}}),
+    # (Duplicates with no PMO in a federation of small units: its first 90 days are full with the sponsor, the
+    # PMO's lead, the mandate, the unit contacts who keep the register, the register, the decision rights and
+    # the first merge or stop decisions; the check at the door and the log of requests it reads open months 4-6,
+    # tests/test_roadmap_order.py.)
     "duplicates-informal": (
         2, {"analytics__duplicate_detection": 1, "governance__intake_criteria": 2},
         {"org_size": "large", "active_projects": 70, "business_units": 3, "existing_pmo": "informal",

@@ -226,3 +226,27 @@ def test_agile_only_work_gets_no_starter_templates_in_the_first_90_days(uneven_r
             continue
         first = {item["id"] for phase, item in dated(result) if phase == "first-90-days"}
         assert not first & {"governance.core-templates", "governance.minimum-artefacts"}, seed
+
+
+def test_no_planned_step_starts_before_what_the_catalogue_says_it_needs(content, uneven_results):
+    # Issue 22, round 211, read from the catalogue rather than from the plan's own links: for every dated item,
+    # each prerequisite (`requires`) that is planned is dated and ends before it starts, and each item it starts
+    # no later than (`started_after`) that is planned is dated and starts no later than it.
+    items = content.roadmap.items
+    checked = 0
+    for seed, _answers, _context, result in uneven_results:
+        at = {item["id"]: (phase, item) for phase, item in everything(result)}
+        for item_id, (phase, item) in at.items():
+            if phase == "later":
+                continue
+            for required in items[item_id].requires:
+                if required in at:
+                    checked += 1
+                    assert at[required][0] != "later", (seed, item_id, required)
+                    assert at[required][1]["end_week"] <= item["start_week"] + 1e-6, (seed, item_id, required)
+            for earlier in items[item_id].started_after:
+                if earlier in at:
+                    checked += 1
+                    assert at[earlier][0] != "later", (seed, item_id, earlier)
+                    assert at[earlier][1]["start_week"] <= item["start_week"] + 1e-6, (seed, item_id, earlier)
+    assert checked > 1000, checked

@@ -907,7 +907,10 @@ class _Planner:
         while queue:
             shaped = queue.pop()
             for shaper in self.shapers(shaped):
-                self.add(shaper, "prerequisite", "starts before the standards it shapes")
+                # Listening, co-design and pilots shape standards; anything else starts no later than what reads it
+                # (a light centre's unit contacts, who keep its register).
+                self.add(shaper, "prerequisite", "starts before the standards it shapes" if self.roadmap.items[shaper].early
+                         else f"starts no later than “{self.roadmap.items[shaped].title}”")
                 for added in {shaper} | self.before(shaper):
                     if added not in out:
                         out.add(added)
