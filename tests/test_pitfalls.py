@@ -296,6 +296,17 @@ CASES: dict[str, tuple[tuple[dict, dict], tuple[dict, dict], tuple[dict, dict]]]
         ({"facilitation.portfolio_reviews": 2}, {"primary_pain": "strategic_misalignment"}),
         ({"facilitation.portfolio_reviews": 1}, {}),
     ),
+    # Round 211: the capacity picture on unkept data, and no order between the teams' work.
+    "capacity-data-unkept": (
+        ({"tools.data_quality": 1, "tools.tool_fit": 2, "tools.dashboards": 2}, {"primary_pain": "resource_conflicts"}),
+        ({"tools.data_quality": 2, "tools.tool_fit": 2, "tools.dashboards": 2}, {"primary_pain": "resource_conflicts"}),
+        ({"tools.data_quality": 1, "tools.tool_fit": 2, "tools.dashboards": 2}, {}),
+    ),
+    "no-order-between-teams": (
+        ({"governance.prioritisation_model": 1}, {"primary_pain": "weak_execution"}),
+        ({"governance.prioritisation_model": 2}, {"primary_pain": "weak_execution"}),
+        ({"governance.prioritisation_model": 1}, {"primary_pain": "weak_execution", "active_projects": 8}),
+    ),
     "benefits-not-portfolio-wide": (
         ({"analytics.benefits_realisation": 3}, {"business_units": 3, "active_projects": 60, **ESTABLISHED}),
         ({"analytics.benefits_realisation": 4}, {"business_units": 3, "active_projects": 60, **ESTABLISHED}),

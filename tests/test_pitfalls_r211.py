@@ -62,3 +62,76 @@ def test_the_split_rule_sentence_says_what_the_capacity_answer_says(content, que
     text = json.dumps(result["recommendation"])
     assert said in text
     assert "Staffing ignores" not in text
+
+
+def top_three(content, questionnaire, answers, context):
+    result = result_for(content, questionnaire, answers, context)
+    return [p["id"] for p in result["summary"]["pitfalls"]], {p["id"]: p for p in result["pitfalls"]}
+
+
+MISALIGNED = {"primary_pain": "strategic_misalignment", "active_projects": 40}
+# A sponsor who backs the PMO (4), a forum that does not decide yet, benefits unchecked and reports nobody acts on.
+CROWDED = {"leadership.executive_sponsor": 4, "facilitation.portfolio_reviews": 1, "analytics.benefits_realisation": 2,
+           "analytics.decision_kpis": 2}
+UNITS = {"primary_pain": "duplicate_work", "business_units": 8, "active_projects": 40, "existing_pmo": "none"}
+UNITS_APART = {"governance.standards_consistency": 2, "governance.decision_rights": 2, "analytics.portfolio_view": 2,
+               "governance.intake_criteria": 2, "analytics.duplicate_detection": 2, "governance.minimum_artefacts": 2,
+               "governance.stage_gates": 2, "governance.status_reporting": 2}
+
+
+@pytest.mark.parametrize("answers,context,among,title", [
+    # Nobody may approve or stop work (1) where the pain turns on a decision: among the three, not medium.
+    ({**CROWDED, "governance.decision_rights": 1}, MISALIGNED, "unclear-roles", "No one named to approve or stop work"),
+    ({"leadership.executive_sponsor": 3, "governance.decision_rights": 1, "analytics.capacity_model": 2,
+      "facilitation.conflict_resolution": 2, "governance.prioritisation_model": 2},
+     {"primary_pain": "resource_conflicts", "active_projects": 30}, "unclear-roles", "No one named to approve or stop work"),
+    # Nobody sponsors the work above eight units whose overlaps are the pain: no one can settle between them.
+    ({**UNITS_APART, "leadership.executive_sponsor": 1}, UNITS, "no-mandate",
+     "No executive above the units to settle what they cannot"),
+])
+def test_a_missing_decider_is_among_the_three_where_the_pain_or_design_needs_one(content, questionnaire, answers,
+                                                                                 context, among, title):
+    three, found = top_three(content, questionnaire, answers, context)
+    assert among in three, three
+    assert found[among]["severity"] == "high"
+    assert found[among]["title"] == title
+
+
+@pytest.mark.parametrize("answers,context,pitfall_id", [
+    # Forecasting as the pain, and a design that does not turn on a forum's decision: high on its own, no more.
+    ({**CROWDED, "governance.decision_rights": 1}, {"primary_pain": "poor_forecasting"}, "unclear-roles"),
+    # Clashes over people with no route to settle them (1): "Nobody arbitrates" names the missing decider.
+    ({"leadership.executive_sponsor": 3, "governance.decision_rights": 1, "analytics.capacity_model": 2,
+      "facilitation.conflict_resolution": 1}, {"primary_pain": "resource_conflicts", "active_projects": 30},
+     "unclear-roles"),
+    # One unit: the sponsor pitfall keeps its own wording.
+    ({**UNITS_APART, "leadership.executive_sponsor": 1}, {**UNITS, "business_units": 1}, "no-mandate"),
+])
+def test_the_decider_pattern_needs_the_pain_or_the_units_that_call_for_one(content, questionnaire, answers, context,
+                                                                           pitfall_id):
+    _three, found = top_three(content, questionnaire, answers, context)
+    assert not found[pitfall_id]["pattern"]
+    assert "above the units" not in found[pitfall_id]["title"]
+
+
+def test_a_capacity_picture_from_a_tool_nobody_keeps_is_named_on_the_pain(content, questionnaire):
+    # A resource tool (4) the capacity picture will come from, beside data nobody owns or keeps (1).
+    answers = {"tools.resource_planning": 4, "tools.tool_fit": 1, "tools.dashboards": 2, "tools.data_quality": 1,
+               "tools.adoption": 1, "analytics.capacity_model": 1, "leadership.mandate": 2,
+               "analytics.decision_kpis": 2, "leadership.data_driven_decisions": 2}
+    three, found = top_three(content, questionnaire, answers, {"primary_pain": "resource_conflicts",
+                                                                 "active_projects": 20})
+    assert "capacity-data-unkept" in three, three
+    assert "(data quality level 1 and tool adoption level 1)" in found["capacity-data-unkept"]["why"]
+    assert three.index("capacity-data-unkept") < three.index("reporting-theater") if "reporting-theater" in three \
+        else True
+
+
+def test_no_order_between_teams_outranks_benefits_off_the_pain(content, questionnaire):
+    answers = {"governance.prioritisation_model": 1, "analytics.dependency_tracking": 1,
+               "analytics.benefits_realisation": 2, "governance.escalation_thresholds": 2}
+    three, found = top_three(content, questionnaire, answers, {"primary_pain": "weak_execution", "delivery_mix": "agile",
+                                                                 "business_units": 4, "active_projects": 39})
+    assert "no-order-between-teams" in three, three
+    assert found["no-order-between-teams"]["on_pain"]
+    assert "benefits-unmanaged" not in three
