@@ -23,8 +23,8 @@ from tests.report_text import body_and_appendix, repeated_sentences
 from tests.test_scenarios import ROWS, answers_for
 
 START = date(2027, 1, 4)
-# About 1,800 words: the reviewers' limit, with room for an organisation a little wordier than these.
-BODY_WORDS = 1_900
+# At most 1,600 words (the reviewers asked for about 1,800; bench/report_length.py measures a sweep of 300).
+BODY_WORDS = 1_600
 # Tiny to enterprise, every pain, no PMO to established.
 SPREAD = ["tiny-agile-startup-duplicate-work", "uniform-4-small-agile-established",
           "uniform-1-medium-no-pmo-duplicate-work", "uniform-2-medium-poor-forecasting",

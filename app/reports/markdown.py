@@ -13,7 +13,7 @@ from .evidence import describe_evidence, labels_of
 from .levels import not_scored_words, target_words
 from .model import evidence_given, score_help, share_words
 from .reasons import (also_watch, change_groups, change_why, fact_phrase, group_line, later_note, model_rows,
-                      own_first_how, roadmap_places, span)
+                      own_first_how, own_first_line, roadmap_places, span)
 
 
 def _fmt(score: float | None) -> str:
@@ -57,8 +57,6 @@ def render_markdown(result: Mapping[str, Any]) -> str:
 
     lines += ["## Scores", ""]
     # How an area's score is made, said once beside the table (its weights make it differ from a plain average).
-    if overall.get("description") and overall["score"] is not None:
-        lines += [overall["description"], ""]
     lines += ["| Capability area | Score | Level | Target |", "|---|---|---|---|"]
     target = (result.get("roadmap") or {}).get("target") or {}
     target_why = (result.get("roadmap") or {}).get("target_why") or {}
@@ -69,26 +67,10 @@ def render_markdown(result: Mapping[str, Any]) -> str:
                      f"{target_words(score, target.get(dim), short=True, why=target_why.get(dim)) or '–'} |")
     lines.append("")
 
-    rec = result.get("recommendation") or {}
-    if rec.get("model"):
-        lines += ["## Why this design", ""]
-        chosen = next((r for r in rec.get("ranking") or [] if r["model"] == rec["model"]), {"reasons": []})
-        if close_call_outside_design(rec):
-            lines += ["A close call: the runner-up fits almost as well, so read what would change this.", ""]
-        support = rec.get("why") or [r for r in chosen.get("reasons", []) if (r.get("points") or 0) > 0]
-        lines += [f"- {r['text']}" for r in support[:2]] + [""]  # the others, and the points, in the appendix
-        changes = [f"- {c['text'] if isinstance(c, dict) else c}" for c in rec.get("what_would_change") or []]
-        if not changes and (NO_CHANGE_CLOSE if close_call_outside_design(rec) else NO_CHANGE):
-            changes = [NO_CHANGE_CLOSE if close_call_outside_design(rec) else NO_CHANGE]
-        if changes:
-            lines += ["### What would change the recommendation", ""] + changes + [""]
     own = result.get("ownership") or {}
     checks = result.get("check_first") or []
     if own.get("pain_note") and not any(c.get("id") == "pain-disagrees" for c in checks):
         lines += ["> " + own["pain_note"]["text"], ""]
-    if own.get("own_first"):
-        lines += ["## What the PMO should own first", ""]
-        lines += [f"- **{item['title']}**: {own_first_how(item['why'])}" for item in own["own_first"]] + [""]
 
     roadmap = result.get("roadmap") or {}
     pitfalls = result.get("pitfalls") or []
@@ -121,6 +103,8 @@ def render_markdown(result: Mapping[str, Any]) -> str:
     if roadmap.get("message"):
         lines += [roadmap["message"], ""]
     plan = summary["plan"]
+    if own.get("own_first"):  # by name: the roadmap's changes are their how, and the appendix says what each does
+        lines += [own_first_line(own["own_first"]), ""]
     if plan["changes"] and roadmap.get("capacity"):
         # The summary's plan line counts the changes; here only the PMO size it assumes.
         lines += [f"PMO size: {capacity_text(roadmap.get('capacity'))}.", ""]
@@ -160,8 +144,16 @@ def appendix_markdown(result: Mapping[str, Any], facts: Mapping[str, Any]) -> li
     lines = [APPENDIX, "", "### Who was assessed", ""]
     profile = "; ".join(fact_phrase(f"context.{key}", value, result, facts)
                         for key, value in (result.get("context") or {}).items() if value is not None)
-    lines += [profile[:1].upper() + profile[1:] + ".", "", score_help(None), ""]
+    lines += [profile[:1].upper() + profile[1:] + ".", ""]
+    lines += design_reasons_markdown(result)
+    overall = result.get("overall") or {}
+    level = (f"Overall level {overall['level']}, {overall.get('label', '')}: {overall['description']} "
+             if overall.get("description") and overall.get("score") is not None else "")
+    lines += ["### How the scores are made", "", level + score_help(None), ""]
     own = result.get("ownership") or {}
+    if own.get("own_first"):
+        lines += ["### What the PMO should own first", ""]
+        lines += [f"- **{item['title']}**: {own_first_how(item['why'])}" for item in own["own_first"]] + [""]
     if own.get("dont_own"):
         lines += ["### What the PMO should not own", ""]
         lines += [f"- **{item['title']}**: {item['why']}" for item in own["dont_own"]] + [""]
@@ -205,4 +197,23 @@ def appendix_markdown(result: Mapping[str, Any], facts: Mapping[str, Any]) -> li
         if phase.get("more"):
             lines.append(f"- …and {phase['more']} more, to re-plan at the next assessment.")
         lines.append("")
+    return lines
+
+
+def design_reasons_markdown(result: Mapping[str, Any]) -> list[str]:
+    """Why this design: its two main reasons and what would change it (the summary says what the design is)."""
+    lines: list[str] = []
+    rec = result.get("recommendation") or {}
+    if rec.get("model"):
+        lines += ["### Why this design", ""]
+        chosen = next((r for r in rec.get("ranking") or [] if r["model"] == rec["model"]), {"reasons": []})
+        if close_call_outside_design(rec):
+            lines += ["A close call: the runner-up fits almost as well, so read what would change this.", ""]
+        support = rec.get("why") or [r for r in chosen.get("reasons", []) if (r.get("points") or 0) > 0]
+        lines += [f"- {r['text']}" for r in support[:2]] + [""]  # the others, and the points, in the appendix
+        changes = [f"- {c['text'] if isinstance(c, dict) else c}" for c in rec.get("what_would_change") or []]
+        if not changes and (NO_CHANGE_CLOSE if close_call_outside_design(rec) else NO_CHANGE):
+            changes = [NO_CHANGE_CLOSE if close_call_outside_design(rec) else NO_CHANGE]
+        if changes:
+            lines += ["### What would change the recommendation", ""] + changes + [""]
     return lines

@@ -20,7 +20,7 @@ from .evidence import describe_evidence, labels_of
 from .levels import describe_level, not_scored_words, target_words
 from .matrix import CAPTION as MATRIX_CAPTION, matrix_points
 from ..engine.rules import close_call_outside_design
-from .reasons import also_watch, change_groups, later_note, model_rows, roadmap_places
+from .reasons import also_watch, change_groups, later_note, model_rows, own_first_line, roadmap_places
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 LATER = "later"  # the roadmap's phase of work not planned yet
@@ -113,6 +113,8 @@ def build_report(result: Mapping[str, Any], questionnaire: Mapping[str, Any] | N
         [p for p in report["pitfalls"] if p["id"] not in {t["id"] for t in report["top_pitfalls"]}])
     report["overall_words"] = overall_words(result["overall"])
     report["capacity_text"] = capacity_text((result.get("roadmap") or {}).get("capacity"))
+    own_first = ((result.get("ownership") or {}).get("own_first")) or []
+    report["own_first_line"] = own_first_line(own_first) if own_first else ""
     report["radar"] = _radar(report["areas"])
     # Importance against maturity, one point per area: page 2 of the PDF, a slide and a sheet chart.
     report["matrix"] = matrix_points(result)

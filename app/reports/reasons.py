@@ -170,7 +170,7 @@ def reason_group(item: Mapping[str, Any], result: Mapping[str, Any]) -> tuple[st
     for reason in reasons:
         if reason.startswith("starts “") and reason.endswith("which the PMO should own first"):
             job = _quoted(reason)
-            return f"own:{job}", f"A first step towards {_lower(job)}, which the PMO should own first"
+            return f"own:{job}", f"A first step towards {_lower(job)}"
         if reason.startswith("the PMO's other changes need"):
             return "foundation", "The foundations the other changes need: an active sponsor and a written mandate"
         if "foundation" in (item.get("drivers") or []):  # the people who lead and back the work, named first
@@ -255,6 +255,12 @@ def own_first_how(why: str) -> str:
     if not colon or not how or "(" in head:
         return why
     return how[:1].upper() + how[1:]
+
+
+def own_first_line(own_first: Iterable[Mapping[str, Any]]) -> str:
+    """'The PMO should own first: explicit decision rights and a basic portfolio view; the roadmap starts each.'"""
+    names = [_lower(item["title"]) for item in own_first]
+    return f"The PMO should own first: {_join(names)}; the roadmap starts {'it' if len(names) == 1 else 'each'}."
 
 
 def change_why(item: Mapping[str, Any], result: Mapping[str, Any]) -> str:
