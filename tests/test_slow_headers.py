@@ -50,6 +50,20 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def _accepting(pid: int) -> bool:
+    """Whether this gunicorn worker has loaded the app and accepts connections: its serving loop has told the
+    arbiter it is alive, which sets its heartbeat file's modification time to a clock reading (monotonic) far
+    from the file's change time (the worker-tmp file, open and deleted, read through /proc)."""
+    try:
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            if "wgunicorn-" in os.readlink(f"/proc/{pid}/fd/{fd}"):
+                found = os.stat(f"/proc/{pid}/fd/{fd}")
+                return abs(found.st_mtime - found.st_ctime) > 1
+    except OSError:
+        pass
+    return False
+
+
 @pytest.mark.slow
 def test_healthz_answers_while_8_slow_clients_hold_connections(tmp_path):
     port = free_port()
@@ -71,12 +85,10 @@ def test_healthz_answers_while_8_slow_clients_hold_connections(tmp_path):
             assert time.monotonic() < deadline, "gunicorn did not start"
             time.sleep(0.3)
         # The first answer comes from the first worker up; until the others have loaded the app, that one
-        # worker would take every slow client (and then the probe) alone. Wait for all four to be forked,
-        # then for them to load the app.
-        while len(_children(server.pid)) < 4:
-            assert time.monotonic() < deadline, "gunicorn did not start its workers"
-            time.sleep(0.3)
-        time.sleep(5)
+        # worker would take every slow client (and then the probe) alone. Wait for all four to accept.
+        while not ((workers := _children(server.pid)) and len(workers) == 4 and all(map(_accepting, workers))):
+            assert time.monotonic() < deadline, "gunicorn did not start its four workers"
+            time.sleep(0.1)
         clients = [threading.Thread(target=slow_client, args=(port, stop), daemon=True) for _ in range(SLOW_CLIENTS)]
         for client in clients:
             client.start()
