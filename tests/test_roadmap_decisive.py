@@ -250,3 +250,32 @@ def test_no_planned_step_starts_before_what_the_catalogue_says_it_needs(content,
                     assert at[earlier][0] != "later", (seed, item_id, earlier)
                     assert at[earlier][1]["start_week"] <= item["start_week"] + 1e-6, (seed, item_id, earlier)
     assert checked > 1000, checked
+
+
+def test_every_designs_core_is_dated_with_the_first_work(content, questionnaire, uneven_results):
+    # Issue 22, round 211: a design's core (`core_for`: an investment board, its scoring, first stop decision and
+    # list; a light centre's unit contacts and register; a capacity office's staffing picture and review; a lean
+    # office's backlog and joint planning; a part-time owner's list; a service-led office's partners) starts in the
+    # first 90 days where the answers need it, or, where their starts are all taken or what it needs ends later,
+    # in the next phase, as soon as it can.
+    seen = moved = 0
+    for seed, answers, context, result in uneven_results:
+        design = (result["recommendation"].get("design") or {}).get("id")
+        facts = facts_for(questionnaire, answers, context, result)
+        at = {item["id"]: (phase, item) for phase, item in dated(result)}
+        part_time = result["roadmap"]["capacity"]["part_time"]
+        full = sum(phase == "first-90-days" for phase, _item in at.values()) >= (4 if part_time else 7)
+        for item_id, item in content.roadmap.items.items():
+            condition = content.roadmap.conditions.get(item_id)
+            if design not in item.core_for or (condition is not None and not condition.matches(facts)) or not (
+                    needed(item, answers)):
+                continue
+            seen += 1
+            assert item_id in at, (seed, item_id)
+            phase, planned = at[item_id]
+            assert phase in FIRST_TWO, (seed, item_id, phase)
+            if phase != "first-90-days":
+                moved += 1
+                waited = max((at[r][1]["end_week"] for r in planned["requires"] if r in at), default=0.0)
+                assert full or planned["start_week"] <= waited + 1.5, (seed, item_id, planned["start_week"], waited)
+    assert seen > 300 and moved < seen / 4, (seen, moved)

@@ -82,3 +82,55 @@ def test_a_full_first_90_days_leaves_the_check_at_the_door_to_open_months_4_to_6
     months_4_6 = [i for p in roadmap["phases"] if p["id"] == "months-4-6" for i in p["items"]
                   if not i.get("started_early")]
     assert next(i["id"] for i in months_4_6 if "pain" in i["drivers"]) == "analytics.duplicate-check"
+
+
+# Each design's core (`core_for` in the catalogue: its first product, forum or set-up), from minimal answer sets of
+# our own: (answers' base level, overrides, context, the design, the core steps these answers need).
+CORE = {
+    "investment-board": (
+        2, {"leadership__prioritisation_influence": 1, "facilitation__portfolio_reviews": 1,
+            "governance__prioritisation_model": 2, "analytics__portfolio_view": 2, "governance__status_reporting": 3},
+        {"active_projects": 43, "regulated": True, "primary_pain": "strategic_misalignment"},
+        "investment-board-office",
+        ["leadership.investment-board", "governance.board-criteria", "facilitation.first-stop-decision",
+         "analytics.portfolio-view"]),
+    "light-central-office": (
+        2, {"analytics__portfolio_view": 1, "leadership__pmo_roles": 2},
+        {"active_projects": 30, "business_units": 6, "existing_pmo": "informal", "primary_pain": "poor_forecasting"},
+        "light-central-office", ["leadership.unit-contacts", "analytics.portfolio-register"]),
+    "capacity-office": (
+        2, {"analytics__capacity_model": 1, "tools__resource_planning": 2},
+        {"active_projects": 25, "primary_pain": "resource_conflicts"},
+        "capacity-office", ["analytics.staffing-matrix", "analytics.capacity-review"]),
+    "lean-portfolio-office": (
+        2, {"tools__adoption": 4},
+        {"active_projects": 30, "delivery_mix": "agile", "primary_pain": "poor_forecasting"},
+        "lean-portfolio-office", ["governance.flow-backlog", "facilitation.quarterly-planning"]),
+    "part-time-method-owner": (
+        2, {}, {"org_size": "small", "active_projects": 6, "existing_pmo": "none",
+                "primary_pain": "strategic_misalignment"},
+        "part-time-method-owner", ["leadership.list-owner", "governance.owner-ranked-list"]),
+    "service-first-office": (
+        3, {"facilitation__service_orientation": 1, "facilitation__delivery_proximity": 1,
+            "leadership__stakeholder_satisfaction": 2},
+        {"active_projects": 30, "existing_pmo": "established", "primary_pain": "weak_execution"},
+        "service-first-office", ["facilitation.delivery-liaisons"]),
+}
+
+
+@pytest.mark.parametrize("level, overrides, context, design, core", CORE.values(), ids=CORE.keys())
+def test_each_designs_core_starts_in_the_first_90_days_in_its_own_order(content, level, overrides, context, design,
+                                                                        core):
+    result = run_assessment(content, answers_at(content.default_questionnaire, level, **overrides),
+                            {**BASE, **context}, plan=START)
+    assert result["recommendation"]["design"]["id"] == design
+    assert set(core) <= {i for i, item in content.roadmap.items.items() if design in item.core_for}
+    roadmap = result["roadmap"]
+    first = {i["id"]: i for p in roadmap["phases"] for i in p["items"]
+             if p["id"] == "first-90-days" or i.get("started_early")}
+    for item_id in core:
+        assert item_id in first, (item_id, sorted(first))
+        assert any("part of the PMO that fits here" in r for r in first[item_id]["reasons"]), first[item_id]["reasons"]
+        for required in content.roadmap.items[item_id].requires:
+            if required in first:
+                assert first[required]["end_week"] <= first[item_id]["start_week"] + 1e-9, (required, item_id)

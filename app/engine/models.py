@@ -623,6 +623,13 @@ class Improvement(Strict):
         description="The designs (or the oversight) whose defining set-up step this is, among its setup_for: "
                     "where one is recommended and the answers do not show the step in place, it starts in the "
                     "first 90 days, whatever the PMO's capacity (an investment board's chair and terms).")
+    core_for: list[SetupFor] = Field(
+        default_factory=list,
+        description="The designs whose core this step is, among its setup_for: the first product, forum or set-up the "
+                    "design's paragraph names (an investment board, its scoring and first stop decision; a light "
+                    "centre's unit contacts and register). Where one is recommended and the answers show the step "
+                    "needed, it starts with the first work, in the first 90 days where their seven starts hold it "
+                    "and else in the next phase, whatever the PMO's capacity, after what it needs.")
     levers: list[Lever] = Field(default_factory=list,
                                 description="Where a lever's condition holds, the item is planned and dated by "
                                             "its phase, whatever the PMO's capacity.")

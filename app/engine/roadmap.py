@@ -107,10 +107,10 @@ class RoadmapContent:
 
     @functools.cached_property
     def decisive_candidates(self) -> tuple[tuple[str, Improvement], ...]:
-        """(id, item) of every item that defines a design or has a lever, in catalogue order, built once: the
-        only ones that can be decisive steps."""
+        """(id, item) of every item that defines a design, is at a design's core or has a lever, in catalogue
+        order, built once: the only ones that can be decisive steps."""
         return tuple((item_id, item) for item_id, item in self.items.items()
-                     if item.defines or item_id in self.levers)
+                     if item.defines or item.core_for or item_id in self.levers)
 
     @functools.cached_property
     def shaped_by(self) -> Mapping[str, frozenset[str]]:
@@ -174,10 +174,11 @@ def compile_roadmap(catalogues: Iterable[tuple[ImprovementCatalogue, Located]],
                                            label=item_id)
             if condition is not None:
                 conditions[item_id] = condition
-        for d, design in enumerate(item.defines):
-            if design not in item.setup_for:
-                located.problem(("items", index, "defines", d),
-                                f"{design!r} is defined but not set up: name it in setup_for too")
+        for key, designs in (("defines", item.defines), ("core_for", item.core_for)):
+            for d, design in enumerate(designs):
+                if design not in item.setup_for:
+                    located.problem(("items", index, key, d),
+                                    f"{design!r} is named in {key} but not set up: name it in setup_for too")
         for r, earlier in enumerate(item.started_after):
             if earlier not in items:
                 located.problem(("items", index, "started_after", r), f"unknown improvement {earlier!r}")
@@ -336,6 +337,7 @@ class _Planner:
         self.pain_first: set[str] = set()  # the pain's first work: starts in the first phase, whatever else
         self.decisive: dict[str, int] = {}  # item -> the phase it starts by (a design's defining step, a lever)
         self.defining: set[str] = set()  # the defining set-up step of the design that fits
+        self.core: set[str] = set()  # the core of the design that fits (core_for): decisive, with the first work
         self.unbounded: set[str] = set()  # protected work that takes no phase's room from the rest
         self.must: set[str] = set()  # protected work the PMO's change budget never pushes out
         self.first_work: set[str] = set()  # the pain's first work and the decisive steps: start when they can
@@ -684,6 +686,11 @@ class _Planner:
                         not item.setup_only or item_id in self.drivers):
                     self.decisive[item_id] = 0
                     self.defining.add(item_id)
+            # The design's core (its first product, forum or set-up) starts with the first work, after what it needs
+            # (round 211: an investment board's stop decision in the board's set-up weeks, its list in months 4-6).
+            if plan.design in item.core_for and (not item.setup_only or item_id in self.drivers):
+                self.decisive[item_id] = 0
+                self.core.add(item_id)
             for condition, lever in self.roadmap.levers.get(item_id, ()):
                 if (item.setup_only and item_id not in self.drivers) or not condition.matches(plan.facts):
                     continue
@@ -749,6 +756,7 @@ class _Planner:
                 group.discard(gone)
             self.decisive.pop(gone, None)
             self.defining.discard(gone)
+            self.core.discard(gone)
             if gone in self.pain_items:
                 self.pain_items.remove(gone)
             queue.extend(i for i in self.drivers if gone in self.requires(i))
@@ -1245,8 +1253,11 @@ class _Planner:
         others = 0  # changes started in the first 90 days beyond those
         # The pain's first facts (a register, a staffing map, a capacity review) start beside the mandate and
         # sponsor, not after them: naming a sponsor takes weeks the pain does not wait (round 209). Its decisions
-        # and standards (intake, forums, rules) still wait for them.
-        unfounded = founding | {i for i in self.pain_first if self.roadmap.items[i].theme not in WAIT_FOR_MANDATE}
+        # and standards (intake, forums, rules) still wait for them. So does the step that defines the design, where
+        # what it needs allows: an investment board is named with the executives while the sponsor is (round 211:
+        # its first stop decision, three steps on, could not start in the first 90 days).
+        unfounded = founding | self.defining | {i for i in self.pain_first
+                                                if self.roadmap.items[i].theme not in WAIT_FOR_MANDATE}
         waits_for = {i: [r for r in self.requires(i) if r in self.drivers] + self.shapers(i)
                      + ([] if i in unfounded else foundations) for i in remaining}
         # The next item is the first in `remaining` whose waits have all started; once ready, an item stays
