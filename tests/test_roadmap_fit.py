@@ -81,3 +81,47 @@ def test_only_the_pains_own_work_is_said_to_work_on_it(content, uneven_results):
         own = set(content.rulebook.pains[pain].improvements) if pain else set()
         wrong += [(seed, i) for i in said_to_work_on_the_pain(content, result, context) if i not in own]
     assert not wrong, wrong[:10]
+
+
+# Agile teams forecast releases as ranges from their throughput: no baseline of dates, monthly re-forecast or
+# variance threshold per project, and no decision gates (round 211: both given to an agile service). The same
+# organisations delivering hybrid get them, so the table tells the two apart.
+WATERFALL_CONTROLS = ("analytics.forecast-baselines", "analytics.reforecast-cadence", "analytics.variance-thresholds",
+                      "governance.decision-gates")
+DELIVERY = {
+    # id: (context, what the agile organisation gets instead, what the hybrid one gets)
+    "regulated-high-risk-forecasts": (
+        {"org_size": "large", "active_projects": 40, "regulated": True, "risk_profile": "high",
+         "primary_pain": "poor_forecasting"},
+        {"analytics.throughput-forecasts": ("first-90-days", "months-4-6")},
+        {"analytics.forecast-baselines", "analytics.reforecast-cadence", "governance.decision-gates"}),
+    "regulated-units-misalignment": (
+        {"org_size": "large", "active_projects": 47, "business_units": 3, "regulated": True,
+         "primary_pain": "strategic_misalignment"},
+        {}, {"analytics.forecast-baselines", "governance.decision-gates"}),
+}
+
+
+@pytest.mark.parametrize("context, instead, hybrid", DELIVERY.values(), ids=DELIVERY.keys())
+def test_agile_delivery_gets_range_forecasts_not_waterfall_controls(content, questionnaire, context, instead, hybrid):
+    answers = answers_at(questionnaire, 2)
+    agile = run_assessment(content, answers, {**BASE, **context, "delivery_mix": "agile"})
+    items = everything(agile)
+    assert not set(WATERFALL_CONTROLS) & set(items), sorted(set(WATERFALL_CONTROLS) & set(items))
+    phase_of = {item["id"]: phase["id"] for phase in agile["roadmap"]["phases"] for item in phase["items"]}
+    for item_id, phases in instead.items():
+        assert phase_of.get(item_id) in phases, (item_id, phase_of.get(item_id))
+        assert "pain" in items[item_id]["drivers"], items[item_id]["drivers"]
+    mixed = everything(run_assessment(content, answers, {**BASE, **context, "delivery_mix": "hybrid"}))
+    assert hybrid <= set(mixed), sorted(hybrid - set(mixed))
+
+
+def test_an_evidence_check_needs_no_step_before_it(content, questionnaire):
+    # The look-back at the last five projects' forecasts raises nothing: it was given the monthly re-forecast as
+    # 'the first step towards' it, planned for a lean office whose forecasts come from throughput.
+    context = {**BASE, "delivery_mix": "agile", "active_projects": 27, "risk_profile": "low"}
+    result = run_assessment(content, answers_at(questionnaire, 2), context)
+    assert result["recommendation"]["design"]["id"] == "lean-portfolio-office"
+    items = everything(result)
+    assert "analytics.forecast-evidence" in items
+    assert not any("the first step towards “Compare the last five" in r for i in items.values() for r in i["reasons"])

@@ -725,6 +725,8 @@ class _Planner:
                 if item_id not in self.drivers:
                     continue
                 item = self.roadmap.items[item_id]
+                if item.verifies:  # an evidence check raises nothing, so it needs no step first
+                    continue
                 for question, now, to in self.gaps(item):
                     if now is None or to - now <= 2 or (self.level_before(item_id, question) or 0) >= to - 2:
                         continue
