@@ -214,7 +214,8 @@ def test_every_pdf_body_of_the_library_stays_short(library, content):
 def test_the_appendix_does_not_repeat_the_roadmap(library):
     for name, (result, text) in library.items():
         # Outside the pitfalls' own words (a mitigation may say what a change says).
-        appendix = re.sub(r"### The other pitfalls\n.*?\n\n", "", text.split(APPENDIX, 1)[1], flags=re.S)
+        appendix = re.sub(r"### Every pitfall and the answers behind it\n.*?\n\n", "", text.split(APPENDIX, 1)[1],
+                          flags=re.S)
         dated = [i["title"] for p in result["roadmap"]["phases"] if p["id"] != "later" for i in p["items"]]
         repeated = [title for title in dated if title in appendix]
         assert not repeated, f"{name}: the appendix repeats planned changes: {repeated[:3]}"
@@ -296,3 +297,15 @@ def test_the_body_says_each_sentence_once(library):
         if repeated:
             said_twice[name] = sorted(repeated)[:3]
     assert not said_twice, f"said twice in the body: {said_twice}"
+
+
+def test_the_appendix_gives_every_pitfall_one_row_with_its_answers(library):
+    """The appendix is compact: one table row per pitfall with the answers behind it, no prose said again (the
+    three in full are in the body; the others by their first step)."""
+    for name, (result, text) in library.items():
+        appendix = text.split(APPENDIX, 1)[1]
+        rows = [line for line in appendix.splitlines() if line.startswith("| ") and line.endswith(" |")]
+        for pitfall in result["pitfalls"]:
+            mine = [row for row in rows if row.startswith(f"| {pitfall['title']} ({pitfall['severity']}) | ")]
+            assert len(mine) == 1, f"{name}: {pitfall['title']} has {len(mine)} rows"
+            assert pitfall["why"] not in appendix, f"{name}: the appendix says {pitfall['title']}'s why again"

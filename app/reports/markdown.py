@@ -9,7 +9,7 @@ from ..engine.vocabulary import DIMENSIONS
 from ..engine.rules import close_call_outside_design
 from ..engine.whatif import NO_CHANGE, NO_CHANGE_CLOSE
 from ..engine.wording import level_phrase
-from .evidence import describe_evidence, labels_of
+from .evidence import fact_label, fact_value, labels_of
 from .levels import not_scored_words, target_words
 from .model import evidence_given, score_help, share_words
 from .reasons import (also_watch, change_groups, change_why, fact_phrase, group_line, later_note, model_rows,
@@ -18,11 +18,6 @@ from .reasons import (also_watch, change_groups, change_why, fact_phrase, group_
 
 def _fmt(score: float | None) -> str:
     return "–" if score is None else f"{score:.2f}"
-
-
-def _evidence(evidence: Mapping[str, Any], labels: Mapping[str, Any]) -> str:
-    """The answers behind a rule in plain words: 'Decision rights: Level 2: Clear for big projects'."""
-    return "; ".join(f"{e['label']}: {e['value']}" for e in describe_evidence(evidence, labels))
 
 
 def summary_markdown(summary: Mapping[str, Any]) -> list[str]:
@@ -154,9 +149,9 @@ def appendix_markdown(result: Mapping[str, Any], facts: Mapping[str, Any]) -> li
     if own.get("own_first"):
         lines += ["### What the PMO should own first", ""]
         lines += [f"- **{item['title']}**: {own_first_how(item['why'])}" for item in own["own_first"]] + [""]
-    if own.get("dont_own"):
-        lines += ["### What the PMO should not own", ""]
-        lines += [f"- **{item['title']}**: {item['why']}" for item in own["dont_own"]] + [""]
+    if own.get("dont_own"):  # by name: who owns each instead is the same for every PMO
+        names = [item["title"][:1].lower() + item["title"][1:] for item in own["dont_own"]]
+        lines += ["### What the PMO should not own", "", "; ".join(names)[:1].upper() + "; ".join(names)[1:] + ".", ""]
     rows = model_rows(result)
     if rows:
         lines += ["### How the models compare", "", "| Model | Fit | What decided it |", "|---|---|---|"]
@@ -178,13 +173,13 @@ def appendix_markdown(result: Mapping[str, Any], facts: Mapping[str, Any]) -> li
     shown = {p["id"] for p in summary_of(result)["pitfalls"]}
     others = [p for p in pitfalls if p["id"] not in shown]
     top = [p for p in pitfalls if p["id"] in shown]
-    if top:
-        lines += ["### The answers behind the pitfalls that matter most", ""]
-        lines += [f"- {p['title']}: {_evidence(p.get('evidence', {}), facts)}" for p in top] + [""]
-    if others:  # the body prints the three in full and the others by name: here, the others in full
-        lines += ["### The other pitfalls", ""]
-        lines += [f"- **{p['title']}** ({p['severity']}): {p['why']} What to do: {p['mitigation']} "
-                  f"The answers behind it: {_evidence(p.get('evidence', {}), facts)}." for p in others]
+    if pitfalls:
+        # One row per pitfall, compact: the three in full are above; the others by their first step only.
+        lines += ["### Every pitfall and the answers behind it", "",
+                  "| Pitfall | The answers behind it | What to do |", "|---|---|---|"]
+        lines += [f"| {_cell(p['title'])} ({p['severity']}) | {_cell(_answers_short(p.get('evidence', {}), result, facts))} | "
+                  f"{'Above, under Pitfalls.' if p['id'] in shown else _cell(first_sentence(p['mitigation']))} |"
+                  for p in top + others]
         lines.append("")
     later = [phase for phase in (result.get("roadmap") or {}).get("phases", []) if phase["id"] == "later"]
     for phase in later:
@@ -198,6 +193,33 @@ def appendix_markdown(result: Mapping[str, Any], facts: Mapping[str, Any]) -> li
             lines.append(f"- …and {phase['more']} more, to re-plan at the next assessment.")
         lines.append("")
     return lines
+
+
+def _answers_short(evidence: Mapping[str, Any], result: Mapping[str, Any], facts: Mapping[str, Any]) -> str:
+    """The answers behind a pitfall, short: 'Sponsor accountability 2 (Named, duties undefined); 13 business
+    units or domains'."""
+    parts = []
+    for path, value in evidence.items():
+        if path.startswith("context."):
+            parts.append(fact_phrase(path, value, result, facts))
+            continue
+        said = fact_value(path, value, facts)
+        if path.startswith("answers.") and isinstance(value, int) and said.startswith(f"Level {value}: "):
+            said = f"{value} ({said[len(f'Level {value}: '):]})"
+        parts.append(f"{fact_label(path, facts)} {said}" if path.startswith("answers.") else
+                     f"{fact_label(path, facts)}: {said}")
+    return "; ".join(parts)
+
+
+def _cell(text: str) -> str:
+    """Text that stays inside one cell of a Markdown table."""
+    return " ".join(str(text).split()).replace("|", "/")
+
+
+def first_sentence(text: str) -> str:
+    """A text's first sentence: the first step of a mitigation."""
+    head, dot, _rest = text.partition(". ")
+    return head + "." if dot else text
 
 
 def design_reasons_markdown(result: Mapping[str, Any]) -> list[str]:
