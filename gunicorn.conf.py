@@ -24,3 +24,14 @@ limit_request_field_size = 8190
 # Private links (/r/<token>) and workshop codes (/w/<code>, /join/<code>) are redacted from
 # the access log (request line and referrer) and the error log.
 logger_class = "app.logs.GunicornLogger"
+
+
+def post_worker_init(worker):
+    """Ready each worker before it accepts a connection: plotly's validators, the report's templates and
+    the PDF renderer loaded now, not during its first dashboard, result or PDF (app/web/workers.py)."""
+    from flask import Flask
+
+    from app.web.workers import prepare_worker
+
+    if isinstance(worker.wsgi, Flask):
+        prepare_worker(worker.wsgi)

@@ -370,6 +370,17 @@ def distribution_figure(stats: Mapping[str, Mapping[str, Any]], questions: list[
     return fig.to_plotly_json()
 
 
+
+def warm_up() -> None:
+    """Build one small figure of each kind, so plotly loads its validators (about 0.4 s of CPU, once per
+    process) now rather than during the first page that draws one."""
+    scores = {d: 3.0 for d in DIMENSIONS}
+    trend_figure([{"label": "Q1", "scores": scores, "overall": 3.0}, {"label": "Q2", "scores": scores, "overall": 3.0}])
+    units_figure([("Unit", scores)], {d: {"mean": 3.0, "min": 3.0} for d in DIMENSIONS})
+    progress_figure([{"title": "Phase", "counts": {"done": 1, "started": 1, "planned": 1}}])
+    band_radar({d: {"min": 2.0, "median": 3.0, "max": 4.0} for d in DIMENSIONS}, target={d: 4 for d in DIMENSIONS})
+    distribution_figure({"q": {"counts": {level: 1 for level in range(1, 6)}, "dont_know": 0}}, [("q", "Question")])
+
 # --------------------------------------------------------------------------
 # Text alternatives: every chart's numbers as a table
 # --------------------------------------------------------------------------

@@ -244,6 +244,16 @@ def _warm() -> None:
 _WARMED_PID: int | None = None
 
 
+def prepare_now() -> None:
+    """Load the PDF renderer in this process now, unless it is loaded (a server worker, before its first request)."""
+    global _WARMED_PID
+    with _LOCK:
+        if _WARMED_PID == os.getpid():
+            return
+        _WARMED_PID = os.getpid()
+    _warm()
+
+
 def warm_up() -> None:
     """Prepare this worker to make PDFs, once, in its render thread: someone answering a questionnaire
     submits it within minutes, and the first PDF then does not pay for loading the libraries."""
