@@ -144,3 +144,51 @@ def test_nothing_that_would_change_it_is_left_unsaid_not_claimed_certain(content
     text = to_markdown(result)
     assert "would change this recommendation" not in text
     assert "### What would change the recommendation" not in text
+
+
+# ---- Sizing by the design, and a part-time role that reads as one -------------------------------------
+
+@pytest.mark.parametrize("changes", [
+    {"org_size": "large", "active_projects": 60, "business_units": 5, "risk_profile": "low",
+     "primary_pain": "duplicate_work"},
+    {"org_size": "medium", "active_projects": 37, "business_units": 13, "risk_profile": "low",
+     "existing_pmo": "none", "primary_pain": "duplicate_work"},
+], ids=["five-units-sixty-projects", "thirteen-small-units"])
+def test_a_light_centre_is_sized_for_its_own_work_not_grown_by_the_projects(content, questionnaire, changes):
+    from app.engine.summary import capacity_text
+    result = assess(content, questionnaire, 2, {}, changes)
+    assert result["recommendation"]["design"]["id"] == "light-central-office"
+    capacity = result["roadmap"]["capacity"]
+    said = capacity_text(capacity)
+    assert not capacity["full_range"] and "growing to" not in said, said
+    assert "for the centre's register, common minimum and forum" in said, said
+    assert "growing to" not in result["summary"]["plan"]["text"]
+
+
+PART_TIME = {"org_size": "small", "active_projects": 3, "existing_pmo": "none", "delivery_mix": "agile",
+             "primary_pain": "resource_conflicts"}
+
+
+@pytest.mark.parametrize("changes", [PART_TIME, {**PART_TIME, "active_projects": 12, "delivery_mix": "waterfall",
+                                                 "regulated": True}], ids=["three-projects", "a-dozen"])
+def test_a_part_time_role_reads_as_one(content, questionnaire, changes):
+    result = assess(content, questionnaire, 2, {"leadership__executive_sponsor": 3}, changes)
+    assert result["recommendation"]["design"]["id"] == "part-time-method-owner"
+    text = to_markdown(result)
+    assert "one or two people" not in text and "What the PMO should" not in text
+    assert "What the role should own first" in text
+    assert "that leader" not in text
+    design = result["recommendation"]["design"]["text"]
+    assert "weekly" not in design and "every fortnight" in design, design
+
+
+def test_a_pmo_the_teams_avoid_names_weak_delivery_only_where_it_is_the_pain(content, questionnaire):
+    avoided = {"facilitation__service_orientation": 2, "facilitation__delivery_proximity": 1,
+               "leadership__stakeholder_satisfaction": 2}
+    context = {"active_projects": 27, "business_units": 2, "delivery_mix": "agile", "existing_pmo": "established"}
+    for pain, said in (("poor_forecasting", False), ("weak_execution", True)):
+        result = assess(content, questionnaire, 3, avoided, {**context, "primary_pain": pain})
+        texts = [r["text"] for e in result["recommendation"]["ranking"] for r in e["reasons"]
+                 if r["rule"] == "pmo-seen-as-blocker"]
+        assert texts, "the case needs the PMO seen as a blocker"
+        assert all(("weak delivery" in t) is said for t in texts), (pain, texts)

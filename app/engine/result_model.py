@@ -206,6 +206,8 @@ class Ownership(Part):
     dont_own: list[Function]
     named: list[Function] = []
     pain_note: PainNote | None = None
+    holder: str | None = Field(None, description="Who owns these, as the headings say it: 'the PMO', or 'the role' "
+                                                 "for a part-time design that is not a PMO.")
 
 
 class PitfallResult(Part):
@@ -319,6 +321,8 @@ class Capacity(Part):
     full_range: list[int] | None = Field(None, description="Where a new or informal PMO starts at about half: "
                                                            "the size its portfolio needs, fewest and most people.")
     assured: bool | None = Field(None, description="Whether the size counts regulated or high-risk work's assurance.")
+    hub_only: bool | None = Field(None, description="Whether the PMO is a light centre sized for its register, "
+                                                    "minimum and forum rather than by the projects the units run.")
 
 
 class PainPlan(Part):

@@ -49,6 +49,10 @@ WEAK_CAUSE = 2
 LATER_SHOWN = 8
 # The design for a handful of projects and no PMO: a fraction of one person's time, not a PMO.
 PART_TIME = "part-time-method-owner"
+# A light centre for units that run their own work (one register, a short minimum, a forum of the units'
+# contacts) is sized for that work, not grown to what the projects would need from a central PMO (round 211:
+# 'growing to the 6-8 that 60 projects need' beside 'a light central office').
+HUB_ONLY = ("light-central-office",)
 # A sized default reads as a range whose top is about this much above the number the plan assumes.
 SIZE_SPREAD = 1.4
 # At most this many changes start in a quarter for a part-time method owner, protected ones too (beyond the
@@ -1133,10 +1137,15 @@ class _Planner:
             return [people, people]
         return [people, max(people, round(people * SIZE_SPREAD))]
 
+    def hub_only(self) -> bool:
+        """The design is a light centre sized for its own work (register, minimum, forum), not by the projects."""
+        return not self.plan.pmo_people and self.plan.design in HUB_ONLY
+
     def full_range(self) -> list[int] | None:
-        """Where a new or informal PMO starts at about half: the size it grows to, as a range."""
+        """Where a new or informal PMO starts at about half: the size it grows to, as a range (none for a light
+        centre: it does not grow with the units' projects)."""
         people, source = self.people()
-        if self.plan.existing_pmo not in ("none", "informal") or source in ("given", "part-time"):
+        if self.plan.existing_pmo not in ("none", "informal") or source in ("given", "part-time") or self.hub_only():
             return None
         full = round(self.fitted_people())
         if full <= people:  # it starts at the size the portfolio needs
@@ -1539,6 +1548,7 @@ def build_roadmap(roadmap: RoadmapContent, plan: PlanInput) -> dict[str, Any]:
                      # sponsor and a design's decisive steps.
                      "first_starts": planner.first_starts(),
                      "full_range": planner.full_range(), "assured": planner.assured(),
+                     "hub_only": planner.hub_only(),
                      "projects": plan.facts.get("context.active_projects"),
                      "improvement_share": roadmap.capacity.improvement_share,
                      "effort_scale": roadmap.capacity.effort_scale[plan.org_size]},

@@ -457,7 +457,11 @@ def choose_ownership(rulebook: Rulebook, facts: Mapping[str, Any],
 
     own_first = [entry(item) for item in rulebook.own_first if applies(item)][: rulebook.max_own_first]
     dont_own = [entry(item) for item in rulebook.dont_own if applies(item)]
-    return {"own_first": own_first, "dont_own": dont_own, "pain_note": check_pain(rulebook, facts, labels)}
+    # Told it needs no PMO, an organisation reads of 'the role' (round 211: 'What the PMO should not own' beside
+    # 'a part-time coordinator ..., not a PMO').
+    holder = "the role" if facts.get("design") == "part-time-method-owner" else "the PMO"
+    return {"own_first": own_first, "dont_own": dont_own, "holder": holder,
+            "pain_note": check_pain(rulebook, facts, labels)}
 
 
 # The first practice behind a pain at or above STRONG, and none of the others below SOUND:

@@ -391,6 +391,9 @@ def capacity_text(capacity: Mapping[str, Any] | None) -> str:
     low, high = capacity.get("range") or (capacity["pmo_people"],) * 2
     who = f"about {low}–{high} people" if high > low else plural(low, "person", "people")
     projects = capacity.get("projects")
+    if capacity.get("hub_only") and projects:
+        return (f"assumed: {who} for the centre's register, common minimum and forum, not for the {projects} "
+                "projects the units run; set your own")
     # One clause says why the size is what it is: the projects, their stakes, and a new PMO's start.
     stakes = "regulated or high-risk " if capacity.get("assured") else ""
     portfolio = f"{projects} {stakes}{'project' if projects == 1 else 'projects'}" if projects else ""

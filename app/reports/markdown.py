@@ -99,7 +99,7 @@ def render_markdown(result: Mapping[str, Any]) -> str:
         lines += [roadmap["message"], ""]
     plan = summary["plan"]
     if own.get("own_first"):  # by name: the roadmap's changes are their how, and the appendix says what each does
-        lines += [own_first_line(own["own_first"]), ""]
+        lines += [own_first_line(own["own_first"], own.get("holder")), ""]
     if plan["changes"] and roadmap.get("capacity"):
         # The summary's plan line counts the changes; here only the PMO size it assumes.
         lines += [f"PMO size: {capacity_text(roadmap.get('capacity'))}.", ""]
@@ -147,11 +147,11 @@ def appendix_markdown(result: Mapping[str, Any], facts: Mapping[str, Any]) -> li
     lines += ["### How the scores are made", "", level + score_help(None), ""]
     own = result.get("ownership") or {}
     if own.get("own_first"):
-        lines += ["### What the PMO should own first", ""]
+        lines += [f"### What {own.get('holder') or 'the PMO'} should own first", ""]
         lines += [f"- **{item['title']}**: {own_first_how(item['why'])}" for item in own["own_first"]] + [""]
     if own.get("dont_own"):  # by name: who owns each instead is the same for every PMO
         names = [item["title"][:1].lower() + item["title"][1:] for item in own["dont_own"]]
-        lines += ["### What the PMO should not own", "", "; ".join(names)[:1].upper() + "; ".join(names)[1:] + ".", ""]
+        lines += [f"### What {own.get('holder') or 'the PMO'} should not own", "", "; ".join(names)[:1].upper() + "; ".join(names)[1:] + ".", ""]
     rows = model_rows(result)
     if rows:
         lines += ["### How the models compare", "", "| Model | Fit | What decided it |", "|---|---|---|"]

@@ -114,7 +114,7 @@ def build_report(result: Mapping[str, Any], questionnaire: Mapping[str, Any] | N
     report["overall_words"] = overall_words(result["overall"])
     report["capacity_text"] = capacity_text((result.get("roadmap") or {}).get("capacity"))
     own_first = ((result.get("ownership") or {}).get("own_first")) or []
-    report["own_first_line"] = own_first_line(own_first) if own_first else ""
+    report["own_first_line"] = own_first_line(own_first, (result.get("ownership") or {}).get("holder")) if own_first else ""
     report["radar"] = _radar(report["areas"])
     # Importance against maturity, one point per area: page 2 of the PDF, a slide and a sheet chart.
     report["matrix"] = matrix_points(result)

@@ -257,10 +257,13 @@ def own_first_how(why: str) -> str:
     return how[:1].upper() + how[1:]
 
 
-def own_first_line(own_first: Iterable[Mapping[str, Any]]) -> str:
-    """'The PMO should own first: explicit decision rights and a basic portfolio view; the roadmap starts each.'"""
+def own_first_line(own_first: Iterable[Mapping[str, Any]], holder: str | None = None) -> str:
+    """'The PMO should own first: explicit decision rights and a basic portfolio view; the roadmap starts each.'
+    ('The role should own first: ...' for a part-time design that is not a PMO.)"""
     names = [_lower(item["title"]) for item in own_first]
-    return f"The PMO should own first: {_join(names)}; the roadmap starts {'it' if len(names) == 1 else 'each'}."
+    who = holder or "the PMO"
+    return (f"{who[:1].upper() + who[1:]} should own first: {_join(names)}; the roadmap starts "
+            f"{'it' if len(names) == 1 else 'each'}.")
 
 
 def change_why(item: Mapping[str, Any], result: Mapping[str, Any]) -> str:
