@@ -134,3 +134,27 @@ def test_each_designs_core_starts_in_the_first_90_days_in_its_own_order(content,
         for required in content.roadmap.items[item_id].requires:
             if required in first:
                 assert first[required]["end_week"] <= first[item_id]["start_week"] + 1e-9, (required, item_id)
+
+
+# An established PMO whose sponsor and mandate are weak (1-2) while its leadership area is not (so they are not the
+# plan's foundations): what to own first says "before anything else", and both start in the first 90 days.
+BEFORE_ANYTHING_ELSE = {
+    "sponsor-1-mandate-2": (3, {"leadership__executive_sponsor": 1, "leadership__mandate": 2,
+                                "analytics__forecast_accuracy": 2, "governance__scope_change_control": 2}),
+    "sponsor-2-mandate-1": (3, {"leadership__executive_sponsor": 2, "leadership__mandate": 1,
+                                "analytics__portfolio_risk": 2, "analytics__forecast_accuracy": 2}),
+}
+
+
+@pytest.mark.parametrize("level, overrides", BEFORE_ANYTHING_ELSE.values(), ids=BEFORE_ANYTHING_ELSE.keys())
+def test_a_mandate_to_own_before_anything_else_starts_in_the_first_90_days(content, level, overrides):
+    result = run_assessment(content, answers_at(content.default_questionnaire, level, **overrides),
+                            {**BASE, "org_size": "large", "active_projects": 39, "business_units": 2, "regulated": True,
+                             "risk_profile": "high", "delivery_mix": "waterfall", "existing_pmo": "established",
+                             "primary_pain": "poor_forecasting"}, plan=START)
+    said = [f for f in result["ownership"]["own_first"] if "before anything else" in (f.get("why") or "")]
+    assert said, result["ownership"]["own_first"]
+    first = {i["id"]: i for p in result["roadmap"]["phases"] for i in p["items"]
+             if p["id"] == "first-90-days" or i.get("started_early")}
+    assert {"leadership.find-sponsor", "leadership.pmo-mandate"} <= set(first), sorted(first)
+    assert first["leadership.find-sponsor"]["end_week"] <= first["leadership.pmo-mandate"]["start_week"] + 1e-9

@@ -667,15 +667,26 @@ class _Planner:
         return True
 
     def choose_functions(self) -> None:
-        """Each function the PMO should own first gets its first step early, unless the answers show it exists."""
+        """Each function the PMO should own first gets its first step early, unless the answers show it exists.
+
+        A mandate and a sponsor to own first come 'before anything else', as the function says: where they are not
+        foundations already (an established PMO), each of its steps starts with the first work, in the first 90
+        days where what it needs allows (round 211: the mandate 'before anything else' in months 4-6)."""
+        items = self.roadmap.items
         for title, improvements in self.plan.functions:
-            for item_id in improvements:
-                item = self.roadmap.items.get(item_id)
-                if item is None or not self.needed(item_id) or (item.setup_only and item_id not in self.drivers):
-                    continue
-                self.add(item_id, "own", f"starts “{title}”, which the PMO should own first")
-                self.functions.add(item_id)
-                break
+            steps = [i for i in improvements if i in items and self.needed(i)
+                     and not (items[i].setup_only and i not in self.drivers)]
+            if not steps:
+                continue
+            self.add(steps[0], "own", f"starts “{title}”, which the PMO should own first")
+            self.functions.add(steps[0])
+            if self.plan.foundations_first or not all(
+                    items[i].theme == "ownership" and items[i].to_level <= BASICS_LEVEL for i in steps):
+                continue
+            for item_id in steps:
+                if item_id != steps[0]:
+                    self.add(item_id, "own", f"continues “{title}”, which the PMO should own first")
+                self.decisive[item_id] = 0
 
     def choose_decisive(self) -> None:
         """The steps that cannot wait: the defining set-up step of the design (or the oversight) that fits,

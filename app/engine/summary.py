@@ -107,9 +107,10 @@ def reader_reasons(item: Mapping[str, Any], pain_label: str | None = None, limit
             out.append("a first step towards " + reason[len("the first step towards "):].split(", on the main pain")[0]
                        + ", on your main pain")
             continue
-        if reason.endswith("”, which the PMO should own first") and reason.startswith("starts “"):
-            job = reason[len("starts “"):-len("”, which the PMO should own first")]
-            out.append("a first step towards " + (job[:1].lower() + job[1:] if not job[1:2].isupper() else job))
+        if reason.endswith("”, which the PMO should own first") and reason.startswith(("starts “", "continues “")):
+            job = reason.split("“", 1)[1][:-len("”, which the PMO should own first")]
+            out.append(("a first step towards " if reason.startswith("starts") else "the next step towards ")
+                       + (job[:1].lower() + job[1:] if not job[1:2].isupper() else job))
         elif reason.startswith("mitigates “"):
             out.append("guards against " + reason[len("mitigates "):].rsplit(" (", 1)[0])
         elif reason.startswith("cuts before it adds, for “"):  # the pitfall by name; its answers are in its text

@@ -168,7 +168,7 @@ def reason_group(item: Mapping[str, Any], result: Mapping[str, Any]) -> tuple[st
     if "pain" in (item.get("drivers") or []) or any("main pain" in r for r in reasons):
         return "pain", f"Works on your main pain, {pain}" if pain else "Works on your main pain"
     for reason in reasons:
-        if reason.startswith("starts “") and reason.endswith("which the PMO should own first"):
+        if reason.startswith(("starts “", "continues “")) and reason.endswith("which the PMO should own first"):
             job = _quoted(reason)
             return f"own:{job}", f"A first step towards {_lower(job)}"
         if reason.startswith("the PMO's other changes need"):
