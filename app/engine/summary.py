@@ -184,7 +184,7 @@ def first_days(result: Mapping[str, Any], pain_label: str | None) -> list[dict[s
     return [{"id": i["id"], "title": i["title"], "owner": i.get("owner") or "", "owner_name": i.get("owner_name"),
              "start_date": i.get("start_date"), "end_date": i.get("end_date"), "start_week": i.get("start_week"),
              "end_week": i.get("end_week"), "why": reader_reasons(i, pain_label, 1)[0],
-             "when": f"{day(i.get('start_date'))} to {day(i.get('end_date'))}" if i.get("start_date") else ""}
+             "when": day_span(i.get("start_date"), i.get("end_date")) if i.get("start_date") else ""}
             for i in fits if i["id"] in keep]
 
 
@@ -341,6 +341,14 @@ def day(iso: str | None) -> str:
     year, month, dom = (int(part) for part in iso[:10].split("-"))
     return f"{dom} {MONTHS[month - 1]} {year}"
 
+
+
+def day_span(start: str | None, end: str | None) -> str:
+    """Two ISO dates as one span people read: '15 Mar – 26 Apr 2027', '15 Dec 2026 – 26 Jan 2027'."""
+    if not start or not end:
+        return day(start or end)
+    first, last = day(start), day(end)
+    return (first.rsplit(" ", 1)[0] if first[-4:] == last[-4:] else first) + " – " + last
 
 
 def first_day_line(item: Mapping[str, Any]) -> str:

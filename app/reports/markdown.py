@@ -65,7 +65,8 @@ def render_markdown(result: Mapping[str, Any]) -> str:
     own = result.get("ownership") or {}
     checks = result.get("check_first") or []
     if own.get("pain_note") and not any(c.get("id") == "pain-disagrees" for c in checks):
-        lines += ["> " + own["pain_note"]["text"], ""]
+        note = pain_note_beyond(own["pain_note"]["text"], summary.get("situation") or [])
+        lines += ["> " + note, ""] if note else []
 
     roadmap = result.get("roadmap") or {}
     pitfalls = result.get("pitfalls") or []
@@ -209,6 +210,15 @@ def _answers_short(evidence: Mapping[str, Any], result: Mapping[str, Any], facts
         parts.append(f"{fact_label(path, facts)} {said}" if path.startswith("answers.") else
                      f"{fact_label(path, facts)}: {said}")
     return "; ".join(parts)
+
+
+def pain_note_beyond(note: str, situation: list[str]) -> str:
+    """What the note on a pain the answers do not show adds to the summary: its likely causes. Its first
+    sentence ('You named … as the main pain, but the answers behind it do not show it: …') is the
+    situation's own, said there first."""
+    head, dot, rest = note.partition(". ")
+    said = any(sentence.startswith("You named ") and "already score well" in sentence for sentence in situation)
+    return rest if said and dot and head.startswith("You named ") else note
 
 
 def _cell(text: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Mapping
 
 from ..engine.rules import design_models
-from ..engine.summary import PMO_TODAY, day, plural, practice_name, reader_reasons
+from ..engine.summary import PMO_TODAY, day_span, plural, practice_name, reader_reasons
 from .evidence import fact_label, fact_value, labels_of
 
 # The one place each profile answer is said short: "7 business units or domains", "not regulated".
@@ -272,12 +272,7 @@ def change_why(item: Mapping[str, Any], result: Mapping[str, Any]) -> str:
     return reader_reasons(item, pain, 1)[0]
 
 
-def span(start: str | None, end: str | None) -> str:
-    """Two ISO dates as one span people read: '15 Mar – 26 Apr 2027', '15 Dec 2026 – 26 Jan 2027'."""
-    if not start or not end:
-        return day(start or end)
-    first, last = day(start), day(end)
-    return (first.rsplit(" ", 1)[0] if first[-4:] == last[-4:] else first) + " – " + last
+span = day_span  # one way to say two dates, in the summary and the reports
 
 
 def also_watch(others: list[Mapping[str, Any]], most: int = 3) -> tuple[list[Mapping[str, Any]], list[Mapping[str, Any]]]:
