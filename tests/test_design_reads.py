@@ -192,3 +192,33 @@ def test_a_pmo_the_teams_avoid_names_weak_delivery_only_where_it_is_the_pain(con
                  if r["rule"] == "pmo-seen-as-blocker"]
         assert texts, "the case needs the PMO seen as a blocker"
         assert all(("weak delivery" in t) is said for t in texts), (pain, texts)
+
+
+# ---- The design's own words hold beside the pain's first work --------------------------------------------
+
+AVOIDED = {"facilitation__service_orientation": 1, "facilitation__delivery_proximity": 1,
+           "leadership__stakeholder_satisfaction": 2}
+SLIPPING = {"active_projects": 24, "delivery_mix": "waterfall", "existing_pmo": "informal",
+            "primary_pain": "poor_forecasting"}
+
+
+@pytest.mark.parametrize("forecasting, excepted", [(2, True), (3, False)])
+def test_standards_wait_except_the_one_the_pain_needs_first(content, questionnaire, forecasting, excepted):
+    """'New standards wait until teams use the PMO's help' is never said beside a baseline and monthly
+    re-forecast for every project (round 211); where the pain needs no first standard it is said as before."""
+    result = assess(content, questionnaire, 2, {**AVOIDED, "analytics__forecast_accuracy": forecasting}, SLIPPING)
+    design = result["recommendation"]["design"]
+    assert design["id"] == "service-first-office", design["id"]
+    assert ("Beyond what the main pain needs first, new standards wait" in design["text"]) is excepted
+    assert ("every project keeps a baseline" in design["text"]) is excepted
+    assert ("New standards wait until" in design["text"]) is not excepted, design["text"]
+
+
+@pytest.mark.parametrize("gates, said", [(4, True), (5, True), (3, False)])
+def test_dates_that_slip_through_strict_gates_are_checked_at_the_gates(content, questionnaire, gates, said):
+    result = assess(content, questionnaire, 3, {"leadership__executive_sponsor": 3, "governance__stage_gates": gates},
+                    CRITICAL)
+    text = result["recommendation"]["design"]["text"]
+    assert ("check documents, not dates" in text) is said, text
+    if said:
+        assert f"(stage gates level {gates})" in text and "earned value and a schedule risk analysis" in text
