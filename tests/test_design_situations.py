@@ -37,7 +37,7 @@ CASES = {
         2, {}, {"org_size": "small", "active_projects": 3, "existing_pmo": "none", "delivery_mix": "agile",
                 "primary_pain": "resource_conflicts"},
         "part-time-method-owner", ["one board of all work", "a limit on how many items run at once",
-                                   "sprint planning stays with the teams"], [METHOD_SET]),
+                                   "every fortnight with the people on the projects", "sprint planning stays with them"], [METHOD_SET]),
     "a-handful-of-projects-delivered-badly-keeps-the-method": (
         2, {}, {"org_size": "small", "active_projects": 6, "existing_pmo": "none", "primary_pain": "weak_execution"},
         "part-time-method-owner", [METHOD_SET], ["ranked list", "one board"]),
