@@ -106,6 +106,11 @@ CORE = {
         2, {"tools__adoption": 4},
         {"active_projects": 30, "delivery_mix": "agile", "primary_pain": "poor_forecasting"},
         "lean-portfolio-office", ["governance.flow-backlog", "facilitation.quarterly-planning"]),
+    # The lean office's paragraph says "first, get the work into the tools" where the teams' tools are avoided.
+    "lean-portfolio-office-work-into-the-tools": (
+        2, {"tools__adoption": 1, "tools__tool_fit": 3},
+        {"active_projects": 27, "business_units": 2, "delivery_mix": "agile", "primary_pain": "poor_forecasting"},
+        "lean-portfolio-office", ["governance.flow-backlog", "tools.working-record"]),
     "part-time-method-owner": (
         2, {}, {"org_size": "small", "active_projects": 6, "existing_pmo": "none",
                 "primary_pain": "strategic_misalignment"},
