@@ -335,3 +335,20 @@ def test_a_pitfall_title_never_contradicts_the_answers(organisations):
         for p in pitfalls:
             wrong += [(p["id"], words) for words, holds in TITLE_NEEDS if words in p["title"] and not holds(facts)]
     assert not wrong, f"{len(wrong)} pitfall titles contradict the answers, e.g. {sorted(set(wrong))[:4]}"
+
+
+# "The answers show where it comes from" names a practice that can cause the pain, never only the PMO's distance
+# from the teams (round 211: "weak delivery discipline ... comes from: closeness to delivery level 1").
+CAUSE_CLAIM = re.compile(r"the answers show where it comes from: ([^.]*)\.")
+
+
+def test_a_cause_named_for_the_pain_is_more_than_the_pmos_distance(organisations):
+    wrong = []
+    for _answers, context, _facts, ownership, pitfalls, checks in organisations:
+        for where, texts, _claims in rendered(ownership, pitfalls, checks):
+            for text in texts:
+                for cited in CAUSE_CLAIM.findall(text):
+                    others = re.sub(r"closeness to delivery level \d", "", cited)
+                    if not re.search(r"level [12]\b", others):
+                        wrong.append((where, cited[:80]))
+    assert not wrong, f"{len(wrong)} causes named from the PMO's distance alone, e.g. {sorted(set(wrong))[:4]}"

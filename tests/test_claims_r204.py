@@ -27,7 +27,8 @@ def pitfall(content, questionnaire, answers, context, pitfall_id):
 @pytest.mark.parametrize("pitfall_id,answers,context,said,not_said", [
     # Shared standards and gates at 5: the projects do not keep "the discipline their manager brings".
     ("weak-delivery-discipline",
-     {"governance.standards_consistency": 5, "governance.stage_gates": 5, "facilitation.delivery_proximity": 2},
+     {"governance.standards_consistency": 5, "governance.stage_gates": 5, "facilitation.delivery_proximity": 2,
+      "governance.escalation_thresholds": 2},
      WEAK_EXECUTION, "what is weak beside them lets problems surface late", "the discipline its manager brings"),
     ("weak-delivery-discipline",
      {"governance.standards_consistency": 2, "facilitation.delivery_proximity": 2},

@@ -26,7 +26,7 @@ AGILE_EXECUTION = {"primary_pain": "weak_execution", "delivery_mix": "agile"}
     # Agile teams are not held to gates or a document set: neither is cited, and no "manager's discipline".
     ("weak-delivery-discipline",
      {"governance.stage_gates": 1, "governance.minimum_artefacts": 1, "governance.sponsor_accountability": 1},
-     AGILE_EXECUTION, "Each team keeps its own discipline", "stage gates"),
+     AGILE_EXECUTION, "comes from: sponsor accountability level 1", "stage gates"),
     ("weak-delivery-discipline",
      {"governance.stage_gates": 1, "governance.minimum_artefacts": 1, "governance.sponsor_accountability": 1},
      AGILE_EXECUTION, "sponsor accountability level 1", "the discipline its manager brings"),

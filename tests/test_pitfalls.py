@@ -307,6 +307,16 @@ CASES: dict[str, tuple[tuple[dict, dict], tuple[dict, dict], tuple[dict, dict]]]
         ({"governance.prioritisation_model": 2}, {"primary_pain": "weak_execution"}),
         ({"governance.prioritisation_model": 1}, {"primary_pain": "weak_execution", "active_projects": 8}),
     ),
+    "decisions-not-carried": (
+        ({"facilitation.communication": 2}, {"primary_pain": "strategic_misalignment"}),
+        ({"facilitation.communication": 3}, {"primary_pain": "strategic_misalignment"}),
+        ({"facilitation.communication": 2}, {}),
+    ),
+    "gates-miss-the-dates": (
+        ({"governance.stage_gates": 4, "analytics.forecast_accuracy": 2}, {}),
+        ({"governance.stage_gates": 3, "analytics.forecast_accuracy": 2}, {}),
+        ({"governance.stage_gates": 4, "analytics.forecast_accuracy": 2}, {"primary_pain": "weak_execution"}),
+    ),
     "benefits-not-portfolio-wide": (
         ({"analytics.benefits_realisation": 3}, {"business_units": 3, "active_projects": 60, **ESTABLISHED}),
         ({"analytics.benefits_realisation": 4}, {"business_units": 3, "active_projects": 60, **ESTABLISHED}),

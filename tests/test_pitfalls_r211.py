@@ -135,3 +135,101 @@ def test_no_order_between_teams_outranks_benefits_off_the_pain(content, question
     assert "no-order-between-teams" in three, three
     assert found["no-order-between-teams"]["on_pain"]
     assert "benefits-unmanaged" not in three
+
+
+SLIPPING = {"primary_pain": "poor_forecasting", "risk_profile": "high", "org_size": "large", "active_projects": 39}
+
+
+@pytest.mark.parametrize("answers,context,said", [
+    # Strict gates (4-5) and dates that still slip: the gates do not test the dates, and more gates would not.
+    ({"governance.stage_gates": 4, "analytics.forecast_accuracy": 2, "governance.scope_change_control": 2},
+     SLIPPING, "track earned value against their baseline"),
+    ({"governance.stage_gates": 5, "analytics.forecast_accuracy": 3, "governance.vendor_management": 2},
+     {**SLIPPING, "risk_profile": "medium", "org_size": "medium"}, "schedule risk analysis on the largest projects"),
+])
+def test_strict_gates_beside_slipping_dates_name_why_the_gates_miss_them(content, questionnaire, answers, context,
+                                                                         said):
+    three, found = top_three(content, questionnaire, answers, context)
+    assert "gates-miss-the-dates" in three, three
+    gates = found["gates-miss-the-dates"]
+    assert gates["severity"] == "high" and gates["on_pain"]
+    assert f"(stage gates level {answers['governance.stage_gates']})" in gates["why"]
+    assert said in gates["mitigation"]
+
+
+@pytest.mark.parametrize("answers,context", [
+    # Gates documented (3), not strict: the dates pitfall says what is missing.
+    ({"governance.stage_gates": 3, "analytics.forecast_accuracy": 2}, SLIPPING),
+    # Everything that would test the dates is at 3: nothing shows the gates missing them.
+    ({"governance.stage_gates": 4}, SLIPPING),
+    ({"governance.stage_gates": 4, "analytics.forecast_accuracy": 2}, {**SLIPPING, "primary_pain": "weak_execution"}),
+])
+def test_gates_are_not_blamed_for_slips_without_their_evidence(content, questionnaire, answers, context):
+    _three, found = top_three(content, questionnaire, answers, context)
+    assert "gates-miss-the-dates" not in found
+
+
+AGILE_CENTRE = {"delivery_mix": "agile", "primary_pain": "strategic_misalignment", "active_projects": 41,
+                "business_units": 4, "org_size": "large", "regulated": True}
+ON_PAPER = {"governance.tailored_methodology": 2, "governance.stage_gates": 2, "governance.standards_consistency": 1}
+
+
+@pytest.mark.parametrize("answers,context,fires", [
+    # Agile teams, only a waterfall method on offer, nothing applied yet, a central design: the controls to come.
+    (ON_PAPER, AGILE_CENTRE, True),
+    ({**ON_PAPER, "governance.tailored_methodology": 1}, AGILE_CENTRE, True),
+    # A route of their own (3): the PMO's controls need not take the waterfall form.
+    ({**ON_PAPER, "governance.tailored_methodology": 3}, AGILE_CENTRE, False),
+    # Hybrid delivery: waterfall controls fit part of the work.
+    (ON_PAPER, {**AGILE_CENTRE, "delivery_mix": "hybrid"}, False),
+    # An established PMO's standards already reach the teams: "One waterfall process" says so.
+    (ON_PAPER, {**AGILE_CENTRE, "existing_pmo": "established"}, False),
+])
+def test_waterfall_controls_still_to_reach_agile_teams_are_a_pitfall(content, questionnaire, answers, context, fires):
+    three, found = top_three(content, questionnaire, answers, context)
+    if not fires:
+        assert found.get("controls-beside-agile-teams", {}).get("title") != "Waterfall controls reaching agile teams"
+        return
+    agile = found["controls-beside-agile-teams"]
+    assert agile["title"] == "Waterfall controls reaching agile teams"
+    assert agile["severity"] == "high" and "controls-beside-agile-teams" in three, three
+    assert "agree their route with the product leads" in agile["mitigation"]
+
+
+TEAMS_AT_THREE = {"facilitation.delivery_proximity": 1}
+
+
+@pytest.mark.parametrize("answers,context,said,not_said", [
+    # Only the PMO's distance from the teams is weak: no claim that it is where weak delivery comes from.
+    (TEAMS_AT_THREE, {"primary_pain": "weak_execution", "delivery_mix": "agile"}, "The weak answer is the PMO's distance",
+     "the answers show where it comes from"),
+    (TEAMS_AT_THREE, {"primary_pain": "weak_execution"}, "The weak answer is the PMO's distance",
+     "the answers show where it comes from"),
+    # Dependencies at 3: nothing says little is shared across teams.
+    ({"governance.sponsor_accountability": 2}, {"primary_pain": "weak_execution", "delivery_mix": "agile"},
+     "the answers show where it comes from: sponsor accountability level 2", "little is shared across teams"),
+    ({"analytics.dependency_tracking": 2}, {"primary_pain": "weak_execution", "delivery_mix": "agile"},
+     "little is shared across teams", "The weak answer is the PMO's distance"),
+])
+def test_weak_delivery_is_traced_only_to_answers_that_can_cause_it(content, questionnaire, answers, context, said,
+                                                                   not_said):
+    found = pitfall(content, questionnaire, answers, context, "weak-delivery-discipline")
+    text = " ".join([found["title"], found["why"], found["mitigation"]])
+    assert said in text
+    assert not_said not in text
+
+
+@pytest.mark.parametrize("answers,fires", [
+    # Decisions taken (reviews and decision rights at 3-4) but announced once to everyone (2): the step to the teams.
+    ({"facilitation.communication": 2, "facilitation.portfolio_reviews": 4, "governance.decision_rights": 4}, True),
+    ({"facilitation.communication": 1}, True),
+    # Nothing decides yet (all at 1-2): the missing forum is the cause, not the message.
+    ({"facilitation.communication": 2, "facilitation.portfolio_reviews": 1, "governance.decision_rights": 2,
+      "governance.prioritisation_model": 2}, False),
+    ({"facilitation.communication": 3, "facilitation.portfolio_reviews": 4}, False),
+])
+def test_misalignment_traces_to_the_message_only_where_decisions_are_taken(content, questionnaire, answers, fires):
+    _three, found = top_three(content, questionnaire, answers, MISALIGNED)
+    assert ("decisions-not-carried" in found) is fires
+    if fires:
+        assert f"(communication level {answers['facilitation.communication']})" in found["decisions-not-carried"]["why"]
