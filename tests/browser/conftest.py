@@ -52,6 +52,10 @@ CHROMIUM_ARGS = [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--disable-dev-shm-usage",
+    # The pages of one context share one renderer process per site, as they did before site isolation: a
+    # page opened in a context that already ran plotly.js (4.8 MB) finds it compiled in that process, where
+    # a process of its own parsed and compiled it again (see SharedContext).
+    "--process-per-site",
 ]
 
 
@@ -81,17 +85,35 @@ def browser(chromium_path):
         instance.close()
 
 
+KEEPER_PATH = "/__shared-context-keeper__"
+
+
 class LiveServer:
+    """The app on a loopback port, in a thread. `app` may be changed while it serves: each request goes to the
+    app set when it arrives."""
+
     def __init__(self, app):
         self.app = app
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.server = make_server("127.0.0.1", 0, self.dispatch, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
+    def dispatch(self, environ, start_response):
+        if environ.get("PATH_INFO") == KEEPER_PATH:  # the shared contexts' page kept open, never the app's
+            start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
+            return [b"<!doctype html><title>Between tests</title>"]
+        return self.app(environ, start_response)
+
     def stop(self):
         self.server.shutdown()
         self.thread.join(timeout=5)
+
+
+def between_tests(environ, start_response):
+    """What the worker's shared server answers while no test has given it an app."""
+    start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+    return [b"no test is running on this server"]
 
 
 @contextmanager
@@ -115,11 +137,22 @@ def live_app(make_app, tmp_path):
     return make_app(tmp_path / "browser.sqlite3", TESTING=False, SECRET_KEY="browser")
 
 
-@pytest.fixture
-def server(live_app):
-    live = LiveServer(live_app)
+@pytest.fixture(scope="session")
+def shared_server():
+    """One loopback server per worker, which each test points at its own app (see `server`)."""
+    live = LiveServer(between_tests)
     yield live
     live.stop()
+
+
+@pytest.fixture
+def server(live_app, shared_server):
+    """This test's `live_app`, served at the worker's one address for the test's length. One address for the
+    whole run lets the shared contexts' renderer reuse what it compiled of plotly.js (see `context`): a URL
+    of a new port each test was a new script to it."""
+    shared_server.app = live_app
+    yield shared_server
+    shared_server.app = between_tests
 
 
 @pytest.fixture(scope="session")
@@ -191,27 +224,70 @@ class PageWatch:
         return list(self.console_errors)
 
 
-@pytest.fixture
-def context(browser):
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
-    yield ctx
-    ctx.close()
+class SharedContext:
+    """A browser context kept for a worker's whole run, each test's pages new pages in it (`fresh`).
+
+    A context of its own per test started a renderer process per test, which parsed, compiled and ran
+    plotly.js (4.8 MB) again: about 3 s of CPU per test that shows a chart. Here the context's pages share one
+    renderer process (--process-per-site), kept alive between tests by a page that stays open on the worker's
+    server, so plotly.js is compiled once per worker."""
+
+    def __init__(self, browser, base: str, options: dict):
+        self.context = browser.new_context(**options)
+        self.keeper = self.context.new_page()
+        self.keeper.goto(base + KEEPER_PATH)
+        self.cdp = self.context.new_cdp_session(self.keeper)
+
+    @contextmanager
+    def fresh(self):
+        """The context for one test, left afterwards as a new context would be: its pages closed, and no
+        cookies, permissions or HTTP cache. A test that changes anything else about a context (routes, headers,
+        init scripts, offline) makes one of its own with browser.new_context."""
+        try:
+            yield self.context
+        finally:
+            for open_page in self.context.pages:
+                if open_page is not self.keeper:
+                    open_page.close()
+            self.context.clear_cookies()
+            self.context.clear_permissions()
+            self.cdp.send("Network.clearBrowserCache")
 
 
-@pytest.fixture
-def page(context):
-    p = context.new_page()
+LAPTOP_CONTEXT = {"viewport": {"width": 1280, "height": 900}}
+PHONE_CONTEXT = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+                 "device_scale_factor": 2}
+
+
+@pytest.fixture(scope="session")
+def shared_contexts(browser, shared_server):
+    """The worker's laptop and phone contexts (SharedContext), for `page` and `phone`."""
+    made = {"laptop": SharedContext(browser, shared_server.url, LAPTOP_CONTEXT),
+            "phone": SharedContext(browser, shared_server.url, PHONE_CONTEXT)}
+    yield made
+    for shared in made.values():
+        shared.context.close()
+
+
+def watched_page(ctx):
+    p = ctx.new_page()
     p.set_default_timeout(PAGE_TIMEOUT_MS)
     p.watch = PageWatch(p)
     return p
 
 
 @pytest.fixture
-def phone(browser):
-    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                              device_scale_factor=2)
-    p = ctx.new_page()
-    p.set_default_timeout(PAGE_TIMEOUT_MS)
-    p.watch = PageWatch(p)
-    yield p
-    ctx.close()
+def context(shared_contexts):
+    with shared_contexts["laptop"].fresh() as ctx:
+        yield ctx
+
+
+@pytest.fixture
+def page(context):
+    return watched_page(context)
+
+
+@pytest.fixture
+def phone(shared_contexts):
+    with shared_contexts["phone"].fresh() as ctx:
+        yield watched_page(ctx)
