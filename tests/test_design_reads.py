@@ -222,3 +222,10 @@ def test_dates_that_slip_through_strict_gates_are_checked_at_the_gates(content, 
     assert ("check documents, not dates" in text) is said, text
     if said:
         assert f"(stage gates level {gates})" in text and "earned value and a schedule risk analysis" in text
+
+
+def test_a_part_time_roles_steps_are_never_part_of_a_pmo(content, questionnaire):
+    result = assess(content, questionnaire, 2, {"leadership__executive_sponsor": 3}, PART_TIME)
+    text = to_markdown(result)
+    assert "part of the PMO that fits" not in text and "Sets up the PMO that fits" not in text
+    assert "part of the set-up that fits here" in text or "Sets up the role that fits" in text

@@ -489,8 +489,11 @@ class _Planner:
             if plan.oversight and plan.oversight in setups:
                 self.add(item_id, "setup", "sets up directive oversight of the critical programmes")
             if plan.design and plan.design in setups:
-                self.add(item_id, "setup", f"part of the PMO that fits here ({_in_sentence(plan.design_title)})"
-                         if plan.design_title else "part of the PMO that fits here")
+                # A part-time role is not a PMO (round 965: 'part of the PMO that fits here (a part-time
+                # coordinator ..., not a PMO)').
+                fits = "the set-up that fits here" if plan.design == PART_TIME else "the PMO that fits here"
+                self.add(item_id, "setup", f"part of {fits} ({_in_sentence(plan.design_title)})"
+                         if plan.design_title else f"part of {fits}")
             if item.setup_only and item_id not in self.drivers:
                 continue  # a structure of another model: not planned for a target alone
             for question, now, level in self.gaps(item):

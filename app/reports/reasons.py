@@ -175,8 +175,9 @@ def reason_group(item: Mapping[str, Any], result: Mapping[str, Any]) -> tuple[st
             return "foundation", "The foundations the other changes need: an active sponsor and a written mandate"
         if "foundation" in (item.get("drivers") or []):  # the people who lead and back the work, named first
             return "foundation:people", "The foundations the other changes need: the people who lead and back them"
-        if reason.startswith(("sets up", "part of the PMO that fits")):
-            return "setup", "Sets up the PMO that fits"
+        if reason.startswith(("sets up", "part of the PMO that fits", "part of the set-up that fits")):
+            return "setup", ("Sets up the role that fits" if reason.startswith("part of the set-up")
+                             else "Sets up the PMO that fits")
         if reason.startswith("mitigates “") or reason.startswith("cuts before it adds, for “"):
             title = _quoted(reason)
             return f"pitfall:{title}", f"Guards against “{title}”"
