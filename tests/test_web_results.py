@@ -64,9 +64,16 @@ def test_pitfalls_link_to_the_roadmap_items_that_mitigate_them(submitted):
             assert f'id="item-{item_id}"' in page
 
 
-def test_timeline_chart_is_embedded_once_built(submitted):
+def test_the_timeline_is_drawn_on_the_server_a_numbered_bar_per_planned_change(submitted):
+    result = submitted.result()
+    planned = [i for p in result["roadmap"]["phases"] if p["id"] != "later" for i in p["items"]]
     page = submitted.client.get(submitted.base + "/result").text
-    assert 'id="timeline-data"' in page and '"type": "bar"' in page
+    timeline = page[page.index('id="timeline"'):]
+    timeline = timeline[:timeline.index("</figure>")]
+    assert timeline.count('class="bar"') == len(planned) > 0
+    numbers = re.findall(r'<span class="n">(\d+)\.</span> <span class="t">', timeline)
+    assert numbers == [str(n) for n in range(1, len(planned) + 1)]
+    assert "data-figure" not in page, "the result page draws no chart with plotly.js"
 
 
 def test_changing_the_target_replans_and_keeps_the_old_snapshot(app, submitted):

@@ -135,12 +135,14 @@ def radar_svg(report: Mapping[str, Any], width: float = 3.8, height: float = 2.8
     return "".join(parts)
 
 
-def timeline_html(report: Mapping[str, Any]) -> str:
+def timeline_html(report: Mapping[str, Any], numbered: bool = False) -> str:
     """The roadmap as a Gantt chart: one bar per planned improvement, coloured by capability area.
 
     An HTML table, not SVG: WeasyPrint lays out and draws each letter of an SVG text on its own, and the
     titles of forty changes cost a fifth of a PDF; as table rows the titles are ordinary lines of text
     (searchable, wrapped, printed the same by browsers). Each bar is placed in months from the start.
+    ``numbered``: each title after its change's number, as the result page numbers the changes it lists
+    (a phone shows only the numbers).
     """
     items = report["roadmap"]["dated_items"]
     areas = list(dict.fromkeys(a["title"] for a in report["areas"]))
@@ -159,7 +161,10 @@ def timeline_html(report: Mapping[str, Any]) -> str:
         begin, end = max(begin, 0), min(end, months)  # within the axis
         bar = (f'<span class="bar" style="margin-left:{100 * begin / months:.2f}%;width:{100 * (end - begin) / months:.2f}%;'
                f'background:{colour.get(item["area"], SCORE)}"></span>') if end > begin else ""
-        rows.append(f'<tr><th scope="row">{_attr(_wrap(item["title"], 52, 1))}</th>'
+        title = _attr(_wrap(item["title"], 52, 1))
+        if numbered:
+            title = f'<span class="n">{len(rows) + 1}.</span> <span class="t">{title}</span>'
+        rows.append(f'<tr><th scope="row">{title}</th>'
                     f'<td class="track" style="background-size:{grid:.3f}% 100%">{bar}</td></tr>')
     axis = "".join(f'<td>{tick}</td>' for tick in ticks)
     return (f'<table class="gantt"><thead><tr><td></td><td class="legend">{legend}</td></tr></thead>'
@@ -253,6 +258,7 @@ def _disagreement_view(report: Mapping[str, Any]) -> dict[str, Any]:
 
 
 CHARTS = {"radar": (_radar_view, radar_svg), "timeline": (_timeline_view, timeline_html),
+          "numbered_timeline": (_timeline_view, lambda view: timeline_html(view, numbered=True)),
           "trend": (_trend_view, trend_svg), "disagreement": (_disagreement_view, disagreement_svg),
           "matrix": (lambda report: report["matrix"], matrix_svg)}
 _DRAWN: "OrderedDict[str, str]" = OrderedDict()
@@ -291,3 +297,8 @@ def report_charts(report: Mapping[str, Any]) -> dict[str, str]:
     if report.get("matrix"):
         charts["matrix"] = _drawn("matrix", report)
     return charts
+
+
+def screen_timeline(report: Mapping[str, Any]) -> str:
+    """The report's timeline for a page: its changes numbered as the page lists them ("" when none is planned)."""
+    return _drawn("numbered_timeline", report) if report["roadmap"]["dated_items"] else ""

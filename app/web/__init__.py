@@ -119,6 +119,14 @@ def init_web(app: Flask) -> None:
 
         return Markup(report_charts(report).get("timeline", "")) if report else Markup("")
 
+    @app.template_global("screen_timeline")
+    def _screen_timeline(report) -> Markup:
+        """The report's timeline, its changes numbered as the page lists them: drawn here, so the result page
+        needs no plotly.js (a megabyte, and seconds of a phone's CPU, for one chart)."""
+        from ..reports.svg import screen_timeline
+
+        return Markup(screen_timeline(report)) if report else Markup("")
+
     @app.template_filter("script_json")
     def _script_json(text: str):
         """Make stored JSON safe inside <script type="application/json">."""

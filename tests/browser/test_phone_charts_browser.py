@@ -1,5 +1,5 @@
-"""Charts on a 390 px phone: the result's radar is drawn on the server and fits with whole labels;
-plotly.js, which only the roadmap's timeline needs, is fetched after the page has loaded."""
+"""Charts on a 390 px phone: the result's radar and the roadmap's timeline are drawn on the server and fit
+with whole labels; the result page fetches no plotly.js at all."""
 
 from __future__ import annotations
 
@@ -30,27 +30,31 @@ def test_the_result_radar_fits_a_phone_with_whole_labels_and_no_toolbar(server, 
     assert cut == []
     labels = radar.evaluate("svg => [...svg.querySelectorAll('text[data-area]')].map(t => t.firstChild.textContent)")
     assert "Leadership" in labels
-    # The timeline below is drawn by plotly when a phone opens it (it is folded there): fetched after the
-    # page has loaded.
+    # The timeline below is folded on a phone and opens with a tap, drawn on the server as the page came.
     phone.locator("details.timeline-card > summary").click()
-    phone.wait_for_selector("#timeline[data-drawn]", state="attached", timeout=60_000)
-    assert events[:2] == ["load", "plotly"]
+    assert phone.locator("#timeline table.gantt").is_visible()
     # Its labels are never cut short: on a phone each bar carries its change's number, printed before the
-    # change's title below.
-    ticks = phone.locator("#timeline .ytick text").evaluate_all("els => els.map(e => e.textContent)")
-    assert ticks and all(t.isdigit() for t in ticks), ticks
+    # change's title below, and not the title.
+    numbers = phone.locator("#timeline tbody th .n").evaluate_all("els => els.map(e => e.textContent)")
     planned = phone.locator(".roadmap-item h4 > .text-muted").count()
-    assert sorted(map(int, ticks)) == list(range(1, planned + 1)), "every change has its number on the axis"
+    assert numbers == [f"{n}." for n in range(1, planned + 1)], "every change has its number on the timeline"
+    assert not phone.locator("#timeline tbody th .t").first.is_visible()
     first = phone.locator(".roadmap-item h4").first.inner_text()
     assert first.startswith("1. "), first
+    assert phone.evaluate("""() => {
+        const box = document.querySelector('#timeline').getBoundingClientRect();
+        return [...document.querySelectorAll('#timeline tbody th')].every(th => th.scrollWidth <= th.clientWidth)
+            && document.querySelector('#timeline table.gantt').getBoundingClientRect().right <= box.right + 1;
+    }""")
+    assert events == ["load"], "the result page fetches no plotly.js"
     assert phone.locator(".modebar").count() == 0
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     assert phone.watch.errors() == []
 
 
-def test_the_timeline_is_drawn_again_when_a_laptops_window_narrows_to_a_phone(server, page):
+def test_the_timeline_takes_the_phones_layout_when_a_laptops_window_narrows_to_a_phone(server, page):
     """Loaded at 1366 and narrowed to 390 (a window narrowed, a tablet turned), the timeline takes the phone's
-    drawing: numbered rows that fit its box, not the laptop's 774 px chart spilling over the next heading."""
+    layout: numbered rows that fit its box, not the laptop's titles spilling over the next heading."""
     from tests.browser.conftest import wait_until
     app = server.app
     respondent = Respondent(app.test_client(), app.extensions["pmo_content"].default_questionnaire)
@@ -59,19 +63,17 @@ def test_the_timeline_is_drawn_again_when_a_laptops_window_narrows_to_a_phone(se
     assert respondent.submit().status_code == 302
     page.set_viewport_size({"width": 1366, "height": 768})
     page.goto(server.url + respondent.base + "/result", wait_until="load", timeout=60_000)
-    page.wait_for_selector("#timeline[data-drawn]", state="attached", timeout=60_000)
-    wide = page.locator("#timeline .ytick text").evaluate_all("els => els.map(e => e.textContent)")
-    assert wide and not all(t.isdigit() for t in wide), "a laptop's timeline names each change"
+    titles = page.locator("#timeline tbody th .t")
+    assert titles.first.is_visible() and titles.first.inner_text(), "a laptop's timeline names each change"
     page.set_viewport_size({"width": 390, "height": 844})
     wait_until(page, """() => {
-        const el = document.querySelector('#timeline[data-drawn]');
-        const ticks = el ? [...el.querySelectorAll('.ytick text')].map(t => t.textContent) : [];
-        return ticks.length && ticks.every(t => /^\\d+$/.test(t));
+        const title = document.querySelector('#timeline tbody th .t');
+        return title && getComputedStyle(title).display === 'none';
     }""")
     spill = page.evaluate("""() => {
         const box = document.querySelector('#timeline').getBoundingClientRect();
-        const svg = document.querySelector('#timeline .main-svg').getBoundingClientRect();
-        return svg.right - box.right;
+        const table = document.querySelector('#timeline table.gantt').getBoundingClientRect();
+        return table.right - box.right;
     }""")
     assert spill <= 1, f"the timeline spills {spill:.0f} px past its box"
     if os.environ.get("PMO_SHOTS"):  # a folder: a screenshot for a person to look at
