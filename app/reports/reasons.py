@@ -259,11 +259,14 @@ def own_first_how(why: str) -> str:
 
 
 def own_first_line(own_first: Iterable[Mapping[str, Any]], holder: str | None = None) -> str:
-    """'The PMO should own first: explicit decision rights and a basic portfolio view; the roadmap starts each.'
+    """'The PMO should own first: explicit decision rights and a basic portfolio view. The roadmap starts each.'
     ('The role should own first: ...' for a part-time design that is not a PMO.)"""
     names = [_lower(item["title"]) for item in own_first]
     who = holder or "the PMO"
-    return (f"{who[:1].upper() + who[1:]} should own first: {_join(names)}; the roadmap starts "
+    # Names that hold an 'and' of their own ('a written mandate and an active sponsor') are set apart by semicolons.
+    listed = (_join(names) if len(names) < 2 or not any(" and " in name for name in names)
+              else "; ".join(names[:-1]) + "; and " + names[-1])
+    return (f"{who[:1].upper() + who[1:]} should own first: {listed}. The roadmap starts "
             f"{'it' if len(names) == 1 else 'each'}.")
 
 

@@ -98,7 +98,9 @@ def cards_split(page, selector: str, size: tuple[int, int]) -> list[str]:
 def test_the_split_check_would_see_a_card_broken_across_pages(server, page, result_token):
     page.goto(f"{server.url}/r/{result_token}/report.html")
     page.emulate_media(media="print")
-    page.add_style_tag(content="[data-card] { break-inside: auto !important; page-break-inside: auto !important; }")
+    # Cards of 600 px (most of a page) left free to break: some card then crosses a page's foot whatever the text.
+    page.add_style_tag(content="[data-card] { break-inside: auto !important; page-break-inside: auto !important; "
+                               "min-height: 600px !important; }")
     assert cards_split(page, "[data-card]", REPORT_PAGE) != []
 
 
