@@ -179,8 +179,7 @@ def appendix_markdown(result: Mapping[str, Any], facts: Mapping[str, Any]) -> li
         lines += ["### Every pitfall and the answers behind it", "",
                   "| Pitfall | The answers behind it | What to do |", "|---|---|---|"]
         lines += [f"| {_cell(p['title'])} ({p['severity']}) | {_cell(_answers_short(p.get('evidence', {}), result, facts))} | "
-                  f"{'Above, under Pitfalls.' if p['id'] in shown else _cell(first_sentence(p['mitigation']))} |"
-                  for p in top + others]
+                  f"{_cell(pitfall_step(p, shown, result))} |" for p in top + others]
         lines.append("")
     later = [phase for phase in (result.get("roadmap") or {}).get("phases", []) if phase["id"] == "later"]
     for phase in later:
@@ -224,6 +223,15 @@ def pain_note_beyond(note: str, situation: list[str]) -> str:
 def _cell(text: str) -> str:
     """Text that stays inside one cell of a Markdown table."""
     return " ".join(str(text).split()).replace("|", "/")
+
+
+def pitfall_step(pitfall: Mapping[str, Any], shown: set[str], result: Mapping[str, Any]) -> str:
+    """What to do about a pitfall, said once: above for the three in the body, where the roadmap does it for
+    one with planned changes, else its first step."""
+    if pitfall["id"] in shown:
+        return "Above, under Pitfalls."
+    places = roadmap_places(pitfall.get("roadmap_items") or (), result)
+    return f"In the roadmap: {places}." if places else first_sentence(pitfall.get("mitigation") or "")
 
 
 def first_sentence(text: str) -> str:
