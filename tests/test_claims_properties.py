@@ -84,6 +84,14 @@ def rendered(ownership, pitfalls, checks):
         yield f"check {c['id']}", [c["text"], c["ask"], c["would_change"]], c["claims"]
 
 
+def every_text(organisations):
+    """Every sentence group shown to every organisation: (where, text, facts, context)."""
+    for _answers, context, facts, ownership, pitfalls, checks in organisations:
+        for where, texts, _claims in rendered(ownership, pitfalls, checks):
+            for text in texts:
+                yield where, text, facts, context
+
+
 def test_no_rendered_claim_contradicts_the_answers(content, organisations):
     conditions, reference = claim_conditions(content.rulebook), Reference()
     wrong = []
@@ -212,16 +220,13 @@ CITED_LEVEL = re.compile(r"level (\d)")
 
 def test_a_strength_is_claimed_only_where_the_answers_reach_it(organisations):
     wrong = []
-    for _answers, context, facts, ownership, pitfalls, checks in organisations:
-        for where, texts, _claims in rendered(ownership, pitfalls, checks):
-            for text in texts:
-                for words, holds in STRENGTH_CLAIMS:
-                    if words in text and not holds(facts):
-                        wrong.append((where, words, context))
-                for cited in STRENGTH_WORDS.findall(text):
-                    low = [int(n) for n in CITED_LEVEL.findall(cited) if int(n) < 3]
-                    if low:
-                        wrong.append((where, cited, context))
+    for where, text, facts, context in every_text(organisations):
+        for words, holds in STRENGTH_CLAIMS:
+            if words in text and not holds(facts):
+                wrong.append((where, words, context))
+        for cited in STRENGTH_WORDS.findall(text):
+            if [int(n) for n in CITED_LEVEL.findall(cited) if int(n) < 3]:
+                wrong.append((where, cited, context))
     assert not wrong, f"{len(wrong)} strengths claimed beyond the answers, e.g. {wrong[:3]}"
 
 
@@ -344,11 +349,8 @@ CAUSE_CLAIM = re.compile(r"the answers show where it comes from: ([^.]*)\.")
 
 def test_a_cause_named_for_the_pain_is_more_than_the_pmos_distance(organisations):
     wrong = []
-    for _answers, context, _facts, ownership, pitfalls, checks in organisations:
-        for where, texts, _claims in rendered(ownership, pitfalls, checks):
-            for text in texts:
-                for cited in CAUSE_CLAIM.findall(text):
-                    others = re.sub(r"closeness to delivery level \d", "", cited)
-                    if not re.search(r"level [12]\b", others):
-                        wrong.append((where, cited[:80]))
+    for where, text, _facts, _context in every_text(organisations):
+        for cited in CAUSE_CLAIM.findall(text):
+            if not re.search(r"level [12]\b", re.sub(r"closeness to delivery level \d", "", cited)):
+                wrong.append((where, cited[:80]))
     assert not wrong, f"{len(wrong)} causes named from the PMO's distance alone, e.g. {sorted(set(wrong))[:4]}"

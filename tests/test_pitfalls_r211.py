@@ -233,3 +233,33 @@ def test_misalignment_traces_to_the_message_only_where_decisions_are_taken(conte
     assert ("decisions-not-carried" in found) is fires
     if fires:
         assert f"(communication level {answers['facilitation.communication']})" in found["decisions-not-carried"]["why"]
+
+
+def test_polished_reports_doubted_for_accuracy_still_show_reports_nobody_decides_from(content, questionnaire):
+    # A status standard checked for accuracy (4) beside dates never kept against a baseline (2): Check first asks
+    # whether the reports hide red projects; that they go out and change no decision stands.
+    answers = {"governance.status_reporting": 4, "tools.dashboards": 4, "analytics.forecast_accuracy": 2,
+               "leadership.data_driven_decisions": 2, "analytics.decision_kpis": 2}
+    result = result_for(content, questionnaire, answers, {"primary_pain": "poor_forecasting",
+                                                           "existing_pmo": "established", "active_projects": 80})
+    assert "green-reports-red-reality" in {c["id"] for c in result["check_first"]}
+    reports = {p["id"]: p for p in result["pitfalls"]}["reporting-theater"]
+    assert not reports.get("doubted_by") and reports["severity"] == "high"
+    assert "reporting-theater" in [p["id"] for p in result["summary"]["pitfalls"]]
+
+
+def test_the_waterfall_controls_to_come_outrank_generic_reporting(content, questionnaire):
+    # Misalignment with nobody to decide and reports nobody acts on: the controls about to reach agile teams are
+    # still among the three.
+    answers = {**ON_PAPER, "governance.decision_rights": 1, "governance.prioritisation_model": 1,
+               "leadership.data_driven_decisions": 2, "analytics.decision_kpis": 2}
+    three, found = top_three(content, questionnaire, answers, AGILE_CENTRE)
+    assert "controls-beside-agile-teams" in three, three
+    assert found["controls-beside-agile-teams"]["pattern"]
+
+
+def test_a_missing_decider_is_told_to_write_the_rights_first(content, questionnaire):
+    found = pitfall(content, questionnaire, {**CROWDED, "governance.decision_rights": 1}, MISALIGNED, "unclear-roles")
+    assert found["mitigation"].startswith("With the sponsor, write down who approves new work")
+    assert "responsibility matrix" not in found["mitigation"]
+    assert "(executive sponsor level 4)" in found["why"]
