@@ -186,3 +186,15 @@ def test_the_printed_result_has_the_whole_roadmap_timeline(printed_result, quest
     a4_width = 595  # points
     assert [text for _n, box, text in printed_result.words if box[2] > a4_width or box[0] < 0] == []
     assert len(pages) <= 10, f"{len(pages)} printed pages"
+
+
+def test_the_printed_report_keeps_its_bars_and_badges_without_background_graphics(server, page, result_token):
+    """A browser leaves backgrounds out of a print unless the reader ticks "background graphics": the timeline's
+    bars and the severity badges are backgrounds, so they ask to be printed exactly."""
+    page.goto(f"{server.url}/r/{result_token}/report.html")
+    page.emulate_media(media="print")
+    adjust = page.evaluate("""() => ['.gantt .bar', '.gantt .swatch', '.badge'].map(selector => {
+        const el = document.querySelector(selector);
+        return [selector, el ? getComputedStyle(el).printColorAdjust : 'missing'];
+    })""")
+    assert adjust == [[".gantt .bar", "exact"], [".gantt .swatch", "exact"], [".badge", "exact"]]
