@@ -229,3 +229,32 @@ def test_a_part_time_roles_steps_are_never_part_of_a_pmo(content, questionnaire)
     text = to_markdown(result)
     assert "part of the PMO that fits" not in text and "Sets up the PMO that fits" not in text
     assert "part of the set-up that fits here" in text or "Sets up the role that fits" in text
+
+
+def test_what_would_change_never_turns_on_a_reason_the_design_sets_aside(content, questionnaire):
+    """A capacity office, whose core is the forum deciding who gets people, is not told 'If governance fell ... the
+    Supportive PMO would fit better' when that fall tips the fit only through 'teams first need templates'."""
+    result = assess(content, questionnaire,
+                    {"governance": 3, "analytics": 2, "facilitation": 3, "tools": 2, "leadership": 3},
+                    {"analytics__capacity_model": 1, "leadership__executive_sponsor": 3, "leadership__mandate": 2},
+                    {"active_projects": 20, "primary_pain": "resource_conflicts"})
+    rec = result["recommendation"]
+    assert rec["design"]["id"] == "capacity-office"
+    assert not any(c["fact"] == "scores.governance" for c in rec["what_would_change"]), rec["what_would_change"]
+
+
+def test_every_change_said_tips_the_fit_through_a_reason_the_design_keeps(content, questionnaire):
+    gates = {gate.id: gate.model for gate in content.rulebook.gates}
+    said = 0
+    for _answers, context, result, _facts in assessed_organisations(content, questionnaire, 965, 150):
+        rec = result["recommendation"]
+        hidden = set(rec["design"]["hides"]) if rec.get("design") else set()
+        for change in rec["what_would_change"]:
+            flipped = change.get("rules_changed") or []
+            if not flipped or not hidden:
+                continue
+            said += 1
+            assert any((r["rule"] not in gates and r["rule"] not in hidden)
+                       or (r["rule"] in gates and (r["applies_after"] or gates[r["rule"]] == rec["model"]))
+                       for r in flipped), (context, change)
+    assert said

@@ -429,7 +429,7 @@ def advise(content: Content, questionnaire: Questionnaire, scored: dict[str, Any
     set_model_facts(facts, recommendation)
     recommendation["oversight"] = choose_oversight(rulebook, facts, labels)
     recommendation["design"] = choose_design(rulebook, facts, labels)
-    drop_changes_within_design(recommendation)
+    drop_changes_within_design(recommendation, {gate.id: gate.model for gate in rulebook.gates})
     mark_design_models(recommendation)
     recommendation["why"] = design_reasons(recommendation)
     ownership = choose_ownership(rulebook, facts, labels)

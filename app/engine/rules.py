@@ -202,7 +202,7 @@ def mark_design_models(recommendation: dict[str, Any]) -> None:
                               else used[model] if model in used else None)
 
 
-def drop_changes_within_design(recommendation: dict[str, Any]) -> None:
+def drop_changes_within_design(recommendation: dict[str, Any], gates: Mapping[str, str] | None = None) -> None:
     """'What would change' speaks of the design the reader was given and of models the reader has seen.
 
     It offers no model the design already uses ('the Federated PMO would overtake the Controlling PMO' beside
@@ -210,14 +210,16 @@ def drop_changes_within_design(recommendation: dict[str, Any]) -> None:
     gives its own revisit threshold for says that threshold instead of another ('Revisit the set-up when the
     portfolio passes about fifteen projects' beside 'if there were 80 active projects'); and the design is
     named as the reader met it, not by the model it dresses ('would overtake the Federated PMO' beside a
-    service-led centre of excellence, round 209).
+    service-led centre of excellence, round 209). A change that tips the fit only through reasons the design sets
+    aside (``hides``) is not said either: a capacity office, whose core is a forum, does not turn on 'teams first need
+    templates' ('If governance fell ... the Supportive PMO would fit better', round 211). ``gates``: each gate's model.
     """
     used = design_models(recommendation)
     design = recommendation.get("design") or {}
     revisit_on, revisit = set(design.get("revisit_on") or ()), design.get("revisit") or ""
     kept, revisited = [], False
     for change in recommendation.get("what_would_change") or []:
-        if change.get("model") in used:
+        if change.get("model") in used or _only_through_hidden(change, design, recommendation, gates or {}):
             continue
         if change.get("fact") in revisit_on:
             if revisit and not revisited:
@@ -226,6 +228,24 @@ def drop_changes_within_design(recommendation: dict[str, Any]) -> None:
             continue
         kept.append(_named_as_the_design(change, recommendation))
     recommendation["what_would_change"] = kept
+
+
+def _only_through_hidden(change: Mapping[str, Any], design: Mapping[str, Any], recommendation: Mapping[str, Any],
+                         gates: Mapping[str, str]) -> bool:
+    """The change tips the fit only through model rules the design sets aside: every rule it flips is hidden, and
+    every gate it flips rules out neither the recommended model nor brings another in."""
+    hidden = set(design.get("hides") or ())
+    flipped = change.get("rules_changed") or []
+    if not hidden or not flipped:
+        return False
+    for entry in flipped:
+        rule = entry.get("rule")
+        if rule in gates:
+            if entry.get("applies_after") or gates[rule] == recommendation.get("model"):
+                return False
+        elif rule not in hidden:
+            return False
+    return True
 
 
 def _named_as_the_design(change: dict[str, Any], recommendation: Mapping[str, Any]) -> dict[str, Any]:
