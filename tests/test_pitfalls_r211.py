@@ -123,6 +123,7 @@ def test_a_capacity_picture_from_a_tool_nobody_keeps_is_named_on_the_pain(conten
                                                                  "active_projects": 20})
     assert "capacity-data-unkept" in three, three
     assert "(data quality level 1 and tool adoption level 1)" in found["capacity-data-unkept"]["why"]
+    assert "from the resource planning tool (resource planning tools level 4)" in found["capacity-data-unkept"]["why"]
     assert three.index("capacity-data-unkept") < three.index("reporting-theater") if "reporting-theater" in three \
         else True
 
@@ -263,3 +264,13 @@ def test_a_missing_decider_is_told_to_write_the_rights_first(content, questionna
     assert found["mitigation"].startswith("With the sponsor, write down who approves new work")
     assert "responsibility matrix" not in found["mitigation"]
     assert "(executive sponsor level 4)" in found["why"]
+
+
+def test_a_capacity_picture_gathered_by_hand_from_data_nobody_keeps_is_named_too(content, questionnaire):
+    # No resource tool (2): the picture is gathered from the teams, on data nobody owns (1).
+    answers = {"tools.resource_planning": 2, "tools.tool_fit": 1, "tools.dashboards": 2, "tools.data_quality": 1,
+               "tools.adoption": 1, "analytics.capacity_model": 1}
+    three, found = top_three(content, questionnaire, answers, {"primary_pain": "resource_conflicts",
+                                                                 "active_projects": 25})
+    assert "capacity-data-unkept" in three, three
+    assert "gathered from the teams" in found["capacity-data-unkept"]["why"]
