@@ -274,3 +274,14 @@ def test_a_capacity_picture_gathered_by_hand_from_data_nobody_keeps_is_named_too
                                                                  "active_projects": 25})
     assert "capacity-data-unkept" in three, three
     assert "gathered from the teams" in found["capacity-data-unkept"]["why"]
+
+
+def test_good_tools_nobody_uses_stay_a_pattern_when_check_first_doubts_their_reports(content, questionnaire):
+    # Tool fit 4 and adoption 1: the contrast; integration 4 beside a list kept by hand (2): Check first asks about
+    # the reports, not about the tool or its use.
+    answers = {"tools.tool_fit": 4, "tools.adoption": 1, "tools.integration": 4, "analytics.portfolio_view": 2}
+    result = result_for(content, questionnaire, answers, {})
+    assert "tools-without-their-ground" in {c["id"] for c in result["check_first"]}
+    tools = {p["id"]: p for p in result["pitfalls"]}["poor-tool-adoption"]
+    assert tools["pattern"] and tools["severity"] == "high" and not tools.get("doubted_by")
+    assert "see Check first" in tools["why"]
