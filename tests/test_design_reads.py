@@ -258,3 +258,27 @@ def test_every_change_said_tips_the_fit_through_a_reason_the_design_keeps(conten
                        or (r["rule"] in gates and (r["applies_after"] or gates[r["rule"]] == rec["model"]))
                        for r in flipped), (context, change)
     assert said
+
+
+def test_the_pains_own_sentence_keeps_its_place_beside_a_sponsor_note(content, questionnaire):
+    """Strict gates on one route for all work, a sponsor at 2 and three units: the tiering of the gates is said;
+    the note that direct control waits for a sponsor comes after the pain's own sentences (round 966)."""
+    result = assess(content, questionnaire, 3,
+                    {**{"governance__stage_gates": 5, "governance__minimum_artefacts": 5,
+                        "governance__tailored_methodology": 1}, "leadership__executive_sponsor": 2},
+                    {"org_size": "large", "active_projects": 70, "business_units": 3, "regulated": True,
+                     "risk_profile": "high", "existing_pmo": "established", "primary_pain": "weak_execution"})
+    text = result["recommendation"]["design"]["text"]
+    assert "tier" in text and "by risk" in text and "(stage gates level 5" in text, text
+
+
+def test_go_lives_that_surprise_operations_get_the_release_check_first(content, questionnaire):
+    result = assess(content, questionnaire, 2,
+                    {"facilitation__service_orientation": 1, "facilitation__delivery_proximity": 1,
+                     "leadership__stakeholder_satisfaction": 2, "facilitation__transition_to_service": 1},
+                    {"active_projects": 45, "business_units": 3, "regulated": True, "risk_profile": "high",
+                     "existing_pmo": "informal", "primary_pain": "weak_execution"})
+    design = result["recommendation"]["design"]
+    assert design["id"] == "service-first-office", design["id"]
+    assert "a go/no-go before each release" in design["text"], design["text"]
+    assert "beyond what the main pain needs first, new standards wait" in design["text"], design["text"]
