@@ -8,7 +8,7 @@ from typing import Any, Mapping
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)\}")
 # "{answers.a.b, answers.c.d >= 4}" names only the listed answers at level 4 or more, so a sentence
 # can say which practices are advanced (or missing) without citing the ones that are not.
-LIST_PLACEHOLDER = re.compile(r"\{(answers\.[a-z0-9_.]+(?:, answers\.[a-z0-9_.]+)*) (>=|<=) ([1-5])\}")
+LIST_PLACEHOLDER = re.compile(r"\{(answers\.[a-z0-9_.]+(?:, answers\.[a-z0-9_.]+)*) (>=|<=|==) ([1-5])\}")
 
 # From this far into a level, a score reads as "nearly" the next level.
 NEARLY = 0.75
@@ -49,7 +49,7 @@ def format_fact(path: str, value: Any) -> str:
 def listed(match: re.Match, facts: Mapping[str, Any]) -> list[str]:
     """The paths of a list placeholder whose answers are known and meet its comparison."""
     paths, op, level = match.group(1).split(", "), match.group(2), int(match.group(3))
-    meets = (lambda v: v >= level) if op == ">=" else (lambda v: v <= level)
+    meets = {">=": lambda v: v >= level, "<=": lambda v: v <= level, "==": lambda v: v == level}[op]
     return [p for p in paths if isinstance(facts.get(p), int) and meets(facts[p])]
 
 
