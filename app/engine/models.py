@@ -636,6 +636,10 @@ class Improvement(Strict):
     not_early_when: str | None = Field(
         default=None, description="Condition: where it holds, the item never starts in the first 90 days and is not "
                                   "the pain's first work (starter templates and document sets for agile-only teams).")
+    waits_when: str | None = Field(
+        default=None, description="Condition: where it holds, the item is not planned yet, whatever the PMO's room: "
+                                  "Check first doubts what it stands on (dashboards, feeds and automation over "
+                                  "tools and reports answered beyond their ground), and it waits for that answer.")
     started_after: list[str] = Field(
         default_factory=list,
         description="Improvements that, when planned, start no later than this one: listening, co-design and "

@@ -90,6 +90,7 @@ class RoadmapContent:
     mitigated_by: Mapping[str, tuple[str, ...]]  # pitfall id -> improvement ids
     levers: Mapping[str, tuple[tuple[Condition, Lever], ...]] = field(default_factory=dict)  # item -> its levers
     not_early: Mapping[str, Condition] = field(default_factory=dict)  # item -> where it never starts in 90 days
+    waits: Mapping[str, Condition] = field(default_factory=dict)  # item -> where it is not planned yet (waits_when)
     targets: Targets = field(default_factory=Targets)  # how far default area targets reach
 
     @functools.cached_property
@@ -150,6 +151,7 @@ def compile_roadmap(catalogues: Iterable[tuple[ImprovementCatalogue, Located]],
     conditions: dict[str, Condition] = {}
     levers: dict[str, list[tuple[Condition, Lever]]] = {}
     not_early: dict[str, Condition] = {}
+    waits: dict[str, Condition] = {}
     for item_id, item in items.items():
         located, index = where[item_id]
         for r, required in enumerate(item.requires):
@@ -194,6 +196,11 @@ def compile_roadmap(catalogues: Iterable[tuple[ImprovementCatalogue, Located]],
                                            with_model=True, label=item_id)
             if condition is not None:
                 not_early[item_id] = condition
+        if compiler is not None and item.waits_when is not None:
+            condition = compiler.condition(item.waits_when, located, ("items", index, "waits_when"),
+                                           with_model=True, label=item_id)
+            if condition is not None:
+                waits[item_id] = condition
         for v, lever in enumerate(item.levers):
             if compiler is not None:
                 condition = compiler.condition(lever.when, located, ("items", index, "levers", v, "when"),
@@ -247,6 +254,7 @@ def compile_roadmap(catalogues: Iterable[tuple[ImprovementCatalogue, Located]],
         mitigated_by={k: tuple(v) for k, v in mitigated_by.items()},
         levers={k: tuple(v) for k, v in levers.items()},
         not_early=not_early,
+        waits=waits,
         targets=plan.targets,
     )
 
@@ -403,6 +411,11 @@ class _Planner:
     def not_early(self, item_id: str) -> bool:
         """Whether the item never starts in the first 90 days here (templates for agile-only teams)."""
         condition = self.roadmap.not_early.get(item_id)
+        return condition is not None and condition.matches(self.plan.facts)
+
+    def waits(self, item_id: str) -> bool:
+        """Whether the item is not planned yet here: Check first doubts what it stands on (waits_when)."""
+        condition = self.roadmap.waits.get(item_id)
         return condition is not None and condition.matches(self.plan.facts)
 
     def needed(self, item_id: str) -> bool:
@@ -1310,6 +1323,8 @@ class _Planner:
             for index, (phase, limit_items, limit_effort) in enumerate(slots):
                 start = max(ready, phase.start_month * WEEKS_PER_MONTH)
                 if phase is not later:
+                    if self.waits(item_id):
+                        continue  # what Check first doubts it stands on is answered first (round 212)
                     if index == 0 and item_id not in now and not first and self.can_wait(item_id):
                         continue  # the first 90 days are for the pain, the top pitfalls and their foundations
                     if index == 0 and self.not_early(item_id) and not first:
@@ -1462,6 +1477,8 @@ class _Planner:
             f"{p['name']}: {'unknown (you answered don’t know; check first)' if p['from'] is None else 'level ' + str(p['from'])}"
             f" → {p['to']}" for p in practices)
         reasons = list(dict.fromkeys(r for key in DRIVERS for r in drivers.get(key, [])))
+        if self.waits(item_id):
+            reasons.append("not planned yet: Check first doubts what it stands on, and it waits for that answer")
         role = self.owner(item.owner)
         effort = self.effort(item)
         return {
