@@ -274,6 +274,12 @@ def test_a_capacity_picture_gathered_by_hand_from_data_nobody_keeps_is_named_too
                                                                  "active_projects": 25})
     assert "capacity-data-unkept" in three, three
     assert "gathered from the teams" in found["capacity-data-unkept"]["why"]
+    assert "in the tool" not in found["capacity-data-unkept"]["mitigation"]
+    # A part-time method owner's one board, kept by one person: no capacity data to own.
+    _three, small = top_three(content, questionnaire, answers, {"primary_pain": "resource_conflicts",
+                                                                "active_projects": 12, "org_size": "small",
+                                                                "existing_pmo": "none"})
+    assert "capacity-data-unkept" not in small
 
 
 def test_good_tools_nobody_uses_stay_a_pattern_when_check_first_doubts_their_reports(content, questionnaire):
