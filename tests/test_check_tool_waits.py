@@ -48,7 +48,11 @@ def test_tool_steps_wait_where_check_first_doubts_the_tools(content, overrides, 
         waiting = [item for i, (phase, item) in phases.items() if i in WAITING]
         for item in waiting:
             assert any(r.startswith("not planned yet: Check first doubts") for r in item["reasons"]), item["reasons"]
+        later = next((p for p in result["roadmap"]["phases"] if p["id"] == "later"), None)
+        if waiting:
+            assert "wait for the answer to a question in Check first" in later["note"], later["note"]
     else:
         assert dated & WAITING, sorted(dated)
         assert not any(r.startswith("not planned yet: Check first") for _p, item in phases.values()
                        for r in item["reasons"])
+        assert not any("Check first" in (p["note"] or "") for p in result["roadmap"]["phases"])

@@ -356,6 +356,7 @@ class _Planner:
         self.beyond_changes = False  # work waits because the PMO leads only so many changes
         self.last_end_week = 0.0  # when the last planned change ends
         self.dated = 0  # how many changes the plan dates
+        self.held: set[str] = set()  # not planned yet: waiting for an answer Check first asks for (waits_when)
         self.ends: dict[str, float] = {}  # item -> the week it ends (working days counted in a dated plan)
         self.landing_later: set[str] = set()  # starts in the first 90 days, cannot wait, lands after them
         self._gaps: dict[str, tuple[tuple[str, int | None, int], ...]] = {}  # item -> gaps(item), see survey
@@ -1216,7 +1217,13 @@ class _Planner:
         return f"; the {self.dated} that cannot wait need about {math.ceil(self.dated / per_person)} people"
 
     def later_note(self) -> str:
-        """Why work waits: the PMO's number of changes, or its time, over the planned phases."""
+        """Why work waits: the PMO's number of changes, or its time, over the planned phases, and what waits for
+        an answer Check first asks for (waits_when)."""
+        held = (" Some wait for the answer to a question in Check first about what they stand on, whatever the "
+                "room." if self.held else "")
+        return self.room_note() + held
+
+    def room_note(self) -> str:
         months = self.roadmap.phases[-1].end_month
         who = self.who()
         if self.beyond_changes:
@@ -1379,6 +1386,7 @@ class _Planner:
                 if not waits:
                     heapq.heappush(ready_now, place[other])
         self.dated = dated
+        self.held = {i for i, _start in placed[-1] if self.waits(i)}  # not planned yet: waiting for Check first
         # What cannot wait but lands after the first 90 days is listed where it lands, in the next phase, as
         # started early: the first 90 days list only what ends within them.
         window = phases[0].end_month * WEEKS_PER_MONTH + 1e-9
