@@ -462,6 +462,7 @@ def evidenced_report(content):
         second: {"evidence": "", "reference": "javascript:alert(1)", "confidence": "guess"},
         third: {"evidence": "<b>bold</b>", "confidence": "evidence"}},
         plan={"importance": {"governance": "low", second: "high"}})
+    result["notes"] = {questionnaire.dimension("governance").questions[4].id: "<i>asked twice</i>"}
     return build_report(result, questionnaire_as_dict(questionnaire), start=date(2027, 1, 4)), (first, second, third)
 
 
@@ -479,23 +480,36 @@ def test_the_pdf_appendix_lists_each_answers_evidence_and_links_only_http(eviden
     assert html.count("data-answer-evidence") == 3  # only answers that say more than our judgement
 
 
-def test_the_pdf_appendix_gives_each_answer_its_importance_and_confidence(evidenced_report):
+def test_the_pdf_appendix_gives_each_answer_one_compact_row_with_only_what_was_added(evidenced_report, content):
+    import re
+
+    from markupsafe import escape
+
     from app.reports.html import render_html
 
     report, (first, second, third) = evidenced_report
     html = render_html(report)
     appendix = html.split("<h3>Every answer</h3>")[1].split("<h3>")[0]
-    metas = [m.split("</p>")[0] for m in appendix.split("data-answer-meta>")[1:]]
-    assert len(metas) == 50  # every answer says how much it matters and how sure it is
+    rows = re.findall(r'<tr class="answer" id="answer-([^"]+)">(.*?)</tr>', appendix, flags=re.S)
+    assert len(rows) == 50 and "data-answer-meta" in rows[0][1]  # one row each, never a question paragraph
+    questions = {q.id: q for q in content.default_questionnaire.questions()}
+    shown = re.sub(r' title="[^"]*"', "", appendix)  # the full question only as the name's tooltip
+    for qid, row in rows:  # the practice's short name and the level's short name, not their full texts
+        question = questions[qid]
+        assert f">{escape(question.short_name)}</th><td>3 ({escape(question.label(3))})</td>" in row, row
+        assert escape(question.text) not in shown and escape(question.options[3]) not in shown
     by_area = {}
     for block in appendix.split("<h4>")[1:]:
         by_area[block.split(" <span")[0].split("</h4>")[0]] = block
     governance = by_area["Governance"]
     assert "· low importance, as you rated it" in governance.split("</h4>")[0]
-    rows = governance.split('<div class="answer">')[1:]
-    assert "Low importance</span>" in rows[0] and "Shown by evidence</strong>: steering minutes" in rows[0]
-    assert "High importance (rated for this practice)</span>" in rows[1] and "A guess" in rows[1]
-    assert "Low importance</span> · Our judgement</p>" in rows[3]
+    cells = [cell for _qid, cell in re.findall(r'<tr class="answer" id="answer-([^"]+)">.*?<td data-answer-meta>(.*?)</td>',
+                                               governance, flags=re.S)]
+    assert cells[0].startswith("<span data-answer-evidence><strong>Shown by evidence</strong>: steering minutes")
+    assert cells[1].startswith('<span data-answer-importance>High importance (rated for this practice)</span> · '
+                               '<span data-answer-evidence><strong>A guess</strong>')
+    assert cells[3] == ""  # our judgement at the area's importance: nothing added, nothing said
+    assert cells[4] == "<span data-answer-note>Note: &lt;i&gt;asked twice&lt;/i&gt;</span>"
     # Left to the pain, the area where the main pain shows is high and says why.
     pained = [a for a in report["areas"] if (a["importance"] or {}).get("source") == "pain"]
     assert pained and all("high importance, where your main pain shows" in by_area[a["title"]].split("</h4>")[0]

@@ -391,6 +391,7 @@ def _answers(result: Mapping[str, Any], questions: list[dict], titles: Mapping[s
     consensus = (result.get("workshop") or {}).get("consensus") or {}
     evidence = result.get("evidence") or {}
     importance = result.get("importance") or {}
+    labels = result["questionnaire"].get("labels") or {}  # each level's short label, frozen with the result
     rows = []
     for q in questions:
         if q["id"] not in answers and q["id"] not in (result["questionnaire"].get("questions") or {}):
@@ -401,8 +402,9 @@ def _answers(result: Mapping[str, Any], questions: list[dict], titles: Mapping[s
         shown = evidence.get(q["id"]) or {}
         rows.append({
             "id": q["id"], "area_id": q["area"], "area": titles.get(q["area"], q["area"]), "question": q["text"],
+            "name": q.get("name", ""),
             "level": level, "answered": q["id"] in answers,
-            "level_label": option.get("label", ""), "level_text": option.get("text", ""), "note": note,
+            "level_label": labels.get(q["id"], {}).get(str(level)) or option.get("label", ""), "level_text": option.get("text", ""), "note": note,
             "confidence": CONFIDENCE_LABELS.get(shown.get("confidence", "")) if shown else "",
             "evidence": shown.get("evidence", ""), "reference": shown.get("reference", ""),
             **_answer_importance(importance, q["id"], q["area"]),
