@@ -125,3 +125,90 @@ def test_an_evidence_check_needs_no_step_before_it(content, questionnaire):
     items = everything(result)
     assert "analytics.forecast-evidence" in items
     assert not any("the first step towards “Compare the last five" in r for i in items.values() for r in i["reasons"])
+
+
+# Beside a focused pain, work that serves nothing but an area's target waits for the next assessment (round 211:
+# variance thresholds, PMO response times, post-release incidents and satisfaction surveys filling months 4-12).
+# A step is dated for the pain, a function to own first, the foundations, the design, a high or medium pitfall, a
+# weak basic (level 1-2 in ownership, intake or reporting), or as a step towards one of those.
+SERVING = {"pain", "own", "foundation", "setup", "prerequisite"}
+
+
+def serves_something(item, guarded, needed) -> bool:
+    if set(item["drivers"]) & SERVING or item["id"] in needed or item["shapes"]:
+        return True
+    if "pitfall" in item["drivers"] and item["id"] in guarded:
+        return True
+    return "weak" in item["drivers"] and item["to_level"] <= 3 and item["theme"] in ("ownership", "intake", "reporting")
+
+
+def guarded(result) -> set[str]:
+    """The planned work that guards against a high or medium pitfall."""
+    return {i for p in result["pitfalls"] if p["severity"] in ("high", "medium") for i in p["roadmap_items"]}
+
+
+def needed(result) -> set[str]:
+    """What another item in the plan needs first."""
+    return {r for item in everything(result).values() for r in item["requires"]}
+
+
+def dated(result) -> list[dict]:
+    return [item for phase in result["roadmap"]["phases"] if phase["id"] != "later" for item in phase["items"]]
+
+
+FOCUSED = {
+    # id: (levels, overrides, context, what waits)
+    "slips-despite-strict-gates-tools-weak": (
+        {"governance": 3, "analytics": 3, "facilitation": 3, "tools": 2, "leadership": 3},
+        {"analytics__forecast_accuracy": 2, "governance__stage_gates": 5, "governance__scope_change_control": 3},
+        {"org_size": "large", "active_projects": 39, "delivery_mix": "waterfall", "regulated": True,
+         "risk_profile": "high", "existing_pmo": "established", "business_units": 2, "primary_pain": "poor_forecasting"},
+        {"tools.standard-dashboards", "tools.report-automation"}),
+}
+
+
+@pytest.mark.parametrize("levels, overrides, context, waits", FOCUSED.values(), ids=FOCUSED.keys())
+def test_work_for_an_area_target_alone_waits_beside_a_focused_pain(content, questionnaire, levels, overrides,
+                                                                    context, waits):
+    result = run_assessment(content, answers_at(questionnaire, levels, **overrides), {**BASE, **context})
+    filler = [i["id"] for i in dated(result) if not serves_something(i, guarded(result), needed(result))]
+    assert not filler, filler
+    later = {i["id"] for p in result["roadmap"]["phases"] if p["id"] == "later" for i in p["items"]}
+    assert waits <= later, sorted(waits - later)
+    line = result["summary"]["plan"]
+    assert line["text"].endswith("wait for the next assessment (they only raise areas towards their targets; the "
+                                 "main pain and the top risks come first)."), line["text"]
+
+
+def test_no_dated_step_serves_only_an_area_target_beside_a_pain(uneven_results):
+    filler = []
+    for seed, _answers, context, result in uneven_results:
+        if not context.get("primary_pain"):
+            continue
+        filler += [(seed, i["id"]) for i in dated(result) if not serves_something(i, guarded(result), needed(result))]
+    assert not filler, filler[:10]
+
+
+# Capacity honesty (round 211: '8 changes start … a fraction of one person's time can lead about 6'): other work
+# never takes the budget's room from what cannot wait, and a part-time owner of one list gets no design group,
+# pilots or gates.
+OVER = {
+    # id: (levels, overrides, context)
+    "council-part-time-owner": (
+        2, {"governance__minimum_artefacts": 1, "governance__scope_change_control": 1, "analytics__capacity_model": 1},
+        {"org_size": "small", "active_projects": 12, "delivery_mix": "waterfall", "regulated": True,
+         "primary_pain": "resource_conflicts", "existing_pmo": "none"}),
+}
+
+
+@pytest.mark.parametrize("levels, overrides, context", OVER.values(), ids=OVER.keys())
+def test_the_plan_never_starts_more_than_it_says_the_pmo_can_lead(content, questionnaire, levels, overrides, context):
+    result = run_assessment(content, answers_at(questionnaire, levels, **overrides), {**BASE, **context})
+    capacity = result["roadmap"]["capacity"]
+    line = result["summary"]["plan"]
+    assert line["changes"] <= capacity["changes"], line["text"]
+    assert "cannot wait" not in line["text"], line["text"]
+    items = everything(result)
+    assert result["roadmap"]["pain"]["first"] and set(result["roadmap"]["pain"]["first"]) <= set(items)
+    if capacity["part_time"]:
+        assert not {"facilitation.codesign", "facilitation.pilots", "governance.decision-gates"} & set(items)

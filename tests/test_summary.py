@@ -171,7 +171,7 @@ def test_check_first_is_carried_when_the_result_has_it(results):
 
 
 def test_a_replan_rebuilds_the_summary_with_the_new_plan(content, results):
-    result = results["medium-poor-forecasting-contradicted"]
+    result = results["enterprise-nine-units-regulated"]  # a plan whose length follows the PMO's people
     again = replan(content, result, {}, {**START, "pmo_people": 1})
     assert again["summary"]["plan"] == plan_line(again["roadmap"])
     assert again["summary"]["plan"] != result["summary"]["plan"]

@@ -371,6 +371,8 @@ class _Planner:
         self._people: tuple[int, str] | None = None
         self._held_by: dict[str, str] = {}  # catalogue role -> who holds it here (see held_by)
         self._can_wait: dict[str, bool] = {}  # item -> whether it waits beyond the first 90 days (see can_wait)
+        self._filler: dict[str, bool] = {}  # item -> whether only an area target or a lagging practice wants it
+        self.filler_waits = False  # work waits because nothing but an area target or a lagging practice wants it
         self.high_first: set[str] = set()  # each high pitfall's first mitigation
         self.pain_lead: str | None = None  # the pain's first own item, which starts in the first 90 days
         self.pain_next: set[str] = set()  # the pain's next work that can start in the first 90 days, with its needs
@@ -856,18 +858,23 @@ class _Planner:
         if self.part_time():
             setup = {i for i in self.drivers if "setup" in self.drivers[i]
                      and self.plan.design in self.roadmap.items[i].setup_for}
-            must = self.pain_first | set(self.decisive) | foundations | high_first | setup
+            core = self.pain_first | set(self.decisive) | foundations | setup
         else:
-            must = self.unbounded | set(self.pain_items) | high_first
-        for item_id in list(must):
-            must |= self.before(item_id)
-        self.must = self.with_shapers(must)
+            core = self.unbounded | set(self.pain_items)
+        self.must = self.closure(core | high_first)
         if self.pain_items:
             title = self.roadmap.items[first].title
             for item_id in self.before(first):
                 if not self.foundation(item_id):  # beyond mandate and sponsor, which come first anyway
                     self.add(item_id, "pain", f"the first step towards “{title}”, on the main pain, "
                                               f"{self.plan.pain.label}")
+
+    def closure(self, items: set[str]) -> set[str]:
+        """These items with everything they need first and what shapes them."""
+        out = set(items)
+        for item_id in items:
+            out |= self.before(item_id)
+        return self.with_shapers(out)
 
     def choose_pain_first(self, foundations: set[str]) -> set[str]:
         """The pain's first work, with what it needs: its first item (in the pain's order) whose prerequisites
@@ -1095,6 +1102,47 @@ class _Planner:
         needing = list(self._needing().get(item_id, ())) + self.shaped(item_id)
         return "prerequisite" in drivers and any(not self.can_wait(i) for i in needing)
 
+    def filler(self, item_id: str) -> bool:
+        """Whether, beside a stated pain, the item serves nothing but an area's target or a practice lagging its area
+        (beyond the seed's foundations at level 1-2), or only steps towards such work: it waits for the next
+        assessment instead of filling months 4-12 (round 211: variance thresholds, PMO response times and
+        satisfaction surveys after a focused pain's work). An area target is never the only reason a dated step has."""
+        if self.plan.pain is None:
+            return False
+        known = self._filler.get(item_id)
+        if known is None:
+            self._filler[item_id] = False  # a cycle through steps cannot make it filler
+            known = self._filler[item_id] = self._serves_nothing(item_id)
+        return known
+
+    def _serves_nothing(self, item_id: str) -> bool:
+        return not self.serves_itself(item_id) and all(self.filler(i) for i in self.needing(item_id))
+
+    def needing(self, item_id: str) -> list[str]:
+        """The chosen work that needs this item first, or that it shapes."""
+        return list(self._needing().get(item_id, ())) + self.shaped(item_id)
+
+    def serves_itself(self, item_id: str) -> bool:
+        """Whether the item is wanted for more than an area's target or a practice lagging its area: the pain, a
+        function to own first, the foundations, the design, a high or medium pitfall, a weak basic."""
+        item, drivers = self.roadmap.items[item_id], self.drivers[item_id]
+        if (drivers.keys() & {"pain", "own", "foundation", "setup"} or item_id in self.protected
+                or item_id in self.relief or item_id in self.decisive):
+            return True
+        if "pitfall" in drivers and any(self.severity_of.get(p) in ("high", "medium") and item_id in
+                                        self.roadmap.mitigated_by.get(p, ()) for p in self.severity_of):
+            return True
+        return "weak" in drivers and item.to_level <= BASICS_LEVEL and item.theme in FOUNDATION_THEMES and any(
+            now is not None and now <= 2 for _q, now, _to in self.gaps(item))
+
+    def dangling(self, phases: list[tuple[Phase, list[tuple[str, float]]]]) -> set[str]:
+        """Dated work wanted only as a step towards work the budget left undated: it waits with that work (round
+        211: a filler step 'needed before' a step under Not planned yet)."""
+        if self.plan.pain is None:
+            return set()
+        dated = {i for phase, placed in phases if phase.id != "later" for i, _start in placed}
+        return {i for i in dated if not self.serves_itself(i) and not any(n in dated for n in self.needing(i))}
+
     def _needing(self) -> dict[str, list[str]]:
         """Chosen item -> the chosen items that require it, in the order they were chosen (kept until the
         chosen work or its steps change)."""
@@ -1197,11 +1245,16 @@ class _Planner:
             return f"a PMO of {people} {'person' if people == 1 else 'people'}"
         return f"a PMO of about {people} {'person' if people == 1 else 'people'}"
 
+    # Why work waits that serves only an area's target (filler): said in the plan line and the later note.
+    FILLER_WHY = "they only raise areas towards their targets; the main pain and the top risks come first"
+
     def later_why(self) -> str:
         """Why work waits, as the plan in one line gives it in brackets."""
         months = self.roadmap.phases[-1].end_month
         if self.beyond_changes:
             return f"{self.who()} can lead about {self.changes()} in {months} months" + self.overrun()
+        if self.filler_waits:
+            return self.FILLER_WHY
         return f"they do not fit in {months} months beside the planned work of {self.who()}"
 
     def overrun(self) -> str:
@@ -1231,6 +1284,9 @@ class _Planner:
             return (f"{who[:1].upper() + who[1:]} can lead about {self.changes()} changes in {months} "
                     f"months alongside running the work. The planned ones end by month {month}: make them routine, re-assess, "
                     "and re-plan these then.")
+        if self.filler_waits:
+            return (self.FILLER_WHY[:1].upper() + self.FILLER_WHY[1:] + ": re-plan them at the next assessment, "
+                    "once that work has landed.")
         return (f"These do not fit in the next {months} months beside the planned work of {who}; re-plan them "
                 "at the next assessment.")
 
@@ -1256,6 +1312,9 @@ class _Planner:
         there whatever its length; where it lands after them, it is listed in the next phase, as
         started early.
         """
+        # Scheduled again when a step waits with the work it was for (dangling): start from nothing.
+        self.beyond_changes = self.filler_waits = False
+        self.last_end_week, self.ends, self.landing_later = 0.0, {}, set()
         people, _ = self.people()
         share = self.roadmap.capacity.improvement_share
         pace = people * share  # person-weeks of improvement work per calendar week
@@ -1332,11 +1391,14 @@ class _Planner:
                 if phase is not later:
                     if self.waits(item_id):
                         continue  # what Check first doubts it stands on is answered first (round 212)
+                    if self.filler(item_id):
+                        self.filler_waits = True
+                        continue  # an area target alone: re-planned at the next assessment
                     if index == 0 and item_id not in now and not first and self.can_wait(item_id):
                         continue  # the first 90 days are for the pain, the top pitfalls and their foundations
                     if index == 0 and self.not_early(item_id) and not first:
                         continue  # starter templates wait until agile-only teams' real needs are known
-                    if dated >= changes and item_id not in self.must:
+                    if item_id not in self.must and dated >= changes:
                         self.beyond_changes = True
                         continue  # the PMO leads only so many changes: protected ones count too
                     quarters = max(1, round((phase.end_month - phase.start_month) / 3))
@@ -1534,6 +1596,12 @@ def build_roadmap(roadmap: RoadmapContent, plan: PlanInput) -> dict[str, Any]:
     planner.protect()
     order = planner.ordered()
     phases = planner.schedule(order)
+    for _ in range(3):  # a step towards work left undated waits with it, and so may a step towards that step
+        dangling = planner.dangling(phases)
+        if not dangling:
+            break
+        planner._filler.update(dict.fromkeys(dangling, True))
+        phases = planner.schedule(order)
     phase_out = []
     for phase, placed in phases:
         more = 0
