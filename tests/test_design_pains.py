@@ -80,7 +80,7 @@ DIRECTION = {
         3, {**HEAVY_ROUTE, "governance__standards_consistency": 4},
         {"active_projects": 30, "existing_pmo": "established", "delivery_mix": "waterfall",
          "primary_pain": "weak_execution"},
-        "standards-office", ["tiers those controls by risk", "fit them to the risk"],
+        "standards-office", ["its own route under the risk-based controls", "fit them to the risk"],
         ["sets the few standards every project follows", "someone who checks them", "can now require and check"]),
     "weak-delivery-with-no-gates-still-gets-a-few-standards": (
         3, {"governance__stage_gates": 2, "governance__tailored_methodology": 2},

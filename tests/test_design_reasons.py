@@ -46,3 +46,31 @@ def test_why_this_design_argues_for_what_the_design_does(content, questionnaire,
     shown = [r["text"] for r in design_reasons(result["recommendation"], limit=10)]
     assert any(says in text for text in model_reasons + shown), (result["recommendation"]["design"]["id"], shown)
     assert not any(never in text for text in shown), shown
+
+
+ONE_ROUTE = {"governance__tailored_methodology": 1}
+ROUTE_CONTEXTS = {
+    # id: (context, design)
+    "hub-and-spoke": ({"org_size": "large", "active_projects": 80, "business_units": 4, "delivery_mix": "waterfall",
+                       "existing_pmo": "established"}, "hub-and-spoke"),
+    "standards-office": ({"org_size": "medium", "active_projects": 30, "business_units": 1, "delivery_mix": "hybrid",
+                          "existing_pmo": "established"}, "standards-office"),
+}
+
+
+@pytest.mark.parametrize("level", [4, 5])
+@pytest.mark.parametrize("context, design", ROUTE_CONTEXTS.values(), ids=ROUTE_CONTEXTS.keys())
+def test_the_same_route_cites_only_controls_that_are_one_size(content, questionnaire, context, design, level):
+    """Gates and documents at 5 are 'risk-based, quick' and 'lean, generated from data': the design says the
+    route is one-size (the method), never that they are (round 212: 'Stage gates 5 (Risk-based, quick gates)'
+    cited as 'the same route'). At 4 they are the heavy route, and are named."""
+    answers = answers_at(questionnaire, 3, governance__stage_gates=level, governance__minimum_artefacts=level,
+                         **ONE_ROUTE)
+    result = run_assessment(content, answers, {**BASE, **context, "primary_pain": "weak_execution"})
+    got = result["recommendation"]["design"]
+    assert got["id"] == design
+    route = [s for s in got["text"].split(". ") if "same route" in s]
+    assert route, got["text"]
+    assert "tailored methodology level 1" in route[0]
+    assert ("stage gates level 4" in route[0]) == (level == 4), route[0]
+    assert "level 5" not in route[0], route[0]
