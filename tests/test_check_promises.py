@@ -110,3 +110,17 @@ def test_doubted_tools_get_no_dashboards_feeds_or_automation_before_the_data_is_
     assert "no dashboards, feeds or automation before" in check["would_change"]
     assert tools_wait_for_their_ground(result) == []
     assert {i["id"] for p in result["roadmap"]["phases"] for i in p["items"]} & set(ON_THE_DATA)  # not vacuous
+
+
+def test_what_would_change_never_rules_out_the_model_the_advice_recommends(content, questionnaire):
+    """An established PMO without a mandate, recommended a controlling design: its check says what the plan
+    would do, not that 'no model that needs authority (controlling, directive) fits yet' (round 213)."""
+    answers = answers_at(questionnaire, 3, leadership__mandate=1)
+    result = run_assessment(content, answers, {**BASE, "org_size": "large", "active_projects": 60,
+                                               "existing_pmo": "established", "regulated": True,
+                                               "risk_profile": "high", "primary_pain": "poor_forecasting"})
+    assert result["recommendation"]["model"] in ("controlling", "directive")
+    (check,) = [c for c in result["check_first"] if "mandate is answered as missing" in c["text"]]
+    said = check["would_change"].lower()
+    assert "mandate" in said
+    assert not any(model in said for model in ("controlling", "directive", "supportive", "federated")), said
