@@ -3,7 +3,8 @@ appendix and the whole report, in the Markdown and the PDF's HTML, and how many 
 words or more the body says twice.
 
 Usage: python bench/report_length.py [--n 300] [--seed 22] [--worst 3]
-Last lines: min/median/max words of each measure, and the organisations with the longest bodies.
+Lines: min/median/max words of each measure, and the organisations with the longest bodies.
+Last line: organisations=N body_max_words=… whole_max_words=… pdf_body_max_words=… repeated_max=… (key=value).
 """
 
 from __future__ import annotations
@@ -57,6 +58,9 @@ def main() -> None:
         print(f"{name:>20}: min {min(values)}, median {statistics.median(values):.0f}, max {max(values)}")
     for size, index, pain, units in sorted(longest, reverse=True)[:args.worst]:
         print(f"longest body: organisation {index} ({pain}, {units} units): {size} words")
+    print(f"organisations={args.n} body_max_words={max(figures['markdown body'])} "
+          f"whole_max_words={max(figures['markdown whole'])} pdf_body_max_words={max(figures['pdf body'])} "
+          f"repeated_max={max(figures['repeated sentences'])}")
 
 
 if __name__ == "__main__":

@@ -28,6 +28,8 @@ SMALLEST = {
     "pdf.py": (["--workers", "1", "--requests", "2"],
                ["render_ms", "kept_ms", "healthz_p50_ms", "healthz_max_ms", "ok", "limited", "busy"]),
     "pdf_render.py": (["--orgs", "1", "--runs", "1"], ["render_cpu_ms", "first_cpu_ms", "max_cpu_ms", "pages"]),
+    "report_length.py": (["--n", "1", "--worst", "1"],
+                         ["organisations", "body_max_words", "whole_max_words", "pdf_body_max_words", "repeated_max"]),
     "pages.py": (["--runs", "1", "--quarters", "2", "--read-seconds", "0"],
                  ["result_ms", "dashboard_ms", "compare_ms", "console_ms", "pdf_click_ms", "trivial_ms"]),
     "workshop_load.py": (["--participants", "2", "--workers", "1", "--threads", "2"],

@@ -36,7 +36,7 @@ SPREAD = {"tests/test_bench_smoke.py", "tests/test_bench_smoke_servers.py"}
 # for it is here, tests/test_suite_layout.py checks).
 UNEVEN_FILES = ("tests/test_designs.py", "tests/test_design_plans.py", "tests/test_importance.py",
                 "tests/test_roadmap_invariants.py", "tests/test_roadmap_decisive.py",
-                "tests/test_roadmap_capacity.py")
+                "tests/test_roadmap_capacity.py", "tests/test_roadmap_fit.py")
 TOGETHER = {path: "uneven-organisations" for path in UNEVEN_FILES}
 
 
