@@ -161,9 +161,20 @@ def _sign_in(url: str, org_id: int, workshop_id: int) -> tuple[requests.Session,
     return session, _csrf(session.get(f"{url}/orgs/{org_id}/workshops/{workshop_id}", timeout=30).text)
 
 
-def reveal(session: requests.Session, token: str, url: str, org_id: int, workshop_id: int, shown: bool) -> None:
-    session.post(f"{url}/orgs/{org_id}/workshops/{workshop_id}/reveal",
-                 data={"csrf_token": token, "revealed": "1" if shown else "0"}, timeout=30, allow_redirects=False)
+def reveal(session: requests.Session, token: str, url: str, org_id: int, workshop_id: int, shown: bool,
+           attempts: int = 5) -> None:
+    """Show or hide the room's results (tried again when a killed worker drops the connection: the fault
+    test kills one mid-run, and the projector's thread died on it)."""
+    for attempt in range(attempts):
+        try:
+            session.post(f"{url}/orgs/{org_id}/workshops/{workshop_id}/reveal",
+                         data={"csrf_token": token, "revealed": "1" if shown else "0"}, timeout=30,
+                         allow_redirects=False)
+            return
+        except requests.ConnectionError:
+            if attempt + 1 == attempts:
+                raise
+            time.sleep(0.2 * (attempt + 1))
 
 
 def projector(run: Run, url: str, org_id: int, workshop_id: int) -> None:
